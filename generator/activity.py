@@ -1,0 +1,51 @@
+"""The community's recent activity, from its data: the home page and the Atom feed show it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from .model import Model
+from .people import People
+
+
+@dataclass(frozen=True, order=True)
+class Activity:
+    date: date
+    title: str
+    path: str  # site path of the page it concerns ("" for the home page)
+    summary: str = ""
+
+
+def party_name(party: str, people: People) -> str:
+    """A ledger party as shown: a member through their visibility, anyone else by name."""
+    if people.is_hidden(party):
+        return "a member"
+    person = people.get(party)
+    return person.name if person else party
+
+
+def activities(model: Model, people: People) -> list[Activity]:
+    """Dated happenings, newest first (ties by title, then path, so the order is stable)."""
+    items: list[Activity] = []
+    for event in model.events.values():
+        items.append(Activity(event.date, f"Event: {event.title}", f"events/{event.slug}/", event.summary))
+    for project in model.projects.values():
+        path = f"projects/{project.slug}/"
+        if project.started:
+            items.append(Activity(project.started, f"Project started: {project.title}", path, project.summary))
+        for goal in project.goals:
+            if goal.done and goal.done_at:
+                items.append(Activity(goal.done_at, f"Goal reached in {project.title}: {goal.title}", path))
+    for handle, member in model.members.items():
+        person = people.get(handle)
+        if person is not None and member.joined:
+            items.append(Activity(member.joined, f"{person.name} joined", f"members/{person.slug}/"))
+    for entry in model.ledger:
+        if entry.incoming:
+            giver = party_name(entry.party_from, people) if entry.party_from else "someone"
+            items.append(Activity(entry.date, f"{entry.kind.capitalize()} from {giver}: {entry.amount} {entry.currency}", "ledger/"))
+    for record in model.usage:
+        if record.kind == "testimonial" and record.quote:
+            items.append(Activity(record.date, "New testimonial", "", record.quote))
+    return sorted(items, key=lambda a: (-a.date.toordinal(), a.title, a.path))

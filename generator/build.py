@@ -1,0 +1,31 @@
+"""One build: read and validate everything, then render, then swap the output in."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .gitinfo import build_epoch, repo_info
+from .loader import load_community
+from .model import Model
+from .output import write_site
+from .render import BuildInfo, epoch_datetime, render_site
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    model: Model
+    out_dir: Path
+    pages: int
+    files: int
+
+
+def build(source: Path, out_dir: Path | None = None) -> BuildResult:
+    source = Path(source)
+    out_dir = Path(out_dir) if out_dir else source / "_site"
+    model = load_community(source)  # raises DataError before anything is written
+    info = repo_info(source)
+    files = render_site(model, BuildInfo(updated=epoch_datetime(build_epoch(info)), commit=info.head_commit))
+    write_site(files, out_dir)
+    pages = sum(1 for rel in files.files if rel.endswith(".html"))
+    return BuildResult(model, out_dir, pages, len(files))

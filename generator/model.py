@@ -1,0 +1,226 @@
+"""The content model: what a community repository says, validated and typed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Link:
+    title: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Forge:
+    kind: str  # github | gitlab
+    repo: str  # owner/name (GitLab: group/sub/name)
+    branch: str = "main"
+    host: str = ""
+    path: str = ""  # the community's folder inside the repository
+
+    @property
+    def base(self) -> str:
+        host = self.host.rstrip("/") or ("https://github.com" if self.kind == "github" else "https://gitlab.com")
+        return f"{host}/{self.repo}"
+
+
+@dataclass(frozen=True)
+class Config:
+    title: str
+    description: str = ""
+    base_url: str = "/"
+    language: str = "en"
+    forge: Forge | None = None
+    weights: dict = field(default_factory=dict)
+    bots: tuple[str, ...] = ()
+    salary: tuple[Decimal, str] = (Decimal("55000"), "USD")
+    inactive_days: int = 180
+    non_members: str = "name"
+    feed_entries: int = 20
+
+
+@dataclass(frozen=True)
+class Community:
+    name: str
+    mission: str
+    license: str
+    areas: tuple[str, ...]
+    tagline: str = ""
+    data_license: str = ""
+    governance: str = ""
+    legal_form: str = ""
+    economic_model: str = ""
+    scope: str = ""
+    location: str = ""
+    founded: date | None = None
+    contact: str = ""
+    links: tuple[Link, ...] = ()
+
+
+@dataclass(frozen=True)
+class Member:
+    handle: str
+    name: str
+    source: str
+    emails: tuple[str, ...] = ()
+    roles: tuple[str, ...] = ()
+    affiliation: str = ""
+    bio: str = ""
+    links: tuple[Link, ...] = ()
+    visibility: str = "public"  # public | pseudonymous | hidden
+    joined: date | None = None
+
+
+@dataclass(frozen=True)
+class Goal:
+    title: str
+    done: bool = False
+    done_at: date | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Project:
+    slug: str
+    title: str
+    source: str
+    body: str = ""
+    summary: str = ""
+    status: str = "active"
+    leads: tuple[str, ...] = ()
+    started: date | None = None
+    due: date | None = None
+    goals: tuple[Goal, ...] = ()
+    links: tuple[Link, ...] = ()
+
+    @property
+    def goals_done(self) -> int:
+        return sum(1 for g in self.goals if g.done)
+
+    @property
+    def progress(self) -> int:
+        """Whole percent of goals done (0 when the project has no goals)."""
+        return (100 * self.goals_done) // len(self.goals) if self.goals else 0
+
+
+@dataclass(frozen=True)
+class Event:
+    slug: str
+    title: str
+    date: date
+    source: str
+    body: str = ""
+    end_date: date | None = None
+    kind: str = "other"
+    location: str = ""
+    online: bool = False
+    organisers: tuple[str, ...] = ()
+    participants: tuple[str, ...] = ()
+    guests: int = 0
+    summary: str = ""
+    links: tuple[Link, ...] = ()
+
+
+@dataclass(frozen=True)
+class LedgerEntry:
+    date: date
+    amount: Decimal
+    currency: str
+    kind: str  # donation | grant | sale | expense | reward
+    source: str
+    line: int
+    party_from: str = ""
+    party_to: str = ""
+    project: str = ""
+    note: str = ""
+    reference: str = ""
+
+    @property
+    def incoming(self) -> bool:
+        return self.kind in ("donation", "grant", "sale")
+
+
+@dataclass(frozen=True)
+class Usage:
+    date: date
+    kind: str
+    source: str
+    line: int
+    count: int | None = None
+    quote: str = ""
+    reported_by: str = ""
+    project: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Kudos:
+    giver: str
+    receiver: str
+    date: date
+    reason: str
+    source: str
+    line: int
+    dimension: str = ""
+
+
+@dataclass(frozen=True)
+class Page:
+    slug: str
+    title: str
+    source: str
+    body: str = ""
+    summary: str = ""
+    order: int = 100
+    menu: bool = True
+
+
+@dataclass(frozen=True)
+class RewardPlan:
+    slug: str
+    budget: Decimal
+    currency: str
+    policy: str
+    start: date
+    end: date
+    source: str
+    title: str = ""
+    decay: Decimal = Decimal("0.5")
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Peer:
+    name: str
+    url: str
+    relation: str
+    source: str
+    line: int
+    title: str = ""
+    branch: str = "main"
+    mode: str = "git"
+    path: str = ""
+    data_branch: str = ""
+
+
+@dataclass
+class Model:
+    """Everything loaded from one community repository, in a stable order."""
+
+    root: Path
+    config: Config
+    community: Community
+    members: dict[str, Member] = field(default_factory=dict)
+    projects: dict[str, Project] = field(default_factory=dict)
+    events: dict[str, Event] = field(default_factory=dict)
+    pages: dict[str, Page] = field(default_factory=dict)
+    ledger: list[LedgerEntry] = field(default_factory=list)
+    usage: list[Usage] = field(default_factory=list)
+    kudos: list[Kudos] = field(default_factory=list)
+    rewards: dict[str, RewardPlan] = field(default_factory=dict)
+    peers: list[Peer] = field(default_factory=list)
+    warnings: list = field(default_factory=list)

@@ -1,0 +1,79 @@
+"""The built site in memory, then written to a staging folder and swapped in whole.
+
+Every output path is checked to stay inside the output folder; a failed build never touches the
+previous site.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import shutil
+import tempfile
+from pathlib import Path
+
+from .errors import CommonplaceError
+
+
+class UnsafePath(CommonplaceError):
+    pass
+
+
+def clean_relpath(rel: str) -> str:
+    """A normalised relative POSIX path, or UnsafePath if it could leave the output folder."""
+    if not rel or "\\" in rel or "\0" in rel or rel.startswith("/"):
+        raise UnsafePath(f"refusing to write {rel!r}: not a plain relative path")
+    norm = posixpath.normpath(rel)
+    if norm in (".", "..") or norm.startswith("../"):
+        raise UnsafePath(f"refusing to write {rel!r}: it would leave the output folder")
+    return norm
+
+
+class SiteFiles:
+    """Output files by relative path. Adding the same path twice is a bug, so it raises."""
+
+    def __init__(self) -> None:
+        self.files: dict[str, bytes] = {}
+
+    def add(self, rel: str, content: str | bytes) -> None:
+        rel = clean_relpath(rel)
+        if rel in self.files:
+            raise UnsafePath(f"two parts of the site want to write {rel!r}")
+        self.files[rel] = content.encode("utf-8") if isinstance(content, str) else content
+
+    def __contains__(self, rel: str) -> bool:
+        return rel in self.files
+
+    def __len__(self) -> int:
+        return len(self.files)
+
+
+def write_site(files: SiteFiles, out_dir: Path) -> None:
+    """Write into a sibling staging folder, then swap it for `out_dir` in two renames."""
+    out_dir = Path(out_dir)
+    parent = out_dir.resolve().parent
+    parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.staging-", dir=parent))
+    try:
+        root = staging.resolve()
+        for rel in sorted(files.files):
+            target = (staging / rel).resolve()
+            if not target.is_relative_to(root):
+                raise UnsafePath(f"refusing to write {rel!r}: it would leave the output folder")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with open(target, "wb") as handle:
+                handle.write(files.files[rel])
+        os.chmod(staging, 0o755)
+        old = None
+        if out_dir.is_symlink() or out_dir.is_file():
+            raise CommonplaceError(f"output folder {out_dir} is not a folder: remove it or pick another with -o")
+        if out_dir.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old-", dir=parent))
+            os.rmdir(old)
+            os.replace(out_dir, old)
+        os.replace(staging, out_dir)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise

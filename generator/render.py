@@ -1,0 +1,205 @@
+"""Model -> pages. Rendering never reads git or the file system beyond the theme."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from decimal import Decimal
+from urllib.parse import urlsplit
+
+import jinja2
+from markupsafe import Markup
+
+from .activity import activities, party_name
+from .areas import area_label
+from .errors import CommonplaceError
+from .forge import edit_url
+from .markdown import render_markdown
+from .model import Model
+from .output import SiteFiles
+from .people import People
+from .theme import make_environment, theme_assets
+
+MONTHS = "January February March April May June July August September October November December".split()
+
+
+@dataclass(frozen=True)
+class BuildInfo:
+    """Facts about the build that come from git, never from the clock."""
+
+    updated: datetime  # SOURCE_DATE_EPOCH, else the last commit's time
+    commit: str = ""
+
+
+@dataclass
+class Page:
+    path: str  # site path of the page's folder, "" for home ("members/ana/")
+    template: str
+    title: str
+    source: str = ""  # file it was made from, for "Edit this page"
+    description: str = ""
+    context: dict = field(default_factory=dict)
+    filename: str = "index.html"
+
+    @property
+    def output(self) -> str:
+        return f"{self.path}{self.filename}"
+
+    @property
+    def root(self) -> str:
+        return "../" * self.path.count("/")
+
+
+def fmt_date(value) -> str:
+    if not value:
+        return ""
+    if isinstance(value, datetime):
+        value = value.date()
+    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+
+
+def fmt_money(amount: Decimal, currency: str = "") -> str:
+    text = f"{amount.quantize(Decimal('0.01')):,}"
+    return f"{text} {currency}".strip()
+
+
+def md(text: str) -> Markup:
+    """Rendered Markdown; the renderer escapes every raw HTML tag, so the result is safe."""
+    return Markup(render_markdown(text))
+
+
+def _totals(entries) -> list[dict]:
+    """Income, expenses and balance per currency, in exact decimals."""
+    sums: dict[str, dict[str, Decimal]] = defaultdict(lambda: {"income": Decimal(0), "expenses": Decimal(0)})
+    for e in entries:
+        sums[e.currency]["income" if e.incoming else "expenses"] += e.amount
+    return [
+        {"currency": c, "income": s["income"], "expenses": s["expenses"], "balance": s["income"] - s["expenses"]}
+        for c, s in sorted(sums.items())
+    ]
+
+
+class SiteRenderer:
+    def __init__(self, model: Model, info: BuildInfo):
+        self.model = model
+        self.info = info
+        self.people = People(model.members, salt=model.community.name)
+        self.env = make_environment(model.root)
+        self.env.filters.update(md=md, date=fmt_date, money=fmt_money, area=area_label)
+        base = model.config.base_url
+        self.base_path = urlsplit(base).path or "/"
+        self.absolute = base if urlsplit(base).scheme else ""
+        self.env.globals.update(
+            site=model.config,
+            community=model.community,
+            people=self.people,
+            nav=self.nav(),
+            build=info,
+        )
+
+    def nav(self) -> list[tuple[str, str]]:
+        items = [("Members", "members/"), ("Projects", "projects/"), ("Events", "events/"), ("Ledger", "ledger/")]
+        pages = sorted((p for p in self.model.pages.values() if p.menu), key=lambda p: (p.order, p.title, p.slug))
+        return items + [(p.title, f"{p.slug}/") for p in pages]
+
+    # -- the pages ---------------------------------------------------------------------------
+    def pages(self) -> list[Page]:
+        model, people = self.model, self.people
+        projects = sorted(model.projects.values(), key=lambda p: (p.status == "archived", p.title.lower(), p.slug))
+        events = sorted(model.events.values(), key=lambda e: (-e.date.toordinal(), e.slug))
+        recent = activities(model, people)
+        result = [
+            Page("", "home.html", model.community.name, "community.yaml", model.community.tagline,
+                 {"activity": recent[:10], "projects": projects, "events": events[:3],
+                  "counts": {"members": len(model.members), "projects": len(projects), "events": len(events)}}),
+            Page("members/", "members.html", "Members", "", f"The people of {model.community.name}",
+                 {"listed": people.listed(), "total": len(model.members)}),
+            Page("projects/", "projects.html", "Projects", "", f"What {model.community.name} works on",
+                 {"projects": projects}),
+            Page("events/", "events.html", "Events", "", f"Gatherings of {model.community.name}",
+                 {"events": events}),
+            Page("ledger/", "ledger.html", "Ledger", "", "Every euro and dollar in and out, in the open",
+                 {"entries": list(reversed(model.ledger)), "totals": _totals(model.ledger),
+                  "party": lambda p: party_name(p, people) if p else ""}),
+        ]
+        for person in people.listed():
+            member = person.member
+            result.append(self.member_page(person, member))
+        for project in projects:
+            result.append(Page(f"projects/{project.slug}/", "project.html", project.title, project.source,
+                               project.summary, {"project": project, "leads": people.shown(project.leads)}))
+        for event in events:
+            result.append(Page(f"events/{event.slug}/", "event.html", event.title, event.source, event.summary, {
+                "event": event,
+                "organisers": people.shown(event.organisers),
+                "participants": people.shown(event.participants),
+                "attendance": len(set(event.organisers) | set(event.participants)) + event.guests,
+            }))
+        for page in model.pages.values():
+            result.append(Page(f"{page.slug}/", "page.html", page.title, page.source, page.summary, {"doc": page}))
+        result.append(Page("", "404.html", "Page not found", filename="404.html"))
+        return result
+
+    def member_page(self, person, member) -> Page:
+        model = self.model
+        handle = member.handle
+        context = {
+            "person": person,
+            "member": member,
+            "leads": [p for p in model.projects.values() if handle in p.leads],
+            "organised": sorted((e for e in model.events.values() if handle in e.organisers), key=lambda e: e.date),
+            "attended": sorted((e for e in model.events.values() if handle in e.participants), key=lambda e: e.date),
+            "kudos_received": [k for k in model.kudos if k.receiver == handle],
+            "kudos_given": [k for k in model.kudos if k.giver == handle],
+        }
+        # A pseudonymous page must not lead back to the file that names the person.
+        source = "" if person.pseudonymous else member.source
+        return Page(f"members/{person.slug}/", "member.html", person.name, source, "", context)
+
+    # -- output ------------------------------------------------------------------------------
+    def render(self) -> SiteFiles:
+        files = SiteFiles()
+        pages = self.pages()
+        for page in pages:
+            files.add(page.output, self.render_page(page))
+        feed_items = activities(self.model, self.people)[: self.model.config.feed_entries]
+        files.add("feed.xml", self.template("feed.xml").render(items=feed_items, absolute=self.url))
+        listed = [p for p in pages if p.filename == "index.html"]
+        files.add("sitemap.xml", self.template("sitemap.xml").render(pages=listed, absolute=self.url))
+        files.add("robots.txt", self.template("robots.txt").render(absolute=self.url))
+        for rel, content in theme_assets(self.model.root).items():
+            files.add(f"assets/{rel}", content)
+        return files
+
+    def url(self, path: str) -> str:
+        """Absolute URL of a site path (for the feed and sitemap)."""
+        return f"{self.absolute or self.base_path}{path}"
+
+    def template(self, name: str) -> jinja2.Template:
+        try:
+            return self.env.get_template(name)
+        except jinja2.TemplateSyntaxError as exc:
+            raise CommonplaceError(f"{exc.filename}:{exc.lineno}: template error: {exc.message}") from None
+
+    def render_page(self, page: Page) -> str:
+        # The 404 page is served at any depth, so its links start from the site's base path.
+        root = self.base_path if page.filename == "404.html" else page.root
+        try:
+            return self.template(page.template).render(
+                page=page, root=root, edit_url=edit_url(self.model.config.forge, page.source),
+                canonical=self.url(page.path), **page.context,
+            )
+        except jinja2.TemplateError as exc:
+            raise CommonplaceError(f"template {page.template}: {exc}") from None
+
+
+def render_site(model: Model, info: BuildInfo) -> SiteFiles:
+    return SiteRenderer(model, info).render()
+
+
+def epoch_datetime(seconds: int) -> datetime:
+    return datetime.fromtimestamp(seconds, tz=timezone.utc)
+
+
+__all__ = ["BuildInfo", "render_site", "fmt_date", "fmt_money", "epoch_datetime", "date"]

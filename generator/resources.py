@@ -1,0 +1,22 @@
+"""Where the bundled schemas and themes live, in a source checkout and in an installed wheel."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def _bundled(name: str) -> Path:
+    installed = _PACKAGE / "_data" / name  # the wheel maps the top-level folder here
+    if installed.is_dir():
+        return installed
+    return _PACKAGE.parent / name  # source checkout or editable install
+
+
+def schemas_dir() -> Path:
+    return _bundled("schemas")
+
+
+def themes_dir() -> Path:
+    return _bundled("themes")

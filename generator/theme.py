@@ -1,0 +1,92 @@
+"""The Jinja environment: the default theme, overridden file by file by the community's `theme/`.
+
+Community templates come from pull requests, so they run in Jinja's sandbox, autoescape is on
+for every HTML and XML template, and symlinks in `theme/` are never followed.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+import jinja2
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from .resources import themes_dir
+
+MAX_TEMPLATE_BYTES = 500_000
+
+
+def _plain_file(root: Path, rel: str) -> Path | None:
+    """`root/rel` if it is a regular file reached through no symlink, else None."""
+    current = root
+    parts = [p for p in rel.split("/") if p]
+    if any(p in (".", "..") for p in parts):
+        return None
+    for part in parts:
+        current = current / part
+        try:
+            info = os.lstat(current)
+        except (FileNotFoundError, NotADirectoryError):
+            return None
+        if stat.S_ISLNK(info.st_mode):
+            return None
+    return current if stat.S_ISREG(info.st_mode) else None
+
+
+class ThemeLoader(jinja2.BaseLoader):
+    """Looks in the community's theme folder first, then in the default theme."""
+
+    def __init__(self, folders: list[Path]):
+        self.folders = folders
+
+    def get_source(self, environment, template):
+        for folder in self.folders:
+            path = _plain_file(folder, template)
+            if path is None:
+                continue
+            if path.stat().st_size > MAX_TEMPLATE_BYTES:
+                raise jinja2.TemplateNotFound(template)
+            source = path.read_text(encoding="utf-8")
+            mtime = path.stat().st_mtime
+            return source, str(path), lambda p=path, t=mtime: p.exists() and p.stat().st_mtime == t
+        raise jinja2.TemplateNotFound(template)
+
+
+def theme_folders(community_root: Path) -> list[Path]:
+    folders = []
+    own = community_root / "theme"
+    if own.is_dir() and not own.is_symlink():
+        folders.append(own)
+    folders.append(themes_dir() / "default")
+    return folders
+
+
+def make_environment(community_root: Path) -> jinja2.Environment:
+    env = ImmutableSandboxedEnvironment(
+        loader=ThemeLoader(theme_folders(community_root)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    return env
+
+
+def theme_assets(community_root: Path) -> dict[str, bytes]:
+    """Asset files by path under `assets/`; the community's files replace the default's."""
+    assets: dict[str, bytes] = {}
+    for folder in reversed(theme_folders(community_root)):
+        base = folder / "assets"
+        if not base.is_dir() or base.is_symlink():
+            continue
+        for dirpath, dirnames, filenames in os.walk(base):  # os.walk does not follow symlinks
+            dirnames[:] = sorted(d for d in dirnames if not (Path(dirpath) / d).is_symlink())
+            for name in sorted(filenames):
+                rel = (Path(dirpath) / name).relative_to(base).as_posix()
+                path = _plain_file(base, rel)
+                if path is not None and not name.startswith("."):
+                    assets[rel] = path.read_bytes()
+    return assets

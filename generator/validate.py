@@ -1,0 +1,126 @@
+"""Schema validation with messages that point at the key or value in the user's file."""
+
+from __future__ import annotations
+
+import difflib
+import json
+from functools import lru_cache
+
+from jsonschema import Draft202012Validator, FormatChecker
+
+from .errors import Finding
+from .resources import schemas_dir
+from .yamlsafe import YamlDoc
+
+# Messages for the patterns the schemas share, so an error says how to fix the value.
+_PATTERN_HINTS = (
+    ("mailto", "only https:, http: and mailto: links are allowed"),
+    (r"\d{4}-\d{2}-\d{2}", "must be a date in ISO 8601 form: YYYY-MM-DD"),
+    ("[A-Z]{3}", "must be a three-letter ISO 4217 currency code such as EUR or USD"),
+    ("[a-z0-9-]", "may use only lowercase letters a-z, digits and '-' (for example 'ana-lopez')"),
+    (r"\.\d", "must be an exact decimal amount such as \"12.50\""),
+)
+
+_TYPE_WORDS = {
+    "string": "text",
+    "integer": "a whole number",
+    "number": "a number",
+    "boolean": "true or false",
+    "array": "a list",
+    "object": "a mapping of keys to values",
+    "null": "nothing",
+}
+
+
+@lru_cache(maxsize=None)
+def validator(kind: str) -> Draft202012Validator:
+    schema = json.loads((schemas_dir() / f"{kind}.schema.json").read_text(encoding="utf-8"))
+    return Draft202012Validator(schema, format_checker=FormatChecker())
+
+
+def _describe(value) -> str:
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, (int, float)) or type(value).__name__ == "Decimal":
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return "nothing" if value is None else type(value).__name__
+
+
+def _expected(schema_type) -> str:
+    types = schema_type if isinstance(schema_type, list) else [schema_type]
+    return " or ".join(_TYPE_WORDS.get(t, t) for t in types)
+
+
+def _schema_keys(schema: dict) -> list[str]:
+    return sorted(schema.get("properties", {}))
+
+
+def _unknown_keys(error, doc: YamlDoc, path: str) -> list[Finding]:
+    allowed = _schema_keys(error.schema)
+    findings = []
+    for key in sorted(set(error.instance) - set(allowed)):
+        where = tuple(error.absolute_path) + (key,)
+        line, col = doc.where(where, key=True)
+        close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+        hint = f" (did you mean '{close[0]}'?)" if close else f" (allowed: {', '.join(allowed)})"
+        findings.append(Finding(path, line, col, f"unknown key '{key}'{hint}"))
+    return findings
+
+
+def _message(error, doc: YamlDoc) -> str:
+    where = tuple(error.absolute_path)
+    name = next((p for p in reversed(where) if isinstance(p, str)), None)
+    label = f"'{name}'" if name else "value"
+    if error.validator == "type":
+        raw = doc.raw.get(where)
+        message = f"{label} must be {_expected(error.validator_value)}, not {_describe(error.instance)}"
+        if isinstance(error.instance, bool) and raw is not None and "string" in str(error.validator_value):
+            message += f" (YAML reads {raw} as true/false: put it in quotes, \"{raw}\")"
+        elif raw is not None and "string" in str(error.validator_value):
+            message += f" (put it in quotes: \"{raw}\")"
+        return message
+    if error.validator == "enum":
+        options = [str(o) for o in error.validator_value]
+        close = difflib.get_close_matches(str(error.instance), options, n=1, cutoff=0.6)
+        hint = f" (did you mean '{close[0]}'?)" if close else f"; choose one of: {', '.join(options)}"
+        return f"{label}: '{error.instance}' is not allowed{hint}"
+    if error.validator == "pattern":
+        for needle, hint in _PATTERN_HINTS:
+            if needle in error.validator_value:
+                return f"{label}: '{error.instance}' {hint}"
+        return f"{label}: '{error.instance}' does not match the expected form {error.validator_value}"
+    if error.validator == "format":
+        forms = {"date": "a date in ISO 8601 form: YYYY-MM-DD", "email": "an e-mail address"}
+        return f"{label}: '{error.instance}' must be {forms.get(error.validator_value, error.validator_value)}"
+    if error.validator == "required":
+        missing = error.message.split("'")[1] if "'" in error.message else error.message
+        return f"missing required key '{missing}'"
+    if error.validator in ("minimum", "exclusiveMinimum", "maximum", "exclusiveMaximum"):
+        return f"{label}: {error.message}"
+    if error.validator == "minItems":
+        return f"{label} must list at least {error.validator_value} item(s)"
+    if error.validator == "uniqueItems":
+        return f"{label} lists the same item twice"
+    return f"{label}: {error.message}"
+
+
+def validate(kind: str, doc: YamlDoc, path: str) -> list[Finding]:
+    """Validate a loaded document against `schemas/<kind>.schema.json`."""
+    findings: list[Finding] = []
+    for error in validator(kind).iter_errors(doc.data):
+        # `if/then` and `anyOf` wrap the real cause; report the innermost errors.
+        causes = list(error.context) if error.context and error.validator in ("anyOf", "oneOf") else [error]
+        for cause in causes[:1] if error.validator in ("anyOf", "oneOf") else causes:
+            if cause.validator == "additionalProperties" and isinstance(cause.instance, dict):
+                findings.extend(_unknown_keys(cause, doc, path))
+                continue
+            where = tuple(cause.absolute_path)
+            line, col = doc.where(where, key=cause.validator == "required")
+            findings.append(Finding(path, line, col, _message(cause, doc)))
+    return findings
