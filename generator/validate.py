@@ -96,7 +96,7 @@ def _message(error, doc: YamlDoc) -> str:
                 return f"{label}: '{error.instance}' {hint}"
         return f"{label}: '{error.instance}' does not match the expected form {error.validator_value}"
     if error.validator == "format":
-        forms = {"date": "a date in ISO 8601 form: YYYY-MM-DD", "email": "an e-mail address"}
+        forms = {"date": "a real calendar date in ISO 8601 form: YYYY-MM-DD", "email": "an e-mail address"}
         return f"{label}: '{error.instance}' must be {forms.get(error.validator_value, error.validator_value)}"
     if error.validator == "required":
         missing = error.message.split("'")[1] if "'" in error.message else error.message
@@ -113,7 +113,8 @@ def _message(error, doc: YamlDoc) -> str:
 def validate(kind: str, doc: YamlDoc, path: str) -> list[Finding]:
     """Validate a loaded document against `schemas/<kind>.schema.json`."""
     findings: list[Finding] = []
-    for error in validator(kind).iter_errors(doc.data):
+    errors = sorted(validator(kind).iter_errors(doc.data), key=lambda e: (list(map(str, e.absolute_path)), e.validator != "pattern"))
+    for error in errors:
         # `if/then` and `anyOf` wrap the real cause; report the innermost errors.
         causes = list(error.context) if error.context and error.validator in ("anyOf", "oneOf") else [error]
         for cause in causes[:1] if error.validator in ("anyOf", "oneOf") else causes:
@@ -122,5 +123,7 @@ def validate(kind: str, doc: YamlDoc, path: str) -> list[Finding]:
                 continue
             where = tuple(cause.absolute_path)
             line, col = doc.where(where, key=cause.validator == "required")
+            if any((f.line, f.col) == (line, col) for f in findings):
+                continue  # one message per spot: a bad date fails both its pattern and its format
             findings.append(Finding(path, line, col, _message(cause, doc)))
     return findings

@@ -1,0 +1,147 @@
+"""The command line: exit codes, output formats, `new`, and what a build leaves behind."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import EXAMPLE, ROOT, commit_all, git
+from generator.cli import main
+
+
+def run(*args, cwd=None, env=None):
+    return subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd or ROOT, capture_output=True,
+                          text=True, env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})})
+
+
+BROKEN = {
+    "members/dan.yaml": "name: Dan\nemial: dan@example.org\n",
+    "events/swap-2024.md": "---\ntitle: Swap\ndate: 2024-04-06\norganisers: [anna]\n---\n",
+}
+
+
+def test_check_clean_community_exits_0(community, capsys):
+    assert main(["check", str(community())]) == 0
+    assert capsys.readouterr().err.strip() == "no problems found"
+
+
+def test_check_lists_every_mistake_and_exits_1(community, capsys):
+    assert main(["check", str(community(BROKEN))]) == 1
+    out, err = capsys.readouterr()
+    assert out.splitlines() == [
+        "events/swap-2024.md:4:14: unknown member 'anna' (did you mean 'ana'?)",
+        "members/dan.yaml:2:1: unknown key 'emial' (did you mean 'emails'?)",
+    ]
+    assert err.strip() == "2 errors in 2 files"
+
+
+def test_check_github_annotations_use_repository_paths(community, capsys):
+    root = community(BROKEN)
+    outer = root.parent
+    commit_all(outer)  # the community lives in a subfolder of the repository
+    assert main(["check", str(root), "--format", "github"]) == 1
+    assert capsys.readouterr().out.splitlines() == [
+        "::error file=community/events/swap-2024.md,line=4,col=14::unknown member 'anna' (did you mean 'ana'?)",
+        "::error file=community/members/dan.yaml,line=2,col=1::unknown key 'emial' (did you mean 'emails'?)",
+    ]
+
+
+def test_check_gitlab_code_quality_report(community, capsys):
+    assert main(["check", str(community(BROKEN)), "--format", "gitlab"]) == 1
+    issues = json.loads(capsys.readouterr().out)
+    assert [(i["location"]["path"], i["location"]["lines"]["begin"], i["severity"], i["description"]) for i in issues] == [
+        ("events/swap-2024.md", 4, "major", "unknown member 'anna' (did you mean 'ana'?)"),
+        ("members/dan.yaml", 2, "major", "unknown key 'emial' (did you mean 'emails'?)"),
+    ]
+    assert len({i["fingerprint"] for i in issues}) == 2
+
+
+def test_check_json_is_a_plain_list(community, capsys):
+    assert main(["check", str(community(BROKEN)), "--format", "json"]) == 1
+    rows = json.loads(capsys.readouterr().out)
+    assert rows[1] == {"path": "members/dan.yaml", "line": 2, "col": 1, "severity": "error",
+                       "message": "unknown key 'emial' (did you mean 'emails'?)"}
+
+
+def test_usage_errors_exit_2():
+    assert run("check", "--format", "xml").returncode == 2
+    assert run("frobnicate").returncode == 2
+    assert run().returncode == 2
+
+
+def test_every_command_has_help():
+    for command in ("new", "check", "build"):
+        result = run(command, "--help")
+        assert result.returncode == 0 and "usage: commonplace" in result.stdout
+
+
+def test_bad_data_is_a_message_not_a_traceback(community):
+    result = run("build", str(community(BROKEN)))
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "members/dan.yaml:2:1: unknown key 'emial'" in result.stderr
+    assert "nothing was written" in result.stderr
+
+
+def test_new_community_builds_without_edits(tmp_path):
+    target = tmp_path / "my-community"
+    result = run("new", str(target), env={"HOME": str(tmp_path), "GIT_CONFIG_NOSYSTEM": "1"})
+    assert result.returncode == 0, result.stderr
+    assert git(target, "log", "--format=%s").strip() == "Start My Community with Commonplace"
+    assert git(target, "status", "--porcelain") == ""
+    assert "_site/" in (target / ".gitignore").read_text()
+    result = run("build", str(target))
+    assert result.returncode == 0, result.stderr
+    assert "<h1 id=\"community-name\">My Community</h1>" in (target / "_site/index.html").read_text()
+    assert run("new", str(target)).returncode == 1  # never overwrites
+
+
+def test_failed_build_leaves_previous_site_intact(community, tmp_path):
+    root = community()
+    out = tmp_path / "site"
+    assert main(["build", str(root), "-o", str(out)]) == 0
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    (root / "members" / "dan.yaml").write_text("name: [unclosed\n")
+    assert main(["build", str(root), "-o", str(out)]) == 1
+    after = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert after == before
+    assert [p.name for p in tmp_path.iterdir() if "staging" in p.name or ".old-" in p.name] == []
+
+
+def test_two_builds_of_the_same_commit_are_byte_identical(tmp_path):
+    env = {"SOURCE_DATE_EPOCH": "1700000000"}
+    first, second = tmp_path / "a", tmp_path / "b"
+    assert run("build", str(EXAMPLE), "-o", str(first), env=env).returncode == 0
+    assert run("build", str(EXAMPLE), "-o", str(second), env=env).returncode == 0
+    files = sorted(p.relative_to(first) for p in first.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(second) for p in second.rglob("*") if p.is_file())
+    for rel in files:
+        assert (first / rel).read_bytes() == (second / rel).read_bytes(), rel
+    assert "<updated>2023-11-14T22:13:20Z</updated>" in (first / "feed.xml").read_text()
+
+
+def test_example_community_builds_a_full_portal_without_private_data(tmp_path):
+    out = tmp_path / "site"
+    assert main(["build", str(EXAMPLE), "-o", str(out)]) == 0
+    assert len(list((out / "members").iterdir())) >= 12
+    assert len(list((out / "projects").iterdir())) == 5  # 4 projects + index
+    emails = set()
+    for member in (EXAMPLE / "members").glob("*.yaml"):
+        emails |= set(re.findall(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", member.read_text()))
+    emails |= set(re.findall(r"<([^>]+@[^>]+)>", (EXAMPLE / ".mailmap").read_text()))
+    assert len(emails) >= 12
+    machine = [str(ROOT), str(Path.home()), os.environ.get("USER", "")]
+    for path in out.rglob("*"):
+        if path.is_file():
+            text = path.read_text(encoding="utf-8", errors="replace")
+            for address in emails:
+                assert address not in text, f"{address} leaked into {path.relative_to(out)}"
+            for fragment in filter(None, machine):
+                if len(fragment) > 4:
+                    assert fragment not in text, f"{fragment} leaked into {path.relative_to(out)}"

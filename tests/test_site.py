@@ -1,0 +1,151 @@
+"""Rendering: each page kind shows the community's data, safely, under any base_url."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from generator.build import build
+from generator.people import pseudonym
+
+
+@pytest.fixture
+def site(community, tmp_path):
+    def make(overrides=None):
+        root = community(overrides)
+        out = tmp_path / "out"
+        build(root, out)
+        return out
+
+    return make
+
+
+def read(out, rel):
+    return (out / rel).read_text(encoding="utf-8")
+
+
+def test_home_shows_identity_mission_areas_and_activity(site):
+    home = read(site(), "index.html")
+    assert "<h1 id=\"community-name\">Seed Library</h1>" in home
+    assert "We keep <em>local</em> seeds alive by lending them." in home
+    assert "<li>Urban commons</li>" in home and "<li>Open data commons</li>" in home
+    assert "<dt>Governance</dt><dd>Monthly open assembly</dd>" in home
+    assert "CC-BY-SA-4.0" in home
+    assert '<a href="projects/catalogue/">Seed catalogue</a>' in home
+    assert "Goal reached in Seed catalogue: List 100 varieties" in home
+    assert "Event: Spring seed swap" in home
+    # the community's own public contact is the one address allowed on the site
+    assert 'href="mailto:hello@seeds.example.org"' in home
+
+
+def test_member_pages_respect_visibility(site):
+    out = site()
+    members = read(out, "members/index.html")
+    alias = pseudonym("ben", "Seed Library")
+    alias_slug = alias.lower().replace(" ", "-")
+    assert "Ana Lopez" in members and alias in members
+    assert "Ben Okafor" not in members and "Cy Hidden" not in members
+    assert "3 people make Seed Library; 1 of them prefer not to be listed" in members
+    assert (out / "members/ana/index.html").exists()
+    assert (out / f"members/{alias_slug}/index.html").exists()
+    assert not (out / "members/ben").exists() and not (out / "members/cy").exists()
+    ana = read(out, "members/ana/index.html")
+    assert "<h1>Ana Lopez</h1>" in ana and "Barrio Garden" in ana and "coordinator" in ana
+    assert 'href="https://github.com/seeds/library/edit/main/members/ana.yaml"' in ana
+    # a pseudonymous page must not point at the file that names the member
+    assert "members/ben.yaml" not in read(out, f"members/{alias_slug}/index.html")
+    event = read(out, "events/swap-2024/index.html")
+    assert alias in event and "Cy Hidden" not in event
+    assert "15 people, 12 of them guests" in event  # hidden members still count
+
+
+def test_project_page_has_goals_progress_and_leads(site):
+    page = read(site(), "projects/catalogue/index.html")
+    assert '<progress max="2" value="1"' in page
+    assert "1 of 2 goals done" in page
+    assert '<a href="../../members/ana/">Ana Lopez</a>' in page
+    assert '<h2 id="section-why">Why</h2>' in page  # body headings sit below the page title
+
+
+def test_free_page_404_feed_sitemap_robots(site):
+    out = site()
+    assert "We started in 2021." in read(out, "about/index.html")
+    assert 'href="/library/members/"' in read(out, "404.html")  # served at any depth
+    feed = ET.fromstring(read(out, "feed.xml"))
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    assert feed.find("a:title", ns).text == "Seed Library"
+    titles = [e.find("a:title", ns).text for e in feed.findall("a:entry", ns)]
+    assert titles[0] == "Goal reached in Seed catalogue: List 100 varieties"
+    locs = [u.text for u in ET.fromstring(read(out, "sitemap.xml")).iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
+    assert "https://seeds.example.org/library/projects/catalogue/" in locs
+    assert "Sitemap: https://seeds.example.org/library/sitemap.xml" in read(out, "robots.txt")
+
+
+def test_every_internal_link_resolves_under_a_base_path(site):
+    out = site()
+    for page in out.rglob("*.html"):
+        if page.name == "404.html":
+            continue
+        for href in re.findall(r'(?:href|src)="([^"]+)"', page.read_text()):
+            if re.match(r"^[a-z]+:|^#", href):
+                continue
+            target = (page.parent / href.split("#")[0]).resolve()
+            if href.endswith("/") or target.is_dir():
+                target = target / "index.html"
+            assert target.exists(), f"{page.relative_to(out)} links to missing {href}"
+
+
+def test_markdown_is_safe(site):
+    out = site({"pages/about.md": """\
+        ---
+        title: About us
+        ---
+        <script>alert(1)</script> [click](javascript:alert(2)) ![x](https://tracker.example/p.gif)
+
+        # location
+        """})
+    page = read(out, "about/index.html")
+    assert "<script>" not in page and "&lt;script&gt;" in page
+    assert 'href="javascript:' not in page
+    assert '<img src="https://tracker.example' not in page
+    assert 'id="section-location"' in page
+
+
+def test_templates_autoescape_data(site):
+    out = site({"members/ana.yaml": 'name: "<b>Ana</b>"\naffiliation: "\\"><script>x()</script>"\n'})
+    page = read(out, "members/ana/index.html")
+    assert "<b>Ana</b>" not in page and "&lt;b&gt;Ana&lt;/b&gt;" in page
+    assert "<script>x()" not in page
+
+
+def test_community_theme_overrides_a_template_and_css(site, community, tmp_path):
+    root = community({"theme/page.html": '{% extends "base.html" %}{% block main %}<p class="mine">{{ doc.title }}</p>{% endblock %}',
+                      "theme/assets/style.css": "body { color: red; }"})
+    build(root, tmp_path / "themed")
+    assert '<p class="mine">About us</p>' in read(tmp_path / "themed", "about/index.html")
+    assert read(tmp_path / "themed", "assets/style.css") == "body { color: red; }"
+
+
+def test_a_symlinked_theme_template_is_not_followed(community, tmp_path):
+    secret = tmp_path / "secret.html"
+    secret.write_text("TOP SECRET {{ 1 + 1 }}")
+    root = community()
+    (root / "theme").mkdir()
+    (root / "theme" / "page.html").symlink_to(secret)
+    build(root, tmp_path / "out")
+    assert "TOP SECRET" not in read(tmp_path / "out", "about/index.html")
+
+
+def test_sandbox_stops_a_hostile_template(community, tmp_path):
+    from generator.errors import CommonplaceError
+
+    root = community({"theme/page.html": "{{ ''.__class__.__mro__[1].__subclasses__() }}"})
+    with pytest.raises(CommonplaceError):
+        build(root, tmp_path / "out")
+
+
+def test_gitlab_edit_links(site):
+    out = site({"commonplace.yaml": "title: S\nforge:\n  kind: gitlab\n  repo: group/sub/seeds\n  branch: trunk\n  path: site\n"})
+    assert 'href="https://gitlab.com/group/sub/seeds/-/edit/trunk/site/projects/catalogue.md"' in read(out, "projects/catalogue/index.html")
