@@ -54,8 +54,13 @@ def _links(items) -> tuple[m.Link, ...]:
     return tuple(m.Link(i["title"], i["url"]) for i in items or ())
 
 
-class _Reader:
-    """Reads files under the community root without ever following a symlink."""
+class FileReader:
+    """Reads files under the community root without ever following a symlink.
+
+    Any object with the same four methods (`exists`, `list_dir`, `read_text`, and the
+    constructor's `(root, findings)`) can stand in for it: federation reads peers from git
+    objects this way.
+    """
 
     def __init__(self, root: Path, findings: Findings):
         self.root = root
@@ -111,10 +116,10 @@ class _Reader:
 
 
 class _Loader:
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, reader_factory=None):
         self.root = root
         self.findings = Findings()
-        self.reader = _Reader(root, self.findings)
+        self.reader = (reader_factory or FileReader)(root, self.findings)
         self.references: list[tuple[str, YamlDoc, tuple, str, str]] = []  # rel, doc, path, kind, value
 
     # -- parsing -----------------------------------------------------------------------------
@@ -455,9 +460,12 @@ class _Loader:
             self.findings.error(rel, line, col, f"unknown {kind} '{value}'{hint}")
 
 
-def load_community(root: str | os.PathLike) -> m.Model:
-    """Load and validate a community folder; raises DataError with every finding at once."""
-    return _Loader(Path(root)).load()
+def load_community(root: str | os.PathLike, reader_factory=None) -> m.Model:
+    """Load and validate a community; raises DataError with every finding at once.
+
+    `reader_factory(root, findings)` makes the file reader (default: the work tree).
+    """
+    return _Loader(Path(root), reader_factory).load()
 
 
 def check_community(root: str | os.PathLike) -> list:
