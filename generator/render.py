@@ -19,6 +19,7 @@ from .markdown import render_markdown
 from .model import Model
 from .output import SiteFiles
 from .people import People
+from .proposals import propose_url
 from .theme import make_environment, theme_assets
 
 MONTHS = "January February March April May June July August September October November December".split()
@@ -114,11 +115,11 @@ class SiteRenderer:
                  {"activity": recent[:10], "projects": projects, "events": events[:3],
                   "counts": {"members": len(model.members), "projects": len(projects), "events": len(events)}}),
             Page("members/", "members.html", "Members", "", f"The people of {model.community.name}",
-                 {"listed": people.listed(), "total": len(model.members)}),
+                 {"listed": people.listed(), "total": len(model.members), "propose": self.propose("members")}),
             Page("projects/", "projects.html", "Projects", "", f"What {model.community.name} works on",
-                 {"projects": projects}),
+                 {"projects": projects, "propose": self.propose("projects")}),
             Page("events/", "events.html", "Events", "", f"Gatherings of {model.community.name}",
-                 {"events": events}),
+                 {"events": events, "propose": self.propose("events")}),
             Page("ledger/", "ledger.html", "Ledger", "", "Every euro and dollar in and out, in the open",
                  {"entries": list(reversed(model.ledger)), "totals": _totals(model.ledger),
                   "party": lambda p: party_name(p, people) if p else ""}),
@@ -140,6 +141,9 @@ class SiteRenderer:
             result.append(Page(f"{page.slug}/", "page.html", page.title, page.source, page.summary, {"doc": page}))
         result.append(Page("", "404.html", "Page not found", filename="404.html"))
         return result
+
+    def propose(self, folder: str) -> str | None:
+        return propose_url(self.model.config.forge, folder)
 
     def member_page(self, person, member) -> Page:
         model = self.model

@@ -149,3 +149,32 @@ def test_sandbox_stops_a_hostile_template(community, tmp_path):
 def test_gitlab_edit_links(site):
     out = site({"commonplace.yaml": "title: S\nforge:\n  kind: gitlab\n  repo: group/sub/seeds\n  branch: trunk\n  path: site\n"})
     assert 'href="https://gitlab.com/group/sub/seeds/-/edit/trunk/site/projects/catalogue.md"' in read(out, "projects/catalogue/index.html")
+
+
+def test_index_pages_link_to_propose_a_new_item_on_both_forges(site):
+    from urllib.parse import parse_qs, urlsplit
+    from html import unescape
+
+    def propose(out, index):
+        href = unescape(re.search(r'<a class="button" href="([^"]+)"', read(out, index)).group(1))
+        parts = urlsplit(href)
+        return f"{parts.scheme}://{parts.netloc}{parts.path}", parse_qs(parts.query)
+
+    out = site()
+    url, query = propose(out, "members/index.html")
+    assert url == "https://github.com/seeds/library/new/main/members"
+    assert query["filename"] == ["your-handle.yaml"] and query["value"][0].startswith("name: Your Name\n")
+    url, query = propose(out, "events/index.html")
+    assert url == "https://github.com/seeds/library/new/main/events"
+    assert query["filename"] == ["event-name.md"] and "kind: meetup" in query["value"][0]
+
+    out = site({"commonplace.yaml": "title: S\nforge:\n  kind: gitlab\n  repo: group/seeds\n  host: https://git.example.net\n  path: site\n"})
+    url, query = propose(out, "projects/index.html")
+    assert url == "https://git.example.net/group/seeds/-/new/main/site/projects"
+    assert query["file_name"] == ["project-name.md"] and query["content"][0].startswith("---\ntitle: Project name\n")
+
+
+def test_no_forge_means_no_edit_or_propose_links(site):
+    out = site({"commonplace.yaml": "title: S\n"})
+    assert "Edit this page" not in read(out, "projects/catalogue/index.html")
+    assert 'class="button"' not in read(out, "members/index.html")
