@@ -14,6 +14,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+from . import ecosystem
 from . import model as m
 from .errors import DataError, Findings
 from .validate import validate
@@ -206,11 +207,16 @@ class _Loader:
         model.kudos = self.kudos()
         model.rewards = self.rewards()
         model.peers = self.federation()
+        model.funding = ecosystem.funding_links(self.optional(ecosystem.FUNDING_PATH), self.findings)
+        model.citation = ecosystem.citation(self.optional(ecosystem.CITATION_PATH), self.findings)
         self.check_references(model)
         if self.findings.errors or config is None or community is None:
             raise DataError(self.findings.sorted())
         model.warnings = [f for f in self.findings.sorted() if f.severity != "error"]
         return model
+
+    def optional(self, rel: str) -> str | None:
+        return self.reader.read_text(rel) if self.reader.exists(rel) else None
 
     def required(self, rel: str, kind: str) -> YamlDoc | None:
         if not self.reader.exists(rel):

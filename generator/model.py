@@ -223,4 +223,6 @@ class Model:
     kudos: list[Kudos] = field(default_factory=list)
     rewards: dict[str, RewardPlan] = field(default_factory=dict)
     peers: list[Peer] = field(default_factory=list)
+    funding: tuple[Link, ...] = ()  # from .github/FUNDING.yml
+    citation: object = None  # ecosystem.Citation from CITATION.cff
     warnings: list = field(default_factory=list)

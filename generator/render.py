@@ -97,6 +97,8 @@ class SiteRenderer:
             people=self.people,
             nav=self.nav(),
             build=info,
+            funding=model.funding,
+            citation=model.citation,
         )
 
     def nav(self) -> list[tuple[str, str]]:

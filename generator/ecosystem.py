@@ -1,0 +1,109 @@
+"""Files the wider ecosystem already uses: `.github/FUNDING.yml` and `CITATION.cff`.
+
+They follow other projects' formats, so they are read leniently (a problem is a warning, never
+a failed build) but just as safely: the same YAML loader, and only http(s) links kept.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .errors import Findings
+from .markdown import is_safe_link
+from .model import Link
+from .yamlsafe import load_yaml
+
+FUNDING_PLATFORMS = {
+    "github": ("GitHub Sponsors", "https://github.com/sponsors/{}"),
+    "patreon": ("Patreon", "https://www.patreon.com/{}"),
+    "open_collective": ("Open Collective", "https://opencollective.com/{}"),
+    "ko_fi": ("Ko-fi", "https://ko-fi.com/{}"),
+    "liberapay": ("Liberapay", "https://liberapay.com/{}"),
+    "tidelift": ("Tidelift", "https://tidelift.com/funding/github/{}"),
+    "community_bridge": ("LFX Crowdfunding", "https://crowdfunding.lfx.linuxfoundation.org/projects/{}"),
+    "issuehunt": ("IssueHunt", "https://issuehunt.io/r/{}"),
+    "polar": ("Polar", "https://polar.sh/{}"),
+    "buy_me_a_coffee": ("Buy Me a Coffee", "https://www.buymeacoffee.com/{}"),
+    "thanks_dev": ("thanks.dev", "https://thanks.dev/{}"),
+}
+FUNDING_PATH = ".github/FUNDING.yml"
+CITATION_PATH = "CITATION.cff"
+
+
+@dataclass(frozen=True)
+class Citation:
+    title: str
+    authors: tuple[str, ...]
+    version: str = ""
+    released: str = ""
+    doi: str = ""
+    url: str = ""
+    message: str = ""
+
+    def text(self) -> str:
+        """An APA-like one-line citation."""
+        year = f" ({self.released[:4]})" if self.released else ""
+        version = f" (version {self.version})" if self.version else ""
+        where = f" https://doi.org/{self.doi}" if self.doi else (f" {self.url}" if self.url else "")
+        return f"{', '.join(self.authors)}{year}. {self.title}{version}.{where}".strip()
+
+
+def _names(value) -> list[str]:
+    values = value if isinstance(value, list) else [value]
+    return [str(v) for v in values if isinstance(v, (str, int)) and str(v).strip()]
+
+
+def _handle_ok(name: str) -> bool:
+    return all(c.isalnum() or c in "-_." for c in name) and not name.startswith(".")
+
+
+def funding_links(text: str | None, findings: Findings) -> tuple[Link, ...]:
+    if not text:
+        return ()
+    doc, problems = load_yaml(text, FUNDING_PATH)
+    if doc is None or not isinstance(doc.data, dict):
+        findings.warning(FUNDING_PATH, 1, 1, "could not be read as a funding file: funding links are left out")
+        return ()
+    links = []
+    for key in sorted(doc.data):
+        if key == "custom":
+            for url in _names(doc.data[key]):
+                if url.startswith(("https://", "http://")) and is_safe_link(url):
+                    links.append(Link(url.split("://", 1)[1].rstrip("/"), url))
+            continue
+        if key not in FUNDING_PLATFORMS:
+            continue
+        label, pattern = FUNDING_PLATFORMS[key]
+        for name in _names(doc.data[key]):
+            if _handle_ok(name):
+                links.append(Link(label, pattern.format(name)))
+    return tuple(links)
+
+
+def citation(text: str | None, findings: Findings) -> Citation | None:
+    if not text:
+        return None
+    doc, _problems = load_yaml(text, CITATION_PATH)
+    data = doc.data if doc else None
+    if not isinstance(data, dict) or not isinstance(data.get("title"), str) or not isinstance(data.get("authors"), list):
+        findings.warning(CITATION_PATH, 1, 1, "is not a valid citation file (needs at least 'title' and 'authors'): not shown")
+        return None
+    authors = []
+    for a in data["authors"]:
+        if not isinstance(a, dict):
+            continue
+        # Only names: CFF allows an author's e-mail, which must never reach the site.
+        name = " ".join(str(a[k]) for k in ("given-names", "family-names") if isinstance(a.get(k), str))
+        name = name or (a.get("name") if isinstance(a.get("name"), str) else "")
+        if name:
+            authors.append(name)
+    url = data.get("url") if isinstance(data.get("url"), str) and str(data.get("url")).startswith("https://") else ""
+    return Citation(
+        title=data["title"],
+        authors=tuple(authors),
+        version=str(data.get("version", "")),
+        released=str(data.get("date-released", "")),
+        doi=str(data.get("doi", "")) if isinstance(data.get("doi"), str) else "",
+        url=url,
+        message=data.get("message", "") if isinstance(data.get("message"), str) else "",
+    )
