@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .gitinfo import build_epoch, repo_info
@@ -20,10 +20,12 @@ class BuildResult:
     files: int
 
 
-def build(source: Path, out_dir: Path | None = None) -> BuildResult:
+def build(source: Path, out_dir: Path | None = None, *, base_url: str | None = None) -> BuildResult:
     source = Path(source)
     out_dir = Path(out_dir) if out_dir else source / "_site"
     model = load_community(source)  # raises DataError before anything is written
+    if base_url:
+        model.config = replace(model.config, base_url=base_url if base_url.endswith("/") else base_url + "/")
     info = repo_info(source)
     files = render_site(model, BuildInfo(updated=epoch_datetime(build_epoch(info)), commit=info.head_commit))
     write_site(files, out_dir)

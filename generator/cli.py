@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from . import __version__
+from . import diff
 from . import report
 from .errors import CommonplaceError, DataError
 from .gitinfo import repo_info
@@ -44,7 +45,7 @@ def cmd_build(args) -> int:
     from .build import build
 
     source = _source(args)
-    result = build(source, Path(args.output) if args.output else None)
+    result = build(source, Path(args.output) if args.output else None, base_url=args.base_url)
     for warning in result.model.warnings:
         print(warning, file=sys.stderr)
     if args.strict and result.model.warnings:
@@ -80,8 +81,12 @@ def parser() -> argparse.ArgumentParser:
                        description="Validate everything, then render the portal. A failed build leaves the previous output untouched.")
     p.add_argument("source", nargs="?", default=".", help="community folder (default: current folder)")
     p.add_argument("-o", "--output", help="output folder (default: SOURCE/_site)")
+    p.add_argument("--base-url", help="publish under this URL instead of commonplace.yaml's base_url "
+                                        "(for example the URL GitHub or GitLab Pages gives)")
     p.add_argument("--strict", action="store_true", help="fail on warnings too")
     p.set_defaults(run=cmd_build)
+
+    diff.register(sub)
     return top
 
 

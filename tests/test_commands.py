@@ -76,7 +76,7 @@ def test_usage_errors_exit_2():
 
 
 def test_every_command_has_help():
-    for command in ("new", "check", "build"):
+    for command in ("new", "check", "build", "diff"):
         result = run(command, "--help")
         assert result.returncode == 0 and "usage: commonplace" in result.stdout
 

@@ -1,0 +1,473 @@
+"""`commonplace diff`: what a change does to the portal and its figures, as Markdown.
+
+The base revision's community folder is read from git objects into a temporary folder (symlinks
+and submodules are skipped, as the loader skips them in a work tree), both sides are built with
+the ordinary `build()` under one SOURCE_DATE_EPOCH, and the two sites are compared file by file.
+Figures come from the two loaded models; value figures, when the value engine can read the
+history, from `value.report.build_report` at both revisions.
+
+Nothing is written outside temporary folders. Exit 0 (even when the base does not build: then
+every page of the head counts as added), 1 when the head's data is invalid.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+import sys
+import tempfile
+from collections import defaultdict
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+import pygit2
+
+from . import report
+from .errors import CommonplaceError, DataError, Finding
+from .gitinfo import repo_info
+from .model import Model
+from .people import People, pseudonym
+
+HEADING = "## Commonplace: what this change does to the portal"
+NO_CHANGE = "No change to the portal."
+MAX_ROWS = 50  # longer tables are cut, with a line saying how many rows were left out
+
+# Figures the model section already shows; the value section leaves them out.
+_SHOWN_FROM_MODEL = {
+    ("monetary_value", "income"), ("monetary_value", "expenses"), ("monetary_value", "balance"),
+    ("objective_accomplishment", "goals"),
+}
+
+
+# -- reading the base from git objects ------------------------------------------------------
+_BLOB_MODES = (pygit2.enums.FileMode.BLOB, pygit2.enums.FileMode.BLOB_EXECUTABLE)
+
+
+def _safe_name(name: str) -> bool:
+    return name not in ("", ".", "..") and not any(c in name for c in "/\\\0")
+
+
+def materialise(repo: pygit2.Repository, commit: pygit2.Commit, subdir: str, dest: Path) -> bool:
+    """Write the tree of `subdir` at `commit` into `dest`; False when the folder does not exist there."""
+    tree = commit.tree
+    if subdir:
+        try:
+            obj = tree[subdir]
+        except KeyError:
+            return False
+        if obj.type != pygit2.enums.ObjectType.TREE:
+            return False
+        tree = repo[obj.id]
+    _write_tree(repo, tree, dest)
+    return True
+
+
+def _write_tree(repo: pygit2.Repository, tree: pygit2.Tree, dest: Path) -> None:
+    dest.mkdir(parents=True, exist_ok=True)
+    for entry in tree:
+        if not _safe_name(entry.name):
+            continue
+        if entry.filemode == pygit2.enums.FileMode.TREE:
+            _write_tree(repo, repo[entry.id], dest / entry.name)
+        elif entry.filemode in _BLOB_MODES:  # symlinks (LINK) and submodules (COMMIT) are skipped
+            (dest / entry.name).write_bytes(repo[entry.id].data)
+
+
+# -- building one side ----------------------------------------------------------------------
+@dataclass
+class Side:
+    label: str
+    model: Model | None = None
+    files: dict[str, bytes] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
+    error: str = ""  # why it did not build, when it did not
+
+    @property
+    def pages(self) -> dict[str, bytes]:
+        return {rel: data for rel, data in self.files.items() if rel.endswith(".html")}
+
+
+@contextmanager
+def _epoch(seconds: int):
+    """Build both sides under the same SOURCE_DATE_EPOCH so dates in feeds and sitemaps agree."""
+    old = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = str(seconds)
+    try:
+        yield
+    finally:
+        if old is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = old
+
+
+def _read_tree(out: Path) -> dict[str, bytes]:
+    files = {}
+    for path in sorted(out.rglob("*")):
+        if path.is_file() and not path.is_symlink():
+            files[path.relative_to(out).as_posix()] = path.read_bytes()
+    return files
+
+
+def build_side(label: str, source: Path, scratch: Path) -> Side:
+    from .build import build
+
+    side = Side(label)
+    out = scratch / f"{label}-site"
+    try:
+        result = build(source, out)
+    except DataError as exc:
+        side.findings = list(exc.findings)
+        side.error = report.summary(exc.findings)
+        return side
+    except CommonplaceError as exc:
+        side.error = str(exc)
+        return side
+    side.model = result.model
+    side.files = _read_tree(out)
+    return side
+
+
+# -- comparing -------------------------------------------------------------------------------
+_TITLE = re.compile(rb"<title>(.*?)</title>", re.S)
+
+
+def page_url(rel: str) -> str:
+    """`members/ana/index.html` -> `members/ana/`; the home page is `/`."""
+    if rel == "index.html":
+        return "/"
+    return rel[: -len("index.html")] if rel.endswith("/index.html") else rel
+
+
+def page_title(data: bytes) -> str:
+    match = _TITLE.search(data)
+    if not match:
+        return ""
+    title = html.unescape(match.group(1).decode("utf-8", "replace")).strip()
+    return title.rsplit(" · ", 1)[0] if " · " in title else title
+
+
+@dataclass
+class PageChanges:
+    added: list[str]
+    changed: list[str]
+    removed: list[str]
+    other_files: int  # files that are not pages (open data, feed, assets) added, changed or removed
+
+    @property
+    def total(self) -> int:
+        return len(self.added) + len(self.changed) + len(self.removed)
+
+
+def compare_sites(base: dict[str, bytes], head: dict[str, bytes]) -> PageChanges:
+    added = sorted(rel for rel in head if rel not in base)
+    removed = sorted(rel for rel in base if rel not in head)
+    changed = sorted(rel for rel in head if rel in base and head[rel] != base[rel])
+
+    def pages(rels):
+        return [rel for rel in rels if rel.endswith(".html")]
+
+    other = sum(1 for rel in added + removed + changed if not rel.endswith(".html"))
+    return PageChanges(pages(added), pages(changed), pages(removed), other)
+
+
+def _money(amount: Decimal) -> str:
+    return f"{amount.quantize(Decimal('0.01')):,}"
+
+
+def _signed(delta, money: bool = False) -> str:
+    text = _money(abs(delta)) if money else str(abs(delta))
+    return f"+{text}" if delta > 0 else f"−{text}" if delta < 0 else "0"
+
+
+def ledger_totals(model: Model | None) -> dict[str, dict[str, Decimal]]:
+    sums: dict[str, dict[str, Decimal]] = defaultdict(lambda: {"income": Decimal(0), "expenses": Decimal(0)})
+    for e in model.ledger if model else ():
+        sums[e.currency]["income" if e.incoming else "expenses"] += e.amount
+    for s in sums.values():
+        s["balance"] = s["income"] - s["expenses"]
+    return dict(sums)
+
+
+def _who(model: Model, handle: str) -> str | None:
+    """How a member may be named in a public comment: never a hidden member, never a real name
+    behind a pseudonym."""
+    person = People(model.members, salt=model.community.name).get(handle)
+    return person.name if person else None
+
+
+def figures(base: Model | None, head: Model) -> tuple[list[tuple[str, str, str, str]], list[str]]:
+    """Rows (figure, before, after, change) of the figures that moved, and the notes naming what moved."""
+    rows: list[tuple[str, str, str, str]] = []
+    notes: list[str] = []
+
+    def count_row(name: str, before: int, after: int) -> None:
+        if before != after:
+            rows.append((name, str(before), str(after), _signed(after - before)))
+
+    b_members = base.members if base else {}
+    count_row("members", len(b_members), len(head.members))
+    joined = sorted(set(head.members) - set(b_members))
+    left = sorted(set(b_members) - set(head.members))
+    for verb, handles, model in (("joined", joined, head), ("left", left, base)):
+        if not handles:
+            continue
+        shown = [name for name in (_who(model, h) for h in handles) if name]
+        hidden = len(handles) - len(shown)
+        text = ", ".join(sorted(shown))
+        if hidden:
+            text += f"{' and ' if shown else ''}{hidden} hidden member{'s' * (hidden != 1)}"
+        notes.append(f"Members {verb}: {text}")
+
+    b_projects = base.projects if base else {}
+    count_row("projects", len(b_projects), len(head.projects))
+    new_projects = sorted(set(head.projects) - set(b_projects))
+    if new_projects:
+        notes.append("Projects added: " + ", ".join(head.projects[s].title for s in new_projects))
+    for slug in sorted(head.projects):
+        project = head.projects[slug]
+        before = b_projects.get(slug)
+        done_before = before.goals_done if before else 0
+        total_before = len(before.goals) if before else 0
+        if (done_before, total_before) != (project.goals_done, len(project.goals)) and (before or project.goals):
+            rows.append((f"goals done: {project.title}", f"{done_before} / {total_before}",
+                         f"{project.goals_done} / {len(project.goals)}", _signed(project.goals_done - done_before)))
+        was_done = {g.title for g in before.goals if g.done} if before else set()
+        completed = [g.title for g in project.goals if g.done and g.title not in was_done]
+        if completed:
+            notes.append(f"Goals completed in {project.title}: " + ", ".join(completed))
+        if project.status == "completed" and (before is None or before.status != "completed"):
+            notes.append(f"Project completed: {project.title}")
+
+    b_events = base.events if base else {}
+    count_row("events", len(b_events), len(head.events))
+    new_events = sorted(set(head.events) - set(b_events), key=lambda s: (head.events[s].date, s))
+    if new_events:
+        notes.append("Events added: " + ", ".join(
+            f"{head.events[s].title} ({head.events[s].date.isoformat()})" for s in new_events))
+
+    count_row("ledger entries", len(base.ledger) if base else 0, len(head.ledger))
+    b_totals, h_totals = ledger_totals(base), ledger_totals(head)
+    zero = {"income": Decimal(0), "expenses": Decimal(0), "balance": Decimal(0)}
+    for currency in sorted(set(b_totals) | set(h_totals)):
+        b, h = b_totals.get(currency, zero), h_totals.get(currency, zero)
+        for key in ("income", "expenses", "balance"):
+            if b[key] != h[key]:
+                rows.append((f"{key} ({currency})", _money(b[key]), _money(h[key]), _signed(h[key] - b[key], money=True)))
+    return rows, notes
+
+
+# -- value figures -----------------------------------------------------------------------------
+def _flat(prefix: str, value, out: dict) -> None:
+    if isinstance(value, dict):
+        for key in sorted(value, key=str):
+            _flat(f"{prefix}.{key}", value[key], out)
+    elif isinstance(value, list):
+        out[prefix] = ", ".join(str(v) for v in value)
+    else:
+        out[prefix] = value
+
+
+def _fmt(value) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+def _contributor_name(row: dict, model: Model) -> str | None:
+    """A new contributor as a public comment may name them (same rules as the site)."""
+    if row.get("member"):
+        return _who(model, row["id"]) if row["id"] in model.members else None
+    if row.get("visibility") == "hidden":
+        return None
+    if model.config.non_members == "pseudonym":
+        return pseudonym(row["id"], model.community.name)
+    return row.get("name") or None
+
+
+def value_section(repo_path: Path, subdir: str, base_ref: str, head_ref: str, base: Model | None,
+                  head: Model) -> list[str]:
+    try:
+        from value.errors import ValueEngineError
+        from value.report import build_report
+
+        from .valuedata import community_data
+    except ImportError:  # pragma: no cover - the value package ships with Commonplace
+        return ["_Value figures not compared: the value engine is not installed._"]
+    try:
+        before = build_report(repo_path, subdir=subdir or None, ref=base_ref,
+                              data=community_data(base) if base else None)
+        after = build_report(repo_path, subdir=subdir or None, ref=head_ref, data=community_data(head))
+    except ValueEngineError as exc:
+        return [f"_Value figures not compared: {exc}_"]
+
+    lines: list[str] = []
+    old_ids = {row["id"] for row in before["contributors"]}
+    new_rows = [row for row in after["contributors"] if row["id"] not in old_ids]
+    if new_rows:
+        names = [n for n in (_contributor_name(r, head) for r in new_rows) if n]
+        unnamed = len(new_rows) - len(names)
+        text = ", ".join(sorted(names))
+        if unnamed:
+            text += f"{' and ' if names else ''}{unnamed} not named"
+        lines.append(f"New contributors ({len(new_rows)}): {text}")
+
+    rows = []
+    for dimension in after["dimensions"]:
+        b_flat: dict = {}
+        h_flat: dict = {}
+        for key, value in after["dimensions"][dimension].items():
+            if (dimension, key) not in _SHOWN_FROM_MODEL:
+                _flat(key, value, h_flat)
+        for key, value in before["dimensions"].get(dimension, {}).items():
+            if (dimension, key) not in _SHOWN_FROM_MODEL:
+                _flat(key, value, b_flat)
+        for key in sorted(set(b_flat) | set(h_flat)):
+            if b_flat.get(key) != h_flat.get(key):
+                rows.append((dimension.replace("_", " "), key, _fmt(b_flat.get(key)), _fmt(h_flat.get(key))))
+    if rows:
+        lines += ["", "| dimension | indicator | before | after |", "|---|---|--:|--:|"]
+        lines += [f"| {d} | `{k}` | {b} | {a} |" for d, k, b, a in rows[:MAX_ROWS]]
+        if len(rows) > MAX_ROWS:
+            lines.append(f"\n_…and {len(rows) - MAX_ROWS} more indicators._")
+    return lines
+
+
+# -- the Markdown ------------------------------------------------------------------------------
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def markdown(base_label: str, head_label: str, base: Side, head: Side, changes: PageChanges,
+             figure_rows, notes, value_lines) -> str:
+    out = [HEADING, ""]
+    moved = len(figure_rows)
+    if changes.total == 0 and changes.other_files == 0 and not figure_rows and not notes:
+        out.append(f"Compared {head_label} with {base_label}: {NO_CHANGE}")
+        if value_lines:
+            out += ["", "### Value", ""] + value_lines
+        return "\n".join(out) + "\n"
+    out.append(
+        f"Compared {head_label} with {base_label}: {len(changes.added)} page{'s' * (len(changes.added) != 1)} added, "
+        f"{len(changes.changed)} changed, {len(changes.removed)} removed; "
+        f"{moved} figure{'s' * (moved != 1)} moved."
+    )
+    if base.error:
+        out += ["", f"> The base did not build ({base.error}), so every page of this change counts as added."]
+
+    out += ["", "### Pages", ""]
+    if changes.total:
+        out += ["| change | page | title |", "|---|---|---|"]
+        rows = [("added", rel, head.files) for rel in changes.added]
+        rows += [("changed", rel, head.files) for rel in changes.changed]
+        rows += [("removed", rel, base.files) for rel in changes.removed]
+        rows = sorted(rows, key=lambda r: (("added", "changed", "removed").index(r[0]), page_url(r[1])))
+        for kind, rel, files in rows[:MAX_ROWS]:
+            out.append(f"| {kind} | `{page_url(rel)}` | {_cell(page_title(files[rel]))} |")
+        if len(rows) > MAX_ROWS:
+            out.append(f"\n_…and {len(rows) - MAX_ROWS} more pages._")
+    else:
+        out.append("No page added, changed or removed.")
+    if changes.other_files:
+        n = changes.other_files
+        out += ["", f"{n} other file{'s' * (n != 1)} (open data, feed, sitemap, assets) also change{'s' * (n == 1)}."]
+
+    out += ["", "### Figures", ""]
+    if figure_rows:
+        out += ["| figure | before | after | change |", "|---|--:|--:|--:|"]
+        out += [f"| {_cell(name)} | {b} | {a} | {d} |" for name, b, a, d in figure_rows]
+    else:
+        out.append("No figure moved.")
+    if notes:
+        out += [""] + [f"- {_cell(note)}" for note in notes]
+    if value_lines:
+        out += ["", "### Value", ""] + value_lines
+    return "\n".join(out) + "\n"
+
+
+def invalid_markdown(head_label: str, findings: list[Finding], error: str) -> str:
+    out = [HEADING, "", f"The data of {head_label} is not valid: {error}. The portal would not build.", ""]
+    if findings:
+        out += ["| file | line | problem |", "|---|--:|---|"]
+        out += [f"| `{f.path}` | {f.line}:{f.col} | {_cell(f.message)} |" for f in findings]
+    return "\n".join(out) + "\n"
+
+
+# -- the command -------------------------------------------------------------------------------
+def _resolve(repo: pygit2.Repository, ref: str) -> pygit2.Commit:
+    try:
+        return repo.revparse_single(ref).peel(pygit2.Commit)
+    except (KeyError, ValueError, pygit2.GitError, pygit2.InvalidSpecError):
+        raise CommonplaceError(
+            f"unknown revision '{ref}': give a branch, tag or commit that exists "
+            "(in CI, fetch the whole history: `fetch-depth: 0` on GitHub, `GIT_DEPTH: 0` on GitLab)"
+        ) from None
+
+
+def diff(source: Path, base_ref: str, head_ref: str | None = None) -> tuple[str, int, list[Finding], str]:
+    """(Markdown, exit code, head findings, head error) for the change from `base_ref` to the head."""
+    source = Path(source)
+    info = repo_info(source)
+    if info.workdir is None:
+        raise CommonplaceError(f"{source} is not inside a git repository: `diff` compares two revisions of one")
+    repo = pygit2.Repository(str(info.workdir))
+    base_commit = _resolve(repo, base_ref)
+    head_commit = _resolve(repo, head_ref) if head_ref else None
+    base_label = f"base `{str(base_commit.id)[:7]}`"
+    head_label = f"`{str(head_commit.id)[:7]}`" if head_commit else "the work tree"
+    epoch = (head_commit.commit_time if head_commit else info.head_time) or base_commit.commit_time
+
+    with tempfile.TemporaryDirectory(prefix="commonplace-diff-") as tmp, _epoch(epoch):
+        scratch = Path(tmp)
+        head_source = source
+        if head_commit is not None:
+            head_source = scratch / "head"
+            if not materialise(repo, head_commit, info.subdir, head_source):
+                raise CommonplaceError(f"'{info.subdir}' does not exist at {head_ref}")
+        head = build_side("head", head_source, scratch)
+        if head.model is None:
+            return invalid_markdown(head_label, head.findings, head.error), 1, head.findings, head.error
+
+        base_source = scratch / "base"
+        if materialise(repo, base_commit, info.subdir, base_source):
+            base = build_side("base", base_source, scratch)
+        else:
+            base = Side("base", error=f"'{info.subdir or '.'}' does not exist at {base_ref}")
+
+    changes = compare_sites(base.files, head.files)
+    figure_rows, notes = figures(base.model, head.model)
+    value_lines = value_section(info.workdir, info.subdir, str(base_commit.id),
+                                str(head_commit.id) if head_commit else "HEAD", base.model, head.model)
+    text = markdown(base_label, head_label, base, head, changes, figure_rows, notes, value_lines)
+    return text, 0, [], ""
+
+
+def run(args) -> int:
+    source = Path(args.source)
+    if not source.is_dir():
+        raise CommonplaceError(f"{source} is not a folder: give the path of a community repository")
+    text, code, findings, error = diff(source, args.base, args.head)
+    sys.stdout.write(text)
+    if code:
+        sys.stderr.write(report.as_text(findings))
+        print(f"the head does not build: {error}", file=sys.stderr)
+    return code
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser(
+        "diff", help="what a change does to the portal and its figures, as Markdown",
+        description="Build the community at --base REF and at the head (the work tree, or --head REF), "
+                    "and print as Markdown the pages added, changed and removed and the figures that move: "
+                    "members, goals done, events, ledger totals, value indicators. Fit for a pull request "
+                    "comment or a job summary. Exit 1 when the head's data is invalid.",
+    )
+    p.add_argument("source", nargs="?", default=".", help="community folder (default: current folder)")
+    p.add_argument("--base", required=True, metavar="REF", help="the revision to compare with (branch, tag or commit)")
+    p.add_argument("--head", metavar="REF", help="the revision to compare (default: the work tree)")
+    p.set_defaults(run=run)

@@ -1,0 +1,699 @@
+"""CI integration: the GitHub Action, the documented workflows, the GitLab template, `diff`.
+
+The Action's `run` steps and the GitLab jobs' script lines are executed for real with bash
+against real git repositories, in a simulated runner: GITHUB_OUTPUT, GITHUB_STEP_SUMMARY,
+GITHUB_WORKSPACE and GITHUB_ACTION_PATH (or the CI_* variables) set to temporary paths and to
+this repository. Only `uses:` steps (actions/setup-python) and the `pip install` of Commonplace
+itself are skipped: Commonplace is already installed in the interpreter running the tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pygit2
+import pytest
+import yaml
+
+from conftest import EXAMPLE, ROOT, commit_all, git, write_files
+from generator import diff as diffmod
+from generator.errors import CommonplaceError
+
+ACTION = ROOT / "action.yml"
+PAGES = ROOT / "docs" / "workflows" / "pages.yml"
+PULL_REQUEST = ROOT / "docs" / "workflows" / "pull-request.yml"
+GITLAB = ROOT / "docs" / "gitlab-ci.yml"
+BIN = Path(sys.executable).parent  # where the installed `commonplace` script lives
+
+EXPRESSION = re.compile(r"\$\{\{\s*(.*?)\s*\}\}")
+BROKEN = {
+    "members/dan.yaml": "name: Dan\nemial: dan@example.org\n",
+    "events/swap-2024.md": "---\ntitle: Swap\ndate: 2024-04-06\norganisers: [anna]\n---\n",
+}
+
+
+def load(path: Path) -> dict:
+    with open(path, encoding="utf-8") as fh:
+        return yaml.safe_load(fh)
+
+
+def workflow_on(doc: dict):
+    # YAML 1.1 reads a bare `on:` key as the boolean True.
+    return doc.get("on", doc.get(True))
+
+
+# -- a small evaluator for the expressions the files use ------------------------------------------
+def lookup(path: str, context: dict):
+    value = context
+    for part in path.split("."):
+        if not isinstance(value, dict) or part not in value:
+            return ""  # GitHub evaluates a missing property to an empty string / null
+        value = value[part]
+    return value
+
+
+def evaluate(expr: str, context: dict):
+    """`a.b.c`, `'literal'` and `X == Y`: everything action.yml and the workflows need. Anything
+    else fails the test, so a new kind of expression must be taught here on purpose."""
+    expr = expr.strip()
+    if "==" in expr:
+        left, right = (evaluate(side, context) for side in expr.split("==", 1))
+        return str(left) == str(right)
+    if expr.startswith("'") and expr.endswith("'"):
+        return expr[1:-1]
+    assert re.fullmatch(r"[a-z_]+(\.[A-Za-z0-9_-]+)*", expr), f"unsupported expression: {expr}"
+    return lookup(expr, context)
+
+
+def substitute(text: str, context: dict) -> str:
+    return EXPRESSION.sub(lambda m: str(evaluate(m.group(1), context)), text)
+
+
+def condition(expr: str | None, context: dict) -> bool:
+    if expr is None:
+        return True
+    match = EXPRESSION.fullmatch(expr.strip())
+    return bool(evaluate(match.group(1) if match else expr, context))
+
+
+def read_outputs(path: Path) -> dict[str, str]:
+    """The runner's parser of GITHUB_OUTPUT: `name=value` lines and `name<<DELIM` blocks."""
+    outputs, lines = {}, path.read_text().splitlines() if path.exists() else []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if "<<" in line and ("=" not in line or line.index("<<") < line.index("=")):
+            name, delim = line.split("<<", 1)
+            end = lines.index(delim, i + 1)
+            outputs[name] = "\n".join(lines[i + 1 : end])
+            i = end + 1
+            continue
+        name, value = line.split("=", 1)
+        outputs[name] = value
+        i += 1
+    return outputs
+
+
+def base_env(tmp: Path) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "CI_", "SOURCE_DATE_EPOCH"))}
+    env.update({"PATH": f"{BIN}{os.pathsep}{env.get('PATH', '')}", "HOME": str(tmp), "GIT_CONFIG_NOSYSTEM": "1"})
+    env.pop("PYTHONPATH", None)
+    return env
+
+
+def is_self_install(script: str) -> bool:
+    return bool(re.fullmatch(r'python -m pip install [-\w ]*"\$GITHUB_ACTION_PATH"', script.strip()))
+
+
+def run_action(workspace: Path, tmp: Path, *, inputs: dict | None = None, event_name: str = "push",
+               event: dict | None = None) -> dict:
+    """Run action.yml's steps as the runner would; returns outputs, summary and step records."""
+    action = load(ACTION)
+    values = {name: spec.get("default", "") for name, spec in action["inputs"].items()}
+    values.update(inputs or {})
+    runner = tmp / "runner"
+    runner.mkdir(exist_ok=True)
+    summary = runner / "step_summary.md"
+    summary.write_text("")
+    context = {"inputs": values, "github": {"event_name": event_name, "event": event or {},
+                                             "workspace": str(workspace)}, "steps": {}}
+    env0 = base_env(tmp)
+    env0.update({"GITHUB_WORKSPACE": str(workspace), "GITHUB_ACTION_PATH": str(ROOT),
+                 "GITHUB_STEP_SUMMARY": str(summary), "GITHUB_EVENT_NAME": event_name,
+                 "RUNNER_TEMP": str(runner), "GITHUB_ACTIONS": "true", "CI": "true"})
+    records = []
+    for n, step in enumerate(action["runs"]["steps"]):
+        if not condition(step.get("if"), context):
+            records.append({"name": step["name"], "skipped": True})
+            continue
+        if "uses" in step:
+            records.append({"name": step["name"], "uses": step["uses"]})
+            continue
+        if is_self_install(step["run"]):
+            records.append({"name": step["name"], "skipped": True})
+            continue
+        output_file = runner / f"output-{n}"
+        output_file.write_text("")
+        env = dict(env0, GITHUB_OUTPUT=str(output_file))
+        env.update({key: substitute(str(value), context) for key, value in (step.get("env") or {}).items()})
+        script = runner / f"step-{n}.sh"
+        script.write_text(step["run"])
+        # what GitHub runs for `shell: bash`
+        proc = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", str(script)], cwd=workspace,
+                              env=env, capture_output=True, text=True, timeout=120)
+        outputs = read_outputs(output_file)
+        if "id" in step:
+            context["steps"][step["id"]] = {"outputs": outputs}
+        records.append({"name": step["name"], "returncode": proc.returncode, "stdout": proc.stdout,
+                        "stderr": proc.stderr})
+        if proc.returncode:
+            break
+    failed = any(r.get("returncode") for r in records)
+    outputs = {} if failed else {name: substitute(spec["value"], context) for name, spec in action["outputs"].items()}
+    return {"outputs": outputs, "summary": summary.read_text(), "steps": records, "failed": failed}
+
+
+def example_repository(tmp: Path, subdir: str = "") -> tuple[Path, Path]:
+    """A git repository holding a copy of example-community/ (at its root or in `subdir`)."""
+    workspace = tmp / "workspace"
+    source = workspace / subdir if subdir else workspace
+    shutil.copytree(EXAMPLE, source)
+    commit_all(workspace, "Barrio Maps")
+    return workspace, source
+
+
+def has_command(name: str) -> bool:
+    return subprocess.run([str(BIN / "commonplace"), name, "--help"], capture_output=True).returncode == 0
+
+
+# -- action.yml: structure -----------------------------------------------------------------------
+def test_action_metadata_inputs_and_outputs():
+    action = load(ACTION)
+    assert action["name"] and action["description"]
+    assert set(action["branding"]) == {"icon", "color"}
+    assert action["runs"]["using"] == "composite"
+    assert {name: spec.get("default") for name, spec in action["inputs"].items()} == {
+        "source": ".", "output": "_site", "base-url": "", "strict": "false", "fetch-peers": "false",
+        "python-version": "3.11",
+    }
+    assert all(spec.get("description") for spec in action["inputs"].values())
+    assert set(action["outputs"]) == {"site", "contributors"}
+    for spec in action["outputs"].values():
+        assert spec["description"] and EXPRESSION.fullmatch(spec["value"]), spec
+
+
+def test_every_run_step_is_bash_and_takes_inputs_only_through_env():
+    steps = load(ACTION)["runs"]["steps"]
+    ids = {step["id"] for step in steps if "id" in step}
+    runs = [step for step in steps if "run" in step]
+    assert len(runs) >= 5
+    for step in runs:
+        assert step["shell"] == "bash", step["name"]
+        assert "${{" not in step["run"], f"expression inside the script of {step['name']!r}"
+        for value in (step.get("env") or {}).values():
+            assert EXPRESSION.fullmatch(str(value)), value  # env values are whole expressions
+        used = set(re.findall(r"\$\{?([A-Z_][A-Z0-9_]*)", step["run"]))
+        own = set(step.get("env") or {})
+        runner = {"GITHUB_OUTPUT", "GITHUB_STEP_SUMMARY", "GITHUB_ACTION_PATH"}
+        assert used <= own | runner, f"{step['name']}: {sorted(used - own - runner)} not declared in env"
+    for output in load(ACTION)["outputs"].values():
+        assert EXPRESSION.fullmatch(output["value"]).group(1).split(".")[1] in ids
+    # every input is used, and only through env or `with:`
+    text = ACTION.read_text()
+    for name in load(ACTION)["inputs"]:
+        assert f"inputs.{name}" in text, name
+    uses = [step["uses"] for step in steps if "uses" in step]
+    assert uses == ["actions/setup-python@v5"]  # pinned to a major version
+    install = [step for step in runs if "GITHUB_ACTION_PATH" in step["run"]]
+    assert len(install) == 1 and is_self_install(install[0]["run"])
+
+
+def test_action_diff_step_runs_only_on_pull_request_with_the_base_sha():
+    steps = load(ACTION)["runs"]["steps"]
+    (step,) = [s for s in steps if "run" in s and "commonplace diff" in s["run"]]
+    assert step["if"] == "github.event_name == 'pull_request'"
+    assert step["env"]["BASE_SHA"] == "${{ github.event.pull_request.base.sha }}"
+    assert '--base "$BASE_SHA"' in step["run"] and '>> "$GITHUB_STEP_SUMMARY"' in step["run"]
+    (check,) = [s for s in steps if "run" in s and re.search(r"\bcheck \"\$SOURCE\"", s["run"])]
+    assert "--format github" in check["run"]
+
+
+# -- the documented workflows ------------------------------------------------------------------------
+def checkout_steps(doc: dict) -> list[dict]:
+    return [s for job in doc["jobs"].values() for s in job.get("steps", []) if s.get("uses", "").startswith("actions/checkout@")]
+
+
+def test_pull_request_workflow_is_read_only_and_never_pull_request_target():
+    text = PULL_REQUEST.read_text()
+    doc = load(PULL_REQUEST)
+    assert set(workflow_on(doc)) == {"pull_request"}
+    assert "pull_request_target" not in re.sub(r"#.*", "", text)  # only the comment may name it
+    assert doc["permissions"] == {"contents": "read"}
+    assert "secrets." not in text
+    for job in doc["jobs"].values():
+        assert "permissions" not in job or job["permissions"] == {"contents": "read"}
+    (checkout,) = checkout_steps(doc)
+    assert checkout["with"]["fetch-depth"] == 0
+    action_steps = [s for job in doc["jobs"].values() for s in job["steps"] if s.get("uses", "").endswith("/commonplace@v1")]
+    assert len(action_steps) == 1  # the Action checks, builds and writes the diff on pull requests
+
+
+def test_pages_workflow_deploys_with_only_the_permissions_pages_needs():
+    doc = load(PAGES)
+    on = workflow_on(doc)
+    assert on["push"]["branches"] == ["main"]
+    assert doc["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
+    assert doc["concurrency"]["group"] == "pages"
+    (checkout,) = checkout_steps(doc)
+    assert checkout["with"]["fetch-depth"] == 0
+    build = doc["jobs"]["build"]["steps"]
+    uses = [s.get("uses", "").split("@")[0] for s in build]
+    assert uses.index("OWNER/commonplace") < uses.index("actions/upload-pages-artifact")
+    upload = build[uses.index("actions/upload-pages-artifact")]
+    assert upload["with"]["path"] == "${{ steps.portal.outputs.site }}"
+    deploy = doc["jobs"]["deploy"]
+    assert deploy["needs"] == "build" and deploy["environment"]["name"] == "github-pages"
+    assert [s["uses"].split("@")[0] for s in deploy["steps"]] == ["actions/deploy-pages"]
+    for job in (PAGES, PULL_REQUEST):
+        for step in (s for j in load(job)["jobs"].values() for s in j["steps"]):
+            assert re.fullmatch(r"[\w.-]+/[\w.-]+@v\d+", step["uses"]), step  # every action pinned to a major
+
+
+# -- action.yml: executed ------------------------------------------------------------------------
+def test_action_builds_the_example_community_on_push(tmp_path):
+    workspace, _ = example_repository(tmp_path)
+    result = run_action(workspace, tmp_path)
+    assert not result["failed"], result["steps"]
+    names = [(r["name"], "skipped" in r) for r in result["steps"]]
+    assert names == [("Set up Python", False), ("Install Commonplace", True), ("Fetch federation peers", True),
+                     ("Check the community's files", False), ("Build the portal", False),
+                     ("Count contributors", False), ("Show what the pull request changes", True)]
+    check = result["steps"][3]
+    assert check["stdout"] == ""  # no annotation: the example is clean
+    site = Path(result["outputs"]["site"])
+    assert site == (workspace / "_site").resolve()
+    assert (site / "index.html").is_file() and (site / "members" / "lucia-ferrer" / "index.html").is_file()
+    if has_command("value"):
+        report = subprocess.run([str(BIN / "commonplace"), "value", str(workspace), "--format", "json"],
+                                capture_output=True, text=True, check=True, env=base_env(tmp_path))
+        expected = len(json.loads(report.stdout)["contributors"])
+    else:
+        expected = len(list((EXAMPLE / "members").glob("*.yaml")))  # 13 member files
+    assert result["outputs"]["contributors"] == str(expected)
+    assert result["summary"] == ""  # no diff on a push
+
+
+def test_action_inputs_cannot_inject_shell(tmp_path):
+    workspace, _ = example_repository(tmp_path)
+    hostile = 'out $(touch pwned) `touch pwned2`; touch pwned3'
+    result = run_action(workspace, tmp_path, inputs={"output": hostile})
+    assert not result["failed"], result["steps"]
+    assert Path(result["outputs"]["site"]) == (workspace / hostile).resolve()
+    assert (workspace / hostile / "index.html").is_file()
+    assert not [p for p in workspace.rglob("pwned*")]
+
+
+def test_action_on_a_pull_request_writes_the_diff_to_the_summary(tmp_path):
+    workspace, _ = example_repository(tmp_path)
+    base = git(workspace, "rev-parse", "HEAD").strip()
+    write_files(workspace, {
+        "members/nuria-camps.yaml": "name: Núria Camps\nemails: [nuria@example.org]\nroles: [mapper]\n",
+    })
+    commit_all(workspace, "Welcome Núria")
+    event = {"pull_request": {"base": {"sha": base}, "number": 7}}
+    result = run_action(workspace, tmp_path, event_name="pull_request", event=event)
+    assert not result["failed"], result["steps"]
+    summary = result["summary"].splitlines()
+    assert summary[0] == diffmod.HEADING
+    assert f"Compared the work tree with base `{base[:7]}`: 1 page added" in summary[2]
+    assert "| added | `members/nuria-camps/` | Núria Camps |" in summary
+    assert "| members | 13 | 14 | +1 |" in summary
+    assert "- Members joined: Núria Camps" in summary
+
+
+def test_action_check_step_annotates_the_lines_of_a_community_in_a_subfolder(tmp_path, community):
+    root = community(BROKEN, name="portal")
+    workspace = root.parent
+    commit_all(workspace)
+    result = run_action(workspace, tmp_path, inputs={"source": "portal"})
+    assert result["failed"]
+    check = result["steps"][-1]
+    assert check["name"] == "Check the community's files" and check["returncode"] == 1
+    assert check["stdout"].splitlines() == [
+        "::error file=portal/events/swap-2024.md,line=4,col=14::unknown member 'anna' (did you mean 'ana'?)",
+        "::error file=portal/members/dan.yaml,line=2,col=1::unknown key 'emial' (did you mean 'emails'?)",
+    ]
+    assert not (workspace / "_site").exists()  # nothing built after a failed check
+
+
+def test_action_strict_turns_warning_annotations_into_a_failure(tmp_path, community):
+    root = community(name="portal")
+    os.symlink(root / "members" / "ana.yaml", root / "members" / "ana-copy.yaml")
+    commit_all(root.parent)
+    relaxed = run_action(root.parent, tmp_path, inputs={"source": "portal"})
+    assert not relaxed["failed"], relaxed["steps"]
+    warning = "::warning file=portal/members/ana-copy.yaml,line=1,col=1::is a symbolic link: not followed (commit the file itself)"
+    assert relaxed["steps"][3]["stdout"].splitlines() == [warning]
+    strict = run_action(root.parent, tmp_path, inputs={"source": "portal", "strict": "true", "output": "_strict"})
+    assert strict["failed"] and strict["steps"][-1]["name"] == "Check the community's files"
+    assert strict["steps"][-1]["stdout"].splitlines() == [warning]
+    assert not (root.parent / "_strict").exists()
+
+
+# -- the GitLab template --------------------------------------------------------------------------
+GITLAB_RULE = re.compile(r'^\$(\w+) == (?:\$(\w+)|"([^"]*)")$')
+
+
+def gitlab_rule_matches(rules: list[dict], variables: dict) -> bool:
+    for rule in rules:
+        match = GITLAB_RULE.match(rule["if"])
+        assert match, f"unsupported rule {rule['if']!r}"
+        left = variables.get(match.group(1), "")
+        right = variables.get(match.group(2), "") if match.group(2) else match.group(3)
+        if left == right:
+            return rule.get("when", "on_success") != "never"
+    return False
+
+
+def run_gitlab_job(doc: dict, name: str, project: Path, tmp: Path, variables: dict) -> subprocess.CompletedProcess:
+    job = doc[name]
+    before = job.get("before_script", doc.get("default", {}).get("before_script", []))
+    lines = [line for line in before if not re.fullmatch(r'python -m pip install [-\w ]*"\$COMMONPLACE_PACKAGE"', line)]
+    assert len(lines) == len(before) - 1  # only the install of Commonplace itself is left out
+    script = tmp / f"{name}.sh"
+    # a GitLab shell runner stops at the first failing line, as `set -eo pipefail` does
+    script.write_text("set -eo pipefail\n" + "\n".join(lines + job["script"]) + "\n")
+    env = base_env(tmp)
+    env.update({k: str(v) for k, v in doc["variables"].items()})
+    env.update(variables)
+    env["CI_PROJECT_DIR"] = str(project)
+    return subprocess.run(["bash", "--noprofile", "--norc", str(script)], cwd=project, env=env,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_gitlab_template_structure():
+    doc = load(GITLAB)
+    assert doc["variables"]["GIT_DEPTH"] == "0"
+    assert doc["default"]["image"].startswith("python:3.1")
+    pages = doc["pages"]
+    assert pages["artifacts"]["paths"] == ["public"]
+    assert any("--output public" in line for line in pages["script"])
+    quality = doc["code-quality"]
+    assert quality["script"] == ['commonplace check "$COMMONPLACE_SOURCE" --format gitlab > gl-code-quality-report.json']
+    assert quality["artifacts"] == {"when": "always", "reports": {"codequality": "gl-code-quality-report.json"}}
+    default = {"CI_DEFAULT_BRANCH": "main"}
+    push_main = {**default, "CI_PIPELINE_SOURCE": "push", "CI_COMMIT_BRANCH": "main"}
+    push_other = {**default, "CI_PIPELINE_SOURCE": "push", "CI_COMMIT_BRANCH": "fix-typo"}
+    merge_request = {**default, "CI_PIPELINE_SOURCE": "merge_request_event"}
+    jobs = [name for name, job in doc.items() if isinstance(job, dict) and "script" in job]
+    assert sorted(jobs) == ["code-quality", "pages", "portal-diff"]
+    runs = {label: [j for j in jobs if gitlab_rule_matches(doc[j]["rules"], v)]
+            for label, v in (("main", push_main), ("branch", push_other), ("mr", merge_request))}
+    assert runs == {"main": ["pages"], "branch": [], "mr": ["code-quality", "portal-diff"]}
+    for job in jobs:
+        for line in doc[job]["script"]:
+            assert "${" not in line and "$(" not in line, line
+
+
+def test_gitlab_pages_job_builds_into_public(tmp_path):
+    workspace, _ = example_repository(tmp_path)
+    doc = load(GITLAB)
+    proc = run_gitlab_job(doc, "pages", workspace, tmp_path, {
+        "CI_PIPELINE_SOURCE": "push", "CI_COMMIT_BRANCH": "main", "CI_DEFAULT_BRANCH": "main",
+        "CI_PAGES_URL": "https://barrio-maps.gitlab.io/portal",
+    })
+    assert proc.returncode == 0, proc.stderr
+    assert (workspace / "public" / "index.html").is_file()
+    assert "https://barrio-maps.gitlab.io/portal/" in (workspace / "public" / "sitemap.xml").read_text()
+
+
+def test_gitlab_code_quality_report_line_by_line(tmp_path, community):
+    root = community(BROKEN, name="portal")
+    commit_all(root.parent)
+    doc = load(GITLAB)
+    proc = run_gitlab_job(doc, "code-quality", root.parent, tmp_path, {
+        "CI_PIPELINE_SOURCE": "merge_request_event", "CI_DEFAULT_BRANCH": "main", "COMMONPLACE_SOURCE": "portal",
+    })
+    assert proc.returncode == 1  # the job fails; `when: always` still publishes the report
+    lines = (root.parent / "gl-code-quality-report.json").read_text().splitlines()
+    issues = json.loads("\n".join(lines))
+    fingerprints = [i["fingerprint"] for i in issues]
+    assert all(re.fullmatch(r"[0-9a-f]{32}", f) for f in fingerprints) and len(set(fingerprints)) == 2
+    assert lines == [
+        "[",
+        "  {",
+        '    "check_name": "commonplace",',
+        '    "description": "unknown member \'anna\' (did you mean \'ana\'?)",',
+        f'    "fingerprint": "{fingerprints[0]}",',
+        '    "location": {',
+        '      "lines": {',
+        '        "begin": 4',
+        "      },",
+        '      "path": "portal/events/swap-2024.md"',
+        "    },",
+        '    "severity": "major",',
+        '    "type": "issue"',
+        "  },",
+        "  {",
+        '    "check_name": "commonplace",',
+        '    "description": "unknown key \'emial\' (did you mean \'emails\'?)",',
+        f'    "fingerprint": "{fingerprints[1]}",',
+        '    "location": {',
+        '      "lines": {',
+        '        "begin": 2',
+        "      },",
+        '      "path": "portal/members/dan.yaml"',
+        "    },",
+        '    "severity": "major",',
+        '    "type": "issue"',
+        "  }",
+        "]",
+    ]
+
+
+def test_gitlab_code_quality_warning_is_minor_and_the_job_passes(tmp_path, community):
+    root = community(name="portal")
+    os.symlink(root / "members" / "ana.yaml", root / "members" / "ana-copy.yaml")
+    commit_all(root.parent)
+    proc = run_gitlab_job(load(GITLAB), "code-quality", root.parent, tmp_path, {
+        "CI_PIPELINE_SOURCE": "merge_request_event", "COMMONPLACE_SOURCE": "portal"})
+    assert proc.returncode == 0, proc.stderr
+    (issue,) = json.loads((root.parent / "gl-code-quality-report.json").read_text())
+    assert (issue["severity"], issue["location"], issue["description"]) == (
+        "minor", {"lines": {"begin": 1}, "path": "portal/members/ana-copy.yaml"},
+        "is a symbolic link: not followed (commit the file itself)")
+
+
+def test_gitlab_merge_request_diff_job(tmp_path):
+    workspace, _ = example_repository(tmp_path)
+    base = git(workspace, "rev-parse", "HEAD").strip()
+    (workspace / "events" / "meetup-2026-02.md").unlink()
+    commit_all(workspace, "The February meetup was cancelled")
+    proc = run_gitlab_job(load(GITLAB), "portal-diff", workspace, tmp_path, {
+        "CI_PIPELINE_SOURCE": "merge_request_event", "CI_MERGE_REQUEST_DIFF_BASE_SHA": base})
+    assert proc.returncode == 0, proc.stderr
+    report = (workspace / "commonplace-diff.md").read_text().splitlines()
+    assert report == proc.stdout.splitlines()  # printed in the job log as well
+    assert "| removed | `events/meetup-2026-02/` | Monthly meetup: February 2026 |" in report
+    assert "| events | 5 | 4 | −1 |" in report
+
+
+# -- commonplace diff ---------------------------------------------------------------------------------
+def diff_cli(*argv: str) -> int:
+    top = argparse.ArgumentParser(prog="commonplace")
+    diffmod.register(top.add_subparsers(dest="command", required=True))
+    args = top.parse_args(["diff", *argv])
+    return args.run(args)
+
+
+CHANGE = {
+    # a member changes: her page changes
+    "members/ana.yaml": """\
+        name: Ana Lopez
+        emails: [ana@example.org]
+        roles: [coordinator, treasurer]
+        affiliation: Barrio Garden
+        """,
+    # a goal is done
+    "projects/catalogue.md": """\
+        ---
+        title: Seed catalogue
+        status: active
+        leads: [ana]
+        goals:
+          - title: List 100 varieties
+            done: true
+            done_at: 2024-05-01
+          - title: Photograph them
+            done: true
+            done_at: 2024-06-01
+        ---
+        # Why
+
+        A catalogue helps gardeners find seeds.
+        """,
+    # money comes in and goes out
+    "ledger/2024.yaml": """\
+        currency: EUR
+        entries:
+          - {date: 2024-06-02, amount: "150.00", kind: donation, from: Barrio Garden}
+          - {date: 2024-06-03, amount: "40.50", kind: expense, to: Print shop, project: catalogue}
+        """,
+    # a new member organises a new event
+    "members/dan.yaml": "name: Dan Ruiz\nemails: [dan@example.org]\n",
+    "events/harvest-2024.md": "---\ntitle: Harvest fair\ndate: 2024-09-14\norganisers: [dan]\n---\nApples.\n",
+}
+
+
+def test_diff_markdown_for_a_change(community, capsys):
+    root = community()
+    commit_all(root, "Start")
+    base = git(root, "rev-parse", "HEAD").strip()
+    write_files(root, CHANGE)
+    assert diff_cli(str(root), "--base", "main") == 0
+    out, err = capsys.readouterr()
+    lines = out.splitlines()
+    value_at = lines.index("### Value")
+    assert lines[:value_at] == [
+        "## Commonplace: what this change does to the portal",
+        "",
+        f"Compared the work tree with base `{base[:7]}`: 2 pages added, 7 changed, 0 removed; 7 figures moved.",
+        "",
+        "### Pages",
+        "",
+        "| change | page | title |",
+        "|---|---|---|",
+        "| added | `events/harvest-2024/` | Harvest fair |",
+        "| added | `members/dan/` | Dan Ruiz |",
+        "| changed | `/` | Seed Library |",
+        "| changed | `events/` | Events |",
+        "| changed | `ledger/` | Ledger |",
+        "| changed | `members/` | Members |",
+        "| changed | `members/ana/` | Ana Lopez |",
+        "| changed | `projects/` | Projects |",
+        "| changed | `projects/catalogue/` | Seed catalogue |",
+        "",
+        "2 other files (open data, feed, sitemap, assets) also change.",
+        "",
+        "### Figures",
+        "",
+        "| figure | before | after | change |",
+        "|---|--:|--:|--:|",
+        "| members | 3 | 4 | +1 |",
+        "| goals done: Seed catalogue | 1 / 2 | 2 / 2 | +1 |",
+        "| events | 1 | 2 | +1 |",
+        "| ledger entries | 0 | 2 | +2 |",
+        "| income (EUR) | 0.00 | 150.00 | +150.00 |",
+        "| expenses (EUR) | 0.00 | 40.50 | +40.50 |",
+        "| balance (EUR) | 0.00 | 109.50 | +109.50 |",
+        "",
+        "- Members joined: Dan Ruiz",
+        "- Goals completed in Seed catalogue: Photograph them",
+        "- Events added: Harvest fair (2024-09-14)",
+        "",
+    ]
+    # the value engine's figures that move with the files (the history is the same: nothing committed)
+    value = lines[value_at:]
+    assert value[:3] == ["### Value", "", "New contributors (1): Dan Ruiz"]
+    assert "| objective accomplishment | `goals_done` | 1 | 2 |" in value
+    assert "| monetary value | `donors` | 0 | 1 |" in value
+    assert not [line for line in value if "`commits`" in line]
+    assert err == ""
+
+
+def test_diff_names_no_hidden_member_and_no_real_name_behind_a_pseudonym(community, capsys):
+    root = community()
+    commit_all(root, "Start")
+    write_files(root, {"members/eve.yaml": "name: Eve Secret\nemails: [eve@example.org]\nvisibility: hidden\n",
+                       "members/fay.yaml": "name: Fay Private\nemails: [fay@example.org]\nvisibility: pseudonymous\n"})
+    assert diff_cli(str(root), "--base", "HEAD") == 0
+    out = capsys.readouterr().out
+    assert "Eve Secret" not in out and "Fay Private" not in out and "@example" not in out
+    (joined,) = [line for line in out.splitlines() if line.startswith("- Members joined: ")]
+    assert re.fullmatch(r"- Members joined: [A-Z][a-z]+ [A-Z][a-z]+ and 1 hidden member", joined)
+
+
+def test_diff_between_two_commits_with_value_figures(community, capsys):
+    root = community()
+    commit_all(root, "Start")
+    write_files(root, {"members/dan.yaml": "name: Dan Ruiz\nemails: [dan@example.org]\n"})
+    commit_all(root, "Dan joins", env={"GIT_AUTHOR_NAME": "Dan Ruiz", "GIT_AUTHOR_EMAIL": "dan@example.org",
+                                       "GIT_AUTHOR_DATE": "2024-06-01T10:00:00+02:00",
+                                       "GIT_COMMITTER_DATE": "2024-06-01T10:00:00+02:00"})
+    write_files(root, {"members/dan.yaml": None})  # the work tree is not what --head compares
+    assert diff_cli(str(root), "--base", "HEAD~1", "--head", "HEAD") == 0
+    lines = capsys.readouterr().out.splitlines()
+    head = git(root, "rev-parse", "--short=7", "HEAD").strip()
+    base = git(root, "rev-parse", "--short=7", "HEAD~1").strip()
+    assert lines[2] == f"Compared `{head}` with base `{base}`: 1 page added, 2 changed, 0 removed; 1 figure moved."
+    assert "| members | 3 | 4 | +1 |" in lines
+    value = lines[lines.index("### Value"):]
+    assert value[2] == "New contributors (1): Dan Ruiz"
+    assert "| objective accomplishment | `commits` | 1 | 2 |" in value
+
+
+def test_diff_with_no_change(community, capsys):
+    root = community()
+    commit_all(root, "Start")
+    assert diff_cli(str(root), "--base", "HEAD") == 0
+    base = git(root, "rev-parse", "--short=7", "HEAD").strip()
+    assert capsys.readouterr().out.splitlines() == [
+        "## Commonplace: what this change does to the portal",
+        "",
+        f"Compared the work tree with base `{base}`: No change to the portal.",
+    ]
+
+
+def test_diff_of_invalid_head_exits_1_with_findings_in_markdown_and_text(community, capsys):
+    root = community()
+    commit_all(root, "Start")
+    write_files(root, BROKEN)
+    assert diff_cli(str(root), "--base", "HEAD") == 1
+    out, err = capsys.readouterr()
+    assert out.splitlines() == [
+        "## Commonplace: what this change does to the portal",
+        "",
+        "The data of the work tree is not valid: 2 errors in 2 files. The portal would not build.",
+        "",
+        "| file | line | problem |",
+        "|---|--:|---|",
+        "| `events/swap-2024.md` | 4:14 | unknown member 'anna' (did you mean 'ana'?) |",
+        "| `members/dan.yaml` | 2:1 | unknown key 'emial' (did you mean 'emails'?) |",
+    ]
+    assert err.splitlines() == [
+        "events/swap-2024.md:4:14: unknown member 'anna' (did you mean 'ana'?)",
+        "members/dan.yaml:2:1: unknown key 'emial' (did you mean 'emails'?)",
+        "the head does not build: 2 errors in 2 files",
+    ]
+
+
+def test_diff_when_the_base_does_not_build(community, capsys):
+    root = community(BROKEN)
+    commit_all(root, "Broken start")
+    write_files(root, {rel: None for rel in BROKEN})
+    assert diff_cli(str(root), "--base", "HEAD") == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[2].startswith("Compared the work tree with base ") and ": 10 pages added, 0 changed, 0 removed;" in lines[2]
+    assert lines[4] == ("> The base did not build (2 errors in 2 files), so every page of this change counts as added.")
+
+
+def test_diff_reads_the_base_from_git_objects_without_following_symlinks(community, tmp_path, capsys):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("do not publish\n")
+    root = community({"pages/leak.md": None})
+    os.symlink(secret, root / "pages" / "leak.md")
+    commit_all(root, "Start with a symlink")
+    repo = pygit2.Repository(str(root))
+    out = tmp_path / "materialised"
+    assert diffmod.materialise(repo, repo.head.peel(), "", out)
+    assert not (out / "pages" / "leak.md").exists()
+    assert (out / "members" / "ana.yaml").read_text() == (root / "members" / "ana.yaml").read_text()
+    assert not diffmod.materialise(repo, repo.head.peel(), "no-such-folder", tmp_path / "none")
+
+
+def test_diff_usage_errors(community, capsys):
+    root = community()
+    commit_all(root, "Start")
+    with pytest.raises(SystemExit) as exc:
+        diff_cli(str(root))  # --base is required
+    assert exc.value.code == 2
+    with pytest.raises(CommonplaceError, match="unknown revision 'nope'"):
+        diff_cli(str(root), "--base", "nope")
+
+
+def test_diff_is_a_command_of_commonplace(community):
+    root = community()
+    commit_all(root, "Start")
+    help_text = subprocess.run([str(BIN / "commonplace"), "diff", "--help"], capture_output=True, text=True)
+    assert help_text.returncode == 0 and "--base REF" in help_text.stdout
+    result = subprocess.run([str(BIN / "commonplace"), "diff", str(root), "--base", "HEAD"], capture_output=True,
+                            text=True, env=base_env(root))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[0] == diffmod.HEADING
