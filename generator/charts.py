@@ -7,7 +7,7 @@ figures as a table, so nothing is only visible as a shape.
 
 from __future__ import annotations
 
-import itertools
+import hashlib
 import math
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -19,7 +19,11 @@ PALETTE = ("#0b5d4b", "#b34700", "#3b5bab", "#7a4a8c", "#5c6b00", "#8a2f45")
 WIDTH, HEIGHT = 640, 260
 LEFT, RIGHT, TOP, BOTTOM = 48, 16, 20, 44
 
-_ids = itertools.count(1)
+
+
+def _uid(title: str, desc: str) -> str:
+    # From the content, not a counter: ids must not depend on what was drawn before (deterministic output).
+    return "c" + hashlib.sha1(f"{title}\0{desc}".encode()).hexdigest()[:10]
 
 
 @dataclass
@@ -91,7 +95,7 @@ def _table(caption: str, labels: list[str], series: dict[str, list]) -> tuple[li
 
 def line_chart(title: str, desc: str, labels: list[str], series: dict[str, list], label_name: str = "Month") -> Chart:
     """One line per series over the labels (months), values marked by points."""
-    uid = f"c{next(_ids)}"
+    uid = _uid(title, desc)
     plot_h = HEIGHT - TOP - BOTTOM
     top_value = _nice_max(max([float(v) for values in series.values() for v in values] or [0]))
     span = max(1, len(labels) - 1)
@@ -117,7 +121,7 @@ def line_chart(title: str, desc: str, labels: list[str], series: dict[str, list]
 
 def bar_chart(title: str, desc: str, labels: list[str], series: dict[str, list], label_name: str = "Month") -> Chart:
     """Grouped vertical bars: one group per label, one bar per series."""
-    uid = f"c{next(_ids)}"
+    uid = _uid(title, desc)
     plot_h = HEIGHT - TOP - BOTTOM
     top_value = _nice_max(max([float(v) for values in series.values() for v in values] or [0]))
     group_w = (WIDTH - LEFT - RIGHT) / max(1, len(labels))
@@ -143,7 +147,7 @@ def bar_chart(title: str, desc: str, labels: list[str], series: dict[str, list],
 def hbar_chart(title: str, desc: str, items: list[tuple[str, float]], maximum: float | None = None,
                value_name: str = "Value", fmt=_num) -> Chart:
     """Horizontal bars with their value written at the end: a profile across dimensions."""
-    uid = f"c{next(_ids)}"
+    uid = _uid(title, desc)
     row_h, label_w = 30, 200
     height = TOP + row_h * len(items) + 10
     top_value = maximum or _nice_max(max([float(v) for _, v in items] or [0]))
@@ -164,7 +168,7 @@ def hbar_chart(title: str, desc: str, items: list[tuple[str, float]], maximum: f
 
 def onion(title: str, desc: str, layers: list[tuple[str, int]]) -> Chart:
     """Concentric rings, core in the middle: the 1-9-90 shape of participation."""
-    uid = f"c{next(_ids)}"
+    uid = _uid(title, desc)
     size, cx, cy = 260, 130, 130
     parts = _open(title, desc, uid, size, WIDTH)
     total = sum(count for _, count in layers) or 1
@@ -188,7 +192,7 @@ def onion(title: str, desc: str, layers: list[tuple[str, int]]) -> Chart:
 def flow(title: str, desc: str, sources: list[tuple[str, Decimal]], targets: list[tuple[str, Decimal]],
          middle: str, unit: str) -> Chart:
     """A two-stage flow: where money came from, through the community, to where it went."""
-    uid = f"c{next(_ids)}"
+    uid = _uid(title, desc)
     rows = max(len(sources), len(targets), 1)
     height = max(200, 40 + 34 * rows)
     parts = _open(title, desc, uid, height)

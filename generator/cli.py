@@ -55,6 +55,48 @@ def cmd_build(args) -> int:
     return 0
 
 
+def cmd_value(args) -> int:
+    import json
+
+    from value.formats import table
+    from .valuerun import value_report
+
+    result = value_report(_source(args), ref=args.ref)
+    if args.format == "json":
+        sys.stdout.write(json.dumps(result, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
+    else:
+        sys.stdout.write(table(result))
+    return 0
+
+
+def _decimal(text: str):
+    from decimal import Decimal, InvalidOperation
+
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise argparse.ArgumentTypeError(f"'{text}' is not an amount such as 1000.00") from None
+    if not value.is_finite() or value < 0:
+        raise argparse.ArgumentTypeError(f"'{text}' must be a non-negative amount such as 1000.00")
+    return value
+
+
+def cmd_rewards(args) -> int:
+    from value.errors import ValueEngineError
+    from value.formats import rewards_csv, rewards_json, rewards_table
+    from value.rewards import distribute
+    from .valuerun import value_report
+
+    result = value_report(_source(args), ref=args.ref)
+    try:
+        rows = distribute(result, budget=args.budget, currency=args.currency, policy=args.policy, decay=args.decay)
+    except ValueEngineError as exc:
+        raise CommonplaceError(str(exc)) from None
+    render = {"table": rewards_table, "csv": rewards_csv, "json": rewards_json}[args.format]
+    sys.stdout.write(render(rows, args.currency))
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(
         prog="commonplace",
@@ -85,6 +127,28 @@ def parser() -> argparse.ArgumentParser:
                                         "(for example the URL GitHub or GitLab Pages gives)")
     p.add_argument("--strict", action="store_true", help="fail on warnings too")
     p.set_defaults(run=cmd_build)
+
+    p = sub.add_parser("value", help="the value report of a community (or of any git repository)",
+                       description="Compute the five value dimensions from the history and the data. "
+                                   "For local use: the JSON report includes contributors' e-mail addresses.")
+    p.add_argument("source", nargs="?", default=".", help="community folder or git repository (default: current folder)")
+    p.add_argument("--format", choices=("table", "json"), default="table", help="table (default) or json")
+    p.add_argument("--ref", default="HEAD", help="the commit, branch or tag to read the history from (default: HEAD)")
+    p.set_defaults(run=cmd_value)
+
+    p = sub.add_parser("rewards", help="split a budget among contributors, exact to the cent",
+                       description="Split a budget among contributors by their value, following SourceCred's policies. "
+                                   "The parts always sum exactly to the budget.")
+    p.add_argument("source", nargs="?", default=".", help="community folder or git repository (default: current folder)")
+    p.add_argument("--budget", required=True, type=_decimal, help="the amount to distribute, e.g. 1000.00")
+    p.add_argument("--currency", required=True, help="ISO 4217 code, e.g. EUR")
+    p.add_argument("--policy", choices=("immediate", "recent", "balanced"), default="balanced",
+                   help="immediate: last period's value; recent: value with a decay; "
+                        "balanced (default): all-time value minus what the ledger shows was already paid")
+    p.add_argument("--decay", type=_decimal, default="0.5", help="decay per month for the recent policy (default 0.5)")
+    p.add_argument("--format", choices=("table", "csv", "json"), default="table", help="table (default), csv or json")
+    p.add_argument("--ref", default="HEAD", help="the commit, branch or tag to read the history from (default: HEAD)")
+    p.set_defaults(run=cmd_rewards)
 
     diff.register(sub)
     return top

@@ -112,13 +112,13 @@ def _read_tree(out: Path) -> dict[str, bytes]:
     return files
 
 
-def build_side(label: str, source: Path, scratch: Path) -> Side:
+def build_side(label: str, source: Path, scratch: Path, history: tuple[Path, str] | None = None) -> Side:
     from .build import build
 
     side = Side(label)
     out = scratch / f"{label}-site"
     try:
-        result = build(source, out)
+        result = build(source, out, history=history)
     except DataError as exc:
         side.findings = list(exc.findings)
         side.error = report.summary(exc.findings)
@@ -429,13 +429,14 @@ def diff(source: Path, base_ref: str, head_ref: str | None = None) -> tuple[str,
             head_source = scratch / "head"
             if not materialise(repo, head_commit, info.subdir, head_source):
                 raise CommonplaceError(f"'{info.subdir}' does not exist at {head_ref}")
-        head = build_side("head", head_source, scratch)
+        head = build_side("head", head_source, scratch,
+                          (source, str(head_commit.id)) if head_commit is not None else None)
         if head.model is None:
             return invalid_markdown(head_label, head.findings, head.error), 1, head.findings, head.error
 
         base_source = scratch / "base"
         if materialise(repo, base_commit, info.subdir, base_source):
-            base = build_side("base", base_source, scratch)
+            base = build_side("base", base_source, scratch, (source, str(base_commit.id)))
         else:
             base = Side("base", error=f"'{info.subdir or '.'}' does not exist at {base_ref}")
 

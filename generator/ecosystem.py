@@ -107,3 +107,29 @@ def citation(text: str | None, findings: Findings) -> Citation | None:
         url=url,
         message=data.get("message", "") if isinstance(data.get("message"), str) else "",
     )
+
+
+ALL_CONTRIBUTORS_PATH = ".all-contributorsrc"
+
+
+def recognition(text: str | None, findings: Findings, handles) -> dict[str, tuple[str, ...]]:
+    """Contribution types per member, from All Contributors' file (logins matched to handles)."""
+    if not text:
+        return {}
+    import json
+
+    try:
+        data = json.loads(text)
+    except ValueError:
+        findings.warning(ALL_CONTRIBUTORS_PATH, 1, 1, "is not valid JSON: recognition types are left out")
+        return {}
+    people = data.get("contributors") if isinstance(data, dict) else None
+    result: dict[str, tuple[str, ...]] = {}
+    for entry in people if isinstance(people, list) else ():
+        if not isinstance(entry, dict):
+            continue
+        login = str(entry.get("login", "")).lower()
+        types = entry.get("contributions")
+        if login in handles and isinstance(types, list):
+            result[login] = tuple(sorted({str(t) for t in types if isinstance(t, str)}))
+    return result

@@ -209,6 +209,8 @@ class _Loader:
         model.peers = self.federation()
         model.funding = ecosystem.funding_links(self.optional(ecosystem.FUNDING_PATH), self.findings)
         model.citation = ecosystem.citation(self.optional(ecosystem.CITATION_PATH), self.findings)
+        model.recognition = ecosystem.recognition(self.optional(ecosystem.ALL_CONTRIBUTORS_PATH), self.findings,
+                                                  set(model.members))
         self.check_references(model)
         if self.findings.errors or config is None or community is None:
             raise DataError(self.findings.sorted())

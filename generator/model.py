@@ -225,4 +225,5 @@ class Model:
     peers: list[Peer] = field(default_factory=list)
     funding: tuple[Link, ...] = ()  # from .github/FUNDING.yml
     citation: object = None  # ecosystem.Citation from CITATION.cff
+    recognition: dict = field(default_factory=dict)  # handle -> contribution types (.all-contributorsrc)
     warnings: list = field(default_factory=list)

@@ -21,6 +21,8 @@ from .output import SiteFiles
 from .people import People
 from .proposals import propose_url
 from .theme import make_environment, theme_assets
+from .opendata import write_open_data
+from .valuepages import ValueView
 
 MONTHS = "January February March April May June July August September October November December".split()
 
@@ -82,10 +84,13 @@ def _totals(entries) -> list[dict]:
 
 
 class SiteRenderer:
-    def __init__(self, model: Model, info: BuildInfo):
+    def __init__(self, model: Model, info: BuildInfo, report: dict | None = None):
         self.model = model
         self.info = info
+        self.report = report
         self.people = People(model.members, salt=model.community.name)
+        self.party = lambda p: party_name(p, self.people) if p else ""
+        self.values = ValueView(model, self.people, report, self.party)
         self.env = make_environment(model.root)
         self.env.filters.update(md=md, date=fmt_date, money=fmt_money, area=area_label)
         base = model.config.base_url
@@ -102,7 +107,12 @@ class SiteRenderer:
         )
 
     def nav(self) -> list[tuple[str, str]]:
-        items = [("Members", "members/"), ("Projects", "projects/"), ("Events", "events/"), ("Ledger", "ledger/")]
+        items = [("Members", "members/"), ("Projects", "projects/"), ("Events", "events/")]
+        if self.report:
+            items.append(("Value", "value/"))
+        items.append(("Ledger", "ledger/"))
+        if self.model.rewards:
+            items.append(("Rewards", "rewards/"))
         pages = sorted((p for p in self.model.pages.values() if p.menu), key=lambda p: (p.order, p.title, p.slug))
         return items + [(p.title, f"{p.slug}/") for p in pages]
 
@@ -122,16 +132,28 @@ class SiteRenderer:
                  {"projects": projects, "propose": self.propose("projects")}),
             Page("events/", "events.html", "Events", "", f"Gatherings of {model.community.name}",
                  {"events": events, "propose": self.propose("events")}),
-            Page("ledger/", "ledger.html", "Ledger", "", "Every euro and dollar in and out, in the open",
+            Page("ledger/", "ledger.html", "Ledger", "", "Every amount in and out, in the open",
                  {"entries": list(reversed(model.ledger)), "totals": _totals(model.ledger),
-                  "party": lambda p: party_name(p, people) if p else ""}),
+                  "party": self.party, **self.values.ledger()}),
         ]
+        if self.report:
+            result.append(Page("value/", "value.html", "Value", "", f"The value {model.community.name} creates, "
+                               "in five dimensions", self.values.dashboard()))
+        if model.rewards:
+            result.append(Page("rewards/", "rewards.html", "Rewards", "", "How value flows back to the people who create it",
+                               {"distributions": self.values.rewards, "has_history": bool(self.report)}))
+            for slug, dist in self.values.rewards.items():
+                result.append(Page(f"rewards/{slug}/", "reward.html", dist["plan"].title or slug, dist["plan"].source,
+                                   dist["plan"].note, {"dist": dist, "slug": slug, "has_history": bool(self.report)}))
         for person in people.listed():
             member = person.member
             result.append(self.member_page(person, member))
         for project in projects:
+            paid = sorted({e.party_to for e in model.ledger if e.project == project.slug and e.party_to in model.members})
+            helpers = [h for h in paid if h not in project.leads]
             result.append(Page(f"projects/{project.slug}/", "project.html", project.title, project.source,
-                               project.summary, {"project": project, "leads": people.shown(project.leads)}))
+                               project.summary, {"project": project, "leads": people.shown(project.leads),
+                                                 "helpers": people.shown(helpers)}))
         for event in events:
             result.append(Page(f"events/{event.slug}/", "event.html", event.title, event.source, event.summary, {
                 "event": event,
@@ -158,7 +180,13 @@ class SiteRenderer:
             "attended": sorted((e for e in model.events.values() if handle in e.participants), key=lambda e: e.date),
             "kudos_received": [k for k in model.kudos if k.receiver == handle],
             "kudos_given": [k for k in model.kudos if k.giver == handle],
+            "goals_completed": sum(p.goals_done for p in model.projects.values() if handle in p.leads),
+            "recognition": model.recognition.get(handle, ()),
         }
+        contributor = self.values.by_engine_id.get(handle)
+        if contributor is not None:
+            context.update(contributor=contributor, profile=self.values.profile(contributor),
+                           rewards=self.values.rewards_received(contributor))
         # A pseudonymous page must not lead back to the file that names the person.
         source = "" if person.pseudonymous else member.source
         return Page(f"members/{person.slug}/", "member.html", person.name, source, "", context)
@@ -176,6 +204,13 @@ class SiteRenderer:
         files.add("robots.txt", self.template("robots.txt").render(absolute=self.url))
         for rel, content in theme_assets(self.model.root).items():
             files.add(f"assets/{rel}", content)
+        for slug, dist in self.values.rewards.items():
+            table = [t for t in self.values.tables() if t.name == "rewards"][0]
+            table.rows = self.values.reward_rows(slug, dist)
+            files.add(f"rewards/{slug}/{slug}.csv", table.csv())
+        write_open_data(files, self.values.tables(), name=_package_name(self.model.community.name),
+                        title=f"{self.model.community.name}: open data", license_id=self.model.community.data_license,
+                        homepage=self.url(""), created=self.info.updated.strftime("%Y-%m-%dT%H:%M:%SZ"))
         return files
 
     def url(self, path: str) -> str:
@@ -200,8 +235,14 @@ class SiteRenderer:
             raise CommonplaceError(f"template {page.template}: {exc}") from None
 
 
-def render_site(model: Model, info: BuildInfo) -> SiteFiles:
-    return SiteRenderer(model, info).render()
+def render_site(model: Model, info: BuildInfo, report: dict | None = None) -> SiteFiles:
+    return SiteRenderer(model, info, report).render()
+
+
+def _package_name(name: str) -> str:
+    import re
+
+    return re.sub(r"[^a-z0-9._-]+", "-", name.lower()).strip("-") or "community"
 
 
 def epoch_datetime(seconds: int) -> datetime:

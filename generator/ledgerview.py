@@ -1,0 +1,80 @@
+"""The ledger as tables and pictures: by month and kind, per currency, in exact decimals."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+
+from .charts import Chart, flow, line_chart
+from .model import LedgerEntry
+
+ZERO = Decimal(0)
+
+
+def currencies(entries: list[LedgerEntry]) -> list[str]:
+    return sorted({e.currency for e in entries})
+
+
+def by_month(entries: list[LedgerEntry], currency: str) -> list[dict]:
+    """Income, expenses and the running balance per month, for one currency."""
+    months: dict[str, dict[str, Decimal]] = defaultdict(lambda: {"income": ZERO, "expenses": ZERO})
+    for e in entries:
+        if e.currency == currency:
+            months[e.date.strftime("%Y-%m")]["income" if e.incoming else "expenses"] += e.amount
+    rows, balance = [], ZERO
+    for month in sorted(months):
+        m = months[month]
+        balance += m["income"] - m["expenses"]
+        rows.append({"month": month, "income": m["income"], "expenses": m["expenses"], "balance": balance})
+    return rows
+
+
+def by_kind(entries: list[LedgerEntry]) -> list[dict]:
+    sums: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+    counts: dict[tuple[str, str], int] = defaultdict(int)
+    for e in entries:
+        sums[(e.currency, e.kind)] += e.amount
+        counts[(e.currency, e.kind)] += 1
+    return [{"currency": c, "kind": k, "entries": counts[(c, k)], "amount": sums[(c, k)]} for c, k in sorted(sums)]
+
+
+def balance_chart(entries: list[LedgerEntry], currency: str) -> Chart:
+    rows = by_month(entries, currency)
+    return line_chart(
+        f"Income, expenses and balance in {currency}",
+        f"Monthly income and expenses in {currency}, and the balance at the end of each month, from the ledger.",
+        [r["month"] for r in rows],
+        {"Income": [r["income"] for r in rows], "Expenses": [r["expenses"] for r in rows],
+         "Balance": [r["balance"] for r in rows]},
+    )
+
+
+def _grouped(pairs: list[tuple[str, Decimal]], keep: int = 6) -> list[tuple[str, Decimal]]:
+    sums: dict[str, Decimal] = defaultdict(Decimal)
+    for name, amount in pairs:
+        sums[name] += amount
+    ordered = sorted(sums.items(), key=lambda kv: (-kv[1], kv[0]))
+    if len(ordered) > keep:
+        rest = sum((a for _, a in ordered[keep - 1:]), ZERO)
+        ordered = ordered[: keep - 1] + [("Others", rest)]
+    return ordered
+
+
+def money_flow(entries: list[LedgerEntry], currency: str, party_name, is_contributor) -> Chart:
+    """Donors, grants and sales → the community → contributors (rewards, paid work) and expenses."""
+    inflow, outflow = [], []
+    for e in entries:
+        if e.currency != currency:
+            continue
+        if e.incoming:
+            who = party_name(e.party_from) if e.party_from else "Unnamed"
+            inflow.append((f"{e.kind.capitalize()}: {who}" if e.kind != "donation" else f"{who}", e.amount))
+        elif is_contributor(e.party_to):
+            outflow.append(("Paid to contributors", e.amount))
+        else:
+            outflow.append((e.party_to or "Other expenses", e.amount))
+    return flow(
+        f"Money flows in {currency}",
+        f"Where the community's {currency} came from (left) and where it went (right), from the ledger.",
+        _grouped(inflow), _grouped(outflow), "Community", currency,
+    )

@@ -1,0 +1,94 @@
+"""Open data: every published figure as CSV and JSON, described by a Frictionless data package.
+
+Tables are built from what the site shows (people already passed through their visibility),
+so the open data can never say more about a person than the pages do.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from .output import SiteFiles
+
+# Frictionless field types by the Python values the tables hold.
+FIELD_TYPES = ("string", "integer", "number", "date", "datetime", "boolean")
+
+
+@dataclass
+class Table:
+    name: str  # resource name and file stem: lowercase, digits and '-'
+    title: str
+    description: str
+    fields: list[tuple[str, str, str]]  # (name, frictionless type, description)
+    rows: list[dict] = field(default_factory=list)
+    primary_key: list[str] = field(default_factory=list)
+
+    def cell(self, value) -> str:
+        if value is None:
+            return ""
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        if isinstance(value, float):
+            return repr(round(value, 6))
+        if isinstance(value, (date, Decimal, int)):
+            return str(value) if not isinstance(value, date) else value.isoformat()
+        return str(value)
+
+    def csv(self) -> str:
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow([f[0] for f in self.fields])
+        for row in self.rows:
+            writer.writerow([self.cell(row.get(name)) for name, _, _ in self.fields])
+        return out.getvalue()
+
+    def json(self) -> str:
+        def plain(value):
+            if isinstance(value, Decimal):
+                return str(value)
+            if isinstance(value, date):
+                return value.isoformat()
+            if isinstance(value, float):
+                return round(value, 6)
+            return value
+
+        rows = [{name: plain(row.get(name)) for name, _, _ in self.fields} for row in self.rows]
+        return json.dumps(rows, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+
+    def resource(self) -> dict:
+        schema = {"fields": [{"name": n, "type": t, "description": d} for n, t, d in self.fields]}
+        if self.primary_key:
+            schema["primaryKey"] = self.primary_key
+        return {
+            "name": self.name,
+            "title": self.title,
+            "description": self.description,
+            "path": f"{self.name}.csv",
+            "format": "csv",
+            "mediatype": "text/csv",
+            "encoding": "utf-8",
+            "profile": "tabular-data-resource",
+            "schema": schema,
+        }
+
+
+def write_open_data(files: SiteFiles, tables: list[Table], *, name: str, title: str, license_id: str,
+                    homepage: str, created: str) -> None:
+    for table in tables:
+        files.add(f"data/{table.name}.csv", table.csv())
+        files.add(f"data/{table.name}.json", table.json())
+    package = {
+        "profile": "tabular-data-package",
+        "name": name,
+        "title": title,
+        "homepage": homepage,
+        "created": created,
+        "licenses": [{"name": license_id, "path": f"https://spdx.org/licenses/{license_id}.html"}],
+        "resources": [t.resource() for t in tables],
+    }
+    files.add("data/datapackage.json", json.dumps(package, indent=2, sort_keys=True, ensure_ascii=False) + "\n")

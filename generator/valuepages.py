@@ -1,0 +1,296 @@
+"""Pages and open data that show value: dashboard, ledger, rewards, per-person figures."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+
+from value.registry import DIMENSIONS, indicators
+from value.rewards import distribute
+
+from . import charts
+from .ledgerview import balance_chart, by_kind, by_month, currencies, money_flow
+from .model import Model, RewardPlan
+from .opendata import Table
+from .people import People
+from .valueview import (DIMENSION_SUMMARIES, DIMENSION_TITLES, Contributor, dimension_figures,
+                        public_contributors, signal_totals)
+
+MONTHS_SHOWN = 24
+
+
+class ValueView:
+    """Everything value-related the theme shows, computed once per build."""
+
+    def __init__(self, model: Model, people: People, report: dict | None, party_name):
+        self.model = model
+        self.people = people
+        self.report = report
+        self.party_name = party_name
+        salt = model.community.name
+        self.contributors: list[Contributor] = (
+            public_contributors(report, people, model.config.non_members, salt) if report else []
+        )
+        self.by_engine_id = {c.engine_id: c for c in self.contributors}
+        contributor_ids = {c["id"] for c in (report or {}).get("contributors", ())} | set(model.members)
+        self.is_contributor = lambda party: bool(party) and party in contributor_ids
+        self.rewards = {slug: self.distribution(plan) for slug, plan in sorted(model.rewards.items())}
+
+    # -- dashboard ---------------------------------------------------------------------------
+    def dashboard(self) -> dict:
+        report = self.report
+        months = report["monthly"]["months"][-MONTHS_SHOWN:]
+        cb = report["monthly"]["community_building"]
+        active = cb.get("active_contributors", [])[-MONTHS_SHOWN:]
+        new = cb.get("new_contributors", [])[-MONTHS_SHOWN:]
+        activity = charts.bar_chart(
+            "Contributors per month",
+            "Active contributors each month, split into new ones (first commit ever that month) and returning ones.",
+            months, {"Active": active, "New": new, "Returning": [a - n for a, n in zip(active, new)]},
+        )
+        roles = report["dimensions"]["community_building"].get("roles") or {}
+        onion = charts.onion(
+            "The onion of participation",
+            "Core contributors hold 80% of the commits, regular ones the next 15%, casual ones the rest.",
+            [("Core", roles.get("core", 0)), ("Regular", roles.get("regular", 0)), ("Casual", roles.get("casual", 0))],
+        )
+        breadth = charts.hbar_chart(
+            "People creating value in each dimension",
+            "How many contributors have a share above zero in each of the five dimensions.",
+            [(DIMENSION_TITLES[d], sum(1 for c in self.contributors if c.scores.get(d, 0) > 0)
+              + self.hidden_with(d)) for d in DIMENSIONS],
+            value_name="People",
+        )
+        figures = dimension_figures(report, MONTHS_SHOWN)
+        trends = {}
+        for d, items in figures.items():
+            for f in items:
+                if f.series and any(any(v for v in values) for values in f.series.values()):
+                    trends[(d, f.key)] = charts.line_chart(
+                        f"{f.label} per month", f"{f.explanation} Last {len(months)} months.", months, f.series)
+        return {
+            "dimensions": [(d, DIMENSION_TITLES[d], DIMENSION_SUMMARIES[d], figures[d]) for d in DIMENSIONS],
+            "trends": trends,
+            "activity": activity,
+            "onion": onion,
+            "breadth": breadth,
+            "contributors": self.contributors,
+            "bots": report.get("bots", []),
+            "weights": report.get("weights", {}),
+            "totals": signal_totals(report),
+            "signals": {i.dimension: i for i in indicators("signal")},
+            "person_figures": indicators("person"),
+            "registry": {d: indicators("community", d) for d in DIMENSIONS},
+            "titles": DIMENSION_TITLES,
+            "hidden": self.hidden_count(),
+            "source": report.get("source", {}),
+        }
+
+    def hidden_count(self) -> int:
+        return sum(1 for c in (self.report or {}).get("contributors", ()) if self.people.is_hidden(c["id"]))
+
+    def hidden_with(self, dimension: str) -> int:
+        return sum(1 for c in (self.report or {}).get("contributors", ())
+                   if self.people.is_hidden(c["id"]) and c.get("scores", {}).get(dimension, 0) > 0)
+
+    def profile(self, contributor: Contributor) -> charts.Chart:
+        return charts.hbar_chart(
+            f"Value profile of {contributor.name}",
+            f"{contributor.name}'s share of each dimension's person-level signal, in percent.",
+            [(DIMENSION_TITLES[d], round(100 * contributor.scores.get(d, 0.0), 2)) for d in DIMENSIONS],
+            maximum=100.0, value_name="Share (%)", fmt=lambda v: f"{v:.2f}%",
+        )
+
+    # -- ledger ------------------------------------------------------------------------------
+    def ledger(self) -> dict:
+        entries = self.model.ledger
+        per_currency = []
+        returned = (self.report or {}).get("dimensions", {}).get("monetary_value", {}).get("returned_to_contributors") or {}
+        for currency in currencies(entries):
+            per_currency.append({
+                "currency": currency,
+                "months": by_month(entries, currency),
+                "chart": balance_chart(entries, currency),
+                "flow": money_flow(entries, currency, self.party_name, self.is_contributor),
+                "returned": returned.get(currency),
+            })
+        return {"per_currency": per_currency, "kinds": by_kind(entries)}
+
+    # -- rewards -----------------------------------------------------------------------------
+    def distribution(self, plan: RewardPlan) -> dict:
+        """A declared plan split among the people the site may show; hidden members as one row."""
+        if not self.report:
+            return {"plan": plan, "rows": [], "hidden": Decimal(0), "total": Decimal(0)}
+        rows = distribute(self.report, budget=plan.budget, currency=plan.currency, policy=plan.policy,
+                          decay=plan.decay, period=(plan.start, plan.end))
+        shown, hidden = [], Decimal(0)
+        for row in rows:
+            person = self.by_engine_id.get(row["id"])
+            if person is None:
+                hidden += row["amount"]
+            else:
+                shown.append({"contributor": person, "amount": row["amount"], "share": row["share"]})
+        shown.sort(key=lambda r: (-r["amount"], r["contributor"].id))
+        total = sum((r["amount"] for r in rows), Decimal(0))
+        return {"plan": plan, "rows": shown, "hidden": hidden, "total": total}
+
+    def rewards_received(self, contributor: Contributor) -> list[tuple[str, str, Decimal]]:
+        """(plan title, currency, amount) of each declared distribution that gives them something."""
+        result = []
+        for slug, dist in self.rewards.items():
+            for row in dist["rows"]:
+                if row["contributor"] is contributor:
+                    result.append((dist["plan"].title or slug, dist["plan"].currency, row["amount"]))
+        return result
+
+    # -- open data ---------------------------------------------------------------------------
+    def tables(self) -> list[Table]:
+        model, tables = self.model, []
+        if self.report:
+            tables += [self.contributors_table(), self.dimensions_table(), self.indicators_table(), self.monthly_table()]
+        tables.append(Table(
+            "ledger", "Ledger", "Every ledger entry; amounts are exact decimals, always positive (kind gives the direction).",
+            [("date", "date", "Date of the entry"), ("kind", "string", "donation, grant, sale, expense or reward"),
+             ("amount", "number", "Exact decimal amount"), ("currency", "string", "ISO 4217 code"),
+             ("from", "string", "Who paid (members through their visibility)"),
+             ("to", "string", "Who was paid (members through their visibility)"),
+             ("project", "string", "Project slug"), ("note", "string", "Note")],
+            [{"date": e.date, "kind": e.kind, "amount": e.amount, "currency": e.currency,
+              "from": self.party_name(e.party_from) if e.party_from else "",
+              "to": self.party_name(e.party_to) if e.party_to else "", "project": e.project, "note": e.note}
+             for e in model.ledger],
+        ))
+        tables.append(Table(
+            "rewards", "Reward distributions", "Each declared distribution split among contributors; "
+            "members who are not listed appear as one row.",
+            [("plan", "string", "Reward plan (file name)"), ("id", "string", "Contributor id"),
+             ("name", "string", "Contributor name"), ("amount", "number", "Amount"), ("currency", "string", "ISO 4217 code"),
+             ("policy", "string", "immediate, recent or balanced")],
+            [row for slug, dist in self.rewards.items() for row in self.reward_rows(slug, dist)],
+        ))
+        tables.append(Table(
+            "projects", "Projects", "Projects and their goals.",
+            [("slug", "string", "Project id"), ("title", "string", "Title"), ("status", "string", "Status"),
+             ("goals_done", "integer", "Goals done"), ("goals_total", "integer", "Goals"),
+             ("started", "date", "Start date"), ("due", "date", "Due date")],
+            [{"slug": p.slug, "title": p.title, "status": p.status, "goals_done": p.goals_done,
+              "goals_total": len(p.goals), "started": p.started, "due": p.due}
+             for p in sorted(model.projects.values(), key=lambda p: p.slug)],
+            ["slug"],
+        ))
+        tables.append(Table(
+            "events", "Events", "Community events and their attendance (hidden members are counted, not named).",
+            [("slug", "string", "Event id"), ("title", "string", "Title"), ("date", "date", "Date"),
+             ("kind", "string", "Kind"), ("organisers", "integer", "Organisers"),
+             ("attendance", "integer", "Organisers, members taking part and guests")],
+            [{"slug": e.slug, "title": e.title, "date": e.date, "kind": e.kind, "organisers": len(e.organisers),
+              "attendance": len(set(e.organisers) | set(e.participants)) + e.guests}
+             for e in sorted(model.events.values(), key=lambda e: (e.date, e.slug))],
+            ["slug"],
+        ))
+        return tables
+
+    def reward_rows(self, slug: str, dist: dict) -> list[dict]:
+        plan = dist["plan"]
+        rows = [{"plan": slug, "id": r["contributor"].id, "name": r["contributor"].name, "amount": r["amount"],
+                 "currency": plan.currency, "policy": plan.policy} for r in dist["rows"]]
+        if dist["hidden"]:
+            rows.append({"plan": slug, "id": "", "name": "Members not listed", "amount": dist["hidden"],
+                         "currency": plan.currency, "policy": plan.policy})
+        return rows
+
+    def contributors_table(self) -> Table:
+        fields = [("id", "string", "Public id: member handle, pseudonym or contributor slug"),
+                  ("name", "string", "Name as shown on the site"),
+                  ("member", "boolean", "Has a member file"),
+                  ("commits", "integer", "Non-merge commits authored"),
+                  ("coauthored_commits", "integer", "Commits naming them in a Co-authored-by trailer"),
+                  ("lines_added", "integer", "Lines added (git log --numstat -M100%)"),
+                  ("lines_removed", "integer", "Lines removed"),
+                  ("reviews", "integer", "Reviewed-by and Acked-by trailers"),
+                  ("events_organised", "integer", "Events organised"),
+                  ("events_attended", "integer", "Events attended"),
+                  ("kudos_received", "integer", "Kudos received"),
+                  ("kudos_given", "integer", "Kudos given"),
+                  ("cred", "number", "Simplified CredRank (1000 shared by everyone)"),
+                  ("first_commit", "date", "Date of the first commit (UTC)"),
+                  ("last_commit", "date", "Date of the last commit (UTC)")]
+        fields += [(f"signal_{d}", "number", f"Person-level signal of {DIMENSION_TITLES[d].lower()}") for d in DIMENSIONS]
+        fields += [(f"score_{d}", "number", f"Share of the {d} signal: signal / dimension total") for d in DIMENSIONS]
+        fields += [("value", "number", "Weighted sum of the scores divided by the sum of the weights")]
+        rows = []
+        for c in sorted(self.contributors, key=lambda c: c.id):
+            row = {"id": c.id, "name": c.name, "member": c.member, "first_commit": c.first_commit,
+                   "last_commit": c.last_commit, "value": c.value, **c.figures}
+            for d in DIMENSIONS:
+                row[f"signal_{d}"] = c.signals.get(d, 0)
+                row[f"score_{d}"] = c.scores.get(d, 0.0)
+            rows.append(row)
+        return Table("contributors", "Contributors", "Per-contributor figures and scores (hidden members left out; "
+                     "their part is in the dimension totals).", fields, rows, ["id"])
+
+    def dimensions_table(self) -> Table:
+        totals = signal_totals(self.report)
+        signals = {i.dimension: i for i in indicators("signal")}
+        return Table("dimensions", "Dimensions", "Weights and signal totals: score = signal / signal_total; "
+                     "value = Σ weight × score / Σ weight.",
+                     [("dimension", "string", "Dimension key"), ("weight", "number", "Weight in the value"),
+                      ("signal_total", "number", "Sum of every contributor's signal, hidden members included"),
+                      ("signal_unit", "string", "Unit of the signal"), ("signal_formula", "string", "How the signal is counted")],
+                     [{"dimension": d, "weight": float(self.report["weights"][d]), "signal_total": totals[d],
+                       "signal_unit": signals[d].unit, "signal_formula": signals[d].formula} for d in DIMENSIONS],
+                     ["dimension"])
+
+    def indicators_table(self) -> Table:
+        rows = []
+        for d in DIMENSIONS:
+            for ind in indicators("community", d):
+                rows.extend(_flatten(d, ind.key, self.report["dimensions"][d].get(ind.key), ind.unit))
+        return Table("indicators", "Indicators", "Community indicators over the whole history, flattened "
+                     "(a figure per currency or per part is one row each).", _INDICATOR_FIELDS, rows)
+
+    def monthly_table(self) -> Table:
+        months = self.report["monthly"]["months"]
+        rows = []
+        for d in DIMENSIONS:
+            for key, values in sorted(self.report["monthly"][d].items()):
+                unit = next((i.unit for i in indicators("community", d) if i.key == key), "")
+                for month, value in zip(months, values):
+                    rows.extend({"month": month, **r} for r in _flatten(d, key, value, unit))
+        return Table("indicators-monthly", "Indicators per month", "Community indicators per calendar month (UTC).",
+                     [("month", "string", "Calendar month, YYYY-MM")] + _INDICATOR_FIELDS, rows)
+
+
+_INDICATOR_FIELDS = [("dimension", "string", "Dimension key"), ("indicator", "string", "Indicator key"),
+                     ("part", "string", "Currency or part, when the figure has several"),
+                     ("value", "number", "The figure (empty when not applicable)"), ("unit", "string", "Unit")]
+
+
+def _flatten(dimension: str, key: str, value, unit: str) -> list[dict]:
+    base = {"dimension": dimension, "indicator": key, "unit": unit}
+    if isinstance(value, bool):
+        return [{**base, "part": "", "value": 1 if value else 0}]
+    if isinstance(value, (int, float)) or value is None:
+        return [{**base, "part": "", "value": value}]
+    if isinstance(value, str):
+        return [{**base, "part": "", "value": Decimal(value)}]
+    if isinstance(value, list):
+        return [{**base, "part": "count", "value": len(value)}]
+    rows = []
+    for part in sorted(value, key=str):
+        v = value[part]
+        if isinstance(v, dict):
+            rows.extend({**r, "part": f"{part}.{r['part']}".rstrip(".")} for r in _flatten(dimension, key, v, unit))
+        elif isinstance(v, str) and not _is_number(v):
+            continue
+        else:
+            rows.extend({**r, "part": str(part)} for r in _flatten(dimension, key, v, unit))
+    return rows
+
+
+def _is_number(text: str) -> bool:
+    try:
+        Decimal(text)
+    except Exception:
+        return False
+    return True

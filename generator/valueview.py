@@ -1,0 +1,179 @@
+"""The value report as the published site may show it: people through their visibility,
+no e-mail address, figures formatted with the explanation the methodology gives."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from value.registry import DIMENSIONS, indicators
+
+from .people import People, pseudonym
+
+EMAIL = re.compile(r"[^\s@<>]+@[^\s@<>]+")
+DIMENSION_TITLES = {
+    "community_building": "Community building",
+    "objective_accomplishment": "Objective accomplishment",
+    "monetary_value": "Monetary value",
+    "social_use_value": "Social use value",
+    "reputation": "Reputation",
+}
+DIMENSION_SUMMARIES = {
+    "community_building": "Who takes part, who joins, who stays, and how the work is spread.",
+    "objective_accomplishment": "What gets done: commits, merged changes, releases, project goals.",
+    "monetary_value": "Money in and out, what returns to contributors, and what the work would cost.",
+    "social_use_value": "Evidence that people use what the community makes.",
+    "reputation": "Recognition between peers: kudos, cred, All Contributors.",
+}
+PERSON_FIGURES = ("commits", "coauthored_commits", "lines_added", "lines_removed", "reviews", "merges",
+                  "events_organised", "events_attended", "kudos_received", "kudos_given", "cred")
+
+
+def label(key: str) -> str:
+    return key.replace("_", " ").capitalize()
+
+
+@dataclass
+class Contributor:
+    """One published row: a member through their visibility, or a contributor without a file."""
+
+    id: str  # public id: handle, pseudonym slug, or (non-members) the engine's id or a pseudonym
+    name: str
+    slug: str | None  # member page, when there is one
+    member: bool
+    figures: dict
+    first_commit: str | None
+    last_commit: str | None
+    role: str | None
+    scores: dict
+    signals: dict
+    value: float
+    rewards_received: dict = field(default_factory=dict)
+    monthly_value: dict = field(default_factory=dict)
+    engine_id: str = ""  # the report's id, to join with other parts of the report; never published
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "contributor"
+
+
+def public_contributors(report: dict, people: People, non_members: str, salt: str) -> list[Contributor]:
+    """Contributors the site may show, sorted by value then id. Hidden members are left out."""
+    rows: list[Contributor] = []
+    taken = {p.slug for p in people.listed()}
+    for c in report.get("contributors", ()):
+        engine_id = c["id"]
+        if c.get("member"):
+            if people.is_hidden(engine_id):
+                continue
+            person = people.get(engine_id)
+            if person is None:
+                continue
+            public_id, name, slug = person.slug, person.name, person.slug
+        else:
+            name = c.get("name") or engine_id
+            if non_members == "pseudonym" or EMAIL.search(name) or EMAIL.search(engine_id):
+                name = pseudonym(engine_id, salt)
+                public_id = _slug(name)
+            else:
+                public_id = engine_id
+            base, n = public_id, 2
+            while public_id in taken:
+                public_id, n = f"{base}-{n}", n + 1
+            slug = None
+        taken.add(public_id)
+        rows.append(Contributor(
+            id=public_id, name=name, slug=slug, member=bool(c.get("member")),
+            figures={k: c.get(k) or 0 for k in PERSON_FIGURES},
+            first_commit=(c.get("first_commit") or "")[:10] or None,
+            last_commit=(c.get("last_commit") or "")[:10] or None,
+            role=c.get("role"), scores=dict(c.get("scores", {})), signals=dict(c.get("signals", {})),
+            value=c.get("value", 0.0), rewards_received=dict(c.get("rewards_received") or {}),
+            monthly_value=dict(c.get("monthly_value") or {}), engine_id=engine_id,
+        ))
+    return sorted(rows, key=lambda r: (-r.value, r.id))
+
+
+def signal_totals(report: dict) -> dict[str, float]:
+    """Each dimension's total person signal over every human (hidden members included)."""
+    totals = {d: 0.0 for d in DIMENSIONS}
+    for c in report.get("contributors", ()):
+        for d in DIMENSIONS:
+            v = c.get("signals", {}).get(d, 0) or 0
+            if v > 0:
+                totals[d] += v
+    return totals
+
+
+def _money(text) -> str:
+    return f"{Decimal(str(text)).quantize(Decimal('0.01')):,}"
+
+
+def format_figure(value, unit: str) -> str:
+    """A figure of the report as a reader sees it."""
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, dict):
+        if value.get("estimate"):
+            return (f"{_money(value['cost'])} {value['currency']} (estimate: {value['person_years']} person-years "
+                    f"for {value['lines']:,} lines)")
+        if not value:
+            return "—"
+        if unit == "currency":
+            return " · ".join(f"{_money(v)} {cur}" for cur, v in sorted(value.items()))
+        if unit == "share":
+            return " · ".join(f"{format_figure(v, 'share')} ({cur})" for cur, v in sorted(value.items()))
+        if all(isinstance(v, dict) and {"done", "total"} <= set(v) for v in value.values()):
+            return " · ".join(f"{k} {v['done']}/{v['total']}" for k, v in sorted(value.items()))
+        return " · ".join(f"{label(str(k)).lower()} {format_figure(v, '')}" for k, v in value.items())
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value) if value else "none"
+    if unit == "share" and isinstance(value, (int, float)):
+        return f"{100 * value:.1f}%"
+    if isinstance(value, float):
+        return f"{value:,.2f}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)
+
+
+@dataclass
+class Figure:
+    key: str
+    label: str
+    text: str
+    unit: str
+    formula: str
+    explanation: str
+    series: dict | None = None  # {series name: [numbers per month]} for a trend chart
+
+
+def _series(values: list, unit: str) -> dict | None:
+    """Monthly values as numeric series: one per currency for money, else one."""
+    if not values:
+        return None
+    if all(isinstance(v, dict) or v is None for v in values):
+        if unit not in ("currency",):
+            return None
+        currencies = sorted({c for v in values if v for c in v})
+        return {c: [float(Decimal(str((v or {}).get(c, 0)))) for v in values] for c in currencies} or None
+    if all(isinstance(v, (int, float)) or v is None for v in values):
+        return {"value": [v or 0 for v in values]}
+    return None
+
+
+def dimension_figures(report: dict, months_shown: int = 24) -> dict[str, list[Figure]]:
+    monthly = report.get("monthly", {})
+    result: dict[str, list[Figure]] = {}
+    for d in DIMENSIONS:
+        figures = []
+        for ind in indicators("community", d):
+            values = monthly.get(d, {}).get(ind.key) if ind.monthly else None
+            series = _series(values[-months_shown:], ind.unit) if values else None
+            figures.append(Figure(ind.key, label(ind.key), format_figure(report["dimensions"][d].get(ind.key), ind.unit),
+                                  ind.unit, ind.formula, ind.explanation, series))
+        result[d] = figures
+    return result

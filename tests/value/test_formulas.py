@@ -1,0 +1,94 @@
+"""Reference formulas from VALUE.md, each checked on a vector worked out by hand."""
+
+from __future__ import annotations
+
+import pytest
+
+from value.cred import credrank
+from value.dimensions.community_building import absence_factor, onion
+from value.dimensions.monetary_value import cocomo
+from value.identities import slugify
+from value.mailmap import Mailmap
+from value.registry import DIMENSIONS, indicator_registry
+
+
+def test_chaos_absence_factor_vector():
+    assert absence_factor([1000, 202, 90, 33, 332, 343, 42, 433]) == 2
+    assert absence_factor([1, 1]) == 1  # 50% reached at >=
+    assert absence_factor([]) == 0
+
+
+def test_onion_roles():
+    assert onion({"a": 80, "b": 10, "c": 5, "d": 5}) == {"a": "core", "b": "regular", "c": "regular", "d": "casual"}
+    assert onion({"b": 1, "a": 1}) == {"a": "core", "b": "core"}
+
+
+def test_cocomo_ten_thousand_lines():
+    months, years = cocomo(10_000)
+    assert round(years, 3) == 2.244
+    assert months == pytest.approx(2.4 * 10 ** 1.05)
+
+
+def test_credrank_with_authorship_only_is_the_commit_share():
+    commits = [("ann", (), "2024-01")] * 5 + [("ben", (), "2024-02")] * 3 + [("cy", (), "2024-02")] * 2
+    cred, monthly = credrank(commits)
+    assert cred["ann"] == pytest.approx(500, abs=1e-3)
+    assert cred["ben"] == pytest.approx(300, abs=1e-3)
+    assert cred["cy"] == pytest.approx(200, abs=1e-3)
+    assert sum(monthly["2024-02"].values()) == pytest.approx(500, abs=1e-3)
+
+
+def test_credrank_trailers_and_kudos_move_cred():
+    plain, _ = credrank([("ann", (), "m")] * 2 + [("ben", (), "m")] * 2)
+    reviewed, _ = credrank([("ann", ("ben",), "m")] * 2 + [("ben", (), "m")] * 2)
+    assert plain["ann"] == pytest.approx(500, abs=1e-3)
+    assert reviewed["ben"] > 500 > reviewed["ann"]
+    thanked, _ = credrank([("ann", (), "m")] * 2 + [("ben", (), "m")] * 2, kudos=[("ann", "m")])
+    assert thanked["ann"] > 500
+    only_kudos, _ = credrank([], kudos=[("cy", "m")])
+    assert only_kudos == {"cy": pytest.approx(1000)}
+
+
+def test_mailmap_follows_git(make_repo):
+    repo = make_repo()
+    text = (
+        "# comment\n"
+        "Proper Name <proper@example.org> <Commit@Example.org>\n"
+        "<canonical@example.org> <old@example.org>\n"
+        "Only Name <name-only@example.org>\n"
+        "Specific <specific@example.org> Some Name <shared@example.org>\n"
+        "Default <default@example.org> <shared@example.org>\n"
+    )
+    (repo.path / ".mailmap").write_text(text)
+    mailmap = Mailmap(text)
+    cases = [
+        ("X", "commit@example.org"), ("X", "COMMIT@EXAMPLE.ORG"), ("Y", "old@example.org"),
+        ("Z", "name-only@example.org"), ("some name", "shared@example.org"), ("Other", "shared@example.org"),
+        ("Nobody", "nobody@example.org"),
+    ]
+    for name, email in cases:
+        out = repo.git("check-mailmap", f"{name} <{email}>").strip()
+        assert out == "{} <{}>".format(*mailmap.resolve(name, email)), (name, email)
+
+
+def test_slugs():
+    assert slugify("José Álvarez") == "jose-alvarez"
+    assert slugify("李") == ""
+
+
+def test_registry_is_complete():
+    entries = indicator_registry()
+    keys = [(e["dimension"], e["key"], e["level"]) for e in entries]
+    assert len(keys) == len(set(keys))
+    for e in entries:
+        assert e["dimension"] in DIMENSIONS and e["formula"] and e["explanation"] and e["unit"]
+    assert {e["dimension"] for e in entries if e["level"] == "signal"} == set(DIMENSIONS)
+    community = {e["key"] for e in entries if e["level"] == "community"}
+    for key in ("active_contributors", "new_contributors", "inactive_contributors", "retention",
+                "absence_factor", "elephant_factor", "roles", "events", "event_participants", "members",
+                "commits", "commits_with_merges", "lines_changed", "merged_pull_requests", "releases",
+                "goals_done", "goals_total", "projects_completed", "income", "expenses", "balance",
+                "donors", "returned_to_contributors", "funding_channels", "replacement_cost",
+                "downloads", "users", "deployments", "citations", "testimonials", "forks_and_peers",
+                "citable", "documentation_share", "kudos", "recognised"):
+        assert key in community, key

@@ -1,0 +1,6 @@
+"""Value from history: the five CBPP dimensions computed from git and community data.
+
+Usable without `generator/`: `value.report.build_report(path)` works on any git repository.
+"""
+
+__version__ = "0.1.0"

@@ -1,0 +1,85 @@
+"""On-disk cache of what was read from each commit, so a rebuild reads only new commits.
+
+Location: `<git dir>/commonplace-cache/` by default (inside `.git/`, so it is never committed and
+`git clean` leaves it alone); delete the folder at any time. One append-only file per namespace:
+`history-<key>.pickle`, a stream of pickled lists of plain tuples (one tuple per commit). The key
+hashes the cache format, the tool version and the community folder. Identities are stored as
+written in the commit (before `.mailmap`), so editing `.mailmap` needs no re-read: resolution is
+done afterwards on the distinct addresses, which is instant.
+
+The file is only ever read by this tool from the user's own repository folder. Unpickling is
+safe here for the same reason reading `.git/config` is: whoever can write into `.git/` already
+controls what git itself runs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+from pathlib import Path
+
+FORMAT = 1
+COMPACT_AFTER = 64  # chunks; then the file is rewritten as one chunk
+
+
+def namespace(tool_version: str, subdir: str | None) -> str:
+    text = f"commonplace-history/{FORMAT}/{tool_version}/{subdir or ''}"
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+class HistoryCache:
+    """Commit id -> record tuple, loaded at once and appended to in chunks."""
+
+    def __init__(self, folder: Path | None, key: str) -> None:
+        self.path = None if folder is None else Path(folder) / f"history-{key}.pickle"
+        self.records: dict[str, tuple] = {}
+        self._chunks = 0
+
+    def load(self) -> dict[str, tuple]:
+        if self.path is None or not self.path.exists():
+            return self.records
+        good = 0
+        try:
+            with open(self.path, "rb") as handle:
+                while True:
+                    try:
+                        chunk = pickle.load(handle)
+                    except EOFError:
+                        break
+                    for record in chunk:
+                        self.records[record[0]] = record
+                    self._chunks += 1
+                    good = handle.tell()
+        except Exception:  # a torn write or an old format: keep what was read, drop the rest
+            try:
+                os.truncate(self.path, good)
+            except OSError:
+                pass
+        return self.records
+
+    def add(self, new: list[tuple]) -> None:
+        """Append the records just read; compacts the file now and then. Never fails a build."""
+        if not new:
+            return
+        for record in new:
+            self.records[record[0]] = record
+        if self.path is None:
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            if self._chunks + 1 >= COMPACT_AFTER:
+                tmp = self.path.with_suffix(f".tmp{os.getpid()}")
+                tmp.write_bytes(pickle.dumps(list(self.records.values()), protocol=pickle.HIGHEST_PROTOCOL))
+                os.replace(tmp, self.path)
+                self._chunks = 1
+            else:
+                data = pickle.dumps(new, protocol=pickle.HIGHEST_PROTOCOL)
+                fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+                try:
+                    os.write(fd, data)  # one write: concurrent runs append whole chunks
+                finally:
+                    os.close(fd)
+                self._chunks += 1
+        except OSError:
+            pass  # a read-only checkout still gets its report, just without a cache

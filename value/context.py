@@ -1,0 +1,189 @@
+"""The resolved activity every indicator reads: commits by person and month, and the data files.
+
+Built once per report from the `History` and the `CommunityData`; indicators never touch git.
+Months are calendar months in UTC, keyed "YYYY-MM"; dates are author dates.
+"""
+
+from __future__ import annotations
+
+import time
+from bisect import bisect_left
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+
+from . import history as h
+from .identities import Contributor, Identities
+from .inputs import CommunityData
+
+
+def month_of_ts(ts: int) -> str:
+    t = time.gmtime(ts)
+    return f"{t.tm_year:04d}-{t.tm_mon:02d}"
+
+
+def as_date(value) -> date | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
+
+
+def month_of(value) -> str | None:
+    d = as_date(value)
+    return None if d is None else f"{d.year:04d}-{d.month:02d}"
+
+
+def month_range(first: str, last: str) -> list[str]:
+    y, m = int(first[:4]), int(first[5:7])
+    ly, lm = int(last[:4]), int(last[5:7])
+    months = []
+    while (y, m) <= (ly, lm):
+        months.append(f"{y:04d}-{m:02d}")
+        m += 1
+        if m > 12:
+            y, m = y + 1, 1
+    return months
+
+
+def month_end_ts(month: str) -> int:
+    """The first second of the next month (UTC): the period's end, exclusive."""
+    y, m = int(month[:4]), int(month[5:7])
+    y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return int(datetime(y, m, 1, tzinfo=timezone.utc).timestamp())
+
+
+def iso(ts: int, offset_minutes: int) -> str:
+    return datetime.fromtimestamp(ts, timezone(timedelta(minutes=offset_minutes))).isoformat()
+
+
+@dataclass(slots=True)
+class Commit:
+    id: str
+    author: str
+    time: int
+    offset: int
+    month: str
+    added: int
+    removed: int
+    files: tuple
+    coauthors: tuple[str, ...]
+    reviewers: tuple[str, ...]  # Reviewed-by and Acked-by
+    signers: tuple[str, ...]
+    bot: bool
+
+
+@dataclass(slots=True)
+class Merge:
+    id: str
+    author: str | None
+    time: int
+    month: str
+    forge: bool
+
+
+class Context:
+    def __init__(self, history: h.History, data: CommunityData) -> None:
+        self.history = history
+        self.data = data
+        self.memo: dict = {}  # results indicators share within one report
+        self.ids = Identities(history.mailmap, data)
+        records = history.records
+        raw = []
+        for cid in history.counted:
+            r = records[cid]
+            author = self.ids.key(r[h.AUTHOR_NAME], r[h.AUTHOR_EMAIL])
+            trailers = [(k, self.ids.key(n, e)) for k, n, e in r[h.TRAILERS]]
+            raw.append((r, author, trailers))
+        merge_raw = []
+        for cid in history.merges:
+            r = records[cid]
+            merge_raw.append((r, self.ids.key(r[h.AUTHOR_NAME], r[h.AUTHOR_EMAIL])))
+        pid_of = self.ids.finish()
+        people = self.ids.people
+        self.commits: list[Commit] = []
+        for r, author_key, trailers in raw:
+            author = pid_of[author_key]
+            co, rev, sig = [], [], []
+            for kind, key in trailers:
+                pid = pid_of[key]
+                target = co if kind == "co-authored-by" else sig if kind == "signed-off-by" else rev
+                if pid != author and pid not in target:
+                    target.append(pid)
+            files = r[h.FILES] or ()
+            self.commits.append(Commit(
+                r[h.ID], author, r[h.AUTHOR_TIME], r[h.AUTHOR_OFFSET], month_of_ts(r[h.AUTHOR_TIME]),
+                sum(f[1] for f in files), sum(f[2] for f in files), files,
+                tuple(co), tuple(rev), tuple(sig), people[author].bot,
+            ))
+        self.commits.sort(key=lambda c: (c.time, c.id))
+        self.merges = sorted(
+            (Merge(r[h.ID], pid_of[k], r[h.AUTHOR_TIME], month_of_ts(r[h.AUTHOR_TIME]), r[h.FORGE_MERGE]) for r, k in merge_raw),
+            key=lambda m: (m.time, m.id),
+        )
+        # people named only in the data files
+        for event in data.events:
+            for pid in list(event.get("organisers") or ()) + list(event.get("participants") or ()):
+                self.ids.ensure(pid)
+        for k in data.kudos:
+            for pid in (k.get("from"), k.get("to")):
+                if pid:
+                    self.ids.ensure(pid)
+        self.people: dict[str, Contributor] = people
+        self.humans = {pid for pid, p in people.items() if not p.bot}
+
+        self.by_month: dict[str, list[Commit]] = defaultdict(list)
+        self.times: dict[str, list[int]] = defaultdict(list)  # person -> sorted commit times
+        for c in self.commits:
+            self.by_month[c.month].append(c)
+            self.times[c.author].append(c.time)
+        self.merges_by_month: dict[str, list[Merge]] = defaultdict(list)
+        for m in self.merges:
+            self.merges_by_month[m.month].append(m)
+
+        if history.as_of is not None:
+            self.as_of = history.as_of[0]
+        else:
+            self.as_of = max((c.time for c in self.commits), default=0)
+        dated = [c.month for c in self.commits[:1] + self.commits[-1:]]
+        for items in (data.events, data.ledger, data.usage, data.kudos):
+            dated.extend(m for m in (month_of(i.get("date")) for i in items) if m)
+        for project in data.projects:
+            dated.extend(m for m in (month_of(g.get("done_at")) for g in project.get("goals") or ()) if m)
+        dated.extend(month_of_ts(t.time) for t in history.tags)
+        if history.as_of is not None:
+            dated.append(month_of_ts(self.as_of))
+        self.months = month_range(min(dated), max(dated)) if dated else []
+
+    # -- helpers the indicators share ------------------------------------------------------
+    def commits_in(self, month: str | None) -> list[Commit]:
+        return self.commits if month is None else self.by_month.get(month, [])
+
+    def human_commits_in(self, month: str | None) -> list[Commit]:
+        return [c for c in self.commits_in(month) if not c.bot]
+
+    def dated_in(self, items, month: str | None, key: str = "date") -> list:
+        if month is None:
+            return list(items)
+        return [i for i in items if month_of(i.get(key)) == month]
+
+    def period_end(self, month: str | None) -> int:
+        return self.as_of + 1 if month is None else month_end_ts(month)
+
+    def last_commit_before(self, pid: str, end: int) -> int | None:
+        times = self.times.get(pid, [])
+        i = bisect_left(times, end)
+        return times[i - 1] if i else None
+
+    def active_between(self, start: int, end: int) -> set[str]:
+        """Non-bot people with a commit authored in [start, end)."""
+        found = set()
+        for pid, times in self.times.items():
+            if pid in self.humans:
+                i = bisect_left(times, start)
+                if i < len(times) and times[i] < end:
+                    found.add(pid)
+        return found

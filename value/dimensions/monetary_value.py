@@ -1,0 +1,136 @@
+"""Monetary value: money in and out (exact decimals, per currency) and the replacement cost."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from decimal import ROUND_HALF_EVEN, Decimal
+
+import yaml
+
+from ..registry import indicator, person, signal
+
+DIM = "monetary_value"
+INCOME = frozenset({"donation", "grant", "sale"})
+SPENDING = frozenset({"expense", "reward"})
+CENT = Decimal("0.01")
+
+
+def cocomo(lines: int) -> tuple[float, float]:
+    """Open Hub's basic COCOMO: person-months = 2.4 × KLOC^1.05; person-years = that / 12."""
+    months = 2.4 * (max(lines, 0) / 1000) ** 1.05
+    return months, months / 12
+
+
+def _sum(entries) -> dict[str, str]:
+    totals: dict[str, Decimal] = defaultdict(Decimal)
+    for e in entries:
+        totals[e["currency"]] += Decimal(e["amount"])
+    return {cur: str(totals[cur]) for cur in sorted(totals)}
+
+
+def _entries(ctx, month, kinds):
+    return [e for e in ctx.dated_in(ctx.data.ledger, month) if e.get("kind") in kinds]
+
+
+@indicator(DIM, "income", unit="currency",
+           formula="sum of donations, grants and sales, per currency",
+           explanation="Money received, exact, never converted between currencies.")
+def income(ctx, month):
+    return _sum(_entries(ctx, month, INCOME))
+
+
+@indicator(DIM, "expenses", unit="currency",
+           formula="sum of expenses and rewards, per currency",
+           explanation="Money spent, rewards to contributors included.")
+def expenses(ctx, month):
+    return _sum(_entries(ctx, month, SPENDING))
+
+
+@indicator(DIM, "balance", unit="currency", monthly=False,
+           formula="income − expenses, per currency",
+           explanation="What the ledger holds.")
+def balance(ctx, month):
+    totals: dict[str, Decimal] = defaultdict(Decimal)
+    for e in ctx.data.ledger:
+        sign = 1 if e.get("kind") in INCOME else -1 if e.get("kind") in SPENDING else 0
+        totals[e["currency"]] += sign * Decimal(e["amount"])
+    return {cur: str(totals[cur]) for cur in sorted(totals)}
+
+
+@indicator(DIM, "donors", unit="donors",
+           formula="distinct 'from' of donations",
+           explanation="How many people or organisations give.")
+def donors(ctx, month):
+    return len({e.get("from") for e in _entries(ctx, month, {"donation"}) if e.get("from")})
+
+
+@indicator(DIM, "returned_to_contributors", unit="share", monthly=False,
+           formula="spending whose 'to' is a contributor's id / all spending, per currency",
+           explanation="How much of what the community spends goes back to the people doing the work.")
+def returned(ctx, month):
+    spent, back = defaultdict(Decimal), defaultdict(Decimal)
+    for e in _entries(ctx, month, SPENDING):
+        amount = Decimal(e["amount"])
+        spent[e["currency"]] += amount
+        if e.get("to") in ctx.humans:
+            back[e["currency"]] += amount
+    return {cur: float(back[cur] / spent[cur]) if spent[cur] else None for cur in sorted(spent)}
+
+
+@indicator(DIM, "funding_channels", unit="channels", monthly=False,
+           formula="platforms with a value in .github/FUNDING.yml",
+           explanation="Ways to support the community financially (GitHub's funding file).")
+def funding_channels(ctx, month):
+    text = ctx.history.files.get(".github/FUNDING.yml")
+    if not text:
+        return []
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError:
+        return []
+    if not isinstance(data, dict):
+        return []
+    return sorted(str(k) for k, v in data.items() if v not in (None, "", [], {}))
+
+
+@indicator(DIM, "replacement_cost", unit="currency", monthly=False,
+           formula="lines = lines added − lines removed (all text lines in the counted history); "
+                   "person-months = 2.4 × (lines / 1000)^1.05; person-years = person-months / 12; "
+                   "cost = person-years × yearly salary",
+           explanation="An ESTIMATE of what writing the work again would cost (Open Hub's basic "
+                       "COCOMO; Open Hub counts code lines only, this counts all text lines).")
+def replacement_cost(ctx, month):
+    lines = max(0, sum(c.added - c.removed for c in ctx.commits))
+    months, years = cocomo(lines)
+    salary, currency = ctx.data.salary
+    cost = (Decimal(repr(years)) * Decimal(salary)).quantize(CENT, ROUND_HALF_EVEN)
+    return {
+        "estimate": True,
+        "lines": lines,
+        "person_months": round(months, 3),
+        "person_years": round(years, 3),
+        "salary": str(salary),
+        "cost": str(cost),
+        "currency": currency,
+    }
+
+
+@person(DIM, "rewards_received", unit="currency",
+        formula="ledger entries of kind reward with 'to' = their id, per currency",
+        explanation="What the community has already paid them (used by the balanced policy).")
+def rewards_received(ctx):
+    paid: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    for e in ctx.data.ledger:
+        if e.get("kind") == "reward" and e.get("to"):
+            paid[e["to"]][e["currency"]] += Decimal(e["amount"])
+    return {pid: {cur: str(v[cur]) for cur in sorted(v)} for pid, v in paid.items()}
+
+
+@signal(DIM, unit="lines", formula="lines added in non-merge commits they authored",
+        explanation="Their part of what the replacement cost values: the text they wrote.")
+def monetary_signal(ctx):
+    result = defaultdict(Counter)
+    for c in ctx.commits:
+        result[None][c.author] += c.added
+        result[c.month][c.author] += c.added
+    return result

@@ -1,0 +1,126 @@
+"""Objective accomplishment: the work done and the goals reached."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from statistics import median
+
+from ..context import month_of, month_of_ts
+from ..registry import indicator, signal
+
+DIM = "objective_accomplishment"
+COMPLETED = frozenset({"completed", "complete", "done", "finished", "achieved"})
+
+
+@indicator(DIM, "commits", unit="commits",
+           formula="non-merge commits (git log --no-merges [-- PATH])",
+           explanation="Units of work recorded in the history, bots included.")
+def commits(ctx, month):
+    return len(ctx.commits_in(month))
+
+
+@indicator(DIM, "commits_with_merges", unit="commits",
+           formula="non-merge commits + merge commits",
+           explanation="All commits, merges included (in a subfolder: merges that changed it).")
+def commits_with_merges(ctx, month):
+    merges = ctx.merges if month is None else ctx.merges_by_month.get(month, [])
+    return len(ctx.commits_in(month)) + len(merges)
+
+
+@indicator(DIM, "lines_added", unit="lines",
+           formula="sum of lines added (git log --no-merges --numstat -M100%; binary files 0)",
+           explanation="Lines written; an identical-content rename counts 0.")
+def lines_added(ctx, month):
+    return sum(c.added for c in ctx.commits_in(month))
+
+
+@indicator(DIM, "lines_removed", unit="lines", formula="sum of lines removed (as lines_added)",
+           explanation="Lines deleted.")
+def lines_removed(ctx, month):
+    return sum(c.removed for c in ctx.commits_in(month))
+
+
+@indicator(DIM, "lines_changed", unit="lines", formula="lines added + lines removed",
+           explanation="The size of the work, as churn.")
+def lines_changed(ctx, month):
+    return sum(c.added + c.removed for c in ctx.commits_in(month))
+
+
+@indicator(DIM, "merged_pull_requests", unit="merges",
+           formula="merge commits whose message is a forge's: 'Merge pull request #N from …', or "
+                   "\"Merge branch '…' into '…'\" with 'See merge request'",
+           explanation="Pull / merge requests accepted through the forge's merge button.")
+def merged_pull_requests(ctx, month):
+    merges = ctx.merges if month is None else ctx.merges_by_month.get(month, [])
+    return sum(1 for m in merges if m.forge)
+
+
+@indicator(DIM, "releases", unit="tags",
+           formula="tags pointing at a commit reachable from the ref, dated by the tagger (or the "
+                   "commit's author date for a lightweight tag)",
+           explanation="Releases published.")
+def releases(ctx, month):
+    tags = ctx.history.tags
+    return len(tags) if month is None else sum(1 for t in tags if month_of_ts(t.time) == month)
+
+
+@indicator(DIM, "release_cadence_days", unit="days", monthly=False,
+           formula="median of the days between consecutive tags",
+           explanation="How often releases come; empty with fewer than two tags.")
+def release_cadence_days(ctx, month):
+    times = sorted(t.time for t in ctx.history.tags)
+    if len(times) < 2:
+        return None
+    return median((b - a) / 86400 for a, b in zip(times, times[1:]))
+
+
+def _goals(ctx):
+    for project in ctx.data.projects:
+        for goal in project.get("goals") or ():
+            yield project, goal
+
+
+@indicator(DIM, "goals_done", unit="goals",
+           formula="project goals marked done (monthly: by done_at)",
+           explanation="Objectives reached, from the projects' front matter.")
+def goals_done(ctx, month):
+    if month is None:
+        return sum(1 for _, g in _goals(ctx) if g.get("done"))
+    return sum(1 for _, g in _goals(ctx) if g.get("done") and month_of(g.get("done_at")) == month)
+
+
+@indicator(DIM, "goals_total", unit="goals", monthly=False, formula="project goals",
+           explanation="Objectives set.")
+def goals_total(ctx, month):
+    return sum(1 for _ in _goals(ctx))
+
+
+@indicator(DIM, "goals", unit="goals", monthly=False,
+           formula="per project: {done, total} goals",
+           explanation="Progress of each project towards its goals.")
+def goals(ctx, month):
+    result = {}
+    for project in sorted(ctx.data.projects, key=lambda p: p["id"]):
+        items = project.get("goals") or ()
+        result[project["id"]] = {"done": sum(1 for g in items if g.get("done")), "total": len(items)}
+    return result
+
+
+@indicator(DIM, "projects_completed", unit="projects", monthly=False,
+           formula="projects whose status is completed (or done / finished / achieved)",
+           explanation="Projects brought to an end.")
+def projects_completed(ctx, month):
+    return sum(1 for p in ctx.data.projects if str(p.get("status", "")).lower() in COMPLETED)
+
+
+@signal(DIM, unit="commits",
+        formula="non-merge commits authored + 0.5 × commits co-authored",
+        explanation="The work a person recorded; a co-author counts half, as in the cred graph.")
+def objective_signal(ctx):
+    result = defaultdict(Counter)
+    for c in ctx.commits:
+        for key in (None, c.month):
+            result[key][c.author] += 1
+            for pid in c.coauthors:
+                result[key][pid] += 0.5
+    return result

@@ -1,0 +1,118 @@
+"""Reputation: recognition by peers, and cred from the graph of who worked with whom."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter, defaultdict
+
+from ..cred import credrank
+from ..registry import indicator, person, signal
+from .community_building import absence_factor
+
+DIM = "reputation"
+
+
+def cred_of(ctx):
+    """(cred per person, cred per month per person), non-bot people only; computed once."""
+    memo = ctx.memo.get("cred")
+    if memo is None:
+        from ..context import month_of
+
+        commits = ((c.author, (p for p in c.coauthors + c.reviewers if p in ctx.humans), c.month)
+                   for c in ctx.commits if not c.bot)
+        kudos = ((k["to"], month_of(k.get("date"))) for k in ctx.data.kudos if k.get("to") in ctx.humans)
+        memo = ctx.memo["cred"] = credrank(commits, kudos)
+    return memo
+
+
+@indicator(DIM, "kudos", unit="kudos", formula="kudos dated in the period",
+           explanation="Recognition given by one member to another (kudos/).")
+def kudos(ctx, month):
+    return len(ctx.dated_in(ctx.data.kudos, month))
+
+
+@indicator(DIM, "kudos_givers", unit="people", formula="distinct givers of the period's kudos",
+           explanation="How widely recognition is given, not only received.")
+def kudos_givers(ctx, month):
+    return len({k.get("from") for k in ctx.dated_in(ctx.data.kudos, month) if k.get("from")})
+
+
+@indicator(DIM, "cred_concentration", unit="people", monthly=False,
+           formula="the smallest k whose top k people hold >= 50% of cred",
+           explanation="The absence factor over cred: how few people hold half the reputation.")
+def cred_concentration(ctx, month):
+    cred, _ = cred_of(ctx)
+    return absence_factor(cred.values())
+
+
+def _all_contributors(ctx):
+    text = ctx.history.files.get(".all-contributorsrc")
+    if not text:
+        return None
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return None
+    items = data.get("contributors") if isinstance(data, dict) else None
+    return [i for i in items if isinstance(i, dict)] if isinstance(items, list) else None
+
+
+@indicator(DIM, "recognised", unit="share", monthly=False,
+           formula="non-bot people with commits listed in .all-contributorsrc (by login = id, or "
+                   "by name) / non-bot people with commits",
+           explanation="All Contributors coverage: how many of those who did the work are credited "
+                       "by name. Empty without .all-contributorsrc.")
+def recognised(ctx, month):
+    listed = _all_contributors(ctx)
+    if listed is None:
+        return None
+    logins = {str(i.get("login", "")).casefold() for i in listed}
+    names = {str(i.get("name", "")).casefold() for i in listed}
+    workers = [pid for pid in ctx.times if pid in ctx.humans]
+    if not workers:
+        return None
+    hit = sum(1 for pid in workers if pid.casefold() in logins or ctx.people[pid].name.casefold() in names)
+    return hit / len(workers)
+
+
+@indicator(DIM, "contribution_types", unit="types", monthly=False,
+           formula="distinct contribution types in .all-contributorsrc",
+           explanation="Breadth of the kinds of work the community credits (code, docs, ideas, ...).")
+def contribution_types(ctx, month):
+    listed = _all_contributors(ctx)
+    if listed is None:
+        return None
+    return len({str(t) for i in listed for t in (i.get("contributions") or ())})
+
+
+@person(DIM, "cred", unit="cred",
+        formula="1000 · π(person) / Σ π(people), simplified CredRank (see value/cred.py)",
+        explanation="Reputation from the contribution graph: authorship, co-authorship, reviews "
+                    "and kudos. With authorship only, it is 1000 × their share of commits.")
+def cred(ctx):
+    return cred_of(ctx)[0]
+
+
+@person(DIM, "kudos_received", unit="kudos", formula="kudos naming them as 'to'",
+        explanation="Recognition received.")
+def kudos_received(ctx):
+    return dict(Counter(k.get("to") for k in ctx.data.kudos if k.get("to")))
+
+
+@person(DIM, "kudos_given", unit="kudos", formula="kudos naming them as 'from'",
+        explanation="Recognition given.")
+def kudos_given(ctx):
+    return dict(Counter(k.get("from") for k in ctx.data.kudos if k.get("from")))
+
+
+@signal(DIM, unit="cred", formula="cred (monthly: the cred that flowed from that month's commits "
+                                 "and kudos; the months add up to the total)",
+        explanation="Reputation as the contribution graph sees it.")
+def reputation_signal(ctx):
+    total, monthly = cred_of(ctx)
+    result = defaultdict(dict)
+    result[None] = dict(total)
+    for month, values in monthly.items():
+        if month is not None:  # undated kudos count in the total only
+            result[month] = dict(values)
+    return result

@@ -1,0 +1,144 @@
+"""Social use value: evidence that people outside use the work, and what makes it usable."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+
+import yaml
+
+from ..context import as_date
+from ..registry import indicator, person, signal
+
+DIM = "social_use_value"
+SNAPSHOT_KINDS = frozenset({"users", "deployments"})  # counts that are a state, not a flow
+DOC_FOLDERS = frozenset({"doc", "docs", "documentation", "man", "manual", "guide", "guides", "pages", "wiki"})
+DOC_EXTENSIONS = (".md", ".markdown", ".rst", ".adoc", ".asciidoc", ".txt", ".org", ".texi", ".pod")
+DOC_NAMES = ("readme", "changelog", "contributing", "news", "install", "authors", "code_of_conduct")
+
+
+def is_documentation(path: str) -> bool:
+    parts = path.lower().split("/")
+    name = parts[-1]
+    return (
+        any(p in DOC_FOLDERS for p in parts[:-1])
+        or name.endswith(DOC_EXTENSIONS)
+        or name.split(".", 1)[0] in DOC_NAMES
+    )
+
+
+def usage_total(records, kind: str) -> int:
+    """Flows (downloads, citations, ...) add up; snapshots (users, deployments) take the latest
+    count of each project, summed over projects."""
+    records = [r for r in records if r.get("kind") == kind and r.get("count") is not None]
+    if kind not in SNAPSHOT_KINDS:
+        return sum(int(r["count"]) for r in records)
+    latest = {}
+    for r in sorted(records, key=lambda r: as_date(r.get("date")) or as_date("0001-01-01")):
+        latest[r.get("project")] = int(r["count"])
+    return sum(latest.values())
+
+
+def _usage(kind):
+    def func(ctx, month):
+        return usage_total(ctx.dated_in(ctx.data.usage, month), kind)
+
+    return func
+
+
+for _kind, _what in (("downloads", "summed"), ("citations", "summed"),
+                     ("users", "latest count per project, summed"),
+                     ("deployments", "latest count per project, summed")):
+    indicator(DIM, _kind, unit=_kind,
+              formula=f"usage records of kind {_kind}: counts {_what}",
+              explanation=f"Evidence of use: {_kind} reported in usage/.")(_usage(_kind))
+
+
+@indicator(DIM, "usage_by_kind", unit="count",
+           formula="every usage kind but testimonials, with the rule of downloads / users",
+           explanation="All usage evidence, by kind.")
+def usage_by_kind(ctx, month):
+    records = ctx.dated_in(ctx.data.usage, month)
+    kinds = sorted({r.get("kind") for r in records if r.get("kind") and r.get("kind") != "testimonial"})
+    return {k: usage_total(records, k) for k in kinds}
+
+
+@indicator(DIM, "testimonials", unit="quotes",
+           formula="usage records of kind testimonial, or with a quote",
+           explanation="People saying, in their words, what the work does for them.")
+def testimonials(ctx, month):
+    return sum(1 for r in ctx.dated_in(ctx.data.usage, month) if r.get("kind") == "testimonial" or r.get("quote"))
+
+
+@indicator(DIM, "forks_and_peers", unit="peers", monthly=False,
+           formula="federation peers declared in federation.yaml",
+           explanation="Other communities that build on, mirror or work with this one.")
+def forks_and_peers(ctx, month):
+    return int(ctx.data.peers)
+
+
+@indicator(DIM, "citable", unit="yes/no", monthly=False,
+           formula="CITATION.cff is YAML with cff-version, message, title and a non-empty authors list",
+           explanation="Whether others can cite the work properly.")
+def citable(ctx, month):
+    text = ctx.history.files.get("CITATION.cff")
+    if not text:
+        return False
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError:
+        return False
+    return (isinstance(data, dict) and all(data.get(k) for k in ("cff-version", "message", "title"))
+            and isinstance(data.get("authors"), list) and bool(data["authors"]))
+
+
+def _doc_lines(ctx) -> dict[str, int]:
+    """Commit id -> lines changed in documentation files; worked out once per report."""
+    memo = ctx.memo.get("doc_lines")
+    if memo is None:
+        kinds: dict[str, bool] = {}
+        memo = ctx.memo["doc_lines"] = {}
+        for c in ctx.commits:
+            n = 0
+            for path, plus, minus in c.files:
+                doc = kinds.get(path)
+                if doc is None:
+                    doc = kinds[path] = is_documentation(path)
+                if doc:
+                    n += plus + minus
+            memo[c.id] = n
+    return memo
+
+
+@indicator(DIM, "documentation_share", unit="share",
+           formula="lines changed in documentation files (docs/, *.md, *.rst, README, ...) / all "
+                   "lines changed",
+           explanation="How much of the work goes into making it understandable and usable.")
+def documentation_share(ctx, month):
+    commits = ctx.commits_in(month)
+    total = sum(c.added + c.removed for c in commits)
+    doc = _doc_lines(ctx)
+    return sum(doc[c.id] for c in commits) / total if total else None
+
+
+@person(DIM, "documentation_lines", unit="lines",
+        formula="lines changed in documentation files in commits they authored",
+        explanation="Their documentation work.")
+def documentation_lines(ctx):
+    counts = Counter()
+    doc = _doc_lines(ctx)
+    for c in ctx.commits:
+        counts[c.author] += doc[c.id]
+    return {pid: n for pid, n in counts.items() if n}
+
+
+@signal(DIM, unit="lines", formula="documentation lines changed (documentation_lines)",
+        explanation="Making the work usable by others: documentation written and kept up.")
+def social_signal(ctx):
+    result = defaultdict(Counter)
+    doc = _doc_lines(ctx)
+    for c in ctx.commits:
+        n = doc[c.id]
+        if n:
+            result[None][c.author] += n
+            result[c.month][c.author] += n
+    return result

@@ -1,0 +1,93 @@
+"""Text renderings of a value report and of a reward distribution (for the terminal and CSV)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from decimal import Decimal
+
+from .registry import DIMENSIONS
+
+TOP = 5
+
+
+def _show(value) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:.3f}".rstrip("0").rstrip(".") if value != int(value) else str(int(value))
+    if isinstance(value, dict):
+        if not value:
+            return "—"
+        return ", ".join(f"{k}: {_show(v)}" for k, v in value.items())
+    if isinstance(value, list):
+        return ", ".join(_show(v) for v in value) or "—"
+    return str(value)
+
+
+def table(report: dict) -> str:
+    """A readable summary: community indicators and the top contributors of each dimension."""
+    src = report.get("source", {})
+    lines = [f"Value report: commit {str(src.get('commit') or '-')[:12]}"
+             + (f" on {src['branch']}" if src.get("branch") else "")
+             + (f", folder {src['subdir']}" if src.get("subdir") else "")
+             + (f", as of {src['as_of'][:10]}" if src.get("as_of") else "")]
+    people = report.get("contributors", [])
+    for dim in DIMENSIONS:
+        lines += ["", dim.replace("_", " ").capitalize(), "-" * len(dim)]
+        values = report.get("dimensions", {}).get(dim, {})
+        width = max((len(k) for k in values), default=0)
+        for key, value in values.items():
+            lines.append(f"  {key.ljust(width)}  {_show(value)}")
+        ranked = sorted((p for p in people if p.get("scores", {}).get(dim)),
+                        key=lambda p: (-p["scores"][dim], p["id"]))[:TOP]
+        if ranked:
+            lines.append("  top contributors:")
+            for p in ranked:
+                lines.append(f"    {p['scores'][dim] * 100:6.2f}%  {p['id']} ({p['name']})")
+    lines += ["", f"{len(people)} contributors, {len(report.get('bots', []))} bots"]
+    ranked = sorted(people, key=lambda p: (-p.get("value", 0), p["id"]))[:TOP]
+    if ranked:
+        lines.append("Top by value:")
+        for p in ranked:
+            lines.append(f"  {p['value'] * 100:6.2f}%  {p['id']} ({p['name']})  {p['commits']} commits")
+    return "\n".join(lines) + "\n"
+
+
+def _amount(value, places: int = 2) -> str:
+    return f"{Decimal(value):.{places}f}"
+
+
+def rewards_table(rows: list[dict], currency: str) -> str:
+    if not rows:
+        return f"Nothing to distribute: nobody has value in the chosen window; the budget ({currency}) stays unspent.\n"
+    width = max(len(r["id"]) for r in rows)
+    amounts = [_amount(r["amount"]) for r in rows]
+    aw = max(len(a) for a in amounts)
+    lines = [f"{'id'.ljust(width)}  {'amount'.rjust(aw)} {currency}  share  name"]
+    for r, a in zip(rows, amounts):
+        lines.append(f"{r['id'].ljust(width)}  {a.rjust(aw)} {currency}  {r['share'] * 100:5.1f}%  {r['name']}")
+    total = sum(Decimal(r["amount"]) for r in rows)
+    lines.append(f"{'total'.ljust(width)}  {_amount(total).rjust(aw)} {currency}")
+    return "\n".join(lines) + "\n"
+
+
+def rewards_csv(rows: list[dict], currency: str) -> str:
+    """id,name,amount,currency; amounts with exactly 2 decimals; rows in the given (id) order."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["id", "name", "amount", "currency"])
+    for r in rows:
+        writer.writerow([r["id"], r["name"], _amount(r["amount"]), currency])
+    return out.getvalue()
+
+
+def rewards_json(rows: list[dict], currency: str) -> str:
+    return json.dumps(
+        [{"id": r["id"], "name": r["name"], "amount": _amount(r["amount"]), "currency": currency, "share": r["share"]}
+         for r in rows],
+        indent=2, ensure_ascii=False,
+    ) + "\n"

@@ -1,0 +1,497 @@
+"""Reading the history with pygit2: one record per commit, cached by commit id.
+
+What is read per commit: id, parents, author and committer as written (resolved through
+`.mailmap` later, see `identities.py`), author time with offset, trailers (`Co-authored-by`,
+`Reviewed-by`, `Acked-by`, `Signed-off-by`), whether a merge carries a forge's merge message,
+and for non-merge commits the changed files with lines added / removed: binary files count 0 and
+a deletion plus an addition of identical content is a rename with 0 / 0 lines (`git log -M100%`).
+
+A community in a subfolder (`subdir`) follows `git log -- PATH` with git's default history
+simplification: a non-merge commit counts when the folder differs from its parent's (the root
+commit when it has the folder); at a merge whose folder equals a parent's, only the first such
+parent is followed (other parents' commits are not visited, as in git). Files and lines are those
+under the folder only, paths relative to it; a file moved in from outside is an addition.
+Merges are never diffed; in a subfolder a merge counts when it changed the folder relative to
+its first parent (it brought the folder's changes into the branch).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import pygit2
+
+from . import __version__
+from .cache import HistoryCache, namespace
+from .errors import BadSubdir, NotARepository, ShallowHistory, UnknownRef, ValueEngineError
+from .mailmap import Mailmap
+
+# Fields of a record tuple (plain tuples pickle fast and small).
+ID, PARENTS, AUTHOR_NAME, AUTHOR_EMAIL, AUTHOR_TIME, AUTHOR_OFFSET = range(6)
+COMMITTER_NAME, COMMITTER_EMAIL, COMMIT_TIME, COMMIT_OFFSET, FORGE_MERGE, TRAILERS, SUB, FILES = range(6, 14)
+
+TRAILER_KEYS = ("co-authored-by", "reviewed-by", "acked-by", "signed-off-by")
+_TRAILER = re.compile(r"^([A-Za-z0-9][A-Za-z0-9-]*)[ \t]*:[ \t]*(.*?)[ \t]*$")
+_PERSON = re.compile(r"^(.*?)\s*<([^<>]*)>\s*$")
+_PULL = re.compile(r"^Merge pull request #\d+ from ")
+_MR = re.compile(r"^Merge branch '.+' into '.+'")
+MAX_FILE_BYTES = 1_000_000
+PARALLEL_FROM = 1500  # commits to diff before a worker pool pays for itself
+
+_ADDED = pygit2.enums.DeltaStatus.ADDED
+_DELETED = pygit2.enums.DeltaStatus.DELETED
+
+
+def parse_trailers(message: str) -> tuple[tuple[str, str, str], ...]:
+    """(key lower-cased, name, e-mail) of the person trailers in the message's last paragraph.
+
+    As `git interpret-trailers` reads them: the last paragraph, never the subject alone. Lines
+    without `Name <e-mail>` are skipped (they name nobody that can be matched).
+    """
+    paragraphs = [p for p in re.split(r"\n[ \t]*\n", message.strip()) if p.strip()]
+    if len(paragraphs) < 2:
+        return ()
+    found = []
+    for line in paragraphs[-1].splitlines():
+        match = _TRAILER.match(line.strip())
+        if not match or match.group(1).lower() not in TRAILER_KEYS:
+            continue
+        person = _PERSON.match(match.group(2))
+        if person and person.group(2).strip():
+            found.append((match.group(1).lower(), person.group(1).strip(), person.group(2).strip()))
+    return tuple(found)
+
+
+def is_forge_merge(message: str) -> bool:
+    """A merge commit made by a forge for a pull request (GitHub) or merge request (GitLab)."""
+    first = message.split("\n", 1)[0]
+    return bool(_PULL.match(first)) or (bool(_MR.match(first)) and "See merge request" in message)
+
+
+def _text(raw: bytes) -> str:
+    return raw.decode("utf-8", "replace")
+
+
+def _subtree(tree: pygit2.Tree, subdir: str | None):
+    if not subdir:
+        return tree
+    try:
+        obj = tree[subdir]
+    except KeyError:
+        return None
+    return obj if isinstance(obj, pygit2.Tree) else None
+
+
+def _header(repo: pygit2.Repository, cid: str, subdir: str | None) -> tuple:
+    commit = repo[cid]
+    author, committer = commit.author, commit.committer
+    parents = tuple(str(p) for p in commit.parent_ids)
+    message = _text(commit.raw_message)
+    if subdir:
+        sub = _subtree(commit.tree, subdir)
+        sub = None if sub is None else str(sub.id)
+    else:
+        sub = str(commit.tree_id)
+    merge = len(parents) > 1
+    return (
+        cid, parents,
+        _text(author.raw_name), _text(author.raw_email), author.time, author.offset,
+        _text(committer.raw_name), _text(committer.raw_email), committer.time, committer.offset,
+        merge and is_forge_merge(message),
+        () if merge else parse_trailers(message),
+        sub, None,
+    )
+
+
+def _mode_class(mode: int) -> int:
+    return 0 if mode & 0o170000 == 0o100000 else mode  # regular files pair whatever their x bit
+
+
+def diff_commit(repo: pygit2.Repository, cid: str, subdir: str | None) -> tuple:
+    """((path, added, removed), ...) of a non-merge commit against its parent (root: empty tree)."""
+    commit = repo[cid]
+    new = _subtree(commit.tree, subdir)
+    old = _subtree(repo[commit.parent_ids[0]].tree, subdir) if commit.parent_ids else None
+    if new is None and old is None:
+        return ()
+    if old is None:
+        diff = new.diff_to_tree(swap=True)
+    elif new is None:
+        diff = old.diff_to_tree()
+    else:
+        diff = old.diff_to_tree(new)
+    files: list = []
+    added: dict = {}
+    deleted: dict = {}
+    for patch in diff:
+        delta = patch.delta
+        _, plus, minus = patch.line_stats
+        status = delta.status
+        if status == _DELETED:
+            path = _text(delta.old_file.raw_path)
+            key = (delta.old_file.id, _mode_class(delta.old_file.mode))
+            deleted.setdefault(key, []).append(len(files))
+        else:
+            path = _text(delta.new_file.raw_path)
+            if status == _ADDED:
+                key = (delta.new_file.id, _mode_class(delta.new_file.mode))
+                added.setdefault(key, []).append(len(files))
+        files.append((path, plus, minus))
+    # Exact renames (git -M100%): pair an addition with a deletion of the same content, a
+    # same-named source first; each source is used once. The pair counts 0 / 0 lines.
+    dropped = set()
+    for key, targets in added.items():
+        sources = deleted.get(key)
+        if not sources:
+            continue
+        for target in targets:
+            if not sources:
+                break
+            base = files[target][0].rsplit("/", 1)[-1]
+            pick = next((s for s in sources if files[s][0].rsplit("/", 1)[-1] == base), sources[0])
+            sources.remove(pick)
+            dropped.add(pick)
+            files[target] = (files[target][0], 0, 0)
+    return tuple(f for i, f in enumerate(files) if i not in dropped)
+
+
+# -- line counts from the git command line (the fast path) -----------------------------------
+_GIT_HEADER = re.compile(r"^\n?@([0-9a-f]{40,64})$")
+_GIT_ENTRY = re.compile(r"^\n?(\d+|-)\t(\d+|-)\t(.*)$", re.S)
+
+
+def parse_git_numstat(output: str, subdir: str | None) -> dict[str, tuple]:
+    """Parse `git log -z --numstat --format=@%H`: commit id -> ((path, added, removed), ...)."""
+    result: dict[str, list] = {}
+    current = None
+    prefix = f"{subdir}/" if subdir else ""
+    tokens = output.split("\0")
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        i += 1
+        header = _GIT_HEADER.match(token)
+        if header:
+            current = result.setdefault(header.group(1), [])
+            continue
+        entry = _GIT_ENTRY.match(token)
+        if not entry or current is None:
+            continue
+        plus, minus, path = entry.groups()
+        if path == "":  # a rename: the old and the new path follow
+            path = tokens[i + 1] if i + 1 < len(tokens) else ""
+            i += 2
+        if prefix and path.startswith(prefix):
+            path = path[len(prefix):]
+        current.append((path, 0 if plus == "-" else int(plus), 0 if minus == "-" else int(minus)))
+    return {cid: tuple(files) for cid, files in result.items()}
+
+
+def _git_numstat(cwd: str, ids: list[str], subdir: str | None) -> dict[str, tuple]:
+    command = ["git", "-C", cwd, "log", "--stdin", "--no-walk=unsorted", "-z", "--numstat", "-M100%",
+               "--format=@%H"]
+    if subdir:
+        command += ["--", subdir]
+    env = {**os.environ, "GIT_PAGER": "cat", "LC_ALL": "C"}
+    done = subprocess.run(command, input="\n".join(ids) + "\n", capture_output=True, text=True,
+                          encoding="utf-8", errors="surrogateescape", env=env)
+    if done.returncode:
+        raise ValueEngineError(f"git log failed while reading line counts: {done.stderr.strip()}")
+    return parse_git_numstat(done.stdout, subdir)
+
+
+# -- worker pool for cold reads with libgit2 -------------------------------------------------------------
+_worker_repo: pygit2.Repository | None = None
+
+
+def _worker_init(path: str) -> None:
+    global _worker_repo
+    _worker_repo = pygit2.Repository(path)
+
+
+def _worker_diff(job: tuple[list[str], str | None]) -> list[tuple[str, tuple]]:
+    ids, subdir = job
+    return [(cid, diff_commit(_worker_repo, cid, subdir)) for cid in ids]
+
+
+def _cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+@dataclass
+class Tag:
+    name: str
+    commit: str
+    time: int
+    offset: int
+
+
+@dataclass
+class History:
+    """Everything read from the repository; `records` holds every reachable commit."""
+
+    path: str
+    git_dir: str
+    subdir: str | None
+    commit: str | None
+    branch: str | None
+    as_of: tuple[int, int] | None  # (time, offset) of the tip's committer date
+    records: dict[str, tuple] = field(default_factory=dict)
+    counted: list[str] = field(default_factory=list)  # non-merge commits as `git log -- PATH`
+    merges: list[str] = field(default_factory=list)  # merges that count (see module doc)
+    tags: list[Tag] = field(default_factory=list)
+    mailmap: Mailmap = field(default_factory=Mailmap)
+    files: dict[str, str] = field(default_factory=dict)  # .all-contributorsrc etc., as text
+    read: int = 0  # commits whose headers were read from git in this run
+    diffed: int = 0  # commits diffed in this run
+
+
+def open_repository(path) -> pygit2.Repository:
+    try:
+        found = pygit2.discover_repository(str(path))
+    except Exception:
+        found = None
+    if not found:
+        raise NotARepository(path)
+    return pygit2.Repository(found)
+
+
+def _check_subdir(subdir: str | None) -> str | None:
+    if subdir is None:
+        return None
+    clean = subdir.replace("\\", "/").strip("/")
+    if clean in ("", "."):
+        return None
+    parts = clean.split("/")
+    if any(p in ("", ".", "..") for p in parts) or os.path.isabs(subdir):
+        raise BadSubdir(subdir)
+    return clean
+
+
+def _blob_text(tree, path: str) -> str | None:
+    try:
+        obj = tree[path]
+    except KeyError:
+        return None
+    if not isinstance(obj, pygit2.Blob) or obj.size > MAX_FILE_BYTES:
+        return None
+    return _text(obj.data)
+
+
+COMMUNITY_FILES = (".all-contributorsrc", "CITATION.cff", ".github/FUNDING.yml")
+
+
+def read_history(
+    repo_path,
+    *,
+    subdir: str | None = None,
+    ref: str = "HEAD",
+    cache_dir: Path | None = None,
+    use_cache: bool = True,
+    progress: Callable[[int, int], None] | None = None,
+    workers: int | None = None,
+    engine: str = "auto",
+) -> History:
+    """Read the history. `engine` picks who counts lines: "git" (the git command, exactly the
+    contract's figures and fastest), "pygit2" (libgit2 only), or "auto" (git when installed)."""
+    repo = open_repository(repo_path)
+    subdir = _check_subdir(subdir)
+    if repo.is_shallow:
+        raise ShallowHistory(repo.workdir or repo.path)
+    git_dir = repo.path
+    history = History(path=str(repo_path), git_dir=git_dir, subdir=subdir, commit=None, branch=None, as_of=None)
+    if ref == "HEAD" and repo.head_is_unborn:
+        return history  # a repository without commits: an empty report
+    try:
+        tip = repo.revparse_single(ref).peel(pygit2.Commit)
+    except (KeyError, ValueError, pygit2.GitError, pygit2.InvalidSpecError):
+        raise UnknownRef(ref) from None
+    history.commit = str(tip.id)
+    history.as_of = (tip.committer.time, tip.committer.offset)
+    history.branch = _branch(repo, ref)
+
+    # .mailmap at the ref: the repository's, then the community folder's (its lines win).
+    mailmaps = [_blob_text(tip.tree, ".mailmap")]
+    if subdir:
+        mailmaps.append(_blob_text(tip.tree, f"{subdir}/.mailmap"))
+    history.mailmap = Mailmap("\n".join(t for t in mailmaps if t))
+    for name in COMMUNITY_FILES:
+        text = _blob_text(tip.tree, f"{subdir}/{name}") if subdir else None
+        if text is None:
+            text = _blob_text(tip.tree, name)
+        if text is not None:
+            history.files[name] = text
+
+    folder = None
+    if use_cache:
+        folder = Path(cache_dir) if cache_dir is not None else Path(git_dir) / "commonplace-cache"
+    cache = HistoryCache(folder, namespace(__version__, subdir))
+    records = cache.load()
+
+    # 1. every commit reachable from the tip: cached records, headers read for the rest
+    fresh: dict[str, tuple] = {}
+    seen: set[str] = set()
+    stack = [history.commit]
+    while stack:
+        cid = stack.pop()
+        if cid in seen:
+            continue
+        seen.add(cid)
+        record = records.get(cid)
+        if record is None:
+            record = fresh[cid] = _header(repo, cid, subdir)
+        stack.extend(record[PARENTS])
+    history.read = len(fresh)
+
+    def get(cid: str) -> tuple:
+        return fresh.get(cid) or records[cid]
+
+    # 2. which new commits need a diff
+    todo: list[str] = []
+    for cid, record in fresh.items():
+        parents = record[PARENTS]
+        if len(parents) > 1:
+            fresh[cid] = record[:FILES] + ((),)
+        elif subdir and record[SUB] == (get(parents[0])[SUB] if parents else None):
+            fresh[cid] = record[:FILES] + ((),)  # the folder did not change: nothing to read
+        else:
+            todo.append(cid)
+
+    # 3. diff them, on every core when there are many
+    if engine == "auto":
+        engine = "git" if shutil.which("git") else "pygit2"
+    if engine == "git" and todo:
+        files = _diff_with_git(repo, todo, subdir, progress, workers)
+    else:
+        files = _diff_all(repo, todo, subdir, progress, workers)
+    history.diffed = len(todo)
+    for cid in todo:
+        fresh[cid] = fresh[cid][:FILES] + (files[cid],)
+    cache.add(list(fresh.values()))
+    history.records = {cid: cache.records[cid] for cid in seen}
+
+    _select(history, subdir)
+    history.tags = _tags(repo, seen)
+    return history
+
+
+def _branch(repo: pygit2.Repository, ref: str) -> str | None:
+    try:
+        if ref == "HEAD":
+            return None if repo.head_is_detached else repo.head.shorthand
+        reference = repo.lookup_reference_dwim(ref)
+    except (KeyError, pygit2.GitError, ValueError):
+        return None
+    name = reference.name
+    if name.startswith("refs/heads/"):
+        return name[len("refs/heads/") :]
+    if name.startswith("refs/remotes/"):
+        return name[len("refs/remotes/") :].split("/", 1)[-1]
+    return None
+
+
+def _diff_with_git(repo, todo, subdir, progress, workers) -> dict[str, tuple]:
+    cwd = repo.workdir or repo.path
+    total = len(todo)
+    if workers is None:
+        workers = min(_cpus(), 8) if total >= PARALLEL_FROM else 1
+    # interleaved, so that every git process gets as many old (small) and new (large) trees
+    chunks = [todo[k::workers] for k in range(workers) if todo[k::workers]]
+    result: dict[str, tuple] = {}
+    with ThreadPoolExecutor(max_workers=len(chunks)) as pool:  # each thread waits on one git
+        for chunk in pool.map(lambda ids: _git_numstat(cwd, ids, subdir), chunks):
+            result.update(chunk)
+            if progress:
+                progress(len(result), total)
+    for cid in todo:
+        result.setdefault(cid, ())  # git printed nothing: nothing under the folder changed
+    return result
+
+
+def _diff_all(repo, todo, subdir, progress, workers) -> dict[str, tuple]:
+    result: dict[str, tuple] = {}
+    total = len(todo)
+    if workers is None:
+        workers = min(_cpus(), 8) if total >= PARALLEL_FROM else 1
+    if workers > 1 and total > 1:
+        import multiprocessing
+
+        size = max(50, min(1000, total // (workers * 8) or 1))
+        jobs = [(todo[i : i + size], subdir) for i in range(0, total, size)]
+        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
+        context = multiprocessing.get_context(method)
+        with context.Pool(workers, initializer=_worker_init, initargs=(repo.path,)) as pool:
+            for chunk in pool.imap_unordered(_worker_diff, jobs):
+                result.update(chunk)
+                if progress:
+                    progress(len(result), total)
+        return result
+    for i, cid in enumerate(todo, 1):
+        result[cid] = diff_commit(repo, cid, subdir)
+        if progress and (i % 500 == 0 or i == total):
+            progress(i, total)
+    return result
+
+
+def _select(history: History, subdir: str | None) -> None:
+    """The commits that count, as `git log [-- PATH]` lists them (see the module doc)."""
+    records = history.records
+    if not subdir:
+        for cid, record in records.items():
+            (history.merges if len(record[PARENTS]) > 1 else history.counted).append(cid)
+        return
+    seen: set[str] = set()
+    stack = [history.commit]
+    while stack:
+        cid = stack.pop()
+        if cid in seen:
+            continue
+        seen.add(cid)
+        record = records[cid]
+        parents, sub = record[PARENTS], record[SUB]
+        if not parents:
+            if sub is not None:
+                history.counted.append(cid)
+        elif len(parents) == 1:
+            if records[parents[0]][SUB] != sub:
+                history.counted.append(cid)
+            stack.append(parents[0])
+        else:
+            same = next((p for p in parents if records[p][SUB] == sub), None)
+            stack.extend([same] if same is not None else parents)
+    for cid, record in records.items():
+        parents = record[PARENTS]
+        if len(parents) > 1 and records[parents[0]][SUB] != record[SUB]:
+            history.merges.append(cid)
+
+
+def _tags(repo: pygit2.Repository, reachable: set[str]) -> list[Tag]:
+    tags = []
+    for name in repo.references:
+        if not name.startswith("refs/tags/"):
+            continue
+        try:
+            target = repo[repo.references[name].resolve().target]
+            commit = target.peel(pygit2.Commit)
+        except Exception:
+            continue
+        cid = str(commit.id)
+        if cid not in reachable:
+            continue
+        if isinstance(target, pygit2.Tag) and target.tagger is not None:
+            when = (target.tagger.time, target.tagger.offset)
+        else:
+            when = (commit.author.time, commit.author.offset)
+        tags.append(Tag(name[len("refs/tags/") :], cid, *when))
+    tags.sort(key=lambda t: (t.time, t.name))
+    return tags

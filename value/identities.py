@@ -1,0 +1,113 @@
+"""Who is who: e-mail addresses resolved through `.mailmap`, merged by members' files.
+
+A contributor is one mailmap-resolved e-mail address, lower-cased, merged with the other
+addresses listed in the same `members/<handle>.yaml` (those addresses are resolved through the
+mailmap too). The id is the member's handle, otherwise a slug of the name used most often with
+that address (ties: the alphabetically first name); slugs that collide get `-2`, `-3`, ... in the
+order of their e-mail addresses, and never take a member's handle. Bots: a name or address
+containing `[bot]`, or an id, name or address listed as a bot in the config.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from .inputs import CommunityData
+from .mailmap import Mailmap
+
+
+def slugify(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+@dataclass
+class Contributor:
+    id: str
+    name: str
+    emails: set[str] = field(default_factory=set)
+    names: Counter = field(default_factory=Counter)
+    bot: bool = False
+    member: bool = False
+    affiliation: str | None = None
+    visibility: str = "public"
+
+
+class Identities:
+    """Resolves (name, e-mail) pairs and data ids to contributor ids."""
+
+    def __init__(self, mailmap: Mailmap, data: CommunityData) -> None:
+        self.mailmap = mailmap
+        self.data = data
+        self.people: dict[str, Contributor] = {}
+        self._key_of: dict[tuple[str, str], tuple[str, str]] = {}  # raw -> (name, email key)
+        self._names: dict[str, Counter] = defaultdict(Counter)  # key -> resolved names
+        self._member_of: dict[str, str] = {}  # resolved email key -> handle
+        self._pid: dict[str, str] = {}  # resolved email key -> id
+        for member in sorted(data.members, key=lambda m: m.id):
+            for email in member.emails:
+                for key in (email.strip().lower(), self.mailmap.resolve(member.name, email.strip())[1].lower()):
+                    self._member_of.setdefault(key, member.id)
+
+    def key(self, name: str, email: str) -> str:
+        """Register one occurrence of (name, e-mail); returns the resolved e-mail key."""
+        hit = self._key_of.get((name, email))
+        if hit is None:
+            rname, remail = self.mailmap.resolve(name, email)
+            hit = self._key_of[(name, email)] = (rname, remail.strip().lower())
+        self._names[hit[1]][hit[0]] += 1
+        return hit[1]
+
+    def finish(self) -> dict[str, str]:
+        """Assign ids to every key seen; returns key -> id."""
+        bots = {b.strip().casefold() for b in self.data.bots}
+        for member in sorted(self.data.members, key=lambda m: m.id):
+            self.people[member.id] = Contributor(
+                id=member.id, name=member.name, member=True, affiliation=member.affiliation or None,
+                visibility=member.visibility,
+            )
+        taken = set(self.people)
+        others: dict[str, list[str]] = defaultdict(list)
+        for key in sorted(self._names):
+            handle = self._member_of.get(key)
+            if handle is not None:
+                self._pid[key] = handle
+                continue
+            names = self._names[key]
+            best = sorted(names.items(), key=lambda item: (-item[1], item[0]))[0][0]
+            base = slugify(best) or slugify(key.split("@", 1)[0]) or "contributor"
+            others[base].append(key)
+            self.people.setdefault(f"\0{key}", Contributor(id="", name=best))
+        for base in sorted(others):
+            for key in others[base]:  # already in e-mail order
+                candidate, n = base, 1
+                while candidate in taken:
+                    n += 1
+                    candidate = f"{base}-{n}"
+                taken.add(candidate)
+                person = self.people.pop(f"\0{key}")
+                person.id = candidate
+                self.people[candidate] = person
+                self._pid[key] = candidate
+        for key, pid in self._pid.items():
+            person = self.people[pid]
+            person.emails.add(key)
+            person.names.update(self._names[key])
+        for person in self.people.values():
+            labels = {person.id.casefold(), person.name.casefold(), *person.emails}
+            labels.update(n.casefold() for n in person.names)
+            person.bot = any("[bot]" in label for label in labels) or bool(labels & bots)
+        return self._pid
+
+    def pid(self, key: str) -> str:
+        return self._pid[key]
+
+    def ensure(self, pid: str) -> str:
+        """A person named only in the data files (events, kudos, ledger) by an unknown id."""
+        if pid not in self.people:
+            bots = {b.strip().casefold() for b in self.data.bots}
+            self.people[pid] = Contributor(id=pid, name=pid, bot="[bot]" in pid.casefold() or pid.casefold() in bots)
+        return pid

@@ -1,0 +1,48 @@
+"""What the value engine takes besides the history: the community's data as plain values.
+
+`generator/` fills a `CommunityData` from the files it loaded and validated; `value/` never reads
+those files itself (it only reads `.mailmap`, `.all-contributorsrc`, `CITATION.cff` and
+`.github/FUNDING.yml` from the git tree, so any repository works without Commonplace files).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+
+@dataclass(frozen=True)
+class Person:
+    """One member file (`members/<handle>.yaml`)."""
+
+    id: str  # handle
+    name: str
+    emails: tuple[str, ...]
+    affiliation: str | None = None
+    visibility: str = "public"
+
+
+@dataclass(frozen=True)
+class CommunityData:
+    """Everything the generator loaded, as plain values; every field may be left empty.
+
+    events:   {"id", "date": date, "organisers": [ids], "participants": [ids], "guests": int}
+    ledger:   {"date": date, "amount": Decimal, "currency": str,
+               "kind": donation|grant|sale|expense|reward, "from", "to", "project"}
+    usage:    {"date": date, "kind": str, "count": int|None, "quote": str|None, "project"}
+    kudos:    {"from": id, "to": id, "date": date, "for": str, "dimension": str|None}
+    projects: {"id", "title", "status", "goals": [{"title", "done": bool, "done_at": date|None}],
+               "leads": [ids] (optional)}
+    """
+
+    members: tuple[Person, ...] = ()
+    events: tuple[dict, ...] = ()
+    ledger: tuple[dict, ...] = ()
+    usage: tuple[dict, ...] = ()
+    kudos: tuple[dict, ...] = ()
+    projects: tuple[dict, ...] = ()
+    weights: dict | None = None  # dimension -> weight; default equal
+    bots: tuple[str, ...] = ()  # ids, names or e-mails declared bots in the config
+    salary: tuple[Decimal, str] = (Decimal("55000"), "USD")
+    inactive_days: int = 180
+    peers: int = 0  # federation peers declared

@@ -1,0 +1,94 @@
+"""The one table of indicators: each registered once with its key, formula and explanation.
+
+Levels: `community` indicators fill `dimensions` (and `monthly` when `monthly` is true);
+`person` figures are shown per contributor; each dimension has exactly one person-level
+`signal`, and a contributor's score in the dimension is their share of it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+DIMENSIONS = (
+    "community_building",
+    "objective_accomplishment",
+    "monetary_value",
+    "social_use_value",
+    "reputation",
+)
+
+
+@dataclass(frozen=True)
+class Indicator:
+    key: str
+    dimension: str
+    level: str  # "community" | "person" | "signal"
+    unit: str
+    formula: str
+    explanation: str
+    monthly: bool
+    func: Callable
+
+    def describe(self) -> dict:
+        return {
+            "key": self.key,
+            "dimension": self.dimension,
+            "level": self.level,
+            "unit": self.unit,
+            "monthly": self.monthly,
+            "formula": self.formula,
+            "explanation": self.explanation,
+        }
+
+
+REGISTRY: list[Indicator] = []
+
+
+def _register(item: Indicator) -> None:
+    if item.dimension not in DIMENSIONS:
+        raise ValueError(f"unknown dimension {item.dimension!r}")
+    if any(i.dimension == item.dimension and i.key == item.key and i.level == item.level for i in REGISTRY):
+        raise ValueError(f"indicator {item.dimension}.{item.key} registered twice")
+    REGISTRY.append(item)
+
+
+def indicator(dimension: str, key: str, *, unit: str, formula: str, explanation: str, monthly: bool = True):
+    """A community-level indicator: func(ctx, month or None) -> JSON value (None: not applicable)."""
+
+    def wrap(func):
+        _register(Indicator(key, dimension, "community", unit, formula, explanation, monthly, func))
+        return func
+
+    return wrap
+
+
+def person(dimension: str, key: str, *, unit: str, formula: str, explanation: str):
+    """A person-level figure: func(ctx) -> {id: value}, shown on each contributor."""
+
+    def wrap(func):
+        _register(Indicator(key, dimension, "person", unit, formula, explanation, False, func))
+        return func
+
+    return wrap
+
+
+def signal(dimension: str, *, unit: str, formula: str, explanation: str):
+    """The dimension's person-level signal: func(ctx) -> {month or None: {id: number}}."""
+
+    def wrap(func):
+        _register(Indicator("signal", dimension, "signal", unit, formula, explanation, True, func))
+        return func
+
+    return wrap
+
+
+def indicators(level: str | None = None, dimension: str | None = None) -> list[Indicator]:
+    from . import dimensions  # noqa: F401  (registers every indicator)
+
+    return [i for i in REGISTRY if (level is None or i.level == level) and (dimension is None or i.dimension == dimension)]
+
+
+def indicator_registry() -> list[dict]:
+    """Every indicator, for the methodology page: key, dimension, level, unit, formula, explanation."""
+    return [i.describe() for i in indicators()]
