@@ -65,17 +65,27 @@ def _nice_max(value: float) -> float:
     return 10 * exponent
 
 
-def _axis(parts: list[str], top_value: float, labels: list[str], x_of, plot_h: int) -> None:
-    base = TOP + plot_h
-    for i in range(5):
-        value = top_value * i / 4
-        y = base - plot_h * i / 4
+def _range(series: dict[str, list]) -> tuple[float, float, float]:
+    """(low, high, step) of the value axis: round steps, zero always on a grid line."""
+    values = [float(v) for values in series.values() for v in values] + [0.0]
+    step = _nice_max((max(values) - min(values)) / 4) if max(values) > min(values) else 1.0
+    low = math.floor(min(values) / step) * step
+    high = max(math.ceil(max(values) / step) * step, low + step)
+    return low, high, step
+
+
+def _axis(parts: list[str], low: float, high: float, step: float, labels: list[str], x_of, y_of) -> None:
+    ticks = round((high - low) / step)
+    for i in range(ticks + 1):
+        value = low + step * i
+        y = y_of(value)
         parts.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{_f(y)}" y2="{_f(y)}" class="grid"/>')
         parts.append(f'<text x="{LEFT - 6}" y="{_f(y + 4)}" text-anchor="end" class="tick">{escape(_num(round(value, 2)))}</text>')
-    step = max(1, math.ceil(len(labels) / 8))  # at most eight labels fit under the axis
+    base = y_of(low)
+    step_labels = max(1, math.ceil(len(labels) / 8))  # at most eight labels fit under the axis
     for i, label in enumerate(labels):
-        if i % step == 0 or i == len(labels) - 1:
-            parts.append(f'<text x="{_f(x_of(i))}" y="{base + 16}" text-anchor="middle" class="tick">{escape(label)}</text>')
+        if i % step_labels == 0 or i == len(labels) - 1:
+            parts.append(f'<text x="{_f(x_of(i))}" y="{_f(base + 16)}" text-anchor="middle" class="tick">{escape(label)}</text>')
 
 
 def _legend(parts: list[str], names: list[str], y: int) -> None:
@@ -97,12 +107,12 @@ def line_chart(title: str, desc: str, labels: list[str], series: dict[str, list]
     """One line per series over the labels (months), values marked by points."""
     uid = _uid(title, desc)
     plot_h = HEIGHT - TOP - BOTTOM
-    top_value = _nice_max(max([float(v) for values in series.values() for v in values] or [0]))
+    low, high, step = _range(series)
     span = max(1, len(labels) - 1)
     x_of = lambda i: LEFT + (WIDTH - LEFT - RIGHT) * (i / span if len(labels) > 1 else 0.5)
-    y_of = lambda v: TOP + plot_h - plot_h * float(v) / top_value
+    y_of = lambda v: TOP + plot_h * (high - float(v)) / (high - low)
     parts = _open(title, desc, uid)
-    _axis(parts, top_value, labels, x_of, plot_h)
+    _axis(parts, low, high, step, labels, x_of, y_of)
     for n, (name, values) in enumerate(series.items()):
         color = PALETTE[n % len(PALETTE)]
         points = " ".join(f"{_f(x_of(i))},{_f(y_of(v))}" for i, v in enumerate(values))
@@ -123,19 +133,20 @@ def bar_chart(title: str, desc: str, labels: list[str], series: dict[str, list],
     """Grouped vertical bars: one group per label, one bar per series."""
     uid = _uid(title, desc)
     plot_h = HEIGHT - TOP - BOTTOM
-    top_value = _nice_max(max([float(v) for values in series.values() for v in values] or [0]))
+    low, high, step = _range(series)
     group_w = (WIDTH - LEFT - RIGHT) / max(1, len(labels))
     bar_w = max(2.0, group_w * 0.8 / max(1, len(series)))
     x_of = lambda i: LEFT + group_w * (i + 0.5)
+    y_of = lambda v: TOP + plot_h * (high - float(v)) / (high - low)
     parts = _open(title, desc, uid)
-    _axis(parts, top_value, labels, x_of, plot_h)
+    _axis(parts, low, high, step, labels, x_of, y_of)
     for n, (name, values) in enumerate(series.items()):
         color = PALETTE[n % len(PALETTE)]
         parts.append(f'<g class="series" data-series="{escape(name)}">')
         for i, v in enumerate(values):
-            h = plot_h * float(v) / top_value
+            top, bottom = sorted((y_of(v), y_of(0)))
             x = LEFT + group_w * i + group_w * 0.1 + bar_w * n
-            parts.append(f'<rect x="{_f(x)}" y="{_f(TOP + plot_h - h)}" width="{_f(bar_w)}" height="{_f(h)}" '
+            parts.append(f'<rect x="{_f(x)}" y="{_f(top)}" width="{_f(bar_w)}" height="{_f(bottom - top)}" '
                          f'fill="{color}" data-label="{escape(labels[i])}" data-value="{escape(_num(v))}"/>')
         parts.append("</g>")
     _legend(parts, list(series), HEIGHT - 6)
@@ -200,7 +211,7 @@ def flow(title: str, desc: str, sources: list[tuple[str, Decimal]], targets: lis
     outflow = sum((a for _, a in targets), Decimal(0))
     scale = max(inflow, outflow) or Decimal(1)
     band = height - 40
-    mid_x, mid_w = 300, 40
+    mid_x, mid_w = 300, 30
     parts.append(f'<rect x="{mid_x}" y="20" width="{mid_w}" height="{band}" class="node"/>')
     parts.append(f'<text x="{mid_x + mid_w / 2}" y="14" text-anchor="middle" class="label">{escape(middle)}</text>')
 
@@ -225,13 +236,14 @@ def flow(title: str, desc: str, sources: list[tuple[str, Decimal]], targets: lis
                 f'fill="{color}" fill-opacity="0.25"/>'
             )
             anchor, tx = ("end", x - 6) if side == "in" else ("start", x + 20)
+            shown = label if len(label) <= 24 else label[:23] + "…"
             parts.append(f'<text x="{tx}" y="{_f(y + min(h, 24) / 2 + 4)}" text-anchor="{anchor}" class="label">'
-                         f'{escape(label)} {escape(_num(amount))}</text>')
+                         f'{escape(shown)} {escape(_num(amount))}</text>')
             y += h + gap
             mid_y += mh
 
-    column(sources, 150, "in")
-    column(targets, 476, "out")
+    column(sources, 196, "in")
+    column(targets, 420, "out")
     parts.append("</svg>")
     table = [["in", label, _num(a)] for label, a in sources] + [["out", label, _num(a)] for label, a in targets]
     return Chart(Markup("".join(parts)), title, ["Direction", "Party", unit], table)
