@@ -1,0 +1,82 @@
+"""`commonplace value` and `commonplace rewards` on real repositories, and the shallow-clone stop."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+from decimal import Decimal
+
+from conftest import commit_all, git, write_files
+from generator.cli import main
+
+
+def software_repo(tmp_path):
+    """A plain software project: no Commonplace files at all."""
+    root = tmp_path / "tool"
+    write_files(root, {"src/main.py": "print('hi')\n", "README.md": "# tool\n"})
+    commit_all(root, "First")
+    write_files(root, {"src/util.py": "x = 1\ny = 2\n"})
+    commit_all(root, "Second", env={"GIT_AUTHOR_NAME": "Bo Tran", "GIT_AUTHOR_EMAIL": "bo@example.net"})
+    return root
+
+
+def test_value_json_for_any_git_repository(tmp_path, capsys):
+    root = software_repo(tmp_path)
+    assert main(["value", str(root), "--format", "json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["schema"] == "commonplace.value/1"
+    assert report["source"]["commit"] == git(root, "rev-parse", "HEAD").strip()
+    assert set(report["dimensions"]) == {"community_building", "objective_accomplishment", "monetary_value",
+                                         "social_use_value", "reputation"}
+    people = {c["id"]: c for c in report["contributors"]}
+    assert (people["ana-lopez"]["commits"], people["ana-lopez"]["lines_added"]) == (1, 2)
+    assert (people["bo-tran"]["commits"], people["bo-tran"]["lines_added"]) == (1, 2)
+    assert people["bo-tran"]["emails"] == ["bo@example.net"]  # local report: addresses allowed here
+    assert report["dimensions"]["monetary_value"]["income"] == {}  # no ledger: only history figures
+
+
+def test_value_table_is_readable(tmp_path, capsys):
+    assert main(["value", str(software_repo(tmp_path))]) == 0
+    out = capsys.readouterr().out
+    assert "Community building" in out and "top contributors" in out and "bo-tran" in out
+
+
+def test_rewards_csv_sums_exactly_to_awkward_budgets(tmp_path, capsys):
+    root = software_repo(tmp_path)
+    for budget in ("0.01", "100.00", "1000.00"):
+        assert main(["rewards", str(root), "--budget", budget, "--currency", "EUR", "--policy", "balanced",
+                     "--format", "csv"]) == 0
+        rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+        assert sum(Decimal(r["amount"]) for r in rows) == Decimal(budget)
+        assert {r["currency"] for r in rows} == {"EUR"}
+
+
+def test_rewards_usage_errors(tmp_path, capsys):
+    root = software_repo(tmp_path)
+    assert main(["rewards", str(root), "--budget", "0.001", "--currency", "EUR"]) == 1
+    assert "whole minor units" in capsys.readouterr().err
+    try:
+        main(["rewards", str(root), "--budget", "lots", "--currency", "EUR"])
+    except SystemExit as exc:
+        assert exc.code == 2
+
+
+def test_value_outside_a_repository_is_a_clear_error(tmp_path, capsys):
+    assert main(["value", str(tmp_path)]) == 1
+    assert "is not inside a git repository" in capsys.readouterr().err
+
+
+def test_a_shallow_clone_stops_the_build_with_the_fix(community, tmp_path, capsys):
+    root = community()
+    commit_all(root, "One")
+    write_files(root, {"pages/more.md": "---\ntitle: More\n---\nx\n"})
+    commit_all(root, "Two")
+    shallow = tmp_path / "shallow"
+    subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{root}", str(shallow)], check=True)
+    out = tmp_path / "site"
+    assert main(["build", str(shallow), "-o", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "shallow clone" in err and "fetch-depth: 0" in err and "GIT_DEPTH: 0" in err
+    assert "Traceback" not in err and not out.exists()
