@@ -10,6 +10,8 @@ from .loader import load_community
 from .model import Model
 from .output import write_site
 from .render import BuildInfo, epoch_datetime, render_site
+from .federation import compute_values, default_cache_dir, load_peers
+from .valuedata import community_data
 from .valuerun import value_report
 
 
@@ -39,7 +41,13 @@ def build(source: Path, out_dir: Path | None = None, *, base_url: str | None = N
         report = value_report(history[0], model, ref=history[1])
     else:
         report = value_report(source, model) if info.head_commit else None  # no history yet: no value pages
-    files = render_site(model, BuildInfo(updated=epoch_datetime(build_epoch(info)), commit=info.head_commit), report)
+    federation = None
+    if model.peers:
+        federation = load_peers(model, default_cache_dir(source))  # a peer never fails this build
+        compute_values(federation, community_data)
+        model.warnings = sorted(set(model.warnings) | set(federation.warnings))
+    files = render_site(model, BuildInfo(updated=epoch_datetime(build_epoch(info)), commit=info.head_commit), report,
+                        federation)
     write_site(files, out_dir)
     pages = sum(1 for rel in files.files if rel.endswith(".html"))
     return BuildResult(model, out_dir, pages, len(files))

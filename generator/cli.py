@@ -10,6 +10,7 @@ from . import __version__
 from . import diff
 from . import report
 from .errors import CommonplaceError, DataError
+from .federation.mirrors import register as fetch_command
 from .gitinfo import repo_info
 from .loader import check_community
 
@@ -151,6 +152,7 @@ def parser() -> argparse.ArgumentParser:
     p.set_defaults(run=cmd_rewards)
 
     diff.register(sub)
+    fetch_command(sub)
     return top
 
 

@@ -78,17 +78,27 @@ class Table:
 
 
 def write_open_data(files: SiteFiles, tables: list[Table], *, name: str, title: str, license_id: str,
-                    homepage: str, created: str) -> None:
+                    homepage: str, created: str, profile: dict, keywords: list[str]) -> None:
+    """Write every table as CSV and JSON, the community profile, and `datapackage.json`.
+
+    The profile (the public keys of community.yaml) lets a directory that federates in data
+    mode show this community without mining its history.
+    """
     for table in tables:
         files.add(f"data/{table.name}.csv", table.csv())
         files.add(f"data/{table.name}.json", table.json())
+    files.add("data/community.json", json.dumps(profile, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
     package = {
-        "profile": "tabular-data-package",
+        "profile": "data-package",
         "name": name,
         "title": title,
         "homepage": homepage,
         "created": created,
+        "keywords": keywords,
         "licenses": [{"name": license_id, "path": f"https://spdx.org/licenses/{license_id}.html"}],
-        "resources": [t.resource() for t in tables],
+        "resources": [t.resource() for t in tables] + [{
+            "name": "community", "path": "community.json", "format": "json", "mediatype": "application/json",
+            "title": "Community profile", "description": "Who the community is: the public keys of community.yaml.",
+        }],
     }
     files.add("data/datapackage.json", json.dumps(package, indent=2, sort_keys=True, ensure_ascii=False) + "\n")

@@ -84,13 +84,18 @@ def _totals(entries) -> list[dict]:
 
 
 class SiteRenderer:
-    def __init__(self, model: Model, info: BuildInfo, report: dict | None = None):
+    def __init__(self, model: Model, info: BuildInfo, report: dict | None = None, federation=None):
         self.model = model
         self.info = info
         self.report = report
         self.people = People(model.members, salt=model.community.name)
         self.party = lambda p: party_name(p, self.people) if p else ""
         self.values = ValueView(model, self.people, report, self.party)
+        self.federation = None
+        if federation is not None:
+            from .federationpages import FederationView
+
+            self.federation = FederationView(model, self.people, federation, (report or {}).get("dimensions"))
         self.env = make_environment(model.root)
         self.env.filters.update(md=md, date=fmt_date, money=fmt_money, area=area_label)
         base = model.config.base_url
@@ -113,6 +118,8 @@ class SiteRenderer:
         items.append(("Ledger", "ledger/"))
         if self.model.rewards:
             items.append(("Rewards", "rewards/"))
+        if self.federation is not None:
+            items.append(("Federation", "federation/"))
         pages = sorted((p for p in self.model.pages.values() if p.menu), key=lambda p: (p.order, p.title, p.slug))
         return items + [(p.title, f"{p.slug}/") for p in pages]
 
@@ -145,6 +152,14 @@ class SiteRenderer:
             for slug, dist in self.values.rewards.items():
                 result.append(Page(f"rewards/{slug}/", "reward.html", dist["plan"].title or slug, dist["plan"].source,
                                    dist["plan"].note, {"dist": dist, "slug": slug, "has_history": bool(self.report)}))
+        if self.federation is not None:
+            fed = self.federation
+            result.append(Page("federation/", "federation.html", "Federation", "federation.yaml",
+                               f"The communities {model.community.name} federates with", fed.page()))
+            for area, title, rows in fed.directory():
+                result.append(Page(f"directory/{area + '/' if area else ''}", "directory.html", title, "",
+                                   "Communities side by side", {"rows": rows, "area": area, "headline": fed.headline,
+                                                                **fed.page()}))
         for person in people.listed():
             member = person.member
             result.append(self.member_page(person, member))
@@ -210,8 +225,17 @@ class SiteRenderer:
             files.add(f"rewards/{slug}/{slug}.csv", table.csv())
         write_open_data(files, self.values.tables(), name=_package_name(self.model.community.name),
                         title=f"{self.model.community.name}: open data", license_id=self.model.community.data_license,
-                        homepage=self.url(""), created=self.info.updated.strftime("%Y-%m-%dT%H:%M:%SZ"))
+                        homepage=self.url(""), created=self.info.updated.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                        profile=self.public_profile(), keywords=list(self.model.community.areas))
         return files
+
+    def public_profile(self) -> dict:
+        c = self.model.community
+        profile = {"name": c.name, "tagline": c.tagline, "mission": c.mission, "license": c.license,
+                   "areas": list(c.areas), "governance": c.governance, "legal_form": c.legal_form,
+                   "economic_model": c.economic_model, "scope": c.scope, "location": c.location,
+                   "founded": c.founded.isoformat() if c.founded else ""}
+        return {k: v for k, v in profile.items() if v}
 
     def url(self, path: str) -> str:
         """Absolute URL of a site path (for the feed and sitemap)."""
@@ -235,8 +259,8 @@ class SiteRenderer:
             raise CommonplaceError(f"template {page.template}: {exc}") from None
 
 
-def render_site(model: Model, info: BuildInfo, report: dict | None = None) -> SiteFiles:
-    return SiteRenderer(model, info, report).render()
+def render_site(model: Model, info: BuildInfo, report: dict | None = None, federation=None) -> SiteFiles:
+    return SiteRenderer(model, info, report, federation).render()
 
 
 def _package_name(name: str) -> str:

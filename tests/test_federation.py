@@ -632,3 +632,51 @@ def test_the_indicators_table_our_portal_publishes(tmp_path):
         "monetary_value": {"income": {"EUR": Decimal("250.00"), "USD": 10}},
         "social_use_value": {"documentation_share": Decimal("0.000002")}}
     assert data.profile == {"license": "ODbL-1.0", "areas": ("urban-commons",)} and data.title == "Seed Library"
+
+
+# -- the portal --------------------------------------------------------------------------------
+
+def test_federation_and_directory_pages(world, tmp_path, capsys):
+    from generator.build import build
+    from generator.cli import main
+
+    up, ids = world
+    assert main(["fetch", str(up)]) == 0  # "gone" is unreachable: a warning, not a failure
+    assert "gone: failed" in capsys.readouterr().err
+    out = tmp_path / "site"
+    result = build(up, out)  # broken and hostile peers never fail this node's build
+    assert any(str(w).startswith("peers/broken/") for w in result.model.warnings)
+    page = (out / "federation/index.html").read_text()
+    north = page[page.index("Seed Library North"):page.index("Seed Library South")]
+    assert "<dt>Ahead</dt><dd>1 commit this node does not have</dd>" in north
+    assert "<dt>Behind</dt><dd>3 commits of this node it does not have</dd>" in north
+    assert "2 commits made in the fork, now upstream: Bea Santos (2)" in north
+    assert "<dt>Only in the fork</dt><dd>1 commit: Bea Santos (1)</dd>" in north
+    south = page[page.index("Seed Library South"):]
+    assert "<dt>Only in the fork</dt><dd>3 commits: Carl Nowak (2), Dora Lind (1)</dd>" in south
+    assert "left out: its data has problems" in page and "not fetched yet" in page
+    assert "self-reported figures" in page
+    assert "@" not in page.replace("mailto:", "")
+    directory = (out / "directory/index.html").read_text()
+    assert "Huerta Commons" in directory and "self-reported" in directory
+    assert (out / "directory/urban-commons/index.html").exists()
+    assert "Huerta Commons" in (out / "directory/citizen-science/index.html").read_text()
+    assert "/etc/passwd" not in directory and "root:x:" not in page
+
+
+def test_a_directory_reads_the_open_data_our_portal_publishes(community, tmp_path):
+    from conftest import commit_all
+    from generator.build import build
+    from generator.federation import load_peers
+
+    node = community(name="node")
+    commit_all(node, "Start")
+    build(node, tmp_path / "published")
+    directory = community({"federation.yaml": "peers:\n  - name: seeds\n    url: ../published\n"
+                                              "    relation: peer\n    mode: data\n"}, name="directory")
+    federation = load_peers(load_community(directory), tmp_path / "cache")
+    (peer,) = federation.nodes
+    assert peer.status == "ok" and peer.self_reported, peer.findings
+    assert peer.profile.name == "Seed Library"
+    assert peer.profile.areas == ("urban-commons", "open-data-commons")
+    assert peer.dimensions["objective_accomplishment"]["commits"] == 1

@@ -1,0 +1,93 @@
+"""The federation as pages: each peer's relation with this node, and a directory of communities."""
+
+from __future__ import annotations
+
+import re
+
+from .areas import area_label
+from .federation import Federation, directory_rows, rows_by_area
+from .model import Model
+from .people import People, pseudonym
+from .valueview import DIMENSION_TITLES, format_figure
+
+# One headline figure per dimension for the side-by-side directory.
+HEADLINES = (
+    ("community_building", "active_contributors", "people", "Active contributors"),
+    ("objective_accomplishment", "commits", "commits", "Commits"),
+    ("monetary_value", "income", "currency", "Income"),
+    ("social_use_value", "downloads", "downloads", "Downloads"),
+    ("reputation", "kudos", "kudos", "Kudos"),
+)
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+class FederationView:
+    def __init__(self, model: Model, people: People, federation: Federation, own_dimensions: dict | None):
+        self.model = model
+        self.people = people
+        self.federation = federation
+        self.salt = model.community.name
+        self.rows = directory_rows(federation, model, own_dimensions)
+
+    def author(self, author) -> str | None:
+        """The name to show for a commit author; None for a hidden member."""
+        if author.visibility == "hidden":
+            return None
+        if author.member:
+            own = self.people.get(author.member)
+            if own is not None:
+                return own.name
+            if self.people.is_hidden(author.member):
+                return None
+            if author.visibility == "pseudonymous":
+                return pseudonym(author.member, self.salt)
+            return author.name
+        if self.model.config.non_members == "pseudonym" or "@" in author.name:
+            return pseudonym(_slug(author.name), self.salt)
+        return author.name
+
+    def authors(self, authors) -> dict:
+        shown = sorted((name, a.commits) for a in authors if (name := self.author(a)))
+        hidden = sum(a.commits for a in authors if self.author(a) is None)
+        return {"shown": shown, "hidden": hidden}
+
+    def page(self) -> dict:
+        nodes = []
+        for node in self.federation.nodes:
+            flow = node.flow
+            nodes.append({
+                "node": node,
+                "flow": flow,
+                "flowed": self.authors(flow.flowed_authors) if flow else None,
+                "only": self.authors(flow.only_in_fork_authors) if flow else None,
+                "findings": node.findings,
+            })
+        shared = self.federation.shared
+        return {
+            "nodes": nodes,
+            "shared": shared,
+            "shared_people": self.authors(shared.contributors) if shared else None,
+            "headlines": HEADLINES,
+            "rows": self.rows,
+            "areas": sorted(rows_by_area(self.rows)),
+        }
+
+    def headline(self, row: dict) -> list[str]:
+        figures = []
+        for dimension, key, unit, _label in HEADLINES:
+            value = row["dimensions"].get(dimension, {}).get(key)
+            figures.append(format_figure(value, unit) if value is not None else "—")
+        return figures
+
+    def directory(self) -> list[tuple[str, str, list[dict]]]:
+        """(area slug or "", title, rows): the whole directory, then one list per area."""
+        pages = [("", "Directory of communities", self.rows)]
+        for area, rows in rows_by_area(self.rows).items():
+            pages.append((area, f"Communities in {area_label(area).lower()}", rows))
+        return pages
+
+
+__all__ = ["FederationView", "DIMENSION_TITLES"]
