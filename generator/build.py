@@ -1,38 +1,54 @@
-"""One build: read and validate everything, then render, then swap the output in."""
+"""One build: read and validate everything, then render, then write the output.
+
+A first build (or one into a folder something else touched) writes into a staging folder and
+swaps it in; later builds rewrite only the files whose bytes changed, and a build whose inputs
+did not change at all does nothing (see `incremental`).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+import os
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from .federation import compute_values, default_cache_dir, load_peers
 from .gitinfo import build_epoch, repo_info
+from .incremental import Manifest, content_hash, fingerprint
 from .loader import load_community
 from .model import Model
-from .output import write_site
+from .output import update_site, write_site
 from .render import BuildInfo, epoch_datetime, render_site
-from .federation import compute_values, default_cache_dir, load_peers
 from .valuedata import community_data
 from .valuerun import value_report
 
 
 @dataclass(frozen=True)
 class BuildResult:
-    model: Model
+    model: Model | None  # None when nothing changed and nothing was loaded
     out_dir: Path
     pages: int
     files: int
+    written: list[str] = field(default_factory=list)  # paths (re)written or removed
+    warnings: list = field(default_factory=list)
+    unchanged: bool = False
 
 
 def build(source: Path, out_dir: Path | None = None, *, base_url: str | None = None,
-          history: tuple[Path, str] | None = None) -> BuildResult:
-    """Build `source` into `out_dir`.
+          history: tuple[Path, str] | None = None, incremental: bool = True) -> BuildResult:
+    """Build `source` into `out_dir` (default `source/_site`).
 
     `history` = (a path in the repository, a ref) reads the value figures from that revision
     instead of the source's own HEAD: `diff` builds old revisions materialised outside the
-    repository this way.
+    repository this way. `incremental=False` ignores and keeps no manifest.
     """
     source = Path(source)
     out_dir = Path(out_dir) if out_dir else source / "_site"
+    use_manifest = incremental and history is None
+    previous = Manifest.load(source, out_dir) if use_manifest else None
+    stamp = fingerprint(source, {"base_url": base_url or "", "out": str(out_dir.resolve())}) if use_manifest else ""
+    if previous and previous.fingerprint == stamp and previous.output_intact(out_dir):
+        return BuildResult(None, out_dir, previous.pages, len(previous.files), [], previous.warnings, True)
+
     model = load_community(source)  # raises DataError before anything is written
     if base_url:
         model.config = replace(model.config, base_url=base_url if base_url.endswith("/") else base_url + "/")
@@ -48,6 +64,18 @@ def build(source: Path, out_dir: Path | None = None, *, base_url: str | None = N
         model.warnings = sorted(set(model.warnings) | set(federation.warnings))
     files = render_site(model, BuildInfo(updated=epoch_datetime(build_epoch(info)), commit=info.head_commit), report,
                         federation)
-    write_site(files, out_dir)
+    hashes = {rel: content_hash(data) for rel, data in files.files.items()}
+    if previous and out_dir.is_dir() and previous.output_intact(out_dir):
+        written = update_site(files, out_dir, {rel: entry[0] for rel, entry in previous.files.items()})
+    else:
+        write_site(files, out_dir)
+        written = sorted(files.files)
     pages = sum(1 for rel in files.files if rel.endswith(".html"))
-    return BuildResult(model, out_dir, pages, len(files))
+    if use_manifest:
+        entries = {}
+        for rel, digest in hashes.items():
+            info_ = os.lstat(out_dir / rel)
+            entries[rel] = [digest, info_.st_size, info_.st_mtime_ns]
+        Manifest(stamp, entries, [str(w) for w in model.warnings], pages).save(source, out_dir)
+    return BuildResult(model, out_dir, pages, len(files), written, [str(w) for w in model.warnings])
+

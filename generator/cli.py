@@ -46,13 +46,18 @@ def cmd_build(args) -> int:
     from .build import build
 
     source = _source(args)
-    result = build(source, Path(args.output) if args.output else None, base_url=args.base_url)
-    for warning in result.model.warnings:
+    result = build(source, Path(args.output) if args.output else None, base_url=args.base_url,
+                   incremental=not args.clean)
+    for warning in result.warnings:
         print(warning, file=sys.stderr)
-    if args.strict and result.model.warnings:
+    if args.strict and result.warnings:
         print("failing because of warnings (--strict)", file=sys.stderr)
         return 1
-    print(f"Built {result.pages} pages ({result.files} files) into {result.out_dir}", file=sys.stderr)
+    if result.unchanged:
+        print(f"Nothing changed: {result.out_dir} is up to date ({result.pages} pages)", file=sys.stderr)
+    else:
+        print(f"Built {result.pages} pages ({result.files} files, {len(result.written)} written) into "
+              f"{result.out_dir}", file=sys.stderr)
     return 0
 
 
@@ -127,6 +132,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--base-url", help="publish under this URL instead of commonplace.yaml's base_url "
                                         "(for example the URL GitHub or GitLab Pages gives)")
     p.add_argument("--strict", action="store_true", help="fail on warnings too")
+    p.add_argument("--clean", action="store_true",
+                   help="render and write everything, ignoring what the last build recorded")
     p.set_defaults(run=cmd_build)
 
     p = sub.add_parser("value", help="the value report of a community (or of any git repository)",

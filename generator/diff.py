@@ -118,7 +118,7 @@ def build_side(label: str, source: Path, scratch: Path, history: tuple[Path, str
     side = Side(label)
     out = scratch / f"{label}-site"
     try:
-        result = build(source, out, history=history)
+        result = build(source, out, history=history, incremental=False)
     except DataError as exc:
         side.findings = list(exc.findings)
         side.error = report.summary(exc.findings)

@@ -77,3 +77,41 @@ def write_site(files: SiteFiles, out_dir: Path) -> None:
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+
+
+def update_site(files: SiteFiles, out_dir: Path, previous: dict) -> list[str]:
+    """Rewrite only what changed in an output folder we built before; returns the paths written.
+
+    `previous` maps each path of the last build to its content hash. Each file is replaced
+    atomically (temporary file, then rename), and files the new build no longer makes are
+    removed. Everything was rendered before the first write, so a failing build still never
+    gets here.
+    """
+    from .incremental import content_hash
+
+    out_dir = Path(out_dir)
+    root = out_dir.resolve()
+    written = []
+    for rel in sorted(files.files):
+        data = files.files[rel]
+        target = (out_dir / rel).resolve()
+        if not target.is_relative_to(root):
+            raise UnsafePath(f"refusing to write {rel!r}: it would leave the output folder")
+        if previous.get(rel) == content_hash(data) and target.is_file():
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(f".{target.name}.tmp")
+        with open(tmp, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, target)
+        written.append(rel)
+    for rel in sorted(set(previous) - set(files.files)):
+        stale = out_dir / rel
+        if stale.is_file() and not stale.is_symlink():
+            stale.unlink()
+            written.append(rel)
+            for folder in stale.parents:  # a removed page leaves no empty folder behind
+                if folder == out_dir or any(folder.iterdir()):
+                    break
+                folder.rmdir()
+    return written

@@ -22,7 +22,7 @@ import pygit2
 import pytest
 import yaml
 
-from conftest import EXAMPLE, ROOT, commit_all, git, write_files
+from communities import EXAMPLE, ROOT, commit_all, git, write_files
 from generator import diff as diffmod
 from generator.errors import CommonplaceError
 

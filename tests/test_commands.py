@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLE, ROOT, commit_all, git
+from communities import EXAMPLE, ROOT, commit_all, git
 from generator.cli import main
 
 

@@ -33,7 +33,7 @@ from pathlib import Path
 import pygit2
 import pytest
 
-from conftest import MINIMAL, write_files
+from communities import MINIMAL, write_files
 from generator.errors import Findings
 from generator.federation.graph import Author, Flow, People, dedupe_commit_ids, relate
 from generator.federation.gittree import GitTreeReader
@@ -665,7 +665,7 @@ def test_federation_and_directory_pages(world, tmp_path, capsys):
 
 
 def test_a_directory_reads_the_open_data_our_portal_publishes(community, tmp_path):
-    from conftest import commit_all
+    from communities import commit_all
     from generator.build import build
     from generator.federation import load_peers
 

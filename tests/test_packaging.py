@@ -9,7 +9,7 @@ import zipfile
 
 import pytest
 
-from conftest import EXAMPLE, ROOT
+from communities import EXAMPLE, ROOT
 
 
 @pytest.mark.slow

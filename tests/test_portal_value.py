@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import MINIMAL, git, write_files
+from communities import MINIMAL, git, write_files
 from generator.build import build
 from generator.people import pseudonym
 from generator.valuerun import value_report

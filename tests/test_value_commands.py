@@ -8,7 +8,7 @@ import json
 import subprocess
 from decimal import Decimal
 
-from conftest import commit_all, git, write_files
+from communities import commit_all, git, write_files
 from generator.cli import main
 
 

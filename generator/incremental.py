@@ -1,0 +1,137 @@
+"""What makes a rebuild cheap: a fingerprint of every input, and a manifest of what was written.
+
+A build records, in the community's cache folder, the fingerprint of its inputs and a hash of
+every file it wrote. The next build with the same fingerprint, and an output folder nobody
+touched since, has nothing to do. Otherwise it renders everything in memory, as always, and
+rewrites only the files whose bytes changed, so unchanged pages keep their times and a
+deploy that syncs by content moves only what moved.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import stat
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import __version__
+from .resources import themes_dir
+
+MANIFEST_VERSION = 1
+# What the loader and the value engine read; nothing else in the folder can change the site.
+INPUT_FILES = ("commonplace.yaml", "community.yaml", "federation.yaml", ".mailmap", ".all-contributorsrc",
+               "CITATION.cff", ".github/FUNDING.yml")
+INPUT_FOLDERS = ("members", "projects", "events", "pages", "ledger", "usage", "kudos", "rewards", "theme")
+
+
+def cache_dir(source: Path) -> Path:
+    return Path(source) / ".commonplace-cache"
+
+
+def _hash_tree(digest, root: Path, rel: str) -> None:
+    """Feed every regular file under root/rel into the digest, in a stable order, no symlinks."""
+    path = root / rel
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        return
+    if stat.S_ISLNK(info.st_mode):
+        digest.update(f"L {rel}\n".encode())
+        return
+    if stat.S_ISREG(info.st_mode):
+        digest.update(f"F {rel} {info.st_size}\n".encode())
+        with open(path, "rb") as handle:
+            digest.update(hashlib.sha256(handle.read()).digest())
+        return
+    if stat.S_ISDIR(info.st_mode):
+        for name in sorted(os.listdir(path)):
+            _hash_tree(digest, root, f"{rel}/{name}")
+
+
+def _git_state(source: Path) -> str:
+    """HEAD and the refs of fetched peers: what the value figures and the federation read."""
+    from .gitinfo import repo_info
+
+    info = repo_info(source)
+    parts = [info.head_commit]
+    peers = cache_dir(source) / "peers"
+    if peers.is_dir():
+        for mirror in sorted(peers.iterdir()):
+            for name in ("packed-refs", "FETCH_HEAD", "HEAD"):
+                try:
+                    parts.append(f"{mirror.name}/{name}:{os.stat(mirror / name).st_mtime_ns}")
+                except FileNotFoundError:
+                    pass
+    return "\n".join(parts)
+
+
+def fingerprint(source: Path, options: dict) -> str:
+    digest = hashlib.sha256()
+    digest.update(f"commonplace {__version__} manifest {MANIFEST_VERSION}\n".encode())
+    digest.update(json.dumps(options, sort_keys=True).encode())
+    digest.update(os.environ.get("SOURCE_DATE_EPOCH", "").encode())
+    for rel in INPUT_FILES + INPUT_FOLDERS:
+        _hash_tree(digest, Path(source), rel)
+    # the bundled theme, for development installs where it changes without a version bump
+    _hash_tree(digest, themes_dir(), "default")
+    digest.update(_git_state(Path(source)).encode())
+    return digest.hexdigest()
+
+
+@dataclass
+class Manifest:
+    fingerprint: str = ""
+    files: dict = field(default_factory=dict)  # rel -> [sha256, size, mtime_ns]
+    warnings: list = field(default_factory=list)  # the build's warnings, printed again when skipped
+    pages: int = 0
+
+    @staticmethod
+    def path(source: Path, out_dir: Path) -> Path:
+        key = hashlib.sha256(str(Path(out_dir).resolve()).encode()).hexdigest()[:16]
+        return cache_dir(source) / f"build-{key}.json"
+
+    @classmethod
+    def load(cls, source: Path, out_dir: Path) -> "Manifest | None":
+        try:
+            data = json.loads(cls.path(source, out_dir).read_text())
+        except (OSError, ValueError):
+            return None
+        if data.get("version") != MANIFEST_VERSION:
+            return None
+        return cls(data["fingerprint"], data["files"], data.get("warnings", []), data.get("pages", 0))
+
+    def save(self, source: Path, out_dir: Path) -> None:
+        path = self.path(source, out_dir)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(".tmp")
+            tmp.write_text(json.dumps({"version": MANIFEST_VERSION, "fingerprint": self.fingerprint,
+                                       "files": self.files, "warnings": self.warnings, "pages": self.pages},
+                                      sort_keys=True))
+            os.replace(tmp, path)
+        except OSError:
+            pass  # a read-only source only loses the shortcut, never the build
+
+    def output_intact(self, out_dir: Path) -> bool:
+        """Every file we wrote is still there, untouched (size and time), and nothing else."""
+        out_dir = Path(out_dir)
+        if not out_dir.is_dir() or out_dir.is_symlink():
+            return False
+        seen = 0
+        for dirpath, _dirnames, filenames in os.walk(out_dir):
+            for name in filenames:
+                rel = Path(dirpath, name).relative_to(out_dir).as_posix()
+                entry = self.files.get(rel)
+                if entry is None:
+                    return False
+                info = os.lstat(Path(dirpath, name))
+                if info.st_size != entry[1] or info.st_mtime_ns != entry[2]:
+                    return False
+                seen += 1
+        return seen == len(self.files)
+
+
+def content_hash(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()

@@ -1,0 +1,118 @@
+"""Helpers shared by the tests: small community repositories and git commands.
+
+A plain module (not conftest.py) so tests import it by a name no other folder reuses."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import textwrap
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "example-community"
+
+MINIMAL = {
+    "commonplace.yaml": """\
+        title: Seed Library
+        base_url: https://seeds.example.org/library/
+        forge:
+          kind: github
+          repo: seeds/library
+          branch: main
+        """,
+    "community.yaml": """\
+        name: Seed Library
+        tagline: Seeds kept in common
+        mission: We keep *local* seeds alive by lending them.
+        license: CC-BY-SA-4.0
+        areas: [urban-commons, open-data-commons]
+        governance: Monthly open assembly
+        scope: local
+        founded: 2021-03-01
+        contact: mailto:hello@seeds.example.org
+        """,
+    "members/ana.yaml": """\
+        name: Ana Lopez
+        emails: [ana@example.org]
+        roles: [coordinator]
+        affiliation: Barrio Garden
+        """,
+    "members/ben.yaml": """\
+        name: Ben Okafor
+        emails: [ben@example.net]
+        visibility: pseudonymous
+        """,
+    "members/cy.yaml": """\
+        name: Cy Hidden
+        emails: [cy@example.com]
+        visibility: hidden
+        """,
+    "projects/catalogue.md": """\
+        ---
+        title: Seed catalogue
+        status: active
+        leads: [ana]
+        goals:
+          - title: List 100 varieties
+            done: true
+            done_at: 2024-05-01
+          - title: Photograph them
+        ---
+        # Why
+
+        A catalogue helps gardeners find seeds.
+        """,
+    "events/swap-2024.md": """\
+        ---
+        title: Spring seed swap
+        date: 2024-04-06
+        kind: meetup
+        organisers: [ana]
+        participants: [ben, cy]
+        guests: 12
+        ---
+        We swapped 300 packets.
+        """,
+    "pages/about.md": """\
+        ---
+        title: About us
+        ---
+        We started in 2021.
+        """,
+}
+
+
+def write_files(root: Path, files: dict[str, str | None]) -> Path:
+    for rel, text in files.items():
+        path = root / rel
+        if text is None:
+            if path.exists():
+                path.unlink()
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return root
+
+
+GIT_ENV = {
+    "GIT_CONFIG_NOSYSTEM": "1",
+    "GIT_AUTHOR_NAME": "Ana Lopez",
+    "GIT_AUTHOR_EMAIL": "ana@example.org",
+    "GIT_COMMITTER_NAME": "Ana Lopez",
+    "GIT_COMMITTER_EMAIL": "ana@example.org",
+    "GIT_AUTHOR_DATE": "2024-05-01T12:00:00+02:00",
+    "GIT_COMMITTER_DATE": "2024-05-01T12:00:00+02:00",
+}
+
+
+def git(cwd: Path, *args: str, env: dict | None = None) -> str:
+    full = {**os.environ, **GIT_ENV, "HOME": str(cwd), **(env or {})}
+    return subprocess.run(["git", *args], cwd=cwd, env=full, check=True, capture_output=True, text=True).stdout
+
+
+def commit_all(root: Path, message: str = "Update", env: dict | None = None) -> None:
+    if not (root / ".git").exists():
+        git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", message, env=env)

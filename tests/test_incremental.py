@@ -1,0 +1,95 @@
+"""Incremental builds: nothing changed writes nothing; one change rewrites only what depends on
+it, and the result is byte-identical to a clean build."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from communities import commit_all, write_files
+from generator.build import build
+from generator.errors import DataError
+
+
+def tree(out: Path) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+def times(out: Path) -> dict[str, int]:
+    return {p.relative_to(out).as_posix(): p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
+
+
+@pytest.fixture
+def repo(community, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    root = community({"members/dan.yaml": "name: Dan Ruiz\nroles: [gardener]\n",
+                      "pages/join.md": "---\ntitle: Join\n---\nCome by.\n"})
+    commit_all(root, "Start")
+    return root
+
+
+def test_nothing_changed_writes_nothing(repo, tmp_path):
+    out = tmp_path / "site"
+    first = build(repo, out)
+    assert not first.unchanged and len(first.written) == first.files
+    before = times(out)
+    second = build(repo, out)
+    assert second.unchanged and second.written == [] and second.model is None
+    assert times(out) == before
+
+
+def test_one_member_change_rewrites_only_its_dependents(repo, tmp_path):
+    out = tmp_path / "site"
+    build(repo, out)
+    write_files(repo, {"members/dan.yaml": "name: Dan Ruiz\nroles: [gardener, beekeeper]\n"})
+    result = build(repo, out)
+    # Dan's roles show on his page and on the members index, nowhere else
+    assert result.written == ["members/dan/index.html", "members/index.html"]
+    clean = tmp_path / "clean"
+    build(repo, clean, incremental=False)
+    assert tree(out) == tree(clean)
+
+
+def test_renaming_a_page_removes_the_old_one(repo, tmp_path):
+    out = tmp_path / "site"
+    build(repo, out)
+    (repo / "pages/join.md").rename(repo / "pages/join-us.md")
+    result = build(repo, out)
+    assert "join/index.html" in result.written and not (out / "join").exists()
+    assert (out / "join-us/index.html").exists()
+    clean = tmp_path / "clean"
+    build(repo, clean, incremental=False)
+    assert tree(out) == tree(clean)
+
+
+def test_a_touched_output_folder_is_rebuilt_whole(repo, tmp_path):
+    out = tmp_path / "site"
+    build(repo, out)
+    (out / "members/index.html").write_text("defaced")
+    (out / "extra.html").write_text("stray")
+    result = build(repo, out)
+    assert not result.unchanged
+    clean = tmp_path / "clean"
+    build(repo, clean, incremental=False)
+    assert tree(out) == tree(clean)
+
+
+def test_a_failing_rebuild_leaves_the_site_as_it_was(repo, tmp_path):
+    out = tmp_path / "site"
+    build(repo, out)
+    before = tree(out)
+    write_files(repo, {"members/dan.yaml": "name: Dan\nemial: x\n"})
+    with pytest.raises(DataError):
+        build(repo, out)
+    assert tree(out) == before
+
+
+def test_a_new_commit_is_a_change(repo, tmp_path):
+    out = tmp_path / "site"
+    build(repo, out)
+    write_files(repo, {"notes.txt": "not a data file\n"})
+    assert build(repo, out).unchanged  # files the portal does not read change nothing
+    commit_all(repo, "Notes")
+    result = build(repo, out)
+    assert not result.unchanged and "value/index.html" in result.written
