@@ -103,6 +103,12 @@ def cmd_rewards(args) -> int:
     return 0
 
 
+def cmd_serve(args) -> int:
+    from .serve import serve
+
+    return serve(_source(args), args.port)
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(
         prog="commonplace",
@@ -135,6 +141,13 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--clean", action="store_true",
                    help="render and write everything, ignoring what the last build recorded")
     p.set_defaults(run=cmd_build)
+
+    p = sub.add_parser("serve", help="build, serve on localhost, rebuild and reload on every change",
+                       description="Build the portal, serve it on 127.0.0.1, watch the files and rebuild on change; "
+                                   "the open browser tab reloads by itself. A data error shows in the browser.")
+    p.add_argument("source", nargs="?", default=".", help="community folder (default: current folder)")
+    p.add_argument("-p", "--port", type=int, default=8000, help="port to listen on (default 8000; 0 picks a free one)")
+    p.set_defaults(run=cmd_serve)
 
     p = sub.add_parser("value", help="the value report of a community (or of any git repository)",
                        description="Compute the five value dimensions from the history and the data. "

@@ -1,0 +1,152 @@
+"""`commonplace serve`: build, serve on localhost, rebuild when a file changes, reload the tab.
+
+The reload script is added to HTML responses by the server only; nothing of it is written to
+the site. A build that fails shows its findings as an error page in the browser, and the
+server keeps watching, so fixing the file brings the site back.
+"""
+
+from __future__ import annotations
+
+import html
+import sys
+import threading
+import time
+from functools import partial
+from http import HTTPStatus
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+from .errors import CommonplaceError, DataError
+from .incremental import cache_dir, fingerprint
+
+VERSION_PATH = "/__commonplace/version"
+RELOAD = """<script>(function(){var v="%s";function poll(){fetch("%s",{cache:"no-store"}).then(function(r){return r.text()})
+.then(function(t){if(t!==v){location.reload()}}).catch(function(){}).then(function(){setTimeout(poll,600)})}
+setTimeout(poll,600)})();</script>"""
+
+
+class Site:
+    """The state shared by the watcher and the request handlers."""
+
+    def __init__(self, source: Path, out_dir: Path, base_url: str):
+        self.source = source
+        self.out_dir = out_dir
+        self.base_url = base_url
+        self.version = 0
+        self.error: str | None = None  # an HTML fragment describing the failed build
+        self.lock = threading.Lock()
+
+    def rebuild(self) -> None:
+        from .build import build
+
+        started = time.monotonic()
+        try:
+            result = build(self.source, self.out_dir, base_url=self.base_url)
+        except DataError as exc:
+            error = "<ul>" + "".join(f"<li><code>{html.escape(str(f))}</code></li>" for f in exc.findings) + "</ul>"
+            message = f"{len(exc.findings)} problem(s) in the community's files"
+            for finding in exc.findings:
+                print(finding, file=sys.stderr)
+        except CommonplaceError as exc:
+            error, message = f"<p><code>{html.escape(str(exc))}</code></p>", str(exc)
+            print(f"error: {exc}", file=sys.stderr)
+        else:
+            error = None
+            message = ("nothing changed" if result.unchanged else
+                       f"built {result.pages} pages, {len(result.written)} files written")
+        with self.lock:
+            self.error = error
+            self.version += 1
+        print(f"[{time.strftime('%H:%M:%S')}] {message} ({time.monotonic() - started:.2f} s)", file=sys.stderr)
+
+    def token(self) -> str:
+        with self.lock:
+            return f"{self.version}{'e' if self.error else ''}"
+
+
+def error_page(site: Site) -> bytes:
+    body = f"""<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Build failed</title>
+<style>body{{font:16px system-ui,sans-serif;margin:2rem auto;max-width:60rem;padding:0 1rem;color:#1d232a}}
+h1{{color:#8a3b00}}code{{background:#f1eee4;padding:.1rem .3rem}}li{{margin:.4rem 0}}</style></head>
+<body><main><h1>The build failed</h1><p>Fix the problems below and save: this page reloads by itself.</p>
+{site.error}</main>{RELOAD % (site.token(), VERSION_PATH)}</body></html>"""
+    return body.encode()
+
+
+class Handler(SimpleHTTPRequestHandler):
+    site: Site
+
+    def log_message(self, format, *args):  # noqa: A002 - the base class's name
+        pass  # the terminal shows builds, not every request
+
+    def do_GET(self):
+        site = self.site
+        if self.path.split("?")[0] == VERSION_PATH:
+            return self._send(HTTPStatus.OK, site.token().encode(), "text/plain; charset=utf-8")
+        if site.error is not None:
+            return self._send(HTTPStatus.INTERNAL_SERVER_ERROR, error_page(site), "text/html; charset=utf-8")
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            path = path / "index.html"
+        if not path.is_file():
+            missing = site.out_dir / "404.html"
+            data = missing.read_bytes() if missing.is_file() else b"Not found"
+            return self._send(HTTPStatus.NOT_FOUND, self._inject(data), "text/html; charset=utf-8")
+        data = path.read_bytes()
+        if path.suffix == ".html":
+            return self._send(HTTPStatus.OK, self._inject(data), "text/html; charset=utf-8")
+        return super().do_GET()
+
+    def _inject(self, data: bytes) -> bytes:
+        script = (RELOAD % (self.site.token(), VERSION_PATH)).encode()
+        index = data.rfind(b"</body>")
+        return data[:index] + script + data[index:] if index >= 0 else data + script
+
+    def _send(self, status, data: bytes, content_type: str) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(data)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        self.wfile.write(data)
+
+
+def watch(site: Site, stop: threading.Event, interval: float = 0.4) -> None:
+    options = {"base_url": site.base_url, "out": str(site.out_dir.resolve())}
+    last = fingerprint(site.source, options)
+    while not stop.wait(interval):
+        current = fingerprint(site.source, options)
+        if current != last:
+            last = current
+            site.rebuild()
+
+
+def make_server(source: Path, port: int) -> tuple[ThreadingHTTPServer, Site]:
+    """Bind first (port 0 picks a free port), then build for the address actually bound."""
+    out_dir = cache_dir(source) / "serve"
+    server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+    base_url = f"http://127.0.0.1:{server.server_address[1]}/"
+    site = Site(Path(source), out_dir, base_url)
+    bound = type("BoundHandler", (Handler,), {"site": site})
+    server.RequestHandlerClass = partial(bound, directory=str(out_dir))
+    site.rebuild()
+    return server, site
+
+
+def serve(source: Path, port: int = 8000) -> int:
+    try:
+        server, site = make_server(source, port)
+    except OSError as exc:
+        raise CommonplaceError(f"cannot listen on 127.0.0.1:{port} ({exc.strerror}): pick another with --port") from None
+    stop = threading.Event()
+    watcher = threading.Thread(target=watch, args=(site, stop), daemon=True)
+    watcher.start()
+    print(f"Serving {source} at {site.base_url} (Ctrl-C to stop)", file=sys.stderr)
+    try:
+        server.serve_forever(poll_interval=0.2)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stop.set()
+        server.server_close()
+    return 0

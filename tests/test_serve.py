@@ -1,0 +1,73 @@
+"""`commonplace serve`: pages with a reload hook, rebuilds on change, errors shown in the browser."""
+
+from __future__ import annotations
+
+import threading
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+
+from communities import write_files
+from generator.serve import VERSION_PATH, make_server, watch
+
+
+@pytest.fixture
+def served(community):
+    root = community()
+    server, site = make_server(root, 0)
+    stop = threading.Event()
+    threads = [threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True),
+               threading.Thread(target=watch, args=(site, stop, 0.05), daemon=True)]
+    for t in threads:
+        t.start()
+    yield root, site
+    stop.set()
+    server.shutdown()
+    server.server_close()
+
+
+def get(site, path: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(site.base_url.rstrip("/") + path, timeout=5) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+
+
+def wait_for(site, old: str, timeout: float = 10.0) -> str:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        status, token = get(site, VERSION_PATH)
+        if token != old:
+            return token
+        time.sleep(0.05)
+    raise AssertionError("no rebuild happened")
+
+
+def test_serves_pages_with_a_reload_hook_only_over_http(served):
+    root, site = served
+    assert site.base_url.startswith("http://127.0.0.1:")
+    status, page = get(site, "/projects/catalogue/")
+    assert status == 200 and "Seed catalogue" in page and VERSION_PATH in page
+    assert VERSION_PATH not in (site.out_dir / "projects/catalogue/index.html").read_text()
+    status, page = get(site, "/no/such/page/")
+    assert status == 404 and "Page not found" in page
+
+
+def test_edit_rebuilds_and_an_error_shows_then_recovers(served):
+    root, site = served
+    token = get(site, VERSION_PATH)[1]
+    write_files(root, {"pages/about.md": "---\ntitle: About the library\n---\nNew text.\n"})
+    token = wait_for(site, token)
+    assert "About the library" in get(site, "/about/")[1]
+    write_files(root, {"members/ana.yaml": "name: Ana\nemial: typo\n"})
+    token = wait_for(site, token)
+    status, page = get(site, "/about/")
+    assert status == 500 and "members/ana.yaml:2:1: unknown key &#x27;emial&#x27;" in page
+    assert VERSION_PATH in page  # the error page reloads itself once fixed
+    write_files(root, {"members/ana.yaml": "name: Ana Lopez\n"})
+    wait_for(site, token)
+    status, page = get(site, "/members/ana/")
+    assert status == 200 and "Ana Lopez" in page
