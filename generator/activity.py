@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from .i18n import Catalogue, english
 from .model import Model
 from .people import People
 
@@ -17,35 +18,40 @@ class Activity:
     summary: str = ""
 
 
-def party_name(party: str, people: People) -> str:
+def party_name(party: str, people: People, t: Catalogue | None = None) -> str:
     """A ledger party as shown: a member through their visibility, anyone else by name."""
     if people.is_hidden(party):
-        return "a member"
+        return (t or english()).gettext("a member")
     person = people.get(party)
     return person.name if person else party
 
 
-def activities(model: Model, people: People) -> list[Activity]:
+def activities(model: Model, people: People, t: Catalogue | None = None) -> list[Activity]:
     """Dated happenings, newest first (ties by title, then path, so the order is stable)."""
+    t = t or english()
+    _ = t.gettext
     items: list[Activity] = []
     for event in model.events.values():
-        items.append(Activity(event.date, f"Event: {event.title}", f"events/{event.slug}/", event.summary))
+        items.append(Activity(event.date, _("Event: {title}", title=event.title), f"events/{event.slug}/", event.summary))
     for project in model.projects.values():
         path = f"projects/{project.slug}/"
         if project.started:
-            items.append(Activity(project.started, f"Project started: {project.title}", path, project.summary))
+            items.append(Activity(project.started, _("Project started: {title}", title=project.title), path, project.summary))
         for goal in project.goals:
             if goal.done and goal.done_at:
-                items.append(Activity(goal.done_at, f"Goal reached in {project.title}: {goal.title}", path))
+                items.append(Activity(goal.done_at, _("Goal reached in {project}: {goal}", project=project.title, goal=goal.title), path))
     for handle, member in model.members.items():
         person = people.get(handle)
         if person is not None and member.joined:
-            items.append(Activity(member.joined, f"{person.name} joined", f"members/{person.slug}/"))
+            items.append(Activity(member.joined, _("{name} joined", name=person.name), f"members/{person.slug}/"))
     for entry in model.ledger:
         if entry.incoming:
-            giver = party_name(entry.party_from, people) if entry.party_from else "someone"
-            items.append(Activity(entry.date, f"{entry.kind.capitalize()} from {giver}: {entry.amount} {entry.currency}", "ledger/"))
+            giver = party_name(entry.party_from, people, t) if entry.party_from else _("someone")
+            # Keys "Donation from {giver}: {amount}", "Grant from ...", "Sale from ..." in the catalogue.
+            title = _(f"{entry.kind.capitalize()} from {{giver}}: {{amount}}", giver=giver,
+                      amount=t.money(entry.amount, entry.currency))
+            items.append(Activity(entry.date, title, "ledger/"))
     for record in model.usage:
         if record.kind == "testimonial" and record.quote:
-            items.append(Activity(record.date, "New testimonial", "", record.quote))
+            items.append(Activity(record.date, _("New testimonial"), "", record.quote))
     return sorted(items, key=lambda a: (-a.date.toordinal(), a.title, a.path))

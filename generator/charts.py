@@ -97,13 +97,14 @@ def _legend(parts: list[str], names: list[str], y: int) -> None:
         x += 24 + 7 * len(name)
 
 
-def _table(caption: str, labels: list[str], series: dict[str, list]) -> tuple[list[str], list[list[str]]]:
+def _table(caption: str, labels: list[str], series: dict[str, list], localise=str) -> tuple[list[str], list[list[str]]]:
     headers = [caption] + list(series)
-    rows = [[label] + [_num(values[i]) for values in series.values()] for i, label in enumerate(labels)]
+    rows = [[label] + [localise(_num(values[i])) for values in series.values()] for i, label in enumerate(labels)]
     return headers, rows
 
 
-def line_chart(title: str, desc: str, labels: list[str], series: dict[str, list], label_name: str = "Month") -> Chart:
+def line_chart(title: str, desc: str, labels: list[str], series: dict[str, list], label_name: str = "Month",
+               localise=str) -> Chart:
     """One line per series over the labels (months), values marked by points."""
     uid = _uid(title, desc)
     plot_h = HEIGHT - TOP - BOTTOM
@@ -125,11 +126,12 @@ def line_chart(title: str, desc: str, labels: list[str], series: dict[str, list]
         parts.append("</g>")
     _legend(parts, list(series), HEIGHT - 6)
     parts.append("</svg>")
-    headers, rows = _table(label_name, labels, series)
+    headers, rows = _table(label_name, labels, series, localise)
     return Chart(Markup("".join(parts)), title, headers, rows)
 
 
-def bar_chart(title: str, desc: str, labels: list[str], series: dict[str, list], label_name: str = "Month") -> Chart:
+def bar_chart(title: str, desc: str, labels: list[str], series: dict[str, list], label_name: str = "Month",
+              localise=str) -> Chart:
     """Grouped vertical bars: one group per label, one bar per series."""
     uid = _uid(title, desc)
     plot_h = HEIGHT - TOP - BOTTOM
@@ -151,7 +153,7 @@ def bar_chart(title: str, desc: str, labels: list[str], series: dict[str, list],
         parts.append("</g>")
     _legend(parts, list(series), HEIGHT - 6)
     parts.append("</svg>")
-    headers, rows = _table(label_name, labels, series)
+    headers, rows = _table(label_name, labels, series, localise)
     return Chart(Markup("".join(parts)), title, headers, rows)
 
 
@@ -177,7 +179,7 @@ def hbar_chart(title: str, desc: str, items: list[tuple[str, float]], maximum: f
     return Chart(Markup("".join(parts)), title, ["", value_name], [[label, fmt(v)] for label, v in items])
 
 
-def onion(title: str, desc: str, layers: list[tuple[str, int]]) -> Chart:
+def onion(title: str, desc: str, layers: list[tuple[str, int]], headers=("Layer", "People")) -> Chart:
     """Concentric rings, core in the middle: the 1-9-90 shape of participation."""
     uid = _uid(title, desc)
     size, cx, cy = 260, 130, 130
@@ -197,11 +199,11 @@ def onion(title: str, desc: str, layers: list[tuple[str, int]]) -> Chart:
         parts.append(f'<rect x="300" y="{y - 14}" width="16" height="16" fill="{PALETTE[i % len(PALETTE)]}"/>')
         parts.append(f'<text x="324" y="{y}" class="label">{escape(label)}: {count}</text>')
     parts.append("</svg>")
-    return Chart(Markup("".join(parts)), title, ["Layer", "People"], [[label, str(count)] for label, count in layers])
+    return Chart(Markup("".join(parts)), title, list(headers), [[label, str(count)] for label, count in layers])
 
 
 def flow(title: str, desc: str, sources: list[tuple[str, Decimal]], targets: list[tuple[str, Decimal]],
-         middle: str, unit: str) -> Chart:
+         middle: str, unit: str, headers=("Direction", "Party"), directions=("in", "out"), localise=str) -> Chart:
     """A two-stage flow: where money came from, through the community, to where it went."""
     uid = _uid(title, desc)
     rows = max(len(sources), len(targets), 1)
@@ -238,12 +240,13 @@ def flow(title: str, desc: str, sources: list[tuple[str, Decimal]], targets: lis
             anchor, tx = ("end", x - 6) if side == "in" else ("start", x + 20)
             shown = label if len(label) <= 24 else label[:23] + "…"
             parts.append(f'<text x="{tx}" y="{_f(y + min(h, 24) / 2 + 4)}" text-anchor="{anchor}" class="label">'
-                         f'{escape(shown)} {escape(_num(amount))}</text>')
+                         f'{escape(shown)} {escape(localise(_num(amount)))}</text>')
             y += h + gap
             mid_y += mh
 
     column(sources, 196, "in")
     column(targets, 420, "out")
     parts.append("</svg>")
-    table = [["in", label, _num(a)] for label, a in sources] + [["out", label, _num(a)] for label, a in targets]
-    return Chart(Markup("".join(parts)), title, ["Direction", "Party", unit], table)
+    table = ([[directions[0], label, localise(_num(a))] for label, a in sources]
+             + [[directions[1], label, localise(_num(a))] for label, a in targets])
+    return Chart(Markup("".join(parts)), title, [*headers, unit], table)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from .areas import area_label
+from .i18n import Catalogue, english
 from .federation import Federation, directory_rows, rows_by_area
 from .model import Model
 from .people import People, pseudonym
@@ -25,7 +26,9 @@ def _slug(text: str) -> str:
 
 
 class FederationView:
-    def __init__(self, model: Model, people: People, federation: Federation, own_dimensions: dict | None):
+    def __init__(self, model: Model, people: People, federation: Federation, own_dimensions: dict | None,
+                 t: Catalogue | None = None):
+        self.t = t or english()
         self.model = model
         self.people = people
         self.federation = federation
@@ -70,7 +73,7 @@ class FederationView:
             "nodes": nodes,
             "shared": shared,
             "shared_people": self.authors(shared.contributors) if shared else None,
-            "headlines": HEADLINES,
+            "headlines": [(d, key, unit, self.t.gettext(label)) for d, key, unit, label in HEADLINES],
             "rows": self.rows,
             "areas": sorted(rows_by_area(self.rows)),
         }
@@ -79,14 +82,15 @@ class FederationView:
         figures = []
         for dimension, key, unit, _label in HEADLINES:
             value = row["dimensions"].get(dimension, {}).get(key)
-            figures.append(format_figure(value, unit) if value is not None else "—")
+            figures.append(format_figure(value, unit, self.t) if value is not None else "—")
         return figures
 
     def directory(self) -> list[tuple[str, str, list[dict]]]:
         """(area slug or "", title, rows): the whole directory, then one list per area."""
-        pages = [("", "Directory of communities", self.rows)]
+        _ = self.t.gettext
+        pages = [("", _("Directory of communities"), self.rows)]
         for area, rows in rows_by_area(self.rows).items():
-            pages.append((area, f"Communities in {area_label(area).lower()}", rows))
+            pages.append((area, _("Communities in {area}", area=_(area_label(area)).lower()), rows))
         return pages
 
 

@@ -6,6 +6,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from .charts import Chart, flow, line_chart
+from .i18n import Catalogue, english
 from .model import LedgerEntry
 
 ZERO = Decimal(0)
@@ -38,43 +39,52 @@ def by_kind(entries: list[LedgerEntry]) -> list[dict]:
     return [{"currency": c, "kind": k, "entries": counts[(c, k)], "amount": sums[(c, k)]} for c, k in sorted(sums)]
 
 
-def balance_chart(entries: list[LedgerEntry], currency: str) -> Chart:
+def balance_chart(entries: list[LedgerEntry], currency: str, t: Catalogue | None = None) -> Chart:
+    t = t or english()
+    _ = t.gettext
     rows = by_month(entries, currency)
     return line_chart(
-        f"Income, expenses and balance in {currency}",
-        f"Monthly income and expenses in {currency}, and the balance at the end of each month, from the ledger.",
+        _("Income, expenses and balance in {currency}", currency=currency),
+        _("Monthly income and expenses in {currency}, and the balance at the end of each month, from the ledger.",
+          currency=currency),
         [r["month"] for r in rows],
-        {"Income": [r["income"] for r in rows], "Expenses": [r["expenses"] for r in rows],
-         "Balance": [r["balance"] for r in rows]},
+        {_("Income"): [r["income"] for r in rows], _("Expenses"): [r["expenses"] for r in rows],
+         _("Balance"): [r["balance"] for r in rows]},
+        label_name=_("Month"), localise=t.decimal,
     )
 
 
-def _grouped(pairs: list[tuple[str, Decimal]], keep: int = 6) -> list[tuple[str, Decimal]]:
+def _grouped(pairs: list[tuple[str, Decimal]], keep: int = 6, others: str = "Others") -> list[tuple[str, Decimal]]:
     sums: dict[str, Decimal] = defaultdict(Decimal)
     for name, amount in pairs:
         sums[name] += amount
     ordered = sorted(sums.items(), key=lambda kv: (-kv[1], kv[0]))
     if len(ordered) > keep:
         rest = sum((a for _, a in ordered[keep - 1:]), ZERO)
-        ordered = ordered[: keep - 1] + [("Others", rest)]
+        ordered = ordered[: keep - 1] + [(others, rest)]
     return ordered
 
 
-def money_flow(entries: list[LedgerEntry], currency: str, party_name, is_contributor) -> Chart:
+def money_flow(entries: list[LedgerEntry], currency: str, party_name, is_contributor,
+               t: Catalogue | None = None) -> Chart:
     """Donors, grants and sales → the community → contributors (rewards, paid work) and expenses."""
+    t = t or english()
+    _ = t.gettext
     inflow, outflow = [], []
     for e in entries:
         if e.currency != currency:
             continue
         if e.incoming:
-            who = party_name(e.party_from) if e.party_from else "Unnamed"
-            inflow.append((f"{e.kind.capitalize()}: {who}" if e.kind != "donation" else f"{who}", e.amount))
+            who = party_name(e.party_from) if e.party_from else _("Unnamed")
+            inflow.append((f"{t.term(e.kind).capitalize()}: {who}" if e.kind != "donation" else f"{who}", e.amount))
         elif is_contributor(e.party_to):
-            outflow.append(("Paid to contributors", e.amount))
+            outflow.append((_("Paid to contributors"), e.amount))
         else:
-            outflow.append((e.party_to or "Other expenses", e.amount))
+            outflow.append((e.party_to or _("Other expenses"), e.amount))
     return flow(
-        f"Money flows in {currency}",
-        f"Where the community's {currency} came from (left) and where it went (right), from the ledger.",
-        _grouped(inflow), _grouped(outflow), "Community", currency,
+        _("Money flows in {currency}", currency=currency),
+        _("Where the community's {currency} came from (left) and where it went (right), from the ledger.",
+          currency=currency),
+        _grouped(inflow, others=_("Others")), _grouped(outflow, others=_("Others")), _("Community"), currency,
+        headers=(_("Direction"), _("Party")), directions=(_("in"), _("out")), localise=t.decimal,
     )

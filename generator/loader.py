@@ -17,6 +17,7 @@ from pathlib import Path
 from . import ecosystem
 from . import model as m
 from .errors import DataError, Findings
+from .i18n import catalogue_findings
 from .validate import validate
 from .yamlsafe import MAX_BYTES, YamlDoc, load_yaml
 
@@ -212,6 +213,8 @@ class _Loader:
         model.recognition = ecosystem.recognition(self.optional(ecosystem.ALL_CONTRIBUTORS_PATH), self.findings,
                                                   set(model.members))
         self.check_references(model)
+        if config is not None:
+            self.findings.extend(catalogue_findings(self.root, config.language, self.optional("commonplace.yaml")))
         if self.findings.errors or config is None or community is None:
             raise DataError(self.findings.sorted())
         model.warnings = [f for f in self.findings.sorted() if f.severity != "error"]

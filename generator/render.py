@@ -15,6 +15,7 @@ from .activity import activities, party_name
 from .areas import area_label
 from .errors import CommonplaceError
 from .forge import edit_url
+from .i18n import english, language_finding, load_catalogue
 from .markdown import render_markdown
 from .model import Model
 from .output import SiteFiles
@@ -23,9 +24,6 @@ from .proposals import propose_url
 from .theme import make_environment, theme_assets
 from .opendata import write_open_data
 from .valuepages import ValueView
-
-MONTHS = "January February March April May June July August September October November December".split()
-
 
 @dataclass(frozen=True)
 class BuildInfo:
@@ -55,16 +53,12 @@ class Page:
 
 
 def fmt_date(value) -> str:
-    if not value:
-        return ""
-    if isinstance(value, datetime):
-        value = value.date()
-    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+    """A date in English ("14 March 2026"); pages use their language's catalogue."""
+    return english().date(value)
 
 
 def fmt_money(amount: Decimal, currency: str = "") -> str:
-    text = f"{amount.quantize(Decimal('0.01')):,}"
-    return f"{text} {currency}".strip()
+    return english().money(amount, currency)
 
 
 def md(text: str) -> Markup:
@@ -89,15 +83,21 @@ class SiteRenderer:
         self.info = info
         self.report = report
         self.people = People(model.members, salt=model.community.name)
-        self.party = lambda p: party_name(p, self.people) if p else ""
-        self.values = ValueView(model, self.people, report, self.party)
+        self.t = t = load_catalogue(model.root, model.config.language)
+        # A broken catalogue or an unknown language is a warning: the build goes on, in English where needed.
+        missing = None if t.found else language_finding(model.root, model.config.language, catalogue=t)
+        if t.findings or missing:
+            model.warnings = sorted(set(model.warnings) | set(t.findings) | ({missing} if missing else set()))
+        self.party = lambda p: party_name(p, self.people, t) if p else ""
+        self.values = ValueView(model, self.people, report, lambda p: party_name(p, self.people) if p else "", t)
         self.federation = None
         if federation is not None:
             from .federationpages import FederationView
 
-            self.federation = FederationView(model, self.people, federation, (report or {}).get("dimensions"))
+            self.federation = FederationView(model, self.people, federation, (report or {}).get("dimensions"), t)
         self.env = make_environment(model.root)
-        self.env.filters.update(md=md, date=fmt_date, money=fmt_money, area=area_label)
+        self.env.filters.update(md=md, date=t.date, money=t.money, number=t.number, percent=t.percent, tr=t.term,
+                                area=lambda slug: t.gettext(area_label(slug)))
         base = model.config.base_url
         self.base_path = urlsplit(base).path or "/"
         self.absolute = base if urlsplit(base).scheme else ""
@@ -109,56 +109,60 @@ class SiteRenderer:
             build=info,
             funding=model.funding,
             citation=model.citation,
+            _=t.markup,
+            _n=t.nmarkup,
         )
 
     def nav(self) -> list[tuple[str, str]]:
-        items = [("Members", "members/"), ("Projects", "projects/"), ("Events", "events/")]
+        _ = self.t.gettext
+        items = [(_("Members"), "members/"), (_("Projects"), "projects/"), (_("Events"), "events/")]
         if self.report:
-            items.append(("Value", "value/"))
-        items.append(("Ledger", "ledger/"))
+            items.append((_("Value"), "value/"))
+        items.append((_("Ledger"), "ledger/"))
         if self.model.rewards:
-            items.append(("Rewards", "rewards/"))
+            items.append((_("Rewards"), "rewards/"))
         if self.federation is not None:
-            items.append(("Federation", "federation/"))
+            items.append((_("Federation"), "federation/"))
         pages = sorted((p for p in self.model.pages.values() if p.menu), key=lambda p: (p.order, p.title, p.slug))
         return items + [(p.title, f"{p.slug}/") for p in pages]
 
     # -- the pages ---------------------------------------------------------------------------
     def pages(self) -> list[Page]:
-        model, people = self.model, self.people
+        model, people, _ = self.model, self.people, self.t.gettext
+        name = model.community.name
         projects = sorted(model.projects.values(), key=lambda p: (p.status == "archived", p.title.lower(), p.slug))
         events = sorted(model.events.values(), key=lambda e: (-e.date.toordinal(), e.slug))
-        recent = activities(model, people)
+        recent = activities(model, people, self.t)
         result = [
             Page("", "home.html", model.community.name, "community.yaml", model.community.tagline,
                  {"activity": recent[:10], "projects": projects, "events": events[:3],
                   "counts": {"members": len(model.members), "projects": len(projects), "events": len(events)}}),
-            Page("members/", "members.html", "Members", "", f"The people of {model.community.name}",
+            Page("members/", "members.html", _("Members"), "", _("The people of {name}", name=name),
                  {"listed": people.listed(), "total": len(model.members), "propose": self.propose("members")}),
-            Page("projects/", "projects.html", "Projects", "", f"What {model.community.name} works on",
+            Page("projects/", "projects.html", _("Projects"), "", _("What {name} works on", name=name),
                  {"projects": projects, "propose": self.propose("projects")}),
-            Page("events/", "events.html", "Events", "", f"Gatherings of {model.community.name}",
+            Page("events/", "events.html", _("Events"), "", _("Gatherings of {name}", name=name),
                  {"events": events, "propose": self.propose("events")}),
-            Page("ledger/", "ledger.html", "Ledger", "", "Every amount in and out, in the open",
+            Page("ledger/", "ledger.html", _("Ledger"), "", _("Every amount in and out, in the open"),
                  {"entries": list(reversed(model.ledger)), "totals": _totals(model.ledger),
                   "party": self.party, **self.values.ledger()}),
         ]
         if self.report:
-            result.append(Page("value/", "value.html", "Value", "", f"The value {model.community.name} creates, "
-                               "in five dimensions", self.values.dashboard()))
+            result.append(Page("value/", "value.html", _("Value"), "",
+                               _("The value {name} creates, in five dimensions", name=name), self.values.dashboard()))
         if model.rewards:
-            result.append(Page("rewards/", "rewards.html", "Rewards", "", "How value flows back to the people who create it",
+            result.append(Page("rewards/", "rewards.html", _("Rewards"), "", _("How value flows back to the people who create it"),
                                {"distributions": self.values.rewards, "has_history": bool(self.report)}))
             for slug, dist in self.values.rewards.items():
                 result.append(Page(f"rewards/{slug}/", "reward.html", dist["plan"].title or slug, dist["plan"].source,
                                    dist["plan"].note, {"dist": dist, "slug": slug, "has_history": bool(self.report)}))
         if self.federation is not None:
             fed = self.federation
-            result.append(Page("federation/", "federation.html", "Federation", "federation.yaml",
-                               f"The communities {model.community.name} federates with", fed.page()))
+            result.append(Page("federation/", "federation.html", _("Federation"), "federation.yaml",
+                               _("The communities {name} federates with", name=name), fed.page()))
             for area, title, rows in fed.directory():
                 result.append(Page(f"directory/{area + '/' if area else ''}", "directory.html", title, "",
-                                   "Communities side by side", {"rows": rows, "area": area, "headline": fed.headline,
+                                   _("Communities side by side"), {"rows": rows, "area": area, "headline": fed.headline,
                                                                 **fed.page()}))
         for person in people.listed():
             member = person.member
@@ -178,7 +182,7 @@ class SiteRenderer:
             }))
         for page in model.pages.values():
             result.append(Page(f"{page.slug}/", "page.html", page.title, page.source, page.summary, {"doc": page}))
-        result.append(Page("", "404.html", "Page not found", filename="404.html"))
+        result.append(Page("", "404.html", _("Page not found"), filename="404.html"))
         return result
 
     def propose(self, folder: str) -> str | None:
@@ -212,7 +216,7 @@ class SiteRenderer:
         pages = self.pages()
         for page in pages:
             files.add(page.output, self.render_page(page))
-        feed_items = activities(self.model, self.people)[: self.model.config.feed_entries]
+        feed_items = activities(self.model, self.people, self.t)[: self.model.config.feed_entries]
         files.add("feed.xml", self.template("feed.xml").render(items=feed_items, absolute=self.url))
         listed = [p for p in pages if p.filename == "index.html"]
         files.add("sitemap.xml", self.template("sitemap.xml").render(pages=listed, absolute=self.url))

@@ -9,6 +9,8 @@ from value.registry import DIMENSIONS, indicators
 from value.rewards import distribute
 
 from . import charts
+from .activity import party_name
+from .i18n import Catalogue, english
 from .ledgerview import balance_chart, by_kind, by_month, currencies, money_flow
 from .model import Model, RewardPlan
 from .opendata import Table
@@ -22,11 +24,12 @@ MONTHS_SHOWN = 24
 class ValueView:
     """Everything value-related the theme shows, computed once per build."""
 
-    def __init__(self, model: Model, people: People, report: dict | None, party_name):
+    def __init__(self, model: Model, people: People, report: dict | None, party_name, t: Catalogue | None = None):
+        self.t = t = t or english()
         self.model = model
         self.people = people
         self.report = report
-        self.party_name = party_name
+        self.party_name = party_name  # for the open data: English, whatever the site's language
         salt = model.community.name
         self.contributors: list[Contributor] = (
             public_contributors(report, people, model.config.non_members, salt) if report else []
@@ -38,38 +41,45 @@ class ValueView:
 
     # -- dashboard ---------------------------------------------------------------------------
     def dashboard(self) -> dict:
-        report = self.report
+        report, t = self.report, self.t
+        _ = t.gettext
+        titles = {d: _(DIMENSION_TITLES[d]) for d in DIMENSIONS}
         months = report["monthly"]["months"][-MONTHS_SHOWN:]
         cb = report["monthly"]["community_building"]
         active = cb.get("active_contributors", [])[-MONTHS_SHOWN:]
         new = cb.get("new_contributors", [])[-MONTHS_SHOWN:]
         activity = charts.bar_chart(
-            "Contributors per month",
-            "Active contributors each month, split into new ones (first commit ever that month) and returning ones.",
-            months, {"Active": active, "New": new, "Returning": [a - n for a, n in zip(active, new)]},
+            _("Contributors per month"),
+            _("Active contributors each month, split into new ones (first commit ever that month) and returning ones."),
+            months, {_("Active"): active, _("New"): new, _("Returning"): [a - n for a, n in zip(active, new)]},
+            label_name=_("Month"), localise=t.decimal,
         )
         roles = report["dimensions"]["community_building"].get("roles") or {}
         onion = charts.onion(
-            "The onion of participation",
-            "Core contributors hold 80% of the commits, regular ones the next 15%, casual ones the rest.",
-            [("Core", roles.get("core", 0)), ("Regular", roles.get("regular", 0)), ("Casual", roles.get("casual", 0))],
+            _("The onion of participation"),
+            _("Core contributors hold 80% of the commits, regular ones the next 15%, casual ones the rest."),
+            [(_("Core"), roles.get("core", 0)), (_("Regular"), roles.get("regular", 0)), (_("Casual"), roles.get("casual", 0))],
+            headers=[_("Layer"), _("People")],
         )
         breadth = charts.hbar_chart(
-            "People creating value in each dimension",
-            "How many contributors have a share above zero in each of the five dimensions.",
-            [(DIMENSION_TITLES[d], sum(1 for c in self.contributors if c.scores.get(d, 0) > 0)
+            _("People creating value in each dimension"),
+            _("How many contributors have a share above zero in each of the five dimensions."),
+            [(titles[d], sum(1 for c in self.contributors if c.scores.get(d, 0) > 0)
               + self.hidden_with(d)) for d in DIMENSIONS],
-            value_name="People",
+            value_name=_("People"),
         )
-        figures = dimension_figures(report, MONTHS_SHOWN)
+        figures = dimension_figures(report, MONTHS_SHOWN, t)
         trends = {}
         for d, items in figures.items():
             for f in items:
                 if f.series and any(any(v for v in values) for values in f.series.values()):
+                    series = {(_(k) if k == "value" else k): v for k, v in f.series.items()}
                     trends[(d, f.key)] = charts.line_chart(
-                        f"{f.label} per month", f"{f.explanation} Last {len(months)} months.", months, f.series)
+                        _("{label} per month", label=f.label),
+                        _("{explanation} Last {months} months.", explanation=f.explanation, months=len(months)),
+                        months, series, label_name=_("Month"), localise=t.decimal)
         return {
-            "dimensions": [(d, DIMENSION_TITLES[d], DIMENSION_SUMMARIES[d], figures[d]) for d in DIMENSIONS],
+            "dimensions": [(d, titles[d], _(DIMENSION_SUMMARIES[d]), figures[d]) for d in DIMENSIONS],
             "trends": trends,
             "activity": activity,
             "onion": onion,
@@ -81,7 +91,7 @@ class ValueView:
             "signals": {i.dimension: i for i in indicators("signal")},
             "person_figures": indicators("person"),
             "registry": {d: indicators("community", d) for d in DIMENSIONS},
-            "titles": DIMENSION_TITLES,
+            "titles": titles,
             "hidden": self.hidden_count(),
             "source": report.get("source", {}),
         }
@@ -94,11 +104,12 @@ class ValueView:
                    if self.people.is_hidden(c["id"]) and c.get("scores", {}).get(dimension, 0) > 0)
 
     def profile(self, contributor: Contributor) -> charts.Chart:
+        t = self.t
         return charts.hbar_chart(
-            f"Value profile of {contributor.name}",
-            f"{contributor.name}'s share of each dimension's person-level signal, in percent.",
-            [(DIMENSION_TITLES[d], round(100 * contributor.scores.get(d, 0.0), 2)) for d in DIMENSIONS],
-            maximum=100.0, value_name="Share (%)", fmt=lambda v: f"{v:.2f}%",
+            t.gettext("Value profile of {name}", name=contributor.name),
+            t.gettext("{name}'s share of each dimension's person-level signal, in percent.", name=contributor.name),
+            [(t.gettext(DIMENSION_TITLES[d]), round(100 * contributor.scores.get(d, 0.0), 2)) for d in DIMENSIONS],
+            maximum=100.0, value_name=t.gettext("Share (%)"), fmt=lambda v: t.percent(v / 100, 2),
         )
 
     # -- ledger ------------------------------------------------------------------------------
@@ -106,12 +117,13 @@ class ValueView:
         entries = self.model.ledger
         per_currency = []
         returned = (self.report or {}).get("dimensions", {}).get("monetary_value", {}).get("returned_to_contributors") or {}
+        shown = lambda p: party_name(p, self.people, self.t) if p else ""  # noqa: E731
         for currency in currencies(entries):
             per_currency.append({
                 "currency": currency,
                 "months": by_month(entries, currency),
-                "chart": balance_chart(entries, currency),
-                "flow": money_flow(entries, currency, self.party_name, self.is_contributor),
+                "chart": balance_chart(entries, currency, self.t),
+                "flow": money_flow(entries, currency, shown, self.is_contributor, self.t),
                 "returned": returned.get(currency),
             })
         return {"per_currency": per_currency, "kinds": by_kind(entries)}

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from value.registry import DIMENSIONS, indicators
 
+from .i18n import Catalogue, english
 from .people import People, pseudonym
 
 EMAIL = re.compile(r"[^\s@<>]+@[^\s@<>]+")
@@ -106,37 +107,35 @@ def signal_totals(report: dict) -> dict[str, float]:
     return totals
 
 
-def _money(text) -> str:
-    return f"{Decimal(str(text)).quantize(Decimal('0.01')):,}"
-
-
-def format_figure(value, unit: str) -> str:
-    """A figure of the report as a reader sees it."""
+def format_figure(value, unit: str, t: Catalogue | None = None) -> str:
+    """A figure of the report as a reader sees it, in the catalogue's language (English by default)."""
+    t = t or english()
     if value is None:
         return "—"
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return t.gettext("yes") if value else t.gettext("no")
     if isinstance(value, dict):
         if value.get("estimate"):
-            return (f"{_money(value['cost'])} {value['currency']} (estimate: {value['person_years']} person-years "
-                    f"for {value['lines']:,} lines)")
+            return t.gettext("{cost} (estimate: {years} person-years for {lines} lines)",
+                             cost=t.money(value["cost"], value["currency"]),
+                             years=t.number(Decimal(str(value["person_years"]))), lines=t.number(value["lines"]))
         if not value:
             return "—"
         if unit == "currency":
-            return " · ".join(f"{_money(v)} {cur}" for cur, v in sorted(value.items()))
+            return " · ".join(t.money(v, cur) for cur, v in sorted(value.items()))
         if unit == "share":
-            return " · ".join(f"{format_figure(v, 'share')} ({cur})" for cur, v in sorted(value.items()))
+            return " · ".join(f"{format_figure(v, 'share', t)} ({cur})" for cur, v in sorted(value.items()))
         if all(isinstance(v, dict) and {"done", "total"} <= set(v) for v in value.values()):
             return " · ".join(f"{k} {v['done']}/{v['total']}" for k, v in sorted(value.items()))
-        return " · ".join(f"{label(str(k)).lower()} {format_figure(v, '')}" for k, v in value.items())
+        return " · ".join(f"{t.gettext(label(str(k))).lower()} {format_figure(v, '', t)}" for k, v in value.items())
     if isinstance(value, list):
-        return ", ".join(str(v) for v in value) if value else "none"
+        return ", ".join(str(v) for v in value) if value else t.gettext("none")
     if unit == "share" and isinstance(value, (int, float)):
-        return f"{100 * value:.1f}%"
+        return t.percent(value, 1)
     if isinstance(value, float):
-        return f"{value:,.2f}"
+        return t.number(value, 2)
     if isinstance(value, int):
-        return f"{value:,}"
+        return t.number(value)
     return str(value)
 
 
@@ -165,7 +164,8 @@ def _series(values: list, unit: str) -> dict | None:
     return None
 
 
-def dimension_figures(report: dict, months_shown: int = 24) -> dict[str, list[Figure]]:
+def dimension_figures(report: dict, months_shown: int = 24, t: Catalogue | None = None) -> dict[str, list[Figure]]:
+    t = t or english()
     monthly = report.get("monthly", {})
     result: dict[str, list[Figure]] = {}
     for d in DIMENSIONS:
@@ -173,7 +173,8 @@ def dimension_figures(report: dict, months_shown: int = 24) -> dict[str, list[Fi
         for ind in indicators("community", d):
             values = monthly.get(d, {}).get(ind.key) if ind.monthly else None
             series = _series(values[-months_shown:], ind.unit) if values else None
-            figures.append(Figure(ind.key, label(ind.key), format_figure(report["dimensions"][d].get(ind.key), ind.unit),
-                                  ind.unit, ind.formula, ind.explanation, series))
+            figures.append(Figure(ind.key, t.gettext(label(ind.key)),
+                                  format_figure(report["dimensions"][d].get(ind.key), ind.unit, t),
+                                  ind.unit, t.gettext(ind.formula), t.gettext(ind.explanation), series))
         result[d] = figures
     return result
