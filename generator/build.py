@@ -18,6 +18,9 @@ from .loader import load_community
 from .model import Model
 from .output import update_site, write_site
 from .render import BuildInfo, epoch_datetime, render_site
+from .search import ENABLE_HINT as SEARCH_HINT
+from .search import available as search_available
+from .search import index as search_index
 from .valuedata import community_data
 from .valuerun import value_report
 
@@ -31,23 +34,29 @@ class BuildResult:
     written: list[str] = field(default_factory=list)  # paths (re)written or removed
     warnings: list = field(default_factory=list)
     unchanged: bool = False
+    notes: list[str] = field(default_factory=list)  # one-line hints for the user (e.g. how to enable search)
 
 
 def build(source: Path, out_dir: Path | None = None, *, base_url: str | None = None,
-          history: tuple[Path, str] | None = None, incremental: bool = True) -> BuildResult:
+          history: tuple[Path, str] | None = None, incremental: bool = True,
+          search: bool | None = None) -> BuildResult:
     """Build `source` into `out_dir` (default `source/_site`).
 
     `history` = (a path in the repository, a ref) reads the value figures from that revision
     instead of the source's own HEAD: `diff` builds old revisions materialised outside the
-    repository this way. `incremental=False` ignores and keeps no manifest.
+    repository this way. `incremental=False` ignores and keeps no manifest. `search`: index the
+    site with Pagefind (default: when the `commonplace[search]` extra is installed).
     """
+    search = search_available() if search is None else search
+    notes = [] if search else [SEARCH_HINT]
     source = Path(source)
     out_dir = Path(out_dir) if out_dir else source / "_site"
     use_manifest = incremental and history is None
     previous = Manifest.load(source, out_dir) if use_manifest else None
-    stamp = fingerprint(source, {"base_url": base_url or "", "out": str(out_dir.resolve())}) if use_manifest else ""
+    options = {"base_url": base_url or "", "out": str(out_dir.resolve()), "search": search}
+    stamp = fingerprint(source, options) if use_manifest else ""
     if previous and previous.fingerprint == stamp and previous.output_intact(out_dir):
-        return BuildResult(None, out_dir, previous.pages, len(previous.files), [], previous.warnings, True)
+        return BuildResult(None, out_dir, previous.pages, len(previous.files), [], previous.warnings, True, notes)
 
     model = load_community(source)  # raises DataError before anything is written
     if base_url:
@@ -63,7 +72,10 @@ def build(source: Path, out_dir: Path | None = None, *, base_url: str | None = N
         compute_values(federation, community_data)
         model.warnings = sorted(set(model.warnings) | set(federation.warnings))
     files = render_site(model, BuildInfo(updated=epoch_datetime(build_epoch(info)), commit=info.head_commit), report,
-                        federation)
+                        federation, search)
+    if search:
+        for rel, data in search_index(files, model.config.language).items():
+            files.add(rel, data)
     hashes = {rel: content_hash(data) for rel, data in files.files.items()}
     if previous and out_dir.is_dir() and previous.output_intact(out_dir):
         written = update_site(files, out_dir, {rel: entry[0] for rel, entry in previous.files.items()})
@@ -77,5 +89,5 @@ def build(source: Path, out_dir: Path | None = None, *, base_url: str | None = N
             info_ = os.lstat(out_dir / rel)
             entries[rel] = [digest, info_.st_size, info_.st_mtime_ns]
         Manifest(stamp, entries, [str(w) for w in model.warnings], pages).save(source, out_dir)
-    return BuildResult(model, out_dir, pages, len(files), written, [str(w) for w in model.warnings])
+    return BuildResult(model, out_dir, pages, len(files), written, [str(w) for w in model.warnings], notes=notes)
 

@@ -50,6 +50,8 @@ def cmd_build(args) -> int:
                    incremental=not args.clean)
     for warning in result.warnings:
         print(warning, file=sys.stderr)
+    for note in result.notes:
+        print(note, file=sys.stderr)
     if args.strict and result.warnings:
         print("failing because of warnings (--strict)", file=sys.stderr)
         return 1

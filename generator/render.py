@@ -48,6 +48,11 @@ class Page:
         return f"{self.path}{self.filename}"
 
     @property
+    def indexed(self) -> bool:
+        """Whether site search indexes this page (not the 404 page, not the search page)."""
+        return self.filename == "index.html" and self.template != "search.html"
+
+    @property
     def root(self) -> str:
         return "../" * self.path.count("/")
 
@@ -78,7 +83,9 @@ def _totals(entries) -> list[dict]:
 
 
 class SiteRenderer:
-    def __init__(self, model: Model, info: BuildInfo, report: dict | None = None, federation=None):
+    def __init__(self, model: Model, info: BuildInfo, report: dict | None = None, federation=None,
+                 search: bool = False):
+        self.search = search
         self.model = model
         self.info = info
         self.report = report
@@ -123,6 +130,8 @@ class SiteRenderer:
             items.append((_("Rewards"), "rewards/"))
         if self.federation is not None:
             items.append((_("Federation"), "federation/"))
+        if self.search:
+            items.append((_("Search"), "search/"))
         pages = sorted((p for p in self.model.pages.values() if p.menu), key=lambda p: (p.order, p.title, p.slug))
         return items + [(p.title, f"{p.slug}/") for p in pages]
 
@@ -182,6 +191,8 @@ class SiteRenderer:
             }))
         for page in model.pages.values():
             result.append(Page(f"{page.slug}/", "page.html", page.title, page.source, page.summary, {"doc": page}))
+        if self.search:
+            result.append(Page("search/", "search.html", _("Search"), "", _("Search the site")))
         result.append(Page("", "404.html", _("Page not found"), filename="404.html"))
         return result
 
@@ -263,8 +274,9 @@ class SiteRenderer:
             raise CommonplaceError(f"template {page.template}: {exc}") from None
 
 
-def render_site(model: Model, info: BuildInfo, report: dict | None = None, federation=None) -> SiteFiles:
-    return SiteRenderer(model, info, report, federation).render()
+def render_site(model: Model, info: BuildInfo, report: dict | None = None, federation=None,
+                search: bool = False) -> SiteFiles:
+    return SiteRenderer(model, info, report, federation, search).render()
 
 
 def _package_name(name: str) -> str:

@@ -112,7 +112,9 @@ class Handler(SimpleHTTPRequestHandler):
 
 
 def watch(site: Site, stop: threading.Event, interval: float = 0.4) -> None:
-    options = {"base_url": site.base_url, "out": str(site.out_dir.resolve())}
+    from .search import available
+
+    options = {"base_url": site.base_url, "out": str(site.out_dir.resolve()), "search": available()}
     last = fingerprint(site.source, options)
     while not stop.wait(interval):
         current = fingerprint(site.source, options)

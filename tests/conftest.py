@@ -7,6 +7,15 @@ import pytest
 from communities import MINIMAL, write_files
 
 
+@pytest.fixture(autouse=True)
+def no_search_by_default(monkeypatch):
+    """Search is on whenever its extra is installed; tests ask for it explicitly, so the same
+    outputs are expected with or without Pagefind on the machine."""
+    import generator.build
+
+    monkeypatch.setattr(generator.build, "search_available", lambda: False)
+
+
 @pytest.fixture
 def community(tmp_path):
     """A factory: community(overrides) writes MINIMAL plus overrides (None deletes a file)."""

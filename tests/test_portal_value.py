@@ -90,7 +90,7 @@ def repo(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def site(repo, tmp_path_factory):
     out = tmp_path_factory.mktemp("site") / "out"
-    build(repo, out)
+    build(repo, out, search=False)  # module-scoped: set up before the autouse fixture that turns search off
     return out
 
 
