@@ -396,7 +396,8 @@ class Commonplace(Tool):
             cmd = [shutil.which("commonplace")]
         else:
             cmd = [sys.executable, "-m", "generator"]
-        return cmd + ["build", str(self.src), "-o", str(self.out())]
+        # no search index: MkDocs runs without its search plugin and Hugo without Pagefind
+        return cmd + ["build", str(self.src), "-o", str(self.out()), "--no-search"]
 
     def out(self) -> Path:
         return self.work / "commonplace-out"

@@ -47,7 +47,7 @@ def cmd_build(args) -> int:
 
     source = _source(args)
     result = build(source, Path(args.output) if args.output else None, base_url=args.base_url,
-                   incremental=not args.clean)
+                   incremental=not args.clean, search=False if args.no_search else None)
     for warning in result.warnings:
         print(warning, file=sys.stderr)
     for note in result.notes:
@@ -142,6 +142,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--strict", action="store_true", help="fail on warnings too")
     p.add_argument("--clean", action="store_true",
                    help="render and write everything, ignoring what the last build recorded")
+    p.add_argument("--no-search", action="store_true",
+                   help="leave out the search page and index even when the search extra is installed")
     p.set_defaults(run=cmd_build)
 
     p = sub.add_parser("serve", help="build, serve on localhost, rebuild and reload on every change",

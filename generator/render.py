@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
@@ -173,9 +176,9 @@ class SiteRenderer:
                 result.append(Page(f"directory/{area + '/' if area else ''}", "directory.html", title, "",
                                    _("Communities side by side"), {"rows": rows, "area": area, "headline": fed.headline,
                                                                 **fed.page()}))
+        index = self.by_member()
         for person in people.listed():
-            member = person.member
-            result.append(self.member_page(person, member))
+            result.append(self.member_page(person, person.member, index))
         for project in projects:
             paid = sorted({e.party_to for e in model.ledger if e.project == project.slug and e.party_to in model.members})
             helpers = [h for h in paid if h not in project.leads]
@@ -199,18 +202,31 @@ class SiteRenderer:
     def propose(self, folder: str) -> str | None:
         return propose_url(self.model.config.forge, folder)
 
-    def member_page(self, person, member) -> Page:
+    def by_member(self) -> dict[str, dict[str, list]]:
+        """Each member's projects, events and kudos, indexed once per build (not per page)."""
+        index: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+        for project in self.model.projects.values():
+            for handle in dict.fromkeys(project.leads):
+                index[handle]["leads"].append(project)
+        for event in sorted(self.model.events.values(), key=lambda e: (e.date, e.slug)):
+            for handle in dict.fromkeys(event.organisers):
+                index[handle]["organised"].append(event)
+            for handle in dict.fromkeys(event.participants):
+                index[handle]["attended"].append(event)
+        for kudos in self.model.kudos:
+            index[kudos.receiver]["kudos_received"].append(kudos)
+            index[kudos.giver]["kudos_given"].append(kudos)
+        return index
+
+    def member_page(self, person, member, index: dict) -> Page:
         model = self.model
         handle = member.handle
+        mine = index.get(handle, {})
         context = {
             "person": person,
             "member": member,
-            "leads": [p for p in model.projects.values() if handle in p.leads],
-            "organised": sorted((e for e in model.events.values() if handle in e.organisers), key=lambda e: e.date),
-            "attended": sorted((e for e in model.events.values() if handle in e.participants), key=lambda e: e.date),
-            "kudos_received": [k for k in model.kudos if k.receiver == handle],
-            "kudos_given": [k for k in model.kudos if k.giver == handle],
-            "goals_completed": sum(p.goals_done for p in model.projects.values() if handle in p.leads),
+            **{key: list(mine.get(key, ())) for key in ("leads", "organised", "attended", "kudos_received", "kudos_given")},
+            "goals_completed": sum(p.goals_done for p in mine.get("leads", ())),
             "recognition": model.recognition.get(handle, ()),
         }
         contributor = self.values.by_engine_id.get(handle)
@@ -225,8 +241,8 @@ class SiteRenderer:
     def render(self) -> SiteFiles:
         files = SiteFiles()
         pages = self.pages()
-        for page in pages:
-            files.add(page.output, self.render_page(page))
+        for page, html in zip(pages, render_pages(self, pages)):
+            files.add(page.output, html)
         feed_items = activities(self.model, self.people, self.t)[: self.model.config.feed_entries]
         files.add("feed.xml", self.template("feed.xml").render(items=feed_items, absolute=self.url))
         listed = [p for p in pages if p.filename == "index.html"]
@@ -235,9 +251,7 @@ class SiteRenderer:
         for rel, content in theme_assets(self.model.root).items():
             files.add(f"assets/{rel}", content)
         for slug, dist in self.values.rewards.items():
-            table = [t for t in self.values.tables() if t.name == "rewards"][0]
-            table.rows = self.values.reward_rows(slug, dist)
-            files.add(f"rewards/{slug}/{slug}.csv", table.csv())
+            files.add(f"rewards/{slug}/{slug}.csv", self.values.rewards_table(self.values.reward_rows(slug, dist)).csv())
         write_open_data(files, self.values.tables(), name=_package_name(self.model.community.name),
                         title=f"{self.model.community.name}: open data", license_id=self.model.community.data_license,
                         homepage=self.url(""), created=self.info.updated.strftime("%Y-%m-%dT%H:%M:%SZ"),
@@ -272,6 +286,35 @@ class SiteRenderer:
             )
         except jinja2.TemplateError as exc:
             raise CommonplaceError(f"template {page.template}: {exc}") from None
+
+
+# Rendering thousands of pages is CPU work that splits cleanly: with more than one core, forked
+# workers render slices of the page list (they inherit the renderer, so nothing is pickled but
+# the HTML coming back), and the parent keeps the order, so output stays byte-identical.
+PARALLEL_MIN_PAGES = 400
+_RENDERER: "SiteRenderer | None" = None
+_PAGES: list = []
+
+
+def _render_slice(bounds: tuple[int, int]) -> list[str]:
+    start, end = bounds
+    return [_RENDERER.render_page(page) for page in _PAGES[start:end]]
+
+
+def render_pages(renderer: "SiteRenderer", pages: list) -> list[str]:
+    global _RENDERER, _PAGES
+    workers = min(os.cpu_count() or 1, 8)
+    forking = "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+    if workers < 2 or len(pages) < PARALLEL_MIN_PAGES or not forking:
+        return [renderer.render_page(page) for page in pages]
+    _RENDERER, _PAGES = renderer, pages
+    size = -(-len(pages) // (workers * 4))
+    slices = [(i, min(i + size, len(pages))) for i in range(0, len(pages), size)]
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            return [html for chunk in pool.map(_render_slice, slices) for html in chunk]
+    finally:
+        _RENDERER, _PAGES = None, []
 
 
 def render_site(model: Model, info: BuildInfo, report: dict | None = None, federation=None,

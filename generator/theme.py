@@ -63,8 +63,18 @@ def theme_folders(community_root: Path) -> list[Path]:
     return folders
 
 
+def _has_own_templates(community_root: Path) -> bool:
+    own = community_root / "theme"
+    if not own.is_dir() or own.is_symlink():
+        return False
+    return any(p.suffix in (".html", ".xml", ".txt") for p in own.rglob("*") if "assets" not in p.parts)
+
+
 def make_environment(community_root: Path) -> jinja2.Environment:
-    env = ImmutableSandboxedEnvironment(
+    """Templates from a community's repository run in Jinja's sandbox; the bundled theme alone,
+    which is ours, runs without the sandbox's per-attribute checks (a large part of render time)."""
+    kind = ImmutableSandboxedEnvironment if _has_own_templates(community_root) else jinja2.Environment
+    env = kind(
         loader=ThemeLoader(theme_folders(community_root)),
         autoescape=True,
         undefined=jinja2.StrictUndefined,

@@ -172,14 +172,8 @@ class ValueView:
               "to": self.party_name(e.party_to) if e.party_to else "", "project": e.project, "note": e.note}
              for e in model.ledger],
         ))
-        tables.append(Table(
-            "rewards", "Reward distributions", "Each declared distribution split among contributors; "
-            "members who are not listed appear as one row.",
-            [("plan", "string", "Reward plan (file name)"), ("id", "string", "Contributor id"),
-             ("name", "string", "Contributor name"), ("amount", "number", "Amount"), ("currency", "string", "ISO 4217 code"),
-             ("policy", "string", "immediate, recent or balanced")],
-            [row for slug, dist in self.rewards.items() for row in self.reward_rows(slug, dist)],
-        ))
+        tables.append(self.rewards_table([row for slug, dist in self.rewards.items()
+                                          for row in self.reward_rows(slug, dist)]))
         tables.append(Table(
             "projects", "Projects", "Projects and their goals.",
             [("slug", "string", "Project id"), ("title", "string", "Title"), ("status", "string", "Status"),
@@ -201,6 +195,17 @@ class ValueView:
             ["slug"],
         ))
         return tables
+
+    @staticmethod
+    def rewards_table(rows: list[dict]) -> Table:
+        return Table(
+            "rewards", "Reward distributions", "Each declared distribution split among contributors; "
+            "members who are not listed appear as one row.",
+            [("plan", "string", "Reward plan (file name)"), ("id", "string", "Contributor id"),
+             ("name", "string", "Contributor name"), ("amount", "number", "Amount"), ("currency", "string", "ISO 4217 code"),
+             ("policy", "string", "immediate, recent or balanced")],
+            rows,
+        )
 
     def reward_rows(self, slug: str, dist: dict) -> list[dict]:
         plan = dist["plan"]

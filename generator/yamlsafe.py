@@ -66,11 +66,31 @@ class _StrictLoader(yaml.SafeLoader):
     def compose_node(self, parent, index):
         event = self.peek_event()
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-            raise _Refused(
-                event.start_mark,
-                "YAML anchors and aliases (& and *) are not accepted: write the value out in full",
-            )
+            raise _Refused(event.start_mark, _ALIAS_MESSAGE)
         return super().compose_node(parent, index)
+
+
+_ALIAS_MESSAGE = "YAML anchors and aliases (& and *) are not accepted: write the value out in full"
+_FAST = getattr(yaml, "CSafeLoader", None)  # libyaml, when PyYAML was built with it
+
+
+def _compose(text: str):
+    """The document's node tree, refusing anchors and aliases before anything expands them.
+
+    With libyaml, a first pass over the events finds any anchor or alias at C speed, then the
+    C composer builds the nodes (it keeps line and column marks); without it, the pure-Python
+    composer checks each node as it goes.
+    """
+    if _FAST is None:
+        loader = _StrictLoader(text)
+        try:
+            return loader.get_single_node()
+        finally:
+            loader.dispose()
+    for event in yaml.parse(text, Loader=_FAST):
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise _Refused(event.start_mark, _ALIAS_MESSAGE)
+    return yaml.compose(text, Loader=_FAST)
 
 
 def _pos(mark, line_offset: int) -> tuple[int, int]:
@@ -124,7 +144,7 @@ class _Converter:
 
     def _scalar(self, node, path: Path_):
         tag, text = node.tag, node.value
-        if node.style is None:
+        if not node.style:  # plain (unquoted) scalars: None from PyYAML, "" from libyaml
             self.doc.raw[path] = text
         if tag == _STR:
             return text
@@ -165,11 +185,7 @@ def load_yaml(text: str, path: str, line_offset: int = 0) -> tuple[YamlDoc | Non
         return None, [Finding(path, 1, 1, f"file is larger than {MAX_BYTES // 1000} kB")]
     converter = _Converter(path, line_offset)
     try:
-        loader = _StrictLoader(text)
-        try:
-            node = loader.get_single_node()
-        finally:
-            loader.dispose()
+        node = _compose(text)
         if node is None:
             converter.doc.data = None
         else:

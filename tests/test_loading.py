@@ -128,12 +128,15 @@ def test_same_output_path_twice_is_an_error(community):
     ("a: 1\na: 2\n", "t.yaml:2:1: duplicate key 'a' (first defined on line 1): keep only one"),
     ("a: &x [1]\nb: *x\n", "t.yaml:1:4: YAML anchors and aliases (& and *) are not accepted: write the value out in full"),
     ("a: !!python/object:os.system x\n", "t.yaml:1:4: unsupported YAML tag 'tag:yaml.org,2002:python/object:os.system': only plain values are accepted"),
-    ("a: [1\n", "t.yaml:2:1: invalid YAML: expected ',' or ']', but got '<stream end>'"),
+    # libyaml and pure-Python PyYAML word this one differently; the place is the same
+    ("a: [1\n", "t.yaml:2:1: invalid YAML: "),
     ("a: .nan\n", "t.yaml:1:4: '.nan' is not a finite decimal number"),
 ])
 def test_yaml_refusals(text, expected):
     _doc, findings = load_yaml(text, "t.yaml")
-    assert [str(f) for f in findings] == [expected]
+    assert len(findings) == 1 and str(findings[0]).startswith(expected)
+    if not expected.endswith(": "):
+        assert str(findings[0]) == expected
 
 
 def test_billion_laughs_is_refused_before_expansion():
