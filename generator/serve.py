@@ -35,11 +35,20 @@ class Site:
         self.version = 0
         self.error: str | None = None  # an HTML fragment describing the failed build
         self.lock = threading.Lock()
+        self.stamp = ""  # fingerprint of the inputs the last build saw
+
+    def inputs(self) -> str:
+        from .search import available
+
+        return fingerprint(self.source, {"base_url": self.base_url, "out": str(self.out_dir.resolve()),
+                                         "search": available()})
 
     def rebuild(self) -> None:
         from .build import build
 
         started = time.monotonic()
+        # Taken before building: an edit made while the build runs is seen by the next check.
+        self.stamp = self.inputs()
         try:
             result = build(self.source, self.out_dir, base_url=self.base_url)
         except DataError as exc:
@@ -112,14 +121,8 @@ class Handler(SimpleHTTPRequestHandler):
 
 
 def watch(site: Site, stop: threading.Event, interval: float = 0.4) -> None:
-    from .search import available
-
-    options = {"base_url": site.base_url, "out": str(site.out_dir.resolve()), "search": available()}
-    last = fingerprint(site.source, options)
     while not stop.wait(interval):
-        current = fingerprint(site.source, options)
-        if current != last:
-            last = current
+        if site.inputs() != site.stamp:
             site.rebuild()
 
 
