@@ -13,6 +13,7 @@ import tempfile
 from pathlib import Path
 
 from .errors import CommonplaceError
+from .progress import Progress
 
 
 class UnsafePath(CommonplaceError):
@@ -54,9 +55,11 @@ def write_site(files: SiteFiles, out_dir: Path) -> None:
     parent = out_dir.resolve().parent
     parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.staging-", dir=parent))
+    progress = Progress("Writing files", "files")
     try:
         made: set[Path] = set()
-        for rel in sorted(files.files):
+        for count, rel in enumerate(sorted(files.files), 1):
+            progress(count, len(files.files))
             # `add` already refused anything that could leave the folder (clean_relpath), and the
             # staging folder is new, so no symlink inside it can redirect a write.
             target = staging / rel
@@ -65,6 +68,7 @@ def write_site(files: SiteFiles, out_dir: Path) -> None:
                 made.add(target.parent)
             with open(target, "wb") as handle:
                 handle.write(files.files[rel])
+        progress.done()
         os.chmod(staging, 0o755)
         old = None
         if out_dir.is_symlink() or out_dir.is_file():

@@ -23,6 +23,7 @@ from .markdown import render_markdown
 from .model import Model
 from .output import SiteFiles
 from .people import People
+from .progress import Progress
 from .proposals import propose_url
 from .theme import make_environment, theme_assets
 from .opendata import write_open_data
@@ -303,18 +304,28 @@ def _render_slice(bounds: tuple[int, int]) -> list[str]:
 
 def render_pages(renderer: "SiteRenderer", pages: list) -> list[str]:
     global _RENDERER, _PAGES
+    progress = Progress("Rendering pages", "pages")
     workers = min(os.cpu_count() or 1, 8)
     forking = "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
-    if workers < 2 or len(pages) < PARALLEL_MIN_PAGES or not forking:
-        return [renderer.render_page(page) for page in pages]
-    _RENDERER, _PAGES = renderer, pages
-    size = -(-len(pages) // (workers * 4))
-    slices = [(i, min(i + size, len(pages))) for i in range(0, len(pages), size)]
     try:
+        if workers < 2 or len(pages) < PARALLEL_MIN_PAGES or not forking:
+            result = []
+            for page in pages:
+                result.append(renderer.render_page(page))
+                progress(len(result), len(pages))
+            return result
+        _RENDERER, _PAGES = renderer, pages
+        size = -(-len(pages) // (workers * 4))
+        slices = [(i, min(i + size, len(pages))) for i in range(0, len(pages), size)]
+        result = []
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            return [html for chunk in pool.map(_render_slice, slices) for html in chunk]
+            for chunk in pool.imap(_render_slice, slices):  # imap keeps the order of the slices
+                result.extend(chunk)
+                progress(len(result), len(pages))
+        return result
     finally:
         _RENDERER, _PAGES = None, []
+        progress.done()
 
 
 def render_site(model: Model, info: BuildInfo, report: dict | None = None, federation=None,
