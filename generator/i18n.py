@@ -10,7 +10,6 @@ same commit gives byte-identical pages on every machine. docs/languages.md is th
 
 from __future__ import annotations
 
-import os
 import re
 import stat
 from dataclasses import dataclass, field
@@ -21,6 +20,7 @@ from pathlib import Path
 
 from markupsafe import Markup, escape
 
+from . import safepath
 from .errors import Finding
 from .resources import themes_dir
 from .theme import theme_folders
@@ -186,22 +186,15 @@ def _read_catalogue(folder: Path, rel_folder: str, stem: str, findings: list) ->
     """The data of `folder/i18n/<stem>.yaml`, or None; symlinks are refused with a warning."""
     rel = f"i18n/{stem}.yaml"
     shown = f"{rel_folder}/{rel}" if rel_folder else rel
-    current = folder
-    for part in rel.split("/"):
-        current = current / part
-        try:
-            info = os.lstat(current)
-        except (FileNotFoundError, NotADirectoryError):
-            return None
-        if stat.S_ISLNK(info.st_mode):
-            findings.append(Finding(shown, 1, 1, "is a symbolic link: not followed (commit the file itself)", "warning"))
-            return None
-    if not stat.S_ISREG(info.st_mode):
+    status, info = safepath.walk(folder, rel)
+    if status == "symlink":
+        findings.append(Finding(shown, 1, 1, safepath.SYMLINK_MESSAGE, "warning"))
         return None
-    try:
-        text = current.read_bytes().decode("utf-8")
-    except UnicodeDecodeError:
-        findings.append(Finding(shown, 1, 1, "is not valid UTF-8 text: save the file as UTF-8", "warning"))
+    if status != "ok" or not stat.S_ISREG(info.st_mode):
+        return None
+    text, bad_line = safepath.decode((folder / rel).read_bytes())
+    if text is None:
+        findings.append(Finding(shown, bad_line, 1, safepath.NOT_UTF8_MESSAGE, "warning"))
         return None
     doc, problems = load_yaml(text, shown)
     findings.extend(Finding(p.path, p.line, p.col, f"{p.message}; the catalogue is ignored", "warning")

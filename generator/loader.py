@@ -9,12 +9,11 @@ from __future__ import annotations
 import difflib
 import os
 import re
-import stat
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from . import ecosystem
+from . import ecosystem, safepath
 from . import model as m
 from .errors import DataError, Findings
 from .i18n import catalogue_findings
@@ -69,18 +68,10 @@ class FileReader:
         self.findings = findings
 
     def _is_plain(self, rel: str, *, warn: bool = True) -> bool:
-        current = self.root
-        for part in rel.split("/"):
-            current = current / part
-            try:
-                info = os.lstat(current)
-            except FileNotFoundError:
-                return False
-            if stat.S_ISLNK(info.st_mode):
-                if warn:
-                    self.findings.warning(rel, 1, 1, "is a symbolic link: not followed (commit the file itself)")
-                return False
-        return True
+        status, _info = safepath.walk(self.root, rel)
+        if status == "symlink" and warn:
+            self.findings.warning(rel, 1, 1, safepath.SYMLINK_MESSAGE)
+        return status == "ok"
 
     def exists(self, rel: str) -> bool:
         return self._is_plain(rel, warn=False)
@@ -96,7 +87,7 @@ class FileReader:
             if entry.name.startswith("."):
                 continue
             if entry.is_symlink():
-                self.findings.warning(f"{folder}/{entry.name}", 1, 1, "is a symbolic link: not followed (commit the file itself)")
+                self.findings.warning(f"{folder}/{entry.name}", 1, 1, safepath.SYMLINK_MESSAGE)
             elif entry.is_file(follow_symlinks=False):
                 names.append(entry.name)
         return names
@@ -108,13 +99,10 @@ class FileReader:
         if os.lstat(path).st_size > MAX_BYTES:
             self.findings.error(rel, 1, 1, f"file is larger than {MAX_BYTES // 1000} kB")
             return None
-        data = path.read_bytes()
-        try:
-            return data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            line = data[: exc.start].count(b"\n") + 1
-            self.findings.error(rel, line, 1, "is not valid UTF-8 text: save the file as UTF-8")
-            return None
+        text, bad_line = safepath.decode(path.read_bytes())
+        if text is None:
+            self.findings.error(rel, bad_line, 1, safepath.NOT_UTF8_MESSAGE)
+        return text
 
 
 class _Loader:

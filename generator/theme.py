@@ -7,32 +7,18 @@ for every HTML and XML template, and symlinks in `theme/` are never followed.
 from __future__ import annotations
 
 import os
-import stat
 from pathlib import Path
 
 import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from . import safepath
 from .resources import themes_dir
 
 MAX_TEMPLATE_BYTES = 500_000
 
 
-def _plain_file(root: Path, rel: str) -> Path | None:
-    """`root/rel` if it is a regular file reached through no symlink, else None."""
-    current = root
-    parts = [p for p in rel.split("/") if p]
-    if any(p in (".", "..") for p in parts):
-        return None
-    for part in parts:
-        current = current / part
-        try:
-            info = os.lstat(current)
-        except (FileNotFoundError, NotADirectoryError):
-            return None
-        if stat.S_ISLNK(info.st_mode):
-            return None
-    return current if stat.S_ISREG(info.st_mode) else None
+_plain_file = safepath.plain_file
 
 
 class ThemeLoader(jinja2.BaseLoader):

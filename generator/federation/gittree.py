@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pygit2
 
+from .. import safepath
 from ..errors import Findings
 from ..yamlsafe import MAX_BYTES
 
@@ -110,12 +111,10 @@ class GitTreeReader:
         data = self.read_bytes(rel)
         if data is None:
             return None
-        try:
-            return data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            line = data[: exc.start].count(b"\n") + 1
-            self.findings.error(rel, line, 1, "is not valid UTF-8 text: save the file as UTF-8")
-            return None
+        text, bad_line = safepath.decode(data)
+        if text is None:
+            self.findings.error(rel, bad_line, 1, safepath.NOT_UTF8_MESSAGE)
+        return text
 
 
 def subtree(repo: pygit2.Repository, ref: str, path: str = "") -> pygit2.Tree:
