@@ -7,7 +7,7 @@ import os
 import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import datetime, timezone
 from decimal import Decimal
 from urllib.parse import urlsplit
 
@@ -18,7 +18,7 @@ from .activity import activities, party_name
 from .areas import area_label
 from .errors import CommonplaceError
 from .forge import edit_url
-from .i18n import english, language_finding, load_catalogue
+from .i18n import language_finding, load_catalogue
 from .markdown import render_markdown
 from .model import Model
 from .output import SiteFiles
@@ -59,15 +59,6 @@ class Page:
     @property
     def root(self) -> str:
         return "../" * self.path.count("/")
-
-
-def fmt_date(value) -> str:
-    """A date in English ("14 March 2026"); pages use their language's catalogue."""
-    return english().date(value)
-
-
-def fmt_money(amount: Decimal, currency: str = "") -> str:
-    return english().money(amount, currency)
 
 
 def md(text: str) -> Markup:
@@ -171,18 +162,22 @@ class SiteRenderer:
                                    dist["plan"].note, {"dist": dist, "slug": slug, "has_history": bool(self.report)}))
         if self.federation is not None:
             fed = self.federation
+            federation_page = fed.page()
             result.append(Page("federation/", "federation.html", _("Federation"), "federation.yaml",
-                               _("The communities {name} federates with", name=name), fed.page()))
+                               _("The communities {name} federates with", name=name), federation_page))
             for area, title, rows in fed.directory():
                 result.append(Page(f"directory/{area + '/' if area else ''}", "directory.html", title, "",
-                                   _("Communities side by side"), {"rows": rows, "area": area, "headline": fed.headline,
-                                                                **fed.page()}))
+                                   _("Communities side by side"), {**federation_page, "rows": rows, "area": area,
+                                                                   "headline": fed.headline}))
         index = self.by_member()
         for person in people.listed():
             result.append(self.member_page(person, person.member, index))
+        paid_for: dict[str, set[str]] = defaultdict(set)  # project -> members the ledger paid for it
+        for entry in model.ledger:
+            if entry.project and entry.party_to in model.members:
+                paid_for[entry.project].add(entry.party_to)
         for project in projects:
-            paid = sorted({e.party_to for e in model.ledger if e.project == project.slug and e.party_to in model.members})
-            helpers = [h for h in paid if h not in project.leads]
+            helpers = [h for h in sorted(paid_for[project.slug]) if h not in project.leads]
             result.append(Page(f"projects/{project.slug}/", "project.html", project.title, project.source,
                                project.summary, {"project": project, "leads": people.shown(project.leads),
                                                  "helpers": people.shown(helpers)}))
@@ -343,4 +338,4 @@ def epoch_datetime(seconds: int) -> datetime:
     return datetime.fromtimestamp(seconds, tz=timezone.utc)
 
 
-__all__ = ["BuildInfo", "render_site", "fmt_date", "fmt_money", "epoch_datetime", "date"]
+__all__ = ["BuildInfo", "render_site", "epoch_datetime"]
