@@ -7,15 +7,17 @@ goes through `yamlsafe`, and every file is checked against its schema before it 
 from __future__ import annotations
 
 import difflib
+import multiprocessing
 import os
 import re
+import threading
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
 from . import ecosystem, safepath
 from . import model as m
-from .errors import DataError, Findings
+from .errors import DataError, Finding, Findings
 from .i18n import catalogue_findings
 from .validate import validate
 from .yamlsafe import MAX_BYTES, YamlDoc, load_yaml
@@ -105,45 +107,99 @@ class FileReader:
         return text
 
 
+def parse_file(reader, rel: str, kind: str, markdown: bool) -> tuple[YamlDoc | None, str, list]:
+    """Read, parse and validate one data file: (the document, or None when it cannot be used;
+    the Markdown body; the findings, the reader's included)."""
+    local = Findings()
+    saved, reader.findings = reader.findings, local
+    try:
+        text = reader.read_text(rel)
+    finally:
+        reader.findings = saved
+    findings = local.items
+    if text is None:
+        return None, "", findings
+    body = ""
+    line_offset = 0
+    if markdown:
+        lines = text.splitlines(keepends=True)
+        if not lines or lines[0].strip() != "---":
+            message = "missing front matter: start the file with a '---' line, the YAML keys, then '---'"
+            return None, "", findings + [Finding(rel, 1, 1, message)]
+        end = next((i for i in range(1, len(lines)) if lines[i].strip() in ("---", "...")), None)
+        if end is None:
+            message = "front matter is not closed: add a '---' line after the YAML keys"
+            return None, "", findings + [Finding(rel, 1, 1, message)]
+        text, body, line_offset = "".join(lines[1:end]), "".join(lines[end + 1:]), 1
+    doc, problems = load_yaml(text, rel, line_offset=line_offset)
+    findings = findings + problems
+    if doc is None:
+        return None, body, findings
+    if doc.data is None:
+        doc.data = {}
+    invalid = validate(kind, doc, rel)
+    findings += invalid
+    usable = not invalid and not any(f.severity == "error" for f in problems)
+    return (doc if usable else None), body, findings
+
+
+# Parsing and validating thousands of small files splits cleanly across cores: forked workers
+# inherit the root and return (document, body, findings) per file, in the order given.
+PARALLEL_MIN_FILES = 300
+_ROOT: Path | None = None
+
+
+def can_fork() -> bool:
+    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1 \
+        and (os.cpu_count() or 1) > 1
+
+
+def _parse_slice(tasks: list[tuple[str, str, bool]]) -> list:
+    reader = FileReader(_ROOT, Findings())
+    return [parse_file(reader, rel, kind, markdown) for rel, kind, markdown in tasks]
+
+
 class _Loader:
     def __init__(self, root: Path, reader_factory=None):
         self.root = root
         self.findings = Findings()
-        self.reader = (reader_factory or FileReader)(root, self.findings)
+        self.reader_factory = reader_factory or FileReader
+        self.reader = self.reader_factory(root, self.findings)
+        self.parsed: dict[str, tuple] = {}  # rel -> parse_file's result, when parsed ahead
         self.references: list[tuple[str, YamlDoc, tuple, str, str]] = []  # rel, doc, path, kind, value
 
     # -- parsing -----------------------------------------------------------------------------
-    def _check(self, rel: str, kind: str, doc: YamlDoc | None, findings) -> YamlDoc | None:
-        self.findings.extend(findings)
-        if doc is None:
-            return None
-        if doc.data is None:
-            doc.data = {}
-        problems = validate(kind, doc, rel)
-        self.findings.extend(problems)
-        return None if problems or any(f.severity == "error" for f in findings) else doc
-
     def yaml_file(self, rel: str, kind: str) -> YamlDoc | None:
-        text = self.reader.read_text(rel)
-        if text is None:
-            return None
-        doc, findings = load_yaml(text, rel)
-        return self._check(rel, kind, doc, findings)
+        return self.parsed_file(rel, kind, markdown=False)[0]
 
     def markdown_file(self, rel: str, kind: str) -> tuple[YamlDoc | None, str]:
-        text = self.reader.read_text(rel)
-        if text is None:
-            return None, ""
-        lines = text.splitlines(keepends=True)
-        if not lines or lines[0].strip() != "---":
-            self.findings.error(rel, 1, 1, "missing front matter: start the file with a '---' line, the YAML keys, then '---'")
-            return None, ""
-        end = next((i for i in range(1, len(lines)) if lines[i].strip() in ("---", "...")), None)
-        if end is None:
-            self.findings.error(rel, 1, 1, "front matter is not closed: add a '---' line after the YAML keys")
-            return None, ""
-        doc, findings = load_yaml("".join(lines[1:end]), rel, line_offset=1)
-        return self._check(rel, kind, doc, findings), "".join(lines[end + 1 :])
+        return self.parsed_file(rel, kind, markdown=True)
+
+    def parsed_file(self, rel: str, kind: str, markdown: bool) -> tuple[YamlDoc | None, str]:
+        if rel in self.parsed:
+            doc, body, findings = self.parsed.pop(rel)
+        else:
+            doc, body, findings = parse_file(self.reader, rel, kind, markdown)
+        self.findings.extend(findings)
+        return doc, body
+
+    def parse_collections(self) -> None:
+        """Parse and validate every collection file up front, on every core when there are many."""
+        tasks = [(rel, COLLECTIONS[folder][0], COLLECTIONS[folder][1] == MD_EXT)
+                 for folder in COLLECTIONS for rel, _stem in self.listing[folder]]
+        if self.reader_factory is not FileReader or len(tasks) < PARALLEL_MIN_FILES or not can_fork():
+            return  # parsed one by one, as each collection is loaded
+        global _ROOT
+        _ROOT = self.root
+        workers = min(os.cpu_count() or 1, 8)
+        size = -(-len(tasks) // (workers * 4))
+        try:
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                chunks = pool.map(_parse_slice, [tasks[i:i + size] for i in range(0, len(tasks), size)])
+        finally:
+            _ROOT = None
+        for (rel, _kind, _md), result in zip(tasks, (r for chunk in chunks for r in chunk)):
+            self.parsed[rel] = result
 
     def refer(self, rel: str, doc: YamlDoc, path: tuple, kind: str, value: str) -> None:
         self.references.append((rel, doc, path, kind, value))
@@ -184,6 +240,8 @@ class _Loader:
                 "create one with `commonplace new DIR`",
             )
             raise DataError(self.findings.sorted())
+        self.listing = {folder: self.collection(folder) for folder in COLLECTIONS}
+        self.parse_collections()
         config = self.config()
         community = self.community()
         model = m.Model(root=self.root, config=config, community=community)
@@ -267,7 +325,7 @@ class _Loader:
 
     def members(self) -> dict[str, m.Member]:
         result = {}
-        for rel, stem in self.collection("members"):
+        for rel, stem in self.listing["members"]:
             doc = self.yaml_file(rel, "member")
             if doc is None:
                 continue
@@ -292,7 +350,7 @@ class _Loader:
 
     def projects(self) -> dict[str, m.Project]:
         result = {}
-        for rel, stem in self.collection("projects"):
+        for rel, stem in self.listing["projects"]:
             doc, body = self.markdown_file(rel, "project")
             if doc is None:
                 continue
@@ -315,7 +373,7 @@ class _Loader:
 
     def events(self) -> dict[str, m.Event]:
         result = {}
-        for rel, stem in self.collection("events"):
+        for rel, stem in self.listing["events"]:
             doc, body = self.markdown_file(rel, "event")
             if doc is None:
                 continue
@@ -337,7 +395,7 @@ class _Loader:
 
     def pages(self) -> dict[str, m.Page]:
         result = {}
-        for rel, stem in self.collection("pages"):
+        for rel, stem in self.listing["pages"]:
             if stem in RESERVED_PAGES:
                 self.findings.error(rel, 1, 1, f"a page named '{stem}' would overwrite the portal's own '{stem}' section: rename the file")
                 continue
@@ -353,7 +411,7 @@ class _Loader:
 
     def ledger(self) -> list[m.LedgerEntry]:
         entries = []
-        for rel, _stem in self.collection("ledger"):
+        for rel, _stem in self.listing["ledger"]:
             doc = self.yaml_file(rel, "ledger")
             if doc is None:
                 continue
@@ -380,7 +438,7 @@ class _Loader:
 
     def usage(self) -> list[m.Usage]:
         records = []
-        for rel, _stem in self.collection("usage"):
+        for rel, _stem in self.listing["usage"]:
             doc = self.yaml_file(rel, "usage")
             if doc is None:
                 continue
@@ -396,7 +454,7 @@ class _Loader:
 
     def kudos(self) -> list[m.Kudos]:
         items = []
-        for rel, _stem in self.collection("kudos"):
+        for rel, _stem in self.listing["kudos"]:
             doc = self.yaml_file(rel, "kudos")
             if doc is None:
                 continue
@@ -411,7 +469,7 @@ class _Loader:
 
     def rewards(self) -> dict[str, m.RewardPlan]:
         result = {}
-        for rel, stem in self.collection("rewards"):
+        for rel, stem in self.listing["rewards"]:
             doc = self.yaml_file(rel, "rewards")
             if doc is None:
                 continue
