@@ -83,3 +83,74 @@ class HistoryCache:
                 self._chunks += 1
         except OSError:
             pass  # a read-only checkout still gets its report, just without a cache
+
+
+# -- the finished report, for a rebuild with nothing changed ---------------------------------
+def fingerprint(value) -> str:
+    """A canonical text of plain data (dataclasses, dicts, lists, sets, scalars), the same in
+    every process: dicts and sets are sorted, every scalar carries its type."""
+    parts: list[str] = []
+    _canon(value, parts)
+    return hashlib.sha256("".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _canon(value, out: list[str]) -> None:
+    if isinstance(value, dict):
+        out.append("{")
+        for key in sorted(value, key=lambda k: (type(k).__name__, repr(k))):
+            _canon(key, out)
+            out.append(":")
+            _canon(value[key], out)
+            out.append(",")
+        out.append("}")
+    elif isinstance(value, (list, tuple)):
+        out.append("[" if isinstance(value, list) else "(")
+        for item in value:
+            _canon(item, out)
+            out.append(",")
+        out.append("]")
+    elif isinstance(value, (set, frozenset)):
+        items = []
+        for item in value:
+            sub: list[str] = []
+            _canon(item, sub)
+            items.append("".join(sub))
+        out.append("<" + ",".join(sorted(items)) + ">")
+    elif hasattr(value, "__dataclass_fields__"):
+        out.append(type(value).__qualname__ + "(")
+        for name in value.__dataclass_fields__:
+            out.append(name + "=")
+            _canon(getattr(value, name), out)
+            out.append(",")
+        out.append(")")
+    else:
+        out.append(f"{type(value).__qualname__}:{value!r}")
+
+
+class ReportCache:
+    """One finished report per (community folder, ref), stored with the key it was built from."""
+
+    def __init__(self, folder: Path | None, slot: str) -> None:
+        name = hashlib.sha256(slot.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+        self.path = None if folder is None else Path(folder) / f"report-{name}.pickle"
+
+    def get(self, key: str):
+        if self.path is None:
+            return None
+        try:
+            with open(self.path, "rb") as handle:
+                stored_key, report = pickle.load(handle)
+        except Exception:  # missing, torn or of an older format: build the report
+            return None
+        return report if stored_key == key else None
+
+    def put(self, key: str, report) -> None:
+        if self.path is None:
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.path.with_suffix(f".tmp{os.getpid()}")
+            tmp.write_bytes(pickle.dumps((key, report), protocol=pickle.HIGHEST_PROTOCOL))
+            os.replace(tmp, self.path)
+        except OSError:
+            pass

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 from bisect import bisect_left
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
@@ -92,36 +92,54 @@ class Context:
         self.memo: dict = {}  # results indicators share within one report
         self.ids = Identities(history.mailmap, data)
         records = history.records
-        raw = []
-        for cid in history.counted:
-            r = records[cid]
-            author = self.ids.key(r[h.AUTHOR_NAME], r[h.AUTHOR_EMAIL])
-            trailers = [(k, self.ids.key(n, e)) for k, n, e in r[h.TRAILERS]]
-            raw.append((r, author, trailers))
-        merge_raw = []
-        for cid in history.merges:
-            r = records[cid]
-            merge_raw.append((r, self.ids.key(r[h.AUTHOR_NAME], r[h.AUTHOR_EMAIL])))
+        counted = [records[cid] for cid in history.counted]
+        merged = [records[cid] for cid in history.merges]
+        A_NAME, A_EMAIL, A_TIME, TRAILERS = h.AUTHOR_NAME, h.AUTHOR_EMAIL, h.AUTHOR_TIME, h.TRAILERS
+        # every (name, e-mail) as written, with how often it occurs: resolved once each
+        seen = Counter([(r[A_NAME], r[A_EMAIL]) for r in counted])
+        seen.update([(r[A_NAME], r[A_EMAIL]) for r in merged])
+        seen.update([(n, e) for r in counted for _, n, e in r[TRAILERS]])
+        key_of = {raw: self.ids.key(raw[0], raw[1], n) for raw, n in seen.items()}
         pid_of = self.ids.finish()
         people = self.ids.people
-        self.commits: list[Commit] = []
-        for r, author_key, trailers in raw:
-            author = pid_of[author_key]
-            co, rev, sig = [], [], []
-            for kind, key in trailers:
-                pid = pid_of[key]
-                target = co if kind == "co-authored-by" else sig if kind == "signed-off-by" else rev
-                if pid != author and pid not in target:
-                    target.append(pid)
+        who = {raw: pid_of[key] for raw, key in key_of.items()}
+        bot = {pid: p.bot for pid, p in people.items()}
+        month_of_day: dict[int, str] = {}
+
+        def month(ts: int) -> str:
+            m = month_of_day.get(ts // 86400)
+            if m is None:
+                m = month_of_day[ts // 86400] = month_of_ts(ts)
+            return m
+
+        commits = []
+        append = commits.append
+        for r in counted:
+            author = who[(r[A_NAME], r[A_EMAIL])]
+            trailers = r[TRAILERS]
+            if trailers:
+                co, rev, sig = [], [], []
+                for kind, n, e in trailers:
+                    pid = who[(n, e)]
+                    target = co if kind == "co-authored-by" else sig if kind == "signed-off-by" else rev
+                    if pid != author and pid not in target:
+                        target.append(pid)
+                co, rev, sig = tuple(co), tuple(rev), tuple(sig)
+            else:
+                co = rev = sig = ()
             files = r[h.FILES] or ()
-            self.commits.append(Commit(
-                r[h.ID], author, r[h.AUTHOR_TIME], r[h.AUTHOR_OFFSET], month_of_ts(r[h.AUTHOR_TIME]),
-                sum(f[1] for f in files), sum(f[2] for f in files), files,
-                tuple(co), tuple(rev), tuple(sig), people[author].bot,
-            ))
-        self.commits.sort(key=lambda c: (c.time, c.id))
+            added = removed = 0
+            for f in files:
+                added += f[1]
+                removed += f[2]
+            t = r[A_TIME]
+            append(Commit(r[h.ID], author, t, r[h.AUTHOR_OFFSET], month(t), added, removed, files,
+                          co, rev, sig, bot[author]))
+        commits.sort(key=lambda c: (c.time, c.id))
+        self.commits: list[Commit] = commits
         self.merges = sorted(
-            (Merge(r[h.ID], pid_of[k], r[h.AUTHOR_TIME], month_of_ts(r[h.AUTHOR_TIME]), r[h.FORGE_MERGE]) for r, k in merge_raw),
+            (Merge(r[h.ID], who[(r[A_NAME], r[A_EMAIL])], r[A_TIME], month(r[A_TIME]), r[h.FORGE_MERGE])
+             for r in merged),
             key=lambda m: (m.time, m.id),
         )
         # people named only in the data files

@@ -17,6 +17,7 @@ flows into p, and each commit or kudos sends (1−α)·π(node)·w/W to its peop
 from __future__ import annotations
 
 from collections import defaultdict
+from operator import sub
 
 ALPHA = 0.1
 TOLERANCE = 1e-7
@@ -100,8 +101,8 @@ def credrank(commits, kudos=()) -> tuple[dict[str, float], dict[str, dict[str, f
                 new_p[i] += x * c
         for q, i in enumerate(kudos_to):
             new_p[i] += pi_q[q] * keep
-        change = (sum(abs(a - b) for a, b in zip(new_p, pi_p)) + sum(abs(a - b) for a, b in zip(new_k, pi_k))
-                  + sum(abs(a - b) for a, b in zip(new_q, pi_q)))
+        change = (sum(map(abs, map(sub, new_p, pi_p))) + sum(map(abs, map(sub, new_k, pi_k)))
+                  + sum(map(abs, map(sub, new_q, pi_q))))
         pi_p, pi_k, pi_q = new_p, new_k, new_q
         if change < TOLERANCE:
             break

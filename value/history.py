@@ -291,6 +291,41 @@ def _blob_text(tree, path: str) -> str | None:
 COMMUNITY_FILES = (".all-contributorsrc", "CITATION.cff", ".github/FUNDING.yml")
 
 
+def _open(repo_path, subdir: str | None, ref: str):
+    """(repository, checked subdir, tip commit or None for an unborn HEAD); raises the engine's
+    errors (not a repository, bad subdir, shallow clone, unknown ref)."""
+    repo = open_repository(repo_path)
+    subdir = _check_subdir(subdir)
+    if repo.is_shallow:
+        raise ShallowHistory(repo.workdir or repo.path)
+    if ref == "HEAD" and repo.head_is_unborn:
+        return repo, subdir, None
+    try:
+        tip = repo.revparse_single(ref).peel(pygit2.Commit)
+    except (KeyError, ValueError, pygit2.GitError, pygit2.InvalidSpecError):
+        raise UnknownRef(ref) from None
+    return repo, subdir, tip
+
+
+def history_state(repo_path, *, subdir: str | None = None, ref: str = "HEAD",
+                  cache_dir: Path | None = None) -> tuple[str, Path]:
+    """What the history part of a report depends on, cheaply: (a key, the cache folder).
+
+    The key names the tip commit (its tree gives `.mailmap` and the community files), the branch,
+    the community folder and every tag with its target (tags outside the history are ignored
+    later, but listing them all is cheaper than walking). Same key, same `History`.
+    Raises what `read_history` raises for a repository it cannot read.
+    """
+    repo, subdir, tip = _open(repo_path, subdir, ref)
+    folder = Path(cache_dir) if cache_dir is not None else Path(repo.path) / "commonplace-cache"
+    if tip is None:
+        return f"unborn/{subdir or ''}", folder
+    tags = sorted((r.name, str(r.target)) for r in repo.references.iterator() if r.name.startswith("refs/tags/"))
+    parts = [f"tip={tip.id}", f"branch={_branch(repo, ref)}", f"subdir={subdir or ''}"]
+    parts.extend(f"{name}={target}" for name, target in tags)
+    return "\n".join(parts), folder
+
+
 def read_history(
     repo_path,
     *,
@@ -304,18 +339,11 @@ def read_history(
 ) -> History:
     """Read the history. `engine` picks who counts lines: "git" (the git command, exactly the
     contract's figures and fastest), "pygit2" (libgit2 only), or "auto" (git when installed)."""
-    repo = open_repository(repo_path)
-    subdir = _check_subdir(subdir)
-    if repo.is_shallow:
-        raise ShallowHistory(repo.workdir or repo.path)
+    repo, subdir, tip = _open(repo_path, subdir, ref)
     git_dir = repo.path
     history = History(path=str(repo_path), git_dir=git_dir, subdir=subdir, commit=None, branch=None, as_of=None)
-    if ref == "HEAD" and repo.head_is_unborn:
+    if tip is None:
         return history  # a repository without commits: an empty report
-    try:
-        tip = repo.revparse_single(ref).peel(pygit2.Commit)
-    except (KeyError, ValueError, pygit2.GitError, pygit2.InvalidSpecError):
-        raise UnknownRef(ref) from None
     history.commit = str(tip.id)
     history.as_of = (tip.committer.time, tip.committer.offset)
     history.branch = _branch(repo, ref)

@@ -52,13 +52,13 @@ class Identities:
                 for key in (email.strip().lower(), self.mailmap.resolve(member.name, email.strip())[1].lower()):
                     self._member_of.setdefault(key, member.id)
 
-    def key(self, name: str, email: str) -> str:
-        """Register one occurrence of (name, e-mail); returns the resolved e-mail key."""
+    def key(self, name: str, email: str, occurrences: int = 1) -> str:
+        """Register occurrences of (name, e-mail); returns the resolved e-mail key."""
         hit = self._key_of.get((name, email))
         if hit is None:
             rname, remail = self.mailmap.resolve(name, email)
             hit = self._key_of[(name, email)] = (rname, remail.strip().lower())
-        self._names[hit[1]][hit[0]] += 1
+        self._names[hit[1]][hit[0]] += occurrences
         return hit[1]
 
     def finish(self) -> dict[str, str]:

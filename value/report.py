@@ -17,18 +17,22 @@ author's offset; contributors and bots are sorted by id.
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from decimal import Decimal
 from pathlib import Path
 from typing import Callable
 
+from . import __version__
+from .cache import ReportCache, fingerprint
 from .context import Context, iso
 from .errors import BadWeights
-from .history import read_history
+from .history import history_state, read_history
 from .inputs import CommunityData
 from .registry import DIMENSIONS, indicators
 
 SCHEMA = "commonplace.value/1"
+REPORT_FORMAT = 1
 PLACES = 6
 
 
@@ -85,9 +89,36 @@ def build_report(
 ) -> dict:
     data = data or CommunityData()
     weights = weights_of(data)
+    reports = ReportCache(None, "")
+    if use_cache:  # nothing changed since the last report: it is read, not computed
+        state, folder = history_state(repo_path, subdir=subdir, ref=ref, cache_dir=cache_dir)
+        key = "\n".join([f"report/{REPORT_FORMAT}/{__version__}/{_code_stamp()}", f"engine={engine}",
+                          f"data={fingerprint(data)}", state])
+        reports = ReportCache(folder, f"{subdir or ''}\0{ref}")
+        found = reports.get(key)
+        if found is not None:
+            return found
     history = read_history(repo_path, subdir=subdir, ref=ref, cache_dir=cache_dir, use_cache=use_cache,
                            progress=progress, workers=workers, engine=engine)
-    return report_from(history, data, weights)
+    report = report_from(history, data, weights)
+    if use_cache:
+        reports.put(key, report)
+    return report
+
+
+_STAMP: list[str] = []
+
+
+def _code_stamp() -> str:
+    """Size and time of every module of the engine: an edited engine never serves an old report."""
+    if not _STAMP:
+        root = Path(__file__).resolve().parent
+        stats = []
+        for path in sorted(root.rglob("*.py")):
+            st = path.stat()
+            stats.append(f"{path.relative_to(root)}:{st.st_size}:{st.st_mtime_ns}")
+        _STAMP.append(hashlib.sha256("\n".join(stats).encode()).hexdigest()[:16])
+    return _STAMP[0]
 
 
 def report_from(history, data: CommunityData, weights: dict[str, float]) -> dict:

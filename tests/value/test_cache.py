@@ -57,3 +57,57 @@ def test_torn_cache_file_is_repaired(generated, tmp_path):
     again = read_history(path, cache_dir=cache)
     assert again.read == 120  # the only chunk was torn: everything is read again, correctly
     assert read_history(path, cache_dir=cache).read == 0
+
+
+def test_unchanged_report_is_read_not_computed(generated, tmp_path, monkeypatch):
+    """No change (same tip, tags, data, engine): the stored report; any change: computed again."""
+    import subprocess
+
+    import value.report as report_module
+    from value.inputs import CommunityData, Person
+
+    path, env = generated
+    cache = tmp_path / "cache"
+    data = CommunityData(members=(Person(id="ann", name="Ann", emails=("ann@example.org",)),))
+    first = build_report(path, cache_dir=cache, data=data)
+    assert list(cache.glob("report-*.pickle"))
+
+    computed = []
+    real = report_module.report_from
+    monkeypatch.setattr(report_module, "report_from", lambda *a: computed.append(1) or real(*a))
+    assert build_report(path, cache_dir=cache, data=data) == first and computed == []
+
+    # other data, then the same data again, a new tag, a new commit: each is computed
+    other = CommunityData(members=(Person(id="ann", name="Ann", emails=("ann@example.net",)),))
+    assert build_report(path, cache_dir=cache, data=other) == build_report(path, data=other, use_cache=False)
+    assert len(computed) == 2
+    assert build_report(path, cache_dir=cache, data=data) == first and len(computed) == 3
+    subprocess.run(["git", "-C", str(path), "tag", "v9", "HEAD~3"], check=True, env=env)
+    tagged = build_report(path, cache_dir=cache, data=data)
+    assert len(computed) == 4 and tagged == build_report(path, data=data, use_cache=False)
+    assert tagged["dimensions"]["objective_accomplishment"]["releases"] == \
+        first["dimensions"]["objective_accomplishment"]["releases"] + 1
+    append_commit(path, env)
+    assert build_report(path, cache_dir=cache, data=data) == build_report(path, data=data, use_cache=False)
+
+
+def test_torn_report_file_is_ignored(generated, tmp_path):
+    path, _ = generated
+    cache = tmp_path / "cache"
+    first = build_report(path, cache_dir=cache)
+    (file,) = cache.glob("report-*.pickle")
+    file.write_bytes(file.read_bytes()[:-10])
+    assert build_report(path, cache_dir=cache) == first
+
+
+def test_fingerprint_is_canonical():
+    from datetime import date
+    from decimal import Decimal
+
+    from value.cache import fingerprint
+
+    a = {"b": [1, {"x", "y"}], "a": (date(2024, 1, 2), Decimal("1.10"))}
+    b = {"a": (date(2024, 1, 2), Decimal("1.10")), "b": [1, {"y", "x"}]}
+    assert fingerprint(a) == fingerprint(b)
+    assert fingerprint({"a": 1}) != fingerprint({"a": "1"}) != fingerprint({"a": 1.0})
+    assert fingerprint([Decimal("1.1")]) != fingerprint([Decimal("1.10")])

@@ -61,7 +61,12 @@ def merged_pull_requests(ctx, month):
            explanation="Releases published.")
 def releases(ctx, month):
     tags = ctx.history.tags
-    return len(tags) if month is None else sum(1 for t in tags if month_of_ts(t.time) == month)
+    if month is None:
+        return len(tags)
+    per_month = ctx.memo.get("releases")
+    if per_month is None:
+        per_month = ctx.memo["releases"] = Counter(month_of_ts(t.time) for t in tags)
+    return per_month[month]
 
 
 @indicator(DIM, "release_cadence_days", unit="days", monthly=False,

@@ -114,10 +114,18 @@ def _doc_lines(ctx) -> dict[str, int]:
                    "lines changed",
            explanation="How much of the work goes into making it understandable and usable.")
 def documentation_share(ctx, month):
-    commits = ctx.commits_in(month)
-    total = sum(c.added + c.removed for c in commits)
-    doc = _doc_lines(ctx)
-    return sum(doc[c.id] for c in commits) / total if total else None
+    sums = ctx.memo.get("doc_share")
+    if sums is None:  # (doc lines, all lines) per month and overall, in one pass
+        sums = ctx.memo["doc_share"] = defaultdict(lambda: [0, 0])
+        doc = _doc_lines(ctx)
+        for c in ctx.commits:
+            n, lines = doc[c.id], c.added + c.removed
+            for key in (None, c.month):
+                pair = sums[key]
+                pair[0] += n
+                pair[1] += lines
+    doc, total = sums.get(month, (0, 0))
+    return doc / total if total else None
 
 
 @person(DIM, "documentation_lines", unit="lines",
