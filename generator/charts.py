@@ -69,6 +69,8 @@ def _range(series: dict[str, list]) -> tuple[float, float, float]:
     """(low, high, step) of the value axis: round steps, zero always on a grid line."""
     values = [float(v) for values in series.values() for v in values] + [0.0]
     step = _nice_max((max(values) - min(values)) / 4) if max(values) > min(values) else 1.0
+    if step < 1 and all(v.is_integer() for v in values):
+        step = 1.0  # counts of people or commits: no "0.25 contributors" on the axis
     low = math.floor(min(values) / step) * step
     high = max(math.ceil(max(values) / step) * step, low + step)
     return low, high, step
@@ -84,7 +86,7 @@ def _axis(parts: list[str], low: float, high: float, step: float, labels: list[s
     base = y_of(low)
     step_labels = max(1, math.ceil(len(labels) / 8))  # at most eight labels fit under the axis
     for i, label in enumerate(labels):
-        if i % step_labels == 0 or i == len(labels) - 1:
+        if i % step_labels == 0:
             parts.append(f'<text x="{_f(x_of(i))}" y="{_f(base + 16)}" text-anchor="middle" class="tick">{escape(label)}</text>')
 
 

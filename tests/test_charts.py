@@ -49,3 +49,9 @@ def test_flow_keeps_every_party_and_amount():
     marks = [(r.get("data-label"), r.get("data-value")) for r in parse(chart).iter(f"{NS}rect") if r.get("data-value")]
     assert marks == [("Donors", "300.00"), ("Grant", "100.00"), ("Paid to contributors", "60.00")]
     assert chart.rows == [["in", "Donors", "300.00"], ["in", "Grant", "100.00"], ["out", "Paid to contributors", "60.00"]]
+
+
+def test_counts_get_whole_number_ticks():
+    chart = charts.bar_chart("People", "Active people", ["2024-01", "2024-02"], {"Active": [0, 1]})
+    ticks = [t.text for t in parse(chart).iter(f"{NS}text") if t.get("class") == "tick" and "-" not in t.text]
+    assert ticks == ["0", "1"]
