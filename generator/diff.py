@@ -28,6 +28,7 @@ import pygit2
 from . import report
 from .errors import CommonplaceError, DataError, Finding
 from .gitinfo import repo_info
+from .incremental import INPUT_FILES, INPUT_FOLDERS
 from .model import Model
 from .people import People, pseudonym
 
@@ -61,14 +62,19 @@ def materialise(repo: pygit2.Repository, commit: pygit2.Commit, subdir: str, des
         if obj.type != pygit2.enums.ObjectType.TREE:
             return False
         tree = repo[obj.id]
-    _write_tree(repo, tree, dest)
+    _write_tree(repo, tree, dest, top=True)
     return True
 
 
-def _write_tree(repo: pygit2.Repository, tree: pygit2.Tree, dest: Path) -> None:
+# Only what a build reads is written out: a community at the top of a large software
+# repository must not have the whole source tree copied for a comparison.
+_INPUTS = frozenset(name.split("/")[0] for name in INPUT_FILES + INPUT_FOLDERS)
+
+
+def _write_tree(repo: pygit2.Repository, tree: pygit2.Tree, dest: Path, top: bool = False) -> None:
     dest.mkdir(parents=True, exist_ok=True)
     for entry in tree:
-        if not _safe_name(entry.name):
+        if not _safe_name(entry.name) or (top and entry.name not in _INPUTS):
             continue
         if entry.filemode == pygit2.enums.FileMode.TREE:
             _write_tree(repo, repo[entry.id], dest / entry.name)
