@@ -22,6 +22,17 @@ def edit_url(forge: Forge | None, rel: str) -> str | None:
     return f"{forge.base}/edit/{branch}/{path}"
 
 
+def folder_url(forge: Forge | None, folder: str) -> str | None:
+    """The forge's view of a folder of the community (for pages made from many files)."""
+    if forge is None or not folder:
+        return None
+    path = quote(_repo_path(forge, folder))
+    branch = quote(forge.branch, safe="")
+    if forge.kind == "gitlab":
+        return f"{forge.base}/-/tree/{branch}/{path}"
+    return f"{forge.base}/tree/{branch}/{path}"
+
+
 def new_file_url(forge: Forge | None, folder: str, filename: str, content: str) -> str | None:
     """The forge's "new file" form, with a filled-in template to propose an item."""
     if forge is None:

@@ -17,7 +17,7 @@ from markupsafe import Markup
 from .activity import activities, party_name
 from .areas import area_label
 from .errors import CommonplaceError
-from .forge import edit_url
+from .forge import edit_url, folder_url
 from .i18n import language_finding, load_catalogue
 from .markdown import render_markdown
 from .model import Model
@@ -59,6 +59,11 @@ class Page:
     @property
     def root(self) -> str:
         return "../" * self.path.count("/")
+
+
+# Index pages are made from a whole folder: their footer links to it on the forge.
+FOLDERS = {"members.html": "members", "projects.html": "projects", "events.html": "events",
+           "ledger.html": "ledger", "rewards.html": "rewards"}
 
 
 def md(text: str) -> Markup:
@@ -278,6 +283,7 @@ class SiteRenderer:
         try:
             return self.template(page.template).render(
                 page=page, root=root, edit_url=edit_url(self.model.config.forge, page.source),
+                files_url=folder_url(self.model.config.forge, FOLDERS.get(page.template, "")),
                 canonical=self.url(page.path), **page.context,
             )
         except jinja2.TemplateError as exc:

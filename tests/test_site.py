@@ -178,3 +178,10 @@ def test_no_forge_means_no_edit_or_propose_links(site):
     out = site({"commonplace.yaml": "title: S\n"})
     assert "Edit this page" not in read(out, "projects/catalogue/index.html")
     assert 'class="button"' not in read(out, "members/index.html")
+
+
+def test_index_pages_link_to_their_folder_on_the_forge(site):
+    out = site()
+    assert 'href="https://github.com/seeds/library/tree/main/members" rel="nofollow">The files behind this page' in \
+        read(out, "members/index.html")
+    assert 'href="https://github.com/seeds/library/tree/main/ledger"' in read(out, "ledger/index.html")
