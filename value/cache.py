@@ -2,10 +2,17 @@
 
 Location: `<git dir>/commonplace-cache/` by default (inside `.git/`, so it is never committed and
 `git clean` leaves it alone); delete the folder at any time. One append-only file per namespace:
-`history-<key>.pickle`, a stream of pickled lists of plain tuples (one tuple per commit). The key
-hashes the cache format, the tool version and the community folder. Identities are stored as
-written in the commit (before `.mailmap`), so editing `.mailmap` needs no re-read: resolution is
-done afterwards on the distinct addresses, which is instant.
+`history-<key>.pickle`, a stream of pickled lists of plain tuples (one tuple per commit: its
+header and a summary of its changes, not its file list). The key hashes the cache format, the
+tool version and the community folder. Identities are stored as written in the commit (before
+`.mailmap`), so editing `.mailmap` needs no re-read: resolution is done afterwards on the
+distinct addresses, which is instant.
+
+Two more files per (community folder, ref), both written by `report.py`: `report-<slot>.pickle`,
+the last finished report with the key it was built from (a rebuild with nothing changed reads
+it), and `resolved-<slot>.pickle`, a `StateLog`: the commits the last report counted with every
+identity resolved, then the changes appended by each later rebuild (the commits it added), so a
+rebuild after new commits reads and resolves only those.
 
 The file is only ever read by this tool from the user's own repository folder. Unpickling is
 safe here for the same reason reading `.git/config` is: whoever can write into `.git/` already
@@ -17,9 +24,11 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+from operator import itemgetter
 from pathlib import Path
 
-FORMAT = 1
+FORMAT = 2  # 2: a per-commit summary (added, removed, documentation lines) instead of file lists
+_first = itemgetter(0)
 COMPACT_AFTER = 64  # chunks; then the file is rewritten as one chunk
 
 
@@ -47,8 +56,7 @@ class HistoryCache:
                         chunk = pickle.load(handle)
                     except EOFError:
                         break
-                    for record in chunk:
-                        self.records[record[0]] = record
+                    self.records.update(zip(map(_first, chunk), chunk))
                     self._chunks += 1
                     good = handle.tell()
         except Exception:  # a torn write or an old format: keep what was read, drop the rest
@@ -57,6 +65,21 @@ class HistoryCache:
             except OSError:
                 pass
         return self.records
+
+    def append(self, new: list[tuple]) -> None:
+        """Append records without loading the file first (it is compacted on a later full load)."""
+        if not new or self.path is None:
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            data = pickle.dumps(new, protocol=pickle.HIGHEST_PROTOCOL)
+            fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+            try:
+                os.write(fd, data)
+            finally:
+                os.close(fd)
+        except OSError:
+            pass
 
     def add(self, new: list[tuple]) -> None:
         """Append the records just read; compacts the file now and then. Never fails a build."""
@@ -128,11 +151,12 @@ def _canon(value, out: list[str]) -> None:
 
 
 class ReportCache:
-    """One finished report per (community folder, ref), stored with the key it was built from."""
+    """One finished report per (community folder, ref), stored with the key it was built from.
+    With `kind="resolved"`: the resolved history the last report was built on (see report.py)."""
 
-    def __init__(self, folder: Path | None, slot: str) -> None:
+    def __init__(self, folder: Path | None, slot: str, kind: str = "report") -> None:
         name = hashlib.sha256(slot.encode("utf-8", "surrogatepass")).hexdigest()[:16]
-        self.path = None if folder is None else Path(folder) / f"report-{name}.pickle"
+        self.path = None if folder is None else Path(folder) / f"{kind}-{name}.pickle"
 
     def get(self, key: str):
         if self.path is None:
@@ -152,5 +176,60 @@ class ReportCache:
             tmp = self.path.with_suffix(f".tmp{os.getpid()}")
             tmp.write_bytes(pickle.dumps((key, report), protocol=pickle.HIGHEST_PROTOCOL))
             os.replace(tmp, self.path)
+        except OSError:
+            pass
+
+
+class StateLog:
+    """A state and the changes made to it since, in one file: the first pickle is (key, state),
+    each one after it a change (a dict). Writing a change appends it in one write; `load` gives
+    the state and the changes whose pickles are whole, in order."""
+
+    def __init__(self, folder: Path | None, slot: str, kind: str = "state") -> None:
+        name = hashlib.sha256(slot.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+        self.path = None if folder is None else Path(folder) / f"{kind}-{name}.pickle"
+
+    def load(self, key: str):
+        """(state, [changes]) or None when there is none for this key."""
+        if self.path is None:
+            return None
+        try:
+            with open(self.path, "rb") as handle:
+                stored_key, state = pickle.load(handle)
+                if stored_key != key:
+                    return None
+                changes = []
+                while True:
+                    try:
+                        changes.append(pickle.load(handle))
+                    except EOFError:
+                        break
+                    except Exception:  # a torn change: the ones before it stand
+                        break
+        except Exception:  # missing, torn or of an older format
+            return None
+        return state, changes
+
+    def write(self, key: str, state) -> None:
+        if self.path is None:
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.path.with_suffix(f".tmp{os.getpid()}")
+            tmp.write_bytes(pickle.dumps((key, state), protocol=pickle.HIGHEST_PROTOCOL))
+            os.replace(tmp, self.path)
+        except OSError:
+            pass
+
+    def append(self, change) -> None:
+        if self.path is None:
+            return
+        try:
+            data = pickle.dumps(change, protocol=pickle.HIGHEST_PROTOCOL)
+            fd = os.open(self.path, os.O_WRONLY | os.O_APPEND)
+            try:
+                os.write(fd, data)
+            finally:
+                os.close(fd)
         except OSError:
             pass

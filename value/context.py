@@ -7,9 +7,9 @@ Months are calendar months in UTC, keyed "YYYY-MM"; dates are author dates.
 from __future__ import annotations
 
 import time
-from bisect import bisect_left
+from bisect import bisect_left, insort
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 
 from . import history as h
@@ -69,7 +69,7 @@ class Commit:
     month: str
     added: int
     removed: int
-    files: tuple
+    doc: int  # lines changed in documentation files
     coauthors: tuple[str, ...]
     reviewers: tuple[str, ...]  # Reviewed-by and Acked-by
     signers: tuple[str, ...]
@@ -85,63 +85,120 @@ class Merge:
     forge: bool
 
 
+@dataclass
+class Resolved:
+    """The history's commits with every identity resolved: what a Context is built on.
+
+    `seen` counts every (name, e-mail) as written; `who` maps each to its contributor id, and
+    `bots` gives each id's bot flag. A `Resolved` can take new commits (see `resolve`) as long as
+    the ids and bot flags of the people already seen do not change.
+    """
+
+    ids: Identities
+    seen: Counter
+    who: dict
+    bots: dict
+    commits: list  # Commit, sorted by (time, id)
+    merges: list  # Merge, sorted by (time, id)
+    # what the last `resolve` added to its base (everything when there was none)
+    new_seen: Counter = field(default_factory=Counter)
+    new_commits: list = field(default_factory=list)
+    new_merges: list = field(default_factory=list)
+
+
+def _by_time_and_id(item) -> tuple:
+    return item.time, item.id
+
+
+def resolve(counted: list, merged: list, mailmap, data: CommunityData, base: Resolved | None = None) -> Resolved | None:
+    """Resolve the records of non-merge (`counted`) and merge commits (`merged`), on top of `base`
+    when given. Returns None when the new commits would change the id or the bot flag of someone
+    the base already resolved (their commits would then have to be resolved again)."""
+    ids = Identities(mailmap, data)
+    A_NAME, A_EMAIL, A_TIME, TRAILERS, SUMMARY = h.AUTHOR_NAME, h.AUTHOR_EMAIL, h.AUTHOR_TIME, h.TRAILERS, h.SUMMARY
+    # every (name, e-mail) as written, with how often it occurs: resolved once each
+    new_seen = Counter([(r[A_NAME], r[A_EMAIL]) for r in counted])
+    new_seen.update([(r[A_NAME], r[A_EMAIL]) for r in merged])
+    new_seen.update([(n, e) for r in counted for _, n, e in r[TRAILERS]])
+    if base is not None:
+        seen = Counter(base.seen)
+        seen.update(new_seen)
+    else:
+        seen = new_seen
+    key_of = {raw: ids.key(raw[0], raw[1], n) for raw, n in seen.items()}
+    pid_of = ids.finish()
+    people = ids.people
+    who = {raw: pid_of[key] for raw, key in key_of.items()}
+    bot = {pid: p.bot for pid, p in people.items()}
+    if base is not None:
+        for raw, pid in base.who.items():
+            if who[raw] != pid or bot[pid] != base.bots[pid]:
+                return None
+    month_of_day: dict[int, str] = {}
+
+    def month(ts: int) -> str:
+        m = month_of_day.get(ts // 86400)
+        if m is None:
+            m = month_of_day[ts // 86400] = month_of_ts(ts)
+        return m
+
+    commits = []
+    append = commits.append
+    for r in counted:
+        author = who[(r[A_NAME], r[A_EMAIL])]
+        trailers = r[TRAILERS]
+        if trailers:
+            co, rev, sig = [], [], []
+            for kind, n, e in trailers:
+                pid = who[(n, e)]
+                target = co if kind == "co-authored-by" else sig if kind == "signed-off-by" else rev
+                if pid != author and pid not in target:
+                    target.append(pid)
+            co, rev, sig = tuple(co), tuple(rev), tuple(sig)
+        else:
+            co = rev = sig = ()
+        added, removed, doc = r[SUMMARY]
+        t = r[A_TIME]
+        append(Commit(r[h.ID], author, t, r[h.AUTHOR_OFFSET], month(t), added, removed, doc,
+                      co, rev, sig, bot[author]))
+    merges = [Merge(r[h.ID], who[(r[A_NAME], r[A_EMAIL])], r[A_TIME], month(r[A_TIME]), r[h.FORGE_MERGE])
+              for r in merged]
+    added_commits, added_merges = commits, merges
+    if base is not None and len(commits) + len(merges) <= 256:  # a few new ones: put in place
+        new_commits, new_merges = commits, merges
+        commits, merges = list(base.commits), list(base.merges)
+        for c in new_commits:
+            insort(commits, c, key=_by_time_and_id)
+        for m in new_merges:
+            insort(merges, m, key=_by_time_and_id)
+    else:
+        if base is not None:
+            commits = base.commits + commits
+            merges = base.merges + merges
+        commits.sort(key=_by_time_and_id)
+        merges.sort(key=_by_time_and_id)
+    return Resolved(ids, seen, who, {pid: bot[pid] for pid in set(who.values())}, commits, merges,
+                    new_seen, added_commits, added_merges)
+
+
+def resolve_history(history: h.History, data: CommunityData) -> Resolved:
+    records = history.records
+    return resolve([records[cid] for cid in history.counted], [records[cid] for cid in history.merges],
+                   history.mailmap, data)
+
+
 class Context:
-    def __init__(self, history: h.History, data: CommunityData) -> None:
+    def __init__(self, history: h.History, data: CommunityData, resolved: Resolved | None = None) -> None:
         self.history = history
         self.data = data
         self.memo: dict = {}  # results indicators share within one report
-        self.ids = Identities(history.mailmap, data)
-        records = history.records
-        counted = [records[cid] for cid in history.counted]
-        merged = [records[cid] for cid in history.merges]
-        A_NAME, A_EMAIL, A_TIME, TRAILERS = h.AUTHOR_NAME, h.AUTHOR_EMAIL, h.AUTHOR_TIME, h.TRAILERS
-        # every (name, e-mail) as written, with how often it occurs: resolved once each
-        seen = Counter([(r[A_NAME], r[A_EMAIL]) for r in counted])
-        seen.update([(r[A_NAME], r[A_EMAIL]) for r in merged])
-        seen.update([(n, e) for r in counted for _, n, e in r[TRAILERS]])
-        key_of = {raw: self.ids.key(raw[0], raw[1], n) for raw, n in seen.items()}
-        pid_of = self.ids.finish()
+        if resolved is None:
+            resolved = resolve_history(history, data)
+        self.resolved = resolved
+        self.ids = resolved.ids
         people = self.ids.people
-        who = {raw: pid_of[key] for raw, key in key_of.items()}
-        bot = {pid: p.bot for pid, p in people.items()}
-        month_of_day: dict[int, str] = {}
-
-        def month(ts: int) -> str:
-            m = month_of_day.get(ts // 86400)
-            if m is None:
-                m = month_of_day[ts // 86400] = month_of_ts(ts)
-            return m
-
-        commits = []
-        append = commits.append
-        for r in counted:
-            author = who[(r[A_NAME], r[A_EMAIL])]
-            trailers = r[TRAILERS]
-            if trailers:
-                co, rev, sig = [], [], []
-                for kind, n, e in trailers:
-                    pid = who[(n, e)]
-                    target = co if kind == "co-authored-by" else sig if kind == "signed-off-by" else rev
-                    if pid != author and pid not in target:
-                        target.append(pid)
-                co, rev, sig = tuple(co), tuple(rev), tuple(sig)
-            else:
-                co = rev = sig = ()
-            files = r[h.FILES] or ()
-            added = removed = 0
-            for f in files:
-                added += f[1]
-                removed += f[2]
-            t = r[A_TIME]
-            append(Commit(r[h.ID], author, t, r[h.AUTHOR_OFFSET], month(t), added, removed, files,
-                          co, rev, sig, bot[author]))
-        commits.sort(key=lambda c: (c.time, c.id))
-        self.commits: list[Commit] = commits
-        self.merges = sorted(
-            (Merge(r[h.ID], who[(r[A_NAME], r[A_EMAIL])], r[A_TIME], month(r[A_TIME]), r[h.FORGE_MERGE])
-             for r in merged),
-            key=lambda m: (m.time, m.id),
-        )
+        self.commits: list[Commit] = resolved.commits
+        self.merges: list[Merge] = resolved.merges
         # people named only in the data files
         for event in data.events:
             for pid in list(event.get("organisers") or ()) + list(event.get("participants") or ()):

@@ -5,6 +5,8 @@ What is read per commit: id, parents, author and committer as written (resolved 
 `Reviewed-by`, `Acked-by`, `Signed-off-by`), whether a merge carries a forge's merge message,
 and for non-merge commits the changed files with lines added / removed: binary files count 0 and
 a deletion plus an addition of identical content is a rename with 0 / 0 lines (`git log -M100%`).
+The record keeps only their summary (lines added, removed, and changed in documentation files):
+that is all the indicators read, and it keeps the cache small and quick to load.
 
 A community in a subfolder (`subdir`) follows `git log -- PATH` with git's default history
 simplification: a non-merge commit counts when the folder differs from its parent's (the root
@@ -30,12 +32,15 @@ import pygit2
 
 from . import __version__
 from .cache import HistoryCache, namespace
+from .docfiles import summarize
 from .errors import BadSubdir, NotARepository, ShallowHistory, UnknownRef, ValueEngineError
 from .mailmap import Mailmap
 
 # Fields of a record tuple (plain tuples pickle fast and small).
 ID, PARENTS, AUTHOR_NAME, AUTHOR_EMAIL, AUTHOR_TIME, AUTHOR_OFFSET = range(6)
-COMMITTER_NAME, COMMITTER_EMAIL, COMMIT_TIME, COMMIT_OFFSET, FORGE_MERGE, TRAILERS, SUB, FILES = range(6, 14)
+COMMITTER_NAME, COMMITTER_EMAIL, COMMIT_TIME, COMMIT_OFFSET, FORGE_MERGE, TRAILERS, SUB, SUMMARY = range(6, 14)
+FILES = SUMMARY  # older name of the last field
+NO_CHANGE = (0, 0, 0)  # the summary of a merge, or of a commit that left the folder alone
 
 TRAILER_KEYS = ("co-authored-by", "reviewed-by", "acked-by", "signed-off-by")
 _TRAILER = re.compile(r"^([A-Za-z0-9][A-Za-z0-9-]*)[ \t]*:[ \t]*(.*?)[ \t]*$")
@@ -252,6 +257,8 @@ class History:
     tags: list[Tag] = field(default_factory=list)
     mailmap: Mailmap = field(default_factory=Mailmap)
     files: dict[str, str] = field(default_factory=dict)  # .all-contributorsrc etc., as text
+    mailmap_text: str = ""
+    tag_reach: dict[str, bool] = field(default_factory=dict)  # every tag's commit: reachable?
     read: int = 0  # commits whose headers were read from git in this run
     diffed: int = 0  # commits diffed in this run
 
@@ -326,6 +333,25 @@ def history_state(repo_path, *, subdir: str | None = None, ref: str = "HEAD",
     return "\n".join(parts), folder
 
 
+def _tip_info(repo, tip, ref: str, subdir: str | None, history: History) -> None:
+    """What is read at the tip: its id, date and branch, `.mailmap` and the community files."""
+    history.commit = str(tip.id)
+    history.as_of = (tip.committer.time, tip.committer.offset)
+    history.branch = _branch(repo, ref)
+    # .mailmap at the ref: the repository's, then the community folder's (its lines win).
+    mailmaps = [_blob_text(tip.tree, ".mailmap")]
+    if subdir:
+        mailmaps.append(_blob_text(tip.tree, f"{subdir}/.mailmap"))
+    history.mailmap_text = "\n".join(t for t in mailmaps if t)
+    history.mailmap = Mailmap(history.mailmap_text)
+    for name in COMMUNITY_FILES:
+        text = _blob_text(tip.tree, f"{subdir}/{name}") if subdir else None
+        if text is None:
+            text = _blob_text(tip.tree, name)
+        if text is not None:
+            history.files[name] = text
+
+
 def read_history(
     repo_path,
     *,
@@ -344,21 +370,7 @@ def read_history(
     history = History(path=str(repo_path), git_dir=git_dir, subdir=subdir, commit=None, branch=None, as_of=None)
     if tip is None:
         return history  # a repository without commits: an empty report
-    history.commit = str(tip.id)
-    history.as_of = (tip.committer.time, tip.committer.offset)
-    history.branch = _branch(repo, ref)
-
-    # .mailmap at the ref: the repository's, then the community folder's (its lines win).
-    mailmaps = [_blob_text(tip.tree, ".mailmap")]
-    if subdir:
-        mailmaps.append(_blob_text(tip.tree, f"{subdir}/.mailmap"))
-    history.mailmap = Mailmap("\n".join(t for t in mailmaps if t))
-    for name in COMMUNITY_FILES:
-        text = _blob_text(tip.tree, f"{subdir}/{name}") if subdir else None
-        if text is None:
-            text = _blob_text(tip.tree, name)
-        if text is not None:
-            history.files[name] = text
+    _tip_info(repo, tip, ref, subdir, history)
 
     folder = None
     if use_cache:
@@ -389,27 +401,94 @@ def read_history(
     for cid, record in fresh.items():
         parents = record[PARENTS]
         if len(parents) > 1:
-            fresh[cid] = record[:FILES] + ((),)
+            fresh[cid] = record[:SUMMARY] + (NO_CHANGE,)
         elif subdir and record[SUB] == (get(parents[0])[SUB] if parents else None):
-            fresh[cid] = record[:FILES] + ((),)  # the folder did not change: nothing to read
+            fresh[cid] = record[:SUMMARY] + (NO_CHANGE,)  # the folder did not change: nothing to read
         else:
             todo.append(cid)
 
     # 3. diff them, on every core when there are many
+    _summarize_new(repo, fresh, todo, subdir, progress, workers, engine)
+    history.diffed = len(todo)
+    cache.add(list(fresh.values()))
+    history.records = {cid: cache.records[cid] for cid in seen}
+
+    _select(history, subdir)
+    history.tags = _tags(repo, seen, history.tag_reach)
+    return history
+
+
+def _summarize_new(repo, fresh: dict, todo: list, subdir, progress, workers, engine) -> None:
+    """Diff the commits in `todo` and put their summary into their records in `fresh`."""
     if engine == "auto":
         engine = "git" if shutil.which("git") else "pygit2"
     if engine == "git" and todo:
         files = _diff_with_git(repo, todo, subdir, progress, workers)
     else:
         files = _diff_all(repo, todo, subdir, progress, workers)
-    history.diffed = len(todo)
     for cid in todo:
-        fresh[cid] = fresh[cid][:FILES] + (files[cid],)
-    cache.add(list(fresh.values()))
-    history.records = {cid: cache.records[cid] for cid in seen}
+        fresh[cid] = fresh[cid][:SUMMARY] + (summarize(files[cid]),)
 
-    _select(history, subdir)
-    history.tags = _tags(repo, seen)
+
+def read_new_commits(repo_path, old_tip: str, tag_reach: dict[str, bool], *, ref: str = "HEAD",
+                     cache_dir: Path | None = None, workers: int | None = None, engine: str = "auto",
+                     limit: int = 5000) -> History | None:
+    """The commits reachable from the ref but not from `old_tip`, for a community at the root of
+    the repository (no subfolder: every commit counts, so the new ones only add to the old).
+
+    Returns a `History` whose `records`, `counted` and `merges` hold only the new commits (its
+    tags are all of them, `tag_reach` telling which tag targets `old_tip` reaches; it is updated
+    for the new tip), or None when the ref does not descend from `old_tip` or more than `limit`
+    commits are new: then the whole history is read. The new records join the per-commit cache.
+    """
+    repo, _, tip = _open(repo_path, None, ref)
+    if tip is None:
+        return None
+    tip_id = str(tip.id)
+    old = pygit2.Oid(hex=old_tip)
+    history = History(path=str(repo_path), git_dir=repo.path, subdir=None, commit=None, branch=None, as_of=None)
+    _tip_info(repo, tip, ref, None, history)
+    fresh: dict[str, tuple] = {}
+    if tip_id != old_tip:
+        try:
+            walker = repo.walk(tip.id, pygit2.enums.SortMode.NONE)
+            walker.hide(old)
+            for commit in walker:
+                cid = str(commit.id)
+                fresh[cid] = _header(repo, cid, None)
+                if len(fresh) > limit:
+                    return None
+        except (KeyError, ValueError, pygit2.GitError):  # the old tip is gone (a forced push, gc)
+            return None
+        # the ref descends from old_tip exactly when a new commit has it as a parent
+        if not any(old_tip in record[PARENTS] for record in fresh.values()):
+            return None
+    todo = []
+    for cid, record in fresh.items():
+        if len(record[PARENTS]) > 1:
+            fresh[cid] = record[:SUMMARY] + (NO_CHANGE,)
+            history.merges.append(cid)
+        else:
+            todo.append(cid)
+            history.counted.append(cid)
+    _summarize_new(repo, fresh, todo, None, None, workers, engine)
+    history.read, history.diffed = len(fresh), len(todo)
+    history.records = fresh
+    folder = Path(cache_dir) if cache_dir is not None else Path(repo.path) / "commonplace-cache"
+    HistoryCache(folder, namespace(__version__, None)).append(list(fresh.values()))
+
+    class Reach:  # reachable from the new tip: a new commit, or reachable from the old tip
+        def __contains__(self, cid: str) -> bool:
+            if cid in fresh or cid == old_tip:
+                return True
+            found = tag_reach.get(cid)
+            if found is None:  # a tag made since: asked once, then remembered
+                found = repo.descendant_of(old, pygit2.Oid(hex=cid))
+            return found
+
+    history.tags = _tags(repo, Reach(), tag_reach)
+    for cid in list(tag_reach):
+        tag_reach[cid] = tag_reach[cid] or cid in fresh
     return history
 
 
@@ -503,7 +582,9 @@ def _select(history: History, subdir: str | None) -> None:
             history.merges.append(cid)
 
 
-def _tags(repo: pygit2.Repository, reachable: set[str]) -> list[Tag]:
+def _tags(repo: pygit2.Repository, reachable, reach: dict[str, bool] | None = None) -> list[Tag]:
+    """The tags whose commit is in `reachable`; `reach` receives, for every tag's commit, whether
+    it is."""
     tags = []
     for name in repo.references:
         if not name.startswith("refs/tags/"):
@@ -514,7 +595,10 @@ def _tags(repo: pygit2.Repository, reachable: set[str]) -> list[Tag]:
         except Exception:
             continue
         cid = str(commit.id)
-        if cid not in reachable:
+        found = cid in reachable
+        if reach is not None:
+            reach[cid] = found
+        if not found:
             continue
         if isinstance(target, pygit2.Tag) and target.tagger is not None:
             when = (target.tagger.time, target.tagger.offset)

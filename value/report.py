@@ -17,17 +17,21 @@ author's offset; contributors and bots are sorted by id.
 
 from __future__ import annotations
 
+import gc
 import hashlib
-from collections import defaultdict
+from bisect import insort
+from collections import Counter, defaultdict
+from contextlib import contextmanager
 from decimal import Decimal
+from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import Callable
 
 from . import __version__
-from .cache import ReportCache, fingerprint
-from .context import Context, iso
+from .cache import ReportCache, StateLog, fingerprint
+from .context import Commit, Context, Merge, Resolved, iso, resolve
 from .errors import BadWeights
-from .history import history_state, read_history
+from .history import history_state, read_history, read_new_commits
 from .inputs import CommunityData
 from .registry import DIMENSIONS, indicators
 
@@ -38,6 +42,14 @@ PLACES = 6
 
 def clean(value):
     """JSON-ready and deterministic: floats rounded, decimals as strings, keys sorted."""
+    kind = type(value)  # the common exact types first, then the general rules below
+    if kind is float:
+        rounded = round(value, PLACES)
+        return 0.0 if rounded == 0 else rounded
+    if kind is str or kind is int or value is None:
+        return value
+    if kind is dict and all(type(k) is str for k in value):
+        return {k: clean(value[k]) for k in sorted(value)}
     if isinstance(value, bool) or value is None or isinstance(value, (int, str)):
         return value
     if isinstance(value, float):
@@ -69,10 +81,11 @@ def weights_of(data: CommunityData) -> dict[str, float]:
 
 
 def _shares(signal: dict, people) -> dict[str, float]:
-    total = sum(v for pid, v in signal.items() if pid in people and v > 0)
+    items = [(pid, v) for pid, v in signal.items() if v > 0 and pid in people]
+    total = sum([v for _, v in items])
     if not total:
         return {}
-    return {pid: v / total for pid, v in signal.items() if pid in people and v > 0}
+    return {pid: v / total for pid, v in items}
 
 
 def build_report(
@@ -98,11 +111,121 @@ def build_report(
         found = reports.get(key)
         if found is not None:
             return found
+    resolved_store = StateLog(None, "")
+    if use_cache and not subdir:  # new commits on top of the last report's: only they are read
+        resolved_store = StateLog(folder, f"{subdir or ''}\0{ref}", kind="resolved")
+        resolved_key = "\n".join([f"resolved/{RESOLVED_FORMAT}/{__version__}/{_code_stamp()}",
+                                   f"engine={engine}", f"data={fingerprint(data)}"])
+        with _collector_paused():
+            report = _fold_new_commits(repo_path, ref, resolved_store, resolved_key, data, weights,
+                                       cache_dir=cache_dir, workers=workers, engine=engine)
+        if report is not None:
+            reports.put(key, report)
+            return report
     history = read_history(repo_path, subdir=subdir, ref=ref, cache_dir=cache_dir, use_cache=use_cache,
                            progress=progress, workers=workers, engine=engine)
-    report = report_from(history, data, weights)
+    with _collector_paused():
+        ctx = Context(history, data)
+        report = report_from(history, data, weights, ctx)
     if use_cache:
         reports.put(key, report)
+        if not subdir and history.commit is not None:
+            resolved_store.write(resolved_key, _resolved_state(history, ctx.resolved, history.tag_reach))
+    return report
+
+
+@contextmanager
+def _collector_paused():
+    """Building a report allocates a great many small objects (a few per commit) and no cycles
+    worth collecting: Python's cyclic collector would walk them all again and again for nothing
+    (a fifth of the time of a rebuild after one new commit). Paused, then restored as it was."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+# -- new commits folded into the last report's resolved history ------------------------------
+RESOLVED_FORMAT = 1
+_COMMIT_FIELDS = attrgetter(*Commit.__slots__)
+_MERGE_FIELDS = attrgetter(*Merge.__slots__)
+
+
+def _resolved_state(history, resolved: Resolved, tag_reach: dict) -> dict:
+    return {
+        "tip": history.commit,
+        "mailmap": history.mailmap_text,
+        "seen": dict(resolved.seen),
+        "who": resolved.who,
+        "bots": resolved.bots,
+        "commits": list(map(_COMMIT_FIELDS, resolved.commits)),
+        "merges": list(map(_MERGE_FIELDS, resolved.merges)),
+        "tag_reach": tag_reach,
+    }
+
+
+def _replay(state: dict, changes: list[dict]) -> tuple[dict, bool]:
+    """The state with the changes applied in order; False when a change did not follow on (made
+    by a run that started from an older state): it and the ones after it are left out."""
+    by_time_and_id = itemgetter(2, 0)  # (time, id) of a commit's or a merge's fields
+    for change in changes:
+        if change["parent"] != state["tip"]:
+            return state, False
+        state["tip"], state["mailmap"], state["tag_reach"] = change["tip"], change["mailmap"], change["tag_reach"]
+        seen = Counter(state["seen"])
+        seen.update(change["seen"])
+        state["seen"] = seen
+        state["who"].update(change["who"])
+        state["bots"].update(change["bots"])
+        for name in ("commits", "merges"):
+            for item in change[name]:
+                insort(state[name], item, key=by_time_and_id)
+    return state, True
+
+
+COMPACT_CHANGES = 32  # then the state is written again whole
+
+
+def _fold_new_commits(repo_path, ref, store: StateLog, key: str, data, weights, *, cache_dir, workers,
+                      engine) -> dict | None:
+    """The report from the stored resolved history plus the commits made since, or None when that
+    is not exact: no stored state, a ref that does not descend from its tip, another `.mailmap`,
+    or new commits that change someone's id or bot flag. Same figures as a full computation:
+    the new commits are resolved by the same code, and everything else is derived afterwards."""
+    found = store.load(key)
+    if found is None:
+        return None
+    state, whole = _replay(*found)
+    reach = dict(state["tag_reach"])
+    history = read_new_commits(repo_path, state["tip"], reach, ref=ref, cache_dir=cache_dir, workers=workers,
+                               engine=engine)
+    if history is None or history.mailmap_text != state["mailmap"]:
+        return None
+    base = Resolved(None, state["seen"], state["who"], state["bots"],
+                    [Commit(*t) for t in state["commits"]], [Merge(*t) for t in state["merges"]])
+    records = history.records
+    resolved = resolve([records[c] for c in history.counted], [records[c] for c in history.merges],
+                       history.mailmap, data, base)
+    if resolved is None:
+        return None
+    ctx = Context(history, data, resolved)
+    report = report_from(history, data, weights, ctx)
+    if history.commit == state["tip"] and reach == state["tag_reach"]:
+        return report  # nothing to record
+    if not whole or len(found[1]) >= COMPACT_CHANGES:
+        store.write(key, _resolved_state(history, resolved, reach))
+    else:
+        store.append({
+            "parent": state["tip"], "tip": history.commit, "mailmap": history.mailmap_text, "tag_reach": reach,
+            "seen": dict(resolved.new_seen),
+            "who": {raw: pid for raw, pid in resolved.who.items() if raw not in state["who"]},
+            "bots": {pid: flag for pid, flag in resolved.bots.items() if pid not in state["bots"]},
+            "commits": list(map(_COMMIT_FIELDS, resolved.new_commits)),
+            "merges": list(map(_MERGE_FIELDS, resolved.new_merges)),
+        })
     return report
 
 
@@ -121,8 +244,8 @@ def _code_stamp() -> str:
     return _STAMP[0]
 
 
-def report_from(history, data: CommunityData, weights: dict[str, float]) -> dict:
-    ctx = Context(history, data)
+def report_from(history, data: CommunityData, weights: dict[str, float], ctx: Context | None = None) -> dict:
+    ctx = ctx if ctx is not None else Context(history, data)
     dimensions: dict = {d: {} for d in DIMENSIONS}
     monthly: dict = {"months": list(ctx.months), **{d: {} for d in DIMENSIONS}}
     for ind in indicators("community"):
@@ -136,14 +259,21 @@ def report_from(history, data: CommunityData, weights: dict[str, float]) -> dict
     # person figures from the counted history
     stats: dict[str, dict] = defaultdict(lambda: {"commits": 0, "coauthored_commits": 0, "lines_added": 0,
                                                   "lines_removed": 0, "first": None, "last": None, "merges": 0})
+    sums: dict[str, list] = {}  # author -> [commits, added, removed, first, last], commits in order
     for c in ctx.commits:
-        s = stats[c.author]
-        s["commits"] += 1
-        s["lines_added"] += c.added
-        s["lines_removed"] += c.removed
-        if s["first"] is None:
-            s["first"] = (c.time, c.offset)
-        s["last"] = (c.time, c.offset)
+        t = sums.get(c.author)
+        if t is None:
+            sums[c.author] = [1, c.added, c.removed, c, c]
+        else:
+            t[0] += 1
+            t[1] += c.added
+            t[2] += c.removed
+            t[4] = c
+    for pid, (n, added, removed, first, last) in sums.items():
+        s = stats[pid]
+        s["commits"], s["lines_added"], s["lines_removed"] = n, added, removed
+        s["first"], s["last"] = (first.time, first.offset), (last.time, last.offset)
+    for c in ctx.commits:
         for pid in c.coauthors:
             stats[pid]["coauthored_commits"] += 1
     for m in ctx.merges:
@@ -155,9 +285,14 @@ def report_from(history, data: CommunityData, weights: dict[str, float]) -> dict
     overall_shares = {d: _shares(signals[d].get(None, {}), humans) for d in DIMENSIONS}
     month_values: dict[str, dict[str, float]] = defaultdict(dict)
     for month in ctx.months:
-        shares = {d: _shares(signals[d].get(month, {}), humans) for d in DIMENSIONS}
-        for pid in set().union(*shares.values()):
-            month_values[pid][month] = sum(weights[d] * shares[d].get(pid, 0.0) for d in DIMENSIONS) / total_weight
+        # Σ weight × share over the dimensions, in their order (a missing share adds nothing)
+        acc: dict[str, float] = {}
+        for d in DIMENSIONS:
+            w = weights[d]
+            for pid, share in _shares(signals[d].get(month, {}), humans).items():
+                acc[pid] = acc.get(pid, 0) + w * share
+        for pid, v in acc.items():
+            month_values[pid][month] = v / total_weight
 
     def active(pid: str) -> bool:
         s = stats.get(pid)

@@ -111,3 +111,126 @@ def test_fingerprint_is_canonical():
     assert fingerprint(a) == fingerprint(b)
     assert fingerprint({"a": 1}) != fingerprint({"a": "1"}) != fingerprint({"a": 1.0})
     assert fingerprint([Decimal("1.1")]) != fingerprint([Decimal("1.10")])
+
+
+def _git(path, env, *args, who=("Dee", "dee@example.org"), when=1_900_000_000):
+    import subprocess
+
+    run_env = {**env, "GIT_AUTHOR_NAME": who[0], "GIT_AUTHOR_EMAIL": who[1], "GIT_COMMITTER_NAME": who[0],
+               "GIT_COMMITTER_EMAIL": who[1], "GIT_AUTHOR_DATE": f"@{when} +0200",
+               "GIT_COMMITTER_DATE": f"@{when} +0200"}
+    return subprocess.run(["git", *args], cwd=path, env=run_env, check=True, capture_output=True, text=True).stdout
+
+
+def _add_commits_with_a_merge_and_a_newcomer(path, env) -> int:
+    """Five new commits on top of the cached tip: a side branch by a new author (with a review
+    trailer, documentation and a file in the community folder), one on main, and their merge."""
+    newcomer = ("Zed Newcomer", "zed@example.net")
+    main = _git(path, env, "rev-parse", "--abbrev-ref", "HEAD").strip()
+    _git(path, env, "checkout", "-q", "-b", "side")
+    (path / "community" / "docs").mkdir(parents=True, exist_ok=True)
+    (path / "community" / "docs" / "guide.md").write_text("one\ntwo\nthree\n")
+    _git(path, env, "add", "-A")
+    _git(path, env, "commit", "-q", "-m", "Add a guide\n\nReviewed-by: Dee <dee@example.org>",
+         who=newcomer, when=1_900_000_100)
+    (path / "tool.py").write_text("print('side')\n")
+    _git(path, env, "add", "-A")
+    _git(path, env, "commit", "-q", "-m", "A tool", who=newcomer, when=1_905_000_000)
+    _git(path, env, "checkout", "-q", main)
+    (path / "community" / "notes.txt").write_text("main line\n")
+    _git(path, env, "add", "-A")
+    _git(path, env, "commit", "-q", "-m", "Notes", when=1_905_100_000)
+    _git(path, env, "merge", "-q", "--no-ff", "-m", "Merge pull request #99 from zed/side", "side",
+         when=1_905_200_000)
+    (path / "README.md").write_text("after the merge\n")
+    _git(path, env, "add", "-A")
+    _git(path, env, "commit", "-q", "-m", "Readme\n\nCo-authored-by: Zed Newcomer <zed@example.net>",
+         when=1_910_000_000)
+    return 5
+
+
+@pytest.mark.parametrize("subdir", [None, "community"])
+def test_incremental_update_equals_a_cold_computation(generated, tmp_path, subdir):
+    """After new commits (a merge and a new author among them) the cached run reads only those
+    commits and its report is equal, figure for figure, to one computed without any cache."""
+    path, env = generated
+    cache = tmp_path / "cache"
+    build_report(path, subdir=subdir, cache_dir=cache)
+    import shutil
+
+    shutil.copytree(cache, tmp_path / "probe")
+    new = _add_commits_with_a_merge_and_a_newcomer(path, env)
+    assert read_history(path, subdir=subdir, cache_dir=tmp_path / "probe").read == new
+    assert build_report(path, subdir=subdir, cache_dir=cache) == build_report(path, subdir=subdir, use_cache=False)
+    assert read_history(path, subdir=subdir, cache_dir=cache).read == 0
+    ids = {c["id"] for c in build_report(path, subdir=subdir, use_cache=False)["contributors"]}
+    assert any("zed" in i for i in ids)
+
+
+def test_new_commits_are_folded_in_without_reading_the_history_again(generated, tmp_path, monkeypatch):
+    import value.report as report_module
+
+    path, env = generated
+    cache = tmp_path / "cache"
+    build_report(path, cache_dir=cache)
+    _add_commits_with_a_merge_and_a_newcomer(path, env)
+    cold = build_report(path, use_cache=False)
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the whole history was read")
+
+    monkeypatch.setattr(report_module, "read_history", refuse)
+    assert build_report(path, cache_dir=cache) == cold
+    for when in (1_920_000_000, 1_930_000_000, 1_940_000_000):  # each run replays the ones before
+        append_commit(path, env, when=when)
+        monkeypatch.undo()
+        cold = build_report(path, use_cache=False)
+        monkeypatch.setattr(report_module, "read_history", refuse)
+        assert build_report(path, cache_dir=cache) == cold
+    (state,) = cache.glob("resolved-*.pickle")
+    monkeypatch.setattr(report_module, "COMPACT_CHANGES", 1)  # written whole again, still exact
+    append_commit(path, env, when=1_950_000_000)
+    size = state.stat().st_size
+    warm = build_report(path, cache_dir=cache)
+    monkeypatch.undo()
+    assert warm == build_report(path, use_cache=False)
+    assert state.stat().st_size != size
+
+
+@pytest.mark.parametrize("change", ["mailmap", "new-name-wins", "rewritten"])
+def test_changes_that_cannot_be_folded_in_take_the_full_path(generated, tmp_path, change):
+    """A new .mailmap, new commits that change an existing person's id, or a ref that no longer
+    descends from the last tip: the report is still exactly the cold one."""
+    path, env = generated
+    cache = tmp_path / "cache"
+    first = build_report(path, cache_dir=cache)
+    someone = next(c for c in first["contributors"] if c["commits"] >= 2)
+    email = someone["emails"][0]
+    if change == "mailmap":
+        (path / ".mailmap").write_text(f"Renamed Person <{email}>\n")
+        _git(path, env, "add", "-A")
+        _git(path, env, "commit", "-q", "-m", "Mailmap")
+    elif change == "new-name-wins":  # the name used most often with an address gives the id
+        for n in range(someone["commits"] + 1):
+            (path / "renamed.txt").write_text(f"{n}\n")
+            _git(path, env, "add", "-A")
+            _git(path, env, "commit", "-q", "-m", f"Renamed {n}", who=("Quite Another Name", email),
+                 when=1_900_000_000 + n)
+    else:
+        _git(path, env, "reset", "-q", "--hard", "HEAD~3")
+        _add_commits_with_a_merge_and_a_newcomer(path, env)
+    warm = build_report(path, cache_dir=cache)
+    assert warm == build_report(path, use_cache=False)
+    if change == "new-name-wins":
+        assert someone["id"] not in {c["id"] for c in warm["contributors"]}
+
+
+def test_a_change_made_from_an_older_state_is_left_out():
+    from value.report import _replay
+
+    state = {"tip": "b", "mailmap": "", "tag_reach": {}, "seen": {}, "who": {}, "bots": {}, "commits": [],
+             "merges": []}
+    change = {"parent": "a", "tip": "c", "mailmap": "", "tag_reach": {}, "seen": {("X", "x@x")}, "who": {},
+              "bots": {}, "commits": [("c", "x", 1)], "merges": []}
+    replayed, whole = _replay(dict(state), [change])
+    assert not whole and replayed["tip"] == "b" and replayed["commits"] == []

@@ -7,6 +7,7 @@ by default) before the report's date (the tip commit's date); monthly figures at
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from itertools import chain
 
 from ..context import month_end_ts, month_of, month_of_ts
 from ..registry import indicator, person, signal
@@ -56,7 +57,13 @@ def _window(ctx, month):
 
 
 def _human_counts(ctx, month) -> Counter:
-    return Counter(c.author for c in ctx.human_commits_in(month))
+    """Non-bot commits per author in the period; worked out once per period (several indicators
+    read it)."""
+    memo = ctx.memo.setdefault("human_counts", {})
+    counts = memo.get(month)
+    if counts is None:
+        counts = memo[month] = Counter([c.author for c in ctx.commits_in(month) if not c.bot])
+    return counts
 
 
 @indicator(DIM, "active_contributors", unit="people",
@@ -255,20 +262,14 @@ def events_attended(ctx):
         formula="non-merge commits naming them in a Reviewed-by or Acked-by trailer (not their own)",
         explanation="Reviews given: work that helps others' contributions land.")
 def reviews(ctx):
-    counts = Counter()
-    for c in ctx.commits:
-        counts.update(c.reviewers)
-    return dict(counts)
+    return dict(Counter(chain.from_iterable([c.reviewers for c in ctx.commits if c.reviewers])))
 
 
 @person(DIM, "signed_off", unit="commits",
         formula="non-merge commits of others naming them in a Signed-off-by trailer",
         explanation="Commits they passed on or certified (the Developer Certificate of Origin chain).")
 def signed_off(ctx):
-    counts = Counter()
-    for c in ctx.commits:
-        counts.update(c.signers)
-    return dict(counts)
+    return dict(Counter(chain.from_iterable([c.signers for c in ctx.commits if c.signers])))
 
 
 @person(DIM, "role", unit="role", formula="core, regular or casual (see roles)",

@@ -130,7 +130,11 @@ def rewards_received(ctx):
         explanation="Their part of what the replacement cost values: the text they wrote.")
 def monetary_signal(ctx):
     result = defaultdict(Counter)
-    for c in ctx.commits:
-        result[None][c.author] += c.added
-        result[c.month][c.author] += c.added
+    overall = result[None]
+    for month, commits in ctx.by_month.items():
+        counts = result[month] = Counter()
+        for c in commits:
+            if c.added:
+                counts[c.author] += c.added
+        overall.update(counts)
     return result

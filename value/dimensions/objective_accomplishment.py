@@ -27,23 +27,39 @@ def commits_with_merges(ctx, month):
     return len(ctx.commits_in(month)) + len(merges)
 
 
+def _lines(ctx, month) -> tuple[int, int]:
+    """(lines added, lines removed) in the period; every period's in one pass."""
+    sums = ctx.memo.get("lines")
+    if sums is None:
+        sums = ctx.memo["lines"] = {}
+        for c in ctx.commits:
+            pair = sums.get(c.month)
+            if pair is None:
+                pair = sums[c.month] = [0, 0]
+            pair[0] += c.added
+            pair[1] += c.removed
+        sums[None] = [sum(p[0] for p in sums.values()), sum(p[1] for p in sums.values())]
+    return tuple(sums.get(month, (0, 0)))
+
+
 @indicator(DIM, "lines_added", unit="lines",
            formula="sum of lines added (git log --no-merges --numstat -M100%; binary files 0)",
            explanation="Lines written; an identical-content rename counts 0.")
 def lines_added(ctx, month):
-    return sum(c.added for c in ctx.commits_in(month))
+    return _lines(ctx, month)[0]
 
 
 @indicator(DIM, "lines_removed", unit="lines", formula="sum of lines removed (as lines_added)",
            explanation="Lines deleted.")
 def lines_removed(ctx, month):
-    return sum(c.removed for c in ctx.commits_in(month))
+    return _lines(ctx, month)[1]
 
 
 @indicator(DIM, "lines_changed", unit="lines", formula="lines added + lines removed",
            explanation="The size of the work, as churn.")
 def lines_changed(ctx, month):
-    return sum(c.added + c.removed for c in ctx.commits_in(month))
+    added, removed = _lines(ctx, month)
+    return added + removed
 
 
 @indicator(DIM, "merged_pull_requests", unit="merges",
@@ -123,9 +139,11 @@ def projects_completed(ctx, month):
         explanation="The work a person recorded; a co-author counts half, as in the cred graph.")
 def objective_signal(ctx):
     result = defaultdict(Counter)
-    for c in ctx.commits:
-        for key in (None, c.month):
-            result[key][c.author] += 1
+    overall = result[None]
+    for month, commits in ctx.by_month.items():  # whole numbers and halves: exact in any order
+        counts = result[month] = Counter([c.author for c in commits])
+        for c in commits:
             for pid in c.coauthors:
-                result[key][pid] += 0.5
+                counts[pid] += 0.5
+        overall.update(counts)
     return result

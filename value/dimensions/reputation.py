@@ -18,8 +18,9 @@ def cred_of(ctx):
     if memo is None:
         from ..context import month_of
 
-        commits = ((c.author, (p for p in c.coauthors + c.reviewers if p in ctx.humans), c.month)
-                   for c in ctx.commits if not c.bot)
+        humans = ctx.humans
+        commits = [(c.author, [p for p in c.coauthors + c.reviewers if p in humans] if c.coauthors or c.reviewers
+                    else (), c.month) for c in ctx.commits if not c.bot]
         kudos = ((k["to"], month_of(k.get("date"))) for k in ctx.data.kudos if k.get("to") in ctx.humans)
         memo = ctx.memo["cred"] = credrank(commits, kudos)
     return memo

@@ -7,23 +7,11 @@ from collections import Counter, defaultdict
 import yaml
 
 from ..context import as_date
+from ..docfiles import DOC_EXTENSIONS, DOC_FOLDERS, DOC_NAMES, is_documentation  # noqa: F401
 from ..registry import indicator, person, signal
 
 DIM = "social_use_value"
 SNAPSHOT_KINDS = frozenset({"users", "deployments"})  # counts that are a state, not a flow
-DOC_FOLDERS = frozenset({"doc", "docs", "documentation", "man", "manual", "guide", "guides", "pages", "wiki"})
-DOC_EXTENSIONS = (".md", ".markdown", ".rst", ".adoc", ".asciidoc", ".txt", ".org", ".texi", ".pod")
-DOC_NAMES = ("readme", "changelog", "contributing", "news", "install", "authors", "code_of_conduct")
-
-
-def is_documentation(path: str) -> bool:
-    parts = path.lower().split("/")
-    name = parts[-1]
-    return (
-        any(p in DOC_FOLDERS for p in parts[:-1])
-        or name.endswith(DOC_EXTENSIONS)
-        or name.split(".", 1)[0] in DOC_NAMES
-    )
 
 
 def usage_total(records, kind: str) -> int:
@@ -92,20 +80,10 @@ def citable(ctx, month):
 
 
 def _doc_lines(ctx) -> dict[str, int]:
-    """Commit id -> lines changed in documentation files; worked out once per report."""
+    """Commit id -> lines changed in documentation files (read with the commit, see docfiles)."""
     memo = ctx.memo.get("doc_lines")
     if memo is None:
-        kinds: dict[str, bool] = {}
-        memo = ctx.memo["doc_lines"] = {}
-        for c in ctx.commits:
-            n = 0
-            for path, plus, minus in c.files:
-                doc = kinds.get(path)
-                if doc is None:
-                    doc = kinds[path] = is_documentation(path)
-                if doc:
-                    n += plus + minus
-            memo[c.id] = n
+        memo = ctx.memo["doc_lines"] = {c.id: c.doc for c in ctx.commits}
     return memo
 
 
@@ -115,15 +93,11 @@ def _doc_lines(ctx) -> dict[str, int]:
            explanation="How much of the work goes into making it understandable and usable.")
 def documentation_share(ctx, month):
     sums = ctx.memo.get("doc_share")
-    if sums is None:  # (doc lines, all lines) per month and overall, in one pass
-        sums = ctx.memo["doc_share"] = defaultdict(lambda: [0, 0])
-        doc = _doc_lines(ctx)
-        for c in ctx.commits:
-            n, lines = doc[c.id], c.added + c.removed
-            for key in (None, c.month):
-                pair = sums[key]
-                pair[0] += n
-                pair[1] += lines
+    if sums is None:  # (doc lines, all lines) per month, and overall (whole numbers: exact)
+        sums = ctx.memo["doc_share"] = {}
+        for key, commits in ctx.by_month.items():
+            sums[key] = (sum([c.doc for c in commits]), sum([c.added + c.removed for c in commits]))
+        sums[None] = (sum(p[0] for p in sums.values()), sum(p[1] for p in sums.values()))
     doc, total = sums.get(month, (0, 0))
     return doc / total if total else None
 
@@ -143,10 +117,13 @@ def documentation_lines(ctx):
         explanation="Making the work usable by others: documentation written and kept up.")
 def social_signal(ctx):
     result = defaultdict(Counter)
-    doc = _doc_lines(ctx)
-    for c in ctx.commits:
-        n = doc[c.id]
-        if n:
-            result[None][c.author] += n
-            result[c.month][c.author] += n
+    overall = result[None]
+    for month, commits in ctx.by_month.items():
+        counts = Counter()
+        for c in commits:
+            if c.doc:
+                counts[c.author] += c.doc
+        if counts:
+            result[month] = counts
+            overall.update(counts)
     return result
