@@ -85,6 +85,7 @@ class Catalogue:
     plural: str = "one_other"
     findings: list = field(default_factory=list)  # warnings about the catalogue files
     found: bool = True  # False when no catalogue exists for the language (English is shown)
+    _fixed: dict = field(default_factory=dict, repr=False, compare=False)  # markup of messages without arguments
 
     # -- words -------------------------------------------------------------------------------
     def gettext(self, message: str, **args) -> str:
@@ -111,8 +112,13 @@ class Catalogue:
 
     # The theme's versions: the translation is text (escaped), arguments are escaped unless Markup.
     def markup(self, message: str, **args) -> Markup:
+        if not args and message in self._fixed:  # the theme's fixed words, looked up once per build
+            return self._fixed[message]
         text = self.messages.get(message)
-        return Markup(_fill(_escape_text(text if isinstance(text, str) else message), args, escape))
+        result = Markup(_fill(_escape_text(text if isinstance(text, str) else message), args, escape))
+        if not args:
+            self._fixed[message] = result
+        return result
 
     def nmarkup(self, singular: str, plural: str, n, **args) -> Markup:
         args = {"n": self.number(n), **args}
