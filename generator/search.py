@@ -15,7 +15,8 @@ from pathlib import Path
 from .errors import CommonplaceError
 from .output import SiteFiles
 
-ENABLE_HINT = "search is off: install it with `pip install 'commonplace[search]'` to add a search page"
+ENABLE_HINT = ("search is off: install the search extra to add a search page "
+               "(`pip install 'commonplace[search]'`, or `pip install '.[search]'` in a clone)")
 
 
 def available() -> bool:
