@@ -93,3 +93,31 @@ def test_a_new_commit_is_a_change(repo, tmp_path):
     commit_all(repo, "Notes")
     result = build(repo, out)
     assert not result.unchanged and "value/index.html" in result.written
+
+
+def test_forked_rendering_and_parsing_give_the_same_bytes(repo, tmp_path, monkeypatch):
+    import generator.loader
+    import generator.render
+
+    serial = tmp_path / "serial"
+    build(repo, serial, incremental=False)
+    monkeypatch.setattr(generator.render, "PARALLEL_MIN_PAGES", 1)
+    monkeypatch.setattr(generator.loader, "PARALLEL_MIN_FILES", 1)
+    if not generator.loader.can_fork():
+        pytest.skip("no fork start method or a single core here")
+    forked = tmp_path / "forked"
+    build(repo, forked, incremental=False)
+    assert tree(forked) == tree(serial)
+
+
+def test_forked_parsing_reports_the_same_findings(community, monkeypatch):
+    import generator.loader
+    from generator.loader import check_community
+
+    root = community({"members/dan.yaml": "name: Dan\nemial: x\n", "members/eve.yaml": "a: &x 1\nb: *x\n",
+                      "events/bad.md": "no front matter\n", "members/Bad Name.yaml": "name: B\n"})
+    serial = [str(f) for f in check_community(root)]
+    monkeypatch.setattr(generator.loader, "PARALLEL_MIN_FILES", 1)
+    if not generator.loader.can_fork():
+        pytest.skip("no fork start method or a single core here")
+    assert [str(f) for f in check_community(root)] == serial and len(serial) == 4
