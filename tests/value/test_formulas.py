@@ -92,3 +92,12 @@ def test_registry_is_complete():
                 "downloads", "users", "deployments", "citations", "testimonials", "forks_and_peers",
                 "citable", "documentation_share", "kudos", "recognised"):
         assert key in community, key
+
+
+def test_ecosystem_yaml_refuses_aliases_and_bad_input():
+    from value.filedata import yaml_data
+
+    assert yaml_data("liberapay: seeds\n") == {"liberapay": "seeds"}
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: [*b, *b, *b]\n"
+    assert yaml_data(bomb) is None
+    assert yaml_data("a: [1\n") is None and yaml_data("") is None and yaml_data(None) is None

@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from decimal import ROUND_HALF_EVEN, Decimal
 
-import yaml
-
+from ..filedata import yaml_data
 from ..registry import indicator, person, signal
 
 DIM = "monetary_value"
@@ -81,13 +80,7 @@ def returned(ctx, month):
            formula="platforms with a value in .github/FUNDING.yml",
            explanation="Ways to support the community financially (GitHub's funding file).")
 def funding_channels(ctx, month):
-    text = ctx.history.files.get(".github/FUNDING.yml")
-    if not text:
-        return []
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError:
-        return []
+    data = yaml_data(ctx.history.files.get(".github/FUNDING.yml"))
     if not isinstance(data, dict):
         return []
     return sorted(str(k) for k, v in data.items() if v not in (None, "", [], {}))

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
-import yaml
-
 from ..context import as_date
-from ..docfiles import DOC_EXTENSIONS, DOC_FOLDERS, DOC_NAMES, is_documentation  # noqa: F401
+from ..filedata import yaml_data
 from ..registry import indicator, person, signal
 
 DIM = "social_use_value"
@@ -68,13 +66,7 @@ def forks_and_peers(ctx, month):
            formula="CITATION.cff is YAML with cff-version, message, title and a non-empty authors list",
            explanation="Whether others can cite the work properly.")
 def citable(ctx, month):
-    text = ctx.history.files.get("CITATION.cff")
-    if not text:
-        return False
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError:
-        return False
+    data = yaml_data(ctx.history.files.get("CITATION.cff"))
     return (isinstance(data, dict) and all(data.get(k) for k in ("cff-version", "message", "title"))
             and isinstance(data.get("authors"), list) and bool(data["authors"]))
 
