@@ -105,58 +105,57 @@ def _table(caption: str, labels: list[str], series: dict[str, list], localise=st
     return headers, rows
 
 
-def line_chart(title: str, desc: str, labels: list[str], series: dict[str, list], label_name: str = "Month",
-               localise=str) -> Chart:
-    """One line per series over the labels (months), values marked by points."""
-    uid = _uid(title, desc)
+def _over_labels(title: str, desc: str, labels: list[str], series: dict[str, list], label_name: str, localise,
+                 x_of, marks) -> Chart:
+    """A chart of series over labels (months): frame, value axis, legend and the table twin;
+    `marks(parts, n, values, color, y_of)` draws series number n."""
     plot_h = HEIGHT - TOP - BOTTOM
     low, high, step = _range(series)
-    span = max(1, len(labels) - 1)
-    x_of = lambda i: LEFT + (WIDTH - LEFT - RIGHT) * (i / span if len(labels) > 1 else 0.5)
     y_of = lambda v: TOP + plot_h * (high - float(v)) / (high - low)
-    parts = _open(title, desc, uid)
+    parts = _open(title, desc, _uid(title, desc))
     _axis(parts, low, high, step, labels, x_of, y_of)
     for n, (name, values) in enumerate(series.items()):
-        color = PALETTE[n % len(PALETTE)]
-        points = " ".join(f"{_f(x_of(i))},{_f(y_of(v))}" for i, v in enumerate(values))
         parts.append(f'<g class="series" data-series="{escape(name)}">')
-        if len(values) > 1:
-            parts.append(f'<polyline points="{points}" fill="none" stroke="{color}" stroke-width="2"/>')
-        for i, v in enumerate(values):
-            parts.append(f'<circle cx="{_f(x_of(i))}" cy="{_f(y_of(v))}" r="3" fill="{color}" '
-                         f'data-label="{escape(labels[i])}" data-value="{escape(_num(v))}"/>')
+        marks(parts, n, values, PALETTE[n % len(PALETTE)], y_of)
         parts.append("</g>")
     _legend(parts, list(series), HEIGHT - 6)
     parts.append("</svg>")
     headers, rows = _table(label_name, labels, series, localise)
     return Chart(Markup("".join(parts)), title, headers, rows)
+
+
+def line_chart(title: str, desc: str, labels: list[str], series: dict[str, list], label_name: str = "Month",
+               localise=str) -> Chart:
+    """One line per series over the labels (months), values marked by points."""
+    span = max(1, len(labels) - 1)
+    x_of = lambda i: LEFT + (WIDTH - LEFT - RIGHT) * (i / span if len(labels) > 1 else 0.5)
+
+    def marks(parts, n, values, color, y_of):
+        if len(values) > 1:
+            points = " ".join(f"{_f(x_of(i))},{_f(y_of(v))}" for i, v in enumerate(values))
+            parts.append(f'<polyline points="{points}" fill="none" stroke="{color}" stroke-width="2"/>')
+        for i, v in enumerate(values):
+            parts.append(f'<circle cx="{_f(x_of(i))}" cy="{_f(y_of(v))}" r="3" fill="{color}" '
+                         f'data-label="{escape(labels[i])}" data-value="{escape(_num(v))}"/>')
+
+    return _over_labels(title, desc, labels, series, label_name, localise, x_of, marks)
 
 
 def bar_chart(title: str, desc: str, labels: list[str], series: dict[str, list], label_name: str = "Month",
               localise=str) -> Chart:
     """Grouped vertical bars: one group per label, one bar per series."""
-    uid = _uid(title, desc)
-    plot_h = HEIGHT - TOP - BOTTOM
-    low, high, step = _range(series)
     group_w = (WIDTH - LEFT - RIGHT) / max(1, len(labels))
     bar_w = max(2.0, group_w * 0.8 / max(1, len(series)))
     x_of = lambda i: LEFT + group_w * (i + 0.5)
-    y_of = lambda v: TOP + plot_h * (high - float(v)) / (high - low)
-    parts = _open(title, desc, uid)
-    _axis(parts, low, high, step, labels, x_of, y_of)
-    for n, (name, values) in enumerate(series.items()):
-        color = PALETTE[n % len(PALETTE)]
-        parts.append(f'<g class="series" data-series="{escape(name)}">')
+
+    def marks(parts, n, values, color, y_of):
         for i, v in enumerate(values):
             top, bottom = sorted((y_of(v), y_of(0)))
             x = LEFT + group_w * i + group_w * 0.1 + bar_w * n
             parts.append(f'<rect x="{_f(x)}" y="{_f(top)}" width="{_f(bar_w)}" height="{_f(bottom - top)}" '
                          f'fill="{color}" data-label="{escape(labels[i])}" data-value="{escape(_num(v))}"/>')
-        parts.append("</g>")
-    _legend(parts, list(series), HEIGHT - 6)
-    parts.append("</svg>")
-    headers, rows = _table(label_name, labels, series, localise)
-    return Chart(Markup("".join(parts)), title, headers, rows)
+
+    return _over_labels(title, desc, labels, series, label_name, localise, x_of, marks)
 
 
 def hbar_chart(title: str, desc: str, items: list[tuple[str, float]], maximum: float | None = None,
