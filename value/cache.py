@@ -150,13 +150,20 @@ def _canon(value, out: list[str]) -> None:
         out.append(f"{type(value).__qualname__}:{value!r}")
 
 
+def _slot_path(folder: Path | None, slot: str, kind: str) -> Path | None:
+    """The file of one (folder, ref) slot: `<kind>-<hash of the slot>.pickle`, None without a folder."""
+    if folder is None:
+        return None
+    name = hashlib.sha256(slot.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    return Path(folder) / f"{kind}-{name}.pickle"
+
+
 class ReportCache:
     """One finished report per (community folder, ref), stored with the key it was built from.
     With `kind="resolved"`: the resolved history the last report was built on (see report.py)."""
 
     def __init__(self, folder: Path | None, slot: str, kind: str = "report") -> None:
-        name = hashlib.sha256(slot.encode("utf-8", "surrogatepass")).hexdigest()[:16]
-        self.path = None if folder is None else Path(folder) / f"{kind}-{name}.pickle"
+        self.path = _slot_path(folder, slot, kind)
 
     def get(self, key: str):
         if self.path is None:
@@ -186,8 +193,7 @@ class StateLog:
     the state and the changes whose pickles are whole, in order."""
 
     def __init__(self, folder: Path | None, slot: str, kind: str = "state") -> None:
-        name = hashlib.sha256(slot.encode("utf-8", "surrogatepass")).hexdigest()[:16]
-        self.path = None if folder is None else Path(folder) / f"{kind}-{name}.pickle"
+        self.path = _slot_path(folder, slot, kind)
 
     def load(self, key: str):
         """(state, [changes]) or None when there is none for this key."""
