@@ -198,6 +198,14 @@ def ledger_totals(model: Model | None) -> dict[str, dict[str, Decimal]]:
     return dict(sums)
 
 
+def _names(shown: list[str], others: int, others_word: str) -> str:
+    """"Ana, Ben and 2 hidden members": the names the site may show, then a count of the rest."""
+    text = ", ".join(sorted(shown))
+    if others:
+        text += f"{' and ' if shown else ''}{others} {others_word}"
+    return text
+
+
 def _who(model: Model, handle: str) -> str | None:
     """How a member may be named in a public comment: never a hidden member, never a real name
     behind a pseudonym."""
@@ -223,10 +231,8 @@ def figures(base: Model | None, head: Model) -> tuple[list[tuple[str, str, str, 
             continue
         shown = [name for name in (_who(model, h) for h in handles) if name]
         hidden = len(handles) - len(shown)
-        text = ", ".join(sorted(shown))
-        if hidden:
-            text += f"{' and ' if shown else ''}{hidden} hidden member{'s' * (hidden != 1)}"
-        notes.append(f"Members {verb}: {text}")
+        word = "hidden member" if hidden == 1 else "hidden members"
+        notes.append(f"Members {verb}: {_names(shown, hidden, word)}")
 
     b_projects = base.projects if base else {}
     count_row("projects", len(b_projects), len(head.projects))
@@ -317,11 +323,7 @@ def value_section(repo_path: Path, subdir: str, base_ref: str, head_ref: str, ba
     new_rows = [row for row in after["contributors"] if row["id"] not in old_ids]
     if new_rows:
         names = [n for n in (_contributor_name(r, head) for r in new_rows) if n]
-        unnamed = len(new_rows) - len(names)
-        text = ", ".join(sorted(names))
-        if unnamed:
-            text += f"{' and ' if names else ''}{unnamed} not named"
-        lines.append(f"New contributors ({len(new_rows)}): {text}")
+        lines.append(f"New contributors ({len(new_rows)}): {_names(names, len(new_rows) - len(names), 'not named')}")
 
     rows = []
     for dimension in after["dimensions"]:
