@@ -67,6 +67,7 @@ def make_environment(community_root: Path) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,  # one environment per build: checking template files per page is wasted work
     )
     return env
 
