@@ -11,18 +11,10 @@ import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .federation import compute_values, default_cache_dir, load_peers
-from .gitinfo import build_epoch, repo_info
 from .incremental import Manifest, content_hash, fingerprint
-from .loader import load_community
 from .model import Model
-from .output import update_site, write_site
-from .render import BuildInfo, epoch_datetime, render_site
 from .search import ENABLE_HINT as SEARCH_HINT
 from .search import available as search_available
-from .search import index as search_index
-from .valuedata import community_data
-from .valuerun import value_report
 
 
 @dataclass(frozen=True)
@@ -57,6 +49,16 @@ def build(source: Path, out_dir: Path | None = None, *, base_url: str | None = N
     stamp = fingerprint(source, options) if use_manifest else ""
     if previous and previous.fingerprint == stamp and previous.output_intact(out_dir):
         return BuildResult(None, out_dir, previous.pages, len(previous.files), [], previous.warnings, True, notes)
+
+    # Imported only now: a rebuild with nothing to do never needs the loader, renderer or value engine.
+    from .federation import compute_values, default_cache_dir, load_peers
+    from .gitinfo import build_epoch, repo_info
+    from .loader import load_community
+    from .output import update_site, write_site
+    from .render import BuildInfo, epoch_datetime, render_site
+    from .search import index as search_index
+    from .valuedata import community_data
+    from .valuerun import value_report
 
     model = load_community(source)  # raises DataError before anything is written
     if base_url:

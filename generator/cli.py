@@ -11,8 +11,6 @@ from . import diff
 from . import report
 from .errors import CommonplaceError, DataError
 from .federation.mirrors import register as fetch_command
-from .gitinfo import repo_info
-from .loader import check_community
 
 
 def _source(args) -> Path:
@@ -32,6 +30,9 @@ def cmd_new(args) -> int:
 
 
 def cmd_check(args) -> int:
+    from .gitinfo import repo_info
+    from .loader import check_community
+
     source = _source(args)
     findings = check_community(source)
     failing = [f for f in findings if f.severity == "error" or args.strict]

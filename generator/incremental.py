@@ -32,7 +32,11 @@ def cache_dir(source: Path) -> Path:
 
 def _hash_tree(digest, root: Path, rel: str) -> None:
     """Feed every regular file under root/rel into the digest, in a stable order, no symlinks."""
-    path = root / rel
+    _hash_path(digest, os.path.join(root, rel), rel)
+
+
+def _hash_path(digest, path: str, rel: str) -> None:
+    # Plain strings, not Path objects: this runs for every data file on every build.
     try:
         info = os.lstat(path)
     except FileNotFoundError:
@@ -47,7 +51,7 @@ def _hash_tree(digest, root: Path, rel: str) -> None:
         return
     if stat.S_ISDIR(info.st_mode):
         for name in sorted(os.listdir(path)):
-            _hash_tree(digest, root, f"{rel}/{name}")
+            _hash_path(digest, os.path.join(path, name), f"{rel}/{name}")
 
 
 def _git_state(source: Path) -> str:
@@ -120,13 +124,14 @@ class Manifest:
         if not out_dir.is_dir() or out_dir.is_symlink():
             return False
         seen = 0
+        top = os.path.join(out_dir, "")
         for dirpath, _dirnames, filenames in os.walk(out_dir):
+            prefix = dirpath[len(top):].replace(os.sep, "/") + "/" if dirpath != str(out_dir) else ""
             for name in filenames:
-                rel = Path(dirpath, name).relative_to(out_dir).as_posix()
-                entry = self.files.get(rel)
+                entry = self.files.get(prefix + name)
                 if entry is None:
                     return False
-                info = os.lstat(Path(dirpath, name))
+                info = os.lstat(os.path.join(dirpath, name))
                 if info.st_size != entry[1] or info.st_mtime_ns != entry[2]:
                     return False
                 seen += 1

@@ -9,8 +9,19 @@
 
 from __future__ import annotations
 
-from .mirrors import FetchResult, default_cache_dir, fetch_peers
-from .nodes import Federation, Node, compute_values, directory_rows, load_peers, rows_by_area
+import importlib
+
+# Loaded on first use: the command line imports `mirrors` for its parser on every command.
+_EXPORTS = {"FetchResult": "mirrors", "default_cache_dir": "mirrors", "fetch_peers": "mirrors",
+            "Federation": "nodes", "Node": "nodes", "compute_values": "nodes", "directory_rows": "nodes",
+            "load_peers": "nodes", "rows_by_area": "nodes"}
+
+
+def __getattr__(name: str):
+    if name not in _EXPORTS:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f".{_EXPORTS[name]}", __name__), name)
+
 
 __all__ = [
     "FetchResult", "default_cache_dir", "fetch_peers",

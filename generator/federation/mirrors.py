@@ -24,11 +24,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
 
-import git
-
 from ..errors import CommonplaceError, DataError
-from ..loader import SLUG, load_community
 from ..model import Model, Peer
+
+# GitPython and the loader are imported where they are used: every `commonplace` command
+# builds this command's parser, and most never fetch.
 
 # Options given to every git command run on a mirror.
 GIT_OPTIONS = ("core.hooksPath=/dev/null", "protocol.ext.allow=never")
@@ -48,6 +48,8 @@ def default_cache_dir(source: str | os.PathLike) -> Path:
 
 def mirror_path(cache_dir: str | os.PathLike, name: str) -> Path:
     """The bare mirror of peer `name`: `<cache_dir>/<name>.git`."""
+    from ..loader import SLUG
+
     if not SLUG.match(name):
         raise ValueError(f"peer name {name!r} is not a slug")
     return Path(cache_dir) / f"{name}.git"
@@ -129,6 +131,8 @@ class FetchResult:
 
 
 def _error_text(exc: Exception, timeout: int) -> str:
+    import git
+
     if isinstance(exc, git.GitCommandError):
         if exc.status in (-9, -15, 137, 143) or "timeout" in str(exc).lower() or "killed" in str(exc).lower():
             return f"no answer within {timeout} s (raise it with --timeout)"
@@ -157,6 +161,8 @@ def _prepare(repo: git.Repo, url: str) -> git.Remote:
 
 
 def _open(path: Path) -> git.Repo:
+    import git
+
     if path.exists():
         repo = git.Repo(path)
         if not repo.bare:
@@ -169,6 +175,8 @@ def _open(path: Path) -> git.Repo:
 
 
 def _tip(repo: git.Repo, branch: str, timeout: int) -> tuple[str, int]:
+    import git
+
     ref = f"refs/heads/{branch}"
     try:
         head = repo.git.rev_parse("--verify", "--quiet", f"{ref}^{{commit}}", kill_after_timeout=timeout)
@@ -267,6 +275,7 @@ def register(subparsers) -> argparse.ArgumentParser:
 def run(args) -> int:
     """The `fetch` command: 0 when done (even if a peer failed: a warning), 1 on invalid data."""
     from .. import report
+    from ..loader import load_community
 
     source = Path(args.source)
     if not source.is_dir():
