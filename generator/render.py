@@ -46,6 +46,8 @@ class Page:
     description: str = ""
     context: dict = field(default_factory=dict)
     filename: str = "index.html"
+    # Context computed only when the page renders, so in the worker that renders it (see render_pages).
+    lazy: dict = field(default_factory=dict)
 
     @property
     def output(self) -> str:
@@ -230,20 +232,29 @@ class SiteRenderer:
             "goals_completed": sum(p.goals_done for p in mine.get("leads", ())),
             "recognition": model.recognition.get(handle, ()),
         }
+        lazy = {}
         contributor = self.values.by_engine_id.get(handle)
         if contributor is not None:
-            context.update(contributor=contributor, profile=self.values.profile(contributor),
-                           rewards=self.values.rewards_received(contributor))
+            context.update(contributor=contributor, rewards=self.values.rewards_received(contributor))
+            lazy["profile"] = lambda: self.values.profile(contributor)
         # A pseudonymous page must not lead back to the file that names the person.
         source = "" if person.pseudonymous else member.source
-        return Page(f"members/{person.slug}/", "member.html", person.name, source, "", context)
+        return Page(f"members/{person.slug}/", "member.html", person.name, source, "", context, lazy=lazy)
 
     # -- output ------------------------------------------------------------------------------
     def render(self) -> SiteFiles:
         files = SiteFiles()
         pages = self.pages()
-        for page, html in zip(pages, render_pages(self, pages)):
+        htmls, others = render_pages(self, pages, lambda: self.other_files(pages))
+        for page, html in zip(pages, htmls):
             files.add(page.output, html)
+        for rel, content in others.files.items():
+            files.add(rel, content)
+        return files
+
+    def other_files(self, pages: list[Page]) -> SiteFiles:
+        """Everything but the pages: feed, sitemap, assets, reward tables and open data."""
+        files = SiteFiles()
         feed_items = activities(self.model, self.people, self.t)[: self.model.config.feed_entries]
         files.add("feed.xml", self.template("feed.xml").render(items=feed_items, absolute=self.url))
         listed = [p for p in pages if p.filename == "index.html"]
@@ -284,7 +295,7 @@ class SiteRenderer:
             return self.template(page.template).render(
                 page=page, root=root, edit_url=edit_url(self.model.config.forge, page.source),
                 files_url=folder_url(self.model.config.forge, FOLDERS.get(page.template, "")),
-                canonical=self.url(page.path), **page.context,
+                canonical=self.url(page.path), **page.context, **{key: make() for key, make in page.lazy.items()},
             )
         except jinja2.TemplateError as exc:
             raise CommonplaceError(f"template {page.template}: {exc}") from None
@@ -303,7 +314,9 @@ def _render_slice(bounds: tuple[int, int]) -> list[str]:
     return [_RENDERER.render_page(page) for page in _PAGES[start:end]]
 
 
-def render_pages(renderer: "SiteRenderer", pages: list) -> list[str]:
+def render_pages(renderer: "SiteRenderer", pages: list, meanwhile) -> tuple[list[str], object]:
+    """The HTML of every page, in order, and what `meanwhile()` returns: it runs in this process
+    while the workers render, so the site's other files cost no extra time."""
     global _RENDERER, _PAGES
     progress = Progress("Rendering pages", "pages")
     workers = min(os.cpu_count() or 1, 8)
@@ -314,16 +327,18 @@ def render_pages(renderer: "SiteRenderer", pages: list) -> list[str]:
             for page in pages:
                 result.append(renderer.render_page(page))
                 progress(len(result), len(pages))
-            return result
+            return result, meanwhile()
         _RENDERER, _PAGES = renderer, pages
         size = -(-len(pages) // (workers * 4))
         slices = [(i, min(i + size, len(pages))) for i in range(0, len(pages), size)]
         result = []
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            for chunk in pool.imap(_render_slice, slices):  # imap keeps the order of the slices
+            chunks = pool.imap(_render_slice, slices)  # imap keeps the order of the slices
+            other = meanwhile()
+            for chunk in chunks:
                 result.extend(chunk)
                 progress(len(result), len(pages))
-        return result
+        return result, other
     finally:
         _RENDERER, _PAGES = None, []
         progress.done()
