@@ -80,7 +80,7 @@ def build(source: Path, out_dir: Path | None = None, *, base_url: str | None = N
             files.add(rel, data)
     hashes = {rel: content_hash(data) for rel, data in files.files.items()}
     if previous and out_dir.is_dir() and previous.output_intact(out_dir):
-        written = update_site(files, out_dir, {rel: entry[0] for rel, entry in previous.files.items()})
+        written = update_site(files, out_dir, {rel: entry[0] for rel, entry in previous.files.items()}, hashes)
     else:
         write_site(files, out_dir)
         written = sorted(files.files)
@@ -88,7 +88,7 @@ def build(source: Path, out_dir: Path | None = None, *, base_url: str | None = N
     if use_manifest:
         entries = {}
         for rel, digest in hashes.items():
-            info_ = os.lstat(out_dir / rel)
+            info_ = os.lstat(os.path.join(out_dir, rel))
             entries[rel] = [digest, info_.st_size, info_.st_mtime_ns]
         Manifest(stamp, entries, [str(w) for w in model.warnings], pages).save(source, out_dir)
     return BuildResult(model, out_dir, pages, len(files), written, [str(w) for w in model.warnings], notes=notes)

@@ -57,16 +57,18 @@ def write_site(files: SiteFiles, out_dir: Path) -> None:
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.staging-", dir=parent))
     progress = Progress("Writing files", "files")
     try:
-        made: set[Path] = set()
+        made: set[str] = set()
+        root = str(staging)
         for count, rel in enumerate(sorted(files.files), 1):
             progress(count, len(files.files))
             # `add` already refused anything that could leave the folder (clean_relpath), and the
-            # staging folder is new, so no symlink inside it can redirect a write.
-            target = staging / rel
-            if target.parent not in made:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                made.add(target.parent)
-            with open(target, "wb") as handle:
+            # staging folder is new, so no symlink inside it can redirect a write. Plain strings,
+            # not Path objects: this runs for every file of the site.
+            folder, _, _ = rel.rpartition("/")
+            if folder not in made:
+                os.makedirs(os.path.join(root, folder), exist_ok=True)
+                made.add(folder)
+            with open(os.path.join(root, rel), "wb") as handle:
                 handle.write(files.files[rel])
         progress.done()
         os.chmod(staging, 0o755)
@@ -85,16 +87,15 @@ def write_site(files: SiteFiles, out_dir: Path) -> None:
         raise
 
 
-def update_site(files: SiteFiles, out_dir: Path, previous: dict) -> list[str]:
+def update_site(files: SiteFiles, out_dir: Path, previous: dict, hashes: dict) -> list[str]:
     """Rewrite only what changed in an output folder we built before; returns the paths written.
 
-    `previous` maps each path of the last build to its content hash. Each file is replaced
+    `previous` maps each path of the last build to its content hash, `hashes` each path of this
+    build. Each file is replaced
     atomically (temporary file, then rename), and files the new build no longer makes are
     removed. Everything was rendered before the first write, so a failing build still never
     gets here.
     """
-    from .incremental import content_hash
-
     out_dir = Path(out_dir)
     written = []
     for rel in sorted(files.files):
@@ -102,7 +103,7 @@ def update_site(files: SiteFiles, out_dir: Path, previous: dict) -> list[str]:
         # Paths were checked when added; the caller checked that the folder holds exactly what
         # the last build wrote (Manifest.output_intact), so it hides no symlink either.
         target = out_dir / rel
-        if previous.get(rel) == content_hash(data):
+        if previous.get(rel) == hashes[rel]:
             continue
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.with_name(f".{target.name}.tmp")
