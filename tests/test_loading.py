@@ -139,6 +139,18 @@ def test_yaml_refusals(text, expected):
         assert str(findings[0]) == expected
 
 
+@pytest.mark.parametrize("text", ["a: *x\n", "- &x 1\n- 2\n", "a: {b: &c d}\n", "a:\n  - *b\n"])
+def test_any_anchor_or_alias_is_refused(text):
+    doc, findings = load_yaml(text, "t.yaml")
+    assert doc is None and [f.message for f in findings] == [
+        "YAML anchors and aliases (& and *) are not accepted: write the value out in full"]
+
+
+def test_ampersands_and_asterisks_in_text_are_just_text():
+    doc, findings = load_yaml('name: R&D *garden* crew\nnote: "*x &y"\n', "t.yaml")
+    assert findings == [] and doc.data == {"name": "R&D *garden* crew", "note": "*x &y"}
+
+
 def test_billion_laughs_is_refused_before_expansion():
     bomb = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
         f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}]\n" for i in range(8)
