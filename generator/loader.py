@@ -7,6 +7,7 @@ goes through `yamlsafe`, and every file is checked against its schema before it 
 from __future__ import annotations
 
 import difflib
+import functools
 import multiprocessing
 import os
 import re
@@ -154,9 +155,20 @@ def can_fork() -> bool:
         and (os.cpu_count() or 1) > 1
 
 
+# Kinds whose positions the loader needs only to point at a problem: a worker leaves them out of
+# what it sends back (copying them costs more than parsing the rare file that needs them again).
+POSITIONS_ON_DEMAND = frozenset({"member", "project", "event", "page"})
+
+
 def _parse_slice(tasks: list[tuple[str, str, bool]]) -> list:
     reader = FileReader(_ROOT, Findings())
-    return [parse_file(reader, rel, kind, markdown) for rel, kind, markdown in tasks]
+    results = []
+    for rel, kind, markdown in tasks:
+        doc, body, findings = parse_file(reader, rel, kind, markdown)
+        if doc is not None and kind in POSITIONS_ON_DEMAND:
+            doc.values, doc.keys, doc.raw = {}, {}, {}
+        results.append((doc, body, findings))
+    return results
 
 
 class _Loader:
@@ -198,8 +210,13 @@ class _Loader:
                 chunks = pool.map(_parse_slice, [tasks[i:i + size] for i in range(0, len(tasks), size)])
         finally:
             _ROOT = None
-        for (rel, _kind, _md), result in zip(tasks, (r for chunk in chunks for r in chunk)):
+        for (rel, kind, markdown), result in zip(tasks, (r for chunk in chunks for r in chunk)):
+            if result[0] is not None and kind in POSITIONS_ON_DEMAND:
+                result[0].reparse = functools.partial(self._reparse, rel, kind, markdown)
             self.parsed[rel] = result
+
+    def _reparse(self, rel: str, kind: str, markdown: bool) -> YamlDoc | None:
+        return parse_file(self.reader_factory(self.root, Findings()), rel, kind, markdown)[0]
 
     def refer(self, rel: str, doc: YamlDoc, path: tuple, kind: str, value: str) -> None:
         self.references.append((rel, doc, path, kind, value))

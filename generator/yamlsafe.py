@@ -39,9 +39,16 @@ class YamlDoc:
     values: dict = field(default_factory=dict)  # path -> (line, col) of the value
     keys: dict = field(default_factory=dict)  # path -> (line, col) of the key naming it
     raw: dict = field(default_factory=dict)  # path -> source text of plain scalars
+    # Set when the positions were left out (a parsing worker drops them rather than copy them
+    # back for thousands of files): parses the file again, the first time a position is asked.
+    reparse: object = field(default=None, repr=False, compare=False)
 
     def where(self, path: Path_, key: bool = False) -> tuple[int, int]:
         """Position of `path`, falling back to the nearest enclosing value."""
+        if self.reparse is not None:
+            fresh, self.reparse = self.reparse(), None
+            if fresh is not None:
+                self.values, self.keys, self.raw = fresh.values, fresh.keys, fresh.raw
         path = tuple(path)
         table = self.keys if key else self.values
         while True:

@@ -115,9 +115,15 @@ def test_forked_parsing_reports_the_same_findings(community, monkeypatch):
     from generator.loader import check_community
 
     root = community({"members/dan.yaml": "name: Dan\nemial: x\n", "members/eve.yaml": "a: &x 1\nb: *x\n",
-                      "events/bad.md": "no front matter\n", "members/Bad Name.yaml": "name: B\n"})
+                      "events/bad.md": "no front matter\n", "members/Bad Name.yaml": "name: B\n",
+                      # found after parsing, so their positions come from parsing the file again
+                      "members/fay.yaml": "name: Fay\n\nhandle: fey\n",
+                      "projects/p.md": "---\ntitle: P\n\nleads:\n  - nobody\n---\nBody\n",
+                      "events/e.md": "---\ntitle: E\ndate: 2025-03-02\n\nend_date: 2025-03-01\n---\n"})
     serial = [str(f) for f in check_community(root)]
     monkeypatch.setattr(generator.loader, "PARALLEL_MIN_FILES", 1)
     if not generator.loader.can_fork():
         pytest.skip("no fork start method or a single core here")
-    assert [str(f) for f in check_community(root)] == serial and len(serial) == 4
+    assert [str(f) for f in check_community(root)] == serial and len(serial) == 7
+    assert {"members/fay.yaml:3:9", "projects/p.md:5:5", "events/e.md:5:11"} <= {
+        ":".join(f.split(":")[:3]) for f in serial}
