@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import re
 import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -288,6 +289,22 @@ class SiteRenderer:
         except jinja2.TemplateSyntaxError as exc:
             raise CommonplaceError(f"{exc.filename}:{exc.lineno}: template error: {exc.message}") from None
 
+    def compile_templates(self, names) -> None:
+        """Compile these templates and the ones they extend or include (as far as a plain
+        `{% include "name" %}` shows; anything missed is compiled when first used)."""
+        todo, done = sorted(names), set()
+        while todo:
+            name = todo.pop()
+            if name in done:
+                continue
+            done.add(name)
+            try:
+                source = self.env.loader.get_source(self.env, name)[0]
+            except jinja2.TemplateNotFound:
+                continue  # rendering reports it, with the page that needs it
+            self.template(name)
+            todo.extend(_REFERENCED.findall(source))
+
     def render_page(self, page: Page) -> str:
         # The 404 page is served at any depth, so its links start from the site's base path.
         root = self.base_path if page.filename == "404.html" else page.root
@@ -300,6 +317,8 @@ class SiteRenderer:
         except jinja2.TemplateError as exc:
             raise CommonplaceError(f"template {page.template}: {exc}") from None
 
+
+_REFERENCED = re.compile(r'{%-?\s*(?:extends|include|import|from)\s+"([^"]+)"')
 
 # Rendering thousands of pages is CPU work that splits cleanly: with more than one core, forked
 # workers render slices of the page list (they inherit the renderer, so nothing is pickled but
@@ -328,6 +347,7 @@ def render_pages(renderer: "SiteRenderer", pages: list, meanwhile) -> tuple[list
                 result.append(renderer.render_page(page))
                 progress(len(result), len(pages))
             return result, meanwhile()
+        renderer.compile_templates({page.template for page in pages})  # once here, not in every worker
         _RENDERER, _PAGES = renderer, pages
         size = -(-len(pages) // (workers * 4))
         slices = [(i, min(i + size, len(pages))) for i in range(0, len(pages), size)]
@@ -350,8 +370,6 @@ def render_site(model: Model, info: BuildInfo, report: dict | None = None, feder
 
 
 def _package_name(name: str) -> str:
-    import re
-
     return re.sub(r"[^a-z0-9._-]+", "-", name.lower()).strip("-") or "community"
 
 

@@ -127,3 +127,18 @@ def test_forked_parsing_reports_the_same_findings(community, monkeypatch):
     assert [str(f) for f in check_community(root)] == serial and len(serial) == 7
     assert {"members/fay.yaml:3:9", "projects/p.md:5:5", "events/e.md:5:11"} <= {
         ":".join(f.split(":")[:3]) for f in serial}
+
+
+def test_forked_rendering_reports_a_broken_community_template_like_the_serial_path(community, tmp_path, monkeypatch):
+    import generator.render
+    from generator.errors import CommonplaceError
+
+    root = community({"theme/member.html": '{% extends "base.html" %}{% block main %}{% if %}{% endblock %}\n',
+                      "theme/person.html": '{% include "missing.html" %}'})
+    messages = []
+    for minimum in (10**6, 1):
+        monkeypatch.setattr(generator.render, "PARALLEL_MIN_PAGES", minimum)
+        with pytest.raises(CommonplaceError) as caught:
+            build(root, tmp_path / f"site-{minimum}", incremental=False)
+        messages.append(str(caught.value))
+    assert messages[0] == messages[1] and "member.html:1: template error" in messages[0]
