@@ -24,6 +24,8 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+from datetime import date, datetime
+from decimal import Decimal
 from operator import itemgetter
 from pathlib import Path
 
@@ -117,19 +119,46 @@ def fingerprint(value) -> str:
     return hashlib.sha256("".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
 
 
+# Exact types that can only reach the scalar rule of `_canon`: written without walking its
+# chain of checks (most of a community's data is strings). The text is the same either way, and
+# must stay so: stored reports are keyed by it.
+_SCALAR_PREFIX = {t: f"{t.__qualname__}:" for t in (str, int, float, bool, type(None), Decimal, date, datetime)}
+
+
+def _key_order(key) -> tuple[str, str]:
+    return type(key).__name__, repr(key)
+
+
 def _canon(value, out: list[str]) -> None:
-    if isinstance(value, dict):
+    scalar = _SCALAR_PREFIX
+    prefix = scalar.get(type(value))
+    if prefix is not None:
+        out.append(prefix + repr(value))
+    elif isinstance(value, dict):
         out.append("{")
-        for key in sorted(value, key=lambda k: (type(k).__name__, repr(k))):
-            _canon(key, out)
+        for key in sorted(value, key=_key_order):
+            prefix = scalar.get(type(key))
+            if prefix is not None:
+                out.append(prefix + repr(key))
+            else:
+                _canon(key, out)
             out.append(":")
-            _canon(value[key], out)
+            item = value[key]
+            prefix = scalar.get(type(item))
+            if prefix is not None:
+                out.append(prefix + repr(item))
+            else:
+                _canon(item, out)
             out.append(",")
         out.append("}")
     elif isinstance(value, (list, tuple)):
         out.append("[" if isinstance(value, list) else "(")
         for item in value:
-            _canon(item, out)
+            prefix = scalar.get(type(item))
+            if prefix is not None:
+                out.append(prefix + repr(item))
+            else:
+                _canon(item, out)
             out.append(",")
         out.append("]")
     elif isinstance(value, (set, frozenset)):

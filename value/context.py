@@ -192,6 +192,7 @@ class Context:
         self.history = history
         self.data = data
         self.memo: dict = {}  # results indicators share within one report
+        self._dated: dict = {}  # (id of a list, key) -> (the list, {month: its items}); see dated_in
         if resolved is None:
             resolved = resolve_history(history, data)
         self.resolved = resolved
@@ -224,8 +225,8 @@ class Context:
         else:
             self.as_of = max((c.time for c in self.commits), default=0)
         dated = [c.month for c in self.commits[:1] + self.commits[-1:]]
-        for items in (data.events, data.ledger, data.usage, data.kudos):
-            dated.extend(m for m in (month_of(i.get("date")) for i in items) if m)
+        for items in (data.events, data.ledger, data.usage, data.kudos):  # indicators read them by month
+            dated.extend(m for m in self._by_month(items, "date") if m)
         for project in data.projects:
             dated.extend(m for m in (month_of(g.get("done_at")) for g in project.get("goals") or ()) if m)
         dated.extend(month_of_ts(t.time) for t in history.tags)
@@ -241,9 +242,25 @@ class Context:
         return [c for c in self.commits_in(month) if not c.bot]
 
     def dated_in(self, items, month: str | None, key: str = "date") -> list:
+        """The items whose `key` falls in the month (all of them for None), in their order.
+
+        Indicators ask this for every month: the items are sorted into months once per (list,
+        key), instead of reading every date again for each month. The lists are the report's
+        inputs and do not change while it is built."""
         if month is None:
             return list(items)
-        return [i for i in items if month_of(i.get(key)) == month]
+        return list(self._by_month(items, key).get(month, ()))
+
+    def _by_month(self, items, key: str) -> dict:
+        """{month (None when undated): the items dated in it, in their order}, built once."""
+        entry = self._dated.get((id(items), key))
+        if entry is None:
+            by_month: dict = {}
+            for i in items:
+                by_month.setdefault(month_of(i.get(key)), []).append(i)
+            # holding the list keeps its id from being given to another one while the entry lives
+            entry = self._dated[(id(items), key)] = (items, by_month)
+        return entry[1]
 
     def period_end(self, month: str | None) -> int:
         return self.as_of + 1 if month is None else month_end_ts(month)

@@ -105,8 +105,9 @@ def build_report(
     reports = ReportCache(None, "")
     if use_cache:  # nothing changed since the last report: it is read, not computed
         state, folder = history_state(repo_path, subdir=subdir, ref=ref, cache_dir=cache_dir)
+        data_stamp = fingerprint(data)  # both keys below use it; a large community takes a while
         key = "\n".join([f"report/{REPORT_FORMAT}/{__version__}/{_code_stamp()}", f"engine={engine}",
-                          f"data={fingerprint(data)}", state])
+                          f"data={data_stamp}", state])
         reports = ReportCache(folder, f"{subdir or ''}\0{ref}")
         found = reports.get(key)
         if found is not None:
@@ -115,7 +116,7 @@ def build_report(
     if use_cache and not subdir:  # new commits on top of the last report's: only they are read
         resolved_store = StateLog(folder, f"{subdir or ''}\0{ref}", kind="resolved")
         resolved_key = "\n".join([f"resolved/{RESOLVED_FORMAT}/{__version__}/{_code_stamp()}",
-                                   f"engine={engine}", f"data={fingerprint(data)}"])
+                                   f"engine={engine}", f"data={data_stamp}"])
         with _collector_paused():
             report = _fold_new_commits(repo_path, ref, resolved_store, resolved_key, data, weights,
                                        cache_dir=cache_dir, workers=workers, engine=engine)

@@ -113,6 +113,34 @@ def test_fingerprint_is_canonical():
     assert fingerprint([Decimal("1.1")]) != fingerprint([Decimal("1.10")])
 
 
+def test_canonical_text_is_unchanged():
+    """Stored reports are keyed by this text: a new form must make old keys miss, so it is pinned."""
+    from dataclasses import dataclass
+    from datetime import date, datetime, timezone
+    from decimal import Decimal
+
+    from value.cache import _canon
+
+    @dataclass
+    class Row:
+        id: str
+        tags: tuple = ()
+
+    class Name(str):
+        pass
+
+    value = {"b": [1, True, None, 1.5], "a": (date(2024, 1, 2), Decimal("1.10"), "it's"), 2: {"x"},
+             "r": Row("ana", ("x",)), Name("n"): datetime(2024, 1, 2, 3, tzinfo=timezone.utc)}
+    out: list[str] = []
+    _canon(value, out)
+    assert "".join(out) == (
+        "{test_canonical_text_is_unchanged.<locals>.Name:'n':"
+        "datetime:datetime.datetime(2024, 1, 2, 3, 0, tzinfo=datetime.timezone.utc),int:2:<str:'x'>,"
+        "str:'a':(date:datetime.date(2024, 1, 2),Decimal:Decimal('1.10'),str:\"it's\",],"
+        "str:'b':[int:1,bool:True,NoneType:None,float:1.5,],"
+        "str:'r':test_canonical_text_is_unchanged.<locals>.Row(id=str:'ana',tags=(str:'x',],),}")
+
+
 def _git(path, env, *args, who=("Dee", "dee@example.org"), when=1_900_000_000):
     import subprocess
 

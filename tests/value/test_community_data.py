@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
@@ -105,3 +105,66 @@ def test_weights(community, tmp_path):
 
     with pytest.raises(BadWeights, match="unknown"):
         build_report(community.path, data=CommunityData(weights={"fun": 1}), use_cache=False)
+
+
+MIXED = CommunityData(  # dates as date objects, datetimes and strings, some missing; March is empty
+    events=({"id": "e1", "date": date(2024, 2, 10), "organisers": ["ana"], "participants": ["zoe"], "guests": 1},
+            {"id": "e2", "date": "2024-01-20", "organisers": ["zoe"], "participants": ["ana", "bo"], "guests": 0},
+            {"id": "e3", "date": None, "organisers": ["bo"], "participants": [], "guests": 4},
+            {"id": "e4", "date": "2024-02-28T23:30:00+00:00", "organisers": [], "participants": ["bo"], "guests": 2},
+            {"id": "e5", "organisers": ["ana"], "participants": ["zoe"], "guests": 0},
+            {"id": "e6", "date": datetime(2024, 4, 1, 9), "organisers": ["ana"], "participants": [], "guests": 0}),
+    ledger=({"date": "2024-01-03", "amount": Decimal("10"), "currency": "EUR", "kind": "donation", "from": "x"},
+            {"date": date(2024, 4, 2), "amount": Decimal("2.50"), "currency": "EUR", "kind": "donation", "from": "y"},
+            {"date": date(2024, 1, 30), "amount": Decimal("1"), "currency": "EUR", "kind": "expense", "to": "z"}),
+    usage=({"date": "2024-02-01", "kind": "downloads", "count": 3},
+           {"date": date(2024, 2, 20), "kind": "downloads", "count": 4},
+           {"date": None, "kind": "downloads", "count": 100},
+           {"date": date(2024, 4, 5), "kind": "testimonial", "count": None, "quote": "Good."}),
+    kudos=({"from": "zoe", "to": "ana", "date": "2024-02-11"}, {"from": "ana", "to": "zoe", "date": date(2024, 2, 12)},
+           {"from": "bo", "to": "ana", "date": None}, {"from": "zoe", "to": "bo", "date": date(2024, 1, 9)}),
+    projects=({"id": "p", "title": "P", "status": "active",
+               "goals": [{"title": "g1", "done": True, "done_at": "2024-02-03"},
+                         {"title": "g2", "done": True, "done_at": date(2024, 4, 9)},
+                         {"title": "g3", "done": True, "done_at": None},
+                         {"title": "g4", "done": False, "done_at": date(2024, 2, 5)},
+                         {"title": "g5", "done": True, "done_at": date(2024, 2, 25)}]},),
+)
+
+
+def test_monthly_figures_through_the_month_index_equal_a_direct_filter(community):
+    from value.context import Context, month_of
+    from value.history import read_history
+    from value.registry import indicators
+    from value.report import clean
+
+    def direct(items, month, key="date"):  # every date read again for each month
+        return list(items) if month is None else [i for i in items if month_of(i.get(key)) == month]
+
+    class DirectContext(Context):
+        def dated_in(self, items, month, key="date"):
+            return direct(items, month, key)
+
+    history = read_history(community.path, use_cache=False)
+    ctx, plain = Context(history, MIXED), DirectContext(history, MIXED)
+    assert ctx.months == ["2024-01", "2024-02", "2024-03", "2024-04"]
+    goals = MIXED.projects[0]["goals"]
+    for month in [None, *ctx.months, "2023-12"]:
+        for items in (MIXED.events, MIXED.ledger, MIXED.usage, MIXED.kudos):
+            assert ctx.dated_in(items, month) == direct(items, month)  # same items, same order
+        assert ctx.dated_in(goals, month, "done_at") == direct(goals, month, "done_at")
+    assert [e["id"] for e in ctx.dated_in(MIXED.events, "2024-02")] == ["e1", "e4"]
+    for ind in indicators("community"):
+        if ind.monthly:
+            assert [clean(ind.func(ctx, m)) for m in ctx.months] == [clean(ind.func(plain, m)) for m in ctx.months], ind.key
+    expected_goals = [sum(1 for g in direct(goals, m, "done_at") if g["done"]) for m in ctx.months]
+    assert expected_goals == [0, 2, 0, 1]
+    assert [indicator_value(ctx, "goals_done", m) for m in ctx.months] == expected_goals
+    assert [indicator_value(ctx, "events", m) for m in ctx.months] == [1, 2, 0, 1]
+
+
+def indicator_value(ctx, key, month):
+    from value.registry import indicators
+
+    (ind,) = [i for i in indicators("community") if i.key == key]
+    return ind.func(ctx, month)

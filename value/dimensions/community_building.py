@@ -235,6 +235,10 @@ def members(ctx, month):
 
 # -- person level ----------------------------------------------------------------------------
 def _event_roles(ctx):
+    """(events organised, events attended) per person; worked out once (two figures read it)."""
+    memo = ctx.memo.get("event_roles")
+    if memo is not None:
+        return memo
     organised, attended = Counter(), Counter()
     for e in ctx.data.events:
         orgs = set(e.get("organisers") or ())
@@ -242,7 +246,8 @@ def _event_roles(ctx):
             organised[pid] += 1
         for pid in set(e.get("participants") or ()) - orgs:
             attended[pid] += 1
-    return organised, attended
+    memo = ctx.memo["event_roles"] = organised, attended
+    return memo
 
 
 @person(DIM, "events_organised", unit="events", formula="events naming them as an organiser",

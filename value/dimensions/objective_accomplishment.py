@@ -107,7 +107,11 @@ def _goals(ctx):
 def goals_done(ctx, month):
     if month is None:
         return sum(1 for _, g in _goals(ctx) if g.get("done"))
-    return sum(1 for _, g in _goals(ctx) if g.get("done") and month_of(g.get("done_at")) == month)
+    per_month = ctx.memo.get("goals_done")
+    if per_month is None:  # every month's in one pass over the goals
+        per_month = ctx.memo["goals_done"] = Counter(
+            month_of(g.get("done_at")) for _, g in _goals(ctx) if g.get("done"))
+    return per_month[month]
 
 
 @indicator(DIM, "goals_total", unit="goals", monthly=False, formula="project goals",
