@@ -7,6 +7,7 @@ name a heading `location` and clobber a page global.
 
 from __future__ import annotations
 
+import functools
 import re
 from html import escape
 
@@ -64,6 +65,9 @@ def _make() -> MarkdownIt:
 _MD = _make()
 
 
+# A pure function of the text: `serve` rebuilds the whole site on every change, and most texts
+# did not change, so their HTML is kept (bounded) between rebuilds in the same process.
+@functools.lru_cache(maxsize=16384)
 def render_markdown(text: str) -> str:
     """HTML for a Markdown text from the repository (safe to insert into a page)."""
     return _MD.render(text or "")
