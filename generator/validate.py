@@ -5,12 +5,15 @@ from __future__ import annotations
 import difflib
 import json
 from functools import lru_cache
-
-from jsonschema import Draft202012Validator, FormatChecker
+from typing import TYPE_CHECKING
 
 from .errors import Finding
 from .resources import schemas_dir
+from .schemafast import fast_valid
 from .yamlsafe import YamlDoc
+
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
 
 # Messages for the patterns the schemas share, so an error says how to fix the value.
 _PATTERN_HINTS = (
@@ -34,6 +37,9 @@ _TYPE_WORDS = {
 
 @lru_cache(maxsize=None)
 def validator(kind: str) -> Draft202012Validator:
+    # Imported here: jsonschema takes ~45 ms to import, and valid files never need it.
+    from jsonschema import Draft202012Validator, FormatChecker
+
     schema = json.loads((schemas_dir() / f"{kind}.schema.json").read_text(encoding="utf-8"))
     return Draft202012Validator(schema, format_checker=FormatChecker())
 
@@ -112,6 +118,8 @@ def _message(error, doc: YamlDoc) -> str:
 
 def validate(kind: str, doc: YamlDoc, path: str) -> list[Finding]:
     """Validate a loaded document against `schemas/<kind>.schema.json`."""
+    if fast_valid(kind, doc.data):
+        return []  # certainly valid (see schemafast); jsonschema runs only to explain a problem
     findings: list[Finding] = []
     errors = sorted(validator(kind).iter_errors(doc.data), key=lambda e: (list(map(str, e.absolute_path)), e.validator != "pattern"))
     for error in errors:
