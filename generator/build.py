@@ -51,6 +51,7 @@ def build(source: Path, out_dir: Path | None = None, *, base_url: str | None = N
         return BuildResult(None, out_dir, previous.pages, len(previous.files), [], previous.warnings, True, notes)
 
     # Imported only now: a rebuild with nothing to do never needs the loader, renderer or value engine.
+    from .buildcache import BuildCache
     from .federation import compute_values, default_cache_dir, load_peers
     from .gitinfo import build_epoch, repo_info
     from .loader import load_community
@@ -60,7 +61,8 @@ def build(source: Path, out_dir: Path | None = None, *, base_url: str | None = N
     from .valuedata import community_data
     from .valuerun import value_report
 
-    model = load_community(source)  # raises DataError before anything is written
+    cache = BuildCache.open(source) if use_manifest else BuildCache()
+    model = load_community(source, cache=cache)  # raises DataError before anything is written
     if base_url:
         model.config = replace(model.config, base_url=base_url if base_url.endswith("/") else base_url + "/")
     info = repo_info(source)
@@ -74,7 +76,8 @@ def build(source: Path, out_dir: Path | None = None, *, base_url: str | None = N
         compute_values(federation, community_data)
         model.warnings = sorted(set(model.warnings) | set(federation.warnings))
     files = render_site(model, BuildInfo(updated=epoch_datetime(build_epoch(info)), commit=info.head_commit), report,
-                        federation, search)
+                        federation, search, cache)
+    cache.save()  # everything is parsed and rendered: what this build used is what the next one may need
     if search:
         for rel, data in search_index(files, model.config.language).items():
             files.add(rel, data)

@@ -10,13 +10,14 @@ import difflib
 import functools
 import multiprocessing
 import os
+import pickle
 import re
 import threading
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from . import ecosystem, safepath
+from . import buildcache, ecosystem, safepath
 from . import model as m
 from .errors import DataError, Finding, Findings
 from .i18n import catalogue_findings
@@ -108,18 +109,27 @@ class FileReader:
         return text
 
 
-def parse_file(reader, rel: str, kind: str, markdown: bool) -> tuple[YamlDoc | None, str, list]:
-    """Read, parse and validate one data file: (the document, or None when it cannot be used;
-    the Markdown body; the findings, the reader's included)."""
+def read_file(reader, rel: str) -> tuple[str | None, list]:
+    """The text of one data file (None when it cannot be used) and the findings about it."""
     local = Findings()
     saved, reader.findings = reader.findings, local
     try:
         text = reader.read_text(rel)
     finally:
         reader.findings = saved
-    findings = local.items
+    return text, local.items
+
+
+def parse_file(reader, rel: str, kind: str, markdown: bool) -> tuple[YamlDoc | None, str, list]:
+    """Read, parse and validate one data file: (the document, or None when it cannot be used;
+    the Markdown body; the findings, the reader's included)."""
+    text, findings = read_file(reader, rel)
     if text is None:
         return None, "", findings
+    return parse_text(rel, kind, markdown, text, findings)
+
+
+def parse_text(rel: str, kind: str, markdown: bool, text: str, findings: list) -> tuple[YamlDoc | None, str, list]:
     body = ""
     line_offset = 0
     if markdown:
@@ -145,7 +155,7 @@ def parse_file(reader, rel: str, kind: str, markdown: bool) -> tuple[YamlDoc | N
 
 
 # Parsing and validating thousands of small files splits cleanly across cores: forked workers
-# inherit the root and return (document, body, findings) per file, in the order given.
+# inherit the root and the cache, and return one result per file, in the order given.
 PARALLEL_MIN_FILES = 300
 _ROOT: Path | None = None
 
@@ -155,25 +165,38 @@ def can_fork() -> bool:
         and (os.cpu_count() or 1) > 1
 
 
-# Kinds whose positions the loader needs only to point at a problem: a worker leaves them out of
-# what it sends back (copying them costs more than parsing the rare file that needs them again).
+# Kinds whose positions the loader needs only to point at a problem: they are left out of what is
+# kept and sent between processes (copying them costs more than parsing the rare file that needs
+# them again, which `YamlDoc.reparse` does).
 POSITIONS_ON_DEMAND = frozenset({"member", "project", "event", "page"})
+_CACHED: dict = {}  # the build cache's parsed files, inherited by forked workers
 
 
 def _parse_slice(tasks: list[tuple[str, str, bool]]) -> list:
+    """Per file: ("hit", key) when the cache has it, ("new", key, pickled result) when parsed now,
+    ("unread", result) when it could not be read (never cached)."""
     reader = FileReader(_ROOT, Findings())
-    results = []
+    out = []
     for rel, kind, markdown in tasks:
-        doc, body, findings = parse_file(reader, rel, kind, markdown)
+        text, findings = read_file(reader, rel)
+        if text is None:
+            out.append(("unread", (None, "", findings)))
+            continue
+        key = buildcache.parse_key(rel, kind, markdown, text)
+        if key in _CACHED:
+            out.append(("hit", key))
+            continue
+        doc, body, findings = parse_text(rel, kind, markdown, text, findings)
         if doc is not None and kind in POSITIONS_ON_DEMAND:
             doc.values, doc.keys, doc.raw = {}, {}, {}
-        results.append((doc, body, findings))
-    return results
+        out.append(("new", key, pickle.dumps((doc, body, findings), protocol=pickle.HIGHEST_PROTOCOL)))
+    return out
 
 
 class _Loader:
-    def __init__(self, root: Path, reader_factory=None):
+    def __init__(self, root: Path, reader_factory=None, cache: buildcache.BuildCache | None = None):
         self.root = root
+        self.cache = cache if cache is not None else buildcache.BuildCache()
         self.findings = Findings()
         self.reader_factory = reader_factory or FileReader
         self.reader = self.reader_factory(root, self.findings)
@@ -196,21 +219,35 @@ class _Loader:
         return doc, body
 
     def parse_collections(self) -> None:
-        """Parse and validate every collection file up front, on every core when there are many."""
+        """Parse and validate every collection file up front: from the build cache when it has
+        the file's text, on every core when many are left."""
+        if self.reader_factory is not FileReader:
+            return  # a peer read from git objects: parsed one by one, as each collection is loaded
         tasks = [(rel, COLLECTIONS[folder][0], COLLECTIONS[folder][1] == MD_EXT)
                  for folder in COLLECTIONS for rel, _stem in self.listing[folder]]
-        if self.reader_factory is not FileReader or len(tasks) < PARALLEL_MIN_FILES or not can_fork():
-            return  # parsed one by one, as each collection is loaded
-        global _ROOT
-        _ROOT = self.root
-        workers = min(os.cpu_count() or 1, 8)
-        size = -(-len(tasks) // (workers * 4))
+        global _ROOT, _CACHED
+        _ROOT, _CACHED = self.root, self.cache.parsed
         try:
-            with multiprocessing.get_context("fork").Pool(workers) as pool:
-                chunks = pool.map(_parse_slice, [tasks[i:i + size] for i in range(0, len(tasks), size)])
+            if len(tasks) < PARALLEL_MIN_FILES or not can_fork():
+                results = _parse_slice(tasks)
+            else:
+                workers = min(os.cpu_count() or 1, 8)
+                size = -(-len(tasks) // (workers * 4))
+                with multiprocessing.get_context("fork").Pool(workers) as pool:
+                    chunks = pool.map(_parse_slice, [tasks[i:i + size] for i in range(0, len(tasks), size)])
+                results = [r for chunk in chunks for r in chunk]
         finally:
-            _ROOT = None
-        for (rel, kind, markdown), result in zip(tasks, (r for chunk in chunks for r in chunk)):
+            _ROOT, _CACHED = None, {}
+        for (rel, kind, markdown), item in zip(tasks, results):
+            if item[0] == "unread":
+                self.parsed[rel] = item[1]
+                continue
+            if item[0] == "hit":
+                blob = self.cache.get_parsed(item[1])
+            else:
+                blob = item[2]
+                self.cache.put_parsed(item[1], blob)
+            result = pickle.loads(blob)
             if result[0] is not None and kind in POSITIONS_ON_DEMAND:
                 result[0].reparse = functools.partial(self._reparse, rel, kind, markdown)
             self.parsed[rel] = result
@@ -534,12 +571,13 @@ class _Loader:
             self.findings.error(rel, line, col, f"unknown {kind} '{value}'{hint}")
 
 
-def load_community(root: str | os.PathLike, reader_factory=None) -> m.Model:
+def load_community(root: str | os.PathLike, reader_factory=None, cache: buildcache.BuildCache | None = None) -> m.Model:
     """Load and validate a community; raises DataError with every finding at once.
 
-    `reader_factory(root, findings)` makes the file reader (default: the work tree).
+    `reader_factory(root, findings)` makes the file reader (default: the work tree); `cache`
+    holds files parsed by earlier builds, and gets the files parsed by this one.
     """
-    return _Loader(Path(root), reader_factory).load()
+    return _Loader(Path(root), reader_factory, cache).load()
 
 
 def check_community(root: str | os.PathLike) -> list:

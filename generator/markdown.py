@@ -7,7 +7,6 @@ name a heading `location` and clobber a page global.
 
 from __future__ import annotations
 
-import functools
 import re
 from html import escape
 
@@ -65,9 +64,37 @@ def _make() -> MarkdownIt:
 _MD = _make()
 
 
-# A pure function of the text: `serve` rebuilds the whole site on every change, and most texts
-# did not change, so their HTML is kept (bounded) between rebuilds in the same process.
-@functools.lru_cache(maxsize=16384)
+# HTML from earlier builds, by text (see buildcache), and what this process rendered since
+# `begin`: the build keeps both for the next one. Rendering is a pure function of the text.
+_STORE: dict[str, str] = {}
+_MADE: dict[str, str] = {}
+_USED: set[str] = set()
+
+
+def begin(store: dict[str, str]) -> None:
+    """Start a build that may take its HTML from `store`."""
+    global _STORE
+    _STORE = store
+    _MADE.clear()
+    _USED.clear()
+
+
+def harvest() -> tuple[dict[str, str], list[str]]:
+    """(texts rendered since `begin` with their HTML, texts taken from the store); then forgets them."""
+    made, used = dict(_MADE), list(_USED)
+    _MADE.clear()
+    _USED.clear()
+    return made, used
+
+
 def render_markdown(text: str) -> str:
     """HTML for a Markdown text from the repository (safe to insert into a page)."""
-    return _MD.render(text or "")
+    text = text or ""
+    html = _STORE.get(text)
+    if html is not None:
+        _USED.add(text)
+        return html
+    html = _MADE.get(text)
+    if html is None:
+        html = _MADE[text] = _MD.render(text)
+    return html

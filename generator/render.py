@@ -20,6 +20,7 @@ from .areas import area_label
 from .errors import CommonplaceError
 from .forge import edit_url, folder_url
 from .i18n import language_finding, load_catalogue
+from . import markdown
 from .markdown import render_markdown
 from .model import Model
 from .output import SiteFiles
@@ -87,7 +88,8 @@ def _totals(entries) -> list[dict]:
 
 class SiteRenderer:
     def __init__(self, model: Model, info: BuildInfo, report: dict | None = None, federation=None,
-                 search: bool = False):
+                 search: bool = False, cache=None):
+        self.cache = cache  # a BuildCache: Markdown rendered by earlier builds
         self.search = search
         self.model = model
         self.info = info
@@ -246,7 +248,11 @@ class SiteRenderer:
     def render(self) -> SiteFiles:
         files = SiteFiles()
         pages = self.pages()
-        htmls, others = render_pages(self, pages, lambda: self.other_files(pages))
+        markdown.begin(self.cache.markdown if self.cache is not None else {})
+        htmls, others, (made, used) = render_pages(self, pages, lambda: self.other_files(pages))
+        if self.cache is not None:
+            self.cache.keep_markdown(made)
+            self.cache.keep_markdown({text: self.cache.markdown[text] for text in used})
         for page, html in zip(pages, htmls):
             files.add(page.output, html)
         for rel, content in others.files.items():
@@ -328,14 +334,15 @@ _RENDERER: "SiteRenderer | None" = None
 _PAGES: list = []
 
 
-def _render_slice(bounds: tuple[int, int]) -> list[str]:
+def _render_slice(bounds: tuple[int, int]) -> tuple[list[str], tuple[dict, list]]:
     start, end = bounds
-    return [_RENDERER.render_page(page) for page in _PAGES[start:end]]
+    return [_RENDERER.render_page(page) for page in _PAGES[start:end]], markdown.harvest()
 
 
-def render_pages(renderer: "SiteRenderer", pages: list, meanwhile) -> tuple[list[str], object]:
-    """The HTML of every page, in order, and what `meanwhile()` returns: it runs in this process
-    while the workers render, so the site's other files cost no extra time."""
+def render_pages(renderer: "SiteRenderer", pages: list, meanwhile) -> tuple[list[str], object, tuple[dict, list]]:
+    """The HTML of every page, in order; what `meanwhile()` returns: it runs in this process
+    while the workers render, so the site's other files cost no extra time; and the Markdown
+    rendered and reused on the way (see `markdown.harvest`)."""
     global _RENDERER, _PAGES
     progress = Progress("Rendering pages", "pages")
     workers = min(os.cpu_count() or 1, 8)
@@ -346,27 +353,33 @@ def render_pages(renderer: "SiteRenderer", pages: list, meanwhile) -> tuple[list
             for page in pages:
                 result.append(renderer.render_page(page))
                 progress(len(result), len(pages))
-            return result, meanwhile()
+            other = meanwhile()
+            return result, other, markdown.harvest()
         renderer.compile_templates({page.template for page in pages})  # once here, not in every worker
         _RENDERER, _PAGES = renderer, pages
         size = -(-len(pages) // (workers * 4))
         slices = [(i, min(i + size, len(pages))) for i in range(0, len(pages), size)]
-        result = []
+        result, made, used = [], {}, []
         with multiprocessing.get_context("fork").Pool(workers) as pool:
             chunks = pool.imap(_render_slice, slices)  # imap keeps the order of the slices
             other = meanwhile()
-            for chunk in chunks:
-                result.extend(chunk)
+            for htmls, (made_here, used_here) in chunks:
+                result.extend(htmls)
+                made.update(made_here)
+                used.extend(used_here)
                 progress(len(result), len(pages))
-        return result, other
+        made_here, used_here = markdown.harvest()  # what `meanwhile` rendered
+        made.update(made_here)
+        used.extend(used_here)
+        return result, other, (made, used)
     finally:
         _RENDERER, _PAGES = None, []
         progress.done()
 
 
 def render_site(model: Model, info: BuildInfo, report: dict | None = None, federation=None,
-                search: bool = False) -> SiteFiles:
-    return SiteRenderer(model, info, report, federation, search).render()
+                search: bool = False, cache=None) -> SiteFiles:
+    return SiteRenderer(model, info, report, federation, search, cache).render()
 
 
 def _package_name(name: str) -> str:

@@ -1,0 +1,107 @@
+"""Parsed data files and rendered Markdown, kept between builds.
+
+A rebuild after a small change then parses and renders only what changed. Entries are keyed by
+content (a file's path, kind and text; a Markdown text) and by a stamp of the code that made them
+(every module of the generator, the schemas, the parser versions), so an edited file, generator
+or schema never gets an old entry back. A build keeps only the entries it used.
+
+The file holds pickles, and loading a pickle can run code, so it lives where the value engine
+keeps its caches: `<git dir>/commonplace-cache/`, which no pull request or fork can write into.
+Outside a git repository nothing is kept.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sys
+from importlib import metadata
+from pathlib import Path
+
+from . import __version__
+from .resources import schemas_dir
+
+FORMAT = 1
+_STAMP: list[str] = []
+
+
+def _code_stamp() -> str:
+    """The generator's modules and schemas by content, and the parsers' versions."""
+    if not _STAMP:
+        digest = hashlib.sha256(f"{FORMAT} {__version__} {sys.version}".encode())
+        for package in ("PyYAML", "markdown-it-py", "mdit-py-plugins", "Jinja2", "MarkupSafe"):
+            try:
+                digest.update(f"{package} {metadata.version(package)}\n".encode())
+            except metadata.PackageNotFoundError:
+                digest.update(f"{package} -\n".encode())
+        code = Path(__file__).resolve().parent
+        files = sorted(code.rglob("*.py")) + sorted(Path(schemas_dir()).glob("*.json"))
+        for path in files:
+            digest.update(f"{path.name}\n".encode())
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+        _STAMP.append(digest.hexdigest())
+    return _STAMP[0]
+
+
+def parse_key(rel: str, kind: str, markdown: bool, text: str) -> str:
+    return hashlib.sha256(f"{rel}\0{kind}\0{int(markdown)}\0{text}".encode("utf-8", "surrogatepass")).hexdigest()
+
+
+class BuildCache:
+    """`parsed`: key -> pickled (document, body, findings); `markdown`: text -> HTML."""
+
+    def __init__(self, path: Path | None = None, parsed: dict | None = None, markdown: dict | None = None):
+        self.path = path
+        self.parsed: dict[str, bytes] = parsed or {}
+        self.markdown: dict[str, str] = markdown or {}
+        self.used_parsed: dict[str, bytes] = {}
+        self.used_markdown: dict[str, str] = {}
+
+    @classmethod
+    def open(cls, source: Path) -> "BuildCache":
+        """The cache of the repository holding `source`, or an empty one that keeps nothing."""
+        import pygit2
+
+        found = pygit2.discover_repository(str(Path(source).resolve()))
+        if not found:
+            return cls()
+        path = Path(found) / "commonplace-cache" / "build.pickle"
+        try:
+            with open(path, "rb") as handle:
+                stored = pickle.load(handle)
+            if stored.get("stamp") == _code_stamp():
+                return cls(path, stored["parsed"], stored["markdown"])
+        except Exception:  # noqa: BLE001 - missing, truncated or foreign: only a missed cache
+            pass
+        return cls(path)
+
+    def get_parsed(self, key: str) -> bytes | None:
+        blob = self.parsed.get(key)
+        if blob is not None:
+            self.used_parsed[key] = blob
+        return blob
+
+    def put_parsed(self, key: str, blob: bytes) -> None:
+        self.used_parsed[key] = blob
+
+    def keep_markdown(self, entries: dict[str, str]) -> None:
+        self.used_markdown.update(entries)
+
+    def save(self) -> None:
+        """Write what this build used (and nothing else), atomically; silently skipped when the
+        git folder cannot be written."""
+        if self.path is None:
+            return
+        data = {"stamp": _code_stamp(), "parsed": self.used_parsed, "markdown": self.used_markdown}
+        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with open(tmp, "wb") as handle:
+                pickle.dump(data, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, self.path)
+        except OSError:
+            try:
+                tmp.unlink()
+            except OSError:
+                pass
