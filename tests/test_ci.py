@@ -181,7 +181,7 @@ def test_action_metadata_inputs_and_outputs():
     assert action["runs"]["using"] == "composite"
     assert {name: spec.get("default") for name, spec in action["inputs"].items()} == {
         "source": ".", "output": "_site", "base-url": "", "strict": "false", "fetch-peers": "false",
-        "python-version": "3.11",
+        "python-version": "3.11", "cache": "true",
     }
     assert all(spec.get("description") for spec in action["inputs"].values())
     assert set(action["outputs"]) == {"site", "contributors"}
@@ -201,7 +201,7 @@ def test_every_run_step_is_bash_and_takes_inputs_only_through_env():
             assert EXPRESSION.fullmatch(str(value)), value  # env values are whole expressions
         used = set(re.findall(r"\$\{?([A-Z_][A-Z0-9_]*)", step["run"]))
         own = set(step.get("env") or {})
-        runner = {"GITHUB_OUTPUT", "GITHUB_STEP_SUMMARY", "GITHUB_ACTION_PATH"}
+        runner = {"GITHUB_OUTPUT", "GITHUB_STEP_SUMMARY", "GITHUB_ACTION_PATH", "RUNNER_TEMP"}
         assert used <= own | runner, f"{step['name']}: {sorted(used - own - runner)} not declared in env"
     for output in load(ACTION)["outputs"].values():
         assert EXPRESSION.fullmatch(output["value"]).group(1).split(".")[1] in ids
@@ -210,7 +210,7 @@ def test_every_run_step_is_bash_and_takes_inputs_only_through_env():
     for name in load(ACTION)["inputs"]:
         assert f"inputs.{name}" in text, name
     uses = [step["uses"] for step in steps if "uses" in step]
-    assert uses == ["actions/setup-python@v5"]  # pinned to a major version
+    assert uses == ["actions/setup-python@v5", "actions/cache@v4"]  # pinned to a major version
     install = [step for step in runs if "GITHUB_ACTION_PATH" in step["run"]]
     assert len(install) == 1 and is_self_install(install[0]["run"])
 
@@ -272,10 +272,11 @@ def test_action_builds_the_example_community_on_push(tmp_path):
     result = run_action(workspace, tmp_path)
     assert not result["failed"], result["steps"]
     names = [(r["name"], "skipped" in r) for r in result["steps"]]
-    assert names == [("Set up Python", False), ("Install Commonplace", True), ("Fetch federation peers", True),
+    assert names == [("Set up Python", False), ("Install Commonplace", True), ("Locate the build caches", False),
+                     ("Restore the build caches", False), ("Fetch federation peers", True),
                      ("Check the community's files", False), ("Build the portal", False),
                      ("Count contributors", False), ("Show what the pull request changes", True)]
-    check = result["steps"][3]
+    check = result["steps"][5]
     assert check["stdout"] == ""  # no annotation: the example is clean
     site = Path(result["outputs"]["site"])
     assert site == (workspace / "_site").resolve()
@@ -288,6 +289,23 @@ def test_action_builds_the_example_community_on_push(tmp_path):
         expected = len(list((EXAMPLE / "members").glob("*.yaml")))  # 13 member files
     assert result["outputs"]["contributors"] == str(expected)
     assert result["summary"] == ""  # no diff on a push
+
+
+def test_action_keeps_the_build_caches_of_the_git_folder(tmp_path):
+    workspace, source = example_repository(tmp_path, subdir="community")
+    result = run_action(workspace, tmp_path, inputs={"source": "community"})
+    assert not result["failed"], result["steps"]
+    steps = {step["name"]: step for step in load(ACTION)["runs"]["steps"]}
+    located = read_outputs(tmp_path / "runner" / "output-2")["dir"]
+    assert located == str((workspace / ".git" / "commonplace-cache").resolve())
+    assert (Path(located) / "build.pickle").is_file()  # the build filled what the cache step keeps
+    cache = steps["Restore the build caches"]
+    assert cache["uses"] == "actions/cache@v4" and cache["with"]["path"] == "${{ steps.caches.outputs.dir }}"
+    assert cache["with"]["key"] == "commonplace-${{ runner.os }}-${{ github.sha }}"
+    assert cache["with"]["restore-keys"] == "commonplace-${{ runner.os }}-"
+    off = run_action(workspace, tmp_path, inputs={"source": "community", "cache": "false"})
+    skipped = [r["name"] for r in off["steps"] if r.get("skipped")]
+    assert {"Locate the build caches", "Restore the build caches"} <= set(skipped)
 
 
 def test_action_inputs_cannot_inject_shell(tmp_path):
@@ -340,7 +358,7 @@ def test_action_strict_turns_warning_annotations_into_a_failure(tmp_path, commun
     relaxed = run_action(root.parent, tmp_path, inputs={"source": "portal"})
     assert not relaxed["failed"], relaxed["steps"]
     warning = "::warning file=portal/members/ana-copy.yaml,line=1,col=1::is a symbolic link: not followed (commit the file itself)"
-    assert relaxed["steps"][3]["stdout"].splitlines() == [warning]
+    assert relaxed["steps"][5]["stdout"].splitlines() == [warning]
     strict = run_action(root.parent, tmp_path, inputs={"source": "portal", "strict": "true", "output": "_strict"})
     assert strict["failed"] and strict["steps"][-1]["name"] == "Check the community's files"
     assert strict["steps"][-1]["stdout"].splitlines() == [warning]
