@@ -15,12 +15,12 @@ from urllib.parse import urlsplit
 import jinja2
 from markupsafe import Markup
 
+from . import markdown
 from .activity import activities, party_name
 from .areas import area_label
 from .errors import CommonplaceError
 from .forge import edit_url, folder_url
 from .i18n import language_finding, load_catalogue
-from . import markdown
 from .markdown import render_markdown
 from .model import Model
 from .output import SiteFiles
