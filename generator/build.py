@@ -11,7 +11,7 @@ import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .incremental import Manifest, content_hash, fingerprint
+from .incremental import Manifest, fingerprint
 from .model import Model
 from .search import ENABLE_HINT as SEARCH_HINT
 from .search import available as search_available
@@ -81,7 +81,7 @@ def build(source: Path, out_dir: Path | None = None, *, base_url: str | None = N
     if search:
         for rel, data in search_index(files, model.config.language).items():
             files.add(rel, data)
-    hashes = {rel: content_hash(data) for rel, data in files.files.items()}
+    hashes = {rel: files.digest(rel) for rel in files.files}
     if previous and out_dir.is_dir() and previous.output_intact(out_dir):
         written = update_site(files, out_dir, {rel: entry[0] for rel, entry in previous.files.items()}, hashes)
     else:

@@ -137,6 +137,3 @@ class Manifest:
                 seen += 1
         return seen == len(self.files)
 
-
-def content_hash(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()

@@ -6,6 +6,7 @@ previous site.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import posixpath
 import shutil
@@ -30,17 +31,28 @@ def clean_relpath(rel: str) -> str:
     return norm
 
 
+def content_hash(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
 class SiteFiles:
     """Output files by relative path. Adding the same path twice is a bug, so it raises."""
 
     def __init__(self) -> None:
         self.files: dict[str, bytes] = {}
+        self._digests: dict[str, str] = {}  # given by whoever already hashed the content
 
-    def add(self, rel: str, content: str | bytes) -> None:
+    def add(self, rel: str, content: str | bytes, digest: str | None = None) -> None:
         rel = clean_relpath(rel)
         if rel in self.files:
             raise UnsafePath(f"two parts of the site want to write {rel!r}")
         self.files[rel] = content.encode("utf-8") if isinstance(content, str) else content
+        if digest is not None:
+            self._digests[rel] = digest
+
+    def digest(self, rel: str) -> str:
+        """The content hash of a file (`content_hash` of its bytes)."""
+        return self._digests.get(rel) or content_hash(self.files[rel])
 
     def __contains__(self, rel: str) -> bool:
         return rel in self.files

@@ -23,7 +23,7 @@ from .forge import edit_url, folder_url
 from .i18n import language_finding, load_catalogue
 from .markdown import render_markdown
 from .model import Model
-from .output import SiteFiles
+from .output import SiteFiles, content_hash
 from .people import People
 from .progress import Progress
 from .proposals import propose_url
@@ -253,8 +253,8 @@ class SiteRenderer:
         if self.cache is not None:
             self.cache.keep_markdown(made)
             self.cache.keep_markdown({text: self.cache.markdown[text] for text in used})
-        for page, html in zip(pages, htmls):
-            files.add(page.output, html)
+        for page, (data, digest) in zip(pages, htmls):
+            files.add(page.output, data, digest)
         for rel, content in others.files.items():
             files.add(rel, content)
         return files
@@ -334,13 +334,19 @@ _RENDERER: "SiteRenderer | None" = None
 _PAGES: list = []
 
 
-def _render_slice(bounds: tuple[int, int]) -> tuple[list[str], tuple[dict, list]]:
+def _page_file(renderer: "SiteRenderer", page: Page) -> tuple[bytes, str]:
+    """A page as the bytes of its file and their hash, both made where it was rendered."""
+    data = renderer.render_page(page).encode("utf-8")
+    return data, content_hash(data)
+
+
+def _render_slice(bounds: tuple[int, int]) -> tuple[list[tuple[bytes, str]], tuple[dict, list]]:
     start, end = bounds
-    return [_RENDERER.render_page(page) for page in _PAGES[start:end]], markdown.harvest()
+    return [_page_file(_RENDERER, page) for page in _PAGES[start:end]], markdown.harvest()
 
 
-def render_pages(renderer: "SiteRenderer", pages: list, meanwhile) -> tuple[list[str], object, tuple[dict, list]]:
-    """The HTML of every page, in order; what `meanwhile()` returns: it runs in this process
+def render_pages(renderer: "SiteRenderer", pages: list, meanwhile) -> tuple[list[tuple[bytes, str]], object, tuple[dict, list]]:
+    """Every page's file and its hash, in order; what `meanwhile()` returns: it runs in this process
     while the workers render, so the site's other files cost no extra time; and the Markdown
     rendered and reused on the way (see `markdown.harvest`)."""
     global _RENDERER, _PAGES
@@ -351,7 +357,7 @@ def render_pages(renderer: "SiteRenderer", pages: list, meanwhile) -> tuple[list
         if workers < 2 or len(pages) < PARALLEL_MIN_PAGES or not forking:
             result = []
             for page in pages:
-                result.append(renderer.render_page(page))
+                result.append(_page_file(renderer, page))
                 progress(len(result), len(pages))
             other = meanwhile()
             return result, other, markdown.harvest()

@@ -61,7 +61,7 @@ def credrank(commits, kudos=()) -> tuple[dict[str, float], dict[str, dict[str, f
 
     people = sorted({a for a, _ in class_index} | {o for _, os in class_index for o in os} | set(kudos_index))
     pix = {p: i for i, p in enumerate(people)}
-    n_p, n_k, n_q = len(people), len(mult), len(kmult)
+    n_p, n_k = len(people), len(mult)
     s_k = [2 * m / seed_total for m in mult]
     s_q = [m / seed_total for m in kmult]
     # commit class -> people: (person index, share of the commit's out-weight)

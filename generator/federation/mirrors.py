@@ -22,13 +22,15 @@ import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable
 
 from ..errors import CommonplaceError, DataError
 from ..model import Model, Peer
 
 # GitPython and the loader are imported where they are used: every `commonplace` command
 # builds this command's parser, and most never fetch.
+if TYPE_CHECKING:
+    import git
 
 # Options given to every git command run on a mirror.
 GIT_OPTIONS = ("core.hooksPath=/dev/null", "protocol.ext.allow=never")
