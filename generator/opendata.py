@@ -19,6 +19,22 @@ from .output import SiteFiles
 FIELD_TYPES = ("string", "integer", "number", "date", "datetime", "boolean")
 
 
+# `json.dumps(rows, indent=1, sort_keys=True, ensure_ascii=False)`, which runs Python's
+# pure-Python encoder (the C one takes no indent): for rows of plain values, each row is
+# encoded by the C encoder with the indented layout as its separator, and the rows are joined.
+_ROW = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",\n  ", ": "))
+
+
+def rows_json(rows: list[dict]) -> str:
+    """A list of flat rows as JSON with one-space indentation, keys sorted, text as written."""
+    if any(isinstance(value, (dict, list, tuple)) for row in rows for value in row.values()):
+        return json.dumps(rows, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+    if not rows:
+        return "[]\n"
+    parts = [" {\n  " + _ROW.encode(row)[1:-1] + "\n }" if row else " {}" for row in rows]
+    return "[\n" + ",\n".join(parts) + "\n]\n"
+
+
 @dataclass
 class Table:
     name: str  # resource name and file stem: lowercase, digits and '-'
@@ -58,7 +74,7 @@ class Table:
             return value
 
         rows = [{name: plain(row.get(name)) for name, _, _ in self.fields} for row in self.rows]
-        return json.dumps(rows, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+        return rows_json(rows)
 
     def resource(self) -> dict:
         schema = {"fields": [{"name": n, "type": t, "description": d} for n, t, d in self.fields]}

@@ -4,6 +4,7 @@ report, the pictures draw the same numbers, and nobody's e-mail or hidden identi
 from __future__ import annotations
 
 import csv
+import json
 import re
 import subprocess
 import xml.etree.ElementTree as ET
@@ -249,3 +250,14 @@ def test_funding_and_citation_are_shown(repo, tmp_path):
     finally:
         for rel in (".github/FUNDING.yml", "CITATION.cff"):
             (repo / rel).unlink()
+
+
+@pytest.mark.parametrize("rows", [
+    [], [{}], [{}, {"z": "", "a": 0}],
+    [{"b": None, "a": True, "c": 1.5, "d": 'q"b\\s\nl\u00e9\u2028\U0001F600', "e": False, "f": -3, "g": 1e-7, "h": 1e20}],
+    [{"name": "Ana", "roles": ["a", "b"]}],  # a nested value: the general encoder
+])
+def test_open_data_json_is_what_the_standard_encoder_writes(rows):
+    from generator.opendata import rows_json
+
+    assert rows_json(rows) == json.dumps(rows, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
