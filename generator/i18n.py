@@ -134,6 +134,8 @@ class Catalogue:
         """A number with the language's separators; `decimals` fixed, or as Python writes it."""
         if value is None:
             return ""
+        if type(value) is int and -1000 < value < 1000 and decimals is None and significant is None:
+            return str(value)  # no separator to place: the theme's many small counts
         if isinstance(value, bool):
             value = int(value)
         if isinstance(value, str):

@@ -242,3 +242,11 @@ def test_the_spanish_catalogue_translates_every_theme_string():
     missing = sorted(_theme_keys() - set(doc.data["messages"]))
     assert missing == []
     assert load_catalogue(Path("/nonexistent"), "es").findings == []
+
+
+@pytest.mark.parametrize("formats", [{}, {"group": ".", "decimal": ",", "min_grouping": 2}, {"group": " ", "min_grouping": 0}])
+def test_small_whole_numbers_are_written_as_the_general_rule_writes_them(formats):
+    catalogue = Catalogue()
+    catalogue.formats.update(formats)
+    for value in range(-1200, 1200):
+        assert catalogue.number(value) == catalogue._localise(format(value, ",")), value
