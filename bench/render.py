@@ -586,14 +586,21 @@ def generate(work: Path, total: int, seed: int, env: dict) -> dict:
     everything = members + projects + events + pages
     commits = day[0] // 17
 
-    # MkDocs: docs/<section>/<slug>.md; a one-entry nav so pages don't each list 5,000 others,
-    # and no search plugin: MkDocs at its fastest. mkdocs-defaults.yml is `mkdocs new`'s config
-    # (automatic nav, search plugin on), what a user who changes nothing gets (--mkdocs-defaults).
+    # MkDocs: docs/<section>/<slug>.md with the portal's structure: the nav lists the sections,
+    # and each section's index page links every page of it (a nav listing every page would make
+    # each page list 5,000 others, and output grow with the square of the page count); no search
+    # plugin. mkdocs-defaults.yml is `mkdocs new`'s config (automatic nav, search plugin on), what
+    # a user who changes nothing gets (--mkdocs-defaults).
     mk = work / "mkdocs"
+    sections = sorted({item.section for item in everything})
     write(mk / "mkdocs.yml", "site_name: Bench Commons\ndocs_dir: docs\nnav:\n  - Home: index.md\n"
-          "plugins: []\nvalidation:\n  nav:\n    omitted_files: ignore\n")
+          + "".join(f"  - {section.capitalize()}: {section}/index.md\n" for section in sections)
+          + "plugins: []\nvalidation:\n  nav:\n    omitted_files: ignore\n")
     write(mk / "mkdocs-defaults.yml", "site_name: Bench Commons\ndocs_dir: docs\n")
     write(mk / "docs" / "index.md", "# Bench Commons\n\nA synthetic community.\n")
+    for section in sections:
+        links = "".join(f"- [{item.title}]({item.slug}.md)\n" for item in everything if item.section == section)
+        write(mk / "docs" / section / "index.md", f"# {section.capitalize()}\n\n{links}")
     for item in everything:
         write(mk / "docs" / item.section / f"{item.slug}.md", f"# {item.title}\n\n{item.body}")
 
