@@ -7,7 +7,10 @@ server keeps watching, so fixing the file brings the site back.
 
 from __future__ import annotations
 
+import atexit
 import html
+import multiprocessing
+import os
 import sys
 import threading
 import time
@@ -36,6 +39,18 @@ class Site:
         self.error: str | None = None  # an HTML fragment describing the failed build
         self.lock = threading.Lock()
         self.stamp = ""  # fingerprint of the inputs the last build saw
+        self.builder: Builder | None = None
+
+    def start_builder(self, server_fd: int | None = None) -> None:
+        """Build in a child process from now on, when this process may fork it safely
+        (`server_fd`: the listening socket, which the child closes)."""
+        if self.builder is None and Builder.possible():
+            self.builder = Builder(self.source, self.out_dir, self.base_url, server_fd)
+
+    def close(self) -> None:
+        if self.builder is not None:
+            self.builder.close()
+            self.builder = None
 
     def inputs(self) -> str:
         from .search import available
@@ -44,25 +59,13 @@ class Site:
                                          "search": available()})
 
     def rebuild(self) -> None:
-        from .build import build
-
         started = time.monotonic()
         # Taken before building: an edit made while the build runs is seen by the next check.
         self.stamp = self.inputs()
-        try:
-            result = build(self.source, self.out_dir, base_url=self.base_url)
-        except DataError as exc:
-            error = "<ul>" + "".join(f"<li><code>{html.escape(str(f))}</code></li>" for f in exc.findings) + "</ul>"
-            message = f"{len(exc.findings)} problem(s) in the community's files"
-            for finding in exc.findings:
-                print(finding, file=sys.stderr)
-        except CommonplaceError as exc:
-            error, message = f"<p><code>{html.escape(str(exc))}</code></p>", str(exc)
-            print(f"error: {exc}", file=sys.stderr)
+        if self.builder is not None:
+            error, message = self.builder.build()
         else:
-            error = None
-            message = ("nothing changed" if result.unchanged else
-                       f"built {result.pages} pages, {len(result.written)} files written")
+            error, message = build_once(self.source, self.out_dir, self.base_url)
         with self.lock:
             self.error = error
             self.version += 1
@@ -71,6 +74,84 @@ class Site:
     def token(self) -> str:
         with self.lock:
             return f"{self.version}{'e' if self.error else ''}"
+
+
+def build_once(source: Path, out_dir: Path, base_url: str) -> tuple[str | None, str]:
+    """Build; (an HTML fragment describing the failure or None, a line for the terminal)."""
+    from .build import build
+
+    try:
+        result = build(source, out_dir, base_url=base_url)
+    except DataError as exc:
+        for finding in exc.findings:
+            print(finding, file=sys.stderr)
+        error = "<ul>" + "".join(f"<li><code>{html.escape(str(f))}</code></li>" for f in exc.findings) + "</ul>"
+        return error, f"{len(exc.findings)} problem(s) in the community's files"
+    except CommonplaceError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return f"<p><code>{html.escape(str(exc))}</code></p>", str(exc)
+    return None, ("nothing changed" if result.unchanged else
+                  f"built {result.pages} pages, {len(result.written)} files written")
+
+
+class Builder:
+    """A child process that makes the builds, forked before the server starts a thread.
+
+    The server answers requests and watches files on threads, and a process with threads must
+    not fork: its builds would render on one core. The child has one thread, so its builds
+    fork workers like `commonplace build` does.
+    """
+
+    def __init__(self, source: Path, out_dir: Path, base_url: str, server_fd: int | None = None):
+        context = multiprocessing.get_context("fork")
+        self.conn, child = context.Pipe()
+        # Not a daemon: a daemon may not start the workers this process exists for.
+        self.process = context.Process(target=_builder_loop, args=(child, source, out_dir, base_url, server_fd),
+                                       name="commonplace-builder")
+        self.process.start()
+        child.close()
+        atexit.register(self.close)
+
+    @staticmethod
+    def possible() -> bool:
+        return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+
+    def build(self) -> tuple[str | None, str]:
+        try:
+            self.conn.send("build")
+            return self.conn.recv()
+        except (EOFError, OSError):
+            return "<p><code>the build process stopped: restart commonplace serve</code></p>", "the build process stopped"
+
+    def close(self) -> None:
+        if self.process.is_alive():
+            try:
+                self.conn.send(None)
+            except OSError:
+                pass
+            self.process.join(timeout=5)
+            if self.process.is_alive():
+                self.process.terminate()
+        self.conn.close()
+        atexit.unregister(self.close)
+
+
+def _builder_loop(conn, source: Path, out_dir: Path, base_url: str, server_fd: int | None) -> None:
+    if server_fd is not None:
+        os.close(server_fd)  # the port belongs to the server alone
+    while True:
+        try:
+            request = conn.recv()
+        except (EOFError, OSError):
+            return  # the server is gone
+        if request is None:
+            return
+        try:
+            outcome = build_once(source, out_dir, base_url)
+        except Exception as exc:  # noqa: BLE001 - shown in the browser, and the builder lives on
+            outcome = (f"<p><code>{html.escape(f'{type(exc).__name__}: {exc}')}</code></p>",
+                       f"build failed: {type(exc).__name__}: {exc}")
+        conn.send(outcome)
 
 
 def error_page(site: Site) -> bytes:
@@ -134,6 +215,7 @@ def make_server(source: Path, port: int) -> tuple[ThreadingHTTPServer, Site]:
     site = Site(Path(source), out_dir, base_url)
     bound = type("BoundHandler", (Handler,), {"site": site})
     server.RequestHandlerClass = partial(bound, directory=str(out_dir))
+    site.start_builder(server.fileno())
     site.rebuild()
     return server, site
 
@@ -154,4 +236,5 @@ def serve(source: Path, port: int = 8000) -> int:
     finally:
         stop.set()
         server.server_close()
+        site.close()
     return 0

@@ -130,3 +130,4 @@ def test_serve_reloads_the_page_after_an_edit(browser, community):
         stop.set()
         server.shutdown()
         server.server_close()
+        site.close()

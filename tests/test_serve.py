@@ -26,6 +26,7 @@ def served(community):
     stop.set()
     server.shutdown()
     server.server_close()
+    site.close()
 
 
 def get(site, path: str) -> tuple[int, str]:
@@ -71,3 +72,18 @@ def test_edit_rebuilds_and_an_error_shows_then_recovers(served):
     wait_for(site, token)
     status, page = get(site, "/members/ana/")
     assert status == 200 and "Ana Lopez" in page
+
+
+def test_builds_run_in_a_child_process_that_may_fork_workers(served):
+    import os
+
+    root, site = served
+    if site.builder is None:
+        pytest.skip("no fork start method here")
+    assert site.builder.process.is_alive() and site.builder.process.pid != os.getpid()
+    token = get(site, VERSION_PATH)[1]
+    write_files(root, {"pages/about.md": "---\ntitle: Built elsewhere\n---\nText.\n"})
+    wait_for(site, token)
+    assert "Built elsewhere" in get(site, "/about/")[1]
+    site.close()
+    assert site.builder is None
