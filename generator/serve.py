@@ -11,6 +11,7 @@ import atexit
 import html
 import multiprocessing
 import os
+import signal
 import sys
 import threading
 import time
@@ -139,6 +140,8 @@ class Builder:
 def _builder_loop(conn, source: Path, out_dir: Path, base_url: str, server_fd: int | None) -> None:
     if server_fd is not None:
         os.close(server_fd)  # the port belongs to the server alone
+    # Ctrl-C reaches the whole process group: the server stops this process itself (close()).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     while True:
         try:
             request = conn.recv()
