@@ -103,10 +103,9 @@ def update_site(files: SiteFiles, out_dir: Path, previous: dict, hashes: dict) -
     """Rewrite only what changed in an output folder we built before; returns the paths written.
 
     `previous` maps each path of the last build to its content hash, `hashes` each path of this
-    build. Each file is replaced
-    atomically (temporary file, then rename), and files the new build no longer makes are
-    removed. Everything was rendered before the first write, so a failing build still never
-    gets here.
+    build. Each file is replaced atomically (temporary file, then rename), and files the new
+    build no longer makes are removed. Everything was rendered before the first write, so a
+    failing build still never gets here.
     """
     out_dir = Path(out_dir)
     written = []
