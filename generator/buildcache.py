@@ -66,7 +66,9 @@ class BuildCache:
         found = pygit2.discover_repository(str(Path(source).resolve()))
         if not found:
             return cls()
-        path = Path(found) / "commonplace-cache" / "build.pickle"
+        # One file per community folder: two communities in one repository keep their own.
+        folder = hashlib.sha256(str(Path(source).resolve()).encode("utf-8", "surrogatepass")).hexdigest()[:16]
+        path = Path(found) / "commonplace-cache" / f"build-{folder}.pickle"
         try:
             with open(path, "rb") as handle:
                 stored = pickle.load(handle)

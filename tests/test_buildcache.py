@@ -3,6 +3,7 @@ those; what it builds is what a clean build makes; the cache is read only from t
 
 from __future__ import annotations
 
+import hashlib
 import pickle
 from pathlib import Path
 
@@ -11,7 +12,7 @@ import pytest
 import generator.buildcache
 import generator.loader
 import generator.markdown
-from communities import commit_all, write_files
+from communities import MINIMAL, commit_all, write_files
 from generator.build import build
 
 
@@ -49,7 +50,8 @@ def counted(monkeypatch):
 
 
 def cache_file(repo: Path) -> Path:
-    return repo / ".git" / "commonplace-cache" / "build.pickle"
+    (path,) = (repo / ".git" / "commonplace-cache").glob("build-*.pickle")
+    return path
 
 
 def test_a_rebuild_parses_and_renders_only_what_changed(repo, tmp_path, counted):
@@ -115,8 +117,11 @@ class Planted:
 def test_a_cache_planted_in_the_repository_is_never_read(repo, tmp_path):
     marker = tmp_path / "loaded"
     payload = pickle.dumps({"stamp": generator.buildcache._code_stamp(), "parsed": Planted(marker), "markdown": {}})
-    write_files(repo, {".commonplace-cache/build.pickle": "", "commonplace-cache/build.pickle": ""})
-    for rel in (".commonplace-cache/build.pickle", "commonplace-cache/build.pickle"):
+    planted = [".commonplace-cache/build.pickle", "commonplace-cache/build.pickle"]
+    planted += [f"{folder}/build-{hashlib.sha256(str(repo.resolve()).encode()).hexdigest()[:16]}.pickle"
+                for folder in (".commonplace-cache", "commonplace-cache")]
+    write_files(repo, {rel: "" for rel in planted})
+    for rel in planted:
         (repo / rel).write_bytes(payload)
     commit_all(repo, "A pull request that plants pickles")
     build(repo, tmp_path / "site")
@@ -126,4 +131,14 @@ def test_a_cache_planted_in_the_repository_is_never_read(repo, tmp_path):
 def test_outside_a_git_repository_nothing_is_kept(community, tmp_path):
     root = community({"members/dan.yaml": "name: Dan Ruiz\nbio: Grows *tomatoes*.\n"}, name="plain")
     build(root, tmp_path / "site")
-    assert not list(root.rglob("build.pickle"))
+    assert not list(root.rglob("build*.pickle"))
+
+
+def test_two_communities_in_one_repository_keep_their_own_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    repo = tmp_path / "repo"
+    write_files(repo, {f"{name}/{rel}": text for name in ("north", "south") for rel, text in MINIMAL.items()})
+    commit_all(repo, "Two communities")
+    build(repo / "north", tmp_path / "north-site")
+    build(repo / "south", tmp_path / "south-site")
+    assert len(list((repo / ".git" / "commonplace-cache").glob("build-*.pickle"))) == 2
