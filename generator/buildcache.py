@@ -13,11 +13,12 @@ Outside a git repository nothing is kept.
 from __future__ import annotations
 
 import hashlib
-import os
 import pickle
 import sys
 from importlib import metadata
 from pathlib import Path
+
+from value.cache import store_pickle
 
 from . import __version__
 from .resources import schemas_dir
@@ -93,17 +94,5 @@ class BuildCache:
     def save(self) -> None:
         """Write what this build used (and nothing else), atomically; silently skipped when the
         git folder cannot be written."""
-        if self.path is None:
-            return
-        data = {"stamp": _code_stamp(), "parsed": self.used_parsed, "markdown": self.used_markdown}
-        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            with open(tmp, "wb") as handle:
-                pickle.dump(data, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, self.path)
-        except OSError:
-            try:
-                tmp.unlink()
-            except OSError:
-                pass
+        if self.path is not None:
+            store_pickle(self.path, {"stamp": _code_stamp(), "parsed": self.used_parsed, "markdown": self.used_markdown})

@@ -179,6 +179,21 @@ def _canon(value, out: list[str]) -> None:
         out.append(f"{type(value).__qualname__}:{value!r}")
 
 
+def store_pickle(path: Path, value) -> None:
+    """Replace `path` with the pickle of `value` in one rename, so a reader never sees half a
+    file; a folder that cannot be written only costs the cache."""
+    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(tmp, path)
+    except OSError:
+        try:
+            tmp.unlink()
+        except OSError:
+            pass
+
+
 def _slot_path(folder: Path | None, slot: str, kind: str) -> Path | None:
     """The file of one (folder, ref) slot: `<kind>-<hash of the slot>.pickle`, None without a folder."""
     if folder is None:
@@ -205,15 +220,8 @@ class ReportCache:
         return report if stored_key == key else None
 
     def put(self, key: str, report) -> None:
-        if self.path is None:
-            return
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.path.with_suffix(f".tmp{os.getpid()}")
-            tmp.write_bytes(pickle.dumps((key, report), protocol=pickle.HIGHEST_PROTOCOL))
-            os.replace(tmp, self.path)
-        except OSError:
-            pass
+        if self.path is not None:
+            store_pickle(self.path, (key, report))
 
 
 class StateLog:
@@ -246,15 +254,8 @@ class StateLog:
         return state, changes
 
     def write(self, key: str, state) -> None:
-        if self.path is None:
-            return
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.path.with_suffix(f".tmp{os.getpid()}")
-            tmp.write_bytes(pickle.dumps((key, state), protocol=pickle.HIGHEST_PROTOCOL))
-            os.replace(tmp, self.path)
-        except OSError:
-            pass
+        if self.path is not None:
+            store_pickle(self.path, (key, state))
 
     def append(self, change) -> None:
         if self.path is None:
