@@ -30,12 +30,13 @@ def cache_dir(source: Path) -> Path:
     return Path(source) / ".commonplace-cache"
 
 
-def _hash_tree(digest, root: Path, rel: str) -> None:
-    """Feed every regular file under root/rel into the digest, in a stable order, no symlinks."""
-    _hash_path(digest, os.path.join(root, rel), rel)
+def _hash_tree(digest, root: Path, rel: str, contents: bool) -> None:
+    """Feed every regular file under root/rel into the digest, in a stable order, no symlinks:
+    its content, or with `contents=False` only its size and modification time."""
+    _hash_path(digest, os.path.join(root, rel), rel, contents)
 
 
-def _hash_path(digest, path: str, rel: str) -> None:
+def _hash_path(digest, path: str, rel: str, contents: bool) -> None:
     # Plain strings, not Path objects: this runs for every data file on every build.
     try:
         info = os.lstat(path)
@@ -45,13 +46,16 @@ def _hash_path(digest, path: str, rel: str) -> None:
         digest.update(f"L {rel}\n".encode())
         return
     if stat.S_ISREG(info.st_mode):
+        if not contents:
+            digest.update(f"F {rel} {info.st_size} {info.st_mtime_ns}\n".encode())
+            return
         digest.update(f"F {rel} {info.st_size}\n".encode())
         with open(path, "rb") as handle:
             digest.update(hashlib.sha256(handle.read()).digest())
         return
     if stat.S_ISDIR(info.st_mode):
         for name in sorted(os.listdir(path)):
-            _hash_path(digest, os.path.join(path, name), f"{rel}/{name}")
+            _hash_path(digest, os.path.join(path, name), f"{rel}/{name}", contents)
 
 
 def _git_state(source: Path) -> str:
@@ -71,15 +75,18 @@ def _git_state(source: Path) -> str:
     return "\n".join(parts)
 
 
-def fingerprint(source: Path, options: dict) -> str:
+def fingerprint(source: Path, options: dict, contents: bool = True) -> str:
+    """Everything a build reads. `contents=False` stands for the files by size and modification
+    time instead of their bytes: cheap enough to poll (`serve`), and a changed time only costs a
+    build that finds nothing to do."""
     digest = hashlib.sha256()
     digest.update(f"commonplace {__version__} manifest {MANIFEST_VERSION}\n".encode())
     digest.update(json.dumps(options, sort_keys=True).encode())
     digest.update(os.environ.get("SOURCE_DATE_EPOCH", "").encode())
     for rel in INPUT_FILES + INPUT_FOLDERS:
-        _hash_tree(digest, Path(source), rel)
+        _hash_tree(digest, Path(source), rel, contents)
     # the bundled theme, for development installs where it changes without a version bump
-    _hash_tree(digest, themes_dir(), "default")
+    _hash_tree(digest, themes_dir(), "default", contents)
     digest.update(_git_state(Path(source)).encode())
     return digest.hexdigest()
 

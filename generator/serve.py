@@ -57,7 +57,7 @@ class Site:
         from .search import available
 
         return fingerprint(self.source, {"base_url": self.base_url, "out": str(self.out_dir.resolve()),
-                                         "search": available()})
+                                         "search": available()}, contents=False)  # polled: no reading
 
     def rebuild(self) -> None:
         started = time.monotonic()

@@ -142,3 +142,25 @@ def test_forked_rendering_reports_a_broken_community_template_like_the_serial_pa
             build(root, tmp_path / f"site-{minimum}", incremental=False)
         messages.append(str(caught.value))
     assert messages[0] == messages[1] and "member.html:1: template error" in messages[0]
+
+
+def test_the_polled_fingerprint_sees_edits_without_reading_files(repo):
+    import os
+
+    from generator.incremental import fingerprint
+
+    def polled():
+        return fingerprint(repo, {}, contents=False)
+
+    first = polled()
+    assert polled() == first
+    member = repo / "members/dan.yaml"
+    info = os.stat(member)
+    member.write_text(member.read_text().replace("gardener", "gardenex"))  # same size
+    os.utime(member, ns=(info.st_atime_ns, info.st_mtime_ns))
+    assert polled() == first  # by size and time only: the build's own fingerprint reads bytes
+    os.utime(member, ns=(info.st_atime_ns, info.st_mtime_ns + 1_000_000))
+    second = polled()
+    assert second != first
+    write_files(repo, {"members/eve.yaml": "name: Eve\n"})
+    assert polled() != second
