@@ -101,6 +101,7 @@ class SiteRenderer:
         if t.findings or missing:
             model.warnings = sorted(set(model.warnings) | set(t.findings) | ({missing} if missing else set()))
         self.party = lambda p: party_name(p, self.people, t) if p else ""
+        self.activity = activities(model, self.people, t)  # the home page and the feed show it
         self.values = ValueView(model, self.people, report, lambda p: party_name(p, self.people) if p else "", t)
         self.federation = None
         if federation is not None:
@@ -146,7 +147,7 @@ class SiteRenderer:
         name = model.community.name
         projects = sorted(model.projects.values(), key=lambda p: (p.status == "archived", p.title.lower(), p.slug))
         events = sorted(model.events.values(), key=lambda e: (-e.date.toordinal(), e.slug))
-        recent = activities(model, people, self.t)
+        recent = self.activity
         result = [
             Page("", "home.html", model.community.name, "community.yaml", model.community.tagline,
                  {"activity": recent[:10], "projects": projects, "events": events[:3],
@@ -262,7 +263,7 @@ class SiteRenderer:
     def other_files(self, pages: list[Page]) -> SiteFiles:
         """Everything but the pages: feed, sitemap, assets, reward tables and open data."""
         files = SiteFiles()
-        feed_items = activities(self.model, self.people, self.t)[: self.model.config.feed_entries]
+        feed_items = self.activity[: self.model.config.feed_entries]
         files.add("feed.xml", self.template("feed.xml").render(items=feed_items, absolute=self.url))
         listed = [p for p in pages if p.filename == "index.html"]
         files.add("sitemap.xml", self.template("sitemap.xml").render(pages=listed, absolute=self.url))
