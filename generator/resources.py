@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from functools import lru_cache
 from pathlib import Path
 
 _PACKAGE = Path(__file__).resolve().parent
@@ -20,3 +22,9 @@ def schemas_dir() -> Path:
 
 def themes_dir() -> Path:
     return _bundled("themes")
+
+
+@lru_cache(maxsize=None)
+def schema(kind: str) -> dict:
+    """`schemas/<kind>.schema.json`, read once (shared: treat it as read-only)."""
+    return json.loads((schemas_dir() / f"{kind}.schema.json").read_text(encoding="utf-8"))

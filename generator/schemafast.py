@@ -11,7 +11,6 @@ compiled at all (Unsupported), and every file of its kind goes to jsonschema.
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from collections.abc import Callable
@@ -19,7 +18,7 @@ from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 
-from .resources import schemas_dir
+from .resources import schema
 
 Check = Callable[[object], bool]
 
@@ -352,9 +351,8 @@ def compile_schema(schema) -> Check:
 @lru_cache(maxsize=None)
 def checker(kind: str) -> Check | None:
     """The compiled check of `schemas/<kind>.schema.json`, or None when jsonschema must decide."""
-    schema = json.loads((schemas_dir() / f"{kind}.schema.json").read_text(encoding="utf-8"))
     try:
-        return compile_schema(schema)
+        return compile_schema(schema(kind))
     except Unsupported:
         return None
 

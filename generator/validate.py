@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import difflib
-import json
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from .errors import Finding
-from .resources import schemas_dir
+from .resources import schema
 from .schemafast import fast_valid
 from .yamlsafe import YamlDoc
 
@@ -40,8 +39,7 @@ def validator(kind: str) -> Draft202012Validator:
     # Imported here: jsonschema takes ~45 ms to import, and valid files never need it.
     from jsonschema import Draft202012Validator, FormatChecker
 
-    schema = json.loads((schemas_dir() / f"{kind}.schema.json").read_text(encoding="utf-8"))
-    return Draft202012Validator(schema, format_checker=FormatChecker())
+    return Draft202012Validator(schema(kind), format_checker=FormatChecker())
 
 
 def _describe(value) -> str:
