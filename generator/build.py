@@ -27,6 +27,7 @@ class BuildResult:
     warnings: list = field(default_factory=list)
     unchanged: bool = False
     notes: list[str] = field(default_factory=list)  # one-line hints for the user (e.g. how to enable search)
+    contents: dict[str, bytes] = field(default_factory=dict, repr=False)  # every file built, by path (empty when unchanged)
 
 
 def build(source: Path, out_dir: Path | None = None, *, base_url: str | None = None,
@@ -94,5 +95,6 @@ def build(source: Path, out_dir: Path | None = None, *, base_url: str | None = N
             info_ = os.lstat(os.path.join(out_dir, rel))
             entries[rel] = [digest, info_.st_size, info_.st_mtime_ns]
         Manifest(stamp, entries, [str(w) for w in model.warnings], pages).save(source, out_dir)
-    return BuildResult(model, out_dir, pages, len(files), written, [str(w) for w in model.warnings], notes=notes)
+    return BuildResult(model, out_dir, pages, len(files), written, [str(w) for w in model.warnings], notes=notes,
+                       contents=files.files)
 

@@ -110,14 +110,6 @@ def _epoch(seconds: int):
             os.environ["SOURCE_DATE_EPOCH"] = old
 
 
-def _read_tree(out: Path) -> dict[str, bytes]:
-    files = {}
-    for path in sorted(out.rglob("*")):
-        if path.is_file() and not path.is_symlink():
-            files[path.relative_to(out).as_posix()] = path.read_bytes()
-    return files
-
-
 def build_side(label: str, source: Path, scratch: Path, history: tuple[Path, str] | None = None) -> Side:
     from .build import build
 
@@ -133,7 +125,7 @@ def build_side(label: str, source: Path, scratch: Path, history: tuple[Path, str
         side.error = str(exc)
         return side
     side.model = result.model
-    side.files = _read_tree(out)
+    side.files = result.contents  # what was written, without reading it back
     return side
 
 
