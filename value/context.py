@@ -6,6 +6,7 @@ Months are calendar months in UTC, keyed "YYYY-MM"; dates are author dates.
 
 from __future__ import annotations
 
+import functools
 import time
 from bisect import bisect_left, insort
 from collections import Counter, defaultdict
@@ -30,6 +31,19 @@ def as_date(value) -> date | None:
     if isinstance(value, date):
         return value
     return date.fromisoformat(str(value)[:10])
+
+
+def once_per_report(compute):
+    """Decorates `compute(ctx)`: worked out the first time, then read from `ctx.memo` (several
+    indicators read the same intermediate result)."""
+    @functools.wraps(compute)
+    def cached(ctx):
+        if compute in ctx.memo:
+            return ctx.memo[compute]
+        result = ctx.memo[compute] = compute(ctx)
+        return result
+
+    return cached
 
 
 def month_of(value) -> str | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from itertools import chain
 
-from ..context import month_end_ts, month_of, month_of_ts
+from ..context import month_end_ts, month_of, month_of_ts, once_per_report
 from ..registry import indicator, person, signal
 
 DIM = "community_building"
@@ -80,13 +80,9 @@ def _active(ctx, month) -> set[str]:
     return {c.author for c in ctx.human_commits_in(month)}
 
 
+@once_per_report
 def _firsts(ctx) -> Counter:
-    memo = ctx.memo.get("first_months")
-    if memo is None:
-        memo = ctx.memo["first_months"] = Counter(
-            month_of_ts(times[0]) for pid, times in ctx.times.items() if pid in ctx.humans
-        )
-    return memo
+    return Counter(month_of_ts(times[0]) for pid, times in ctx.times.items() if pid in ctx.humans)
 
 
 @indicator(DIM, "new_contributors", unit="people",
@@ -118,12 +114,10 @@ def inactive_contributors(ctx, month):
     return count
 
 
+@once_per_report
 def _inactive_series(ctx) -> dict[str, int]:
     """Inactive people at every month's end in one pass: those who started before the end minus
     those with a commit in the inactive_days before it (a sliding window over all commits)."""
-    memo = ctx.memo.get("inactive")
-    if memo is not None:
-        return memo
     commits = [(c.time, c.author) for c in ctx.commits if not c.bot]
     firsts = sorted(times[0] for pid, times in ctx.times.items() if pid in ctx.humans)
     width = ctx.data.inactive_days * DAY
@@ -144,7 +138,6 @@ def _inactive_series(ctx) -> dict[str, int]:
         while started < len(firsts) and firsts[started] < end:
             started += 1
         memo[month] = started - len(window)
-    ctx.memo["inactive"] = memo
     return memo
 
 
@@ -234,11 +227,9 @@ def members(ctx, month):
 
 
 # -- person level ----------------------------------------------------------------------------
+@once_per_report
 def _event_roles(ctx):
-    """(events organised, events attended) per person; worked out once (two figures read it)."""
-    memo = ctx.memo.get("event_roles")
-    if memo is not None:
-        return memo
+    """(events organised, events attended) per person (two figures read it)."""
     organised, attended = Counter(), Counter()
     for e in ctx.data.events:
         orgs = set(e.get("organisers") or ())
@@ -246,8 +237,7 @@ def _event_roles(ctx):
             organised[pid] += 1
         for pid in set(e.get("participants") or ()) - orgs:
             attended[pid] += 1
-    memo = ctx.memo["event_roles"] = organised, attended
-    return memo
+    return organised, attended
 
 
 @person(DIM, "events_organised", unit="events", formula="events naming them as an organiser",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from statistics import median
 
-from ..context import month_of, month_of_ts
+from ..context import month_of, month_of_ts, once_per_report
 from ..registry import indicator, signal
 
 DIM = "objective_accomplishment"
@@ -27,19 +27,23 @@ def commits_with_merges(ctx, month):
     return len(ctx.commits_in(month)) + len(merges)
 
 
+@once_per_report
+def _line_sums(ctx) -> dict:
+    """{month (None: overall): [lines added, lines removed]}, every period's in one pass."""
+    sums: dict = {}
+    for c in ctx.commits:
+        pair = sums.get(c.month)
+        if pair is None:
+            pair = sums[c.month] = [0, 0]
+        pair[0] += c.added
+        pair[1] += c.removed
+    sums[None] = [sum(p[0] for p in sums.values()), sum(p[1] for p in sums.values())]
+    return sums
+
+
 def _lines(ctx, month) -> tuple[int, int]:
-    """(lines added, lines removed) in the period; every period's in one pass."""
-    sums = ctx.memo.get("lines")
-    if sums is None:
-        sums = ctx.memo["lines"] = {}
-        for c in ctx.commits:
-            pair = sums.get(c.month)
-            if pair is None:
-                pair = sums[c.month] = [0, 0]
-            pair[0] += c.added
-            pair[1] += c.removed
-        sums[None] = [sum(p[0] for p in sums.values()), sum(p[1] for p in sums.values())]
-    return tuple(sums.get(month, (0, 0)))
+    """(lines added, lines removed) in the period."""
+    return tuple(_line_sums(ctx).get(month, (0, 0)))
 
 
 @indicator(DIM, "lines_added", unit="lines",
@@ -79,10 +83,12 @@ def releases(ctx, month):
     tags = ctx.history.tags
     if month is None:
         return len(tags)
-    per_month = ctx.memo.get("releases")
-    if per_month is None:
-        per_month = ctx.memo["releases"] = Counter(month_of_ts(t.time) for t in tags)
-    return per_month[month]
+    return _releases_by_month(ctx)[month]
+
+
+@once_per_report
+def _releases_by_month(ctx) -> Counter:
+    return Counter(month_of_ts(t.time) for t in ctx.history.tags)
 
 
 @indicator(DIM, "release_cadence_days", unit="days", monthly=False,
@@ -107,11 +113,12 @@ def _goals(ctx):
 def goals_done(ctx, month):
     if month is None:
         return sum(1 for _, g in _goals(ctx) if g.get("done"))
-    per_month = ctx.memo.get("goals_done")
-    if per_month is None:  # every month's in one pass over the goals
-        per_month = ctx.memo["goals_done"] = Counter(
-            month_of(g.get("done_at")) for _, g in _goals(ctx) if g.get("done"))
-    return per_month[month]
+    return _goals_done_by_month(ctx)[month]
+
+
+@once_per_report
+def _goals_done_by_month(ctx) -> Counter:
+    return Counter(month_of(g.get("done_at")) for _, g in _goals(ctx) if g.get("done"))
 
 
 @indicator(DIM, "goals_total", unit="goals", monthly=False, formula="project goals",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections import Counter, defaultdict
 
+from ..context import month_of, once_per_report
 from ..cred import credrank
 from ..registry import indicator, person, signal
 from .community_building import absence_factor
@@ -12,18 +13,14 @@ from .community_building import absence_factor
 DIM = "reputation"
 
 
+@once_per_report
 def cred_of(ctx):
-    """(cred per person, cred per month per person), non-bot people only; computed once."""
-    memo = ctx.memo.get("cred")
-    if memo is None:
-        from ..context import month_of
-
-        humans = ctx.humans
-        commits = [(c.author, [p for p in c.coauthors + c.reviewers if p in humans] if c.coauthors or c.reviewers
-                    else (), c.month) for c in ctx.commits if not c.bot]
-        kudos = ((k["to"], month_of(k.get("date"))) for k in ctx.data.kudos if k.get("to") in ctx.humans)
-        memo = ctx.memo["cred"] = credrank(commits, kudos)
-    return memo
+    """(cred per person, cred per month per person), non-bot people only."""
+    humans = ctx.humans
+    commits = [(c.author, [p for p in c.coauthors + c.reviewers if p in humans] if c.coauthors or c.reviewers
+                else (), c.month) for c in ctx.commits if not c.bot]
+    kudos = ((k["to"], month_of(k.get("date"))) for k in ctx.data.kudos if k.get("to") in ctx.humans)
+    return credrank(commits, kudos)
 
 
 @indicator(DIM, "kudos", unit="kudos", formula="kudos dated in the period",

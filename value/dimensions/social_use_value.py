@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
-from ..context import as_date
+from ..context import as_date, once_per_report
 from ..filedata import yaml_data
 from ..registry import indicator, person, signal
 
@@ -71,12 +71,10 @@ def citable(ctx, month):
             and isinstance(data.get("authors"), list) and bool(data["authors"]))
 
 
+@once_per_report
 def _doc_lines(ctx) -> dict[str, int]:
     """Commit id -> lines changed in documentation files (read with the commit, see docfiles)."""
-    memo = ctx.memo.get("doc_lines")
-    if memo is None:
-        memo = ctx.memo["doc_lines"] = {c.id: c.doc for c in ctx.commits}
-    return memo
+    return {c.id: c.doc for c in ctx.commits}
 
 
 @indicator(DIM, "documentation_share", unit="share",
@@ -84,14 +82,17 @@ def _doc_lines(ctx) -> dict[str, int]:
                    "lines changed",
            explanation="How much of the work goes into making it understandable and usable.")
 def documentation_share(ctx, month):
-    sums = ctx.memo.get("doc_share")
-    if sums is None:  # (doc lines, all lines) per month, and overall (whole numbers: exact)
-        sums = ctx.memo["doc_share"] = {}
-        for key, commits in ctx.by_month.items():
-            sums[key] = (sum([c.doc for c in commits]), sum([c.added + c.removed for c in commits]))
-        sums[None] = (sum(p[0] for p in sums.values()), sum(p[1] for p in sums.values()))
-    doc, total = sums.get(month, (0, 0))
+    doc, total = _doc_sums(ctx).get(month, (0, 0))
     return doc / total if total else None
+
+
+@once_per_report
+def _doc_sums(ctx) -> dict:
+    """{month (None: overall): (doc lines, all lines)}; whole numbers, so the shares are exact."""
+    sums = {key: (sum([c.doc for c in commits]), sum([c.added + c.removed for c in commits]))
+            for key, commits in ctx.by_month.items()}
+    sums[None] = (sum(p[0] for p in sums.values()), sum(p[1] for p in sums.values()))
+    return sums
 
 
 @person(DIM, "documentation_lines", unit="lines",
