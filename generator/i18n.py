@@ -323,12 +323,13 @@ def english() -> Catalogue:
     return Catalogue("en", dict(messages), {**ENGLISH_FORMATS, **dict(formats)})
 
 
-def catalogue_findings(community_root: Path, language: str, config_text: str | None = None) -> list[Finding]:
+def catalogue_findings(community_root: Path, language: str, config_text: str | None = None,
+                       catalogue: Catalogue | None = None) -> list[Finding]:
     """Every warning about the site's language: problems in catalogue files, and a language with none.
 
     `commonplace check` and `build` report these; none of them stops a build.
     """
-    catalogue = load_catalogue(Path(community_root), language)
+    catalogue = catalogue or load_catalogue(Path(community_root), language)
     missing = language_finding(community_root, language, config_text, catalogue)
     return sorted(set(catalogue.findings) | ({missing} if missing else set()))
 

@@ -20,7 +20,7 @@ from pathlib import Path
 from . import buildcache, ecosystem, safepath
 from . import model as m
 from .errors import DataError, Finding, Findings
-from .i18n import catalogue_findings
+from .i18n import catalogue_findings, load_catalogue
 from .validate import validate
 from .yamlsafe import MAX_BYTES, YamlDoc, load_yaml
 
@@ -314,7 +314,9 @@ class _Loader:
                                                   set(model.members))
         self.check_references(model)
         if config is not None:
-            self.findings.extend(catalogue_findings(self.root, config.language, self.optional("commonplace.yaml")))
+            model.catalogue = load_catalogue(self.root, config.language)
+            self.findings.extend(catalogue_findings(self.root, config.language, self.optional("commonplace.yaml"),
+                                                    model.catalogue))
         if self.findings.errors or config is None or community is None:
             raise DataError(self.findings.sorted())
         model.warnings = [f for f in self.findings.sorted() if f.severity != "error"]

@@ -226,4 +226,5 @@ class Model:
     funding: tuple[Link, ...] = ()  # from .github/FUNDING.yml
     citation: object = None  # ecosystem.Citation from CITATION.cff
     recognition: dict = field(default_factory=dict)  # handle -> contribution types (.all-contributorsrc)
+    catalogue: object = None  # i18n.Catalogue of config.language, read once by the loader
     warnings: list = field(default_factory=list)

@@ -20,7 +20,7 @@ from .activity import activities, party_name
 from .areas import area_label
 from .errors import CommonplaceError
 from .forge import edit_url, folder_url
-from .i18n import language_finding, load_catalogue
+from .i18n import load_catalogue
 from .markdown import render_markdown
 from .model import Model
 from .output import SiteFiles, content_hash
@@ -95,11 +95,8 @@ class SiteRenderer:
         self.info = info
         self.report = report
         self.people = People(model.members, salt=model.community.name)
-        self.t = t = load_catalogue(model.root, model.config.language)
-        # A broken catalogue or an unknown language is a warning: the build goes on, in English where needed.
-        missing = None if t.found else language_finding(model.root, model.config.language, catalogue=t)
-        if t.findings or missing:
-            model.warnings = sorted(set(model.warnings) | set(t.findings) | ({missing} if missing else set()))
+        # The loader read it, and reported a broken catalogue or an unknown language as warnings.
+        self.t = t = model.catalogue or load_catalogue(model.root, model.config.language)
         self.party = lambda p: party_name(p, self.people, t) if p else ""
         self.activity = activities(model, self.people, t)  # the home page and the feed show it
         self.values = ValueView(model, self.people, report, lambda p: party_name(p, self.people) if p else "", t)
