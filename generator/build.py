@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
+from typing import Callable
 
 from .incremental import Manifest, fingerprint
 from .model import Model
@@ -28,17 +30,22 @@ class BuildResult:
     unchanged: bool = False
     notes: list[str] = field(default_factory=list)  # one-line hints for the user (e.g. how to enable search)
     contents: dict[str, bytes] = field(default_factory=dict, repr=False)  # every file built, by path (empty when unchanged)
+    # With `search_later`: brings the search index up to date with this build's pages; returns
+    # the paths it wrote. None when the index is already current.
+    index_later: Callable[[], list[str]] | None = field(default=None, repr=False)
 
 
 def build(source: Path, out_dir: Path | None = None, *, base_url: str | None = None,
           history: tuple[Path, str] | None = None, incremental: bool = True,
-          search: bool | None = None) -> BuildResult:
+          search: bool | None = None, search_later: bool = False) -> BuildResult:
     """Build `source` into `out_dir` (default `source/_site`).
 
     `history` = (a path in the repository, a ref) reads the value figures from that revision
     instead of the source's own HEAD: `diff` builds old revisions materialised outside the
     repository this way. `incremental=False` ignores and keeps no manifest. `search`: index the
     site with Pagefind (default: when the `commonplace[search]` extra is installed).
+    `search_later`: when the output already has an index, keep it and leave re-indexing to the
+    result's `index_later`, so a preview shows the new pages seconds sooner (`serve`).
     """
     search = search_available() if search is None else search
     notes = [] if search else [SEARCH_HINT]
@@ -79,22 +86,58 @@ def build(source: Path, out_dir: Path | None = None, *, base_url: str | None = N
     files = render_site(model, BuildInfo(updated=epoch_datetime(build_epoch(info)), commit=info.head_commit), report,
                         federation, search, cache)
     cache.save()  # everything is parsed and rendered: what this build used is what the next one may need
-    if search:
+    intact = previous is not None and out_dir.is_dir() and previous.output_intact(out_dir)
+    kept = {rel: entry for rel, entry in previous.files.items() if rel.startswith(SEARCH_BUNDLE)} \
+        if search and search_later and intact else {}
+    if search and not kept:
         for rel, data in search_index(files, model.config.language).items():
             files.add(rel, data)
     hashes = {rel: files.digest(rel) for rel in files.files}
-    if previous and out_dir.is_dir() and previous.output_intact(out_dir):
-        written = update_site(files, out_dir, {rel: entry[0] for rel, entry in previous.files.items()}, hashes)
+    if intact:
+        written = update_site(files, out_dir, {rel: entry[0] for rel, entry in previous.files.items()
+                                               if rel not in kept}, hashes)
     else:
         write_site(files, out_dir)
         written = sorted(files.files)
     pages = sum(1 for rel in files.files if rel.endswith(".html"))
+    warnings = [str(w) for w in model.warnings]
+    later = None
     if use_manifest:
-        entries = {}
-        for rel, digest in hashes.items():
-            info_ = os.lstat(os.path.join(out_dir, rel))
-            entries[rel] = [digest, info_.st_size, info_.st_mtime_ns]
-        Manifest(stamp, entries, [str(w) for w in model.warnings], pages).save(source, out_dir)
-    return BuildResult(model, out_dir, pages, len(files), written, [str(w) for w in model.warnings], notes=notes,
-                       contents=files.files)
+        manifest = Manifest(stamp, {**kept, **_entries(out_dir, hashes)}, warnings, pages)
+        if kept:
+            later = partial(_index_later, source, out_dir, files, model.config.language, manifest)
+            manifest = replace(manifest, fingerprint=INDEX_PENDING + stamp)  # stopped before: not up to date
+        manifest.save(source, out_dir)
+    return BuildResult(model, out_dir, pages, len(files) + len(kept), written, warnings, notes=notes,
+                       contents=files.files, index_later=later)
 
+
+# Where Pagefind's bundle lives in the site.
+SEARCH_BUNDLE = "pagefind/"
+# Marks a manifest whose site still has the previous build's search index.
+INDEX_PENDING = "index-pending:"
+
+
+def _entries(out_dir: Path, hashes: dict[str, str]) -> dict[str, list]:
+    """Manifest entries of files just written: [hash, size, modification time]."""
+    entries = {}
+    for rel, digest in hashes.items():
+        info = os.lstat(os.path.join(out_dir, rel))
+        entries[rel] = [digest, info.st_size, info.st_mtime_ns]
+    return entries
+
+
+def _index_later(source: Path, out_dir: Path, files, language: str, manifest: Manifest) -> list[str]:
+    """Replace the kept search index with one of `files`' pages, then record the site as current."""
+    from .output import SiteFiles, update_site
+    from .search import index as search_index
+
+    bundle = SiteFiles()
+    for rel, data in search_index(files, language).items():
+        bundle.add(rel, data)
+    hashes = {rel: bundle.digest(rel) for rel in bundle.files}
+    old = {rel: entry[0] for rel, entry in manifest.files.items() if rel.startswith(SEARCH_BUNDLE)}
+    written = update_site(bundle, out_dir, old, hashes)
+    entries = {rel: entry for rel, entry in manifest.files.items() if not rel.startswith(SEARCH_BUNDLE)}
+    replace(manifest, files={**entries, **_entries(out_dir, hashes)}).save(source, out_dir)
+    return written

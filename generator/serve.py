@@ -63,36 +63,58 @@ class Site:
         started = time.monotonic()
         # Taken before building: an edit made while the build runs is seen by the next check.
         self.stamp = self.inputs()
+        later = None
         if self.builder is not None:
-            error, message = self.builder.build()
+            error, message = self.builder.build()  # the builder brings the search index up to date itself
         else:
-            error, message = build_once(self.source, self.out_dir, self.base_url)
+            error, message, later = build_once(self.source, self.out_dir, self.base_url)
         with self.lock:
             self.error = error
             self.version += 1
         print(f"[{time.strftime('%H:%M:%S')}] {message} ({time.monotonic() - started:.2f} s)", file=sys.stderr)
+        if later is not None:
+            index_search(later)
 
     def token(self) -> str:
         with self.lock:
             return f"{self.version}{'e' if self.error else ''}"
 
 
-def build_once(source: Path, out_dir: Path, base_url: str) -> tuple[str | None, str]:
-    """Build; (an HTML fragment describing the failure or None, a line for the terminal)."""
+def build_once(source: Path, out_dir: Path, base_url: str):
+    """Build; (an HTML fragment describing the failure or None, a line for the terminal, what
+    brings the search index up to date or None).
+
+    The pages come first: re-indexing search takes seconds on a large site, so the tab reloads
+    with the old index, which is replaced once the new one is ready (see `index_search`).
+    """
     from .build import build
 
     try:
-        result = build(source, out_dir, base_url=base_url)
+        result = build(source, out_dir, base_url=base_url, search_later=True)
     except DataError as exc:
         for finding in exc.findings:
             print(finding, file=sys.stderr)
         error = "<ul>" + "".join(f"<li><code>{html.escape(str(f))}</code></li>" for f in exc.findings) + "</ul>"
-        return error, f"{len(exc.findings)} problem(s) in the community's files"
+        return error, f"{len(exc.findings)} problem(s) in the community's files", None
     except CommonplaceError as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return f"<p><code>{html.escape(str(exc))}</code></p>", str(exc)
-    return None, ("nothing changed" if result.unchanged else
-                  f"built {result.pages} pages, {len(result.written)} files written")
+        return f"<p><code>{html.escape(str(exc))}</code></p>", str(exc), None
+    message = "nothing changed" if result.unchanged else f"built {result.pages} pages, {len(result.written)} files written"
+    if result.index_later is not None:
+        message += "; updating the search index"
+    return None, message, result.index_later
+
+
+def index_search(later) -> None:
+    """Run a build's deferred search indexing; a failure is reported and the pages stay served."""
+    started = time.monotonic()
+    try:
+        written = later()
+    except CommonplaceError as exc:
+        print(f"[{time.strftime('%H:%M:%S')}] search index not updated: {exc}", file=sys.stderr)
+        return
+    print(f"[{time.strftime('%H:%M:%S')}] search index updated, {len(written)} files written "
+          f"({time.monotonic() - started:.2f} s)", file=sys.stderr)
 
 
 class Builder:
@@ -150,11 +172,17 @@ def _builder_loop(conn, source: Path, out_dir: Path, base_url: str, server_fd: i
         if request is None:
             return
         try:
-            outcome = build_once(source, out_dir, base_url)
+            error, message, later = build_once(source, out_dir, base_url)
         except Exception as exc:  # noqa: BLE001 - shown in the browser, and the builder lives on
-            outcome = (f"<p><code>{html.escape(f'{type(exc).__name__}: {exc}')}</code></p>",
-                       f"build failed: {type(exc).__name__}: {exc}")
-        conn.send(outcome)
+            error, message, later = (f"<p><code>{html.escape(f'{type(exc).__name__}: {exc}')}</code></p>",
+                                     f"build failed: {type(exc).__name__}: {exc}", None)
+        conn.send((error, message))
+        if later is not None:
+            # The server's next request waits until the index is done: builds never overlap.
+            try:
+                index_search(later)
+            except Exception as exc:  # noqa: BLE001 - the builder lives on
+                print(f"search index not updated: {type(exc).__name__}: {exc}", file=sys.stderr)
 
 
 def error_page(site: Site) -> bytes:

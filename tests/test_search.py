@@ -36,3 +36,54 @@ def test_with_the_extra_the_site_gets_a_search_page_and_index(community, tmp_pat
     for path in sorted((out / "pagefind").rglob("*")):
         if path.is_file():
             assert path.read_bytes() == (tmp_path / "b" / path.relative_to(out)).read_bytes(), path.name
+
+
+def bundle(out) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted((out / "pagefind").rglob("*")) if p.is_file()}
+
+
+@pytest.mark.skipif(not available(), reason="the search extra is not installed")
+def test_search_later_serves_new_pages_with_the_old_index_then_replaces_it(community, tmp_path):
+    from communities import write_files
+
+    root = community()
+    out = tmp_path / "site"
+    first = build(root, out, search=True, search_later=True)
+    assert first.index_later is None  # nothing to keep yet: indexed at once
+    old = bundle(out)
+    assert old
+
+    write_files(root, {"pages/about.md": "---\ntitle: About\n---\nThe word zanzibarite is new.\n"})
+    second = build(root, out, search=True, search_later=True)
+    assert second.index_later is not None
+    assert "zanzibarite" in (out / "about/index.html").read_text()
+    assert bundle(out) == old  # the pages are new, the index is still the last one
+
+    third = build(root, out, search=True, search_later=True)  # as after `serve` stopped before indexing
+    assert not third.unchanged and third.index_later is not None  # a pending index is not up to date
+    written = third.index_later()
+    assert written and all(rel.startswith("pagefind/") for rel in written)
+    clean = tmp_path / "clean"
+    build(root, clean, search=True, incremental=False)
+    assert bundle(out) == bundle(clean)
+    again = build(root, out, search=True, search_later=True)
+    assert again.unchanged and again.index_later is None and again.written == []
+    for path in sorted(clean.rglob("*")):  # the site as a whole is the clean build's
+        if path.is_file():
+            assert path.read_bytes() == (out / path.relative_to(clean)).read_bytes(), path
+
+
+@pytest.mark.skipif(not available(), reason="the search extra is not installed")
+def test_a_build_after_a_pending_index_indexes_at_once(community, tmp_path):
+    from communities import write_files
+
+    root = community()
+    out = tmp_path / "site"
+    build(root, out, search=True)
+    write_files(root, {"pages/about.md": "---\ntitle: About\n---\nNew words.\n"})
+    assert build(root, out, search=True, search_later=True).index_later is not None  # and never run
+    result = build(root, out, search=True)
+    assert result.index_later is None and any(rel.startswith("pagefind/") for rel in result.written)
+    clean = tmp_path / "clean"
+    build(root, clean, search=True, incremental=False)
+    assert bundle(out) == bundle(clean)

@@ -87,3 +87,43 @@ def test_builds_run_in_a_child_process_that_may_fork_workers(served):
     assert "Built elsewhere" in get(site, "/about/")[1]
     site.close()
     assert site.builder is None
+
+
+def test_with_search_the_page_reloads_first_and_the_index_follows(community, monkeypatch, tmp_path):
+    import generator.build
+    from generator.build import build
+    from generator.search import available
+
+    if not available():
+        pytest.skip("the search extra is not installed")
+    monkeypatch.setattr(generator.build, "search_available", lambda: True)
+    root = community()
+    server, site = make_server(root, 0)
+    stop = threading.Event()
+    threads = [threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True),
+               threading.Thread(target=watch, args=(site, stop, 0.05), daemon=True)]
+    for t in threads:
+        t.start()
+    try:
+        assert get(site, "/pagefind/pagefind-ui.js")[0] == 200  # the first build indexes before serving
+        token = get(site, VERSION_PATH)[1]
+        write_files(root, {"pages/about.md": "---\ntitle: About the seeds\n---\nText.\n"})
+        wait_for(site, token)
+        assert "About the seeds" in get(site, "/about/")[1]
+        clean = tmp_path / "clean"
+        build(root, clean, base_url=site.base_url, search=True, incremental=False)
+        expected = {p.relative_to(clean).as_posix(): p.read_bytes() for p in (clean / "pagefind").rglob("*") if p.is_file()}
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            served_bundle = {p.relative_to(site.out_dir).as_posix(): p.read_bytes()
+                             for p in (site.out_dir / "pagefind").rglob("*") if p.is_file()}
+            if served_bundle == expected:
+                break
+            time.sleep(0.1)
+        else:
+            raise AssertionError("the search index was not brought up to date")
+    finally:
+        stop.set()
+        server.shutdown()
+        server.server_close()
+        site.close()
