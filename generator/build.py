@@ -63,7 +63,7 @@ def build(source: Path, out_dir: Path | None = None, *, base_url: str | None = N
     from .federation import compute_values, default_cache_dir, load_peers
     from .gitinfo import build_epoch, repo_info
     from .loader import load_community
-    from .output import update_site, write_site
+    from .output import Staging, update_site, write_site
     from .render import BuildInfo, epoch_datetime, render_site
     from .search import index as search_index
     from .valuedata import community_data
@@ -83,22 +83,30 @@ def build(source: Path, out_dir: Path | None = None, *, base_url: str | None = N
         federation = load_peers(model, default_cache_dir(source))  # a peer never fails this build
         compute_values(federation, community_data)
         model.warnings = sorted(set(model.warnings) | set(federation.warnings))
-    files = render_site(model, BuildInfo(updated=epoch_datetime(build_epoch(info)), commit=info.head_commit), report,
-                        federation, search, cache)
-    cache.save()  # everything is parsed and rendered: what this build used is what the next one may need
     intact = previous is not None and out_dir.is_dir() and previous.output_intact(out_dir)
-    kept = {rel: entry for rel, entry in previous.files.items() if rel.startswith(SEARCH_BUNDLE)} \
-        if search and search_later and intact else {}
-    if search and not kept:
-        for rel, data in search_index(files, model.config.language).items():
-            files.add(rel, data)
-    hashes = {rel: files.digest(rel) for rel in files.files}
-    if intact:
-        written = update_site(files, out_dir, {rel: entry[0] for rel, entry in previous.files.items()
-                                               if rel not in kept}, hashes)
-    else:
-        write_site(files, out_dir)
-        written = sorted(files.files)
+    # A whole new site goes into a staging folder, the pages as they are rendered; a site we
+    # built before is updated in place, file by file, once everything is rendered.
+    staging = None if intact else Staging(out_dir)
+    try:
+        files = render_site(model, BuildInfo(updated=epoch_datetime(build_epoch(info)), commit=info.head_commit),
+                            report, federation, search, cache, staging.root if staging else None)
+        cache.save()  # everything is parsed and rendered: what this build used is what the next one may need
+        kept = {rel: entry for rel, entry in previous.files.items() if rel.startswith(SEARCH_BUNDLE)} \
+            if search and search_later and intact else {}
+        if search and not kept:
+            for rel, data in search_index(files, model.config.language, site=staging.root if staging else None).items():
+                files.add(rel, data)
+        hashes = {rel: files.digest(rel) for rel in files.files}
+        if staging is None:
+            written = update_site(files, out_dir, {rel: entry[0] for rel, entry in previous.files.items()
+                                                   if rel not in kept}, hashes)
+        else:
+            write_site(files, out_dir, staging, frozenset(files.staged))
+            written = sorted(files.files)
+    except BaseException:
+        if staging is not None:
+            staging.discard()
+        raise
     pages = sum(1 for rel in files.files if rel.endswith(".html"))
     warnings = [str(w) for w in model.warnings]
     later = None

@@ -41,6 +41,7 @@ class SiteFiles:
     def __init__(self) -> None:
         self.files: dict[str, bytes] = {}
         self._digests: dict[str, str] = {}  # given by whoever already hashed the content
+        self.staged: set[str] = set()  # paths already written into the build's staging folder
 
     def add(self, rel: str, content: str | bytes, digest: str | None = None) -> None:
         rel = clean_relpath(rel)
@@ -61,41 +62,68 @@ class SiteFiles:
         return len(self.files)
 
 
-def write_site(files: SiteFiles, out_dir: Path) -> None:
-    """Write into a sibling staging folder, then swap it for `out_dir` in two renames."""
-    out_dir = Path(out_dir)
-    parent = out_dir.resolve().parent
-    parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.staging-", dir=parent))
+class Staging:
+    """A new folder beside `out_dir` that a whole site is written into, then swapped in.
+
+    Nothing in it is older than this build, so no symlink inside it can redirect a write.
+    Pages may be written into it as they are rendered, by any process (see `write_into`).
+    """
+
+    def __init__(self, out_dir: Path):
+        self.out_dir = Path(out_dir)
+        if self.out_dir.is_symlink() or self.out_dir.is_file():
+            raise CommonplaceError(f"output folder {self.out_dir} is not a folder: remove it or pick another with -o")
+        self.parent = self.out_dir.resolve().parent
+        self.parent.mkdir(parents=True, exist_ok=True)
+        self.root = tempfile.mkdtemp(prefix=f".{self.out_dir.name}.staging-", dir=self.parent)
+
+    def swap(self) -> None:
+        """Put the staged site in place of `out_dir` (two renames), then delete the old one."""
+        os.chmod(self.root, 0o755)
+        old = None
+        if self.out_dir.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{self.out_dir.name}.old-", dir=self.parent))
+            os.rmdir(old)
+            os.replace(self.out_dir, old)
+        os.replace(self.root, self.out_dir)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+
+    def discard(self) -> None:
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+def write_into(root: str, rel: str, data: bytes, made: set[str]) -> None:
+    """Write one file into a staging folder; `made` remembers the folders this process created.
+
+    The path is checked here as `SiteFiles.add` checks it, since a page may be written before it
+    is added. Plain strings, not Path objects: this runs for every file of the site."""
+    rel = clean_relpath(rel)
+    folder = rel.rpartition("/")[0]
+    if folder not in made:
+        os.makedirs(os.path.join(root, folder), exist_ok=True)
+        made.add(folder)
+    with open(os.path.join(root, rel), "wb") as handle:
+        handle.write(data)
+
+
+def write_site(files: SiteFiles, out_dir: Path, staging: Staging | None = None,
+               written: frozenset[str] = frozenset()) -> None:
+    """Write the site into a staging folder (`staging`, already holding the paths `written`, or
+    a new one), then swap it for `out_dir`. On any failure the staging folder is removed and
+    `out_dir` is untouched."""
+    staging = staging or Staging(out_dir)
     progress = Progress("Writing files", "files")
     try:
         made: set[str] = set()
-        root = str(staging)
-        for count, rel in enumerate(sorted(files.files), 1):
-            progress(count, len(files.files))
-            # `add` already refused anything that could leave the folder (clean_relpath), and the
-            # staging folder is new, so no symlink inside it can redirect a write. Plain strings,
-            # not Path objects: this runs for every file of the site.
-            folder, _, _ = rel.rpartition("/")
-            if folder not in made:
-                os.makedirs(os.path.join(root, folder), exist_ok=True)
-                made.add(folder)
-            with open(os.path.join(root, rel), "wb") as handle:
-                handle.write(files.files[rel])
+        todo = sorted(rel for rel in files.files if rel not in written)
+        for count, rel in enumerate(todo, 1):
+            progress(count, len(todo))
+            write_into(staging.root, rel, files.files[rel], made)
         progress.done()
-        os.chmod(staging, 0o755)
-        old = None
-        if out_dir.is_symlink() or out_dir.is_file():
-            raise CommonplaceError(f"output folder {out_dir} is not a folder: remove it or pick another with -o")
-        if out_dir.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old-", dir=parent))
-            os.rmdir(old)
-            os.replace(out_dir, old)
-        os.replace(staging, out_dir)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
+        staging.swap()
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        staging.discard()
         raise
 
 

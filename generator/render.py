@@ -23,7 +23,7 @@ from .forge import edit_url, folder_url
 from .i18n import load_catalogue
 from .markdown import render_markdown
 from .model import Model
-from .output import SiteFiles, content_hash
+from .output import SiteFiles, content_hash, write_into
 from .people import People
 from .progress import Progress
 from .proposals import propose_url
@@ -243,16 +243,20 @@ class SiteRenderer:
         return Page(f"members/{person.slug}/", "member.html", person.name, source, "", context, lazy=lazy)
 
     # -- output ------------------------------------------------------------------------------
-    def render(self) -> SiteFiles:
+    def render(self, staging: str | None = None) -> SiteFiles:
+        """The site's files; with `staging`, a new folder, the pages are also written into it as
+        they are rendered (listed in the result's `staged`)."""
         files = SiteFiles()
         pages = self.pages()
         markdown.begin(self.cache.markdown if self.cache is not None else {})
-        htmls, others, (made, used) = render_pages(self, pages, lambda: self.other_files(pages))
+        htmls, others, (made, used) = render_pages(self, pages, lambda: self.other_files(pages), staging)
         if self.cache is not None:
             self.cache.keep_markdown(made)
             self.cache.keep_markdown({text: self.cache.markdown[text] for text in used})
         for page, (data, digest) in zip(pages, htmls):
             files.add(page.output, data, digest)
+        if staging is not None:
+            files.staged = {page.output for page in pages}
         for rel, content in others.files.items():
             files.add(rel, content)
         return files
@@ -330,11 +334,19 @@ _REFERENCED = re.compile(r'{%-?\s*(?:extends|include|import|from)\s+"([^"]+)"')
 PARALLEL_MIN_PAGES = 400
 _RENDERER: "SiteRenderer | None" = None
 _PAGES: list = []
+# Where pages are written as soon as they are rendered, and the folders this process made there:
+# on a cold build, writing thousands of files is a good part of the work, and it splits across
+# the workers too.
+_STAGING: str | None = None
+_FOLDERS: set[str] = set()
 
 
 def _page_file(renderer: "SiteRenderer", page: Page) -> tuple[bytes, str]:
-    """A page as the bytes of its file and their hash, both made where it was rendered."""
+    """A page as the bytes of its file and their hash, both made where it was rendered (and the
+    file written, when there is a staging folder)."""
     data = renderer.render_page(page).encode("utf-8")
+    if _STAGING is not None:
+        write_into(_STAGING, page.output, data, _FOLDERS)
     return data, content_hash(data)
 
 
@@ -343,11 +355,15 @@ def _render_slice(bounds: tuple[int, int]) -> tuple[list[tuple[bytes, str]], tup
     return [_page_file(_RENDERER, page) for page in _PAGES[start:end]], markdown.harvest()
 
 
-def render_pages(renderer: "SiteRenderer", pages: list, meanwhile) -> tuple[list[tuple[bytes, str]], object, tuple[dict, list]]:
+def render_pages(renderer: "SiteRenderer", pages: list, meanwhile,
+                 staging: str | None = None) -> tuple[list[tuple[bytes, str]], object, tuple[dict, list]]:
     """Every page's file and its hash, in order; what `meanwhile()` returns: it runs in this process
     while the workers render, so the site's other files cost no extra time; and the Markdown
-    rendered and reused on the way (see `markdown.harvest`)."""
-    global _RENDERER, _PAGES
+    rendered and reused on the way (see `markdown.harvest`). With `staging`, each page is also
+    written there by whoever rendered it."""
+    global _RENDERER, _PAGES, _STAGING
+    _STAGING = staging
+    _FOLDERS.clear()
     progress = Progress("Rendering pages", "pages")
     workers = min(os.cpu_count() or 1, 8)
     forking = "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
@@ -377,13 +393,13 @@ def render_pages(renderer: "SiteRenderer", pages: list, meanwhile) -> tuple[list
         used.extend(used_here)
         return result, other, (made, used)
     finally:
-        _RENDERER, _PAGES = None, []
+        _RENDERER, _PAGES, _STAGING = None, [], None
         progress.done()
 
 
 def render_site(model: Model, info: BuildInfo, report: dict | None = None, federation=None,
-                search: bool = False, cache=None) -> SiteFiles:
-    return SiteRenderer(model, info, report, federation, search, cache).render()
+                search: bool = False, cache=None, staging: str | None = None) -> SiteFiles:
+    return SiteRenderer(model, info, report, federation, search, cache).render(staging)
 
 
 def _package_name(name: str) -> str:

@@ -25,15 +25,18 @@ def available() -> bool:
     return any(importlib.util.find_spec(name) is not None for name in ("pagefind_bin_extended", "pagefind_bin"))
 
 
-def index(files: SiteFiles, language: str, timeout: int = 900) -> dict[str, bytes]:
-    """The Pagefind bundle for the site's pages, as {path under the site: bytes}."""
+def index(files: SiteFiles, language: str, timeout: int = 900, site: str | None = None) -> dict[str, bytes]:
+    """The Pagefind bundle for the site's pages, as {path under the site: bytes}. `site`: a
+    folder that already holds exactly these pages (a staging folder), read instead of a copy."""
     with tempfile.TemporaryDirectory(prefix="commonplace-search-") as tmp:
-        site, bundle = Path(tmp) / "site", Path(tmp) / "bundle"
-        for rel, data in files.files.items():
-            if rel.endswith(".html"):
-                target = site / rel
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(data)
+        bundle = Path(tmp) / "bundle"
+        if site is None:
+            site = Path(tmp) / "site"
+            for rel, data in files.files.items():
+                if rel.endswith(".html"):
+                    target = site / rel
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    target.write_bytes(data)
         command = [sys.executable, "-m", "pagefind", "--site", str(site), "--output-path", str(bundle),
                    "--force-language", language.split("-")[0]]
         try:

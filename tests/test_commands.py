@@ -145,3 +145,20 @@ def test_example_community_builds_a_full_portal_without_private_data(tmp_path):
             for fragment in filter(None, machine):
                 if len(fragment) > 4:
                     assert fragment not in text, f"{fragment} leaked into {path.relative_to(out)}"
+
+
+def test_a_page_failing_after_others_were_written_leaves_the_previous_site_intact(community, tmp_path, capsys):
+    # Enough pages for the workers to write pages into the staging folder as they render them.
+    members = {f"members/m{i:03}.yaml": f"name: Member {i}\n" for i in range(450)}
+    root = community(members)
+    out = tmp_path / "site"
+    assert main(["build", str(root), "-o", str(out)]) == 0
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    (root / "theme").mkdir()
+    (root / "theme" / "member.html").write_text(
+        '{% extends "base.html" %}{% block main %}{% if person.slug == "m420" %}{% include "missing.html" %}'
+        "{% endif %}{{ person.name }}{% endblock %}\n")
+    assert main(["build", str(root), "-o", str(out), "--clean"]) == 1
+    assert "missing.html" in capsys.readouterr().err
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+    assert [p.name for p in tmp_path.iterdir() if "staging" in p.name or ".old-" in p.name] == []
