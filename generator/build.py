@@ -13,6 +13,7 @@ from functools import partial
 from pathlib import Path
 from typing import Callable
 
+from .errors import DataError
 from .incremental import Manifest, fingerprint
 from .model import Model
 from .search import ENABLE_HINT as SEARCH_HINT
@@ -37,7 +38,7 @@ class BuildResult:
 
 def build(source: Path, out_dir: Path | None = None, *, base_url: str | None = None,
           history: tuple[Path, str] | None = None, incremental: bool = True,
-          search: bool | None = None, search_later: bool = False) -> BuildResult:
+          search: bool | None = None, search_later: bool = False, strict: bool = False) -> BuildResult:
     """Build `source` into `out_dir` (default `source/_site`).
 
     `history` = (a path in the repository, a ref) reads the value figures from that revision
@@ -46,6 +47,7 @@ def build(source: Path, out_dir: Path | None = None, *, base_url: str | None = N
     site with Pagefind (default: when the `commonplace[search]` extra is installed).
     `search_later`: when the output already has an index, keep it and leave re-indexing to the
     result's `index_later`, so a preview shows the new pages seconds sooner (`serve`).
+    `strict`: warnings stop the build as errors do, before anything is written.
     """
     search = search_available() if search is None else search
     notes = [] if search else [SEARCH_HINT]
@@ -83,6 +85,8 @@ def build(source: Path, out_dir: Path | None = None, *, base_url: str | None = N
         federation = load_peers(model, default_cache_dir(source))  # a peer never fails this build
         compute_values(federation, community_data)
         model.warnings = sorted(set(model.warnings) | set(federation.warnings))
+    if strict and model.warnings:
+        raise DataError(list(model.warnings))
     intact = previous is not None and out_dir.is_dir() and previous.output_intact(out_dir)
     # A whole new site goes into a staging folder, the pages as they are rendered; a site we
     # built before is updated in place, file by file, once everything is rendered.

@@ -48,12 +48,12 @@ def cmd_build(args) -> int:
 
     source = _source(args)
     result = build(source, Path(args.output) if args.output else None, base_url=args.base_url,
-                   incremental=not args.clean, search=False if args.no_search else None)
+                   incremental=not args.clean, search=False if args.no_search else None, strict=args.strict)
     for warning in result.warnings:
         print(warning, file=sys.stderr)
     for note in result.notes:
         print(note, file=sys.stderr)
-    if args.strict and result.warnings:
+    if args.strict and result.warnings:  # a build with nothing to do still fails on the last one's warnings
         print("failing because of warnings (--strict)", file=sys.stderr)
         return 1
     if result.unchanged:
@@ -187,7 +187,8 @@ def main(argv: list[str] | None = None) -> int:
         return args.run(args)
     except DataError as exc:
         sys.stderr.write(report.as_text(exc.findings))
-        print(f"build stopped: {report.summary(exc.findings)}; nothing was written", file=sys.stderr)
+        why = "" if any(f.severity == "error" for f in exc.findings) else " (--strict fails on warnings)"
+        print(f"build stopped: {report.summary(exc.findings)}{why}; nothing was written", file=sys.stderr)
         return 1
     except CommonplaceError as exc:
         print(f"error: {exc}", file=sys.stderr)

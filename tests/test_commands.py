@@ -162,3 +162,20 @@ def test_a_page_failing_after_others_were_written_leaves_the_previous_site_intac
     assert "missing.html" in capsys.readouterr().err
     assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
     assert [p.name for p in tmp_path.iterdir() if "staging" in p.name or ".old-" in p.name] == []
+
+
+def test_strict_stops_on_a_warning_before_writing(community, tmp_path, capsys):
+    root = community()
+    out = tmp_path / "site"
+    assert main(["build", str(root), "-o", str(out)]) == 0
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    (root / "pages" / "about.md").write_text("---\ntitle: About us now\n---\nNew.\n")
+    (root / "members" / "elsewhere.yaml").symlink_to("/etc/hostname")  # a warning, never followed
+    capsys.readouterr()
+    assert main(["build", str(root), "-o", str(out), "--strict"]) == 1
+    err = capsys.readouterr().err
+    assert "members/elsewhere.yaml:1:1" in err and "(--strict fails on warnings); nothing was written" in err
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+    assert main(["build", str(root), "-o", str(out)]) == 0  # without --strict the warning is only shown
+    assert "About us now" in (out / "about/index.html").read_text()
+    assert main(["build", str(root), "-o", str(out), "--strict"]) == 1  # nothing changed: still failing
