@@ -89,7 +89,8 @@ def bench_files() -> dict[str, str]:
 def documents() -> list[tuple[str, str, object]]:
     """(name, kind, data) of every valid data file we have."""
     sources = {f"example/{p.relative_to(EXAMPLE).as_posix()}": p.read_text(encoding="utf-8")
-               for p in sorted(EXAMPLE.rglob("*")) if p.is_file()}
+               for p in sorted(EXAMPLE.rglob("*")) if p.is_file() and p.suffix in (".yaml", ".yml", ".md")
+               and not any(part.startswith(".") for part in p.relative_to(EXAMPLE).parts)}  # not a build's cache
     sources.update({f"minimal/{rel}": textwrap.dedent(text) for rel, text in MINIMAL.items()})
     sources.update({f"bench/{rel}": text for rel, text in bench_files().items()})
     docs = []
