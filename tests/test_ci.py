@@ -164,7 +164,8 @@ def example_repository(tmp: Path, subdir: str = "") -> tuple[Path, Path]:
     """A git repository holding a copy of example-community/ (at its root or in `subdir`)."""
     workspace = tmp / "workspace"
     source = workspace / subdir if subdir else workspace
-    shutil.copytree(EXAMPLE, source)
+    # what a local build or `serve` left in the example folder is not part of it
+    shutil.copytree(EXAMPLE, source, ignore=shutil.ignore_patterns(".commonplace-cache", "_site"))
     commit_all(workspace, "Barrio Maps")
     return workspace, source
 
@@ -430,6 +431,30 @@ def test_gitlab_pages_job_builds_into_public(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert (workspace / "public" / "index.html").is_file()
     assert "https://barrio-maps.gitlab.io/portal/" in (workspace / "public" / "sitemap.xml").read_text()
+
+
+def test_gitlab_pages_job_keeps_the_build_caches_of_the_git_folder(tmp_path):
+    doc = load(GITLAB)
+    cache = doc["pages"]["cache"]
+    assert cache["key"] == "commonplace-$CI_COMMIT_REF_SLUG" and cache["paths"] == [".git/commonplace-cache"]
+    assert all("cache" not in doc[job] for job in ("code-quality", "portal-diff"))  # merge requests save none
+    variables = {"CI_PIPELINE_SOURCE": "push", "CI_COMMIT_BRANCH": "main", "CI_DEFAULT_BRANCH": "main",
+                 "CI_PAGES_URL": "https://barrio-maps.gitlab.io/portal"}
+    workspace, _ = example_repository(tmp_path)
+    assert run_gitlab_job(doc, "pages", workspace, tmp_path, variables).returncode == 0
+    kept = workspace / cache["paths"][0]
+    assert list(kept.glob("build-*.pickle")) and list(kept.glob("*.pickle"))  # what the runner archives
+    # The next pipeline: a fresh clone, the cache extracted at the same path inside it, as a runner does.
+    clone = tmp_path / "next"
+    subprocess.run(["git", "clone", "-q", str(workspace), str(clone)], check=True, env=base_env(tmp_path))
+    shutil.copytree(kept, clone / cache["paths"][0])
+    proc = run_gitlab_job(doc, "pages", clone, tmp_path, variables)
+    assert proc.returncode == 0, proc.stderr
+    first, second = workspace / "public", clone / "public"
+    files = sorted(p.relative_to(first) for p in first.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(second) for p in second.rglob("*") if p.is_file())
+    for rel in files:
+        assert (first / rel).read_bytes() == (second / rel).read_bytes(), rel
 
 
 def test_gitlab_code_quality_report_line_by_line(tmp_path, community):
