@@ -91,6 +91,20 @@ def fingerprint(source: Path, options: dict, contents: bool = True) -> str:
     return digest.hexdigest()
 
 
+def _forget_gone_outputs(current: Path) -> None:
+    """Delete the manifests of output folders that no longer exist (a site built into a
+    temporary folder, say), so they do not pile up in the cache folder."""
+    for other in current.parent.glob("build-*.json"):
+        if other == current:
+            continue
+        try:
+            out = json.loads(other.read_text()).get("out")
+        except (OSError, ValueError):
+            continue
+        if isinstance(out, str) and not os.path.isdir(out):
+            other.unlink(missing_ok=True)
+
+
 @dataclass
 class Manifest:
     fingerprint: str = ""
@@ -119,9 +133,10 @@ class Manifest:
             path.parent.mkdir(parents=True, exist_ok=True)
             tmp = path.with_suffix(".tmp")
             tmp.write_text(json.dumps({"version": MANIFEST_VERSION, "fingerprint": self.fingerprint,
-                                       "files": self.files, "warnings": self.warnings, "pages": self.pages},
-                                      sort_keys=True))
+                                       "files": self.files, "warnings": self.warnings, "pages": self.pages,
+                                       "out": str(Path(out_dir).resolve())}, sort_keys=True))
             os.replace(tmp, path)
+            _forget_gone_outputs(path)
         except OSError:
             pass  # a read-only source only loses the shortcut, never the build
 

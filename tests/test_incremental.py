@@ -164,3 +164,20 @@ def test_the_polled_fingerprint_sees_edits_without_reading_files(repo):
     assert second != first
     write_files(repo, {"members/eve.yaml": "name: Eve\n"})
     assert polled() != second
+
+
+def test_manifests_of_output_folders_that_are_gone_are_forgotten(community, tmp_path):
+    import shutil
+
+    from generator.incremental import Manifest
+
+    root = community()
+    first, second = tmp_path / "first", tmp_path / "second"
+    build(root, first)
+    build(root, second)
+    assert Manifest.path(root, first).is_file() and Manifest.path(root, second).is_file()
+    shutil.rmtree(first)
+    write_files(root, {"pages/about.md": "---\ntitle: About\n---\nChanged.\n"})
+    build(root, second)
+    assert not Manifest.path(root, first).exists() and Manifest.path(root, second).is_file()
+    assert build(root, second).unchanged  # the one kept still works
