@@ -145,7 +145,9 @@ def _index_later(source: Path, out_dir: Path, files, language: str, manifest: Ma
     from .search import index as search_index
 
     bundle = SiteFiles()
-    for rel, data in search_index(files, language).items():
+    # The output folder holds exactly these pages now (the build wrote them, nothing else runs
+    # in between): Pagefind reads them there rather than from a fresh copy.
+    for rel, data in search_index(files, language, site=str(out_dir)).items():
         bundle.add(rel, data)
     hashes = {rel: bundle.digest(rel) for rel in bundle.files}
     old = {rel: entry[0] for rel, entry in manifest.files.items() if rel.startswith(SEARCH_BUNDLE)}
