@@ -17,6 +17,9 @@ from markupsafe import Markup
 
 PALETTE = ("#0b5d4b", "#b34700", "#3b5bab", "#7a4a8c", "#5c6b00", "#8a2f45")
 WIDTH, HEIGHT = 640, 260
+# Narrow charts, shown whole on a phone with legible words: bar profiles, and charts in a card.
+COMPACT_WIDTH = 420
+CARD_WIDTH = 360
 LEFT, RIGHT, TOP, BOTTOM = 48, 16, 20, 44
 
 
@@ -46,10 +49,10 @@ def _f(x: float) -> str:
     return f"{x:.1f}".rstrip("0").rstrip(".")
 
 
-def _open(title: str, desc: str, uid: str, height: int = HEIGHT, width: int = WIDTH) -> list[str]:
+def _open(title: str, desc: str, uid: str, height: int = HEIGHT, width: int = WIDTH, kind: str = "chart") -> list[str]:
     return [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
-        f'aria-labelledby="{uid}-t {uid}-d" class="chart" preserveAspectRatio="xMidYMid meet">',
+        f'aria-labelledby="{uid}-t {uid}-d" class="{kind}" preserveAspectRatio="xMidYMid meet">',
         f'<title id="{uid}-t">{escape(title)}</title>',
         f'<desc id="{uid}-d">{escape(desc)}</desc>',
     ]
@@ -76,15 +79,17 @@ def _range(series: dict[str, list]) -> tuple[float, float, float]:
     return low, high, step
 
 
-def _axis(parts: list[str], low: float, high: float, step: float, labels: list[str], x_of, y_of) -> None:
+def _axis(parts: list[str], low: float, high: float, step: float, labels: list[str], x_of, y_of,
+          width: int = WIDTH) -> None:
     ticks = round((high - low) / step)
     for i in range(ticks + 1):
         value = low + step * i
         y = y_of(value)
-        parts.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{_f(y)}" y2="{_f(y)}" class="grid"/>')
+        parts.append(f'<line x1="{LEFT}" x2="{width - RIGHT}" y1="{_f(y)}" y2="{_f(y)}" class="grid"/>')
         parts.append(f'<text x="{LEFT - 6}" y="{_f(y + 4)}" text-anchor="end" class="tick">{escape(_num(round(value, 2)))}</text>')
     base = y_of(low)
-    step_labels = max(1, math.ceil(len(labels) / 8))  # at most eight labels fit under the axis
+    fit = max(2, (width - LEFT - RIGHT) // 72)  # how many month labels fit under the axis: eight in a wide chart
+    step_labels = max(1, math.ceil(len(labels) / fit))
     for i, label in enumerate(labels):
         if i % step_labels == 0:
             parts.append(f'<text x="{_f(x_of(i))}" y="{_f(base + 16)}" text-anchor="middle" class="tick">{escape(label)}</text>')
@@ -106,14 +111,14 @@ def _table(caption: str, labels: list[str], series: dict[str, list], localise=st
 
 
 def _over_labels(title: str, desc: str, labels: list[str], series: dict[str, list], label_name: str, localise,
-                 x_of, marks) -> Chart:
+                 x_of, marks, width: int = WIDTH) -> Chart:
     """A chart of series over labels (months): frame, value axis, legend and the table twin;
     `marks(parts, n, values, color, y_of)` draws series number n."""
     plot_h = HEIGHT - TOP - BOTTOM
     low, high, step = _range(series)
     y_of = lambda v: TOP + plot_h * (high - float(v)) / (high - low)
-    parts = _open(title, desc, _uid(title, desc))
-    _axis(parts, low, high, step, labels, x_of, y_of)
+    parts = _open(title, desc, _uid(title, desc), HEIGHT, width, "chart" if width >= WIDTH else "chart chart-compact")
+    _axis(parts, low, high, step, labels, x_of, y_of, width)
     for n, (name, values) in enumerate(series.items()):
         parts.append(f'<g class="series" data-series="{escape(name)}">')
         marks(parts, n, values, PALETTE[n % len(PALETTE)], y_of)
@@ -125,10 +130,11 @@ def _over_labels(title: str, desc: str, labels: list[str], series: dict[str, lis
 
 
 def line_chart(title: str, desc: str, labels: list[str], series: dict[str, list], label_name: str = "Month",
-               localise=str) -> Chart:
-    """One line per series over the labels (months), values marked by points."""
+               localise=str, width: int = WIDTH) -> Chart:
+    """One line per series over the labels (months), values marked by points. `width`:
+    CARD_WIDTH for a chart in a narrow box (a card)."""
     span = max(1, len(labels) - 1)
-    x_of = lambda i: LEFT + (WIDTH - LEFT - RIGHT) * (i / span if len(labels) > 1 else 0.5)
+    x_of = lambda i: LEFT + (width - LEFT - RIGHT) * (i / span if len(labels) > 1 else 0.5)
 
     def marks(parts, n, values, color, y_of):
         if len(values) > 1:
@@ -138,13 +144,13 @@ def line_chart(title: str, desc: str, labels: list[str], series: dict[str, list]
             parts.append(f'<circle cx="{_f(x_of(i))}" cy="{_f(y_of(v))}" r="3" fill="{color}" '
                          f'data-label="{escape(labels[i])}" data-value="{escape(_num(v))}"/>')
 
-    return _over_labels(title, desc, labels, series, label_name, localise, x_of, marks)
+    return _over_labels(title, desc, labels, series, label_name, localise, x_of, marks, width)
 
 
 def bar_chart(title: str, desc: str, labels: list[str], series: dict[str, list], label_name: str = "Month",
-              localise=str) -> Chart:
+              localise=str, width: int = WIDTH) -> Chart:
     """Grouped vertical bars: one group per label, one bar per series."""
-    group_w = (WIDTH - LEFT - RIGHT) / max(1, len(labels))
+    group_w = (width - LEFT - RIGHT) / max(1, len(labels))
     bar_w = max(2.0, group_w * 0.8 / max(1, len(series)))
     x_of = lambda i: LEFT + group_w * (i + 0.5)
 
@@ -155,18 +161,18 @@ def bar_chart(title: str, desc: str, labels: list[str], series: dict[str, list],
             parts.append(f'<rect x="{_f(x)}" y="{_f(top)}" width="{_f(bar_w)}" height="{_f(bottom - top)}" '
                          f'fill="{color}" data-label="{escape(labels[i])}" data-value="{escape(_num(v))}"/>')
 
-    return _over_labels(title, desc, labels, series, label_name, localise, x_of, marks)
+    return _over_labels(title, desc, labels, series, label_name, localise, x_of, marks, width)
 
 
 def hbar_chart(title: str, desc: str, items: list[tuple[str, float]], maximum: float | None = None,
                value_name: str = "Value", fmt=_num) -> Chart:
     """Horizontal bars with their value written at the end: a profile across dimensions."""
     uid = _uid(title, desc)
-    row_h, label_w = 30, 200
+    row_h, label_w, width = 30, 170, COMPACT_WIDTH
     height = TOP + row_h * len(items) + 10
     top_value = maximum or _nice_max(max([float(v) for _, v in items] or [0]))
-    plot_w = WIDTH - label_w - 70
-    parts = _open(title, desc, uid, height)
+    plot_w = width - label_w - 60
+    parts = _open(title, desc, uid, height, width, "chart chart-compact")
     for i, (label, v) in enumerate(items):
         y = TOP + row_h * i
         w = plot_w * float(v) / top_value if top_value else 0

@@ -76,7 +76,7 @@ class ValueView:
                     trends[(d, f.key)] = charts.line_chart(
                         _("{label} per month", label=f.label),
                         _("{explanation} Last {months} months.", explanation=f.explanation, months=len(months)),
-                        months, series, label_name=_("Month"), localise=t.decimal)
+                        months, series, label_name=_("Month"), localise=t.decimal, width=charts.CARD_WIDTH)
         return {
             "dimensions": [(d, titles[d], _(DIMENSION_SUMMARIES[d]), figures[d]) for d in DIMENSIONS],
             "trends": trends,

@@ -91,6 +91,10 @@ def test_pages_load_cleanly_and_look_right(browser, portal, name):
         # nothing wider than the screen on a phone
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 1, f"{name} overflows by {overflow}px at {size_name}"
+        # a chart's words stay legible: a chart too wide for the screen scrolls rather than shrinks
+        smallest = page.evaluate("Math.min(...[...document.querySelectorAll('svg.chart text')]"
+                                 ".map(t => t.getBoundingClientRect().height).filter(h => h > 0), 99)")
+        assert smallest >= 8, f"{name}: chart text {smallest:.1f}px tall at {size_name}"
         page.screenshot(path=str(ARTIFACTS / f"{name}-{size_name}.png"), full_page=True)
         page.close()
         assert problems == []
