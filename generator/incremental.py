@@ -13,10 +13,12 @@ import hashlib
 import json
 import os
 import stat
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__
+from .errors import CommonplaceError
 from .resources import themes_dir
 
 MANIFEST_VERSION = 1
@@ -27,7 +29,16 @@ INPUT_FOLDERS = ("members", "projects", "events", "pages", "ledger", "usage", "k
 
 
 def cache_dir(source: Path) -> Path:
-    return Path(source) / ".commonplace-cache"
+    """`<source>/.commonplace-cache`: manifests, `serve`'s site and the peers' mirrors.
+
+    It sits in the work tree, where a pull request can put anything, so a link there is refused,
+    never followed: a committed `.commonplace-cache` pointing elsewhere would have every build
+    write wherever it points."""
+    folder = Path(source) / ".commonplace-cache"
+    if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+        raise CommonplaceError(f"{folder} is a link or a file, not a folder: Commonplace keeps its caches there "
+                               "and never follows a link. Delete it (and remove it from git if it is committed)")
+    return folder
 
 
 def _hash_tree(digest, root: Path, rel: str, contents: bool) -> None:
@@ -95,7 +106,7 @@ def _forget_gone_outputs(current: Path) -> None:
     """Delete the manifests of output folders that no longer exist (a site built into a
     temporary folder, say), so they do not pile up in the cache folder."""
     for other in current.parent.glob("build-*.json"):
-        if other == current:
+        if other == current or other.is_symlink():
             continue
         try:
             out = json.loads(other.read_text()).get("out")
@@ -119,9 +130,12 @@ class Manifest:
 
     @classmethod
     def load(cls, source: Path, out_dir: Path) -> "Manifest | None":
+        path = cls.path(source, out_dir)
         try:
-            data = json.loads(cls.path(source, out_dir).read_text())
+            data = json.loads(path.read_text()) if not path.is_symlink() else None
         except (OSError, ValueError):
+            return None
+        if not isinstance(data, dict):
             return None
         if data.get("version") != MANIFEST_VERSION:
             return None
@@ -131,10 +145,12 @@ class Manifest:
         path = self.path(source, out_dir)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(".tmp")
-            tmp.write_text(json.dumps({"version": MANIFEST_VERSION, "fingerprint": self.fingerprint,
-                                       "files": self.files, "warnings": self.warnings, "pages": self.pages,
-                                       "out": str(Path(out_dir).resolve())}, sort_keys=True))
+            # A new file of our own (never a name a repository could have put a link at), then renamed.
+            handle, tmp = tempfile.mkstemp(prefix=".manifest-", dir=path.parent)
+            with os.fdopen(handle, "w", encoding="utf-8") as out:
+                out.write(json.dumps({"version": MANIFEST_VERSION, "fingerprint": self.fingerprint,
+                                      "files": self.files, "warnings": self.warnings, "pages": self.pages,
+                                      "out": str(Path(out_dir).resolve())}, sort_keys=True))
             os.replace(tmp, path)
             _forget_gone_outputs(path)
         except OSError:

@@ -179,3 +179,33 @@ def test_strict_stops_on_a_warning_before_writing(community, tmp_path, capsys):
     assert main(["build", str(root), "-o", str(out)]) == 0  # without --strict the warning is only shown
     assert "About us now" in (out / "about/index.html").read_text()
     assert main(["build", str(root), "-o", str(out), "--strict"]) == 1  # nothing changed: still failing
+
+
+def test_a_linked_cache_folder_is_refused_never_written_through(community, tmp_path, capsys):
+    root = community()
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (root / ".commonplace-cache").symlink_to(elsewhere)  # as a hostile pull request could commit it
+    out = tmp_path / "site"
+    assert main(["build", str(root), "-o", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert ".commonplace-cache is a link or a file, not a folder" in err and "Traceback" not in err
+    assert list(elsewhere.iterdir()) == [] and not out.exists()
+
+
+def test_a_manifest_is_never_written_through_a_link(community, tmp_path):
+    from generator.incremental import Manifest
+
+    root = community()
+    out = tmp_path / "site"
+    assert main(["build", str(root), "-o", str(out)]) == 0
+    manifest = Manifest.path(root, out)
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious\n")
+    manifest.unlink()
+    manifest.symlink_to(victim)  # read or written through, this would leak or clobber the file
+    (manifest.parent / f"{manifest.stem}.tmp").symlink_to(victim)  # the temporary name older versions used
+    assert main(["build", str(root), "-o", str(out)]) == 0
+    assert victim.read_text() == "precious\n"
+    assert manifest.is_file() and not manifest.is_symlink()  # replaced by a file of our own
+    assert main(["build", str(root), "-o", str(out)]) == 0

@@ -681,3 +681,18 @@ def test_a_directory_reads_the_open_data_our_portal_publishes(community, tmp_pat
     assert peer.profile.name == "Seed Library"
     assert peer.profile.areas == ("urban-commons", "open-data-commons")
     assert peer.dimensions["objective_accomplishment"]["commits"] == 1
+
+
+def test_a_linked_mirror_is_neither_fetched_into_nor_read(world, tmp_path):
+    up, _ = world
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (tmp_path / "cache").mkdir()
+    mirror(tmp_path, "fork-a").symlink_to(elsewhere)
+    results = {r.name: r for r in fetch_all(up, tmp_path)}
+    assert not results["fork-a"].ok and "is a link" in results["fork-a"].message
+    assert results["fork-b"].ok  # the other peers are fetched as usual
+    assert list(elsewhere.iterdir()) == []
+    federation = load_peers(load_community(up), tmp_path / "cache")
+    node = next(n for n in federation.nodes if n.name == "fork-a")
+    assert node.status == "unreachable" and any("is a link" in str(f) for f in node.findings)

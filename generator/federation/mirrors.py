@@ -44,8 +44,15 @@ _CREDENTIALS = re.compile(r"(://)[^/@\s]+@")
 
 
 def default_cache_dir(source: str | os.PathLike) -> Path:
-    """Where a community keeps its peers' mirrors: `<source>/.commonplace-cache/peers`."""
-    return Path(source) / ".commonplace-cache" / "peers"
+    """Where a community keeps its peers' mirrors: `<source>/.commonplace-cache/peers` (never
+    through a link: see `incremental.cache_dir`)."""
+    from ..incremental import cache_dir
+
+    folder = cache_dir(Path(source)) / "peers"
+    if folder.is_symlink():
+        raise CommonplaceError(f"{folder} is a link: Commonplace keeps the peers' mirrors there and never follows "
+                               "a link. Delete it (and remove it from git if it is committed)")
+    return folder
 
 
 def mirror_path(cache_dir: str | os.PathLike, name: str) -> Path:
@@ -55,6 +62,9 @@ def mirror_path(cache_dir: str | os.PathLike, name: str) -> Path:
     if not SLUG.match(name):
         raise ValueError(f"peer name {name!r} is not a slug")
     return Path(cache_dir) / f"{name}.git"
+
+
+LINKED_MIRROR = "is a link: a peer's mirror is never read or written through a link. Delete it"
 
 
 def is_local(url: str) -> bool:
@@ -205,6 +215,8 @@ def fetch_peer(peer: Peer, cache_dir: str | os.PathLike, *, base: str | os.PathL
     url = resolve_url(peer.url, base)
     repo = None
     try:
+        if path.is_symlink():
+            raise CommonplaceError(f"{path} {LINKED_MIRROR}")
         repo = _open(path)
         remote = _prepare(repo, url)
         remote.fetch(f"+refs/heads/{branch}:refs/heads/{branch}", kill_after_timeout=timeout, no_tags=True)

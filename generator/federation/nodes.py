@@ -25,7 +25,7 @@ from ..loader import load_community
 from ..model import Model, Peer
 from . import graph
 from .gittree import GitTreeReader, subtree
-from .mirrors import fetch_branch, mirror_path, redact, resolve_url
+from .mirrors import LINKED_MIRROR, fetch_branch, mirror_path, redact, resolve_url
 from .opendata import MAX_FILE, LocalDataReader, OpenData, read_open_data
 
 SELF = ""  # the key of this node in `SharedHistory.nodes` and in the directory rows
@@ -232,6 +232,9 @@ def load_peers(model: Model, cache_dir: str | os.PathLike, *, fetched=None) -> F
                 node.title = node.title or node.profile.name or peer.name
             continue
         node.mirror = mirror_path(cache_dir, peer.name)
+        if node.mirror.is_symlink():
+            _unreachable(node, f"{node.mirror} {LINKED_MIRROR}")
+            continue
         node.ref = f"refs/heads/{branch}"
         repo = _open_mirror(node.mirror)
         node.head = _branch_tip(repo, branch) if repo is not None else ""
