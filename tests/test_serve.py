@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from contextlib import contextmanager
 import time
 import urllib.error
 import urllib.request
@@ -13,20 +14,29 @@ from communities import write_files
 from generator.serve import VERSION_PATH, make_server, watch
 
 
-@pytest.fixture
-def served(community):
-    root = community()
+@contextmanager
+def serving(root):
+    """`commonplace serve` on a free port, its watcher polling fast; stopped on leaving."""
     server, site = make_server(root, 0)
     stop = threading.Event()
     threads = [threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True),
                threading.Thread(target=watch, args=(site, stop, 0.05), daemon=True)]
     for t in threads:
         t.start()
-    yield root, site
-    stop.set()
-    server.shutdown()
-    server.server_close()
-    site.close()
+    try:
+        yield site
+    finally:
+        stop.set()
+        server.shutdown()
+        server.server_close()
+        site.close()
+
+
+@pytest.fixture
+def served(community):
+    root = community()
+    with serving(root) as site:
+        yield root, site
 
 
 def get(site, path: str) -> tuple[int, str]:
@@ -98,13 +108,7 @@ def test_with_search_the_page_reloads_first_and_the_index_follows(community, mon
         pytest.skip("the search extra is not installed")
     monkeypatch.setattr(generator.build, "search_available", lambda: True)
     root = community()
-    server, site = make_server(root, 0)
-    stop = threading.Event()
-    threads = [threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True),
-               threading.Thread(target=watch, args=(site, stop, 0.05), daemon=True)]
-    for t in threads:
-        t.start()
-    try:
+    with serving(root) as site:
         assert get(site, "/pagefind/pagefind-ui.js")[0] == 200  # the first build indexes before serving
         token = get(site, VERSION_PATH)[1]
         write_files(root, {"pages/about.md": "---\ntitle: About the seeds\n---\nText.\n"})
@@ -122,8 +126,3 @@ def test_with_search_the_page_reloads_first_and_the_index_follows(community, mon
             time.sleep(0.1)
         else:
             raise AssertionError("the search index was not brought up to date")
-    finally:
-        stop.set()
-        server.shutdown()
-        server.server_close()
-        site.close()
