@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import threading
-from contextlib import contextmanager
 import time
 import urllib.error
 import urllib.request
+from contextlib import contextmanager
 
 import pytest
 
