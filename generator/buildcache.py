@@ -62,14 +62,12 @@ class BuildCache:
     @classmethod
     def open(cls, source: Path) -> "BuildCache":
         """The cache of the repository holding `source`, or an empty one that keeps nothing."""
-        import pygit2
+        from .gitinfo import community_key, private_cache_dir
 
-        found = pygit2.discover_repository(str(Path(source).resolve()))
-        if not found:
+        folder = private_cache_dir(source)
+        if folder is None:
             return cls()
-        # One file per community folder: two communities in one repository keep their own.
-        folder = hashlib.sha256(str(Path(source).resolve()).encode("utf-8", "surrogatepass")).hexdigest()[:16]
-        path = Path(found) / "commonplace-cache" / f"build-{folder}.pickle"
+        path = folder / f"build-{community_key(source)}.pickle"
         try:
             with open(path, "rb") as handle:
                 stored = pickle.load(handle)

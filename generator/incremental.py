@@ -41,6 +41,24 @@ def cache_dir(source: Path) -> Path:
     return folder
 
 
+def peers_dir(source: Path) -> Path:
+    """Where a community keeps its peers' mirrors: in the repository's git folder,
+    `<git dir>/commonplace-cache/peers-<folder key>/`. A pull request can put anything in the work
+    tree, a bare repository with a hostile config included, and git obeys that config when
+    fetching into it. Outside a repository: `<source>/.commonplace-cache/peers`, never through a
+    link."""
+    from .gitinfo import community_key, private_cache_dir
+
+    private = private_cache_dir(source)
+    if private is not None:
+        return private / f"peers-{community_key(source)}"
+    folder = cache_dir(source) / "peers"
+    if folder.is_symlink():
+        raise CommonplaceError(f"{folder} is a link: Commonplace keeps the peers' mirrors there and never follows "
+                               "a link. Delete it")
+    return folder
+
+
 def _hash_tree(digest, root: Path, rel: str, contents: bool) -> None:
     """Feed every regular file under root/rel into the digest, in a stable order, no symlinks:
     its content, or with `contents=False` only its size and modification time."""
@@ -75,7 +93,7 @@ def _git_state(source: Path) -> str:
 
     info = repo_info(source)
     parts = [info.head_commit]
-    peers = cache_dir(source) / "peers"
+    peers = peers_dir(source)
     if peers.is_dir():
         for mirror in sorted(peers.iterdir()):
             for name in ("packed-refs", "FETCH_HEAD", "HEAD"):

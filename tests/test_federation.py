@@ -696,3 +696,29 @@ def test_a_linked_mirror_is_neither_fetched_into_nor_read(world, tmp_path):
     federation = load_peers(load_community(up), tmp_path / "cache")
     node = next(n for n in federation.nodes if n.name == "fork-a")
     assert node.status == "unreachable" and any("is a link" in str(f) for f in node.findings)
+
+
+def test_mirrors_live_in_the_git_folder_where_no_commit_can_put_one(world, tmp_path):
+    from generator.federation.mirrors import default_cache_dir
+
+    up, ids = world
+    cache = default_cache_dir(up)
+    git_dir = Path(pygit2.discover_repository(str(up))).resolve()
+    assert cache.parent == git_dir / "commonplace-cache" and cache.name.startswith("peers-")
+    # A bare repository committed where mirrors used to live, its config telling git to run a
+    # command on the next fetch: it is never opened.
+    planted = up / ".commonplace-cache" / "peers" / "fork-a.git"
+    subprocess.run(["git", "init", "-q", "--bare", str(planted)], check=True)
+    marker = tmp_path / "ran"
+    with open(planted / "config", "a") as config:
+        config.write(f'[url "ext::sh -c touch% {marker}"]\n\tinsteadOf = {up.parent}\n'
+                     f'[core]\n\tsshCommand = touch {marker}\n')
+    planted_config = (planted / "config").read_bytes()
+    results = {r.name: r for r in fetch_peers(load_community(up), cache, timeout=60)}
+    assert results["fork-a"].ok and results["fork-a"].mirror.parent == cache
+    assert not marker.exists() and (planted / "config").read_bytes() == planted_config
+    federation = load_peers(load_community(up), cache)
+    assert next(n for n in federation.nodes if n.name == "fork-a").head == ids["A3"]
+    outside = tmp_path / "plain"  # not a repository: the work tree's cache folder is all there is
+    outside.mkdir()
+    assert default_cache_dir(outside) == outside / ".commonplace-cache" / "peers"

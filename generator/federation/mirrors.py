@@ -44,15 +44,10 @@ _CREDENTIALS = re.compile(r"(://)[^/@\s]+@")
 
 
 def default_cache_dir(source: str | os.PathLike) -> Path:
-    """Where a community keeps its peers' mirrors: `<source>/.commonplace-cache/peers` (never
-    through a link: see `incremental.cache_dir`)."""
-    from ..incremental import cache_dir
+    """Where a community keeps its peers' mirrors (see `incremental.peers_dir`)."""
+    from ..incremental import peers_dir
 
-    folder = cache_dir(Path(source)) / "peers"
-    if folder.is_symlink():
-        raise CommonplaceError(f"{folder} is a link: Commonplace keeps the peers' mirrors there and never follows "
-                               "a link. Delete it (and remove it from git if it is committed)")
-    return folder
+    return peers_dir(Path(source))
 
 
 def mirror_path(cache_dir: str | os.PathLike, name: str) -> Path:
@@ -275,9 +270,10 @@ def register(subparsers) -> argparse.ArgumentParser:
     """Add `commonplace fetch [SOURCE] [--timeout SECONDS]` to the CLI's subparsers."""
     p = subparsers.add_parser(
         "fetch", help="fetch the federation peers into local mirrors",
-        description="Fetch every peer declared in federation.yaml into a bare mirror under "
-                    "SOURCE/.commonplace-cache/peers/, using your git credentials. A peer that "
-                    "cannot be reached is a warning: the copy fetched before is kept.",
+        description="Fetch every peer declared in federation.yaml into a bare mirror in the repository's "
+                    "git folder (.git/commonplace-cache/peers-*/, where no pull request can write; "
+                    "SOURCE/.commonplace-cache/peers/ outside a repository), using your git credentials. "
+                    "A peer that cannot be reached is a warning: the copy fetched before is kept.",
     )
     p.add_argument("source", nargs="?", default=".", help="community folder (default: current folder)")
     p.add_argument("--timeout", type=_positive, default=120, metavar="SECONDS",
