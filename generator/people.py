@@ -7,7 +7,7 @@ on every page, chart and data file alike.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .model import Member
 
@@ -53,7 +53,9 @@ class People:
         self._hidden: set[str] = set()
         taken: set[str] = set(members)
         for handle in sorted(members):
-            member = members[handle]
+            # Templates reach members only through here, and a community's own theme is a
+            # template too: the addresses that match commits to people never reach one.
+            member = replace(members[handle], emails=())
             if member.visibility == "hidden":
                 self._hidden.add(handle)
             elif member.visibility == "pseudonymous":

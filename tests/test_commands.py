@@ -209,3 +209,18 @@ def test_a_manifest_is_never_written_through_a_link(community, tmp_path):
     assert victim.read_text() == "precious\n"
     assert manifest.is_file() and not manifest.is_symlink()  # replaced by a file of our own
     assert main(["build", str(root), "-o", str(out)]) == 0
+
+
+def test_a_community_theme_cannot_publish_the_members_addresses(community, tmp_path):
+    root = community({"theme/member.html": (
+        '{% extends "base.html" %}{% block main %}<p id="leak">{{ member.emails | join(",") }}'
+        '|{{ person.member.emails | join(",") }}|{{ people.get("ben").member.emails | join(",") }}</p>'
+        "{% endblock %}\n")})
+    out = tmp_path / "site"
+    assert main(["build", str(root), "-o", str(out)]) == 0
+    page = (out / "members" / "ana" / "index.html").read_text()
+    assert '<p id="leak">||</p>' in page
+    for path in out.rglob("*"):
+        if path.is_file():
+            data = path.read_bytes()
+            assert b"ana@example.org" not in data and b"ben@example.net" not in data, path
