@@ -224,3 +224,15 @@ def test_a_community_theme_cannot_publish_the_members_addresses(community, tmp_p
         if path.is_file():
             data = path.read_bytes()
             assert b"ana@example.org" not in data and b"ben@example.net" not in data, path
+
+
+def test_a_community_theme_cannot_name_a_pseudonymous_member(community, tmp_path):
+    root = community({"theme/member.html": (
+        '{% extends "base.html" %}{% block main %}<p id="leak">{{ member.name }}|{{ member.affiliation }}|'
+        '{{ member.bio }}|{{ member.source }}|{{ people.get("ben").member.name }}</p>{% endblock %}\n')})
+    out = tmp_path / "site"
+    assert main(["build", str(root), "-o", str(out)]) == 0
+    names = {path: path.read_text() for path in out.rglob("*.html")}
+    assert any('<p id="leak">' in text for text in names.values())
+    for path, text in names.items():
+        assert "Ben Okafor" not in text and "members/ben.yaml" not in text, path
