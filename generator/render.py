@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 import jinja2
 from markupsafe import Markup
 
-from . import markdown
+from . import markdown, remoteloads
 from .activity import activities, party_name
 from .areas import area_label
 from .errors import CommonplaceError
@@ -109,6 +109,7 @@ class SiteRenderer:
         self.env.filters.update(md=md, date=t.date, money=t.money, number=t.number, percent=t.percent, tr=t.term,
                                 area=lambda slug: t.gettext(area_label(slug)))
         base = model.config.base_url
+        self.own_host = urlsplit(base).netloc  # what the site's own pages may load from, besides relative paths
         self.base_path = urlsplit(base).path or "/"
         self.absolute = base if urlsplit(base).scheme else ""
         self.env.globals.update(
@@ -270,6 +271,8 @@ class SiteRenderer:
         files.add("sitemap.xml", self.template("sitemap.xml").render(pages=listed, absolute=self.url))
         files.add("robots.txt", self.template("robots.txt").render(absolute=self.url))
         for rel, content in theme_assets(self.model.root).items():
+            if rel.endswith((".css", ".svg", ".html", ".htm")):
+                remoteloads.check(f"assets/{rel}", content, self.own_host)
             files.add(f"assets/{rel}", content)
         for slug, dist in self.values.rewards.items():
             files.add(f"rewards/{slug}/{slug}.csv", self.values.rewards_table(self.values.reward_rows(slug, dist)).csv())
@@ -345,6 +348,7 @@ def _page_file(renderer: "SiteRenderer", page: Page) -> tuple[bytes, str]:
     """A page as the bytes of its file and their hash, both made where it was rendered (and the
     file written, when there is a staging folder)."""
     data = renderer.render_page(page).encode("utf-8")
+    remoteloads.check(page.output, data, renderer.own_host, page.template)
     if _STAGING is not None:
         write_into(_STAGING, page.output, data, _FOLDERS)
     return data, content_hash(data)
