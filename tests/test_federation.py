@@ -722,3 +722,23 @@ def test_mirrors_live_in_the_git_folder_where_no_commit_can_put_one(world, tmp_p
     outside = tmp_path / "plain"  # not a repository: the work tree's cache folder is all there is
     outside.mkdir()
     assert default_cache_dir(outside) == outside / ".commonplace-cache" / "peers"
+
+
+def test_peers_are_fetched_at_once_and_reported_in_declared_order(monkeypatch, tmp_path):
+    import threading
+
+    from generator.federation import mirrors
+    from generator.model import Peer
+
+    peers = [Peer(name=f"p{i}", url=f"https://example.org/p{i}.git", relation="peer", source="federation.yaml", line=i + 2)
+             for i in range(3)]
+    together = threading.Barrier(3, timeout=10)  # only passed when all three fetches run at the same time
+
+    def fetch_peer(peer, cache_dir, *, base, timeout):
+        together.wait()
+        return mirrors.FetchResult(peer.name, peer.url, Path(cache_dir) / peer.name, "main", ok=True)
+
+    monkeypatch.setattr(mirrors, "fetch_peer", fetch_peer)
+    seen = []
+    results = mirrors.fetch_peers(peers, tmp_path, progress=lambda r: seen.append(r.name))
+    assert [r.name for r in results] == seen == ["p0", "p1", "p2"]

@@ -20,6 +20,7 @@ import argparse
 import os
 import re
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable
@@ -232,7 +233,8 @@ def fetch_peer(peer: Peer, cache_dir: str | os.PathLike, *, base: str | os.PathL
 def fetch_peers(model_or_peers: Model | Iterable[Peer], cache_dir: str | os.PathLike, *,
                 timeout: int = 120, progress: Callable[[FetchResult], None] | None = None,
                 base: str | os.PathLike | None = None) -> list[FetchResult]:
-    """Fetch every peer into `cache_dir/<name>.git`, one after the other, in declared order.
+    """Fetch every peer into `cache_dir/<name>.git`, up to `FETCHING_AT_ONCE` at a time
+    (fetching waits on the network, not on this machine), reported in declared order.
 
     `model_or_peers`: a loaded `Model` (local paths are then relative to `model.root`) or a list
     of `Peer`s (relative to `base`, default the current folder). `progress(result)` is called
@@ -246,12 +248,15 @@ def fetch_peers(model_or_peers: Model | Iterable[Peer], cache_dir: str | os.Path
         peers = list(model_or_peers)
     base = Path(base if base is not None else ".")
     results = []
-    for peer in peers:
-        result = fetch_peer(peer, cache_dir, base=base, timeout=timeout)
-        results.append(result)
-        if progress:
-            progress(result)
+    with ThreadPoolExecutor(max_workers=max(1, min(FETCHING_AT_ONCE, len(peers)))) as pool:
+        for result in pool.map(lambda peer: fetch_peer(peer, cache_dir, base=base, timeout=timeout), peers):
+            results.append(result)
+            if progress:
+                progress(result)
     return results
+
+
+FETCHING_AT_ONCE = 4
 
 
 # -- the `fetch` subcommand -------------------------------------------------------------------
