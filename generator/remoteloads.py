@@ -29,6 +29,8 @@ _LOADING_RELS = frozenset({b"stylesheet", b"icon", b"apple-touch-icon", b"mask-i
 # page's text: a page may well write "url(https://...)" for its readers).
 _STYLE_ATTR = re.compile(rb"""\sstyle\s*=\s*("[^"]*"|'[^']*')""", re.IGNORECASE)
 _CSS = re.compile(rb"""(?:url\(|@import)\s*["']?\s*([a-z][a-z0-9+.-]*:)?//([^/"'\s)>]*)""", re.IGNORECASE)
+# An address written as a string in a script: quoted, with a host name.
+_SCRIPT_URL = re.compile(rb"""["'`](?:[a-z][a-z0-9+.-]*:)?//([a-z0-9-]+(?:\.[a-z0-9-]+)+)""", re.IGNORECASE)
 _REMOTE = re.compile(rb"""^\s*(?:[a-z][a-z0-9+.-]*:)?//([^/?#\s]*)""", re.IGNORECASE)
 
 
@@ -40,8 +42,10 @@ def remote_hosts(data: bytes, own_host: str = "", css: bool = False) -> list[str
     if css:
         return [m.group(2).decode("utf-8", "replace") for m in _CSS.finditer(data) if m.group(2).lower() != own]
     found: list[str] = []
-    styled = b"<style" in data or b"<STYLE" in data
-    done = -1  # where the last tag or style element looked at ends
+    # Elements whose text can load: a style sheet's url(), and an inline script's addresses
+    # (an analytics snippet builds its <script> element from a string).
+    bodies = [name for name in (b"style", b"script") if b"<" + name in data or b"<" + name.upper() in data]
+    done = -1  # where the last tag or element looked at ends
     pos = data.find(b"//")
     while pos != -1:
         if pos > done:
@@ -51,18 +55,24 @@ def remote_hosts(data: bytes, own_host: str = "", css: bool = False) -> list[str
                 end = len(data) if end == -1 else end
                 found += _tag_hosts(data[start:end + 1], own)
                 done = end
-            elif styled and _inside_style(data, pos):
-                end = data.find(b"</style", pos)
-                end = len(data) if end == -1 else end
-                found += remote_hosts(data[close + 1:end], own_host, css=True)
-                done = end
+            else:
+                for name in bodies:
+                    if _inside(data, pos, name):
+                        end = data.lower().find(b"</" + name, pos)
+                        end = len(data) if end == -1 else end
+                        text = data[close + 1:end]
+                        found += remote_hosts(text, own_host, css=True) if name == b"style" else [
+                            m.group(1).decode("utf-8", "replace") for m in _SCRIPT_URL.finditer(text)
+                            if m.group(1).lower() != own]
+                        done = end
+                        break
         pos = data.find(b"//", pos + 2)
     return found
 
 
-def _inside_style(data: bytes, pos: int) -> bool:
+def _inside(data: bytes, pos: int, name: bytes) -> bool:
     head = data[:pos].lower()
-    return head.rfind(b"<style") > head.rfind(b"</style")
+    return head.rfind(b"<" + name) > head.rfind(b"</" + name)
 
 
 def _tag_hosts(text: bytes, own: bytes) -> list[str]:

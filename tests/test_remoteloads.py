@@ -20,6 +20,8 @@ LOADS = [
     ('<svg><image xlink:href="https://pics.example/p.svg"/></svg>', "pics.example"),
     ('<div style="background: url(\'https://bg.example/b.png\')"></div>', "bg.example"),
     ("<style>@import 'https://styles.example/s.css';</style>", "styles.example"),
+    ("<script>(function(){var s=document.createElement('script');s.src='https://stats.example/a.js';"
+     "document.head.appendChild(s)})();</script>", "stats.example"),
 ]
 QUIET = [
     '<a href="https://elsewhere.example/">a link only navigates</a>',
@@ -30,6 +32,7 @@ QUIET = [
     "<p>Write url(https://fonts.example/x) in your style sheet and &lt;script src=\"https://t.example\"&gt;.</p>",
     '<script src="../pagefind/pagefind-ui.js"></script><img src="assets/logo.svg" alt="">',
     '<link rel="stylesheet" href="https://barrio.example/assets/style.css">',  # the site's own host
+    "<script>// a comment, and a division: var half = 1 / 2; // another\nnew PagefindUI({element: '#search'});</script>",
 ]
 
 
