@@ -27,7 +27,7 @@ FORMAT = 1
 _STAMP: list[str] = []
 
 
-def _code_stamp() -> str:
+def code_stamp() -> str:
     """The generator's modules and schemas by content, and the parsers' versions."""
     if not _STAMP:
         digest = hashlib.sha256(f"{FORMAT} {__version__} {sys.version}".encode())
@@ -71,7 +71,7 @@ class BuildCache:
         try:
             with open(path, "rb") as handle:
                 stored = pickle.load(handle)
-            if stored.get("stamp") == _code_stamp():
+            if stored.get("stamp") == code_stamp():
                 return cls(path, stored["parsed"], stored["markdown"])
         except Exception:  # noqa: BLE001 - missing, truncated or foreign: only a missed cache
             pass
@@ -93,4 +93,4 @@ class BuildCache:
         """Write what this build used (and nothing else), atomically; silently skipped when the
         git folder cannot be written."""
         if self.path is not None:
-            store_pickle(self.path, {"stamp": _code_stamp(), "parsed": self.used_parsed, "markdown": self.used_markdown})
+            store_pickle(self.path, {"stamp": code_stamp(), "parsed": self.used_parsed, "markdown": self.used_markdown})

@@ -108,6 +108,11 @@ class SiteRenderer:
         self.env = make_environment(model.root)
         self.env.filters.update(md=md, date=t.date, money=t.money, number=t.number, percent=t.percent, tr=t.term,
                                 area=lambda slug: t.gettext(area_label(slug)))
+        if cache is not None and cache.path is not None:  # a build that keeps caches, in a repository
+            from .buildcache import code_stamp
+            from .templatecache import TemplateCache, salt
+
+            self.env.bytecode_cache = TemplateCache(cache.path.parent / "templates", salt(t, self.env, code_stamp()))
         base = model.config.base_url
         self.own_host = urlsplit(base).netloc  # what the site's own pages may load from, besides relative paths
         self.base_path = urlsplit(base).path or "/"

@@ -116,7 +116,7 @@ class Planted:
 
 def test_a_cache_planted_in_the_repository_is_never_read(repo, tmp_path):
     marker = tmp_path / "loaded"
-    payload = pickle.dumps({"stamp": generator.buildcache._code_stamp(), "parsed": Planted(marker), "markdown": {}})
+    payload = pickle.dumps({"stamp": generator.buildcache.code_stamp(), "parsed": Planted(marker), "markdown": {}})
     planted = [".commonplace-cache/build.pickle", "commonplace-cache/build.pickle"]
     planted += [f"{folder}/build-{hashlib.sha256(str(repo.resolve()).encode()).hexdigest()[:16]}.pickle"
                 for folder in (".commonplace-cache", "commonplace-cache")]

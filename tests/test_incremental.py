@@ -181,3 +181,23 @@ def test_manifests_of_output_folders_that_are_gone_are_forgotten(community, tmp_
     build(root, second)
     assert not Manifest.path(root, first).exists() and Manifest.path(root, second).is_file()
     assert build(root, second).unchanged  # the one kept still works
+
+
+def test_compiled_templates_are_kept_and_never_outlive_their_language_or_source(repo, tmp_path):
+    cache = repo / ".git" / "commonplace-cache" / "templates"
+    out = tmp_path / "site"
+    build(repo, out)
+    assert len(list(cache.glob("*.cache"))) >= 10  # the theme's templates, compiled once
+    config = (repo / "commonplace.yaml").read_text()
+    # Jinja folds `{{ "Main" | tr }}` into the compiled code: a new language must not reuse it.
+    write_files(repo, {"commonplace.yaml": config.replace("title:", "language: es\ntitle:", 1)})
+    build(repo, out)
+    clean = tmp_path / "clean"
+    build(repo, clean, incremental=False)
+    assert tree(out) == tree(clean) and 'aria-label="Principal"' in tree(out)["index.html"].decode()
+    # A changed template is compiled again.
+    write_files(repo, {"theme/page.html": '{% extends "base.html" %}{% block main %}<p>own page</p>{% endblock %}\n'})
+    build(repo, out)
+    assert "<p>own page</p>" in (out / "join" / "index.html").read_text()
+    build(repo, clean, incremental=False)
+    assert tree(out) == tree(clean)
