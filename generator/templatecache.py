@@ -22,17 +22,35 @@ MAX_FILES = 400
 
 
 class TemplateCache(jinja2.FileSystemBytecodeCache):
+    """A folder of compiled templates; one that cannot be read or written only costs the time
+    of compiling, as with the other caches."""
+
     def __init__(self, directory: Path, salt: str):
-        directory.mkdir(parents=True, exist_ok=True, mode=0o700)
-        names = [name for name in os.listdir(directory) if name.endswith(".cache")]
-        if len(names) > MAX_FILES:
-            for name in names:
-                (directory / name).unlink(missing_ok=True)
+        try:
+            directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+            names = [name for name in os.listdir(directory) if name.endswith(".cache")]
+            if len(names) > MAX_FILES:
+                for name in names:
+                    (directory / name).unlink(missing_ok=True)
+        except OSError:
+            pass
         super().__init__(str(directory), "%s.cache")
         self.salt = salt
 
     def get_cache_key(self, name: str, filename: str | None = None) -> str:
         return hashlib.sha256(f"{self.salt}\0{name}\0{filename}".encode("utf-8", "surrogatepass")).hexdigest()
+
+    def load_bytecode(self, bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except OSError:
+            pass
+
+    def dump_bytecode(self, bucket) -> None:
+        try:
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass
 
 
 def salt(catalogue, environment: jinja2.Environment, code_stamp: str) -> str:

@@ -201,3 +201,14 @@ def test_compiled_templates_are_kept_and_never_outlive_their_language_or_source(
     assert "<p>own page</p>" in (out / "join" / "index.html").read_text()
     build(repo, clean, incremental=False)
     assert tree(out) == tree(clean)
+
+
+def test_a_template_cache_that_cannot_be_written_only_costs_time(repo, tmp_path):
+    caches = repo / ".git" / "commonplace-cache"
+    caches.mkdir(exist_ok=True)
+    (caches / "templates").write_text("a file where the folder should be\n")  # fails for root too
+    out = tmp_path / "site"
+    build(repo, out)
+    clean = tmp_path / "clean"
+    build(repo, clean, incremental=False)
+    assert tree(out) == tree(clean)
