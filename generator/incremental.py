@@ -29,11 +29,12 @@ INPUT_FOLDERS = ("members", "projects", "events", "pages", "ledger", "usage", "k
 
 
 def cache_dir(source: Path) -> Path:
-    """`<source>/.commonplace-cache`: manifests, `serve`'s site and the peers' mirrors.
+    """`<source>/.commonplace-cache`: where a community outside a git repository keeps its
+    manifests, `serve`'s site and its peers' mirrors (see `local_cache`).
 
-    It sits in the work tree, where a pull request can put anything, so a link there is refused,
-    never followed: a committed `.commonplace-cache` pointing elsewhere would have every build
-    write wherever it points."""
+    It sits in the work tree, where anything may have been put, so a link there is refused,
+    never followed: a `.commonplace-cache` pointing elsewhere would have every build write
+    wherever it points."""
     folder = Path(source) / ".commonplace-cache"
     if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
         raise CommonplaceError(f"{folder} is a link or a file, not a folder: Commonplace keeps its caches there "
@@ -41,22 +42,27 @@ def cache_dir(source: Path) -> Path:
     return folder
 
 
-def peers_dir(source: Path) -> Path:
-    """Where a community keeps its peers' mirrors: in the repository's git folder,
-    `<git dir>/commonplace-cache/peers-<folder key>/`. A pull request can put anything in the work
-    tree, a bare repository with a hostile config included, and git obeys that config when
-    fetching into it. Outside a repository: `<source>/.commonplace-cache/peers`, never through a
-    link."""
+def local_cache(source: Path, name: str) -> Path:
+    """Where a community keeps the cache called `name` (manifests, `serve`'s site, the peers'
+    mirrors): in the repository's git folder, `<git dir>/commonplace-cache/<name>-<folder key>`,
+    where nothing in a commit can land (a pull request could commit a bare repository whose
+    config git would obey when fetching into it, or links pointing anywhere). Outside a
+    repository: `<source>/.commonplace-cache/<name>`, never through a link."""
     from .gitinfo import community_key, private_cache_dir
 
     private = private_cache_dir(source)
     if private is not None:
-        return private / f"peers-{community_key(source)}"
-    folder = cache_dir(source) / "peers"
+        return private / f"{name}-{community_key(source)}"
+    folder = cache_dir(source) / name
     if folder.is_symlink():
-        raise CommonplaceError(f"{folder} is a link: Commonplace keeps the peers' mirrors there and never follows "
-                               "a link. Delete it")
+        raise CommonplaceError(f"{folder} is a link: Commonplace keeps its caches there and never follows a link. "
+                               "Delete it")
     return folder
+
+
+def peers_dir(source: Path) -> Path:
+    """Where a community keeps its peers' mirrors."""
+    return local_cache(source, "peers")
 
 
 def _hash_tree(digest, root: Path, rel: str, contents: bool) -> None:
@@ -123,7 +129,7 @@ def fingerprint(source: Path, options: dict, contents: bool = True) -> str:
 def _forget_gone_outputs(current: Path) -> None:
     """Delete the manifests of output folders that no longer exist (a site built into a
     temporary folder, say), so they do not pile up in the cache folder."""
-    for other in current.parent.glob("build-*.json"):
+    for other in current.parent.glob("*.json"):
         if other == current or other.is_symlink():
             continue
         try:
@@ -144,7 +150,7 @@ class Manifest:
     @staticmethod
     def path(source: Path, out_dir: Path) -> Path:
         key = hashlib.sha256(str(Path(out_dir).resolve()).encode()).hexdigest()[:16]
-        return cache_dir(source) / f"build-{key}.json"
+        return local_cache(source, "manifests") / f"{key}.json"
 
     @classmethod
     def load(cls, source: Path, out_dir: Path) -> "Manifest | None":

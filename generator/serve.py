@@ -21,7 +21,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from .errors import CommonplaceError, DataError
-from .incremental import cache_dir, fingerprint
+from .incremental import fingerprint, local_cache
 
 VERSION_PATH = "/__commonplace/version"
 RELOAD = """<script>(function(){var v="%s";function poll(){fetch("%s",{cache:"no-store"}).then(function(r){return r.text()})
@@ -240,7 +240,7 @@ def watch(site: Site, stop: threading.Event, interval: float = 0.4) -> None:
 
 def make_server(source: Path, port: int) -> tuple[ThreadingHTTPServer, Site]:
     """Bind first (port 0 picks a free port), then build for the address actually bound."""
-    out_dir = cache_dir(source) / "serve"
+    out_dir = local_cache(Path(source), "serve")
     server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
     base_url = f"http://127.0.0.1:{server.server_address[1]}/"
     site = Site(Path(source), out_dir, base_url)

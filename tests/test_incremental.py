@@ -212,3 +212,14 @@ def test_a_template_cache_that_cannot_be_written_only_costs_time(repo, tmp_path)
     clean = tmp_path / "clean"
     build(repo, clean, incremental=False)
     assert tree(out) == tree(clean)
+
+
+def test_a_community_in_a_repository_keeps_nothing_in_its_work_tree(repo, tmp_path):
+    from generator.incremental import Manifest
+
+    out = tmp_path / "site"
+    build(repo, out)
+    assert build(repo, out).unchanged  # the manifest was found again
+    git_dir = (repo / ".git").resolve()
+    assert Manifest.path(repo, out).resolve().is_relative_to(git_dir)
+    assert not (repo / ".commonplace-cache").exists()

@@ -126,3 +126,14 @@ def test_with_search_the_page_reloads_first_and_the_index_follows(community, mon
             time.sleep(0.1)
         else:
             raise AssertionError("the search index was not brought up to date")
+
+
+def test_serve_keeps_its_site_in_the_git_folder(community):
+    from communities import commit_all
+
+    root = community()
+    commit_all(root, "Start")
+    with serving(root) as site:
+        assert site.out_dir.resolve().is_relative_to((root / ".git").resolve())
+        assert get(site, "/about/")[0] == 200
+    assert not (root / ".commonplace-cache").exists()
