@@ -339,7 +339,9 @@ _REFERENCED = re.compile(r'{%-?\s*(?:extends|include|import|from)\s+"([^"]+)"')
 # Rendering thousands of pages is CPU work that splits cleanly: with more than one core, forked
 # workers render slices of the page list (they inherit the renderer, so nothing is pickled but
 # the HTML coming back), and the parent keeps the order, so output stays byte-identical.
-PARALLEL_MIN_PAGES = 400
+# Forking pays for itself from about a hundred pages: measured in ABBA pairs, 0.05 s faster at
+# 127 pages and 0.18 s at 307 than rendering in one process.
+PARALLEL_MIN_PAGES = 100
 _RENDERER: "SiteRenderer | None" = None
 _PAGES: list = []
 # Where pages are written as soon as they are rendered, and the folders this process made there:
