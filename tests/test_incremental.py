@@ -16,6 +16,13 @@ def tree(out: Path) -> dict[str, bytes]:
     return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
 
 
+def assert_same_as_clean(repo: Path, out: Path, tmp_path: Path) -> None:
+    """The incremental output `out` holds exactly what a clean build of `repo` makes."""
+    clean = tmp_path / "clean"
+    build(repo, clean, incremental=False)
+    assert tree(out) == tree(clean)
+
+
 def times(out: Path) -> dict[str, int]:
     return {p.relative_to(out).as_posix(): p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
 
@@ -46,9 +53,7 @@ def test_one_member_change_rewrites_only_its_dependents(repo, tmp_path):
     result = build(repo, out)
     # Dan's roles show on his page and on the members index, nowhere else
     assert result.written == ["members/dan/index.html", "members/index.html"]
-    clean = tmp_path / "clean"
-    build(repo, clean, incremental=False)
-    assert tree(out) == tree(clean)
+    assert_same_as_clean(repo, out, tmp_path)
 
 
 def test_renaming_a_page_removes_the_old_one(repo, tmp_path):
@@ -58,9 +63,7 @@ def test_renaming_a_page_removes_the_old_one(repo, tmp_path):
     result = build(repo, out)
     assert "join/index.html" in result.written and not (out / "join").exists()
     assert (out / "join-us/index.html").exists()
-    clean = tmp_path / "clean"
-    build(repo, clean, incremental=False)
-    assert tree(out) == tree(clean)
+    assert_same_as_clean(repo, out, tmp_path)
 
 
 def test_a_touched_output_folder_is_rebuilt_whole(repo, tmp_path):
@@ -70,9 +73,7 @@ def test_a_touched_output_folder_is_rebuilt_whole(repo, tmp_path):
     (out / "extra.html").write_text("stray")
     result = build(repo, out)
     assert not result.unchanged
-    clean = tmp_path / "clean"
-    build(repo, clean, incremental=False)
-    assert tree(out) == tree(clean)
+    assert_same_as_clean(repo, out, tmp_path)
 
 
 def test_a_failing_rebuild_leaves_the_site_as_it_was(repo, tmp_path):
@@ -209,9 +210,7 @@ def test_a_template_cache_that_cannot_be_written_only_costs_time(repo, tmp_path)
     (caches / "templates").write_text("a file where the folder should be\n")  # fails for root too
     out = tmp_path / "site"
     build(repo, out)
-    clean = tmp_path / "clean"
-    build(repo, clean, incremental=False)
-    assert tree(out) == tree(clean)
+    assert_same_as_clean(repo, out, tmp_path)
 
 
 def test_a_community_in_a_repository_keeps_nothing_in_its_work_tree(repo, tmp_path):
