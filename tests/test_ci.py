@@ -745,3 +745,21 @@ def test_diff_is_a_command_of_commonplace(community):
                             text=True, env=base_env(root))
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[0] == diffmod.HEADING
+
+
+def test_gitlab_pages_job_fetches_the_peers_when_asked(tmp_path, community):
+    peer = community(name="peer")
+    commit_all(peer, "A peer")
+    root = community({"federation.yaml": f"peers:\n  - name: neighbours\n    url: {peer}\n    relation: peer\n"},
+                     name="portal")
+    commit_all(root, "Start")
+    doc = load(GITLAB)
+    assert doc["variables"]["COMMONPLACE_FETCH_PEERS"] == "false"
+    variables = {"CI_PIPELINE_SOURCE": "push", "CI_COMMIT_BRANCH": "main", "CI_DEFAULT_BRANCH": "main",
+                 "CI_PAGES_URL": "https://seeds.gitlab.io/portal"}
+    plain = run_gitlab_job(doc, "pages", root, tmp_path, variables)
+    assert plain.returncode == 0, plain.stderr
+    assert "no copy of branch 'main' yet" in plain.stderr
+    fetched = run_gitlab_job(doc, "pages", root, tmp_path, {**variables, "COMMONPLACE_FETCH_PEERS": "true"})
+    assert fetched.returncode == 0, fetched.stderr
+    assert "neighbours: ok" in fetched.stderr and "no copy of branch" not in fetched.stderr
