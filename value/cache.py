@@ -70,18 +70,8 @@ class HistoryCache:
 
     def append(self, new: list[tuple]) -> None:
         """Append records without loading the file first (it is compacted on a later full load)."""
-        if not new or self.path is None:
-            return
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            data = pickle.dumps(new, protocol=pickle.HIGHEST_PROTOCOL)
-            fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-            try:
-                os.write(fd, data)
-            finally:
-                os.close(fd)
-        except OSError:
-            pass
+        if new and self.path is not None:
+            append_pickle(self.path, new)
 
     def add(self, new: list[tuple]) -> None:
         """Append the records just read; compacts the file now and then. Never fails a build."""
@@ -90,24 +80,12 @@ class HistoryCache:
         for record in new:
             self.records[record[0]] = record
         if self.path is None:
-            return
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            if self._chunks + 1 >= COMPACT_AFTER:
-                tmp = self.path.with_suffix(f".tmp{os.getpid()}")
-                tmp.write_bytes(pickle.dumps(list(self.records.values()), protocol=pickle.HIGHEST_PROTOCOL))
-                os.replace(tmp, self.path)
-                self._chunks = 1
-            else:
-                data = pickle.dumps(new, protocol=pickle.HIGHEST_PROTOCOL)
-                fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-                try:
-                    os.write(fd, data)  # one write: concurrent runs append whole chunks
-                finally:
-                    os.close(fd)
-                self._chunks += 1
-        except OSError:
-            pass  # a read-only checkout still gets its report, just without a cache
+            return  # a read-only checkout still gets its report, just without a cache
+        if self._chunks + 1 >= COMPACT_AFTER:
+            store_pickle(self.path, list(self.records.values()))
+            self._chunks = 1
+        elif append_pickle(self.path, new):
+            self._chunks += 1
 
 
 # -- the finished report, for a rebuild with nothing changed ---------------------------------
@@ -194,34 +172,30 @@ def store_pickle(path: Path, value) -> None:
             pass
 
 
+def append_pickle(path: Path, value, create: bool = True) -> bool:
+    """Append the pickle of `value` to `path` in one write, so concurrent runs append whole
+    pickles; False when it could not (a folder that cannot be written only costs the cache).
+    Without `create`, a missing file stays missing."""
+    try:
+        if create:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | (os.O_CREAT if create else 0), 0o644)
+        try:
+            os.write(fd, data)
+        finally:
+            os.close(fd)
+        return True
+    except OSError:
+        return False
+
+
 def _slot_path(folder: Path | None, slot: str, kind: str) -> Path | None:
     """The file of one (folder, ref) slot: `<kind>-<hash of the slot>.pickle`, None without a folder."""
     if folder is None:
         return None
     name = hashlib.sha256(slot.encode("utf-8", "surrogatepass")).hexdigest()[:16]
     return Path(folder) / f"{kind}-{name}.pickle"
-
-
-class ReportCache:
-    """One finished report per (community folder, ref), stored with the key it was built from.
-    With `kind="resolved"`: the resolved history the last report was built on (see report.py)."""
-
-    def __init__(self, folder: Path | None, slot: str, kind: str = "report") -> None:
-        self.path = _slot_path(folder, slot, kind)
-
-    def get(self, key: str):
-        if self.path is None:
-            return None
-        try:
-            with open(self.path, "rb") as handle:
-                stored_key, report = pickle.load(handle)
-        except Exception:  # missing, torn or of an older format: build the report
-            return None
-        return report if stored_key == key else None
-
-    def put(self, key: str, report) -> None:
-        if self.path is not None:
-            store_pickle(self.path, (key, report))
 
 
 class StateLog:
@@ -258,14 +232,20 @@ class StateLog:
             store_pickle(self.path, (key, state))
 
     def append(self, change) -> None:
-        if self.path is None:
-            return
-        try:
-            data = pickle.dumps(change, protocol=pickle.HIGHEST_PROTOCOL)
-            fd = os.open(self.path, os.O_WRONLY | os.O_APPEND)
-            try:
-                os.write(fd, data)
-            finally:
-                os.close(fd)
-        except OSError:
-            pass
+        if self.path is not None:
+            append_pickle(self.path, change, create=False)  # no log yet: nothing a change could apply to
+
+
+class ReportCache(StateLog):
+    """One finished report per (community folder, ref), stored with the key it was built from: a
+    state log that never has changes."""
+
+    def __init__(self, folder: Path | None, slot: str, kind: str = "report") -> None:
+        super().__init__(folder, slot, kind)
+
+    def get(self, key: str):
+        loaded = self.load(key)
+        return None if loaded is None else loaded[0]
+
+    def put(self, key: str, report) -> None:
+        self.write(key, report)
