@@ -111,6 +111,48 @@ def citation(text: str | None, findings: Findings) -> Citation | None:
 
 ALL_CONTRIBUTORS_PATH = ".all-contributorsrc"
 
+# All Contributors' contribution types (the keys its file uses) and the words the theme shows for
+# them; a type not listed here is shown as written.
+CONTRIBUTION_TYPES = {
+    "a11y": "Accessibility",
+    "audio": "Audio",
+    "blog": "Blog posts",
+    "bug": "Bug reports",
+    "business": "Business development",
+    "code": "Code",
+    "content": "Content",
+    "data": "Data",
+    "design": "Design",
+    "doc": "Documentation",
+    "eventOrganizing": "Event organising",
+    "example": "Examples",
+    "financial": "Financial support",
+    "fundingFinding": "Finding funding",
+    "ideas": "Ideas and planning",
+    "infra": "Infrastructure",
+    "maintenance": "Maintenance",
+    "mentoring": "Mentoring",
+    "platform": "Porting",
+    "plugin": "Plugins",
+    "projectManagement": "Project management",
+    "promotion": "Promotion",
+    "question": "Answering questions",
+    "research": "Research",
+    "review": "Reviews",
+    "security": "Security",
+    "talk": "Talks",
+    "test": "Tests",
+    "tool": "Tools",
+    "translation": "Translation",
+    "tutorial": "Tutorials",
+    "userTesting": "User testing",
+    "video": "Videos",
+}
+
+
+def contribution_label(kind: str) -> str:
+    return CONTRIBUTION_TYPES.get(kind, kind)
+
 
 def recognition(text: str | None, findings: Findings, handles) -> dict[str, tuple[str, ...]]:
     """Contribution types per member, from All Contributors' file (logins matched to handles)."""

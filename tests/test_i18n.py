@@ -12,7 +12,9 @@ from pathlib import Path
 import pytest
 
 from communities import MINIMAL, ROOT, commit_all
+from generator.areas import AREAS
 from generator.build import build
+from generator.ecosystem import CONTRIBUTION_TYPES
 from generator.i18n import Catalogue, PLURAL_RULES, catalogue_findings, english, load_catalogue
 from generator.yamlsafe import load_yaml
 
@@ -26,6 +28,8 @@ LEDGER = {
           - {date: 2024-04-01, amount: "40.00", kind: reward, to: ana}
         """,
 }
+# What All Contributors recognises Ana for: two known types and one it may add later.
+RECOGNITION = {".all-contributorsrc": '{"contributors": [{"login": "ana", "contributions": ["eventOrganizing", "code", "stargazing"]}]}'}
 
 
 def config(language: str | None) -> str:
@@ -42,7 +46,7 @@ def built(community, tmp_path):
     """built(language, extra files) -> (output folder, build result), with git history."""
 
     def make(language=None, files=None, name="community"):
-        root = community({"commonplace.yaml": config(language), **LEDGER, **(files or {})}, name=name)
+        root = community({"commonplace.yaml": config(language), **LEDGER, **RECOGNITION, **(files or {})}, name=name)
         commit_all(root)
         out = tmp_path / f"out-{name}"
         return out, build(root, out)
@@ -76,6 +80,10 @@ def test_spanish_site_words_dates_and_numbers(built):
     assert "1 de 2 objetivos cumplidos" in project and ">Activo</p>" in project
     assert "(1 de mayo de 2024)" in project
 
+    ana = read(out, "members/ana/index.html")
+    assert "<li>Código</li>" in ana and "<li>Organización de eventos</li>" in ana
+    assert "<li>stargazing</li>" in ana  # a type the catalogue does not know: as written
+
     ledger = read(out, "ledger/index.html")
     assert "<h2 id=\"totals\">Totales</h2>" in ledger
     assert ">12.345,67</td>" in ledger  # five digits: grouped (CLDR es)
@@ -97,6 +105,8 @@ def test_english_is_the_default(built):
     assert '<html lang="en">' in home and ">Members</a>" in home
     assert "Grant from City Council: 12,345.67 EUR" in home and "6 April 2024" in home
     assert "3 people make Seed Library; 1 of them prefer not to be listed." in read(out, "members/index.html")
+    ana = read(out, "members/ana/index.html")
+    assert "<li>Code</li>" in ana and "<li>Event organising</li>" in ana and "eventOrganizing" not in ana
     ledger = read(out, "ledger/index.html")
     assert ">12,345.67</td>" in ledger and ">−1,234.50" in ledger
     assert not result.model.warnings
@@ -233,7 +243,8 @@ def _theme_keys() -> set[str]:
         text = path.read_text(encoding="utf-8")
         keys |= {k for k in re.findall(r"\b_\(\s*" + literal, text)}
         keys |= set(re.findall(r"\.gettext\(\s*" + literal, text))
-    return keys
+    # Words the theme shows for slugs in the data, through the `area` and `contribution` filters.
+    return keys | set(AREAS.values()) | set(CONTRIBUTION_TYPES.values())
 
 
 def test_the_spanish_catalogue_translates_every_theme_string():
