@@ -11,13 +11,15 @@ import os
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from .errors import DataError
 from .incremental import Manifest, fingerprint
-from .model import Model
 from .search import ENABLE_HINT as SEARCH_HINT
 from .search import available as search_available
+
+if TYPE_CHECKING:  # loaded only when something changed (see `build`)
+    from .model import Model
 
 
 @dataclass(frozen=True)

@@ -22,15 +22,16 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-
-import pygit2
+from typing import TYPE_CHECKING
 
 from . import report
 from .errors import CommonplaceError, DataError, Finding
-from .gitinfo import repo_info
 from .incremental import INPUT_FILES, INPUT_FOLDERS
-from .model import Model
-from .people import People, pseudonym
+
+if TYPE_CHECKING:  # imported where used: every command line registers `diff`, few run it
+    import pygit2
+
+    from .model import Model
 
 HEADING = "## Commonplace: what this change does to the portal"
 NO_CHANGE = "No change to the portal."
@@ -44,15 +45,14 @@ _SHOWN_FROM_MODEL = {
 
 
 # -- reading the base from git objects ------------------------------------------------------
-_BLOB_MODES = (pygit2.enums.FileMode.BLOB, pygit2.enums.FileMode.BLOB_EXECUTABLE)
-
-
 def _safe_name(name: str) -> bool:
     return name not in ("", ".", "..") and not any(c in name for c in "/\\\0")
 
 
 def materialise(repo: pygit2.Repository, commit: pygit2.Commit, subdir: str, dest: Path) -> bool:
     """Write the tree of `subdir` at `commit` into `dest`; False when the folder does not exist there."""
+    import pygit2
+
     tree = commit.tree
     if subdir:
         try:
@@ -72,13 +72,15 @@ _INPUTS = frozenset(name.split("/")[0] for name in INPUT_FILES + INPUT_FOLDERS)
 
 
 def _write_tree(repo: pygit2.Repository, tree: pygit2.Tree, dest: Path, top: bool = False) -> None:
+    from pygit2.enums import FileMode
+
     dest.mkdir(parents=True, exist_ok=True)
     for entry in tree:
         if not _safe_name(entry.name) or (top and entry.name not in _INPUTS):
             continue
-        if entry.filemode == pygit2.enums.FileMode.TREE:
+        if entry.filemode == FileMode.TREE:
             _write_tree(repo, repo[entry.id], dest / entry.name)
-        elif entry.filemode in _BLOB_MODES:  # symlinks (LINK) and submodules (COMMIT) are skipped
+        elif entry.filemode in (FileMode.BLOB, FileMode.BLOB_EXECUTABLE):  # symlinks (LINK) and submodules (COMMIT) are skipped
             (dest / entry.name).write_bytes(repo[entry.id].data)
 
 
@@ -201,6 +203,8 @@ def _names(shown: list[str], others: int, others_word: str) -> str:
 def _who(model: Model, handle: str) -> str | None:
     """How a member may be named in a public comment: never a hidden member, never a real name
     behind a pseudonym."""
+    from .people import People
+
     person = People(model.members, salt=model.community.name).get(handle)
     return person.name if person else None
 
@@ -290,6 +294,8 @@ def _contributor_name(row: dict, model: Model) -> str | None:
     if row.get("visibility") == "hidden":
         return None
     if model.config.non_members == "pseudonym":
+        from .people import pseudonym
+
         return pseudonym(row["id"], model.community.name)
     return row.get("name") or None
 
@@ -400,6 +406,8 @@ def invalid_markdown(head_label: str, findings: list[Finding], error: str) -> st
 
 # -- the command -------------------------------------------------------------------------------
 def _resolve(repo: pygit2.Repository, ref: str) -> pygit2.Commit:
+    import pygit2
+
     try:
         return repo.revparse_single(ref).peel(pygit2.Commit)
     except (KeyError, ValueError, pygit2.GitError, pygit2.InvalidSpecError):
@@ -411,6 +419,10 @@ def _resolve(repo: pygit2.Repository, ref: str) -> pygit2.Commit:
 
 def diff(source: Path, base_ref: str, head_ref: str | None = None) -> tuple[str, int, list[Finding], str]:
     """(Markdown, exit code, head findings, head error) for the change from `base_ref` to the head."""
+    import pygit2
+
+    from .gitinfo import repo_info
+
     source = Path(source)
     info = repo_info(source)
     if info.workdir is None:

@@ -26,12 +26,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable
 
 from ..errors import CommonplaceError, DataError
-from ..model import Model, Peer
 
-# GitPython and the loader are imported where they are used: every `commonplace` command
-# builds this command's parser, and most never fetch.
+# GitPython, the loader and the model are imported where they are used: every `commonplace`
+# command builds this command's parser, and most never fetch.
 if TYPE_CHECKING:
     import git
+
+    from ..model import Model, Peer
 
 # Options given to every git command run on a mirror.
 GIT_OPTIONS = ("core.hooksPath=/dev/null", "protocol.ext.allow=never")
@@ -241,6 +242,8 @@ def fetch_peers(model_or_peers: Model | Iterable[Peer], cache_dir: str | os.Path
     once per peer as soon as it is done; `str(result)` is its one-line report.
     Returns one `FetchResult` per peer; never raises because a peer failed.
     """
+    from ..model import Model
+
     if isinstance(model_or_peers, Model):
         peers = list(model_or_peers.peers)
         base = model_or_peers.root if base is None else base
