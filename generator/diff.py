@@ -80,7 +80,8 @@ def _write_tree(repo: pygit2.Repository, tree: pygit2.Tree, dest: Path, top: boo
             continue
         if entry.filemode == FileMode.TREE:
             _write_tree(repo, repo[entry.id], dest / entry.name)
-        elif entry.filemode in (FileMode.BLOB, FileMode.BLOB_EXECUTABLE):  # symlinks (LINK) and submodules (COMMIT) are skipped
+        # symlinks (LINK) and submodules (COMMIT) are skipped
+        elif entry.filemode in (FileMode.BLOB, FileMode.BLOB_EXECUTABLE):
             (dest / entry.name).write_bytes(repo[entry.id].data)
 
 
