@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gzip
+
 import pytest
 
 from generator import build as build_module
@@ -87,3 +89,22 @@ def test_a_build_after_a_pending_index_indexes_at_once(community, tmp_path):
     clean = tmp_path / "clean"
     build(root, clean, search=True, incremental=False)
     assert bundle(out) == bundle(clean)
+
+
+def _decompressed(path) -> bytes:
+    data = path.read_bytes()
+    try:
+        return gzip.decompress(data)  # Pagefind's fragments and index chunks
+    except OSError:
+        return data
+
+
+@pytest.mark.skipif(not available(), reason="the search extra is not installed")
+def test_the_search_index_holds_no_hidden_member_no_real_name_behind_a_pseudonym_no_email(community, tmp_path):
+    root = community()  # ben is pseudonymous, cy is hidden
+    out = tmp_path / "site"
+    build(root, out, search=True, incremental=False)
+    index = b"\n".join(_decompressed(p) for p in sorted((out / "pagefind").rglob("*")) if p.is_file()).lower()
+    assert b"lopez" in index and b"/members/ana/" in index  # the words are readable here: the test can fail
+    for secret in (b"okafor", b"cy hidden", b"/members/ben/", b"/members/cy/", b"@example"):
+        assert secret not in index, secret
