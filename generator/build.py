@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 from .errors import DataError
-from .incremental import Manifest, fingerprint
+from .incremental import Manifest, fingerprint, peers_dir
 from .search import ENABLE_HINT as SEARCH_HINT
 from .search import available as search_available
 
@@ -64,7 +64,7 @@ def build(source: Path, out_dir: Path | None = None, *, base_url: str | None = N
 
     # Imported only now: a rebuild with nothing to do never needs the loader, renderer or value engine.
     from .buildcache import BuildCache
-    from .federation import compute_values, default_cache_dir, load_peers
+    from .federation import compute_values, load_peers
     from .gitinfo import build_epoch, repo_info
     from .loader import load_community
     from .output import Staging, update_site, write_site
@@ -84,7 +84,7 @@ def build(source: Path, out_dir: Path | None = None, *, base_url: str | None = N
         report = value_report(source, model) if info.head_commit else None  # no history yet: no value pages
     federation = None
     if model.peers:
-        federation = load_peers(model, default_cache_dir(source))  # a peer never fails this build
+        federation = load_peers(model, peers_dir(source))  # a peer never fails this build
         compute_values(federation, community_data)
         model.warnings = sorted(set(model.warnings) | set(federation.warnings))
     if strict and model.warnings:
@@ -107,7 +107,7 @@ def build(source: Path, out_dir: Path | None = None, *, base_url: str | None = N
             written = update_site(files, out_dir, {rel: entry[0] for rel, entry in previous.files.items()
                                                    if rel not in kept}, hashes)
         else:
-            write_site(files, out_dir, staging, frozenset(files.staged))
+            write_site(files, staging, frozenset(files.staged))
             written = sorted(files.files)
     except BaseException:
         if staging is not None:

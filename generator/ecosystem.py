@@ -150,10 +150,6 @@ CONTRIBUTION_TYPES = {
 }
 
 
-def contribution_label(kind: str) -> str:
-    return CONTRIBUTION_TYPES.get(kind, kind)
-
-
 def recognition(text: str | None, findings: Findings, handles) -> dict[str, tuple[str, ...]]:
     """Contribution types per member, from All Contributors' file (logins matched to handles)."""
     if not text:

@@ -107,24 +107,17 @@ def write_into(root: str, rel: str, data: bytes, made: set[str]) -> None:
         handle.write(data)
 
 
-def write_site(files: SiteFiles, out_dir: Path, staging: Staging | None = None,
-               written: frozenset[str] = frozenset()) -> None:
-    """Write the site into a staging folder (`staging`, already holding the paths `written`, or
-    a new one), then swap it for `out_dir`. On any failure the staging folder is removed and
-    `out_dir` is untouched."""
-    staging = staging or Staging(out_dir)
+def write_site(files: SiteFiles, staging: Staging, written: frozenset[str] = frozenset()) -> None:
+    """Write the files not `written` yet into `staging`, then swap it for its output folder.
+    The caller owns `staging`: on a failure it discards it, and the output folder is untouched."""
     progress = Progress("Writing files", "files")
-    try:
-        made: set[str] = set()
-        todo = sorted(rel for rel in files.files if rel not in written)
-        for count, rel in enumerate(todo, 1):
-            progress(count, len(todo))
-            write_into(staging.root, rel, files.files[rel], made)
-        progress.done()
-        staging.swap()
-    except BaseException:
-        staging.discard()
-        raise
+    made: set[str] = set()
+    todo = sorted(rel for rel in files.files if rel not in written)
+    for count, rel in enumerate(todo, 1):
+        progress(count, len(todo))
+        write_into(staging.root, rel, files.files[rel], made)
+    progress.done()
+    staging.swap()
 
 
 def update_site(files: SiteFiles, out_dir: Path, previous: dict, hashes: dict) -> list[str]:

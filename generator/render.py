@@ -18,7 +18,7 @@ from markupsafe import Markup
 from . import markdown, remoteloads
 from .activity import activities, party_name
 from .areas import area_label
-from .ecosystem import contribution_label
+from .ecosystem import CONTRIBUTION_TYPES
 from .errors import CommonplaceError
 from .forge import edit_url, folder_url
 from .i18n import load_catalogue
@@ -109,7 +109,7 @@ class SiteRenderer:
         self.env = make_environment(model.root)
         self.env.filters.update(md=md, date=t.date, money=t.money, number=t.number, percent=t.percent, tr=t.term,
                                 area=lambda slug: t.gettext(area_label(slug)),
-                                contribution=lambda kind: t.gettext(contribution_label(kind)))
+                                contribution=lambda kind: t.gettext(CONTRIBUTION_TYPES.get(kind, kind)))
         if cache is not None and cache.path is not None:  # a build that keeps caches, in a repository
             from .buildcache import code_stamp
             from .templatecache import TemplateCache, salt

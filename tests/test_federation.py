@@ -699,10 +699,10 @@ def test_a_linked_mirror_is_neither_fetched_into_nor_read(world, tmp_path):
 
 
 def test_mirrors_live_in_the_git_folder_where_no_commit_can_put_one(world, tmp_path):
-    from generator.federation.mirrors import default_cache_dir
+    from generator.incremental import peers_dir
 
     up, ids = world
-    cache = default_cache_dir(up)
+    cache = peers_dir(up)
     git_dir = Path(pygit2.discover_repository(str(up))).resolve()
     assert cache.parent == git_dir / "commonplace-cache" and cache.name.startswith("peers-")
     # A bare repository committed where mirrors used to live, its config telling git to run a
@@ -721,7 +721,7 @@ def test_mirrors_live_in_the_git_folder_where_no_commit_can_put_one(world, tmp_p
     assert next(n for n in federation.nodes if n.name == "fork-a").head == ids["A3"]
     outside = tmp_path / "plain"  # not a repository: the work tree's cache folder is all there is
     outside.mkdir()
-    assert default_cache_dir(outside) == outside / ".commonplace-cache" / "peers"
+    assert peers_dir(outside) == outside / ".commonplace-cache" / "peers"
 
 
 def test_peers_are_fetched_at_once_and_reported_in_declared_order(monkeypatch, tmp_path):

@@ -12,7 +12,7 @@ from __future__ import annotations
 import importlib
 
 # Loaded on first use: the command line imports `mirrors` for its parser on every command.
-_EXPORTS = {"FetchResult": "mirrors", "default_cache_dir": "mirrors", "fetch_peers": "mirrors",
+_EXPORTS = {"FetchResult": "mirrors", "fetch_peers": "mirrors",
             "Federation": "nodes", "Node": "nodes", "compute_values": "nodes", "directory_rows": "nodes",
             "load_peers": "nodes", "rows_by_area": "nodes"}
 
@@ -24,6 +24,6 @@ def __getattr__(name: str):
 
 
 __all__ = [
-    "FetchResult", "default_cache_dir", "fetch_peers",
+    "FetchResult", "fetch_peers",
     "Federation", "Node", "compute_values", "directory_rows", "load_peers", "rows_by_area",
 ]

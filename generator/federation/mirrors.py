@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable
 
 from ..errors import CommonplaceError, DataError
+from ..incremental import peers_dir
 
 # GitPython, the loader and the model are imported where they are used: every `commonplace`
 # command builds this command's parser, and most never fetch.
@@ -43,13 +44,6 @@ _URL = re.compile(r"^(https://\S+|ssh://\S+|[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:\S+|(
 # A branch name git accepts and that cannot be read as a refspec or an option.
 _BRANCH = re.compile(r"^(?!-)(?!.*\.\.)(?!.*//)(?!.*@\{)[A-Za-z0-9._/-]+(?<![./])$")
 _CREDENTIALS = re.compile(r"(://)[^/@\s]+@")
-
-
-def default_cache_dir(source: str | os.PathLike) -> Path:
-    """Where a community keeps its peers' mirrors (see `incremental.peers_dir`)."""
-    from ..incremental import peers_dir
-
-    return peers_dir(Path(source))
 
 
 def mirror_path(cache_dir: str | os.PathLike, name: str) -> Path:
@@ -307,7 +301,7 @@ def run(args) -> int:
     if not model.peers:
         print("No peers declared in federation.yaml: nothing to fetch.", file=sys.stderr)
         return 0
-    cache = default_cache_dir(source)
+    cache = peers_dir(source)
     results = fetch_peers(model, cache, timeout=args.timeout,
                           progress=lambda r: print(r.line(), file=sys.stderr, flush=True))
     done = sum(1 for r in results if r.ok)
