@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 from .errors import DataError
-from .incremental import Manifest, fingerprint, peers_dir
-from .search import ENABLE_HINT as SEARCH_HINT
-from .search import available as search_available
+from .cache.manifest import Manifest, fingerprint, peers_dir
+from .publish.search import ENABLE_HINT as SEARCH_HINT
+from .publish.search import available as search_available
 
 if TYPE_CHECKING:  # loaded only when something changed (see `build`)
     from .model import Model
@@ -63,15 +63,15 @@ def build(source: Path, out_dir: Path | None = None, *, base_url: str | None = N
         return BuildResult(None, out_dir, previous.pages, len(previous.files), [], previous.warnings, True, notes)
 
     # Imported only now: a rebuild with nothing to do never needs the loader, renderer or value engine.
-    from .buildcache import BuildCache
+    from .cache.buildcache import BuildCache
     from .federation import compute_values, load_peers
     from .gitinfo import build_epoch, repo_info
-    from .loader import load_community
-    from .output import Staging, update_site, write_site
-    from .render import BuildInfo, epoch_datetime, render_site
-    from .search import index as search_index
-    from .valuedata import community_data
-    from .valuerun import value_report
+    from .load.loader import load_community
+    from .publish.output import Staging, update_site, write_site
+    from .render.site import BuildInfo, epoch_datetime, render_site
+    from .publish.search import index as search_index
+    from .valuation import community_data
+    from .valuation import value_report
 
     cache = BuildCache.open(source) if use_manifest else BuildCache()
     model = load_community(source, cache=cache)  # raises DataError before anything is written
@@ -143,8 +143,8 @@ def _entries(out_dir: Path, hashes: dict[str, str]) -> dict[str, list]:
 
 def _index_later(source: Path, out_dir: Path, files, language: str, manifest: Manifest) -> list[str]:
     """Replace the kept search index with one of `files`' pages, then record the site as current."""
-    from .output import SiteFiles, update_site
-    from .search import index as search_index
+    from .publish.output import SiteFiles, update_site
+    from .publish.search import index as search_index
 
     bundle = SiteFiles()
     # The output folder holds exactly these pages now (the build wrote them, nothing else runs

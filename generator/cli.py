@@ -7,8 +7,8 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from . import diff
-from . import report
+from .commands import diff
+from . import diagnostics as report
 from .errors import CommonplaceError, DataError
 from .federation.mirrors import register as fetch_command
 
@@ -21,7 +21,7 @@ def _source(args) -> Path:
 
 
 def cmd_new(args) -> int:
-    from .scaffold import new_community
+    from .commands.new import new_community
 
     created = new_community(Path(args.directory), args.name)
     print(f"Created {args.directory} with {len(created)} files and a first commit.")
@@ -31,7 +31,7 @@ def cmd_new(args) -> int:
 
 def cmd_check(args) -> int:
     from .gitinfo import repo_info
-    from .loader import check_community
+    from .load.loader import check_community
 
     source = _source(args)
     findings = check_community(source)
@@ -68,7 +68,7 @@ def cmd_value(args) -> int:
     import json
 
     from value.formats import table
-    from .valuerun import value_report
+    from .valuation import value_report
 
     result = value_report(_source(args), ref=args.ref)
     if args.format == "json":
@@ -94,7 +94,7 @@ def cmd_rewards(args) -> int:
     from value.errors import ValueEngineError
     from value.formats import rewards_csv, rewards_json, rewards_table
     from value.rewards import distribute
-    from .valuerun import value_report
+    from .valuation import value_report
 
     result = value_report(_source(args), ref=args.ref)
     try:
@@ -107,7 +107,7 @@ def cmd_rewards(args) -> int:
 
 
 def cmd_serve(args) -> int:
-    from .serve import serve
+    from .commands.serve import serve
 
     return serve(_source(args), args.port)
 

@@ -20,11 +20,11 @@ from pathlib import Path
 
 from markupsafe import Markup, escape
 
-from . import safepath
+from .load import safepath
 from .errors import Finding
 from .resources import themes_dir
-from .theme import theme_folders
-from .yamlsafe import load_yaml
+from .render.theme import theme_folders
+from .load.yamlsafe import load_yaml
 
 CATEGORIES = ("zero", "one", "two", "few", "many", "other")
 PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\}")

@@ -16,6 +16,11 @@ def _bundled(name: str) -> Path:
     return _PACKAGE.parent / name  # source checkout or editable install
 
 
+def package_dir() -> Path:
+    """The `generator` package's own folder (its code, subpackages included)."""
+    return _PACKAGE
+
+
 def schemas_dir() -> Path:
     return _bundled("schemas")
 

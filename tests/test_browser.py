@@ -55,7 +55,7 @@ class Quiet(SimpleHTTPRequestHandler):
 def portal(tmp_path_factory):
     """The example community built (with search when the extra is installed) and served locally."""
     from generator.build import build
-    from generator.search import available
+    from generator.publish.search import available
 
     out = tmp_path_factory.mktemp("portal") / "site"
     build(EXAMPLE, out, base_url="http://127.0.0.1/", incremental=False, search=available())
@@ -115,7 +115,7 @@ def test_search_finds_a_member_by_name(browser, portal):
 
 
 def test_serve_reloads_the_page_after_an_edit(browser, community):
-    from generator.serve import make_server, watch as watch_files
+    from generator.commands.serve import make_server, watch as watch_files
 
     root = community()
     server, site = make_server(root, 0)

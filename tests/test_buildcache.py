@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-import generator.buildcache
-import generator.loader
-import generator.markdown
+import generator.cache.buildcache
+import generator.load.loader
+import generator.render.markdown
 from communities import MINIMAL, commit_all, write_files
 from generator.build import build
 
@@ -34,7 +34,7 @@ def repo(community, monkeypatch):
 def counted(monkeypatch):
     """Which files get parsed and which Markdown texts get rendered, from here on."""
     seen = {"parsed": [], "rendered": []}
-    parse_text, render = generator.loader.parse_text, generator.markdown._MD.render
+    parse_text, render = generator.load.loader.parse_text, generator.render.markdown._MD.render
 
     def counting_parse(rel, *args):
         seen["parsed"].append(rel)
@@ -44,8 +44,8 @@ def counted(monkeypatch):
         seen["rendered"].append(text)
         return render(text, *args)
 
-    monkeypatch.setattr(generator.loader, "parse_text", counting_parse)
-    monkeypatch.setattr(generator.markdown._MD, "render", counting_render)
+    monkeypatch.setattr(generator.load.loader, "parse_text", counting_parse)
+    monkeypatch.setattr(generator.render.markdown._MD, "render", counting_render)
     return seen
 
 
@@ -87,7 +87,7 @@ def test_the_cache_keeps_only_what_the_last_build_used(repo, tmp_path):
 def test_another_generator_or_schema_ignores_the_cache(repo, tmp_path, counted, monkeypatch):
     build(repo, tmp_path / "site")
     counted["parsed"].clear()
-    monkeypatch.setattr(generator.buildcache, "_STAMP", ["another generator"])
+    monkeypatch.setattr(generator.cache.buildcache, "_STAMP", ["another generator"])
     write_files(repo, {"members/dan.yaml": "name: Dan Ruiz\nbio: Grows *peppers*.\n"})
     build(repo, tmp_path / "site")
     assert "members/eva.yaml" in counted["parsed"] and "pages/join.md" in counted["parsed"]
@@ -116,7 +116,7 @@ class Planted:
 
 def test_a_cache_planted_in_the_repository_is_never_read(repo, tmp_path):
     marker = tmp_path / "loaded"
-    payload = pickle.dumps({"stamp": generator.buildcache.code_stamp(), "parsed": Planted(marker), "markdown": {}})
+    payload = pickle.dumps({"stamp": generator.cache.buildcache.code_stamp(), "parsed": Planted(marker), "markdown": {}})
     planted = [".commonplace-cache/build.pickle", "commonplace-cache/build.pickle"]
     planted += [f"{folder}/build-{hashlib.sha256(str(repo.resolve()).encode()).hexdigest()[:16]}.pickle"
                 for folder in (".commonplace-cache", "commonplace-cache")]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from decimal import Decimal
 
-from generator import charts
+from generator.views import charts
 
 NS = "{http://www.w3.org/2000/svg}"
 

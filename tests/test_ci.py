@@ -23,7 +23,7 @@ import pytest
 import yaml
 
 from communities import EXAMPLE, ROOT, commit_all, git, write_files
-from generator import diff as diffmod
+from generator.commands import diff as diffmod
 from generator.errors import CommonplaceError
 
 ACTION = ROOT / "action.yml"

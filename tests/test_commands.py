@@ -194,7 +194,7 @@ def test_a_linked_cache_folder_is_refused_never_written_through(community, tmp_p
 
 
 def test_a_manifest_is_never_written_through_a_link(community, tmp_path):
-    from generator.incremental import Manifest
+    from generator.cache.manifest import Manifest
 
     root = community()
     out = tmp_path / "site"

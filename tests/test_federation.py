@@ -39,8 +39,14 @@ from generator.federation.graph import Author, Flow, People, dedupe_commit_ids, 
 from generator.federation.gittree import GitTreeReader
 from generator.federation.mirrors import fetch_peers, register
 from generator.federation.nodes import directory_rows, load_peers, rows_by_area
-from generator.federation.opendata import LocalDataReader, read_open_data, safe_resource_path, strict_csv, strict_json
-from generator.loader import load_community
+from generator.federation.peerdata import (
+    LocalDataReader,
+    read_open_data,
+    safe_resource_path,
+    strict_csv,
+    strict_json,
+)
+from generator.load.loader import load_community
 
 ANA = ("Ana Lopez", "ana@example.org")
 BEA = ("Bea Santos", "bea@fork-a.example")
@@ -593,7 +599,7 @@ def test_a_peer_in_a_subfolder_and_its_value(world, tmp_path):
         "peers/misplaced:1:1: folder 'nowhere' is not in branch 'trunk': fix 'path' in federation.yaml")
 
     from generator.federation.nodes import compute_values
-    from generator.valuedata import community_data
+    from generator.valuation import community_data
 
     compute_values(federation, data_of=community_data, cache_root=tmp_path / "value-cache")
     assert nodes["fork-a"].dimensions["community_building"]["members"] == 3  # from the peer's member files
@@ -603,7 +609,7 @@ def test_a_peer_in_a_subfolder_and_its_value(world, tmp_path):
 
 
 def test_the_indicators_table_our_portal_publishes(tmp_path):
-    """The shape generator/opendata.py writes: CSV resources only, indicators flattened by part."""
+    """The shape generator/publish/opendata.py writes: CSV resources only, indicators flattened by part."""
     fields = [{"name": n, "type": t} for n, t in (("dimension", "string"), ("indicator", "string"),
                                                   ("part", "string"), ("value", "number"), ("unit", "string"))]
     package = {"name": "seed-library", "title": "Seed Library", "licenses": [{"name": "ODbL-1.0"}],
@@ -699,7 +705,7 @@ def test_a_linked_mirror_is_neither_fetched_into_nor_read(world, tmp_path):
 
 
 def test_mirrors_live_in_the_git_folder_where_no_commit_can_put_one(world, tmp_path):
-    from generator.incremental import peers_dir
+    from generator.cache.manifest import peers_dir
 
     up, ids = world
     cache = peers_dir(up)

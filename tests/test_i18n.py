@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 
 from communities import MINIMAL, ROOT, commit_all
-from generator.areas import AREAS
+from generator.vocabulary import AREAS
 from generator.build import build
-from generator.ecosystem import CONTRIBUTION_TYPES
+from generator.load.ecosystem import CONTRIBUTION_TYPES
 from generator.i18n import Catalogue, PLURAL_RULES, catalogue_findings, english, load_catalogue
-from generator.yamlsafe import load_yaml
+from generator.load.yamlsafe import load_yaml
 
 NBSP = "\u00a0"
 LEDGER = {

@@ -97,14 +97,14 @@ def test_a_new_commit_is_a_change(repo, tmp_path):
 
 
 def test_forked_rendering_and_parsing_give_the_same_bytes(repo, tmp_path, monkeypatch):
-    import generator.loader
-    import generator.render
+    import generator.load.loader
+    import generator.render.site
 
     serial = tmp_path / "serial"
     build(repo, serial, incremental=False)
-    monkeypatch.setattr(generator.render, "PARALLEL_MIN_PAGES", 1)
-    monkeypatch.setattr(generator.loader, "PARALLEL_MIN_FILES", 1)
-    if not generator.loader.can_fork():
+    monkeypatch.setattr(generator.render.site, "PARALLEL_MIN_PAGES", 1)
+    monkeypatch.setattr(generator.load.loader, "PARALLEL_MIN_FILES", 1)
+    if not generator.load.loader.can_fork():
         pytest.skip("no fork start method or a single core here")
     forked = tmp_path / "forked"
     build(repo, forked, incremental=False)
@@ -112,8 +112,8 @@ def test_forked_rendering_and_parsing_give_the_same_bytes(repo, tmp_path, monkey
 
 
 def test_forked_parsing_reports_the_same_findings(community, monkeypatch):
-    import generator.loader
-    from generator.loader import check_community
+    import generator.load.loader
+    from generator.load.loader import check_community
 
     root = community({"members/dan.yaml": "name: Dan\nemial: x\n", "members/eve.yaml": "a: &x 1\nb: *x\n",
                       "events/bad.md": "no front matter\n", "members/Bad Name.yaml": "name: B\n",
@@ -122,8 +122,8 @@ def test_forked_parsing_reports_the_same_findings(community, monkeypatch):
                       "projects/p.md": "---\ntitle: P\n\nleads:\n  - nobody\n---\nBody\n",
                       "events/e.md": "---\ntitle: E\ndate: 2025-03-02\n\nend_date: 2025-03-01\n---\n"})
     serial = [str(f) for f in check_community(root)]
-    monkeypatch.setattr(generator.loader, "PARALLEL_MIN_FILES", 1)
-    if not generator.loader.can_fork():
+    monkeypatch.setattr(generator.load.loader, "PARALLEL_MIN_FILES", 1)
+    if not generator.load.loader.can_fork():
         pytest.skip("no fork start method or a single core here")
     assert [str(f) for f in check_community(root)] == serial and len(serial) == 7
     assert {"members/fay.yaml:3:9", "projects/p.md:5:5", "events/e.md:5:11"} <= {
@@ -131,14 +131,14 @@ def test_forked_parsing_reports_the_same_findings(community, monkeypatch):
 
 
 def test_forked_rendering_reports_a_broken_community_template_like_the_serial_path(community, tmp_path, monkeypatch):
-    import generator.render
+    import generator.render.site
     from generator.errors import CommonplaceError
 
     root = community({"theme/member.html": '{% extends "base.html" %}{% block main %}{% if %}{% endblock %}\n',
                       "theme/person.html": '{% include "missing.html" %}'})
     messages = []
     for minimum in (10**6, 1):
-        monkeypatch.setattr(generator.render, "PARALLEL_MIN_PAGES", minimum)
+        monkeypatch.setattr(generator.render.site, "PARALLEL_MIN_PAGES", minimum)
         with pytest.raises(CommonplaceError) as caught:
             build(root, tmp_path / f"site-{minimum}", incremental=False)
         messages.append(str(caught.value))
@@ -148,7 +148,7 @@ def test_forked_rendering_reports_a_broken_community_template_like_the_serial_pa
 def test_the_polled_fingerprint_sees_edits_without_reading_files(repo):
     import os
 
-    from generator.incremental import fingerprint
+    from generator.cache.manifest import fingerprint
 
     def polled():
         return fingerprint(repo, {}, contents=False)
@@ -170,7 +170,7 @@ def test_the_polled_fingerprint_sees_edits_without_reading_files(repo):
 def test_manifests_of_output_folders_that_are_gone_are_forgotten(community, tmp_path):
     import shutil
 
-    from generator.incremental import Manifest
+    from generator.cache.manifest import Manifest
 
     root = community()
     first, second = tmp_path / "first", tmp_path / "second"
@@ -214,7 +214,7 @@ def test_a_template_cache_that_cannot_be_written_only_costs_time(repo, tmp_path)
 
 
 def test_a_community_in_a_repository_keeps_nothing_in_its_work_tree(repo, tmp_path):
-    from generator.incremental import Manifest
+    from generator.cache.manifest import Manifest
 
     out = tmp_path / "site"
     build(repo, out)

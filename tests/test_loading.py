@@ -7,8 +7,8 @@ from decimal import Decimal
 import pytest
 
 from generator.errors import DataError
-from generator.loader import check_community, load_community
-from generator.yamlsafe import load_yaml
+from generator.load.loader import check_community, load_community
+from generator.load.yamlsafe import load_yaml
 
 
 def messages(root) -> list[str]:

@@ -16,8 +16,8 @@ import pytest
 from communities import MINIMAL, git, write_files
 from generator.build import build
 from generator.people import pseudonym
-from generator.valuerun import value_report
-from generator.valueview import format_figure
+from generator.valuation import value_report
+from generator.views.contributors import format_figure
 
 SVG = re.compile(r"<svg\b.*?</svg>", re.S)
 
@@ -258,6 +258,6 @@ def test_funding_and_citation_are_shown(repo, tmp_path):
     [{"name": "Ana", "roles": ["a", "b"]}],  # a nested value: the general encoder
 ])
 def test_open_data_json_is_what_the_standard_encoder_writes(rows):
-    from generator.opendata import rows_json
+    from generator.publish.opendata import rows_json
 
     assert rows_json(rows) == json.dumps(rows, indent=1, sort_keys=True, ensure_ascii=False) + "\n"

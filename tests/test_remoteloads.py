@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from generator.cli import main
-from generator.remoteloads import remote_hosts
+from generator.render.remoteloads import remote_hosts
 
 LOADS = [
     ('<script src="https://tracker.example/t.js"></script>', "tracker.example"),

@@ -1,4 +1,4 @@
-"""The quick "certainly valid" check (generator/schemafast.py) against jsonschema itself.
+"""The quick "certainly valid" check (generator/load/schemafast.py) against jsonschema itself.
 
 Its promise is one-sided: fast says valid => jsonschema (Draft202012Validator with
 FormatChecker()) says valid. The documents are the real ones (the example community, the
@@ -20,13 +20,13 @@ from decimal import Decimal
 import pytest
 from jsonschema import Draft202012Validator, FormatChecker
 
-import generator.validate
+import generator.load.validate
 from communities import EXAMPLE, MINIMAL, ROOT
-from generator.loader import COLLECTIONS, MD_EXT
+from generator.load.loader import COLLECTIONS, MD_EXT
 from generator.resources import schemas_dir
-from generator.schemafast import Unsupported, checker, compile_schema, fast_valid
-from generator.validate import validate
-from generator.yamlsafe import YamlDoc, load_yaml
+from generator.load.schemafast import Unsupported, checker, compile_schema, fast_valid
+from generator.load.validate import validate
+from generator.load.yamlsafe import YamlDoc, load_yaml
 
 KINDS = sorted(p.name.removesuffix(".schema.json") for p in schemas_dir().glob("*.schema.json"))
 TOP_FILES = {name: name.removesuffix(".yaml") for name in ("commonplace.yaml", "community.yaml", "federation.yaml")}
@@ -37,7 +37,7 @@ def schema(kind: str) -> dict:
 
 
 def slow_valid(kind: str, data) -> bool:
-    return generator.validate.validator(kind).is_valid(data)  # the slow path, as validate() builds it
+    return generator.load.validate.validator(kind).is_valid(data)  # the slow path, as validate() builds it
 
 
 def kind_of(rel: str) -> tuple[str, bool] | None:
@@ -53,7 +53,7 @@ def kind_of(rel: str) -> tuple[str, bool] | None:
 
 
 def data_of(text: str, markdown: bool):
-    """What the loader hands to validation (generator.loader.parse_file)."""
+    """What the loader hands to validation (generator.load.loader.parse_file)."""
     if markdown:
         lines = text.splitlines(keepends=True)
         end = next(i for i in range(1, len(lines)) if lines[i].strip() in ("---", "..."))
@@ -197,7 +197,7 @@ def _all_variants():
 
 def first_error(kind: str, data):
     """jsonschema's first error, or None when the document is valid (stops at the first)."""
-    return next(generator.validate.validator(kind).iter_errors(data), None)
+    return next(generator.load.validate.validator(kind).iter_errors(data), None)
 
 
 def test_fast_yes_is_always_jsonschema_yes():
@@ -230,7 +230,7 @@ def test_findings_are_those_of_jsonschema(monkeypatch):
     """validate() with the fast path gives the findings it gives without it, valid or not."""
     cases = [(kind, YamlDoc(data)) for _, kind, data, _ in _all_variants()][::20]
     found = [validate(kind, doc, "file.yaml") for kind, doc in cases]
-    monkeypatch.setattr(generator.validate, "fast_valid", lambda kind, data: False)
+    monkeypatch.setattr(generator.load.validate, "fast_valid", lambda kind, data: False)
     assert found == [validate(kind, doc, "file.yaml") for kind, doc in cases]
     assert sum(1 for f in found if f) > 500
 

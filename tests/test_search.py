@@ -8,7 +8,7 @@ import pytest
 
 from generator import build as build_module
 from generator.build import build
-from generator.search import ENABLE_HINT, available
+from generator.publish.search import ENABLE_HINT, available
 
 
 def test_without_the_extra_the_build_says_how_to_enable_search(community, tmp_path, monkeypatch, capsys):

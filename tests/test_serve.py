@@ -11,7 +11,7 @@ from contextlib import contextmanager
 import pytest
 
 from communities import write_files
-from generator.serve import VERSION_PATH, make_server, watch
+from generator.commands.serve import VERSION_PATH, make_server, watch
 
 
 @contextmanager
@@ -102,7 +102,7 @@ def test_builds_run_in_a_child_process_that_may_fork_workers(served):
 def test_with_search_the_page_reloads_first_and_the_index_follows(community, monkeypatch, tmp_path):
     import generator.build
     from generator.build import build
-    from generator.search import available
+    from generator.publish.search import available
 
     if not available():
         pytest.skip("the search extra is not installed")

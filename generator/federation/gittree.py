@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pygit2
 
-from .. import safepath
+from ..load import safepath
 from ..errors import Findings
-from ..yamlsafe import MAX_BYTES
+from ..load.yamlsafe import MAX_BYTES
 
 LINK = 0o120000
 SUBMODULE = 0o160000

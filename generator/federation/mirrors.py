@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable
 
 from ..errors import CommonplaceError, DataError
-from ..incremental import peers_dir
+from ..cache.manifest import peers_dir
 
 # GitPython, the loader and the model are imported where they are used: every `commonplace`
 # command builds this command's parser, and most never fetch.
@@ -48,7 +48,7 @@ _CREDENTIALS = re.compile(r"(://)[^/@\s]+@")
 
 def mirror_path(cache_dir: str | os.PathLike, name: str) -> Path:
     """The bare mirror of peer `name`: `<cache_dir>/<name>.git`."""
-    from ..loader import SLUG
+    from ..load.loader import SLUG
 
     if not SLUG.match(name):
         raise ValueError(f"peer name {name!r} is not a slug")
@@ -286,8 +286,8 @@ def register(subparsers) -> argparse.ArgumentParser:
 
 def run(args) -> int:
     """The `fetch` command: 0 when done (even if a peer failed: a warning), 1 on invalid data."""
-    from .. import report
-    from ..loader import load_community
+    from .. import diagnostics as report
+    from ..load.loader import load_community
 
     source = Path(args.source)
     if not source.is_dir():

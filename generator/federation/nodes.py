@@ -21,12 +21,12 @@ import pygit2
 from value.mailmap import Mailmap
 
 from ..errors import DataError, Finding, Findings
-from ..loader import load_community
+from ..load.loader import load_community
 from ..model import Model, Peer
 from . import graph
 from .gittree import GitTreeReader, subtree
 from .mirrors import LINKED_MIRROR, fetch_branch, mirror_path, redact, resolve_url
-from .opendata import MAX_FILE, LocalDataReader, OpenData, read_open_data
+from .peerdata import MAX_FILE, LocalDataReader, OpenData, read_open_data
 
 SELF = ""  # the key of this node in `SharedHistory.nodes` and in the directory rows
 

@@ -18,7 +18,7 @@ from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 
-from .resources import schema
+from ..resources import schema
 
 Check = Callable[[object], bool]
 

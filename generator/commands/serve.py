@@ -20,8 +20,8 @@ from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from .errors import CommonplaceError, DataError
-from .incremental import fingerprint, local_cache
+from ..errors import CommonplaceError, DataError
+from ..cache.manifest import fingerprint, local_cache
 
 VERSION_PATH = "/__commonplace/version"
 RELOAD = """<script>(function(){var v="%s";function poll(){fetch("%s",{cache:"no-store"}).then(function(r){return r.text()})
@@ -54,7 +54,7 @@ class Site:
             self.builder = None
 
     def inputs(self) -> str:
-        from .search import available
+        from ..publish.search import available
 
         return fingerprint(self.source, {"base_url": self.base_url, "out": str(self.out_dir.resolve()),
                                          "search": available()}, contents=False)  # polled: no reading
@@ -87,7 +87,7 @@ def build_once(source: Path, out_dir: Path, base_url: str):
     The pages come first: re-indexing search takes seconds on a large site, so the tab reloads
     with the old index, which is replaced once the new one is ready (see `index_search`).
     """
-    from .build import build
+    from ..build import build
 
     try:
         result = build(source, out_dir, base_url=base_url, search_later=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import quote, urlencode
 
-from .model import Forge
+from ..model import Forge
 
 
 def _url(forge: Forge, action: str, rel: str) -> str:

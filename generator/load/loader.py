@@ -17,10 +17,11 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from . import buildcache, ecosystem, safepath
-from . import model as m
-from .errors import DataError, Finding, Findings
-from .i18n import catalogue_findings, load_catalogue
+from ..cache import buildcache
+from . import ecosystem, safepath
+from .. import model as m
+from ..errors import DataError, Finding, Findings
+from ..i18n import catalogue_findings, load_catalogue
 from .validate import validate
 from .yamlsafe import MAX_BYTES, YamlDoc, load_yaml
 

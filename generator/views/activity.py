@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from .i18n import Catalogue, english
-from .model import Model
-from .people import People
+from ..i18n import Catalogue, english
+from ..model import Model
+from ..people import People
 
 
 @dataclass(frozen=True, order=True)

@@ -9,8 +9,8 @@ from decimal import Decimal
 
 from value.registry import DIMENSIONS, indicators
 
-from .i18n import Catalogue, english
-from .people import People, pseudonym
+from ..i18n import Catalogue, english
+from ..people import People, pseudonym
 
 EMAIL = re.compile(r"[^\s@<>]+@[^\s@<>]+")
 DIMENSION_TITLES = {

@@ -6,8 +6,8 @@ import difflib
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from .errors import Finding
-from .resources import schema
+from ..errors import Finding
+from ..resources import schema
 from .schemafast import fast_valid
 from .yamlsafe import YamlDoc
 

@@ -12,8 +12,8 @@ from pathlib import Path
 import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from . import safepath
-from .resources import themes_dir
+from ..load import safepath
+from ..resources import themes_dir
 
 MAX_TEMPLATE_BYTES = 500_000
 

@@ -9,13 +9,19 @@ from value.rewards import distribute
 
 from . import charts
 from .activity import party_name
-from .i18n import Catalogue, english
-from .ledgerview import balance_chart, by_kind, by_month, currencies, money_flow
-from .model import Model, RewardPlan
-from .opendata import Table
-from .people import People
-from .valueview import (DIMENSION_SUMMARIES, DIMENSION_TITLES, Contributor, dimension_figures,
-                        public_contributors, signal_totals)
+from ..i18n import Catalogue, english
+from .ledger import balance_chart, by_kind, by_month, currencies, money_flow
+from ..model import Model, RewardPlan
+from ..publish.opendata import Table
+from ..people import People
+from .contributors import (
+    DIMENSION_SUMMARIES,
+    DIMENSION_TITLES,
+    Contributor,
+    dimension_figures,
+    public_contributors,
+    signal_totals,
+)
 
 MONTHS_SHOWN = 24
 

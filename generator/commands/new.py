@@ -7,7 +7,7 @@ import subprocess
 from datetime import datetime, timezone
 from pathlib import Path
 
-from .errors import CommonplaceError
+from ..errors import CommonplaceError
 
 GITIGNORE = """\
 # Commonplace build output and local caches

@@ -17,9 +17,9 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import __version__
-from .errors import CommonplaceError
-from .resources import themes_dir
+from .. import __version__
+from ..errors import CommonplaceError
+from ..resources import themes_dir
 
 MANIFEST_VERSION = 1
 # What the loader and the value engine read; nothing else in the folder can change the site.
@@ -48,7 +48,7 @@ def local_cache(source: Path, name: str) -> Path:
     where nothing in a commit can land (a pull request could commit a bare repository whose
     config git would obey when fetching into it, or links pointing anywhere). Outside a
     repository: `<source>/.commonplace-cache/<name>`, never through a link."""
-    from .gitinfo import community_key, private_cache_dir
+    from ..gitinfo import community_key, private_cache_dir
 
     private = private_cache_dir(source)
     if private is not None:
@@ -95,7 +95,7 @@ def _hash_path(digest, path: str, rel: str, contents: bool) -> None:
 
 def _git_state(source: Path) -> str:
     """HEAD and the refs of fetched peers: what the value figures and the federation read."""
-    from .gitinfo import repo_info
+    from ..gitinfo import repo_info
 
     info = repo_info(source)
     parts = [info.head_commit]

@@ -20,8 +20,8 @@ from pathlib import Path
 
 from value.cache import store_pickle
 
-from . import __version__
-from .resources import schemas_dir
+from .. import __version__
+from ..resources import package_dir, schemas_dir
 
 FORMAT = 1
 _STAMP: list[str] = []
@@ -36,10 +36,10 @@ def code_stamp() -> str:
                 digest.update(f"{package} {metadata.version(package)}\n".encode())
             except metadata.PackageNotFoundError:
                 digest.update(f"{package} -\n".encode())
-        code = Path(__file__).resolve().parent
+        code = package_dir()  # the whole generator, subpackages included, not this module's folder
         files = sorted(code.rglob("*.py")) + sorted(Path(schemas_dir()).glob("*.json"))
         for path in files:
-            digest.update(f"{path.name}\n".encode())
+            digest.update(f"{path.relative_to(code) if path.is_relative_to(code) else path.name}\n".encode())
             digest.update(hashlib.sha256(path.read_bytes()).digest())
         _STAMP.append(digest.hexdigest())
     return _STAMP[0]
@@ -62,7 +62,7 @@ class BuildCache:
     @classmethod
     def open(cls, source: Path) -> "BuildCache":
         """The cache of the repository holding `source`, or an empty one that keeps nothing."""
-        from .gitinfo import community_key, private_cache_dir
+        from ..gitinfo import community_key, private_cache_dir
 
         folder = private_cache_dir(source)
         if folder is None:

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .errors import Findings
-from .markdown import is_safe_link
-from .model import Link
+from ..errors import Findings
+from ..render.markdown import is_safe_link
+from ..model import Link
 from .yamlsafe import load_yaml
 
 FUNDING_PLATFORMS = {

@@ -13,8 +13,8 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from .errors import CommonplaceError
-from .progress import Progress
+from ..errors import CommonplaceError
+from ..progress import Progress
 
 
 class UnsafePath(CommonplaceError):

@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 
 import yaml
 
-from .errors import Finding
+from ..errors import Finding
 
 MAX_BYTES = 1_000_000
 MAX_NODES = 50_000

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 
-from .areas import area_label
-from .i18n import Catalogue, english
-from .federation import Federation, directory_rows, rows_by_area
-from .model import Model
-from .people import People, pseudonym
-from .valueview import DIMENSION_TITLES, format_figure
+from ..vocabulary import area_label
+from ..i18n import Catalogue, english
+from ..federation import Federation, directory_rows, rows_by_area
+from ..model import Model
+from ..people import People, pseudonym
+from .contributors import DIMENSION_TITLES, format_figure
 
 # One headline figure per dimension for the side-by-side directory.
 HEADLINES = (

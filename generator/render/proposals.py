@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .forge import new_file_url
-from .model import Forge
+from ..model import Forge
 
 TEMPLATES = {
     "members": ("your-handle.yaml", """\

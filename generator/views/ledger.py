@@ -6,8 +6,8 @@ from collections import defaultdict
 from decimal import Decimal
 
 from .charts import Chart, flow, line_chart
-from .i18n import Catalogue, english
-from .model import LedgerEntry
+from ..i18n import Catalogue, english
+from ..model import LedgerEntry
 
 ZERO = Decimal(0)
 

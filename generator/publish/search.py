@@ -12,7 +12,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from .errors import CommonplaceError
+from ..errors import CommonplaceError
 from .output import SiteFiles
 
 ENABLE_HINT = ("search is off: install the search extra to add a search page "

@@ -24,14 +24,14 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import report
-from .errors import CommonplaceError, DataError, Finding
-from .incremental import INPUT_FILES, INPUT_FOLDERS
+from .. import diagnostics as report
+from ..errors import CommonplaceError, DataError, Finding
+from ..cache.manifest import INPUT_FILES, INPUT_FOLDERS
 
 if TYPE_CHECKING:  # imported where used: every command line registers `diff`, few run it
     import pygit2
 
-    from .model import Model
+    from ..model import Model
 
 HEADING = "## Commonplace: what this change does to the portal"
 NO_CHANGE = "No change to the portal."
@@ -114,7 +114,7 @@ def _epoch(seconds: int):
 
 
 def build_side(label: str, source: Path, scratch: Path, history: tuple[Path, str] | None = None) -> Side:
-    from .build import build
+    from ..build import build
 
     side = Side(label)
     out = scratch / f"{label}-site"
@@ -204,7 +204,7 @@ def _names(shown: list[str], others: int, others_word: str) -> str:
 def _who(model: Model, handle: str) -> str | None:
     """How a member may be named in a public comment: never a hidden member, never a real name
     behind a pseudonym."""
-    from .people import People
+    from ..people import People
 
     person = People(model.members, salt=model.community.name).get(handle)
     return person.name if person else None
@@ -295,7 +295,7 @@ def _contributor_name(row: dict, model: Model) -> str | None:
     if row.get("visibility") == "hidden":
         return None
     if model.config.non_members == "pseudonym":
-        from .people import pseudonym
+        from ..people import pseudonym
 
         return pseudonym(row["id"], model.community.name)
     return row.get("name") or None
@@ -307,7 +307,7 @@ def value_section(repo_path: Path, subdir: str, base_ref: str, head_ref: str, ba
         from value.errors import ValueEngineError
         from value.report import build_report
 
-        from .valuedata import community_data
+        from ..valuation import community_data
     except ImportError:  # pragma: no cover - the value package ships with Commonplace
         return ["_Value figures not compared: the value engine is not installed._"]
     try:
@@ -422,7 +422,7 @@ def diff(source: Path, base_ref: str, head_ref: str | None = None) -> tuple[str,
     """(Markdown, exit code, head findings, head error) for the change from `base_ref` to the head."""
     import pygit2
 
-    from .gitinfo import repo_info
+    from ..gitinfo import repo_info
 
     source = Path(source)
     info = repo_info(source)

@@ -16,21 +16,21 @@ import jinja2
 from markupsafe import Markup
 
 from . import markdown, remoteloads
-from .activity import activities, party_name
-from .areas import area_label
-from .ecosystem import CONTRIBUTION_TYPES
-from .errors import CommonplaceError
+from ..views.activity import activities, party_name
+from ..vocabulary import area_label
+from ..load.ecosystem import CONTRIBUTION_TYPES
+from ..errors import CommonplaceError
 from .forge import edit_url, folder_url
-from .i18n import load_catalogue
+from ..i18n import load_catalogue
 from .markdown import render_markdown
-from .model import Model
-from .output import SiteFiles, content_hash, write_into
-from .people import People
-from .progress import Progress
+from ..model import Model
+from ..publish.output import SiteFiles, content_hash, write_into
+from ..people import People
+from ..progress import Progress
 from .proposals import propose_url
 from .theme import make_environment, theme_assets
-from .opendata import write_open_data
-from .valuepages import ValueView
+from ..publish.opendata import write_open_data
+from ..views.value import ValueView
 
 @dataclass(frozen=True)
 class BuildInfo:
@@ -103,7 +103,7 @@ class SiteRenderer:
         self.values = ValueView(model, self.people, report, lambda p: party_name(p, self.people) if p else "", t)
         self.federation = None
         if federation is not None:
-            from .federationpages import FederationView
+            from ..views.federation import FederationView
 
             self.federation = FederationView(model, self.people, federation, (report or {}).get("dimensions"), t)
         self.env = make_environment(model.root)
@@ -111,7 +111,7 @@ class SiteRenderer:
                                 area=lambda slug: t.gettext(area_label(slug)),
                                 contribution=lambda kind: t.gettext(CONTRIBUTION_TYPES.get(kind, kind)))
         if cache is not None and cache.path is not None:  # a build that keeps caches, in a repository
-            from .buildcache import code_stamp
+            from ..cache.buildcache import code_stamp
             from .templatecache import TemplateCache, salt
 
             self.env.bytecode_cache = TemplateCache(cache.path.parent / "templates", salt(t, self.env, code_stamp()))

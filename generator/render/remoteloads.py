@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from .errors import CommonplaceError
+from ..errors import CommonplaceError
 
 # Elements that load what their URL attributes name, and those attributes.
 _TAG = re.compile(rb"<(script|img|iframe|frame|video|audio|source|track|embed|object|image|input|link|use|base|a|area)"

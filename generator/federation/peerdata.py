@@ -36,9 +36,9 @@ from decimal import Decimal
 from pathlib import Path, PurePosixPath
 
 from ..errors import Findings
-from ..loader import FileReader
-from ..validate import validate
-from ..yamlsafe import YamlDoc
+from ..load.loader import FileReader
+from ..load.validate import validate
+from ..load.yamlsafe import YamlDoc
 
 PACKAGE = "data/datapackage.json"
 MAX_FILE = 5_000_000
@@ -356,7 +356,7 @@ def _fields(res: dict) -> list[tuple[str, str]] | None:
 
 
 def _fallback_profile(package: dict) -> dict:
-    from ..validate import validator
+    from ..load.validate import validator
 
     areas_enum = set(validator("community").schema["properties"]["areas"]["items"]["enum"])
     profile: dict = {}

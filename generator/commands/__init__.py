@@ -1,0 +1,1 @@
+"""Each command's code; their arguments are in `generator.cli`'s one table."""

@@ -1,0 +1,1 @@
+"""What a page shows, computed from the model and the value report: no Jinja, no files."""
