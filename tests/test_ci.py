@@ -9,7 +9,6 @@ itself are skipped: Commonplace is already installed in the interpreter running 
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import re
@@ -23,6 +22,7 @@ import pytest
 import yaml
 
 from communities import EXAMPLE, ROOT, commit_all, git, write_files
+from generator.cli import parser as cli_parser
 from generator.commands import diff as diffmod
 from generator.errors import CommonplaceError
 
@@ -530,9 +530,7 @@ def test_gitlab_merge_request_diff_job(tmp_path):
 
 # -- commonplace diff ---------------------------------------------------------------------------------
 def diff_cli(*argv: str) -> int:
-    top = argparse.ArgumentParser(prog="commonplace")
-    diffmod.register(top.add_subparsers(dest="command", required=True))
-    args = top.parse_args(["diff", *argv])
+    args = cli_parser().parse_args(["diff", *argv])
     return args.run(args)
 
 

@@ -26,7 +26,6 @@ import json
 import os
 import shutil
 import subprocess
-from argparse import ArgumentParser
 from decimal import Decimal
 from pathlib import Path
 
@@ -37,7 +36,8 @@ from communities import MINIMAL, write_files
 from generator.errors import Findings
 from generator.federation.graph import Author, Flow, People, dedupe_commit_ids, relate
 from generator.federation.gittree import GitTreeReader
-from generator.federation.mirrors import fetch_peers, register
+from generator.cli import parser as cli_parser
+from generator.federation.mirrors import fetch_peers
 from generator.federation.nodes import directory_rows, load_peers, rows_by_area
 from generator.federation.peerdata import (
     LocalDataReader,
@@ -315,8 +315,7 @@ def test_fetch_timeout_is_a_warning(tmp_path, monkeypatch):
 
 def test_fetch_command(world, tmp_path, capsys, community):
     up, _ = world
-    top = ArgumentParser()
-    register(top.add_subparsers(dest="command"))
+    top = cli_parser()
     args = top.parse_args(["fetch", str(up), "--timeout", "60"])
     assert args.run(args) == 0
     err = capsys.readouterr().err

@@ -24,9 +24,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .. import diagnostics as report
+from .. import diagnostics
 from ..errors import CommonplaceError, DataError, Finding
 from ..cache.manifest import INPUT_FILES, INPUT_FOLDERS
+from . import community_folder
 
 if TYPE_CHECKING:  # imported where used: every command line registers `diff`, few run it
     import pygit2
@@ -122,7 +123,7 @@ def build_side(label: str, source: Path, scratch: Path, history: tuple[Path, str
         result = build(source, out, history=history, incremental=False)
     except DataError as exc:
         side.findings = list(exc.findings)
-        side.error = report.summary(exc.findings)
+        side.error = diagnostics.summary(exc.findings)
         return side
     except CommonplaceError as exc:
         side.error = str(exc)
@@ -462,26 +463,10 @@ def diff(source: Path, base_ref: str, head_ref: str | None = None) -> tuple[str,
 
 
 def run(args) -> int:
-    source = Path(args.source)
-    if not source.is_dir():
-        raise CommonplaceError(f"{source} is not a folder: give the path of a community repository")
+    source = community_folder(args.source)
     text, code, findings, error = diff(source, args.base, args.head)
     sys.stdout.write(text)
     if code:
-        sys.stderr.write(report.as_text(findings))
+        sys.stderr.write(diagnostics.as_text(findings))
         print(f"the head does not build: {error}", file=sys.stderr)
     return code
-
-
-def register(subparsers) -> None:
-    p = subparsers.add_parser(
-        "diff", help="what a change does to the portal and its figures, as Markdown",
-        description="Build the community at --base REF and at the head (the work tree, or --head REF), "
-                    "and print as Markdown the pages added, changed and removed and the figures that move: "
-                    "members, goals done, events, ledger totals, value indicators. Fit for a pull request "
-                    "comment or a job summary. Exit 1 when the head's data is invalid.",
-    )
-    p.add_argument("source", nargs="?", default=".", help="community folder (default: current folder)")
-    p.add_argument("--base", required=True, metavar="REF", help="the revision to compare with (branch, tag or commit)")
-    p.add_argument("--head", metavar="REF", help="the revision to compare (default: the work tree)")
-    p.set_defaults(run=run)

@@ -133,3 +133,10 @@ def new_community(target: Path, name: str | None = None) -> list[str]:
     _git(target, "add", "-A")
     _git(target, *_git_identity(target), "commit", "-q", "-m", f"Start {name} with Commonplace")
     return sorted(files)
+
+
+def run(args) -> int:
+    created = new_community(Path(args.directory), args.name)
+    print(f"Created {args.directory} with {len(created)} files and a first commit.")
+    print(f"Next: edit the files, then run `commonplace build {args.directory}`.")
+    return 0

@@ -21,6 +21,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from ..errors import CommonplaceError, DataError
+from . import community_folder
 from ..cache.manifest import fingerprint, local_cache
 
 VERSION_PATH = "/__commonplace/version"
@@ -269,3 +270,7 @@ def serve(source: Path, port: int = 8000) -> int:
         server.server_close()
         site.close()
     return 0
+
+
+def run(args) -> int:
+    return serve(community_folder(args.source), args.port)

@@ -1,4 +1,4 @@
-"""`commonplace fetch`: keep a bare mirror of every peer, through the git command line.
+"""A bare mirror of every peer, kept through the git command line (`commonplace fetch`).
 
 The git command line (driven by GitPython) does the network part, so the user's credential
 helpers, SSH keys and agent, proxies and `insteadOf` rules all work as they do for `git fetch`.
@@ -16,7 +16,6 @@ fetched last time is still what the build reads.
 
 from __future__ import annotations
 
-import argparse
 import os
 import re
 import sys
@@ -25,8 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable
 
-from ..errors import CommonplaceError, DataError
-from ..cache.manifest import peers_dir
+from ..errors import CommonplaceError
 
 # GitPython, the loader and the model are imported where they are used: every `commonplace`
 # command builds this command's parser, and most never fetch.
@@ -257,57 +255,3 @@ FETCHING_AT_ONCE = 4
 
 
 # -- the `fetch` subcommand -------------------------------------------------------------------
-
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number of seconds above 0")
-    return value
-
-
-def register(subparsers) -> argparse.ArgumentParser:
-    """Add `commonplace fetch [SOURCE] [--timeout SECONDS]` to the CLI's subparsers."""
-    p = subparsers.add_parser(
-        "fetch", help="fetch the federation peers into local mirrors",
-        description="Fetch every peer declared in federation.yaml into a bare mirror in the repository's "
-                    "git folder (.git/commonplace-cache/peers-*/, where no pull request can write; "
-                    "SOURCE/.commonplace-cache/peers/ outside a repository), using your git credentials. "
-                    "A peer that cannot be reached is a warning: the copy fetched before is kept.",
-    )
-    p.add_argument("source", nargs="?", default=".", help="community folder (default: current folder)")
-    p.add_argument("--timeout", type=_positive, default=120, metavar="SECONDS",
-                   help="give up on a peer after this many seconds (default: 120)")
-    p.set_defaults(run=run)
-    return p
-
-
-def run(args) -> int:
-    """The `fetch` command: 0 when done (even if a peer failed: a warning), 1 on invalid data."""
-    from .. import diagnostics as report
-    from ..load.loader import load_community
-
-    source = Path(args.source)
-    if not source.is_dir():
-        raise CommonplaceError(f"{source} is not a folder: give the path of a community repository")
-    try:
-        model = load_community(source)
-    except DataError as exc:
-        sys.stderr.write(report.as_text(exc.findings))
-        print(f"fetch stopped: {report.summary(exc.findings)}; nothing was fetched", file=sys.stderr)
-        return 1
-    if not model.peers:
-        print("No peers declared in federation.yaml: nothing to fetch.", file=sys.stderr)
-        return 0
-    cache = peers_dir(source)
-    results = fetch_peers(model, cache, timeout=args.timeout,
-                          progress=lambda r: print(r.line(), file=sys.stderr, flush=True))
-    done = sum(1 for r in results if r.ok)
-    notes = [(sum(1 for r in results if r.kept), "kept from before"),
-             (sum(1 for r in results if r.skipped), "read in place"),
-             (sum(1 for r in results if not r.usable), "unavailable")]
-    note = "".join(f", {n} {what}" for n, what in notes if n)
-    print(f"Fetched {done} of {len(results)} peers into {cache}{note}", file=sys.stderr)
-    return 0
