@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 from .errors import DataError
-from .cache.manifest import Manifest, fingerprint, peers_dir
+from .cache.folders import peers_dir
+from .cache.manifest import Manifest, fingerprint
 from .publish.search import ENABLE_HINT as SEARCH_HINT
 from .publish.search import available as search_available
 

@@ -40,17 +40,3 @@ def build_epoch(info: RepoInfo) -> int:
     if value.isdigit():
         return int(value)
     return info.head_time
-
-
-def private_cache_dir(source: Path) -> Path | None:
-    """`<git dir>/commonplace-cache`, the caches' folder no pull request or fork can write into
-    (nothing in a commit lands in the git folder), or None outside a repository."""
-    found = pygit2.discover_repository(str(Path(source).resolve()))
-    return Path(found) / "commonplace-cache" if found else None
-
-
-def community_key(source: Path) -> str:
-    """A short name for a community folder: two communities in one repository keep their own caches."""
-    import hashlib
-
-    return hashlib.sha256(str(Path(source).resolve()).encode("utf-8", "surrogatepass")).hexdigest()[:16]

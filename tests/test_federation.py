@@ -704,7 +704,7 @@ def test_a_linked_mirror_is_neither_fetched_into_nor_read(world, tmp_path):
 
 
 def test_mirrors_live_in_the_git_folder_where_no_commit_can_put_one(world, tmp_path):
-    from generator.cache.manifest import peers_dir
+    from generator.cache.folders import peers_dir
 
     up, ids = world
     cache = peers_dir(up)

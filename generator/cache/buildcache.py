@@ -22,6 +22,7 @@ from value.cache import store_pickle
 
 from .. import __version__
 from ..resources import package_dir, schemas_dir
+from .folders import build_cache_file
 
 FORMAT = 1
 _STAMP: list[str] = []
@@ -62,12 +63,9 @@ class BuildCache:
     @classmethod
     def open(cls, source: Path) -> "BuildCache":
         """The cache of the repository holding `source`, or an empty one that keeps nothing."""
-        from ..gitinfo import community_key, private_cache_dir
-
-        folder = private_cache_dir(source)
-        if folder is None:
+        path = build_cache_file(source)
+        if path is None:
             return cls()
-        path = folder / f"build-{community_key(source)}.pickle"
         try:
             with open(path, "rb") as handle:
                 stored = pickle.load(handle)

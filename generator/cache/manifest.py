@@ -18,51 +18,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import __version__
-from ..errors import CommonplaceError
 from ..resources import themes_dir
+from .folders import manifests_dir, peers_dir
 
 MANIFEST_VERSION = 1
 # What the loader and the value engine read; nothing else in the folder can change the site.
 INPUT_FILES = ("commonplace.yaml", "community.yaml", "federation.yaml", ".mailmap", ".all-contributorsrc",
                "CITATION.cff", ".github/FUNDING.yml")
 INPUT_FOLDERS = ("members", "projects", "events", "pages", "ledger", "usage", "kudos", "rewards", "theme")
-
-
-def cache_dir(source: Path) -> Path:
-    """`<source>/.commonplace-cache`: where a community outside a git repository keeps its
-    manifests, `serve`'s site and its peers' mirrors (see `local_cache`).
-
-    It sits in the work tree, where anything may have been put, so a link there is refused,
-    never followed: a `.commonplace-cache` pointing elsewhere would have every build write
-    wherever it points."""
-    folder = Path(source) / ".commonplace-cache"
-    if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
-        raise CommonplaceError(f"{folder} is a link or a file, not a folder: Commonplace keeps its caches there "
-                               "and never follows a link. Delete it (and remove it from git if it is committed)")
-    return folder
-
-
-def local_cache(source: Path, name: str) -> Path:
-    """Where a community keeps the cache called `name` (manifests, `serve`'s site, the peers'
-    mirrors): in the repository's git folder, `<git dir>/commonplace-cache/<name>-<folder key>`,
-    where nothing in a commit can land (a pull request could commit a bare repository whose
-    config git would obey when fetching into it, or links pointing anywhere). Outside a
-    repository: `<source>/.commonplace-cache/<name>`, never through a link."""
-    from ..gitinfo import community_key, private_cache_dir
-
-    private = private_cache_dir(source)
-    if private is not None:
-        return private / f"{name}-{community_key(source)}"
-    folder = cache_dir(source) / name
-    if folder.is_symlink():
-        raise CommonplaceError(f"{folder} is a link: Commonplace keeps its caches there and never follows a link. "
-                               "Delete it")
-    return folder
-
-
-def peers_dir(source: Path) -> Path:
-    """Where a community keeps its peers' mirrors."""
-    return local_cache(source, "peers")
 
 
 def _hash_tree(digest, root: Path, rel: str, contents: bool) -> None:
@@ -150,7 +113,7 @@ class Manifest:
     @staticmethod
     def path(source: Path, out_dir: Path) -> Path:
         key = hashlib.sha256(str(Path(out_dir).resolve()).encode()).hexdigest()[:16]
-        return local_cache(source, "manifests") / f"{key}.json"
+        return manifests_dir(source) / f"{key}.json"
 
     @classmethod
     def load(cls, source: Path, out_dir: Path) -> "Manifest | None":

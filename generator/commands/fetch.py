@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 
 from .. import diagnostics
-from ..cache.manifest import peers_dir
+from ..cache.folders import peers_dir
 from ..errors import DataError
 from ..federation.mirrors import fetch_peers
 from ..load.loader import load_community

@@ -22,7 +22,8 @@ from pathlib import Path
 
 from ..errors import CommonplaceError, DataError
 from . import community_folder
-from ..cache.manifest import fingerprint, local_cache
+from ..cache.folders import serve_dir
+from ..cache.manifest import fingerprint
 
 VERSION_PATH = "/__commonplace/version"
 RELOAD = """<script>(function(){var v="%s";function poll(){fetch("%s",{cache:"no-store"}).then(function(r){return r.text()})
@@ -241,7 +242,7 @@ def watch(site: Site, stop: threading.Event, interval: float = 0.4) -> None:
 
 def make_server(source: Path, port: int) -> tuple[ThreadingHTTPServer, Site]:
     """Bind first (port 0 picks a free port), then build for the address actually bound."""
-    out_dir = local_cache(Path(source), "serve")
+    out_dir = serve_dir(Path(source))
     server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
     base_url = f"http://127.0.0.1:{server.server_address[1]}/"
     site = Site(Path(source), out_dir, base_url)

@@ -112,9 +112,10 @@ class SiteRenderer:
                                 contribution=lambda kind: t.gettext(CONTRIBUTION_TYPES.get(kind, kind)))
         if cache is not None and cache.path is not None:  # a build that keeps caches, in a repository
             from ..cache.buildcache import code_stamp
+            from ..cache.folders import templates_dir
             from .templatecache import TemplateCache, salt
 
-            self.env.bytecode_cache = TemplateCache(cache.path.parent / "templates", salt(t, self.env, code_stamp()))
+            self.env.bytecode_cache = TemplateCache(templates_dir(cache.path), salt(t, self.env, code_stamp()))
         base = model.config.base_url
         self.own_host = urlsplit(base).netloc  # what the site's own pages may load from, besides relative paths
         self.base_path = urlsplit(base).path or "/"
