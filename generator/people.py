@@ -9,6 +9,8 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, replace
 
+from value.identities import slugify
+
 from .model import Member
 
 _ADJECTIVES = (
@@ -41,10 +43,6 @@ def pseudonym(key: str, salt: str) -> str:
     return f"{adjective} {animal}"
 
 
-def _slugify(name: str) -> str:
-    return "-".join(name.lower().split())
-
-
 class People:
     """Resolves handles to what may be shown; hidden members resolve to None."""
 
@@ -60,9 +58,9 @@ class People:
                 self._hidden.add(handle)
             elif member.visibility == "pseudonymous":
                 name = pseudonym(handle, salt)
-                slug, n = _slugify(name), 2
+                slug, n = slugify(name), 2
                 while slug in taken:  # two pseudonyms (or a real handle) may collide
-                    slug, n = f"{_slugify(name)}-{n}", n + 1
+                    slug, n = f"{slugify(name)}-{n}", n + 1
                     name = f"{pseudonym(handle, salt)} {n - 1}"
                 taken.add(slug)
                 # What would lead back to the person stays out of every template's reach.

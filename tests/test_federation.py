@@ -34,7 +34,7 @@ import pytest
 
 from communities import MINIMAL, write_files
 from generator.errors import Findings
-from generator.federation.graph import Author, Flow, People, dedupe_commit_ids, relate
+from generator.federation.graph import Author, AuthorResolver, Flow, dedupe_commit_ids, relate
 from generator.federation.gittree import GitTreeReader
 from generator.cli import parser as cli_parser
 from generator.federation.mirrors import fetch_peers
@@ -446,7 +446,7 @@ def test_the_same_flow_seen_from_the_fork(world, tmp_path):
     fa = tmp_path / "fork-a"
     run_git(fa, "fetch", "-q", str(tmp_path / "up"), "main:upstream")
     repo = pygit2.Repository(str(fa))
-    people = People(lambda n, e: (n, e))  # no mailmap: A2 keeps its old name and address
+    people = AuthorResolver(lambda n, e: (n, e))  # no mailmap: A2 keeps its old name and address
     flow = relate(repo, ids["A3"], ids["U4"], "upstream", people)
     assert (flow.ahead, flow.behind, flow.upstream, flow.fork_point) == (3, 1, "peer", ids["U2"])
     assert set(flow.flowed) == {ids["A1"], ids["A2"]} and flow.only_in_fork == (ids["A3"],)
@@ -568,7 +568,7 @@ def test_hidden_members_are_counted_without_a_name(world, tmp_path):
     _, ids = world
     fb = tmp_path / "fork-b"
     run_git(fb, "fetch", "-q", str(tmp_path / "up"), "main:upstream")
-    people = People(lambda n, e: (n, e), [("carl", "Carl Nowak", ("CARL@fork-b.example",), "hidden"),
+    people = AuthorResolver(lambda n, e: (n, e), [("carl", "Carl Nowak", ("CARL@fork-b.example",), "hidden"),
                                           ("dora", "Dora L.", ("dora@fork-b.example",), "pseudonymous")])
     flow = relate(pygit2.Repository(str(fb)), ids["U4"], ids["B3"], "fork", people)
     assert flow.only_in_fork_authors == (Author("", 2, member="carl", visibility="hidden"),

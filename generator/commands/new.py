@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import re
 import subprocess
 from datetime import datetime, timezone
 from pathlib import Path
+
+from value.identities import slugify
 
 from ..errors import CommonplaceError
 
@@ -98,10 +99,6 @@ into the community's portal.
     }
 
 
-def slugify(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "community"
-
-
 def _git(target: Path, *args: str) -> None:
     result = subprocess.run(["git", *args], cwd=target, capture_output=True, text=True)
     if result.returncode != 0:
@@ -124,7 +121,7 @@ def new_community(target: Path, name: str | None = None) -> list[str]:
         raise CommonplaceError(f"{target} exists and is not empty: choose a new folder")
     name = name or target.name.replace("-", " ").replace("_", " ").strip().title() or "My Community"
     today = datetime.now(timezone.utc).date().isoformat()
-    files = _files(name, slugify(target.name), today)
+    files = _files(name, slugify(target.name) or "community", today)
     for rel, text in files.items():
         path = target / rel
         path.parent.mkdir(parents=True, exist_ok=True)

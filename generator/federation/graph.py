@@ -99,7 +99,7 @@ class Author:
 
 
 @dataclass
-class People:
+class AuthorResolver:
     """Resolves commit authors to people: mailmap first, then members' files (as value/ does).
 
     `resolve(name, email)` must return the canonical (name, email), e.g. `value.mailmap.Mailmap`.
@@ -129,8 +129,8 @@ class People:
         return authors(repo, ((cid, self) for cid in ids))
 
 
-def authors(repo: pygit2.Repository, pairs: Iterable[tuple[str, People]]) -> tuple[Author, ...]:
-    """The authors of (commit id, the `People` that resolves it) pairs, most commits first."""
+def authors(repo: pygit2.Repository, pairs: Iterable[tuple[str, AuthorResolver]]) -> tuple[Author, ...]:
+    """The authors of (commit id, the `AuthorResolver` that resolves it) pairs, most commits first."""
     counts: Counter = Counter()
     names: dict[str, Counter] = defaultdict(Counter)
     info: dict[str, tuple[str | None, str]] = {}
@@ -208,8 +208,8 @@ def fork_native(repo: pygit2.Repository, upstream: str, fork: str) -> tuple[set[
     return non_merges(repo, native), point, exact
 
 
-def relate(repo: pygit2.Repository, own: str, peer: str, relation: str, people: People,
-           peer_people: People | None = None) -> Flow:
+def relate(repo: pygit2.Repository, own: str, peer: str, relation: str, people: AuthorResolver,
+           peer_people: AuthorResolver | None = None) -> Flow:
     """The `Flow` between our HEAD `own` and the peer's tip `peer` (both ids in `repo`).
 
     Authors of commits in our history are resolved by `people` (our .mailmap and members);
@@ -286,10 +286,10 @@ class SharedHistory:
 
 
 def shared_history(repo: pygit2.Repository, tips: Mapping[str, str],
-                   people: People | Mapping[str, People]) -> SharedHistory:
+                   people: AuthorResolver | Mapping[str, AuthorResolver]) -> SharedHistory:
     """Count the history of several nodes (`{name: tip id}`, this node first) once by commit id.
 
-    `people`: one `People` for all, or one per node name: a commit's author is then resolved by
+    `people`: one `AuthorResolver` for all, or one per node name: a commit's author is then resolved by
     the first node (in order) that holds the commit."""
     sets = {name: non_merges(repo, ancestors(repo, tip)) for name, tip in tips.items()}
     firsts = dedupe_commit_ids(sets)
@@ -301,7 +301,7 @@ def shared_history(repo: pygit2.Repository, tips: Mapping[str, str],
         NodeCommits(name, len(ids), sum(1 for c in ids if holders[c] == 1), len(firsts[name]))
         for name, ids in sets.items()
     )
-    if isinstance(people, People):
+    if isinstance(people, AuthorResolver):
         pairs = ((cid, people) for cid in sorted(union))
     else:
         pairs = ((cid, people[name]) for name, ids in firsts.items() for cid in sorted(ids))

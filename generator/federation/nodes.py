@@ -287,10 +287,10 @@ def _relate(federation: Federation, model: Model, repos: dict[str, pygit2.Reposi
     # A peer's .mailmap and member files only ever name the commits that are not in our history.
     own_text = _mailmap_text(base, own_head, own_path) if own_head else ""
     own_members = _members(model)
-    people = {SELF: graph.People(Mailmap(own_text).resolve, own_members)}
+    people = {SELF: graph.AuthorResolver(Mailmap(own_text).resolve, own_members)}
     for node in git_nodes:
         text = "\n".join(t for t in (_mailmap_text(base, node.head, node.path), own_text) if t)  # ours win
-        people[node.name] = graph.People(Mailmap(text).resolve, own_members + _members(node.model))
+        people[node.name] = graph.AuthorResolver(Mailmap(text).resolve, own_members + _members(node.model))
 
     tips = {SELF: own_head} if own_head else {}
     for node in git_nodes:

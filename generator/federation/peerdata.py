@@ -35,6 +35,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path, PurePosixPath
 
+from value.registry import DIMENSIONS
+
 from ..errors import Findings
 from ..load.loader import FileReader
 from ..load.validate import validate
@@ -46,7 +48,6 @@ MAX_TOTAL = 20_000_000
 MAX_RESOURCES = 200
 MAX_ROWS = 200_000
 MAX_DEPTH = 32
-DIMENSIONS = ("community_building", "objective_accomplishment", "monetary_value", "social_use_value", "reputation")
 PROFILE_KEYS = ("name", "tagline", "mission", "license", "data_license", "areas", "governance", "legal_form",
                 "economic_model", "scope", "location", "founded", "links")
 

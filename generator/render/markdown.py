@@ -29,7 +29,9 @@ def _is_remote(url: str) -> bool:
     return bool(_SCHEME.match(url)) or url.strip().startswith("//")
 
 
-def _slug(text: str) -> str:
+def _heading_id(text: str) -> str:
+    """An anchor for a heading: Unicode letters kept (a reader sees it in the address), unlike file and
+    contributor slugs (`value.identities.slugify`), with a prefix (see the module doc)."""
     words = re.sub(r"[^\w\s-]", "", text.lower(), flags=re.UNICODE).split()
     return HEADING_PREFIX + ("-".join(words) or "heading")
 
@@ -55,7 +57,7 @@ def _make() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
     md.enable(["table", "strikethrough"])
     md.validateLink = is_safe_link
-    md.use(anchors_plugin, min_level=1, max_level=6, slug_func=_slug)
+    md.use(anchors_plugin, min_level=1, max_level=6, slug_func=_heading_id)
     md.core.ruler.push("demote_headings", _demote_headings)
     md.add_render_rule("image", _render_image)
     return md

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from value.identities import slugify
 from value.registry import DIMENSIONS, indicators
 
 from ..i18n import Catalogue, english
@@ -55,10 +56,6 @@ class Contributor:
     engine_id: str = ""  # the report's id, to join with other parts of the report; never published
 
 
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "contributor"
-
-
 def public_contributors(report: dict, people: People, non_members: str, salt: str) -> list[Contributor]:
     """Contributors the site may show, sorted by value then id. Hidden members are left out."""
     rows: list[Contributor] = []
@@ -76,7 +73,7 @@ def public_contributors(report: dict, people: People, non_members: str, salt: st
             name = c.get("name") or engine_id
             if non_members == "pseudonym" or EMAIL.search(name) or EMAIL.search(engine_id):
                 name = pseudonym(engine_id, salt)
-                public_id = _slug(name)
+                public_id = slugify(name) or "contributor"
             else:
                 public_id = engine_id
             base, n = public_id, 2

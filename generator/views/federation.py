@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import re
+from value.identities import slugify
 
 from ..vocabulary import area_label
 from ..i18n import Catalogue, english
@@ -19,10 +19,6 @@ HEADLINES = (
     ("social_use_value", "downloads", "downloads", "Downloads"),
     ("reputation", "kudos", "kudos", "Kudos"),
 )
-
-
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
 class FederationView:
@@ -49,7 +45,7 @@ class FederationView:
                 return pseudonym(author.member, self.salt)
             return author.name
         if self.model.config.non_members == "pseudonym" or "@" in author.name:
-            return pseudonym(_slug(author.name), self.salt)
+            return pseudonym(slugify(author.name), self.salt)
         return author.name
 
     def authors(self, authors) -> dict:
