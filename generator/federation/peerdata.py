@@ -36,7 +36,7 @@ from decimal import Decimal
 from pathlib import Path, PurePosixPath
 
 from ..errors import Findings
-from ..load.loader import FileReader
+from ..load.reader import FileReader
 from ..load.validate import validate
 from ..load.yamlsafe import YamlDoc
 

@@ -7,49 +7,20 @@ goes through `yamlsafe`, and every file is checked against its schema before it 
 from __future__ import annotations
 
 import difflib
-import functools
-import multiprocessing
 import os
-import pickle
-import re
-import threading
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
 from ..cache import buildcache
-from . import ecosystem, safepath
+from . import ecosystem
 from .. import model as m
-from ..errors import DataError, Finding, Findings
+from ..errors import DataError, Findings
 from ..i18n import catalogue_findings, load_catalogue
-from .validate import validate
-from .yamlsafe import MAX_BYTES, YamlDoc, load_yaml
-
-SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$")
-YAML_EXT = (".yaml", ".yml")
-MD_EXT = (".md", ".markdown")
-
-# folder -> (schema kind, accepted extensions)
-COLLECTIONS = {
-    "members": ("member", YAML_EXT),
-    "projects": ("project", MD_EXT),
-    "events": ("event", MD_EXT),
-    "pages": ("page", MD_EXT),
-    "ledger": ("ledger", YAML_EXT),
-    "usage": ("usage", YAML_EXT),
-    "kudos": ("kudos", YAML_EXT),
-    "rewards": ("rewards", YAML_EXT),
-}
-
-# Top-level output names that a free page must not take.
-RESERVED_PAGES = frozenset(
-    "assets data directory events federation feed index ledger members projects rewards "
-    "robots search sitemap value 404".split()
-)
-
-
-def slug_hint(name: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "item"
+from .listing import COLLECTIONS, MD_EXT, RESERVED_PAGES, collection
+from .parse import parse_ahead, parse_file
+from .reader import FileReader
+from .yamlsafe import YamlDoc
 
 
 def _date(text) -> date | None:
@@ -58,140 +29,6 @@ def _date(text) -> date | None:
 
 def _links(items) -> tuple[m.Link, ...]:
     return tuple(m.Link(i["title"], i["url"]) for i in items or ())
-
-
-class FileReader:
-    """Reads files under the community root without ever following a symlink.
-
-    Any object with the same four methods (`exists`, `list_dir`, `read_text`, and the
-    constructor's `(root, findings)`) can stand in for it: federation reads peers from git
-    objects this way.
-    """
-
-    def __init__(self, root: Path, findings: Findings):
-        self.root = root
-        self.findings = findings
-
-    def _is_plain(self, rel: str, *, warn: bool = True) -> bool:
-        status, _info = safepath.walk(self.root, rel)
-        if status == "symlink" and warn:
-            self.findings.warning(rel, 1, 1, safepath.SYMLINK_MESSAGE)
-        return status == "ok"
-
-    def exists(self, rel: str) -> bool:
-        return self._is_plain(rel, warn=False)
-
-    def list_dir(self, folder: str) -> list[str]:
-        if not self._is_plain(folder):
-            return []
-        path = self.root / folder
-        if not path.is_dir():
-            return []
-        names = []
-        for entry in sorted(os.scandir(path), key=lambda e: e.name):
-            if entry.name.startswith("."):
-                continue
-            if entry.is_symlink():
-                self.findings.warning(f"{folder}/{entry.name}", 1, 1, safepath.SYMLINK_MESSAGE)
-            elif entry.is_file(follow_symlinks=False):
-                names.append(entry.name)
-        return names
-
-    def read_text(self, rel: str) -> str | None:
-        if not self._is_plain(rel):
-            return None
-        path = self.root / rel
-        if os.lstat(path).st_size > MAX_BYTES:
-            self.findings.error(rel, 1, 1, f"file is larger than {MAX_BYTES // 1000} kB")
-            return None
-        text, bad_line = safepath.decode(path.read_bytes())
-        if text is None:
-            self.findings.error(rel, bad_line, 1, safepath.NOT_UTF8_MESSAGE)
-        return text
-
-
-def read_file(reader, rel: str) -> tuple[str | None, list]:
-    """The text of one data file (None when it cannot be used) and the findings about it."""
-    local = Findings()
-    saved, reader.findings = reader.findings, local
-    try:
-        text = reader.read_text(rel)
-    finally:
-        reader.findings = saved
-    return text, local.items
-
-
-def parse_file(reader, rel: str, kind: str, markdown: bool) -> tuple[YamlDoc | None, str, list]:
-    """Read, parse and validate one data file: (the document, or None when it cannot be used;
-    the Markdown body; the findings, the reader's included)."""
-    text, findings = read_file(reader, rel)
-    if text is None:
-        return None, "", findings
-    return parse_text(rel, kind, markdown, text, findings)
-
-
-def parse_text(rel: str, kind: str, markdown: bool, text: str, findings: list) -> tuple[YamlDoc | None, str, list]:
-    body = ""
-    line_offset = 0
-    if markdown:
-        lines = text.splitlines(keepends=True)
-        if not lines or lines[0].strip() != "---":
-            message = "missing front matter: start the file with a '---' line, the YAML keys, then '---'"
-            return None, "", findings + [Finding(rel, 1, 1, message)]
-        end = next((i for i in range(1, len(lines)) if lines[i].strip() in ("---", "...")), None)
-        if end is None:
-            message = "front matter is not closed: add a '---' line after the YAML keys"
-            return None, "", findings + [Finding(rel, 1, 1, message)]
-        text, body, line_offset = "".join(lines[1:end]), "".join(lines[end + 1:]), 1
-    doc, problems = load_yaml(text, rel, line_offset=line_offset)
-    findings = findings + problems
-    if doc is None:
-        return None, body, findings
-    if doc.data is None:
-        doc.data = {}
-    invalid = validate(kind, doc, rel)
-    findings += invalid
-    usable = not invalid and not any(f.severity == "error" for f in problems)
-    return (doc if usable else None), body, findings
-
-
-# Parsing and validating thousands of small files splits cleanly across cores: forked workers
-# inherit the root and the cache, and return one result per file, in the order given.
-PARALLEL_MIN_FILES = 300
-_ROOT: Path | None = None
-
-
-def can_fork() -> bool:
-    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1 \
-        and (os.cpu_count() or 1) > 1
-
-
-# Kinds whose positions the loader needs only to point at a problem: they are left out of what is
-# kept and sent between processes (copying them costs more than parsing the rare file that needs
-# them again, which `YamlDoc.reparse` does).
-POSITIONS_ON_DEMAND = frozenset({"member", "project", "event", "page"})
-_CACHED: dict = {}  # the build cache's parsed files, inherited by forked workers
-
-
-def _parse_slice(tasks: list[tuple[str, str, bool]]) -> list:
-    """Per file: ("hit", key) when the cache has it, ("new", key, pickled result) when parsed now,
-    ("unread", result) when it could not be read (never cached)."""
-    reader = FileReader(_ROOT, Findings())
-    out = []
-    for rel, kind, markdown in tasks:
-        text, findings = read_file(reader, rel)
-        if text is None:
-            out.append(("unread", (None, "", findings)))
-            continue
-        key = buildcache.parse_key(rel, kind, markdown, text)
-        if key in _CACHED:
-            out.append(("hit", key))
-            continue
-        doc, body, findings = parse_text(rel, kind, markdown, text, findings)
-        if doc is not None and kind in POSITIONS_ON_DEMAND:
-            doc.values, doc.keys, doc.raw = {}, {}, {}
-        out.append(("new", key, pickle.dumps((doc, body, findings), protocol=pickle.HIGHEST_PROTOCOL)))
-    return out
 
 
 class _Loader:
@@ -226,66 +63,12 @@ class _Loader:
             return  # a peer read from git objects: parsed one by one, as each collection is loaded
         tasks = [(rel, COLLECTIONS[folder][0], COLLECTIONS[folder][1] == MD_EXT)
                  for folder in COLLECTIONS for rel, _stem in self.listing[folder]]
-        global _ROOT, _CACHED
-        _ROOT, _CACHED = self.root, self.cache.parsed
-        try:
-            if len(tasks) < PARALLEL_MIN_FILES or not can_fork():
-                results = _parse_slice(tasks)
-            else:
-                workers = min(os.cpu_count() or 1, 8)
-                size = -(-len(tasks) // (workers * 16))  # small slices: the last one leaves a core idle for less time
-                with multiprocessing.get_context("fork").Pool(workers) as pool:
-                    chunks = pool.map(_parse_slice, [tasks[i:i + size] for i in range(0, len(tasks), size)])
-                results = [r for chunk in chunks for r in chunk]
-        finally:
-            _ROOT, _CACHED = None, {}
-        for (rel, kind, markdown), item in zip(tasks, results):
-            if item[0] == "unread":
-                self.parsed[rel] = item[1]
-                continue
-            if item[0] == "hit":
-                blob = self.cache.get_parsed(item[1])
-            else:
-                blob = item[2]
-                self.cache.put_parsed(item[1], blob)
-            result = pickle.loads(blob)
-            if result[0] is not None and kind in POSITIONS_ON_DEMAND:
-                result[0].reparse = functools.partial(self._reparse, rel, kind, markdown)
-            self.parsed[rel] = result
-
-    def _reparse(self, rel: str, kind: str, markdown: bool) -> YamlDoc | None:
-        return parse_file(self.reader_factory(self.root, Findings()), rel, kind, markdown)[0]
+        self.parsed = parse_ahead(self.root, tasks, self.cache)
 
     def refer(self, rel: str, doc: YamlDoc, path: tuple, kind: str, value: str) -> None:
         self.references.append((rel, doc, path, kind, value))
 
     # -- collections -------------------------------------------------------------------------
-    def collection(self, folder: str) -> list[tuple[str, str]]:
-        """(rel path, stem) of the files of a collection folder, with name checks."""
-        kind, extensions = COLLECTIONS[folder]
-        seen: dict[str, str] = {}
-        result = []
-        for name in self.reader.list_dir(folder):
-            rel = f"{folder}/{name}"
-            stem, ext = os.path.splitext(name)
-            if ext not in extensions:
-                if ext in YAML_EXT + MD_EXT:
-                    self.findings.error(rel, 1, 1, f"{folder}/ holds {extensions[0]} files: rename it to '{stem}{extensions[0]}'")
-                continue
-            if not SLUG.match(stem):
-                self.findings.error(
-                    rel, 1, 1,
-                    f"file name '{name}' may use only lowercase letters a-z, digits and '-': "
-                    f"rename it to '{slug_hint(stem)}{ext}'",
-                )
-                continue
-            if stem in seen:
-                self.findings.error(rel, 1, 1, f"'{rel}' and '{seen[stem]}' would both be published as '{stem}': keep one")
-                continue
-            seen[stem] = rel
-            result.append((rel, stem))
-        return result
-
     def load(self) -> m.Model:
         has_config = self.reader.exists("commonplace.yaml")
         if not has_config and not self.reader.exists("community.yaml"):
@@ -295,7 +78,7 @@ class _Loader:
                 "create one with `commonplace new DIR`",
             )
             raise DataError(self.findings.sorted())
-        self.listing = {folder: self.collection(folder) for folder in COLLECTIONS}
+        self.listing = {folder: collection(self.reader, self.findings, folder) for folder in COLLECTIONS}
         self.parse_collections()
         config = self.config()
         community = self.community()
