@@ -35,7 +35,8 @@ def slug_hint(name: str) -> str:
 
 
 def collection(reader, findings: Findings, folder: str) -> list[tuple[str, str]]:
-    """(rel path, stem) of the files of a collection folder, with name checks."""
+    """(rel path, stem) of the files of a collection folder, with name checks: a file whose name
+    is refused is neither parsed nor built."""
     kind, extensions = COLLECTIONS[folder]
     seen: dict[str, str] = {}
     result = []
@@ -57,5 +58,8 @@ def collection(reader, findings: Findings, folder: str) -> list[tuple[str, str]]
             findings.error(rel, 1, 1, f"'{rel}' and '{seen[stem]}' would both be published as '{stem}': keep one")
             continue
         seen[stem] = rel
+        if folder == "pages" and stem in RESERVED_PAGES:
+            findings.error(rel, 1, 1, f"a page named '{stem}' would overwrite the portal's own '{stem}' section: rename the file")
+            continue
         result.append((rel, stem))
     return result
