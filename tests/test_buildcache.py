@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import generator.cache.buildcache
-import generator.load.loader
+import generator.load.parse
 import generator.render.markdown
 from communities import MINIMAL, commit_all, write_files
 from generator.build import build
@@ -34,7 +34,7 @@ def repo(community, monkeypatch):
 def counted(monkeypatch):
     """Which files get parsed and which Markdown texts get rendered, from here on."""
     seen = {"parsed": [], "rendered": []}
-    parse_text, render = generator.load.loader.parse_text, generator.render.markdown._MD.render
+    parse_text, render = generator.load.parse.parse_text, generator.render.markdown._MD.render
 
     def counting_parse(rel, *args):
         seen["parsed"].append(rel)
@@ -44,7 +44,7 @@ def counted(monkeypatch):
         seen["rendered"].append(text)
         return render(text, *args)
 
-    monkeypatch.setattr(generator.load.loader, "parse_text", counting_parse)
+    monkeypatch.setattr(generator.load.parse, "parse_text", counting_parse)
     monkeypatch.setattr(generator.render.markdown._MD, "render", counting_render)
     return seen
 

@@ -97,14 +97,15 @@ def test_a_new_commit_is_a_change(repo, tmp_path):
 
 
 def test_forked_rendering_and_parsing_give_the_same_bytes(repo, tmp_path, monkeypatch):
-    import generator.load.loader
+    import generator.load.parse
     import generator.render.site
+    import value.forkpool
 
     serial = tmp_path / "serial"
     build(repo, serial, incremental=False)
     monkeypatch.setattr(generator.render.site, "PARALLEL_MIN_PAGES", 1)
-    monkeypatch.setattr(generator.load.loader, "PARALLEL_MIN_FILES", 1)
-    if not generator.load.loader.can_fork():
+    monkeypatch.setattr(generator.load.parse, "PARALLEL_MIN_FILES", 1)
+    if not value.forkpool.can_fork():
         pytest.skip("no fork start method or a single core here")
     forked = tmp_path / "forked"
     build(repo, forked, incremental=False)
@@ -112,7 +113,8 @@ def test_forked_rendering_and_parsing_give_the_same_bytes(repo, tmp_path, monkey
 
 
 def test_forked_parsing_reports_the_same_findings(community, monkeypatch):
-    import generator.load.loader
+    import generator.load.parse
+    import value.forkpool
     from generator.load.loader import check_community
 
     root = community({"members/dan.yaml": "name: Dan\nemial: x\n", "members/eve.yaml": "a: &x 1\nb: *x\n",
@@ -122,8 +124,8 @@ def test_forked_parsing_reports_the_same_findings(community, monkeypatch):
                       "projects/p.md": "---\ntitle: P\n\nleads:\n  - nobody\n---\nBody\n",
                       "events/e.md": "---\ntitle: E\ndate: 2025-03-02\n\nend_date: 2025-03-01\n---\n"})
     serial = [str(f) for f in check_community(root)]
-    monkeypatch.setattr(generator.load.loader, "PARALLEL_MIN_FILES", 1)
-    if not generator.load.loader.can_fork():
+    monkeypatch.setattr(generator.load.parse, "PARALLEL_MIN_FILES", 1)
+    if not value.forkpool.can_fork():
         pytest.skip("no fork start method or a single core here")
     assert [str(f) for f in check_community(root)] == serial and len(serial) == 7
     assert {"members/fay.yaml:3:9", "projects/p.md:5:5", "events/e.md:5:11"} <= {

@@ -22,7 +22,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 
 import generator.load.validate
 from communities import EXAMPLE, MINIMAL, ROOT
-from generator.load.loader import COLLECTIONS, MD_EXT
+from generator.load.listing import COLLECTIONS, MD_EXT
 from generator.resources import schemas_dir
 from generator.load.schemafast import Unsupported, checker, compile_schema, fast_valid
 from generator.load.validate import validate
@@ -53,7 +53,7 @@ def kind_of(rel: str) -> tuple[str, bool] | None:
 
 
 def data_of(text: str, markdown: bool):
-    """What the loader hands to validation (generator.load.loader.parse_file)."""
+    """What the loader hands to validation (generator.load.parse.parse_file)."""
     if markdown:
         lines = text.splitlines(keepends=True)
         end = next(i for i in range(1, len(lines)) if lines[i].strip() in ("---", "..."))

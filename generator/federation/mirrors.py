@@ -46,7 +46,7 @@ _CREDENTIALS = re.compile(r"(://)[^/@\s]+@")
 
 def mirror_path(cache_dir: str | os.PathLike, name: str) -> Path:
     """The bare mirror of peer `name`: `<cache_dir>/<name>.git`."""
-    from ..load.loader import SLUG
+    from ..load.listing import SLUG
 
     if not SLUG.match(name):
         raise ValueError(f"peer name {name!r} is not a slug")

@@ -38,7 +38,7 @@ from pathlib import Path, PurePosixPath
 from value.registry import DIMENSIONS
 
 from ..errors import Findings
-from ..load.loader import FileReader
+from ..load.reader import FileReader
 from ..load.validate import validate
 from ..load.yamlsafe import YamlDoc
 

@@ -1,0 +1,220 @@
+"""One builder per file kind: from a parsed, valid document to the model's objects.
+
+Each document has passed its schema, so a builder reads its keys without guarding them; it
+reports what a schema cannot check (a handle that differs from the file name, a period that
+ends before it starts) and the names of members and projects that other files must define. A collection's builders
+take `(rel, stem, doc, body, report)` and return the item published as `stem` (None to leave
+it out); the builders of files that list entries take `(rel, doc, report)` and return the list.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from .. import model as m
+from ..errors import Findings
+from .references import References
+from .yamlsafe import YamlDoc
+
+
+@dataclass
+class Report:
+    """What a builder finds besides what it builds."""
+
+    findings: Findings  # problems in the file
+    references: References  # members and projects it names, checked once every file is loaded
+
+
+def _date(text) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
+def _links(items) -> tuple[m.Link, ...]:
+    return tuple(m.Link(i["title"], i["url"]) for i in items or ())
+
+
+def config(doc: YamlDoc) -> m.Config:
+    d = doc.data
+    forge = None
+    if "forge" in d:
+        f = d["forge"]
+        forge = m.Forge(f["kind"], f["repo"], f.get("branch", "main"), f.get("host", ""), f.get("path", "").strip("/"))
+    value = d.get("value", {})
+    salary = value.get("salary", {})
+    base_url = d.get("base_url", "/")
+    return m.Config(
+        title=d["title"],
+        description=d.get("description", ""),
+        base_url=base_url if base_url.endswith("/") else base_url + "/",
+        language=d.get("language", "en"),
+        forge=forge,
+        weights=dict(value.get("weights", {})),
+        bots=tuple(value.get("bots", ())),
+        salary=(Decimal(str(salary.get("amount", "55000"))), salary.get("currency", "USD")),
+        inactive_days=value.get("inactive_days", 180),
+        non_members=d.get("privacy", {}).get("non_members", "name"),
+        feed_entries=d.get("feed", {}).get("entries", 20),
+    )
+
+
+def community(doc: YamlDoc) -> m.Community:
+    d = doc.data
+    return m.Community(
+        name=d["name"],
+        mission=d["mission"],
+        license=d["license"],
+        areas=tuple(d["areas"]),
+        tagline=d.get("tagline", ""),
+        data_license=d.get("data_license", d["license"]),
+        governance=d.get("governance", ""),
+        legal_form=d.get("legal_form", ""),
+        economic_model=d.get("economic_model", ""),
+        scope=d.get("scope", ""),
+        location=d.get("location", ""),
+        founded=_date(d.get("founded")),
+        contact=d.get("contact", ""),
+        links=_links(d.get("links")),
+    )
+
+
+def member(rel: str, stem: str, doc: YamlDoc, body: str, report: Report) -> m.Member | None:
+    d = doc.data
+    if d.get("handle", stem) != stem:
+        line, col = doc.where(("handle",))
+        report.findings.error(rel, line, col, f"handle '{d['handle']}' differs from the file name: use '{stem}' or rename the file")
+        return None
+    return m.Member(
+        handle=stem,
+        name=d["name"],
+        source=rel,
+        emails=tuple(e.strip().lower() for e in d.get("emails", ())),
+        roles=tuple(d.get("roles", ())),
+        affiliation=d.get("affiliation", ""),
+        bio=d.get("bio", ""),
+        links=_links(d.get("links")),
+        visibility=d.get("visibility", "public"),
+        joined=_date(d.get("joined")),
+    )
+
+
+def project(rel: str, stem: str, doc: YamlDoc, body: str, report: Report) -> m.Project:
+    d = doc.data
+    goals = []
+    for i, g in enumerate(d.get("goals", ())):
+        if g.get("done_at") and not g.get("done", False):
+            line, col = doc.where(("goals", i, "done_at"))
+            report.findings.error(rel, line, col, "goal has 'done_at' but is not 'done: true': set both or neither")
+        goals.append(m.Goal(g["title"], g.get("done", False), _date(g.get("done_at")), g.get("note", "")))
+    for i, lead in enumerate(d.get("leads", ())):
+        report.references.add(rel, doc, ("leads", i), "member", lead)
+    return m.Project(
+        slug=stem, title=d["title"], source=rel, body=body, summary=d.get("summary", ""),
+        status=d.get("status", "active"), leads=tuple(d.get("leads", ())),
+        started=_date(d.get("started")), due=_date(d.get("due")), goals=tuple(goals),
+        links=_links(d.get("links")),
+    )
+
+
+def event(rel: str, stem: str, doc: YamlDoc, body: str, report: Report) -> m.Event:
+    d = doc.data
+    for key in ("organisers", "participants"):
+        for i, handle in enumerate(d.get(key, ())):
+            report.references.add(rel, doc, (key, i), "member", handle)
+    start, end = _date(d["date"]), _date(d.get("end_date"))
+    if end and end < start:
+        line, col = doc.where(("end_date",))
+        report.findings.error(rel, line, col, "'end_date' is before 'date'")
+    return m.Event(
+        slug=stem, title=d["title"], date=start, source=rel, body=body, end_date=end,
+        kind=d.get("kind", "other"), location=d.get("location", ""), online=d.get("online", False),
+        organisers=tuple(d.get("organisers", ())), participants=tuple(d.get("participants", ())),
+        guests=d.get("guests", 0), summary=d.get("summary", ""), links=_links(d.get("links")),
+    )
+
+
+def page(rel: str, stem: str, doc: YamlDoc, body: str, report: Report) -> m.Page:
+    d = doc.data
+    return m.Page(
+        slug=stem, title=d["title"], source=rel, body=body, summary=d.get("summary", ""),
+        order=d.get("order", 100), menu=d.get("menu", True),
+    )
+
+
+def rewards(rel: str, stem: str, doc: YamlDoc, body: str, report: Report) -> m.RewardPlan:
+    d = doc.data
+    start, end = _date(d["period"]["start"]), _date(d["period"]["end"])
+    if end < start:
+        line, col = doc.where(("period", "end"))
+        report.findings.error(rel, line, col, "the period ends before it starts")
+    return m.RewardPlan(
+        slug=stem, budget=Decimal(str(d["budget"])), currency=d["currency"], policy=d["policy"],
+        start=start, end=end, source=rel, title=d.get("title", ""),
+        decay=Decimal(str(d.get("decay", "0.5"))), note=d.get("note", ""),
+    )
+
+
+def ledger(rel: str, doc: YamlDoc, report: Report) -> list[m.LedgerEntry]:
+    entries = []
+    default_currency = doc.data.get("currency")
+    for i, e in enumerate(doc.data["entries"]):
+        line = doc.where(("entries", i))[0]
+        currency = e.get("currency", default_currency)
+        if currency is None:
+            report.findings.error(rel, line, doc.where(("entries", i))[1], "entry has no 'currency' and the file sets none: add 'currency: EUR' (or the right code)")
+            continue
+        amount = Decimal(str(e["amount"]))
+        if amount <= 0:
+            l, c = doc.where(("entries", i, "amount"))
+            report.findings.error(rel, l, c, "'amount' must be positive: the 'kind' says whether money came in or went out")
+            continue
+        if e.get("project"):
+            report.references.add(rel, doc, ("entries", i, "project"), "project", e["project"])
+        entries.append(m.LedgerEntry(
+            date=_date(e["date"]), amount=amount, currency=currency, kind=e["kind"], source=rel,
+            line=line, party_from=e.get("from", ""), party_to=e.get("to", ""),
+            project=e.get("project", ""), note=e.get("note", ""), reference=e.get("reference", ""),
+        ))
+    return entries
+
+
+def usage(rel: str, doc: YamlDoc, report: Report) -> list[m.Usage]:
+    records = []
+    for i, r in enumerate(doc.data["records"]):
+        if r.get("project"):
+            report.references.add(rel, doc, ("records", i, "project"), "project", r["project"])
+        records.append(m.Usage(
+            date=_date(r["date"]), kind=r["kind"], source=rel, line=doc.where(("records", i))[0],
+            count=r.get("count"), quote=r.get("quote", ""), reported_by=r.get("source", ""),
+            project=r.get("project", ""), note=r.get("note", ""),
+        ))
+    return records
+
+
+def kudos(rel: str, doc: YamlDoc, report: Report) -> list[m.Kudos]:
+    items = []
+    for i, k in enumerate(doc.data["kudos"]):
+        report.references.add(rel, doc, ("kudos", i, "from"), "member", k["from"])
+        report.references.add(rel, doc, ("kudos", i, "to"), "member", k["to"])
+        items.append(m.Kudos(
+            giver=k["from"], receiver=k["to"], date=_date(k["date"]), reason=k["for"],
+            source=rel, line=doc.where(("kudos", i))[0], dimension=k.get("dimension", ""),
+        ))
+    return items
+
+
+def federation(rel: str, doc: YamlDoc, report: Report) -> list[m.Peer]:
+    peers, names = [], {}
+    for i, p in enumerate(doc.data.get("peers", ())):
+        line, col = doc.where(("peers", i, "name"))
+        if p["name"] in names:
+            report.findings.error(rel, line, col, f"peer '{p['name']}' is declared twice (first on line {names[p['name']]})")
+            continue
+        names[p["name"]] = line
+        peers.append(m.Peer(
+            name=p["name"], url=p["url"], relation=p["relation"], source=rel, line=line,
+            title=p.get("title", ""), branch=p.get("branch", "main"), mode=p.get("mode", "git"),
+            path=p.get("path", ""), data_branch=p.get("data_branch", ""),
+        ))
+    return peers

@@ -1,0 +1,65 @@
+"""Which files make a community: the collection folders and their kinds, and the checks on file names."""
+
+from __future__ import annotations
+
+import os
+import re
+
+from ..errors import Findings
+
+SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$")
+YAML_EXT = (".yaml", ".yml")
+MD_EXT = (".md", ".markdown")
+
+# folder -> (schema kind, accepted extensions)
+COLLECTIONS = {
+    "members": ("member", YAML_EXT),
+    "projects": ("project", MD_EXT),
+    "events": ("event", MD_EXT),
+    "pages": ("page", MD_EXT),
+    "ledger": ("ledger", YAML_EXT),
+    "usage": ("usage", YAML_EXT),
+    "kudos": ("kudos", YAML_EXT),
+    "rewards": ("rewards", YAML_EXT),
+}
+
+# Top-level output names that a free page must not take.
+RESERVED_PAGES = frozenset(
+    "assets data directory events federation feed index ledger members projects rewards "
+    "robots search sitemap value 404".split()
+)
+
+
+def slug_hint(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "item"
+
+
+def collection(reader, findings: Findings, folder: str) -> list[tuple[str, str]]:
+    """(rel path, stem) of the files of a collection folder, with name checks: a file whose name
+    is refused is neither parsed nor built."""
+    kind, extensions = COLLECTIONS[folder]
+    seen: dict[str, str] = {}
+    result = []
+    for name in reader.list_dir(folder):
+        rel = f"{folder}/{name}"
+        stem, ext = os.path.splitext(name)
+        if ext not in extensions:
+            if ext in YAML_EXT + MD_EXT:
+                findings.error(rel, 1, 1, f"{folder}/ holds {extensions[0]} files: rename it to '{stem}{extensions[0]}'")
+            continue
+        if not SLUG.match(stem):
+            findings.error(
+                rel, 1, 1,
+                f"file name '{name}' may use only lowercase letters a-z, digits and '-': "
+                f"rename it to '{slug_hint(stem)}{ext}'",
+            )
+            continue
+        if stem in seen:
+            findings.error(rel, 1, 1, f"'{rel}' and '{seen[stem]}' would both be published as '{stem}': keep one")
+            continue
+        seen[stem] = rel
+        if folder == "pages" and stem in RESERVED_PAGES:
+            findings.error(rel, 1, 1, f"a page named '{stem}' would overwrite the portal's own '{stem}' section: rename the file")
+            continue
+        result.append((rel, stem))
+    return result
