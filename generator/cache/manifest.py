@@ -18,14 +18,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import __version__
+from ..load.listing import INPUT_FILES, INPUT_FOLDERS
 from ..resources import themes_dir
 from .folders import manifests_dir, peers_dir
 
 MANIFEST_VERSION = 1
-# What the loader and the value engine read; nothing else in the folder can change the site.
-INPUT_FILES = ("commonplace.yaml", "community.yaml", "federation.yaml", ".mailmap", ".all-contributorsrc",
-               "CITATION.cff", ".github/FUNDING.yml")
-INPUT_FOLDERS = ("members", "projects", "events", "pages", "ledger", "usage", "kudos", "rewards", "theme")
 
 
 def _hash_tree(digest, root: Path, rel: str, contents: bool) -> None:

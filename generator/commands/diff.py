@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 
 from .. import diagnostics
 from ..errors import CommonplaceError, DataError, Finding
-from ..cache.manifest import INPUT_FILES, INPUT_FOLDERS
+from ..load.listing import INPUT_FILES, INPUT_FOLDERS
 from . import community_folder
 
 if TYPE_CHECKING:  # imported where used: every command line registers `diff`, few run it

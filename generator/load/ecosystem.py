@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from ..errors import Findings
 from ..render.markdown import is_safe_link
 from ..model import Link
+from .listing import ALL_CONTRIBUTORS_PATH, CITATION_PATH, FUNDING_PATH
 from .yamlsafe import load_yaml
 
 FUNDING_PLATFORMS = {
@@ -26,8 +27,6 @@ FUNDING_PLATFORMS = {
     "buy_me_a_coffee": ("Buy Me a Coffee", "https://www.buymeacoffee.com/{}"),
     "thanks_dev": ("thanks.dev", "https://thanks.dev/{}"),
 }
-FUNDING_PATH = ".github/FUNDING.yml"
-CITATION_PATH = "CITATION.cff"
 
 
 @dataclass(frozen=True)
@@ -108,8 +107,6 @@ def citation(text: str | None, findings: Findings) -> Citation | None:
         message=data.get("message", "") if isinstance(data.get("message"), str) else "",
     )
 
-
-ALL_CONTRIBUTORS_PATH = ".all-contributorsrc"
 
 # All Contributors' contribution types (the keys its file uses) and the words the theme shows for
 # them; a type not listed here is shown as written.

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import re
 
+from value.identities import slugify
+
 from ..errors import Findings
 
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$")
@@ -23,15 +25,23 @@ COLLECTIONS = {
     "rewards": ("rewards", YAML_EXT),
 }
 
+# Every file and folder a build reads, and nothing else: the fingerprint of a build's inputs and
+# `diff`'s "does this change touch the community?" both come from these. The value engine reads
+# `.mailmap` and the ecosystem files from git itself.
+CONFIG_FILES = ("commonplace.yaml", "community.yaml", "federation.yaml")
+# The files the wider ecosystem already uses (see `ecosystem`).
+FUNDING_PATH = ".github/FUNDING.yml"
+CITATION_PATH = "CITATION.cff"
+ALL_CONTRIBUTORS_PATH = ".all-contributorsrc"
+INPUT_FILES = CONFIG_FILES + (".mailmap", ALL_CONTRIBUTORS_PATH, CITATION_PATH, FUNDING_PATH)
+THEME_FOLDER = "theme"
+INPUT_FOLDERS = tuple(COLLECTIONS) + (THEME_FOLDER,)
+
 # Top-level output names that a free page must not take.
 RESERVED_PAGES = frozenset(
     "assets data directory events federation feed index ledger members projects rewards "
     "robots search sitemap value 404".split()
 )
-
-
-def slug_hint(name: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "item"
 
 
 def collection(reader, findings: Findings, folder: str) -> list[tuple[str, str]]:
@@ -51,7 +61,7 @@ def collection(reader, findings: Findings, folder: str) -> list[tuple[str, str]]
             findings.error(
                 rel, 1, 1,
                 f"file name '{name}' may use only lowercase letters a-z, digits and '-': "
-                f"rename it to '{slug_hint(stem)}{ext}'",
+                f"rename it to '{slugify(stem) or 'item'}{ext}'",
             )
             continue
         if stem in seen:
