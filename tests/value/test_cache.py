@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-import value.history as history_module
+import value.linecount as linecount_module
 from synthetic import append_commit, generate
 from value.history import read_history
 from value.report import build_report
@@ -27,9 +27,9 @@ def test_second_run_reads_nothing_and_one_new_commit_reads_one(generated, tmp_pa
     cold_report = build_report(path, subdir=subdir, cache_dir=tmp_path / "other")
 
     calls = []  # every commit diffed, by either engine
-    real, real_git = history_module.diff_commit, history_module._git_numstat
-    monkeypatch.setattr(history_module, "diff_commit", lambda r, cid, sub: calls.append(cid) or real(r, cid, sub))
-    monkeypatch.setattr(history_module, "_git_numstat", lambda cwd, ids, sub: calls.extend(ids) or real_git(cwd, ids, sub))
+    real, real_git = linecount_module.diff_commit, linecount_module._git_numstat
+    monkeypatch.setattr(linecount_module, "diff_commit", lambda r, cid, sub: calls.append(cid) or real(r, cid, sub))
+    monkeypatch.setattr(linecount_module, "_git_numstat", lambda cwd, ids, sub: calls.extend(ids) or real_git(cwd, ids, sub))
     second = read_history(path, subdir=subdir, cache_dir=cache)
     assert (second.read, second.diffed, calls) == (0, 0, [])
     assert build_report(path, subdir=subdir, cache_dir=cache) == cold_report
