@@ -1,8 +1,8 @@
 """Lines added and removed per commit: the `git log --numstat -M100%` figures of DESIGN.md §4.
 
 Two engines count them. The git command line (`git log --numstat -M100%`, run in a few processes
-at once) gives exactly the contract's figures and is the fastest; libgit2 (`diff_commit`) needs no
-git installed: binary files count 0 and a deletion plus an addition of identical content is a
+at once) gives exactly the contract's figures and is the fastest; libgit2 (`diff_commit`, in
+forked workers through `forkpool` when there are many commits) needs no git installed: binary files count 0 and a deletion plus an addition of identical content is a
 rename with 0 / 0 lines, as git counts them. In a community folder (`subdir`), only files under
 it count, paths relative to it; a file moved in from outside is an addition.
 """
@@ -18,6 +18,7 @@ from typing import Callable
 
 import pygit2
 
+from . import forkpool
 from .errors import ValueEngineError
 
 PARALLEL_FROM = 1500  # commits to diff before a worker pool pays for itself
@@ -137,29 +138,6 @@ def _git_numstat(cwd: str, ids: list[str], subdir: str | None) -> dict[str, tupl
     return parse_git_numstat(done.stdout, subdir)
 
 
-# -- worker pool for cold reads with libgit2 -------------------------------------------------------------
-_worker_repo: pygit2.Repository | None = None
-
-
-def _worker_init(path: str) -> None:
-    global _worker_repo
-    _worker_repo = pygit2.Repository(path)
-
-
-def _worker_diff(job: tuple[list[str], str | None]) -> list[tuple[str, tuple]]:
-    ids, subdir = job
-    return [(cid, diff_commit(_worker_repo, cid, subdir)) for cid in ids]
-
-
-def _cpus() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:
-        return os.cpu_count() or 1
-
-
-
-
 def count_lines(repo: pygit2.Repository, todo: list[str], subdir: str | None,
                 progress: Callable[[int, int], None] | None, workers: int | None,
                 engine: str) -> dict[str, tuple]:
@@ -176,7 +154,7 @@ def _diff_with_git(repo, todo, subdir, progress, workers) -> dict[str, tuple]:
     cwd = repo.workdir or repo.path
     total = len(todo)
     if workers is None:
-        workers = min(_cpus(), 8) if total >= PARALLEL_FROM else 1
+        workers = forkpool.workers() if total >= PARALLEL_FROM else 1
     # interleaved, so that every git process gets as many old (small) and new (large) trees
     chunks = [todo[k::workers] for k in range(workers) if todo[k::workers]]
     result: dict[str, tuple] = {}
@@ -191,25 +169,27 @@ def _diff_with_git(repo, todo, subdir, progress, workers) -> dict[str, tuple]:
 
 
 def _diff_all(repo, todo, subdir, progress, workers) -> dict[str, tuple]:
-    result: dict[str, tuple] = {}
     total = len(todo)
     if workers is None:
-        workers = min(_cpus(), 8) if total >= PARALLEL_FROM else 1
-    if workers > 1 and total > 1:
-        import multiprocessing
+        workers = forkpool.workers() if total >= PARALLEL_FROM else 1
+    workers = max(workers, 1)
+    size = max(50, min(1000, total // (workers * 8) or 1))
+    chunks, _ = forkpool.run_sliced(_Differ(repo, todo, subdir), total, min_count=2, slice_size=size,
+                                    processes=workers, progress=progress)
+    return {cid: files for chunk in chunks for cid, files in chunk}
 
-        size = max(50, min(1000, total // (workers * 8) or 1))
-        jobs = [(todo[i : i + size], subdir) for i in range(0, total, size)]
-        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
-        context = multiprocessing.get_context(method)
-        with context.Pool(workers, initializer=_worker_init, initargs=(repo.path,)) as pool:
-            for chunk in pool.imap_unordered(_worker_diff, jobs):
-                result.update(chunk)
-                if progress:
-                    progress(len(result), total)
-        return result
-    for i, cid in enumerate(todo, 1):
-        result[cid] = diff_commit(repo, cid, subdir)
-        if progress and (i % 500 == 0 or i == total):
-            progress(i, total)
-    return result
+
+class _Differ:
+    """`diff_commit` over a slice of `todo`, in this process or in a forked worker. A libgit2
+    handle must not cross a fork: a worker opens its own repository for its first slice (the
+    one it inherited stays untouched), this process keeps using the one it was given."""
+
+    def __init__(self, repo: pygit2.Repository, todo: list[str], subdir: str | None) -> None:
+        self.path, self.todo, self.subdir = repo.path, todo, subdir
+        self.repos = {os.getpid(): repo}
+
+    def __call__(self, start: int, end: int) -> list[tuple[str, tuple]]:
+        repo = self.repos.get(os.getpid())
+        if repo is None:
+            repo = self.repos[os.getpid()] = pygit2.Repository(self.path)
+        return [(cid, diff_commit(repo, cid, self.subdir)) for cid in self.todo[start:end]]
