@@ -1,10 +1,10 @@
 """On-disk cache of what was read from each commit, so a rebuild reads only new commits.
 
-Location: `<git dir>/commonplace-cache/` by default (inside `.git/`, so it is never committed and
-`git clean` leaves it alone); delete the folder at any time. One append-only file per namespace:
-`history-<key>.pickle`, a stream of pickled lists of plain tuples (one tuple per commit: its
-header and a summary of its changes, not its file list). The key hashes the cache format, the
-tool version and the community folder. Identities are stored as written in the commit (before
+Location (`engine_cache_dir`): `<git dir>/commonplace-cache/` by default (inside `.git/`, so it
+is never committed and `git clean` leaves it alone); delete the folder at any time. One
+append-only file per namespace: `history-<key>.pickle`, a stream of pickled lists of plain
+tuples (one tuple per commit: its header and a summary of its changes, not its file list). The
+key hashes the cache format, the tool version and the community folder. Identities are stored as written in the commit (before
 `.mailmap`), so editing `.mailmap` needs no re-read: resolution is done afterwards on the
 distinct addresses, which is instant.
 
@@ -32,6 +32,16 @@ from pathlib import Path
 FORMAT = 2  # 2: a per-commit summary (added, removed, documentation lines) instead of file lists
 _first = itemgetter(0)
 COMPACT_AFTER = 64  # chunks; then the file is rewritten as one chunk
+CACHE_FOLDER = "commonplace-cache"
+
+
+def engine_cache_dir(repo_or_git_dir, cache_dir: Path | str | None = None) -> Path:
+    """The folder of the caches: `cache_dir` when given, else `<git dir>/commonplace-cache`.
+    `repo_or_git_dir` is a `pygit2.Repository` or the path of its git folder (`Repository.path`,
+    `pygit2.discover_repository`), not of its work tree."""
+    if cache_dir is not None:
+        return Path(cache_dir)
+    return Path(getattr(repo_or_git_dir, "path", repo_or_git_dir)) / CACHE_FOLDER
 
 
 def namespace(tool_version: str, subdir: str | None) -> str:

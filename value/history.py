@@ -28,7 +28,7 @@ from typing import Callable
 import pygit2
 
 from . import __version__
-from .cache import HistoryCache, namespace
+from .cache import HistoryCache, engine_cache_dir, namespace
 from .docfiles import summarize
 from .errors import BadSubdir, NotARepository, ShallowHistory, UnknownRef
 from .linecount import as_text, count_lines, subtree
@@ -186,7 +186,7 @@ def history_state(repo_path, *, subdir: str | None = None, ref: str = "HEAD",
     Raises what `read_history` raises for a repository it cannot read.
     """
     repo, subdir, tip = _open(repo_path, subdir, ref)
-    folder = Path(cache_dir) if cache_dir is not None else Path(repo.path) / "commonplace-cache"
+    folder = engine_cache_dir(repo, cache_dir)
     if tip is None:
         return f"unborn/{subdir or ''}", folder
     tags = sorted((r.name, str(r.target)) for r in repo.references.iterator() if r.name.startswith("refs/tags/"))
@@ -234,9 +234,7 @@ def read_history(
         return history  # a repository without commits: an empty report
     _tip_info(repo, tip, ref, subdir, history)
 
-    folder = None
-    if use_cache:
-        folder = Path(cache_dir) if cache_dir is not None else Path(git_dir) / "commonplace-cache"
+    folder = engine_cache_dir(git_dir, cache_dir) if use_cache else None
     cache = HistoryCache(folder, namespace(__version__, subdir))
     records = cache.load()
 
@@ -331,7 +329,7 @@ def read_new_commits(repo_path, old_tip: str, tag_reach: dict[str, bool], *, ref
     _summarize_new(repo, fresh, todo, None, None, workers, engine)
     history.read, history.diffed = len(fresh), len(todo)
     history.records = fresh
-    folder = Path(cache_dir) if cache_dir is not None else Path(repo.path) / "commonplace-cache"
+    folder = engine_cache_dir(repo, cache_dir)
     HistoryCache(folder, namespace(__version__, None)).append(list(fresh.values()))
 
     class Reach:  # reachable from the new tip: a new commit, or reachable from the old tip
