@@ -1,18 +1,18 @@
 """On-disk cache of what was read from each commit, so a rebuild reads only new commits.
 
-Location: `<git dir>/commonplace-cache/` by default (inside `.git/`, so it is never committed and
-`git clean` leaves it alone); delete the folder at any time. One append-only file per namespace:
-`history-<key>.pickle`, a stream of pickled lists of plain tuples (one tuple per commit: its
-header and a summary of its changes, not its file list). The key hashes the cache format, the
-tool version and the community folder. Identities are stored as written in the commit (before
+Location (`engine_cache_dir`): `<git dir>/commonplace-cache/` by default (inside `.git/`, so it
+is never committed and `git clean` leaves it alone); delete the folder at any time. One
+append-only file per namespace: `history-<key>.pickle`, a stream of pickled lists of plain
+tuples (one tuple per commit: its header and a summary of its changes, not its file list). The
+key hashes the cache format, the tool version and the community folder. Identities are stored as written in the commit (before
 `.mailmap`), so editing `.mailmap` needs no re-read: resolution is done afterwards on the
 distinct addresses, which is instant.
 
-Two more files per (community folder, ref), both written by `report.py`: `report-<slot>.pickle`,
-the last finished report with the key it was built from (a rebuild with nothing changed reads
-it), and `resolved-<slot>.pickle`, a `StateLog`: the commits the last report counted with every
-identity resolved, then the changes appended by each later rebuild (the commits it added), so a
-rebuild after new commits reads and resolves only those.
+Two more files per (community folder, ref): `report-<slot>.pickle`, a `ReportCache` written by
+`report.py`, the last finished report with the key it was built from (a rebuild with nothing
+changed reads it), and `resolved-<slot>.pickle`, a `StateLog` written by `fold.py`: the commits
+the last report counted with every identity resolved, then the changes appended by each later
+rebuild (the commits it added), so a rebuild after new commits reads and resolves only those.
 
 The file is only ever read by this tool from the user's own repository folder. Unpickling is
 safe here for the same reason reading `.git/config` is: whoever can write into `.git/` already
@@ -21,6 +21,7 @@ controls what git itself runs.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import pickle
@@ -32,6 +33,16 @@ from pathlib import Path
 FORMAT = 2  # 2: a per-commit summary (added, removed, documentation lines) instead of file lists
 _first = itemgetter(0)
 COMPACT_AFTER = 64  # chunks; then the file is rewritten as one chunk
+CACHE_FOLDER = "commonplace-cache"
+
+
+def engine_cache_dir(repo_or_git_dir, cache_dir: Path | str | None = None) -> Path:
+    """The folder of the caches: `cache_dir` when given, else `<git dir>/commonplace-cache`.
+    `repo_or_git_dir` is a `pygit2.Repository` or the path of its git folder (`Repository.path`,
+    `pygit2.discover_repository`), not of its work tree."""
+    if cache_dir is not None:
+        return Path(cache_dir)
+    return Path(getattr(repo_or_git_dir, "path", repo_or_git_dir)) / CACHE_FOLDER
 
 
 def namespace(tool_version: str, subdir: str | None) -> str:
@@ -89,6 +100,17 @@ class HistoryCache:
 
 
 # -- the finished report, for a rebuild with nothing changed ---------------------------------
+@functools.cache  # the modules do not change under a running process
+def code_stamp() -> str:
+    """Size and time of every module of the engine: an edited engine never serves an old report."""
+    root = Path(__file__).resolve().parent
+    stats = []
+    for path in sorted(root.rglob("*.py")):
+        st = path.stat()
+        stats.append(f"{path.relative_to(root)}:{st.st_size}:{st.st_mtime_ns}")
+    return hashlib.sha256("\n".join(stats).encode()).hexdigest()[:16]
+
+
 def fingerprint(value) -> str:
     """A canonical text of plain data (dataclasses, dicts, lists, sets, scalars), the same in
     every process: dicts and sets are sorted, every scalar carries its type."""

@@ -3,9 +3,9 @@
 What is read per commit: id, parents, author and committer as written (resolved through
 `.mailmap` later, see `identities.py`), author time with offset, trailers (`Co-authored-by`,
 `Reviewed-by`, `Acked-by`, `Signed-off-by`), whether a merge carries a forge's merge message,
-and for non-merge commits the changed files with lines added / removed: binary files count 0 and
-a deletion plus an addition of identical content is a rename with 0 / 0 lines (`git log -M100%`).
-The record keeps only their summary (lines added, removed, and changed in documentation files):
+and for non-merge commits the changed files with lines added / removed (counted by
+`linecount.py`: binary files count 0 and a deletion plus an addition of identical content is a
+rename with 0 / 0 lines, `git log -M100%`). The record keeps only their summary (lines added, removed, and changed in documentation files):
 that is all the indicators read, and it keeps the cache small and quick to load.
 
 A community in a subfolder (`subdir`) follows `git log -- PATH` with git's default history
@@ -21,9 +21,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
-import subprocess
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -31,9 +28,10 @@ from typing import Callable
 import pygit2
 
 from . import __version__
-from .cache import HistoryCache, namespace
+from .cache import HistoryCache, engine_cache_dir, namespace
 from .docfiles import summarize
-from .errors import BadSubdir, NotARepository, ShallowHistory, UnknownRef, ValueEngineError
+from .errors import BadSubdir, NotARepository, ShallowHistory, UnknownRef
+from .linecount import as_text, count_lines, subtree
 from .mailmap import Mailmap
 
 # Fields of a record tuple (plain tuples pickle fast and small).
@@ -48,10 +46,6 @@ _PERSON = re.compile(r"^(.*?)\s*<([^<>]*)>\s*$")
 _PULL = re.compile(r"^Merge pull request #\d+ from ")
 _MR = re.compile(r"^Merge branch '.+' into '.+'")
 MAX_FILE_BYTES = 1_000_000
-PARALLEL_FROM = 1500  # commits to diff before a worker pool pays for itself
-
-_ADDED = pygit2.enums.DeltaStatus.ADDED
-_DELETED = pygit2.enums.DeltaStatus.DELETED
 
 
 def parse_trailers(message: str) -> tuple[tuple[str, str, str], ...]:
@@ -80,157 +74,25 @@ def is_forge_merge(message: str) -> bool:
     return bool(_PULL.match(first)) or (bool(_MR.match(first)) and "See merge request" in message)
 
 
-def _text(raw: bytes) -> str:
-    return raw.decode("utf-8", "replace")
-
-
-def _subtree(tree: pygit2.Tree, subdir: str | None):
-    if not subdir:
-        return tree
-    try:
-        obj = tree[subdir]
-    except KeyError:
-        return None
-    return obj if isinstance(obj, pygit2.Tree) else None
-
-
 def _header(repo: pygit2.Repository, cid: str, subdir: str | None) -> tuple:
     commit = repo[cid]
     author, committer = commit.author, commit.committer
     parents = tuple(str(p) for p in commit.parent_ids)
-    message = _text(commit.raw_message)
+    message = as_text(commit.raw_message)
     if subdir:
-        sub = _subtree(commit.tree, subdir)
+        sub = subtree(commit.tree, subdir)
         sub = None if sub is None else str(sub.id)
     else:
         sub = str(commit.tree_id)
     merge = len(parents) > 1
     return (
         cid, parents,
-        _text(author.raw_name), _text(author.raw_email), author.time, author.offset,
-        _text(committer.raw_name), _text(committer.raw_email), committer.time, committer.offset,
+        as_text(author.raw_name), as_text(author.raw_email), author.time, author.offset,
+        as_text(committer.raw_name), as_text(committer.raw_email), committer.time, committer.offset,
         merge and is_forge_merge(message),
         () if merge else parse_trailers(message),
         sub, None,
     )
-
-
-def _mode_class(mode: int) -> int:
-    return 0 if mode & 0o170000 == 0o100000 else mode  # regular files pair whatever their x bit
-
-
-def diff_commit(repo: pygit2.Repository, cid: str, subdir: str | None) -> tuple:
-    """((path, added, removed), ...) of a non-merge commit against its parent (root: empty tree)."""
-    commit = repo[cid]
-    new = _subtree(commit.tree, subdir)
-    old = _subtree(repo[commit.parent_ids[0]].tree, subdir) if commit.parent_ids else None
-    if new is None and old is None:
-        return ()
-    if old is None:
-        diff = new.diff_to_tree(swap=True)
-    elif new is None:
-        diff = old.diff_to_tree()
-    else:
-        diff = old.diff_to_tree(new)
-    files: list = []
-    added: dict = {}
-    deleted: dict = {}
-    for patch in diff:
-        delta = patch.delta
-        _, plus, minus = patch.line_stats
-        status = delta.status
-        if status == _DELETED:
-            path = _text(delta.old_file.raw_path)
-            key = (delta.old_file.id, _mode_class(delta.old_file.mode))
-            deleted.setdefault(key, []).append(len(files))
-        else:
-            path = _text(delta.new_file.raw_path)
-            if status == _ADDED:
-                key = (delta.new_file.id, _mode_class(delta.new_file.mode))
-                added.setdefault(key, []).append(len(files))
-        files.append((path, plus, minus))
-    # Exact renames (git -M100%): pair an addition with a deletion of the same content, a
-    # same-named source first; each source is used once. The pair counts 0 / 0 lines.
-    dropped = set()
-    for key, targets in added.items():
-        sources = deleted.get(key)
-        if not sources:
-            continue
-        for target in targets:
-            if not sources:
-                break
-            base = files[target][0].rsplit("/", 1)[-1]
-            pick = next((s for s in sources if files[s][0].rsplit("/", 1)[-1] == base), sources[0])
-            sources.remove(pick)
-            dropped.add(pick)
-            files[target] = (files[target][0], 0, 0)
-    return tuple(f for i, f in enumerate(files) if i not in dropped)
-
-
-# -- line counts from the git command line (the fast path) -----------------------------------
-_GIT_HEADER = re.compile(r"^\n?@([0-9a-f]{40,64})$")
-_GIT_ENTRY = re.compile(r"^\n?(\d+|-)\t(\d+|-)\t(.*)$", re.S)
-
-
-def parse_git_numstat(output: str, subdir: str | None) -> dict[str, tuple]:
-    """Parse `git log -z --numstat --format=@%H`: commit id -> ((path, added, removed), ...)."""
-    result: dict[str, list] = {}
-    current = None
-    prefix = f"{subdir}/" if subdir else ""
-    tokens = output.split("\0")
-    i = 0
-    while i < len(tokens):
-        token = tokens[i]
-        i += 1
-        header = _GIT_HEADER.match(token)
-        if header:
-            current = result.setdefault(header.group(1), [])
-            continue
-        entry = _GIT_ENTRY.match(token)
-        if not entry or current is None:
-            continue
-        plus, minus, path = entry.groups()
-        if path == "":  # a rename: the old and the new path follow
-            path = tokens[i + 1] if i + 1 < len(tokens) else ""
-            i += 2
-        if prefix and path.startswith(prefix):
-            path = path[len(prefix):]
-        current.append((path, 0 if plus == "-" else int(plus), 0 if minus == "-" else int(minus)))
-    return {cid: tuple(files) for cid, files in result.items()}
-
-
-def _git_numstat(cwd: str, ids: list[str], subdir: str | None) -> dict[str, tuple]:
-    command = ["git", "-C", cwd, "log", "--stdin", "--no-walk=unsorted", "-z", "--numstat", "-M100%",
-               "--format=@%H"]
-    if subdir:
-        command += ["--", subdir]
-    env = {**os.environ, "GIT_PAGER": "cat", "LC_ALL": "C"}
-    done = subprocess.run(command, input="\n".join(ids) + "\n", capture_output=True, text=True,
-                          encoding="utf-8", errors="surrogateescape", env=env)
-    if done.returncode:
-        raise ValueEngineError(f"git log failed while reading line counts: {done.stderr.strip()}")
-    return parse_git_numstat(done.stdout, subdir)
-
-
-# -- worker pool for cold reads with libgit2 -------------------------------------------------------------
-_worker_repo: pygit2.Repository | None = None
-
-
-def _worker_init(path: str) -> None:
-    global _worker_repo
-    _worker_repo = pygit2.Repository(path)
-
-
-def _worker_diff(job: tuple[list[str], str | None]) -> list[tuple[str, tuple]]:
-    ids, subdir = job
-    return [(cid, diff_commit(_worker_repo, cid, subdir)) for cid in ids]
-
-
-def _cpus() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:
-        return os.cpu_count() or 1
 
 
 @dataclass
@@ -292,7 +154,7 @@ def _blob_text(tree, path: str) -> str | None:
         return None
     if not isinstance(obj, pygit2.Blob) or obj.size > MAX_FILE_BYTES:
         return None
-    return _text(obj.data)
+    return as_text(obj.data)
 
 
 COMMUNITY_FILES = (".all-contributorsrc", "CITATION.cff", ".github/FUNDING.yml")
@@ -324,7 +186,7 @@ def history_state(repo_path, *, subdir: str | None = None, ref: str = "HEAD",
     Raises what `read_history` raises for a repository it cannot read.
     """
     repo, subdir, tip = _open(repo_path, subdir, ref)
-    folder = Path(cache_dir) if cache_dir is not None else Path(repo.path) / "commonplace-cache"
+    folder = engine_cache_dir(repo, cache_dir)
     if tip is None:
         return f"unborn/{subdir or ''}", folder
     tags = sorted((r.name, str(r.target)) for r in repo.references.iterator() if r.name.startswith("refs/tags/"))
@@ -372,9 +234,7 @@ def read_history(
         return history  # a repository without commits: an empty report
     _tip_info(repo, tip, ref, subdir, history)
 
-    folder = None
-    if use_cache:
-        folder = Path(cache_dir) if cache_dir is not None else Path(git_dir) / "commonplace-cache"
+    folder = engine_cache_dir(git_dir, cache_dir) if use_cache else None
     cache = HistoryCache(folder, namespace(__version__, subdir))
     records = cache.load()
 
@@ -420,12 +280,7 @@ def read_history(
 
 def _summarize_new(repo, fresh: dict, todo: list, subdir, progress, workers, engine) -> None:
     """Diff the commits in `todo` and put their summary into their records in `fresh`."""
-    if engine == "auto":
-        engine = "git" if shutil.which("git") else "pygit2"
-    if engine == "git" and todo:
-        files = _diff_with_git(repo, todo, subdir, progress, workers)
-    else:
-        files = _diff_all(repo, todo, subdir, progress, workers)
+    files = count_lines(repo, todo, subdir, progress, workers, engine)
     for cid in todo:
         fresh[cid] = fresh[cid][:SUMMARY] + (summarize(files[cid]),)
 
@@ -474,7 +329,7 @@ def read_new_commits(repo_path, old_tip: str, tag_reach: dict[str, bool], *, ref
     _summarize_new(repo, fresh, todo, None, None, workers, engine)
     history.read, history.diffed = len(fresh), len(todo)
     history.records = fresh
-    folder = Path(cache_dir) if cache_dir is not None else Path(repo.path) / "commonplace-cache"
+    folder = engine_cache_dir(repo, cache_dir)
     HistoryCache(folder, namespace(__version__, None)).append(list(fresh.values()))
 
     class Reach:  # reachable from the new tip: a new commit, or reachable from the old tip
@@ -505,49 +360,6 @@ def _branch(repo: pygit2.Repository, ref: str) -> str | None:
     if name.startswith("refs/remotes/"):
         return name[len("refs/remotes/") :].split("/", 1)[-1]
     return None
-
-
-def _diff_with_git(repo, todo, subdir, progress, workers) -> dict[str, tuple]:
-    cwd = repo.workdir or repo.path
-    total = len(todo)
-    if workers is None:
-        workers = min(_cpus(), 8) if total >= PARALLEL_FROM else 1
-    # interleaved, so that every git process gets as many old (small) and new (large) trees
-    chunks = [todo[k::workers] for k in range(workers) if todo[k::workers]]
-    result: dict[str, tuple] = {}
-    with ThreadPoolExecutor(max_workers=len(chunks)) as pool:  # each thread waits on one git
-        for chunk in pool.map(lambda ids: _git_numstat(cwd, ids, subdir), chunks):
-            result.update(chunk)
-            if progress:
-                progress(len(result), total)
-    for cid in todo:
-        result.setdefault(cid, ())  # git printed nothing: nothing under the folder changed
-    return result
-
-
-def _diff_all(repo, todo, subdir, progress, workers) -> dict[str, tuple]:
-    result: dict[str, tuple] = {}
-    total = len(todo)
-    if workers is None:
-        workers = min(_cpus(), 8) if total >= PARALLEL_FROM else 1
-    if workers > 1 and total > 1:
-        import multiprocessing
-
-        size = max(50, min(1000, total // (workers * 8) or 1))
-        jobs = [(todo[i : i + size], subdir) for i in range(0, total, size)]
-        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
-        context = multiprocessing.get_context(method)
-        with context.Pool(workers, initializer=_worker_init, initargs=(repo.path,)) as pool:
-            for chunk in pool.imap_unordered(_worker_diff, jobs):
-                result.update(chunk)
-                if progress:
-                    progress(len(result), total)
-        return result
-    for i, cid in enumerate(todo, 1):
-        result[cid] = diff_commit(repo, cid, subdir)
-        if progress and (i % 500 == 0 or i == total):
-            progress(i, total)
-    return result
 
 
 def _select(history: History, subdir: str | None) -> None:

@@ -18,20 +18,18 @@ author's offset; contributors and bots are sorted by id.
 from __future__ import annotations
 
 import gc
-import hashlib
-from bisect import insort
-from collections import Counter, defaultdict
+from collections import defaultdict
 from contextlib import contextmanager
 from decimal import Decimal
-from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import Callable
 
 from . import __version__
-from .cache import ReportCache, StateLog, fingerprint
-from .context import Commit, Context, Merge, Resolved, iso, resolve
+from .cache import ReportCache, code_stamp, fingerprint
+from .context import Context, iso
 from .errors import BadWeights
-from .history import history_state, read_history, read_new_commits
+from .fold import fold_new_commits, resolved_key, resolved_log, resolved_state
+from .history import history_state, read_history
 from .inputs import CommunityData
 from .registry import DIMENSIONS, indicators
 
@@ -106,20 +104,19 @@ def build_report(
     if use_cache:  # nothing changed since the last report: it is read, not computed
         state, folder = history_state(repo_path, subdir=subdir, ref=ref, cache_dir=cache_dir)
         data_stamp = fingerprint(data)  # both keys below use it; a large community takes a while
-        key = "\n".join([f"report/{REPORT_FORMAT}/{__version__}/{_code_stamp()}", f"engine={engine}",
+        key = "\n".join([f"report/{REPORT_FORMAT}/{__version__}/{code_stamp()}", f"engine={engine}",
                           f"data={data_stamp}", state])
         reports = ReportCache(folder, f"{subdir or ''}\0{ref}")
         found = reports.get(key)
         if found is not None:
             return found
-    resolved_store = StateLog(None, "")
+    state_log = resolved_log(None, "")
     if use_cache and not subdir:  # new commits on top of the last report's: only they are read
-        resolved_store = StateLog(folder, f"{subdir or ''}\0{ref}", kind="resolved")
-        resolved_key = "\n".join([f"resolved/{RESOLVED_FORMAT}/{__version__}/{_code_stamp()}",
-                                   f"engine={engine}", f"data={data_stamp}"])
+        state_log = resolved_log(folder, f"{subdir or ''}\0{ref}")
+        state_key = resolved_key(engine, data_stamp)
         with _collector_paused():
-            report = _fold_new_commits(repo_path, ref, resolved_store, resolved_key, data, weights,
-                                       cache_dir=cache_dir, workers=workers, engine=engine)
+            report = fold_new_commits(repo_path, ref, state_log, state_key, data, weights, report_from,
+                                      cache_dir=cache_dir, workers=workers, engine=engine)
         if report is not None:
             reports.put(key, report)
             return report
@@ -131,7 +128,7 @@ def build_report(
     if use_cache:
         reports.put(key, report)
         if not subdir and history.commit is not None:
-            resolved_store.write(resolved_key, _resolved_state(history, ctx.resolved, history.tag_reach))
+            state_log.write(state_key, resolved_state(history, ctx.resolved, history.tag_reach))
     return report
 
 
@@ -147,102 +144,6 @@ def _collector_paused():
     finally:
         if enabled:
             gc.enable()
-
-
-# -- new commits folded into the last report's resolved history ------------------------------
-RESOLVED_FORMAT = 1
-_COMMIT_FIELDS = attrgetter(*Commit.__slots__)
-_MERGE_FIELDS = attrgetter(*Merge.__slots__)
-
-
-def _resolved_state(history, resolved: Resolved, tag_reach: dict) -> dict:
-    return {
-        "tip": history.commit,
-        "mailmap": history.mailmap_text,
-        "seen": dict(resolved.seen),
-        "who": resolved.who,
-        "bots": resolved.bots,
-        "commits": list(map(_COMMIT_FIELDS, resolved.commits)),
-        "merges": list(map(_MERGE_FIELDS, resolved.merges)),
-        "tag_reach": tag_reach,
-    }
-
-
-def _replay(state: dict, changes: list[dict]) -> tuple[dict, bool]:
-    """The state with the changes applied in order; False when a change did not follow on (made
-    by a run that started from an older state): it and the ones after it are left out."""
-    by_time_and_id = itemgetter(2, 0)  # (time, id) of a commit's or a merge's fields
-    for change in changes:
-        if change["parent"] != state["tip"]:
-            return state, False
-        state["tip"], state["mailmap"], state["tag_reach"] = change["tip"], change["mailmap"], change["tag_reach"]
-        seen = Counter(state["seen"])
-        seen.update(change["seen"])
-        state["seen"] = seen
-        state["who"].update(change["who"])
-        state["bots"].update(change["bots"])
-        for name in ("commits", "merges"):
-            for item in change[name]:
-                insort(state[name], item, key=by_time_and_id)
-    return state, True
-
-
-COMPACT_CHANGES = 32  # then the state is written again whole
-
-
-def _fold_new_commits(repo_path, ref, store: StateLog, key: str, data, weights, *, cache_dir, workers,
-                      engine) -> dict | None:
-    """The report from the stored resolved history plus the commits made since, or None when that
-    is not exact: no stored state, a ref that does not descend from its tip, another `.mailmap`,
-    or new commits that change someone's id or bot flag. Same figures as a full computation:
-    the new commits are resolved by the same code, and everything else is derived afterwards."""
-    found = store.load(key)
-    if found is None:
-        return None
-    state, whole = _replay(*found)
-    reach = dict(state["tag_reach"])
-    history = read_new_commits(repo_path, state["tip"], reach, ref=ref, cache_dir=cache_dir, workers=workers,
-                               engine=engine)
-    if history is None or history.mailmap_text != state["mailmap"]:
-        return None
-    base = Resolved(None, state["seen"], state["who"], state["bots"],
-                    [Commit(*t) for t in state["commits"]], [Merge(*t) for t in state["merges"]])
-    records = history.records
-    resolved = resolve([records[c] for c in history.counted], [records[c] for c in history.merges],
-                       history.mailmap, data, base)
-    if resolved is None:
-        return None
-    ctx = Context(history, data, resolved)
-    report = report_from(history, data, weights, ctx)
-    if history.commit == state["tip"] and reach == state["tag_reach"]:
-        return report  # nothing to record
-    if not whole or len(found[1]) >= COMPACT_CHANGES:
-        store.write(key, _resolved_state(history, resolved, reach))
-    else:
-        store.append({
-            "parent": state["tip"], "tip": history.commit, "mailmap": history.mailmap_text, "tag_reach": reach,
-            "seen": dict(resolved.new_seen),
-            "who": {raw: pid for raw, pid in resolved.who.items() if raw not in state["who"]},
-            "bots": {pid: flag for pid, flag in resolved.bots.items() if pid not in state["bots"]},
-            "commits": list(map(_COMMIT_FIELDS, resolved.new_commits)),
-            "merges": list(map(_MERGE_FIELDS, resolved.new_merges)),
-        })
-    return report
-
-
-_STAMP: list[str] = []
-
-
-def _code_stamp() -> str:
-    """Size and time of every module of the engine: an edited engine never serves an old report."""
-    if not _STAMP:
-        root = Path(__file__).resolve().parent
-        stats = []
-        for path in sorted(root.rglob("*.py")):
-            st = path.stat()
-            stats.append(f"{path.relative_to(root)}:{st.st_size}:{st.st_mtime_ns}")
-        _STAMP.append(hashlib.sha256("\n".join(stats).encode()).hexdigest()[:16])
-    return _STAMP[0]
 
 
 def report_from(history, data: CommunityData, weights: dict[str, float], ctx: Context | None = None) -> dict:

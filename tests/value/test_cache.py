@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-import value.history as history_module
+import value.linecount as linecount_module
 from synthetic import append_commit, generate
 from value.history import read_history
 from value.report import build_report
@@ -27,9 +27,9 @@ def test_second_run_reads_nothing_and_one_new_commit_reads_one(generated, tmp_pa
     cold_report = build_report(path, subdir=subdir, cache_dir=tmp_path / "other")
 
     calls = []  # every commit diffed, by either engine
-    real, real_git = history_module.diff_commit, history_module._git_numstat
-    monkeypatch.setattr(history_module, "diff_commit", lambda r, cid, sub: calls.append(cid) or real(r, cid, sub))
-    monkeypatch.setattr(history_module, "_git_numstat", lambda cwd, ids, sub: calls.extend(ids) or real_git(cwd, ids, sub))
+    real, real_git = linecount_module.diff_commit, linecount_module._git_numstat
+    monkeypatch.setattr(linecount_module, "diff_commit", lambda r, cid, sub: calls.append(cid) or real(r, cid, sub))
+    monkeypatch.setattr(linecount_module, "_git_numstat", lambda cwd, ids, sub: calls.extend(ids) or real_git(cwd, ids, sub))
     second = read_history(path, subdir=subdir, cache_dir=cache)
     assert (second.read, second.diffed, calls) == (0, 0, [])
     assert build_report(path, subdir=subdir, cache_dir=cache) == cold_report
@@ -196,6 +196,7 @@ def test_incremental_update_equals_a_cold_computation(generated, tmp_path, subdi
 
 
 def test_new_commits_are_folded_in_without_reading_the_history_again(generated, tmp_path, monkeypatch):
+    import value.fold as fold_module
     import value.report as report_module
 
     path, env = generated
@@ -216,7 +217,7 @@ def test_new_commits_are_folded_in_without_reading_the_history_again(generated, 
         monkeypatch.setattr(report_module, "read_history", refuse)
         assert build_report(path, cache_dir=cache) == cold
     (state,) = cache.glob("resolved-*.pickle")
-    monkeypatch.setattr(report_module, "COMPACT_CHANGES", 1)  # written whole again, still exact
+    monkeypatch.setattr(fold_module, "COMPACT_CHANGES", 1)  # written whole again, still exact
     append_commit(path, env, when=1_950_000_000)
     size = state.stat().st_size
     warm = build_report(path, cache_dir=cache)
@@ -254,11 +255,11 @@ def test_changes_that_cannot_be_folded_in_take_the_full_path(generated, tmp_path
 
 
 def test_a_change_made_from_an_older_state_is_left_out():
-    from value.report import _replay
+    from value.fold import replay
 
     state = {"tip": "b", "mailmap": "", "tag_reach": {}, "seen": {}, "who": {}, "bots": {}, "commits": [],
              "merges": []}
     change = {"parent": "a", "tip": "c", "mailmap": "", "tag_reach": {}, "seen": {("X", "x@x")}, "who": {},
               "bots": {}, "commits": [("c", "x", 1)], "merges": []}
-    replayed, whole = _replay(dict(state), [change])
+    replayed, whole = replay(dict(state), [change])
     assert not whole and replayed["tip"] == "b" and replayed["commits"] == []
