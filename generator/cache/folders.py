@@ -18,6 +18,8 @@ from pathlib import Path
 
 import pygit2
 
+from value.cache import engine_cache_dir
+
 from ..errors import CommonplaceError
 
 
@@ -25,7 +27,7 @@ def private_dir(source: Path) -> Path | None:
     """`<git dir>/commonplace-cache`, the caches' folder no pull request or fork can write into
     (nothing in a commit lands in the git folder), or None outside a repository."""
     found = pygit2.discover_repository(str(Path(source).resolve()))
-    return Path(found) / "commonplace-cache" if found else None
+    return engine_cache_dir(found) if found else None  # the value engine's folder, shared
 
 
 def community_key(source: Path) -> str:
