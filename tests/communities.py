@@ -1,11 +1,12 @@
-"""Helpers shared by the tests: small community repositories and git commands.
+"""Helpers shared by the tests: small community repositories and the environment of a CI runner.
+
+Git repositories are made with gitrepo.py.
 
 A plain module (not conftest.py) so tests import it by a name no other folder reuses."""
 
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 import textwrap
 from pathlib import Path
@@ -101,29 +102,6 @@ def write_files(root: Path, files: dict[str, str | None]) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(textwrap.dedent(text), encoding="utf-8")
     return root
-
-
-GIT_ENV = {
-    "GIT_CONFIG_NOSYSTEM": "1",
-    "GIT_AUTHOR_NAME": "Ana Lopez",
-    "GIT_AUTHOR_EMAIL": "ana@example.org",
-    "GIT_COMMITTER_NAME": "Ana Lopez",
-    "GIT_COMMITTER_EMAIL": "ana@example.org",
-    "GIT_AUTHOR_DATE": "2024-05-01T12:00:00+02:00",
-    "GIT_COMMITTER_DATE": "2024-05-01T12:00:00+02:00",
-}
-
-
-def git(cwd: Path, *args: str, env: dict | None = None) -> str:
-    full = {**os.environ, **GIT_ENV, "HOME": str(cwd), **(env or {})}
-    return subprocess.run(["git", *args], cwd=cwd, env=full, check=True, capture_output=True, text=True).stdout
-
-
-def commit_all(root: Path, message: str = "Update", env: dict | None = None) -> None:
-    if not (root / ".git").exists():
-        git(root, "init", "-q", "-b", "main")
-    git(root, "add", "-A")
-    git(root, "commit", "-q", "-m", message, env=env)
 
 
 def base_env(home: Path) -> dict:

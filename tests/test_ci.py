@@ -18,8 +18,9 @@ from pathlib import Path
 
 import yaml
 
-from communities import BIN, BROKEN, EXAMPLE, ROOT, base_env, commit_all, git, write_files
+from communities import BIN, BROKEN, EXAMPLE, ROOT, base_env, write_files
 from generator.commands import diff as diffmod
+from gitrepo import commit_all, git
 
 ACTION = ROOT / "action.yml"
 PAGES = ROOT / "docs" / "workflows" / "pages.yml"

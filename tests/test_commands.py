@@ -9,8 +9,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from communities import BROKEN, EXAMPLE, ROOT, commit_all, git
+from communities import BROKEN, EXAMPLE, ROOT
 from generator.cli import main
+from gitrepo import commit_all, git
 
 
 def run(*args, cwd=None, env=None):

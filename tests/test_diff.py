@@ -14,9 +14,10 @@ import subprocess
 import pygit2
 import pytest
 
-from communities import BIN, BROKEN, base_env, commit_all, git, write_files
+from communities import BIN, BROKEN, base_env, write_files
 from generator.commands import diff as diffmod
 from generator.errors import CommonplaceError
+from gitrepo import ANA, commit_all, git
 
 
 def diff_cli(*argv: str) -> int:
@@ -140,9 +141,7 @@ def test_diff_between_two_commits_with_value_figures(community, capsys):
     root = community()
     commit_all(root, "Start")
     write_files(root, {"members/dan.yaml": "name: Dan Ruiz\nemails: [dan@example.org]\n"})
-    commit_all(root, "Dan joins", env={"GIT_AUTHOR_NAME": "Dan Ruiz", "GIT_AUTHOR_EMAIL": "dan@example.org",
-                                       "GIT_AUTHOR_DATE": "2024-06-01T10:00:00+02:00",
-                                       "GIT_COMMITTER_DATE": "2024-06-01T10:00:00+02:00"})
+    commit_all(root, "Dan joins", author=("Dan Ruiz", "dan@example.org"), committer=ANA, date="2024-06-01T10:00:00+02:00")
     write_files(root, {"members/dan.yaml": None})  # the work tree is not what --head compares
     assert diff_cli(str(root), "--base", "HEAD~1", "--head", "HEAD") == 0
     lines = capsys.readouterr().out.splitlines()
