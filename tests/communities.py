@@ -1,16 +1,19 @@
-"""Helpers shared by the tests: small community repositories and git commands.
+"""Helpers shared by the tests: small community repositories and the environment of a CI runner.
+
+Git repositories are made with gitrepo.py.
 
 A plain module (not conftest.py) so tests import it by a name no other folder reuses."""
 
 from __future__ import annotations
 
 import os
-import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "example-community"
+BIN = Path(sys.executable).parent  # where the installed `commonplace` script lives
 
 MINIMAL = {
     "commonplace.yaml": """\
@@ -82,6 +85,12 @@ MINIMAL = {
         """,
 }
 
+# Two mistakes in two files, each with a suggestion: what `check`, the CI jobs and `diff` report.
+BROKEN = {
+    "members/dan.yaml": "name: Dan\nemial: dan@example.org\n",
+    "events/swap-2024.md": "---\ntitle: Swap\ndate: 2024-04-06\norganisers: [anna]\n---\n",
+}
+
 
 def write_files(root: Path, files: dict[str, str | None]) -> Path:
     for rel, text in files.items():
@@ -95,24 +104,10 @@ def write_files(root: Path, files: dict[str, str | None]) -> Path:
     return root
 
 
-GIT_ENV = {
-    "GIT_CONFIG_NOSYSTEM": "1",
-    "GIT_AUTHOR_NAME": "Ana Lopez",
-    "GIT_AUTHOR_EMAIL": "ana@example.org",
-    "GIT_COMMITTER_NAME": "Ana Lopez",
-    "GIT_COMMITTER_EMAIL": "ana@example.org",
-    "GIT_AUTHOR_DATE": "2024-05-01T12:00:00+02:00",
-    "GIT_COMMITTER_DATE": "2024-05-01T12:00:00+02:00",
-}
-
-
-def git(cwd: Path, *args: str, env: dict | None = None) -> str:
-    full = {**os.environ, **GIT_ENV, "HOME": str(cwd), **(env or {})}
-    return subprocess.run(["git", *args], cwd=cwd, env=full, check=True, capture_output=True, text=True).stdout
-
-
-def commit_all(root: Path, message: str = "Update", env: dict | None = None) -> None:
-    if not (root / ".git").exists():
-        git(root, "init", "-q", "-b", "main")
-    git(root, "add", "-A")
-    git(root, "commit", "-q", "-m", message, env=env)
+def base_env(home: Path) -> dict:
+    """A CI runner's environment: no GITHUB_*, CI_* or SOURCE_DATE_EPOCH of the machine running the
+    tests, the installed `commonplace` first on PATH, `home` as HOME, no system git configuration."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "CI_", "SOURCE_DATE_EPOCH"))}
+    env.update({"PATH": f"{BIN}{os.pathsep}{env.get('PATH', '')}", "HOME": str(home), "GIT_CONFIG_NOSYSTEM": "1"})
+    env.pop("PYTHONPATH", None)
+    return env

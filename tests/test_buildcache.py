@@ -12,8 +12,9 @@ import pytest
 import generator.cache.buildcache
 import generator.load.parse
 import generator.render.markdown
-from communities import MINIMAL, commit_all, write_files
+from communities import MINIMAL, write_files
 from generator.build import build
+from gitrepo import commit_all
 
 
 def tree(out: Path) -> dict[str, bytes]:

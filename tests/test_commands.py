@@ -9,21 +9,14 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
-from communities import EXAMPLE, ROOT, commit_all, git
+from communities import BROKEN, EXAMPLE, ROOT
 from generator.cli import main
+from gitrepo import commit_all, git
 
 
 def run(*args, cwd=None, env=None):
     return subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd or ROOT, capture_output=True,
                           text=True, env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})})
-
-
-BROKEN = {
-    "members/dan.yaml": "name: Dan\nemial: dan@example.org\n",
-    "events/swap-2024.md": "---\ntitle: Swap\ndate: 2024-04-06\norganisers: [anna]\n---\n",
-}
 
 
 def test_check_clean_community_exits_0(community, capsys):

@@ -47,8 +47,8 @@ from generator.federation.peerdata import (
     strict_json,
 )
 from generator.load.loader import load_community
+from gitrepo import ANA, commit_all, git, identity
 
-ANA = ("Ana Lopez", "ana@example.org")
 BEA = ("Bea Santos", "bea@fork-a.example")
 BEA_OLD = ("bea b", "BEA@old.example")
 CARL = ("Carl Nowak", "carl@fork-b.example")
@@ -66,20 +66,9 @@ class Clock:
         return f"2024-03-{self.day:02d}T10:00:00+00:00"
 
 
-def run_git(cwd: Path, *args: str, who=ANA, date="2024-01-01T00:00:00+00:00") -> str:
-    env = {
-        **os.environ, "GIT_CONFIG_NOSYSTEM": "1", "HOME": str(cwd.parent),
-        "GIT_AUTHOR_NAME": who[0], "GIT_AUTHOR_EMAIL": who[1], "GIT_AUTHOR_DATE": date,
-        "GIT_COMMITTER_NAME": who[0], "GIT_COMMITTER_EMAIL": who[1], "GIT_COMMITTER_DATE": date,
-    }
-    return subprocess.run(["git", *args], cwd=cwd, env=env, check=True, capture_output=True, text=True).stdout.strip()
-
-
 def commit(repo: Path, files: dict, message: str, who, clock: Clock) -> str:
     write_files(repo, files)
-    run_git(repo, "add", "-A")
-    run_git(repo, "commit", "-q", "-m", message, who=who, date=clock.next())
-    return run_git(repo, "rev-parse", "HEAD")
+    return commit_all(repo, message, author=who, date=clock.next())
 
 
 def page(title: str) -> str:
@@ -164,23 +153,23 @@ def world(tmp_path):
     clock = Clock()
     up, fa, fb = tmp_path / "up", tmp_path / "fork-a", tmp_path / "fork-b"
     up.mkdir()
-    run_git(up, "init", "-q", "-b", "main")
+    git(up, "init", "-q", "-b", "main")
     ids = {}
     ids["U1"] = commit(up, {**MINIMAL, "federation.yaml": FEDERATION,
                             ".mailmap": "Bea Santos <bea@fork-a.example> <bea@old.example>\n"}, "U1", ANA, clock)
     ids["U2"] = commit(up, {"pages/join.md": page("Join")}, "U2", ANA, clock)
-    run_git(tmp_path, "clone", "-q", str(up), str(fa))
-    run_git(tmp_path, "clone", "-q", str(up), str(fb))
+    git(tmp_path, "clone", "-q", str(up), str(fa))
+    git(tmp_path, "clone", "-q", str(up), str(fb))
     ids["A1"] = commit(fa, {"pages/a-1.md": page("A1")}, "A1", BEA, clock)
     ids["A2"] = commit(fa, {"pages/a-2.md": page("A2")}, "A2", BEA_OLD, clock)
     ids["B1"] = commit(fb, {"pages/b-1.md": page("B1")}, "B1", CARL, clock)
     ids["B2"] = commit(fb, {"pages/b-2.md": page("B2")}, "B2", CARL, clock)
     ids["B3"] = commit(fb, {"pages/b-3.md": page("B3")}, "B3", DORA, clock)
     ids["U3"] = commit(up, {"pages/u-3.md": page("U3")}, "U3", ANA, clock)
-    run_git(up, "fetch", "-q", str(fa), "main:pr-1")
-    run_git(up, "merge", "-q", "--no-ff", "pr-1", "-m", "Merge pull request #1 from fork-a/main", date=clock.next())
-    ids["M1"] = run_git(up, "rev-parse", "HEAD")
-    run_git(up, "branch", "-q", "-D", "pr-1")
+    git(up, "fetch", "-q", str(fa), "main:pr-1")
+    git(up, "merge", "-q", "--no-ff", "pr-1", "-m", "Merge pull request #1 from fork-a/main", env=identity(ANA, clock.next()))
+    ids["M1"] = git(up, "rev-parse", "HEAD").strip()
+    git(up, "branch", "-q", "-D", "pr-1")
     ids["A3"] = commit(fa, {"pages/a-3.md": page("A3")}, "A3", BEA, clock)
     ids["U4"] = commit(up, {"pages/u-4.md": page("U4")}, "U4", ANA, clock)
 
@@ -188,30 +177,30 @@ def world(tmp_path):
 
     pages = tmp_path / "pages"
     pages.mkdir()
-    run_git(pages, "init", "-q", "-b", "main")
+    git(pages, "init", "-q", "-b", "main")
     commit(pages, {"README.md": "source\n"}, "source", ANA, clock)
-    run_git(pages, "checkout", "-q", "--orphan", "gh-pages")
-    run_git(pages, "rm", "-q", "-rf", ".")
+    git(pages, "checkout", "-q", "--orphan", "gh-pages")
+    git(pages, "rm", "-q", "-rf", ".")
     write_data(pages, {**PACKAGE, "title": "Huerta Pages"})
-    run_git(pages, "add", "-A")
-    run_git(pages, "commit", "-q", "-m", "site", date=clock.next())
-    run_git(pages, "checkout", "-q", "main")
+    git(pages, "add", "-A")
+    git(pages, "commit", "-q", "-m", "site", env=identity(ANA, clock.next()))
+    git(pages, "checkout", "-q", "main")
 
     broken = tmp_path / "broken"
     broken.mkdir()
-    run_git(broken, "init", "-q", "-b", "main")
+    git(broken, "init", "-q", "-b", "main")
     commit(broken, {**MINIMAL, "members/dan.yaml": "name: [Dan\n",
                     "community.yaml": "name: Broken\nlicense: MIT\nareas: [floss]\n"}, "broken", ANA, clock)
 
     hostile = tmp_path / "hostile"
     hostile.mkdir()
-    run_git(hostile, "init", "-q", "-b", "main")
+    git(hostile, "init", "-q", "-b", "main")
     write_files(hostile, {k: v for k, v in MINIMAL.items() if k != "community.yaml"})
     os.symlink("/etc/passwd", hostile / "community.yaml")
     os.symlink("/etc/passwd", hostile / "members" / "evil.yaml")
     os.symlink("/etc", hostile / "events" / "more")
-    run_git(hostile, "add", "-A")
-    run_git(hostile, "commit", "-q", "-m", "links", date=clock.next())
+    git(hostile, "add", "-A")
+    git(hostile, "commit", "-q", "-m", "links", env=identity(ANA, clock.next()))
 
     bad = {**PACKAGE, "resources": [{"name": "passwd", "path": "../../etc/passwd", "format": "csv"}]}
     write_data(tmp_path / "hostile-data", bad)
@@ -430,7 +419,7 @@ def test_a_sync_merge_does_not_make_upstream_work_the_forks(world, tmp_path):
     fb = tmp_path / "fork-b"
     clock = Clock()
     clock.day = 20
-    run_git(fb, "pull", "-q", "--no-rebase", "--no-edit", str(up), "main", who=DORA, date=clock.next())
+    git(fb, "pull", "-q", "--no-rebase", "--no-edit", str(up), "main", env=identity(DORA, clock.next()))
     ids["B5"] = commit(fb, {"pages/b-5.md": page("B5")}, "B5", DORA, clock)
     fetch_all(up, tmp_path)
     b = load_peers(load_community(up), tmp_path / "cache").nodes[1].flow
@@ -444,15 +433,15 @@ def test_the_same_flow_seen_from_the_fork(world, tmp_path):
     """In fork-a's clone, up is the upstream: A1 and A2 are our work that reached it."""
     _, ids = world
     fa = tmp_path / "fork-a"
-    run_git(fa, "fetch", "-q", str(tmp_path / "up"), "main:upstream")
+    git(fa, "fetch", "-q", str(tmp_path / "up"), "main:upstream")
     repo = pygit2.Repository(str(fa))
     people = AuthorResolver(lambda n, e: (n, e))  # no mailmap: A2 keeps its old name and address
     flow = relate(repo, ids["A3"], ids["U4"], "upstream", people)
     assert (flow.ahead, flow.behind, flow.upstream, flow.fork_point) == (3, 1, "peer", ids["U2"])
     assert set(flow.flowed) == {ids["A1"], ids["A2"]} and flow.only_in_fork == (ids["A3"],)
     assert flow.flowed_authors == (Author("Bea Santos", 1), Author("bea b", 1))
-    run_git(fa, "fetch", "-q", str(tmp_path / "broken"), "main:unrelated")
-    other = run_git(fa, "rev-parse", "unrelated")
+    git(fa, "fetch", "-q", str(tmp_path / "broken"), "main:unrelated")
+    other = git(fa, "rev-parse", "unrelated").strip()
     assert relate(pygit2.Repository(str(fa)), ids["A3"], other, "peer", people) == Flow(related=False)
 
 
@@ -567,7 +556,7 @@ def test_a_peers_mailmap_never_renames_our_people(world, tmp_path):
 def test_hidden_members_are_counted_without_a_name(world, tmp_path):
     _, ids = world
     fb = tmp_path / "fork-b"
-    run_git(fb, "fetch", "-q", str(tmp_path / "up"), "main:upstream")
+    git(fb, "fetch", "-q", str(tmp_path / "up"), "main:upstream")
     people = AuthorResolver(lambda n, e: (n, e), [("carl", "Carl Nowak", ("CARL@fork-b.example",), "hidden"),
                                           ("dora", "Dora L.", ("dora@fork-b.example",), "pseudonymous")])
     flow = relate(pygit2.Repository(str(fb)), ids["U4"], ids["B3"], "fork", people)
@@ -581,7 +570,7 @@ def test_a_peer_in_a_subfolder_and_its_value(world, tmp_path):
     clock.day = 20
     nested = tmp_path / "nested"
     nested.mkdir()
-    run_git(nested, "init", "-q", "-b", "trunk")
+    git(nested, "init", "-q", "-b", "trunk")
     commit(nested, {f"site/{k}": v for k, v in MINIMAL.items()}, "first", CARL, clock)
     commit(nested, {"site/pages/more.md": page("More")}, "second", DORA, clock)
     fed = FEDERATION + ("  - name: nested\n    url: ../nested\n    branch: trunk\n    path: site\n    relation: peer\n"
@@ -671,7 +660,6 @@ def test_federation_and_directory_pages(world, tmp_path, capsys):
 
 
 def test_a_directory_reads_the_open_data_our_portal_publishes(community, tmp_path):
-    from communities import commit_all
     from generator.build import build
     from generator.federation import load_peers
 

@@ -11,12 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from communities import MINIMAL, ROOT, commit_all
+from communities import MINIMAL, ROOT
 from generator.vocabulary import AREAS
 from generator.build import build
 from generator.load.ecosystem import CONTRIBUTION_TYPES
 from generator.i18n import Catalogue, PLURAL_RULES, catalogue_findings, english, load_catalogue
 from generator.load.yamlsafe import load_yaml
+from gitrepo import commit_all
 
 NBSP = "\u00a0"
 LEDGER = {

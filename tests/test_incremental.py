@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from communities import commit_all, write_files
+from communities import write_files
 from generator.build import build
 from generator.errors import DataError
+from gitrepo import commit_all
 
 
 def tree(out: Path) -> dict[str, bytes]:

@@ -13,11 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from communities import MINIMAL, git, write_files
+from communities import MINIMAL, write_files
 from generator.build import build
 from generator.people import pseudonym
 from generator.valuation import value_report
 from generator.views.contributors import format_figure
+from gitrepo import commit_all, git
 
 SVG = re.compile(r"<svg\b.*?</svg>", re.S)
 
@@ -60,10 +61,7 @@ ADDRESSES = ["ana@example.org", "ana.old@example.org", "ben@example.net", "cyrus
 def commit(root: Path, message: str, who: tuple[str, str], when: str, files: dict | None = None) -> None:
     if files:
         write_files(root, files)
-    git(root, "add", "-A")
-    env = {"GIT_AUTHOR_NAME": who[0], "GIT_AUTHOR_EMAIL": who[1], "GIT_AUTHOR_DATE": when,
-           "GIT_COMMITTER_NAME": who[0], "GIT_COMMITTER_EMAIL": who[1], "GIT_COMMITTER_DATE": when}
-    git(root, "commit", "-q", "--allow-empty", "-m", message, env=env)
+    commit_all(root, message, author=who, date=when, allow_empty=True)
 
 
 @pytest.fixture(scope="module")

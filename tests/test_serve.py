@@ -129,7 +129,7 @@ def test_with_search_the_page_reloads_first_and_the_index_follows(community, mon
 
 
 def test_serve_keeps_its_site_in_the_git_folder(community):
-    from communities import commit_all
+    from gitrepo import commit_all
 
     root = community()
     commit_all(root, "Start")

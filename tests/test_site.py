@@ -97,22 +97,6 @@ def test_every_internal_link_resolves_under_a_base_path(site):
             assert target.exists(), f"{page.relative_to(out)} links to missing {href}"
 
 
-def test_markdown_is_safe(site):
-    out = site({"pages/about.md": """\
-        ---
-        title: About us
-        ---
-        <script>alert(1)</script> [click](javascript:alert(2)) ![x](https://tracker.example/p.gif)
-
-        # location
-        """})
-    page = read(out, "about/index.html")
-    assert "<script>" not in page and "&lt;script&gt;" in page
-    assert 'href="javascript:' not in page
-    assert '<img src="https://tracker.example' not in page
-    assert 'id="section-location"' in page
-
-
 def test_templates_autoescape_data(site):
     out = site({"members/ana.yaml": 'name: "<b>Ana</b>"\naffiliation: "\\"><script>x()</script>"\n'})
     page = read(out, "members/ana/index.html")

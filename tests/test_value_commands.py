@@ -8,8 +8,9 @@ import json
 import subprocess
 from decimal import Decimal
 
-from communities import commit_all, git, write_files
+from communities import write_files
 from generator.cli import main
+from gitrepo import ANA, commit_all, git
 
 
 def software_repo(tmp_path):
@@ -18,7 +19,7 @@ def software_repo(tmp_path):
     write_files(root, {"src/main.py": "print('hi')\n", "README.md": "# tool\n"})
     commit_all(root, "First")
     write_files(root, {"src/util.py": "x = 1\ny = 2\n"})
-    commit_all(root, "Second", env={"GIT_AUTHOR_NAME": "Bo Tran", "GIT_AUTHOR_EMAIL": "bo@example.net"})
+    commit_all(root, "Second", author=("Bo Tran", "bo@example.net"), committer=ANA)
     return root
 
 

@@ -1,11 +1,8 @@
-import sys
-from pathlib import Path
+"""The value tests' repositories: made with the suite's git helper (tests/gitrepo.py)."""
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))
-
-from gitrepo import GitRepo  # noqa: E402
+from gitrepo import GitRepo
 
 
 @pytest.fixture

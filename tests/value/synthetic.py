@@ -145,16 +145,11 @@ def generate(path: Path, commits: int, seed: int = 7, env: dict | None = None, s
     subprocess.run(["git", "checkout", "-q", "-f", "main"], cwd=path, check=True, env=env)
 
 
-def append_commit(path: Path, env: dict | None = None, when: int = 1_900_000_000) -> None:
+def append_commit(path: Path, when: int = 1_900_000_000) -> None:
     """One more commit on main, made with the command line."""
+    from gitrepo import commit_all  # here: bench/history.py imports this module without tests/ on its path
+
     target = Path(path) / "community" / "pages" / "new-page.md"
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(f"new page {when}\nsecond line\n")
-    run_env = dict(env or {})
-    run_env.update({
-        "GIT_AUTHOR_NAME": "Newcomer", "GIT_AUTHOR_EMAIL": "new@example.org",
-        "GIT_COMMITTER_NAME": "Newcomer", "GIT_COMMITTER_EMAIL": "new@example.org",
-        "GIT_AUTHOR_DATE": f"@{when} +0000", "GIT_COMMITTER_DATE": f"@{when} +0000",
-    })
-    subprocess.run(["git", "add", "-A"], cwd=path, check=True, env=run_env)
-    subprocess.run(["git", "commit", "-q", "-m", "One more"], cwd=path, check=True, env=run_env)
+    commit_all(Path(path), "One more", author=("Newcomer", "new@example.org"), date=f"@{when} +0000")

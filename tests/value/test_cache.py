@@ -5,22 +5,22 @@ from __future__ import annotations
 import pytest
 
 import value.linecount as linecount_module
+from gitrepo import git, git_env, identity
 from synthetic import append_commit, generate
 from value.history import read_history
 from value.report import build_report
 
 
 @pytest.fixture
-def generated(tmp_path, make_repo):
-    repo = make_repo("gen-home-holder")  # provides a clean git environment
+def generated(tmp_path):
     path = tmp_path / "gen"
-    generate(path, 120, seed=3, env=repo.env)
-    return path, repo.env
+    generate(path, 120, seed=3, env=git_env(tmp_path / "home"))
+    return path
 
 
 @pytest.mark.parametrize("subdir", [None, "community"])
 def test_second_run_reads_nothing_and_one_new_commit_reads_one(generated, tmp_path, monkeypatch, subdir):
-    path, env = generated
+    path = generated
     cache = tmp_path / "cache"
     first = read_history(path, subdir=subdir, cache_dir=cache)
     assert first.read == 120 and first.diffed > 0
@@ -34,7 +34,7 @@ def test_second_run_reads_nothing_and_one_new_commit_reads_one(generated, tmp_pa
     assert (second.read, second.diffed, calls) == (0, 0, [])
     assert build_report(path, subdir=subdir, cache_dir=cache) == cold_report
 
-    append_commit(path, env)
+    append_commit(path)
     third = read_history(path, subdir=subdir, cache_dir=cache)
     assert (third.read, third.diffed, len(calls)) == (1, 1, 1)
     warm = build_report(path, subdir=subdir, cache_dir=cache)
@@ -42,14 +42,14 @@ def test_second_run_reads_nothing_and_one_new_commit_reads_one(generated, tmp_pa
 
 
 def test_default_cache_lives_in_the_git_dir(generated):
-    path, _ = generated
+    path = generated
     read_history(path)
     files = list((path / ".git" / "commonplace-cache").glob("history-*.pickle"))
     assert len(files) == 1
 
 
 def test_torn_cache_file_is_repaired(generated, tmp_path):
-    path, _ = generated
+    path = generated
     cache = tmp_path / "cache"
     read_history(path, cache_dir=cache)
     (file,) = cache.glob("*.pickle")
@@ -61,12 +61,10 @@ def test_torn_cache_file_is_repaired(generated, tmp_path):
 
 def test_unchanged_report_is_read_not_computed(generated, tmp_path, monkeypatch):
     """No change (same tip, tags, data, engine): the stored report; any change: computed again."""
-    import subprocess
-
     import value.report as report_module
     from value.inputs import CommunityData, Person
 
-    path, env = generated
+    path = generated
     cache = tmp_path / "cache"
     data = CommunityData(members=(Person(id="ann", name="Ann", emails=("ann@example.org",)),))
     first = build_report(path, cache_dir=cache, data=data)
@@ -82,17 +80,17 @@ def test_unchanged_report_is_read_not_computed(generated, tmp_path, monkeypatch)
     assert build_report(path, cache_dir=cache, data=other) == build_report(path, data=other, use_cache=False)
     assert len(computed) == 2
     assert build_report(path, cache_dir=cache, data=data) == first and len(computed) == 3
-    subprocess.run(["git", "-C", str(path), "tag", "v9", "HEAD~3"], check=True, env=env)
+    git(path, "tag", "v9", "HEAD~3")
     tagged = build_report(path, cache_dir=cache, data=data)
     assert len(computed) == 4 and tagged == build_report(path, data=data, use_cache=False)
     assert tagged["dimensions"]["objective_accomplishment"]["releases"] == \
         first["dimensions"]["objective_accomplishment"]["releases"] + 1
-    append_commit(path, env)
+    append_commit(path)
     assert build_report(path, cache_dir=cache, data=data) == build_report(path, data=data, use_cache=False)
 
 
 def test_torn_report_file_is_ignored(generated, tmp_path):
-    path, _ = generated
+    path = generated
     cache = tmp_path / "cache"
     first = build_report(path, cache_dir=cache)
     (file,) = cache.glob("report-*.pickle")
@@ -141,38 +139,34 @@ def test_canonical_text_is_unchanged():
         "str:'r':test_canonical_text_is_unchanged.<locals>.Row(id=str:'ana',tags=(str:'x',],),}")
 
 
-def _git(path, env, *args, who=("Dee", "dee@example.org"), when=1_900_000_000):
-    import subprocess
-
-    run_env = {**env, "GIT_AUTHOR_NAME": who[0], "GIT_AUTHOR_EMAIL": who[1], "GIT_COMMITTER_NAME": who[0],
-               "GIT_COMMITTER_EMAIL": who[1], "GIT_AUTHOR_DATE": f"@{when} +0200",
-               "GIT_COMMITTER_DATE": f"@{when} +0200"}
-    return subprocess.run(["git", *args], cwd=path, env=run_env, check=True, capture_output=True, text=True).stdout
+def _git(path, *args, who=("Dee", "dee@example.org"), when=1_900_000_000):
+    """git as `who` at `when` (+02:00): who and when of the commits these tests add."""
+    return git(path, *args, env=identity(who, f"@{when} +0200"))
 
 
-def _add_commits_with_a_merge_and_a_newcomer(path, env) -> int:
+def _add_commits_with_a_merge_and_a_newcomer(path) -> int:
     """Five new commits on top of the cached tip: a side branch by a new author (with a review
     trailer, documentation and a file in the community folder), one on main, and their merge."""
     newcomer = ("Zed Newcomer", "zed@example.net")
-    main = _git(path, env, "rev-parse", "--abbrev-ref", "HEAD").strip()
-    _git(path, env, "checkout", "-q", "-b", "side")
+    main = _git(path, "rev-parse", "--abbrev-ref", "HEAD").strip()
+    _git(path, "checkout", "-q", "-b", "side")
     (path / "community" / "docs").mkdir(parents=True, exist_ok=True)
     (path / "community" / "docs" / "guide.md").write_text("one\ntwo\nthree\n")
-    _git(path, env, "add", "-A")
-    _git(path, env, "commit", "-q", "-m", "Add a guide\n\nReviewed-by: Dee <dee@example.org>",
+    _git(path, "add", "-A")
+    _git(path, "commit", "-q", "-m", "Add a guide\n\nReviewed-by: Dee <dee@example.org>",
          who=newcomer, when=1_900_000_100)
     (path / "tool.py").write_text("print('side')\n")
-    _git(path, env, "add", "-A")
-    _git(path, env, "commit", "-q", "-m", "A tool", who=newcomer, when=1_905_000_000)
-    _git(path, env, "checkout", "-q", main)
+    _git(path, "add", "-A")
+    _git(path, "commit", "-q", "-m", "A tool", who=newcomer, when=1_905_000_000)
+    _git(path, "checkout", "-q", main)
     (path / "community" / "notes.txt").write_text("main line\n")
-    _git(path, env, "add", "-A")
-    _git(path, env, "commit", "-q", "-m", "Notes", when=1_905_100_000)
-    _git(path, env, "merge", "-q", "--no-ff", "-m", "Merge pull request #99 from zed/side", "side",
+    _git(path, "add", "-A")
+    _git(path, "commit", "-q", "-m", "Notes", when=1_905_100_000)
+    _git(path, "merge", "-q", "--no-ff", "-m", "Merge pull request #99 from zed/side", "side",
          when=1_905_200_000)
     (path / "README.md").write_text("after the merge\n")
-    _git(path, env, "add", "-A")
-    _git(path, env, "commit", "-q", "-m", "Readme\n\nCo-authored-by: Zed Newcomer <zed@example.net>",
+    _git(path, "add", "-A")
+    _git(path, "commit", "-q", "-m", "Readme\n\nCo-authored-by: Zed Newcomer <zed@example.net>",
          when=1_910_000_000)
     return 5
 
@@ -181,13 +175,13 @@ def _add_commits_with_a_merge_and_a_newcomer(path, env) -> int:
 def test_incremental_update_equals_a_cold_computation(generated, tmp_path, subdir):
     """After new commits (a merge and a new author among them) the cached run reads only those
     commits and its report is equal, figure for figure, to one computed without any cache."""
-    path, env = generated
+    path = generated
     cache = tmp_path / "cache"
     build_report(path, subdir=subdir, cache_dir=cache)
     import shutil
 
     shutil.copytree(cache, tmp_path / "probe")
-    new = _add_commits_with_a_merge_and_a_newcomer(path, env)
+    new = _add_commits_with_a_merge_and_a_newcomer(path)
     assert read_history(path, subdir=subdir, cache_dir=tmp_path / "probe").read == new
     assert build_report(path, subdir=subdir, cache_dir=cache) == build_report(path, subdir=subdir, use_cache=False)
     assert read_history(path, subdir=subdir, cache_dir=cache).read == 0
@@ -199,10 +193,10 @@ def test_new_commits_are_folded_in_without_reading_the_history_again(generated, 
     import value.fold as fold_module
     import value.report as report_module
 
-    path, env = generated
+    path = generated
     cache = tmp_path / "cache"
     build_report(path, cache_dir=cache)
-    _add_commits_with_a_merge_and_a_newcomer(path, env)
+    _add_commits_with_a_merge_and_a_newcomer(path)
     cold = build_report(path, use_cache=False)
 
     def refuse(*args, **kwargs):
@@ -211,14 +205,14 @@ def test_new_commits_are_folded_in_without_reading_the_history_again(generated, 
     monkeypatch.setattr(report_module, "read_history", refuse)
     assert build_report(path, cache_dir=cache) == cold
     for when in (1_920_000_000, 1_930_000_000, 1_940_000_000):  # each run replays the ones before
-        append_commit(path, env, when=when)
+        append_commit(path, when=when)
         monkeypatch.undo()
         cold = build_report(path, use_cache=False)
         monkeypatch.setattr(report_module, "read_history", refuse)
         assert build_report(path, cache_dir=cache) == cold
     (state,) = cache.glob("resolved-*.pickle")
     monkeypatch.setattr(fold_module, "COMPACT_CHANGES", 1)  # written whole again, still exact
-    append_commit(path, env, when=1_950_000_000)
+    append_commit(path, when=1_950_000_000)
     size = state.stat().st_size
     warm = build_report(path, cache_dir=cache)
     monkeypatch.undo()
@@ -230,24 +224,24 @@ def test_new_commits_are_folded_in_without_reading_the_history_again(generated, 
 def test_changes_that_cannot_be_folded_in_take_the_full_path(generated, tmp_path, change):
     """A new .mailmap, new commits that change an existing person's id, or a ref that no longer
     descends from the last tip: the report is still exactly the cold one."""
-    path, env = generated
+    path = generated
     cache = tmp_path / "cache"
     first = build_report(path, cache_dir=cache)
     someone = next(c for c in first["contributors"] if c["commits"] >= 2)
     email = someone["emails"][0]
     if change == "mailmap":
         (path / ".mailmap").write_text(f"Renamed Person <{email}>\n")
-        _git(path, env, "add", "-A")
-        _git(path, env, "commit", "-q", "-m", "Mailmap")
+        _git(path, "add", "-A")
+        _git(path, "commit", "-q", "-m", "Mailmap")
     elif change == "new-name-wins":  # the name used most often with an address gives the id
         for n in range(someone["commits"] + 1):
             (path / "renamed.txt").write_text(f"{n}\n")
-            _git(path, env, "add", "-A")
-            _git(path, env, "commit", "-q", "-m", f"Renamed {n}", who=("Quite Another Name", email),
+            _git(path, "add", "-A")
+            _git(path, "commit", "-q", "-m", f"Renamed {n}", who=("Quite Another Name", email),
                  when=1_900_000_000 + n)
     else:
-        _git(path, env, "reset", "-q", "--hard", "HEAD~3")
-        _add_commits_with_a_merge_and_a_newcomer(path, env)
+        _git(path, "reset", "-q", "--hard", "HEAD~3")
+        _add_commits_with_a_merge_and_a_newcomer(path)
     warm = build_report(path, cache_dir=cache)
     assert warm == build_report(path, use_cache=False)
     if change == "new-name-wins":

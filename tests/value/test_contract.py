@@ -13,15 +13,7 @@ from value.report import build_report
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory):
     base = tmp_path_factory.mktemp("generated")
-    repo = GitRepo.__new__(GitRepo)
-    repo.path = base / "repo"
-    home = base / "home"
-    home.mkdir()
-    repo.env = {"PATH": "/usr/bin:/bin:/usr/local/bin", "HOME": str(home), "GIT_CONFIG_NOSYSTEM": "1",
-                "GIT_CONFIG_GLOBAL": str(home / "gitconfig"), "LC_ALL": "C"}
-    import os
-
-    repo.env["PATH"] = os.environ.get("PATH", repo.env["PATH"])
+    repo = GitRepo(base / "repo", base / "home", init=False)  # generate() makes the repository
     generate(repo.path, 400, seed=11, env=repo.env)
     return repo
 
