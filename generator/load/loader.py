@@ -132,6 +132,8 @@ class _Loader:
             raise DataError(self.findings.sorted())
         model.warnings = [f for f in self.findings.sorted() if f.severity != "error"]
         return model
+
+
 def load_community(root: str | os.PathLike, reader_factory=None, cache: buildcache.BuildCache | None = None) -> m.Model:
     """Load and validate a community; raises DataError with every finding at once.
 
