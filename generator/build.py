@@ -67,7 +67,7 @@ def build(source: Path, out_dir: Path | None = None, *, base_url: str | None = N
     from .federation import compute_values, load_peers
     from .gitinfo import build_epoch, repo_info
     from .load.loader import load_community
-    from .publish.output import Staging, update_site, write_site
+    from .publish.staging import Staging, update_site, write_site
     from .render.site import BuildInfo, epoch_datetime, render_site
     from .publish.search import index as search_index
     from .valuation import community_data
@@ -143,7 +143,8 @@ def _entries(out_dir: Path, hashes: dict[str, str]) -> dict[str, list]:
 
 def _index_later(source: Path, out_dir: Path, files, language: str, manifest: Manifest) -> list[str]:
     """Replace the kept search index with one of `files`' pages, then record the site as current."""
-    from .publish.output import SiteFiles, update_site
+    from .publish.files import SiteFiles
+    from .publish.staging import update_site
     from .publish.search import index as search_index
 
     bundle = SiteFiles()

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from .output import SiteFiles
+from .files import SiteFiles
 
 # Frictionless field types by the Python values the tables hold.
 FIELD_TYPES = ("string", "integer", "number", "date", "datetime", "boolean")

@@ -13,7 +13,7 @@ import tempfile
 from pathlib import Path
 
 from ..errors import CommonplaceError
-from .output import SiteFiles
+from .files import SiteFiles
 
 ENABLE_HINT = ("search is off: install the search extra to add a search page "
                "(`pip install 'commonplace[search]'`, or `pip install '.[search]'` in a clone)")

@@ -24,7 +24,8 @@ from .forge import edit_url, folder_url
 from ..i18n import load_catalogue
 from .markdown import render_markdown
 from ..model import Model
-from ..publish.output import SiteFiles, content_hash, write_into
+from ..publish.files import SiteFiles, content_hash
+from ..publish.staging import write_into
 from ..people import People
 from ..progress import Progress
 from .proposals import propose_url
