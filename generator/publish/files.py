@@ -34,7 +34,8 @@ class SiteFiles:
     def __init__(self) -> None:
         self.files: dict[str, bytes] = {}
         self._digests: dict[str, str] = {}  # given by whoever already hashed the content
-        self.staged: set[str] = set()  # paths already written into the build's staging folder
+        # The rendered pages' paths: a new site's staging folder gets them first, for search to index.
+        self.pages: set[str] = set()
 
     def add(self, rel: str, content: str | bytes, digest: str | None = None) -> None:
         rel = clean_relpath(rel)
@@ -45,8 +46,15 @@ class SiteFiles:
             self._digests[rel] = digest
 
     def digest(self, rel: str) -> str:
-        """The content hash of a file (`content_hash` of its bytes)."""
-        return self._digests.get(rel) or content_hash(self.files[rel])
+        """The content hash of a file (`content_hash` of its bytes), computed once."""
+        digest = self._digests.get(rel)
+        if digest is None:
+            digest = self._digests[rel] = content_hash(self.files[rel])
+        return digest
+
+    def digests(self) -> dict[str, str]:
+        """Every file's content hash, by path."""
+        return {rel: self.digest(rel) for rel in self.files}
 
     def __contains__(self, rel: str) -> bool:
         return rel in self.files
