@@ -28,6 +28,8 @@ def epoch_datetime(seconds: int) -> datetime:
 
 
 class SiteContext:
+    """The inputs of one site's rendering, with what is computed from them once (not per page)."""
+
     def __init__(self, model: Model, info: BuildInfo, report: dict | None = None, federation=None,
                  search: bool = False):
         self.search = search

@@ -73,6 +73,7 @@ def site_environment(site: SiteContext, markdown: MarkdownRenderer, cache=None) 
 
 
 def template(env: jinja2.Environment, name: str) -> jinja2.Template:
+    """A template by name; a syntax error is reported with the template file's path and line."""
     try:
         return env.get_template(name)
     except jinja2.TemplateSyntaxError as exc:
