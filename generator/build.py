@@ -16,7 +16,7 @@ from .errors import DataError
 from .publish.search import ENABLE_HINT as SEARCH_HINT
 from .publish.search import available as search_available
 from .publish.search import defer_index, kept_index
-from .publish.site import publish_site
+from .publish.site import SiteOutput
 from .publish.staging import written_entries
 
 if TYPE_CHECKING:  # loaded only when something changed (see the stages below `build`)
@@ -74,15 +74,16 @@ def build(source: Path, out_dir: Path | None = None, *, base_url: str | None = N
     federation = federate(source, model)
     if strict and model.warnings:
         raise DataError(list(model.warnings))
-    files = render(model, info, report, federation, search, cache)
-    cache.save()  # everything is parsed and rendered: what this build used is what the next one may need
-
-    # A whole new site goes into a staging folder that is swapped in; a site we built before is
-    # updated in place, file by file. `serve` may keep its search index for now (see defer_index).
+    # A whole new site goes into a staging folder, made now and discarded if anything below fails;
+    # a site we built before is updated in place, file by file, once everything is rendered.
+    # `serve` may keep its search index for now (see defer_index).
     intact = previous is not None and out_dir.is_dir() and previous.output_intact(out_dir)
     kept = kept_index(previous) if search and search_later and intact else {}
     old = {rel: entry[0] for rel, entry in previous.files.items() if rel not in kept} if intact else None
-    written = publish_site(files, out_dir, old, model.config.language if search and not kept else None)
+    with SiteOutput(out_dir, old) as output:
+        files = render(model, info, report, federation, search, cache)
+        cache.save()  # everything is parsed and rendered: what this build used is what the next one may need
+        written = output.publish(files, model.config.language if search and not kept else None)
 
     pages = sum(1 for rel in files.files if rel.endswith(".html"))
     warnings = [str(w) for w in model.warnings]
