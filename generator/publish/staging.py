@@ -61,7 +61,9 @@ def write_into(root: str, rel: str, data: bytes, made: set[str]) -> None:
 
 
 # Writing thousands of small files is a good part of a cold build, mostly spent waiting on the
-# file system, which releases the GIL: a few threads keep several writes in flight.
+# file system, which releases the GIL: a few threads keep several writes in flight. Cold build
+# of 2,000 pages on 2 busy cores, median of 6 alternating runs: 3.94 s writing from one thread,
+# 3.41 s from 8, 3.35 s when the render workers wrote the pages themselves.
 WRITERS = 8
 
 
