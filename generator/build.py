@@ -2,25 +2,30 @@
 
 A first build (or one into a folder something else touched) writes into a staging folder and
 swaps it in; later builds rewrite only the files whose bytes changed, and a build whose inputs
-did not change at all does nothing (see `incremental`).
+did not change at all does nothing (see `cache.manifest`).
 """
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field, replace
-from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
-from .errors import DataError
 from .cache.folders import peers_dir
 from .cache.manifest import Manifest, fingerprint
+from .errors import DataError
 from .publish.search import ENABLE_HINT as SEARCH_HINT
 from .publish.search import available as search_available
+from .publish.search import defer_index, kept_index
+from .publish.site import SiteOutput
+from .publish.staging import written_entries
 
-if TYPE_CHECKING:  # loaded only when something changed (see `build`)
+if TYPE_CHECKING:  # loaded only when something changed (see the stages below `build`)
+    from .cache.buildcache import BuildCache
+    from .federation import Federation
     from .model import Model
+    from .publish.files import SiteFiles
+    from .render.context import BuildInfo
 
 
 @dataclass(frozen=True)
@@ -63,98 +68,92 @@ def build(source: Path, out_dir: Path | None = None, *, base_url: str | None = N
     if previous and previous.fingerprint == stamp and previous.output_intact(out_dir):
         return BuildResult(None, out_dir, previous.pages, len(previous.files), [], previous.warnings, True, notes)
 
-    # Imported only now: a rebuild with nothing to do never needs the loader, renderer or value engine.
-    from .cache.buildcache import BuildCache
-    from .federation import compute_values, load_peers
-    from .gitinfo import build_epoch, repo_info
-    from .load.loader import load_community
-    from .publish.output import Staging, update_site, write_site
-    from .render.site import BuildInfo, epoch_datetime, render_site
-    from .publish.search import index as search_index
-    from .valuation import community_data
-    from .valuation import value_report
-
-    cache = BuildCache.open(source) if use_manifest else BuildCache()
-    model = load_community(source, cache=cache)  # raises DataError before anything is written
-    if base_url:
-        model.config = replace(model.config, base_url=base_url if base_url.endswith("/") else base_url + "/")
-    info = repo_info(source)
-    if history is not None:
-        report = value_report(history[0], model, ref=history[1])
-    else:
-        report = value_report(source, model) if info.head_commit else None  # no history yet: no value pages
-    federation = None
-    if model.peers:
-        federation = load_peers(model, peers_dir(source))  # a peer never fails this build
-        compute_values(federation, community_data)
-        model.warnings = sorted(set(model.warnings) | set(federation.warnings))
+    cache = open_cache(source, use_manifest)
+    model = load(source, cache, base_url)  # raises DataError before anything is written
+    info = build_info(source)
+    report = value(source, model, history, info)
+    federation = federate(source, model)
     if strict and model.warnings:
         raise DataError(list(model.warnings))
+    # A whole new site goes into a staging folder, made now and discarded if anything below fails;
+    # a site we built before is updated in place, file by file, once everything is rendered.
+    # `serve` may keep its search index for now (see defer_index).
     intact = previous is not None and out_dir.is_dir() and previous.output_intact(out_dir)
-    # A whole new site goes into a staging folder, the pages as they are rendered; a site we
-    # built before is updated in place, file by file, once everything is rendered.
-    staging = None if intact else Staging(out_dir)
-    try:
-        files = render_site(model, BuildInfo(updated=epoch_datetime(build_epoch(info)), commit=info.head_commit),
-                            report, federation, search, cache, staging.root if staging else None)
+    kept = kept_index(previous) if search and search_later and intact else {}
+    old = {rel: entry[0] for rel, entry in previous.files.items() if rel not in kept} if intact else None
+    with SiteOutput(out_dir, old) as output:
+        files = render(model, info, report, federation, search, cache)
         cache.save()  # everything is parsed and rendered: what this build used is what the next one may need
-        kept = {rel: entry for rel, entry in previous.files.items() if rel.startswith(SEARCH_BUNDLE)} \
-            if search and search_later and intact else {}
-        if search and not kept:
-            for rel, data in search_index(files, model.config.language, site=staging.root if staging else None).items():
-                files.add(rel, data)
-        hashes = {rel: files.digest(rel) for rel in files.files}
-        if staging is None:
-            written = update_site(files, out_dir, {rel: entry[0] for rel, entry in previous.files.items()
-                                                   if rel not in kept}, hashes)
-        else:
-            write_site(files, staging, frozenset(files.staged))
-            written = sorted(files.files)
-    except BaseException:
-        if staging is not None:
-            staging.discard()
-        raise
+        written = output.publish(files, model.config.language if search and not kept else None)
+
     pages = sum(1 for rel in files.files if rel.endswith(".html"))
     warnings = [str(w) for w in model.warnings]
     later = None
     if use_manifest:
-        manifest = Manifest(stamp, {**kept, **_entries(out_dir, hashes)}, warnings, pages)
+        manifest = Manifest(stamp, {**kept, **written_entries(out_dir, files.digests())}, warnings, pages)
         if kept:
-            later = partial(_index_later, source, out_dir, files, model.config.language, manifest)
-            manifest = replace(manifest, fingerprint=INDEX_PENDING + stamp)  # stopped before: not up to date
+            manifest, later = defer_index(manifest, source, out_dir, files, model.config.language)
         manifest.save(source, out_dir)
     return BuildResult(model, out_dir, pages, len(files) + len(kept), written, warnings, notes=notes,
                        contents=files.files, index_later=later)
 
 
-# Where Pagefind's bundle lives in the site.
-SEARCH_BUNDLE = "pagefind/"
-# Marks a manifest whose site still has the previous build's search index.
-INDEX_PENDING = "index-pending:"
+# The stages. Each imports its code when it runs: a rebuild with nothing to do (above) never
+# loads the loader, pygit2, the value engine or the renderer.
+
+def open_cache(source: Path, keep: bool) -> BuildCache:
+    """The parsed files and rendered Markdown of earlier builds; with `keep` False, an empty cache
+    that keeps nothing."""
+    from .cache.buildcache import BuildCache
+
+    return BuildCache.open(source) if keep else BuildCache()
 
 
-def _entries(out_dir: Path, hashes: dict[str, str]) -> dict[str, list]:
-    """Manifest entries of files just written: [hash, size, modification time]."""
-    entries = {}
-    for rel, digest in hashes.items():
-        info = os.lstat(os.path.join(out_dir, rel))
-        entries[rel] = [digest, info.st_size, info.st_mtime_ns]
-    return entries
+def load(source: Path, cache: BuildCache, base_url: str | None) -> Model:
+    """The community, read and validated (DataError lists every problem); `base_url` replaces the
+    configured one."""
+    from .load.loader import load_community
+
+    model = load_community(source, cache=cache)
+    if base_url:
+        model.config = replace(model.config, base_url=base_url if base_url.endswith("/") else base_url + "/")
+    return model
 
 
-def _index_later(source: Path, out_dir: Path, files, language: str, manifest: Manifest) -> list[str]:
-    """Replace the kept search index with one of `files`' pages, then record the site as current."""
-    from .publish.output import SiteFiles, update_site
-    from .publish.search import index as search_index
+def build_info(source: Path) -> BuildInfo:
+    """What git says about this build: its time (SOURCE_DATE_EPOCH, else the last commit's) and commit."""
+    from .gitinfo import build_epoch, repo_info
+    from .render.context import BuildInfo, epoch_datetime
 
-    bundle = SiteFiles()
-    # The output folder holds exactly these pages now (the build wrote them, nothing else runs
-    # in between): Pagefind reads them there rather than from a fresh copy.
-    for rel, data in search_index(files, language, site=str(out_dir)).items():
-        bundle.add(rel, data)
-    hashes = {rel: bundle.digest(rel) for rel in bundle.files}
-    old = {rel: entry[0] for rel, entry in manifest.files.items() if rel.startswith(SEARCH_BUNDLE)}
-    written = update_site(bundle, out_dir, old, hashes)
-    entries = {rel: entry for rel, entry in manifest.files.items() if not rel.startswith(SEARCH_BUNDLE)}
-    replace(manifest, files={**entries, **_entries(out_dir, hashes)}).save(source, out_dir)
-    return written
+    info = repo_info(source)
+    return BuildInfo(updated=epoch_datetime(build_epoch(info)), commit=info.head_commit)
+
+
+def value(source: Path, model: Model, history: tuple[Path, str] | None, info: BuildInfo) -> dict | None:
+    """The value report, from `history` (a path in a repository, a ref) or the source's own HEAD."""
+    from .valuation import value_report
+
+    if history is not None:
+        return value_report(history[0], model, ref=history[1])
+    return value_report(source, model) if info.commit else None  # no history yet: no value pages
+
+
+def federate(source: Path, model: Model) -> Federation | None:
+    """The peers of `federation.yaml`, with their value figures; their warnings join the model's."""
+    if not model.peers:
+        return None
+    from .federation import compute_values, load_peers
+    from .valuation import community_data
+
+    federation = load_peers(model, peers_dir(source))  # a peer never fails this build
+    compute_values(federation, community_data)
+    model.warnings = sorted(set(model.warnings) | set(federation.warnings))
+    return federation
+
+
+def render(model: Model, info: BuildInfo, report: dict | None, federation: Federation | None, search: bool,
+           cache: BuildCache) -> SiteFiles:
+    """Every file of the site, in memory."""
+    from .render.site import render_site
+
+    return render_site(model, info, report, federation, search, cache)

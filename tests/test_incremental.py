@@ -99,12 +99,12 @@ def test_a_new_commit_is_a_change(repo, tmp_path):
 
 def test_forked_rendering_and_parsing_give_the_same_bytes(repo, tmp_path, monkeypatch):
     import generator.load.parse
-    import generator.render.site
+    import generator.render.pagefiles
     import value.forkpool
 
     serial = tmp_path / "serial"
     build(repo, serial, incremental=False)
-    monkeypatch.setattr(generator.render.site, "PARALLEL_MIN_PAGES", 1)
+    monkeypatch.setattr(generator.render.pagefiles, "PARALLEL_MIN_PAGES", 1)
     monkeypatch.setattr(generator.load.parse, "PARALLEL_MIN_FILES", 1)
     if not value.forkpool.can_fork():
         pytest.skip("no fork start method or a single core here")
@@ -134,14 +134,14 @@ def test_forked_parsing_reports_the_same_findings(community, monkeypatch):
 
 
 def test_forked_rendering_reports_a_broken_community_template_like_the_serial_path(community, tmp_path, monkeypatch):
-    import generator.render.site
+    import generator.render.pagefiles
     from generator.errors import CommonplaceError
 
     root = community({"theme/member.html": '{% extends "base.html" %}{% block main %}{% if %}{% endblock %}\n',
                       "theme/person.html": '{% include "missing.html" %}'})
     messages = []
     for minimum in (10**6, 1):
-        monkeypatch.setattr(generator.render.site, "PARALLEL_MIN_PAGES", minimum)
+        monkeypatch.setattr(generator.render.pagefiles, "PARALLEL_MIN_PAGES", minimum)
         with pytest.raises(CommonplaceError) as caught:
             build(root, tmp_path / f"site-{minimum}", incremental=False)
         messages.append(str(caught.value))

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from .output import SiteFiles
+from .files import SiteFiles
 
 # Frictionless field types by the Python values the tables hold.
 FIELD_TYPES = ("string", "integer", "number", "date", "datetime", "boolean")
@@ -93,9 +93,10 @@ class Table:
         }
 
 
-def write_open_data(files: SiteFiles, tables: list[Table], *, name: str, title: str, license_id: str,
-                    homepage: str, created: str, profile: dict, keywords: list[str]) -> None:
-    """Write every table as CSV and JSON, the community profile, and `datapackage.json`.
+def add_open_data(files: SiteFiles, tables: list[Table], *, name: str, title: str, license_id: str,
+                  homepage: str, created: str, profile: dict, keywords: list[str]) -> None:
+    """Add every table as CSV and JSON, the community profile, and `datapackage.json` to `files`
+    (the site's files in memory: publishing writes them).
 
     The profile (the public keys of community.yaml) lets a directory that federates in data
     mode show this community without mining its history.

@@ -2,6 +2,8 @@
 
 Pagefind runs offline from its PyPI package; it indexes the rendered pages and writes a static
 bundle (`pagefind/`) that the search page loads from the site itself, never from another host.
+`serve` may show a build's new pages with the previous index and re-index afterwards (see
+`defer_index`).
 """
 
 from __future__ import annotations
@@ -10,10 +12,15 @@ import importlib.util
 import subprocess
 import sys
 import tempfile
+from dataclasses import replace
+from functools import partial
 from pathlib import Path
+from typing import Callable
 
+from ..cache.manifest import Manifest
 from ..errors import CommonplaceError
-from .output import SiteFiles
+from .files import SiteFiles
+from .staging import update_site, written_entries
 
 ENABLE_HINT = ("search is off: install the search extra to add a search page "
                "(`pip install 'commonplace[search]'`, or `pip install '.[search]'` in a clone)")
@@ -48,3 +55,37 @@ def index(files: SiteFiles, language: str, timeout: int = 900, site: str | None 
             raise CommonplaceError(f"search indexing failed: {(result.stderr or result.stdout).strip()[-500:]}")
         return {f"pagefind/{p.relative_to(bundle).as_posix()}": p.read_bytes()
                 for p in sorted(bundle.rglob("*")) if p.is_file()}
+
+
+# Where Pagefind's bundle lives in the site.
+SEARCH_BUNDLE = "pagefind/"
+# Marks a manifest whose site still has the previous build's search index.
+INDEX_PENDING = "index-pending:"
+
+
+def kept_index(previous: Manifest) -> dict[str, list]:
+    """The previous build's search bundle, as its manifest entries: kept as it is for now."""
+    return {rel: entry for rel, entry in previous.files.items() if rel.startswith(SEARCH_BUNDLE)}
+
+
+def defer_index(manifest: Manifest, source: Path, out_dir: Path, files: SiteFiles,
+                language: str) -> tuple[Manifest, Callable[[], list[str]]]:
+    """For a site published with its previous search index kept: the manifest to save, which
+    says the site is not up to date, and what replaces the index and then records it as current."""
+    later = partial(_index_later, source, out_dir, files, language, manifest)
+    return replace(manifest, fingerprint=INDEX_PENDING + manifest.fingerprint), later  # stopped before: not up to date
+
+
+def _index_later(source: Path, out_dir: Path, files: SiteFiles, language: str, manifest: Manifest) -> list[str]:
+    """Replace the kept search index with one of `files`' pages, then record the site as current."""
+    bundle = SiteFiles()
+    # The output folder holds exactly these pages now (the build wrote them, nothing else runs
+    # in between): Pagefind reads them there rather than from a fresh copy.
+    for rel, data in index(files, language, site=str(out_dir)).items():
+        bundle.add(rel, data)
+    hashes = bundle.digests()
+    old = {rel: entry[0] for rel, entry in manifest.files.items() if rel.startswith(SEARCH_BUNDLE)}
+    written = update_site(bundle, out_dir, old, hashes)
+    entries = {rel: entry for rel, entry in manifest.files.items() if not rel.startswith(SEARCH_BUNDLE)}
+    replace(manifest, files={**entries, **written_entries(out_dir, hashes)}).save(source, out_dir)
+    return written

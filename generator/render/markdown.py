@@ -11,6 +11,7 @@ import re
 from html import escape
 
 from markdown_it import MarkdownIt
+from markupsafe import Markup
 from mdit_py_plugins.anchors import anchors_plugin
 
 HEADING_PREFIX = "section-"
@@ -63,40 +64,52 @@ def _make() -> MarkdownIt:
     return md
 
 
+# The parser, configured once; it keeps nothing of the texts it renders.
 _MD = _make()
 
 
-# HTML from earlier builds, by text (see buildcache), and what this process rendered since
-# `begin`: the build keeps both for the next one. Rendering is a pure function of the text.
-_STORE: dict[str, str] = {}
-_MADE: dict[str, str] = {}
-_USED: set[str] = set()
-
-
-def begin(store: dict[str, str]) -> None:
-    """Start a build that may take its HTML from `store`."""
-    global _STORE
-    _STORE = store
-    _MADE.clear()
-    _USED.clear()
-
-
-def harvest() -> tuple[dict[str, str], list[str]]:
-    """(texts rendered since `begin` with their HTML, texts taken from the store); then forgets them."""
-    made, used = dict(_MADE), list(_USED)
-    _MADE.clear()
-    _USED.clear()
-    return made, used
-
-
 def render_markdown(text: str) -> str:
-    """HTML for a Markdown text from the repository (safe to insert into a page)."""
-    text = text or ""
-    html = _STORE.get(text)
-    if html is not None:
-        _USED.add(text)
+    """HTML for a Markdown text from the repository (safe to insert into a page), rendered now:
+    a build renders through its `MarkdownRenderer`, which keeps what earlier builds rendered."""
+    return _MD.render(text or "")
+
+
+class MarkdownRenderer:
+    """Markdown to HTML for one build, taking HTML from earlier builds where it can.
+
+    `store` holds HTML from earlier builds, by text (see buildcache). The build keeps what this
+    renderer rendered and what it took from the store for the next one: `harvest` hands it over.
+    Rendering is a pure function of the text. A forked worker renders with its own copy and
+    sends back what it harvested.
+    """
+
+    def __init__(self, store: dict[str, str]):
+        self.store = store
+        self.made: dict[str, str] = {}  # rendered here, by text: reused for the rest of the build
+        self.fresh: list[str] = []  # the texts of `made` not harvested yet
+        self.used: set[str] = set()  # texts taken from the store since the last harvest
+
+    def harvest(self) -> tuple[dict[str, str], list[str]]:
+        """(texts rendered since the last harvest with their HTML, texts taken from the store since then)."""
+        made, used = {text: self.made[text] for text in self.fresh}, list(self.used)
+        self.fresh.clear()
+        self.used.clear()
+        return made, used
+
+    def render(self, text: str) -> str:
+        """HTML for a Markdown text from the repository (safe to insert into a page)."""
+        text = text or ""
+        html = self.store.get(text)
+        if html is not None:
+            self.used.add(text)
+            return html
+        html = self.made.get(text)
+        if html is None:
+            html = self.made[text] = render_markdown(text)
+            self.fresh.append(text)
         return html
-    html = _MADE.get(text)
-    if html is None:
-        html = _MADE[text] = _MD.render(text)
-    return html
+
+    def markup(self, text: str) -> Markup:
+        """Rendered Markdown for a template (the `md` filter); the renderer escapes every raw
+        HTML tag, so the result is safe."""
+        return Markup(self.render(text))

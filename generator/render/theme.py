@@ -1,7 +1,8 @@
-"""The Jinja environment: the default theme, overridden file by file by the community's `theme/`.
+"""The theme: the default theme's templates and assets, overridden file by file by the
+community's `theme/`.
 
-Community templates come from pull requests, so they run in Jinja's sandbox, autoescape is on
-for every HTML and XML template, and symlinks in `theme/` are never followed.
+The community's files come from pull requests, so symlinks in `theme/` are never followed (the
+environment that runs its templates is in `environment`).
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ import os
 from pathlib import Path
 
 import jinja2
-from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from ..load import safepath
 from ..resources import themes_dir
@@ -47,29 +47,6 @@ def theme_folders(community_root: Path) -> list[Path]:
         folders.append(own)
     folders.append(themes_dir() / "default")
     return folders
-
-
-def _has_own_templates(community_root: Path) -> bool:
-    own = community_root / "theme"
-    if not own.is_dir() or own.is_symlink():
-        return False
-    return any(p.suffix in (".html", ".xml", ".txt") for p in own.rglob("*") if "assets" not in p.parts)
-
-
-def make_environment(community_root: Path) -> jinja2.Environment:
-    """Templates from a community's repository run in Jinja's sandbox; the bundled theme alone,
-    which is ours, runs without the sandbox's per-attribute checks (a large part of render time)."""
-    kind = ImmutableSandboxedEnvironment if _has_own_templates(community_root) else jinja2.Environment
-    env = kind(
-        loader=ThemeLoader(theme_folders(community_root)),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        auto_reload=False,  # one environment per build: checking template files per page is wasted work
-    )
-    return env
 
 
 def theme_assets(community_root: Path) -> dict[str, bytes]:

@@ -1,72 +1,25 @@
-"""The built site in memory, then written to a staging folder and swapped in whole.
+"""The built site written to a staging folder and swapped in whole, or updated file by file.
 
-Every output path is checked to stay inside the output folder; a failed build never touches the
-previous site.
+A failed build never touches the previous site.
 """
 
 from __future__ import annotations
 
-import hashlib
 import os
-import posixpath
 import shutil
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from ..errors import CommonplaceError
 from ..progress import Progress
-
-
-class UnsafePath(CommonplaceError):
-    pass
-
-
-def clean_relpath(rel: str) -> str:
-    """A normalised relative POSIX path, or UnsafePath if it could leave the output folder."""
-    if not rel or "\\" in rel or "\0" in rel or rel.startswith("/"):
-        raise UnsafePath(f"refusing to write {rel!r}: not a plain relative path")
-    norm = posixpath.normpath(rel)
-    if norm in (".", "..") or norm.startswith("../"):
-        raise UnsafePath(f"refusing to write {rel!r}: it would leave the output folder")
-    return norm
-
-
-def content_hash(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-class SiteFiles:
-    """Output files by relative path. Adding the same path twice is a bug, so it raises."""
-
-    def __init__(self) -> None:
-        self.files: dict[str, bytes] = {}
-        self._digests: dict[str, str] = {}  # given by whoever already hashed the content
-        self.staged: set[str] = set()  # paths already written into the build's staging folder
-
-    def add(self, rel: str, content: str | bytes, digest: str | None = None) -> None:
-        rel = clean_relpath(rel)
-        if rel in self.files:
-            raise UnsafePath(f"two parts of the site want to write {rel!r}")
-        self.files[rel] = content.encode("utf-8") if isinstance(content, str) else content
-        if digest is not None:
-            self._digests[rel] = digest
-
-    def digest(self, rel: str) -> str:
-        """The content hash of a file (`content_hash` of its bytes)."""
-        return self._digests.get(rel) or content_hash(self.files[rel])
-
-    def __contains__(self, rel: str) -> bool:
-        return rel in self.files
-
-    def __len__(self) -> int:
-        return len(self.files)
+from .files import SiteFiles, clean_relpath
 
 
 class Staging:
     """A new folder beside `out_dir` that a whole site is written into, then swapped in.
 
     Nothing in it is older than this build, so no symlink inside it can redirect a write.
-    Pages may be written into it as they are rendered, by any process (see `write_into`).
     """
 
     def __init__(self, out_dir: Path):
@@ -94,10 +47,10 @@ class Staging:
 
 
 def write_into(root: str, rel: str, data: bytes, made: set[str]) -> None:
-    """Write one file into a staging folder; `made` remembers the folders this process created.
+    """Write one file into a staging folder; `made` remembers the folders created there.
 
-    The path is checked here as `SiteFiles.add` checks it, since a page may be written before it
-    is added. Plain strings, not Path objects: this runs for every file of the site."""
+    The path is checked again as `SiteFiles.add` checks it: this is the last step before the
+    disk. Plain strings, not Path objects: this runs for every file of the site."""
     rel = clean_relpath(rel)
     folder = rel.rpartition("/")[0]
     if folder not in made:
@@ -107,16 +60,28 @@ def write_into(root: str, rel: str, data: bytes, made: set[str]) -> None:
         handle.write(data)
 
 
+# Writing thousands of small files is a good part of a cold build, mostly spent waiting on the
+# file system, which releases the GIL: a few threads keep several writes in flight. Cold build
+# of 2,000 pages on 2 busy cores, median of 6 alternating runs: 3.94 s writing from one thread,
+# 3.41 s from 8, 3.35 s when the render workers wrote the pages themselves.
+WRITERS = 8
+
+
+def write_files(files: SiteFiles, root: str, paths: list[str]) -> None:
+    """Write these of `files` into a staging folder."""
+    progress = Progress("Writing files", "files")
+    made: set[str] = set()  # two threads may both create a folder: makedirs accepts that
+    with ThreadPoolExecutor(WRITERS, thread_name_prefix="commonplace-write") as pool:
+        done = pool.map(lambda rel: write_into(root, rel, files.files[rel], made), paths)
+        for count, _ in enumerate(done, 1):  # also raises the first failed write here
+            progress(count, len(paths))
+    progress.done()
+
+
 def write_site(files: SiteFiles, staging: Staging, written: frozenset[str] = frozenset()) -> None:
     """Write the files not `written` yet into `staging`, then swap it for its output folder.
     The caller owns `staging`: on a failure it discards it, and the output folder is untouched."""
-    progress = Progress("Writing files", "files")
-    made: set[str] = set()
-    todo = sorted(rel for rel in files.files if rel not in written)
-    for count, rel in enumerate(todo, 1):
-        progress(count, len(todo))
-        write_into(staging.root, rel, files.files[rel], made)
-    progress.done()
+    write_files(files, staging.root, sorted(rel for rel in files.files if rel not in written))
     staging.swap()
 
 
@@ -153,3 +118,12 @@ def update_site(files: SiteFiles, out_dir: Path, previous: dict, hashes: dict) -
                     break
                 folder.rmdir()
     return written
+
+
+def written_entries(out_dir: Path, hashes: dict[str, str]) -> dict[str, list]:
+    """Manifest entries of files just written: [hash, size, modification time]."""
+    entries = {}
+    for rel, digest in hashes.items():
+        info = os.lstat(os.path.join(out_dir, rel))
+        entries[rel] = [digest, info.st_size, info.st_mtime_ns]
+    return entries

@@ -1,0 +1,57 @@
+"""What every part of rendering reads, made once per build: the model and the build's facts, the
+people as the site shows them, the views of the value report and of the federation, and where
+the site lives."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from urllib.parse import urlsplit
+
+from ..i18n import load_catalogue
+from ..model import Model
+from ..people import People
+from ..views.activity import activities, party_name
+from ..views.value import ValueView
+
+
+@dataclass(frozen=True)
+class BuildInfo:
+    """Facts about the build that come from git, never from the clock."""
+
+    updated: datetime  # SOURCE_DATE_EPOCH, else the last commit's time
+    commit: str = ""
+
+
+def epoch_datetime(seconds: int) -> datetime:
+    return datetime.fromtimestamp(seconds, tz=timezone.utc)
+
+
+class SiteContext:
+    """The inputs of one site's rendering, with what is computed from them once (not per page)."""
+
+    def __init__(self, model: Model, info: BuildInfo, report: dict | None = None, federation=None,
+                 search: bool = False):
+        self.search = search
+        self.model = model
+        self.info = info
+        self.report = report
+        self.people = People(model.members, salt=model.community.name)
+        # The loader read it, and reported a broken catalogue or an unknown language as warnings.
+        self.t = t = model.catalogue or load_catalogue(model.root, model.config.language)
+        self.party = lambda p: party_name(p, self.people, t) if p else ""
+        self.activity = activities(model, self.people, t)  # the home page and the feed show it
+        self.values = ValueView(model, self.people, report, lambda p: party_name(p, self.people) if p else "", t)
+        self.federation = None
+        if federation is not None:
+            from ..views.federation import FederationView
+
+            self.federation = FederationView(model, self.people, federation, (report or {}).get("dimensions"), t)
+        base = model.config.base_url
+        self.own_host = urlsplit(base).netloc  # what the site's own pages may load from, besides relative paths
+        self.base_path = urlsplit(base).path or "/"
+        self.absolute = base if urlsplit(base).scheme else ""
+
+    def url(self, path: str) -> str:
+        """Absolute URL of a site path (for the feed and sitemap)."""
+        return f"{self.absolute or self.base_path}{path}"

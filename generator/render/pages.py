@@ -1,0 +1,160 @@
+"""The page catalogue: which pages a site has, each with its template and what it shows."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from .context import SiteContext
+from .proposals import propose_url
+
+
+@dataclass
+class Page:
+    path: str  # site path of the page's folder, "" for home ("members/ana/")
+    template: str
+    title: str
+    source: str = ""  # file it was made from, for "Edit this page"
+    description: str = ""
+    context: dict = field(default_factory=dict)
+    filename: str = "index.html"
+    # Context computed only when the page renders, so in the worker that renders it (see pagefiles).
+    lazy: dict = field(default_factory=dict)
+
+    @property
+    def output(self) -> str:
+        return f"{self.path}{self.filename}"
+
+    @property
+    def indexed(self) -> bool:
+        """Whether site search indexes this page (not the 404 page, not the search page)."""
+        return self.filename == "index.html" and self.template != "search.html"
+
+    @property
+    def root(self) -> str:
+        return "../" * self.path.count("/")
+
+
+# Index pages are made from a whole folder: their footer links to it on the forge.
+FOLDERS = {"members.html": "members", "projects.html": "projects", "events.html": "events",
+           "ledger.html": "ledger", "rewards.html": "rewards"}
+
+
+def _totals(entries) -> list[dict]:
+    """Income, expenses and balance per currency, in exact decimals."""
+    sums: dict[str, dict[str, Decimal]] = defaultdict(lambda: {"income": Decimal(0), "expenses": Decimal(0)})
+    for e in entries:
+        sums[e.currency]["income" if e.incoming else "expenses"] += e.amount
+    return [
+        {"currency": c, "income": s["income"], "expenses": s["expenses"], "balance": s["income"] - s["expenses"]}
+        for c, s in sorted(sums.items())
+    ]
+
+
+def site_pages(site: SiteContext) -> list[Page]:
+    """Every page of the site, in the order they are rendered and listed."""
+    model, people, _ = site.model, site.people, site.t.gettext
+    name = model.community.name
+    projects = sorted(model.projects.values(), key=lambda p: (p.status == "archived", p.title.lower(), p.slug))
+    events = sorted(model.events.values(), key=lambda e: (-e.date.toordinal(), e.slug))
+    recent = site.activity
+    result = [
+        Page("", "home.html", model.community.name, "community.yaml", model.community.tagline,
+             {"activity": recent[:10], "projects": projects, "events": events[:3],
+              "counts": {"members": len(model.members), "projects": len(projects), "events": len(events)}}),
+        Page("members/", "members.html", _("Members"), "", _("The people of {name}", name=name),
+             {"listed": people.listed(), "total": len(model.members), "propose": _propose(model, "members")}),
+        Page("projects/", "projects.html", _("Projects"), "", _("What {name} works on", name=name),
+             {"projects": projects, "propose": _propose(model, "projects")}),
+        Page("events/", "events.html", _("Events"), "", _("Gatherings of {name}", name=name),
+             {"events": events, "propose": _propose(model, "events")}),
+        Page("ledger/", "ledger.html", _("Ledger"), "", _("Every amount in and out, in the open"),
+             {"entries": list(reversed(model.ledger)), "totals": _totals(model.ledger),
+              "party": site.party, **site.values.ledger()}),
+    ]
+    if site.report:
+        result.append(Page("value/", "value.html", _("Value"), "",
+                           _("The value {name} creates, in five dimensions", name=name), site.values.dashboard()))
+    if model.rewards:
+        result.append(Page("rewards/", "rewards.html", _("Rewards"), "", _("How value flows back to the people who create it"),
+                           {"distributions": site.values.rewards, "has_history": bool(site.report)}))
+        for slug, dist in site.values.rewards.items():
+            result.append(Page(f"rewards/{slug}/", "reward.html", dist["plan"].title or slug, dist["plan"].source,
+                               dist["plan"].note, {"dist": dist, "slug": slug, "has_history": bool(site.report)}))
+    if site.federation is not None:
+        fed = site.federation
+        federation_page = fed.page()
+        result.append(Page("federation/", "federation.html", _("Federation"), "federation.yaml",
+                           _("The communities {name} federates with", name=name), federation_page))
+        for area, title, rows in fed.directory():
+            result.append(Page(f"directory/{area + '/' if area else ''}", "directory.html", title, "",
+                               _("Communities side by side"), {**federation_page, "rows": rows, "area": area,
+                                                               "headline": fed.headline}))
+    index = _by_member(model)
+    for person in people.listed():
+        result.append(_member_page(site, person, person.member, index))
+    paid_for: dict[str, set[str]] = defaultdict(set)  # project -> members the ledger paid for it
+    for entry in model.ledger:
+        if entry.project and entry.party_to in model.members:
+            paid_for[entry.project].add(entry.party_to)
+    for project in projects:
+        helpers = [h for h in sorted(paid_for[project.slug]) if h not in project.leads]
+        result.append(Page(f"projects/{project.slug}/", "project.html", project.title, project.source,
+                           project.summary, {"project": project, "leads": people.shown(project.leads),
+                                             "helpers": people.shown(helpers)}))
+    for event in events:
+        result.append(Page(f"events/{event.slug}/", "event.html", event.title, event.source, event.summary, {
+            "event": event,
+            "organisers": people.shown(event.organisers),
+            "participants": people.shown(event.participants),
+            "attendance": len(set(event.organisers) | set(event.participants)) + event.guests,
+        }))
+    for page in model.pages.values():
+        result.append(Page(f"{page.slug}/", "page.html", page.title, page.source, page.summary, {"doc": page}))
+    if site.search:
+        result.append(Page("search/", "search.html", _("Search"), "", _("Search the site")))
+    result.append(Page("", "404.html", _("Page not found"), filename="404.html"))
+    return result
+
+
+def _propose(model, folder: str) -> str | None:
+    return propose_url(model.config.forge, folder)
+
+
+def _by_member(model) -> dict[str, dict[str, list]]:
+    """Each member's projects, events and kudos, indexed once per build (not per page)."""
+    index: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+    for project in model.projects.values():
+        for handle in dict.fromkeys(project.leads):
+            index[handle]["leads"].append(project)
+    for event in sorted(model.events.values(), key=lambda e: (e.date, e.slug)):
+        for handle in dict.fromkeys(event.organisers):
+            index[handle]["organised"].append(event)
+        for handle in dict.fromkeys(event.participants):
+            index[handle]["attended"].append(event)
+    for kudos in model.kudos:
+        index[kudos.receiver]["kudos_received"].append(kudos)
+        index[kudos.giver]["kudos_given"].append(kudos)
+    return index
+
+
+def _member_page(site: SiteContext, person, member, index: dict) -> Page:
+    model = site.model
+    handle = member.handle
+    mine = index.get(handle, {})
+    context = {
+        "person": person,
+        "member": member,
+        **{key: list(mine.get(key, ())) for key in ("leads", "organised", "attended", "kudos_received", "kudos_given")},
+        "goals_completed": sum(p.goals_done for p in mine.get("leads", ())),
+        "recognition": model.recognition.get(handle, ()),
+    }
+    lazy = {}
+    contributor = site.values.by_engine_id.get(handle)
+    if contributor is not None:
+        context.update(contributor=contributor, rewards=site.values.rewards_received(contributor))
+        lazy["profile"] = lambda: site.values.profile(contributor)
+    # A pseudonymous page must not lead back to the file that names the person.
+    source = "" if person.pseudonymous else member.source
+    return Page(f"members/{person.slug}/", "member.html", person.name, source, "", context, lazy=lazy)
