@@ -13,8 +13,7 @@ import sys
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from . import __version__
-from . import diagnostics
+from . import __version__, diagnostics
 from .errors import CommonplaceError, DataError
 
 

@@ -20,11 +20,11 @@ from pathlib import Path
 
 from markupsafe import Markup, escape
 
-from .load import safepath
 from .errors import Finding
-from .resources import themes_dir
-from .render.theme import theme_folders
+from .load import safepath
 from .load.yamlsafe import load_yaml
+from .render.theme import theme_folders
+from .resources import themes_dir
 
 CATEGORIES = ("zero", "one", "two", "few", "many", "other")
 PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\}")

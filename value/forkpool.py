@@ -36,10 +36,15 @@ def workers() -> int:
     return min(cpus(), 8)
 
 
+def fork_is_safe() -> bool:
+    """Whether this process may fork: a process with other threads must not (a lock another
+    thread held would stay held in the child forever)."""
+    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+
+
 def can_fork() -> bool:
-    """Whether forking workers is possible and safe: a process with other threads must not fork
-    (a lock another thread held would stay held in the child forever)."""
-    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1 and cpus() > 1
+    """Whether forking workers is safe and pays: more than one core."""
+    return fork_is_safe() and cpus() > 1
 
 
 def _start(job: Callable) -> None:
@@ -53,7 +58,8 @@ def _run(bounds: tuple[int, int]):
 
 def run_sliced(job: Callable[[int, int], R], count: int, *, min_count: int, slice_size: int | None = None,
                processes: int | None = None, meanwhile: Callable[[], T] | None = None,
-               progress: Callable[[int, int], None] | None = None) -> tuple[list[R], T | None]:
+               progress: Callable[[int, int], None] | None = None,
+               before_fork: Callable[[], None] | None = None) -> tuple[list[R], T | None]:
     """`job(start, end)` over consecutive slices of `range(count)`: the results in slice order, and
     what `meanwhile()` returns.
 
@@ -61,7 +67,9 @@ def run_sliced(job: Callable[[int, int], R], count: int, *, min_count: int, slic
     the other. Otherwise `processes` (default: one per core, at most 8) forked workers run them
     while this process runs `meanwhile`, so work that cannot be sliced costs no extra time.
     `slice_size` defaults to small slices (16 per worker), so the last one leaves a core idle
-    for less time. `progress(done, count)` is called after each slice.
+    for less time. `progress(done, count)` is called after each slice. `before_fork()` runs here
+    just before the workers are forked, only when they are: work every worker would otherwise
+    repeat (compiling templates, say) is then done once.
     """
     processes = processes or workers()
     parallel = processes > 1 and count >= min_count and can_fork()
@@ -74,6 +82,8 @@ def run_sliced(job: Callable[[int, int], R], count: int, *, min_count: int, slic
             if progress is not None:
                 progress(end, count)
         return results, (meanwhile() if meanwhile is not None else None)
+    if before_fork is not None:
+        before_fork()
     with multiprocessing.get_context("fork").Pool(processes, initializer=_start, initargs=(job,)) as pool:
         chunks = pool.imap(_run, slices)  # imap keeps the order of the slices
         other = meanwhile() if meanwhile is not None else None

@@ -17,7 +17,6 @@ import os
 import re
 import sys
 import tempfile
-from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -27,6 +26,7 @@ from typing import TYPE_CHECKING
 from .. import diagnostics
 from ..errors import CommonplaceError, DataError, Finding
 from ..load.listing import INPUT_FILES, INPUT_FOLDERS
+from ..views.ledger import totals as ledger_totals
 from . import community_folder
 
 if TYPE_CHECKING:  # imported where used: every command line registers `diff`, few run it
@@ -185,15 +185,6 @@ def _signed(delta, money: bool = False) -> str:
     return f"+{text}" if delta > 0 else f"−{text}" if delta < 0 else "0"
 
 
-def ledger_totals(model: Model | None) -> dict[str, dict[str, Decimal]]:
-    sums: dict[str, dict[str, Decimal]] = defaultdict(lambda: {"income": Decimal(0), "expenses": Decimal(0)})
-    for e in model.ledger if model else ():
-        sums[e.currency]["income" if e.incoming else "expenses"] += e.amount
-    for s in sums.values():
-        s["balance"] = s["income"] - s["expenses"]
-    return dict(sums)
-
-
 def _names(shown: list[str], others: int, others_word: str) -> str:
     """"Ana, Ben and 2 hidden members": the names the site may show, then a count of the rest."""
     text = ", ".join(sorted(shown))
@@ -260,7 +251,7 @@ def figures(base: Model | None, head: Model) -> tuple[list[tuple[str, str, str, 
             f"{head.events[s].title} ({head.events[s].date.isoformat()})" for s in new_events))
 
     count_row("ledger entries", len(base.ledger) if base else 0, len(head.ledger))
-    b_totals, h_totals = ledger_totals(base), ledger_totals(head)
+    b_totals, h_totals = (ledger_totals(m.ledger) if m else {} for m in (base, head))
     zero = {"income": Decimal(0), "expenses": Decimal(0), "balance": Decimal(0)}
     for currency in sorted(set(b_totals) | set(h_totals)):
         b, h = b_totals.get(currency, zero), h_totals.get(currency, zero)

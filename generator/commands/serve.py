@@ -20,10 +20,12 @@ from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from ..errors import CommonplaceError, DataError
-from . import community_folder
+from value.forkpool import fork_is_safe
+
 from ..cache.folders import serve_dir
 from ..cache.manifest import fingerprint
+from ..errors import CommonplaceError, DataError
+from . import community_folder
 
 VERSION_PATH = "/__commonplace/version"
 RELOAD = """<script>(function(){var v="%s";function poll(){fetch("%s",{cache:"no-store"}).then(function(r){return r.text()})
@@ -47,7 +49,7 @@ class Site:
     def start_builder(self, server_fd: int | None = None) -> None:
         """Build in a child process from now on, when this process may fork it safely
         (`server_fd`: the listening socket, which the child closes)."""
-        if self.builder is None and Builder.possible():
+        if self.builder is None and fork_is_safe():
             self.builder = Builder(self.source, self.out_dir, self.base_url, server_fd)
 
     def close(self) -> None:
@@ -136,10 +138,6 @@ class Builder:
         self.process.start()
         child.close()
         atexit.register(self.close)
-
-    @staticmethod
-    def possible() -> bool:
-        return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
 
     def build(self) -> tuple[str | None, str]:
         try:

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pygit2
 
-from ..load import safepath
 from ..errors import Findings
+from ..load import safepath
 from ..load.yamlsafe import MAX_BYTES
 
 LINK = 0o120000

@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..errors import Findings
-from ..render.markdown import is_safe_link
 from ..model import Link
+from ..render.markdown import is_safe_link
 from .listing import ALL_CONTRIBUTORS_PATH, CITATION_PATH, FUNDING_PATH
 from .yamlsafe import load_yaml
 

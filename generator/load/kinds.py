@@ -3,8 +3,8 @@
 Each document has passed its schema, so a builder reads its keys without guarding them; it
 reports what a schema cannot check (a handle that differs from the file name, a period that
 ends before it starts) and the names of members and projects that other files must define. A collection's builders
-take `(rel, stem, doc, body, report)` and return the item published as `stem` (None to leave
-it out); the builders of files that list entries take `(rel, doc, report)` and return the list.
+take `(rel, stem, doc, body, notes)` and return the item published as `stem` (None to leave
+it out); the builders of files that list entries take `(rel, doc, notes)` and return the list.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from .yamlsafe import YamlDoc
 
 
 @dataclass
-class Report:
+class Notes:
     """What a builder finds besides what it builds."""
 
     findings: Findings  # problems in the file
@@ -79,11 +79,11 @@ def community(doc: YamlDoc) -> m.Community:
     )
 
 
-def member(rel: str, stem: str, doc: YamlDoc, body: str, report: Report) -> m.Member | None:
+def member(rel: str, stem: str, doc: YamlDoc, body: str, notes: Notes) -> m.Member | None:
     d = doc.data
     if d.get("handle", stem) != stem:
         line, col = doc.where(("handle",))
-        report.findings.error(rel, line, col, f"handle '{d['handle']}' differs from the file name: use '{stem}' or rename the file")
+        notes.findings.error(rel, line, col, f"handle '{d['handle']}' differs from the file name: use '{stem}' or rename the file")
         return None
     return m.Member(
         handle=stem,
@@ -99,16 +99,16 @@ def member(rel: str, stem: str, doc: YamlDoc, body: str, report: Report) -> m.Me
     )
 
 
-def project(rel: str, stem: str, doc: YamlDoc, body: str, report: Report) -> m.Project:
+def project(rel: str, stem: str, doc: YamlDoc, body: str, notes: Notes) -> m.Project:
     d = doc.data
     goals = []
     for i, g in enumerate(d.get("goals", ())):
         if g.get("done_at") and not g.get("done", False):
             line, col = doc.where(("goals", i, "done_at"))
-            report.findings.error(rel, line, col, "goal has 'done_at' but is not 'done: true': set both or neither")
+            notes.findings.error(rel, line, col, "goal has 'done_at' but is not 'done: true': set both or neither")
         goals.append(m.Goal(g["title"], g.get("done", False), _date(g.get("done_at")), g.get("note", "")))
     for i, lead in enumerate(d.get("leads", ())):
-        report.references.add(rel, doc, ("leads", i), "member", lead)
+        notes.references.add(rel, doc, ("leads", i), "member", lead)
     return m.Project(
         slug=stem, title=d["title"], source=rel, body=body, summary=d.get("summary", ""),
         status=d.get("status", "active"), leads=tuple(d.get("leads", ())),
@@ -117,15 +117,15 @@ def project(rel: str, stem: str, doc: YamlDoc, body: str, report: Report) -> m.P
     )
 
 
-def event(rel: str, stem: str, doc: YamlDoc, body: str, report: Report) -> m.Event:
+def event(rel: str, stem: str, doc: YamlDoc, body: str, notes: Notes) -> m.Event:
     d = doc.data
     for key in ("organisers", "participants"):
         for i, handle in enumerate(d.get(key, ())):
-            report.references.add(rel, doc, (key, i), "member", handle)
+            notes.references.add(rel, doc, (key, i), "member", handle)
     start, end = _date(d["date"]), _date(d.get("end_date"))
     if end and end < start:
         line, col = doc.where(("end_date",))
-        report.findings.error(rel, line, col, "'end_date' is before 'date'")
+        notes.findings.error(rel, line, col, "'end_date' is before 'date'")
     return m.Event(
         slug=stem, title=d["title"], date=start, source=rel, body=body, end_date=end,
         kind=d.get("kind", "other"), location=d.get("location", ""), online=d.get("online", False),
@@ -134,7 +134,7 @@ def event(rel: str, stem: str, doc: YamlDoc, body: str, report: Report) -> m.Eve
     )
 
 
-def page(rel: str, stem: str, doc: YamlDoc, body: str, report: Report) -> m.Page:
+def page(rel: str, stem: str, doc: YamlDoc, body: str, notes: Notes) -> m.Page:
     d = doc.data
     return m.Page(
         slug=stem, title=d["title"], source=rel, body=body, summary=d.get("summary", ""),
@@ -142,12 +142,12 @@ def page(rel: str, stem: str, doc: YamlDoc, body: str, report: Report) -> m.Page
     )
 
 
-def rewards(rel: str, stem: str, doc: YamlDoc, body: str, report: Report) -> m.RewardPlan:
+def rewards(rel: str, stem: str, doc: YamlDoc, body: str, notes: Notes) -> m.RewardPlan:
     d = doc.data
     start, end = _date(d["period"]["start"]), _date(d["period"]["end"])
     if end < start:
         line, col = doc.where(("period", "end"))
-        report.findings.error(rel, line, col, "the period ends before it starts")
+        notes.findings.error(rel, line, col, "the period ends before it starts")
     return m.RewardPlan(
         slug=stem, budget=Decimal(str(d["budget"])), currency=d["currency"], policy=d["policy"],
         start=start, end=end, source=rel, title=d.get("title", ""),
@@ -155,22 +155,22 @@ def rewards(rel: str, stem: str, doc: YamlDoc, body: str, report: Report) -> m.R
     )
 
 
-def ledger(rel: str, doc: YamlDoc, report: Report) -> list[m.LedgerEntry]:
+def ledger(rel: str, doc: YamlDoc, notes: Notes) -> list[m.LedgerEntry]:
     entries = []
     default_currency = doc.data.get("currency")
     for i, e in enumerate(doc.data["entries"]):
         line = doc.where(("entries", i))[0]
         currency = e.get("currency", default_currency)
         if currency is None:
-            report.findings.error(rel, line, doc.where(("entries", i))[1], "entry has no 'currency' and the file sets none: add 'currency: EUR' (or the right code)")
+            notes.findings.error(rel, line, doc.where(("entries", i))[1], "entry has no 'currency' and the file sets none: add 'currency: EUR' (or the right code)")
             continue
         amount = Decimal(str(e["amount"]))
         if amount <= 0:
             l, c = doc.where(("entries", i, "amount"))
-            report.findings.error(rel, l, c, "'amount' must be positive: the 'kind' says whether money came in or went out")
+            notes.findings.error(rel, l, c, "'amount' must be positive: the 'kind' says whether money came in or went out")
             continue
         if e.get("project"):
-            report.references.add(rel, doc, ("entries", i, "project"), "project", e["project"])
+            notes.references.add(rel, doc, ("entries", i, "project"), "project", e["project"])
         entries.append(m.LedgerEntry(
             date=_date(e["date"]), amount=amount, currency=currency, kind=e["kind"], source=rel,
             line=line, party_from=e.get("from", ""), party_to=e.get("to", ""),
@@ -179,11 +179,11 @@ def ledger(rel: str, doc: YamlDoc, report: Report) -> list[m.LedgerEntry]:
     return entries
 
 
-def usage(rel: str, doc: YamlDoc, report: Report) -> list[m.Usage]:
+def usage(rel: str, doc: YamlDoc, notes: Notes) -> list[m.Usage]:
     records = []
     for i, r in enumerate(doc.data["records"]):
         if r.get("project"):
-            report.references.add(rel, doc, ("records", i, "project"), "project", r["project"])
+            notes.references.add(rel, doc, ("records", i, "project"), "project", r["project"])
         records.append(m.Usage(
             date=_date(r["date"]), kind=r["kind"], source=rel, line=doc.where(("records", i))[0],
             count=r.get("count"), quote=r.get("quote", ""), reported_by=r.get("source", ""),
@@ -192,11 +192,11 @@ def usage(rel: str, doc: YamlDoc, report: Report) -> list[m.Usage]:
     return records
 
 
-def kudos(rel: str, doc: YamlDoc, report: Report) -> list[m.Kudos]:
+def kudos(rel: str, doc: YamlDoc, notes: Notes) -> list[m.Kudos]:
     items = []
     for i, k in enumerate(doc.data["kudos"]):
-        report.references.add(rel, doc, ("kudos", i, "from"), "member", k["from"])
-        report.references.add(rel, doc, ("kudos", i, "to"), "member", k["to"])
+        notes.references.add(rel, doc, ("kudos", i, "from"), "member", k["from"])
+        notes.references.add(rel, doc, ("kudos", i, "to"), "member", k["to"])
         items.append(m.Kudos(
             giver=k["from"], receiver=k["to"], date=_date(k["date"]), reason=k["for"],
             source=rel, line=doc.where(("kudos", i))[0], dimension=k.get("dimension", ""),
@@ -204,12 +204,12 @@ def kudos(rel: str, doc: YamlDoc, report: Report) -> list[m.Kudos]:
     return items
 
 
-def federation(rel: str, doc: YamlDoc, report: Report) -> list[m.Peer]:
+def federation(rel: str, doc: YamlDoc, notes: Notes) -> list[m.Peer]:
     peers, names = [], {}
     for i, p in enumerate(doc.data.get("peers", ())):
         line, col = doc.where(("peers", i, "name"))
         if p["name"] in names:
-            report.findings.error(rel, line, col, f"peer '{p['name']}' is declared twice (first on line {names[p['name']]})")
+            notes.findings.error(rel, line, col, f"peer '{p['name']}' is declared twice (first on line {names[p['name']]})")
             continue
         names[p["name"]] = line
         peers.append(m.Peer(

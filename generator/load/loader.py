@@ -12,11 +12,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from ..cache import buildcache
-from . import ecosystem, kinds
 from .. import model as m
+from ..cache import buildcache
 from ..errors import DataError, Findings
 from ..i18n import catalogue_findings, load_catalogue
+from . import ecosystem, kinds
 from .listing import COLLECTIONS, MD_EXT, collection
 from .parse import parse_ahead, parse_file
 from .reader import FileReader
@@ -34,7 +34,7 @@ class _Loader:
         self.reader_factory = reader_factory or FileReader
         self.reader = self.reader_factory(root, self.findings)
         self.parsed: dict[str, tuple] = {}  # rel -> parse_file's result, when parsed ahead
-        self.report = kinds.Report(self.findings, References())
+        self.notes = kinds.Notes(self.findings, References())
 
     # -- parsing -----------------------------------------------------------------------------
     def parsed_file(self, rel: str, kind: str, markdown: bool) -> tuple[YamlDoc | None, str]:
@@ -72,7 +72,7 @@ class _Loader:
             doc, body = self.parsed_file(rel, kind, extensions == MD_EXT)
             if doc is None:
                 continue
-            item = build(rel, stem, doc, body, self.report)
+            item = build(rel, stem, doc, body, self.notes)
             if item is not None:
                 result[stem] = item
         return result
@@ -84,7 +84,7 @@ class _Loader:
         for rel, _stem in self.listing[folder]:
             doc = self.parsed_file(rel, kind, markdown=False)[0]
             if doc is not None:
-                items.extend(build(rel, doc, self.report))
+                items.extend(build(rel, doc, self.notes))
         return sorted(items, key=lambda e: (e.date, e.source, e.line))
 
     def federation(self) -> list[m.Peer]:
@@ -92,7 +92,7 @@ class _Loader:
         if not self.reader.exists(rel):
             return []
         doc = self.parsed_file(rel, "federation", markdown=False)[0]
-        return kinds.federation(rel, doc, self.report) if doc is not None else []
+        return kinds.federation(rel, doc, self.notes) if doc is not None else []
 
     def load(self) -> m.Model:
         has_config = self.reader.exists("commonplace.yaml")
@@ -123,7 +123,7 @@ class _Loader:
         model.citation = ecosystem.citation(self.optional(ecosystem.CITATION_PATH), self.findings)
         model.recognition = ecosystem.recognition(self.optional(ecosystem.ALL_CONTRIBUTORS_PATH), self.findings,
                                                   set(model.members))
-        self.report.references.check({"member": model.members, "project": model.projects}, self.findings)
+        self.notes.references.check({"member": model.members, "project": model.projects}, self.findings)
         if config is not None:
             model.catalogue = load_catalogue(self.root, config.language)
             self.findings.extend(catalogue_findings(self.root, config.language, self.optional("commonplace.yaml"),

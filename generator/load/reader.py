@@ -5,8 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from . import safepath
 from ..errors import Findings
+from . import safepath
 from .yamlsafe import MAX_BYTES
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import jinja2
 
-from value.forkpool import can_fork, run_sliced
+from value.forkpool import run_sliced
 
 from ..errors import CommonplaceError
 from ..progress import Progress
@@ -51,16 +51,14 @@ def render_pages(env: jinja2.Environment, site: SiteContext, pages: list[Page], 
     """Every page's file and its hash, in order; what `meanwhile()` returns: it runs in this process
     while the workers render, so the site's other files cost no extra time; and the Markdown
     rendered and reused on the way, by every process (see `MarkdownRenderer.harvest`)."""
-    if len(pages) >= PARALLEL_MIN_PAGES and can_fork():  # as run_sliced decides to fork
-        compile_templates(env, {page.template for page in pages})  # once here, not in every worker
-
     def render_slice(start: int, end: int) -> tuple[list[tuple[bytes, str]], tuple[dict, list]]:
         return [page_file(env, site, page) for page in pages[start:end]], markdown.harvest()
 
     progress = Progress("Rendering pages", "pages")
     try:
         chunks, other = run_sliced(render_slice, len(pages), min_count=PARALLEL_MIN_PAGES, meanwhile=meanwhile,
-                                   progress=progress)
+                                   progress=progress,  # templates compiled once here, not in every worker
+                                   before_fork=lambda: compile_templates(env, {page.template for page in pages}))
     finally:
         progress.done()
     result, made, used = [], {}, []

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import Decimal
 
+from ..views.ledger import totals
 from .context import SiteContext
 from .proposals import propose_url
 
@@ -41,17 +41,6 @@ FOLDERS = {"members.html": "members", "projects.html": "projects", "events.html"
            "ledger.html": "ledger", "rewards.html": "rewards"}
 
 
-def _totals(entries) -> list[dict]:
-    """Income, expenses and balance per currency, in exact decimals."""
-    sums: dict[str, dict[str, Decimal]] = defaultdict(lambda: {"income": Decimal(0), "expenses": Decimal(0)})
-    for e in entries:
-        sums[e.currency]["income" if e.incoming else "expenses"] += e.amount
-    return [
-        {"currency": c, "income": s["income"], "expenses": s["expenses"], "balance": s["income"] - s["expenses"]}
-        for c, s in sorted(sums.items())
-    ]
-
-
 def site_pages(site: SiteContext) -> list[Page]:
     """Every page of the site, in the order they are rendered and listed."""
     model, people, _ = site.model, site.people, site.t.gettext
@@ -70,7 +59,7 @@ def site_pages(site: SiteContext) -> list[Page]:
         Page("events/", "events.html", _("Events"), "", _("Gatherings of {name}", name=name),
              {"events": events, "propose": _propose(model, "events")}),
         Page("ledger/", "ledger.html", _("Ledger"), "", _("Every amount in and out, in the open"),
-             {"entries": list(reversed(model.ledger)), "totals": _totals(model.ledger),
+             {"entries": list(reversed(model.ledger)), "totals": [{"currency": c, **t} for c, t in totals(model.ledger).items()],
               "party": site.party, **site.values.ledger()}),
     ]
     if site.report:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from .forge import new_file_url
 from ..model import Forge
+from .forge import new_file_url
 
 TEMPLATES = {
     "members": ("your-handle.yaml", """\

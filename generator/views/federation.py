@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from value.identities import slugify
 
-from ..vocabulary import area_label
-from ..i18n import Catalogue, english
 from ..federation import Federation, directory_rows, rows_by_area
+from ..i18n import Catalogue, english
 from ..model import Model
 from ..people import People, pseudonym
+from ..vocabulary import area_label
 from .contributors import DIMENSION_TITLES, format_figure
 
 # One headline figure per dimension for the side-by-side directory.

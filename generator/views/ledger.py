@@ -5,15 +5,23 @@ from __future__ import annotations
 from collections import defaultdict
 from decimal import Decimal
 
-from .charts import Chart, flow, line_chart
 from ..i18n import Catalogue, english
 from ..model import LedgerEntry
+from .charts import Chart, flow, line_chart
 
 ZERO = Decimal(0)
 
 
 def currencies(entries: list[LedgerEntry]) -> list[str]:
     return sorted({e.currency for e in entries})
+
+
+def totals(entries: list[LedgerEntry]) -> dict[str, dict[str, Decimal]]:
+    """Income, expenses and balance per currency (sorted by code), in exact decimals."""
+    sums: dict[str, dict[str, Decimal]] = defaultdict(lambda: {"income": ZERO, "expenses": ZERO})
+    for e in entries:
+        sums[e.currency]["income" if e.incoming else "expenses"] += e.amount
+    return {c: {**s, "balance": s["income"] - s["expenses"]} for c, s in sorted(sums.items())}
 
 
 def by_month(entries: list[LedgerEntry], currency: str) -> list[dict]:

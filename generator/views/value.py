@@ -7,13 +7,12 @@ from decimal import Decimal
 from value.registry import DIMENSIONS, indicators
 from value.rewards import distribute
 
+from ..i18n import Catalogue, english
+from ..model import Model, RewardPlan
+from ..people import People
+from ..publish.opendata import Table
 from . import charts
 from .activity import party_name
-from ..i18n import Catalogue, english
-from .ledger import balance_chart, by_kind, by_month, currencies, money_flow
-from ..model import Model, RewardPlan
-from ..publish.opendata import Table
-from ..people import People
 from .contributors import (
     DIMENSION_SUMMARIES,
     DIMENSION_TITLES,
@@ -22,6 +21,7 @@ from .contributors import (
     public_contributors,
     signal_totals,
 )
+from .ledger import balance_chart, by_kind, by_month, currencies, money_flow
 
 MONTHS_SHOWN = 24
 

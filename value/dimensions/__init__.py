@@ -2,8 +2,8 @@
 
 from . import (  # noqa: F401
     community_building,
-    objective_accomplishment,
     monetary_value,
-    social_use_value,
+    objective_accomplishment,
     reputation,
+    social_use_value,
 )
