@@ -54,6 +54,14 @@ def community_data(model: Model) -> CommunityData:
     )
 
 
+def counted_folder(model: Model | None, folder: str | None) -> str | None:
+    """The folder whose commits value counts: the community's `folder` (None at the top of the
+    repository), or None, every commit, when its config says `history: repository`."""
+    if model is not None and model.config.history == "repository":
+        return None
+    return folder or None
+
+
 def is_community(source: Path) -> bool:
     return (Path(source) / "commonplace.yaml").is_file() or (Path(source) / "community.yaml").is_file()
 
@@ -68,7 +76,7 @@ def value_report(source: Path, model: Model | None = None, *, ref: str = "HEAD")
         model = load_community(source)
     progress = Progress("Reading history", "commits")
     try:
-        return build_report(source, subdir=info.subdir or None, ref=ref,
+        return build_report(source, subdir=counted_folder(model, info.subdir), ref=ref,
                             data=community_data(model) if model else None, progress=progress)
     except ValueEngineError as exc:
         raise CommonplaceError(str(exc)) from None
