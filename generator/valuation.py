@@ -94,6 +94,7 @@ def value_report(source: Path, model: Model | None = None, *, ref: str = "HEAD")
     progress = Progress("Reading history", "commits")
     try:
         return build_report(source, subdir=None if whole else counted_folder(model, info.subdir), ref=ref,
+                            files_in=None if whole else info.subdir or None,
                             data=community_data(model) if model else None, progress=progress,
                             cache_dir=cache_dir, use_cache=use_cache)
     except ValueEngineError as exc:

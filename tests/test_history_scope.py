@@ -79,3 +79,42 @@ def test_an_unknown_history_is_a_located_error(tmp_path, capsys):
     assert main(["check", str(root)]) == 1
     err = capsys.readouterr()
     assert "commonplace.yaml:" in err.out + err.err and "history" in err.out + err.err
+
+
+def test_the_whole_history_still_reads_the_communitys_own_files(tmp_path):
+    """`.mailmap` and `CITATION.cff` in `community/` count with `history: repository` too: the
+    scope says which commits count, not where the community's files are."""
+    files = {".mailmap": "Bo Tran <bo@tools.example> <bo@example.net>\n",
+             "CITATION.cff": "cff-version: 1.2.0\nmessage: Cite us.\ntitle: Seed Library\nauthors:\n  - name: Ana\n"}
+    for history in ("folder", "repository"):
+        source = project(tmp_path / history, history)
+        write_files(source, files)
+        commit_all(tmp_path / history, "Mailmap and citation", author=ANA, date="2024-04-10T10:00:00+00:00")
+        report = value_report(source)
+        assert report["dimensions"]["social_use_value"]["citable"] is True
+        people = {c["id"]: c for c in report["contributors"]}
+        if history == "repository":  # Bo's commit counts, under the address the folder's .mailmap gives
+            assert people["bo-tran"]["emails"] == ["bo@tools.example"]
+        else:
+            assert "bo-tran" not in people
+
+
+def test_a_rebuild_after_new_commits_is_what_a_fresh_read_gives(tmp_path):
+    """With the whole history counted, a rebuild folds new commits into the last report (see
+    value/fold.py); the folder's .mailmap applies to them as to the others."""
+    from generator.load.loader import load_community
+    from generator.valuation import community_data
+    from value.report import build_report
+
+    source = project(tmp_path / "repo", "repository")
+    write_files(source, {".mailmap": "Bo Tran <bo@tools.example> <bo@example.net>\n"})
+    commit_all(tmp_path / "repo", "Mailmap", author=ANA, date="2024-04-10T10:00:00+00:00")
+    value_report(source)  # the cache the next one starts from
+    write_files(tmp_path / "repo", {"src/later.py": "e = 5\n"})
+    commit_all(tmp_path / "repo", "Later", author=BO, date="2024-05-10T10:00:00+00:00")
+    again = value_report(source)
+    fresh = build_report(tmp_path / "repo", files_in="community", data=community_data(load_community(source)),
+                         use_cache=False)
+    assert again == fresh
+    assert {c["id"]: (c["commits"], c["emails"]) for c in again["contributors"] if c["id"] == "bo-tran"} == \
+        {"bo-tran": (2, ["bo@tools.example"])}

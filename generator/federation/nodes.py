@@ -319,7 +319,8 @@ def compute_values(federation: Federation, data_of: Callable[[Model], object] | 
             continue
         try:
             report = build_report(
-                str(node.mirror), subdir=counted_folder(node.model, node.path), ref=node.ref,
+                str(node.mirror), subdir=counted_folder(node.model, node.path), files_in=node.path or None,
+                ref=node.ref,
                 data=data_of(node.model) if data_of else None,
                 cache_dir=Path(cache_root) / node.name if cache_root else None,
             )
