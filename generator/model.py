@@ -41,6 +41,7 @@ class Config:
     inactive_days: int = 180
     non_members: str = "name"
     feed_entries: int = 20
+    history: str = "folder"  # folder | repository: the commits value counts (see value_scope)
 
 
 @dataclass(frozen=True)

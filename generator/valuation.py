@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pygit2
 from value.errors import ValueEngineError
 from value.inputs import CommunityData, Person
 from value.report import build_report
 
+from .cache.folders import holds_community, value_cache_dir
 from .errors import CommonplaceError
 from .gitinfo import repo_info
 from .load.loader import load_community
@@ -54,22 +56,47 @@ def community_data(model: Model) -> CommunityData:
     )
 
 
-def is_community(source: Path) -> bool:
-    return (Path(source) / "commonplace.yaml").is_file() or (Path(source) / "community.yaml").is_file()
+def counted_folder(model: Model | None, folder: str | None) -> str | None:
+    """The folder whose commits value counts: the community's `folder` (None at the top of the
+    repository), or None, every commit, when its config says `history: repository`."""
+    if model is not None and model.config.history == "repository":
+        return None
+    return folder or None
 
 
 def value_report(source: Path, model: Model | None = None, *, ref: str = "HEAD") -> dict:
-    """The value report of a community folder; for a plain repository, history figures only."""
+    """The value report of a community folder; for any other repository, a bare one too, history
+    figures only (its whole history: a bare repository has no folders to choose from).
+
+    A repository without commits is an error, never a report of zeros. The caches go where
+    `cache.folders.value_cache_dir` says: never into a repository that holds no community."""
     source = Path(source)
-    info = repo_info(source)
-    if info.workdir is None:
+    found = pygit2.discover_repository(str(source.resolve()))
+    if not found:
         raise CommonplaceError(f"{source} is not inside a git repository: value is computed from the history")
-    if model is None and is_community(source):
+    try:
+        unborn = pygit2.Repository(found).head_is_unborn
+    except pygit2.GitError as exc:
+        raise CommonplaceError(f"{source}: git cannot read this repository ({exc})") from None
+    if ref == "HEAD" and unborn:
+        raise CommonplaceError(f"{source} is a repository with no commits yet, so there is no history to count: "
+                               "commit first (git add, then git commit)")
+    info = repo_info(source)
+    # a bare repository, or a folder of a git folder: no work tree, so every commit counts
+    whole = info.workdir is None or source.resolve().is_relative_to(Path(found).resolve())
+    if model is None and not whole and holds_community(source):
         model = load_community(source)
+    use_cache = True
+    try:
+        cache_dir = value_cache_dir(source)
+    except OSError:  # the user's cache folder cannot be made: the figures, without a cache
+        cache_dir, use_cache = None, False
     progress = Progress("Reading history", "commits")
     try:
-        return build_report(source, subdir=info.subdir or None, ref=ref,
-                            data=community_data(model) if model else None, progress=progress)
+        return build_report(source, subdir=None if whole else counted_folder(model, info.subdir), ref=ref,
+                            files_in=None if whole else info.subdir or None,
+                            data=community_data(model) if model else None, progress=progress,
+                            cache_dir=cache_dir, use_cache=use_cache)
     except ValueEngineError as exc:
         raise CommonplaceError(str(exc)) from None
     finally:

@@ -7,6 +7,16 @@ import pytest
 from communities import MINIMAL, write_files
 
 
+@pytest.fixture(autouse=True, scope="session")
+def user_cache_in_a_temporary_folder(tmp_path_factory):
+    """The user's cache folder ($XDG_CACHE_HOME: where the value engine's caches of repositories
+    that hold no community go) is a temporary one: the tests never write into the real one.
+    Session-wide, before any module's fixtures; subprocesses inherit it."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("xdg-cache")))
+        yield
+
+
 @pytest.fixture(autouse=True)
 def no_search_by_default(monkeypatch):
     """Search is on whenever its extra is installed; tests ask for it explicitly, so the same

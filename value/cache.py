@@ -45,6 +45,22 @@ def engine_cache_dir(repo_or_git_dir, cache_dir: Path | str | None = None) -> Pa
     return Path(getattr(repo_or_git_dir, "path", repo_or_git_dir)) / CACHE_FOLDER
 
 
+def user_cache_dir(repo_or_git_dir) -> Path:
+    """`$XDG_CACHE_HOME/commonplace/<key>` (`~/.cache/...` when the variable is unset, empty or
+    not an absolute path, as the XDG Base Directory specification says), the key naming the
+    repository's git folder: the caches of a repository that holds no community, which are never
+    written into it. Made private (mode 0700) if missing, as the specification asks."""
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    root = Path(base) if base and os.path.isabs(base) else Path.home() / ".cache"
+    git_dir = Path(getattr(repo_or_git_dir, "path", repo_or_git_dir)).resolve()
+    key = hashlib.sha256(str(git_dir).encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    folder = root / "commonplace" / key
+    root.mkdir(mode=0o700, parents=True, exist_ok=True)
+    for path in (root / "commonplace", folder):  # one by one: mkdir(parents=True) gives parents the default mode
+        path.mkdir(mode=0o700, exist_ok=True)
+    return folder
+
+
 def namespace(tool_version: str, subdir: str | None) -> str:
     text = f"commonplace-history/{FORMAT}/{tool_version}/{subdir or ''}"
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]

@@ -74,7 +74,7 @@ COMPACT_CHANGES = 32  # then the state is written again whole
 
 
 def fold_new_commits(repo_path, ref, store: StateLog, key: str, data, weights, assemble: Callable, *,
-                     cache_dir, workers, engine) -> dict | None:
+                     cache_dir, workers, engine, files_in: str | None = None) -> dict | None:
     """The report from the stored resolved history plus the commits made since, or None when that
     is not exact: no stored state, a ref that does not descend from its tip, another `.mailmap`,
     or new commits that change someone's id or bot flag. Same figures as a full computation:
@@ -86,7 +86,7 @@ def fold_new_commits(repo_path, ref, store: StateLog, key: str, data, weights, a
     state, whole = replay(*found)
     reach = dict(state["tag_reach"])
     history = read_new_commits(repo_path, state["tip"], reach, ref=ref, cache_dir=cache_dir, workers=workers,
-                               engine=engine)
+                               engine=engine, files_in=files_in)
     if history is None or history.mailmap_text != state["mailmap"]:
         return None
     base = Resolved(None, state["seen"], state["who"], state["bots"],

@@ -28,6 +28,21 @@ def _show(value) -> str:
     return str(value)
 
 
+def no_commits_note(report: dict) -> str | None:
+    """The statement a report that counted no commit opens with, so its zeros never pass for
+    figures of a history (None when it counted some)."""
+    counted = report.get("dimensions", {}).get("objective_accomplishment", {}).get("commits_with_merges")
+    if counted:
+        return None
+    src = report.get("source", {})
+    if not src.get("commit"):
+        return "No commits: this history is empty, so every figure from it is zero."
+    if src.get("subdir"):
+        return (f"No commits counted: no commit up to {src['commit'][:12]} changes the folder {src['subdir']}/, "
+                "so every figure from the history is zero.")
+    return "No commits counted, so every figure from the history is zero."
+
+
 def table(report: dict) -> str:
     """A readable summary: community indicators and the top contributors of each dimension."""
     src = report.get("source", {})
@@ -35,6 +50,9 @@ def table(report: dict) -> str:
              + (f" on {src['branch']}" if src.get("branch") else "")
              + (f", folder {src['subdir']}" if src.get("subdir") else "")
              + (f", as of {src['as_of'][:10]}" if src.get("as_of") else "")]
+    note = no_commits_note(report)
+    if note:
+        lines.append(note)
     people = report.get("contributors", [])
     for dim in DIMENSIONS:
         lines += ["", dim.replace("_", " ").capitalize(), "-" * len(dim)]

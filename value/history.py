@@ -177,11 +177,12 @@ def _open(repo_path, subdir: str | None, ref: str):
 
 
 def history_state(repo_path, *, subdir: str | None = None, ref: str = "HEAD",
-                  cache_dir: Path | None = None) -> tuple[str, Path]:
+                  cache_dir: Path | None = None, files_in: str | None = None) -> tuple[str, Path]:
     """What the history part of a report depends on, cheaply: (a key, the cache folder).
 
     The key names the tip commit (its tree gives `.mailmap` and the community files), the branch,
-    the community folder and every tag with its target (tags outside the history are ignored
+    the community folder, the folder its files are read from (`files_in`, see `read_history`)
+    and every tag with its target (tags outside the history are ignored
     later, but listing them all is cheaper than walking). Same key, same `History`.
     Raises what `read_history` raises for a repository it cannot read.
     """
@@ -190,13 +191,15 @@ def history_state(repo_path, *, subdir: str | None = None, ref: str = "HEAD",
     if tip is None:
         return f"unborn/{subdir or ''}", folder
     tags = sorted((r.name, str(r.target)) for r in repo.references.iterator() if r.name.startswith("refs/tags/"))
-    parts = [f"tip={tip.id}", f"branch={_branch(repo, ref)}", f"subdir={subdir or ''}"]
+    parts = [f"tip={tip.id}", f"branch={_branch(repo, ref)}", f"subdir={subdir or ''}",
+             f"files={_check_subdir(files_in) or subdir or ''}"]
     parts.extend(f"{name}={target}" for name, target in tags)
     return "\n".join(parts), folder
 
 
 def _tip_info(repo, tip, ref: str, subdir: str | None, history: History) -> None:
-    """What is read at the tip: its id, date and branch, `.mailmap` and the community files."""
+    """What is read at the tip: its id, date and branch, `.mailmap` and the community files (from
+    the folder `subdir`, the community's, then the repository's top)."""
     history.commit = str(tip.id)
     history.as_of = (tip.committer.time, tip.committer.offset)
     history.branch = _branch(repo, ref)
@@ -224,15 +227,19 @@ def read_history(
     progress: Callable[[int, int], None] | None = None,
     workers: int | None = None,
     engine: str = "auto",
+    files_in: str | None = None,
 ) -> History:
     """Read the history. `engine` picks who counts lines: "git" (the git command, exactly the
-    contract's figures and fastest), "pygit2" (libgit2 only), or "auto" (git when installed)."""
+    contract's figures and fastest), "pygit2" (libgit2 only), or "auto" (git when installed).
+    `subdir` counts only the commits that change that folder; `.mailmap` and the community files
+    are read from `files_in` (default: `subdir`), then from the top: a community in a folder that
+    counts the whole repository's history (subdir None) still has its own files read."""
     repo, subdir, tip = _open(repo_path, subdir, ref)
     git_dir = repo.path
     history = History(path=str(repo_path), git_dir=git_dir, subdir=subdir, commit=None, branch=None, as_of=None)
     if tip is None:
         return history  # a repository without commits: an empty report
-    _tip_info(repo, tip, ref, subdir, history)
+    _tip_info(repo, tip, ref, _check_subdir(files_in) or subdir, history)
 
     folder = engine_cache_dir(git_dir, cache_dir) if use_cache else None
     cache = HistoryCache(folder, namespace(__version__, subdir))
@@ -287,7 +294,7 @@ def _summarize_new(repo, fresh: dict, todo: list, subdir, progress, workers, eng
 
 def read_new_commits(repo_path, old_tip: str, tag_reach: dict[str, bool], *, ref: str = "HEAD",
                      cache_dir: Path | None = None, workers: int | None = None, engine: str = "auto",
-                     limit: int = 5000) -> History | None:
+                     limit: int = 5000, files_in: str | None = None) -> History | None:
     """The commits reachable from the ref but not from `old_tip`, for a community at the root of
     the repository (no subfolder: every commit counts, so the new ones only add to the old).
 
@@ -302,7 +309,7 @@ def read_new_commits(repo_path, old_tip: str, tag_reach: dict[str, bool], *, ref
     tip_id = str(tip.id)
     old = pygit2.Oid(hex=old_tip)
     history = History(path=str(repo_path), git_dir=repo.path, subdir=None, commit=None, branch=None, as_of=None)
-    _tip_info(repo, tip, ref, None, history)
+    _tip_info(repo, tip, ref, _check_subdir(files_in), history)
     fresh: dict[str, tuple] = {}
     if tip_id != old_tip:
         try:

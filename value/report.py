@@ -97,12 +97,13 @@ def build_report(
     use_cache: bool = True,
     workers: int | None = None,
     engine: str = "auto",
+    files_in: str | None = None,  # where .mailmap and the community files are (default: subdir)
 ) -> dict:
     data = data or CommunityData()
     weights = weights_of(data)
     reports = ReportCache(None, "")
     if use_cache:  # nothing changed since the last report: it is read, not computed
-        state, folder = history_state(repo_path, subdir=subdir, ref=ref, cache_dir=cache_dir)
+        state, folder = history_state(repo_path, subdir=subdir, ref=ref, cache_dir=cache_dir, files_in=files_in)
         data_stamp = fingerprint(data)  # both keys below use it; a large community takes a while
         key = "\n".join([f"report/{REPORT_FORMAT}/{__version__}/{code_stamp()}", f"engine={engine}",
                           f"data={data_stamp}", state])
@@ -116,12 +117,12 @@ def build_report(
         state_key = resolved_key(engine, data_stamp)
         with _collector_paused():
             report = fold_new_commits(repo_path, ref, state_log, state_key, data, weights, report_from,
-                                      cache_dir=cache_dir, workers=workers, engine=engine)
+                                      cache_dir=cache_dir, workers=workers, engine=engine, files_in=files_in)
         if report is not None:
             reports.put(key, report)
             return report
     history = read_history(repo_path, subdir=subdir, ref=ref, cache_dir=cache_dir, use_cache=use_cache,
-                           progress=progress, workers=workers, engine=engine)
+                           progress=progress, workers=workers, engine=engine, files_in=files_in)
     with _collector_paused():
         ctx = Context(history, data)
         report = report_from(history, data, weights, ctx)

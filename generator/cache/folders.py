@@ -9,6 +9,11 @@ through a link, and the others are not kept at all.
 
 Every folder of one community carries a key of the community's folder, so two communities in
 one repository keep their own caches.
+
+A repository that holds no community (no `commonplace.yaml` or `community.yaml` at the source:
+any project's repository, a bare clone) is only read: `commonplace value` and `rewards` keep the
+value engine's caches in the user's cache folder, `$XDG_CACHE_HOME/commonplace/<key of the
+repository's git folder>` (see `value_cache_dir`), never in the repository.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ from pathlib import Path
 
 import pygit2
 
-from value.cache import engine_cache_dir
+from value.cache import engine_cache_dir, user_cache_dir
 
 from ..errors import CommonplaceError
 
@@ -28,6 +33,22 @@ def private_dir(source: Path) -> Path | None:
     (nothing in a commit lands in the git folder), or None outside a repository."""
     found = pygit2.discover_repository(str(Path(source).resolve()))
     return engine_cache_dir(found) if found else None  # the value engine's folder, shared
+
+
+def holds_community(source: Path) -> bool:
+    """True when `source` is a community's folder: `commonplace.yaml` or `community.yaml` is there."""
+    return (Path(source) / "commonplace.yaml").is_file() or (Path(source) / "community.yaml").is_file()
+
+
+def value_cache_dir(source: Path) -> Path | None:
+    """Where the value engine keeps its caches for `source`: the repository's git folder (see
+    `private_dir`) when `source` holds a community, else the user's cache folder,
+    `$XDG_CACHE_HOME/commonplace/<key of the repository>` (mode 0700), so that reading any other
+    repository writes nothing into it. None outside a repository."""
+    found = pygit2.discover_repository(str(Path(source).resolve()))
+    if not found:
+        return None
+    return engine_cache_dir(found) if holds_community(source) else user_cache_dir(found)
 
 
 def community_key(source: Path) -> str:

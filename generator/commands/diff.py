@@ -299,13 +299,14 @@ def value_section(repo_path: Path, subdir: str, base_ref: str, head_ref: str, ba
         from value.errors import ValueEngineError
         from value.report import build_report
 
-        from ..valuation import community_data
+        from ..valuation import community_data, counted_folder
     except ImportError:  # pragma: no cover - the value package ships with Commonplace
         return ["_Value figures not compared: the value engine is not installed._"]
     try:
-        before = build_report(repo_path, subdir=subdir or None, ref=base_ref,
+        before = build_report(repo_path, subdir=counted_folder(base, subdir), files_in=subdir or None, ref=base_ref,
                               data=community_data(base) if base else None)
-        after = build_report(repo_path, subdir=subdir or None, ref=head_ref, data=community_data(head))
+        after = build_report(repo_path, subdir=counted_folder(head, subdir), files_in=subdir or None, ref=head_ref,
+                             data=community_data(head))
     except ValueEngineError as exc:
         return [f"_Value figures not compared: {exc}_"]
 

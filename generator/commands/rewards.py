@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 
 from value.errors import ValueEngineError
-from value.formats import rewards_csv, rewards_json, rewards_table
+from value.formats import no_commits_note, rewards_csv, rewards_json, rewards_table
 from value.rewards import distribute
 
 from ..errors import CommonplaceError
@@ -15,6 +15,9 @@ from . import community_folder
 
 def run(args) -> int:
     result = value_report(community_folder(args.source), ref=args.ref)
+    note = no_commits_note(result)
+    if note:  # the split rests on the data alone: say so, never let it pass for the history's
+        sys.stderr.write(f"note: {note}\n")
     try:
         rows = distribute(result, budget=args.budget, currency=args.currency, policy=args.policy, decay=args.decay)
     except ValueEngineError as exc:

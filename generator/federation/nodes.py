@@ -312,12 +312,15 @@ def compute_values(federation: Federation, data_of: Callable[[Model], object] | 
     """
     from value.report import build_report
 
+    from ..valuation import counted_folder
+
     for node in federation.ok_nodes:
         if node.mode != "git" or node.mirror is None:
             continue
         try:
             report = build_report(
-                str(node.mirror), subdir=node.path or None, ref=node.ref,
+                str(node.mirror), subdir=counted_folder(node.model, node.path), files_in=node.path or None,
+                ref=node.ref,
                 data=data_of(node.model) if data_of else None,
                 cache_dir=Path(cache_root) / node.name if cache_root else None,
             )

@@ -56,6 +56,7 @@ def config(doc: YamlDoc) -> m.Config:
         inactive_days=value.get("inactive_days", 180),
         non_members=d.get("privacy", {}).get("non_members", "name"),
         feed_entries=d.get("feed", {}).get("entries", 20),
+        history=d.get("history", "folder"),
     )
 
 

@@ -99,6 +99,8 @@ class ValueView:
             "titles": titles,
             "hidden": self.hidden_count(),
             "source": report.get("source", {}),
+            # the folder whose commits are counted ("": every commit of the repository)
+            "counted_folder": (report.get("source") or {}).get("subdir") or "",
         }
 
     def hidden_count(self) -> int:

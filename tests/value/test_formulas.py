@@ -19,8 +19,37 @@ def test_chaos_absence_factor_vector():
 
 
 def test_onion_roles():
-    assert onion({"a": 80, "b": 10, "c": 5, "d": 5}) == {"a": "core", "b": "regular", "c": "regular", "d": "casual"}
+    # 80 of 100 commits: a alone reaches 80%; b (80 before it) and the tied c, d (90 before
+    # them) are regular; nobody is left for casual, as c and d are one group.
+    assert onion({"a": 80, "b": 10, "c": 5, "d": 5}) == {"a": "core", "b": "regular", "c": "regular", "d": "regular"}
     assert onion({"b": 1, "a": 1}) == {"a": "core", "b": "core"}
+    assert onion({"a": 0, "b": 3}) == {"b": "core"}  # nobody without commits gets a role
+    assert onion({}) == {}
+
+
+def test_onion_ties_are_ties():
+    # 10 people with 1 commit each: taken one by one, 8 ids would be core, 1 regular, 1 casual,
+    # and which ones would depend on the order of their ids. Tied, they are all core.
+    counts = {f"p{i}": 1 for i in range(10)}
+    assert set(onion(counts).values()) == {"core"}
+    # a, b, c tied at 10 after z's 70 (of 100): one by one, a would be core (70 < 80 before it)
+    # and c regular (90 before it); swapping ids would have swapped their roles. The group's
+    # first place has 70 before it, so all three are core.
+    counts = {"z": 70, "a": 10, "b": 10, "c": 10}
+    assert onion(counts) == {"z": "core", "a": "core", "b": "core", "c": "core"}
+    renamed = {"z": 70, "c": 10, "b": 10, "a": 10, "0": 0}
+    assert onion(renamed) == onion(counts)
+    # ties straddling 95%: 90 before the group of two 5s (of 100): regular, both
+    assert onion({"x": 90, "y": 5, "w": 5}) == {"x": "core", "y": "regular", "w": "regular"}
+
+
+def test_onion_on_the_chaoss_vector():
+    counts = dict(zip("abcdefgh", [1000, 202, 90, 33, 332, 343, 42, 433]))  # 2475 commits
+    # sorted 1000, 433, 343, 332 (2108 >= 80%), then 202, 90 (2400 >= 95%), then 42, 33
+    roles = onion(counts)
+    assert roles == {"a": "core", "h": "core", "f": "core", "e": "core",
+                     "b": "regular", "c": "regular", "g": "casual", "d": "casual"}
+    assert absence_factor(counts.values()) == 2
 
 
 def test_cocomo_ten_thousand_lines():

@@ -31,19 +31,29 @@ def absence_factor(counts) -> int:
 
 
 def onion(counts: dict[str, int]) -> dict[str, str]:
-    """core / regular / casual by cumulative commit share (80% / 95%), ties by id."""
-    ordered = sorted(((c, pid) for pid, c in counts.items() if c > 0), key=lambda x: (-x[0], x[1]))
-    total = sum(c for c, _ in ordered)
+    """core / regular / casual by cumulative commit share (80% / 95%), tied people together.
+
+    People are sorted by commits, descending, and those with the same number form one group. A
+    group takes the layer of its first place: core while the commits of everyone before it are
+    below 80% of all commits, regular while below 95%, casual after. So the thresholds are
+    reached at >= by whole groups, and the order of ids never decides a role."""
+    groups: dict[int, list[str]] = defaultdict(list)
+    for pid, count in counts.items():
+        if count > 0:
+            groups[count].append(pid)
+    total = sum(count * len(pids) for count, pids in groups.items())
     roles, running = {}, 0
-    for count, pid in ordered:
+    for count in sorted(groups, reverse=True):
         if 100 * running >= 95 * total and running:
-            roles[pid] = "casual"
+            layer = "casual"
         elif 100 * running >= 80 * total and running:
-            roles[pid] = "regular"
+            layer = "regular"
         else:
-            roles[pid] = "core"
-        running += count
-    return roles
+            layer = "core"
+        for pid in groups[count]:
+            roles[pid] = layer
+        running += count * len(groups[count])
+    return dict(sorted(roles.items()))
 
 
 def _window(ctx, month):
@@ -195,9 +205,10 @@ def unaffiliated(ctx, month):
 
 
 @indicator(DIM, "roles", unit="people", monthly=False,
-           formula="sort people by commits, descending (ties by id); core = smallest prefix "
-                   "reaching >= 80% of commits, regular = the next people until >= 95%, casual = "
-                   "the rest",
+           formula="sort people by commits, descending, people with equal commits forming one "
+                   "group; core = the smallest run of whole groups reaching >= 80% of commits, "
+                   "regular = the next groups until >= 95%, casual = the rest (a tie never splits "
+                   "people between two roles)",
            explanation="The onion model of participation (the 1-9-90 rule) over the whole history.")
 def roles(ctx, month):
     counts = Counter(onion(_human_counts(ctx, month)).values())
