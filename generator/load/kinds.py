@@ -9,12 +9,13 @@ it out); the builders of files that list entries take `(rel, doc, report)` and r
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
 from .. import model as m
 from ..errors import Findings
+from .addresses import Addresses
 from .references import References
 from .yamlsafe import YamlDoc
 
@@ -25,6 +26,7 @@ class Report:
 
     findings: Findings  # problems in the file
     references: References  # members and projects it names, checked once every file is loaded
+    addresses: Addresses = field(default_factory=Addresses)  # members' e-mails, checked once all are loaded
 
 
 def _date(text) -> date | None:
@@ -85,6 +87,8 @@ def member(rel: str, stem: str, doc: YamlDoc, body: str, report: Report) -> m.Me
         line, col = doc.where(("handle",))
         report.findings.error(rel, line, col, f"handle '{d['handle']}' differs from the file name: use '{stem}' or rename the file")
         return None
+    for i, email in enumerate(d.get("emails", ())):
+        report.addresses.add(rel, doc, i, email, stem, d["name"])
     return m.Member(
         handle=stem,
         name=d["name"],
