@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from value.signatures import key_problem, normal_key
+
 from .. import model as m
 from ..errors import Findings
 from .addresses import Addresses
@@ -89,6 +91,15 @@ def member(rel: str, stem: str, doc: YamlDoc, body: str, report: Report) -> m.Me
         return None
     for i, email in enumerate(d.get("emails", ())):
         report.addresses.add(rel, doc, i, email, stem, d["name"])
+    keys = []
+    for i, key in enumerate(d.get("signing_keys", ())):
+        problem = key_problem(key)
+        if problem:
+            line, col = doc.where(("signing_keys", i))
+            report.findings.error(rel, line, col, f"'signing_keys': {problem}")
+        else:
+            keys.append(normal_key(key))
+            report.addresses.add_key(rel, doc, i, keys[-1], stem)
     return m.Member(
         handle=stem,
         name=d["name"],
@@ -100,6 +111,7 @@ def member(rel: str, stem: str, doc: YamlDoc, body: str, report: Report) -> m.Me
         links=_links(d.get("links")),
         visibility=d.get("visibility", "public"),
         joined=_date(d.get("joined")),
+        signing_keys=tuple(keys),
     )
 
 
