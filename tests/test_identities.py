@@ -125,6 +125,17 @@ def test_diff_reports_a_changed_mailmap_line_and_a_removed_member_file(community
     assert "@" not in text
 
 
+def test_diff_reports_a_member_file_added_with_an_address_that_has_commits(community):
+    from generator.commands import diff as diffmod
+
+    root = community()
+    _history(root)
+    write_files(root, {"members/kim.yaml": "name: Kim Lee\nemails: [kim@example.org]\n"})
+    text, code, _, _ = diffmod.diff(root, "main")
+    assert code == 0
+    assert "| 2 | Kim Lee (not a member) | Kim Lee (`kim`) | `members/kim.yaml` added |" in text.splitlines()
+
+
 def test_diff_without_identity_changes_has_no_identity_section(community):
     from generator.commands import diff as diffmod
 

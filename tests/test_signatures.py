@@ -7,6 +7,7 @@ all; Ben signs with his key (verified)."""
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 
@@ -76,6 +77,9 @@ def test_the_report_and_the_member_page_say_how_many_commits_are_verified(signed
     rows = {c["id"]: c for c in value_report(root)["contributors"]}
     assert (rows["ana"]["commits"], rows["ana"]["verified_commits"]) == (5, 1)
     assert (rows["ben"]["commits"], rows["ben"]["verified_commits"]) == (1, 1)
+    # git's answers are kept per commit id in the engine's cache folder, keyed by the key list
+    (stored,) = (root / ".git" / "commonplace-cache").glob("signatures-*.json")
+    assert len(json.loads(stored.read_text())) == 6  # every commit of a member with keys: 5 of Ana, 1 of Ben
     build(root, tmp_path / "site")
     page = (tmp_path / "site" / "members" / "ana" / "index.html").read_text()
     assert "1 of 5 commits signed with a key in their member file" in page

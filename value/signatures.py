@@ -101,17 +101,21 @@ def signature_status(git_dir, commits, signers: str, cache_folder: Path | None =
             path = Path(tmp) / "allowed_signers"
             path.write_text(signers, encoding="utf-8")
             result = subprocess.run(
-                ["git", f"--git-dir={git_dir}", "-c", "gpg.format=ssh", "-c", f"gpg.ssh.allowedSignersFile={path}",
+                # the verifier is ssh-keygen whatever the user's configuration signs with
+                ["git", f"--git-dir={git_dir}", "-c", "gpg.format=ssh", "-c", "gpg.ssh.program=ssh-keygen",
+                 "-c", f"gpg.ssh.allowedSignersFile={path}", "-c", "log.showSignature=false",
                  "log", "--no-walk=unsorted", "--stdin", "--format=%H%x00%G?%x00%GS"],
                 input="".join(cid + "\n" for cid in missing), capture_output=True, text=True, check=False,
             )
-        found = {}
+        found, lasting = {}, {}
         for line in result.stdout.splitlines():
             parts = line.split("\0")
             if len(parts) == 3 and parts[0] in missing:
                 found[parts[0]] = [parts[1], parts[2]]
-        known.update(found)
-        if cache_path is not None and found and result.returncode == 0:
+                if parts[1] != "E":  # "cannot check" (no ssh-keygen) is asked again next time
+                    lasting[parts[0]] = found[parts[0]]
+        if cache_path is not None and lasting and result.returncode == 0:
+            known.update(lasting)
             try:
                 cache_path.parent.mkdir(parents=True, exist_ok=True)
                 fd, tmp_name = tempfile.mkstemp(dir=cache_path.parent, prefix=".signatures-")
@@ -120,6 +124,7 @@ def signature_status(git_dir, commits, signers: str, cache_folder: Path | None =
                 os.replace(tmp_name, cache_path)
             except OSError:
                 pass  # a cache that cannot be written only costs time
+        known.update(found)
     return {cid: tuple(known[cid]) for cid in wanted if cid in known}
 
 
