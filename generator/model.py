@@ -74,6 +74,7 @@ class Member:
     links: tuple[Link, ...] = ()
     visibility: str = "public"  # public | pseudonymous | hidden
     joined: date | None = None
+    signing_keys: tuple[str, ...] = ()  # SSH public keys as "<type> <base64>", comments left out
 
 
 @dataclass(frozen=True)

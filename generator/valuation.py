@@ -22,7 +22,8 @@ def community_data(model: Model) -> CommunityData:
     config = model.config
     return CommunityData(
         members=tuple(
-            Person(id=m.handle, name=m.name, emails=m.emails, affiliation=m.affiliation or None, visibility=m.visibility)
+            Person(id=m.handle, name=m.name, emails=m.emails, affiliation=m.affiliation or None, visibility=m.visibility,
+                   signing_keys=m.signing_keys)
             for m in model.members.values()
         ),
         events=tuple(

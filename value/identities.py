@@ -102,6 +102,10 @@ class Identities:
             person.bot = any("[bot]" in label for label in labels) or bool(labels & bots)
         return self._pid
 
+    def member_of(self, key: str) -> str | None:
+        """The handle of the member a resolved e-mail key belongs to, if any."""
+        return self._member_of.get(key)
+
     def pid(self, key: str) -> str:
         return self._pid[key]
 

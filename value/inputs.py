@@ -20,6 +20,7 @@ class Person:
     emails: tuple[str, ...]
     affiliation: str | None = None
     visibility: str = "public"
+    signing_keys: tuple[str, ...] = ()  # SSH public keys, "<type> <base64>" (see signatures.py)
 
 
 @dataclass(frozen=True)

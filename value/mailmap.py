@@ -25,6 +25,25 @@ def _name_and_email(text: str, allow_empty_email: bool):
     return name, email, (rest if rest else None)
 
 
+def entries(text: str) -> list[tuple[int, str, str | None]]:
+    """(line number, old e-mail casefolded, new e-mail or None) of each line that maps an address,
+    as `Mailmap` reads it: what a report names when it says which line moved whose commits."""
+    found = []
+    for number, line in enumerate(text.splitlines(), 1):
+        if line.startswith("#"):
+            continue
+        first = _name_and_email(line, False)
+        if first is None:
+            continue
+        _name1, email1, rest = first
+        second = _name_and_email(rest, True) if rest is not None else None
+        if second is not None and second[1] is not None:
+            found.append((number, second[1].casefold(), email1))
+        else:
+            found.append((number, email1.casefold(), None))
+    return found
+
+
 class Mailmap:
     """Maps (name, e-mail) to the canonical (name, e-mail) declared in `.mailmap` files."""
 

@@ -9,7 +9,8 @@ A contributor: id, name, emails, bot, commits, coauthored_commits, lines_added, 
 first_commit, last_commit, scores {dimension: share}, value, and +: member, visibility,
 affiliation, merges, every person-level figure of the registry (reviews, signed_off,
 events_organised, events_attended, role, rewards_received, documentation_lines, cred,
-kudos_received, kudos_given), signals {dimension: number}, monthly_value {"YYYY-MM": value}.
+kudos_received, kudos_given), signals {dimension: number}, monthly_value {"YYYY-MM": value},
+verified_commits (commits signed with a key in their member file; only when a member lists keys).
 
 Floats are rounded to 6 decimals, money is a decimal string, dates are ISO 8601 with the
 author's offset; contributors and bots are sorted by id.
@@ -17,8 +18,9 @@ author's offset; contributors and bots are sorted by id.
 
 from __future__ import annotations
 
+import functools
 import gc
-from collections import defaultdict
+from collections import Counter, defaultdict
 from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
@@ -32,6 +34,7 @@ from .fold import fold_new_commits, resolved_key, resolved_log, resolved_state
 from .history import history_state, read_history
 from .inputs import CommunityData
 from .registry import DIMENSIONS, indicators
+from .signatures import has_keys, verified_in
 
 SCHEMA = "commonplace.value/1"
 REPORT_FORMAT = 1
@@ -111,12 +114,13 @@ def build_report(
         found = reports.get(key)
         if found is not None:
             return found
+    assemble = functools.partial(report_from, cache_folder=folder if use_cache else None)
     state_log = resolved_log(None, "")
     if use_cache and not subdir:  # new commits on top of the last report's: only they are read
         state_log = resolved_log(folder, f"{subdir or ''}\0{ref}")
         state_key = resolved_key(engine, data_stamp)
         with _collector_paused():
-            report = fold_new_commits(repo_path, ref, state_log, state_key, data, weights, report_from,
+            report = fold_new_commits(repo_path, ref, state_log, state_key, data, weights, assemble,
                                       cache_dir=cache_dir, workers=workers, engine=engine, files_in=files_in)
         if report is not None:
             reports.put(key, report)
@@ -125,7 +129,7 @@ def build_report(
                            progress=progress, workers=workers, engine=engine, files_in=files_in)
     with _collector_paused():
         ctx = Context(history, data)
-        report = report_from(history, data, weights, ctx)
+        report = assemble(history, data, weights, ctx)
     if use_cache:
         reports.put(key, report)
         if not subdir and history.commit is not None:
@@ -147,8 +151,13 @@ def _collector_paused():
             gc.enable()
 
 
-def report_from(history, data: CommunityData, weights: dict[str, float], ctx: Context | None = None) -> dict:
+def report_from(history, data: CommunityData, weights: dict[str, float], ctx: Context | None = None, *,
+                cache_folder: Path | None = None) -> dict:
     ctx = ctx if ctx is not None else Context(history, data)
+    verified = None  # {person: commits signed with a key in their member file}, when any member lists keys
+    if has_keys(data):
+        signed = verified_in(history, ctx.resolved, data, cache_folder)
+        verified = Counter(c.author for c in ctx.commits if c.id in signed)
     dimensions: dict = {d: {} for d in DIMENSIONS}
     monthly: dict = {"months": list(ctx.months), **{d: {} for d in DIMENSIONS}}
     for ind in indicators("community"):
@@ -231,6 +240,8 @@ def report_from(history, data: CommunityData, weights: dict[str, float], ctx: Co
         row["visibility"] = person.visibility
         row["affiliation"] = person.affiliation
         row["merges"] = s["merges"]
+        if verified is not None:
+            row["verified_commits"] = verified.get(pid, 0)
         for key, values in figures.items():
             row[key] = values.get(pid, None if key == "role" else {} if key == "rewards_received" else 0)
         row["signals"] = {d: signals[d].get(None, {}).get(pid, 0) for d in DIMENSIONS}

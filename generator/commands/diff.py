@@ -4,7 +4,8 @@ The base revision's community folder is read from git objects into a temporary f
 and submodules are skipped, as the loader skips them in a work tree), both sides are built with
 the ordinary `build()` under one SOURCE_DATE_EPOCH, and the two sites are compared file by file.
 Figures come from the two loaded models; value figures, when the value engine can read the
-history, from `value.report.build_report` at both revisions.
+history, from `value.report.build_report` at both revisions; identity changes that give existing
+commits to someone else (`.mailmap` lines, members' e-mail lists) from `identity_changes`.
 
 Nothing is written outside temporary folders. Exit 0 (even when the base does not build: then
 every page of the head counts as added), 1 when the head's data is invalid.
@@ -28,6 +29,7 @@ from ..errors import CommonplaceError, DataError, Finding
 from ..load.listing import INPUT_FILES, INPUT_FOLDERS
 from ..views.ledger import totals as ledger_totals
 from . import community_folder
+from .identity_changes import identity_section
 
 if TYPE_CHECKING:  # imported where used: every command line registers `diff`, few run it
     import pygit2
@@ -344,11 +346,13 @@ def _cell(text: str) -> str:
 
 
 def markdown(base_label: str, head_label: str, base: Side, head: Side, changes: PageChanges,
-             figure_rows, notes, value_lines) -> str:
+             figure_rows, notes, value_lines, identity_lines=()) -> str:
     out = [HEADING, ""]
     moved = len(figure_rows)
+    identities = ["", "### Identities", ""] + list(identity_lines) if identity_lines else []
     if changes.total == 0 and changes.other_files == 0 and not figure_rows and not notes:
         out.append(f"Compared {head_label} with {base_label}: {NO_CHANGE}")
+        out += identities
         if value_lines:
             out += ["", "### Value", ""] + value_lines
         return "\n".join(out) + "\n"
@@ -385,6 +389,7 @@ def markdown(base_label: str, head_label: str, base: Side, head: Side, changes: 
         out.append("No figure moved.")
     if notes:
         out += [""] + [f"- {_cell(note)}" for note in notes]
+    out += identities
     if value_lines:
         out += ["", "### Value", ""] + value_lines
     return "\n".join(out) + "\n"
@@ -450,7 +455,8 @@ def diff(source: Path, base_ref: str, head_ref: str | None = None) -> tuple[str,
     figure_rows, notes = figures(base.model, head.model)
     value_lines = value_section(info.workdir, info.subdir, str(base_commit.id),
                                 str(head_commit.id) if head_commit else "HEAD", base.model, head.model)
-    text = markdown(base_label, head_label, base, head, changes, figure_rows, notes, value_lines)
+    identity_lines = identity_section(repo, info.workdir, info.subdir, base_commit, head_commit, base.model, head.model)
+    text = markdown(base_label, head_label, base, head, changes, figure_rows, notes, value_lines, identity_lines)
     return text, 0, [], ""
 
 

@@ -9,12 +9,15 @@ it out); the builders of files that list entries take `(rel, doc, notes)` and re
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from value.signatures import key_problem, normal_key
+
 from .. import model as m
 from ..errors import Findings
+from .addresses import Addresses
 from .references import References
 from .yamlsafe import YamlDoc
 
@@ -25,6 +28,7 @@ class Notes:
 
     findings: Findings  # problems in the file
     references: References  # members and projects it names, checked once every file is loaded
+    addresses: Addresses = field(default_factory=Addresses)  # members' e-mails, checked once all are loaded
 
 
 def _date(text) -> date | None:
@@ -86,6 +90,17 @@ def member(rel: str, stem: str, doc: YamlDoc, body: str, notes: Notes) -> m.Memb
         line, col = doc.where(("handle",))
         notes.findings.error(rel, line, col, f"handle '{d['handle']}' differs from the file name: use '{stem}' or rename the file")
         return None
+    for i, email in enumerate(d.get("emails", ())):
+        notes.addresses.add(rel, doc, i, email, stem, d["name"])
+    keys = []
+    for i, key in enumerate(d.get("signing_keys", ())):
+        problem = key_problem(key)
+        if problem:
+            line, col = doc.where(("signing_keys", i))
+            notes.findings.error(rel, line, col, f"'signing_keys': {problem}")
+        else:
+            keys.append(normal_key(key))
+            notes.addresses.add_key(rel, doc, i, keys[-1], stem)
     return m.Member(
         handle=stem,
         name=d["name"],
@@ -97,6 +112,7 @@ def member(rel: str, stem: str, doc: YamlDoc, body: str, notes: Notes) -> m.Memb
         links=_links(d.get("links")),
         visibility=d.get("visibility", "public"),
         joined=_date(d.get("joined")),
+        signing_keys=tuple(keys),
     )
 
 

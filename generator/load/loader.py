@@ -124,6 +124,7 @@ class _Loader:
         model.recognition = ecosystem.recognition(self.optional(ecosystem.ALL_CONTRIBUTORS_PATH), self.findings,
                                                   set(model.members))
         self.notes.references.check({"member": model.members, "project": model.projects}, self.findings)
+        self.notes.addresses.check(self.findings, ".mailmap", self.optional(".mailmap"))
         if config is not None:
             model.catalogue = load_catalogue(self.root, config.language)
             self.findings.extend(catalogue_findings(self.root, config.language, self.optional("commonplace.yaml"),

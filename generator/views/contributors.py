@@ -54,6 +54,7 @@ class Contributor:
     rewards_received: dict = field(default_factory=dict)
     monthly_value: dict = field(default_factory=dict)
     engine_id: str = ""  # the report's id, to join with other parts of the report; never published
+    verified_commits: int | None = None  # commits signed with a key in their member file; None: no member lists keys
 
 
 def public_contributors(report: dict, people: People, non_members: str, salt: str) -> list[Contributor]:
@@ -89,6 +90,7 @@ def public_contributors(report: dict, people: People, non_members: str, salt: st
             role=c.get("role"), scores=dict(c.get("scores", {})), signals=dict(c.get("signals", {})),
             value=c.get("value", 0.0), rewards_received=dict(c.get("rewards_received") or {}),
             monthly_value=dict(c.get("monthly_value") or {}), engine_id=engine_id,
+            verified_commits=c.get("verified_commits"),
         ))
     return sorted(rows, key=lambda r: (-r.value, r.id))
 

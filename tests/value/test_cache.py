@@ -72,7 +72,7 @@ def test_unchanged_report_is_read_not_computed(generated, tmp_path, monkeypatch)
 
     computed = []
     real = report_module.report_from
-    monkeypatch.setattr(report_module, "report_from", lambda *a: computed.append(1) or real(*a))
+    monkeypatch.setattr(report_module, "report_from", lambda *a, **k: computed.append(1) or real(*a, **k))
     assert build_report(path, cache_dir=cache, data=data) == first and computed == []
 
     # other data, then the same data again, a new tag, a new commit: each is computed
