@@ -32,6 +32,7 @@ from .cache import HistoryCache, engine_cache_dir, namespace
 from .docfiles import summarize
 from .errors import BadSubdir, NotARepository, ShallowHistory, UnknownRef
 from .linecount import as_text, count_lines, subtree
+from .inputs import COMMUNITY_FILES, MAILMAP_PATH
 from .mailmap import Mailmap
 
 # Fields of a record tuple (plain tuples pickle fast and small).
@@ -157,7 +158,6 @@ def _blob_text(tree, path: str) -> str | None:
     return as_text(obj.data)
 
 
-COMMUNITY_FILES = (".all-contributorsrc", "CITATION.cff", ".github/FUNDING.yml")
 
 
 def _open(repo_path, subdir: str | None, ref: str):
@@ -204,7 +204,7 @@ def _tip_info(repo, tip, ref: str, subdir: str | None, history: History) -> None
     history.as_of = (tip.committer.time, tip.committer.offset)
     history.branch = _branch(repo, ref)
     # .mailmap at the ref: the repository's, then the community folder's (its lines win).
-    mailmaps = [_blob_text(tip.tree, ".mailmap")]
+    mailmaps = [_blob_text(tip.tree, MAILMAP_PATH)]
     if subdir:
         mailmaps.append(_blob_text(tip.tree, f"{subdir}/.mailmap"))
     history.mailmap_text = "\n".join(t for t in mailmaps if t)

@@ -10,6 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+# The files the engine reads from the git tree itself (any repository may have them), and the
+# generator reads from the work tree: one list for both.
+MAILMAP_PATH = ".mailmap"
+ALL_CONTRIBUTORS_PATH = ".all-contributorsrc"
+CITATION_PATH = "CITATION.cff"
+FUNDING_PATH = ".github/FUNDING.yml"
+COMMUNITY_FILES = (ALL_CONTRIBUTORS_PATH, CITATION_PATH, FUNDING_PATH)
+
 
 @dataclass(frozen=True)
 class Person:

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from value.inputs import ALL_CONTRIBUTORS_PATH, CITATION_PATH, FUNDING_PATH
+
 from ..errors import Findings
 from ..model import Link
 from ..render.markdown import is_safe_link
-from .listing import ALL_CONTRIBUTORS_PATH, CITATION_PATH, FUNDING_PATH
 from .yamlsafe import load_yaml
 
 FUNDING_PLATFORMS = {

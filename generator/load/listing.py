@@ -6,6 +6,7 @@ import os
 import re
 
 from value.identities import slugify
+from value.inputs import COMMUNITY_FILES, MAILMAP_PATH
 
 from ..errors import Findings
 
@@ -29,11 +30,7 @@ COLLECTIONS = {
 # `diff`'s "does this change touch the community?" both come from these. The value engine reads
 # `.mailmap` and the ecosystem files from git itself.
 CONFIG_FILES = ("commonplace.yaml", "community.yaml", "federation.yaml")
-# The files the wider ecosystem already uses (see `ecosystem`).
-FUNDING_PATH = ".github/FUNDING.yml"
-CITATION_PATH = "CITATION.cff"
-ALL_CONTRIBUTORS_PATH = ".all-contributorsrc"
-INPUT_FILES = CONFIG_FILES + (".mailmap", ALL_CONTRIBUTORS_PATH, CITATION_PATH, FUNDING_PATH)
+INPUT_FILES = CONFIG_FILES + (MAILMAP_PATH,) + COMMUNITY_FILES  # the ecosystem's files (see `ecosystem`)
 THEME_FOLDER = "theme"
 INPUT_FOLDERS = tuple(COLLECTIONS) + (THEME_FOLDER,)
 
