@@ -207,3 +207,16 @@ def test_the_cli_splits_in_the_currency_s_minor_unit(repo, capsys):
         assert all(re.fullmatch(pattern, r["amount"]) for r in rows)
     assert main(["rewards", str(root), "--budget", "10.5", "--currency", "JPY"]) == 1
     assert "budget 10.5 JPY is not a non-negative amount in whole minor units (0 decimals)" in capsys.readouterr().err
+
+
+def test_the_ledger_prints_each_currency_s_decimals(repo, tmp_path):
+    ledger = ("currency: JPY\nentries:\n  - {date: 2024-05-01, amount: \"1500\", kind: donation}\n"
+              "  - {date: 2024-05-02, amount: \"1.25\", kind: grant, currency: BHD}\n"
+              "  - {date: 2024-05-03, amount: \"5\", kind: sale, currency: EUR}\n")
+    build(repo({"ledger/2024.yaml": ledger, "rewards/may.yaml": plan(currency="JPY", budget='"90"')}), tmp_path / "site")
+    page = text((tmp_path / "site/ledger/index.html").read_text())
+    assert "+1,500 JPY" in page and "+1.250 BHD" in page and "+5.00 EUR" in page
+    assert "JPY 1,500 0 1,500" in page and "BHD 1.250 0.000 1.250" in page and "EUR 5.00 0.00 5.00" in page
+    assert "1500.00" not in page and "1,500.00" not in page
+    data = (tmp_path / "site/data/ledger.csv").read_text()
+    assert "2024-05-01,donation,1500,JPY" in data and ",1.250,BHD" in data and ",5.00,EUR" in data
