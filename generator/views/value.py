@@ -188,7 +188,8 @@ class ValueView:
         tables.append(Table(
             "ledger", "Ledger", "Every ledger entry; amounts are exact decimals, always positive (kind gives the direction).",
             [("date", "date", "Date of the entry"), ("kind", "string", "donation, grant, sale, expense or reward"),
-             ("amount", "number", "Exact decimal amount"), ("currency", "string", "ISO 4217 code"),
+             ("amount", "number", "Exact decimal amount, with its currency's decimals (ISO 4217 minor unit)"),
+             ("currency", "string", "ISO 4217 code"),
              ("from", "string", "Who paid (members through their visibility)"),
              ("to", "string", "Who was paid (members through their visibility)"),
              ("project", "string", "Project slug"), ("note", "string", "Note")],
@@ -224,10 +225,13 @@ class ValueView:
     @staticmethod
     def rewards_table(rows: list[dict]) -> Table:
         return Table(
-            "rewards", "Reward distributions", "Each declared distribution split among contributors; "
-            "members who are not listed appear as one row.",
+            "rewards", "Reward distributions", "Each declared distribution split among members (among every "
+            "contributor when the plan says recipients: all), counting only its period; members who are not "
+            "listed are paid, and appear as one row.",
             [("plan", "string", "Reward plan (file name)"), ("id", "string", "Contributor id"),
-             ("name", "string", "Contributor name"), ("amount", "number", "Amount"), ("currency", "string", "ISO 4217 code"),
+             ("name", "string", "Contributor name"),
+             ("amount", "number", "Amount, with its currency's decimals (ISO 4217 minor unit)"),
+             ("currency", "string", "ISO 4217 code"),
              ("policy", "string", "immediate, recent or balanced")],
             rows,
         )
