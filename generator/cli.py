@@ -11,6 +11,7 @@ import argparse
 import importlib
 import sys
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from . import __version__, diagnostics
@@ -25,6 +26,35 @@ def _decimal(text: str) -> Decimal:
     if not value.is_finite() or value < 0:
         raise argparse.ArgumentTypeError(f"'{text}' must be a non-negative amount such as 1000.00")
     return value
+
+
+def _currency(text: str) -> str:
+    """An ISO 4217 code, as Babel's currency data knows them (the fix in the message)."""
+    from value import money
+
+    if money.is_currency(text):
+        return text
+    if money.is_currency(text.upper()):
+        raise argparse.ArgumentTypeError(f"'{text}' is not an ISO 4217 code: write it in capitals, {text.upper()}")
+    raise argparse.ArgumentTypeError(f"'{text}' is not an ISO 4217 currency code: give one such as EUR, USD or JPY")
+
+
+def _period(text: str):
+    """START..END, two ISO dates (both days included), START not after END."""
+    from value.rewards import Period
+
+    start, sep, end = text.partition("..")
+    try:
+        first, last = date.fromisoformat(start.strip()), date.fromisoformat(end.strip())
+    except ValueError:
+        first = last = None
+    if not sep or first is None or len(start.strip()) != 10 or len(end.strip()) != 10:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a period START..END of two ISO dates, "
+                                         "such as 2026-07-01..2026-09-30")
+    if first > last:
+        raise argparse.ArgumentTypeError(f"'{text}' starts after it ends: give the earlier date first, "
+                                         f"{last.isoformat()}..{first.isoformat()}")
+    return Period(first, last)
 
 
 def _positive(text: str) -> int:
@@ -97,12 +127,22 @@ COMMANDS = (
                 arg("--format", choices=("table", "json"), default="table", help="table (default) or json"),
                 REF,
             )),
-    Command("rewards", "split a budget among contributors, exact to the cent",
-            "Split a budget among contributors by their value, following SourceCred's policies. "
-            "The parts always sum exactly to the budget.", (
+    Command("rewards", "split a budget among members, exact to the currency's minor unit",
+            "Split a budget among members by their value, following SourceCred's policies, in the "
+            "currency's minor unit (ISO 4217: JPY 0 decimals, EUR 2, BHD 3): the parts always sum exactly "
+            "to the budget. People are shown as the site shows them (handles, pseudonyms, hidden members "
+            "as one line), sorted by amount; --names shows real names, for paying only.", (
                 ANY_REPOSITORY,
                 arg("--budget", required=True, type=_decimal, help="the amount to distribute, e.g. 1000.00"),
-                arg("--currency", required=True, help="ISO 4217 code, e.g. EUR"),
+                arg("--currency", required=True, type=_currency, help="ISO 4217 code, e.g. EUR"),
+                arg("--period", type=_period, metavar="START..END",
+                    help="the period rewarded, two ISO dates such as 2026-07-01..2026-09-30: counts value "
+                         "dated up to END and payouts (ledger 'kind: reward') dated before START"),
+                arg("--recipients", choices=("members", "all"), default="members",
+                    help="members (default): only members are paid, the non-members' part is shared among "
+                         "them; all: every contributor"),
+                arg("--names", action="store_true",
+                    help="show real names, for paying: this output is not for publishing"),
                 arg("--policy", choices=("immediate", "recent", "balanced"), default="balanced",
                     help="immediate: last period's value; recent: value with a decay; "
                          "balanced (default): all-time value minus what the ledger shows was already paid"),

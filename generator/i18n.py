@@ -19,6 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from markupsafe import Markup, escape
+from value import money as currencies
 
 from .errors import Finding
 from .load import safepath
@@ -166,11 +167,16 @@ class Catalogue:
         """A share (0.186) as a percentage ("18.6%", "18,6 %")."""
         return _fill(self.formats["percent"], {"number": self.number(100 * fraction, decimals)})
 
-    def money(self, amount, currency: str = "") -> str:
-        """An exact amount with two decimals, and its currency."""
-        value = Decimal(str(amount)).quantize(Decimal("0.01"))
-        text = self.number(value, 2)
-        return _fill(self.formats["money"], {"amount": text, "currency": currency}).strip() if currency else text
+    def money(self, amount, currency: str = "", code: bool = True) -> str:
+        """An exact amount with its currency's decimals (ISO 4217 minor unit: "120.00 EUR",
+        "5 JPY", "1.250 BHD"), and the currency's code unless `code` is false (a table whose
+        column says it). Without a known currency, two decimals."""
+        places = currencies.minor_units(currency) if currencies.is_currency(currency) else 2
+        value = Decimal(str(amount)).quantize(Decimal(1).scaleb(-places))
+        text = self.number(value, places)
+        if not currency or not code:
+            return text
+        return _fill(self.formats["money"], {"amount": text, "currency": currency}).strip()
 
     def date(self, value) -> str:
         if not value:

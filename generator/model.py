@@ -193,6 +193,7 @@ class RewardPlan:
     title: str = ""
     decay: Decimal = Decimal("0.5")
     note: str = ""
+    recipients: str = "members"  # members | all: who may be paid (a non-member has no way to be)
 
 
 @dataclass(frozen=True)

@@ -57,6 +57,15 @@ def community_data(model: Model) -> CommunityData:
     )
 
 
+def payouts(model: Model | None) -> list[dict]:
+    """The ledger's reward payouts as the value engine reads them (`value.rewards.counted`): what
+    a reward plan subtracts, when dated before the plan's start. None without a community."""
+    if model is None:
+        return []
+    return [{"date": e.date, "amount": e.amount, "currency": e.currency, "kind": e.kind, "to": e.party_to or None}
+            for e in model.ledger if e.kind == "reward"]
+
+
 def counted_folder(model: Model | None, folder: str | None) -> str | None:
     """The folder whose commits value counts: the community's `folder` (None at the top of the
     repository), or None, every commit, when its config says `history: repository`."""

@@ -98,7 +98,8 @@ def test_a_bare_clone_is_read_like_its_work_tree(tmp_path, xdg, capsys):
     assert report["source"]["commit"] == git(root, "rev-parse", "HEAD").strip()
     assert report["source"]["subdir"] is None
     assert value_json(bare / "refs", capsys) == report  # a folder of it: the same repository
-    assert main(["rewards", str(bare), "--budget", "100.00", "--currency", "EUR", "--format", "csv"]) == 0
+    assert main(["rewards", str(bare), "--budget", "100.00", "--currency", "EUR", "--format", "csv",
+                 "--recipients", "all"]) == 0
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
     assert sum(Decimal(r["amount"]) for r in rows) == Decimal("100.00")
     assert snapshot(bare) == before

@@ -16,7 +16,7 @@ def parse(chart):
 
 def test_line_chart_places_negative_values_below_zero():
     chart = charts.line_chart("Balance", "Balance per month", ["2024-01", "2024-02", "2024-03"],
-                              {"Balance": [Decimal("100"), Decimal("-50"), Decimal("0")]})
+                              {"Balance": [Decimal("100.00"), Decimal("-50.00"), Decimal("0.00")]})
     svg = parse(chart)
     assert svg.find(f"{NS}title").text == "Balance" and svg.find(f"{NS}desc").text == "Balance per month"
     points = {c.get("data-label"): (float(c.get("cy")), c.get("data-value")) for c in svg.iter(f"{NS}circle")}
@@ -26,6 +26,9 @@ def test_line_chart_places_negative_values_below_zero():
     ticks = [t.text for t in svg.iter(f"{NS}text") if t.get("class") == "tick"]
     assert ticks == ["-50", "0", "50", "100", "2024-01", "2024-02", "2024-03"]  # round steps, zero on a grid line
     assert chart.rows == [["2024-01", "100.00"], ["2024-02", "-50.00"], ["2024-03", "0.00"]]
+    # money keeps its currency's decimals: yen have none
+    yen = charts.line_chart("Balance", "Balance per month", ["2024-01"], {"Balance": [Decimal("500")]})
+    assert yen.rows == [["2024-01", "500"]]
 
 
 def test_bar_heights_are_proportional_and_ids_are_deterministic():

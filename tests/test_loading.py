@@ -45,12 +45,47 @@ def test_not_a_community_at_all(tmp_path):
     assert "is not a Commonplace community" in caught.value.findings[0].message
 
 
-def test_money_is_exact_decimal_even_when_unquoted(community):
-    root = community({"ledger/2024.yaml": "currency: EUR\nentries:\n  - {date: 2024-01-05, amount: 0.10, kind: donation}\n"
-                                          "  - {date: 2024-01-06, amount: \"0.20\", kind: grant}\n"})
+def test_money_is_exact_and_has_its_currency_s_decimals(community):
+    root = community({"ledger/2024.yaml": "currency: EUR\nentries:\n  - {date: 2024-01-05, amount: \"0.1\", kind: donation}\n"
+                                          "  - {date: 2024-01-06, amount: \"0.20\", kind: grant}\n"
+                                          "  - {date: 2024-01-07, amount: \"500\", kind: grant, currency: JPY}\n"
+                                          "  - {date: 2024-01-08, amount: \"1.25\", kind: grant, currency: BHD}\n"})
     model = load_community(root)
-    assert [e.amount for e in model.ledger] == [Decimal("0.10"), Decimal("0.20")]
-    assert sum(e.amount for e in model.ledger) == Decimal("0.30")
+    assert [str(e.amount) for e in model.ledger] == ["0.10", "0.20", "500", "1.250"]
+    assert sum(e.amount for e in model.ledger if e.currency == "EUR") == Decimal("0.30")
+
+
+MONEY_MISTAKES = {
+    "ledger/2026.yaml": "currency: EUR\nentries:\n  - {date: 2026-01-05, amount: \"79.50\", kind: expense}\n"
+                        "  - date: 2026-01-06\n    amount: \"12.345\"\n    kind: donation\n"
+                        "  - {date: 2026-01-07, amount: 12.5, kind: donation}\n"
+                        "  - {date: 2026-01-08, amount: 500, kind: donation, currency: JPY}\n"
+                        "  - {date: 2026-01-09, amount: \"5.5\", kind: donation, currency: JPY}\n"
+                        "  - {date: 2026-01-10, amount: \"5.5\", kind: donation, currency: EUE}\n",
+    "ledger/other.yaml": "currency: ZZZ\nentries:\n  - {date: 2026-01-05, amount: \"79.50\", kind: expense}\n",
+    "rewards/q3.yaml": "budget: 600.00\ncurrency: EUR\npolicy: balanced\nperiod: {start: 2026-07-01, end: 2026-09-30}\n",
+    "rewards/yen.yaml": "budget: \"600.5\"\ncurrency: JPY\npolicy: balanced\nperiod: {start: 2026-07-01, end: 2026-09-30}\n",
+    "rewards/dinar.yaml": "budget: \"1.2345\"\ncurrency: BHD\npolicy: immediate\nperiod: {start: 2026-07-01, end: 2026-09-30}\n",
+}
+
+
+def test_money_mistakes_are_located_errors_with_the_fix(community):
+    root = community(MONEY_MISTAKES)
+    with pytest.raises(DataError) as caught:
+        load_community(root)
+    assert [str(f) for f in caught.value.findings] == [
+        'ledger/2026.yaml:5:13: amount 12.345 has 3 decimals, but EUR has 2: write it with at most 2, such as "12.35"',
+        'ledger/2026.yaml:7:32: amount 12.5 is an unquoted YAML number, which may lose digits: '
+        'quote it, amount: "12.50"',
+        'ledger/2026.yaml:8:32: amount 500 is an unquoted YAML number, which may lose digits: quote it, amount: "500"',
+        'ledger/2026.yaml:9:32: amount 5.5 has 1 decimal, but JPY has none: write it without decimals, such as "6"',
+        "ledger/2026.yaml:10:65: currency 'EUE' is not an ISO 4217 currency code: use one such as EUR, USD or JPY",
+        "ledger/other.yaml:1:11: currency 'ZZZ' is not an ISO 4217 currency code: use one such as EUR, USD or JPY",
+        'rewards/dinar.yaml:1:9: budget 1.2345 has 4 decimals, but BHD has 3: write it with at most 3, such as "1.235"',
+        'rewards/q3.yaml:1:9: budget 600.00 is an unquoted YAML number, which may lose digits: '
+        'quote it, budget: "600.00"',
+        'rewards/yen.yaml:1:9: budget 600.5 has 1 decimal, but JPY has none: write it without decimals, such as "601"',
+    ]
 
 
 def test_symlinks_are_never_followed(community, tmp_path):

@@ -257,6 +257,7 @@ def test_accepted(name, instance):
     [
         pytest.param("rewards", "budget: 600.00\ncurrency: EUR\npolicy: recent\ndecay: 0.5\nperiod: {start: 2026-07-01, end: 2026-09-30}\n", id="unquoted-decimals"),
         pytest.param("commonplace", "title: T\nvalue: {weights: {reputation: 1.5, monetary_value: 0}}\n", id="float-weights"),
+        pytest.param("rewards", "budget: '600'\ncurrency: JPY\npolicy: immediate\nrecipients: all\nperiod: {start: 2026-07-01, end: 2026-09-30}\n", id="recipients-all"),
         pytest.param("ledger", "currency: EUR\nentries: [{date: 2026-01-01, kind: sale, amount: 12.50}]\n", id="unquoted-amount"),
         pytest.param("event", "title: E\ndate: 2026-03-14\nend_date: '2026-03-15'\n", id="quoted-and-unquoted-dates"),
     ],
@@ -316,6 +317,7 @@ LEDGER_ENTRY = "entries:\n  - date: 2026-01-01\n    kind: donation\n    currency
         pytest.param("page", "title: About\norder: 1.5\n", id="fractional-order"),
         pytest.param("rewards", REWARDS + "decay: 1.5\n", id="decay-above-one"),
         pytest.param("rewards", REWARDS.replace("balanced", "fair"), id="bad-policy"),
+        pytest.param("rewards", REWARDS + "recipients: friends\n", id="bad-recipients"),
         pytest.param("rewards", REWARDS.replace("budget: '600.00'", "budget: '-600.00'"), id="negative-budget"),
         pytest.param("rewards", "budget: '600.00'\ncurrency: EUR\npolicy: balanced\n", id="period-missing"),
         pytest.param("rewards", "budget: '600.00'\ncurrency: EUR\npolicy: balanced\nperiod: {start: 2026-07-01}\n", id="period-without-end"),

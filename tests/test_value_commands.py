@@ -48,10 +48,20 @@ def test_rewards_csv_sums_exactly_to_awkward_budgets(tmp_path, capsys):
     root = software_repo(tmp_path)
     for budget in ("0.01", "100.00", "1000.00"):
         assert main(["rewards", str(root), "--budget", budget, "--currency", "EUR", "--policy", "balanced",
-                     "--format", "csv"]) == 0
+                     "--format", "csv", "--recipients", "all"]) == 0
         rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
         assert sum(Decimal(r["amount"]) for r in rows) == Decimal(budget)
         assert {r["currency"] for r in rows} == {"EUR"}
+
+
+def test_rewards_pay_members_only_by_default(tmp_path, capsys):
+    """A repository without member files: nobody may be paid, and the output says why and what to do."""
+    root = software_repo(tmp_path)
+    assert main(["rewards", str(root), "--budget", "100.00", "--currency", "EUR"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Nothing to distribute: nobody who may be paid has value")
+    assert ("Contributors who are not members: 2 people, 100.0 % of the value; their part is shared among "
+            "members by the same policy (--recipients all pays them)") in out
 
 
 def test_rewards_usage_errors(tmp_path, capsys):

@@ -7,6 +7,7 @@ import io
 import json
 from decimal import Decimal
 
+from . import money
 from .registry import DIMENSIONS
 
 TOP = 5
@@ -75,37 +76,42 @@ def table(report: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _amount(value, places: int = 2) -> str:
-    return f"{Decimal(value):.{places}f}"
+def _amount(value, currency: str) -> str:
+    """An amount with its currency's decimals (ISO 4217): 120.00 (EUR), 5 (JPY), 1.250 (BHD)."""
+    return money.format_amount(value, currency)
 
 
-def rewards_table(rows: list[dict], currency: str) -> str:
+def rewards_table(rows: list[dict], currency: str, notes: list[str] | tuple[str, ...] = ()) -> str:
+    """Rows in the given order, their total, then `notes` (one line each)."""
     if not rows:
-        return f"Nothing to distribute: nobody has value in the chosen window; the budget ({currency}) stays unspent.\n"
-    width = max(len(r["id"]) for r in rows)
-    amounts = [_amount(r["amount"]) for r in rows]
-    aw = max(len(a) for a in amounts)
+        lines = [f"Nothing to distribute: nobody who may be paid has value in the chosen window; "
+                 f"the budget ({currency}) stays unspent."]
+        return "\n".join(lines + list(notes)) + "\n"
+    width = max(max(len(r["id"]) for r in rows), len("total"))
+    amounts = [_amount(r["amount"], currency) for r in rows]
+    total = _amount(sum(Decimal(r["amount"]) for r in rows), currency)
+    aw = max(len(a) for a in amounts + [total, "amount"])
     lines = [f"{'id'.ljust(width)}  {'amount'.rjust(aw)} {currency}  share  name"]
     for r, a in zip(rows, amounts):
         lines.append(f"{r['id'].ljust(width)}  {a.rjust(aw)} {currency}  {r['share'] * 100:5.1f}%  {r['name']}")
-    total = sum(Decimal(r["amount"]) for r in rows)
-    lines.append(f"{'total'.ljust(width)}  {_amount(total).rjust(aw)} {currency}")
-    return "\n".join(lines) + "\n"
+    lines.append(f"{'total'.ljust(width)}  {total.rjust(aw)} {currency}")
+    return "\n".join(lines + list(notes)) + "\n"
 
 
 def rewards_csv(rows: list[dict], currency: str) -> str:
-    """id,name,amount,currency; amounts with exactly 2 decimals; rows in the given (id) order."""
+    """id,name,amount,currency; amounts with the currency's decimals; rows in the given order."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["id", "name", "amount", "currency"])
     for r in rows:
-        writer.writerow([r["id"], r["name"], _amount(r["amount"]), currency])
+        writer.writerow([r["id"], r["name"], _amount(r["amount"], currency), currency])
     return out.getvalue()
 
 
 def rewards_json(rows: list[dict], currency: str) -> str:
     return json.dumps(
-        [{"id": r["id"], "name": r["name"], "amount": _amount(r["amount"]), "currency": currency, "share": r["share"]}
+        [{"id": r["id"], "name": r["name"], "amount": _amount(r["amount"], currency), "currency": currency,
+          "share": r["share"]}
          for r in rows],
         indent=2, ensure_ascii=False,
     ) + "\n"

@@ -24,6 +24,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from value import money as currencies
+
 from .. import diagnostics
 from ..errors import CommonplaceError, DataError, Finding
 from ..load.listing import INPUT_FILES, INPUT_FOLDERS
@@ -178,12 +180,14 @@ def compare_sites(base: dict[str, bytes], head: dict[str, bytes]) -> PageChanges
     return PageChanges(pages(added), pages(changed), pages(removed), other)
 
 
-def _money(amount: Decimal) -> str:
-    return f"{amount.quantize(Decimal('0.01')):,}"
+def _money(amount: Decimal, currency: str = "EUR") -> str:
+    """An amount with its currency's decimals (ISO 4217), grouped: 1,250.00 EUR's figure, 5 JPY's."""
+    places = currencies.minor_units(currency) if currencies.is_currency(currency) else 2
+    return f"{amount.quantize(Decimal(1).scaleb(-places)):,}"
 
 
-def _signed(delta, money: bool = False) -> str:
-    text = _money(abs(delta)) if money else str(abs(delta))
+def _signed(delta, money: bool = False, currency: str = "EUR") -> str:
+    text = _money(abs(delta), currency) if money else str(abs(delta))
     return f"+{text}" if delta > 0 else f"−{text}" if delta < 0 else "0"
 
 
@@ -259,7 +263,8 @@ def figures(base: Model | None, head: Model) -> tuple[list[tuple[str, str, str, 
         b, h = b_totals.get(currency, zero), h_totals.get(currency, zero)
         for key in ("income", "expenses", "balance"):
             if b[key] != h[key]:
-                rows.append((f"{key} ({currency})", _money(b[key]), _money(h[key]), _signed(h[key] - b[key], money=True)))
+                rows.append((f"{key} ({currency})", _money(b[key], currency), _money(h[key], currency),
+                             _signed(h[key] - b[key], money=True, currency=currency)))
     return rows, notes
 
 

@@ -2,7 +2,7 @@
 
 Each document has passed its schema, so a builder reads its keys without guarding them; it
 reports what a schema cannot check (a handle that differs from the file name, a period that
-ends before it starts) and the names of members and projects that other files must define. A collection's builders
+ends before it starts, money with more decimals than its currency has) and the names of members and projects that other files must define. A collection's builders
 take `(rel, stem, doc, body, notes)` and return the item published as `stem` (None to leave
 it out); the builders of files that list entries take `(rel, doc, notes)` and return the list.
 """
@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from value import money
 from value.signatures import key_problem, normal_key
 
 from .. import model as m
@@ -159,37 +160,95 @@ def page(rel: str, stem: str, doc: YamlDoc, body: str, notes: Notes) -> m.Page:
     )
 
 
-def rewards(rel: str, stem: str, doc: YamlDoc, body: str, notes: Notes) -> m.RewardPlan:
+def _decimals(n: int) -> str:
+    return f"{n} decimal" if n == 1 else f"{n} decimals"
+
+
+def currency(rel: str, doc: YamlDoc, path: tuple, code: str, notes: Notes) -> bool:
+    """Is `code` (at `path`) an ISO 4217 currency code? Reports it at its line when not."""
+    if money.is_currency(code):
+        return True
+    line, col = doc.where(path)
+    notes.findings.error(rel, line, col, f"currency '{code}' is not an ISO 4217 currency code: "
+                                         "use one such as EUR, USD or JPY")
+    return False
+
+
+def amount(rel: str, doc: YamlDoc, path: tuple, code: str | None, notes: Notes) -> Decimal | None:
+    """The money at `path` with exactly its currency's decimals, or None after reporting why not:
+    an unquoted YAML number (YAML may already have lost digits: it must be quoted), or more
+    decimals than the currency's ISO 4217 minor unit. `code` is None when the currency is unknown
+    (already reported): then only the quoting is checked."""
+    key = path[-1]
+    value = doc.data
+    for step in path:
+        value = value[step]
+    line, col = doc.where(path)
+    ok = True
+    if not isinstance(value, str):  # a plain scalar YAML read as a number (quoted text stays text)
+        raw = doc.raw.get(tuple(path), str(value))
+        try:
+            shown = money.format_amount(raw, code) if code else raw
+        except ValueError:
+            shown = raw  # too many decimals as well: reported below
+        notes.findings.error(rel, line, col, f'{key} {raw} is an unquoted YAML number, which may lose digits: '
+                                             f'quote it, {key}: "{shown}"')
+        ok = False
+        value = raw
+    if code is None:
+        return None
+    number = Decimal(str(value))
+    places, written = money.minor_units(code), money.decimals_of(number.normalize())
+    if written > places:
+        fix = f"write it with at most {places}" if places else "write it without decimals"
+        notes.findings.error(rel, line, col, f"{key} {value} has {_decimals(written)}, but {code} has "
+                                             f"{places or 'none'}: {fix}, such as "
+                                             f"\"{money.example(number, code)}\"")
+        return None
+    return money.quantize(number, code) if ok else None
+
+
+def rewards(rel: str, stem: str, doc: YamlDoc, body: str, notes: Notes) -> m.RewardPlan | None:
     d = doc.data
     start, end = _date(d["period"]["start"]), _date(d["period"]["end"])
     if end < start:
         line, col = doc.where(("period", "end"))
         notes.findings.error(rel, line, col, "the period ends before it starts")
+    code = d["currency"] if currency(rel, doc, ("currency",), d["currency"], notes) else None
+    budget = amount(rel, doc, ("budget",), code, notes)
+    if budget is None:
+        return None
     return m.RewardPlan(
-        slug=stem, budget=Decimal(str(d["budget"])), currency=d["currency"], policy=d["policy"],
+        slug=stem, budget=budget, currency=d["currency"], policy=d["policy"],
         start=start, end=end, source=rel, title=d.get("title", ""),
         decay=Decimal(str(d.get("decay", "0.5"))), note=d.get("note", ""),
+        recipients=d.get("recipients", "members"),
     )
 
 
 def ledger(rel: str, doc: YamlDoc, notes: Notes) -> list[m.LedgerEntry]:
     entries = []
     default_currency = doc.data.get("currency")
+    known = {default_currency: currency(rel, doc, ("currency",), default_currency, notes)} if default_currency else {}
     for i, e in enumerate(doc.data["entries"]):
         line = doc.where(("entries", i))[0]
-        currency = e.get("currency", default_currency)
-        if currency is None:
+        code = e.get("currency", default_currency)
+        if code is None:
             notes.findings.error(rel, line, doc.where(("entries", i))[1], "entry has no 'currency' and the file sets none: add 'currency: EUR' (or the right code)")
             continue
-        amount = Decimal(str(e["amount"]))
-        if amount <= 0:
+        if "currency" in e and code not in known:  # each code once per file, where it is first written
+            known[code] = currency(rel, doc, ("entries", i, "currency"), code, notes)
+        value = amount(rel, doc, ("entries", i, "amount"), code if known[code] else None, notes)
+        if value is None:
+            continue
+        if value <= 0:
             l, c = doc.where(("entries", i, "amount"))
             notes.findings.error(rel, l, c, "'amount' must be positive: the 'kind' says whether money came in or went out")
             continue
         if e.get("project"):
             notes.references.add(rel, doc, ("entries", i, "project"), "project", e["project"])
         entries.append(m.LedgerEntry(
-            date=_date(e["date"]), amount=amount, currency=currency, kind=e["kind"], source=rel,
+            date=_date(e["date"]), amount=value, currency=code, kind=e["kind"], source=rel,
             line=line, party_from=e.get("from", ""), party_to=e.get("to", ""),
             project=e.get("project", ""), note=e.get("note", ""), reference=e.get("reference", ""),
         ))

@@ -38,8 +38,8 @@ class Chart:
 
 
 def _num(value) -> str:
-    if isinstance(value, Decimal):
-        return f"{value:.2f}"
+    if isinstance(value, Decimal):  # money: as exact as it came (the ledger's are in their currency's decimals)
+        return f"{value:f}"
     if isinstance(value, float):
         return f"{value:.4g}" if value != int(value) else str(int(value))
     return str(value)

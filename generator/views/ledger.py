@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections import defaultdict
 from decimal import Decimal
 
+from value import money
+
 from ..i18n import Catalogue, english
 from ..model import LedgerEntry
 from .charts import Chart, flow, line_chart
@@ -31,10 +33,12 @@ def by_month(entries: list[LedgerEntry], currency: str) -> list[dict]:
         if e.currency == currency:
             months[e.date.strftime("%Y-%m")]["income" if e.incoming else "expenses"] += e.amount
     rows, balance = [], ZERO
+    exact = lambda a: money.quantize(a, currency)  # noqa: E731 - with the currency's decimals: 0.00 EUR, 0 JPY
     for month in sorted(months):
         m = months[month]
         balance += m["income"] - m["expenses"]
-        rows.append({"month": month, "income": m["income"], "expenses": m["expenses"], "balance": balance})
+        rows.append({"month": month, "income": exact(m["income"]), "expenses": exact(m["expenses"]),
+                     "balance": exact(balance)})
     return rows
 
 

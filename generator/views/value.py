@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from value import money
 from value.registry import DIMENSIONS, indicators
-from value.rewards import distribute
+from value.rewards import Period, split
 
 from ..i18n import Catalogue, english
 from ..model import Model, RewardPlan
@@ -21,9 +22,26 @@ from .contributors import (
     public_contributors,
     signal_totals,
 )
+from ..valuation import payouts
 from .ledger import balance_chart, by_kind, by_month, currencies, money_flow
 
 MONTHS_SHOWN = 24
+NOT_LISTED = "Members not listed"  # the one row of hidden members' rewards, in the open data
+
+
+def public_rows(rows: list[dict], by_engine_id: dict[str, Contributor]) -> tuple[list[dict], Decimal]:
+    """A split's rows as the site shows them: {contributor, amount, share} for the people it
+    lists, sorted by amount (descending, ties by public id), and the total of the others (hidden
+    members), who are paid but never named."""
+    shown, hidden = [], Decimal(0)
+    for row in rows:
+        person = by_engine_id.get(row["id"])
+        if person is None:
+            hidden += row["amount"]
+        else:
+            shown.append({"contributor": person, "amount": row["amount"], "share": row["share"]})
+    shown.sort(key=lambda r: (-r["amount"], r["contributor"].id))
+    return shown, hidden
 
 
 class ValueView:
@@ -137,21 +155,21 @@ class ValueView:
 
     # -- rewards -----------------------------------------------------------------------------
     def distribution(self, plan: RewardPlan) -> dict:
-        """A declared plan split among the people the site may show; hidden members as one row."""
+        """A declared plan split as the site shows it: people through their visibility, sorted by
+        amount (descending, ties by id); hidden members paid, as one "members not listed" total;
+        the non-members' part of the value (shared among members unless `recipients: all`).
+        Counts only value up to the plan's end and payouts before its start (`value.rewards.counted`)."""
+        empty = {"plan": plan, "rows": [], "hidden": Decimal(0), "total": Decimal(0),
+                 "non_members": 0, "non_member_share": 0.0, "decimals": money.minor_units(plan.currency)}
         if not self.report:
-            return {"plan": plan, "rows": [], "hidden": Decimal(0), "total": Decimal(0)}
-        rows = distribute(self.report, budget=plan.budget, currency=plan.currency, policy=plan.policy,
-                          decay=plan.decay, period=(plan.start, plan.end))
-        shown, hidden = [], Decimal(0)
-        for row in rows:
-            person = self.by_engine_id.get(row["id"])
-            if person is None:
-                hidden += row["amount"]
-            else:
-                shown.append({"contributor": person, "amount": row["amount"], "share": row["share"]})
-        shown.sort(key=lambda r: (-r["amount"], r["contributor"].id))
-        total = sum((r["amount"] for r in rows), Decimal(0))
-        return {"plan": plan, "rows": shown, "hidden": hidden, "total": total}
+            return empty
+        result = split(self.report, budget=plan.budget, currency=plan.currency, policy=plan.policy,
+                       decay=plan.decay, period=Period(plan.start, plan.end), recipients=plan.recipients,
+                       payouts=payouts(self.model), minor_units=money.minor_units(plan.currency))
+        shown, hidden = public_rows(result.rows, self.by_engine_id)
+        total = sum((r["amount"] for r in result.rows), Decimal(0))
+        return {**empty, "rows": shown, "hidden": hidden, "total": total, "non_members": result.non_members,
+                "non_member_share": float(result.non_member_share)}
 
     def rewards_received(self, contributor: Contributor) -> list[tuple[str, str, Decimal]]:
         """(plan title, currency, amount) of each declared distribution that gives them something."""
@@ -170,7 +188,8 @@ class ValueView:
         tables.append(Table(
             "ledger", "Ledger", "Every ledger entry; amounts are exact decimals, always positive (kind gives the direction).",
             [("date", "date", "Date of the entry"), ("kind", "string", "donation, grant, sale, expense or reward"),
-             ("amount", "number", "Exact decimal amount"), ("currency", "string", "ISO 4217 code"),
+             ("amount", "number", "Exact decimal amount, with its currency's decimals (ISO 4217 minor unit)"),
+             ("currency", "string", "ISO 4217 code"),
              ("from", "string", "Who paid (members through their visibility)"),
              ("to", "string", "Who was paid (members through their visibility)"),
              ("project", "string", "Project slug"), ("note", "string", "Note")],
@@ -206,20 +225,24 @@ class ValueView:
     @staticmethod
     def rewards_table(rows: list[dict]) -> Table:
         return Table(
-            "rewards", "Reward distributions", "Each declared distribution split among contributors; "
-            "members who are not listed appear as one row.",
+            "rewards", "Reward distributions", "Each declared distribution split among members (among every "
+            "contributor when the plan says recipients: all), counting only its period; members who are not "
+            "listed are paid, and appear as one row.",
             [("plan", "string", "Reward plan (file name)"), ("id", "string", "Contributor id"),
-             ("name", "string", "Contributor name"), ("amount", "number", "Amount"), ("currency", "string", "ISO 4217 code"),
+             ("name", "string", "Contributor name"),
+             ("amount", "number", "Amount, with its currency's decimals (ISO 4217 minor unit)"),
+             ("currency", "string", "ISO 4217 code"),
              ("policy", "string", "immediate, recent or balanced")],
             rows,
         )
 
     def reward_rows(self, slug: str, dist: dict) -> list[dict]:
         plan = dist["plan"]
-        rows = [{"plan": slug, "id": r["contributor"].id, "name": r["contributor"].name, "amount": r["amount"],
+        amount = lambda a: money.quantize(a, plan.currency)  # noqa: E731 - its currency's decimals
+        rows = [{"plan": slug, "id": r["contributor"].id, "name": r["contributor"].name, "amount": amount(r["amount"]),
                  "currency": plan.currency, "policy": plan.policy} for r in dist["rows"]]
         if dist["hidden"]:
-            rows.append({"plan": slug, "id": "", "name": "Members not listed", "amount": dist["hidden"],
+            rows.append({"plan": slug, "id": "", "name": NOT_LISTED, "amount": amount(dist["hidden"]),
                          "currency": plan.currency, "policy": plan.policy})
         return rows
 

@@ -1,20 +1,23 @@
-"""Reward splits: exact to the cent, the three policies worked out by hand."""
+"""Reward splits: exact to the currency's minor unit, the three policies, recipients and the period,
+worked out by hand."""
 
 from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from fractions import Fraction
 
 import pytest
 
-from value.errors import BadBudget
+from value import money
+from value.errors import BadBudget, ValueEngineError
 from value.formats import rewards_csv, rewards_table
-from value.rewards import distribute, largest_remainder
+from value.rewards import Period, counted, distribute, largest_remainder, split
 
 
-def person(pid, value=0.0, monthly=None, paid=None):
+def person(pid, value=0.0, monthly=None, paid=None, member=True):
     return {"id": pid, "name": pid.title(), "bot": False, "value": value, "monthly_value": monthly or {},
-            "rewards_received": paid or {}}
+            "rewards_received": paid or {}, "member": member}
 
 
 def report(*people, months=("2024-01", "2024-02")):
@@ -86,3 +89,117 @@ def test_csv_is_exact():
     assert rewards_csv(rows, "EUR") == (
         "id,name,amount,currency\nann,Ann,33.34,EUR\nben,Ben,33.33,EUR\ncy,Cy,33.33,EUR\n"
     )
+
+
+# --------------------------------------------------------------------------- money: ISO 4217 minor units
+
+@pytest.mark.parametrize("currency,budget,parts", [
+    ("JPY", "100", ["34", "33", "33"]),
+    ("EUR", "100.00", ["33.34", "33.33", "33.33"]),
+    ("BHD", "1.000", ["0.334", "0.333", "0.333"]),
+    ("BHD", "0.001", ["0.001", "0.000", "0.000"]),
+])
+def test_splits_are_made_in_the_currency_s_minor_unit(currency, budget, parts):
+    rows = distribute(THREE, budget=Decimal(budget), currency=currency, policy="immediate")
+    assert [(r["id"], str(r["amount"])) for r in rows] == list(zip(["ann", "ben", "cy"], parts))
+    assert sum(r["amount"] for r in rows) == Decimal(budget)
+    assert rewards_csv(rows, currency).splitlines()[1] == f"ann,Ann,{parts[0]},{currency}"
+
+
+def test_a_budget_finer_than_its_currency_is_refused():
+    with pytest.raises(BadBudget, match=r"budget 10.5 JPY is not a non-negative amount in whole minor units \(0 decimals\)"):
+        distribute(THREE, budget=Decimal("10.5"), currency="JPY")
+    with pytest.raises(ValueEngineError, match="'EURO' is not an ISO 4217 currency code"):
+        distribute(THREE, budget=Decimal("10"), currency="EURO")
+
+
+def test_money_module_knows_minor_units_and_codes():
+    assert [money.minor_units(c) for c in ("JPY", "EUR", "BHD")] == [0, 2, 3]
+    assert money.is_currency("EUR") and not money.is_currency("ZZZ") and not money.is_currency("eur")
+    assert [money.format_amount(a, c) for a, c in (("120", "EUR"), ("5", "JPY"), ("1.25", "BHD"))] == [
+        "120.00", "5", "1.250"]
+    assert money.decimals_of(Decimal("12.345")) == 3 and money.decimals_of(Decimal("1E+3")) == 0
+    with pytest.raises(ValueError):
+        money.quantize(Decimal("12.345"), "EUR")
+    with pytest.raises(ValueError):
+        money.minor_units("ZZZ")  # Babel would say 2: an unknown code is never given a default
+
+
+def test_the_table_prints_the_currency_s_decimals():
+    rows = distribute(THREE, budget=Decimal("1.000"), currency="BHD", policy="immediate")
+    assert rewards_table(rows, "BHD") == (
+        "id     amount BHD  share  name\n"
+        "ann     0.334 BHD   33.3%  Ann\n"
+        "ben     0.333 BHD   33.3%  Ben\n"
+        "cy      0.333 BHD   33.3%  Cy\n"
+        "total   1.000 BHD\n")
+
+
+# --------------------------------------------------------------------------- recipients
+
+MIXED = report(person("ann", 0.25, {"2024-02": 0.25}), person("ben", 0.25, {"2024-02": 0.125}),
+               person("kit", 0.5, {"2024-02": 0.625}, member=False))
+
+
+@pytest.mark.parametrize("policy", ["immediate", "recent", "balanced"])
+def test_a_non_member_s_part_is_shared_among_members_by_the_same_policy(policy):
+    result = split(MIXED, budget=Decimal("90.00"), currency="EUR", policy=policy)
+    assert result.non_members == 1 and result.recipients == "members"
+    if policy == "balanced":  # all-time value: kit 0.5 of 1; members 1:1
+        assert result.non_member_share == Fraction(1, 2)
+        assert [(r["id"], str(r["amount"])) for r in result.rows] == [("ann", "45.00"), ("ben", "45.00")]
+    else:  # February: kit 0.625, ann 0.25, ben 0.125 (recent adds January's zero)
+        assert result.non_member_share == Fraction(5, 8)
+        assert [(r["id"], str(r["amount"])) for r in result.rows] == [("ann", "60.00"), ("ben", "30.00")]
+
+
+def test_recipients_all_pays_everyone():
+    result = split(MIXED, budget=Decimal("80.00"), currency="EUR", policy="immediate", recipients="all")
+    assert [(r["id"], str(r["amount"])) for r in result.rows] == [("ann", "20.00"), ("ben", "10.00"), ("kit", "50.00")]
+    assert result.non_members == 1 and result.non_member_share == Fraction(5, 8)
+    with pytest.raises(ValueEngineError, match="unknown recipients 'friends'"):
+        split(MIXED, budget=Decimal("1"), currency="EUR", recipients="friends")
+
+
+def test_only_non_members_means_nothing_is_paid():
+    r = report(person("kit", 1.0, {"2024-02": 1.0}, member=False))
+    result = split(r, budget=Decimal("10.00"), currency="EUR", policy="immediate")
+    assert result.rows == [] and result.non_members == 1 and result.non_member_share == 1
+
+
+# --------------------------------------------------------------------------- the period
+
+def test_counted_keeps_value_up_to_the_end_and_payouts_before_the_start():
+    r = report(person("ann", 0.5, {"2024-01": 0.5, "2024-02": 0.5, "2024-03": 1.0}),
+               months=("2024-01", "2024-02", "2024-03"))
+    ledger = [{"date": date(2024, 1, 31), "amount": Decimal("10.00"), "currency": "EUR", "kind": "reward", "to": "ann"},
+              {"date": date(2024, 2, 1), "amount": Decimal("99.00"), "currency": "EUR", "kind": "reward", "to": "ann"},
+              {"date": date(2024, 1, 2), "amount": Decimal("7.00"), "currency": "USD", "kind": "reward", "to": "ann"},
+              {"date": date(2024, 1, 3), "amount": Decimal("5.00"), "currency": "EUR", "kind": "expense", "to": "ann"}]
+    got = counted(r, currency="EUR", period=Period(date(2024, 2, 1), date(2024, 2, 29)), payouts=ledger)
+    assert got.monthly == {"ann": {"2024-01": Fraction(1, 2), "2024-02": Fraction(1, 2)}}
+    assert got.total == {"ann": 1} and got.paid == {"ann": 10}
+    everything = counted(r, currency="EUR", payouts=ledger)
+    assert everything.total == {"ann": Fraction(1, 2)} and everything.paid == {"ann": 109}
+
+
+def test_balanced_over_a_period_ignores_later_value_and_payouts():
+    months = ("2024-01", "2024-02", "2024-03")
+    before = report(person("ann", 0.5, {"2024-01": 0.5}), person("ben", 0.5, {"2024-01": 0.5}), months=months[:1])
+    after = report(person("ann", 0.2, {"2024-01": 0.5, "2024-03": 0.0}),
+                   person("ben", 0.8, {"2024-01": 0.5, "2024-03": 1.0}), months=months)
+    early = [{"date": date(2023, 12, 1), "amount": Decimal("30.00"), "currency": "EUR", "kind": "reward", "to": "ann"}]
+    late = early + [{"date": date(2024, 1, 15), "amount": Decimal("500.00"), "currency": "EUR", "kind": "reward",
+                     "to": "ben"}]
+    plan = {"budget": Decimal("70.00"), "currency": "EUR", "policy": "balanced",
+            "period": (date(2024, 1, 1), date(2024, 1, 31))}
+    first = distribute(before, payouts=early, **plan)
+    assert [(x["id"], str(x["amount"])) for x in first] == [("ann", "20.00"), ("ben", "50.00")]
+    assert distribute(after, payouts=late, **plan) == first
+    with pytest.raises(ValueEngineError, match="needs the ledger's payouts with their dates"):
+        distribute(after, **plan)
+
+
+def test_a_period_that_ends_before_it_starts_is_refused():
+    with pytest.raises(ValueEngineError, match=r"ends \(2024-01-01\) before it starts \(2024-02-01\)"):
+        Period(date(2024, 2, 1), date(2024, 1, 1))
