@@ -12,6 +12,7 @@ from ..i18n import Catalogue, english
 from ..model import Model, RewardPlan
 from ..people import People
 from ..publish.opendata import Table
+from ..valuation import payouts
 from . import charts
 from .activity import party_name
 from .contributors import (
@@ -22,7 +23,7 @@ from .contributors import (
     public_contributors,
     signal_totals,
 )
-from ..valuation import payouts
+from .datatables import kudos_table, participation_table, usage_table
 from .ledger import balance_chart, by_kind, by_month, currencies, money_flow
 
 MONTHS_SHOWN = 24
@@ -220,6 +221,7 @@ class ValueView:
              for e in sorted(model.events.values(), key=lambda e: (e.date, e.slug))],
             ["slug"],
         ))
+        tables += [kudos_table(model, self.party_name), usage_table(model), participation_table(model, self.people)]
         return tables
 
     @staticmethod
