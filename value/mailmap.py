@@ -25,22 +25,35 @@ def _name_and_email(text: str, allow_empty_email: bool):
     return name, email, (rest if rest else None)
 
 
+def _parse(line: str) -> tuple[str | None, str, str | None, str | None] | None:
+    """(new name, new e-mail, old name, old e-mail) of one line, as git's mailmap.c reads it, or
+    None when the line maps nothing."""
+    if line.startswith("#"):
+        return None
+    first = _name_and_email(line, False)
+    if first is None:
+        return None
+    name1, email1, rest = first
+    name2 = email2 = None
+    if rest is not None:
+        second = _name_and_email(rest, True)
+        if second is not None:
+            name2, email2, _ = second
+        elif rest.strip():
+            name2 = rest  # git keeps the unparsed rest as an old name; mimic it
+    return name1, email1, name2, email2
+
+
 def entries(text: str) -> list[tuple[int, str, str | None]]:
     """(line number, old e-mail casefolded, new e-mail or None) of each line that maps an address,
     as `Mailmap` reads it: what a report names when it says which line moved whose commits."""
     found = []
     for number, line in enumerate(text.splitlines(), 1):
-        if line.startswith("#"):
+        parsed = _parse(line)
+        if parsed is None:
             continue
-        first = _name_and_email(line, False)
-        if first is None:
-            continue
-        _name1, email1, rest = first
-        second = _name_and_email(rest, True) if rest is not None else None
-        if second is not None and second[1] is not None:
-            found.append((number, second[1].casefold(), email1))
-        else:
-            found.append((number, email1.casefold(), None))
+        _name1, email1, _name2, email2 = parsed
+        found.append((number, email2.casefold(), email1) if email2 is not None else (number, email1.casefold(), None))
     return found
 
 
@@ -60,20 +73,9 @@ class Mailmap:
         return hashlib.sha256(self.text.encode("utf-8")).hexdigest()[:16]
 
     def _line(self, line: str) -> None:
-        if line.startswith("#"):
-            return
-        first = _name_and_email(line, False)
-        if first is None:
-            return
-        name1, email1, rest = first
-        name2 = email2 = None
-        if rest is not None:
-            second = _name_and_email(rest, True)
-            if second is not None:
-                name2, email2, _ = second
-            elif rest.strip():
-                name2 = rest  # git keeps the unparsed rest as an old name; mimic it
-        self._add(name1, email1, name2, email2)
+        parsed = _parse(line)
+        if parsed is not None:
+            self._add(*parsed)
 
     def _add(self, new_name, new_email, old_name, old_email) -> None:
         if old_email is None:
