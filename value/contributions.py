@@ -23,9 +23,11 @@ Merge commits make no records; bots' records are made, kept apart and never scor
 
 from __future__ import annotations
 
-import time
+import functools
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import date
+from operator import itemgetter
 from typing import NamedTuple
 
 from .context import as_date, month_end_ts, once_per_report
@@ -33,6 +35,7 @@ from .errors import ValueEngineError
 from .registry import DIMENSIONS
 
 GIT, DATA, CONTRIBUTIONS, ENGINE = "git", "data", "contributions", "engine"
+PLACES = 6  # a record's weight is rounded to this many decimals when it is made, as the report's floats
 
 
 @dataclass(frozen=True)
@@ -131,7 +134,7 @@ class Record(NamedTuple):
     person: str
     kind: str
     dimension: str
-    weight: float
+    weight: float  # rounded to PLACES decimals
     source: str  # a commit id, a data file's "path:line", or "cred/YYYY-MM"
 
     @property
@@ -139,6 +142,7 @@ class Record(NamedTuple):
         return self.date[:7]
 
     def sort_key(self) -> tuple:
+        """The order of the report's records: date, person, kind, source."""
         return self.date, self.person, self.kind, self.source
 
     def as_dict(self) -> dict:
@@ -146,9 +150,14 @@ class Record(NamedTuple):
                 "weight": self.weight, "source": self.source}
 
 
+_EPOCH = date(1970, 1, 1).toordinal()
+_make_record = functools.partial(tuple.__new__, Record)  # Record(*fields) without its Python __new__
+_SORT_KEY = itemgetter(0, 1, 2, 5)  # date, person, kind, source
+
+
 def _day(ts: int) -> str:
-    t = time.gmtime(ts)
-    return f"{t.tm_year:04d}-{t.tm_mon:02d}-{t.tm_mday:02d}"
+    """The UTC day of a timestamp, ISO."""
+    return date.fromordinal(_EPOCH + ts // 86400).isoformat()
 
 
 def _iso(value) -> str | None:
@@ -173,25 +182,32 @@ def _split(value: float, people: list) -> list[tuple[str, float]]:
 
 
 def git_records(ctx, kinds: dict[str, Kind]) -> list[Record]:
-    """commit, coauthor, review, replacement_cost and documentation: from non-merge commits."""
+    """commit, coauthor, review, replacement_cost and documentation: from non-merge commits.
+    (Made straight as tuples: there are a few per commit, and large histories have many.)"""
     out = []
     append = out.append
+    make = _make_record
     commit, coauthor, review = kinds["commit"], kinds["coauthor"], kinds["review"]
     cost, docs = kinds["replacement_cost"], kinds["documentation"]
+    c_dim, c_w, co_dim, co_w, rv_dim, rv_w = (commit.dimension, round(commit.weight, PLACES), coauthor.dimension,
+                                              round(coauthor.weight, PLACES), review.dimension,
+                                              round(review.weight, PLACES))
+    cost_dim, cost_w, doc_dim, doc_w = cost.dimension, cost.weight / 100, docs.dimension, docs.weight / 100
     days: dict[int, str] = {}
     for c in ctx.commits:
-        day = days.get(c.time // 86400)
+        cid, author, n = c.id, c.author, c.time // 86400
+        day = days.get(n)
         if day is None:
-            day = days[c.time // 86400] = _day(c.time)
-        append(Record(day, c.author, "commit", commit.dimension, commit.weight, c.id))
+            day = days[n] = _day(c.time)
+        append(make((day, author, "commit", c_dim, c_w, cid)))
         for pid in c.coauthors:
-            append(Record(day, pid, "coauthor", coauthor.dimension, coauthor.weight, c.id))
+            append(make((day, pid, "coauthor", co_dim, co_w, cid)))
         for pid in c.reviewers:
-            append(Record(day, pid, "review", review.dimension, review.weight, c.id))
+            append(make((day, pid, "review", rv_dim, rv_w, cid)))
         if c.added:
-            append(Record(day, c.author, "replacement_cost", cost.dimension, cost.weight * c.added / 100, c.id))
+            append(make((day, author, "replacement_cost", cost_dim, round(cost_w * c.added, PLACES), cid)))
         if c.doc:
-            append(Record(day, c.author, "documentation", docs.dimension, docs.weight * c.doc / 100, c.id))
+            append(make((day, author, "documentation", doc_dim, round(doc_w * c.doc, PLACES), cid)))
     return out
 
 
@@ -202,7 +218,7 @@ def data_records(ctx, kinds: dict[str, Kind]) -> list[Record]:
 
     def add(day, pid, key, weight, source, dimension=None):
         kind = kinds[key]
-        out.append(Record(day, pid, key, dimension or kind.dimension, weight, source))
+        out.append(Record(day, pid, key, dimension or kind.dimension, round(weight, PLACES), source))
 
     for e in data.events:
         day = _iso(e.get("date"))
@@ -252,7 +268,7 @@ def data_records(ctx, kinds: dict[str, Kind]) -> list[Record]:
         weight = kind.weight if kind else 1.0
         hours = r.get("hours")
         out.append(Record(_iso(r["date"]), r["who"], r["kind"], dimension,
-                          weight * float(hours) if hours is not None else weight, where))
+                          round(weight * float(hours) if hours is not None else weight, PLACES), where))
     return out
 
 
@@ -266,7 +282,8 @@ def cred_records(ctx, kinds: dict[str, Kind]) -> list[Record]:
         day = _month_last_day(month)
         for pid, cred in sorted(monthly[month].items()):
             if cred > 0:
-                out.append(Record(day, pid, "cred", kind.dimension, kind.weight * cred / 100, f"cred/{month}"))
+                out.append(Record(day, pid, "cred", kind.dimension, round(kind.weight * cred / 100, PLACES),
+                                  f"cred/{month}"))
     return out
 
 
@@ -276,10 +293,10 @@ def records_of(ctx) -> tuple[list[Record], list[Record]]:
     Records of weight 0 (a kind weighted 0 in the config) are left out."""
     kinds = ctx.kinds
     records = git_records(ctx, kinds) + data_records(ctx, kinds) + cred_records(ctx, kinds)
-    records = [r for r in records if r.weight > 0]
-    records.sort(key=Record.sort_key)
+    records = [r for r in records if r[4] > 0]  # weight
+    records.sort(key=_SORT_KEY)
     humans = ctx.humans
-    return [r for r in records if r.person in humans], [r for r in records if r.person not in humans]
+    return [r for r in records if r[1] in humans], [r for r in records if r[1] not in humans]
 
 
 # -- scores ----------------------------------------------------------------------------------
@@ -302,8 +319,8 @@ def scores(records, weights: dict[str, float]) -> Scores:
     value(p) = Σ_{d with records} w_d × score(p, d) / Σ_{d with records} w_d (0 when that sum is 0).
     """
     sums: dict[str, dict[str, float]] = defaultdict(lambda: dict.fromkeys(DIMENSIONS, 0.0))
-    for r in records:
-        sums[r.person][r.dimension] += r.weight
+    for _day_, person, _kind, dimension, weight, _source in records:
+        sums[person][dimension] += weight
     totals = {d: 0.0 for d in DIMENSIONS}
     for person in sorted(sums):  # a fixed order: the same sums to the last bit on every run
         for d, v in sums[person].items():
@@ -325,8 +342,10 @@ def in_period(records, start: str | None = None, end: str | None = None) -> list
 def summary(records) -> dict[str, dict]:
     """{person: {kind: {"count": n, "weight": w}}}: what their value is made of."""
     result: dict[str, dict] = defaultdict(dict)
-    for r in records:
-        entry = result[r.person].setdefault(r.kind, {"count": 0, "weight": 0.0})
+    for _day_, person, kind, _dimension, weight, _source in records:
+        entry = result[person].get(kind)
+        if entry is None:
+            entry = result[person][kind] = {"count": 0, "weight": 0.0}
         entry["count"] += 1
-        entry["weight"] += r.weight
+        entry["weight"] += weight
     return dict(result)

@@ -28,6 +28,8 @@ author's offset; contributors and bots are sorted by id.
 from __future__ import annotations
 
 import gc
+from bisect import bisect_left
+from operator import itemgetter
 from collections import defaultdict
 from contextlib import contextmanager
 from decimal import Decimal
@@ -135,11 +137,14 @@ def build_report(
     return report
 
 
+_RECORD_KEYS = ("date", "dimension", "kind", "person", "source", "weight")  # sorted, as `clean` sorts
+_IN_KEY_ORDER = itemgetter(0, 3, 2, 1, 5, 4)  # a Record's fields in that order
+
+
 def _record_json(r) -> dict:
-    """`clean(r.as_dict())`, made directly (there is a record per commit at least): keys sorted."""
-    weight = round(r.weight, PLACES)
-    return {"date": r.date, "dimension": r.dimension, "kind": r.kind, "person": r.person, "source": r.source,
-            "weight": 0.0 if weight == 0 else weight}
+    """`clean(r.as_dict())`, made directly: there is a record per commit at least. Weights are
+    rounded to PLACES already when records are made."""
+    return dict(zip(_RECORD_KEYS, _IN_KEY_ORDER(r)))
 
 
 @contextmanager
@@ -194,14 +199,13 @@ def report_from(history, data: CommunityData, weights: dict[str, float], ctx: Co
 
     # scores from the records: overall, then month by month
     overall = scores(records, weights)
-    by_month: dict[str, list] = defaultdict(list)
-    for r in records:
-        by_month[r.month].append(r)
+    days = [r[0] for r in records]  # sorted: each month's records are a slice
+    by_month = {m: records[bisect_left(days, m):bisect_left(days, f"{m}-32")] for m in ctx.months}
     month_values: dict[str, dict[str, float]] = defaultdict(dict)
     monthly_totals = {d: [] for d in DIMENSIONS}
     monthly_without = []
     for month in ctx.months:
-        period = scores(by_month.get(month, ()), weights)
+        period = scores(by_month[month], weights)
         for pid, v in period.value.items():
             month_values[pid][month] = v
         for d in DIMENSIONS:
