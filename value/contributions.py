@@ -13,7 +13,8 @@ The kinds are registered once, in `KINDS` (their dimension, default weight, unit
 explanation that the methodology page shows). `commonplace.yaml` may change a kind's weight, and
 declare kinds of its own, under `value: {kinds: {<kind>: <weight> or {weight, dimension}}}`;
 `kinds_of(data)` gives the kinds a report uses. `records_of(ctx)` makes every record of a
-report; `scores(records, weights)` turns the records of a period into scores and values: a
+report (`from_report(report)` reads them back from a report); `scores(records, weights)` turns
+the records of a period (`in_period(records, start, end)`) into scores and values: a
 person's score in a dimension is their share of the weights of the records in it, their value
 the weighted mean of their scores over the dimensions that have records (a dimension without
 records is left out, its weight shared among the others).
@@ -332,6 +333,14 @@ def scores(records, weights: dict[str, float]) -> Scores:
         shares[person] = {d: (own[d] / totals[d] if totals[d] > 0 else 0.0) for d in DIMENSIONS}
         values[person] = (sum(weights[d] * shares[person][d] for d in present) / weight) if weight else 0.0
     return Scores(dict(sums), totals, shares, values, [d for d in DIMENSIONS if d not in present])
+
+
+def from_report(report: dict, bots: bool = False) -> list[Record]:
+    """The records of a value report (its `contributions`, or `bot_contributions` with bots=True)
+    as Records, in the report's order: what rewards and pages score any period with."""
+    key = "bot_contributions" if bots else "contributions"
+    return [Record(r["date"], r["person"], r["kind"], r["dimension"], r["weight"], r["source"])
+            for r in report.get(key, ())]
 
 
 def in_period(records, start: str | None = None, end: str | None = None) -> list[Record]:

@@ -19,7 +19,7 @@ from decimal import Decimal
 
 import pytest
 
-from value.contributions import KINDS, BadKinds, Record, in_period, scores
+from value.contributions import KINDS, BadKinds, Record, from_report, in_period, scores
 from value.inputs import CommunityData, Person
 from value.registry import DIMENSIONS
 from value.report import build_report
@@ -250,3 +250,18 @@ def test_scores_of_any_period_from_the_records():
     assert february.scores["ana"]["objective_accomplishment"] == 0.0 and february.scores["ana"]["reputation"] == 1.0
     assert february.value == {"ana": 0.5, "ben": 0.5}
     assert scores([], weights).value == {}
+
+
+def test_the_report_records_give_back_its_scores(repo, tmp_path):
+    """A report's own records, read back, give its scores: overall and for a month."""
+    report = build_report(repo.path, data=DATA, cache_dir=tmp_path / "c")
+    records = from_report(report)
+    assert len(records) == len(report["contributions"]) and records[0].date == report["contributions"][0]["date"]
+    overall = scores(records, report["weights"])
+    february = scores(in_period(records, "2024-02-01", "2024-02-29"), report["weights"])
+    for person in report["contributors"]:
+        assert overall.value[person["id"]] == pytest.approx(person["value"], abs=1e-6)
+        assert overall.scores[person["id"]] == pytest.approx(person["scores"], abs=1e-6)
+        assert february.value.get(person["id"], 0.0) == pytest.approx(person["monthly_value"].get("2024-02", 0.0),
+                                                                       abs=1e-6)
+    assert [r.kind for r in from_report(report, bots=True)] == ["commit", "replacement_cost"]
