@@ -39,6 +39,7 @@ class Config:
     bots: tuple[str, ...] = ()
     salary: tuple[Decimal, str] = (Decimal("55000"), "USD")
     inactive_days: int = 180
+    kinds: dict = field(default_factory=dict)  # value.kinds: kind -> weight or {"weight", "dimension"}
     non_members: str = "name"
     feed_entries: int = 20
     history: str = "folder"  # folder | repository: the commits value counts (see value_scope)
@@ -83,6 +84,7 @@ class Goal:
     done: bool = False
     done_at: date | None = None
     note: str = ""
+    line: int = 0  # of the goal in the project file
 
 
 @dataclass(frozen=True)
@@ -125,6 +127,8 @@ class Event:
     guests: int = 0
     summary: str = ""
     links: tuple[Link, ...] = ()
+    organiser_lines: tuple[int, ...] = ()  # the line of each organiser in the file
+    participant_lines: tuple[int, ...] = ()  # the line of each participant
 
 
 @dataclass(frozen=True)
@@ -140,6 +144,7 @@ class LedgerEntry:
     project: str = ""
     note: str = ""
     reference: str = ""
+    by: str = ""  # the member who raised an income (a grant written, a sale made)
 
     @property
     def incoming(self) -> bool:
@@ -168,6 +173,20 @@ class Kudos:
     source: str
     line: int
     dimension: str = ""
+
+
+@dataclass(frozen=True)
+class Contribution:
+    """A record of `contributions/*.yaml`: work done outside git."""
+
+    date: date
+    who: str
+    kind: str
+    description: str
+    source: str
+    line: int
+    hours: Decimal | None = None
+    dimension: str = ""  # the kind's dimension when empty
 
 
 @dataclass(frozen=True)
@@ -224,6 +243,7 @@ class Model:
     ledger: list[LedgerEntry] = field(default_factory=list)
     usage: list[Usage] = field(default_factory=list)
     kudos: list[Kudos] = field(default_factory=list)
+    contributions: list[Contribution] = field(default_factory=list)
     rewards: dict[str, RewardPlan] = field(default_factory=dict)
     peers: list[Peer] = field(default_factory=list)
     funding: tuple[Link, ...] = ()  # from .github/FUNDING.yml

@@ -28,28 +28,39 @@ def community_data(model: Model) -> CommunityData:
         ),
         events=tuple(
             {"id": e.slug, "date": e.date, "organisers": list(e.organisers), "participants": list(e.participants),
-             "guests": e.guests}
+             "guests": e.guests, "source": e.source,
+             "lines": {"organisers": dict(zip(e.organisers, e.organiser_lines)),
+                       "participants": dict(zip(e.participants, e.participant_lines))}}
             for e in model.events.values()
         ),
         ledger=tuple(
             {"date": e.date, "amount": e.amount, "currency": e.currency, "kind": e.kind,
-             "from": e.party_from or None, "to": e.party_to or None, "project": e.project or None}
+             "from": e.party_from or None, "to": e.party_to or None, "project": e.project or None,
+             "by": e.by or None, "source": e.source, "line": e.line}
             for e in model.ledger
         ),
         usage=tuple(
-            {"date": u.date, "kind": u.kind, "count": u.count, "quote": u.quote or None, "project": u.project or None}
+            {"date": u.date, "kind": u.kind, "count": u.count, "quote": u.quote or None, "project": u.project or None,
+             "source": u.source, "line": u.line}
             for u in model.usage
         ),
         kudos=tuple(
-            {"from": k.giver, "to": k.receiver, "date": k.date, "for": k.reason, "dimension": k.dimension or None}
+            {"from": k.giver, "to": k.receiver, "date": k.date, "for": k.reason, "dimension": k.dimension or None,
+             "source": k.source, "line": k.line}
             for k in model.kudos
         ),
         projects=tuple(
-            {"id": p.slug, "title": p.title, "status": p.status, "leads": list(p.leads),
-             "goals": [{"title": g.title, "done": g.done, "done_at": g.done_at} for g in p.goals]}
+            {"id": p.slug, "title": p.title, "status": p.status, "leads": list(p.leads), "source": p.source,
+             "goals": [{"title": g.title, "done": g.done, "done_at": g.done_at, "line": g.line} for g in p.goals]}
             for p in model.projects.values()
         ),
+        contributions=tuple(
+            {"date": c.date, "who": c.who, "kind": c.kind, "hours": c.hours, "description": c.description,
+             "dimension": c.dimension or None, "source": c.source, "line": c.line}
+            for c in model.contributions
+        ),
         weights=dict(config.weights) or None,
+        kinds=dict(config.kinds) or None,
         bots=config.bots,
         salary=config.salary,
         inactive_days=config.inactive_days,

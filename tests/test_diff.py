@@ -95,7 +95,8 @@ def test_diff_markdown_for_a_change(community, capsys):
         "| changed | `projects/catalogue/` | Seed catalogue |",
         "| changed | `value/` | Value |",
         "",
-        "16 other files (open data, feed, sitemap, assets) also change.",
+        # the event-participation table (csv and json) gains the new event
+        "18 other files (open data, feed, sitemap, assets) also change.",
         "",
         "### Figures",
         "",

@@ -205,10 +205,13 @@ def test_open_data_validates_and_scores_recompute(site):
     assert rows
     for row in rows:
         for d, info in dims.items():
-            total = float(info["signal_total"])
-            expected = float(row[f"signal_{d}"]) / total if total else 0.0
+            total = float(info["records_total"])
+            expected = float(row[f"records_{d}"]) / total if total else 0.0
             assert float(row[f"score_{d}"]) == pytest.approx(expected, abs=2e-6), (row["id"], d)
-        value = sum(weights[d] * float(row[f"score_{d}"]) for d in dims) / sum(weights.values())
+        # a dimension without records is left out of the value, its weight shared among the others
+        present = [d for d, info in dims.items() if info["has_records"] == "true"]
+        assert present == [d for d, info in dims.items() if float(info["records_total"]) > 0]
+        value = sum(weights[d] * float(row[f"score_{d}"]) for d in present) / sum(weights[d] for d in present)
         assert float(row["value"]) == pytest.approx(value, abs=5e-6), row["id"]
 
 

@@ -222,6 +222,17 @@ class Context:
             for pid in (k.get("from"), k.get("to")):
                 if pid:
                     self.ids.ensure(pid)
+        for r in data.contributions:
+            self.ids.ensure(r["who"])
+        for e in data.ledger:
+            if e.get("by"):
+                self.ids.ensure(e["by"])
+        for p in data.projects:
+            for pid in p.get("leads") or ():
+                self.ids.ensure(pid)
+        from .contributions import kinds_of  # contributions reads this module's helpers
+
+        self.kinds = kinds_of(data.kinds)  # the contribution kinds, with the config's weights
         self.people: dict[str, Contributor] = people
         self.humans = {pid for pid, p in people.items() if not p.bot}
 
@@ -239,7 +250,7 @@ class Context:
         else:
             self.as_of = max((c.time for c in self.commits), default=0)
         dated = [c.month for c in self.commits[:1] + self.commits[-1:]]
-        for items in (data.events, data.ledger, data.usage, data.kudos):  # indicators read them by month
+        for items in (data.events, data.ledger, data.usage, data.kudos, data.contributions):  # indicators read them by month
             dated.extend(m for m in self._by_month(items, "date") if m)
         for project in data.projects:
             dated.extend(m for m in (month_of(g.get("done_at")) for g in project.get("goals") or ()) if m)

@@ -35,13 +35,23 @@ class Person:
 class CommunityData:
     """Everything the generator loaded, as plain values; every field may be left empty.
 
-    events:   {"id", "date": date, "organisers": [ids], "participants": [ids], "guests": int}
+    events:   {"id", "date": date, "organisers": [ids], "participants": [ids], "guests": int,
+               + optional "source": path, "lines": {"organisers"|"participants": {id: line}}}
     ledger:   {"date": date, "amount": Decimal, "currency": str,
-               "kind": donation|grant|sale|expense|reward, "from", "to", "project"}
-    usage:    {"date": date, "kind": str, "count": int|None, "quote": str|None, "project"}
-    kudos:    {"from": id, "to": id, "date": date, "for": str, "dimension": str|None}
-    projects: {"id", "title", "status", "goals": [{"title", "done": bool, "done_at": date|None}],
-               "leads": [ids] (optional)}
+               "kind": donation|grant|sale|expense|reward, "from", "to", "project",
+               + optional "by": id (who raised an income), "source": path, "line": int}
+    usage:    {"date": date, "kind": str, "count": int|None, "quote": str|None, "project",
+               + optional "source", "line"}
+    kudos:    {"from": id, "to": id, "date": date, "for": str, "dimension": str|None,
+               + optional "source", "line"}
+    projects: {"id", "title", "status", "goals": [{"title", "done": bool, "done_at": date|None,
+               + optional "line"}], "leads": [ids] (optional), + optional "source"}
+    contributions: {"date": date, "who": id, "kind": str, "hours": number|None,
+               "description": str, "dimension": str|None, "source": path, "line": int}
+               (work done outside git: `contributions/*.yaml`)
+
+    `source` and `line` make a record's source (`path:line`, see value/contributions.py).
+    `kinds` is `value.kinds` of commonplace.yaml: {kind: weight or {"weight", "dimension"}}.
     """
 
     members: tuple[Person, ...] = ()
@@ -50,6 +60,8 @@ class CommunityData:
     usage: tuple[dict, ...] = ()
     kudos: tuple[dict, ...] = ()
     projects: tuple[dict, ...] = ()
+    contributions: tuple[dict, ...] = ()
+    kinds: dict | None = None  # kind -> weight, or {"weight", "dimension"}; default: contributions.KINDS
     weights: dict | None = None  # dimension -> weight; default equal
     bots: tuple[str, ...] = ()  # ids, names or e-mails declared bots in the config
     salary: tuple[Decimal, str] = (Decimal("55000"), "USD")

@@ -1,8 +1,8 @@
 """The one table of indicators: each registered once with its key, formula and explanation.
 
 Levels: `community` indicators fill `dimensions` (and `monthly` when `monthly` is true);
-`person` figures are shown per contributor; each dimension has exactly one person-level
-`signal`, and a contributor's score in the dimension is their share of it.
+`person` figures are shown per contributor. A contributor's scores do not come from here but
+from their contribution records (`contributions.py`, which has the table of kinds).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ DIMENSIONS = (
 class Indicator:
     key: str
     dimension: str
-    level: str  # "community" | "person" | "signal"
+    level: str  # "community" | "person"
     unit: str
     formula: str
     explanation: str
@@ -68,16 +68,6 @@ def person(dimension: str, key: str, *, unit: str, formula: str, explanation: st
 
     def wrap(func):
         _register(Indicator(key, dimension, "person", unit, formula, explanation, False, func))
-        return func
-
-    return wrap
-
-
-def signal(dimension: str, *, unit: str, formula: str, explanation: str):
-    """The dimension's person-level signal: func(ctx) -> {month or None: {id: number}}."""
-
-    def wrap(func):
-        _register(Indicator("signal", dimension, "signal", unit, formula, explanation, True, func))
         return func
 
     return wrap

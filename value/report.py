@@ -1,17 +1,27 @@
 """The value report (DESIGN.md §5): one JSON-ready dict, deterministic to the byte.
 
-Shape (keys beyond §5 are marked +):
+Shape, schema `commonplace.value/2` (keys beyond §5 are marked +; docs/value-json.md has it all):
   schema, source {commit, branch, + subdir, + as_of}, + weights {dimension: weight},
+  + kinds {kind: {label, dimension, weight, unit, origin, explanation}} (contributions.KINDS with
+    the config's weights, and the community's own kinds),
   dimensions {dimension: {indicator: value}},
   + monthly {months: ["YYYY-MM", ...], dimension: {indicator: [value per month]}},
-  contributors [...], + bots [...] (same fields as contributors, without scores and value)
+  + scoring {totals {dimension: weight of all people's records}, without_records [dimension],
+             monthly {totals {dimension: [per month]}, without_records [[dimension] per month]}},
+  contributors [...], + bots [...] (same fields as contributors, without scores and value),
+  + contributions [record], + bot_contributions [record] (never scored)
+A record: date (ISO day), person (contributor id), kind, dimension, weight, source (a commit id,
+a data file's "path:line", or "cred/YYYY-MM"); sorted by date, person, kind, source.
 A contributor: id, name, emails, bot, commits, coauthored_commits, lines_added, lines_removed,
 first_commit, last_commit, scores {dimension: share}, value, and +: member, visibility,
 affiliation, merges, every person-level figure of the registry (reviews, signed_off,
 events_organised, events_attended, role, rewards_received, documentation_lines, cred,
-kudos_received, kudos_given), signals {dimension: number}, monthly_value {"YYYY-MM": value},
+kudos_received, kudos_given), signals {dimension: weight of their records},
+records {kind: {count, weight}}, monthly_value {"YYYY-MM": value},
 verified_commits (commits signed with a key in their member file; only when a member lists keys).
 
+Scores come from the records (contributions.py): score = their records' weight in the dimension
+/ everyone's; value = Σ weight × score / Σ weight over the dimensions that have records.
 Floats are rounded to 6 decimals, money is a decimal string, dates are ISO 8601 with the
 author's offset; contributors and bots are sorted by id.
 """
@@ -20,15 +30,18 @@ from __future__ import annotations
 
 import functools
 import gc
+from bisect import bisect_left
 from collections import Counter, defaultdict
 from contextlib import contextmanager
 from decimal import Decimal
+from operator import itemgetter
 from pathlib import Path
 from typing import Callable
 
 from . import __version__
 from .cache import ReportCache, code_stamp, fingerprint
 from .context import Context, iso
+from .contributions import records_of, scores, summary
 from .errors import BadWeights
 from .fold import fold_new_commits, resolved_key, resolved_log, resolved_state
 from .history import history_state, read_history
@@ -36,8 +49,8 @@ from .inputs import CommunityData
 from .registry import DIMENSIONS, indicators
 from .signatures import has_keys, verified_in
 
-SCHEMA = "commonplace.value/1"
-REPORT_FORMAT = 1
+SCHEMA = "commonplace.value/2"
+REPORT_FORMAT = 2
 PLACES = 6
 
 
@@ -79,14 +92,6 @@ def weights_of(data: CommunityData) -> dict[str, float]:
     if any(w < 0 for w in weights.values()) or not sum(weights.values()):
         raise BadWeights("value weights must be >= 0 and at least one must be above 0")
     return weights
-
-
-def _shares(signal: dict, people) -> dict[str, float]:
-    items = [(pid, v) for pid, v in signal.items() if v > 0 and pid in people]
-    total = sum([v for _, v in items])
-    if not total:
-        return {}
-    return {pid: v / total for pid, v in items}
 
 
 def build_report(
@@ -137,6 +142,16 @@ def build_report(
     return report
 
 
+_RECORD_KEYS = ("date", "dimension", "kind", "person", "source", "weight")  # sorted, as `clean` sorts
+_IN_KEY_ORDER = itemgetter(0, 3, 2, 1, 5, 4)  # a Record's fields in that order
+
+
+def _record_json(r) -> dict:
+    """`clean(r.as_dict())`, made directly: there is a record per commit at least. Weights are
+    rounded to PLACES already when records are made."""
+    return dict(zip(_RECORD_KEYS, _IN_KEY_ORDER(r)))
+
+
 @contextmanager
 def _collector_paused():
     """Building a report allocates a great many small objects (a few per commit) and no cycles
@@ -166,7 +181,7 @@ def report_from(history, data: CommunityData, weights: dict[str, float], ctx: Co
             monthly[ind.dimension][ind.key] = [clean(ind.func(ctx, m)) for m in ctx.months]
 
     figures = {ind.key: ind.func(ctx) for ind in indicators("person")}
-    signals = {ind.dimension: ind.func(ctx) for ind in indicators("signal")}
+    records, bot_records = records_of(ctx)
 
     # person figures from the counted history
     stats: dict[str, dict] = defaultdict(lambda: {"commits": 0, "coauthored_commits": 0, "lines_added": 0,
@@ -192,25 +207,28 @@ def report_from(history, data: CommunityData, weights: dict[str, float], ctx: Co
         if m.author is not None:
             stats[m.author]["merges"] += 1
 
-    humans = ctx.humans
-    total_weight = sum(weights.values())
-    overall_shares = {d: _shares(signals[d].get(None, {}), humans) for d in DIMENSIONS}
+    # scores from the records: overall, then month by month
+    overall = scores(records, weights)
+    days = [r[0] for r in records]  # sorted: each month's records are a slice
+    by_month = {m: records[bisect_left(days, m):bisect_left(days, f"{m}-32")] for m in ctx.months}
     month_values: dict[str, dict[str, float]] = defaultdict(dict)
+    monthly_totals = {d: [] for d in DIMENSIONS}
+    monthly_without = []
     for month in ctx.months:
-        # Σ weight × share over the dimensions, in their order (a missing share adds nothing)
-        acc: dict[str, float] = {}
+        period = scores(by_month[month], weights)
+        for pid, v in period.value.items():
+            month_values[pid][month] = v
         for d in DIMENSIONS:
-            w = weights[d]
-            for pid, share in _shares(signals[d].get(month, {}), humans).items():
-                acc[pid] = acc.get(pid, 0) + w * share
-        for pid, v in acc.items():
-            month_values[pid][month] = v / total_weight
+            monthly_totals[d].append(clean(period.totals[d]))
+        monthly_without.append(period.without_records)
+    kinds_used = summary(records)
+    bot_kinds = summary(bot_records)
 
     def active(pid: str) -> bool:
         s = stats.get(pid)
         if s and (s["commits"] or s["coauthored_commits"] or s["merges"]):
             return True
-        return any(figures[k].get(pid) for k in figures if k != "role")
+        return pid in kinds_used or pid in bot_kinds or any(figures[k].get(pid) for k in figures if k != "role")
 
     contributors, bots = [], []
     for pid in sorted(ctx.people):
@@ -231,11 +249,11 @@ def report_from(history, data: CommunityData, weights: dict[str, float], ctx: Co
             "last_commit": iso(*s["last"]) if s["last"] else None,
         }
         if person.bot:
+            row["records"] = bot_kinds.get(pid, {})
             bots.append({k: clean(v) for k, v in row.items()})
             continue
-        scores = {d: overall_shares[d].get(pid, 0.0) for d in DIMENSIONS}
-        row["scores"] = scores
-        row["value"] = sum(weights[d] * scores[d] for d in DIMENSIONS) / total_weight
+        row["scores"] = overall.scores.get(pid) or dict.fromkeys(DIMENSIONS, 0.0)
+        row["value"] = overall.value.get(pid, 0.0)
         row["member"] = person.member
         row["visibility"] = person.visibility
         row["affiliation"] = person.affiliation
@@ -244,7 +262,8 @@ def report_from(history, data: CommunityData, weights: dict[str, float], ctx: Co
             row["verified_commits"] = verified.get(pid, 0)
         for key, values in figures.items():
             row[key] = values.get(pid, None if key == "role" else {} if key == "rewards_received" else 0)
-        row["signals"] = {d: signals[d].get(None, {}).get(pid, 0) for d in DIMENSIONS}
+        row["signals"] = overall.sums.get(pid) or dict.fromkeys(DIMENSIONS, 0.0)
+        row["records"] = kinds_used.get(pid, {})
         row["monthly_value"] = month_values.get(pid, {})
         contributors.append({k: clean(v) for k, v in row.items()})
 
@@ -257,8 +276,16 @@ def report_from(history, data: CommunityData, weights: dict[str, float], ctx: Co
             "as_of": iso(*history.as_of) if history.as_of else None,
         },
         "weights": {d: clean(weights[d]) for d in DIMENSIONS},
+        "kinds": {key: clean(kind.describe()) for key, kind in ctx.kinds.items()},
         "dimensions": dimensions,
         "monthly": monthly,
+        "scoring": {
+            "totals": {d: clean(overall.totals[d]) for d in DIMENSIONS},
+            "without_records": overall.without_records,
+            "monthly": {"totals": monthly_totals, "without_records": monthly_without},
+        },
         "contributors": contributors,
         "bots": bots,
+        "contributions": [_record_json(r) for r in records],
+        "bot_contributions": [_record_json(r) for r in bot_records],
     }

@@ -9,11 +9,15 @@ it out); the builders of files that list entries take `(rel, doc, notes)` and re
 
 from __future__ import annotations
 
+import difflib
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
 from value import money
+from value.contributions import CONTRIBUTIONS, KINDS
+from value.registry import DIMENSIONS
 from value.signatures import key_problem, normal_key
 
 from .. import model as m
@@ -40,7 +44,7 @@ def _links(items) -> tuple[m.Link, ...]:
     return tuple(m.Link(i["title"], i["url"]) for i in items or ())
 
 
-def config(doc: YamlDoc) -> m.Config:
+def config(doc: YamlDoc, rel: str = "commonplace.yaml", findings: Findings | None = None) -> m.Config:
     d = doc.data
     forge = None
     if "forge" in d:
@@ -48,6 +52,8 @@ def config(doc: YamlDoc) -> m.Config:
         forge = m.Forge(f["kind"], f["repo"], f.get("branch", "main"), f.get("host", ""), f.get("path", "").strip("/"))
     value = d.get("value", {})
     salary = value.get("salary", {})
+    if findings is not None:
+        _check_kinds(rel, doc, value.get("kinds", {}), findings)
     base_url = d.get("base_url", "/")
     return m.Config(
         title=d["title"],
@@ -59,10 +65,31 @@ def config(doc: YamlDoc) -> m.Config:
         bots=tuple(value.get("bots", ())),
         salary=(Decimal(str(salary.get("amount", "55000"))), salary.get("currency", "USD")),
         inactive_days=value.get("inactive_days", 180),
+        kinds={k: (dict(v) if isinstance(v, dict) else v) for k, v in value.get("kinds", {}).items()},
         non_members=d.get("privacy", {}).get("non_members", "name"),
         feed_entries=d.get("feed", {}).get("entries", 20),
         history=d.get("history", "folder"),
     )
+
+
+KIND_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+def _check_kinds(rel: str, doc: YamlDoc, given: dict, findings: Findings) -> None:
+    """What the schema cannot say of `value.kinds`: a kind's name, and a known kind's misspelling
+    (`comit: 2` would otherwise declare a kind of its own that no record uses)."""
+    for key, spec in given.items():
+        line, col = doc.where(("value", "kinds", key), key=True)
+        if key in KINDS:
+            continue
+        if not KIND_NAME.match(key):
+            findings.error(rel, line, col, f"kind '{key}' may use only lowercase letters a-z, digits and '_', "
+                                           "starting with a letter: rename it")
+            continue
+        close = difflib.get_close_matches(key, sorted(KINDS), n=1, cutoff=0.8)
+        if close and not isinstance(spec, dict):
+            findings.error(rel, line, col, f"unknown kind '{key}' (did you mean '{close[0]}'?); a kind of your "
+                                           "own takes {weight, dimension}")
 
 
 def community(doc: YamlDoc) -> m.Community:
@@ -124,7 +151,8 @@ def project(rel: str, stem: str, doc: YamlDoc, body: str, notes: Notes) -> m.Pro
         if g.get("done_at") and not g.get("done", False):
             line, col = doc.where(("goals", i, "done_at"))
             notes.findings.error(rel, line, col, "goal has 'done_at' but is not 'done: true': set both or neither")
-        goals.append(m.Goal(g["title"], g.get("done", False), _date(g.get("done_at")), g.get("note", "")))
+        goals.append(m.Goal(g["title"], g.get("done", False), _date(g.get("done_at")), g.get("note", ""),
+                            doc.where(("goals", i))[0]))
     for i, lead in enumerate(d.get("leads", ())):
         notes.references.add(rel, doc, ("leads", i), "member", lead)
     return m.Project(
@@ -149,6 +177,8 @@ def event(rel: str, stem: str, doc: YamlDoc, body: str, notes: Notes) -> m.Event
         kind=d.get("kind", "other"), location=d.get("location", ""), online=d.get("online", False),
         organisers=tuple(d.get("organisers", ())), participants=tuple(d.get("participants", ())),
         guests=d.get("guests", 0), summary=d.get("summary", ""), links=_links(d.get("links")),
+        organiser_lines=tuple(doc.where(("organisers", i))[0] for i in range(len(d.get("organisers", ())))),
+        participant_lines=tuple(doc.where(("participants", i))[0] for i in range(len(d.get("participants", ())))),
     )
 
 
@@ -247,10 +277,17 @@ def ledger(rel: str, doc: YamlDoc, notes: Notes) -> list[m.LedgerEntry]:
             continue
         if e.get("project"):
             notes.references.add(rel, doc, ("entries", i, "project"), "project", e["project"])
+        if e.get("by"):
+            if e["kind"] not in ("donation", "grant", "sale"):
+                l, c = doc.where(("entries", i, "by"))
+                notes.findings.error(rel, l, c, f"'by' names who raised an income, and a {e['kind']} is spending: "
+                                                 "remove 'by', or use 'to' for who was paid")
+            notes.references.add(rel, doc, ("entries", i, "by"), "member", e["by"])
         entries.append(m.LedgerEntry(
             date=_date(e["date"]), amount=value, currency=code, kind=e["kind"], source=rel,
             line=line, party_from=e.get("from", ""), party_to=e.get("to", ""),
             project=e.get("project", ""), note=e.get("note", ""), reference=e.get("reference", ""),
+            by=e.get("by", ""),
         ))
     return entries
 
@@ -278,6 +315,40 @@ def kudos(rel: str, doc: YamlDoc, notes: Notes) -> list[m.Kudos]:
             source=rel, line=doc.where(("kudos", i))[0], dimension=k.get("dimension", ""),
         ))
     return items
+
+
+def contributions(rel: str, doc: YamlDoc, notes: Notes, kinds: dict | None = None) -> list[m.Contribution]:
+    """The records of a contributions file. `kinds` is the config's `value.kinds`: a record's kind
+    is one of the table's kinds made from these files (mentoring, welcome), a kind the config
+    declares, or any kind when the record names its dimension."""
+    kinds = kinds or {}
+    records = []
+    for i, r in enumerate(doc.data["records"]):
+        line = doc.where(("records", i))[0]
+        notes.references.add(rel, doc, ("records", i, "who"), "member", r["who"])
+        kind, known = r["kind"], KINDS.get(r["kind"])
+        l, c = doc.where(("records", i, "kind"))
+        if known is not None and known.origin != CONTRIBUTIONS:
+            own = sorted(k for k, v in KINDS.items() if v.origin == CONTRIBUTIONS)
+            notes.findings.error(rel, l, c, f"'{kind}' records are counted from the {known.origin} already: use "
+                                             f"{' or '.join(own)}, or a kind of your own")
+            continue
+        declared = kinds.get(kind)
+        has_dimension = known is not None or isinstance(declared, dict) or bool(r.get("dimension"))
+        if not has_dimension:
+            close = difflib.get_close_matches(kind, sorted((set(kinds) | {k for k, v in KINDS.items()
+                                                                           if v.origin == CONTRIBUTIONS}) - {kind}), n=1)
+            hint = f"did you mean '{close[0]}'? Otherwise " if close else ""
+            notes.findings.error(rel, l, c, f"unknown kind '{kind}': {hint}add 'dimension: ...' to the record "
+                                             f"({', '.join(DIMENSIONS)}), or declare the kind in commonplace.yaml "
+                                             f"under value: kinds: {{{kind}: {{weight: 1, dimension: ...}}}}")
+            continue
+        hours = r.get("hours")
+        records.append(m.Contribution(
+            date=_date(r["date"]), who=r["who"], kind=kind, description=r["description"], source=rel, line=line,
+            hours=Decimal(str(hours)) if hours is not None else None, dimension=r.get("dimension", ""),
+        ))
+    return records
 
 
 def federation(rel: str, doc: YamlDoc, notes: Notes) -> list[m.Peer]:

@@ -23,6 +23,7 @@ COLLECTIONS = {
     "ledger": ("ledger", YAML_EXT),
     "usage": ("usage", YAML_EXT),
     "kudos": ("kudos", YAML_EXT),
+    "contributions": ("contributions", YAML_EXT),
     "rewards": ("rewards", YAML_EXT),
 }
 

@@ -106,7 +106,7 @@ class _Loader:
         self.listing = {folder: collection(self.reader, self.findings, folder) for folder in COLLECTIONS}
         self.parse_collections()
         config_doc = self.required("commonplace.yaml", "commonplace")
-        config = kinds.config(config_doc) if config_doc is not None else None
+        config = kinds.config(config_doc, "commonplace.yaml", self.findings) if config_doc is not None else None
         community_doc = self.required("community.yaml", "community")
         community = kinds.community(community_doc) if community_doc is not None else None
         model = m.Model(root=self.root, config=config, community=community)
@@ -117,6 +117,9 @@ class _Loader:
         model.ledger = self.entries("ledger", kinds.ledger)
         model.usage = self.entries("usage", kinds.usage)
         model.kudos = self.entries("kudos", kinds.kudos)
+        declared = config.kinds if config is not None else {}
+        model.contributions = self.entries(
+            "contributions", lambda rel, doc, notes: kinds.contributions(rel, doc, notes, declared))
         model.rewards = self.keyed("rewards", kinds.rewards)
         model.peers = self.federation()
         model.funding = ecosystem.funding_links(self.optional(ecosystem.FUNDING_PATH), self.findings)

@@ -21,8 +21,9 @@ PARALLEL_MIN_FILES = 300
 
 # Kinds whose positions the loader needs only to point at a problem: they are left out of what is
 # kept and sent between processes (copying them costs more than parsing the rare file that needs
-# them again, which `YamlDoc.reparse` does).
-POSITIONS_ON_DEMAND = frozenset({"member", "project", "event", "page"})
+# them again, which `YamlDoc.reparse` does). Projects and events keep theirs: the lines of goals,
+# organisers and participants are the sources of contribution records (value/contributions.py).
+POSITIONS_ON_DEMAND = frozenset({"member", "page"})
 
 
 def parse_file(reader, rel: str, kind: str, markdown: bool) -> tuple[YamlDoc | None, str, list]:

@@ -45,6 +45,16 @@ def public_rows(rows: list[dict], by_engine_id: dict[str, Contributor]) -> tuple
     return shown, hidden
 
 
+def kinds_by_dimension(report: dict) -> dict[str, list[dict]]:
+    """{dimension: [{"key", "label", "weight", "unit", "explanation", ...}, ...]}: the contribution
+    kinds the report used, with their weights, by key; under "" the community's own kinds that
+    have no dimension (each of their records names one)."""
+    result: dict[str, list[dict]] = {d: [] for d in DIMENSIONS}
+    for key, kind in sorted((report or {}).get("kinds", {}).items()):
+        result.setdefault(kind.get("dimension") or "", []).append({"key": key, **kind})
+    return result
+
+
 class ValueView:
     """Everything value-related the theme shows, computed once per build."""
 
@@ -112,7 +122,8 @@ class ValueView:
             "bots": report.get("bots", []),
             "weights": report.get("weights", {}),
             "totals": signal_totals(report),
-            "signals": {i.dimension: i for i in indicators("signal")},
+            "without_records": set(report.get("scoring", {}).get("without_records", ())),
+            "kinds": kinds_by_dimension(report),
             "person_figures": indicators("person"),
             "registry": {d: indicators("community", d) for d in DIMENSIONS},
             "titles": titles,
@@ -133,7 +144,8 @@ class ValueView:
         t = self.t
         return charts.hbar_chart(
             t.gettext("Value profile of {name}", name=contributor.name),
-            t.gettext("{name}'s share of each dimension's person-level signal, in percent.", name=contributor.name),
+            t.gettext("{name}'s share of the weight of each dimension's contribution records, in percent.",
+                      name=contributor.name),
             [(t.gettext(DIMENSION_TITLES[d]), round(100 * contributor.scores.get(d, 0.0), 2)) for d in DIMENSIONS],
             maximum=100.0, value_name=t.gettext("Share (%)"), fmt=lambda v: t.percent(v / 100, 2),
         )
@@ -185,7 +197,8 @@ class ValueView:
     def tables(self) -> list[Table]:
         model, tables = self.model, []
         if self.report:
-            tables += [self.contributors_table(), self.dimensions_table(), self.indicators_table(), self.monthly_table()]
+            tables += [self.contributors_table(), self.dimensions_table(), self.kinds_table(), self.indicators_table(),
+                       self.monthly_table()]
         tables.append(Table(
             "ledger", "Ledger", "Every ledger entry; amounts are exact decimals, always positive (kind gives the direction).",
             [("date", "date", "Date of the entry"), ("kind", "string", "donation, grant, sale, expense or reward"),
@@ -264,15 +277,18 @@ class ValueView:
                   ("cred", "number", "Simplified CredRank (1000 shared by everyone)"),
                   ("first_commit", "date", "Date of the first commit (UTC)"),
                   ("last_commit", "date", "Date of the last commit (UTC)")]
-        fields += [(f"signal_{d}", "number", f"Person-level signal of {DIMENSION_TITLES[d].lower()}") for d in DIMENSIONS]
-        fields += [(f"score_{d}", "number", f"Share of the {d} signal: signal / dimension total") for d in DIMENSIONS]
-        fields += [("value", "number", "Weighted sum of the scores divided by the sum of the weights")]
+        fields += [(f"records_{d}", "number", f"Weight of their contribution records in {DIMENSION_TITLES[d].lower()}")
+                   for d in DIMENSIONS]
+        fields += [(f"score_{d}", "number", f"Their share of {DIMENSION_TITLES[d].lower()}: records_{d} / the "
+                                            "dimension's records_total") for d in DIMENSIONS]
+        fields += [("value", "number", "Weighted sum of the scores over the dimensions that have records, divided by "
+                                       "the sum of their weights")]
         rows = []
         for c in sorted(self.contributors, key=lambda c: c.id):
             row = {"id": c.id, "name": c.name, "member": c.member, "first_commit": c.first_commit,
                    "last_commit": c.last_commit, "value": c.value, **c.figures}
             for d in DIMENSIONS:
-                row[f"signal_{d}"] = c.signals.get(d, 0)
+                row[f"records_{d}"] = c.signals.get(d, 0)
                 row[f"score_{d}"] = c.scores.get(d, 0.0)
             rows.append(row)
         return Table("contributors", "Contributors", "Per-contributor figures and scores (hidden members left out; "
@@ -280,15 +296,26 @@ class ValueView:
 
     def dimensions_table(self) -> Table:
         totals = signal_totals(self.report)
-        signals = {i.dimension: i for i in indicators("signal")}
-        return Table("dimensions", "Dimensions", "Weights and signal totals: score = signal / signal_total; "
-                     "value = Σ weight × score / Σ weight.",
+        kinds = kinds_by_dimension(self.report)
+        return Table("dimensions", "Dimensions", "Weights and contribution record totals: score = records / "
+                     "records_total; value = Σ weight × score / Σ weight, over the dimensions with records.",
                      [("dimension", "string", "Dimension key"), ("weight", "number", "Weight in the value"),
-                      ("signal_total", "number", "Sum of every contributor's signal, hidden members included"),
-                      ("signal_unit", "string", "Unit of the signal"), ("signal_formula", "string", "How the signal is counted")],
-                     [{"dimension": d, "weight": float(self.report["weights"][d]), "signal_total": totals[d],
-                       "signal_unit": signals[d].unit, "signal_formula": signals[d].formula} for d in DIMENSIONS],
+                      ("records_total", "number", "Weight of every contributor's records, hidden members included"),
+                      ("has_records", "boolean", "Whether the dimension has records (without, it is left out of the value)"),
+                      ("kinds", "string", "The kinds of contribution records that count in it")],
+                     [{"dimension": d, "weight": float(self.report["weights"][d]), "records_total": totals[d],
+                       "has_records": totals[d] > 0, "kinds": " ".join(k["key"] for k in kinds[d])} for d in DIMENSIONS],
                      ["dimension"])
+
+    def kinds_table(self) -> Table:
+        return Table("kinds", "Contribution kinds", "Every kind of contribution record, with its dimension and weight.",
+                     [("kind", "string", "Kind key"), ("dimension", "string", "Dimension key"),
+                      ("weight", "number", "Weight of one record, per unit"), ("unit", "string", "What the weight is given for"),
+                      ("explanation", "string", "What the kind counts")],
+                     [{"kind": k["key"], "dimension": d, "weight": k["weight"], "unit": k["unit"],
+                       "explanation": k["explanation"]}
+                      for d, items in kinds_by_dimension(self.report).items() for k in items],
+                     ["kind"])
 
     def indicators_table(self) -> Table:
         rows = []

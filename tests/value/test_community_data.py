@@ -71,8 +71,9 @@ def test_identities_and_data_indicators(community, tmp_path):
     assert people["ana"]["kudos_received"] == 1 and people["zoe"]["kudos_given"] == 1
     assert people["ana"]["rewards_received"] == {"EUR": "20.00"}
     assert people["ana"]["documentation_lines"] == 2
-    # community building signal: ana 2 (organised), zoe 1 (attended)
-    assert people["ana"]["scores"]["community_building"] == pytest.approx(2 / 3, abs=1e-6)
+    # community building records: ana 5 (event_organised), zoe 1 (event_attended); was 2 and 1
+    # before the records (organising counted double an attendance)
+    assert people["ana"]["scores"]["community_building"] == pytest.approx(5 / 6, abs=1e-6)
     dims = report["dimensions"]
     cb, mv, su, rep = dims["community_building"], dims["monetary_value"], dims["social_use_value"], dims["reputation"]
     assert (cb["events"], cb["event_participants"], cb["members"]) == (1, 5, 2)

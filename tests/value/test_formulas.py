@@ -111,7 +111,12 @@ def test_registry_is_complete():
     assert len(keys) == len(set(keys))
     for e in entries:
         assert e["dimension"] in DIMENSIONS and e["formula"] and e["explanation"] and e["unit"]
-    assert {e["dimension"] for e in entries if e["level"] == "signal"} == set(DIMENSIONS)
+    assert {e["level"] for e in entries} == {"community", "person"}
+    # scores come from the contribution kinds: every dimension has some, each fully described
+    from value.contributions import KINDS
+
+    assert {k.dimension for k in KINDS.values()} == set(DIMENSIONS)
+    assert all(k.unit and k.explanation and k.weight > 0 for k in KINDS.values())
     community = {e["key"] for e in entries if e["level"] == "community"}
     for key in ("active_contributors", "new_contributors", "inactive_contributors", "retention",
                 "absence_factor", "elephant_factor", "roles", "events", "event_participants", "members",

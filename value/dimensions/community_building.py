@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from itertools import chain
 
-from ..context import month_end_ts, month_of, month_of_ts, once_per_report
-from ..registry import indicator, person, signal
+from ..context import month_end_ts, month_of_ts, once_per_report
+from ..registry import indicator, person
 
 DIM = "community_building"
 DAY = 86400
@@ -283,23 +283,3 @@ def signed_off(ctx):
 def role(ctx):
     return onion(_human_counts(ctx, None))
 
-
-@signal(DIM, unit="points",
-        formula="2 × events organised + events attended + reviews given",
-        explanation="Community building work: gathering people and helping others' work land.")
-def community_signal(ctx):
-    result = defaultdict(Counter)
-    for e in ctx.data.events:
-        month = month_of(e.get("date"))
-        orgs = set(e.get("organisers") or ())
-        for pid in orgs:
-            for key in (None, month):
-                result[key][pid] += 2
-        for pid in set(e.get("participants") or ()) - orgs:
-            for key in (None, month):
-                result[key][pid] += 1
-    for c in ctx.commits:
-        for pid in c.reviewers:
-            result[None][pid] += 1
-            result[c.month][pid] += 1
-    return result

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from decimal import ROUND_HALF_EVEN, Decimal
 
 from ..filedata import yaml_data
-from ..registry import indicator, person, signal
+from ..registry import indicator, person
 
 DIM = "monetary_value"
 INCOME = frozenset({"donation", "grant", "sale"})
@@ -118,16 +118,3 @@ def rewards_received(ctx):
             paid[e["to"]][e["currency"]] += Decimal(e["amount"])
     return {pid: {cur: str(v[cur]) for cur in sorted(v)} for pid, v in paid.items()}
 
-
-@signal(DIM, unit="lines", formula="lines added in non-merge commits they authored",
-        explanation="Their part of what the replacement cost values: the text they wrote.")
-def monetary_signal(ctx):
-    result = defaultdict(Counter)
-    overall = result[None]
-    for month, commits in ctx.by_month.items():
-        counts = result[month] = Counter()
-        for c in commits:
-            if c.added:
-                counts[c.author] += c.added
-        overall.update(counts)
-    return result

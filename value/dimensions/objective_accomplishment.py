@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from statistics import median
 
 from ..context import month_of, month_of_ts, once_per_report
-from ..registry import indicator, signal
+from ..registry import indicator
 
 DIM = "objective_accomplishment"
 COMPLETED = frozenset({"completed", "complete", "done", "finished", "achieved"})
@@ -144,17 +144,3 @@ def goals(ctx, month):
 def projects_completed(ctx, month):
     return sum(1 for p in ctx.data.projects if str(p.get("status", "")).lower() in COMPLETED)
 
-
-@signal(DIM, unit="commits",
-        formula="non-merge commits authored + 0.5 × commits co-authored",
-        explanation="The work a person recorded; a co-author counts half, as in the cred graph.")
-def objective_signal(ctx):
-    result = defaultdict(Counter)
-    overall = result[None]
-    for month, commits in ctx.by_month.items():  # whole numbers and halves: exact in any order
-        counts = result[month] = Counter([c.author for c in commits])
-        for c in commits:
-            for pid in c.coauthors:
-                counts[pid] += 0.5
-        overall.update(counts)
-    return result

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-from collections import Counter, defaultdict
+from collections import Counter
 
 from ..context import month_of, once_per_report
 from ..cred import credrank
-from ..registry import indicator, person, signal
+from ..registry import indicator, person
 from .community_building import absence_factor
 
 DIM = "reputation"
@@ -102,15 +102,3 @@ def kudos_received(ctx):
 def kudos_given(ctx):
     return dict(Counter(k.get("from") for k in ctx.data.kudos if k.get("from")))
 
-
-@signal(DIM, unit="cred", formula="cred (monthly: the cred that flowed from that month's commits "
-                                 "and kudos; the months add up to the total)",
-        explanation="Reputation as the contribution graph sees it.")
-def reputation_signal(ctx):
-    total, monthly = cred_of(ctx)
-    result = defaultdict(dict)
-    result[None] = dict(total)
-    for month, values in monthly.items():
-        if month is not None:  # undated kudos count in the total only
-            result[month] = dict(values)
-    return result

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 
 from ..context import as_date, once_per_report
 from ..filedata import yaml_data
-from ..registry import indicator, person, signal
+from ..registry import indicator, person
 
 DIM = "social_use_value"
 SNAPSHOT_KINDS = frozenset({"users", "deployments"})  # counts that are a state, not a flow
@@ -105,18 +105,3 @@ def documentation_lines(ctx):
         counts[c.author] += doc[c.id]
     return {pid: n for pid, n in counts.items() if n}
 
-
-@signal(DIM, unit="lines", formula="documentation lines changed (documentation_lines)",
-        explanation="Making the work usable by others: documentation written and kept up.")
-def social_signal(ctx):
-    result = defaultdict(Counter)
-    overall = result[None]
-    for month, commits in ctx.by_month.items():
-        counts = Counter()
-        for c in commits:
-            if c.doc:
-                counts[c.author] += c.doc
-        if counts:
-            result[month] = counts
-            overall.update(counts)
-    return result

@@ -1,0 +1,360 @@
+"""Contribution records: one dated, attributed record for everything people do (VALUE.md).
+
+A record says who did what, when, in which dimension and how much it weighs:
+
+    Record(date="2026-03-14", person="ana", kind="commit", dimension="objective_accomplishment",
+           weight=1.0, source="<commit id>")
+
+`source` is the commit id for records read from git, the data file's `path:line` for records
+read from the data (`events/meetup.md:5`, `ledger/2026.yaml:12`), and `cred/YYYY-MM` for cred,
+which the engine computes from the contribution graph.
+
+The kinds are registered once, in `KINDS` (their dimension, default weight, unit and a one-line
+explanation that the methodology page shows). `commonplace.yaml` may change a kind's weight, and
+declare kinds of its own, under `value: {kinds: {<kind>: <weight> or {weight, dimension}}}`;
+`kinds_of(data)` gives the kinds a report uses. `records_of(ctx)` makes every record of a
+report (`from_report(report)` reads them back from a report); `scores(records, weights)` turns
+the records of a period (`in_period(records, start, end)`) into scores and values: a
+person's score in a dimension is their share of the weights of the records in it, their value
+the weighted mean of their scores over the dimensions that have records (a dimension without
+records is left out, its weight shared among the others).
+
+Merge commits make no records; bots' records are made, kept apart and never scored.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from operator import itemgetter
+from typing import NamedTuple
+
+from .context import as_date, month_end_ts, once_per_report
+from .errors import ValueEngineError
+from .registry import DIMENSIONS
+
+GIT, DATA, CONTRIBUTIONS, ENGINE = "git", "data", "contributions", "engine"
+PLACES = 6  # a record's weight is rounded to this many decimals when it is made, as the report's floats
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A kind of contribution: where its records come from and what one weighs."""
+
+    key: str
+    label: str  # in plain words, for pages
+    dimension: str
+    weight: float  # per unit
+    unit: str  # what one `weight` is given for, in plain words
+    origin: str  # GIT | DATA | CONTRIBUTIONS | ENGINE: who makes its records
+    explanation: str  # one line, shown on the methodology page
+
+    def describe(self) -> dict:
+        return {"label": self.label, "dimension": self.dimension, "weight": self.weight, "unit": self.unit, "origin": self.origin,
+                "explanation": self.explanation}
+
+
+# The one table of kinds (VALUE.md, "Contributions"). Order: by dimension, as DIMENSIONS.
+KINDS: dict[str, Kind] = {k.key: k for k in (
+    Kind("event_organised", "Event organised", "community_building", 5.0, "per event, split among its organisers", DATA,
+         "Organising an event: bringing people together."),
+    Kind("event_attended", "Event attended", "community_building", 1.0, "per event, for each participant", DATA,
+         "Taking part in an event (organisers count as organisers only)."),
+    Kind("mentoring", "Mentoring", "community_building", 2.0, "per record, or per hour when hours are given", CONTRIBUTIONS,
+         "Mentoring someone, as recorded in the contributions files."),
+    Kind("welcome", "Welcoming newcomers", "community_building", 2.0, "per record, or per hour when hours are given", CONTRIBUTIONS,
+         "Welcoming newcomers, as recorded in the contributions files."),
+    Kind("commit", "Commit", "objective_accomplishment", 1.0, "per commit", GIT,
+         "A commit they authored (merge commits are left out)."),
+    Kind("coauthor", "Co-authored commit", "objective_accomplishment", 0.5, "per commit", GIT,
+         "A commit naming them in a Co-authored-by trailer."),
+    Kind("review", "Review", "objective_accomplishment", 0.5, "per commit", GIT,
+         "A commit naming them in a Reviewed-by or Acked-by trailer: a review given."),
+    Kind("goal_done", "Project goal reached", "objective_accomplishment", 5.0, "per goal, split among the project's leads", DATA,
+         "A project goal reached (done, with the day it was done), credited to the project's leads."),
+    Kind("replacement_cost", "Estimated replacement cost of their work", "monetary_value", 1.0, "per 100 lines added", GIT,
+         "The estimated replacement cost of their work: the lines they added, which the replacement "
+         "cost estimate values (an estimate, not money paid)."),
+    Kind("income_raised", "Income raised", "monetary_value", 3.0, "per income entry", DATA,
+         "Money they brought in: a donation, grant or sale whose ledger entry names them as the one who raised it. "
+         "Amounts in different currencies are never added."),
+    Kind("documentation", "Documentation", "social_use_value", 1.0, "per 100 lines changed in documentation", GIT,
+         "Making the work usable by others: documentation written and kept up."),
+    Kind("usage", "Use of a project they lead", "social_use_value", 1.0, "per usage record naming a project, split among its leads", DATA,
+         "Evidence that people use a project, credited to the project's leads."),
+    Kind("kudos_received", "Kudos received", "reputation", 1.0, "per kudos", DATA,
+         "Recognition received from a peer."),
+    Kind("cred", "Cred", "reputation", 1.0, "per 100 cred, each month", ENGINE,
+         "Reputation from the contribution graph (CredRank): one record per person and month, the "
+         "cred that flowed to them from that month's work, dated at the month's end."),
+)}
+
+CUSTOM_UNIT = "per record, or per hour when hours are given"
+
+
+class BadKinds(ValueEngineError):
+    pass
+
+
+def kinds_of(given: dict | None) -> dict[str, Kind]:
+    """The kinds a report uses: `KINDS` with the config's weights, and the config's own kinds.
+
+    `given` is `value.kinds` of `commonplace.yaml`: {kind: weight} or {kind: {"weight": w,
+    "dimension": d}} (a custom kind given as a number has no dimension: each of its records must
+    then name one)."""
+    kinds = dict(KINDS)
+    for key in sorted(given or {}):
+        spec = given[key]
+        weight, dimension = (spec.get("weight"), spec.get("dimension")) if isinstance(spec, dict) else (spec, None)
+        base = kinds.get(key)
+        if dimension is not None and dimension not in DIMENSIONS:
+            raise BadKinds(f"kind '{key}': unknown dimension '{dimension}'; use {', '.join(DIMENSIONS)}")
+        if weight is None:
+            weight = base.weight if base else 1.0
+        weight = float(weight)
+        if weight < 0:
+            raise BadKinds(f"kind '{key}': the weight must be >= 0")
+        if base is not None:
+            kinds[key] = Kind(key, base.label, dimension or base.dimension, weight, base.unit, base.origin,
+                              base.explanation)
+        else:
+            kinds[key] = Kind(key, key.replace("_", " ").capitalize(), dimension or "", weight, CUSTOM_UNIT,
+                              CONTRIBUTIONS, "Work of a kind this community declared, recorded in its "
+                              "contributions files" + ("" if dimension else "; each record names its dimension")
+                              + ".")
+    return kinds
+
+
+class Record(NamedTuple):
+    """One contribution: `date` an ISO day (UTC for commits), `person` the engine's contributor id.
+    A named tuple: there is one per commit at least, and tuples are quick to make."""
+
+    date: str
+    person: str
+    kind: str
+    dimension: str
+    weight: float  # rounded to PLACES decimals
+    source: str  # a commit id, a data file's "path:line", or "cred/YYYY-MM"
+
+    @property
+    def month(self) -> str:
+        return self.date[:7]
+
+    def sort_key(self) -> tuple:
+        """The order of the report's records: date, person, kind, source."""
+        return self.date, self.person, self.kind, self.source
+
+    def as_dict(self) -> dict:
+        return {"date": self.date, "person": self.person, "kind": self.kind, "dimension": self.dimension,
+                "weight": self.weight, "source": self.source}
+
+
+_EPOCH = date(1970, 1, 1).toordinal()
+_make_record = functools.partial(tuple.__new__, Record)  # Record(*fields) without its Python __new__
+_SORT_KEY = itemgetter(0, 1, 2, 5)  # date, person, kind, source
+
+
+def _day(ts: int) -> str:
+    """The UTC day of a timestamp, ISO."""
+    return date.fromordinal(_EPOCH + ts // 86400).isoformat()
+
+
+def _iso(value) -> str | None:
+    d = as_date(value)
+    return None if d is None else d.isoformat()
+
+
+def _where(item: dict, fallback: str = "") -> str:
+    source, line = item.get("source"), item.get("line")
+    if not source:
+        return fallback
+    return f"{source}:{line or 1}"
+
+
+def _month_last_day(month: str) -> str:
+    return _day(month_end_ts(month) - 1)
+
+
+def _split(value: float, people: list) -> list[tuple[str, float]]:
+    people = list(dict.fromkeys(p for p in people if p))
+    return [(p, value / len(people)) for p in people] if people else []
+
+
+def git_records(ctx, kinds: dict[str, Kind]) -> list[Record]:
+    """commit, coauthor, review, replacement_cost and documentation: from non-merge commits.
+    (Made straight as tuples: there are a few per commit, and large histories have many.)"""
+    out = []
+    append = out.append
+    make = _make_record
+    commit, coauthor, review = kinds["commit"], kinds["coauthor"], kinds["review"]
+    cost, docs = kinds["replacement_cost"], kinds["documentation"]
+    c_dim, c_w, co_dim, co_w, rv_dim, rv_w = (commit.dimension, round(commit.weight, PLACES), coauthor.dimension,
+                                              round(coauthor.weight, PLACES), review.dimension,
+                                              round(review.weight, PLACES))
+    cost_dim, cost_w, doc_dim, doc_w = cost.dimension, cost.weight / 100, docs.dimension, docs.weight / 100
+    days: dict[int, str] = {}
+    for c in ctx.commits:
+        cid, author, n = c.id, c.author, c.time // 86400
+        day = days.get(n)
+        if day is None:
+            day = days[n] = _day(c.time)
+        append(make((day, author, "commit", c_dim, c_w, cid)))
+        for pid in c.coauthors:
+            append(make((day, pid, "coauthor", co_dim, co_w, cid)))
+        for pid in c.reviewers:
+            append(make((day, pid, "review", rv_dim, rv_w, cid)))
+        if c.added:
+            append(make((day, author, "replacement_cost", cost_dim, round(cost_w * c.added, PLACES), cid)))
+        if c.doc:
+            append(make((day, author, "documentation", doc_dim, round(doc_w * c.doc, PLACES), cid)))
+    return out
+
+
+def data_records(ctx, kinds: dict[str, Kind]) -> list[Record]:
+    """Records from the data files: events, goals, income raised, usage, kudos, contributions."""
+    data, out = ctx.data, []
+    leads = {p["id"]: list(p.get("leads") or ()) for p in data.projects}
+
+    def add(day, pid, key, weight, source, dimension=None):
+        kind = kinds[key]
+        out.append(Record(day, pid, key, dimension or kind.dimension, round(weight, PLACES), source))
+
+    for e in data.events:
+        day = _iso(e.get("date"))
+        if day is None:
+            continue
+        organisers = list(dict.fromkeys(e.get("organisers") or ()))
+        lines = e.get("lines") or {}  # {"organisers": {id: line}, "participants": {id: line}}
+
+        def at(role, pid):
+            return _where({"source": e.get("source"), "line": (lines.get(role) or {}).get(pid)}, e.get("id", ""))
+
+        for pid, w in _split(kinds["event_organised"].weight, organisers):
+            add(day, pid, "event_organised", w, at("organisers", pid))
+        for pid in dict.fromkeys(e.get("participants") or ()):
+            if pid not in organisers:
+                add(day, pid, "event_attended", kinds["event_attended"].weight, at("participants", pid))
+    for p in data.projects:
+        for g in p.get("goals") or ():
+            day = _iso(g.get("done_at"))
+            if not g.get("done") or day is None:
+                continue
+            for pid, w in _split(kinds["goal_done"].weight, leads.get(p["id"], [])):
+                add(day, pid, "goal_done", w, _where({"source": p.get("source"), "line": g.get("line")}, p["id"]))
+    for e in data.ledger:
+        if e.get("by") and e.get("kind") in ("donation", "grant", "sale"):
+            add(_iso(e["date"]), e["by"], "income_raised", kinds["income_raised"].weight, _where(e))
+    for u in data.usage:
+        if u.get("project"):
+            for pid, w in _split(kinds["usage"].weight, leads.get(u["project"], [])):
+                add(_iso(u["date"]), pid, "usage", w, _where(u))
+    for k in data.kudos:
+        day = _iso(k.get("date"))
+        if k.get("to") and day:
+            add(day, k["to"], "kudos_received", kinds["kudos_received"].weight, _where(k))
+    for r in data.contributions:
+        kind = kinds.get(r["kind"])
+        where = _where(r)
+        if kind is not None and kind.origin != CONTRIBUTIONS:
+            raise BadKinds(f"{where}: '{r['kind']}' records come from the {kind.origin}, not from contributions "
+                           "files: use another kind")
+        dimension = r.get("dimension") or (kind.dimension if kind else "")
+        if not dimension:
+            raise BadKinds(f"{where}: unknown kind '{r['kind']}': give the record a 'dimension', or declare the "
+                           f"kind in commonplace.yaml under value: kinds: {{{r['kind']}: {{weight: 1, dimension: ...}}}}")
+        if dimension not in DIMENSIONS:
+            raise BadKinds(f"{where}: unknown dimension '{dimension}'; use {', '.join(DIMENSIONS)}")
+        weight = kind.weight if kind else 1.0
+        hours = r.get("hours")
+        out.append(Record(_iso(r["date"]), r["who"], r["kind"], dimension,
+                          round(weight * float(hours) if hours is not None else weight, PLACES), where))
+    return out
+
+
+def cred_records(ctx, kinds: dict[str, Kind]) -> list[Record]:
+    """cred: one record per person and month, the cred that flowed to them that month / 100."""
+    from .dimensions.reputation import cred_of
+
+    kind, out = kinds["cred"], []
+    _total, monthly = cred_of(ctx)
+    for month in sorted(m for m in monthly if m is not None):
+        day = _month_last_day(month)
+        for pid, cred in sorted(monthly[month].items()):
+            if cred > 0:
+                out.append(Record(day, pid, "cred", kind.dimension, round(kind.weight * cred / 100, PLACES),
+                                  f"cred/{month}"))
+    return out
+
+
+@once_per_report
+def records_of(ctx) -> tuple[list[Record], list[Record]]:
+    """(people's records, bots' records) of a report, each sorted by date, person, kind, source.
+    Records of weight 0 (a kind weighted 0 in the config) are left out."""
+    kinds = ctx.kinds
+    records = git_records(ctx, kinds) + data_records(ctx, kinds) + cred_records(ctx, kinds)
+    records = [r for r in records if r[4] > 0]  # weight
+    records.sort(key=_SORT_KEY)
+    humans = ctx.humans
+    return [r for r in records if r[1] in humans], [r for r in records if r[1] not in humans]
+
+
+# -- scores ----------------------------------------------------------------------------------
+@dataclass
+class Scores:
+    """The scores of one period. `totals[d]` is the weight of every record in dimension d;
+    `without_records` the dimensions with none (left out of `value`)."""
+
+    sums: dict  # person -> {dimension: weight of their records}
+    totals: dict  # dimension -> weight of all records
+    scores: dict  # person -> {dimension: share}, every dimension present (0.0 when none)
+    value: dict  # person -> weighted mean of their scores over the dimensions with records
+    without_records: list
+
+
+def scores(records, weights: dict[str, float]) -> Scores:
+    """Scores and values from the records of one period (pass only the records dated in it).
+
+    score(p, d) = Σ weight of p's records in d / Σ weight of all records in d;
+    value(p) = Σ_{d with records} w_d × score(p, d) / Σ_{d with records} w_d (0 when that sum is 0).
+    """
+    sums: dict[str, dict[str, float]] = defaultdict(lambda: dict.fromkeys(DIMENSIONS, 0.0))
+    for _day_, person, _kind, dimension, weight, _source in records:
+        sums[person][dimension] += weight
+    totals = {d: 0.0 for d in DIMENSIONS}
+    for person in sorted(sums):  # a fixed order: the same sums to the last bit on every run
+        for d, v in sums[person].items():
+            totals[d] += v
+    present = [d for d in DIMENSIONS if totals[d] > 0]
+    weight = sum(weights[d] for d in present)
+    shares, values = {}, {}
+    for person, own in sums.items():
+        shares[person] = {d: (own[d] / totals[d] if totals[d] > 0 else 0.0) for d in DIMENSIONS}
+        values[person] = (sum(weights[d] * shares[person][d] for d in present) / weight) if weight else 0.0
+    return Scores(dict(sums), totals, shares, values, [d for d in DIMENSIONS if d not in present])
+
+
+def from_report(report: dict, bots: bool = False) -> list[Record]:
+    """The records of a value report (its `contributions`, or `bot_contributions` with bots=True)
+    as Records, in the report's order: what rewards and pages score any period with."""
+    key = "bot_contributions" if bots else "contributions"
+    return [Record(r["date"], r["person"], r["kind"], r["dimension"], r["weight"], r["source"])
+            for r in report.get(key, ())]
+
+
+def in_period(records, start: str | None = None, end: str | None = None) -> list[Record]:
+    """The records dated in [start, end] (ISO days, both included; None: unbounded)."""
+    return [r for r in records if (start is None or r.date >= start) and (end is None or r.date <= end)]
+
+
+def summary(records) -> dict[str, dict]:
+    """{person: {kind: {"count": n, "weight": w}}}: what their value is made of."""
+    result: dict[str, dict] = defaultdict(dict)
+    for _day_, person, kind, _dimension, weight, _source in records:
+        entry = result[person].get(kind)
+        if entry is None:
+            entry = result[person][kind] = {"count": 0, "weight": 0.0}
+        entry["count"] += 1
+        entry["weight"] += weight
+    return dict(result)
