@@ -213,6 +213,7 @@ class RewardPlan:
     decay: Decimal = Decimal("0.5")
     note: str = ""
     recipients: str = "members"  # members | all: who may be paid (a non-member has no way to be)
+    verified: bool = False  # count only the records of commits signed with their author's key
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,9 @@ from .model import Model
 from .progress import Progress
 
 
-def community_data(model: Model) -> CommunityData:
+def community_data(model: Model, periods=()) -> CommunityData:
+    """The model as the engine's input. `periods`: more reward periods ((start, end) pairs, as
+    `commonplace rewards --period`) to compute cred as of, besides the plans'."""
     config = model.config
     return CommunityData(
         members=tuple(
@@ -65,7 +67,18 @@ def community_data(model: Model) -> CommunityData:
         salary=config.salary,
         inactive_days=config.inactive_days,
         peers=len(model.peers),
+        periods=plan_periods(model, periods),
     )
+
+
+def plan_periods(model: Model | None, more=()) -> tuple:
+    """The reward periods the engine computes cred as of: the plans', and `more` whose end is
+    not one of theirs (so that the report, and its cache, are the build's whenever they can be);
+    sorted by end, then start."""
+    periods = {(p.start, p.end) for p in model.rewards.values()} if model is not None else set()
+    ends = {end for _start, end in periods}
+    periods |= {(start, end) for start, end in more if end not in ends}
+    return tuple(sorted(periods, key=lambda p: (p[1], p[0])))
 
 
 def payouts(model: Model | None) -> list[dict]:
@@ -85,12 +98,13 @@ def counted_folder(model: Model | None, folder: str | None) -> str | None:
     return folder or None
 
 
-def value_report(source: Path, model: Model | None = None, *, ref: str = "HEAD") -> dict:
+def value_report(source: Path, model: Model | None = None, *, ref: str = "HEAD", periods=()) -> dict:
     """The value report of a community folder; for any other repository, a bare one too, history
     figures only (its whole history: a bare repository has no folders to choose from).
 
     A repository without commits is an error, never a report of zeros. The caches go where
-    `cache.folders.value_cache_dir` says: never into a repository that holds no community."""
+    `cache.folders.value_cache_dir` says: never into a repository that holds no community.
+    `periods`: reward periods ((start, end) pairs) to compute cred as of, besides the plans'."""
     source = Path(source)
     found = pygit2.discover_repository(str(source.resolve()))
     if not found:
@@ -116,7 +130,9 @@ def value_report(source: Path, model: Model | None = None, *, ref: str = "HEAD")
     try:
         return build_report(source, subdir=None if whole else counted_folder(model, info.subdir), ref=ref,
                             files_in=None if whole else info.subdir or None,
-                            data=community_data(model) if model else None, progress=progress,
+                            data=community_data(model, periods) if model else
+                            (CommunityData(periods=plan_periods(None, periods)) if periods else None),
+                            progress=progress,
                             cache_dir=cache_dir, use_cache=use_cache)
     except ValueEngineError as exc:
         raise CommonplaceError(str(exc)) from None

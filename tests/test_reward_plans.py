@@ -26,10 +26,9 @@ def plan(budget='"90.00"', currency="EUR", policy="immediate", extra=""):
             f"period: {{start: 2024-05-01, end: 2024-05-31}}\n{extra}")
 
 
-# Until contribution records land, the reputation dimension's monthly cred comes from a PageRank
-# over the whole history, so later commits move an earlier month's cred (see the xfail below):
-# the period tests leave reputation out to test what the period filtering itself guarantees.
+# A community that leaves reputation out: what the period filtering itself guarantees, cred aside.
 NO_REPUTATION = {"commonplace.yaml": MINIMAL["commonplace.yaml"].rstrip(" ") + "        value:\n          weights: {reputation: 0}\n"}
+DEE = ("Dee Newcomer", "dee@example.org")  # comes later, with no member file
 LEDGER = "currency: EUR\nentries:\n  - {date: 2024-04-30, amount: \"10.00\", kind: reward, to: ana}\n"
 KUDOS = "kudos:\n  - {from: ana, to: ben, date: 2024-05-03, for: sorting seeds}\n"
 
@@ -125,10 +124,41 @@ def test_later_commits_data_and_payouts_never_change_a_plan_byte_for_byte(repo, 
             assert build(root, tmp_path / "balanced-corrected")[1] != before[1]
 
 
-@pytest.mark.xfail(strict=True, reason="monthly cred is a PageRank over the whole history: later commits move "
-                                       "May's cred until contribution records (cred as of the period's end) land")
 def test_later_commits_never_change_a_plan_with_reputation_counted(repo, tmp_path):
+    """Default weights: cred counts, as of the plan's end (later commits move today's cred of May)."""
     test_later_commits_data_and_payouts_never_change_a_plan_byte_for_byte(repo, tmp_path, weights={})
+
+
+@pytest.mark.parametrize("policy", ["balanced", "immediate", "recent"])
+def test_a_newcomer_s_later_commits_and_kudos_leave_a_closed_plan_as_it_was(repo, tmp_path, policy):
+    """With the default weights, a new person's later commits, with co-authors and reviewers (new
+    edges in the cred graph), and later kudos leave the plan's page and CSV byte-identical; the
+    value page's cred, computed as of today, does move."""
+    root = repo({"rewards/may.yaml": plan(policy=policy)})
+    before = build(root, tmp_path / "before")
+    cred_before = (tmp_path / "before/data/contributors.csv").read_text()
+    write_files(root, {"notes/dee.md": "# dee\n\n" + "new\n" * 80,
+                       "kudos/2024.yaml": KUDOS + "  - {from: ben, to: ana, date: 2024-06-01, for: later help}\n"
+                                                  "  - {from: ana, to: ben, date: 2024-06-02, for: more}\n"})
+    commit_all(root, "Dee's notes\n\nCo-authored-by: Ben Okafor <ben@example.net>\n"
+                     "Reviewed-by: Ana Lopez <ana@example.org>", author=DEE, date="2024-06-01T00:30:00+00:00")
+    for day in ("02", "03", "04"):
+        write_files(root, {f"notes/dee-{day}.md": "more\n" * 10})
+        commit_all(root, f"More by Dee {day}", author=DEE, date=f"2024-06-{day}T12:00:00+00:00")
+    assert build(root, tmp_path / "after") == before
+    assert (tmp_path / "after/data/contributors.csv").read_text() != cred_before  # today's figures do move
+
+
+def test_a_period_ending_mid_month_counts_that_month_up_to_its_end_only(repo, tmp_path):
+    """Day precision: a plan ending on 15 May counts May's records up to that day, cred included."""
+    mid = plan(policy="immediate").replace("end: 2024-05-31", "end: 2024-05-04")
+    root = repo({"rewards/may.yaml": mid})
+    before = build(root, tmp_path / "before")
+    # Kit's commits (5 and 6 May) come after the end: Kit is not counted at all
+    assert "Contributors who are not members" not in text(before[0])
+    write_files(root, {"notes/late-may.md": "late\n" * 30})
+    commit_all(root, "Late May", author=KIT, date=MAY.format(day="20"))
+    assert build(root, tmp_path / "after") == before
 
 
 # --------------------------------------------------------------------------- the CLI
@@ -169,13 +199,17 @@ def test_names_are_for_paying_and_say_so(repo, capsys):
     assert "members not listed" not in out
 
 
-def test_the_period_counts_only_value_up_to_its_end(repo, capsys):
-    root = repo(NO_REPUTATION)
-    args = ("--period", "2024-05-01..2024-05-31", "--format", "csv", "--policy", "balanced")
+@pytest.mark.parametrize("period", ["2024-05-01..2024-05-31", "2024-05-01..2024-05-05"])
+def test_the_period_counts_only_value_up_to_its_end(repo, capsys, period):
+    """Default weights, cred counted as of the end: the plan's end, or one no plan has."""
+    root = repo()
+    args = ("--period", period, "--format", "csv", "--policy", "balanced")
     before = rewards(capsys, root, *args)
     write_files(root, {"notes/later.md": "# later\n\n" + "more\n" * 50,
+                       "kudos/2024.yaml": KUDOS + "  - {from: ben, to: ana, date: 2024-06-10, for: later help}\n",
                        "ledger/2024.yaml": LEDGER + "  - {date: 2024-05-02, amount: \"70.00\", kind: reward, to: ana}\n"})
     commit_all(root, "Later", author=BEN, date="2024-07-10T12:00:00+02:00")
+    commit_all(root, "Later by a newcomer", author=DEE, date="2024-07-11T12:00:00+02:00", allow_empty=True)
     assert rewards(capsys, root, *args) == before
     assert rewards(capsys, root, "--format", "csv", "--policy", "balanced")[1] != before[1]  # all time
 

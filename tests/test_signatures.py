@@ -7,6 +7,8 @@ all; Ben signs with his key (verified)."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import shutil
 import subprocess
@@ -120,3 +122,30 @@ def test_a_member_keeps_the_key_without_its_comment(community, tmp_path):
     _, ana_pub = keygen(tmp_path, "ana")
     root = community({"members/ana.yaml": f"name: Ana Lopez\nemails: [ana@example.org]\nsigning_keys: ['{ana_pub}']\n"})
     assert load_community(root).members["ana"].signing_keys == (" ".join(ana_pub.split()[:2]),)
+
+
+def june_plan(title: str, verified: bool) -> str:
+    return (f"title: {title}\nbudget: \"100.00\"\ncurrency: EUR\npolicy: immediate\nrecipients: all\n"
+            f"period: {{start: 2024-06-01, end: 2024-06-30}}\n" + ("verified: true\n" if verified else ""))
+
+
+def test_a_verified_plan_counts_only_commits_signed_with_their_author_s_key(signed, tmp_path):
+    """Of June's five commits, Ana's own-key one and Ben's are verified: a `verified: true` plan
+    counts those two (and what they make), so Ben's share grows and Ana's shrinks."""
+    root, _ids, _, _ = signed
+    write_files(root, {"rewards/signed.yaml": june_plan("Signed", True), "rewards/all.yaml": june_plan("All", False)})
+    commit_all(root, "Plans")  # dated in May, outside the period
+    build(root, tmp_path / "site")
+    amounts = {}
+    for slug in ("signed", "all"):
+        rows = csv.DictReader(io.StringIO((tmp_path / "site" / "rewards" / slug / f"{slug}.csv").read_text()))
+        amounts[slug] = {r["name"]: float(r["amount"]) for r in rows}
+        assert round(sum(amounts[slug].values()), 2) == 100.0
+    assert amounts["signed"]["Ben Okafor"] > amounts["all"]["Ben Okafor"]
+    assert amounts["signed"]["Ana Lopez"] < amounts["all"]["Ana Lopez"]
+    page = " ".join((tmp_path / "site" / "rewards" / "signed" / "index.html").read_text().split())
+    assert "This plan counts signed commits only" in page
+    assert "2 of the period's 5 commits were verified." in page
+    assert "counts signed commits only" not in (tmp_path / "site" / "rewards" / "all" / "index.html").read_text()
+    # the engine publishes the verified commits, so the plan can be recomputed from the report
+    assert sorted(value_report(root)["verified"]) == sorted([_ids["ana"], _ids["ben"]])

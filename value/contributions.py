@@ -273,19 +273,44 @@ def data_records(ctx, kinds: dict[str, Kind]) -> list[Record]:
     return out
 
 
-def cred_records(ctx, kinds: dict[str, Kind]) -> list[Record]:
-    """cred: one record per person and month, the cred that flowed to them that month / 100."""
-    from .dimensions.reputation import cred_of
+def cred_records(ctx, kinds: dict[str, Kind], end: date | None = None) -> list[Record]:
+    """cred: one record per person and month, the cred that flowed to them that month / 100.
+
+    With `end` (a reward plan's last day), the cred as of that day: CredRank over the commits and
+    kudos dated up to it only, so later work never moves it; the records of `end`'s month are
+    dated `end`. (No PageRank of its own when nothing is dated after `end`.)"""
+    from .dimensions.reputation import cred_graph, cred_of
+    from .cred import credrank
 
     kind, out = kinds["cred"], []
-    _total, monthly = cred_of(ctx)
+    if end is None:
+        _total, monthly = cred_of(ctx)
+    else:
+        commits, kudos = cred_graph(ctx, end)
+        everything = cred_graph(ctx)
+        same = len(commits) == len(everything[0]) and len(kudos) == len(everything[1])
+        _total, monthly = cred_of(ctx) if same else credrank(commits, kudos)
+    last = None if end is None else end.isoformat()
     for month in sorted(m for m in monthly if m is not None):
         day = _month_last_day(month)
+        if last is not None:
+            if month > last[:7]:
+                continue
+            day = min(day, last)
         for pid, cred in sorted(monthly[month].items()):
             if cred > 0:
                 out.append(Record(day, pid, "cred", kind.dimension, round(kind.weight * cred / 100, PLACES),
                                   f"cred/{month}"))
     return out
+
+
+def cred_as_of(ctx, end: date) -> list[Record]:
+    """The people's cred records as of `end` (a reward plan's last day), sorted as the report's:
+    what a plan counts for reputation, published in the report's `cred_as_of`."""
+    humans = ctx.humans
+    records = [r for r in cred_records(ctx, ctx.kinds, end) if r[4] > 0 and r[1] in humans]
+    records.sort(key=_SORT_KEY)
+    return records
 
 
 @once_per_report

@@ -8,6 +8,7 @@ those files itself (it only reads `.mailmap`, `.all-contributorsrc`, `CITATION.c
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 # The files the engine reads from the git tree itself (any repository may have them), and the
@@ -51,6 +52,8 @@ class CommunityData:
                (work done outside git: `contributions/*.yaml`)
 
     `source` and `line` make a record's source (`path:line`, see value/contributions.py).
+    `periods` are the reward plans' periods, (start, end) days: the engine computes cred as of
+    each end (the report's `cred_as_of`), so that later work never changes a closed plan.
     `kinds` is `value.kinds` of commonplace.yaml: {kind: weight or {"weight", "dimension"}}.
     """
 
@@ -67,3 +70,4 @@ class CommunityData:
     salary: tuple[Decimal, str] = (Decimal("55000"), "USD")
     inactive_days: int = 180
     peers: int = 0  # federation peers declared
+    periods: tuple[tuple[date, date], ...] = ()  # reward plans' (start, end): cred as of each end

@@ -1,6 +1,6 @@
 """The value report (DESIGN.md §5): one JSON-ready dict, deterministic to the byte.
 
-Shape, schema `commonplace.value/2` (keys beyond §5 are marked +; docs/value-json.md has it all):
+Shape, schema `commonplace.value/3` (keys beyond §5 are marked +; docs/value-json.md has it all):
   schema, source {commit, branch, + subdir, + as_of}, + weights {dimension: weight},
   + kinds {kind: {label, dimension, weight, unit, origin, explanation}} (contributions.KINDS with
     the config's weights, and the community's own kinds),
@@ -9,7 +9,10 @@ Shape, schema `commonplace.value/2` (keys beyond §5 are marked +; docs/value-js
   + scoring {totals {dimension: weight of all people's records}, without_records [dimension],
              monthly {totals {dimension: [per month]}, without_records [[dimension] per month]}},
   contributors [...], + bots [...] (same fields as contributors, without scores and value),
-  + contributions [record], + bot_contributions [record] (never scored)
+  + contributions [record], + bot_contributions [record] (never scored),
+  + cred_as_of {"YYYY-MM-DD": [record]} (the cred records as of each reward plan's end, v3),
+  + verified [commit id] (commits signed with a key of their author's member file, v3; only
+    when a member lists keys)
 A record: date (ISO day), person (contributor id), kind, dimension, weight, source (a commit id,
 a data file's "path:line", or "cred/YYYY-MM"); sorted by date, person, kind, source.
 A contributor: id, name, emails, bot, commits, coauthored_commits, lines_added, lines_removed,
@@ -41,7 +44,7 @@ from typing import Callable
 from . import __version__
 from .cache import ReportCache, code_stamp, fingerprint
 from .context import Context, iso
-from .contributions import records_of, scores, summary
+from .contributions import cred_as_of, records_of, scores, summary
 from .errors import BadWeights
 from .fold import fold_new_commits, resolved_key, resolved_log, resolved_state
 from .history import history_state, read_history
@@ -49,8 +52,8 @@ from .inputs import CommunityData
 from .registry import DIMENSIONS, indicators
 from .signatures import has_keys, verified_in
 
-SCHEMA = "commonplace.value/2"
-REPORT_FORMAT = 2
+SCHEMA = "commonplace.value/3"
+REPORT_FORMAT = 3
 PLACES = 6
 
 
@@ -170,6 +173,7 @@ def report_from(history, data: CommunityData, weights: dict[str, float], ctx: Co
                 cache_folder: Path | None = None) -> dict:
     ctx = ctx if ctx is not None else Context(history, data)
     verified = None  # {person: commits signed with a key in their member file}, when any member lists keys
+    signed: set[str] = set()
     if has_keys(data):
         signed = verified_in(history, ctx.resolved, data, cache_folder)
         verified = Counter(c.author for c in ctx.commits if c.id in signed)
@@ -267,7 +271,7 @@ def report_from(history, data: CommunityData, weights: dict[str, float], ctx: Co
         row["monthly_value"] = month_values.get(pid, {})
         contributors.append({k: clean(v) for k, v in row.items()})
 
-    return {
+    report = {
         "schema": SCHEMA,
         "source": {
             "commit": history.commit,
@@ -288,4 +292,10 @@ def report_from(history, data: CommunityData, weights: dict[str, float], ctx: Co
         "bots": bots,
         "contributions": [_record_json(r) for r in records],
         "bot_contributions": [_record_json(r) for r in bot_records],
+        # cred as of each reward plan's end: what a plan counts, the same whatever comes later
+        "cred_as_of": {end.isoformat(): [_record_json(r) for r in cred_as_of(ctx, end)]
+                       for end in sorted({end for _start, end in data.periods})},
     }
+    if verified is not None:  # the commits a `verified: true` plan counts
+        report["verified"] = sorted(signed)
+    return report

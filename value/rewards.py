@@ -1,15 +1,17 @@
-"""Reward distributions: SourceCred's grain policies over value, exact to the minor unit.
+"""Reward distributions: SourceCred's grain policies over contribution records, exact to the minor unit.
 
-With c_i a contributor's value, g_i what the ledger shows was already paid to them and B the
-budget (VALUE.md):
-- immediate: amount_i = B · c_i / Σ c, c_i the sum of their monthly values in the window
-  (`period`, or by default the last month in which anyone has value);
+With c_i a contributor's value (contributions.scores over the records of a period), g_i what
+the ledger shows was already paid to them and B the budget (VALUE.md):
+- immediate: amount_i = B · c_i / Σ c, c_i their value over the period (by default the last
+             month in which anyone has value);
 - recent:    d_i = fold over the months (oldest first, up to the period's end) of
              d·(1 − decay) + c_t; amount_i = B · d_i / Σ d;
-- balanced:  target_i = (Σ g + B) · C_i / Σ C, C up to the period's end (all-time value without
-             a period); under_i = max(0, target_i − g_i); amount_i = B · under_i / Σ under.
+- balanced:  target_i = (Σ g + B) · C_i / Σ C, C their value over every record up to the
+             period's end (all records without a period); under_i = max(0, target_i − g_i);
+             amount_i = B · under_i / Σ under.
 What a plan counts (value up to its end, payouts before its start) is decided in one place,
-`counted`. Recipients: members only by default (a non-member has no way to be paid); the
+`counted`: the records dated up to the end, with cred as of the end, payouts before the start;
+a plan with `verified` counts the records of verified commits only. Recipients: members only by default (a non-member has no way to be paid); the
 non-members' part of the weights is reported, and the budget is split among members by the
 same weights; `recipients="all"` pays everyone.
 The budget is split in integer minor units (ISO 4217, `value.money`) by the largest remainder
@@ -23,6 +25,7 @@ Rows: contributors with a positive weight, sorted by id.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -30,7 +33,10 @@ from decimal import Decimal
 from fractions import Fraction
 
 from . import money
+from .context import month_range
+from .contributions import Record, from_report, in_period, scores
 from .errors import BadBudget, ValueEngineError
+from .registry import DIMENSIONS
 
 POLICIES = ("immediate", "recent", "balanced")
 RECIPIENTS = ("members", "all")
@@ -75,40 +81,99 @@ class Period:
             raise ValueEngineError(f"the reward period ends ({self.end}) before it starts ({self.start})")
 
 
+# The kinds of record made from a commit: their `source` is the commit id (contributions.py).
+COMMIT_KINDS = ("commit", "coauthor", "review", "replacement_cost", "documentation")
+
+
 @dataclass(frozen=True)
 class Counted:
-    """What a plan counts: value up to its period's end, payouts before its start.
+    """What a plan counts: the records dated up to its period's end, payouts before its start.
 
-    monthly: {id: {"YYYY-MM": value}}, the months up to the end (all of them without a period);
-    total:   {id: value}, the balanced policy's C_i (all-time `value` without a period);
-    paid:    {id: amount}, rewards in the plan's currency paid before the start (g_i)."""
+    months:  the calendar months from the first record's to the end's (the last record's without
+             a period), every one, so that a decay goes on through months without records;
+    monthly: {id: {"YYYY-MM": value}}, each month's value; the end's month up to the end's day;
+    window:  {id: value} over the period, the immediate policy's c_i (without a period: the last
+             month in which anyone has value);
+    total:   {id: value} over every record up to the end, the balanced policy's C_i;
+    paid:    {id: amount}, rewards in the plan's currency paid before the start (g_i);
+    commits: the people's commits dated in the period (without a period: ever);
+    verified: how many of those are verified (None unless the plan counts verified commits only)."""
 
+    months: list[str]
     monthly: dict[str, dict[str, Fraction]]
+    window: dict[str, Fraction]
     total: dict[str, Fraction]
     paid: dict[str, Fraction]
+    commits: int = 0
+    verified: int | None = None
+
+
+def plan_records(report: dict, end: date | None = None, verified: bool = False) -> list[Record]:
+    """The people's records a plan counts, sorted by date: those dated up to `end`, with the cred
+    as of `end` (the report's `cred_as_of`) in place of the cred as of today; with `verified`,
+    the records of a commit only when it is verified (the report's `verified`)."""
+    records = from_report(report)
+    if end is not None:
+        last = end.isoformat()
+        as_of = report.get("cred_as_of") or {}
+        if last in as_of:
+            records = [r for r in records if r.kind != "cred"] + from_report({"contributions": as_of[last]})
+        elif any(r.kind == "cred" for r in records):
+            raise ValueEngineError(f"the value report has no cred as of {last}: compute it with the plan's period "
+                                   "(CommunityData.periods), so that later work cannot change the plan")
+        records = in_period(records, None, last)
+    if verified:
+        signed = set(report.get("verified") or ())
+        records = [r for r in records if r.kind not in COMMIT_KINDS or r.source in signed]
+    records.sort(key=Record.sort_key)
+    return records
+
+
+def _values(records, weights: dict[str, float]) -> dict[str, Fraction]:
+    """{person: value} of these records (contributions.scores), as exact fractions of the floats."""
+    return {pid: Fraction(v) for pid, v in scores(records, weights).value.items()}
 
 
 def counted(report: dict, *, currency: str, period: Period | None = None,
-            payouts: Iterable[dict] | None = None) -> Counted:
+            payouts: Iterable[dict] | None = None, verified: bool = False) -> Counted:
     """THE ONE PLACE where a plan's period filters what it counts (VALUE.md, "Rewards": only
     records dated up to `end`, only payouts dated before `start`).
 
-    Today value comes from the report's `monthly_value` (calendar months, so the month of `end`
-    counts whole) and payouts from the ledger's `kind: reward` entries (`payouts`: dicts with
-    date, amount, currency, kind, to, as `CommunityData.ledger`), or, without them, from the
-    report's all-time `rewards_received`. When contribution records land, this function reads
-    them instead (records dated <= end) and the policies below stay as they are.
+    Value comes from the report's contribution records (`contributions.from_report`, scored with
+    `contributions.scores` and the report's weights), to the day: a period ending mid-month
+    counts that month's records up to its end. Cred is the cred as of the end (`cred_as_of`),
+    not today's: later commits and kudos move today's cred of every month. Payouts come from the
+    ledger's `kind: reward` entries (`payouts`: dicts with date, amount, currency, kind, to, as
+    `CommunityData.ledger`), or, without them, from the report's all-time `rewards_received`.
+    With `verified`, the records of commits that are not verified are left out (`plan_records`).
     """
     people = [c for c in report.get("contributors", ()) if not c.get("bot")]
-    last = _month(period.end) if period else None
-    monthly = {
-        c["id"]: {m: _fraction(v) for m, v in (c.get("monthly_value") or {}).items() if last is None or m <= last}
-        for c in people
-    }
-    if period is None:
-        total = {c["id"]: _fraction(c.get("value", 0)) for c in people}
+    weights = report.get("weights") or dict.fromkeys(DIMENSIONS, 1.0)
+    end = period.end if period else None
+    records = plan_records(report, end, verified)
+    days = [r.date for r in records]
+    last = _month(end) if end else (days[-1][:7] if days else None)
+    months = month_range(days[0][:7], last) if days and days[0][:7] <= last else []
+    monthly: dict[str, dict[str, Fraction]] = {c["id"]: {} for c in people}
+    for m in months:
+        for pid, v in _values(records[bisect_left(days, m):bisect_left(days, f"{m}-32")], weights).items():
+            if v and pid in monthly:
+                monthly[pid][m] = v
+    if period is not None:
+        window = _values(in_period(records, period.start.isoformat(), end.isoformat()), weights)
     else:
-        total = {pid: sum(values.values(), Fraction(0)) for pid, values in monthly.items()}
+        active = [m for m in months if any(values.get(m) for values in monthly.values())]
+        window = {pid: values.get(active[-1], Fraction(0)) for pid, values in monthly.items()} if active else {}
+    total = _values(records, weights)
+
+    everything = plan_records(report, end) if verified else records
+    in_window = (in_period(everything, period.start.isoformat(), end.isoformat()) if period else everything)
+    commits = sum(1 for r in in_window if r.kind == "commit")
+    signed = None
+    if verified:
+        ids = set(report.get("verified") or ())
+        signed = sum(1 for r in in_window if r.kind == "commit" and r.source in ids)
+
     if payouts is None and period is None:
         paid = {pid: _fraction(v) for pid, v in paid_from_report(report, currency).items()}
     elif payouts is None:  # the report's totals are not dated: a period cannot use them
@@ -121,7 +186,7 @@ def counted(report: dict, *, currency: str, period: Period | None = None,
             if period is not None and e["date"] >= period.start:
                 continue
             paid[e["to"]] = paid.get(e["to"], Fraction(0)) + _fraction(e["amount"])
-    return Counted(monthly, total, paid)
+    return Counted(months, monthly, window, total, paid, commits, signed)
 
 
 @dataclass(frozen=True)
@@ -133,6 +198,8 @@ class Split:
     non_members: int = 0  # contributors with a positive weight who have no member file
     non_member_share: Fraction = Fraction(0)  # their part of the policy's weights, 0..1
     recipients: str = "members"
+    commits: int = 0  # the people's commits dated in the period
+    verified: int | None = None  # how many of them are verified, for a plan that counts only those
 
 
 def split(
@@ -147,6 +214,7 @@ def split(
     minor_units: int | None = None,
     recipients: str = "members",
     payouts: Iterable[dict] | None = None,
+    verified: bool = False,
 ) -> Split:
     if policy not in POLICIES:
         raise ValueEngineError(f"unknown reward policy '{policy}': choose one of {', '.join(POLICIES)}")
@@ -170,29 +238,18 @@ def split(
         period = Period(*period)
     units = int(units_exact)
     people = {c["id"]: c for c in report.get("contributors", ()) if not c.get("bot")}
-    months = list(report.get("monthly", {}).get("months", ()))
     if policy == "balanced" and period is not None and payouts is None and paid is None:
         raise ValueEngineError("the balanced policy over a period needs the ledger's payouts with their dates")
-    got = counted(report, currency=currency, period=period, payouts=payouts)
-    if period is not None:
-        first, last = _month(period.start), _month(period.end)
-    else:
-        first = last = None
+    got = counted(report, currency=currency, period=period, payouts=payouts, verified=verified)
 
     weights: dict[str, Fraction] = {}
     if policy == "immediate":
-        if first is None:
-            active = [m for m in months if any(got.monthly.get(pid, {}).get(m) for pid in people)]
-            first = last = active[-1] if active else None
-        for pid in people:
-            values = got.monthly.get(pid, {})
-            weights[pid] = sum((v for m, v in values.items() if first is not None and first <= m <= last), Fraction(0))
+        weights = {pid: got.window.get(pid, Fraction(0)) for pid in people}
     elif policy == "recent":
-        span = [m for m in months if last is None or m <= last]
         for pid in people:
             values = got.monthly.get(pid, {})
             d = Fraction(0)
-            for m in span:
+            for m in got.months:
                 d = d * (1 - decay_f) + values.get(m, 0)
             weights[pid] = d
     else:
@@ -210,7 +267,7 @@ def split(
     if recipients == "members":  # a non-member has no way to be paid: their part goes to members
         weights = {pid: w for pid, w in weights.items() if pid not in outside}
     if not weights:
-        return Split([], len(outside), non_member_share, recipients)
+        return Split([], len(outside), non_member_share, recipients, got.commits, got.verified)
     parts = largest_remainder(units, weights)
     total = sum(weights.values())
     rows = [
@@ -222,7 +279,7 @@ def split(
         }
         for pid in sorted(weights)
     ]
-    return Split(rows, len(outside), non_member_share, recipients)
+    return Split(rows, len(outside), non_member_share, recipients, got.commits, got.verified)
 
 
 def distribute(report: dict, **options) -> list[dict]:

@@ -12,9 +12,10 @@ with `gpg.format=ssh` and `gpg.ssh.allowedSignersFile`). The answers are kept in
 cache folder per commit id, keyed by the allowed-signers file's digest (another key list is
 another cache), so a rebuild checks only new commits.
 
-For a reward plan with `verified: true`: keep the `commit` records whose commit id is in
-`verified_commits(...)` (or `verified_in(...)` with the report's resolved history), leave the
-others out. Every other kind of record is not a commit and is not filtered.
+For a reward plan with `verified: true`: the report lists the verified commits (`verified`,
+from `verified_in`), and `rewards.plan_records` keeps the records made from a commit (commit,
+coauthor, review, replacement_cost, documentation: their source is the commit id) only for those.
+Every other kind of record is not a commit and is not filtered.
 """
 
 from __future__ import annotations

@@ -33,7 +33,8 @@ NOT_LISTED = "members not listed"
 def run(args) -> int:
     folder = community_folder(args.source)
     model = load_community(folder) if holds_community(folder) else None
-    result = value_report(folder, model, ref=args.ref)
+    periods = [(args.period.start, args.period.end)] if args.period is not None else []
+    result = value_report(folder, model, ref=args.ref, periods=periods)
     note = no_commits_note(result)
     if note:  # the split rests on the data alone: say so, never let it pass for the history's
         sys.stderr.write(f"note: {note}\n")

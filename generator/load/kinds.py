@@ -252,7 +252,7 @@ def rewards(rel: str, stem: str, doc: YamlDoc, body: str, notes: Notes) -> m.Rew
         slug=stem, budget=budget, currency=d["currency"], policy=d["policy"],
         start=start, end=end, source=rel, title=d.get("title", ""),
         decay=Decimal(str(d.get("decay", "0.5"))), note=d.get("note", ""),
-        recipients=d.get("recipients", "members"),
+        recipients=d.get("recipients", "members"), verified=bool(d.get("verified", False)),
     )
 
 

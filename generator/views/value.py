@@ -171,18 +171,22 @@ class ValueView:
         """A declared plan split as the site shows it: people through their visibility, sorted by
         amount (descending, ties by id); hidden members paid, as one "members not listed" total;
         the non-members' part of the value (shared among members unless `recipients: all`).
-        Counts only value up to the plan's end and payouts before its start (`value.rewards.counted`)."""
+        Counts only value up to the plan's end and payouts before its start (`value.rewards.counted`);
+        with `verified: true`, only verified commits, and says how many of the period's were."""
         empty = {"plan": plan, "rows": [], "hidden": Decimal(0), "total": Decimal(0),
-                 "non_members": 0, "non_member_share": 0.0, "decimals": money.minor_units(plan.currency)}
+                 "non_members": 0, "non_member_share": 0.0, "decimals": money.minor_units(plan.currency),
+                 "commits": 0, "verified": None}
         if not self.report:
             return empty
         result = split(self.report, budget=plan.budget, currency=plan.currency, policy=plan.policy,
                        decay=plan.decay, period=Period(plan.start, plan.end), recipients=plan.recipients,
-                       payouts=payouts(self.model), minor_units=money.minor_units(plan.currency))
+                       payouts=payouts(self.model), minor_units=money.minor_units(plan.currency),
+                       verified=plan.verified)
         shown, hidden = public_rows(result.rows, self.by_engine_id)
         total = sum((r["amount"] for r in result.rows), Decimal(0))
         return {**empty, "rows": shown, "hidden": hidden, "total": total, "non_members": result.non_members,
-                "non_member_share": float(result.non_member_share)}
+                "non_member_share": float(result.non_member_share), "commits": result.commits,
+                "verified": result.verified}
 
     def rewards_received(self, contributor: Contributor) -> list[tuple[str, str, Decimal]]:
         """(plan title, currency, amount) of each declared distribution that gives them something."""

@@ -16,12 +16,29 @@ from value.rewards import Period, counted, distribute, largest_remainder, split
 
 
 def person(pid, value=0.0, monthly=None, paid=None, member=True):
-    return {"id": pid, "name": pid.title(), "bot": False, "value": value, "monthly_value": monthly or {},
+    """A contributor whose records weigh `monthly` ({month: weight}, one record dated the 15th),
+    or `value` in February 2024; records of one dimension, so a month's value is a share of its
+    weights."""
+    return {"id": pid, "name": pid.title(), "bot": False, "value": value,
+            "monthly_value": monthly if monthly is not None else ({"2024-02": value} if value else {}),
             "rewards_received": paid or {}, "member": member}
 
 
-def report(*people, months=("2024-01", "2024-02")):
-    return {"contributors": list(people), "monthly": {"months": list(months)}}
+def floats(values: dict) -> dict:
+    """Values as floats: they are the exact fractions of the floats `contributions.scores` gives."""
+    return {k: pytest.approx(float(v)) for k, v in values.items()}
+
+
+def record(day, pid, weight=1.0, kind="commit", source=None, dimension="objective_accomplishment"):
+    return {"date": day, "person": pid, "kind": kind, "dimension": dimension, "weight": weight,
+            "source": source or f"{pid}-{day}"}
+
+
+def report(*people, months=("2024-01", "2024-02"), extra=()):
+    records = [record(f"{m}-15", p["id"], round(w, 6)) for p in people for m, w in p["monthly_value"].items() if w]
+    records += list(extra)
+    records.sort(key=lambda r: (r["date"], r["person"], r["kind"], r["source"]))
+    return {"contributors": list(people), "monthly": {"months": list(months)}, "contributions": records}
 
 
 THREE = report(*(person(p, 1 / 3, {"2024-02": 1 / 3}) for p in ("cy", "ann", "ben")))
@@ -145,12 +162,10 @@ MIXED = report(person("ann", 0.25, {"2024-02": 0.25}), person("ben", 0.25, {"202
 def test_a_non_member_s_part_is_shared_among_members_by_the_same_policy(policy):
     result = split(MIXED, budget=Decimal("90.00"), currency="EUR", policy=policy)
     assert result.non_members == 1 and result.recipients == "members"
-    if policy == "balanced":  # all-time value: kit 0.5 of 1; members 1:1
-        assert result.non_member_share == Fraction(1, 2)
-        assert [(r["id"], str(r["amount"])) for r in result.rows] == [("ann", "45.00"), ("ben", "45.00")]
-    else:  # February: kit 0.625, ann 0.25, ben 0.125 (recent adds January's zero)
-        assert result.non_member_share == Fraction(5, 8)
-        assert [(r["id"], str(r["amount"])) for r in result.rows] == [("ann", "60.00"), ("ben", "30.00")]
+    # every record is of February: kit 0.625, ann 0.25, ben 0.125 (recent adds nothing before it;
+    # balanced, nothing paid, splits by all-time value, February's)
+    assert result.non_member_share == Fraction(5, 8)
+    assert [(r["id"], str(r["amount"])) for r in result.rows] == [("ann", "60.00"), ("ben", "30.00")]
 
 
 def test_recipients_all_pays_everyone():
@@ -170,17 +185,68 @@ def test_only_non_members_means_nothing_is_paid():
 # --------------------------------------------------------------------------- the period
 
 def test_counted_keeps_value_up_to_the_end_and_payouts_before_the_start():
-    r = report(person("ann", 0.5, {"2024-01": 0.5, "2024-02": 0.5, "2024-03": 1.0}),
-               months=("2024-01", "2024-02", "2024-03"))
+    r = report(person("ann", monthly={"2024-01": 0.5, "2024-02": 0.5, "2024-03": 1.0}),
+               person("ben", monthly={"2024-03": 1.0}), months=("2024-01", "2024-02", "2024-03"))
     ledger = [{"date": date(2024, 1, 31), "amount": Decimal("10.00"), "currency": "EUR", "kind": "reward", "to": "ann"},
               {"date": date(2024, 2, 1), "amount": Decimal("99.00"), "currency": "EUR", "kind": "reward", "to": "ann"},
               {"date": date(2024, 1, 2), "amount": Decimal("7.00"), "currency": "USD", "kind": "reward", "to": "ann"},
               {"date": date(2024, 1, 3), "amount": Decimal("5.00"), "currency": "EUR", "kind": "expense", "to": "ann"}]
     got = counted(r, currency="EUR", period=Period(date(2024, 2, 1), date(2024, 2, 29)), payouts=ledger)
-    assert got.monthly == {"ann": {"2024-01": Fraction(1, 2), "2024-02": Fraction(1, 2)}}
-    assert got.total == {"ann": 1} and got.paid == {"ann": 10}
+    # ann alone has records up to February: her value is 1 in each month, the window and in all
+    assert got.months == ["2024-01", "2024-02"]
+    assert got.monthly == {"ann": {"2024-01": 1, "2024-02": 1}, "ben": {}}
+    assert got.window == {"ann": 1} and got.total == {"ann": 1} and got.paid == {"ann": 10}
+    assert got.commits == 1 and got.verified is None  # one commit record dated in February
     everything = counted(r, currency="EUR", payouts=ledger)
-    assert everything.total == {"ann": Fraction(1, 2)} and everything.paid == {"ann": 109}
+    assert everything.total == floats({"ann": 2 / 3, "ben": 1 / 3}) and everything.paid == {"ann": 109}
+    assert everything.window == {"ann": Fraction(1, 2), "ben": Fraction(1, 2)}  # March, the last month
+
+
+def test_a_period_counts_records_to_the_day():
+    r = report(person("ann"), person("ben"), extra=[record("2024-02-15", "ann"), record("2024-02-20", "ben"),
+                                                    record("2024-02-16", "ben", kind="kudos_received",
+                                                           dimension="reputation")])
+    got = counted(r, currency="EUR", period=Period(date(2024, 2, 1), date(2024, 2, 16)), payouts=[])
+    # reputation: ben alone on the 16th; objective accomplishment: ann alone (ben's commit is later)
+    assert got.window == {"ann": Fraction(1, 2), "ben": Fraction(1, 2)}
+    assert got.monthly == {"ann": {"2024-02": Fraction(1, 2)}, "ben": {"2024-02": Fraction(1, 2)}}
+    got = counted(r, currency="EUR", period=Period(date(2024, 2, 1), date(2024, 2, 15)), payouts=[])
+    assert got.window == {"ann": 1}
+
+
+def test_a_plan_counts_cred_as_of_its_end():
+    today = [record("2024-01-31", "ann", 6.0, "cred", "cred/2024-01", "reputation"),
+             record("2024-01-31", "ben", 4.0, "cred", "cred/2024-01", "reputation"),
+             record("2024-02-29", "ben", 5.0, "cred", "cred/2024-02", "reputation")]
+    r = report(person("ann"), person("ben"), extra=today)
+    r["cred_as_of"] = {"2024-01-31": [record("2024-01-31", "ann", 9.0, "cred", "cred/2024-01", "reputation"),
+                                      record("2024-01-31", "ben", 1.0, "cred", "cred/2024-01", "reputation")]}
+    january = Period(date(2024, 1, 1), date(2024, 1, 31))
+    assert counted(r, currency="EUR", period=january, payouts=[]).window == floats({"ann": 0.9, "ben": 0.1})
+    assert [x["amount"] for x in distribute(r, budget=Decimal("10"), currency="EUR", policy="immediate",
+                                            period=january)] == [Decimal("9.00"), Decimal("1.00")]
+    with pytest.raises(ValueEngineError, match="the value report has no cred as of 2024-02-29"):
+        counted(r, currency="EUR", period=Period(date(2024, 2, 1), date(2024, 2, 29)), payouts=[])
+
+
+def test_a_verified_plan_counts_only_the_records_of_verified_commits():
+    made = [record("2024-02-10", "ann", source="c1"), record("2024-02-11", "ann", source="c2"),
+            record("2024-02-11", "ann", 3.0, "replacement_cost", "c2", "monetary_value"),
+            record("2024-02-12", "ben", source="c3"), record("2024-02-12", "ann", 0.5, "review", "c3"),
+            record("2024-02-13", "ben", 1.0, "kudos_received", "kudos/2024.yaml:3", "reputation")]
+    r = report(person("ann"), person("ben"), extra=made)
+    r["verified"] = ["c1"]
+    period = Period(date(2024, 2, 1), date(2024, 2, 29))
+    got = counted(r, currency="EUR", period=period, payouts=[], verified=True)
+    # objective accomplishment: ann's verified commit only; reputation: ben's kudos, not a commit
+    assert got.window == {"ann": Fraction(1, 2), "ben": Fraction(1, 2)}
+    assert (got.commits, got.verified) == (3, 1)
+    result = split(r, budget=Decimal("10"), currency="EUR", policy="immediate", period=period, verified=True)
+    assert (result.commits, result.verified) == (3, 1)
+    r["verified"] = []
+    assert counted(r, currency="EUR", period=period, payouts=[], verified=True).window == {"ben": 1}
+    del r["verified"]  # no member lists keys: nothing is verified
+    assert counted(r, currency="EUR", period=period, payouts=[], verified=True).verified == 0
 
 
 def test_balanced_over_a_period_ignores_later_value_and_payouts():

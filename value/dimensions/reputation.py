@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from datetime import date, datetime, timezone
 
-from ..context import month_of, once_per_report
+from ..context import as_date, month_of, once_per_report
 from ..cred import credrank
 from ..registry import indicator, person
 from .community_building import absence_factor
@@ -16,11 +17,19 @@ DIM = "reputation"
 @once_per_report
 def cred_of(ctx):
     """(cred per person, cred per month per person), non-bot people only."""
+    return credrank(*cred_graph(ctx))
+
+
+def cred_graph(ctx, end: date | None = None) -> tuple[list, list]:
+    """The graph CredRank walks: (commits, kudos) as `credrank` takes them; with `end`, only the
+    commits (UTC author day) and kudos dated up to that day, so the graph as it was then."""
     humans = ctx.humans
+    limit = None if end is None else int(datetime(end.year, end.month, end.day, tzinfo=timezone.utc).timestamp()) + 86400
     commits = [(c.author, [p for p in c.coauthors + c.reviewers if p in humans] if c.coauthors or c.reviewers
-                else (), c.month) for c in ctx.commits if not c.bot]
-    kudos = ((k["to"], month_of(k.get("date"))) for k in ctx.data.kudos if k.get("to") in ctx.humans)
-    return credrank(commits, kudos)
+                else (), c.month) for c in ctx.commits if not c.bot and (limit is None or c.time < limit)]
+    kudos = [(k["to"], month_of(k.get("date"))) for k in ctx.data.kudos if k.get("to") in humans
+             and (end is None or (as_date(k.get("date")) is not None and as_date(k.get("date")) <= end))]
+    return commits, kudos
 
 
 @indicator(DIM, "kudos", unit="kudos", formula="kudos dated in the period",
