@@ -149,3 +149,11 @@ def test_a_verified_plan_counts_only_commits_signed_with_their_author_s_key(sign
     assert "counts signed commits only" not in (tmp_path / "site" / "rewards" / "all" / "index.html").read_text()
     # the engine publishes the verified commits, so the plan can be recomputed from the report
     assert sorted(value_report(root)["verified"]) == sorted([_ids["ana"], _ids["ben"]])
+
+
+def test_verified_is_a_boolean_at_its_line(community):
+    root = community({"rewards/june.yaml": june_plan("June", False) + "verified: yes please\n"})
+    (problem,) = [str(f) for f in check_community(root) if f.path.startswith("rewards/")]
+    assert problem == "rewards/june.yaml:7:11: 'verified' must be true or false, not text"
+    root = community({"rewards/june.yaml": june_plan("June", True)}, name="other")
+    assert load_community(root).rewards["june"].verified is True
