@@ -282,10 +282,10 @@ class ValueView:
                   ("cred", "number", "Simplified CredRank (1000 shared by everyone)"),
                   ("first_commit", "date", "Date of the first commit (UTC)"),
                   ("last_commit", "date", "Date of the last commit (UTC)")]
-        fields += [(f"records_{d}", "number", f"Weight of their contribution records in {d} "
-                                              f"({person_dimension_title(d).lower()})") for d in DIMENSIONS]
-        fields += [(f"score_{d}", "number", f"Their share of {d} ({person_dimension_title(d).lower()}): records_{d} / "
-                                            "the dimension's records_total") for d in DIMENSIONS]
+        fields += [(f"records_{d}", "number", f"Weight of their contribution records in "
+                                              f"{person_dimension_title(d).lower()}") for d in DIMENSIONS]
+        fields += [(f"score_{d}", "number", f"Their share of {person_dimension_title(d).lower()}: records_{d} / the "
+                                            "dimension's records_total") for d in DIMENSIONS]
         fields += [("value", "number", "Weighted sum of the scores over the dimensions that have records, divided by "
                                        "the sum of their weights")]
         rows = []
