@@ -95,8 +95,9 @@ def test_diff_markdown_for_a_change(community, capsys):
         "| changed | `projects/catalogue/` | Seed catalogue |",
         "| changed | `value/` | Value |",
         "",
-        # the event-participation table (csv and json) gains the new event
-        "18 other files (open data, feed, sitemap, assets) also change.",
+        # the event-participation table (csv and json) gains the new event, and the contribution
+        # records (csv and json) the change's records
+        "20 other files (open data, feed, sitemap, assets) also change.",
         "",
         "### Figures",
         "",

@@ -170,7 +170,9 @@ def test_member_page_shows_value_across_dimensions(site, report):
     (profile,) = svgs(page)
     assert marks(profile) == [(label, f"{round(100 * ana['scores'][d], 2):g}") for label, d in (
         ("Community building", "community_building"), ("Objective accomplishment", "objective_accomplishment"),
-        ("Monetary value", "monetary_value"), ("Social use value", "social_use_value"), ("Reputation", "reputation"))]
+        # a person's part of monetary value is the estimated replacement cost of their work and income raised
+        ("Estimated replacement cost and income raised", "monetary_value"), ("Social use value", "social_use_value"),
+        ("Reputation", "reputation"))]
     assert "40.0 EUR paid so far (ledger)" in page
 
 

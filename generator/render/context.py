@@ -12,6 +12,7 @@ from ..i18n import load_catalogue
 from ..model import Model
 from ..people import People
 from ..views.activity import activities, party_name
+from ..views.records import RecordsView
 from ..views.value import ValueView
 
 
@@ -42,6 +43,9 @@ class SiteContext:
         self.party = lambda p: party_name(p, self.people, t) if p else ""
         self.activity = activities(model, self.people, t)  # the home page and the feed show it
         self.values = ValueView(model, self.people, report, lambda p: party_name(p, self.people) if p else "", t)
+        # each member's records, for their page: why their share is what it is
+        self.records = RecordsView(report, self.values.contributors, self.people, model.config.forge,
+                                   model.community.name, t)
         self.federation = None
         if federation is not None:
             from ..views.federation import FederationView

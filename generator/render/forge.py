@@ -32,3 +32,19 @@ def new_file_url(forge: Forge | None, folder: str, filename: str, content: str) 
     if forge.kind == "gitlab":
         return f"{_url(forge, 'new', folder)}?{urlencode({'file_name': filename, 'content': content})}"
     return f"{_url(forge, 'new', folder)}?{urlencode({'filename': filename, 'value': content})}"
+
+
+def commit_url(forge: Forge | None, commit: str) -> str | None:
+    """A commit's page on the forge: `{repo}/commit/{id}` (GitLab: `{repo}/-/commit/{id}`)."""
+    if forge is None or not commit:
+        return None
+    separator = "/-" if forge.kind == "gitlab" else ""
+    return f"{forge.base}{separator}/commit/{quote(commit, safe='')}"
+
+
+def line_url(forge: Forge | None, rel: str, line: int) -> str | None:
+    """A line of a community file on the forge, on the site's branch: `…/blob/{branch}/{path}#L12`
+    (GitHub and GitLab alike). `rel` is relative to the community folder (`forge.path`)."""
+    if forge is None or not rel:
+        return None
+    return f"{_url(forge, 'blob', rel)}#L{int(line)}"

@@ -144,6 +144,7 @@ def _member_page(site: SiteContext, person, member, index: dict) -> Page:
     if contributor is not None:
         context.update(contributor=contributor, rewards=site.values.rewards_received(contributor))
         lazy["profile"] = lambda: site.values.profile(contributor)
+        lazy["records"] = lambda: site.records.member(contributor)
     # A pseudonymous page must not lead back to the file that names the person.
     source = "" if person.pseudonymous else member.source
     return Page(f"members/{person.slug}/", "member.html", person.name, source, "", context, lazy=lazy)

@@ -164,6 +164,18 @@ def bar_chart(title: str, desc: str, labels: list[str], series: dict[str, list],
     return _over_labels(title, desc, labels, series, label_name, localise, x_of, marks, width)
 
 
+LABEL_CHARS = 26  # of an hbar chart's label, at 11 px in its 170 px: a longer one takes two lines
+
+
+def _two_lines(label: str, width: int) -> list[str]:
+    """A label as one line, or two split at the space nearest its middle when it is too long."""
+    if len(label) <= width or " " not in label:
+        return [label]
+    middle = len(label) / 2
+    cut = min((i for i, ch in enumerate(label) if ch == " "), key=lambda i: abs(i - middle))
+    return [label[:cut], label[cut + 1:]]
+
+
 def hbar_chart(title: str, desc: str, items: list[tuple[str, float]], maximum: float | None = None,
                value_name: str = "Value", fmt=_num) -> Chart:
     """Horizontal bars with their value written at the end: a profile across dimensions."""
@@ -177,7 +189,13 @@ def hbar_chart(title: str, desc: str, items: list[tuple[str, float]], maximum: f
         y = TOP + row_h * i
         w = plot_w * float(v) / top_value if top_value else 0
         color = PALETTE[i % len(PALETTE)]
-        parts.append(f'<text x="{label_w - 8}" y="{y + 18}" text-anchor="end" class="label">{escape(label)}</text>')
+        lines = _two_lines(label, LABEL_CHARS)
+        if len(lines) == 1:
+            parts.append(f'<text x="{label_w - 8}" y="{y + 18}" text-anchor="end" class="label">{escape(label)}</text>')
+        else:  # a long label on two lines, beside the bar, rather than cut at the chart's edge
+            parts.append(f'<text x="{label_w - 8}" y="{y + 12}" text-anchor="end" class="label">'
+                         + "".join(f'<tspan x="{label_w - 8}" dy="{0 if n == 0 else 12}">{escape(line)}</tspan>'
+                                   for n, line in enumerate(lines)) + "</text>")
         parts.append(f'<rect x="{label_w}" y="{y + 5}" width="{_f(plot_w)}" height="18" class="track"/>')
         parts.append(f'<rect x="{label_w}" y="{y + 5}" width="{_f(w)}" height="18" fill="{color}" '
                      f'data-label="{escape(label)}" data-value="{escape(_num(v))}"/>')

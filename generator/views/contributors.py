@@ -28,8 +28,20 @@ DIMENSION_SUMMARIES = {
     "social_use_value": "Evidence that people use what the community makes.",
     "reputation": "Recognition between peers: kudos, cred, All Contributors.",
 }
+# A person's part of a dimension, where the dimension's name would say something false of them:
+# their part of "monetary value" is the estimated replacement cost of their work (the lines they
+# added) and the income they raised, never money they are worth or were paid.
+PERSON_DIMENSION_TITLES = {
+    **DIMENSION_TITLES,
+    "monetary_value": "Estimated replacement cost and income raised",
+}
 PERSON_FIGURES = ("commits", "coauthored_commits", "lines_added", "lines_removed", "reviews", "merges",
                   "events_organised", "events_attended", "kudos_received", "kudos_given", "cred")
+
+
+def person_dimension_title(key: str) -> str:
+    """A dimension's title where it measures one person (a column of people, a person's page)."""
+    return PERSON_DIMENSION_TITLES.get(key, label(key))
 
 
 def label(key: str) -> str:

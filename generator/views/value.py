@@ -20,11 +20,13 @@ from .contributors import (
     DIMENSION_TITLES,
     Contributor,
     dimension_figures,
+    person_dimension_title,
     public_contributors,
     signal_totals,
 )
 from .datatables import kudos_table, participation_table, usage_table
 from .ledger import balance_chart, by_kind, by_month, currencies, money_flow
+from .records import contributions_tables
 
 MONTHS_SHOWN = 24
 NOT_LISTED = "Members not listed"  # the one row of hidden members' rewards, in the open data
@@ -78,6 +80,7 @@ class ValueView:
         report, t = self.report, self.t
         _ = t.gettext
         titles = {d: _(DIMENSION_TITLES[d]) for d in DIMENSIONS}
+        person_titles = {d: _(person_dimension_title(d)) for d in DIMENSIONS}  # a person's part of each
         months = report["monthly"]["months"][-MONTHS_SHOWN:]
         cb = report["monthly"]["community_building"]
         active = cb.get("active_contributors", [])[-MONTHS_SHOWN:]
@@ -98,7 +101,7 @@ class ValueView:
         breadth = charts.hbar_chart(
             _("People creating value in each dimension"),
             _("How many contributors have a share above zero in each of the five dimensions."),
-            [(titles[d], sum(1 for c in self.contributors if c.scores.get(d, 0) > 0)
+            [(person_titles[d], sum(1 for c in self.contributors if c.scores.get(d, 0) > 0)
               + self.hidden_with(d)) for d in DIMENSIONS],
             value_name=_("People"),
         )
@@ -127,6 +130,7 @@ class ValueView:
             "person_figures": indicators("person"),
             "registry": {d: indicators("community", d) for d in DIMENSIONS},
             "titles": titles,
+            "person_titles": person_titles,
             "hidden": self.hidden_count(),
             "source": report.get("source", {}),
             # the folder whose commits are counted ("": every commit of the repository)
@@ -146,7 +150,7 @@ class ValueView:
             t.gettext("Value profile of {name}", name=contributor.name),
             t.gettext("{name}'s share of the weight of each dimension's contribution records, in percent.",
                       name=contributor.name),
-            [(t.gettext(DIMENSION_TITLES[d]), round(100 * contributor.scores.get(d, 0.0), 2)) for d in DIMENSIONS],
+            [(t.gettext(person_dimension_title(d)), round(100 * contributor.scores.get(d, 0.0), 2)) for d in DIMENSIONS],
             maximum=100.0, value_name=t.gettext("Share (%)"), fmt=lambda v: t.percent(v / 100, 2),
         )
 
@@ -239,6 +243,7 @@ class ValueView:
             ["slug"],
         ))
         tables += [kudos_table(model, self.party_name), usage_table(model), participation_table(model, self.people)]
+        tables += contributions_tables(self.report, self.contributors, self.people, model.community.name)
         return tables
 
     @staticmethod
@@ -281,9 +286,9 @@ class ValueView:
                   ("cred", "number", "Simplified CredRank (1000 shared by everyone)"),
                   ("first_commit", "date", "Date of the first commit (UTC)"),
                   ("last_commit", "date", "Date of the last commit (UTC)")]
-        fields += [(f"records_{d}", "number", f"Weight of their contribution records in {DIMENSION_TITLES[d].lower()}")
-                   for d in DIMENSIONS]
-        fields += [(f"score_{d}", "number", f"Their share of {DIMENSION_TITLES[d].lower()}: records_{d} / the "
+        fields += [(f"records_{d}", "number", f"Weight of their contribution records in "
+                                              f"{person_dimension_title(d).lower()}") for d in DIMENSIONS]
+        fields += [(f"score_{d}", "number", f"Their share of {person_dimension_title(d).lower()}: records_{d} / the "
                                             "dimension's records_total") for d in DIMENSIONS]
         fields += [("value", "number", "Weighted sum of the scores over the dimensions that have records, divided by "
                                        "the sum of their weights")]
