@@ -107,6 +107,17 @@ def test_a_bare_clone_is_read_like_its_work_tree(tmp_path, xdg, capsys):
     assert_private(cache)
 
 
+def test_a_mirror_without_a_config_file_is_read(tmp_path, xdg, capsys):
+    """Some mirrors keep only HEAD, objects and refs: libgit2 then takes the folder above for a work
+    tree, which it is not; the line counts must still be read from the git folder itself."""
+    root = software_repo(tmp_path / "tool")
+    mirror = tmp_path / "mirror" / "repo"
+    mirror.parent.mkdir()
+    git(tmp_path, "clone", "-q", "--bare", str(root), str(mirror))
+    (mirror / "config").unlink()
+    assert figures(value_json(mirror, capsys)) == {"ana-lopez": (1, 2), "bo-tran": (1, 2)}
+
+
 def test_a_community_keeps_its_cache_in_its_git_folder(community, xdg, capsys):
     root = community()
     commit_all(root, "Start")

@@ -125,8 +125,10 @@ def parse_git_numstat(output: str, subdir: str | None) -> dict[str, tuple]:
     return {cid: tuple(files) for cid, files in result.items()}
 
 
-def _git_numstat(cwd: str, ids: list[str], subdir: str | None) -> dict[str, tuple]:
-    command = ["git", "-C", cwd, "log", "--stdin", "--no-walk=unsorted", "-z", "--numstat", "-M100%",
+def _git_numstat(git_dir: str, ids: list[str], subdir: str | None) -> dict[str, tuple]:
+    # --git-dir, not -C: a bare repository, or a git folder whose parent is no work tree, is read too
+    # (pathspecs are then taken from the top of the tree, as from a work tree's top)
+    command = ["git", "--git-dir", git_dir, "log", "--stdin", "--no-walk=unsorted", "-z", "--numstat", "-M100%",
                "--format=@%H"]
     if subdir:
         command += ["--", subdir]
@@ -151,7 +153,7 @@ def count_lines(repo: pygit2.Repository, todo: list[str], subdir: str | None,
 
 
 def _diff_with_git(repo, todo, subdir, progress, workers) -> dict[str, tuple]:
-    cwd = repo.workdir or repo.path
+    git_dir = repo.path
     total = len(todo)
     if workers is None:
         workers = forkpool.workers() if total >= PARALLEL_FROM else 1
@@ -159,7 +161,7 @@ def _diff_with_git(repo, todo, subdir, progress, workers) -> dict[str, tuple]:
     chunks = [todo[k::workers] for k in range(workers) if todo[k::workers]]
     result: dict[str, tuple] = {}
     with ThreadPoolExecutor(max_workers=len(chunks)) as pool:  # each thread waits on one git
-        for chunk in pool.map(lambda ids: _git_numstat(cwd, ids, subdir), chunks):
+        for chunk in pool.map(lambda ids: _git_numstat(git_dir, ids, subdir), chunks):
             result.update(chunk)
             if progress:
                 progress(len(result), total)
