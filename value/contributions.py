@@ -25,7 +25,7 @@ Merge commits make no records; bots' records are made, kept apart and never scor
 from __future__ import annotations
 
 import functools
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date
 from operator import itemgetter
@@ -154,6 +154,7 @@ class Record(NamedTuple):
 _EPOCH = date(1970, 1, 1).toordinal()
 _make_record = functools.partial(tuple.__new__, Record)  # Record(*fields) without its Python __new__
 _SORT_KEY = itemgetter(0, 1, 2, 5)  # date, person, kind, source
+_PERSON, _WEIGHT, _PERSON_KIND = itemgetter(1), itemgetter(4), itemgetter(1, 2)
 
 
 def _day(ts: int) -> str:
@@ -195,6 +196,8 @@ def git_records(ctx, kinds: dict[str, Kind]) -> list[Record]:
                                               round(review.weight, PLACES))
     cost_dim, cost_w, doc_dim, doc_w = cost.dimension, cost.weight / 100, docs.dimension, docs.weight / 100
     days: dict[int, str] = {}
+    costs: dict[int, float] = {}  # lines -> weight: most line counts recur, and round() is slow
+    doc_weights: dict[int, float] = {}
     for c in ctx.commits:
         cid, author, n = c.id, c.author, c.time // 86400
         day = days.get(n)
@@ -205,10 +208,17 @@ def git_records(ctx, kinds: dict[str, Kind]) -> list[Record]:
             append(make((day, pid, "coauthor", co_dim, co_w, cid)))
         for pid in c.reviewers:
             append(make((day, pid, "review", rv_dim, rv_w, cid)))
-        if c.added:
-            append(make((day, author, "replacement_cost", cost_dim, round(cost_w * c.added, PLACES), cid)))
-        if c.doc:
-            append(make((day, author, "documentation", doc_dim, round(doc_w * c.doc, PLACES), cid)))
+        added, doc = c.added, c.doc
+        if added:
+            weight = costs.get(added)
+            if weight is None:
+                weight = costs[added] = round(cost_w * added, PLACES)
+            append(make((day, author, "replacement_cost", cost_dim, weight, cid)))
+        if doc:
+            weight = doc_weights.get(doc)
+            if weight is None:
+                weight = doc_weights[doc] = round(doc_w * doc, PLACES)
+            append(make((day, author, "documentation", doc_dim, weight, cid)))
     return out
 
 
@@ -294,9 +304,12 @@ def records_of(ctx) -> tuple[list[Record], list[Record]]:
     Records of weight 0 (a kind weighted 0 in the config) are left out."""
     kinds = ctx.kinds
     records = git_records(ctx, kinds) + data_records(ctx, kinds) + cred_records(ctx, kinds)
-    records = [r for r in records if r[4] > 0]  # weight
+    if records and min(map(_WEIGHT, records)) <= 0:
+        records = [r for r in records if r[4] > 0]  # weight
     records.sort(key=_SORT_KEY)
     humans = ctx.humans
+    if humans.issuperset(map(_PERSON, records)):  # no bot has records: most histories
+        return records, []
     return [r for r in records if r[1] in humans], [r for r in records if r[1] not in humans]
 
 
@@ -319,9 +332,38 @@ def scores(records, weights: dict[str, float]) -> Scores:
     score(p, d) = Σ weight of p's records in d / Σ weight of all records in d;
     value(p) = Σ_{d with records} w_d × score(p, d) / Σ_{d with records} w_d (0 when that sum is 0).
     """
-    sums: dict[str, dict[str, float]] = defaultdict(lambda: dict.fromkeys(DIMENSIONS, 0.0))
+    return scores_of_sums(sums_of(records), weights)
+
+
+def sums_of(records) -> dict[str, dict[str, float]]:
+    """{person: {dimension: weight of their records}}, every dimension present."""
+    sums: dict[str, dict[str, float]] = {}
     for _day_, person, _kind, dimension, weight, _source in records:
-        sums[person][dimension] += weight
+        own = sums.get(person)
+        if own is None:
+            own = sums[person] = dict.fromkeys(DIMENSIONS, 0.0)
+        own[dimension] += weight
+    return sums
+
+
+def added_sums(parts) -> dict[str, dict[str, float]]:
+    """The sums of several periods' records (`sums_of` of each, in order) added up: the sums of
+    all their records, without another pass over them. (Added in another order than `sums_of`
+    would, so equal to the last few bits, well within the report's 6 decimals.)"""
+    total: dict[str, dict[str, float]] = {}
+    for part in parts:
+        for person, own in part.items():
+            mine = total.get(person)
+            if mine is None:
+                total[person] = dict(own)
+            else:
+                for d, v in own.items():
+                    mine[d] += v
+    return total
+
+
+def scores_of_sums(sums: dict[str, dict[str, float]], weights: dict[str, float]) -> Scores:
+    """`scores`, from the sums of the period's records (`sums_of`)."""
     totals = {d: 0.0 for d in DIMENSIONS}
     for person in sorted(sums):  # a fixed order: the same sums to the last bit on every run
         for d, v in sums[person].items():
@@ -330,17 +372,18 @@ def scores(records, weights: dict[str, float]) -> Scores:
     weight = sum(weights[d] for d in present)
     shares, values = {}, {}
     for person, own in sums.items():
-        shares[person] = {d: (own[d] / totals[d] if totals[d] > 0 else 0.0) for d in DIMENSIONS}
-        values[person] = (sum(weights[d] * shares[person][d] for d in present) / weight) if weight else 0.0
-    return Scores(dict(sums), totals, shares, values, [d for d in DIMENSIONS if d not in present])
+        shares[person] = mine = {d: (own[d] / totals[d] if totals[d] > 0 else 0.0) for d in DIMENSIONS}
+        values[person] = (sum(weights[d] * mine[d] for d in present) / weight) if weight else 0.0
+    return Scores(sums, totals, shares, values, [d for d in DIMENSIONS if d not in present])
 
 
 def from_report(report: dict, bots: bool = False) -> list[Record]:
     """The records of a value report (its `contributions`, or `bot_contributions` with bots=True)
     as Records, in the report's order: what rewards and pages score any period with."""
-    key = "bot_contributions" if bots else "contributions"
-    return [Record(r["date"], r["person"], r["kind"], r["dimension"], r["weight"], r["source"])
-            for r in report.get(key, ())]
+    columns = report.get("bot_contributions" if bots else "contributions")
+    if not columns:
+        return []
+    return list(map(_make_record, zip(*(columns[f] for f in Record._fields))))
 
 
 def in_period(records, start: str | None = None, end: str | None = None) -> list[Record]:
@@ -350,11 +393,12 @@ def in_period(records, start: str | None = None, end: str | None = None) -> list
 
 def summary(records) -> dict[str, dict]:
     """{person: {kind: {"count": n, "weight": w}}}: what their value is made of."""
+    pairs = list(map(_PERSON_KIND, records))
+    weights: dict[tuple[str, str], float] = {}
+    get = weights.get
+    for pair, weight in zip(pairs, map(_WEIGHT, records)):
+        weights[pair] = get(pair, 0.0) + weight
     result: dict[str, dict] = defaultdict(dict)
-    for _day_, person, kind, _dimension, weight, _source in records:
-        entry = result[person].get(kind)
-        if entry is None:
-            entry = result[person][kind] = {"count": 0, "weight": 0.0}
-        entry["count"] += 1
-        entry["weight"] += weight
+    for (person, kind), n in Counter(pairs).items():
+        result[person][kind] = {"count": n, "weight": weights[person, kind]}
     return dict(result)
