@@ -25,7 +25,7 @@ Merge commits make no records; bots' records are made, kept apart and never scor
 from __future__ import annotations
 
 import functools
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from operator import itemgetter
@@ -154,7 +154,7 @@ class Record(NamedTuple):
 _EPOCH = date(1970, 1, 1).toordinal()
 _make_record = functools.partial(tuple.__new__, Record)  # Record(*fields) without its Python __new__
 _SORT_KEY = itemgetter(0, 1, 2, 5)  # date, person, kind, source
-_PERSON, _WEIGHT, _PERSON_KIND = itemgetter(1), itemgetter(4), itemgetter(1, 2)
+_PERSON, _KIND, _DIMENSION, _WEIGHT = itemgetter(1), itemgetter(2), itemgetter(3), itemgetter(4)
 
 
 def _day(ts: int) -> str:
@@ -332,14 +332,18 @@ def scores(records, weights: dict[str, float]) -> Scores:
     score(p, d) = Σ weight of p's records in d / Σ weight of all records in d;
     value(p) = Σ_{d with records} w_d × score(p, d) / Σ_{d with records} w_d (0 when that sum is 0).
     """
-    return scores_of_sums(sums_of(records), weights)
+    records = list(records)
+    return scores_of_sums(sums_of(list(map(_PERSON, records)), list(map(_DIMENSION, records)),
+                                  list(map(_WEIGHT, records))), weights)
 
 
-def sums_of(records) -> dict[str, dict[str, float]]:
-    """{person: {dimension: weight of their records}}, every dimension present."""
+def sums_of(persons, dimensions, weights) -> dict[str, dict[str, float]]:
+    """{person: {dimension: weight of their records}}, every dimension present, from the
+    records' columns (a loop over three columns is about twice as quick as one over the records)."""
     sums: dict[str, dict[str, float]] = {}
-    for _day_, person, _kind, dimension, weight, _source in records:
-        own = sums.get(person)
+    get = sums.get
+    for person, dimension, weight in zip(persons, dimensions, weights):
+        own = get(person)
         if own is None:
             own = sums[person] = dict.fromkeys(DIMENSIONS, 0.0)
         own[dimension] += weight
@@ -393,12 +397,22 @@ def in_period(records, start: str | None = None, end: str | None = None) -> list
 
 def summary(records) -> dict[str, dict]:
     """{person: {kind: {"count": n, "weight": w}}}: what their value is made of."""
-    pairs = list(map(_PERSON_KIND, records))
-    weights: dict[tuple[str, str], float] = {}
-    get = weights.get
-    for pair, weight in zip(pairs, map(_WEIGHT, records)):
-        weights[pair] = get(pair, 0.0) + weight
-    result: dict[str, dict] = defaultdict(dict)
-    for (person, kind), n in Counter(pairs).items():
-        result[person][kind] = {"count": n, "weight": weights[person, kind]}
-    return dict(result)
+    records = list(records)
+    return summary_of(list(map(_PERSON, records)), list(map(_KIND, records)), list(map(_WEIGHT, records)))
+
+
+def summary_of(persons, kinds, weights) -> dict[str, dict]:
+    """`summary`, from the records' columns."""
+    result: dict[str, dict] = {}
+    get = result.get
+    for person, kind, weight in zip(persons, kinds, weights):
+        mine = get(person)
+        if mine is None:
+            mine = result[person] = {}
+        entry = mine.get(kind)
+        if entry is None:
+            mine[kind] = {"count": 1, "weight": weight}
+        else:
+            entry["count"] += 1
+            entry["weight"] += weight
+    return result

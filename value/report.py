@@ -43,7 +43,7 @@ from typing import Callable
 from . import __version__
 from .cache import ReportCache, code_stamp, fingerprint
 from .context import Context, iso
-from .contributions import added_sums, records_of, scores_of_sums, summary, sums_of
+from .contributions import added_sums, records_of, scores_of_sums, summary, summary_of, sums_of
 from .errors import BadWeights
 from .fold import fold_new_commits, resolved_key, resolved_log, resolved_state
 from .history import history_state, read_history
@@ -215,9 +215,11 @@ def report_from(history, data: CommunityData, weights: dict[str, float], ctx: Co
     days = published["date"]  # sorted: each month's records are a slice
     edges = [bisect_left(days, m) for m in ctx.months] + [bisect_left(days, f"{ctx.months[-1]}-32")] \
         if ctx.months else [len(days)]
-    month_sums = [sums_of(records[a:b]) for a, b in zip(edges, edges[1:])]
-    overall = scores_of_sums(added_sums([sums_of(records[:edges[0]]), *month_sums,
-                                         sums_of(records[edges[-1]:])]), weights)
+    people, dims, amounts = published["person"], published["dimension"], published["weight"]
+    month_sums = [sums_of(people[a:b], dims[a:b], amounts[a:b]) for a, b in zip(edges, edges[1:])]
+    before, after = slice(None, edges[0]), slice(edges[-1], None)  # records outside the months: none so far
+    overall = scores_of_sums(added_sums([sums_of(people[before], dims[before], amounts[before]), *month_sums,
+                                         sums_of(people[after], dims[after], amounts[after])]), weights)
     month_values: dict[str, dict[str, float]] = defaultdict(dict)
     monthly_totals = {d: [] for d in DIMENSIONS}
     monthly_without = []
@@ -228,7 +230,7 @@ def report_from(history, data: CommunityData, weights: dict[str, float], ctx: Co
         for d in DIMENSIONS:
             monthly_totals[d].append(clean(period.totals[d]))
         monthly_without.append(period.without_records)
-    kinds_used = summary(records)
+    kinds_used = summary_of(people, published["kind"], amounts)
     bot_kinds = summary(bot_records)
 
     def active(pid: str) -> bool:
