@@ -183,12 +183,12 @@ def _split(value: float, people: list) -> list[tuple[str, float]]:
     return [(p, value / len(people)) for p in people] if people else []
 
 
-def git_records(ctx, kinds: dict[str, Kind]) -> list[Record]:
+def git_records(ctx, kinds: dict[str, Kind]) -> list[tuple]:
     """commit, coauthor, review, replacement_cost and documentation: from non-merge commits.
-    (Made straight as tuples: there are a few per commit, and large histories have many.)"""
+    Plain tuples in the order of Record's fields: there are a few per commit, large histories
+    have hundreds of thousands, and a tuple is made in a third of the time of a Record."""
     out = []
     append = out.append
-    make = _make_record
     commit, coauthor, review = kinds["commit"], kinds["coauthor"], kinds["review"]
     cost, docs = kinds["replacement_cost"], kinds["documentation"]
     c_dim, c_w, co_dim, co_w, rv_dim, rv_w = (commit.dimension, round(commit.weight, PLACES), coauthor.dimension,
@@ -203,22 +203,22 @@ def git_records(ctx, kinds: dict[str, Kind]) -> list[Record]:
         day = days.get(n)
         if day is None:
             day = days[n] = _day(c.time)
-        append(make((day, author, "commit", c_dim, c_w, cid)))
+        append((day, author, "commit", c_dim, c_w, cid))
         for pid in c.coauthors:
-            append(make((day, pid, "coauthor", co_dim, co_w, cid)))
+            append((day, pid, "coauthor", co_dim, co_w, cid))
         for pid in c.reviewers:
-            append(make((day, pid, "review", rv_dim, rv_w, cid)))
+            append((day, pid, "review", rv_dim, rv_w, cid))
         added, doc = c.added, c.doc
         if added:
             weight = costs.get(added)
             if weight is None:
                 weight = costs[added] = round(cost_w * added, PLACES)
-            append(make((day, author, "replacement_cost", cost_dim, weight, cid)))
+            append((day, author, "replacement_cost", cost_dim, weight, cid))
         if doc:
             weight = doc_weights.get(doc)
             if weight is None:
                 weight = doc_weights[doc] = round(doc_w * doc, PLACES)
-            append(make((day, author, "documentation", doc_dim, weight, cid)))
+            append((day, author, "documentation", doc_dim, weight, cid))
     return out
 
 
@@ -283,7 +283,7 @@ def data_records(ctx, kinds: dict[str, Kind]) -> list[Record]:
     return out
 
 
-def cred_records(ctx, kinds: dict[str, Kind]) -> list[Record]:
+def cred_records(ctx, kinds: dict[str, Kind]) -> list[tuple]:
     """cred: one record per person and month, the cred that flowed to them that month / 100."""
     from .dimensions.reputation import cred_of
 
@@ -293,15 +293,16 @@ def cred_records(ctx, kinds: dict[str, Kind]) -> list[Record]:
         day = _month_last_day(month)
         for pid, cred in sorted(monthly[month].items()):
             if cred > 0:
-                out.append(Record(day, pid, "cred", kind.dimension, round(kind.weight * cred / 100, PLACES),
-                                  f"cred/{month}"))
+                out.append((day, pid, "cred", kind.dimension, round(kind.weight * cred / 100, PLACES), f"cred/{month}"))
     return out
 
 
 @once_per_report
-def records_of(ctx) -> tuple[list[Record], list[Record]]:
-    """(people's records, bots' records) of a report, each sorted by date, person, kind, source.
-    Records of weight 0 (a kind weighted 0 in the config) are left out."""
+def records_of(ctx) -> tuple[list[tuple], list[tuple]]:
+    """(people's records, bots' records) of a report, each sorted by date, person, kind, source:
+    tuples in the order of Record's fields (Records from the data files, plain tuples from git
+    and cred, which are made by the hundred thousand). Records of weight 0 (a kind weighted 0 in
+    the config) are left out."""
     kinds = ctx.kinds
     records = git_records(ctx, kinds) + data_records(ctx, kinds) + cred_records(ctx, kinds)
     if records and min(map(_WEIGHT, records)) <= 0:
