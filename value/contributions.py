@@ -367,19 +367,21 @@ def added_sums(parts) -> dict[str, dict[str, float]]:
     return total
 
 
-def scores_of_sums(sums: dict[str, dict[str, float]], weights: dict[str, float]) -> Scores:
-    """`scores`, from the sums of the period's records (`sums_of`)."""
+def scores_of_sums(sums: dict[str, dict[str, float]], weights: dict[str, float], *, shares: bool = True) -> Scores:
+    """`scores`, from the sums of the period's records (`sums_of`). Without `shares`, the scores
+    are left empty and only the values worked out (all a report needs of each month)."""
     totals = {d: 0.0 for d in DIMENSIONS}
     for person in sorted(sums):  # a fixed order: the same sums to the last bit on every run
         for d, v in sums[person].items():
             totals[d] += v
-    present = [d for d in DIMENSIONS if totals[d] > 0]
-    weight = sum(weights[d] for d in present)
-    shares, values = {}, {}
+    present = [(d, weights[d], totals[d]) for d in DIMENSIONS if totals[d] > 0]
+    weight = sum(w for _d, w, _t in present)
+    scored, values = {}, {}
     for person, own in sums.items():
-        shares[person] = mine = {d: (own[d] / totals[d] if totals[d] > 0 else 0.0) for d in DIMENSIONS}
-        values[person] = (sum(weights[d] * mine[d] for d in present) / weight) if weight else 0.0
-    return Scores(sums, totals, shares, values, [d for d in DIMENSIONS if d not in present])
+        values[person] = (sum(w * (own[d] / total) for d, w, total in present) / weight) if weight else 0.0
+        if shares:
+            scored[person] = {d: (own[d] / totals[d] if totals[d] > 0 else 0.0) for d in DIMENSIONS}
+    return Scores(sums, totals, scored, values, [d for d in DIMENSIONS if not totals[d] > 0])
 
 
 def from_report(report: dict, bots: bool = False) -> list[Record]:

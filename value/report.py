@@ -224,7 +224,7 @@ def report_from(history, data: CommunityData, weights: dict[str, float], ctx: Co
     monthly_totals = {d: [] for d in DIMENSIONS}
     monthly_without = []
     for month, sums in zip(ctx.months, month_sums):
-        period = scores_of_sums(sums, weights)
+        period = scores_of_sums(sums, weights, shares=False)
         for pid, v in period.value.items():
             month_values[pid][month] = v
         for d in DIMENSIONS:
