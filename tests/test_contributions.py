@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from generator.load.loader import load_community
 from generator.valuation import value_report
+from value.contributions import Record, from_report
 
 from gitrepo import commit_all
 
@@ -54,7 +55,7 @@ def test_contributions_files_reach_the_engine_with_their_sources(community):
     assert model.config.kinds["mentoring"] == 3
     commit_all(root, "Seed library", date="2024-02-01T10:00:00+00:00")
     report = value_report(root, model)
-    records = {(r["kind"], r["person"]): r for r in report["contributions"] if r["kind"] != "cred"}
+    records = {(r["kind"], r["person"]): r for r in map(Record.as_dict, from_report(report)) if r["kind"] != "cred"}
     assert records[("care", "ana")] == {"date": "2024-03-02", "person": "ana", "kind": "care",
                                              "dimension": "community_building", "weight": 1.5,
                                              "source": "contributions/2024.yaml:2"}

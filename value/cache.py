@@ -195,13 +195,14 @@ def _canon(value, out: list[str]) -> None:
         out.append(f"{type(value).__qualname__}:{value!r}")
 
 
-def store_pickle(path: Path, value) -> None:
-    """Replace `path` with the pickle of `value` in one rename, so a reader never sees half a
-    file; a folder that cannot be written only costs the cache."""
+def store_pickle(path: Path, value, *more) -> None:
+    """Replace `path` with the pickle of `value` (then of each of `more`, one after another) in
+    one rename, so a reader never sees half a file; a folder that cannot be written only costs
+    the cache."""
     tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        tmp.write_bytes(b"".join(pickle.dumps(v, protocol=pickle.HIGHEST_PROTOCOL) for v in (value, *more)))
         os.replace(tmp, path)
     except OSError:
         try:
@@ -237,9 +238,11 @@ def _slot_path(folder: Path | None, slot: str, kind: str) -> Path | None:
 
 
 class StateLog:
-    """A state and the changes made to it since, in one file: the first pickle is (key, state),
-    each one after it a change (a dict). Writing a change appends it in one write; `load` gives
-    the state and the changes whose pickles are whole, in order."""
+    """A state and the changes made to it since, in one file: the first pickle is the key, the
+    second the state, each one after it a change (a dict). Writing a change appends it in one
+    write; `load` gives the state and the changes whose pickles are whole, in order. The key has
+    a pickle of its own so that a stale state (a report of the commit before) is never unpickled
+    only to be thrown away."""
 
     def __init__(self, folder: Path | None, slot: str, kind: str = "state") -> None:
         self.path = _slot_path(folder, slot, kind)
@@ -250,9 +253,9 @@ class StateLog:
             return None
         try:
             with open(self.path, "rb") as handle:
-                stored_key, state = pickle.load(handle)
-                if stored_key != key:
+                if pickle.load(handle) != key:  # (a file of the older format starts with a tuple)
                     return None
+                state = pickle.load(handle)
                 changes = []
                 while True:
                     try:
@@ -267,7 +270,7 @@ class StateLog:
 
     def write(self, key: str, state) -> None:
         if self.path is not None:
-            store_pickle(self.path, (key, state))
+            store_pickle(self.path, key, state)
 
     def append(self, change) -> None:
         if self.path is not None:

@@ -9,12 +9,14 @@ Shape, schema `commonplace.value/3` (keys beyond §5 are marked +; docs/value-js
   + scoring {totals {dimension: weight of all people's records}, without_records [dimension],
              monthly {totals {dimension: [per month]}, without_records [[dimension] per month]}},
   contributors [...], + bots [...] (same fields as contributors, without scores and value),
-  + contributions [record], + bot_contributions [record] (never scored),
-  + cred_as_of {"YYYY-MM-DD": [record]} (the cred records as of each reward plan's end, v3),
-  + verified [commit id] (commits signed with a key of their author's member file, v3; only
-    when a member lists keys)
+  + contributions {field: [value per record]}, + bot_contributions (the same; never scored),
+  + cred_as_of {"YYYY-MM-DD": {field: [value per record]}} (the cred records as of each reward
+    plan's end, v3), + verified [commit id] (commits signed with a key of their author's member
+    file, v3; only when a member lists keys)
 A record: date (ISO day), person (contributor id), kind, dimension, weight, source (a commit id,
-a data file's "path:line", or "cred/YYYY-MM"); sorted by date, person, kind, source.
+a data file's "path:line", or "cred/YYYY-MM"); sorted by date, person, kind, source, and
+published as columns: record i is date[i], person[i], ... (`contributions.from_report` reads
+them back as Records).
 A contributor: id, name, emails, bot, commits, coauthored_commits, lines_added, lines_removed,
 first_commit, last_commit, scores {dimension: share}, value, and +: member, visibility,
 affiliation, merges, every person-level figure of the registry (reviews, signed_off,
@@ -44,7 +46,15 @@ from typing import Callable
 from . import __version__
 from .cache import ReportCache, code_stamp, fingerprint
 from .context import Context, iso
-from .contributions import cred_as_of, records_of, scores, summary
+from .contributions import (
+    added_sums,
+    cred_as_of,
+    records_of,
+    scores_of_sums,
+    summary,
+    summary_of,
+    sums_of,
+)
 from .errors import BadWeights
 from .fold import fold_new_commits, resolved_key, resolved_log, resolved_state
 from .history import history_state, read_history
@@ -145,14 +155,15 @@ def build_report(
     return report
 
 
-_RECORD_KEYS = ("date", "dimension", "kind", "person", "source", "weight")  # sorted, as `clean` sorts
-_IN_KEY_ORDER = itemgetter(0, 3, 2, 1, 5, 4)  # a Record's fields in that order
+_COLUMNS = tuple(sorted(enumerate(("date", "person", "kind", "dimension", "weight", "source")), key=lambda c: c[1]))
 
 
-def _record_json(r) -> dict:
-    """`clean(r.as_dict())`, made directly: there is a record per commit at least. Weights are
-    rounded to PLACES already when records are made."""
-    return dict(zip(_RECORD_KEYS, _IN_KEY_ORDER(r)))
+def _record_columns(records) -> dict[str, list]:
+    """The records published as columns, {field: [value per record]}: six lists instead of a
+    dict per record, which a report of a large history would hold by the hundred thousand (each
+    one made, pickled into the stored report and read back again). Weights are rounded to PLACES
+    already when records are made; the keys are sorted, as `clean` sorts them."""
+    return {name: list(map(itemgetter(i), records)) for i, name in _COLUMNS}
 
 
 @contextmanager
@@ -211,21 +222,27 @@ def report_from(history, data: CommunityData, weights: dict[str, float], ctx: Co
         if m.author is not None:
             stats[m.author]["merges"] += 1
 
-    # scores from the records: overall, then month by month
-    overall = scores(records, weights)
-    days = [r[0] for r in records]  # sorted: each month's records are a slice
-    by_month = {m: records[bisect_left(days, m):bisect_left(days, f"{m}-32")] for m in ctx.months}
+    # scores from the records: month by month, and overall from the months' sums (one pass)
+    published = _record_columns(records)
+    days = published["date"]  # sorted: each month's records are a slice
+    edges = [bisect_left(days, m) for m in ctx.months] + [bisect_left(days, f"{ctx.months[-1]}-32")] \
+        if ctx.months else [len(days)]
+    people, dims, amounts = published["person"], published["dimension"], published["weight"]
+    month_sums = [sums_of(people[a:b], dims[a:b], amounts[a:b]) for a, b in zip(edges, edges[1:])]
+    before, after = slice(None, edges[0]), slice(edges[-1], None)  # records outside the months: none so far
+    overall = scores_of_sums(added_sums([sums_of(people[before], dims[before], amounts[before]), *month_sums,
+                                         sums_of(people[after], dims[after], amounts[after])]), weights)
     month_values: dict[str, dict[str, float]] = defaultdict(dict)
     monthly_totals = {d: [] for d in DIMENSIONS}
     monthly_without = []
-    for month in ctx.months:
-        period = scores(by_month[month], weights)
+    for month, sums in zip(ctx.months, month_sums):
+        period = scores_of_sums(sums, weights, shares=False)
         for pid, v in period.value.items():
             month_values[pid][month] = v
         for d in DIMENSIONS:
             monthly_totals[d].append(clean(period.totals[d]))
         monthly_without.append(period.without_records)
-    kinds_used = summary(records)
+    kinds_used = summary_of(people, published["kind"], amounts)
     bot_kinds = summary(bot_records)
 
     def active(pid: str) -> bool:
@@ -290,10 +307,10 @@ def report_from(history, data: CommunityData, weights: dict[str, float], ctx: Co
         },
         "contributors": contributors,
         "bots": bots,
-        "contributions": [_record_json(r) for r in records],
-        "bot_contributions": [_record_json(r) for r in bot_records],
+        "contributions": published,
+        "bot_contributions": _record_columns(bot_records),
         # cred as of each reward plan's end: what a plan counts, the same whatever comes later
-        "cred_as_of": {end.isoformat(): [_record_json(r) for r in cred_as_of(ctx, end)]
+        "cred_as_of": {end.isoformat(): _record_columns(cred_as_of(ctx, end))
                        for end in sorted({end for _start, end in data.periods})},
     }
     if verified is not None:  # the commits a `verified: true` plan counts

@@ -14,6 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
+from value.contributions import Record, from_report
 from value.registry import DIMENSIONS
 
 from ..i18n import Catalogue, english
@@ -78,9 +79,10 @@ class RecordsView:
         self.forge = forge
         self.kinds = self.report.get("kinds", {})
         self.totals = (self.report.get("scoring") or {}).get("totals", {})
-        self.by_person: dict[str, list[dict]] = defaultdict(list)
-        for record in self.report.get("contributions", ()):
-            self.by_person[record["person"]].append(record)
+        self.records = from_report(self.report)
+        self.by_person: dict[str, list[Record]] = defaultdict(list)
+        for record in self.records:
+            self.by_person[record.person].append(record)
         self.shown = {c.engine_id: c for c in contributors}
         self.pseudonymous = {c.engine_id for c in contributors if _under_pseudonym(c, people, salt)}
 
@@ -95,9 +97,9 @@ class RecordsView:
         pseudonymous = contributor.engine_id in self.pseudonymous
         sums: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(lambda: [0, 0.0]))
         for r in mine:
-            entry = sums[r["dimension"]][r["kind"]]
+            entry = sums[r.dimension][r.kind]
             entry[0] += 1
-            entry[1] += r["weight"]
+            entry[1] += r.weight
         dimensions = []
         for d in DIMENSIONS:
             if d not in sums:
@@ -111,10 +113,10 @@ class RecordsView:
                                "count": sum(k["count"] for k in kinds), "weight": weight,
                                "share": contributor.scores.get(d, weight / total if total else 0.0),
                                "total": total})
-        newest = sorted(mine, key=lambda r: (r["date"], r["kind"], r["source"]), reverse=True)
-        recent = [{"date": date.fromisoformat(r["date"]), "kind": self.kind_label(r["kind"]),
-                   "dimension": t.gettext(person_dimension_title(r["dimension"])), "weight": r["weight"],
-                   "source": source_of(r["source"], self.forge, pseudonymous)} for r in newest[:RECENT]]
+        newest = sorted(mine, key=lambda r: (r.date, r.kind, r.source), reverse=True)
+        recent = [{"date": date.fromisoformat(r.date), "kind": self.kind_label(r.kind),
+                   "dimension": t.gettext(person_dimension_title(r.dimension)), "weight": r.weight,
+                   "source": source_of(r.source, self.forge, pseudonymous)} for r in newest[:RECENT]]
         return {"dimensions": dimensions, "recent": recent, "older": max(0, len(mine) - RECENT), "total": len(mine),
                 "pseudonymous": pseudonymous}
 
@@ -122,16 +124,16 @@ class RecordsView:
         """`contributions`: every record of the people the site lists, and per kind and dimension
         one row summing the records of everyone it does not list (hidden members)."""
         rows, hidden = [], defaultdict(lambda: [0, 0.0])
-        for r in self.report.get("contributions", ()):
-            person = self.shown.get(r["person"])
+        for r in self.records:
+            person = self.shown.get(r.person)
             if person is None:  # a hidden member: counted in the totals, never named or dated
-                entry = hidden[(r["kind"], r["dimension"])]
+                entry = hidden[(r.kind, r.dimension)]
                 entry[0] += 1
-                entry[1] += r["weight"]
+                entry[1] += r.weight
                 continue
-            rows.append({"date": date.fromisoformat(r["date"]), "person": person.id, "kind": r["kind"],
-                         "dimension": r["dimension"], "weight": r["weight"], "records": 1,
-                         "source": published_source(r["source"], r["person"] in self.pseudonymous)})
+            rows.append({"date": date.fromisoformat(r.date), "person": person.id, "kind": r.kind,
+                         "dimension": r.dimension, "weight": r.weight, "records": 1,
+                         "source": published_source(r.source, r.person in self.pseudonymous)})
         rows.sort(key=lambda row: (row["date"], row["person"], row["kind"], row["source"]))
         order = {d: i for i, d in enumerate(DIMENSIONS)}
         for (kind, dimension), (n, weight) in sorted(hidden.items(), key=lambda i: (order.get(i[0][1], 99), i[0][0])):

@@ -85,8 +85,13 @@ DATA = CommunityData(
 )
 
 
+def rows(report, bots=False):
+    """The report's records (published as columns) as one dict per record."""
+    return [r.as_dict() for r in from_report(report, bots)]
+
+
 def records_by(report, *keys):
-    return sorted(tuple(r[k] for k in keys) for r in report["contributions"])
+    return sorted(tuple(r[k] for k in keys) for r in rows(report))
 
 
 def test_every_kind_makes_its_records_with_weights_and_sources(repo, tmp_path):
@@ -94,7 +99,7 @@ def test_every_kind_makes_its_records_with_weights_and_sources(repo, tmp_path):
     assert report["schema"] == "commonplace.value/3"
     a, b = repo.git("rev-list", "--reverse", "main").split()[:2]
     c = repo.git("rev-parse", "feature").strip()
-    got = [(r["date"], r["person"], r["kind"], r["weight"], r["source"]) for r in report["contributions"]
+    got = [(r["date"], r["person"], r["kind"], r["weight"], r["source"]) for r in rows(report)
            if r["kind"] != "cred"]
     assert got == [
         ("2024-01-05", "ana", "commit", 1.0, a),
@@ -118,12 +123,12 @@ def test_every_kind_makes_its_records_with_weights_and_sources(repo, tmp_path):
         ("2024-02-15", "cy", "usage", 0.5, "usage/2024.yaml:4"),
         ("2024-02-20", "ana", "kudos_received", 1.0, "kudos/2024.yaml:2"),
     ]
-    dims = {(r["kind"], r["dimension"]) for r in report["contributions"]}
+    dims = {(r["kind"], r["dimension"]) for r in rows(report)}
     assert ("translation", "social_use_value") in dims and ("mentoring", "community_building") in dims
     assert all(KINDS[k].dimension == d for k, d in dims if k in KINDS)
     # cred: one record per person and month, cred / 100, dated at the month's end; they add up
     # to each person's cred
-    cred = [r for r in report["contributions"] if r["kind"] == "cred"]
+    cred = [r for r in rows(report) if r["kind"] == "cred"]
     assert {(r["date"], r["source"]) for r in cred} == {("2024-01-31", "cred/2024-01"), ("2024-02-29", "cred/2024-02")}
     people = {p["id"]: p for p in report["contributors"]}
     for pid in ("ana", "ben", "cy"):
@@ -132,7 +137,7 @@ def test_every_kind_makes_its_records_with_weights_and_sources(repo, tmp_path):
     assert report["kinds"]["translation"]["weight"] == 2.0 and report["kinds"]["commit"]["weight"] == 1.0
     assert report["kinds"]["goal_done"] == {**KINDS["goal_done"].describe(), "weight": 5.0}
     # the records are sorted by date, person, kind, source
-    keys = [(r["date"], r["person"], r["kind"], r["source"]) for r in report["contributions"]]
+    keys = [(r["date"], r["person"], r["kind"], r["source"]) for r in rows(report)]
     assert keys == sorted(keys)
     # each contributor's summary: count and weight by kind
     assert people["ana"]["records"]["goal_done"] == {"count": 1, "weight": 2.5}
@@ -142,10 +147,10 @@ def test_every_kind_makes_its_records_with_weights_and_sources(repo, tmp_path):
 def test_bots_and_merges_make_no_scored_records_and_counts_stay(repo, tmp_path):
     report = build_report(repo.path, data=DATA, cache_dir=tmp_path / "c")
     merge = repo.head()
-    assert all(r["source"] != merge for r in report["contributions"] + report["bot_contributions"])
-    assert all(r["person"] != "renovate-bot" for r in report["contributions"])
+    assert all(r["source"] != merge for r in rows(report) + rows(report, bots=True))
+    assert all(r["person"] != "renovate-bot" for r in rows(report))
     [bot] = report["bots"]
-    assert [(r["kind"], r["weight"]) for r in report["bot_contributions"]] == [("commit", 1.0), ("replacement_cost", 0.5)]
+    assert [(r["kind"], r["weight"]) for r in rows(report, bots=True)] == [("commit", 1.0), ("replacement_cost", 0.5)]
     assert bot["records"] == {"commit": {"count": 1, "weight": 1.0}, "replacement_cost": {"count": 1, "weight": 0.5}}
     assert "scores" not in bot and "value" not in bot
     # the git counts are the same as before the records
@@ -172,7 +177,7 @@ def test_scores_are_shares_of_record_weights_and_value_is_recomputable(repo, tmp
                "social_use_value": 1, "reputation": 1}
     data = CommunityData(**{**DATA.__dict__, "weights": weights})
     report = build_report(repo.path, data=data, cache_dir=tmp_path / "c")
-    records = report["contributions"]
+    records = rows(report)
     people = {p["id"]: p for p in report["contributors"]}
     # objective accomplishment: ana 1 + 0.5 + 2.5 = 4, ben 2, cy 0.5 + 2.5 = 3 (the bot left out)
     assert people["ana"]["scores"]["objective_accomplishment"] == pytest.approx(4 / 9, abs=1e-6)
@@ -214,8 +219,8 @@ def test_config_weights_change_the_figures(repo, tmp_path):
                                                                                         "goal_done": 0}}),
                            cache_dir=tmp_path / "c")
     assert heavier["kinds"]["commit"]["weight"] == 3.0
-    assert [r["weight"] for r in heavier["contributions"] if r["kind"] == "commit"] == [3.0, 3.0, 3.0]
-    assert not [r for r in heavier["contributions"] if r["kind"] == "goal_done"]  # weight 0: left out
+    assert [r["weight"] for r in rows(heavier) if r["kind"] == "commit"] == [3.0, 3.0, 3.0]
+    assert not [r for r in rows(heavier) if r["kind"] == "goal_done"]  # weight 0: left out
     before = {p["id"]: p for p in base["contributors"]}
     after = {p["id"]: p for p in heavier["contributors"]}
     # objective accomplishment: ana 3 + 0.5, ben 6, cy 0.5 → ana 3.5 / 10
@@ -224,7 +229,7 @@ def test_config_weights_change_the_figures(repo, tmp_path):
     # a kind of the community's own, declared with its dimension, and a known kind moved
     moved = build_report(repo.path, data=CommunityData(**{**DATA.__dict__, "kinds": {
         "translation": {"weight": 1, "dimension": "community_building"}}}), cache_dir=tmp_path / "c")
-    [translation] = [r for r in moved["contributions"] if r["kind"] == "translation"]
+    [translation] = [r for r in rows(moved) if r["kind"] == "translation"]
     assert (translation["dimension"], translation["weight"]) == ("social_use_value", 1.5)  # the record's own
 
 
@@ -256,7 +261,9 @@ def test_the_report_records_give_back_its_scores(repo, tmp_path):
     """A report's own records, read back, give its scores: overall and for a month."""
     report = build_report(repo.path, data=DATA, cache_dir=tmp_path / "c")
     records = from_report(report)
-    assert len(records) == len(report["contributions"]) and records[0].date == report["contributions"][0]["date"]
+    columns = report["contributions"]  # published as columns: record i is date[i], person[i], ...
+    assert sorted(columns) == sorted(Record._fields) and all(len(c) == len(records) for c in columns.values())
+    assert records[0].as_dict() == {k: column[0] for k, column in columns.items()}
     overall = scores(records, report["weights"])
     february = scores(in_period(records, "2024-02-01", "2024-02-29"), report["weights"])
     for person in report["contributors"]:

@@ -34,11 +34,16 @@ def record(day, pid, weight=1.0, kind="commit", source=None, dimension="objectiv
             "source": source or f"{pid}-{day}"}
 
 
+def columns(records: list[dict]) -> dict[str, list]:
+    """Records as a report publishes them: one list per field (record i is date[i], person[i], ...)."""
+    return {field: [r[field] for r in records] for field in ("date", "person", "kind", "dimension", "weight", "source")}
+
+
 def report(*people, months=("2024-01", "2024-02"), extra=()):
     records = [record(f"{m}-15", p["id"], round(w, 6)) for p in people for m, w in p["monthly_value"].items() if w]
     records += list(extra)
     records.sort(key=lambda r: (r["date"], r["person"], r["kind"], r["source"]))
-    return {"contributors": list(people), "monthly": {"months": list(months)}, "contributions": records}
+    return {"contributors": list(people), "monthly": {"months": list(months)}, "contributions": columns(records)}
 
 
 THREE = report(*(person(p, 1 / 3, {"2024-02": 1 / 3}) for p in ("cy", "ann", "ben")))
@@ -219,8 +224,8 @@ def test_a_plan_counts_cred_as_of_its_end():
              record("2024-01-31", "ben", 4.0, "cred", "cred/2024-01", "reputation"),
              record("2024-02-29", "ben", 5.0, "cred", "cred/2024-02", "reputation")]
     r = report(person("ann"), person("ben"), extra=today)
-    r["cred_as_of"] = {"2024-01-31": [record("2024-01-31", "ann", 9.0, "cred", "cred/2024-01", "reputation"),
-                                      record("2024-01-31", "ben", 1.0, "cred", "cred/2024-01", "reputation")]}
+    r["cred_as_of"] = {"2024-01-31": columns([record("2024-01-31", "ann", 9.0, "cred", "cred/2024-01", "reputation"),
+                                              record("2024-01-31", "ben", 1.0, "cred", "cred/2024-01", "reputation")])}
     january = Period(date(2024, 1, 1), date(2024, 1, 31))
     assert counted(r, currency="EUR", period=january, payouts=[]).window == floats({"ann": 0.9, "ben": 0.1})
     assert [x["amount"] for x in distribute(r, budget=Decimal("10"), currency="EUR", policy="immediate",
