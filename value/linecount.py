@@ -125,10 +125,18 @@ def parse_git_numstat(output: str, subdir: str | None) -> dict[str, tuple]:
     return {cid: tuple(files) for cid, files in result.items()}
 
 
-def _git_numstat(git_dir: str, ids: list[str], subdir: str | None) -> dict[str, tuple]:
-    # --git-dir, not -C: a bare repository, or a git folder whose parent is no work tree, is read too
-    # (pathspecs are then taken from the top of the tree, as from a work tree's top)
-    command = ["git", "--git-dir", git_dir, "log", "--stdin", "--no-walk=unsorted", "-z", "--numstat", "-M100%",
+def git_location(repo: pygit2.Repository) -> list[str]:
+    """Where git runs: in the work tree when there is one (`.gitattributes` there can mark a file
+    binary, and git then counts it 0), else on the git folder alone: a bare repository, or a
+    mirror that libgit2 takes its parent folder for a work tree of, which it is not."""
+    workdir = repo.workdir
+    if workdir and os.path.exists(os.path.join(workdir, ".git")):
+        return ["-C", workdir]
+    return ["--git-dir", repo.path]
+
+
+def _git_numstat(location: list[str], ids: list[str], subdir: str | None) -> dict[str, tuple]:
+    command = ["git", *location, "log", "--stdin", "--no-walk=unsorted", "-z", "--numstat", "-M100%",
                "--format=@%H"]
     if subdir:
         command += ["--", subdir]
@@ -153,7 +161,7 @@ def count_lines(repo: pygit2.Repository, todo: list[str], subdir: str | None,
 
 
 def _diff_with_git(repo, todo, subdir, progress, workers) -> dict[str, tuple]:
-    git_dir = repo.path
+    location = git_location(repo)
     total = len(todo)
     if workers is None:
         workers = forkpool.workers() if total >= PARALLEL_FROM else 1
@@ -161,7 +169,7 @@ def _diff_with_git(repo, todo, subdir, progress, workers) -> dict[str, tuple]:
     chunks = [todo[k::workers] for k in range(workers) if todo[k::workers]]
     result: dict[str, tuple] = {}
     with ThreadPoolExecutor(max_workers=len(chunks)) as pool:  # each thread waits on one git
-        for chunk in pool.map(lambda ids: _git_numstat(git_dir, ids, subdir), chunks):
+        for chunk in pool.map(lambda ids: _git_numstat(location, ids, subdir), chunks):
             result.update(chunk)
             if progress:
                 progress(len(result), total)
