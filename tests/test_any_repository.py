@@ -25,7 +25,7 @@ import pytest
 from communities import MINIMAL, write_files
 from generator.cache.folders import value_cache_dir
 from generator.cli import main
-from gitrepo import ANA, commit_all, git
+from gitrepo import commit_all, git
 
 BO = ("Bo Tran", "bo@example.net")
 
