@@ -90,9 +90,13 @@ REF = arg("--ref", default="HEAD", help="the commit, branch or tag to read the h
 
 COMMANDS = (
     Command("new", "create a new community repository from a template",
-            "Create a new community repository (git initialised, first commit made).", (
+            "Create a new community repository (git initialised, first commit made), or with --example the "
+            "living demo.", (
                 arg("directory", help="folder to create (must not exist or be empty)"),
                 arg("--name", help="the community's name (default: from the folder name)"),
+                arg("--example", action="store_true",
+                    help="make the living demo instead: the example community's data replayed as a git "
+                         "history by its members, on the dates the data gives (the same commit ids every time)"),
             )),
     Command("check", "validate every data file and list every problem",
             "Validate every data file; print every problem at once. Exit 1 when anything is wrong.", (

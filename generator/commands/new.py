@@ -133,6 +133,13 @@ def new_community(target: Path, name: str | None = None) -> list[str]:
 
 
 def run(args) -> int:
+    if getattr(args, "example", False):
+        from .example_history import new_example
+
+        commits = new_example(Path(args.directory))
+        print(f"Created {args.directory}: the example community replayed as {commits} commits by its members.")
+        print(f"Next: run `commonplace build {args.directory}`.")
+        return 0
     created = new_community(Path(args.directory), args.name)
     print(f"Created {args.directory} with {len(created)} files and a first commit.")
     print(f"Next: edit the files, then run `commonplace build {args.directory}`.")
