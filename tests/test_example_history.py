@@ -84,3 +84,19 @@ def test_the_value_report_shows_a_living_community(demo, capsys):
     assert done["merged_pull_requests"] >= 10
     assert done["releases"] >= 2
     assert done["goals_done"] == 9
+
+
+def test_the_history_is_valid_data_along_the_way(demo, tmp_path, capsys):
+    """A project is started with its goals still to do, and the data checks at a commit of mid-history."""
+    started = git(demo, "log", "--no-merges", "--diff-filter=A", "--format=%H", "--",
+                  "projects/accessible-sidewalks.md").strip()
+    first = git(demo, "show", f"{started}:projects/accessible-sidewalks.md")
+    assert "status: active" in first and "done_at" not in first
+    middle = git(demo, "rev-list", "-1", "--first-parent", "--before=2025-01-01T00:00:00Z", "HEAD").strip()
+    snapshot = tmp_path / "snapshot"
+    snapshot.mkdir()
+    for rel in git(demo, "ls-tree", "-r", "--name-only", middle).splitlines():
+        (snapshot / rel).parent.mkdir(parents=True, exist_ok=True)
+        (snapshot / rel).write_text(git(demo, "show", f"{middle}:{rel}"), encoding="utf-8")
+    assert not (snapshot / "ledger").exists() and (snapshot / "members" / "pau-soler.yaml").exists()
+    assert main(["check", str(snapshot)]) == 0, capsys.readouterr().err
