@@ -95,6 +95,26 @@ def test_new_community_builds_without_edits(tmp_path):
     assert run("new", str(target)).returncode == 1  # never overwrites
 
 
+def test_new_community_counts_the_founder_from_git_config(tmp_path):
+    """The founder's member file takes `git config`'s name and address, so the first commit is
+    theirs; a name YAML would misread is quoted. Anyone committing without a member file is shown
+    under a pseudonym by default."""
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / ".gitconfig").write_text('[user]\n\tname = "Ana: the #1 founder"\n\temail = Ana@Example.org\n')
+    env = {"HOME": str(home), "GIT_CONFIG_NOSYSTEM": "1"}
+    target = tmp_path / "garden"
+    assert run("new", str(target), env=env).returncode == 0
+    founder = (target / "members" / "founder.yaml").read_text()
+    assert 'name: "Ana: the #1 founder"' in founder and '- "Ana@Example.org"' in founder
+    assert "non_members: pseudonym" in (target / "commonplace.yaml").read_text()
+    result = run("value", str(target), "--format", "json", env=env)
+    assert result.returncode == 0, result.stderr
+    [person] = json.loads(result.stdout)["contributors"]
+    assert (person["id"], person["name"], person["member"], person["commits"]) == ("founder", "Ana: the #1 founder", True, 1)
+    assert run("check", str(target), env=env).returncode == 0
+
+
 def test_failed_build_leaves_previous_site_intact(community, tmp_path):
     root = community()
     out = tmp_path / "site"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 import subprocess
 from datetime import datetime, timezone
 from pathlib import Path
@@ -18,7 +20,36 @@ public/
 """
 
 
-def _files(name: str, slug: str, today: str) -> dict[str, str]:
+# An address the member schema accepts; anything else in `git config` is left for the founder to add.
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def founder_file(person: tuple[str, str] | None) -> str:
+    """`members/founder.yaml`: the founder from `git config` when it names them (so the first
+    commit counts for the founder), else a placeholder to fill in. Quoted as JSON strings, which
+    YAML reads as they are, whatever the name holds."""
+    if person is None:
+        return """\
+name: First Member
+roles:
+  - founder
+# emails are only used to recognise your commits; they are never published.
+# emails:
+#   - you@example.org
+visibility: public
+"""
+    name, email = person
+    emails = f"emails:\n  - {json.dumps(email)}\n" if _EMAIL.match(email) else "# emails:\n#   - you@example.org\n"
+    return f"""\
+name: {json.dumps(name, ensure_ascii=False)}
+roles:
+  - founder
+# emails are only used to recognise your commits; they are never published.
+{emails}visibility: public
+"""
+
+
+def _files(name: str, slug: str, today: str, founder: tuple[str, str] | None = None) -> dict[str, str]:
     return {
         ".gitignore": GITIGNORE,
         "commonplace.yaml": f"""\
@@ -32,7 +63,7 @@ language: en
 #   repo: your-org/{slug}
 #   branch: main
 privacy:
-  non_members: name
+  non_members: pseudonym   # people who commit but have no member file appear under a pseudonym
 """,
         "community.yaml": f"""\
 name: {name}
@@ -46,15 +77,7 @@ governance: Decisions are taken by consensus at open monthly assemblies.
 scope: local
 founded: {today}
 """,
-        "members/founder.yaml": """\
-name: First Member
-roles:
-  - founder
-# emails are only used to recognise your commits; they are never published.
-# emails:
-#   - you@example.org
-visibility: public
-""",
+        "members/founder.yaml": founder_file(founder),
         "projects/first-project.md": f"""\
 ---
 title: Our first project
@@ -105,12 +128,22 @@ def _git(target: Path, *args: str) -> None:
         raise CommonplaceError(f"git {' '.join(args)} failed in {target}: {result.stderr.strip()}")
 
 
+def _git_config(target: Path, key: str) -> str:
+    probe = subprocess.run(["git", "config", key], cwd=target, capture_output=True, text=True)
+    return probe.stdout.strip()
+
+
+def git_person(target: Path) -> tuple[str, str] | None:
+    """(user.name, user.email) from `git config`, when both are set."""
+    name, email = _git_config(target, "user.name"), _git_config(target, "user.email")
+    return (name, email) if name and email else None
+
+
 def _git_identity(target: Path) -> list[str]:
     """Config flags that give git an identity when the user has none set yet."""
     flags = []
     for key, fallback in (("user.name", "Commonplace"), ("user.email", "commonplace@localhost")):
-        probe = subprocess.run(["git", "config", key], cwd=target, capture_output=True, text=True)
-        if not probe.stdout.strip():
+        if not _git_config(target, key):
             flags += ["-c", f"{key}={fallback}"]
     return flags
 
@@ -121,7 +154,8 @@ def new_community(target: Path, name: str | None = None) -> list[str]:
         raise CommonplaceError(f"{target} exists and is not empty: choose a new folder")
     name = name or target.name.replace("-", " ").replace("_", " ").strip().title() or "My Community"
     today = datetime.now(timezone.utc).date().isoformat()
-    files = _files(name, slugify(target.name) or "community", today)
+    target.mkdir(parents=True, exist_ok=True)
+    files = _files(name, slugify(target.name) or "community", today, git_person(target))
     for rel, text in files.items():
         path = target / rel
         path.parent.mkdir(parents=True, exist_ok=True)
