@@ -15,7 +15,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from communities import EXAMPLE, ROOT, write_files
+from communities import ROOT, write_files
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 ARTIFACTS = ROOT / "test-artifacts" / "screenshots"
@@ -52,12 +52,16 @@ class Quiet(SimpleHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def portal(tmp_path_factory):
-    """The example community built (with search when the extra is installed) and served locally."""
+    """The living demo (the example community with its replayed history: what the README's first
+    command builds) built with search when the extra is installed, and served locally."""
     from generator.build import build
+    from generator.commands.example_history import new_example
     from generator.publish.search import available
 
-    out = tmp_path_factory.mktemp("portal") / "site"
-    build(EXAMPLE, out, base_url="http://127.0.0.1/", incremental=False, search=available())
+    demo = tmp_path_factory.mktemp("portal") / "demo"
+    new_example(demo)
+    out = demo.parent / "site"
+    build(demo, out, base_url="http://127.0.0.1/", incremental=False, search=available())
     server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(out)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_address[1]}/", out
