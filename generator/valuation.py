@@ -14,8 +14,15 @@ from .cache.folders import holds_community, value_cache_dir
 from .errors import CommonplaceError
 from .gitinfo import repo_info
 from .load.loader import load_community
-from .model import Model
+from .model import LedgerEntry, Model
 from .progress import Progress
+
+
+def ledger_entry(e: LedgerEntry) -> dict:
+    """A ledger entry as the engine reads it (`CommunityData.ledger`)."""
+    return {"date": e.date, "amount": e.amount, "currency": e.currency, "kind": e.kind,
+            "from": e.party_from or None, "to": e.party_to or None, "project": e.project or None,
+            "by": e.by or None, "source": e.source, "line": e.line}
 
 
 def community_data(model: Model, periods=()) -> CommunityData:
@@ -35,12 +42,7 @@ def community_data(model: Model, periods=()) -> CommunityData:
                        "participants": dict(zip(e.participants, e.participant_lines))}}
             for e in model.events.values()
         ),
-        ledger=tuple(
-            {"date": e.date, "amount": e.amount, "currency": e.currency, "kind": e.kind,
-             "from": e.party_from or None, "to": e.party_to or None, "project": e.project or None,
-             "by": e.by or None, "source": e.source, "line": e.line}
-            for e in model.ledger
-        ),
+        ledger=tuple(map(ledger_entry, model.ledger)),
         usage=tuple(
             {"date": u.date, "kind": u.kind, "count": u.count, "quote": u.quote or None, "project": u.project or None,
              "source": u.source, "line": u.line}
@@ -86,8 +88,7 @@ def payouts(model: Model | None) -> list[dict]:
     a reward plan subtracts, when dated before the plan's start. None without a community."""
     if model is None:
         return []
-    return [{"date": e.date, "amount": e.amount, "currency": e.currency, "kind": e.kind, "to": e.party_to or None}
-            for e in model.ledger if e.kind == "reward"]
+    return [ledger_entry(e) for e in model.ledger if e.kind == "reward"]
 
 
 def counted_folder(model: Model | None, folder: str | None) -> str | None:
