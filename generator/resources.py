@@ -29,6 +29,11 @@ def themes_dir() -> Path:
     return _bundled("themes")
 
 
+def example_dir() -> Path:
+    """The example community `commonplace new --example` replays."""
+    return _bundled("example-community")
+
+
 @lru_cache(maxsize=None)
 def schema(kind: str) -> dict:
     """`schemas/<kind>.schema.json`, read once (shared: treat it as read-only)."""

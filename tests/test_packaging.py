@@ -25,6 +25,7 @@ def test_wheel_ships_schemas_and_theme_and_builds_from_elsewhere(tmp_path):
     assert "generator/_data/schemas/member.schema.json" in names
     assert "generator/_data/themes/default/base.html" in names
     assert "generator/_data/themes/default/assets/style.css" in names
+    assert "generator/_data/example-community/community.yaml" in names
     assert any(n.endswith("entry_points.txt") for n in names)
 
     target = tmp_path / "installed"
@@ -38,3 +39,8 @@ def test_wheel_ships_schemas_and_theme_and_builds_from_elsewhere(tmp_path):
     probe = subprocess.run([sys.executable, "-c", "import generator.resources as r; print(r.schemas_dir())"],
                            cwd=elsewhere, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(target)})
     assert probe.stdout.strip().startswith(str(target))
+    # the README's first command, from an installed copy: the demo is replayed from the wheel's example
+    demo = subprocess.run([sys.executable, "-m", "generator", "new", "--example", str(tmp_path / "demo")],
+                          cwd=elsewhere, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(target)})
+    assert demo.returncode == 0, demo.stderr
+    assert (tmp_path / "demo" / "members" / "lucia-ferrer.yaml").is_file()

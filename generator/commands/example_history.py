@@ -32,6 +32,7 @@ from pathlib import Path
 import yaml
 
 from ..errors import CommonplaceError
+from ..resources import example_dir
 
 SEED = 15
 WRITE_UP_DAYS = 3
@@ -490,7 +491,7 @@ def _git(target: Path, *args: str, stdin: bytes | None = None) -> None:
 
 
 def example_source() -> Path:
-    here = Path(__file__).resolve().parents[2] / "example-community"
+    here = example_dir()  # in a wheel, shipped beside the schemas and the theme
     if not here.is_dir():
         raise CommonplaceError(f"the example community is not where Commonplace expects it: {here}")
     return here
