@@ -96,7 +96,9 @@ COMMANDS = (
                 arg("--name", help="the community's name (default: from the folder name)"),
                 arg("--example", action="store_true",
                     help="make the living demo instead: the example community's data replayed as a git "
-                         "history by its members, on the dates the data gives (the same commit ids every time)"),
+                         "history by its members, on the dates the data gives (the same commit ids every time), "
+                         "and its two federation peers beside it (DIRECTORY-upstream, DIRECTORY-open-data), "
+                         "fetched"),
             )),
     Command("check", "validate every data file and list every problem",
             "Validate every data file; print every problem at once. Exit 1 when anything is wrong.", (

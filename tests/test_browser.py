@@ -55,11 +55,11 @@ def portal(tmp_path_factory):
     """The living demo (the example community with its replayed history: what the README's first
     command builds) built with search when the extra is installed, and served locally."""
     from generator.build import build
-    from generator.commands.example_history import new_example
+    from generator.commands.example_peers import new_demo
     from generator.publish.search import available
 
     demo = tmp_path_factory.mktemp("portal") / "demo"
-    new_example(demo)
+    new_demo(demo)
     out = demo.parent / "site"
     build(demo, out, base_url="http://127.0.0.1/", incremental=False, search=available())
     server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(out)))

@@ -17,6 +17,8 @@ What the history replays, read from `example-community/`:
   members chosen with a seeded Zipf law over who had joined (early members are the most active);
 - Jordi commits with his old work address until 2023, which the `.mailmap` joins;
 - dataset releases are tagged at the end of each full year and at CITATION.cff's release.
+
+`example_peers` replays the demo together with the network it forked from, and its open-data peer.
 """
 
 from __future__ import annotations
@@ -36,6 +38,8 @@ from ..resources import example_dir
 
 SEED = 15
 WRITE_UP_DAYS = 3
+PAUSE_AFTER_DAYS = 45
+PAUSED = "paused"  # in a project's `done`: its final status, paused, is shown
 OLD_ADDRESSES = {"jordi-puig": (("Jordi Puig", "jpuig@llavor.example.com"), date(2024, 1, 1))}
 GITIGNORE = "# Commonplace build output and local caches\n_site/\npublic/\n.commonplace-cache/\n"
 _DATED_LIST = re.compile(r"^  - ")
@@ -105,6 +109,8 @@ def _undone(front: str, done: set[str]) -> str:
             continue
         if line.startswith("status: completed") and not all_done:
             line = "status: active\n"
+        if line.startswith("status: paused") and PAUSED not in done:
+            line = "status: active\n"
         out.append(line)
     return "".join(out)
 
@@ -156,9 +162,16 @@ class Change:
 
 
 class Replay:
-    def __init__(self, source: Path, seed: int = SEED) -> None:
+    def __init__(self, source: Path, seed: int = SEED, ref: str = "refs/heads/main", tag_prefix: str = "data-",
+                 shared: tuple[str, ...] = ()) -> None:
         self.source = source
         self.rng = random.Random(seed)
+        self.ref, self.tag_prefix = ref, tag_prefix
+        self.shared = shared  # files another replay writes into this history (see example_peers)
+        self.tip: int | None = None
+        self.pull_number = 0
+        self.days: list[tuple[date, int]] = []  # (day, mark) of every commit on the branch
+        self.written: set[str] = set()
         self.community = yaml.safe_load((source / "community.yaml").read_text(encoding="utf-8"))
         self.founded = _day(self.community["founded"])
         self.members = {}
@@ -177,7 +190,7 @@ class Replay:
         files = {}
         for path in sorted(p for p in self.source.rglob("*") if p.is_file()):
             rel = path.relative_to(self.source).as_posix()
-            if rel.startswith(("_site/", ".commonplace-cache/")):
+            if rel.startswith(("_site/", ".commonplace-cache/", "peers/")):  # peers: example_peers'
                 continue
             text = path.read_text(encoding="utf-8")
             top = rel.split("/")[0]
@@ -218,7 +231,7 @@ class Replay:
     def plan(self) -> None:
         founder = self.founders[0]
         reviewers = self.founders
-        first = ["commonplace.yaml", "community.yaml", ".gitignore", "pages/about.md"]
+        first = [r for r in ("commonplace.yaml", "community.yaml", ".gitignore", "pages/about.md") if r in self.files]
 
         def start(files):
             for rel in first:
@@ -238,14 +251,21 @@ class Replay:
                              if r.startswith("events/") and _front(self.files[r].final).get("kind") == "assembly"),
                             default=self.founded)
         last_day = self.founded
+        paused_on: dict[str, date] = {}
         for rel, grown in self.files.items():
             if not rel.startswith("projects/"):
                 continue
             meta = _front(grown.final)
             leads = [h for h in meta.get("leads") or [] if h in self.members] or [founder]
             started = _day(meta.get("started") or last_assembly)
-            self.add(self.at(started), leads[0], f"Start the project {meta['title']}", _grow(rel, 1),
+            paused = meta.get("status") == "paused"
+            self.add(self.at(started), leads[0], f"Start the project {meta['title']}", _grow(rel, 0 if paused else 1),
                      pull=True, branch=f"project-{Path(rel).stem}", merger=self._merger(leads[0]))
+            if paused:  # active until some weeks after its last goal done; the body then says why
+                done = [_day(g["done_at"]) for g in meta.get("goals") or [] if g.get("done_at")]
+                day = max(done, default=started) + timedelta(days=PAUSE_AFTER_DAYS)
+                self.add(self.at(day), leads[0], f"Pause the project {meta['title']}", _pause(rel))
+                paused_on[rel] = day
             for i, goal in enumerate(meta.get("goals") or []):
                 if not goal.get("done_at"):
                     continue
@@ -302,7 +322,7 @@ class Replay:
             "CITATION.cff": (founder, released, "Cite the datasets"),
         }
         later = sorted(r for r, g in self.files.items() if g.kind in ("whole", "text") and r not in first
-                       and not r.startswith(("members/", "events/")) and r not in placed)
+                       and not r.startswith(("members/", "events/")) and r not in placed and r not in self.shared)
         span = (last_day - self.founded).days
         for n, rel in enumerate(later):
             day = self.founded + timedelta(days=30 + (n * span) // (len(later) + 1))
@@ -322,10 +342,10 @@ class Replay:
                 firsts.setdefault(rel, change.when.date())
                 firsts[rel] = min(firsts[rel], change.when.date())
         for rel, grown in sorted(self.files.items()):
-            if grown.kind not in ("text", "project") or rel not in firsts:
+            if grown.kind not in ("text", "project") or rel not in firsts or rel in self.shared:
                 continue
-            begun = firsts[rel]
-            start = (grown.paragraphs() + 1) // 2 if rel.startswith("events/") else 1
+            begun = max(firsts[rel], paused_on.get(rel, firsts[rel]))
+            start = (grown.paragraphs() + 1) // 2 if rel.startswith("events/") else 2 if rel in paused_on else 1
             days = sorted(begun + timedelta(days=self.rng.randint(1, max(1, (last_day - begun).days)))
                           for _ in range(start, grown.paragraphs()))
             for k, day in zip(range(start + 1, grown.paragraphs() + 1), days):
@@ -334,10 +354,10 @@ class Replay:
                 trailers = (("Co-authored-by", self.someone(day, who)),) if self.rng.random() < 0.15 else ()
                 self.add(self.at(day), who, f"{_title(grown, rel)}: {_verb(self.rng)}", _grow(rel, k),
                          pull=pull, branch=f"edit-{Path(rel).stem}-{k}", merger=self._merger(who), trailers=trailers)
-        self.releases = [(f"data-{year}.12", date(year, 12, 31)) for year in range(self.founded.year + 1, last_day.year)]
+        self.releases = [(f"{self.tag_prefix}{year}.12", date(year, 12, 31)) for year in range(self.founded.year + 1, last_day.year)]
         if citation:
             version = yaml.safe_load(citation.final).get("version")
-            self.releases.append((f"data-{version}", released + timedelta(days=1)))
+            self.releases.append((f"{self.tag_prefix}{version}", released + timedelta(days=1)))
 
     def _merger(self, author: str) -> str:
         return next((h for h in self.founders if h != author), self.founders[0])
@@ -358,59 +378,97 @@ class Replay:
         return handle
 
     # the stream
-    def stream(self) -> bytes:
-        out: list[bytes] = []
-        mark = 0
-        tip = None
-        pull_number = 0
-        commits: list[tuple[date, int]] = []
-        self.written = set()
+    def person(self, handle: str, when: datetime) -> str:
+        name, email = self.identity(handle, when.date())
+        return f"{name} <{email}> {_stamp(when)}"
 
-        def person(handle, when):
-            name, email = self.identity(handle, when.date())
-            return f"{name} <{email}> {_stamp(when)}"
+    def message(self, change: Change) -> str:
+        message = change.message + "\n"
+        if change.trailers:
+            message += "\n" + "".join(f"{k}: {'%s <%s>' % self.identity(h, change.when.date())}\n"
+                                      for k, h in change.trailers)
+        return message
 
-        def commit(handle, when, message, paths, parents, committer=None, committed=None):
-            nonlocal mark
-            mark += 1
-            body = message.encode()
-            out.append(b"commit refs/heads/main\nmark :%d\n" % mark)
-            out.append(f"author {person(handle, when)}\n".encode())
-            out.append(f"committer {person(committer or handle, committed or when)}\n".encode())
-            out.append(b"data %d\n%s\n" % (len(body), body))
-            if parents:
-                out.append(b"from :%d\n" % parents[0])
-                for extra in parents[1:]:
-                    out.append(b"merge :%d\n" % extra)
-            for rel in paths:
-                self.written.add(rel)
-                data = self.files[rel].render().encode()
-                out.append(f"M 100644 inline {rel}\n".encode() + b"data %d\n%s\n" % (len(data), data))
-            out.append(b"\n")
-            return mark
+    def commit(self, stream: "Stream", handle, when, message, paths, parents, committer=None, committed=None,
+               ref: str = "") -> int:
+        self.written.update(paths)
+        return stream.commit(ref or self.ref, self.person(handle, when),
+                             self.person(committer or handle, committed or when), message, parents,
+                             {rel: self.files[rel].render() for rel in paths})
 
-        self.changes.sort(key=lambda c: (c.when, c.order))
-        for change in self.changes:
-            paths = change.apply(self.files)
-            message = change.message + "\n"
-            if change.trailers:
-                message += "\n" + "".join(f"{k}: {'%s <%s>' % self.identity(h, change.when.date())}\n"
-                                          for k, h in change.trailers)
-            if change.pull and tip is not None:
-                side = commit(change.author, change.when, message, paths, [tip])
-                pull_number += 1 + self.rng.randint(0, 2)
-                merged = change.when + timedelta(minutes=self.rng.randint(20, 90))
-                title = f"Merge pull request #{pull_number} from {self.login(change.author)}/{change.branch}"
-                tip = commit(change.merger, merged, f"{title}\n\n{change.message}\n", paths, [tip, side])
-            else:
-                tip = commit(change.author, change.when, message, paths, [tip] if tip else [])
-            commits.append((change.when.date(), tip))
+    def merge_pull(self, stream: "Stream", change: Change, side: int, paths, title: str = "") -> int:
+        """Merge `side` (a commit of `change`) into the tip as a forge does, with its merge message."""
+        self.pull_number += 1 + self.rng.randint(0, 2)
+        merged = change.when + timedelta(minutes=self.rng.randint(20, 90))
+        title = title or f"Merge pull request #{self.pull_number} from {self.login(change.author)}/{change.branch}"
+        self.tip = self.commit(stream, change.merger, merged, f"{title}\n\n{change.message}\n", paths, [self.tip, side])
+        self.days.append((change.when.date(), self.tip))
+        return self.tip
+
+    def write(self, stream: "Stream", change: Change) -> None:
+        """One change on this branch: a commit, or a pull request's commit and its merge."""
+        paths = change.apply(self.files)
+        if change.pull and self.tip is not None:
+            side = self.commit(stream, change.author, change.when, self.message(change), paths, [self.tip])
+            self.merge_pull(stream, change, side, paths)
+            return
+        self.tip = self.commit(stream, change.author, change.when, self.message(change), paths,
+                               [self.tip] if self.tip else [])
+        self.days.append((change.when.date(), self.tip))
+
+    def write_tags(self, stream: "Stream") -> None:
         for name, day in self.releases:
-            target = max((m for d, m in commits if d <= day), default=tip)
-            text = f"Dataset release {name}\n".encode()
-            out.append(f"tag {name}\nfrom :{target}\ntagger {person(self.founders[0], self.at(day + timedelta(days=1)))}\n".encode())
-            out.append(b"data %d\n%s\n" % (len(text), text))
-        return b"".join(out)
+            target = max((m for d, m in self.days if d <= day), default=self.tip)
+            stream.tag(name, target, self.person(self.founders[0], self.at(day + timedelta(days=1))),
+                       f"Dataset release {name}\n")
+
+    def sorted_changes(self) -> list[Change]:
+        return sorted(self.changes, key=lambda c: (c.when, c.order))
+
+    def stream(self) -> bytes:
+        stream = Stream()
+        for change in self.sorted_changes():
+            self.write(stream, change)
+        self.write_tags(stream)
+        return stream.data()
+
+
+class Stream:
+    """A `git fast-import` stream: commits on any number of branches, marks shared between them."""
+
+    def __init__(self) -> None:
+        self.out: list[bytes] = []
+        self.mark = 0
+
+    def commit(self, ref: str, author: str, committer: str, message: str, parents, files: dict,
+               deleteall: bool = False) -> int:
+        self.mark += 1
+        body = message.encode()
+        self.out.append(b"commit %s\nmark :%d\n" % (ref.encode(), self.mark))
+        self.out.append(f"author {author}\ncommitter {committer}\n".encode())
+        self.out.append(b"data %d\n%s\n" % (len(body), body))
+        if parents:
+            self.out.append(b"from :%d\n" % parents[0])
+            for extra in parents[1:]:
+                self.out.append(b"merge :%d\n" % extra)
+        if deleteall:
+            self.out.append(b"deleteall\n")
+        for rel, text in files.items():
+            data = text.encode()
+            self.out.append(f"M 100644 inline {rel}\n".encode() + b"data %d\n%s\n" % (len(data), data))
+        self.out.append(b"\n")
+        return self.mark
+
+    def tag(self, name: str, target: int, tagger: str, message: str) -> None:
+        text = message.encode()
+        self.out.append(f"tag {name}\nfrom :{target}\ntagger {tagger}\n".encode())
+        self.out.append(b"data %d\n%s\n" % (len(text), text))
+
+    def data(self) -> bytes:
+        return b"".join(self.out)
+
+    def commits(self) -> int:
+        return sum(1 for part in self.out if part.startswith(b"commit "))
 
 
 def _blocks_ok(text: str) -> bool:
@@ -471,6 +529,15 @@ def _goal(rel, done_at):
     return apply
 
 
+def _pause(rel):
+    @_touched([rel])
+    def apply(files):
+        files[rel].done.add(PAUSED)
+        files[rel].shown = max(files[rel].shown, 2)
+        return [rel]
+    return apply
+
+
 def _entry(rel, index):
     @_touched([rel])
     def apply(files):
@@ -479,7 +546,7 @@ def _entry(rel, index):
     return apply
 
 
-def _git(target: Path, *args: str, stdin: bytes | None = None) -> None:
+def _git(target: Path, *args: str, stdin: bytes | None = None) -> str:
     """git without the system's or the user's configuration: no hooks, signing or templates apply."""
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(target),
            "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull, "LC_ALL": "C"}
@@ -488,6 +555,7 @@ def _git(target: Path, *args: str, stdin: bytes | None = None) -> None:
     result = subprocess.run(["git", *settings, *args], cwd=target, env=env, input=stdin, capture_output=True)
     if result.returncode != 0:
         raise CommonplaceError(f"git {args[0]} failed in {target}: {result.stderr.decode(errors='replace').strip()}")
+    return result.stdout.decode("utf-8", errors="replace").strip()
 
 
 def example_source() -> Path:
@@ -497,12 +565,13 @@ def example_source() -> Path:
     return here
 
 
-def new_example(target: Path, source: Path | None = None, seed: int = SEED) -> int:
-    """Create `target` as a git repository replaying the example's data; the number of commits."""
+def new_example(target: Path, source: Path, seed: int = SEED) -> int:
+    """Create `target` as a git repository replaying the community folder `source` alone (the
+    demo itself is `example_peers.new_demo`, with its peers); the number of commits."""
     target = Path(target)
     if target.exists() and any(target.iterdir()):
         raise CommonplaceError(f"{target} exists and is not empty: choose a new folder")
-    replay = Replay(source or example_source(), seed)
+    replay = Replay(source, seed)
     replay.plan()
     stream = replay.stream()
     target.mkdir(parents=True, exist_ok=True)

@@ -168,10 +168,13 @@ def new_community(target: Path, name: str | None = None) -> list[str]:
 
 def run(args) -> int:
     if getattr(args, "example", False):
-        from .example_history import new_example
+        from .example_peers import new_demo
 
-        commits = new_example(Path(args.directory))
-        print(f"Created {args.directory}: the example community replayed as {commits} commits by its members.")
+        made = new_demo(Path(args.directory))
+        (demo, commits), *peers = made.items()
+        print(f"Created {args.directory}: the example community replayed as {commits} commits by its members "
+              f"(invented people, a replayed history).")
+        print("Beside it, its two peers, fetched: " + ", ".join(f"{name} ({n} commits)" for name, n in peers) + ".")
         print(f"Next: run `commonplace build {args.directory}`.")
         return 0
     created = new_community(Path(args.directory), args.name)
