@@ -1,29 +1,91 @@
-"""The portal in a real headless Chromium: no console errors, no failed or foreign requests,
-search finds a member, serve mode reloads after an edit; screenshots saved as artifacts.
+"""The portal in a real headless Chromium. Every kind of page of the living demo (what the
+README's first command builds), at a phone's 390 px and a desktop's 1280 px, is checked for:
+
+- landmarks: one <h1>, <main id="main">, a <nav>, a language; the right HTTP status;
+- overflow: the document never scrolls sideways;
+- svg-text: no text of an inline SVG renders under 11 px (see pageprobe.SVG_TEXT for how);
+- console: no console error, no uncaught exception;
+- requests: no failed request, no error status, no request leaving the local server;
+- axe: axe-core (from the axe-playwright-python package) reports no serious or critical
+  violation;
+
+and a full-page screenshot of each is kept in test-artifacts/screenshots/<kind>-<width>.png.
+Each page is loaded once per width and measured once; each check is its own test, so a report
+names the page kind, the width and the check, and the message the element and the numbers.
+Also: search finds a member, serve mode reloads after an edit.
 
 Needs Debian's chromium (`.ci/run` installs it) and Playwright for Python, driven with the
-system browser (no browser download)."""
+system browser (no browser download). In CI (the CI variable set) a missing piece is an error,
+never a skip."""
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
+import re
 import shutil
 import threading
 import time
+from dataclasses import dataclass, field
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
 
+import pageprobe
 from communities import ROOT, write_files
+
+# Checks that fail today because the pages are still being fixed (issue #16), keyed by
+# (page kind, check) for both widths or (page kind, check, width) for one. Each becomes an xfail
+# (not strict: a fixed page shows as XPASS); empty this table as the pages are fixed, so the
+# checks guard them from then on.
+KNOWN_FAILURES: dict[tuple, str] = {
+    ("member", "svg-text", 390): "#16: the value-share chart's words render at 9.1px",
+    ("value", "svg-text"): "#16: chart ticks, labels and legends render at 9.3px",
+    ("ledger", "svg-text", 390): "#16: chart ticks render at 9.3px",
+    ("value", "axe"): "#16: scrollable-region-focusable: a .chart-scroll/.table-scroll is not keyboard-reachable",
+    ("ledger", "axe", 390): "#16: scrollable-region-focusable: a .chart-scroll/.table-scroll is not keyboard-reachable",
+    ("search", "axe"): "#16: label-title-only: Pagefind's search input has only a title, no label",
+}
+
+# Every kind of page: the pattern its path under the site matches (the richest, largest page
+# of a kind stands for it), and whether the demo must have one. An optional kind the site does
+# not have (yet) is skipped; one it has is checked.
+SECTIONS = ("members", "projects", "events", "value", "ledger", "rewards", "federation",
+            "directory", "sustainability", "data", "search", "assets", "pagefind")
+KINDS: dict[str, tuple[str, bool]] = {
+    "home": (r"", True),
+    "members": (r"members/", True),
+    "member": (r"members/[^/]+/", True),
+    "projects": (r"projects/", True),
+    "project": (r"projects/[^/]+/", True),
+    "events": (r"events/", True),
+    "event": (r"events/[^/]+/", True),
+    "page": (r"(?!(?:%s)/)[^/]+/" % "|".join(SECTIONS), True),
+    "value": (r"value/", True),
+    "value-dimension": (r"value/[^/]+/", False),
+    "ledger": (r"ledger/", True),
+    "rewards": (r"rewards/", True),
+    "reward-plan": (r"rewards/[^/]+/", True),
+    "federation": (r"federation/", True),
+    "directory": (r"directory/", True),
+    "directory-topic": (r"directory/[^/]+/", False),
+    "sustainability": (r"sustainability/", False),
+    "data": (r"data/", False),
+    "search": (r"search/", True),
+    "404": (r"", True),  # a missing address, answered with 404.html as static hosts do
+}
+MISSING = "no/such/page/"
+WIDTHS = {390: 844, 1280: 900}
+CHECKS = ("landmarks", "overflow", "svg-text", "console", "requests", "axe")
+SMALLEST_SVG_TEXT = 11  # px, as rendered
+SERIOUS = ("serious", "critical")
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 ARTIFACTS = ROOT / "test-artifacts" / "screenshots"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
-PAGES = {"home": "", "member": "members/lucia-ferrer/", "project": "projects/street-trees/", "value": "value/",
-         "ledger": "ledger/"}
-SIZES = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
 
 try:
     from playwright import sync_api as playwright
@@ -35,6 +97,12 @@ if CHROMIUM is None:
     if os.environ.get("CI"):
         raise RuntimeError("chromium is missing: .ci/run installs Debian's chromium package")
     pytest.skip("no chromium on this machine (apt-get install chromium)", allow_module_level=True)
+try:
+    from axe_playwright_python.sync_playwright import Axe
+except ImportError:
+    if os.environ.get("CI"):
+        raise  # part of the test extra, like Playwright
+    Axe = None
 
 
 @pytest.fixture(scope="module")
@@ -45,9 +113,23 @@ def browser():
         chromium.close()
 
 
-class Quiet(SimpleHTTPRequestHandler):
+class StaticHost(SimpleHTTPRequestHandler):
+    """Serves the site as a static host does: a missing address gets 404.html, status 404."""
+
     def log_message(self, *args):
         pass
+
+    def send_error(self, code, message=None, explain=None):
+        page = Path(self.directory) / "404.html"
+        if code != 404 or not page.is_file():
+            return super().send_error(code, message, explain)
+        body = page.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
 
 
 @pytest.fixture(scope="module")
@@ -62,45 +144,232 @@ def portal(tmp_path_factory):
     new_demo(demo)
     out = demo.parent / "site"
     build(demo, out, base_url="http://127.0.0.1/", incremental=False, search=available())
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(out)))
+    with serve(out) as base:
+        yield base, out
+
+
+@contextlib.contextmanager
+def serve(folder: Path):
+    """Serve `folder` on a free local port; yields its address."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(StaticHost, directory=str(folder)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/", out
-    server.shutdown()
-    server.server_close()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
-def watch(page) -> list[str]:
-    """Collect every console error, failed request, error status and request to another host."""
-    problems: list[str] = []
-    page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
-    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
-    page.on("requestfailed", lambda r: problems.append(f"failed: {r.url} {r.failure}"))
-    page.on("response", lambda r: problems.append(f"{r.status}: {r.url}") if r.status >= 400 else None)
-    page.on("request", lambda r: problems.append(f"foreign host: {r.url}")
-            if not r.url.startswith(("http://127.0.0.1", "data:", "about:")) else None)
-    return problems
+def pages_by_kind(out: Path) -> dict[str, str]:
+    """{kind: path under the site} for the kinds this site has: of several pages of a kind,
+    the largest file (the richest page; ties by path, so the choice is stable)."""
+    paths = sorted(str(f.parent.relative_to(out)) + "/" for f in out.rglob("index.html"))
+    paths = ["" if p == "./" else p for p in paths]
+    found = {}
+    for kind, (pattern, _required) in KINDS.items():
+        if kind == "404":
+            if (out / "404.html").is_file():
+                found[kind] = MISSING
+            continue
+        matches = [p for p in paths if re.fullmatch(pattern, p)]
+        if matches:
+            found[kind] = max(matches, key=lambda p: ((out / p / "index.html").stat().st_size, p))
+    return found
 
 
-@pytest.mark.parametrize("name", sorted(PAGES))
-def test_pages_load_cleanly_and_look_right(browser, portal, name):
-    base, _out = portal
+def watch(page, base: str) -> tuple[list[str], list[str]]:
+    """(console problems, request problems) of a page, collected as they happen."""
+    console: list[str] = []
+    requests: list[str] = []
+    page.on("console", lambda m: console.append(f"console {m.type}: {m.text} ({m.location.get('url', '')})")
+            if m.type == "error" else None)
+    page.on("pageerror", lambda e: console.append(f"uncaught: {e}"))
+    page.on("requestfailed", lambda r: requests.append(f"failed: {r.url} {r.failure}"))
+    page.on("response", lambda r: requests.append(f"status {r.status}: {r.url}") if r.status >= 400 else None)
+    page.on("request", lambda r: requests.append(f"leaves the local server: {r.url}")
+            if not r.url.startswith((base, "data:", "blob:", "about:")) else None)
+    return console, requests
+
+
+@dataclass
+class Visit:
+    """What one page at one width showed: measured once, read by each check."""
+
+    where: str
+    status: int = 0
+    landmarks: dict = field(default_factory=dict)
+    overflow: dict = field(default_factory=dict)
+    svg_text: dict = field(default_factory=dict)
+    console: list[str] = field(default_factory=list)
+    requests: list[str] = field(default_factory=list)
+    axe: list[dict] | None = None
+
+
+def inspect(context, base: str, path: str, where: str, screenshot: Path) -> Visit:
+    """Load base + path in a new page of `context`, measure it, screenshot it, run axe."""
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    url = base + path
+    result = Visit(where=where)
+    console, requests = watch(page, base)
+    response = page.goto(url, wait_until="load")
+    result.status = response.status if response else 0
+    result.landmarks = page.evaluate(pageprobe.LANDMARKS)
+    result.overflow = page.evaluate(pageprobe.OVERFLOW)
+    result.svg_text = page.evaluate(pageprobe.SVG_TEXT, SMALLEST_SVG_TEXT)
+    page.screenshot(path=str(screenshot), full_page=True)
+    if Axe is not None:
+        found = Axe().run(page, options={"resultTypes": ["violations"]}).response["violations"]
+        result.axe = [v for v in found if v.get("impact") in SERIOUS]
+    page.wait_for_load_state("networkidle")  # late requests are caught too (usually at once by now)
+    page.close()
+    if result.status == 404:  # a page meant to answer 404 (checked by landmarks); Chromium logs it
+        requests = [r for r in requests if r != f"status 404: {url}"]
+        console = [c for c in console if not (c.startswith("console error: Failed to load resource")
+                                              and c.endswith(f"({url})"))]
+    result.console, result.requests = console, requests
+    return result
+
+
+@pytest.fixture(scope="module")
+def visit(browser, portal):
+    """visit(kind, width) -> Visit of the page of that kind, inspected in the width's browser
+    context (one per width, reused), once per module."""
+    base, out = portal
+    pages = pages_by_kind(out)
+    contexts: dict[int, object] = {}
+    seen: dict[tuple[str, int], Visit] = {}
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    for size_name, size in SIZES.items():
-        page = browser.new_page(viewport=size)
-        problems = watch(page)
-        page.goto(base + PAGES[name], wait_until="networkidle")
-        assert page.locator("h1").count() == 1
-        assert page.locator("main#main").count() == 1 and page.locator("nav").count() >= 1
-        # nothing wider than the screen on a phone
-        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-        assert overflow <= 1, f"{name} overflows by {overflow}px at {size_name}"
-        # a chart's words stay legible: a chart too wide for the screen scrolls rather than shrinks
-        smallest = page.evaluate("Math.min(...[...document.querySelectorAll('svg.chart text')]"
-                                 ".map(t => t.getBoundingClientRect().height).filter(h => h > 0), 99)")
-        assert smallest >= 8, f"{name}: chart text {smallest:.1f}px tall at {size_name}"
-        page.screenshot(path=str(ARTIFACTS / f"{name}-{size_name}.png"), full_page=True)
-        page.close()
-        assert problems == []
+
+    def load(kind: str, width: int) -> Visit:
+        pattern, required = KINDS[kind]
+        if kind not in pages:
+            if required:
+                pytest.fail(f"the demo site has no {kind} page (no path matching {pattern!r})")
+            pytest.skip(f"the demo site has no {kind} page (yet)")
+        if (kind, width) not in seen:
+            if width not in contexts:
+                contexts[width] = browser.new_context(viewport={"width": width, "height": WIDTHS[width]})
+            seen[kind, width] = inspect(contexts[width], base, pages[kind], f"{kind} page /{pages[kind]} at {width}px",
+                                        ARTIFACTS / f"{kind}-{width}.png")
+        return seen[kind, width]
+
+    yield load
+    for context in contexts.values():
+        context.close()
+
+
+def fail(seen: Visit, message: str):
+    """Fail with the message alone: it says where and what; a traceback would only add noise."""
+    pytest.fail(f"{seen.where}: {message}", pytrace=False)
+
+
+def check_landmarks(kind: str, seen: Visit):
+    expected = 404 if kind == "404" else 200
+    if seen.status != expected:
+        fail(seen, f"HTTP status {seen.status}, expected {expected}")
+    marks = seen.landmarks
+    if not ((marks["h1"], marks["main"]) == (1, 1) and marks["nav"] >= 1 and marks["lang"]):
+        fail(seen, f"expected one <h1>, one <main id=main>, a <nav> and <html lang>; found {marks}")
+
+
+def check_overflow(kind: str, seen: Visit):
+    if seen.overflow["scrollWidth"] > seen.overflow["clientWidth"]:
+        fail(seen, f"scrolls sideways: {pageprobe.overflow_report(seen.overflow)}")
+
+
+def check_svg_text(kind: str, seen: Visit):
+    if seen.svg_text["small"]:
+        fail(seen, pageprobe.svg_text_report(seen.svg_text, SMALLEST_SVG_TEXT))
+
+
+def check_console(kind: str, seen: Visit):
+    if seen.console:
+        fail(seen, "\n  " + "\n  ".join(seen.console))
+
+
+def check_requests(kind: str, seen: Visit):
+    if seen.requests:
+        fail(seen, "\n  " + "\n  ".join(seen.requests))
+
+
+def check_axe(kind: str, seen: Visit):
+    if seen.axe is None:
+        pytest.skip("axe-playwright-python is not installed (pip install '.[test]')")
+    if seen.axe:
+        fail(seen, f"axe-core finds serious or critical violations:\n{pageprobe.axe_report(seen.axe)}")
+
+
+CHECK = {"landmarks": check_landmarks, "overflow": check_overflow, "svg-text": check_svg_text,
+         "console": check_console, "requests": check_requests, "axe": check_axe}
+
+
+def cases():
+    for kind in KINDS:
+        for width in WIDTHS:
+            for check in CHECKS:
+                reason = KNOWN_FAILURES.get((kind, check, width)) or KNOWN_FAILURES.get((kind, check))
+                marks = [pytest.mark.xfail(strict=False, reason=reason)] if reason else []
+                yield pytest.param(kind, width, check, id=f"{kind}-{width}-{check}", marks=marks)
+
+
+@pytest.mark.parametrize(("kind", "width", "check"), list(cases()))
+def test_page(visit, kind, width, check):
+    CHECK[check](kind, visit(kind, width))
+
+
+HAND_MADE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>%s</title>%s</head>
+<body><nav aria-label="Main"><a href="/">Home</a></nav><main id="main"><h1>A page</h1>%s</main></body></html>
+"""
+BAD_PAGE = HAND_MADE % ("Bad", '<link rel="stylesheet" href="/missing.css">', """
+<h1>A second heading one</h1>
+<div class="too-wide" style="width:900px">wide</div>
+<svg viewBox="0 0 640 100" style="width:320px" role="img" aria-label="half size">
+  <text x="0" y="50" font-size="14">drawn at half size</text></svg>
+<img src="http://localhost:1/pixel.png" alt="">
+<input type="text" class="unlabelled">
+<script>console.error("boom")</script>""")
+GOOD_PAGE = HAND_MADE % ("Good", "", """
+<div style="overflow-x:auto" tabindex="0" role="region" aria-label="A wide table">
+  <div style="width:2000px">scrolls inside its own box</div></div>
+<svg viewBox="0 0 100 50" style="width:200px" role="img" aria-label="twice the size">
+  <text x="0" y="20" font-size="6">drawn at twice the size</text>
+  <text x="0" y="40" font-size="3" style="display:none">not shown</text></svg>
+<label>Name <input type="text"></label>""")
+
+
+def test_the_checks_catch_what_they_look_for(browser, tmp_path):
+    """The harness itself: a page with one problem of each kind fails every check, and the message
+    names the culprit and the measure; a clean page passes them all, though it holds a wide box
+    inside a scroller and an SVG text whose font-size (6) is small but drawn at twice the size."""
+    write_files(tmp_path / "site", {"bad.html": BAD_PAGE, "good.html": GOOD_PAGE})
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    with serve(tmp_path / "site") as base:
+        bad = inspect(context, base, "bad.html", "bad page", tmp_path / "bad.png")
+        good = inspect(context, base, "good.html", "good page", tmp_path / "good.png")
+    context.close()
+    expected = {"landmarks": "'h1': 2", "overflow": "div.too-wide: from 8px to 908px (900px wide)",
+                "svg-text": "7.0px = font-size 14px × scale 0.500", "console": "boom",
+                "requests": "leaves the local server: http://localhost:1/pixel.png", "axe": "label (critical)"}
+    for check, words in expected.items():
+        if check == "axe" and Axe is None:
+            continue
+        with pytest.raises(pytest.fail.Exception, match=re.escape(words)):
+            CHECK[check]("bad", bad)
+    assert any("missing.css" in r for r in bad.requests), bad.requests
+    for check in CHECKS:
+        CHECK[check]("good", good)
+
+
+def test_every_kind_of_page_is_known(portal):
+    """A page the demo builds belongs to a kind above, so a new kind of page is not left unchecked."""
+    _base, out = portal
+    paths = sorted(str(f.parent.relative_to(out)) + "/" for f in out.rglob("index.html"))
+    paths = ["" if p == "./" else p for p in paths if not p.startswith("pagefind/")]
+    unknown = [p for p in paths if not any(re.fullmatch(pattern, p) for pattern, _ in KINDS.values())]
+    assert unknown == [], f"pages of no kind in KINDS (add one): {unknown}"
 
 
 def test_search_finds_a_member_by_name(browser, portal):
@@ -108,13 +377,13 @@ def test_search_finds_a_member_by_name(browser, portal):
     if not (out / "pagefind").is_dir():
         pytest.skip("search extra not installed (pip install 'commonplace[search]')")
     page = browser.new_page()
-    problems = watch(page)
+    console, requests = watch(page, base)
     page.goto(base + "search/", wait_until="networkidle")
     page.fill("input[type=search], .pagefind-ui__search-input", "Lucía Ferrer")
     page.wait_for_selector("a[href*='members/lucia-ferrer/']", timeout=10000)
-    page.screenshot(path=str(ARTIFACTS / "search-desktop.png"))
+    page.screenshot(path=str(ARTIFACTS / "search-results-1280.png"))
     page.close()
-    assert problems == []
+    assert console + requests == []
 
 
 def test_serve_reloads_the_page_after_an_edit(browser, community):
