@@ -1,60 +1,189 @@
-"""The SVG pictures: valid XML, accessible names, marks placed where their numbers say."""
+"""The charts: valid markup, accessible names, marks placed where their numbers and dates say,
+a whole history in a bounded number of points, money with its currency."""
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
+from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
-from generator.views import charts
+import pytest
+
+from communities import MINIMAL, write_files
+from generator.build import build
+from generator.i18n import english
+from generator.model import LedgerEntry
+from generator.views import charts, ledger
+from gitrepo import commit_all, git
 
 NS = "{http://www.w3.org/2000/svg}"
 
 
-def parse(chart):
-    return ET.fromstring(str(chart.svg))
+def parse(chart) -> ET.Element:
+    """The chart's whole picture (SVG marks and HTML words) as XML: it must be well-formed."""
+    return ET.fromstring(str(chart.picture))
+
+
+def svg_of(chart) -> ET.Element:
+    return parse(chart).find(f".//{NS}svg")
+
+
+def dots(chart) -> list[tuple[str, float, float, str]]:
+    """(label, x, y, value) of each dot of a line chart, from its path "Mx,yh0"."""
+    result = []
+    for e in svg_of(chart).iter(f"{NS}path"):
+        if e.get("class") == "dot":
+            x, y = map(float, re.fullmatch(r"M([-\d.]+),([-\d.]+)h0", e.get("d")).groups())
+            result.append((e.get("data-label"), x, y, e.get("data-value")))
+    return result
+
+
+def words(chart, kind: str) -> list[str]:
+    return [e.text for e in parse(chart).iter("span") if e.get("class", "").split()[:1] == [kind]]
 
 
 def test_line_chart_places_negative_values_below_zero():
     chart = charts.line_chart("Balance", "Balance per month", ["2024-01", "2024-02", "2024-03"],
                               {"Balance": [Decimal("100.00"), Decimal("-50.00"), Decimal("0.00")]})
-    svg = parse(chart)
+    svg = svg_of(chart)
     assert svg.find(f"{NS}title").text == "Balance" and svg.find(f"{NS}desc").text == "Balance per month"
-    points = {c.get("data-label"): (float(c.get("cy")), c.get("data-value")) for c in svg.iter(f"{NS}circle")}
+    points = {label: (y, value) for label, _x, y, value in dots(chart)}
     assert [v for _, v in points.values()] == ["100.00", "-50.00", "0.00"]
     y100, yneg, yzero = (points[m][0] for m in ("2024-01", "2024-02", "2024-03"))
     assert y100 < yzero < yneg  # SVG y grows downwards
-    ticks = [t.text for t in svg.iter(f"{NS}text") if t.get("class") == "tick"]
-    assert ticks == ["-50", "0", "50", "100", "2024-01", "2024-02", "2024-03"]  # round steps, zero on a grid line
+    assert words(chart, "tick-y") == ["-50", "0", "50", "100"]  # round steps, zero on a grid line
+    assert words(chart, "tick-x") == ["2024-01", "2024-02", "2024-03"]
     assert chart.rows == [["2024-01", "100.00"], ["2024-02", "-50.00"], ["2024-03", "0.00"]]
     # money keeps its currency's decimals: yen have none
     yen = charts.line_chart("Balance", "Balance per month", ["2024-01"], {"Balance": [Decimal("500")]})
     assert yen.rows == [["2024-01", "500"]]
 
 
+def test_charts_stretch_to_their_column_with_words_outside_the_svg():
+    for chart in (charts.line_chart("A", "a", ["2024-01", "2024-02"], {"x": [1, 2]}),
+                  charts.bar_chart("B", "b", ["2024-01", "2024-02"], {"x": [1, 2]}),
+                  charts.hbar_chart("C", "c", [("one", 1.0), ("two", 2.0)]),
+                  charts.onion("D", "d", [("Core", 1), ("Casual", 3)])):
+        svg = svg_of(chart)
+        assert re.fullmatch(r"0 0 [\d.]+ [\d.]+", svg.get("viewBox"))
+        # no size of its own: the CSS makes it as wide as its column, never wider
+        assert svg.get("width") is None and svg.get("height") is None and svg.get("style") is None
+        assert svg.find(f".//{NS}text") is None  # every word is HTML, at the page's type size
+        assert svg.get("role") == "img"
+        assert svg.get("aria-labelledby") == f"{svg.find(f'{NS}title').get('id')} {svg.find(f'{NS}desc').get('id')}"
+
+
+def test_time_axis_is_proportional_to_time_not_to_the_index():
+    # January, February, then June: three points, but June sits four months after February
+    chart = charts.line_chart("Gifts", "Gifts", ["2024-01", "2024-02", "2024-06"], {"Gifts": [1, 2, 3]})
+    xs = {label: x for label, x, _y, _v in dots(chart)}
+    assert xs["2024-02"] - xs["2024-01"] == pytest.approx((xs["2024-06"] - xs["2024-02"]) / 4, abs=0.2)
+    # each month in the middle of its own sixth of the span January..June
+    assert [round(x) for x in xs.values()] == [round(charts.PLOT_W * (i + 0.5) / 6) for i in (0, 1, 5)]
+    bars = [r for r in svg_of(charts.bar_chart("Gifts", "Gifts", ["2024-01", "2024-02", "2024-06"], {"Gifts": [1, 2, 3]}))
+            .iter(f"{NS}rect") if r.get("data-value")]
+    assert float(bars[2].get("x")) - float(bars[1].get("x")) == pytest.approx(4 * charts.PLOT_W / 6, abs=0.2)
+
+
+def test_ledger_chart_gives_every_month_its_place_and_carries_the_balance():
+    entry = lambda day, amount, kind: LedgerEntry(date=date.fromisoformat(day), amount=Decimal(amount),  # noqa: E731
+                                                  currency="EUR", kind=kind, source="ledger/a.yaml", line=1,
+                                                  party_from="x", party_to="y")
+    entries = [entry("2024-01-10", "100.00", "donation"), entry("2024-04-02", "30.00", "expense")]
+    chart = ledger.balance_chart(entries, "EUR")
+    rows = {row[0]: row[1:] for row in chart.rows}
+    assert list(rows) == ["2024-01", "2024-02", "2024-03", "2024-04"]
+    assert rows["2024-03"] == ["0.00", "0.00", "100.00"] and rows["2024-04"] == ["0.00", "30.00", "70.00"]
+
+
 def test_bar_heights_are_proportional_and_ids_are_deterministic():
-    first = charts.bar_chart("People", "People per month", ["a", "b"], {"Active": [2, 4]})
-    again = charts.bar_chart("People", "People per month", ["a", "b"], {"Active": [2, 4]})
-    assert str(first.svg) == str(again.svg)
-    bars = [r for r in parse(first).iter(f"{NS}rect") if r.get("data-value")]
-    assert [float(b.get("height")) * 2 for b in bars[:1]] == [float(bars[1].get("height"))]
+    first = charts.bar_chart("People", "People per month", ["2024-01", "2024-02"], {"Active": [2, 4]})
+    again = charts.bar_chart("People", "People per month", ["2024-01", "2024-02"], {"Active": [2, 4]})
+    assert str(first.picture) == str(again.picture)
+    bars = [r for r in svg_of(first).iter(f"{NS}rect") if r.get("data-value")]
+    assert float(bars[0].get("height")) * 2 == pytest.approx(float(bars[1].get("height")), abs=0.1)
+
+
+def months(first: str, last: str) -> list[str]:
+    (y, m), (ly, lm) = map(int, first.split("-")), map(int, last.split("-"))
+    return [f"{n // 12:04d}-{n % 12 + 1:02d}" for n in range(y * 12 + m - 1, ly * 12 + lm)]
+
+
+def test_long_history_is_whole_monthly_then_yearly_and_always_small():
+    sixteen = months("2009-06", "2025-05")
+    values = list(range(len(sixteen)))
+    chart = charts.line_chart("Commits", "Commits", sixteen, {"Commits": values})
+    labels = [row[0] for row in chart.rows]
+    assert labels[:15] == [str(y) for y in range(2009, 2024)]  # whole years first...
+    assert labels[15:] == months("2023-06", "2025-05")  # ...then the last 24 months, one by one
+    assert chart.rows[0][1] == "3"  # 2009: June..December, values 0..6: their mean
+    assert "Before 2023-06, one point per year" in chart.note
+    # the yearly points span their years: the first one is as wide as its seven months
+    xs = [x for _l, x, _y, _v in dots(chart)]
+    span = len(sixteen)
+    assert xs[0] == pytest.approx(charts.PLOT_W * 3.5 / span, abs=0.1)
+    # a balance is a stock: a year shows its last month, not the mean
+    balance = charts.line_chart("B", "b", sixteen, {"Balance": values}, stocks=("Balance",))
+    assert balance.rows[0][1] == "6"
+    # dates from year 1 (a wrong clock) to today: still a few dozen points, never thousands
+    absurd = ["0001-01"] + months("2000-01", "2025-05")
+    chart = charts.bar_chart("Commits", "Commits", absurd, {"Commits": [1] * len(absurd)})
+    assert len(chart.rows) <= charts.RECENT_MONTHS + charts.MAX_OLDER_POINTS
+    assert len(charts.periods(months("0001-01", "2025-05"))) <= charts.RECENT_MONTHS + charts.MAX_OLDER_POINTS
+    assert len(words(chart, "tick-x")) <= charts.TICKS_WIDE
 
 
 def test_text_in_charts_is_escaped():
     chart = charts.hbar_chart("<script>", "a & b", [("<b>x</b>", 1.0)])
-    text = str(chart.svg)
+    text = str(chart.picture)
     assert "<script>" not in text and "&lt;script&gt;" in text and "<b>" not in text
     parse(chart)  # still well-formed XML
+    flow = charts.flow("<i>", "d", [("<img src=x>", Decimal("1.00"))], [], "<u>", "EUR")
+    assert "<img" not in str(flow.picture) and "<u>" not in str(flow.picture)
+    parse(flow)
 
 
-def test_flow_keeps_every_party_and_amount():
-    chart = charts.flow("Flows", "Money", [("Donors", Decimal("300.00")), ("Grant", Decimal("100.00"))],
-                        [("Paid to contributors", Decimal("60.00"))], "Community", "EUR")
-    marks = [(r.get("data-label"), r.get("data-value")) for r in parse(chart).iter(f"{NS}rect") if r.get("data-value")]
-    assert marks == [("Donors", "300.00"), ("Grant", "100.00"), ("Paid to contributors", "60.00")]
-    assert chart.rows == [["in", "Donors", "300.00"], ["in", "Grant", "100.00"], ["out", "Paid to contributors", "60.00"]]
+def test_flow_keeps_every_party_and_amount_with_its_currency():
+    entries = [LedgerEntry(date=date(2024, 1, 5), amount=Decimal("300.00"), currency="EUR", kind="donation", source="l.yaml", line=1,
+                           party_from="Donors", party_to=""),
+               LedgerEntry(date=date(2024, 1, 6), amount=Decimal("1250.00"), currency="EUR", kind="grant", source="l.yaml", line=2,
+                           party_from="Town", party_to=""),
+               LedgerEntry(date=date(2024, 2, 1), amount=Decimal("60.00"), currency="EUR", kind="reward", source="l.yaml", line=3,
+                           party_from="", party_to="ana")]
+    chart = ledger.money_flow(entries, "EUR", lambda p: p, lambda p: p == "ana", english())
+    root = parse(chart)
+    marks = [(li.get("data-label"), li.get("data-value")) for li in root.iter("li") if li.get("data-value")]
+    assert marks == [("Grant: Town", "1250.00"), ("Donors", "300.00"), ("Paid to contributors", "60.00")]
+    amounts = [e.text for e in root.iter("span") if e.get("class") == "flow-amount"]
+    assert amounts == ["1,250.00 EUR", "300.00 EUR", "60.00 EUR"]
+    assert [e.text for e in root.iter("strong")] == ["1,550.00 EUR", "60.00 EUR"]  # the totals, in and out
+    assert chart.rows == [["in", "Grant: Town", "1250.00"], ["in", "Donors", "300.00"],
+                          ["out", "Paid to contributors", "60.00"]]
 
 
 def test_counts_get_whole_number_ticks():
     chart = charts.bar_chart("People", "Active people", ["2024-01", "2024-02"], {"Active": [0, 1]})
-    ticks = [t.text for t in parse(chart).iter(f"{NS}text") if t.get("class") == "tick" and "-" not in t.text]
-    assert ticks == ["0", "1"]
+    assert words(chart, "tick-y") == ["0", "1"]
+
+
+def test_a_six_year_history_is_drawn_whole_on_the_value_page(tmp_path: Path):
+    root = write_files(tmp_path / "community", MINIMAL)
+    git(root, "init", "-q", "-b", "main")
+    # one commit every second month from March 2019 to January 2025: six years
+    for n, month in enumerate(months("2019-03", "2025-01")[::2]):
+        (root / "log.txt").write_text(f"{n}\n", encoding="utf-8")
+        commit_all(root, f"Entry {n}", date=f"{month}-15T10:00:00+00:00")
+    out = tmp_path / "site"
+    build(root, out, search=False)
+    page = (out / "value/index.html").read_text(encoding="utf-8")
+    svg = next(s for s in re.findall(r"<svg\b.*?</svg>", page, re.S) if "<title id" in s and "Contributors per month" in s)
+    active = [(r.get("data-label"), r.get("data-value")) for g in ET.fromstring(svg).iter(f"{NS}g")
+              if g.get("data-series") == "Active" for r in g]
+    labels = [label for label, _ in active]
+    # January 2023 falls before the last 24 months: it is the year 2023 so far
+    assert labels == ["2019", "2020", "2021", "2022", "2023"] + months("2023-02", "2025-01")
+    # Ana commits every second month: half of 2020's months have one active contributor
+    assert dict(active)["2020"] == "0.5" and dict(active)["2024-03"] == "1" and dict(active)["2024-04"] == "0"
+    assert "Before 2023-02, one point per year: the mean of its months." in page

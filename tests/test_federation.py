@@ -23,6 +23,7 @@ that does not exist), `broken` (invalid YAML and a schema error), `hostile` (sym
 from __future__ import annotations
 
 import json
+import re
 import os
 import shutil
 import subprocess
@@ -648,7 +649,16 @@ def test_federation_and_directory_pages(world, tmp_path, capsys):
     assert "<dt>Only in the fork</dt><dd>1 commit: Bea Santos (1)</dd>" in north
     south = page[page.index("Seed Library South"):]
     assert "<dt>Only in the fork</dt><dd>3 commits: Carl Nowak (2), Dora Lind (1)</dd>" in south
-    assert "left out: its data has problems" in page and "not fetched yet" in page
+    # the public sees each peer as of the commit read, and nothing of the operator's problems:
+    # a peer that failed to fetch or whose data is broken is left out, and reported to the log
+    assert re.search(r'As of <time datetime="\d{4}-\d\d-\d\d">', north)
+    assert "fetch" not in page.lower() and "problem" not in page.lower() and "left out" not in page
+    assert 'id="peer-broken"' not in page and 'id="peer-gone"' not in page
+    logged = {re.match(r"peers/([\w-]+)", str(w)).group(1) for w in result.model.warnings if str(w).startswith("peers/")}
+    assert {"broken", "gone"} <= logged
+    assert main(["build", str(up), "-o", str(tmp_path / "again")]) == 0  # the build's transcript names them
+    logged = capsys.readouterr().err
+    assert "peers/broken/" in logged and "peers/gone" in logged
     assert "self-reported figures" in page
     assert "@" not in page.replace("mailto:", "")
     directory = (out / "directory/index.html").read_text()

@@ -12,6 +12,7 @@ data mode: its published open data is read (`opendata.read_open_data`), flagged 
 from __future__ import annotations
 
 import os
+from datetime import date, datetime, timezone
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
@@ -65,7 +66,8 @@ class Node:
     stale: the last `commonplace fetch` failed and this is the copy fetched before.
     model: the peer's validated `Model` (git mode; its `root` is the fake `peers/<name>`).
     data / self_reported: its published open data (data mode).
-    head: the tip of its branch in the mirror (git mode). flow: its history relation with us.
+    head: the tip of its branch in the mirror (git mode). as_of: that commit's date (UTC), what
+    the page says the peer's figures are as of. flow: its history relation with us.
     dimensions: its five value dimensions ({dimension: {indicator: value}}): from its data
     package (data mode), or filled by `compute_values` (git mode).
     findings: everything wrong with it, paths prefixed `peers/<name>/`, severities as found.
@@ -83,6 +85,7 @@ class Node:
     self_reported: bool = False
     profile: Profile = field(default_factory=Profile)
     head: str = ""
+    as_of: date | None = None
     mirror: Path | None = None
     ref: str = ""
     path: str = ""
@@ -241,6 +244,7 @@ def load_peers(model: Model, cache_dir: str | os.PathLike, *, fetched=None) -> F
         if not node.head:
             _unreachable(node, f"no copy of branch '{branch}' yet: run `commonplace fetch`")
             continue
+        node.as_of = datetime.fromtimestamp(repo[node.head].peel(pygit2.Commit).commit_time, timezone.utc).date()
         if peer.mode == "data":
             try:
                 tree = subtree(repo, node.head, peer.path)

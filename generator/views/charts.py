@@ -1,8 +1,14 @@
-"""Static SVG charts made at build time: no script, no remote asset, each with a table twin.
+"""Static charts made at build time: no script, no remote asset, each with a table twin.
 
-Every chart carries a <title> and <desc> (read by screen readers through aria-labelledby), draws
-its marks with `data-value` attributes holding the exact figure, and comes with the same
-figures as a table, so nothing is only visible as a shape.
+The marks are SVG that stretches to its column (a viewBox, width 100%, no fixed pixel size);
+every word and number around them is HTML, so it keeps the page's own type size at any width
+instead of shrinking with the picture. Each SVG carries a <title> and <desc> (read by screen
+readers through aria-labelledby) and draws its marks with `data-value` attributes holding the
+exact figure; the same figures come as a table, so nothing is only visible as a shape.
+
+Time runs proportionally along the x axis: a mark sits where its period falls in time, not at
+its index. A long history is shown whole and stays small: month by month for the last
+RECENT_MONTHS, one point per year before that (per group of years when there are very many).
 """
 
 from __future__ import annotations
@@ -15,13 +21,17 @@ from html import escape
 
 from markupsafe import Markup
 
-PALETTE = ("#0b5d4b", "#b34700", "#3b5bab", "#7a4a8c", "#5c6b00", "#8a2f45")
-WIDTH, HEIGHT = 640, 260
-# Narrow charts, shown whole on a phone with legible words: bar profiles, and charts in a card.
-COMPACT_WIDTH = 420
-CARD_WIDTH = 360
-LEFT, RIGHT, TOP, BOTTOM = 48, 16, 20, 44
+from ..i18n import Catalogue, english
 
+PALETTE = ("#0b5d4b", "#b34700", "#3b5bab", "#7a4a8c", "#5c6b00", "#8a2f45")
+# The plot's own coordinates: it is stretched to its box (preserveAspectRatio="none"), so these
+# only set the precision of the marks; strokes and dots keep their size (non-scaling-stroke).
+PLOT_W, PLOT_H = 1000, 400
+CARD_WIDTH = "card"  # kept for callers: a chart in a card gets a lower plot (see .chart-card in the CSS)
+RECENT_MONTHS = 24
+MAX_OLDER_POINTS = 30  # yearly points before the recent months; more years than this are grouped
+YEAR_GROUPS = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000)
+TICKS_WIDE, TICKS_NARROW = 8, 4  # time labels under a wide plot, and under a phone-sized one
 
 
 def _uid(title: str, desc: str) -> str:
@@ -31,17 +41,20 @@ def _uid(title: str, desc: str) -> str:
 
 @dataclass
 class Chart:
-    svg: Markup
+    picture: Markup  # the marks (SVG) and their words (HTML), for the theme's chart.html
     caption: str
     headers: list[str]
     rows: list[list[str]] = field(default_factory=list)
+    note: str = ""  # how the figures were grouped, when they were
 
 
 def _num(value) -> str:
     if isinstance(value, Decimal):  # money: as exact as it came (the ledger's are in their currency's decimals)
         return f"{value:f}"
     if isinstance(value, float):
-        return f"{value:.4g}" if value != int(value) else str(int(value))
+        if value == int(value):
+            return str(int(value))
+        return format(round(value, 4), "f").rstrip("0").rstrip(".")
     return str(value)
 
 
@@ -49,13 +62,123 @@ def _f(x: float) -> str:
     return f"{x:.1f}".rstrip("0").rstrip(".")
 
 
-def _open(title: str, desc: str, uid: str, height: int = HEIGHT, width: int = WIDTH, kind: str = "chart") -> list[str]:
+def _pct(x: float) -> str:
+    return f"{100 * x:.2f}".rstrip("0").rstrip(".") + "%"
+
+
+def _svg_open(title: str, desc: str, uid: str, width: float, height: float, stretch: bool = True) -> list[str]:
+    aspect = ' preserveAspectRatio="none"' if stretch else ""
     return [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
-        f'aria-labelledby="{uid}-t {uid}-d" class="{kind}" preserveAspectRatio="xMidYMid meet">',
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {_f(width)} {_f(height)}" role="img" '
+        f'aria-labelledby="{uid}-t {uid}-d" focusable="false"{aspect}>',
         f'<title id="{uid}-t">{escape(title)}</title>',
         f'<desc id="{uid}-d">{escape(desc)}</desc>',
     ]
+
+
+def _legend(names: list[str]) -> str:
+    items = "".join(f'<li><span class="swatch" style="background:{PALETTE[i % len(PALETTE)]}"></span>{escape(name)}</li>'
+                    for i, name in enumerate(names))
+    return f'<ul class="chart-legend" aria-hidden="true">{items}</ul>'
+
+
+# -- time --------------------------------------------------------------------------------------
+def _month_number(label: str) -> int:
+    """"2024-03" -> months since year 0: the time unit of the x axis."""
+    return int(label[:4]) * 12 + int(label[5:7]) - 1
+
+
+def _month_label(number: int) -> str:
+    return f"{number // 12:04d}-{number % 12 + 1:02d}"
+
+
+@dataclass(frozen=True)
+class Period:
+    label: str
+    first: int  # month number of its first month
+    end: int  # month number after its last (exclusive)
+    indices: tuple[int, ...]  # the positions of its months in the input
+    yearly: bool = False
+
+
+def periods(months: list[str]) -> list[Period]:
+    """The points a time chart draws for a list of "YYYY-MM" months (sorted, one per month):
+    each of the last RECENT_MONTHS months, then whole years before them, or groups of 2, 5,
+    10... years so that there are never more than MAX_OLDER_POINTS of them, however far back
+    the dates go."""
+    numbers = [_month_number(m) for m in months]
+    if not numbers:
+        return []
+    cut = max(numbers) - RECENT_MONTHS + 1
+    start = min(numbers)
+    older = [n // 12 for n in numbers if n < cut]
+    size = 1
+    if older:
+        size = next((s for s in YEAR_GROUPS if max(older) // s - min(older) // s < MAX_OLDER_POINTS), YEAR_GROUPS[-1])
+    groups: dict[tuple[int, int], list[tuple[int, int]]] = {}
+    for i, n in enumerate(numbers):
+        groups.setdefault((0, n // 12 // size) if n < cut else (1, n), []).append((n, i))
+    result = []
+    for (recent, key), members in sorted(groups.items()):
+        members.sort()
+        indices = tuple(i for _, i in members)
+        if recent:
+            result.append(Period(_month_label(key), key, key + 1, indices))
+            continue
+        first_year = key * size
+        label = str(first_year) if size == 1 else f"{first_year}–{first_year + size - 1}"
+        # the whole calendar span of the group, cut to the data's start and to the recent months
+        result.append(Period(label, max(first_year * 12, start), min((first_year + size) * 12, cut), indices, True))
+    return result
+
+
+def _combine(values: list, indices: tuple[int, ...], stock: bool):
+    """One figure for a period: the month's own; for a longer period the mean of its months, or
+    its last month's for a stock (a balance) rather than a flow."""
+    picked = [values[i] for i in indices]
+    if len(picked) == 1:
+        return picked[0]
+    if stock:
+        return picked[-1]
+    if all(isinstance(v, Decimal) for v in picked):
+        exponent = min(v.as_tuple().exponent for v in picked)
+        return (sum(picked, Decimal(0)) / len(picked)).quantize(Decimal(1).scaleb(min(exponent, 0)))
+    mean = sum(float(v) for v in picked) / len(picked)
+    return int(mean) if mean == int(mean) else round(mean, 2)
+
+
+def _time_ticks(start: int, end: int, found: list[Period]) -> list[tuple[float, str, bool]]:
+    """(position 0..1, label, shown on a narrow plot too) of the time axis: months for a short
+    span, years for a long one, each label under the middle of the period it names."""
+    if not found:
+        return []
+    span = end - start
+    if span <= 36 and not any(p.yearly for p in found):
+        candidates = [(n, n + 1, _month_label(n), n) for n in range(start, end)]
+        steps: tuple[int, ...] = (1, 2, 3, 4, 6, 12)
+    else:
+        candidates = [(y * 12, y * 12 + 12, str(y), y) for y in range(start // 12, (end - 1) // 12 + 1)]
+        steps = YEAR_GROUPS
+    count = lambda s: sum(1 for *_, key in candidates if key % s == 0)  # noqa: E731
+    wide = next((s for s in steps if count(s) <= TICKS_WIDE), steps[-1])
+    narrow = next((s for s in steps if s % wide == 0 and count(s) <= TICKS_NARROW), steps[-1])
+    ticks = []
+    for a, b, label, key in candidates:
+        if key % wide == 0:
+            middle = (max(a, start) + min(b, end)) / 2
+            ticks.append(((middle - start) / span, label, key % narrow == 0))
+    return ticks
+
+
+def _value_range(series: dict[str, list]) -> tuple[float, float, float]:
+    """(low, high, step) of the value axis: round steps, zero always on a grid line."""
+    values = [float(v) for values in series.values() for v in values] + [0.0]
+    step = _nice_max((max(values) - min(values)) / 4) if max(values) > min(values) else 1.0
+    if step < 1 and all(v.is_integer() for v in values):
+        step = 1.0  # counts of people or commits: no "0.25 contributors" on the axis
+    low = math.floor(min(values) / step) * step
+    high = max(math.ceil(max(values) / step) * step, low + step)
+    return low, high, step
 
 
 def _nice_max(value: float) -> float:
@@ -68,147 +191,118 @@ def _nice_max(value: float) -> float:
     return 10 * exponent
 
 
-def _range(series: dict[str, list]) -> tuple[float, float, float]:
-    """(low, high, step) of the value axis: round steps, zero always on a grid line."""
-    values = [float(v) for values in series.values() for v in values] + [0.0]
-    step = _nice_max((max(values) - min(values)) / 4) if max(values) > min(values) else 1.0
-    if step < 1 and all(v.is_integer() for v in values):
-        step = 1.0  # counts of people or commits: no "0.25 contributors" on the axis
-    low = math.floor(min(values) / step) * step
-    high = max(math.ceil(max(values) / step) * step, low + step)
-    return low, high, step
-
-
-def _axis(parts: list[str], low: float, high: float, step: float, labels: list[str], x_of, y_of,
-          width: int = WIDTH) -> None:
-    ticks = round((high - low) / step)
-    for i in range(ticks + 1):
+def _over_time(title: str, desc: str, months: list[str], series: dict[str, list], label_name: str, localise,
+               marks, compact: bool, stocks: tuple[str, ...], t: Catalogue | None) -> Chart:
+    """A chart of series over months: the periods, value axis, time axis, legend and table twin;
+    `marks(parts, n, values, color, x_span, y_of)` draws series number n."""
+    t = t or english()
+    found = periods(months)
+    shown = {name: [_combine(values, p.indices, name in stocks) for p in found] for name, values in series.items()}
+    start = found[0].first if found else 0
+    end = found[-1].end if found else 1
+    width = max(1, end - start)
+    x_span = [((p.first - start) / width, (p.end - start) / width) for p in found]
+    low, high, step = _value_range(shown)
+    y_of = lambda v: PLOT_H * (high - float(v)) / (high - low)  # noqa: E731
+    uid = _uid(title, desc)
+    parts = _svg_open(title, desc, uid, PLOT_W, PLOT_H)
+    y_ticks = []
+    for i in range(round((high - low) / step) + 1):
         value = low + step * i
         y = y_of(value)
-        parts.append(f'<line x1="{LEFT}" x2="{width - RIGHT}" y1="{_f(y)}" y2="{_f(y)}" class="grid"/>')
-        parts.append(f'<text x="{LEFT - 6}" y="{_f(y + 4)}" text-anchor="end" class="tick">{escape(_num(round(value, 2)))}</text>')
-    base = y_of(low)
-    fit = max(2, (width - LEFT - RIGHT) // 72)  # how many month labels fit under the axis: eight in a wide chart
-    step_labels = max(1, math.ceil(len(labels) / fit))
-    for i, label in enumerate(labels):
-        if i % step_labels == 0:
-            parts.append(f'<text x="{_f(x_of(i))}" y="{_f(base + 16)}" text-anchor="middle" class="tick">{escape(label)}</text>')
-
-
-def _legend(parts: list[str], names: list[str], y: int) -> None:
-    x = LEFT
-    for i, name in enumerate(names):
-        color = PALETTE[i % len(PALETTE)]
-        parts.append(f'<rect x="{x}" y="{y - 9}" width="10" height="10" fill="{color}"/>')
-        parts.append(f'<text x="{x + 14}" y="{y}" class="legend">{escape(name)}</text>')
-        x += 24 + 7 * len(name)
-
-
-def _table(caption: str, labels: list[str], series: dict[str, list], localise=str) -> tuple[list[str], list[list[str]]]:
-    headers = [caption] + list(series)
-    rows = [[label] + [localise(_num(values[i])) for values in series.values()] for i, label in enumerate(labels)]
-    return headers, rows
-
-
-def _over_labels(title: str, desc: str, labels: list[str], series: dict[str, list], label_name: str, localise,
-                 x_of, marks, width: int = WIDTH) -> Chart:
-    """A chart of series over labels (months): frame, value axis, legend and the table twin;
-    `marks(parts, n, values, color, y_of)` draws series number n."""
-    plot_h = HEIGHT - TOP - BOTTOM
-    low, high, step = _range(series)
-    y_of = lambda v: TOP + plot_h * (high - float(v)) / (high - low)
-    parts = _open(title, desc, _uid(title, desc), HEIGHT, width, "chart" if width >= WIDTH else "chart chart-compact")
-    _axis(parts, low, high, step, labels, x_of, y_of, width)
-    for n, (name, values) in enumerate(series.items()):
+        parts.append(f'<path d="M0,{_f(y)}H{PLOT_W}" class="grid" vector-effect="non-scaling-stroke"/>')
+        y_ticks.append((y / PLOT_H, localise(_num(round(value, 2)))))
+    for n, (name, values) in enumerate(shown.items()):
         parts.append(f'<g class="series" data-series="{escape(name)}">')
-        marks(parts, n, values, PALETTE[n % len(PALETTE)], y_of)
+        marks(parts, n, values, PALETTE[n % len(PALETTE)], x_span, y_of, [p.label for p in found])
         parts.append("</g>")
-    _legend(parts, list(series), HEIGHT - 6)
     parts.append("</svg>")
-    headers, rows = _table(label_name, labels, series, localise)
-    return Chart(Markup("".join(parts)), title, headers, rows)
+    labels = [f'<span class="tick-y" style="top:{_pct(top)}">{escape(text)}</span>' for top, text in y_ticks]
+    labels += [f'<span class="tick-x{"" if narrow else " tick-wide"}" style="left:{_pct(left)}">{escape(text)}</span>'
+               for left, text, narrow in _time_ticks(start, end, found)]
+    gutter = max(len(text) for _, text in y_ticks) * 0.6 + 0.8
+    picture = (f'<div class="chart chart-time{" chart-card" if compact else ""}" style="--gutter:{gutter:.1f}em">'
+               f'<div class="chart-plot">{"".join(parts)}<div class="chart-ticks" aria-hidden="true">{"".join(labels)}</div></div>'
+               f'{_legend(list(shown))}</div>')
+    rows = [[p.label] + [localise(_num(values[i])) for values in shown.values()] for i, p in enumerate(found)]
+    note = ""
+    if any(p.yearly for p in found):
+        recent = next(p.label for p in found if not p.yearly)
+        stocked = [name for name in shown if name in stocks]
+        if stocked:
+            note = t.gettext("Before {month}, one point per year: the mean of its months ({series}: its last month).",
+                             month=recent, series=", ".join(stocked))
+        else:
+            note = t.gettext("Before {month}, one point per year: the mean of its months.", month=recent)
+    return Chart(Markup(picture), title, [label_name] + list(shown), rows, note)
 
 
-def line_chart(title: str, desc: str, labels: list[str], series: dict[str, list], label_name: str = "Month",
-               localise=str, width: int = WIDTH) -> Chart:
-    """One line per series over the labels (months), values marked by points. `width`:
-    CARD_WIDTH for a chart in a narrow box (a card)."""
-    span = max(1, len(labels) - 1)
-    x_of = lambda i: LEFT + (width - LEFT - RIGHT) * (i / span if len(labels) > 1 else 0.5)
+def line_chart(title: str, desc: str, months: list[str], series: dict[str, list], label_name: str = "Month",
+               localise=str, width=None, stocks: tuple[str, ...] = (), t: Catalogue | None = None) -> Chart:
+    """One line per series over months ("YYYY-MM", one per month), values marked by dots.
+    `width`: CARD_WIDTH for a chart in a card (a lower plot); `stocks`: the series that are
+    levels (a balance), shown per year by their last month rather than their mean."""
 
-    def marks(parts, n, values, color, y_of):
+    def marks(parts, n, values, color, x_span, y_of, labels):
+        xs = [PLOT_W * (a + b) / 2 for a, b in x_span]
         if len(values) > 1:
-            points = " ".join(f"{_f(x_of(i))},{_f(y_of(v))}" for i, v in enumerate(values))
-            parts.append(f'<polyline points="{points}" fill="none" stroke="{color}" stroke-width="2"/>')
-        for i, v in enumerate(values):
-            parts.append(f'<circle cx="{_f(x_of(i))}" cy="{_f(y_of(v))}" r="3" fill="{color}" '
-                         f'data-label="{escape(labels[i])}" data-value="{escape(_num(v))}"/>')
+            points = " ".join(f"{_f(x)},{_f(y_of(v))}" for x, v in zip(xs, values))
+            parts.append(f'<polyline points="{points}" fill="none" stroke="{color}" stroke-width="2" '
+                         f'vector-effect="non-scaling-stroke"/>')
+        for x, v, label in zip(xs, values, labels):
+            # a zero-length line with round caps: a dot that stays round when the plot is stretched
+            parts.append(f'<path d="M{_f(x)},{_f(y_of(v))}h0" class="dot" stroke="{color}" stroke-width="7" '
+                         f'stroke-linecap="round" vector-effect="non-scaling-stroke" '
+                         f'data-label="{escape(label)}" data-value="{escape(_num(v))}"/>')
 
-    return _over_labels(title, desc, labels, series, label_name, localise, x_of, marks, width)
+    return _over_time(title, desc, months, series, label_name, localise, marks, width == CARD_WIDTH, stocks, t)
 
 
-def bar_chart(title: str, desc: str, labels: list[str], series: dict[str, list], label_name: str = "Month",
-              localise=str, width: int = WIDTH) -> Chart:
-    """Grouped vertical bars: one group per label, one bar per series."""
-    group_w = (width - LEFT - RIGHT) / max(1, len(labels))
-    bar_w = max(2.0, group_w * 0.8 / max(1, len(series)))
-    x_of = lambda i: LEFT + group_w * (i + 0.5)
+def bar_chart(title: str, desc: str, months: list[str], series: dict[str, list], label_name: str = "Month",
+              localise=str, width=None, stocks: tuple[str, ...] = (), t: Catalogue | None = None) -> Chart:
+    """Grouped vertical bars over months: each group as wide as its period, one bar per series."""
+    count = max(1, len(series))
 
-    def marks(parts, n, values, color, y_of):
-        for i, v in enumerate(values):
+    def marks(parts, n, values, color, x_span, y_of, labels):
+        for (a, b), v, label in zip(x_span, values, labels):
             top, bottom = sorted((y_of(v), y_of(0)))
-            x = LEFT + group_w * i + group_w * 0.1 + bar_w * n
-            parts.append(f'<rect x="{_f(x)}" y="{_f(top)}" width="{_f(bar_w)}" height="{_f(bottom - top)}" '
-                         f'fill="{color}" data-label="{escape(labels[i])}" data-value="{escape(_num(v))}"/>')
+            bar = PLOT_W * (b - a) * 0.8 / count
+            x = PLOT_W * a + PLOT_W * (b - a) * 0.1 + bar * n
+            parts.append(f'<rect x="{_f(x)}" y="{_f(top)}" width="{_f(bar)}" height="{_f(bottom - top)}" '
+                         f'fill="{color}" data-label="{escape(label)}" data-value="{escape(_num(v))}"/>')
 
-    return _over_labels(title, desc, labels, series, label_name, localise, x_of, marks, width)
-
-
-LABEL_CHARS = 26  # of an hbar chart's label, at 11 px in its 170 px: a longer one takes two lines
+    return _over_time(title, desc, months, series, label_name, localise, marks, width == CARD_WIDTH, stocks, t)
 
 
-def _two_lines(label: str, width: int) -> list[str]:
-    """A label as one line, or two split at the space nearest its middle when it is too long."""
-    if len(label) <= width or " " not in label:
-        return [label]
-    middle = len(label) / 2
-    cut = min((i for i, ch in enumerate(label) if ch == " "), key=lambda i: abs(i - middle))
-    return [label[:cut], label[cut + 1:]]
-
-
+# -- profiles and shares -----------------------------------------------------------------------
 def hbar_chart(title: str, desc: str, items: list[tuple[str, float]], maximum: float | None = None,
                value_name: str = "Value", fmt=_num) -> Chart:
-    """Horizontal bars with their value written at the end: a profile across dimensions."""
+    """Horizontal bars with their value written at the end: a profile across dimensions. The
+    labels and values are HTML in a grid beside one stretched SVG holding every bar."""
     uid = _uid(title, desc)
-    row_h, label_w, width = 30, 170, COMPACT_WIDTH
-    height = TOP + row_h * len(items) + 10
     top_value = maximum or _nice_max(max([float(v) for _, v in items] or [0]))
-    plot_w = width - label_w - 60
-    parts = _open(title, desc, uid, height, width, "chart chart-compact")
+    row = 10
+    parts = _svg_open(title, desc, uid, 100, row * max(1, len(items)))
+    words = []
     for i, (label, v) in enumerate(items):
-        y = TOP + row_h * i
-        w = plot_w * float(v) / top_value if top_value else 0
-        color = PALETTE[i % len(PALETTE)]
-        lines = _two_lines(label, LABEL_CHARS)
-        if len(lines) == 1:
-            parts.append(f'<text x="{label_w - 8}" y="{y + 18}" text-anchor="end" class="label">{escape(label)}</text>')
-        else:  # a long label on two lines, beside the bar, rather than cut at the chart's edge
-            parts.append(f'<text x="{label_w - 8}" y="{y + 12}" text-anchor="end" class="label">'
-                         + "".join(f'<tspan x="{label_w - 8}" dy="{0 if n == 0 else 12}">{escape(line)}</tspan>'
-                                   for n, line in enumerate(lines)) + "</text>")
-        parts.append(f'<rect x="{label_w}" y="{y + 5}" width="{_f(plot_w)}" height="18" class="track"/>')
-        parts.append(f'<rect x="{label_w}" y="{y + 5}" width="{_f(w)}" height="18" fill="{color}" '
+        y = row * i
+        w = 100 * float(v) / top_value if top_value else 0
+        parts.append(f'<rect x="0" y="{y + 2.5}" width="100" height="5" class="track"/>')
+        parts.append(f'<rect x="0" y="{y + 2.5}" width="{_f(w)}" height="5" fill="{PALETTE[i % len(PALETTE)]}" '
                      f'data-label="{escape(label)}" data-value="{escape(_num(v))}"/>')
-        parts.append(f'<text x="{label_w + plot_w + 6}" y="{y + 18}" class="value">{escape(fmt(v))}</text>')
+        words.append(f'<span class="hbar-label" style="grid-row:{i + 1}" aria-hidden="true">{escape(label)}</span>'
+                     f'<span class="hbar-value" style="grid-row:{i + 1}" aria-hidden="true">{escape(fmt(v))}</span>')
     parts.append("</svg>")
-    return Chart(Markup("".join(parts)), title, ["", value_name], [[label, fmt(v)] for label, v in items])
+    picture = (f'<div class="chart chart-hbar" style="--rows:{max(1, len(items))}">{"".join(parts)}'
+               f'{"".join(words)}</div>')
+    return Chart(Markup(picture), title, ["", value_name], [[label, fmt(v)] for label, v in items])
 
 
 def onion(title: str, desc: str, layers: list[tuple[str, int]], headers=("Layer", "People")) -> Chart:
     """Concentric rings, core in the middle: the 1-9-90 shape of participation."""
     uid = _uid(title, desc)
     size, cx, cy = 260, 130, 130
-    parts = _open(title, desc, uid, size, WIDTH)
+    parts = _svg_open(title, desc, uid, size, size, stretch=False)
     total = sum(count for _, count in layers) or 1
     radii = []
     cumulative = 0
@@ -219,59 +313,39 @@ def onion(title: str, desc: str, layers: list[tuple[str, int]], headers=("Layer"
         label, count = layers[i]
         parts.append(f'<circle cx="{cx}" cy="{cy}" r="{_f(radii[i])}" fill="{PALETTE[i % len(PALETTE)]}" '
                      f'fill-opacity="{0.9 - 0.25 * i:.2f}" data-label="{escape(label)}" data-value="{count}"/>')
-    for i, (label, count) in enumerate(layers):
-        y = 60 + 50 * i
-        parts.append(f'<rect x="300" y="{y - 14}" width="16" height="16" fill="{PALETTE[i % len(PALETTE)]}"/>')
-        parts.append(f'<text x="324" y="{y}" class="label">{escape(label)}: {count}</text>')
     parts.append("</svg>")
-    return Chart(Markup("".join(parts)), title, list(headers), [[label, str(count)] for label, count in layers])
+    picture = (f'<div class="chart chart-onion">{"".join(parts)}'
+               f'{_legend([f"{label}: {count}" for label, count in layers])}</div>')
+    return Chart(Markup(picture), title, list(headers), [[label, str(count)] for label, count in layers])
 
 
 def flow(title: str, desc: str, sources: list[tuple[str, Decimal]], targets: list[tuple[str, Decimal]],
-         middle: str, unit: str, headers=("Direction", "Party"), directions=("in", "out"), localise=str) -> Chart:
-    """A two-stage flow: where money came from, through the community, to where it went."""
-    uid = _uid(title, desc)
-    rows = max(len(sources), len(targets), 1)
-    height = max(200, 40 + 34 * rows)
-    parts = _open(title, desc, uid, height)
+         middle: str, unit: str, headers=("Direction", "Party"), directions=("in", "out"), localise=str,
+         fmt=None, sides=("Came in", "Went out")) -> Chart:
+    """A two-stage flow: where money came from, through the community, to where it went. HTML
+    boxes, side by side on a wide screen and one above the other on a narrow one; each party's
+    bar is its share of the larger of the two totals. `fmt` writes an amount with its currency."""
+    fmt = fmt or (lambda amount: f"{localise(_num(amount))} {unit}")
     inflow = sum((a for _, a in sources), Decimal(0))
     outflow = sum((a for _, a in targets), Decimal(0))
     scale = max(inflow, outflow) or Decimal(1)
-    band = height - 40
-    mid_x, mid_w = 300, 30
-    parts.append(f'<rect x="{mid_x}" y="20" width="{mid_w}" height="{band}" class="node"/>')
-    parts.append(f'<text x="{mid_x + mid_w / 2}" y="14" text-anchor="middle" class="label">{escape(middle)}</text>')
 
-    def column(items, x, side):
-        y = 20.0
-        gap = 6 if len(items) > 1 else 0
-        usable = band - gap * (len(items) - 1)
-        mid_y = 20.0 if side == "in" else 20.0 + band * float(1 - (outflow / scale))
+    def side(items, heading, total, kind):
+        rows = []
         for i, (label, amount) in enumerate(items):
-            h = max(2.0, usable * float(amount / scale))
-            color = PALETTE[i % len(PALETTE)]
-            parts.append(f'<rect x="{x}" y="{_f(y)}" width="14" height="{_f(h)}" fill="{color}" '
-                         f'data-label="{escape(label)}" data-value="{escape(_num(amount))}"/>')
-            mh = band * float(amount / scale)
-            a, b = (x + 14, mid_x) if side == "in" else (mid_x + mid_w, x)
-            ya, yb = (y, mid_y) if side == "in" else (mid_y, y)
-            ha, hb = (h, mh) if side == "in" else (mh, h)
-            c = (a + b) / 2
-            parts.append(
-                f'<path d="M{_f(a)},{_f(ya)} C{_f(c)},{_f(ya)} {_f(c)},{_f(yb)} {_f(b)},{_f(yb)} '
-                f'L{_f(b)},{_f(yb + hb)} C{_f(c)},{_f(yb + hb)} {_f(c)},{_f(ya + ha)} {_f(a)},{_f(ya + ha)} Z" '
-                f'fill="{color}" fill-opacity="0.25"/>'
-            )
-            anchor, tx = ("end", x - 6) if side == "in" else ("start", x + 20)
-            shown = label if len(label) <= 24 else label[:23] + "…"
-            parts.append(f'<text x="{tx}" y="{_f(y + min(h, 24) / 2 + 4)}" text-anchor="{anchor}" class="label">'
-                         f'{escape(shown)} {escape(localise(_num(amount)))}</text>')
-            y += h + gap
-            mid_y += mh
+            share = float(amount / scale)
+            rows.append(f'<li data-label="{escape(label)}" data-value="{escape(_num(amount))}">'
+                        f'<span class="flow-party">{escape(label)}</span> '
+                        f'<span class="flow-amount">{escape(fmt(amount))}</span>'
+                        f'<span class="flow-bar"><span style="width:{_pct(share)};background:{PALETTE[i % len(PALETTE)]}">'
+                        f'</span></span></li>')
+        return (f'<div class="flow-side flow-{kind}"><p class="flow-head">{escape(heading)}: '
+                f'<strong>{escape(fmt(total))}</strong></p><ul>{"".join(rows)}</ul></div>')
 
-    column(sources, 196, "in")
-    column(targets, 420, "out")
-    parts.append("</svg>")
+    picture = (f'<div class="chart chart-flow" role="group" aria-label="{escape(title)}">'
+               f'{side(sources, sides[0], inflow, "in")}'
+               f'<div class="flow-middle"><span>{escape(middle)}</span></div>'
+               f'{side(targets, sides[1], outflow, "out")}</div>')
     table = ([[directions[0], label, localise(_num(a))] for label, a in sources]
              + [[directions[1], label, localise(_num(a))] for label, a in targets])
-    return Chart(Markup("".join(parts)), title, [*headers, unit], table)
+    return Chart(Markup(picture), title, [*headers, unit], table)

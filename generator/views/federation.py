@@ -54,19 +54,23 @@ class FederationView:
         return {"shown": shown, "hidden": hidden}
 
     def page(self) -> dict:
+        """The public side of the federation: each peer that could be read, as of the commit
+        read. A peer not fetched yet, or whose data has problems, is left out; what went wrong
+        is the operator's business and goes to the build log (the federation's warnings)."""
         nodes = []
-        for node in self.federation.nodes:
+        for node in self.federation.ok_nodes:
             flow = node.flow
             nodes.append({
                 "node": node,
+                "as_of": node.as_of,
                 "flow": flow,
                 "flowed": self.authors(flow.flowed_authors) if flow else None,
                 "only": self.authors(flow.only_in_fork_authors) if flow else None,
-                "findings": node.findings,
             })
         shared = self.federation.shared
         return {
             "nodes": nodes,
+            "declared": bool(self.federation.nodes),
             "shared": shared,
             "shared_people": self.authors(shared.contributors) if shared else None,
             "headlines": [(d, key, unit, self.t.gettext(label)) for d, key, unit, label in HEADLINES],

@@ -6,6 +6,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from value import money
+from value.context import month_range
 
 from ..i18n import Catalogue, english
 from ..model import LedgerEntry
@@ -51,10 +52,25 @@ def by_kind(entries: list[LedgerEntry]) -> list[dict]:
     return [{"currency": c, "kind": k, "entries": counts[(c, k)], "amount": sums[(c, k)]} for c, k in sorted(sums)]
 
 
+def every_month(rows: list[dict], currency: str) -> list[dict]:
+    """`by_month`'s rows with the months between them filled in (nothing in or out, the balance
+    carried), so that a chart's periods are whole and its time axis even."""
+    if not rows:
+        return []
+    known = {r["month"]: r for r in rows}
+    zero = money.quantize(ZERO, currency)
+    filled, balance = [], zero
+    for month in month_range(rows[0]["month"], rows[-1]["month"]):
+        row = known.get(month) or {"month": month, "income": zero, "expenses": zero, "balance": balance}
+        balance = row["balance"]
+        filled.append(row)
+    return filled
+
+
 def balance_chart(entries: list[LedgerEntry], currency: str, t: Catalogue | None = None) -> Chart:
     t = t or english()
     _ = t.gettext
-    rows = by_month(entries, currency)
+    rows = every_month(by_month(entries, currency), currency)
     return line_chart(
         _("Income, expenses and balance in {currency}", currency=currency),
         _("Monthly income and expenses in {currency}, and the balance at the end of each month, from the ledger.",
@@ -62,7 +78,7 @@ def balance_chart(entries: list[LedgerEntry], currency: str, t: Catalogue | None
         [r["month"] for r in rows],
         {_("Income"): [r["income"] for r in rows], _("Expenses"): [r["expenses"] for r in rows],
          _("Balance"): [r["balance"] for r in rows]},
-        label_name=_("Month"), localise=t.decimal,
+        label_name=_("Month"), localise=t.decimal, stocks=(_("Balance"),), t=t,
     )
 
 
@@ -95,8 +111,8 @@ def money_flow(entries: list[LedgerEntry], currency: str, party_name, is_contrib
             outflow.append((e.party_to or _("Other expenses"), e.amount))
     return flow(
         _("Money flows in {currency}", currency=currency),
-        _("Where the community's {currency} came from (left) and where it went (right), from the ledger.",
-          currency=currency),
+        _("Where the community's {currency} came from and where it went, from the ledger.", currency=currency),
         _grouped(inflow, others=_("Others")), _grouped(outflow, others=_("Others")), _("Community"), currency,
         headers=(_("Direction"), _("Party")), directions=(_("in"), _("out")), localise=t.decimal,
+        fmt=lambda amount: t.money(amount, currency), sides=(_("Came in"), _("Went out")),
     )

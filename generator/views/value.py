@@ -81,15 +81,15 @@ class ValueView:
         _ = t.gettext
         titles = {d: _(DIMENSION_TITLES[d]) for d in DIMENSIONS}
         person_titles = {d: _(person_dimension_title(d)) for d in DIMENSIONS}  # a person's part of each
-        months = report["monthly"]["months"][-MONTHS_SHOWN:]
+        months = report["monthly"]["months"]  # the whole history: the charts group its older years
         cb = report["monthly"]["community_building"]
-        active = cb.get("active_contributors", [])[-MONTHS_SHOWN:]
-        new = cb.get("new_contributors", [])[-MONTHS_SHOWN:]
+        active = cb.get("active_contributors", [])
+        new = cb.get("new_contributors", [])
         activity = charts.bar_chart(
             _("Contributors per month"),
             _("Active contributors each month, split into new ones (first commit ever that month) and returning ones."),
             months, {_("Active"): active, _("New"): new, _("Returning"): [a - n for a, n in zip(active, new)]},
-            label_name=_("Month"), localise=t.decimal,
+            label_name=_("Month"), localise=t.decimal, t=t,
         )
         roles = report["dimensions"]["community_building"].get("roles") or {}
         onion = charts.onion(
@@ -105,7 +105,7 @@ class ValueView:
               + self.hidden_with(d)) for d in DIMENSIONS],
             value_name=_("People"),
         )
-        figures = dimension_figures(report, MONTHS_SHOWN, t)
+        figures = dimension_figures(report, len(months), t)
         trends = {}
         for d, items in figures.items():
             for f in items:
@@ -113,8 +113,8 @@ class ValueView:
                     series = {(_(k) if k == "value" else k): v for k, v in f.series.items()}
                     trends[(d, f.key)] = charts.line_chart(
                         _("{label} per month", label=f.label),
-                        _("{explanation} Last {months} months.", explanation=f.explanation, months=len(months)),
-                        months, series, label_name=_("Month"), localise=t.decimal, width=charts.CARD_WIDTH)
+                        f.explanation, months, series, label_name=_("Month"), localise=t.decimal,
+                        width=charts.CARD_WIDTH, t=t)
         return {
             "dimensions": [(d, titles[d], _(DIMENSION_SUMMARIES[d]), figures[d]) for d in DIMENSIONS],
             "trends": trends,
