@@ -41,13 +41,8 @@ from communities import ROOT, write_files
 # (not strict: a fixed page shows as XPASS); empty this table as the pages are fixed, so the
 # checks guard them from then on.
 KNOWN_FAILURES: dict[tuple, str] = {
-    ("member", "svg-text", 390): "#16: the value-share chart's words render at 9.1px",
-    ("value", "svg-text"): "#16: chart ticks, labels and legends render at 9.3px",
-    ("ledger", "svg-text", 390): "#16: chart ticks render at 9.3px",
     ("value", "axe"): "#16: scrollable-region-focusable: a .chart-scroll/.table-scroll is not keyboard-reachable",
-    ("ledger", "axe", 390): "#16: scrollable-region-focusable: a .chart-scroll/.table-scroll is not keyboard-reachable",
     ("search", "axe"): "#16: label-title-only: Pagefind's search input has only a title, no label",
-    ("federation", "axe", 390): "#16: scrollable-region-focusable: the fork's table is not keyboard-reachable",
 }
 
 # Every kind of page: the pattern its path under the site matches (the richest, largest page
@@ -408,3 +403,37 @@ def test_serve_reloads_the_page_after_an_edit(browser, community):
         server.shutdown()
         server.server_close()
         site.close()
+
+
+CHART_PAGES = ("ledger/", "federation/", "directory/", "value/")
+CHART_MEASURE = """() => {
+  const d = document.documentElement;
+  const shown = e => e.getClientRects().length > 0;
+  const words = [...document.querySelectorAll('.chart span, .chart li, .chart p, svg text')].filter(shown)
+    .filter(e => [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim()));
+  const svgs = [...document.querySelectorAll('main svg')].filter(shown);
+  return {sideways: d.scrollWidth - d.clientWidth,
+          smallest: Math.min(99, ...words.map(e => parseFloat(getComputedStyle(e).fontSize)),
+                             ...[...document.querySelectorAll('svg text')].filter(shown).map(t => t.getBoundingClientRect().height)),
+          wider: svgs.filter(s => s.getBoundingClientRect().width > s.parentElement.getBoundingClientRect().width + 1).length,
+          regions: [...document.querySelectorAll('.table-scroll')].filter(e => !(e.tabIndex === 0 && e.getAttribute('role') === 'region' && e.getAttribute('aria-label'))).length,
+          words: words.length, svgs: svgs.length};
+}"""
+
+
+@pytest.mark.parametrize("width", sorted(WIDTHS))
+def test_charts_fit_and_stay_legible(browser, portal, width):
+    """Every chart fits its column and every word of a chart (HTML, or SVG text) is at least 11 px."""
+    base, _out = portal
+    page = browser.new_page(viewport={"width": width, "height": WIDTHS[width]})
+    for path in CHART_PAGES:
+        page.goto(base + path)
+        m = page.evaluate(CHART_MEASURE)
+        assert m["sideways"] <= 0, (path, width, m)
+        assert m["smallest"] >= 11, (path, width, m)
+        assert m["wider"] == 0, (path, width, m)
+        if path != "value/":  # value.html's own tables are another part's
+            assert m["regions"] == 0, (path, width, m)
+    page.goto(base + "ledger/")
+    assert page.evaluate(CHART_MEASURE)["svgs"] >= 1 and page.evaluate(CHART_MEASURE)["words"] > 10
+    page.close()
