@@ -31,7 +31,7 @@ def test_home_shows_identity_mission_areas_and_activity(site):
     assert "<h1 id=\"community-name\">Seed Library</h1>" in home
     assert "We keep <em>local</em> seeds alive by lending them." in home
     assert "<li>Urban commons</li>" in home and "<li>Open data commons</li>" in home
-    assert "<dt>Governance</dt><dd>Monthly open assembly</dd>" in home
+    assert "<dt>Governance</dt> <dd>Monthly open assembly</dd>" in home
     assert "CC-BY-SA-4.0" in home
     assert '<a href="projects/catalogue/">Seed catalogue</a>' in home
     assert "Goal reached in Seed catalogue: List 100 varieties" in home
@@ -47,12 +47,12 @@ def test_member_pages_respect_visibility(site):
     alias_slug = alias.lower().replace(" ", "-")
     assert "Ana Lopez" in members and alias in members
     assert "Ben Okafor" not in members and "Cy Hidden" not in members
-    assert "3 people make Seed Library; 1 of them prefer not to be listed" in members
+    assert "3 people make Seed Library; 1 of them prefers not to be listed" in members  # plural agreement
     assert (out / "members/ana/index.html").exists()
     assert (out / f"members/{alias_slug}/index.html").exists()
     assert not (out / "members/ben").exists() and not (out / "members/cy").exists()
     ana = read(out, "members/ana/index.html")
-    assert "<h1>Ana Lopez</h1>" in ana and "Barrio Garden" in ana and "coordinator" in ana
+    assert "<h1>Ana Lopez</h1>" in ana and "Barrio Garden" in ana and "Coordinator" in ana
     assert 'href="https://github.com/seeds/library/edit/main/members/ana.yaml"' in ana
     # a pseudonymous page must not point at the file that names the member
     assert "members/ben.yaml" not in read(out, f"members/{alias_slug}/index.html")
