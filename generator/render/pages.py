@@ -149,9 +149,9 @@ def _member_page(site: SiteContext, person, member, index: dict) -> Page:
         **{key: list(mine.get(key, ())) for key in ("leads", "organised", "attended", "kudos_received", "kudos_given")},
         "goals_completed": sum(p.goals_done for p in mine.get("leads", ())),
         "recognition": model.recognition.get(handle, ()),
-        # A pseudonymous page must not name the handle behind it, not even in a link's template.
-        "propose_kudos": _propose(model, "kudos", to="" if person.pseudonymous else handle),
-        "propose_contribution": _propose(model, "contributions", who="" if person.pseudonymous else handle),
+        # A pseudonymous page links to nothing on the forge: a file there would name the person.
+        "propose_kudos": None if person.pseudonymous else _propose(model, "kudos", to=handle),
+        "propose_contribution": None if person.pseudonymous else _propose(model, "contributions", who=handle),
     }
     lazy = {}
     contributor = site.values.by_engine_id.get(handle)

@@ -55,7 +55,7 @@ kudos:
 currency: {currency}
 entries:
   - date: 2030-01-31   # when the money moved (YYYY-MM-DD)
-    amount: "0.00"     # always positive, quoted: the kind says the direction
+    amount: "10.00"    # always positive, quoted: the kind says the direction
     kind: donation     # or grant, sale (income); expense, reward (spending)
     from: Who paid
     # to: Who received it
