@@ -1,4 +1,6 @@
-"""Display names of the CBPP areas of activity (the schema holds the slugs)."""
+"""Display names of the CBPP areas of activity (the schema holds the slugs) and of members' roles."""
+
+import re
 
 AREAS = {
     "floss": "Free/libre and open source software",
@@ -34,3 +36,15 @@ AREAS = {
 
 def area_label(slug: str) -> str:
     return AREAS.get(slug, slug)
+
+
+_SLUG = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)*")
+
+
+def role_label(role: str) -> str:
+    """A member's role as words: a slug ("tile-server-maintainer") becomes "Tile server maintainer";
+    a role written in words is shown as written."""
+    if not _SLUG.fullmatch(role):
+        return role
+    words = re.sub(r"[-_]+", " ", role)
+    return words[:1].upper() + words[1:]

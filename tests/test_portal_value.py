@@ -163,10 +163,10 @@ def test_charts_are_accessible_xml_and_draw_the_reported_numbers(site, report):
 def test_member_page_shows_value_across_dimensions(site, report):
     page = read(site, "members/ana/index.html")
     ana = next(c for c in report["contributors"] if c["id"] == "ana")
-    assert f"<div><dt>Commits</dt><dd>{ana['commits']}</dd></div>" in page
-    assert "<div><dt>Co-authored commits</dt><dd>1</dd></div>" in page
-    assert f"<div><dt>Value</dt><dd>{100 * ana['value']:.2f}%</dd></div>" in page
-    assert "<div><dt>Events organised</dt><dd>1</dd></div>" in page
+    assert f"<div><dt>Commits</dt> <dd>{ana['commits']}</dd></div>" in page
+    assert "<div><dt>Co-authored commits</dt> <dd>1</dd></div>" in page
+    assert f"<div><dt>Value</dt> <dd>{100 * ana['value']:.2f}%</dd></div>" in page
+    assert "<div><dt>Events organised</dt> <dd>1</dd></div>" in page
     (profile,) = svgs(page)
     assert marks(profile) == [(label, f"{round(100 * ana['scores'][d], 2):g}") for label, d in (
         ("Community building", "community_building"), ("Objective accomplishment", "objective_accomplishment"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import re
 
 import pytest
 
@@ -108,3 +109,43 @@ def test_the_search_index_holds_no_hidden_member_no_real_name_behind_a_pseudonym
     assert b"lopez" in index and b"/members/ana/" in index  # the words are readable here: the test can fail
     for secret in (b"okafor", b"cy hidden", b"/members/ben/", b"/members/cy/", b"@example"):
         assert secret not in index, secret
+
+
+def fragments(out) -> dict[str, str]:
+    """The text Pagefind indexed for each page (what excerpts are cut from), by page URL."""
+    import json
+
+    result = {}
+    for path in sorted((out / "pagefind" / "fragment").glob("*.pf_fragment")):
+        data = gzip.decompress(path.read_bytes())
+        fragment = json.loads(data[data.index(b"{"):])
+        result[fragment["url"]] = fragment["content"]
+    return result
+
+
+@pytest.mark.skipif(not available(), reason="the search extra is not installed")
+def test_search_excerpts_keep_labels_and_values_apart(community, tmp_path):
+    root = community({"members/ana.yaml": "name: Ana Lopez\nroles: [seed-keeper]\naffiliation: Barrio Garden\n"})
+    out = tmp_path / "out"
+    build(root, out, search=True, incremental=False)
+    text = fragments(out)
+    home = next(content for url, content in text.items() if url.endswith("/library/") or url == "/")
+    assert "Governance Monthly open assembly" in home and "License CC-BY-SA-4.0" in home
+    assert not re.search(r"[a-z][A-Z]", home.replace("CC-BY", "")), home  # no "GovernanceMonthly"
+    data = next(content for url, content in text.items() if url.endswith("/data/"))
+    assert re.search(r"Rows \d+\. Size \d", data), data
+    ana = next(content for url, content in text.items() if url.endswith("/members/ana/"))
+    assert "Seed keeper" in ana
+    assert "opens the forge's editor" not in ana  # propose hints are not content
+
+
+def test_the_search_box_takes_the_themes_colours_and_type(community, tmp_path):
+    out = tmp_path / "out"
+    build(community(), out, search=False)
+    css = (out / "assets/style.css").read_text()
+    block = "".join(re.findall(r"#search \{([^}]*)\}", css))
+    settings = dict(re.findall(r"(--pagefind-ui-[a-z-]+):\s*([^;]+);", block))
+    theme = dict(re.findall(r"(--[a-z-]+):\s*([^;]+);", re.search(r":root \{([^}]*)\}", css).group(1)))
+    for name, colour in (("primary", "--accent"), ("text", "--ink"), ("border", "--line"), ("tag", "--panel")):
+        assert settings[f"--pagefind-ui-{name}"] == f"var({colour})" and colour in theme
+    assert settings["--pagefind-ui-font"] == "inherit" and "--pagefind-ui-background" in settings

@@ -31,7 +31,7 @@ def test_home_shows_identity_mission_areas_and_activity(site):
     assert "<h1 id=\"community-name\">Seed Library</h1>" in home
     assert "We keep <em>local</em> seeds alive by lending them." in home
     assert "<li>Urban commons</li>" in home and "<li>Open data commons</li>" in home
-    assert "<dt>Governance</dt><dd>Monthly open assembly</dd>" in home
+    assert "<dt>Governance</dt> <dd>Monthly open assembly</dd>" in home
     assert "CC-BY-SA-4.0" in home
     assert '<a href="projects/catalogue/">Seed catalogue</a>' in home
     assert "Goal reached in Seed catalogue: List 100 varieties" in home
@@ -47,12 +47,12 @@ def test_member_pages_respect_visibility(site):
     alias_slug = alias.lower().replace(" ", "-")
     assert "Ana Lopez" in members and alias in members
     assert "Ben Okafor" not in members and "Cy Hidden" not in members
-    assert "3 people make Seed Library; 1 of them prefer not to be listed" in members
+    assert "3 people make Seed Library; 1 of them prefers not to be listed" in members  # plural agreement
     assert (out / "members/ana/index.html").exists()
     assert (out / f"members/{alias_slug}/index.html").exists()
     assert not (out / "members/ben").exists() and not (out / "members/cy").exists()
     ana = read(out, "members/ana/index.html")
-    assert "<h1>Ana Lopez</h1>" in ana and "Barrio Garden" in ana and "coordinator" in ana
+    assert "<h1>Ana Lopez</h1>" in ana and "Barrio Garden" in ana and "Coordinator" in ana
     assert 'href="https://github.com/seeds/library/edit/main/members/ana.yaml"' in ana
     # a pseudonymous page must not point at the file that names the member
     assert "members/ben.yaml" not in read(out, f"members/{alias_slug}/index.html")
@@ -169,3 +169,230 @@ def test_index_pages_link_to_their_folder_on_the_forge(site):
     assert 'href="https://github.com/seeds/library/tree/main/members" rel="nofollow">The files behind this page' in \
         read(out, "members/index.html")
     assert 'href="https://github.com/seeds/library/tree/main/ledger"' in read(out, "ledger/index.html")
+
+
+# --- layout: menu, 404, data page, propose links, details -------------------------------------
+
+FEDERATION = "peers:\n  - name: north\n    url: https://example.net/north.git\n    relation: peer\n"
+
+
+def nav_lists(page: str) -> list[list[str]]:
+    """The paths each main menu of a page links to: the wide one, then the one in the phone's <details>."""
+    return [re.findall(r'<a href="([^"]+)"', nav) for nav in re.findall(r'<nav [^>]*aria-label="Main">(.*?)</nav>', page, re.S)]
+
+
+def test_the_menu_lists_the_directory_and_folds_into_details_on_a_phone(site):
+    out = site({"federation.yaml": FEDERATION})
+    page = read(out, "about/index.html")
+    wide, folded = nav_lists(page)
+    assert "../directory/" in wide and "../federation/" in wide
+    assert folded == wide  # the phone's menu has every link
+    assert (out / "directory/index.html").exists()
+    # The phone's menu is a disclosure that needs no script: a <details> whose <summary> says Menu.
+    menu = re.search(r'<details class="nav-menu">\s*<summary>Menu</summary>\s*<nav [^>]*>(.*?)</nav>\s*</details>', page, re.S)
+    assert menu and "../directory/" in menu.group(1)
+    assert "<script" not in page
+    css = read(out, "assets/style.css")
+    assert re.search(r"@media \(max-width: 48rem\) \{[^@]*\.nav-wide \{ display: none; \}[^@]*\.nav-menu \{ display: block;", css)
+    # without a federation there is no directory, and no link to one
+    assert "directory/" not in "".join(nav_lists(read(site({"federation.yaml": None}), "about/index.html"))[0])
+
+
+def test_the_404_page_is_styled_at_any_address_under_a_plain_static_server(site, tmp_path):
+    import http.server
+    import threading
+    import urllib.error
+    import urllib.request
+    from functools import partial
+    from urllib.parse import urljoin
+
+    out = site({"commonplace.yaml": "title: S\nbase_url: https://example.org/sub/\n"})
+    served = tmp_path / "served"
+    served.mkdir()
+    (served / "sub").symlink_to(out, target_is_directory=True)
+
+    class NotFoundPage(http.server.SimpleHTTPRequestHandler):
+        """A plain static server that answers a missing path with the site's 404.html, as hosts do."""
+
+        def send_error(self, code, message=None, explain=None):
+            if code != 404:
+                return super().send_error(code, message, explain)
+            body = (out / "404.html").read_bytes()
+            self.send_response(404)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), partial(NotFoundPage, directory=str(served)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        base = f"http://127.0.0.1:{server.server_address[1]}"
+        for missing in (f"{base}/sub/no/such/deep/page/", f"{base}/elsewhere/x"):  # at the base path, and outside it
+            with pytest.raises(urllib.error.HTTPError) as answer:
+                urllib.request.urlopen(missing)
+            assert answer.value.code == 404
+            page = answer.value.read().decode()
+            assert "<h1>Page not found</h1>" in page
+            # Styled wherever it is served: the theme's style sheet is in the page itself ...
+            style = re.search(r"<style>(.*?)</style>", page, re.S).group(1)
+            assert ".masthead" in style and "--accent" in style and style.strip() == read(out, "assets/style.css").strip()
+            # ... and nothing it needs to look right is linked by a path relative to the missing page.
+            for href in re.findall(r'<link rel="(?:stylesheet|icon)" href="([^"]+)"', page):
+                assert href.startswith("/sub/"), href
+        # its links start from the base path, so they work from any depth under it
+        page = (out / "404.html").read_text()
+        assert 'href="/sub/members/"' in page and 'href="/sub/"' in page
+        with urllib.request.urlopen(urljoin(f"{base}/sub/no/such/deep/page/", "/sub/members/")) as ok:
+            assert ok.status == 200
+    finally:
+        server.shutdown()
+
+
+def test_a_theme_style_sheet_cannot_end_the_404_pages_style_element(community, tmp_path):
+    root = community({"theme/assets/style.css": "body { color: red; } /* </style><script>alert(1)</script> */"})
+    build(root, tmp_path / "out")
+    from html.parser import HTMLParser
+
+    class Tags(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.tags = []
+
+        def handle_starttag(self, tag, attrs):
+            self.tags.append(tag)
+
+    page = read(tmp_path / "out", "404.html")
+    parser = Tags()
+    parser.feed(page)
+    assert "script" not in parser.tags and parser.tags.count("style") == 1  # the text stayed text
+    assert "body { color: red; }" in page
+
+
+def test_the_data_page_describes_every_dataset_of_the_published_package(site):
+    import csv
+    import io
+    import json
+    from html import unescape
+
+    out = site()
+    package = json.loads(read(out, "data/datapackage.json"))
+    page = read(out, "data/index.html")
+    assert not any(r["path"].endswith(".html") for r in package["resources"])  # the page is no resource
+    assert 'frictionless.Package("https://seeds.example.org/library/data/datapackage.json")' in unescape(page)
+    assert len(package["resources"]) >= 5
+    for resource in package["resources"]:
+        name = resource["name"]
+        section = re.search(rf'<section class="dataset" id="dataset-{re.escape(name)}".*?</section>', page, re.S)
+        assert section, f"no section for {name}"
+        text = unescape(section.group(0))
+        assert f'href="{resource["path"]}"' in text
+        if resource.get("description"):
+            assert resource["description"] in text
+        size = (out / "data" / resource["path"]).stat().st_size
+        assert (f"{size} B" if size < 1000 else f"{size / 1000:.1f} kB") in text
+        assert package["licenses"][0]["name"] in text
+        if resource["format"] == "csv":
+            rows = len(list(csv.reader(io.StringIO(read(out, f"data/{resource['path']}"))))) - 1
+            assert f'<dd class="rows">{rows}</dd>' in text, name
+            assert f'pd.read_csv("https://seeds.example.org/library/data/{resource["path"]}")' in text
+            for f in resource["schema"]["fields"]:
+                assert f"<code>{f['name']}</code>" in text and f"<td>{f['type']}</td>" in text
+    # the same commit gives the same page
+    assert read(site(), "data/index.html") == page
+    # every page links to it
+    assert 'href="../data/">Open data</a>' in read(out, "about/index.html")
+
+
+def propose_link(page: str, label: str) -> tuple[str, dict]:
+    from html import unescape
+    from urllib.parse import parse_qs, urlsplit
+
+    href = unescape(re.search(r'<a href="([^"]+)" rel="nofollow">' + re.escape(label), page).group(1))
+    parts = urlsplit(href)
+    return f"{parts.scheme}://{parts.netloc}{parts.path}", parse_qs(parts.query)
+
+
+def test_propose_links_for_kudos_ledger_usage_and_contributions(site):
+    import yaml
+
+    out = site({"ledger/2024.yaml": "currency: CHF\nentries:\n  - {date: 2024-02-01, amount: \"5.00\", kind: donation, from: X}\n"})
+    ana = read(out, "members/ana/index.html")
+    url, query = propose_link(ana, "Thank Ana Lopez with kudos")
+    assert url == "https://github.com/seeds/library/new/main/kudos"
+    kudos = yaml.safe_load(query["value"][0])["kudos"][0]
+    assert kudos["to"] == "ana" and set(kudos) >= {"from", "to", "date", "for"}
+    url, query = propose_link(ana, "Record work Ana Lopez did outside git")
+    assert url == "https://github.com/seeds/library/new/main/contributions"
+    assert yaml.safe_load(query["value"][0])["records"][0]["who"] == "ana"
+    url, query = propose_link(read(out, "projects/catalogue/index.html"), "Add evidence that people use Seed catalogue")
+    assert url == "https://github.com/seeds/library/new/main/usage"
+    assert yaml.safe_load(query["value"][0])["records"][0]["project"] == "catalogue"
+    url, query = propose_link(read(out, "ledger/index.html"), "Propose a ledger entry")
+    assert url == "https://github.com/seeds/library/new/main/ledger"
+    ledger = yaml.safe_load(query["value"][0])
+    assert ledger["currency"] == "CHF" and set(ledger["entries"][0]) >= {"date", "amount", "kind"}
+    # a pseudonymous page offers none: the file would name the person behind it
+    alias_slug = pseudonym("ben", "Seed Library").lower().replace(" ", "-")
+    assert "new/main/" not in read(out, f"members/{alias_slug}/index.html")
+    # no forge, no links
+    bare = site({"commonplace.yaml": "title: S\n"})
+    assert "Propose a ledger entry" not in read(bare, "ledger/index.html")
+    assert "Thank Ana Lopez" not in read(bare, "members/ana/index.html")
+
+
+def test_the_filled_in_templates_are_valid_files_once_their_examples_are_replaced(community, tmp_path):
+    """What a proposer saves, with its placeholders filled, passes the community's own checks."""
+    from urllib.parse import parse_qs, urlsplit
+
+    from generator.load.loader import load_community
+    from generator.model import Forge
+    from generator.render.proposals import KINDS, propose_url
+
+    forge = Forge(kind="github", repo="seeds/library", branch="main")
+    files = {}
+    for kind in ("kudos", "ledger", "usage", "contributions"):
+        query = parse_qs(urlsplit(propose_url(forge, kind, to="ana", who="ana", project="catalogue", currency="EUR")).query)
+        text = query["value"][0].replace("your-handle", "ana").replace("2030-01-31", "2024-06-01")
+        files[f"{kind}/{query['filename'][0].replace('your-handle', 'ana')}"] = text
+    assert set(KINDS) >= {"members", "projects", "events", "kudos", "ledger", "usage", "contributions"}
+    from generator.errors import DataError
+
+    root = community(files)
+    try:
+        load_community(root)
+    except DataError as exc:
+        pytest.fail("\n".join(str(f) for f in exc.findings))
+
+
+def test_roles_show_as_words_and_one_hidden_member_prefers(site):
+    out = site({"members/ana.yaml": "name: Ana Lopez\nroles: [tile-server-maintainer, Chair of the Board]\n"})
+    assert '<p class="roles">Tile server maintainer, Chair of the Board</p>' in read(out, "members/ana/index.html")
+    assert '<p class="roles">Tile server maintainer, Chair of the Board</p>' in read(out, "members/index.html")
+    assert "; 1 of them prefers not to be listed." in read(out, "members/index.html")
+    two_hidden = site({"members/ana.yaml": "name: Ana Lopez\nvisibility: hidden\n"})
+    assert "; 2 of them prefer not to be listed." in read(two_hidden, "members/index.html")
+
+
+def test_no_line_can_start_with_a_separator(site):
+    out = site()
+    for rel in ("index.html", "events/index.html", "members/ana/index.html", "about/index.html", "404.html"):
+        page = read(out, rel)
+        body = page[page.index("<body"):]
+        # a "·" written between items can start a wrapped line; lists separate their items instead
+        assert "·" not in re.sub(r"<[^>]+>", "", body), rel
+    css = read(out, "assets/style.css")
+    assert 'content: "·"' not in css
+
+
+def test_every_scrollable_table_is_a_labelled_focusable_region(site):
+    out = site()
+    for rel in ("members/ana/index.html", "data/index.html"):
+        page = read(out, rel)
+        regions = re.findall(r'<div class="table-scroll"[^>]*>', page)
+        assert regions or rel == "members/ana/index.html"
+        for region in regions:
+            assert 'tabindex="0"' in region and 'role="region"' in region and re.search(r'aria-label="[^"]+"', region), region

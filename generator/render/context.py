@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from functools import cached_property
 from urllib.parse import urlsplit
 
 from ..i18n import load_catalogue
@@ -55,6 +56,14 @@ class SiteContext:
         self.own_host = urlsplit(base).netloc  # what the site's own pages may load from, besides relative paths
         self.base_path = urlsplit(base).path or "/"
         self.absolute = base if urlsplit(base).scheme else ""
+
+    @cached_property
+    def open_data(self):
+        """The open data package's files (a SiteFiles of `data/...`), made once: published as
+        they are, and read by the data page, so the page never disagrees with the package."""
+        from .datafiles import open_data_files  # it imports this module
+
+        return open_data_files(self)
 
     def url(self, path: str) -> str:
         """Absolute URL of a site path (for the feed and sitemap)."""

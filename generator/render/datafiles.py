@@ -11,13 +11,24 @@ from .context import SiteContext
 
 def add_data_files(files: SiteFiles, site: SiteContext) -> None:
     """Add the reward tables (CSV) and the open data package to `files`."""
-    values, community = site.values, site.model.community
+    values = site.values
     for slug, dist in values.rewards.items():
         files.add(f"rewards/{slug}/{slug}.csv", values.rewards_table(values.reward_rows(slug, dist)).csv())
-    add_open_data(files, values.tables(), name=_package_name(community.name),
+    package = site.open_data
+    for rel, content in package.files.items():
+        files.add(rel, content)
+
+
+def open_data_files(site: SiteContext) -> SiteFiles:
+    """The open data package's files (`data/...`): what is published, and what the data page
+    describes (SiteContext.open_data makes them once per build)."""
+    community = site.model.community
+    files = SiteFiles()
+    add_open_data(files, site.values.tables(), name=_package_name(community.name),
                   title=f"{community.name}: open data", license_id=community.data_license,
                   homepage=site.url(""), created=site.info.updated.strftime("%Y-%m-%dT%H:%M:%SZ"),
                   profile=public_profile(site.model), keywords=list(community.areas))
+    return files
 
 
 def public_profile(model) -> dict:

@@ -15,10 +15,11 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from ..errors import CommonplaceError
 from ..load.ecosystem import CONTRIBUTION_TYPES
-from ..vocabulary import area_label
+from ..vocabulary import area_label, role_label
 from .context import SiteContext
 from .markdown import MarkdownRenderer
 from .navigation import navigation
+from .proposals import proposal_links
 from .theme import ThemeLoader, theme_folders
 
 
@@ -52,6 +53,7 @@ def site_environment(site: SiteContext, markdown: MarkdownRenderer, cache=None) 
     env = make_environment(model.root)
     env.filters.update(md=markdown.markup, date=t.date, money=t.money, number=t.number, percent=t.percent, tr=t.term,
                        area=lambda slug: t.gettext(area_label(slug)),
+                       role=lambda role: t.gettext(role_label(str(role))),
                        contribution=lambda kind: t.gettext(CONTRIBUTION_TYPES.get(kind, kind)))
     if cache is not None and cache.path is not None:  # a build that keeps caches, in a repository
         from ..cache.buildcache import code_stamp
@@ -64,6 +66,7 @@ def site_environment(site: SiteContext, markdown: MarkdownRenderer, cache=None) 
         community=model.community,
         people=site.people,
         nav=navigation(site),
+        proposals=proposal_links(model),
         build=site.info,
         funding=model.funding,
         citation=model.citation,

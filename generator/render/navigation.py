@@ -15,6 +15,7 @@ def navigation(site: SiteContext) -> list[tuple[str, str]]:
         items.append((_("Rewards"), "rewards/"))
     if site.federation is not None:
         items.append((_("Federation"), "federation/"))
+        items.append((_("Directory"), "directory/"))
     if site.search:
         items.append((_("Search"), "search/"))
     pages = sorted((p for p in site.model.pages.values() if p.menu), key=lambda p: (p.order, p.title, p.slug))

@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from ..views.datasets import byte_size, datasets
 from ..views.ledger import totals
 from .context import SiteContext
 from .proposals import propose_url
+from .theme import inline_stylesheet
 
 
 @dataclass
@@ -80,6 +82,11 @@ def site_pages(site: SiteContext) -> list[Page]:
             result.append(Page(f"directory/{area + '/' if area else ''}", "directory.html", title, "",
                                _("Communities side by side"), {**federation_page, "rows": rows, "area": area,
                                                                "headline": fed.headline}))
+    # The open data, for people: described from the package the site publishes (made once, when
+    # the page renders, as the site's other files are made meanwhile).
+    result.append(Page("data/", "data.html", _("Open data"), "", _("Every figure of {name}, to download and reuse", name=name),
+                       lazy={"data": lambda: datasets(site.open_data.files, site.url,
+                                                      lambda n: byte_size(n, site.t.number))}))
     index = _by_member(model)
     for person in people.listed():
         result.append(_member_page(site, person, person.member, index))
@@ -91,7 +98,8 @@ def site_pages(site: SiteContext) -> list[Page]:
         helpers = [h for h in sorted(paid_for[project.slug]) if h not in project.leads]
         result.append(Page(f"projects/{project.slug}/", "project.html", project.title, project.source,
                            project.summary, {"project": project, "leads": people.shown(project.leads),
-                                             "helpers": people.shown(helpers)}))
+                                             "helpers": people.shown(helpers),
+                                             "propose_usage": _propose(model, "usage", project=project.slug)}))
     for event in events:
         result.append(Page(f"events/{event.slug}/", "event.html", event.title, event.source, event.summary, {
             "event": event,
@@ -103,12 +111,15 @@ def site_pages(site: SiteContext) -> list[Page]:
         result.append(Page(f"{page.slug}/", "page.html", page.title, page.source, page.summary, {"doc": page}))
     if site.search:
         result.append(Page("search/", "search.html", _("Search"), "", _("Search the site")))
-    result.append(Page("", "404.html", _("Page not found"), filename="404.html"))
+    # Served at any address: a link to the style sheet would break wherever the site is not at its
+    # configured base path, so the page carries its style in itself.
+    result.append(Page("", "404.html", _("Page not found"), filename="404.html",
+                       lazy={"inline_css": lambda: inline_stylesheet(model.root)}))
     return result
 
 
-def _propose(model, folder: str) -> str | None:
-    return propose_url(model.config.forge, folder)
+def _propose(model, folder: str, **known: str) -> str | None:
+    return propose_url(model.config.forge, folder, **known)
 
 
 def _by_member(model) -> dict[str, dict[str, list]]:
@@ -138,6 +149,9 @@ def _member_page(site: SiteContext, person, member, index: dict) -> Page:
         **{key: list(mine.get(key, ())) for key in ("leads", "organised", "attended", "kudos_received", "kudos_given")},
         "goals_completed": sum(p.goals_done for p in mine.get("leads", ())),
         "recognition": model.recognition.get(handle, ()),
+        # A pseudonymous page links to nothing on the forge: a file there would name the person.
+        "propose_kudos": None if person.pseudonymous else _propose(model, "kudos", to=handle),
+        "propose_contribution": None if person.pseudonymous else _propose(model, "contributions", who=handle),
     }
     lazy = {}
     contributor = site.values.by_engine_id.get(handle)

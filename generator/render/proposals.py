@@ -1,4 +1,8 @@
-"""Filled-in starting files for "Propose a new member / project / event" links."""
+"""Filled-in starting files for "Propose a new …" links: one per kind of file people add.
+
+A template may name what the page it is offered on already knows (the member a kudos thanks, the
+project a usage record is about) as `{placeholder}`s; anything not given keeps a plain example.
+"""
 
 from __future__ import annotations
 
@@ -37,9 +41,69 @@ organisers:
 ---
 What the event is about and how to take part.
 """),
+    "kudos": ("your-handle-thanks-{to}.yaml", """\
+# A thank-you from one member to another. Schema: schemas/kudos.schema.json
+kudos:
+  - from: your-handle
+    to: {to}
+    date: 2030-01-31   # the day you give it (YYYY-MM-DD)
+    for: What you thank them for, in one sentence.
+    # dimension: community_building   # or objective_accomplishment, monetary_value, social_use_value, reputation
+"""),
+    "ledger": ("entry-name.yaml", """\
+# Money in or out, in the open. Schema: schemas/ledger.schema.json
+currency: {currency}
+entries:
+  - date: 2030-01-31   # when the money moved (YYYY-MM-DD)
+    amount: "10.00"    # always positive, quoted: the kind says the direction
+    kind: donation     # or grant, sale (income); expense, reward (spending)
+    from: Who paid
+    # to: Who received it
+    # project: {project}
+    note: What the money was for.
+"""),
+    "usage": ("usage-name.yaml", """\
+# Evidence that people use what the community makes. Schema: schemas/usage.schema.json
+records:
+  - date: 2030-01-31   # the day it was measured, or the end of the period it covers
+    kind: downloads    # or users, deployments, citations, visits, testimonial, other
+    count: 0           # for a testimonial, write quote: "what they said" instead
+    source: Who reported the figure, or where it can be checked
+    project: {project}
+"""),
+    "contributions": ("{who}-work.yaml", """\
+# Work done outside git: it counts in people's value like a commit does.
+# Schema: schemas/contributions.schema.json
+records:
+  - date: 2030-01-31   # the day the work was done, or finished
+    who: {who}
+    kind: mentoring    # or welcome, or a kind declared in commonplace.yaml (value: kinds)
+    # hours: 2
+    description: What was done, in a sentence or two.
+"""),
 }
 
+# What a placeholder says when the page offering the link knows nothing more.
+EXAMPLES = {"to": "their-handle", "who": "your-handle", "project": "project-slug", "currency": "EUR"}
 
-def propose_url(forge: Forge | None, folder: str) -> str | None:
+KINDS = tuple(TEMPLATES)
+
+
+def propose_url(forge: Forge | None, folder: str, **known: str) -> str | None:
+    """The forge's new-file form in `folder`, filled with its template (None without a forge)."""
     filename, content = TEMPLATES[folder]
-    return new_file_url(forge, folder, filename, content)
+    values = {**EXAMPLES, **{key: value for key, value in known.items() if value}}
+    return new_file_url(forge, folder, _fill(filename, values), _fill(content, values))
+
+
+def _fill(text: str, values: dict[str, str]) -> str:
+    for key, value in values.items():
+        text = text.replace("{" + key + "}", value)
+    return text
+
+
+def proposal_links(model) -> dict[str, str | None]:
+    """A propose link for every kind of file, with nothing filled in but what the whole site
+    knows (the currency the ledger uses last): for any template, as the global `proposals`."""
+    currency = model.ledger[-1].currency if model.ledger else ""
+    return {kind: propose_url(model.config.forge, kind, currency=currency) for kind in KINDS}

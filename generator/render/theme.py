@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 import jinja2
+from markupsafe import Markup
 
 from ..load import safepath
 from ..resources import themes_dir
@@ -64,3 +65,11 @@ def theme_assets(community_root: Path) -> dict[str, bytes]:
                 if path is not None and not name.startswith("."):
                     assets[rel] = path.read_bytes()
     return assets
+
+
+def inline_stylesheet(community_root: Path) -> Markup:
+    """The theme's `assets/style.css` as the text of a `<style>` element, for the 404 page: a
+    server shows it at any address, under any folder, where no link to the style sheet could be
+    relied on. Its text cannot end the element (`</` is written as CSS's own escape `<\\/`)."""
+    css = theme_assets(community_root).get("style.css", b"").decode("utf-8", "replace")
+    return Markup(css.replace("</", "<\\/"))
