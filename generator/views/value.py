@@ -110,7 +110,10 @@ class ValueView:
             name, caption = words.name(ind.key, t), words.meaning(ind, t, days)
             trend = None
             if series and any(any(v for v in vs) for vs in series.values()):
-                series = {(_(k) if k == "value" else k): v for k, v in series.items()}
+                if ind.unit == "share":  # shares are read as percentages, in the chart and its table
+                    series = {_("Percent"): [round(100 * (v or 0), 1) for v in series["value"]]}
+                else:
+                    series = {(_(k) if k == "value" else k): v for k, v in series.items()}
                 trend = charts.line_chart(
                     _("{label} per month", label=name),
                     _("{explanation} Last {months} months.", explanation=caption, months=len(months)),
