@@ -138,3 +138,31 @@ def test_serve_reloads_the_page_after_an_edit(browser, community):
         server.shutdown()
         server.server_close()
         site.close()
+
+
+def test_value_dashboard_fits_three_screens_and_the_people_table_keeps_its_names(browser, portal):
+    """value/ opens each dimension in a few figures, in about three desktop screens; on a phone the
+    contributors table scrolls sideways with the names in view, and says it scrolls."""
+    base, _out = portal
+    page = browser.new_page(viewport=SIZES["desktop"])
+    problems = watch(page)
+    page.goto(base + "value/", wait_until="networkidle")
+    height = page.evaluate("document.documentElement.scrollHeight")
+    assert height <= 3 * SIZES["desktop"]["height"], f"value/ is {height}px tall at 1280px"
+    assert page.locator(".dimension-card h2 a").count() == 6  # five dimensions and the people
+    page.close()
+    page = browser.new_page(viewport=SIZES["phone"])
+    phone_problems = watch(page)
+    page.goto(base + "value/contributors/", wait_until="networkidle")
+    assert page.locator(".scroll-hint").is_visible()
+    region = page.locator("[role=region][aria-label='Contributors by value']")
+    region.focus()  # reachable with the keyboard, and scrolled with it
+    page.keyboard.press("End")
+    region.evaluate("r => r.scrollLeft = r.scrollWidth")
+    assert region.evaluate("r => r.scrollLeft") > 0
+    name = page.locator(".contributors-table tbody th").first
+    box, frame = name.bounding_box(), region.bounding_box()
+    assert box["x"] >= frame["x"] - 1 and box["width"] > 0  # the name column stays in view
+    page.screenshot(path=str(ARTIFACTS / "value-contributors-phone-scrolled.png"))
+    page.close()
+    assert problems == [] and phone_problems == []
