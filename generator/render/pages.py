@@ -119,7 +119,7 @@ def _value_pages(site: SiteContext) -> list[Page]:
         context = values.dimension_page(dimension)
         pages.append(Page(f"value/{DIMENSION_SLUGS[dimension]}/", "value-dimension.html", context["title"], "",
                           context["summary"], context))
-    pages.append(Page("value/contributors/", "value-contributors.html", _("Contributors"), "",
+    pages.append(Page("value/contributors/", "value-contributors.html", _("Contributors by value"), "",
                       _("Who creates the value of {name}, dimension by dimension", name=name),
                       values.contributors_page()))
     pages.append(Page("value/methodology/", "value-methodology.html", _("Methodology"), "",
