@@ -148,7 +148,9 @@ class ValueView:
                           "meaning": t.gettext(words.HEADLINE_MEANINGS[d], days=t.number(pages["days"]))})
         return {"cards": cards, "top": self.contributors[:5], "count": len(self.contributors),
                 "hidden": self.hidden_count(), "value_nav": self.value_nav(),
-                "source": self.report.get("source", {})}
+                "source": self.report.get("source", {}),
+                # the folder whose commits are counted ("": every commit of the repository)
+                "counted_folder": (self.report.get("source") or {}).get("subdir") or ""}
 
     def dimension_page(self, d: str) -> dict:
         """value/<dimension>/: every figure of one dimension, with what it means and its trend."""

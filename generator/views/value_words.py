@@ -10,9 +10,7 @@ shown at once and worded later.
 
 from __future__ import annotations
 
-from decimal import Decimal
-
-from value.registry import DIMENSIONS, Indicator, indicators
+from value.registry import DIMENSIONS, Indicator
 
 from ..i18n import Catalogue
 from ..load.ecosystem import FUNDING_PLATFORMS
@@ -263,12 +261,3 @@ def usage_headline(report: dict, t: Catalogue) -> tuple[str, str] | None:
         return None
     kind, count = sorted(by_kind.items(), key=lambda kv: (-(kv[1] or 0), kv[0]))[0]
     return t.gettext(key_label(kind)), t.number(count)
-
-
-def registry(level: str, dimension: str) -> list[Indicator]:
-    return indicators(level, dimension)
-
-
-def total_money(value: dict, t: Catalogue) -> str:
-    """{"EUR": "10.00", "USD": "2.50"} -> "10.00 EUR · 2.50 USD" (never added across currencies)."""
-    return " · ".join(t.money(Decimal(str(v)), cur) for cur, v in sorted(value.items())) or "—"
