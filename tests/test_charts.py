@@ -177,7 +177,7 @@ def test_a_six_year_history_is_drawn_whole_on_the_value_page(tmp_path: Path):
         commit_all(root, f"Entry {n}", date=f"{month}-15T10:00:00+00:00")
     out = tmp_path / "site"
     build(root, out, search=False)
-    page = (out / "value/index.html").read_text(encoding="utf-8")
+    page = (out / "value/community-building/index.html").read_text(encoding="utf-8")
     svg = next(s for s in re.findall(r"<svg\b.*?</svg>", page, re.S) if "<title id" in s and "Contributors per month" in s)
     active = [(r.get("data-label"), r.get("data-value")) for g in ET.fromstring(svg).iter(f"{NS}g")
               if g.get("data-series") == "Active" for r in g]

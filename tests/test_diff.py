@@ -76,7 +76,7 @@ def test_diff_markdown_for_a_change(community, capsys):
     assert lines[:value_at] == [
         "## Commonplace: what this change does to the portal",
         "",
-        f"Compared the work tree with base `{base[:7]}`: 2 pages added, 10 changed, 0 removed; 7 figures moved.",
+        f"Compared the work tree with base `{base[:7]}`: 2 pages added, 16 changed, 0 removed; 7 figures moved.",
         "",
         "### Pages",
         "",
@@ -95,6 +95,13 @@ def test_diff_markdown_for_a_change(community, capsys):
         "| changed | `projects/` | Projects |",
         "| changed | `projects/catalogue/` | Seed catalogue |",
         "| changed | `value/` | Value |",
+        # every value page shows a figure the change moves (the methodology: the record totals)
+        "| changed | `value/community-building/` | Community building |",
+        "| changed | `value/contributors/` | Contributors by value |",
+        "| changed | `value/methodology/` | Methodology |",
+        "| changed | `value/monetary-value/` | Monetary value |",
+        "| changed | `value/objective-accomplishment/` | Objective accomplishment |",
+        "| changed | `value/social-use-value/` | Social use value |",
         "",
         # the event-participation table (csv and json) gains the new event, and the contribution
         # records (csv and json) the change's records
@@ -148,9 +155,14 @@ def test_diff_between_two_commits_with_value_figures(community, capsys):
     lines = capsys.readouterr().out.splitlines()
     head = git(root, "rev-parse", "--short=7", "HEAD").strip()
     base = git(root, "rev-parse", "--short=7", "HEAD~1").strip()
-    # added: members/dan/; changed: home and members index (counts), value/, Ana's page (her share of
-    # the commits drops from 1/1 to 1/2), and data/ (the rows and sizes of the open data)
-    assert lines[2] == f"Compared `{head}` with base `{base}`: 1 page added, 5 changed, 0 removed; 1 figure moved."
+    # added: members/dan/; changed: home and members index (counts), Ana's page (her share of the commits
+    # drops from 1/1 to 1/2), the value pages that show a figure the commit moves, and data/ (the rows
+    # and sizes of the open data)
+    changed = sorted(line.split("`")[1] for line in lines if line.startswith("| changed |"))
+    assert changed == ["/", "data/", "members/", "members/ana/", "value/", "value/community-building/", "value/contributors/",
+                       "value/methodology/", "value/monetary-value/", "value/objective-accomplishment/",
+                       "value/social-use-value/"]
+    assert lines[2] == f"Compared `{head}` with base `{base}`: 1 page added, 11 changed, 0 removed; 1 figure moved."
     assert "| members | 3 | 4 | +1 |" in lines
     value = lines[lines.index("### Value"):]
     assert value[2] == "New contributors (1): Dan Ruiz"
@@ -198,7 +210,9 @@ def test_diff_when_the_base_does_not_build(community, capsys):
     write_files(root, {rel: None for rel in BROKEN})
     assert diff_cli(str(root), "--base", "HEAD") == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[2].startswith("Compared the work tree with base ") and ": 12 pages added, 0 changed, 0 removed;" in lines[2]  # data/ is one of them
+    # 19: the site's pages, data/, value/ and its seven pages (a page per dimension, the contributors, the
+    # methodology) among them
+    assert lines[2].startswith("Compared the work tree with base ") and ": 19 pages added, 0 changed, 0 removed;" in lines[2]
     assert lines[4] == ("> The base did not build (2 errors in 2 files), so every page of this change counts as added.")
 
 

@@ -94,7 +94,10 @@ def test_spanish_site_words_dates_and_numbers(built):
 
     value = read(out, "value/index.html")
     assert "<h1>Valor</h1>" in value and "Construcción de comunidad" in value and "Metodología" in value
-    assert re.search(r'<td class="num">\d+,\d\d' + NBSP + "%</td></tr>", value)  # each person's value, in percent
+    assert "Todas las cifras de construcción de comunidad" in value
+    people = read(out, "value/contributors/index.html")
+    assert re.search(r'</th>\s*<td class="num">\d+,\d\d' + NBSP + "%</td>", people)  # each person's value, in percent
+    assert "Cómo se cuenta" in read(out, "value/community-building/index.html")
 
     feed = read(out, "feed.xml")
     assert 'xml:lang="es"' in feed and "<title>Evento: Spring seed swap</title>" in feed

@@ -9,6 +9,7 @@ import re
 import subprocess
 import xml.etree.ElementTree as ET
 from decimal import Decimal
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,6 @@ from communities import MINIMAL, write_files
 from generator.build import build
 from generator.people import pseudonym
 from generator.valuation import value_report
-from generator.views.contributors import format_figure
 from gitrepo import commit_all, git
 
 SVG = re.compile(r"<svg\b.*?</svg>", re.S)
@@ -125,23 +125,120 @@ def test_report_counts_people_as_worked_out(report):
     assert report["dimensions"]["objective_accomplishment"]["commits"] == 7
 
 
-def test_dashboard_shows_every_dimension_with_report_figures(site, report):
+DIMENSION_PAGES = {"community_building": "community-building", "objective_accomplishment": "objective-accomplishment",
+                   "monetary_value": "monetary-value", "social_use_value": "social-use-value", "reputation": "reputation"}
+VALUE_PAGES = ["value/index.html", "value/contributors/index.html", "value/methodology/index.html"] + [
+    f"value/{slug}/index.html" for slug in DIMENSION_PAGES.values()]
+
+
+def text_of(html: str) -> str:
+    """What a reader sees of a page's main part: no markup, no pictures (their words are the chart's)."""
+    main = html[html.index("<main"):html.index("</main>")]
+    return unescape(re.sub(r"<[^>]+>", " ", SVG.sub(" ", main)))
+
+
+def card(page: str, slug: str) -> str:
+    """One dimension's card on the dashboard."""
+    start = page.index(f'<section aria-labelledby="{slug}" class="dimension-card">')
+    return page[start:page.index("</section>", start)]
+
+
+def test_dashboard_opens_each_dimension_with_headline_figures_and_a_link(site, report):
     page = read(site, "value/index.html")
-    for title in ("Community building", "Objective accomplishment", "Monetary value", "Social use value", "Reputation"):
-        assert f">{title}</h2>" in page
     dims = report["dimensions"]
-    assert f'<dd class="figure-value">{format_figure(dims["objective_accomplishment"]["commits"], "commits")}</dd>' in page
-    assert '<dd class="figure-value">7</dd>' in page
-    assert f'<dd class="figure-value">{format_figure(dims["monetary_value"]["income"], "currency")}</dd>' in page
-    assert '<dd class="figure-value">400.00 EUR</dd>' in page
-    # the explanation of each figure stands next to it, and the methodology gives the formula
-    assert "CHAOSS Contributor Absence Factor" in page
-    assert 'id="methodology"' in page and "<code>absence_factor</code>" in page
-    assert "renovate[bot]" in page and "left out of every score" in page
+    for key, slug in DIMENSION_PAGES.items():
+        title = key.replace("_", " ").capitalize()
+        part = card(page, slug)
+        assert f'<h2 id="{slug}"><a href="../value/{slug}/">{title}</a></h2>' in part
+        assert 1 <= part.count("<dt>") <= 4, slug  # headline figures only
+        assert '<p class="how">' in part  # one sentence saying what they mean
+        assert (site / f"value/{slug}/index.html").is_file()
+    objective, money = card(page, "objective-accomplishment"), card(page, "monetary-value")
+    assert f"<div><dt>Commits</dt><dd>{dims['objective_accomplishment']['commits']}</dd></div>" in objective
+    assert "<div><dt>Commits</dt><dd>7</dd></div>" in objective
+    assert "<div><dt>Income</dt><dd>400.00 EUR</dd></div>" in money
+    # 60.00 of the 120.00 EUR spent went to contributors: a share, written as a percentage
+    assert dims["monetary_value"]["returned_to_contributors"] == {"EUR": 0.5}
+    assert "<div><dt>Spending returned to contributors</dt><dd>50.0%</dd></div>" in money
+    roles = dims["community_building"]["roles"]
+    assert (f"<dd>{roles['core']} core, {roles['regular']} regular, {roles['casual']} casual</dd>"
+            in card(page, "community-building"))
+    # the people, the methodology and every page of the section are one link away
+    assert 'href="../value/contributors/"' in page and 'href="../value/methodology/"' in page
+    sitemap = read(site, "sitemap.xml")
+    for rel in VALUE_PAGES:
+        assert f"https://seeds.example.org/library/{rel.removesuffix('index.html')}</loc>" in sitemap, rel
+        html = read(site, rel)
+        nav = html[html.index('<nav aria-label="Value pages"'):]
+        nav = nav[:nav.index("</nav>")]
+        assert nav.count("<li>") == 8 and nav.count('aria-current="page"') == 1, rel
+
+
+def test_dimension_pages_show_every_figure_with_what_it_means(site, report):
+    from value.registry import indicators
+
+    for key, slug in DIMENSION_PAGES.items():
+        page = read(site, f"value/{slug}/index.html")
+        assert f"<h1>{key.replace('_', ' ').capitalize()}</h1>" in page
+        for ind in indicators("community", key):
+            anchor = ind.key.replace("_", "-")
+            figure = page[page.index(f'<div class="figure" id="{anchor}">'):]
+            figure = figure[:figure.index("</div>")]
+            assert '<dd class="figure-value">' in figure and '<dd class="how">' in figure, (slug, ind.key)
+            assert f'href="../../value/methodology/#{anchor}"' in figure, (slug, ind.key)
+    objective = read(site, "value/objective-accomplishment/index.html")
+    assert f'<dd class="figure-value">{report["dimensions"]["objective_accomplishment"]["commits"]}</dd>' in objective
+    assert "Seed catalogue: 1 of 2" in text_of(objective)  # a project by its title, never its slug
+    community = read(site, "value/community-building/index.html")
+    assert "CHAOSS Contributor Absence Factor" in community and "in the last 180 days" in community
+
+
+def test_value_pages_speak_plain_language(site, report):
+    """No internal key, file name, raw mapping or bare fraction in what a reader sees."""
+    for rel in VALUE_PAGES:
+        text = text_of(read(site, rel))
+        for raw in ("inactive_days", "unaffiliated_share", "absence_factor", ".py", "{'", "{\"", ".yaml", ".yml",
+                    ".cff", ".all-contributorsrc", "members/<handle>", "usage/", "kudos/", "done_at"):
+            assert raw not in text, f"{raw!r} in {rel}"
+        assert not re.findall(r"\b[a-z]+_[a-z_]+\b", text), rel  # no snake_case key
+        assert not re.findall(r"(?<![\d.,])0\.\d{3,}(?! person-years)", text), rel  # shares: percentages, not fractions
+    shares = read(site, "value/social-use-value/index.html")
+    doc = report["dimensions"]["social_use_value"]["documentation_share"]
+    assert f'<dd class="figure-value">{100 * doc:.1f}%</dd>' in shares
+
+
+def test_methodology_explains_every_indicator(site):
+    from value.registry import indicators
+
+    page = read(site, "value/methodology/index.html")
+    for ind in indicators():
+        anchor = ind.key.replace("_", "-")
+        start = page.index(f'<dt id="{anchor}">')
+        entry = page[start:page.index("</dd>", start)]
+        assert "Counted as: " in entry and len(text_of("<main>" + entry + "</main>")) > 60, ind.key
+    text = text_of(page)
+    assert "CHAOSS Contributor Absence Factor" in text and "Open Hub" in text and "CredRank" in text
+    assert "Kinds of contribution" in text and "Σ weight × score ÷ Σ weight" in text
+    assert "renovate[bot]" in read(site, "value/contributors/index.html")
+    assert "left out of every score" in read(site, "value/contributors/index.html")
+
+
+def test_scrollable_regions_are_named_and_reachable_with_the_keyboard(site):
+    page = read(site, "value/contributors/index.html")
+    assert '<p class="scroll-hint" aria-hidden="true">' in page
+    assert ('<div class="table-scroll contributors-scroll" role="region" aria-label="Contributors by value" '
+            'tabindex="0">') in page
+    # the value column stands next to the names, so a phone shows both before any scrolling
+    assert re.search(r'<th scope="row"><a href="../../members/ana/">Ana Lopez</a></th>\s*<td class="num">\d+\.\d\d%</td>',
+                     page)
+    for rel in VALUE_PAGES:
+        html = read(site, rel)
+        for tag in re.findall(r'<div class="(?:table|chart)-scroll[^"]*"[^>]*>', html):
+            assert 'role="region"' in tag and 'tabindex="0"' in tag and re.search(r'aria-label="[^"]+"', tag), (rel, tag)
 
 
 def test_charts_are_accessible_xml_and_draw_the_reported_numbers(site, report):
-    page = read(site, "value/index.html")
+    page = read(site, "value/community-building/index.html")
     charts = svgs(page)
     assert len(charts) >= 4
     for svg in charts:
@@ -239,7 +336,8 @@ def test_privacy_no_address_no_hidden_member_stable_pseudonyms(repo, site, tmp_p
     assert alias in contributors and stranger in contributors
     assert not (site / "members/cyrus-hiddenfield").exists()
     # hidden members still count in totals
-    assert "1 person is not listed at their request but counted in every total" in read(site, "value/index.html")
+    for rel in ("value/index.html", "value/contributors/index.html"):
+        assert "1 person is not listed at their request but counted in every total" in read(site, rel)
 
 
 def test_funding_and_citation_are_shown(repo, tmp_path):
@@ -255,6 +353,18 @@ def test_funding_and_citation_are_shown(repo, tmp_path):
     finally:
         for rel in (".github/FUNDING.yml", "CITATION.cff"):
             (repo / rel).unlink()
+
+
+def test_funding_platforms_are_named_in_words(community, tmp_path):
+    """The funding file's platforms by their names, a custom link as "others", never as keys."""
+    root = community({".github/FUNDING.yml": "open_collective: seeds\nliberapay: seeds\n"
+                                             "custom: [\"https://seeds.example.org/give\"]\n"})
+    commit_all(root)
+    out = tmp_path / "out"
+    build(root, out)
+    money = read(out, "value/monetary-value/index.html")
+    assert '<dd class="figure-value">Liberapay, Open Collective and others</dd>' in money
+    assert "open_collective" not in text_of(money) and "custom" not in text_of(money)
 
 
 @pytest.mark.parametrize("rows", [

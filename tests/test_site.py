@@ -396,3 +396,27 @@ def test_every_scrollable_table_is_a_labelled_focusable_region(site):
         assert regions or rel == "members/ana/index.html"
         for region in regions:
             assert 'tabindex="0"' in region and 'role="region"' in region and re.search(r'aria-label="[^"]+"', region), region
+def test_value_section_pages_are_listed_and_their_anchors_resolve(community, tmp_path):
+    """value/ is a dashboard with a page per dimension, the contributors and the methodology: all
+    in the sitemap, and every link to a part of a page (#...) finds that part."""
+    from gitrepo import commit_all
+
+    root = community()
+    commit_all(root)
+    out = tmp_path / "out"
+    build(root, out)
+    locs = [u.text for u in ET.fromstring(read(out, "sitemap.xml")).iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
+    value_pages = [loc.removeprefix("https://seeds.example.org/library/") for loc in locs if "/library/value/" in loc]
+    assert sorted(value_pages) == sorted(["value/", "value/community-building/", "value/objective-accomplishment/",
+                                          "value/monetary-value/", "value/social-use-value/", "value/reputation/",
+                                          "value/contributors/", "value/methodology/"])
+    dashboard = read(out, "value/index.html")
+    for rel in value_pages[1:]:
+        assert f'href="../{rel}"' in dashboard, rel
+    for page in out.rglob("*.html"):
+        for href in re.findall(r'href="([^"#:]*)#([^"]+)"', page.read_text()):
+            target = (page.parent / href[0]).resolve() if href[0] else page
+            if target.is_dir():
+                target = target / "index.html"
+            assert f'id="{href[1]}"' in target.read_text(), f"{page.relative_to(out)} links to missing #{href[1]}"
+    assert 'href="../../value/methodology/"' in read(out, "members/ana/index.html")

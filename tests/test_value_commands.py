@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import subprocess
 from decimal import Decimal
 
@@ -38,10 +39,38 @@ def test_value_json_for_any_git_repository(tmp_path, capsys):
     assert report["dimensions"]["monetary_value"]["income"] == {}  # no ledger: only history figures
 
 
-def test_value_table_is_readable(tmp_path, capsys):
+def test_value_table_speaks_as_the_site_does(tmp_path, capsys):
     assert main(["value", str(software_repo(tmp_path))]) == 0
     out = capsys.readouterr().out
-    assert "Community building" in out and "top contributors" in out and "bo-tran" in out
+    assert "Community building" in out and "Largest shares:" in out and "Bo Tran (bo-tran)" in out
+    # no raw mapping, list or internal key: the portal's names and percentages
+    assert "{" not in out and "': " not in out and "[" not in out
+    assert not re.findall(r"\b[a-z]+_[a-z_]+\b", out)
+    assert "Core, regular and casual contributors  2 core, 0 regular, 0 casual" in out  # a tie: one layer
+    # one commit and two lines each: an even split of the work, as a percentage
+    assert re.search(r"^ +50\.0%  Ana Lopez \(ana-lopez\)$", out, re.M)
+    assert re.search(r"^ +\d+\.\d%  Ana Lopez \(ana-lopez\), 1 commit$", out, re.M)  # value, in percent
+
+
+def test_value_table_of_a_community_uses_its_titles_and_shares(community, capsys):
+    root = community({"ledger/2024.yaml": """\
+        currency: EUR
+        entries:
+          - {date: 2024-03-14, amount: "300.00", kind: grant, from: City Council}
+          - {date: 2024-03-20, amount: "60.00", kind: expense, to: Print shop}
+          - {date: 2024-04-01, amount: "20.00", kind: reward, to: ana}
+        """})
+    commit_all(root)
+    assert main(["value", str(root)]) == 0
+    out = capsys.readouterr().out
+    assert re.search(r"^  Spending returned to contributors +25\.0%$", out, re.M)  # 20.00 of 80.00 EUR
+    assert re.search(r"^  Income +300\.00 EUR$", out, re.M)
+    assert "Seed catalogue: " in out and "catalogue 1/2" not in out  # a project by its title
+    assert "{" not in out and not re.findall(r"\b[a-z]+_[a-z_]+\b", out)
+    # the JSON contract is untouched: raw keys and fractions, for programs
+    assert main(["value", str(root), "--format", "json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["dimensions"]["monetary_value"]["returned_to_contributors"] == {"EUR": 0.25}
 
 
 def test_rewards_csv_sums_exactly_to_awkward_budgets(tmp_path, capsys):

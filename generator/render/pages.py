@@ -6,7 +6,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from ..views.datasets import byte_size, datasets
+from value.registry import DIMENSIONS
+
 from ..views.ledger import totals
+from ..views.value_words import SLUGS as DIMENSION_SLUGS
 from .context import SiteContext
 from .proposals import propose_url
 from .theme import inline_stylesheet
@@ -65,8 +68,7 @@ def site_pages(site: SiteContext) -> list[Page]:
               "party": site.party, **site.values.ledger()}),
     ]
     if site.report:
-        result.append(Page("value/", "value.html", _("Value"), "",
-                           _("The value {name} creates, in five dimensions", name=name), site.values.dashboard()))
+        result.extend(_value_pages(site))
     if model.rewards:
         result.append(Page("rewards/", "rewards.html", _("Rewards"), "", _("How value flows back to the people who create it"),
                            {"distributions": site.values.rewards, "has_history": bool(site.report)}))
@@ -116,6 +118,24 @@ def site_pages(site: SiteContext) -> list[Page]:
     result.append(Page("", "404.html", _("Page not found"), filename="404.html",
                        lazy={"inline_css": lambda: inline_stylesheet(model.root)}))
     return result
+
+
+def _value_pages(site: SiteContext) -> list[Page]:
+    """value/ (the dashboard), a page per dimension, the contributors and the methodology."""
+    values, _ = site.values, site.t.gettext
+    name = site.model.community.name
+    pages = [Page("value/", "value.html", _("Value"), "", _("The value {name} creates, in five dimensions", name=name),
+                  values.dashboard())]
+    for dimension in DIMENSIONS:
+        context = values.dimension_page(dimension)
+        pages.append(Page(f"value/{DIMENSION_SLUGS[dimension]}/", "value-dimension.html", context["title"], "",
+                          context["summary"], context))
+    pages.append(Page("value/contributors/", "value-contributors.html", _("Contributors by value"), "",
+                      _("Who creates the value of {name}, dimension by dimension", name=name),
+                      values.contributors_page()))
+    pages.append(Page("value/methodology/", "value-methodology.html", _("Methodology"), "",
+                      _("How every value figure of {name} is computed", name=name), values.methodology()))
+    return pages
 
 
 def _propose(model, folder: str, **known: str) -> str | None:

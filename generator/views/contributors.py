@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from value.identities import slugify
-from value.registry import DIMENSIONS, indicators
+from value.registry import DIMENSIONS
 
 from ..i18n import Catalogue, english
 from ..people import People, pseudonym
@@ -150,18 +150,7 @@ def format_figure(value, unit: str, t: Catalogue | None = None) -> str:
     return str(value)
 
 
-@dataclass
-class Figure:
-    key: str
-    label: str
-    text: str
-    unit: str
-    formula: str
-    explanation: str
-    series: dict | None = None  # {series name: [numbers per month]} for a trend chart
-
-
-def _series(values: list, unit: str) -> dict | None:
+def monthly_series(values: list, unit: str) -> dict | None:
     """Monthly values as numeric series: one per currency for money, else one."""
     if not values:
         return None
@@ -173,19 +162,3 @@ def _series(values: list, unit: str) -> dict | None:
     if all(isinstance(v, (int, float)) or v is None for v in values):
         return {"value": [v or 0 for v in values]}
     return None
-
-
-def dimension_figures(report: dict, months_shown: int = 24, t: Catalogue | None = None) -> dict[str, list[Figure]]:
-    t = t or english()
-    monthly = report.get("monthly", {})
-    result: dict[str, list[Figure]] = {}
-    for d in DIMENSIONS:
-        figures = []
-        for ind in indicators("community", d):
-            values = monthly.get(d, {}).get(ind.key) if ind.monthly else None
-            series = _series(values[-months_shown:], ind.unit) if values else None
-            figures.append(Figure(ind.key, t.gettext(label(ind.key)),
-                                  format_figure(report["dimensions"][d].get(ind.key), ind.unit, t),
-                                  ind.unit, t.gettext(ind.formula), t.gettext(ind.explanation), series))
-        result[d] = figures
-    return result

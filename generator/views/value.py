@@ -15,11 +15,12 @@ from ..publish.opendata import Table
 from ..valuation import payouts
 from . import charts
 from .activity import party_name
+from . import value_words as words
 from .contributors import (
     DIMENSION_SUMMARIES,
     DIMENSION_TITLES,
     Contributor,
-    dimension_figures,
+    monthly_series,
     person_dimension_title,
     public_contributors,
     signal_totals,
@@ -28,7 +29,6 @@ from .datatables import kudos_table, participation_table, usage_table
 from .ledger import balance_chart, by_kind, by_month, currencies, money_flow
 from .records import contributions_tables
 
-MONTHS_SHOWN = 24
 NOT_LISTED = "Members not listed"  # the one row of hidden members' rewards, in the open data
 
 
@@ -73,68 +73,150 @@ class ValueView:
         self.by_engine_id = {c.engine_id: c for c in self.contributors}
         contributor_ids = {c["id"] for c in (report or {}).get("contributors", ())} | set(model.members)
         self.is_contributor = lambda party: bool(party) and party in contributor_ids
+        self._pages_cache: dict | None = None  # the value pages' figures, computed once when first asked
         self.rewards = {slug: self.distribution(plan) for slug, plan in sorted(model.rewards.items())}
 
-    # -- dashboard ---------------------------------------------------------------------------
-    def dashboard(self) -> dict:
+    # -- value pages -------------------------------------------------------------------------
+    # value/ is a dashboard: each dimension's headline figures and what they mean; each dimension
+    # has its own page with every figure, value/contributors/ the people and value/methodology/
+    # every formula. Built once per build, shared by the pages.
+    def _value_pages(self) -> dict:
+        if self._pages_cache is None:
+            self._pages_cache = self._compute_value_pages()
+        return self._pages_cache
+
+    def _compute_value_pages(self) -> dict:
         report, t = self.report, self.t
         _ = t.gettext
+        days = self.model.config.inactive_days
         titles = {d: _(DIMENSION_TITLES[d]) for d in DIMENSIONS}
         person_titles = {d: _(person_dimension_title(d)) for d in DIMENSIONS}  # a person's part of each
         months = report["monthly"]["months"]  # the whole history: the charts group its older years
-        cb = report["monthly"]["community_building"]
-        active = cb.get("active_contributors", [])
-        new = cb.get("new_contributors", [])
-        activity = charts.bar_chart(
-            _("Contributors per month"),
-            _("Active contributors each month, split into new ones (first commit ever that month) and returning ones."),
-            months, {_("Active"): active, _("New"): new, _("Returning"): [a - n for a, n in zip(active, new)]},
-            label_name=_("Month"), localise=t.decimal, t=t,
-        )
-        roles = report["dimensions"]["community_building"].get("roles") or {}
-        onion = charts.onion(
-            _("The onion of participation"),
-            _("Core contributors hold 80% of the commits, regular ones the next 15%, casual ones the rest."),
-            [(_("Core"), roles.get("core", 0)), (_("Regular"), roles.get("regular", 0)), (_("Casual"), roles.get("casual", 0))],
-            headers=[_("Layer"), _("People")],
-        )
+        projects = {slug: p.title for slug, p in self.model.projects.items()}
+        figures = {d: self._figures(d, months, days, projects) for d in DIMENSIONS}
+        return {"titles": titles, "person_titles": person_titles, "months": months, "figures": figures,
+                "days": days}
+
+    def _figures(self, d: str, months: list, days: int, projects: dict) -> list[dict]:
+        """Every community figure of a dimension: name, figure, what it means, and its trend chart."""
+        report, t = self.report, self.t
+        _ = t.gettext
+        result = []
+        for ind in indicators("community", d):
+            value = report["dimensions"][d].get(ind.key)
+            values = report.get("monthly", {}).get(d, {}).get(ind.key) if ind.monthly else None
+            series = monthly_series(values, ind.unit) if values else None
+            name, caption = words.name(ind.key, t), words.meaning(ind, t, days)
+            trend = None
+            if series and any(any(v for v in vs) for vs in series.values()):
+                if ind.unit == "share":  # shares are read as percentages, in the chart and its table
+                    series = {_("Percent"): [round(100 * (v or 0), 1) for v in series["value"]]}
+                else:
+                    series = {(_(k) if k == "value" else k): v for k, v in series.items()}
+                trend = charts.line_chart(
+                    _("{label} per month", label=name),
+                    caption, months, series, label_name=_("Month"), localise=t.decimal, width=charts.CARD_WIDTH, t=t)
+            result.append({"key": ind.key, "anchor": ind.key.replace("_", "-"), "label": name,
+                           "text": words.figure_text(ind.key, value, ind.unit, t, projects),
+                           "explanation": caption, "chart": trend})
+        return result
+
+    def value_nav(self) -> list[tuple[str, str]]:
+        """The value section's own pages, (title, site path), for its navigation and the sitemap."""
+        _ = self.t.gettext
+        return ([(_("Overview"), "value/")]
+                + [(_(DIMENSION_TITLES[d]), f"value/{words.SLUGS[d]}/") for d in DIMENSIONS]
+                + [(_("Contributors"), "value/contributors/"), (_("Methodology"), "value/methodology/")])
+
+    def dashboard(self) -> dict:
+        """value/: each dimension with its headline figures, what they mean, and a link to its page."""
+        pages, t = self._value_pages(), self.t
+        cards = []
+        for d in DIMENSIONS:
+            by_key = {f["key"]: f for f in pages["figures"][d]}
+            shown = []
+            for key in words.HEADLINES[d]:
+                if key == "usage":
+                    usage = words.usage_headline(self.report, t)
+                    if usage:
+                        shown.append(usage)
+                elif key in by_key:
+                    shown.append((by_key[key]["label"], by_key[key]["text"]))
+            cards.append({"key": d, "slug": words.SLUGS[d], "title": pages["titles"][d], "figures": shown[:4],
+                          "meaning": t.gettext(words.HEADLINE_MEANINGS[d], days=t.number(pages["days"]))})
+        return {"cards": cards, "top": self.contributors[:5], "count": len(self.contributors),
+                "hidden": self.hidden_count(), "value_nav": self.value_nav(),
+                "source": self.report.get("source", {}),
+                # the folder whose commits are counted ("": every commit of the repository)
+                "counted_folder": (self.report.get("source") or {}).get("subdir") or ""}
+
+    def dimension_page(self, d: str) -> dict:
+        """value/<dimension>/: every figure of one dimension, with what it means and its trend."""
+        report, t = self.report, self.t
+        _ = t.gettext
+        pages = self._value_pages()
+        context = {"key": d, "title": pages["titles"][d], "summary": _(DIMENSION_SUMMARIES[d]),
+                   "figures": pages["figures"][d], "value_nav": self.value_nav(), "charts": []}
+        if d == "community_building":
+            months = pages["months"]
+            cb = report["monthly"]["community_building"]
+            active = cb.get("active_contributors", [])
+            new = cb.get("new_contributors", [])
+            roles = report["dimensions"]["community_building"].get("roles") or {}
+            context["charts"] = [
+                charts.bar_chart(
+                    _("Contributors per month"),
+                    _("Active contributors each month, split into new ones (first commit ever that month) and returning ones."),
+                    months, {_("Active"): active, _("New"): new, _("Returning"): [a - n for a, n in zip(active, new)]},
+                    label_name=_("Month"), localise=t.decimal, t=t),
+                charts.onion(
+                    _("The onion of participation"),
+                    _("Core contributors hold 80% of the commits, regular ones the next 15%, casual ones the rest."),
+                    [(_("Core"), roles.get("core", 0)), (_("Regular"), roles.get("regular", 0)),
+                     (_("Casual"), roles.get("casual", 0))],
+                    headers=[_("Layer"), _("People")]),
+            ]
+        return context
+
+    def contributors_page(self) -> dict:
+        """value/contributors/: each person's share of each dimension, and their value."""
+        pages = self._value_pages()
+        t = self.t
         breadth = charts.hbar_chart(
-            _("People creating value in each dimension"),
-            _("How many contributors have a share above zero in each of the five dimensions."),
-            [(person_titles[d], sum(1 for c in self.contributors if c.scores.get(d, 0) > 0)
+            t.gettext("People creating value in each dimension"),
+            t.gettext("How many contributors have a share above zero in each of the five dimensions."),
+            [(pages["person_titles"][d], sum(1 for c in self.contributors if c.scores.get(d, 0) > 0)
               + self.hidden_with(d)) for d in DIMENSIONS],
-            value_name=_("People"),
+            value_name=t.gettext("People"),
         )
-        figures = dimension_figures(report, len(months), t)
-        trends = {}
-        for d, items in figures.items():
-            for f in items:
-                if f.series and any(any(v for v in values) for values in f.series.values()):
-                    series = {(_(k) if k == "value" else k): v for k, v in f.series.items()}
-                    trends[(d, f.key)] = charts.line_chart(
-                        _("{label} per month", label=f.label),
-                        f.explanation, months, series, label_name=_("Month"), localise=t.decimal,
-                        width=charts.CARD_WIDTH, t=t)
+        return {"contributors": self.contributors, "bots": self.report.get("bots", []),
+                "dimensions": [(d, pages["titles"][d]) for d in DIMENSIONS],
+                "person_titles": pages["person_titles"], "hidden": self.hidden_count(), "breadth": breadth,
+                "value_nav": self.value_nav()}
+
+    def methodology(self) -> dict:
+        """value/methodology/: every indicator with how it is counted, the kinds and the weights."""
+        report, t = self.report, self.t
+        pages = self._value_pages()
+        days = pages["days"]
+
+        def described(ind, per_person=False):
+            return {"anchor": ind.key.replace("_", "-"), "label": words.name(ind.key, t),
+                    "unit": words.unit_words(ind.unit, t), "monthly": ind.monthly, "per_person": per_person,
+                    "how": words.how(ind, t, days), "explanation": words.meaning(ind, t, days)}
+
         return {
-            "dimensions": [(d, titles[d], _(DIMENSION_SUMMARIES[d]), figures[d]) for d in DIMENSIONS],
-            "trends": trends,
-            "activity": activity,
-            "onion": onion,
-            "breadth": breadth,
-            "contributors": self.contributors,
-            "bots": report.get("bots", []),
+            "dimensions": [(d, pages["titles"][d]) for d in DIMENSIONS],
+            "indicators": {d: [described(i) for i in indicators("community", d)]
+                           + [described(i, True) for i in indicators("person", d)] for d in DIMENSIONS},
             "weights": report.get("weights", {}),
             "totals": signal_totals(report),
             "without_records": set(report.get("scoring", {}).get("without_records", ())),
             "kinds": kinds_by_dimension(report),
-            "person_figures": indicators("person"),
-            "registry": {d: indicators("community", d) for d in DIMENSIONS},
-            "titles": titles,
-            "person_titles": person_titles,
-            "hidden": self.hidden_count(),
             "source": report.get("source", {}),
             # the folder whose commits are counted ("": every commit of the repository)
             "counted_folder": (report.get("source") or {}).get("subdir") or "",
+            "value_nav": self.value_nav(),
         }
 
     def hidden_count(self) -> int:

@@ -1,0 +1,55 @@
+"""`commonplace value` as text: the portal's words and formats in a terminal.
+
+Each dimension's figures under the names and captions of the value pages (percentages, lists in
+words, project titles), then the people with the largest share of it. Local output: contributors
+are shown by the report's id too, the one `commonplace rewards` prints."""
+
+from __future__ import annotations
+
+from value.formats import no_commits_note
+from value.registry import DIMENSIONS, indicators
+
+from ..i18n import Catalogue
+from . import value_words as words
+from .contributors import DIMENSION_TITLES
+
+TOP = 5
+
+
+def report_text(report: dict, t: Catalogue, days: int = 180, projects: dict[str, str] | None = None) -> str:
+    _ = t.gettext
+    src = report.get("source", {})
+    head = _("Value report: commit {commit}", commit=str(src.get("commit") or "-")[:12])
+    if src.get("branch"):
+        head += " " + _("on {branch}", branch=src["branch"])
+    if src.get("subdir"):
+        head += ", " + _("folder {folder}", folder=src["subdir"] + "/")
+    if src.get("as_of"):
+        head += ", " + _("as of {date}", date=t.date(src["as_of"]))
+    lines = [head]
+    note = no_commits_note(report)
+    if note:
+        lines.append(note)
+    people = report.get("contributors", [])
+    for dim in DIMENSIONS:
+        title = _(DIMENSION_TITLES[dim])
+        lines += ["", title, "─" * len(title)]
+        values = report.get("dimensions", {}).get(dim, {})
+        shown = [(words.name(ind.key, t), words.figure_text(ind.key, values[ind.key], ind.unit, t, projects))
+                 for ind in indicators("community", dim) if ind.key in values]
+        width = max((len(n) for n, _v in shown), default=0)
+        lines += [f"  {n.ljust(width)}  {v}" for n, v in shown]
+        ranked = sorted((p for p in people if p.get("scores", {}).get(dim)),
+                        key=lambda p: (-p["scores"][dim], p["id"]))[:TOP]
+        if ranked:
+            lines.append("  " + _("Largest shares:"))
+            lines += [f"    {t.percent(p['scores'][dim], 1):>7}  {p['name']} ({p['id']})" for p in ranked]
+    bots = len(report.get("bots", []))
+    lines += ["", t.ngettext("{n} contributor", "{n} contributors", len(people)) + ", "
+              + t.ngettext("{n} automated account", "{n} automated accounts", bots)]
+    ranked = sorted(people, key=lambda p: (-p.get("value", 0), p["id"]))[:TOP]
+    if ranked:
+        lines.append(_("Largest value:"))
+        lines += [f"  {t.percent(p.get('value', 0), 1):>7}  {p['name']} ({p['id']}), "
+                  + t.ngettext("{n} commit", "{n} commits", p.get("commits", 0)) for p in ranked]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,263 @@
+"""The words the site and the terminal use for value: each indicator's name, what it means and how
+it is counted, in plain language, and its figure written for people (percentages, lists in words,
+project titles rather than slugs).
+
+The engine's registry (`value.registry`) keeps the exact formulas next to the code, for
+developers; readers of the portal get these, which say the same without internal keys, file
+names or code. An indicator missing here falls back to the registry's words, so a new one is
+shown at once and worded later.
+"""
+
+from __future__ import annotations
+
+from value.registry import DIMENSIONS, Indicator
+
+from ..i18n import Catalogue
+from ..load.ecosystem import FUNDING_PLATFORMS
+from .contributors import format_figure, label as key_label
+
+# key -> (name, what it means, how it is counted). `{days}`: the inactivity window of the config.
+WORDS: dict[str, tuple[str, str | None, str | None]] = {
+    # community building
+    "active_contributors": (
+        "Active contributors",
+        "How many people contribute (CHAOSS Active Contributors): overall, in the last {days} days; each month, in that month.",
+        None),
+    "new_contributors": (
+        "New contributors",
+        "Newcomers (CHAOSS New Contributors): people whose first commit ever falls in the last {days} days, not merely their first in some window.",
+        None),
+    "inactive_contributors": (
+        "Contributors who stopped",
+        "People who contributed and stopped (CHAOSS Inactive Contributors).",
+        "people who made a commit before the period's end but none in the {days} days before it"),
+    "retention": (
+        "Contributors who stayed",
+        "Share of the previous period's contributors who are still active: overall, the last {days} days against the {days} before; empty when nobody was active before.",
+        "people active in both the previous period and this one, divided by the people active in the previous period"),
+    "absence_factor": (
+        "Bus factor",
+        "How few people hold half of the commits (CHAOSS Contributor Absence Factor): the lower, the more the work depends on a few. Half is reached at 50% or more (CHAOSS's text says \"more than\").",
+        "sort people by commits, most first; the smallest number of them who together hold 50% or more of all commits"),
+    "elephant_factor": (
+        "Organisations holding half the work",
+        "How few organisations hold half of the commits (CHAOSS Elephant Factor). The work of people without an affiliation is left out; the next figure says how much.",
+        "the bus factor over organisations (each member's affiliation); the commits of people without one are left out"),
+    "unaffiliated_share": (
+        "Work without an organisation",
+        "The share of commits that the organisations figure could not attribute to any organisation.",
+        "commits of people without an affiliation, divided by all commits (automated accounts left out)"),
+    "roles": (
+        "Core, regular and casual contributors",
+        "The onion model of participation (the 1-9-90 rule) over the whole history: the core holds 80% of the commits, regular contributors the next 15%, casual ones the rest.",
+        "sort people by commits, most first, people with equal commits forming one group; the core is the fewest whole groups that reach 80% or more of the commits, regular contributors the next groups until 95% or more, casual contributors everyone else (a tie never splits people between two roles)"),
+    "events": ("Events", "Community events held.", None),
+    "event_participants": (
+        "Event participations",
+        None,
+        "over the period's events, the number of organisers and participants of each (each person once per event), plus its guests, added up"),
+    "members": ("Members", "People with a member file.", "member files"),
+    # objective accomplishment
+    "commits": (
+        "Commits", None,
+        "commits that are not merges (the same figure as git log --no-merges)"),
+    "commits_with_merges": ("Commits, merges included", None, "commits that are not merges, plus merge commits"),
+    "lines_added": (
+        "Lines added", None,
+        "lines added, summed over commits that are not merges (as git log --numstat counts them, a rename recognised only when the content is identical; binary files count 0)"),
+    "lines_removed": ("Lines removed", None, "lines removed, counted as lines added are"),
+    "lines_changed": ("Lines changed", None, None),
+    "merged_pull_requests": (
+        "Merged pull requests",
+        "Pull requests and merge requests accepted through the forge's merge button.",
+        None),
+    "releases": (
+        "Releases", None,
+        "tags on a commit of the counted history, dated by the tagger (or by the commit, for a tag without its own date)"),
+    "release_cadence_days": ("Time between releases", None, None),
+    "goals_done": (
+        "Goals reached", "Objectives reached, from the projects' pages.",
+        "project goals marked done (each month: by the day each was done)"),
+    "goals_total": ("Goals set", None, None),
+    "goals": ("Goals by project", None, "for each project, its goals done out of its goals"),
+    "projects_completed": ("Projects completed", None, None),
+    # monetary value
+    "income": ("Income", None, None),
+    "expenses": ("Expenses", None, None),
+    "balance": ("Balance", None, None),
+    "donors": ("Donors", None, "distinct givers named in donations"),
+    "returned_to_contributors": (
+        "Spending returned to contributors", None,
+        "spending paid to people who contribute, divided by all spending, per currency"),
+    "funding_channels": (
+        "Ways to give",
+        "Ways to support the community financially, as listed in its funding file for GitHub.",
+        "the platforms listed, with an account, in the community's funding file"),
+    "replacement_cost": ("Replacement cost (estimate)", None, None),
+    "rewards_received": (
+        "Rewards received", None,
+        "rewards the ledger shows were paid to them, per currency"),
+    # social use value
+    "downloads": ("Downloads", "Evidence of use: downloads reported in the community's usage records.",
+                  "the counts of usage records of the kind downloads, added up"),
+    "citations": ("Citations", "Evidence of use: citations reported in the community's usage records.",
+                  "the counts of usage records of the kind citations, added up"),
+    "users": ("Users", "Evidence of use: users reported in the community's usage records.",
+              "the latest count of usage records of the kind users for each project, added up"),
+    "deployments": ("Deployments", "Evidence of use: deployments reported in the community's usage records.",
+                    "the latest count of usage records of the kind deployments for each project, added up"),
+    "usage_by_kind": (
+        "Use, by kind", None,
+        "every kind of usage record except testimonials, each counted as downloads (added up) or as users (the latest count for each project)"),
+    "testimonials": ("Testimonials", None, "usage records that are testimonials, or that quote someone"),
+    "forks_and_peers": ("Forks and peer communities", None, "the communities this one declares it federates with"),
+    "citable": (
+        "Citable", None,
+        "the community publishes a valid citation file (Citation File Format: its version, a message, a title and at least one author)"),
+    "documentation_share": (
+        "Work on documentation", None,
+        "lines changed in documentation (a docs folder, Markdown and reStructuredText files, the README...), divided by all lines changed"),
+    "documentation_lines": ("Documentation lines", None, None),
+    # reputation
+    "kudos": ("Kudos", "Recognition given by one member to another.", None),
+    "kudos_givers": ("People giving kudos", None, "distinct people who gave the period's kudos"),
+    "cred_concentration": ("People holding half the cred", None,
+                           "the smallest number of people who together hold 50% or more of the cred"),
+    "recognised": (
+        "Credited by name",
+        "All Contributors coverage: how many of the people who did the work the community credits by name. Empty when the community keeps no All Contributors list.",
+        "people with commits who appear in the community's All Contributors list (by login or by name), divided by the people with commits (automated accounts left out)"),
+    "contribution_types": ("Kinds of work credited", None, "distinct kinds of contribution in the community's All Contributors list"),
+    "cred": ("Cred", None,
+             "1000 × the person's part of a simplified CredRank (PageRank over people, commits, co-authorship and review trailers and kudos), so that everyone's cred adds up to 1000"),
+    "kudos_received": ("Kudos received", None, "kudos that name them as the receiver"),
+    "kudos_given": ("Kudos given", None, "kudos that name them as the giver"),
+    # per person, community building
+    "events_organised": ("Events organised", None, None),
+    "events_attended": ("Events attended", None, None),
+    "reviews": ("Reviews given", None, None),
+    "signed_off": ("Sign-offs", None, None),
+    "role": ("Role", None, "core, regular or casual, as in the onion of participation above"),
+}
+
+# The dashboard: each dimension's headline figures (at most four), in this order, and what they mean.
+HEADLINES = {
+    "community_building": ("active_contributors", "new_contributors", "retention", "roles"),
+    "objective_accomplishment": ("commits", "merged_pull_requests", "releases", "goals_done"),
+    "monetary_value": ("income", "expenses", "balance", "returned_to_contributors"),
+    "social_use_value": ("usage", "testimonials", "documentation_share"),
+    "reputation": ("kudos", "kudos_givers", "recognised", "cred_concentration"),
+}
+HEADLINE_MEANINGS = {
+    "community_building": "How many people took part in the last {days} days, how many of them were new, how many "
+                          "of the people active before stayed, and how the work is spread between a core and the rest.",
+    "objective_accomplishment": "What got done over the whole history: changes recorded, proposals accepted, "
+                                "versions released and project goals reached.",
+    "monetary_value": "The money that came in and went out, exact and never converted between currencies, what is "
+                      "left, and how much of the spending went back to the people who do the work.",
+    "social_use_value": "Evidence that people use what the community makes, in its own records and in their own "
+                        "words, and how much of the work makes it understandable.",
+    "reputation": "Recognition between peers: how much was given, by how many people, how many contributors are "
+                  "credited by name, and how few people hold half of the reputation.",
+}
+# Dimension slugs in the site's paths: value/<slug>/.
+SLUGS = {d: d.replace("_", "-") for d in DIMENSIONS}
+ROLE_ORDER = ("core", "regular", "casual")
+
+
+def name(key: str, t: Catalogue) -> str:
+    entry = WORDS.get(key)
+    return t.gettext(entry[0]) if entry else t.gettext(key_label(key))
+
+
+def meaning(ind: Indicator, t: Catalogue, days: int) -> str:
+    entry = WORDS.get(ind.key)
+    text = entry[1] if entry and entry[1] else ind.explanation
+    return t.gettext(text, days=t.number(days))
+
+
+def how(ind: Indicator, t: Catalogue, days: int) -> str:
+    entry = WORDS.get(ind.key)
+    text = entry[2] if entry and entry[2] else ind.formula
+    return t.gettext(text, days=t.number(days))
+
+
+def unit_words(unit: str, t: Catalogue) -> str:
+    """An indicator's unit as a reader says it ("share" is a percentage, "yes/no" an answer)."""
+    return t.gettext({"share": "percentage", "yes/no": "yes or no", "currency": "amount per currency",
+                      "tags": "releases", "merges": "pull requests", "count": "records",
+                      "quotes": "testimonials", "channels": "platforms", "types": "kinds of work",
+                      "peers": "communities", "role": "role"}.get(unit, unit))
+
+
+def join_words(items: list[str], t: Catalogue) -> str:
+    """["a", "b", "c"] -> "a, b and c" in the site's language."""
+    if not items:
+        return t.gettext("none")
+    if len(items) == 1:
+        return items[0]
+    return t.gettext("{items} and {last}", items=", ".join(items[:-1]), last=items[-1])
+
+
+def roles_text(roles: dict, t: Catalogue) -> str:
+    """{"casual": 3, "core": 5, "regular": 5} -> "5 core, 5 regular, 3 casual"."""
+    parts = {"core": lambda n: t.ngettext("{n} core", "{n} core", n),
+             "regular": lambda n: t.ngettext("{n} regular", "{n} regular", n),
+             "casual": lambda n: t.ngettext("{n} casual", "{n} casual", n)}
+    return ", ".join(parts[r](roles.get(r, 0) or 0) for r in ROLE_ORDER)
+
+
+def funding_text(channels: list, t: Catalogue) -> str:
+    """Platform keys of a funding file as their names: "Liberapay, Open Collective and others"."""
+    known = [FUNDING_PLATFORMS[c][0] for c in channels if c in FUNDING_PLATFORMS]
+    unknown = [key_label(str(c)) for c in channels if c not in FUNDING_PLATFORMS and c != "custom"]
+    words = sorted(known + unknown, key=str.lower)
+    if "custom" in channels:
+        words.append(t.gettext("others") if words else t.gettext("the community's own pages"))
+    return join_words(words, t)
+
+
+def figure_text(key: str, value, unit: str, t: Catalogue, projects: dict[str, str] | None = None) -> str:
+    """A report figure as a reader sees it: percentages, words and titles, never a raw mapping."""
+    if value is None:
+        return "—"
+    if key == "roles" and isinstance(value, dict):
+        return roles_text(value, t)
+    if key == "funding_channels" and isinstance(value, list):
+        return funding_text(value, t)
+    if key == "goals" and isinstance(value, dict):
+        if not value:
+            return t.gettext("none")
+        titles = projects or {}
+        return "; ".join(t.gettext("{project}: {done} of {total}", project=titles.get(slug, key_label(slug)),
+                                   done=t.number(v.get("done", 0)), total=t.number(v.get("total", 0)))
+                         for slug, v in sorted(value.items(), key=lambda kv: titles.get(kv[0], kv[0]).lower()))
+    if key == "usage_by_kind" and isinstance(value, dict):
+        ranked = sorted(value.items(), key=lambda kv: (-(kv[1] or 0), kv[0]))
+        return join_words([t.gettext("{count} {kind}", count=t.number(n), kind=t.term(kind)) for kind, n in ranked], t)
+    if key == "release_cadence_days" and isinstance(value, (int, float)):
+        days = round(value)
+        return t.ngettext("about {n} day", "about {n} days", days)
+    if unit == "share" and isinstance(value, dict):
+        shares = {cur: v for cur, v in sorted(value.items()) if v is not None}
+        if not shares:
+            return "—"
+        if len(shares) == 1:
+            return t.percent(next(iter(shares.values())), 1)
+        return join_words([t.gettext("{share} in {currency}", share=t.percent(v, 1), currency=cur)
+                           for cur, v in shares.items()], t)
+    if isinstance(value, list):
+        return join_words([str(v) for v in value], t)
+    if isinstance(value, dict) and not value.get("estimate") and unit != "currency":
+        return join_words([t.gettext("{count} {kind}", count=format_figure(v, "", t), kind=t.term(k))
+                           for k, v in value.items()], t)
+    return format_figure(value, unit, t)
+
+
+def usage_headline(report: dict, t: Catalogue) -> tuple[str, str] | None:
+    """The largest kind of usage evidence, as (name, figure), for a dashboard card."""
+    by_kind = report["dimensions"].get("social_use_value", {}).get("usage_by_kind") or {}
+    if not by_kind:
+        return None
+    kind, count = sorted(by_kind.items(), key=lambda kv: (-(kv[1] or 0), kv[0]))[0]
+    return t.gettext(key_label(kind)), t.number(count)
