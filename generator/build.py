@@ -57,8 +57,9 @@ def build(source: Path, out_dir: Path | None = None, *, base_url: str | None = N
     result's `index_later`, so a preview shows the new pages seconds sooner (`serve`).
     `strict`: warnings stop the build as errors do, before anything is written.
     """
-    search = search_available() if search is None else search
-    notes = [] if search else [SEARCH_HINT]
+    installed = search_available()
+    search = installed if search is None else search
+    notes = [] if search or installed else [SEARCH_HINT]  # `--no-search` with the extra installed needs no hint
     source = Path(source)
     out_dir = Path(out_dir) if out_dir else source / "_site"
     use_manifest = incremental and history is None

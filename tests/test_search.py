@@ -108,3 +108,14 @@ def test_the_search_index_holds_no_hidden_member_no_real_name_behind_a_pseudonym
     assert b"lopez" in index and b"/members/ana/" in index  # the words are readable here: the test can fail
     for secret in (b"okafor", b"cy hidden", b"/members/ben/", b"/members/cy/", b"@example"):
         assert secret not in index, secret
+
+
+@pytest.mark.parametrize("installed", [True, False])
+def test_no_search_hints_at_the_extra_only_when_it_is_missing(community, tmp_path, monkeypatch, capsys, installed):
+    from generator.cli import main
+
+    monkeypatch.setattr(build_module, "search_available", lambda: installed)
+    root = community()
+    assert main(["build", str(root), "-o", str(tmp_path / "out"), "--no-search"]) == 0
+    assert capsys.readouterr().err.count(ENABLE_HINT) == (0 if installed else 1)
+    assert not (tmp_path / "out" / "pagefind").exists()
