@@ -126,7 +126,11 @@ class _Loader:
         model.citation = ecosystem.citation(self.optional(ecosystem.CITATION_PATH), self.findings)
         model.recognition = ecosystem.recognition(self.optional(ecosystem.ALL_CONTRIBUTORS_PATH), self.findings,
                                                   set(model.members))
-        self.notes.references.check({"member": model.members, "project": model.projects}, self.findings)
+        # A file with a mistake still names a member or a project: the mistake is its one finding,
+        # not one more in every file that names it.
+        named = {kind: set(built) | {stem for _rel, stem in self.listing[folder]}
+                 for kind, folder, built in (("member", "members", model.members), ("project", "projects", model.projects))}
+        self.notes.references.check(named, self.findings)
         self.notes.addresses.check(self.findings, ".mailmap", self.optional(".mailmap"))
         if config is not None:
             model.catalogue = load_catalogue(self.root, config.language)
