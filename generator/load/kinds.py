@@ -69,6 +69,8 @@ def config(doc: YamlDoc, rel: str = "commonplace.yaml", findings: Findings | Non
         non_members=d.get("privacy", {}).get("non_members", "name"),
         feed_entries=d.get("feed", {}).get("entries", 20),
         history=d.get("history", "folder"),
+        earliest=_date(d.get("dates", {}).get("earliest")),
+        latest=_date(d.get("dates", {}).get("latest")),
     )
 
 
