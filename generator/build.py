@@ -84,6 +84,7 @@ def build(source: Path, out_dir: Path | None = None, *, base_url: str | None = N
     old = {rel: entry[0] for rel, entry in previous.files.items() if rel not in kept} if intact else None
     with SiteOutput(out_dir, old) as output:
         files = render(model, info, report, federation, search, cache)
+        guard_addresses(source, model, report, files)  # raises DataError: nothing is published
         cache.save()  # everything is parsed and rendered: what this build used is what the next one may need
         written = output.publish(files, model.config.language if search and not kept else None)
 
@@ -150,6 +151,15 @@ def federate(source: Path, model: Model) -> Federation | None:
     compute_values(federation, community_data)
     model.warnings = sorted(set(model.warnings) | set(federation.warnings))
     return federation
+
+
+def guard_addresses(source: Path, model: Model, report: dict | None, files: SiteFiles) -> None:
+    """Stop the build if any file it made holds a member's or a commit author's e-mail address."""
+    from .publish.addresses import known_addresses, published_addresses
+
+    found = published_addresses(source, files.files, known_addresses(model, report))
+    if found:
+        raise DataError(found)
 
 
 def render(model: Model, info: BuildInfo, report: dict | None, federation: Federation | None, search: bool,
