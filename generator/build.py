@@ -57,8 +57,9 @@ def build(source: Path, out_dir: Path | None = None, *, base_url: str | None = N
     result's `index_later`, so a preview shows the new pages seconds sooner (`serve`).
     `strict`: warnings stop the build as errors do, before anything is written.
     """
-    search = search_available() if search is None else search
-    notes = [] if search else [SEARCH_HINT]
+    installed = search_available()
+    search = installed if search is None else search
+    notes = [] if search or installed else [SEARCH_HINT]  # `--no-search` with the extra installed needs no hint
     source = Path(source)
     out_dir = Path(out_dir) if out_dir else source / "_site"
     use_manifest = incremental and history is None
@@ -83,6 +84,7 @@ def build(source: Path, out_dir: Path | None = None, *, base_url: str | None = N
     old = {rel: entry[0] for rel, entry in previous.files.items() if rel not in kept} if intact else None
     with SiteOutput(out_dir, old) as output:
         files = render(model, info, report, federation, search, cache)
+        guard_addresses(source, model, report, files)  # raises DataError: nothing is published
         cache.save()  # everything is parsed and rendered: what this build used is what the next one may need
         written = output.publish(files, model.config.language if search and not kept else None)
 
@@ -149,6 +151,15 @@ def federate(source: Path, model: Model) -> Federation | None:
     compute_values(federation, community_data)
     model.warnings = sorted(set(model.warnings) | set(federation.warnings))
     return federation
+
+
+def guard_addresses(source: Path, model: Model, report: dict | None, files: SiteFiles) -> None:
+    """Stop the build if any file it made holds a member's or a commit author's e-mail address."""
+    from .publish.addresses import known_addresses, published_addresses
+
+    found = published_addresses(source, files.files, known_addresses(model, report))
+    if found:
+        raise DataError(found)
 
 
 def render(model: Model, info: BuildInfo, report: dict | None, federation: Federation | None, search: bool,

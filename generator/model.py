@@ -43,6 +43,10 @@ class Config:
     non_members: str = "name"
     feed_entries: int = 20
     history: str = "folder"  # folder | repository: the commits value counts (see value_scope)
+    # The window every date of the data lies in (`dates` in commonplace.yaml; the loader fills in
+    # the defaults: 1970-01-01 to ten years after the commit built).
+    earliest: date | None = None
+    latest: date | None = None
 
 
 @dataclass(frozen=True)

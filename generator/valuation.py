@@ -70,6 +70,7 @@ def community_data(model: Model, periods=()) -> CommunityData:
         inactive_days=config.inactive_days,
         peers=len(model.peers),
         periods=plan_periods(model, periods),
+        window=(config.earliest, config.latest) if config.earliest and config.latest else None,
     )
 
 

@@ -320,7 +320,7 @@ def test_edge(name, schema_, instance, fast):
 @pytest.mark.parametrize(
     "schema_",
     [
-        {"maxLength": 3},
+        {"maxItems": 3},
         {"patternProperties": {"^x": {}}},
         {"format": "uri"},
         {"properties": {"a": {"$id": "other.json"}}},

@@ -149,3 +149,12 @@ def test_the_search_box_takes_the_themes_colours_and_type(community, tmp_path):
     for name, colour in (("primary", "--accent"), ("text", "--ink"), ("border", "--line"), ("tag", "--panel")):
         assert settings[f"--pagefind-ui-{name}"] == f"var({colour})" and colour in theme
     assert settings["--pagefind-ui-font"] == "inherit" and "--pagefind-ui-background" in settings
+@pytest.mark.parametrize("installed", [True, False])
+def test_no_search_hints_at_the_extra_only_when_it_is_missing(community, tmp_path, monkeypatch, capsys, installed):
+    from generator.cli import main
+
+    monkeypatch.setattr(build_module, "search_available", lambda: installed)
+    root = community()
+    assert main(["build", str(root), "-o", str(tmp_path / "out"), "--no-search"]) == 0
+    assert capsys.readouterr().err.count(ENABLE_HINT) == (0 if installed else 1)
+    assert not (tmp_path / "out" / "pagefind").exists()

@@ -18,8 +18,12 @@ from .identities import Contributor, Identities
 from .inputs import CommunityData
 
 
+# The seconds `datetime` can show (years 1 to 9999): a commit object may claim any time at all.
+FIRST_TS, LAST_TS = -62135596800, 253402300799
+
+
 def month_of_ts(ts: int) -> str:
-    t = time.gmtime(ts)
+    t = time.gmtime(min(max(ts, FIRST_TS), LAST_TS))
     return f"{t.tm_year:04d}-{t.tm_mon:02d}"
 
 
@@ -66,12 +70,47 @@ def month_range(first: str, last: str) -> list[str]:
 def month_end_ts(month: str) -> int:
     """The first second of the next month (UTC): the period's end, exclusive."""
     y, m = int(month[:4]), int(month[5:7])
+    if (y, m) >= (9999, 12):  # the next month is past what `datetime` can hold
+        return int(datetime(9999, 12, 31, tzinfo=timezone.utc).timestamp()) + 86400
     y, m = (y + 1, 1) if m == 12 else (y, m + 1)
     return int(datetime(y, m, 1, tzinfo=timezone.utc).timestamp())
 
 
+def add_months(month: str, n: int) -> str:
+    index = int(month[:4]) * 12 + int(month[5:7]) - 1 + n
+    index = min(max(index, 0), 9999 * 12 + 11)
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+# A monthly series is bounded whatever the dates say: at most ten years of months, ending at most
+# a year after the last commit (upcoming events), inside the community's date window (1970 to
+# ten years after the last commit without one). One hostile date, in the data or in a commit,
+# moves where a series starts or ends, never how long it is. Totals still count every record.
+MAX_MONTHS = 120
+AHEAD_MONTHS = 12
+YEARS_AHEAD = 10
+
+
+def series_months(dated: list[str], anchor: str | None, window: tuple[date, date] | None) -> list[str]:
+    """The months of the monthly series: those between the first and last of `dated` ("YYYY-MM"),
+    bounded as said above; `anchor` is the month of the last commit (None without commits)."""
+    if not dated:
+        return []
+    first, last = min(dated), max(dated)
+    if window is not None:
+        low, high = month_of(window[0]), month_of(window[1])
+    else:
+        low, high = "1970-01", add_months(anchor or last, YEARS_AHEAD * 12)
+    if anchor is not None:
+        high = min(high, add_months(max(anchor, low), AHEAD_MONTHS))
+    last = min(last, high)
+    first = max(first, low, add_months(last, 1 - MAX_MONTHS))
+    return month_range(first, last) if first <= last else []
+
+
 def iso(ts: int, offset_minutes: int) -> str:
-    return datetime.fromtimestamp(ts, timezone(timedelta(minutes=offset_minutes))).isoformat()
+    zone = timezone(timedelta(minutes=max(min(offset_minutes, 1439), -1439)))
+    return datetime.fromtimestamp(min(max(ts, FIRST_TS + 86400), LAST_TS - 86400), zone).isoformat()
 
 
 @dataclass(slots=True)
@@ -257,7 +296,8 @@ class Context:
         dated.extend(month_of_ts(t.time) for t in history.tags)
         if history.as_of is not None:
             dated.append(month_of_ts(self.as_of))
-        self.months = month_range(min(dated), max(dated)) if dated else []
+        anchor = month_of_ts(self.as_of) if self.commits or history.as_of is not None else None
+        self.months = series_months(dated, anchor, data.window)
 
     # -- helpers the indicators share ------------------------------------------------------
     def commits_in(self, month: str | None) -> list[Commit]:

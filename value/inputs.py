@@ -54,6 +54,7 @@ class CommunityData:
     `source` and `line` make a record's source (`path:line`, see value/contributions.py).
     `periods` are the reward plans' periods, (start, end) days: the engine computes cred as of
     each end (the report's `cred_as_of`), so that later work never changes a closed plan.
+    `window` bounds the monthly series (see `context.series_months`).
     `kinds` is `value.kinds` of commonplace.yaml: {kind: weight or {"weight", "dimension"}}.
     """
 
@@ -71,3 +72,6 @@ class CommunityData:
     inactive_days: int = 180
     peers: int = 0  # federation peers declared
     periods: tuple[tuple[date, date], ...] = ()  # reward plans' (start, end): cred as of each end
+    # The first and last day the data may hold (`dates` in commonplace.yaml): monthly series never
+    # run outside it, whatever date a commit's author gave. None: see context.series_months.
+    window: tuple[date, date] | None = None

@@ -69,6 +69,8 @@ def config(doc: YamlDoc, rel: str = "commonplace.yaml", findings: Findings | Non
         non_members=d.get("privacy", {}).get("non_members", "name"),
         feed_entries=d.get("feed", {}).get("entries", 20),
         history=d.get("history", "folder"),
+        earliest=_date(d.get("dates", {}).get("earliest")),
+        latest=_date(d.get("dates", {}).get("latest")),
     )
 
 
@@ -190,6 +192,10 @@ def page(rel: str, stem: str, doc: YamlDoc, body: str, notes: Notes) -> m.Page:
     )
 
 
+# Exact sums of amounts stay inside the 28 digits of Python's decimal arithmetic.
+MAX_AMOUNT_DIGITS = 15
+
+
 def _decimals(n: int) -> str:
     return f"{n} decimal" if n == 1 else f"{n} decimals"
 
@@ -228,6 +234,10 @@ def amount(rel: str, doc: YamlDoc, path: tuple, code: str | None, notes: Notes) 
     if code is None:
         return None
     number = Decimal(str(value))
+    if not number.is_finite() or number.adjusted() >= MAX_AMOUNT_DIGITS:
+        notes.findings.error(rel, line, col, f"{key} has more than {MAX_AMOUNT_DIGITS} digits before the decimal "
+                                             "point: no community handles that much money; fix the amount")
+        return None
     places, written = money.minor_units(code), money.decimals_of(number.normalize())
     if written > places:
         fix = f"write it with at most {places}" if places else "write it without decimals"

@@ -10,13 +10,15 @@ and their names), `parse` (parsed and checked), `kinds` (one builder per file ki
 from __future__ import annotations
 
 import os
+from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 from .. import model as m
 from ..cache import buildcache
 from ..errors import DataError, Findings
 from ..i18n import catalogue_findings, load_catalogue
-from . import ecosystem, kinds
+from . import dates, ecosystem, kinds
 from .listing import COLLECTIONS, MD_EXT, collection
 from .parse import parse_ahead, parse_file
 from .reader import FileReader
@@ -27,8 +29,11 @@ from .yamlsafe import YamlDoc
 class _Loader:
     """One load: the reader, the files parsed ahead, and what was found so far."""
 
-    def __init__(self, root: Path, reader_factory=None, cache: buildcache.BuildCache | None = None):
+    def __init__(self, root: Path, reader_factory=None, cache: buildcache.BuildCache | None = None,
+                 reference: date | None = None):
         self.root = root
+        self.reference = reference  # the day the default date window ends ten years after
+        self.window: tuple[date, date] | None = None  # set once the config is read
         self.cache = cache if cache is not None else buildcache.BuildCache()
         self.findings = Findings()
         self.reader_factory = reader_factory or FileReader
@@ -43,6 +48,8 @@ class _Loader:
         else:
             doc, body, findings = parse_file(self.reader, rel, kind, markdown)
         self.findings.extend(findings)
+        if doc is not None and self.window is not None:
+            dates.check(rel, kind, doc, self.window, self.findings)
         return doc, body
 
     def parse_collections(self) -> None:
@@ -87,6 +94,20 @@ class _Loader:
                 items.extend(build(rel, doc, self.notes))
         return sorted(items, key=lambda e: (e.date, e.source, e.line))
 
+    def date_window(self, config: m.Config, doc: YamlDoc) -> m.Config:
+        """The config with its date window filled in; every file read from now on is held to it."""
+        if self.reference is None:
+            # the commit built; a peer read from git objects is held to today's window
+            local = self.reader_factory is FileReader
+            self.reference = dates.reference_day(self.root) if local else dates.today()
+        earliest, latest = dates.window(config.earliest, config.latest, self.reference)
+        if latest < earliest:
+            line, col = doc.where(("dates", "latest") if config.latest else ("dates", "earliest"))
+            self.findings.error("commonplace.yaml", line, col, f"the date window ends ({latest.isoformat()}) before "
+                                                               f"it begins ({earliest.isoformat()}): fix `dates:`")
+        self.window = (earliest, latest)
+        return replace(config, earliest=earliest, latest=latest)
+
     def federation(self) -> list[m.Peer]:
         rel = "federation.yaml"
         if not self.reader.exists(rel):
@@ -107,6 +128,8 @@ class _Loader:
         self.parse_collections()
         config_doc = self.required("commonplace.yaml", "commonplace")
         config = kinds.config(config_doc, "commonplace.yaml", self.findings) if config_doc is not None else None
+        if config is not None:
+            config = self.date_window(config, config_doc)
         community_doc = self.required("community.yaml", "community")
         community = kinds.community(community_doc) if community_doc is not None else None
         model = m.Model(root=self.root, config=config, community=community)
@@ -126,7 +149,11 @@ class _Loader:
         model.citation = ecosystem.citation(self.optional(ecosystem.CITATION_PATH), self.findings)
         model.recognition = ecosystem.recognition(self.optional(ecosystem.ALL_CONTRIBUTORS_PATH), self.findings,
                                                   set(model.members))
-        self.notes.references.check({"member": model.members, "project": model.projects}, self.findings)
+        # A file with a mistake still names a member or a project: the mistake is its one finding,
+        # not one more in every file that names it.
+        named = {kind: set(built) | {stem for _rel, stem in self.listing[folder]}
+                 for kind, folder, built in (("member", "members", model.members), ("project", "projects", model.projects))}
+        self.notes.references.check(named, self.findings)
         self.notes.addresses.check(self.findings, ".mailmap", self.optional(".mailmap"))
         if config is not None:
             model.catalogue = load_catalogue(self.root, config.language)
@@ -138,13 +165,15 @@ class _Loader:
         return model
 
 
-def load_community(root: str | os.PathLike, reader_factory=None, cache: buildcache.BuildCache | None = None) -> m.Model:
+def load_community(root: str | os.PathLike, reader_factory=None, cache: buildcache.BuildCache | None = None,
+                   reference: date | None = None) -> m.Model:
     """Load and validate a community; raises DataError with every finding at once.
 
     `reader_factory(root, findings)` makes the file reader (default: the work tree); `cache`
-    holds files parsed by earlier builds, and gets the files parsed by this one.
+    holds files parsed by earlier builds, and gets the files parsed by this one. `reference`: the
+    day the default date window is counted from (default: the commit built, see `dates`).
     """
-    return _Loader(Path(root), reader_factory, cache).load()
+    return _Loader(Path(root), reader_factory, cache, reference).load()
 
 
 def check_community(root: str | os.PathLike) -> list:

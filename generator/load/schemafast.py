@@ -250,6 +250,10 @@ class _Compiler:
         least = _count(value)
         return lambda x: type(x) is not str or len(x) >= least
 
+    def max_length(self, value, s) -> Check:
+        most = _count(value)
+        return lambda x: type(x) is not str or len(x) <= most
+
     def pattern(self, value, s) -> Check:
         try:
             search = re.compile(value).search  # what jsonschema's re.search(pattern, x) uses
@@ -326,6 +330,7 @@ _KEYWORDS = {
     "minItems": _Compiler.min_items,
     "uniqueItems": _Compiler.unique_items,
     "minLength": _Compiler.min_length,
+    "maxLength": _Compiler.max_length,
     "pattern": _Compiler.pattern,
     "format": _Compiler.format,
     "enum": _Compiler.enum,

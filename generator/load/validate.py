@@ -107,6 +107,8 @@ def _message(error, doc: YamlDoc) -> str:
         return f"missing required key '{missing}'"
     if error.validator in ("minimum", "exclusiveMinimum", "maximum", "exclusiveMaximum"):
         return f"{label}: {error.message}"
+    if error.validator == "maxLength":  # never the text itself: it may be a megabyte long
+        return f"{label} is longer than {error.validator_value} characters: shorten it"
     if error.validator == "minItems":
         return f"{label} must list at least {error.validator_value} item(s)"
     if error.validator == "uniqueItems":
