@@ -358,14 +358,38 @@ def fetch_portals(declared: Iterable[tuple[str, str]], cache_dir: str | os.PathL
                     added += 1
                     level.append((discovered_name(url), url, result.name))
             depth += 1
+    # What the build reads, and nothing else: written only when it changed, so a fetch that found
+    # nothing new leaves the build's fingerprint (cache/manifest.py) as it was and the build is skipped.
     index = {
-        "fetched_at": now_utc(),
         "discovered": [{"name": r.name, "url": r.url, "depth": r.depth, "via": r.via}
                        for r in results if r.depth > 1],
+        "portals": {portal_key(r.url): _summary(portal_dir(cache_dir, r.url)) for r in results},
     }
-    _write_json(web / INDEX, index)
+    if read_index(cache_dir) != index:
+        _write_json(web / INDEX, index)
     _forget(web, {portal_key(r.url) for r in results})
     return results
+
+
+def _summary(folder: Path) -> dict:
+    """What the build shows of a copy: the day it was read, whether the last read failed, and
+    which package it holds."""
+    state = read_state(folder)
+    files = state.get("files") if isinstance(state.get("files"), dict) else {}
+    package = files.get(PACKAGE) if isinstance(files.get(PACKAGE), dict) else {}
+    return {"as_of": str(state.get("read_at", ""))[:10], "failed": bool(state.get("error")),
+            "package": str(package.get("sha256", ""))}
+
+
+def read_index(cache_dir: str | os.PathLike) -> dict:
+    path = web_dir(cache_dir) / INDEX
+    try:
+        if path.is_symlink() or not path.is_file():
+            return {}
+        value = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return value if isinstance(value, dict) else {}
 
 
 def _forget(web: Path, keep: set[str]) -> None:
@@ -378,14 +402,7 @@ def _forget(web: Path, keep: set[str]) -> None:
 
 def discovered(cache_dir: str | os.PathLike) -> list[dict]:
     """The discovered portals the last fetch recorded: [{name, url, depth, via}]."""
-    path = web_dir(cache_dir) / INDEX
-    try:
-        if path.is_symlink() or not path.is_file():
-            return []
-        value = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return []
-    rows = value.get("discovered") if isinstance(value, dict) else None
+    rows = read_index(cache_dir).get("discovered")
     result = []
     for row in rows if isinstance(rows, list) else ():
         if (isinstance(row, dict) and isinstance(row.get("url"), str) and not address_problem(row["url"])
