@@ -170,8 +170,10 @@ COMMANDS = (
     Command("fetch", "fetch the federation peers into local mirrors",
             "Fetch every peer declared in federation.yaml into a bare mirror in the repository's "
             "git folder (.git/commonplace-cache/peers-*/, where no pull request can write; "
-            "SOURCE/.commonplace-cache/peers/ outside a repository), using your git credentials. "
-            "A peer that cannot be reached is a warning: the copy fetched before is kept.", (
+            "SOURCE/.commonplace-cache/peers/ outside a repository), using your git credentials; "
+            "a peer in mode data with a web address is read from its published portal over HTTPS "
+            "(asking only whether it changed), with the peers of peers when federation.yaml says "
+            "discover. A peer that cannot be reached is a warning: the copy fetched before is kept.", (
                 SOURCE,
                 arg("--timeout", type=_positive, default=120, metavar="SECONDS",
                     help="give up on a peer after this many seconds (default: 120)"),

@@ -234,6 +234,15 @@ class Peer:
     data_branch: str = ""
 
 
+@dataclass(frozen=True)
+class Discover:
+    """`discover:` of federation.yaml: follow peers of peers up to `depth` steps (the declared
+    peers are step 1), adding at most `max` communities."""
+
+    depth: int = 2
+    max: int = 500
+
+
 @dataclass
 class Model:
     """Everything loaded from one community repository, in a stable order."""
@@ -251,6 +260,7 @@ class Model:
     contributions: list[Contribution] = field(default_factory=list)
     rewards: dict[str, RewardPlan] = field(default_factory=dict)
     peers: list[Peer] = field(default_factory=list)
+    discover: Discover | None = None  # federation.yaml's discover: (a directory node)
     funding: tuple[Link, ...] = ()  # from .github/FUNDING.yml
     citation: object = None  # ecosystem.Citation from CITATION.cff
     recognition: dict = field(default_factory=dict)  # handle -> contribution types (.all-contributorsrc)

@@ -105,7 +105,7 @@ def test_diff_markdown_for_a_change(community, capsys):
         "",
         # the event-participation table (csv and json) gains the new event, and the contribution
         # records (csv and json) the change's records
-        "20 other files (open data, feed, sitemap, assets) also change.",
+        "21 other files (open data, feed, sitemap, assets) also change.",
         "",
         "### Figures",
         "",

@@ -62,7 +62,7 @@ def _git_state(source: Path) -> str:
     peers = peers_dir(source)
     if peers.is_dir():
         for mirror in sorted(peers.iterdir()):
-            for name in ("packed-refs", "FETCH_HEAD", "HEAD"):
+            for name in ("packed-refs", "FETCH_HEAD", "HEAD", "fetch.json"):  # fetch.json: web/, the portals read
                 try:
                     parts.append(f"{mirror.name}/{name}:{os.stat(mirror / name).st_mtime_ns}")
                 except FileNotFoundError:

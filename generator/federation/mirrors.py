@@ -79,15 +79,23 @@ def redact(text: str) -> str:
 def fetch_branch(peer: Peer, base: str | os.PathLike) -> str | None:
     """The branch to mirror for a peer, or None when there is nothing to fetch.
 
-    git mode: `branch`. data mode: `data_branch` when given (e.g. gh-pages); otherwise a local
-    folder is read in place (None) and a remote repository's `branch` is mirrored.
+    git mode: `branch`. data mode: `data_branch` when given (e.g. gh-pages) is mirrored;
+    otherwise a local folder is read in place and a web address is a published portal read over
+    HTTP(S) (`portals`): None for both.
     """
     if peer.mode == "data":
         if peer.data_branch:
             return peer.data_branch
-        if is_local(peer.url):
+        if is_local(peer.url) or is_portal(peer):
             return None
     return peer.branch
+
+
+def is_portal(peer: Peer) -> bool:
+    """A `mode: data` peer with a web address and no `data_branch`: its published portal,
+    read over HTTP(S) by `portals.fetch_portals`, not by git."""
+    return (peer.mode == "data" and not peer.data_branch
+            and peer.url.lower().startswith(("https://", "http://")))
 
 
 @dataclass(frozen=True)
@@ -194,8 +202,8 @@ def fetch_peer(peer: Peer, cache_dir: str | os.PathLike, *, base: str | os.PathL
     shown = redact(peer.url)
     branch = fetch_branch(peer, base) or ""
     if not branch:
-        return FetchResult(peer.name, shown, path, "", ok=False, skipped=True,
-                           message="a local folder of open data, read in place")
+        note = "a published portal, read over HTTP" if is_portal(peer) else "a local folder of open data, read in place"
+        return FetchResult(peer.name, shown, path, "", ok=False, skipped=True, message=note)
     if not _URL.match(peer.url) or peer.url.startswith("-"):
         return FetchResult(peer.name, shown, path, branch, ok=False,
                            message="the address is not https://, ssh://, user@host:path or a local path")

@@ -26,8 +26,9 @@ from ..load.loader import load_community
 from ..model import Model, Peer
 from . import graph
 from .gittree import GitTreeReader, subtree
-from .mirrors import LINKED_MIRROR, fetch_branch, mirror_path, redact, resolve_url
+from .mirrors import LINKED_MIRROR, fetch_branch, is_portal, mirror_path, redact, resolve_url
 from .peerdata import MAX_FILE, LocalDataReader, OpenData, read_open_data
+from .portals import discovered, has_copy, portal_dir, read_state
 
 SELF = ""  # the key of this node in `SharedHistory.nodes` and in the directory rows
 
@@ -71,6 +72,10 @@ class Node:
     dimensions: its five value dimensions ({dimension: {indicator: value}}): from its data
     package (data mode), or filled by `compute_values` (git mode).
     findings: everything wrong with it, paths prefixed `peers/<name>/`, severities as found.
+    A published portal's `as_of` is the day (UTC) its copy was last read (None when read in place).
+    depth: 1 for a declared peer, more for one discovered through peers' federation.json.
+    via: for a discovered one, the community whose federation.json named it. portal: the
+    address of its published portal, when known (for federation.json and discovery).
     """
 
     name: str
@@ -92,6 +97,9 @@ class Node:
     flow: graph.Flow | None = None
     dimensions: dict = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
+    depth: int = 1
+    via: str = ""
+    portal: str = ""
 
     @property
     def ok(self) -> bool:
@@ -109,6 +117,8 @@ class Federation:
     nodes: list[Node]
     head: str = ""
     shared: graph.SharedHistory | None = None
+    discovered: list[Node] = field(default_factory=list)  # read through peers of peers (ok ones)
+    undiscovered: int = 0  # discovered communities with no readable copy
 
     @property
     def ok_nodes(self) -> list[Node]:
@@ -117,8 +127,12 @@ class Federation:
     @property
     def warnings(self) -> list[Finding]:
         """Every peer finding as a warning: a peer never fails this node's build."""
-        return sorted({replace(f, severity="warning") if f.severity == "error" else f
-                       for n in self.nodes for f in n.findings})
+        found = {replace(f, severity="warning") if f.severity == "error" else f
+                 for n in self.nodes for f in n.findings}
+        if self.undiscovered:  # one line, not one per community: a directory may reach hundreds
+            found.add(Finding("federation.yaml", 1, 1, f"{self.undiscovered} discovered communities could not be "
+                              "read (run `commonplace fetch`; their own portals may be down)", "warning"))
+        return sorted(found)
 
 
 def _scoped(name: str, findings) -> list[Finding]:
@@ -182,6 +196,31 @@ def _load_data(node: Node, peer: Peer, reader) -> None:
     node.profile = Profile.of_data(data)
 
 
+def _load_portal(node: Node, peer_name: str, folder: Path) -> None:
+    """A published portal, from the copy `commonplace fetch` kept (see `portals`)."""
+    if not has_copy(folder):
+        _unreachable(node, "no copy of its published portal yet: run `commonplace fetch`")
+        return
+    state = read_state(folder)
+    node.as_of = _iso_day(str(state.get("read_at", ""))[:10])
+    node.stale = bool(state.get("error"))
+    _load_data(node, Peer(peer_name, node.portal, node.relation, "", 0), LocalDataReader(folder, Findings()))
+
+
+def _mtime_day(path: Path) -> date | None:
+    try:
+        return datetime.fromtimestamp(path.stat().st_mtime, timezone.utc).date()
+    except OSError:
+        return None
+
+
+def _iso_day(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
 def _unreachable(node: Node, message: str) -> None:
     node.status = "unreachable"
     node.findings.append(Finding(f"peers/{node.name}", 1, 1, message, "warning"))
@@ -225,6 +264,12 @@ def load_peers(model: Model, cache_dir: str | os.PathLike, *, fetched=None) -> F
                     stale=peer.name in failed, path=peer.path)
         nodes.append(node)
         branch = fetch_branch(peer, model.root)
+        if is_portal(peer):
+            node.portal = peer.url
+            _load_portal(node, peer.name, portal_dir(cache_dir, peer.url))
+            if node.ok:
+                node.title = node.title or node.profile.name or peer.name
+            continue
         if branch is None:  # data mode, a local folder read in place
             root = Path(resolve_url(peer.url, model.root)) / peer.path
             if not root.is_dir():
@@ -241,6 +286,7 @@ def load_peers(model: Model, cache_dir: str | os.PathLike, *, fetched=None) -> F
         node.ref = f"refs/heads/{branch}"
         repo = _open_mirror(node.mirror)
         node.head = _branch_tip(repo, branch) if repo is not None else ""
+        node.as_of = _mtime_day(node.mirror / "FETCH_HEAD")
         if not node.head:
             _unreachable(node, f"no copy of branch '{branch}' yet: run `commonplace fetch`")
             continue
@@ -261,9 +307,28 @@ def load_peers(model: Model, cache_dir: str | os.PathLike, *, fetched=None) -> F
                 repos[peer.name] = repo
         if node.ok:
             node.title = node.title or node.profile.name or peer.name
+            if peer.mode == "git":
+                node.portal = node.model.config.base_url if node.model.config else ""
+            elif node.data is not None:
+                node.portal = node.data.homepage
     federation = Federation(nodes)
+    if model.discover is not None:
+        _load_discovered(federation, cache_dir)
     _relate(federation, model, repos)
     return federation
+
+
+def _load_discovered(federation: Federation, cache_dir) -> None:
+    """The communities the last fetch discovered through peers of peers, ok ones only."""
+    for entry in discovered(cache_dir):
+        node = Node(entry["name"], "", "peer", "data", url=_public_url(entry["url"]), depth=entry["depth"],
+                    via=entry["via"], portal=entry["url"])
+        _load_portal(node, entry["name"], portal_dir(cache_dir, entry["url"]))
+        if node.ok:
+            node.title = node.profile.name or entry["name"]
+            federation.discovered.append(node)
+        else:
+            federation.undiscovered += 1
 
 
 def _relate(federation: Federation, model: Model, repos: dict[str, pygit2.Repository]) -> None:
@@ -335,26 +400,39 @@ def compute_values(federation: Federation, data_of: Callable[[Model], object] | 
 
 
 def directory_rows(federation: Federation, own_model: Model, own_dimensions: dict | None = None) -> list[dict]:
-    """One row per community for the directory: this node first, then its ok peers by title.
+    """One row per community for the directory: this node first, then its ok peers and the
+    communities discovered through them, by title.
 
     A row: {"name": "" for this node else the peer's name, "title", "this": bool, "relation"
     ("" for this node), "mode", "url", "profile": Profile, "dimensions": {dimension:
-    {indicator: value}} ({} when unknown), "self_reported": bool, "stale": bool}.
+    {indicator: value}} ({} when unknown), "self_reported": bool, "stale": bool, "as_of":
+    the day its copy was read ("" when read now or in place), "depth": 0 for this node, 1 for a
+    declared peer, more for a discovered one, "portal": its portal's address when known}.
     Group rows by area with `rows_by_area`.
     """
     rows = [{
         "name": SELF, "title": own_model.config.title or own_model.community.name, "this": True, "relation": "",
         "mode": "git", "url": "", "profile": Profile.of_model(own_model), "dimensions": own_dimensions or {},
-        "self_reported": False, "stale": False,
+        "self_reported": False, "stale": False, "as_of": "", "depth": 0, "portal": own_model.config.base_url,
     }]
-    peers = sorted(federation.ok_nodes, key=lambda n: (n.title.casefold(), n.name))
+    peers = sorted(federation.ok_nodes + federation.discovered, key=lambda n: (n.title.casefold(), n.name))
     for n in peers:
         rows.append({
             "name": n.name, "title": n.title, "this": False, "relation": n.relation, "mode": n.mode,
             "url": n.url, "profile": n.profile, "dimensions": n.dimensions, "self_reported": n.self_reported,
-            "stale": n.stale,
+            "stale": n.stale, "as_of": n.as_of.isoformat() if n.as_of else "", "depth": n.depth, "portal": n.portal,
         })
     return rows
+
+
+def published_peers(federation: Federation) -> list[dict]:
+    """The declared peers as `data/federation.json` lists them: name, title, relation, mode,
+    the public (https) address declared and the address of the peer's portal, when known."""
+    from .web import address_problem
+
+    return [{"name": n.name, "title": n.title, "relation": n.relation, "mode": n.mode, "url": n.url,
+             "portal": n.portal if n.portal and not address_problem(n.portal) else ""}
+            for n in federation.nodes]
 
 
 def rows_by_area(rows: list[dict]) -> dict[str, list[dict]]:

@@ -89,7 +89,8 @@ class OpenData:
     profile: the keys of `community.yaml` that were found (areas as a tuple). dimensions:
     `{dimension: {indicator: value}}` with values int, Decimal, or a dict of those (by kind or
     currency). contributors: rows of the `contributors` resource, None without one. commit:
-    the commit its figures were computed at, when the package says.
+    the commit its figures were computed at, when the package says. homepage: the portal's
+    address as the package gives it (only an address `web.address_problem` accepts).
     """
 
     title: str
@@ -98,6 +99,7 @@ class OpenData:
     contributors: int | None = None
     resources: tuple[str, ...] = ()
     commit: str = ""
+    homepage: str = ""
 
 
 class _Bad(ValueError):
@@ -317,7 +319,8 @@ def read_open_data(reader, findings: Findings) -> OpenData | None:
                 rows = strict_csv(data, _fields(res))
                 if name == "contributors":
                     contributors = len(rows)
-                elif rows and {"dimension", "indicator", "value"} <= set(rows[0]) and not dimensions:
+                elif (rows and {"dimension", "indicator", "value"} <= set(rows[0]) and "community" not in rows[0]
+                      and not dimensions):  # a directory's figures name other communities: not its own
                     table: dict = {}
                     for row in rows:
                         if row.get("month") or row["dimension"] not in DIMENSIONS:
@@ -338,10 +341,17 @@ def read_open_data(reader, findings: Findings) -> OpenData | None:
         title = title[:200] if isinstance(title, str) else ""
         if not profile:
             profile = _fallback_profile(package)
-        return OpenData(title, profile, dimensions, contributors, tuple(names), commit)
+        return OpenData(title, profile, dimensions, contributors, tuple(names), commit, _homepage(package))
     except ValueError as exc:  # _Bad and any number conversion
         findings.error(current, 1, 1, str(exc))
         return None
+
+
+def _homepage(package: dict) -> str:
+    from .web import address_problem
+
+    homepage = package.get("homepage")
+    return homepage if isinstance(homepage, str) and homepage and not address_problem(homepage) else ""
 
 
 def _fields(res: dict) -> list[tuple[str, str]] | None:

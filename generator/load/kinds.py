@@ -375,3 +375,9 @@ def federation(rel: str, doc: YamlDoc, notes: Notes) -> list[m.Peer]:
             path=p.get("path", ""), data_branch=p.get("data_branch", ""),
         ))
     return peers
+
+
+def discover(doc: YamlDoc) -> m.Discover | None:
+    """federation.yaml's `discover:` (already checked by its schema), or None."""
+    d = doc.data.get("discover")
+    return m.Discover(d.get("depth", 2), d.get("max", 500)) if isinstance(d, dict) else None

@@ -108,12 +108,12 @@ class _Loader:
         self.window = (earliest, latest)
         return replace(config, earliest=earliest, latest=latest)
 
-    def federation(self) -> list[m.Peer]:
+    def federation(self) -> tuple[list[m.Peer], m.Discover | None]:
         rel = "federation.yaml"
         if not self.reader.exists(rel):
-            return []
+            return [], None
         doc = self.parsed_file(rel, "federation", markdown=False)[0]
-        return kinds.federation(rel, doc, self.notes) if doc is not None else []
+        return (kinds.federation(rel, doc, self.notes), kinds.discover(doc)) if doc is not None else ([], None)
 
     def load(self) -> m.Model:
         has_config = self.reader.exists("commonplace.yaml")
@@ -144,7 +144,7 @@ class _Loader:
         model.contributions = self.entries(
             "contributions", lambda rel, doc, notes: kinds.contributions(rel, doc, notes, declared))
         model.rewards = self.keyed("rewards", kinds.rewards)
-        model.peers = self.federation()
+        model.peers, model.discover = self.federation()
         model.funding = ecosystem.funding_links(self.optional(ecosystem.FUNDING_PATH), self.findings)
         model.citation = ecosystem.citation(self.optional(ecosystem.CITATION_PATH), self.findings)
         model.recognition = ecosystem.recognition(self.optional(ecosystem.ALL_CONTRIBUTORS_PATH), self.findings,

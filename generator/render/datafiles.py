@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from ..publish.files import SiteFiles
-from ..publish.opendata import add_open_data
+from ..publish.opendata import add_open_data, directory_tables, federation_document
 from .context import SiteContext
 
 
@@ -21,13 +21,23 @@ def add_data_files(files: SiteFiles, site: SiteContext) -> None:
 
 def open_data_files(site: SiteContext) -> SiteFiles:
     """The open data package's files (`data/...`): what is published, and what the data page
-    describes (SiteContext.open_data makes them once per build)."""
+    describes (SiteContext.open_data makes them once per build). A node with peers republishes
+    the directory it aggregates, and publishes its peers for discovery."""
+    from ..federation.nodes import published_peers
+
     community = site.model.community
     files = SiteFiles()
-    add_open_data(files, site.values.tables(), name=_package_name(community.name),
+    tables = site.values.tables()
+    name = _package_name(community.name)
+    peers: list[dict] = []
+    if site.federation is not None:
+        tables += directory_tables(site.federation.rows, name)
+        peers = published_peers(site.federation.federation)
+    add_open_data(files, tables, name=name,
                   title=f"{community.name}: open data", license_id=community.data_license,
                   homepage=site.url(""), created=site.info.updated.strftime("%Y-%m-%dT%H:%M:%SZ"),
-                  profile=public_profile(site.model), keywords=list(community.areas))
+                  profile=public_profile(site.model), keywords=list(community.areas),
+                  federation=federation_document(peers, _portal(site.model.config.base_url)))
     return files
 
 
@@ -38,6 +48,12 @@ def public_profile(model) -> dict:
                "economic_model": c.economic_model, "scope": c.scope, "location": c.location,
                "founded": c.founded.isoformat() if c.founded else ""}
     return {k: v for k, v in profile.items() if v}
+
+
+def _portal(address: str) -> str:
+    from ..federation.web import address_problem
+
+    return address if address and not address_problem(address) else ""
 
 
 def _package_name(name: str) -> str:

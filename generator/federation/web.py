@@ -1,0 +1,230 @@
+"""HTTP(S) for federation: one bounded, conditional GET at a time, over urllib3.
+
+Every answer is hostile input, so every request is bounded: a connect and read timeout (per
+network wait), a deadline for the whole answer (a peer trickling bytes is cut off), a size
+bound (checked on Content-Length and again while reading), and a number of redirects, each
+redirect checked against the same address policy as the first address.
+
+Address policy: only `https://`, except the loopback addresses (`127.0.0.1`, `localhost`,
+`[::1]`), which may use `http://` so that tests and local previews can serve portals. No
+credentials in an address, no other scheme.
+
+Conditional requests: `get(url, etag, last_modified)` sends `If-None-Match` /
+`If-Modified-Since`, and a `304 Not Modified` comes back as `status == 304` with no body, so an
+unchanged peer costs one small request.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from urllib.parse import urljoin, urlsplit, urlunsplit
+
+from .peerdata import MAX_FILE
+
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+USER_AGENT = "Commonplace-federation/1 (+https://commonplace.example/federation)"
+
+
+@dataclass(frozen=True)
+class WebLimits:
+    """Bounds on reading published portals (tests shorten the times).
+
+    timeout: seconds for connecting and for each wait on the network. deadline: seconds for one
+    whole answer. max_bytes: one file. max_redirects: per request. max_resources: files listed
+    in one data package. at_once: portals read at the same time.
+    """
+
+    timeout: float = 20.0
+    deadline: float = 60.0
+    max_bytes: int = MAX_FILE
+    max_redirects: int = 3
+    max_resources: int = 50
+    at_once: int = 16
+
+
+class WebError(Exception):
+    """A request that failed; the message is fit to show (no credentials, no body)."""
+
+
+def address_problem(url: str) -> str:
+    """Why `url` may not be read ("" when it may): https://, or http:// on a loopback address."""
+    if not isinstance(url, str) or len(url) > 2000 or any(c.isspace() or ord(c) < 32 for c in url):
+        return "is not a web address"
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+        parts.port  # noqa: B018 - raises ValueError on a bad port
+    except ValueError:
+        return "is not a web address"
+    if parts.username is not None or parts.password is not None:
+        return "holds a user name or password: publish the portal without them"
+    if not host:
+        return "names no host"
+    if parts.scheme == "https":
+        return ""
+    if parts.scheme == "http" and host in LOOPBACK:
+        return ""
+    if parts.scheme == "http":
+        return "uses http://: only https:// is read (http:// only on 127.0.0.1, localhost or [::1])"
+    return f"uses '{parts.scheme}:': only https:// portals are read"
+
+
+def is_web(url: str) -> bool:
+    """An http(s) address (whether the policy then allows it or not)."""
+    return isinstance(url, str) and url.lower().startswith(("https://", "http://"))
+
+
+def normalize(url: str) -> str:
+    """The one spelling of a portal's address: scheme and host lower-case, no default port,
+    no query or fragment, the path ending in '/' (the folder the portal's `data/` is in)."""
+    parts = urlsplit(url.strip())
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").lower()
+    if ":" in host:
+        host = f"[{host}]"
+    port = parts.port
+    netloc = host if port is None or (scheme, port) in (("https", 443), ("http", 80)) else f"{host}:{port}"
+    path = parts.path or "/"
+    if not path.endswith("/"):
+        path += "/"
+    return urlunsplit((scheme, netloc, path, "", ""))
+
+
+@dataclass(frozen=True)
+class Answer:
+    """status: 200 or 304. body: the bytes (b"" for 304). etag / last_modified: the validators
+    to send next time (empty when the server gave none)."""
+
+    status: int
+    body: bytes = b""
+    etag: str = ""
+    last_modified: str = ""
+
+
+class WebClient:
+    """One connection pool for a whole fetch; safe to share between threads."""
+
+    def __init__(self, limits: WebLimits | None = None):
+        import urllib3
+
+        self.limits = limits or WebLimits()
+        self._urllib3 = urllib3
+        self.pool = urllib3.PoolManager(
+            num_pools=64, maxsize=max(1, self.limits.at_once), block=False, retries=False,
+            timeout=urllib3.Timeout(connect=self.limits.timeout, read=self.limits.timeout),
+            headers={"User-Agent": USER_AGENT},
+        )
+        self.requests = 0
+
+    def close(self) -> None:
+        self.pool.clear()
+
+    def __enter__(self) -> "WebClient":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def get(self, url: str, etag: str = "", last_modified: str = "", *, missing_ok: bool = False) -> Answer | None:
+        """GET `url` within the limits: an `Answer`, None for a 404 when `missing_ok`; raises
+        `WebError` for anything else (a refused address, a timeout, too large, too many
+        redirects, any other status)."""
+        limits = self.limits
+        headers = {"Accept": "application/json, text/csv;q=0.9, */*;q=0.1"}
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
+        started = time.monotonic()
+        for _hop in range(limits.max_redirects + 1):
+            problem = address_problem(url)
+            if problem:
+                raise WebError(f"{_shown(url)} {problem}")
+            response = self._open(url, headers)
+            whole = False  # read to its end: the connection can serve the next request
+            try:
+                status = response.status
+                if status in (301, 302, 303, 307, 308):
+                    location = response.headers.get("Location", "")
+                    if not location:
+                        raise WebError(f"{_shown(url)}: redirect without a Location")
+                    url = urljoin(url, location)
+                    continue
+                if status == 304:
+                    whole = True
+                    return Answer(304, b"", etag, last_modified)
+                if status == 404 and missing_ok:
+                    return None
+                if status != 200:
+                    raise WebError(f"{_shown(url)}: HTTP {status}")
+                body = self._body(response, url, started)
+                whole = True
+                return Answer(200, body, _header(response, "ETag"), _header(response, "Last-Modified"))
+            finally:
+                if not whole:  # never read what is left of a hostile answer: drop the connection
+                    response.close()
+                response.release_conn()
+        raise WebError(f"{_shown(url)}: more than {limits.max_redirects} redirects")
+
+    def _open(self, url: str, headers: dict):
+        urllib3 = self._urllib3
+        self.requests += 1
+        try:
+            return self.pool.request("GET", url, headers=headers, redirect=False, preload_content=False,
+                                     decode_content=True)
+        except urllib3.exceptions.TimeoutError:
+            raise WebError(f"{_shown(url)}: no answer within {self.limits.timeout:g} s") from None
+        except urllib3.exceptions.HTTPError as exc:
+            reason = getattr(exc, "reason", None) or exc
+            raise WebError(f"{_shown(url)}: {_short(reason)}") from None
+
+    def _body(self, response, url: str, started: float) -> bytes:
+        limits = self.limits
+        length = response.headers.get("Content-Length", "")
+        if length.isdigit() and int(length) > limits.max_bytes:
+            raise WebError(f"{_shown(url)}: larger than {limits.max_bytes // 1000} kB")
+        chunks, size = [], 0
+        urllib3 = self._urllib3
+        try:
+            while True:
+                if time.monotonic() - started > limits.deadline:
+                    raise WebError(f"{_shown(url)}: not read whole within {limits.deadline:g} s")
+                chunk = response.read1(65536)  # what has arrived: a trickle cannot hold a read
+                if not chunk:
+                    break
+                size += len(chunk)
+                if size > limits.max_bytes:
+                    raise WebError(f"{_shown(url)}: larger than {limits.max_bytes // 1000} kB")
+                chunks.append(chunk)
+        except urllib3.exceptions.TimeoutError:
+            raise WebError(f"{_shown(url)}: no answer within {limits.timeout:g} s") from None
+        except urllib3.exceptions.HTTPError as exc:
+            raise WebError(f"{_shown(url)}: {_short(exc)}") from None
+        return b"".join(chunks)
+
+
+def _header(response, name: str) -> str:
+    value = response.headers.get(name, "")
+    return value[:200] if value.isprintable() else ""
+
+
+def _short(reason) -> str:
+    text = str(reason)
+    return text.split(": ", 1)[-1][:160] if "object at 0x" in text else text[:160]
+
+
+def _shown(url: str) -> str:
+    """An address fit to print: no user name or password, at most 160 characters."""
+    try:
+        parts = urlsplit(url)
+        netloc = parts.netloc.rsplit("@", 1)[-1]
+        url = urlunsplit((parts.scheme, netloc, parts.path, "", ""))
+    except ValueError:
+        url = "the address"
+    return url[:160]
+
+
+def join(base: str, rel: str) -> str:
+    """`rel` (a checked relative path such as `data/x.csv`) under the portal `base`."""
+    return urljoin(normalize(base), rel)
