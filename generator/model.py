@@ -43,6 +43,7 @@ class Config:
     non_members: str = "name"
     feed_entries: int = 20
     history: str = "folder"  # folder | repository: the commits value counts (see value_scope)
+    advice: dict = field(default_factory=dict)  # rule -> {threshold, enabled} (value/advice.py)
 
 
 @dataclass(frozen=True)
@@ -250,5 +251,6 @@ class Model:
     funding: tuple[Link, ...] = ()  # from .github/FUNDING.yml
     citation: object = None  # ecosystem.Citation from CITATION.cff
     recognition: dict = field(default_factory=dict)  # handle -> contribution types (.all-contributorsrc)
+    documents: dict = field(default_factory=dict)  # kind -> file with it (load/documents.py)
     catalogue: object = None  # i18n.Catalogue of config.language, read once by the loader
     warnings: list = field(default_factory=list)

@@ -69,6 +69,7 @@ def config(doc: YamlDoc, rel: str = "commonplace.yaml", findings: Findings | Non
         non_members=d.get("privacy", {}).get("non_members", "name"),
         feed_entries=d.get("feed", {}).get("entries", 20),
         history=d.get("history", "folder"),
+        advice={k: dict(v) for k, v in d.get("advice", {}).items()},
     )
 
 

@@ -17,6 +17,7 @@ from ..cache import buildcache
 from ..errors import DataError, Findings
 from ..i18n import catalogue_findings, load_catalogue
 from . import ecosystem, kinds
+from .documents import documents
 from .listing import COLLECTIONS, MD_EXT, collection
 from .parse import parse_ahead, parse_file
 from .reader import FileReader
@@ -126,6 +127,7 @@ class _Loader:
         model.citation = ecosystem.citation(self.optional(ecosystem.CITATION_PATH), self.findings)
         model.recognition = ecosystem.recognition(self.optional(ecosystem.ALL_CONTRIBUTORS_PATH), self.findings,
                                                   set(model.members))
+        model.documents = documents(self.reader, set(model.pages), community.governance if community else "")
         self.notes.references.check({"member": model.members, "project": model.projects}, self.findings)
         self.notes.addresses.check(self.findings, ".mailmap", self.optional(".mailmap"))
         if config is not None:

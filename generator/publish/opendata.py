@@ -94,17 +94,21 @@ class Table:
 
 
 def add_open_data(files: SiteFiles, tables: list[Table], *, name: str, title: str, license_id: str,
-                  homepage: str, created: str, profile: dict, keywords: list[str]) -> None:
+                  homepage: str, created: str, profile: dict, keywords: list[str],
+                  documents: tuple = ()) -> None:
     """Add every table as CSV and JSON, the community profile, and `datapackage.json` to `files`
     (the site's files in memory: publishing writes them).
 
     The profile (the public keys of community.yaml) lets a directory that federates in data
-    mode show this community without mining its history.
+    mode show this community without mining its history. `documents`: more JSON resources, as
+    (name, title, description, content) (the sustainability advice).
     """
     for table in tables:
         files.add(f"data/{table.name}.csv", table.csv())
         files.add(f"data/{table.name}.json", table.json())
     files.add("data/community.json", json.dumps(profile, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
+    for doc_name, _title, _description, content in documents:
+        files.add(f"data/{doc_name}.json", json.dumps(content, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
     package = {
         "profile": "data-package",
         "name": name,
@@ -116,6 +120,7 @@ def add_open_data(files: SiteFiles, tables: list[Table], *, name: str, title: st
         "resources": [t.resource() for t in tables] + [{
             "name": "community", "path": "community.json", "format": "json", "mediatype": "application/json",
             "title": "Community profile", "description": "Who the community is: the public keys of community.yaml.",
-        }],
+        }] + [{"name": doc_name, "path": f"{doc_name}.json", "format": "json", "mediatype": "application/json",
+               "title": title, "description": description} for doc_name, title, description, _content in documents],
     }
     files.add("data/datapackage.json", json.dumps(package, indent=2, sort_keys=True, ensure_ascii=False) + "\n")

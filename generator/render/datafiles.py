@@ -17,7 +17,10 @@ def add_data_files(files: SiteFiles, site: SiteContext) -> None:
     add_open_data(files, values.tables(), name=_package_name(community.name),
                   title=f"{community.name}: open data", license_id=community.data_license,
                   homepage=site.url(""), created=site.info.updated.strftime("%Y-%m-%dT%H:%M:%SZ"),
-                  profile=public_profile(site.model), keywords=list(community.areas))
+                  profile=public_profile(site.model), keywords=list(community.areas),
+                  documents=[("advice", "Sustainability advice",
+                              "The findings of sustainability/: each rule's figure, threshold, source and next step "
+                              "(schema commonplace.advice/1).", site.advice.advice)])
 
 
 def public_profile(model) -> dict:

@@ -65,6 +65,8 @@ def site_pages(site: SiteContext) -> list[Page]:
     if site.report:
         result.append(Page("value/", "value.html", _("Value"), "",
                            _("The value {name} creates, in five dimensions", name=name), site.values.dashboard()))
+    result.append(Page("sustainability/", "sustainability.html", _("Sustainability"), "",
+                       _("What the figures mean for the future of {name}", name=name), site.advice.page()))
     if model.rewards:
         result.append(Page("rewards/", "rewards.html", _("Rewards"), "", _("How value flows back to the people who create it"),
                            {"distributions": site.values.rewards, "has_history": bool(site.report)}))

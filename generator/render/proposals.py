@@ -37,6 +37,22 @@ organisers:
 ---
 What the event is about and how to take part.
 """),
+    "kudos": ("thanks.yaml", """\
+kudos:
+  - from: your-handle
+    to: their-handle
+    date: 2030-01-31
+    for: What they did that helped.
+"""),
+    "rewards": ("next-period.yaml", """\
+title: Next period
+budget: "100.00"
+currency: EUR
+policy: balanced   # counts past work against what was already paid
+period:
+  start: 2030-01-01
+  end: 2030-03-31
+"""),
 }
 
 
