@@ -76,7 +76,7 @@ def test_diff_markdown_for_a_change(community, capsys):
     assert lines[:value_at] == [
         "## Commonplace: what this change does to the portal",
         "",
-        f"Compared the work tree with base `{base[:7]}`: 2 pages added, 9 changed, 0 removed; 7 figures moved.",
+        f"Compared the work tree with base `{base[:7]}`: 2 pages added, 10 changed, 0 removed; 7 figures moved.",
         "",
         "### Pages",
         "",
@@ -93,11 +93,13 @@ def test_diff_markdown_for_a_change(community, capsys):
         "| changed | `members/mellow-seal/` | Mellow Seal |",
         "| changed | `projects/` | Projects |",
         "| changed | `projects/catalogue/` | Seed catalogue |",
+        # the ledger's first entries bring findings on funding
+        "| changed | `sustainability/` | Sustainability |",
         "| changed | `value/` | Value |",
         "",
         # the event-participation table (csv and json) gains the new event, and the contribution
-        # records (csv and json) the change's records
-        "20 other files (open data, feed, sitemap, assets) also change.",
+        # records (csv and json) the change's records, the advice its findings
+        "21 other files (open data, feed, sitemap, assets) also change.",
         "",
         "### Figures",
         "",
@@ -148,8 +150,8 @@ def test_diff_between_two_commits_with_value_figures(community, capsys):
     head = git(root, "rev-parse", "--short=7", "HEAD").strip()
     base = git(root, "rev-parse", "--short=7", "HEAD~1").strip()
     # added: members/dan/; changed: home and members index (counts), value/, and Ana's page (her share of
-    # the commits drops from 1/1 to 1/2)
-    assert lines[2] == f"Compared `{head}` with base `{base}`: 1 page added, 4 changed, 0 removed; 1 figure moved."
+    # the commits drops from 1/1 to 1/2), sustainability/ (the load on the core counts one more person)
+    assert lines[2] == f"Compared `{head}` with base `{base}`: 1 page added, 5 changed, 0 removed; 1 figure moved."
     assert "| members | 3 | 4 | +1 |" in lines
     value = lines[lines.index("### Value"):]
     assert value[2] == "New contributors (1): Dan Ruiz"
@@ -197,7 +199,7 @@ def test_diff_when_the_base_does_not_build(community, capsys):
     write_files(root, {rel: None for rel in BROKEN})
     assert diff_cli(str(root), "--base", "HEAD") == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[2].startswith("Compared the work tree with base ") and ": 11 pages added, 0 changed, 0 removed;" in lines[2]
+    assert lines[2].startswith("Compared the work tree with base ") and ": 12 pages added, 0 changed, 0 removed;" in lines[2]
     assert lines[4] == ("> The base did not build (2 errors in 2 files), so every page of this change counts as added.")
 
 

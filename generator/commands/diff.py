@@ -463,7 +463,9 @@ def diff(source: Path, base_ref: str, head_ref: str | None = None) -> tuple[str,
                                 str(head_commit.id) if head_commit else "HEAD", base.model, head.model)
     identity_lines = identity_section(repo, info.workdir, info.subdir, base_commit, head_commit, base.model, head.model)
     text = markdown(base_label, head_label, base, head, changes, figure_rows, notes, value_lines, identity_lines)
-    text += "\n".join(["", "### Sustainability", ""] + advice_section(base, head)) + "\n"
+    advice_lines = advice_section(base, head)
+    if advice_lines:
+        text += "\n".join(["", "### Sustainability", ""] + advice_lines) + "\n"
     return text, 0, [], ""
 
 

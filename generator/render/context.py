@@ -48,7 +48,8 @@ class SiteContext:
         self.records = RecordsView(report, self.values.contributors, self.people, model.config.forge,
                                    model.community.name, t)
         # what the figures mean for the community's future (sustainability/, data/advice.json)
-        self.advice = AdviceView(model, advise_model(model, report, info.updated.date()), t)
+        self.advice = AdviceView(model, advise_model(model, report, info.updated.date()), t,
+                                 has_value=report is not None)
         self.federation = None
         if federation is not None:
             from ..views.federation import FederationView

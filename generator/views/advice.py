@@ -110,8 +110,9 @@ def message(t, finding: dict) -> str:
 class AdviceView:
     """What the sustainability page shows."""
 
-    def __init__(self, model: Model, advice: dict, t):
+    def __init__(self, model: Model, advice: dict, t, has_value: bool = True):
         self.model, self.advice, self.t = model, advice, t
+        self.has_value = has_value  # without history the site has no value/ page to link to
 
     @property
     def risks(self) -> int:
@@ -129,7 +130,8 @@ class AdviceView:
                 "rule": f["rule"], "kind": kind, "dimension": f["dimension"], "text": message(t, f),
                 "test": t.gettext(rule.test, threshold=_args(t, f)["threshold"]),
                 "step": t.gettext(rule.step), "file": f["file"], "url": f["url"],
-                "action": f["action"], "shown_at": f["shown_at"],
+                "action": f["action"],
+                "shown_at": "" if not self.has_value and f["shown_at"].startswith("value/") else f["shown_at"],
                 "source": {"title": title, "url": url},
             })
         return result
@@ -140,6 +142,7 @@ class AdviceView:
             "risks": self.findings("risk"),
             "strengths": self.findings("strength"),
             "micro": self.advice["micro"],
+            "has_value": self.has_value,
             "as_of": date.fromisoformat(self.advice["as_of"]),
             "rules": [{**r, "test": t.gettext(r["test"], threshold=value_text(t, r["unit"], r["threshold"])
                                               if r["threshold"] is not None else ""),
@@ -166,7 +169,7 @@ def terminal_lines(model: Model, advice: dict, t) -> list[str]:
 
 def changes_lines(base: dict | None, head: dict) -> list[str]:
     """What a change does to the findings, as Markdown lines for `commonplace diff`: the risks it
-    adds and those it resolves (by rule), and the strengths it adds or loses."""
+    adds and those it resolves (by rule), and the strengths it adds or loses; none when nothing moves."""
     t = english()
 
     def keyed(advice):
@@ -182,9 +185,6 @@ def changes_lines(base: dict | None, head: dict) -> list[str]:
         for key in sorted(before.keys() - after.keys(), key=lambda k: k[1]):
             if key[0] == kind:
                 lines.append(f"- This change {verb_gone} `{key[1]}` ({message(t, before[key])})")
-    risks_after = risks(head)
-    if not lines:
-        lines.append(f"No finding added or resolved ({risks_after} risk{'s' * (risks_after != 1)}).")
-    else:
-        lines.append(f"- Risks: {risks(base) if base else 0} before, {risks_after} after.")
+    if lines:  # nothing added or resolved: `diff` says nothing
+        lines.append(f"- Risks: {risks(base) if base else 0} before, {risks(head)} after.")
     return lines
