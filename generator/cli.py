@@ -106,6 +106,10 @@ COMMANDS = (
                 arg("--format", choices=diagnostics.FORMATS, default="text",
                     help="text (default), github (workflow annotations), gitlab (Code Quality JSON) or json"),
                 STRICT,
+                arg("--advice", action="store_true",
+                    help="then print the sustainability advice (the findings of the sustainability/ page): "
+                         "risks and strengths, each with its threshold and next step; with --format json, "
+                         "the advice as data/advice.json has it. Risks are advice: they never fail the check"),
             )),
     Command("build", "build the portal into a folder",
             "Validate everything, then render the portal. A failed build leaves the previous output untouched.", (

@@ -47,6 +47,7 @@ class Config:
     # the defaults: 1970-01-01 to ten years after the commit built).
     earliest: date | None = None
     latest: date | None = None
+    advice: dict = field(default_factory=dict)  # rule -> {threshold, enabled} (value/advice.py)
 
 
 @dataclass(frozen=True)
@@ -264,5 +265,6 @@ class Model:
     funding: tuple[Link, ...] = ()  # from .github/FUNDING.yml
     citation: object = None  # ecosystem.Citation from CITATION.cff
     recognition: dict = field(default_factory=dict)  # handle -> contribution types (.all-contributorsrc)
+    documents: dict = field(default_factory=dict)  # kind -> file with it (load/documents.py)
     catalogue: object = None  # i18n.Catalogue of config.language, read once by the loader
     warnings: list = field(default_factory=list)

@@ -76,7 +76,7 @@ def test_diff_markdown_for_a_change(community, capsys):
     assert lines[:value_at] == [
         "## Commonplace: what this change does to the portal",
         "",
-        f"Compared the work tree with base `{base[:7]}`: 2 pages added, 16 changed, 0 removed; 7 figures moved.",
+        f"Compared the work tree with base `{base[:7]}`: 2 pages added, 17 changed, 0 removed; 7 figures moved.",
         "",
         "### Pages",
         "",
@@ -94,6 +94,8 @@ def test_diff_markdown_for_a_change(community, capsys):
         "| changed | `members/mellow-seal/` | Mellow Seal |",
         "| changed | `projects/` | Projects |",
         "| changed | `projects/catalogue/` | Seed catalogue |",
+        # the ledger's first entries bring findings on funding
+        "| changed | `sustainability/` | Sustainability |",
         "| changed | `value/` | Value |",
         # every value page shows a figure the change moves (the methodology: the record totals)
         "| changed | `value/community-building/` | Community building |",
@@ -104,8 +106,8 @@ def test_diff_markdown_for_a_change(community, capsys):
         "| changed | `value/social-use-value/` | Social use value |",
         "",
         # the event-participation table (csv and json) gains the new event, and the contribution
-        # records (csv and json) the change's records
-        "21 other files (open data, feed, sitemap, assets) also change.",
+        # records (csv and json) the change's records, the advice its findings
+        "22 other files (open data, feed, sitemap, assets) also change.",
         "",
         "### Figures",
         "",
@@ -157,12 +159,12 @@ def test_diff_between_two_commits_with_value_figures(community, capsys):
     base = git(root, "rev-parse", "--short=7", "HEAD~1").strip()
     # added: members/dan/; changed: home and members index (counts), Ana's page (her share of the commits
     # drops from 1/1 to 1/2), the value pages that show a figure the commit moves, and data/ (the rows
-    # and sizes of the open data)
+    # and sizes of the open data), and sustainability/ (the load on the core counts one more person)
     changed = sorted(line.split("`")[1] for line in lines if line.startswith("| changed |"))
-    assert changed == ["/", "data/", "members/", "members/ana/", "value/", "value/community-building/", "value/contributors/",
+    assert changed == ["/", "data/", "members/", "members/ana/", "sustainability/", "value/", "value/community-building/", "value/contributors/",
                        "value/methodology/", "value/monetary-value/", "value/objective-accomplishment/",
                        "value/social-use-value/"]
-    assert lines[2] == f"Compared `{head}` with base `{base}`: 1 page added, 11 changed, 0 removed; 1 figure moved."
+    assert lines[2] == f"Compared `{head}` with base `{base}`: 1 page added, 12 changed, 0 removed; 1 figure moved."
     assert "| members | 3 | 4 | +1 |" in lines
     value = lines[lines.index("### Value"):]
     assert value[2] == "New contributors (1): Dan Ruiz"
@@ -210,9 +212,9 @@ def test_diff_when_the_base_does_not_build(community, capsys):
     write_files(root, {rel: None for rel in BROKEN})
     assert diff_cli(str(root), "--base", "HEAD") == 0
     lines = capsys.readouterr().out.splitlines()
-    # 19: the site's pages, data/, value/ and its seven pages (a page per dimension, the contributors, the
+    # 20: the site's pages, data/, sustainability/, value/ and its seven pages (a page per dimension, the contributors, the
     # methodology) among them
-    assert lines[2].startswith("Compared the work tree with base ") and ": 19 pages added, 0 changed, 0 removed;" in lines[2]
+    assert lines[2].startswith("Compared the work tree with base ") and ": 20 pages added, 0 changed, 0 removed;" in lines[2]
     assert lines[4] == ("> The base did not build (2 errors in 2 files), so every page of this change counts as added.")
 
 

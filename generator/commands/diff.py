@@ -14,6 +14,7 @@ every page of the head counts as added), 1 when the head's data is invalid.
 from __future__ import annotations
 
 import html
+import json
 import os
 import re
 import sys
@@ -462,7 +463,21 @@ def diff(source: Path, base_ref: str, head_ref: str | None = None) -> tuple[str,
                                 str(head_commit.id) if head_commit else "HEAD", base.model, head.model)
     identity_lines = identity_section(repo, info.workdir, info.subdir, base_commit, head_commit, base.model, head.model)
     text = markdown(base_label, head_label, base, head, changes, figure_rows, notes, value_lines, identity_lines)
+    advice_lines = advice_section(base, head)
+    if advice_lines:
+        text += "\n".join(["", "### Sustainability", ""] + advice_lines) + "\n"
     return text, 0, [], ""
+
+
+def advice_section(base: Side, head: Side) -> list[str]:
+    """The sustainability findings this change adds or resolves, from each side's data/advice.json."""
+    from ..views.advice import changes_lines
+
+    def read(side: Side) -> dict | None:
+        data = side.files.get("data/advice.json")
+        return json.loads(data) if data else None
+
+    return changes_lines(read(base), read(head) or {"findings": []})
 
 
 def run(args) -> int:

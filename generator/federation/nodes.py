@@ -96,6 +96,7 @@ class Node:
     path: str = ""
     flow: graph.Flow | None = None
     dimensions: dict = field(default_factory=dict)
+    risks: int | None = None  # how many sustainability risks its advice finds (None: unknown)
     findings: list[Finding] = field(default_factory=list)
     depth: int = 1
     via: str = ""
@@ -397,9 +398,22 @@ def compute_values(federation: Federation, data_of: Callable[[Model], object] | 
             node.findings.append(Finding(f"peers/{node.name}", 1, 1, f"value not computed: {exc}", "warning"))
             continue
         node.dimensions = report.get("dimensions", {})
+        if node.model is not None:
+            node.risks = _risks(node.model, report)
 
 
-def directory_rows(federation: Federation, own_model: Model, own_dimensions: dict | None = None) -> list[dict]:
+def _risks(model: Model, report: dict) -> int:
+    """The peer's sustainability risks, as of its own last commit (as its own build would say)."""
+    from value.advice import risks
+
+    from ..views.advice import advise_model
+
+    as_of = report.get("source", {}).get("as_of")
+    return risks(advise_model(model, report, date.fromisoformat(as_of[:10]))) if as_of else None
+
+
+def directory_rows(federation: Federation, own_model: Model, own_dimensions: dict | None = None,
+                   own_risks: int | None = None) -> list[dict]:
     """One row per community for the directory: this node first, then its ok peers and the
     communities discovered through them, by title.
 
@@ -407,20 +421,21 @@ def directory_rows(federation: Federation, own_model: Model, own_dimensions: dic
     ("" for this node), "mode", "url", "profile": Profile, "dimensions": {dimension:
     {indicator: value}} ({} when unknown), "self_reported": bool, "stale": bool, "as_of":
     the day its copy was read ("" when read now or in place), "depth": 0 for this node, 1 for a
-    declared peer, more for a discovered one, "portal": its portal's address when known}.
+    declared peer, more for a discovered one, "portal": its portal's address when known, "risks": the
+    number of sustainability risks (None when unknown)}.
     Group rows by area with `rows_by_area`.
     """
     rows = [{
         "name": SELF, "title": own_model.config.title or own_model.community.name, "this": True, "relation": "",
         "mode": "git", "url": "", "profile": Profile.of_model(own_model), "dimensions": own_dimensions or {},
-        "self_reported": False, "stale": False, "as_of": "", "depth": 0, "portal": own_model.config.base_url,
+        "self_reported": False, "stale": False, "risks": own_risks, "as_of": "", "depth": 0, "portal": own_model.config.base_url,
     }]
     peers = sorted(federation.ok_nodes + federation.discovered, key=lambda n: (n.title.casefold(), n.name))
     for n in peers:
         rows.append({
             "name": n.name, "title": n.title, "this": False, "relation": n.relation, "mode": n.mode,
             "url": n.url, "profile": n.profile, "dimensions": n.dimensions, "self_reported": n.self_reported,
-            "stale": n.stale, "as_of": n.as_of.isoformat() if n.as_of else "", "depth": n.depth, "portal": n.portal,
+            "stale": n.stale, "risks": n.risks, "as_of": n.as_of.isoformat() if n.as_of else "", "depth": n.depth, "portal": n.portal,
         })
     return rows
 

@@ -71,6 +71,7 @@ def config(doc: YamlDoc, rel: str = "commonplace.yaml", findings: Findings | Non
         history=d.get("history", "folder"),
         earliest=_date(d.get("dates", {}).get("earliest")),
         latest=_date(d.get("dates", {}).get("latest")),
+        advice={k: dict(v) for k, v in d.get("advice", {}).items()},
     )
 
 

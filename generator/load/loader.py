@@ -19,6 +19,7 @@ from ..cache import buildcache
 from ..errors import DataError, Findings
 from ..i18n import catalogue_findings, load_catalogue
 from . import dates, ecosystem, kinds
+from .documents import documents
 from .listing import COLLECTIONS, MD_EXT, collection
 from .parse import parse_ahead, parse_file
 from .reader import FileReader
@@ -149,6 +150,7 @@ class _Loader:
         model.citation = ecosystem.citation(self.optional(ecosystem.CITATION_PATH), self.findings)
         model.recognition = ecosystem.recognition(self.optional(ecosystem.ALL_CONTRIBUTORS_PATH), self.findings,
                                                   set(model.members))
+        model.documents = documents(self.reader, set(model.pages), community.governance if community else "")
         # A file with a mistake still names a member or a project: the mistake is its one finding,
         # not one more in every file that names it.
         named = {kind: set(built) | {stem for _rel, stem in self.listing[folder]}

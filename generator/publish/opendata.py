@@ -107,14 +107,15 @@ def sha256(text: str) -> str:
 
 def add_open_data(files: SiteFiles, tables: list[Table], *, name: str, title: str, license_id: str,
                   homepage: str, created: str, profile: dict, keywords: list[str],
-                  federation: dict | None = None) -> None:
+                  federation: dict | None = None, documents: tuple = ()) -> None:
     """Add every table as CSV and JSON, the community profile, the federation (its peers, for
     discovery) and `datapackage.json` to `files` (the site's files in memory: publishing writes
     them).
 
     The profile (the public keys of community.yaml) lets a directory that federates in data
     mode show this community without mining its history; `data/federation.json` lets it find
-    this node's peers.
+    this node's peers. `documents`: more JSON resources, as (name, title, description,
+    content) (the sustainability advice).
     """
     resources = []
     for table in tables:
@@ -126,6 +127,10 @@ def add_open_data(files: SiteFiles, tables: list[Table], *, name: str, title: st
     files.add("data/community.json", community)
     peers = json.dumps(federation or federation_document([]), indent=1, sort_keys=True, ensure_ascii=False) + "\n"
     files.add("data/federation.json", peers)
+    texts = {doc_name: json.dumps(content, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+             for doc_name, _title, _description, content in documents}
+    for doc_name, text in texts.items():
+        files.add(f"data/{doc_name}.json", text)
     package = {
         "profile": "data-package",
         "name": name,
@@ -143,7 +148,9 @@ def add_open_data(files: SiteFiles, tables: list[Table], *, name: str, title: st
             "title": "Federation", "description": "This node's peers, their relation and the address of their "
             "published portal, for discovery (schema commonplace.federation/1).",
             "hash": sha256(peers),
-        }],
+        }] + [{"name": doc_name, "path": f"{doc_name}.json", "format": "json", "mediatype": "application/json",
+               "title": title, "description": description, "hash": sha256(texts[doc_name])}
+              for doc_name, title, description, _content in documents],
     }
     files.add("data/datapackage.json", json.dumps(package, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
 

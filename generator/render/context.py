@@ -13,6 +13,7 @@ from ..i18n import load_catalogue
 from ..model import Model
 from ..people import People
 from ..views.activity import activities, party_name
+from ..views.advice import AdviceView, advise_model
 from ..views.records import RecordsView
 from ..views.value import ValueView
 
@@ -47,11 +48,15 @@ class SiteContext:
         # each member's records, for their page: why their share is what it is
         self.records = RecordsView(report, self.values.contributors, self.people, model.config.forge,
                                    model.community.name, t)
+        # what the figures mean for the community's future (sustainability/, data/advice.json)
+        self.advice = AdviceView(model, advise_model(model, report, info.updated.date()), t,
+                                 has_value=report is not None)
         self.federation = None
         if federation is not None:
             from ..views.federation import FederationView
 
-            self.federation = FederationView(model, self.people, federation, (report or {}).get("dimensions"), t)
+            self.federation = FederationView(model, self.people, federation, (report or {}).get("dimensions"), t,
+                                             own_risks=self.advice.risks)
         base = model.config.base_url
         self.own_host = urlsplit(base).netloc  # what the site's own pages may load from, besides relative paths
         self.base_path = urlsplit(base).path or "/"

@@ -37,7 +37,10 @@ def open_data_files(site: SiteContext) -> SiteFiles:
                   title=f"{community.name}: open data", license_id=community.data_license,
                   homepage=site.url(""), created=site.info.updated.strftime("%Y-%m-%dT%H:%M:%SZ"),
                   profile=public_profile(site.model), keywords=list(community.areas),
-                  federation=federation_document(peers, _portal(site.model.config.base_url)))
+                  federation=federation_document(peers, _portal(site.model.config.base_url)),
+                  documents=[("advice", "Sustainability advice",
+                              "The findings of sustainability/: each rule's figure, threshold, source and next step "
+                              "(schema commonplace.advice/1).", site.advice.advice)])
     return files
 
 

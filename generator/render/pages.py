@@ -69,6 +69,8 @@ def site_pages(site: SiteContext) -> list[Page]:
     ]
     if site.report:
         result.extend(_value_pages(site))
+    result.append(Page("sustainability/", "sustainability.html", _("Sustainability"), "",
+                       _("What the figures mean for the future of {name}", name=name), site.advice.page()))
     if model.rewards:
         result.append(Page("rewards/", "rewards.html", _("Rewards"), "", _("How value flows back to the people who create it"),
                            {"distributions": site.values.rewards, "has_history": bool(site.report)}))

@@ -81,6 +81,15 @@ records:
     # hours: 2
     description: What was done, in a sentence or two.
 """),
+    "rewards": ("next-period.yaml", """\
+title: Next period
+budget: "100.00"
+currency: EUR
+policy: balanced   # counts past work against what was already paid
+period:
+  start: 2030-01-01
+  end: 2030-03-31
+"""),
 }
 
 # What a placeholder says when the page offering the link knows nothing more.

@@ -23,13 +23,13 @@ HEADLINES = (
 
 class FederationView:
     def __init__(self, model: Model, people: People, federation: Federation, own_dimensions: dict | None,
-                 t: Catalogue | None = None):
+                 t: Catalogue | None = None, own_risks: int | None = None):
         self.t = t or english()
         self.model = model
         self.people = people
         self.federation = federation
         self.salt = model.community.name
-        self.rows = directory_rows(federation, model, own_dimensions)
+        self.rows = directory_rows(federation, model, own_dimensions, own_risks)
 
     def author(self, author) -> str | None:
         """The name to show for a commit author; None for a hidden member."""

@@ -1,0 +1,493 @@
+"""Sustainability advice: what the figures mean for a community's future.
+
+One registry of rules, as the indicators have one (registry.py): each rule reads figures of the
+value report and a few facts from the data (`Facts`), compares one of them with a threshold the
+community may set (`advice: {rule: {threshold: ..., enabled: ...}}` in commonplace.yaml), cites
+where the threshold comes from, and says one concrete next step. A rule answers a `risk`, a
+`strength`, or nothing (not applicable: no commits, no ledger...). Findings name nobody: they
+count people, never point at one.
+
+`advise(report, facts, settings)` is pure and deterministic: the same inputs give the same
+findings, in the registry's order, risks first.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Callable
+
+from .dimensions.community_building import onion
+
+SCHEMA = "commonplace.advice/1"
+INCOME = frozenset({"donation", "grant", "sale"})
+SPENDING = frozenset({"expense", "reward"})
+# Records that come to a person without them acting (recognition, estimates): not "taking part".
+PASSIVE = frozenset({"kudos_received", "cred", "usage", "replacement_cost"})
+YEAR = timedelta(days=365)
+MIN_NEWCOMERS = 3  # fewer newcomers than this say nothing about how many stay
+MIN_PEOPLE_FOR_LOAD = 6  # in a group of five or fewer, three people doing most is simply its size
+
+# Where thresholds come from: {key: (title, url)}; the page cites them.
+SOURCES = {
+    "chaoss_absence": ("CHAOSS: Contributor Absence Factor",
+                       "https://chaoss.community/kb/metric-contributor-absence-factor/"),
+    "chaoss_elephant": ("CHAOSS: Elephant Factor", "https://chaoss.community/kb/metric-elephant-factor/"),
+    "chaoss_newcomers": ("CHAOSS: New Contributors",
+                         "https://chaoss.community/kb/metric-new-contributors/"),
+    "chaoss_inactive": ("CHAOSS: Inactive Contributors",
+                        "https://chaoss.community/kb/metric-inactive-contributors/"),
+    "chaoss_health": ("CHAOSS: Documentation Discoverability and the community health files",
+                      "https://chaoss.community/kb/metric-documentation-discoverability/"),
+    "onion": ("The 1-9-90 rule of participation (the onion model)",
+              "https://en.wikipedia.org/wiki/1%25_rule"),
+    "p2pvalue_funding": ("P2Pvalue: findings on funding of commons-based peer production",
+                         "https://p2pvalue.eu/"),
+    "p2pvalue_governance": ("P2Pvalue: findings on governance of commons-based peer production",
+                            "https://p2pvalue.eu/"),
+    "p2pvalue_value": ("P2Pvalue: the five dimensions of value and recognition",
+                       "https://p2pvalue.eu/"),
+}
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What the rules read beyond the value report, as plain data (the generator fills it)."""
+
+    as_of: date  # the day the advice speaks of (the build's date)
+    documents: frozenset = frozenset()  # of "licence", "governance", "code_of_conduct", "contribution_guide"
+    events: tuple = ()  # dates
+    projects: tuple = ()  # {"id", "status", "due": date | None, "open_goals": int, "source"}
+    kudos: tuple = ()  # {"from", "to", "date"}
+    ledger: tuple = ()  # {"date", "amount": Decimal, "currency", "kind", "from", "to"}
+
+
+@dataclass(frozen=True)
+class Outcome:
+    kind: str  # risk | strength
+    value: object  # the figure the finding comes from (JSON-ready)
+    args: dict = field(default_factory=dict)  # what the message says, JSON-ready
+    file: str = ""  # the file to edit, when it depends on the data (a project's file)
+
+
+@dataclass(frozen=True)
+class Rule:
+    key: str
+    dimension: str  # one of the five, or "micro" (the participants' own sustainability)
+    threshold: object  # the default; None: the rule has no threshold (a file exists or not)
+    unit: str
+    source: str  # a key of SOURCES
+    shown_at: str  # the site path (with anchor) where the figure is shown
+    test: str  # when it is a risk, with {threshold}
+    risk: str  # the finding, with {value}, {threshold} and the outcome's args
+    strength: str  # the same when the figure is on the good side ("" : the rule never says)
+    step: str  # the next step
+    target: tuple  # ("edit", rel) | ("new", rel) | ("propose", folder) | ("folder", folder)
+    func: Callable
+
+    def describe(self, settings: dict | None = None) -> dict:
+        chosen = self.settings(settings)
+        return {"key": self.key, "dimension": self.dimension, "unit": self.unit, "source": self.source,
+                "default": self.threshold, "threshold": chosen["threshold"], "enabled": chosen["enabled"],
+                "test": self.test}
+
+    def settings(self, given: dict | None) -> dict:
+        mine = (given or {}).get(self.key) or {}
+        threshold = mine.get("threshold", self.threshold)
+        if isinstance(threshold, Decimal):  # YAML numbers with a point are read as decimals
+            threshold = int(threshold) if threshold == threshold.to_integral_value() else float(threshold)
+        return {"threshold": threshold, "enabled": bool(mine.get("enabled", True))}
+
+
+RULES: list[Rule] = []
+
+
+def rule(key: str, dimension: str, *, threshold, unit: str, source: str, shown_at: str, test: str, risk: str,
+         strength: str = "", step: str, target: tuple):
+    """Register a rule: func(inputs: Inputs, threshold) -> Outcome | None."""
+
+    def wrap(func):
+        if any(r.key == key for r in RULES):
+            raise ValueError(f"advice rule {key} registered twice")
+        if source not in SOURCES:
+            raise ValueError(f"advice rule {key}: unknown source {source!r}")
+        RULES.append(Rule(key, dimension, threshold, unit, source, shown_at, test, risk, strength, step, target, func))
+        return func
+
+    return wrap
+
+
+def rules() -> list[Rule]:
+    return list(RULES)
+
+
+# -- what the rules read, worked out once per advice -------------------------------------------
+def _month(day: date) -> int:
+    return day.year * 12 + day.month - 1
+
+
+def months_between(earlier: date, later: date) -> int:
+    """Calendar months from one day's month to another's (March to May: 2)."""
+    return _month(later) - _month(earlier)
+
+
+class Inputs:
+    def __init__(self, report: dict, facts: Facts):
+        self.report = report or {}
+        self.facts = facts
+        self.as_of = facts.as_of
+        self.dimensions = self.report.get("dimensions") or {}
+        self.contributors = [c for c in self.report.get("contributors") or () if not c.get("bot")]
+        columns = self.report.get("contributions") or {}
+        self.records = [(date.fromisoformat(d), p, k) for d, p, k in
+                        zip(columns.get("date", ()), columns.get("person", ()), columns.get("kind", ()))]
+        humans = {c["id"] for c in self.contributors}
+        self.acts = [(d, p) for d, p, k in self.records if k not in PASSIVE and p in humans and d <= self.as_of]
+        self.commits = [(d, p) for d, p, k in self.records if k == "commit" and p in humans and d <= self.as_of]
+
+    def figure(self, dimension: str, key: str):
+        return (self.dimensions.get(dimension) or {}).get(key)
+
+    def commits_between(self, start: date, end: date) -> Counter:
+        """Commits per person dated in (start, end]."""
+        return Counter(p for d, p in self.commits if start < d <= end)
+
+    def active_months(self) -> dict[str, set[int]]:
+        months: dict[str, set[int]] = defaultdict(set)
+        for d, p in self.acts:
+            months[p].add(_month(d))
+        return months
+
+    def ledger(self, kinds, since: date | None = None) -> list[dict]:
+        return [e for e in self.facts.ledger if e["kind"] in kinds and e["date"] <= self.as_of
+                and (since is None or e["date"] > since)]
+
+
+def _share(x) -> float:
+    return round(float(x), 6)
+
+
+# -- community building ------------------------------------------------------------------------
+@rule("bus_factor", "community_building", threshold=2, unit="people", source="chaoss_absence",
+      shown_at="value/community-building/#absence-factor",
+      test="absence factor ≤ {threshold}",
+      risk="{value} people hold half of all commits: if they stepped away, the work would stall.",
+      strength="The work is spread: it takes {value} people to hold half of all commits.",
+      step="Write down what only a few people know, and pair newcomers with them: improve the contribution guide.",
+      target=("guide", "CONTRIBUTING.md"))
+def bus_factor(inputs: Inputs, threshold):
+    value = inputs.figure("community_building", "absence_factor")
+    if not value:
+        return None
+    return Outcome("risk" if value <= threshold else "strength", value)
+
+
+@rule("elephant_factor", "community_building", threshold=1, unit="organisations", source="chaoss_elephant",
+      shown_at="value/community-building/#elephant-factor",
+      test="elephant factor ≤ {threshold}",
+      risk="One organisation's people hold half of all commits: the community depends on it.",
+      strength="No single organisation holds half of the work: it takes {value}.",
+      step="Invite people from other organisations, and record each member's affiliation.",
+      target=("propose", "members"))
+def elephant_factor(inputs: Inputs, threshold):
+    value = inputs.figure("community_building", "elephant_factor")
+    if not value:
+        return None
+    return Outcome("risk" if value <= threshold else "strength", value)
+
+
+@rule("newcomer_retention", "community_building", threshold=0.25, unit="share", source="chaoss_newcomers",
+      shown_at="value/community-building/#new-contributors",
+      test="share of the last 12 months' newcomers who took part in a second month < {threshold} "
+           "(with at least 3 newcomers)",
+      risk="Of {newcomers} newcomers in the last 12 months, {value} came back for a second month.",
+      strength="Of {newcomers} newcomers in the last 12 months, {value} came back for a second month.",
+      step="Welcome each newcomer and suggest a next task: say how in the contribution guide.",
+      target=("guide", "CONTRIBUTING.md"))
+def newcomer_retention(inputs: Inputs, threshold):
+    last = _month(inputs.as_of)
+    months = inputs.active_months()
+    # newcomers whose first month is over, so that they had a chance to come back
+    newcomers = [p for p, ms in months.items() if last - 12 <= min(ms) < last]
+    if len(newcomers) < MIN_NEWCOMERS:
+        return None
+    back = sum(1 for p in newcomers if len(months[p]) > 1) / len(newcomers)
+    return Outcome("risk" if back < threshold else "strength", _share(back), {"newcomers": len(newcomers)})
+
+
+@rule("shrinking_core", "community_building", threshold=0.3, unit="share", source="onion",
+      shown_at="value/community-building/",
+      test="the core (people holding 80% of commits) of the last 12 months is smaller than the 12 before by "
+           "≥ {threshold} of its people (with a core of at least 2 before)",
+      risk="The core shrank from {before} to {after} people over the last year.",
+      strength="The core grew from {before} to {after} people over the last year.",
+      step="Share the core's work: plan a project that hands over one task to a regular contributor.",
+      target=("propose", "projects"))
+def shrinking_core(inputs: Inputs, threshold):
+    def core(counts):
+        return sum(1 for layer in onion(dict(counts)).values() if layer == "core")
+
+    after = core(inputs.commits_between(inputs.as_of - YEAR, inputs.as_of))
+    before = core(inputs.commits_between(inputs.as_of - 2 * YEAR, inputs.as_of - YEAR))
+    if before < 2 and after <= before:
+        return None
+    lost = (before - after) / before if before else 0.0
+    args = {"before": before, "after": after}
+    if lost >= threshold:
+        return Outcome("risk", _share(lost), args)
+    return Outcome("strength", 0.0, args) if after > before else None
+
+
+@rule("inactivity", "community_building", threshold=3, unit="months", source="chaoss_inactive",
+      shown_at="value/community-building/#active-contributors",
+      test="months since anyone last took part ≥ {threshold}",
+      risk="Nobody has taken part for {value} months.",
+      step="Call the community together: propose an event to restart the work.",
+      target=("propose", "events"))
+def inactivity(inputs: Inputs, threshold):
+    if not inputs.acts:
+        return None
+    quiet = months_between(max(d for d, _p in inputs.acts), inputs.as_of)
+    return Outcome("risk", quiet) if quiet >= threshold else None
+
+
+@rule("no_recent_event", "community_building", threshold=12, unit="months", source="p2pvalue_governance",
+      shown_at="events/",
+      test="no event dated in the last {threshold} months, or planned",
+      risk="No event in the last {threshold} months, and none planned.",
+      strength="{value} events in the last {threshold} months or planned.",
+      step="Meet in person or online: propose an event.",
+      target=("propose", "events"))
+def no_recent_event(inputs: Inputs, threshold):
+    since = _month(inputs.as_of) - int(threshold)
+    count = sum(1 for d in inputs.facts.events if _month(d) > since)
+    return Outcome("strength" if count else "risk", count)
+
+
+# -- governance: the files a newcomer looks for ---------------------------------------------------
+def _document(key: str, label: str, step: str, rel: str, source: str = "chaoss_health"):
+    @rule(key, "community_building", threshold=None, unit="file", source=source, shown_at="",
+          test=f"no {label}",
+          risk=f"There is no {label}.",
+          strength=f"The community has a {label}.",
+          step=step, target=("new", rel))
+    def check(inputs: Inputs, _threshold):
+        present = key in inputs.facts.documents
+        return Outcome("strength" if present else "risk", present)
+
+    return check
+
+
+_document("licence", "licence file", "Add a LICENSE file with the text of the licence community.yaml names.", "LICENSE")
+_document("governance", "governance description",
+          "Describe how decisions are taken: write governance in community.yaml, or a GOVERNANCE.md file.",
+          "GOVERNANCE.md", "p2pvalue_governance")
+_document("code_of_conduct", "code of conduct", "Adopt a code of conduct (the Contributor Covenant is a common start).",
+          "CODE_OF_CONDUCT.md")
+_document("contribution_guide", "contribution guide", "Write how to take part: a CONTRIBUTING.md file.",
+          "CONTRIBUTING.md")
+
+
+# -- objective accomplishment --------------------------------------------------------------------
+@rule("overdue_goals", "objective_accomplishment", threshold=1, unit="goals", source="p2pvalue_value",
+      shown_at="projects/",
+      test="open goals of active projects past their due date ≥ {threshold}",
+      risk="{value} open goals belong to active projects past their due date ({projects} projects).",
+      step="Update the plan: mark goals done, move the due date, or pause the project.",
+      target=("project", "projects"))
+def overdue_goals(inputs: Inputs, threshold):
+    late = [p for p in inputs.facts.projects
+            if p["status"] == "active" and p["due"] is not None and p["due"] < inputs.as_of and p["open_goals"]]
+    count = sum(p["open_goals"] for p in late)
+    if not late or count < threshold:
+        return None
+    first = min(late, key=lambda p: (p["due"], p["id"]))
+    return Outcome("risk", count, {"projects": len(late)}, first["source"])
+
+
+# -- monetary value ------------------------------------------------------------------------------
+def _main_currency(entries) -> str | None:
+    counts = Counter(e["currency"] for e in entries)
+    return min(counts, key=lambda c: (-counts[c], c)) if counts else None
+
+
+@rule("no_income", "monetary_value", threshold=12, unit="months", source="p2pvalue_funding",
+      shown_at="ledger/",
+      test="no donation, grant or sale in the last {threshold} months",
+      risk="No income in the last {threshold} months.",
+      step="Open a way to support the community: list funding channels in .github/FUNDING.yml.",
+      target=("new", ".github/FUNDING.yml"))
+def no_income(inputs: Inputs, threshold):
+    since = _month(inputs.as_of) - int(threshold)
+    recent = [e for e in inputs.ledger(INCOME) if _month(e["date"]) > since]
+    return None if recent else Outcome("risk", 0)
+
+
+@rule("single_funder", "monetary_value", threshold=0.5, unit="share", source="p2pvalue_funding",
+      shown_at="ledger/",
+      test="one funder's share of all income (in the main currency) ≥ {threshold}",
+      risk="One funder gave {value} of all income in {currency}.",
+      strength="Income comes from {funders} funders; none gave more than {value}.",
+      step="Look for a second source of income: record every funder in the ledger and ask for support.",
+      target=("folder", "ledger"))
+def single_funder(inputs: Inputs, threshold):
+    entries = inputs.ledger(INCOME)
+    currency = _main_currency(entries)
+    if currency is None:
+        return None
+    by_funder: dict[str, Decimal] = defaultdict(Decimal)
+    total = Decimal(0)
+    for e in entries:
+        if e["currency"] == currency:
+            total += e["amount"]
+            if e.get("from"):
+                by_funder[e["from"]] += e["amount"]
+    if not total or not by_funder:
+        return None
+    share = max(by_funder.values()) / total
+    args = {"currency": currency, "funders": len(by_funder)}
+    return Outcome("risk" if share >= Decimal(str(threshold)) else "strength", _share(share), args)
+
+
+@rule("runway", "monetary_value", threshold=6, unit="months", source="p2pvalue_funding",
+      shown_at="ledger/",
+      test="months the balance lasts at the last 12 months' spending < {threshold}",
+      risk="At the last 12 months' spending, the {currency} balance lasts {value} months.",
+      strength="At the last 12 months' spending, the {currency} balance lasts {value} months.",
+      step="Plan the coming months' income and spending: raise funds or spend less.",
+      target=("folder", "ledger"))
+def runway(inputs: Inputs, threshold):
+    spent: dict[str, Decimal] = defaultdict(Decimal)
+    for e in inputs.ledger(SPENDING, since=inputs.as_of - YEAR):
+        spent[e["currency"]] += e["amount"]
+    if not any(spent.values()):
+        return None
+    balance: dict[str, Decimal] = defaultdict(Decimal)
+    for e in inputs.facts.ledger:
+        if e["date"] <= inputs.as_of:
+            balance[e["currency"]] += e["amount"] if e["kind"] in INCOME else -e["amount"] if e["kind"] in SPENDING else 0
+    months = {cur: max(Decimal(0), balance[cur]) / (spent[cur] / 12) for cur in sorted(spent) if spent[cur]}
+    currency = min(months, key=lambda c: (months[c], c))
+    value = float(months[currency].quantize(Decimal("0.1")))
+    return Outcome("risk" if value < threshold else "strength", value, {"currency": currency})
+
+
+@rule("returned_to_contributors", "monetary_value", threshold=0.2, unit="share", source="p2pvalue_funding",
+      shown_at="value/monetary-value/#returned-to-contributors",
+      test="share of spending paid to contributors < {threshold}",
+      risk="Only {value} of the {currency} spent went to the people doing the work.",
+      strength="{value} of the {currency} spent went to the people doing the work.",
+      step="Return part of the income to contributors: declare a reward plan.",
+      target=("propose", "rewards"))
+def returned_to_contributors(inputs: Inputs, threshold):
+    shares = {cur: s for cur, s in (inputs.figure("monetary_value", "returned_to_contributors") or {}).items()
+              if s is not None}
+    if not shares:
+        return None
+    currency = min(shares, key=lambda c: (shares[c], c))
+    value = shares[currency]
+    return Outcome("risk" if value < threshold else "strength", _share(value), {"currency": currency})
+
+
+# -- reputation ------------------------------------------------------------------------------------
+@rule("unrecognised", "reputation", threshold=5, unit="kudos", source="p2pvalue_value",
+      shown_at="value/reputation/#kudos",
+      test="someone active in the last 12 months has no kudos while another has ≥ {threshold}",
+      risk="{value} people active in the last 12 months have had no kudos at all, while one has had {top}.",
+      step="Thank someone whose work goes unseen: give kudos.",
+      target=("propose", "kudos"))
+def unrecognised(inputs: Inputs, threshold):
+    active = {p for d, p in inputs.acts if d > inputs.as_of - YEAR}
+    if len(active) < 2:
+        return None
+    received = Counter(k["to"] for k in inputs.facts.kudos if k["date"] <= inputs.as_of)
+    top = max(received[p] for p in active)
+    zero = sum(1 for p in active if not received[p])
+    return Outcome("risk", zero, {"top": top}) if zero and top >= threshold else None
+
+
+# -- micro-sustainability: the people doing the work -----------------------------------------------
+def core_load(inputs: Inputs) -> dict | None:
+    """The share of the last 12 months' commits made by the three people who made most, and of
+    how many people."""
+    counts = inputs.commits_between(inputs.as_of - YEAR, inputs.as_of)
+    total = sum(counts.values())
+    if not total:
+        return None
+    top = sum(sorted(counts.values(), reverse=True)[:3])
+    return {"share": _share(top / total), "people": len(counts)}
+
+
+def rewards_reach(inputs: Inputs) -> dict | None:
+    """Of the three members with most value, how many the ledger shows were ever rewarded (only
+    when the community pays rewards at all)."""
+    if not inputs.ledger({"reward"}):
+        return None
+    members = sorted((c for c in inputs.contributors if c.get("member") and c.get("value")),
+                     key=lambda c: (-c["value"], c["id"]))[:3]
+    if not members:
+        return None
+    return {"top": len(members), "rewarded": sum(1 for c in members if c.get("rewards_received"))}
+
+
+@rule("core_load", "micro", threshold=0.9, unit="share", source="onion",
+      shown_at="sustainability/#micro",
+      test="share of the last 12 months' commits made by the top three ≥ {threshold} (with at least 6 people)",
+      risk="Three people made {value} of the last 12 months' commits, among {people}.",
+      step="Hand over: plan a project that moves one recurring task from the core to someone new.",
+      target=("propose", "projects"))
+def core_load_rule(inputs: Inputs, threshold):
+    load = core_load(inputs)
+    if load is None or load["people"] < MIN_PEOPLE_FOR_LOAD or load["share"] < threshold:
+        return None
+    return Outcome("risk", load["share"], {"people": load["people"]})
+
+
+@rule("rewards_reach", "micro", threshold=2, unit="people", source="p2pvalue_value",
+      shown_at="sustainability/#micro",
+      test="of the three members with most value, fewer than {threshold} were ever rewarded",
+      risk="Only {value} of the {top} members who contribute most were ever rewarded.",
+      strength="{value} of the {top} members who contribute most were rewarded.",
+      step="Let the next reward plan count past work: use the balanced policy.",
+      target=("propose", "rewards"))
+def rewards_reach_rule(inputs: Inputs, threshold):
+    reach = rewards_reach(inputs)
+    if reach is None:
+        return None
+    kind = "risk" if reach["rewarded"] < min(threshold, reach["top"]) else "strength"
+    return Outcome(kind, reach["rewarded"], {"top": reach["top"]})
+
+
+# -- the advice --------------------------------------------------------------------------------------
+def advise(report: dict | None, facts: Facts, settings: dict | None = None) -> dict:
+    """Every rule's finding: {"schema", "as_of", "findings": [...], "micro": {...}, "rules": [...]}.
+
+    A finding: rule, kind (risk | strength), dimension, value, threshold, source, args, file.
+    Risks come first, then strengths, each in the registry's order."""
+    inputs = Inputs(report or {}, facts)
+    findings = []
+    for item in RULES:
+        chosen = item.settings(settings)
+        if not chosen["enabled"]:
+            continue
+        outcome = item.func(inputs, chosen["threshold"])
+        if outcome is None or (outcome.kind == "strength" and not item.strength):
+            continue
+        findings.append({"rule": item.key, "kind": outcome.kind, "dimension": item.dimension,
+                         "value": outcome.value, "threshold": chosen["threshold"], "source": item.source,
+                         "args": dict(sorted(outcome.args.items())), "file": outcome.file})
+    findings.sort(key=lambda f: f["kind"] != "risk")  # stable: the registry's order within each kind
+    return {
+        "schema": SCHEMA,
+        "as_of": facts.as_of.isoformat(),
+        "findings": findings,
+        "micro": {"core_load": core_load(inputs), "rewards_reach": rewards_reach(inputs)},
+        "rules": [item.describe(settings) for item in RULES],
+        "sources": {key: {"title": title, "url": url} for key, (title, url) in sorted(SOURCES.items())},
+    }
+
+
+def risks(advice: dict) -> int:
+    return sum(1 for f in advice["findings"] if f["kind"] == "risk")
