@@ -41,7 +41,6 @@ from communities import ROOT, write_files
 # (not strict: a fixed page shows as XPASS); empty this table as the pages are fixed, so the
 # checks guard them from then on.
 KNOWN_FAILURES: dict[tuple, str] = {
-    ("search", "axe"): "#16: label-title-only: Pagefind's search input has only a title, no label",
 }
 
 # Every kind of page: the pattern its path under the site matches (the richest, largest page
