@@ -194,8 +194,8 @@ def test_every_run_step_is_bash_and_takes_inputs_only_through_env():
     text = ACTION.read_text()
     for name in load(ACTION)["inputs"]:
         assert f"inputs.{name}" in text, name
-    uses = [step["uses"] for step in steps if "uses" in step]
-    assert uses == ["actions/setup-python@v5", "actions/cache@v4"]  # pinned to a major version
+    uses = [step["uses"].split("@")[0] for step in steps if "uses" in step]
+    assert uses == ["actions/setup-python", "actions/cache"]  # pinned to a commit: see test_every_action_*
     install = [step for step in runs if "GITHUB_ACTION_PATH" in step["run"]]
     assert len(install) == 1 and is_self_install(install[0]["run"])
 
@@ -225,7 +225,7 @@ def test_pull_request_workflow_is_read_only_and_never_pull_request_target():
     for job in doc["jobs"].values():
         assert "permissions" not in job or job["permissions"] == {"contents": "read"}
     (checkout,) = checkout_steps(doc)
-    assert checkout["with"]["fetch-depth"] == 0
+    assert checkout["with"] == {"fetch-depth": 0, "persist-credentials": False}
     action_steps = [s for job in doc["jobs"].values() for s in job["steps"] if s.get("uses", "").endswith("/commonplace@v1")]
     assert len(action_steps) == 1  # the Action checks, builds and writes the diff on pull requests
 
@@ -234,10 +234,13 @@ def test_pages_workflow_deploys_with_only_the_permissions_pages_needs():
     doc = load(PAGES)
     on = workflow_on(doc)
     assert on["push"]["branches"] == ["main"]
-    assert doc["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
+    # nothing for the workflow; each job what it needs, and only the deploy job writes
+    assert doc["permissions"] == {}
+    assert doc["jobs"]["build"]["permissions"] == {"contents": "read", "pages": "read"}
+    assert doc["jobs"]["deploy"]["permissions"] == {"pages": "write", "id-token": "write"}
     assert doc["concurrency"]["group"] == "pages"
     (checkout,) = checkout_steps(doc)
-    assert checkout["with"]["fetch-depth"] == 0
+    assert checkout["with"] == {"fetch-depth": 0, "persist-credentials": False}
     build = doc["jobs"]["build"]["steps"]
     uses = [s.get("uses", "").split("@")[0] for s in build]
     assert uses.index("OWNER/commonplace") < uses.index("actions/upload-pages-artifact")
@@ -246,9 +249,33 @@ def test_pages_workflow_deploys_with_only_the_permissions_pages_needs():
     deploy = doc["jobs"]["deploy"]
     assert deploy["needs"] == "build" and deploy["environment"]["name"] == "github-pages"
     assert [s["uses"].split("@")[0] for s in deploy["steps"]] == ["actions/deploy-pages"]
-    for job in (PAGES, PULL_REQUEST):
-        for step in (s for j in load(job)["jobs"].values() for s in j["steps"]):
-            assert re.fullmatch(r"[\w.-]+/[\w.-]+@v\d+", step["uses"]), step  # every action pinned to a major
+
+
+PIN = re.compile(r"^\s*(?:- )?uses: ([\w.-]+/[\w.-]+)@(\S+)(.*)$")
+PINNED = re.compile(r"[0-9a-f]{40}")
+RELEASE = re.compile(r"\s+# (v\d+\.\d+\.\d+)")
+
+
+def test_every_action_is_pinned_to_a_commit_with_its_release_beside_it():
+    """A tag can be moved to other code; a commit cannot. The release in the comment is what
+    Dependabot and Renovate read to propose updates, and what a reader checks the pin against."""
+    pins: dict[str, set[tuple[str, str]]] = {}
+    for path in (ACTION, PAGES, PULL_REQUEST):
+        lines = [line for line in path.read_text().splitlines() if not line.lstrip().startswith("#")]
+        found = [PIN.match(line) for line in lines if re.match(r"\s*(- )?uses:", line)]
+        assert found and all(found), path
+        for match in found:
+            name, ref, rest = match.groups()
+            if name == "OWNER/commonplace":  # the placeholder each community replaces with its own pin
+                assert path != ACTION and ref == "v1", match.group(0)
+                continue
+            assert PINNED.fullmatch(ref), f"{path.name}: {name}@{ref} is not pinned to a commit"
+            release = RELEASE.fullmatch(rest)
+            assert release, f"{path.name}: {name}@{ref} has no '# vX.Y.Z' comment"
+            pins.setdefault(name, set()).add((ref, release.group(1)))
+    assert set(pins) == {"actions/setup-python", "actions/cache", "actions/checkout", "actions/configure-pages",
+                         "actions/upload-pages-artifact", "actions/deploy-pages"}
+    assert all(len(versions) == 1 for versions in pins.values()), pins  # one action, one pin everywhere
 
 
 # -- action.yml: executed ------------------------------------------------------------------------
@@ -285,7 +312,7 @@ def test_action_keeps_the_build_caches_of_the_git_folder(tmp_path):
     assert located == str((workspace / ".git" / "commonplace-cache").resolve())
     assert list(Path(located).glob("build-*.pickle"))  # the build filled what the cache step keeps
     cache = steps["Restore the build caches"]
-    assert cache["uses"] == "actions/cache@v4" and cache["with"]["path"] == "${{ steps.caches.outputs.dir }}"
+    assert cache["uses"].startswith("actions/cache@") and cache["with"]["path"] == "${{ steps.caches.outputs.dir }}"
     assert cache["with"]["key"] == "commonplace-${{ runner.os }}-${{ github.sha }}"
     assert cache["with"]["restore-keys"] == "commonplace-${{ runner.os }}-"
     off = run_action(workspace, tmp_path, inputs={"source": "community", "cache": "false"})
