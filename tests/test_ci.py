@@ -5,6 +5,10 @@ against real git repositories, in a simulated runner: GITHUB_OUTPUT, GITHUB_STEP
 GITHUB_WORKSPACE and GITHUB_ACTION_PATH (or the CI_* variables) set to temporary paths and to
 this repository. Only `uses:` steps (actions/setup-python) and the `pip install` of Commonplace
 itself are skipped: Commonplace is already installed in the interpreter running the tests.
+
+The files also go through the ecosystem's own checkers: check-jsonschema with the schemas of
+each platform it bundles, and zizmor's security audits (offline, with zizmor.yml). Both come with
+the `test` extra; when one is missing the tests that need it are skipped, or fail under CI.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import pytest
 import yaml
 
 from communities import BIN, BROKEN, EXAMPLE, ROOT, base_env, write_files
@@ -26,6 +31,7 @@ ACTION = ROOT / "action.yml"
 PAGES = ROOT / "docs" / "workflows" / "pages.yml"
 PULL_REQUEST = ROOT / "docs" / "workflows" / "pull-request.yml"
 GITLAB = ROOT / "docs" / "gitlab-ci.yml"
+ZIZMOR_CONFIG = ROOT / "zizmor.yml"
 
 EXPRESSION = re.compile(r"\$\{\{\s*(.*?)\s*\}\}")
 
@@ -276,6 +282,118 @@ def test_every_action_is_pinned_to_a_commit_with_its_release_beside_it():
     assert set(pins) == {"actions/setup-python", "actions/cache", "actions/checkout", "actions/configure-pages",
                          "actions/upload-pages-artifact", "actions/deploy-pages"}
     assert all(len(versions) == 1 for versions in pins.values()), pins  # one action, one pin everywhere
+
+
+# -- the ecosystem's own checkers ------------------------------------------------------------------
+def checker(name: str) -> str:
+    """The installed checker (`pip install -e .[test]` brings both); in CI a missing one is an
+    error, locally a skip."""
+    found = shutil.which(name, path=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}")
+    if not found:
+        message = f"{name} is not installed: pip install -e '.[test]'"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return found
+
+
+def check_jsonschema(schema: str, *paths: Path, tmp: Path) -> dict:
+    """check-jsonschema with one of the schemas it bundles (SchemaStore's): no network."""
+    args = [checker("check-jsonschema"), "--output-format", "json", "--builtin-schema", schema]
+    if schema == "vendor.gitlab-ci":
+        args += ["--data-transform", "gitlab-ci"]  # GitLab's own YAML tags (!reference)
+    proc = subprocess.run(args + [str(p) for p in paths], capture_output=True, text=True, env=base_env(tmp),
+                          timeout=120)
+    report = json.loads(proc.stdout)
+    assert (proc.returncode == 0) == (report["status"] == "ok"), proc
+    return report
+
+
+def zizmor(*paths: Path, tmp: Path) -> list[dict]:
+    """zizmor's findings at its default persona, offline, with the project's policy file."""
+    proc = subprocess.run([checker("zizmor"), "--offline", "--strict-collection", "--config", str(ZIZMOR_CONFIG),
+                           "--format", "json", *map(str, paths)],
+                          capture_output=True, text=True, env=base_env(tmp), timeout=120)
+    assert proc.returncode in (0, *range(10, 15)), proc.stderr  # 10-14: findings; anything else failed
+    findings = json.loads(proc.stdout)
+    assert bool(findings) == (proc.returncode != 0), proc
+    return findings
+
+
+def where(finding: dict) -> tuple[str, str, int]:
+    location = finding["locations"][0]
+    path = location["symbolic"]["key"]["Local"]["verbatim_path"]
+    return finding["ident"], Path(path).name, location["concrete"]["location"]["start_point"]["row"] + 1
+
+
+@pytest.mark.parametrize(("schema", "paths"), [
+    ("vendor.github-actions", [ACTION]),
+    ("vendor.github-workflows", sorted(PAGES.parent.glob("*.yml"))),  # every documented workflow
+    ("vendor.gitlab-ci", [GITLAB]),
+], ids=["action", "workflows", "gitlab-ci"])
+def test_files_follow_the_schemas_of_their_platforms(schema, paths, tmp_path):
+    assert {ACTION, PAGES, PULL_REQUEST, GITLAB} & set(paths)
+    report = check_jsonschema(schema, *paths, tmp=tmp_path)
+    assert report == {"status": "ok", "errors": []}
+
+
+def test_the_schemas_reject_what_the_platforms_reject(tmp_path):
+    """The same checks on broken copies fail, at the broken key: the schemas are really applied."""
+    edits = (
+        (ACTION, "vendor.github-actions", "      shell: bash\n", ""),  # a composite `run:` step names its shell
+        (PAGES, "vendor.github-workflows", "    runs-on: ubuntu-latest\n", ""),  # a job names its runner
+        (GITLAB, "vendor.gitlab-ci", "    when: always\n", "    when: sometimes\n"),  # not a `when` GitLab knows
+    )
+    broken = {}
+    for original, schema, line, replacement in edits:
+        text = original.read_text()
+        assert line in text
+        path = tmp_path / original.name
+        path.write_text(text.replace(line, replacement, 1))
+        errors = check_jsonschema(schema, path, tmp=tmp_path)["errors"]
+        broken[path.name] = sorted({error["path"] for error in errors})
+    assert broken == {"action.yml": ["$.runs"], "pages.yml": ["$.jobs.build"],
+                      "gitlab-ci.yml": ["$['code-quality'].artifacts.when"]}
+
+
+def test_zizmor_finds_nothing_in_the_action_and_the_workflows(tmp_path):
+    findings = zizmor(ACTION, PAGES, PULL_REQUEST, tmp=tmp_path)
+    assert [where(f) for f in findings] == []
+
+
+def test_zizmor_finds_what_the_action_and_the_workflows_avoid(tmp_path):
+    """What the files do differently, undone in a small workflow: zizmor reports each line."""
+    unsafe = tmp_path / "unsafe.yml"
+    unsafe.write_text("""\
+name: Unsafe
+on: push
+permissions:
+  contents: read
+  pages: write
+  id-token: write
+jobs:
+  build:
+    name: Build
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - uses: OWNER/commonplace@v1
+      - run: echo "${{ github.event.head_commit.message }}"
+  deploy:
+    name: Deploy
+    needs: build
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/deploy-pages@d6db90164ac5ed86f2b6aed7e0febac5b3c0c03e  # v4.0.5
+""")
+    found = sorted(where(f) for f in zizmor(unsafe, tmp=tmp_path))
+    assert found == [
+        ("artipacked", "unsafe.yml", 12),  # the checkout keeps its credentials
+        ("excessive-permissions", "unsafe.yml", 5),  # Pages rights for every job
+        ("excessive-permissions", "unsafe.yml", 6),
+        ("template-injection", "unsafe.yml", 14),  # an expression inside a script
+        ("unpinned-uses", "unsafe.yml", 12),  # a tag, not a commit; the placeholder on line 13 is allowed
+    ]
 
 
 # -- action.yml: executed ------------------------------------------------------------------------
