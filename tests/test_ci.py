@@ -5,6 +5,10 @@ against real git repositories, in a simulated runner: GITHUB_OUTPUT, GITHUB_STEP
 GITHUB_WORKSPACE and GITHUB_ACTION_PATH (or the CI_* variables) set to temporary paths and to
 this repository. Only `uses:` steps (actions/setup-python) and the `pip install` of Commonplace
 itself are skipped: Commonplace is already installed in the interpreter running the tests.
+
+The files also go through the ecosystem's own checkers: check-jsonschema with the schemas of
+each platform it bundles, and zizmor's security audits (offline, with zizmor.yml). Both come with
+the `test` extra; when one is missing the tests that need it are skipped, or fail under CI.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import pytest
 import yaml
 
 from communities import BIN, BROKEN, EXAMPLE, ROOT, base_env, write_files
@@ -26,6 +31,7 @@ ACTION = ROOT / "action.yml"
 PAGES = ROOT / "docs" / "workflows" / "pages.yml"
 PULL_REQUEST = ROOT / "docs" / "workflows" / "pull-request.yml"
 GITLAB = ROOT / "docs" / "gitlab-ci.yml"
+ZIZMOR_CONFIG = ROOT / "zizmor.yml"
 
 EXPRESSION = re.compile(r"\$\{\{\s*(.*?)\s*\}\}")
 
@@ -194,8 +200,8 @@ def test_every_run_step_is_bash_and_takes_inputs_only_through_env():
     text = ACTION.read_text()
     for name in load(ACTION)["inputs"]:
         assert f"inputs.{name}" in text, name
-    uses = [step["uses"] for step in steps if "uses" in step]
-    assert uses == ["actions/setup-python@v5", "actions/cache@v4"]  # pinned to a major version
+    uses = [step["uses"].split("@")[0] for step in steps if "uses" in step]
+    assert uses == ["actions/setup-python", "actions/cache"]  # pinned to a commit: see test_every_action_*
     install = [step for step in runs if "GITHUB_ACTION_PATH" in step["run"]]
     assert len(install) == 1 and is_self_install(install[0]["run"])
 
@@ -225,7 +231,7 @@ def test_pull_request_workflow_is_read_only_and_never_pull_request_target():
     for job in doc["jobs"].values():
         assert "permissions" not in job or job["permissions"] == {"contents": "read"}
     (checkout,) = checkout_steps(doc)
-    assert checkout["with"]["fetch-depth"] == 0
+    assert checkout["with"] == {"fetch-depth": 0, "persist-credentials": False}
     action_steps = [s for job in doc["jobs"].values() for s in job["steps"] if s.get("uses", "").endswith("/commonplace@v1")]
     assert len(action_steps) == 1  # the Action checks, builds and writes the diff on pull requests
 
@@ -234,10 +240,13 @@ def test_pages_workflow_deploys_with_only_the_permissions_pages_needs():
     doc = load(PAGES)
     on = workflow_on(doc)
     assert on["push"]["branches"] == ["main"]
-    assert doc["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
+    # nothing for the workflow; each job what it needs, and only the deploy job writes
+    assert doc["permissions"] == {}
+    assert doc["jobs"]["build"]["permissions"] == {"contents": "read", "pages": "read"}
+    assert doc["jobs"]["deploy"]["permissions"] == {"pages": "write", "id-token": "write"}
     assert doc["concurrency"]["group"] == "pages"
     (checkout,) = checkout_steps(doc)
-    assert checkout["with"]["fetch-depth"] == 0
+    assert checkout["with"] == {"fetch-depth": 0, "persist-credentials": False}
     build = doc["jobs"]["build"]["steps"]
     uses = [s.get("uses", "").split("@")[0] for s in build]
     assert uses.index("OWNER/commonplace") < uses.index("actions/upload-pages-artifact")
@@ -246,9 +255,145 @@ def test_pages_workflow_deploys_with_only_the_permissions_pages_needs():
     deploy = doc["jobs"]["deploy"]
     assert deploy["needs"] == "build" and deploy["environment"]["name"] == "github-pages"
     assert [s["uses"].split("@")[0] for s in deploy["steps"]] == ["actions/deploy-pages"]
-    for job in (PAGES, PULL_REQUEST):
-        for step in (s for j in load(job)["jobs"].values() for s in j["steps"]):
-            assert re.fullmatch(r"[\w.-]+/[\w.-]+@v\d+", step["uses"]), step  # every action pinned to a major
+
+
+PIN = re.compile(r"^\s*(?:- )?uses: ([\w.-]+/[\w.-]+)@(\S+)(.*)$")
+PINNED = re.compile(r"[0-9a-f]{40}")
+RELEASE = re.compile(r"\s+# (v\d+\.\d+\.\d+)")
+
+
+def test_every_action_is_pinned_to_a_commit_with_its_release_beside_it():
+    """A tag can be moved to other code; a commit cannot. The release in the comment is what
+    Dependabot and Renovate read to propose updates, and what a reader checks the pin against."""
+    pins: dict[str, set[tuple[str, str]]] = {}
+    for path in (ACTION, PAGES, PULL_REQUEST):
+        lines = [line for line in path.read_text().splitlines() if not line.lstrip().startswith("#")]
+        found = [PIN.match(line) for line in lines if re.match(r"\s*(- )?uses:", line)]
+        assert found and all(found), path
+        for match in found:
+            name, ref, rest = match.groups()
+            if name == "OWNER/commonplace":  # the placeholder each community replaces with its own pin
+                assert path != ACTION and ref == "v1", match.group(0)
+                continue
+            assert PINNED.fullmatch(ref), f"{path.name}: {name}@{ref} is not pinned to a commit"
+            release = RELEASE.fullmatch(rest)
+            assert release, f"{path.name}: {name}@{ref} has no '# vX.Y.Z' comment"
+            pins.setdefault(name, set()).add((ref, release.group(1)))
+    assert set(pins) == {"actions/setup-python", "actions/cache", "actions/checkout", "actions/configure-pages",
+                         "actions/upload-pages-artifact", "actions/deploy-pages"}
+    assert all(len(versions) == 1 for versions in pins.values()), pins  # one action, one pin everywhere
+
+
+# -- the ecosystem's own checkers ------------------------------------------------------------------
+def checker(name: str) -> str:
+    """The installed checker (`pip install -e .[test]` brings both); in CI a missing one is an
+    error, locally a skip."""
+    found = shutil.which(name, path=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}")
+    if not found:
+        message = f"{name} is not installed: pip install -e '.[test]'"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return found
+
+
+def check_jsonschema(schema: str, *paths: Path, tmp: Path) -> dict:
+    """check-jsonschema with one of the schemas it bundles (SchemaStore's): no network."""
+    args = [checker("check-jsonschema"), "--output-format", "json", "--builtin-schema", schema]
+    if schema == "vendor.gitlab-ci":
+        args += ["--data-transform", "gitlab-ci"]  # GitLab's own YAML tags (!reference)
+    proc = subprocess.run(args + [str(p) for p in paths], capture_output=True, text=True, env=base_env(tmp),
+                          timeout=120)
+    report = json.loads(proc.stdout)
+    assert (proc.returncode == 0) == (report["status"] == "ok"), proc
+    return report
+
+
+def zizmor(*paths: Path, tmp: Path) -> list[dict]:
+    """zizmor's findings at its default persona, offline, with the project's policy file."""
+    proc = subprocess.run([checker("zizmor"), "--offline", "--strict-collection", "--config", str(ZIZMOR_CONFIG),
+                           "--format", "json", *map(str, paths)],
+                          capture_output=True, text=True, env=base_env(tmp), timeout=120)
+    assert proc.returncode in (0, *range(10, 15)), proc.stderr  # 10-14: findings; anything else failed
+    findings = json.loads(proc.stdout)
+    assert bool(findings) == (proc.returncode != 0), proc
+    return findings
+
+
+def where(finding: dict) -> tuple[str, str, int]:
+    location = finding["locations"][0]
+    path = location["symbolic"]["key"]["Local"]["verbatim_path"]
+    return finding["ident"], Path(path).name, location["concrete"]["location"]["start_point"]["row"] + 1
+
+
+@pytest.mark.parametrize(("schema", "paths"), [
+    ("vendor.github-actions", [ACTION]),
+    ("vendor.github-workflows", sorted(PAGES.parent.glob("*.yml"))),  # every documented workflow
+    ("vendor.gitlab-ci", [GITLAB]),
+], ids=["action", "workflows", "gitlab-ci"])
+def test_files_follow_the_schemas_of_their_platforms(schema, paths, tmp_path):
+    assert {ACTION, PAGES, PULL_REQUEST, GITLAB} & set(paths)
+    report = check_jsonschema(schema, *paths, tmp=tmp_path)
+    assert report == {"status": "ok", "errors": []}
+
+
+def test_the_schemas_reject_what_the_platforms_reject(tmp_path):
+    """The same checks on broken copies fail, at the broken key: the schemas are really applied."""
+    edits = (
+        (ACTION, "vendor.github-actions", "      shell: bash\n", ""),  # a composite `run:` step names its shell
+        (PAGES, "vendor.github-workflows", "    runs-on: ubuntu-latest\n", ""),  # a job names its runner
+        (GITLAB, "vendor.gitlab-ci", "    when: always\n", "    when: sometimes\n"),  # not a `when` GitLab knows
+    )
+    broken = {}
+    for original, schema, line, replacement in edits:
+        text = original.read_text()
+        assert line in text
+        path = tmp_path / original.name
+        path.write_text(text.replace(line, replacement, 1))
+        errors = check_jsonschema(schema, path, tmp=tmp_path)["errors"]
+        broken[path.name] = sorted({error["path"] for error in errors})
+    assert broken == {"action.yml": ["$.runs"], "pages.yml": ["$.jobs.build"],
+                      "gitlab-ci.yml": ["$['code-quality'].artifacts.when"]}
+
+
+def test_zizmor_finds_nothing_in_the_action_and_the_workflows(tmp_path):
+    findings = zizmor(ACTION, PAGES, PULL_REQUEST, tmp=tmp_path)
+    assert [where(f) for f in findings] == []
+
+
+def test_zizmor_finds_what_the_action_and_the_workflows_avoid(tmp_path):
+    """What the files do differently, undone in a small workflow: zizmor reports each line."""
+    unsafe = tmp_path / "unsafe.yml"
+    unsafe.write_text("""\
+name: Unsafe
+on: push
+permissions:
+  contents: read
+  pages: write
+  id-token: write
+jobs:
+  build:
+    name: Build
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - uses: OWNER/commonplace@v1
+      - run: echo "${{ github.event.head_commit.message }}"
+  deploy:
+    name: Deploy
+    needs: build
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/deploy-pages@d6db90164ac5ed86f2b6aed7e0febac5b3c0c03e  # v4.0.5
+""")
+    found = sorted(where(f) for f in zizmor(unsafe, tmp=tmp_path))
+    assert found == [
+        ("artipacked", "unsafe.yml", 12),  # the checkout keeps its credentials
+        ("excessive-permissions", "unsafe.yml", 5),  # Pages rights for every job
+        ("excessive-permissions", "unsafe.yml", 6),
+        ("template-injection", "unsafe.yml", 14),  # an expression inside a script
+        ("unpinned-uses", "unsafe.yml", 12),  # a tag, not a commit; the placeholder on line 13 is allowed
+    ]
 
 
 # -- action.yml: executed ------------------------------------------------------------------------
@@ -285,7 +430,7 @@ def test_action_keeps_the_build_caches_of_the_git_folder(tmp_path):
     assert located == str((workspace / ".git" / "commonplace-cache").resolve())
     assert list(Path(located).glob("build-*.pickle"))  # the build filled what the cache step keeps
     cache = steps["Restore the build caches"]
-    assert cache["uses"] == "actions/cache@v4" and cache["with"]["path"] == "${{ steps.caches.outputs.dir }}"
+    assert cache["uses"].startswith("actions/cache@") and cache["with"]["path"] == "${{ steps.caches.outputs.dir }}"
     assert cache["with"]["key"] == "commonplace-${{ runner.os }}-${{ github.sha }}"
     assert cache["with"]["restore-keys"] == "commonplace-${{ runner.os }}-"
     off = run_action(workspace, tmp_path, inputs={"source": "community", "cache": "false"})
