@@ -120,6 +120,11 @@ def validate(kind: str, doc: YamlDoc, path: str) -> list[Finding]:
     """Validate a loaded document against `schemas/<kind>.schema.json`."""
     if fast_valid(kind, doc.data):
         return []  # certainly valid (see schemafast); jsonschema runs only to explain a problem
+    return explain(kind, doc, path)
+
+
+def explain(kind: str, doc: YamlDoc, path: str) -> list[Finding]:
+    """jsonschema's findings on a document, located and worded for the user ([] when valid)."""
     findings: list[Finding] = []
     errors = sorted(validator(kind).iter_errors(doc.data), key=lambda e: (list(map(str, e.absolute_path)), e.validator != "pattern"))
     for error in errors:
