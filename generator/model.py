@@ -81,6 +81,8 @@ class Member:
     visibility: str = "public"  # public | pseudonymous | hidden
     joined: date | None = None
     signing_keys: tuple[str, ...] = ()  # SSH public keys as "<type> <base64>", comments left out
+    github: str = ""  # login, as written (matched case-insensitively: see load/logins.py)
+    gitlab: str = ""  # username, as written
 
 
 @dataclass(frozen=True)
@@ -265,6 +267,7 @@ class Model:
     funding: tuple[Link, ...] = ()  # from .github/FUNDING.yml
     citation: object = None  # ecosystem.Citation from CITATION.cff
     recognition: dict = field(default_factory=dict)  # handle -> contribution types (.all-contributorsrc)
+    codeowners: object = None  # codeowners.Codeowners from CODEOWNERS, owners resolved to members
     documents: dict = field(default_factory=dict)  # kind -> file with it (load/documents.py)
     catalogue: object = None  # i18n.Catalogue of config.language, read once by the loader
     warnings: list = field(default_factory=list)

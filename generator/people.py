@@ -64,7 +64,8 @@ class People:
                     name = f"{pseudonym(handle, salt)} {n - 1}"
                 taken.add(slug)
                 # What would lead back to the person stays out of every template's reach.
-                member = replace(member, name=name, source="", affiliation="", bio="", links=(), joined=None)
+                member = replace(member, name=name, source="", affiliation="", bio="", links=(), joined=None,
+                                 github="", gitlab="")
                 self._people[handle] = Person(handle, name, slug, True, member)
             else:
                 self._people[handle] = Person(handle, member.name, handle, False, member)

@@ -32,7 +32,7 @@ def community_data(model: Model, periods=()) -> CommunityData:
     return CommunityData(
         members=tuple(
             Person(id=m.handle, name=m.name, emails=m.emails, affiliation=m.affiliation or None, visibility=m.visibility,
-                   signing_keys=m.signing_keys)
+                   signing_keys=m.signing_keys, logins=tuple(login.casefold() for login in (m.github, m.gitlab) if login))
             for m in model.members.values()
         ),
         events=tuple(

@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 import yaml
 from jsonschema import Draft202012Validator, FormatChecker
+from generator.load.loader import load_community
+from generator.load.logins import LoginIndex
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMAS = ROOT / "schemas"
@@ -213,7 +215,12 @@ def test_example_handles_all_refer_to_members():
 def test_example_ecosystem_files_name_members():
     members = _members()
     contributors = json.loads((EXAMPLE / ".all-contributorsrc").read_text(encoding="utf-8"))
-    assert {c["login"] for c in contributors["contributors"]} <= set(members)
+    model = load_community(EXAMPLE)
+    index = LoginIndex(model.members)
+    assert all(index.member("github", c["login"]) for c in contributors["contributors"])
+    # the example shows each way a login matches: declared, a profile link, the handle itself
+    assert {c["login"] for c in contributors["contributors"]} - set(members)
+    assert {c["login"] for c in contributors["contributors"]} & set(members)
     addresses = {e for m in members.values() for e in m.get("emails", [])}
     for line in (EXAMPLE / ".mailmap").read_text(encoding="utf-8").splitlines():
         if line.strip() and not line.startswith("#"):

@@ -30,6 +30,7 @@ class Person:
     affiliation: str | None = None
     visibility: str = "public"
     signing_keys: tuple[str, ...] = ()  # SSH public keys, "<type> <base64>" (see signatures.py)
+    logins: tuple[str, ...] = ()  # forge logins (github:, gitlab:), case-folded: All Contributors' `login`
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""Files the wider ecosystem already uses: `.github/FUNDING.yml` and `CITATION.cff`.
+"""Files the wider ecosystem already uses: `.github/FUNDING.yml`, `CITATION.cff`, `.all-contributorsrc`
+(CODEOWNERS has a module of its own).
 
 They follow other projects' formats, so they are read leniently (a problem is a warning, never
 a failed build) but just as safely: the same YAML loader, and only http(s) links kept.
@@ -7,12 +8,14 @@ a failed build) but just as safely: the same YAML loader, and only http(s) links
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from value.inputs import ALL_CONTRIBUTORS_PATH, CITATION_PATH, FUNDING_PATH
 
 from ..errors import Findings
 from ..model import Link
 from ..render.markdown import is_safe_link
+from .logins import LoginIndex
 from .yamlsafe import load_yaml
 
 FUNDING_PLATFORMS = {
@@ -35,17 +38,28 @@ class Citation:
     title: str
     authors: tuple[str, ...]
     version: str = ""
-    released: str = ""
+    released: str = ""  # a date or a year: the year is what the text shows
     doi: str = ""
     url: str = ""
     message: str = ""
+    journal: str = ""  # where a preferred citation was published (journal, proceedings, publisher)
+    volume: str = ""
+    issue: str = ""
+    pages: str = ""
 
     def text(self) -> str:
         """An APA-like one-line citation."""
         year = f" ({self.released[:4]})" if self.released else ""
         version = f" (version {self.version})" if self.version else ""
         where = f" https://doi.org/{self.doi}" if self.doi else (f" {self.url}" if self.url else "")
-        return f"{', '.join(self.authors)}{year}. {self.title}{version}.{where}".strip()
+        venue = ""
+        if self.journal:
+            venue = f" {self.journal}"
+            venue += f", {self.volume}" if self.volume else ""
+            venue += f"({self.issue})" if self.issue else ""
+            venue += f", {self.pages}" if self.pages else ""
+            venue += "."
+        return f"{', '.join(self.authors)}{year}. {self.title}{version}.{venue}{where}".strip()
 
 
 def _names(value) -> list[str]:
@@ -80,7 +94,49 @@ def funding_links(text: str | None, findings: Findings) -> tuple[Link, ...]:
     return tuple(links)
 
 
+def _text(data: dict, key: str) -> str:
+    value = data.get(key)
+    return str(value).strip() if isinstance(value, (str, int, Decimal)) and not isinstance(value, bool) else ""
+
+
+def _authors(items) -> tuple[str, ...]:
+    authors = []
+    for a in items if isinstance(items, list) else ():
+        if not isinstance(a, dict):
+            continue
+        # Only names: CFF allows an author's e-mail, which must never reach the site.
+        name = " ".join(_text(a, k) for k in ("given-names", "name-particle", "family-names", "name-suffix") if _text(a, k))
+        name = name or _text(a, "name")
+        if name:
+            authors.append(name)
+    return tuple(authors)
+
+
+def _reference(data: dict, message: str) -> Citation:
+    """A CFF reference (the root, or its `preferred-citation`) as the citation the site shows."""
+    url = _text(data, "url")
+    pages = "–".join(p for p in (_text(data, "start"), _text(data, "end")) if p) or _text(data, "pages")
+    venue = data.get("journal") or data.get("conference") or data.get("publisher") or ""
+    if isinstance(venue, dict):  # conference and publisher are entities: {name: ...}
+        venue = _text(venue, "name")
+    return Citation(
+        title=_text(data, "title"),
+        authors=_authors(data.get("authors")),
+        version=_text(data, "version"),
+        released=_text(data, "date-released") or _text(data, "date-published") or _text(data, "year"),
+        doi=_text(data, "doi"),
+        url=url if url.startswith("https://") and is_safe_link(url) else "",
+        message=message,
+        journal=venue if isinstance(venue, str) else "",
+        volume=_text(data, "volume"),
+        issue=_text(data, "issue"),
+        pages=pages,
+    )
+
+
 def citation(text: str | None, findings: Findings) -> Citation | None:
+    """The citation CITATION.cff asks for: its `preferred-citation` when it has a usable one (as
+    GitHub's "Cite this repository" does: the paper rather than the software), else the file's own."""
     if not text:
         return None
     doc, _problems = load_yaml(text, CITATION_PATH)
@@ -88,25 +144,16 @@ def citation(text: str | None, findings: Findings) -> Citation | None:
     if not isinstance(data, dict) or not isinstance(data.get("title"), str) or not isinstance(data.get("authors"), list):
         findings.warning(CITATION_PATH, 1, 1, "is not a valid citation file (needs at least 'title' and 'authors'): not shown")
         return None
-    authors = []
-    for a in data["authors"]:
-        if not isinstance(a, dict):
-            continue
-        # Only names: CFF allows an author's e-mail, which must never reach the site.
-        name = " ".join(str(a[k]) for k in ("given-names", "family-names") if isinstance(a.get(k), str))
-        name = name or (a.get("name") if isinstance(a.get("name"), str) else "")
-        if name:
-            authors.append(name)
-    url = data.get("url") if isinstance(data.get("url"), str) and str(data.get("url")).startswith("https://") else ""
-    return Citation(
-        title=data["title"],
-        authors=tuple(authors),
-        version=str(data.get("version", "")),
-        released=str(data.get("date-released", "")),
-        doi=str(data.get("doi", "")) if isinstance(data.get("doi"), str) else "",
-        url=url,
-        message=data.get("message", "") if isinstance(data.get("message"), str) else "",
-    )
+    message = data.get("message", "") if isinstance(data.get("message"), str) else ""
+    preferred = data.get("preferred-citation")
+    if preferred is not None:
+        chosen = _reference(preferred, message) if isinstance(preferred, dict) else None
+        if chosen and chosen.title and chosen.authors:
+            return chosen
+        line, col = doc.where(("preferred-citation",), key=True)
+        findings.warning(CITATION_PATH, line, col, "'preferred-citation' needs at least 'title' and 'authors' "
+                                                   "(each with a name): the file's own citation is shown instead")
+    return _reference(data, message)
 
 
 # All Contributors' contribution types (the keys its file uses) and the words the theme shows for
@@ -148,8 +195,10 @@ CONTRIBUTION_TYPES = {
 }
 
 
-def recognition(text: str | None, findings: Findings, handles) -> dict[str, tuple[str, ...]]:
-    """Contribution types per member, from All Contributors' file (logins matched to handles)."""
+def recognition(text: str | None, findings: Findings, logins: LoginIndex) -> dict[str, tuple[str, ...]]:
+    """Contribution types per member, from All Contributors' file: each entry's `login` is a
+    login on the file's forge (`repoType`: github, the default, or gitlab), matched to the member
+    who declares it (see load/logins.py)."""
     if not text:
         return {}
     import json
@@ -160,12 +209,13 @@ def recognition(text: str | None, findings: Findings, handles) -> dict[str, tupl
         findings.warning(ALL_CONTRIBUTORS_PATH, 1, 1, "is not valid JSON: recognition types are left out")
         return {}
     people = data.get("contributors") if isinstance(data, dict) else None
-    result: dict[str, tuple[str, ...]] = {}
+    forge = "gitlab" if isinstance(data, dict) and data.get("repoType") == "gitlab" else "github"
+    found: dict[str, set[str]] = {}
     for entry in people if isinstance(people, list) else ():
-        if not isinstance(entry, dict):
+        if not isinstance(entry, dict) or not isinstance(entry.get("login"), str):
             continue
-        login = str(entry.get("login", "")).lower()
+        handle = logins.member(forge, entry["login"])
         types = entry.get("contributions")
-        if login in handles and isinstance(types, list):
-            result[login] = tuple(sorted({str(t) for t in types if isinstance(t, str)}))
-    return result
+        if handle and isinstance(types, list):
+            found.setdefault(handle, set()).update(str(t) for t in types if isinstance(t, str))
+    return {handle: tuple(sorted(types)) for handle, types in sorted(found.items())}

@@ -23,6 +23,7 @@ from value.signatures import key_problem, normal_key
 from .. import model as m
 from ..errors import Findings
 from .addresses import Addresses
+from .logins import FORGES, Logins
 from .references import References
 from .yamlsafe import YamlDoc
 
@@ -34,6 +35,7 @@ class Notes:
     findings: Findings  # problems in the file
     references: References  # members and projects it names, checked once every file is loaded
     addresses: Addresses = field(default_factory=Addresses)  # members' e-mails, checked once all are loaded
+    logins: Logins = field(default_factory=Logins)  # members' forge logins, likewise
 
 
 def _date(text) -> date | None:
@@ -132,6 +134,9 @@ def member(rel: str, stem: str, doc: YamlDoc, body: str, notes: Notes) -> m.Memb
         else:
             keys.append(normal_key(key))
             notes.addresses.add_key(rel, doc, i, keys[-1], stem)
+    for forge in FORGES:
+        if d.get(forge):
+            notes.logins.add(forge, d[forge], rel, doc, stem)
     return m.Member(
         handle=stem,
         name=d["name"],
@@ -144,6 +149,8 @@ def member(rel: str, stem: str, doc: YamlDoc, body: str, notes: Notes) -> m.Memb
         visibility=d.get("visibility", "public"),
         joined=_date(d.get("joined")),
         signing_keys=tuple(keys),
+        github=d.get("github", ""),
+        gitlab=d.get("gitlab", ""),
     )
 
 

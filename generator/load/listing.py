@@ -9,6 +9,7 @@ from value.identities import slugify
 from value.inputs import COMMUNITY_FILES, MAILMAP_PATH
 
 from ..errors import Findings
+from .codeowners import PATHS as CODEOWNERS_PATHS
 
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$")
 YAML_EXT = (".yaml", ".yml")
@@ -31,7 +32,7 @@ COLLECTIONS = {
 # `diff`'s "does this change touch the community?" both come from these. The value engine reads
 # `.mailmap` and the ecosystem files from git itself.
 CONFIG_FILES = ("commonplace.yaml", "community.yaml", "federation.yaml")
-INPUT_FILES = CONFIG_FILES + (MAILMAP_PATH,) + COMMUNITY_FILES  # the ecosystem's files (see `ecosystem`)
+INPUT_FILES = CONFIG_FILES + (MAILMAP_PATH,) + COMMUNITY_FILES + CODEOWNERS_PATHS  # the ecosystem's files
 THEME_FOLDER = "theme"
 INPUT_FOLDERS = tuple(COLLECTIONS) + (THEME_FOLDER,)
 

@@ -18,11 +18,12 @@ from .. import model as m
 from ..cache import buildcache
 from ..errors import DataError, Findings
 from ..i18n import catalogue_findings, load_catalogue
-from . import dates, ecosystem, kinds
+from . import codeowners, dates, ecosystem, kinds
 from .documents import documents
 from .listing import COLLECTIONS, MD_EXT, collection
+from .logins import LoginIndex
 from .parse import parse_ahead, parse_file
-from .reader import FileReader
+from .reader import FileReader, read_file
 from .references import References
 from .yamlsafe import YamlDoc
 
@@ -64,6 +65,28 @@ class _Loader:
 
     def optional(self, rel: str) -> str | None:
         return self.reader.read_text(rel) if self.reader.exists(rel) else None
+
+    def lenient(self, rel: str) -> str | None:
+        """An ecosystem file's text: what the reader refuses (too large, not UTF-8) is a warning,
+        and the file is left out; these files follow other tools' rules, not ours."""
+        if not self.reader.exists(rel):
+            return None
+        text, problems = read_file(self.reader, rel)
+        for problem in problems:
+            if problem.severity == "error":
+                self.findings.warning(problem.path, problem.line, problem.col, f"{problem.message}: left out")
+            else:
+                self.findings.extend([problem])
+        return text
+
+    def codeowners(self, model: m.Model, logins: LoginIndex):
+        rel = next((rel for rel in codeowners.PATHS if self.reader.exists(rel)), None)
+        if rel is None:
+            return None
+        forge = model.config.forge.kind if model.config is not None and model.config.forge else "github"
+        if rel.startswith(".gitlab/"):
+            forge = "gitlab"
+        return codeowners.read(rel, self.lenient(rel), self.findings, model.members, logins, forge)
 
     def required(self, rel: str, kind: str) -> YamlDoc | None:
         if not self.reader.exists(rel):
@@ -148,8 +171,9 @@ class _Loader:
         model.peers, model.discover = self.federation()
         model.funding = ecosystem.funding_links(self.optional(ecosystem.FUNDING_PATH), self.findings)
         model.citation = ecosystem.citation(self.optional(ecosystem.CITATION_PATH), self.findings)
-        model.recognition = ecosystem.recognition(self.optional(ecosystem.ALL_CONTRIBUTORS_PATH), self.findings,
-                                                  set(model.members))
+        logins = LoginIndex(model.members, config.forge.host if config is not None and config.forge else "")
+        model.recognition = ecosystem.recognition(self.optional(ecosystem.ALL_CONTRIBUTORS_PATH), self.findings, logins)
+        model.codeowners = self.codeowners(model, logins)
         model.documents = documents(self.reader, set(model.pages), community.governance if community else "")
         # A file with a mistake still names a member or a project: the mistake is its one finding,
         # not one more in every file that names it.
@@ -157,6 +181,7 @@ class _Loader:
                  for kind, folder, built in (("member", "members", model.members), ("project", "projects", model.projects))}
         self.notes.references.check(named, self.findings)
         self.notes.addresses.check(self.findings, ".mailmap", self.optional(".mailmap"))
+        self.notes.logins.check(self.findings)
         if config is not None:
             model.catalogue = load_catalogue(self.root, config.language)
             self.findings.extend(catalogue_findings(self.root, config.language, self.optional("commonplace.yaml"),

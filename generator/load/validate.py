@@ -19,6 +19,8 @@ _PATTERN_HINTS = (
     ("mailto", "only https:, http: and mailto: links are allowed"),
     (r"\d{4}-\d{2}-\d{2}", "must be a date in ISO 8601 form: YYYY-MM-DD"),
     ("[A-Z]{3}", "must be a three-letter ISO 4217 currency code such as EUR or USD"),
+    ("(?:-?[A-Za-z0-9])", "must be a GitHub login without the @: letters, digits and single inner hyphens, at most 39 characters"),
+    ("[A-Za-z0-9_.-]", "must be a GitLab username without the @: letters, digits, '_', '-' and '.'"),
     ("[a-z0-9-]", "may use only lowercase letters a-z, digits and '-' (for example 'ana-lopez')"),
     (r"\.\d", "must be an exact decimal amount such as \"12.50\""),
 )
@@ -120,6 +122,11 @@ def validate(kind: str, doc: YamlDoc, path: str) -> list[Finding]:
     """Validate a loaded document against `schemas/<kind>.schema.json`."""
     if fast_valid(kind, doc.data):
         return []  # certainly valid (see schemafast); jsonschema runs only to explain a problem
+    return explain(kind, doc, path)
+
+
+def explain(kind: str, doc: YamlDoc, path: str) -> list[Finding]:
+    """jsonschema's findings on a document, located and worded for the user ([] when valid)."""
     findings: list[Finding] = []
     errors = sorted(validator(kind).iter_errors(doc.data), key=lambda e: (list(map(str, e.absolute_path)), e.validator != "pattern"))
     for error in errors:

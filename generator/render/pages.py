@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from ..views.codeowners import owners_page
 from ..views.datasets import byte_size, datasets
 from value.registry import DIMENSIONS
 
@@ -58,7 +59,8 @@ def site_pages(site: SiteContext) -> list[Page]:
              {"activity": recent[:10], "projects": projects, "events": events[:3],
               "counts": {"members": len(model.members), "projects": len(projects), "events": len(events)}}),
         Page("members/", "members.html", _("Members"), "", _("The people of {name}", name=name),
-             {"listed": people.listed(), "total": len(model.members), "propose": _propose(model, "members")}),
+             {"listed": people.listed(), "total": len(model.members), "propose": _propose(model, "members"),
+              "owners": owners_page(model.codeowners, people)}),
         Page("projects/", "projects.html", _("Projects"), "", _("What {name} works on", name=name),
              {"projects": projects, "propose": _propose(model, "projects")}),
         Page("events/", "events.html", _("Events"), "", _("Gatherings of {name}", name=name),

@@ -65,8 +65,8 @@ def _all_contributors(ctx):
 
 
 @indicator(DIM, "recognised", unit="share", monthly=False,
-           formula="non-bot people with commits listed in .all-contributorsrc (by login = id, or "
-                   "by name) / non-bot people with commits",
+           formula="non-bot people with commits listed in .all-contributorsrc (by a login of their "
+                   "member file, by login = id, or by name) / non-bot people with commits",
            explanation="All Contributors coverage: how many of those who did the work are credited "
                        "by name. Empty without .all-contributorsrc.")
 def recognised(ctx, month):
@@ -78,7 +78,9 @@ def recognised(ctx, month):
     workers = [pid for pid in ctx.times if pid in ctx.humans]
     if not workers:
         return None
-    hit = sum(1 for pid in workers if pid.casefold() in logins or ctx.people[pid].name.casefold() in names)
+    declared = {m.id: m.logins for m in ctx.data.members}
+    hit = sum(1 for pid in workers if pid.casefold() in logins or ctx.people[pid].name.casefold() in names
+              or any(login in logins for login in declared.get(pid, ())))
     return hit / len(workers)
 
 
