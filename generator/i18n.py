@@ -17,7 +17,7 @@ import re
 import stat
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from functools import lru_cache
 from pathlib import Path
 
@@ -171,7 +171,7 @@ class Catalogue:
         if significant is not None:
             return self.decimal(format(value, f".{significant}g"))
         pattern = _pattern(self.language, "decimal", decimals)
-        return pattern.apply(value, self.locale, decimal_quantization=decimals is not None)
+        return _apply(pattern, value, self.locale, decimal_quantization=decimals is not None)
 
     def decimal(self, text: str) -> str:
         """A number already written with a "." ("1234.50") with the language's decimal mark."""
@@ -181,7 +181,7 @@ class Catalogue:
 
     def percent(self, fraction, decimals: int = 1) -> str:
         """A share (0.186) as a percentage ("18.6%", "18,6 %")."""
-        return _pattern(self.language, "percent", decimals).apply(fraction, self.locale)
+        return _apply(_pattern(self.language, "percent", decimals), fraction, self.locale)
 
     def money(self, amount, currency: str = "", code: bool = True) -> str:
         """An exact amount with its currency's decimals (ISO 4217 minor unit: "€120.00", "¥5",
@@ -191,8 +191,8 @@ class Catalogue:
         value = Decimal(str(amount)).quantize(Decimal(1).scaleb(-places))
         if not currency or not code:
             return self.number(value, places)
-        return _currency_pattern(self.language, places).apply(value, self.locale, currency=currency,
-                                                              currency_digits=False)
+        return _apply(_currency_pattern(self.language, places), value, self.locale, currency=currency,
+                      currency_digits=False)
 
     def date(self, value) -> str:
         if not value:
@@ -204,6 +204,17 @@ class Catalogue:
         from babel.dates import format_date
 
         return format_date(value, "long", locale=self.locale)
+
+
+def _apply(pattern, value, locale, **options) -> str:
+    """Babel's pattern applied with room for every digit: a count in the data may be huge, and
+    Babel rounds in the decimal context, whose default 28 digits would refuse it."""
+    digits = Decimal(str(value)).adjusted() if isinstance(value, (int, float, Decimal)) else 0
+    if digits < 20:
+        return pattern.apply(value, locale, **options)
+    with localcontext() as context:
+        context.prec = digits + 40
+        return pattern.apply(value, locale, **options)
 
 
 @lru_cache(maxsize=64)
