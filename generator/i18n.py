@@ -1,20 +1,23 @@
-"""The theme's words and number formats in the site's language, from a message catalogue.
+"""The theme's words and number formats in the site's language: gettext catalogues and Babel.
 
-A catalogue is a YAML file, `i18n/<language>.yaml`, in the default theme or in the community's
-own `theme/` folder (which wins, key by key). Messages are keyed by their English text, so a
-missing translation shows the English words and nothing ever fails; plural messages are keyed
-by their English singular and hold one text per plural category of the language. Numbers, dates
-and amounts are formatted from the catalogue's `formats`, never with the `locale` module: the
-same commit gives byte-identical pages on every machine. docs/languages.md is the guide.
+The words are gettext messages keyed by their English text. The default theme ships compiled
+catalogues, `i18n/<lang>/LC_MESSAGES/messages.mo` (the sentences `pybabel extract` finds in the
+templates and the generator, babel.cfg) and `terms.mo` (words the theme translates from the
+data: statuses, kinds, indicator texts). A community adds or rewords a language with one file,
+`theme/i18n/<lang>.po`, which wins message by message; a missing translation shows the English
+words and nothing ever fails. Plural forms, dates, numbers, percentages and amounts come from
+Babel's CLDR data for the language, never from the machine's locale: the same commit gives
+byte-identical pages on every machine. docs/languages.md is the guide.
 """
 
 from __future__ import annotations
 
+import io
 import re
 import stat
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from functools import lru_cache
 from pathlib import Path
 
@@ -27,41 +30,9 @@ from .load.yamlsafe import load_yaml
 from .render.theme import theme_folders
 from .resources import themes_dir
 
-CATEGORIES = ("zero", "one", "two", "few", "many", "other")
 PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
-
-
-def _slavic(n: int) -> str:
-    if n % 10 == 1 and n % 100 != 11:
-        return "one"
-    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
-        return "few"
-    return "many"
-
-
-# CLDR's cardinal rules for whole numbers, by name; a catalogue names one with `plural:`.
-PLURAL_RULES = {
-    "one_other": lambda n: "one" if n == 1 else "other",  # en, es, de, it, nl, ca, sv, ...
-    "zero_one_other": lambda n: "one" if n in (0, 1) else "other",  # fr, pt (0 and 1 are "one")
-    "other": lambda n: "other",  # ja, zh, ko, vi, id, th: one form
-    "east_slavic": _slavic,  # ru, uk, be: one / few / many
-    "polish": lambda n: "one" if n == 1 else ("few" if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14 else "many"),
-    "czech": lambda n: "one" if n == 1 else ("few" if 2 <= n <= 4 else "other"),  # cs, sk
-}
-DEFAULT_RULES = {"fr": "zero_one_other", "pt": "zero_one_other", "ja": "other", "zh": "other", "ko": "other",
-                 "vi": "other", "id": "other", "th": "other", "ru": "east_slavic", "uk": "east_slavic",
-                 "be": "east_slavic", "pl": "polish", "cs": "czech", "sk": "czech"}
-
-ENGLISH_FORMATS = {
-    "date": "{day} {month} {year}",
-    "months": "January February March April May June July August September October November December".split(),
-    "decimal": ".",
-    "group": ",",
-    "min_grouping": 1,
-    "percent": "{number}%",
-    "money": "{amount} {currency}",
-}
-_FORMAT_PLACEHOLDERS = {"date": {"day", "month", "year"}, "percent": {"number"}, "money": {"amount", "currency"}}
+DOMAINS = ("messages", "terms")  # the shipped catalogues of a language, both read into one
+MAX_PO_BYTES = 2_000_000  # a community's catalogue: the shipped Spanish is about 100 kB
 
 
 def _escape_text(text: str) -> str:
@@ -76,17 +47,70 @@ def _fill(text: str, args: dict, quote=str) -> str:
     return PLACEHOLDER.sub(lambda m: quote(args[m.group(1)]) if m.group(1) in args else m.group(0), text)
 
 
+# -- Babel's locale data -------------------------------------------------------------------------
+@lru_cache(maxsize=16)
+def babel_locale(language: str):
+    """Babel's locale for a BCP 47 tag ("pt-BR" -> pt_BR); English for a tag CLDR does not know."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        return Locale.parse(language.replace("-", "_"))
+    except (UnknownLocaleError, ValueError, TypeError):
+        return Locale.parse("en")
+
+
+@lru_cache(maxsize=16)
+def plural_forms(language: str) -> tuple[int, str]:
+    """How many plural forms the language has and gettext's expression that picks one for n,
+    from Babel's data (a .po file's own Plural-Forms header is not trusted)."""
+    from babel.messages.plurals import get_plural
+
+    rule = get_plural(babel_locale(language))
+    return rule.num_plurals, rule.plural_expr
+
+
+@lru_cache(maxsize=16)
+def _plural_index(language: str):
+    import gettext
+
+    return gettext.c2py(plural_forms(language)[1])  # a checked expression of n, from Babel's table
+
+
+@lru_cache(maxsize=64)
+def _pattern(language: str, kind: str, decimals: int | None):
+    """The language's decimal or percent pattern, with exactly `decimals` decimals if given."""
+    from babel.numbers import parse_pattern
+
+    locale = babel_locale(language)
+    formats = locale.percent_formats if kind == "percent" else locale.decimal_formats
+    pattern = parse_pattern(formats[None].pattern)  # a copy of its own, changed below
+    if decimals is not None:
+        pattern.frac_prec = (decimals, decimals)
+    return pattern
+
+
 @dataclass
 class Catalogue:
-    """One language's messages and formats; English for anything it does not have."""
+    """One language's messages; English for anything it does not have."""
 
     language: str = "en"
-    messages: dict = field(default_factory=dict)  # English text -> text, or {category: text}
-    formats: dict = field(default_factory=lambda: dict(ENGLISH_FORMATS))
-    plural: str = "one_other"
+    messages: dict = field(default_factory=dict)  # English text -> text, or a tuple of plural forms
     findings: list = field(default_factory=list)  # warnings about the catalogue files
     found: bool = True  # False when no catalogue exists for the language (English is shown)
     _fixed: dict = field(default_factory=dict, repr=False, compare=False)  # markup of messages without arguments
+
+    @property
+    def locale(self):
+        return babel_locale(self.language)
+
+    @property
+    def plural(self) -> str:
+        return plural_forms(self.language)[1]
+
+    @property
+    def formats(self) -> dict:
+        """What decides how numbers and dates are written (compiled templates are keyed by it)."""
+        return {"locale": str(self.locale), "babel": _babel_version()}
 
     # -- words -------------------------------------------------------------------------------
     def gettext(self, message: str, **args) -> str:
@@ -101,10 +125,13 @@ class Catalogue:
 
     def _plural_text(self, singular: str, plural: str, n) -> str:
         entry = self.messages.get(singular)
-        whole = isinstance(n, int) or (isinstance(n, (float, Decimal)) and n == int(n))
-        if isinstance(entry, dict):
-            category = PLURAL_RULES[self.plural](abs(int(n))) if whole else "other"
-            text = entry.get(category) or entry.get("other")
+        if isinstance(entry, tuple):
+            whole = isinstance(n, int) or (isinstance(n, (float, Decimal)) and n == int(n))
+            # CLDR puts a fraction in "other", the last form, in the languages Commonplace ships
+            index = _plural_index(self.language)(abs(int(n))) if whole else len(entry) - 1
+            # A form left empty: the last one given (a file written with fewer forms than Babel's
+            # ends with its "other"), else the English.
+            text = (entry[index] if index < len(entry) else "") or next((f for f in reversed(entry) if f), "")
             if text:
                 return text
         elif isinstance(entry, str):
@@ -130,9 +157,9 @@ class Catalogue:
         text = self.messages.get(str(word)) if word is not None else None
         return text if isinstance(text, str) else ("" if word is None else str(word))
 
-    # -- numbers and dates -------------------------------------------------------------------
+    # -- numbers and dates, from Babel's CLDR data ---------------------------------------------
     def number(self, value, decimals: int | None = None, significant: int | None = None) -> str:
-        """A number with the language's separators; `decimals` fixed, or as Python writes it."""
+        """A number as the language writes it; `decimals` fixed, or every decimal it has."""
         if value is None:
             return ""
         if type(value) is int and -1000 < value < 1000 and decimals is None and significant is None:
@@ -142,41 +169,30 @@ class Catalogue:
         if isinstance(value, str):
             value = Decimal(value)
         if significant is not None:
-            return self._localise(format(value, f".{significant}g"), grouped=False)
-        spec = "," if decimals is None else f",.{decimals}f"
-        return self._localise(format(value, spec))
-
-    def _localise(self, text: str, grouped: bool = True) -> str:
-        f = self.formats
-        sign = "-" if text.startswith("-") else ""
-        body = text[len(sign):]
-        whole = re.match(r"[\d,]*", body).group(0)
-        digits = whole.replace(",", "")
-        if grouped and len(digits) >= 3 + int(f.get("min_grouping", 1)):
-            whole_out = whole.replace(",", f["group"])
-        else:
-            whole_out = digits
-        rest = body[len(whole):].replace(".", f["decimal"], 1)
-        return sign + whole_out + rest
+            return self.decimal(format(value, f".{significant}g"))
+        pattern = _pattern(self.language, "decimal", decimals)
+        return _apply(pattern, value, self.locale, decimal_quantization=decimals is not None)
 
     def decimal(self, text: str) -> str:
         """A number already written with a "." ("1234.50") with the language's decimal mark."""
-        return self._localise(text, grouped=False)
+        from babel.numbers import get_decimal_symbol
+
+        return text.replace(".", get_decimal_symbol(self.locale), 1)
 
     def percent(self, fraction, decimals: int = 1) -> str:
         """A share (0.186) as a percentage ("18.6%", "18,6 %")."""
-        return _fill(self.formats["percent"], {"number": self.number(100 * fraction, decimals)})
+        return _apply(_pattern(self.language, "percent", decimals), fraction, self.locale)
 
     def money(self, amount, currency: str = "", code: bool = True) -> str:
-        """An exact amount with its currency's decimals (ISO 4217 minor unit: "120.00 EUR",
-        "5 JPY", "1.250 BHD"), and the currency's code unless `code` is false (a table whose
-        column says it). Without a known currency, two decimals."""
+        """An exact amount with its currency's decimals (ISO 4217 minor unit: "€120.00", "¥5",
+        "1,250 BHD" in Spanish) and its symbol where the language puts it, unless `code` is false
+        (a table whose column names the currency). Without a known currency, two decimals."""
         places = currencies.minor_units(currency) if currencies.is_currency(currency) else 2
         value = Decimal(str(amount)).quantize(Decimal(1).scaleb(-places))
-        text = self.number(value, places)
         if not currency or not code:
-            return text
-        return _fill(self.formats["money"], {"amount": text, "currency": currency}).strip()
+            return self.number(value, places)
+        return _apply(_currency_pattern(self.language, places), value, self.locale, currency=currency,
+                      currency_digits=False)
 
     def date(self, value) -> str:
         if not value:
@@ -185,20 +201,67 @@ class Catalogue:
             value = value.date()
         if isinstance(value, str):
             value = date.fromisoformat(value[:10])
-        month = self.formats["months"][value.month - 1]
-        return _fill(self.formats["date"], {"day": value.day, "month": month, "year": value.year})
+        from babel.dates import format_date
+
+        return format_date(value, "long", locale=self.locale)
+
+
+def _apply(pattern, value, locale, **options) -> str:
+    """Babel's pattern applied with room for every digit: a count in the data may be huge, and
+    Babel rounds in the decimal context, whose default 28 digits would refuse it."""
+    digits = Decimal(str(value)).adjusted() if isinstance(value, (int, float, Decimal)) else 0
+    if digits < 20:
+        return pattern.apply(value, locale, **options)
+    with localcontext() as context:
+        context.prec = digits + 40
+        return pattern.apply(value, locale, **options)
+
+
+@lru_cache(maxsize=64)
+def _currency_pattern(language: str, places: int):
+    from babel.numbers import parse_pattern
+
+    pattern = parse_pattern(babel_locale(language).currency_formats["standard"].pattern)
+    pattern.frac_prec = (places, places)
+    return pattern
+
+
+@lru_cache(maxsize=1)
+def _babel_version() -> str:
+    from importlib.metadata import version
+
+    return version("babel")
 
 
 # -- loading -------------------------------------------------------------------------------------
 def _candidates(language: str) -> list[str]:
-    """File stems to look for, most general first: "pt-BR" -> ["pt", "pt-BR"]."""
+    """Tags to look for, most general first: "pt-BR" -> ["pt", "pt-BR"]."""
     base = language.split("-")[0]
     return [base, language] if base != language else [language]
 
 
-def _read_catalogue(folder: Path, rel_folder: str, stem: str, findings: list) -> dict | None:
-    """The data of `folder/i18n/<stem>.yaml`, or None; symlinks are refused with a warning."""
-    rel = f"i18n/{stem}.yaml"
+@lru_cache(maxsize=8)
+def _shipped(tag: str) -> tuple:
+    """The default theme's compiled catalogues for one tag, as (msgid, text) pairs; () if none."""
+    folder = themes_dir() / "default" / "i18n" / tag.replace("-", "_") / "LC_MESSAGES"
+    pairs = []
+    for domain in DOMAINS:
+        path = folder / f"{domain}.mo"
+        if not path.is_file():
+            continue
+        from babel.messages.mofile import read_mo
+
+        with path.open("rb") as f:
+            for message in read_mo(f):
+                if message.id and message.string:
+                    key = message.id if isinstance(message.id, str) else message.id[0]
+                    pairs.append((key, message.string if isinstance(message.string, str) else tuple(message.string)))
+    return tuple(pairs)
+
+
+def _read_po(folder: Path, rel_folder: str, tag: str, language: str, findings: list) -> dict | None:
+    """The translations of `folder/i18n/<tag>.po`, or None; every problem is a located warning."""
+    rel = f"i18n/{tag}.po"
     shown = f"{rel_folder}/{rel}" if rel_folder else rel
     status, info = safepath.walk(folder, rel)
     if status == "symlink":
@@ -206,127 +269,90 @@ def _read_catalogue(folder: Path, rel_folder: str, stem: str, findings: list) ->
         return None
     if status != "ok" or not stat.S_ISREG(info.st_mode):
         return None
+    if info.st_size > MAX_PO_BYTES:
+        findings.append(Finding(shown, 1, 1, f"the catalogue is larger than {MAX_PO_BYTES // 1_000_000} MB: "
+                                             "it is ignored (split off what the theme does not use)", "warning"))
+        return None
     text, bad_line = safepath.decode((folder / rel).read_bytes())
     if text is None:
         findings.append(Finding(shown, bad_line, 1, safepath.NOT_UTF8_MESSAGE, "warning"))
         return None
-    doc, problems = load_yaml(text, shown)
-    findings.extend(Finding(p.path, p.line, p.col, f"{p.message}; the catalogue is ignored", "warning")
-                    for p in problems)
-    if doc is None or problems:
+    catalog, problem = _parse_po(text, language)
+    if problem:
+        line, message = problem
+        findings.append(Finding(shown, line, 1, f"{message}: the catalogue is ignored (is it a gettext .po file?)",
+                                "warning"))
         return None
-    if doc.data is None:
-        return {}
-    if not isinstance(doc.data, dict):
-        findings.append(Finding(shown, 1, 1, "a catalogue is a mapping with 'messages' (and optionally 'formats', "
-                                             "'plural'): the file is ignored", "warning"))
-        return None
-    return _checked(doc, shown, findings)
+    return _checked(catalog, shown, findings)
 
 
-def _checked(doc, shown: str, findings: list) -> dict:
-    """The catalogue's usable parts; every problem is a warning and the part is left out."""
-    data, result = doc.data, {}
+def _parse_po(text: str, language: str):
+    """Babel's reading of a .po text: (catalog, None), or (None, (line, what is wrong))."""
+    from babel.messages.catalog import Catalog
+    from babel.messages.pofile import PoFileError, PoFileParser
 
-    def warn(path, message):
-        line, col = doc.where(path, key=True)
-        findings.append(Finding(shown, line, col, message, "warning"))
+    class OwnPlurals(Catalog):
+        # The file's Plural-Forms header may say anything ("nplurals=99999999"): the number of
+        # forms is the language's, from Babel.
+        num_plurals = property(lambda self: plural_forms(language)[0])
 
-    for key in data:
-        if key not in ("language", "name", "plural", "formats", "messages"):
-            warn((key,), f"unknown key '{key}': a catalogue has 'language', 'name', 'plural', 'formats' and 'messages'")
-    plural = data.get("plural")
-    if plural is not None:
-        if plural in PLURAL_RULES:
-            result["plural"] = plural
-        else:
-            warn(("plural",), f"unknown plural rule '{plural}': use one of {', '.join(PLURAL_RULES)}")
-    formats = data.get("formats") or {}
-    if not isinstance(formats, dict):
-        warn(("formats",), "'formats' must be a mapping")
-        formats = {}
-    result["formats"] = {}
-    for key, value in formats.items():
-        if key not in ENGLISH_FORMATS:
-            warn(("formats", key), f"unknown format '{key}': use one of {', '.join(ENGLISH_FORMATS)}")
-        elif key == "months":
-            if isinstance(value, list) and len(value) == 12 and all(isinstance(v, str) and v for v in value):
-                result["formats"][key] = value
-            else:
-                warn(("formats", key), "'months' must list the twelve month names, January first")
-        elif key == "min_grouping":
-            if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 4:
-                result["formats"][key] = value
-            else:
-                warn(("formats", key), "'min_grouping' must be 1 (1,234) or 2 (1234 but 12,345)")
-        elif not isinstance(value, str):
-            warn(("formats", key), f"'{key}' must be text")
-        elif key in ("decimal", "group") and (not value or any(c.isdigit() for c in value)):
-            warn(("formats", key), f"'{key}' must be a separator, not a digit")
-        elif key in _FORMAT_PLACEHOLDERS and not set(PLACEHOLDER.findall(value)) <= _FORMAT_PLACEHOLDERS[key]:
-            warn(("formats", key), f"'{key}' may only use {', '.join('{' + p + '}' for p in sorted(_FORMAT_PLACEHOLDERS[key]))}")
-        else:
-            result["formats"][key] = value
-    messages = data.get("messages") or {}
-    if not isinstance(messages, dict):
-        warn(("messages",), "'messages' must be a mapping from the English text to its translation")
-        messages = {}
-    result["messages"] = {}
-    for key, value in messages.items():
-        key = str(key)
-        allowed = set(PLACEHOLDER.findall(key))
-        if isinstance(value, str):
-            texts = {"": value}
-        elif isinstance(value, dict) and value and all(isinstance(v, str) for v in value.values()):
-            bad = [c for c in value if c not in CATEGORIES]
-            if bad:
-                warn(("messages", key), f"unknown plural category '{bad[0]}': use {', '.join(CATEGORIES)}")
-                continue
-            texts = value
-            allowed.add("n")
-        else:
-            warn(("messages", key), "a translation is text, or a mapping of plural forms (one: ..., other: ...)")
-            continue
-        unknown = sorted({p for t in texts.values() for p in PLACEHOLDER.findall(t)} - allowed)
+    catalog = OwnPlurals(locale=None, domain=None, charset="utf-8")
+    try:
+        PoFileParser(catalog, ignore_obsolete=True, abort_invalid=True).parse(io.StringIO(text))
+    except PoFileError as exc:
+        return None, (exc.lineno + 1, str(exc.args[0]).rsplit(" on ", 1)[0])
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError) as exc:  # a header Babel cannot read
+        return None, (1, f"unreadable: {exc}")
+    return catalog, None
+
+
+def _checked(catalog, shown: str, findings: list) -> dict:
+    """The catalogue's usable translations; a bad one is a warning and is left out."""
+    result = {}
+    for message in catalog:
+        if not message.id or message.context or message.fuzzy:
+            continue  # the header; a context the theme never asks for; a guess not yet reviewed
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        texts = message.string if isinstance(message.string, tuple) else (message.string,)
+        if not any(texts):
+            continue  # not translated yet: English shows
+        allowed = {p for i in ids for p in PLACEHOLDER.findall(i)} | ({"n"} if len(ids) > 1 else set())
+        unknown = sorted({p for t in texts if t for p in PLACEHOLDER.findall(t)} - allowed)
         if unknown:
-            warn(("messages", key), f"the translation uses {{{unknown[0]}}}, which the English text does not have: "
-                                    "it is left out")
+            findings.append(Finding(shown, message.lineno or 1, 1,
+                                    f"the translation uses {{{unknown[0]}}}, which the English text does not have: "
+                                    "it is left out", "warning"))
             continue
-        result["messages"][key] = value
+        result[ids[0]] = tuple(texts) if len(ids) > 1 else texts[0]
     return result
 
 
 def load_catalogue(community_root: Path, language: str) -> Catalogue:
-    """The catalogue for `language`: English, then the theme's, then the community's own files."""
-    catalogue = Catalogue(language=language, plural=DEFAULT_RULES.get(language.split("-")[0], "one_other"))
+    """The catalogue for `language`: the default theme's, then the community's own files."""
+    catalogue = Catalogue(language=language)
     found = language.split("-")[0] == "en"
     own = community_root / "theme"
     for folder in reversed(theme_folders(community_root)):
-        rel_folder = "theme" if folder == own else ""
-        for stem in _candidates(language):
-            data = _read_catalogue(folder, rel_folder, stem, catalogue.findings)
+        for tag in _candidates(language):
+            if folder == own:
+                data = None
+                for name in dict.fromkeys((tag, tag.replace("-", "_"))):
+                    data = _read_po(folder, "theme", name, language, catalogue.findings)
+                    if data is not None:
+                        break
+            else:
+                data = dict(_shipped(tag)) or None
             if data is None:
                 continue
             found = True
-            catalogue.messages.update(data.get("messages", {}))
-            catalogue.formats.update(data.get("formats", {}))
-            if "plural" in data:
-                catalogue.plural = data["plural"]
+            catalogue.messages.update(data)
     catalogue.found = found
     return catalogue
 
 
-@lru_cache(maxsize=1)
-def _english_data() -> tuple:
-    findings: list = []
-    data = _read_catalogue(themes_dir() / "default", "", "en", findings) or {}
-    return tuple(data.get("messages", {}).items()), tuple(data.get("formats", {}).items())
-
-
 def english() -> Catalogue:
     """The default theme's English: what every page shows without a `language:`."""
-    messages, formats = _english_data()
-    return Catalogue("en", dict(messages), {**ENGLISH_FORMATS, **dict(formats)})
+    return Catalogue("en")
 
 
 def catalogue_findings(community_root: Path, language: str, config_text: str | None = None,
@@ -361,13 +387,15 @@ def language_finding(community_root: Path, language: str, config_text: str | Non
         line, col = doc.where(("language",))
     return Finding("commonplace.yaml", line, col,
                    f"no catalogue for language '{language}': the portal is shown in English. Add "
-                   f"theme/i18n/{language}.yaml (see docs/languages.md) or use one of: {', '.join(shipped_languages())}",
+                   f"theme/i18n/{language}.po (see docs/languages.md) or use one of: {', '.join(shipped_languages())}",
                    "warning")
 
 
 def shipped_languages() -> list[str]:
     folder = themes_dir() / "default" / "i18n"
-    return sorted(p.stem for p in folder.glob("*.yaml")) if folder.is_dir() else ["en"]
+    found = {p.parent.parent.name.replace("_", "-") for p in folder.glob("*/LC_MESSAGES/messages.mo")}
+    return sorted(found | {"en"})
 
 
-__all__ = ["Catalogue", "load_catalogue", "english", "catalogue_findings", "language_finding", "shipped_languages", "PLURAL_RULES"]
+__all__ = ["Catalogue", "load_catalogue", "english", "catalogue_findings", "language_finding", "shipped_languages",
+           "babel_locale", "plural_forms"]

@@ -157,8 +157,8 @@ def test_flow_keeps_every_party_and_amount_with_its_currency():
     marks = [(li.get("data-label"), li.get("data-value")) for li in root.iter("li") if li.get("data-value")]
     assert marks == [("Grant: Town", "1250.00"), ("Donors", "300.00"), ("Paid to contributors", "60.00")]
     amounts = [e.text for e in root.iter("span") if e.get("class") == "flow-amount"]
-    assert amounts == ["1,250.00 EUR", "300.00 EUR", "60.00 EUR"]
-    assert [e.text for e in root.iter("strong")] == ["1,550.00 EUR", "60.00 EUR"]  # the totals, in and out
+    assert amounts == ["€1,250.00", "€300.00", "€60.00"]
+    assert [e.text for e in root.iter("strong")] == ["€1,550.00", "€60.00"]  # the totals, in and out
     assert chart.rows == [["in", "Grant: Town", "1250.00"], ["in", "Donors", "300.00"],
                           ["out", "Paid to contributors", "60.00"]]
 

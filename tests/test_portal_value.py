@@ -156,7 +156,7 @@ def test_dashboard_opens_each_dimension_with_headline_figures_and_a_link(site, r
     objective, money = card(page, "objective-accomplishment"), card(page, "monetary-value")
     assert f"<div><dt>Commits</dt><dd>{dims['objective_accomplishment']['commits']}</dd></div>" in objective
     assert "<div><dt>Commits</dt><dd>7</dd></div>" in objective
-    assert "<div><dt>Income</dt><dd>400.00 EUR</dd></div>" in money
+    assert "<div><dt>Income</dt><dd>€400.00</dd></div>" in money
     # 60.00 of the 120.00 EUR spent went to contributors: a share, written as a percentage
     assert dims["monetary_value"]["returned_to_contributors"] == {"EUR": 0.5}
     assert "<div><dt>Spending returned to contributors</dt><dd>50.0%</dd></div>" in money
@@ -270,7 +270,7 @@ def test_member_page_shows_value_across_dimensions(site, report):
         # a person's part of monetary value is the estimated replacement cost of their work and income raised
         ("Estimated replacement cost and income raised", "monetary_value"), ("Social use value", "social_use_value"),
         ("Reputation", "reputation"))]
-    assert "40.0 EUR paid so far (ledger)" in page
+    assert "40 EUR paid so far (ledger)" in page
 
 
 def test_ledger_page_totals_by_currency_month_and_kind(site):
@@ -288,7 +288,7 @@ def test_ledger_page_totals_by_currency_month_and_kind(site):
 
 def test_reward_distribution_sums_exactly_and_has_a_csv(site):
     page = read(site, "rewards/spring/index.html")
-    assert '<tfoot><tr><th scope="row">Total</th><td class="num">100.00 EUR</td></tr></tfoot>' in page
+    assert '<tfoot><tr><th scope="row">Total</th><td class="num">€100.00</td></tr></tfoot>' in page
     rows = list(csv.DictReader((site / "rewards/spring/spring.csv").open()))
     assert sum(Decimal(r["amount"]) for r in rows) == Decimal("100.00")
     assert all(r["currency"] == "EUR" and r["policy"] == "balanced" for r in rows)

@@ -90,12 +90,12 @@ def test_amounts_are_printed_with_the_currency_s_decimals(repo, tmp_path):
     root = repo({"rewards/may.yaml": plan(budget='"5"', currency="JPY"),
                  "rewards/dinar.yaml": plan(budget='"1.25"', currency="BHD").replace("title: May", "title: Dinar")})
     page, table = build(root, tmp_path / "site")
-    assert "Budget 5 JPY" in text(page) and "Total 5 JPY" in text(page)
+    assert "Budget ¥5" in text(page) and "Total ¥5" in text(page)
     assert sum(amounts(table).values()) == 5 and all("." not in r for r in table.splitlines()[1:])
     dinar = text((tmp_path / "site/rewards/dinar/index.html").read_text())
-    assert "Budget 1.250 BHD" in dinar and "Total 1.250 BHD" in dinar
+    assert "Budget BHD1.250" in dinar and "Total BHD1.250" in dinar
     listing = text((tmp_path / "site/rewards/index.html").read_text())
-    assert "5 JPY, policy immediate" in listing and "1.250 BHD, policy immediate" in listing
+    assert "¥5, policy immediate" in listing and "BHD1.250, policy immediate" in listing
 
 
 # --------------------------------------------------------------------------- the period
@@ -249,7 +249,7 @@ def test_the_ledger_prints_each_currency_s_decimals(repo, tmp_path):
               "  - {date: 2024-05-03, amount: \"5\", kind: sale, currency: EUR}\n")
     build(repo({"ledger/2024.yaml": ledger, "rewards/may.yaml": plan(currency="JPY", budget='"90"')}), tmp_path / "site")
     page = text((tmp_path / "site/ledger/index.html").read_text())
-    assert "+1,500 JPY" in page and "+1.250 BHD" in page and "+5.00 EUR" in page
+    assert "+¥1,500" in page and "+BHD1.250" in page and "+€5.00" in page
     assert "JPY 1,500 0 1,500" in page and "BHD 1.250 0.000 1.250" in page and "EUR 5.00 0.00 5.00" in page
     assert "1500.00" not in page and "1,500.00" not in page
     data = (tmp_path / "site/data/ledger.csv").read_text()

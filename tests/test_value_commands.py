@@ -64,7 +64,7 @@ def test_value_table_of_a_community_uses_its_titles_and_shares(community, capsys
     assert main(["value", str(root)]) == 0
     out = capsys.readouterr().out
     assert re.search(r"^  Spending returned to contributors +25\.0%$", out, re.M)  # 20.00 of 80.00 EUR
-    assert re.search(r"^  Income +300\.00 EUR$", out, re.M)
+    assert re.search(r"^  Income +€300\.00$", out, re.M)
     assert "Seed catalogue: " in out and "catalogue 1/2" not in out  # a project by its title
     assert "{" not in out and not re.findall(r"\b[a-z]+_[a-z_]+\b", out)
     # the JSON contract is untouched: raw keys and fractions, for programs

@@ -42,6 +42,7 @@ def make_environment(community_root: Path) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         auto_reload=False,  # one environment per build: checking template files per page is wasted work
+        extensions=["jinja2.ext.i18n"],  # gettext, ngettext and {% trans %}; the catalogue is installed per site
     )
     return env
 
@@ -70,9 +71,13 @@ def site_environment(site: SiteContext, markdown: MarkdownRenderer, cache=None) 
         build=site.info,
         funding=model.funding,
         citation=model.citation,
-        _=t.markup,
-        _n=t.nmarkup,
     )
+    # The theme's calls are `_("Hello {name}", name=x)` and `_n(singular, plural, n, name=x)`: the
+    # catalogue's callables fill `{name}` placeholders and escape, so Jinja's own `%`-formatting
+    # wrapper (newstyle) stays off. `_` and `_n` are bound straight to them: the extension's `_`
+    # alias would look `gettext` up again on each of a page's hundreds of calls.
+    env.install_gettext_callables(t.markup, t.nmarkup, newstyle=False)
+    env.globals.update(_=t.markup, _n=t.nmarkup)
     return env
 
 

@@ -104,7 +104,8 @@ def _args(t, finding: dict) -> dict:
 
 def message(t, finding: dict) -> str:
     rule = _RULES[finding["rule"]]
-    return t.gettext(rule.risk if finding["kind"] == "risk" else rule.strength, **_args(t, finding))
+    text = rule.risk if finding["kind"] == "risk" else rule.strength
+    return t.gettext(text, **_args(t, finding))
 
 
 class AdviceView:

@@ -184,10 +184,14 @@ def how(ind: Indicator, t: Catalogue, days: int) -> str:
 
 def unit_words(unit: str, t: Catalogue) -> str:
     """An indicator's unit as a reader says it ("share" is a percentage, "yes/no" an answer)."""
-    return t.gettext({"share": "percentage", "yes/no": "yes or no", "currency": "amount per currency",
-                      "tags": "releases", "merges": "pull requests", "count": "records",
-                      "quotes": "testimonials", "channels": "platforms", "types": "kinds of work",
-                      "peers": "communities", "role": "role"}.get(unit, unit))
+    return t.gettext(_UNIT_WORDS.get(unit, unit))
+
+
+# Units as a reader says them (a name, not a literal in the call: `pybabel extract` reads calls).
+_UNIT_WORDS = {"share": "percentage", "yes/no": "yes or no", "currency": "amount per currency",
+               "tags": "releases", "merges": "pull requests", "count": "records",
+               "quotes": "testimonials", "channels": "platforms", "types": "kinds of work",
+               "peers": "communities", "role": "role"}
 
 
 def join_words(items: list[str], t: Catalogue) -> str:
