@@ -174,6 +174,8 @@ def _member_page(site: SiteContext, person, member, index: dict) -> Page:
         # A pseudonymous page links to nothing on the forge: a file there would name the person.
         "propose_kudos": None if person.pseudonymous else _propose(model, "kudos", to=handle),
         "propose_contribution": None if person.pseudonymous else _propose(model, "contributions", who=handle),
+        # the givers of the kudos shown, in place of everyone: the page changes with them only
+        "people": site.people.only(k.giver for k in mine.get("kudos_received", ())),
     }
     lazy = {}
     contributor = site.values.by_engine_id.get(handle)
