@@ -1,10 +1,11 @@
 """What makes a rebuild cheap: a fingerprint of every input, and a manifest of what was written.
 
-A build records, in the community's cache folder, the fingerprint of its inputs and a hash of
-every file it wrote. The next build with the same fingerprint, and an output folder nobody
-touched since, has nothing to do. Otherwise it renders everything in memory, as always, and
-rewrites only the files whose bytes changed, so unchanged pages keep their times and a
-deploy that syncs by content moves only what moved.
+A build records, in the community's cache folder, the fingerprint of its inputs, a hash of
+every file it wrote and each page's key (see render.pagekeys). The next build with the same
+fingerprint, and an output folder nobody touched since, has nothing to do. Otherwise it renders
+only the pages whose key changed, reads the others back from the output folder, and writes only
+the files whose bytes changed (the rest are hard-linked into the staged site), so unchanged
+pages keep their times and a deploy that syncs by content moves only what moved.
 """
 
 from __future__ import annotations
