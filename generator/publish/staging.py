@@ -38,7 +38,7 @@ class Staging:
         the system has one, else two), then delete the old one."""
         os.chmod(self.root, 0o755)
         if self.out_dir.is_dir() and not self.out_dir.is_symlink() and _exchange(self.root, self.out_dir):
-            shutil.rmtree(self.root, ignore_errors=True)  # the old site, now
+            _remove_later(self.root)  # the old site, now
             return
         old = None
         if self.out_dir.exists():
@@ -51,6 +51,26 @@ class Staging:
 
     def discard(self) -> None:
         shutil.rmtree(self.root, ignore_errors=True)
+
+
+def _remove_later(folder: str) -> None:
+    """Delete a folder the site no longer uses, from a detached process where this one may fork:
+    unlinking a site of thousands of folders takes about as long as building it anew, and
+    nobody waits for it. Elsewhere it is deleted here."""
+    from value.forkpool import fork_is_safe
+
+    if not fork_is_safe():
+        shutil.rmtree(folder, ignore_errors=True)
+        return
+    child = os.fork()
+    if child == 0:  # a child that forks the deleter and leaves at once: no zombie is left behind
+        try:
+            if os.fork() == 0:
+                os.setsid()
+                shutil.rmtree(folder, ignore_errors=True)
+        finally:
+            os._exit(0)
+    os.waitpid(child, 0)
 
 
 _RENAME_EXCHANGE = 2  # linux/fs.h

@@ -12,7 +12,7 @@ from ..views.ledger import totals
 from ..views.value_words import SLUGS as DIMENSION_SLUGS
 from .context import SiteContext
 from .proposals import propose_url
-from .theme import inline_stylesheet
+from .theme import has_own_templates, inline_stylesheet
 
 
 @dataclass
@@ -92,8 +92,11 @@ def site_pages(site: SiteContext) -> list[Page]:
                        lazy={"data": lambda: datasets(site.open_data.files, site.url,
                                                       lambda n: byte_size(n, site.t.number))}))
     index = _by_member(model)
+    # The default theme's member page looks up only the givers of its kudos: given just them, it
+    # changes with them only (see pagekeys). A community's own template may look up anyone.
+    narrow = not has_own_templates(model.root)
     for person in people.listed():
-        result.append(_member_page(site, person, person.member, index))
+        result.append(_member_page(site, person, person.member, index, narrow))
     paid_for: dict[str, set[str]] = defaultdict(set)  # project -> members the ledger paid for it
     for entry in model.ledger:
         if entry.project and entry.party_to in model.members:
@@ -161,7 +164,7 @@ def _by_member(model) -> dict[str, dict[str, list]]:
     return index
 
 
-def _member_page(site: SiteContext, person, member, index: dict) -> Page:
+def _member_page(site: SiteContext, person, member, index: dict, narrow: bool = False) -> Page:
     model = site.model
     handle = member.handle
     mine = index.get(handle, {})
@@ -174,9 +177,9 @@ def _member_page(site: SiteContext, person, member, index: dict) -> Page:
         # A pseudonymous page links to nothing on the forge: a file there would name the person.
         "propose_kudos": None if person.pseudonymous else _propose(model, "kudos", to=handle),
         "propose_contribution": None if person.pseudonymous else _propose(model, "contributions", who=handle),
-        # the givers of the kudos shown, in place of everyone: the page changes with them only
-        "people": site.people.only(k.giver for k in mine.get("kudos_received", ())),
     }
+    if narrow:  # the givers of the kudos shown, in place of everyone
+        context["people"] = site.people.only(k.giver for k in mine.get("kudos_received", ()))
     lazy = {}
     contributor = site.values.by_engine_id.get(handle)
     if contributor is not None:
