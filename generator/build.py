@@ -1,8 +1,9 @@
 """One build: read and validate everything, then render, then write the output.
 
-A first build (or one into a folder something else touched) writes into a staging folder and
-swaps it in; later builds rewrite only the files whose bytes changed, and a build whose inputs
-did not change at all does nothing (see `cache.manifest`).
+Every build writes into a staging folder and swaps it in whole. A rebuild into the folder the
+last build left untouched renders only the pages whose inputs changed (see `render.pagekeys`)
+and links the files whose bytes did not change from the previous site; a build whose inputs did
+not change at all does nothing (see `cache.manifest`).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ if TYPE_CHECKING:  # loaded only when something changed (see the stages below `b
     from .model import Model
     from .publish.files import SiteFiles
     from .render.context import BuildInfo
+    from .render.site import Previous
 
 
 @dataclass(frozen=True)
@@ -76,14 +78,15 @@ def build(source: Path, out_dir: Path | None = None, *, base_url: str | None = N
     federation = federate(source, model)
     if strict and model.warnings:
         raise DataError(list(model.warnings))
-    # A whole new site goes into a staging folder, made now and discarded if anything below fails;
-    # a site we built before is updated in place, file by file, once everything is rendered.
-    # `serve` may keep its search index for now (see defer_index).
+    # The site goes into a staging folder, made now and discarded if anything below fails; a site
+    # we built before lends it its unchanged pages. `serve` may keep its search index for now
+    # (see defer_index).
     intact = previous is not None and out_dir.is_dir() and previous.output_intact(out_dir)
     kept = kept_index(previous) if search and search_later and intact else {}
     old = {rel: entry[0] for rel, entry in previous.files.items() if rel not in kept} if intact else None
-    with SiteOutput(out_dir, old) as output:
-        files = render(model, info, report, federation, search, cache)
+    with SiteOutput(out_dir, old, sorted(kept)) as output:
+        reuse = previous_site(out_dir, old, previous.keys) if old is not None else None
+        files = render(model, info, report, federation, search, cache, reuse)
         guard_addresses(source, model, report, files)  # raises DataError: nothing is published
         cache.save()  # everything is parsed and rendered: what this build used is what the next one may need
         written = output.publish(files, model.config.language if search and not kept else None)
@@ -92,7 +95,7 @@ def build(source: Path, out_dir: Path | None = None, *, base_url: str | None = N
     warnings = [str(w) for w in model.warnings]
     later = None
     if use_manifest:
-        manifest = Manifest(stamp, {**kept, **written_entries(out_dir, files.digests())}, warnings, pages)
+        manifest = Manifest(stamp, {**kept, **written_entries(out_dir, files.digests())}, warnings, pages, files.keys)
         if kept:
             manifest, later = defer_index(manifest, source, out_dir, files, model.config.language)
         manifest.save(source, out_dir)
@@ -162,9 +165,16 @@ def guard_addresses(source: Path, model: Model, report: dict | None, files: Site
         raise DataError(found)
 
 
+def previous_site(out_dir: Path, hashes: dict[str, str], keys: dict[str, str]) -> Previous:
+    from .render.site import Previous
+
+    return Previous(out_dir, hashes, keys)
+
+
 def render(model: Model, info: BuildInfo, report: dict | None, federation: Federation | None, search: bool,
-           cache: BuildCache) -> SiteFiles:
-    """Every file of the site, in memory."""
+           cache: BuildCache, previous: Previous | None = None) -> SiteFiles:
+    """Every file of the site, in memory; the pages of `previous` whose inputs did not change are
+    read back rather than rendered."""
     from .render.site import render_site
 
-    return render_site(model, info, report, federation, search, cache)
+    return render_site(model, info, report, federation, search, cache, previous)

@@ -73,6 +73,15 @@ class People:
     def get(self, handle: str) -> Person | None:
         return self._people.get(handle)
 
+    def only(self, handles) -> People:
+        """The same people, restricted to these handles: what one page may look up, so that the
+        page depends on them only (see render.pagekeys)."""
+        handles = list(handles)
+        subset = object.__new__(People)
+        subset._people = {h: self._people[h] for h in sorted(set(handles)) if h in self._people}
+        subset._hidden = {h for h in handles if h in self._hidden}
+        return subset
+
     def is_hidden(self, handle: str) -> bool:
         return handle in self._hidden
 

@@ -51,14 +51,19 @@ def parse_key(rel: str, kind: str, markdown: bool, text: str) -> str:
 
 
 class BuildCache:
-    """`parsed`: key -> pickled (document, body, findings); `markdown`: text -> HTML."""
+    """`parsed`: key -> pickled (document, body, findings); `markdown`: text -> HTML; `page_texts`:
+    which Markdown texts each page rendered."""
 
-    def __init__(self, path: Path | None = None, parsed: dict | None = None, markdown: dict | None = None):
+    def __init__(self, path: Path | None = None, parsed: dict | None = None, markdown: dict | None = None,
+                 page_texts: dict | None = None):
         self.path = path
         self.parsed: dict[str, bytes] = parsed or {}
         self.markdown: dict[str, str] = markdown or {}
+        # page file -> digests of the Markdown texts it rendered (see render.markdown.text_digest)
+        self.page_texts: dict[str, list[str]] = page_texts or {}
         self.used_parsed: dict[str, bytes] = {}
         self.used_markdown: dict[str, str] = {}
+        self.used_page_texts: dict[str, list[str]] = {}
 
     @classmethod
     def open(cls, source: Path) -> "BuildCache":
@@ -70,7 +75,7 @@ class BuildCache:
             with open(path, "rb") as handle:
                 stored = pickle.load(handle)
             if stored.get("stamp") == code_stamp():
-                return cls(path, stored["parsed"], stored["markdown"])
+                return cls(path, stored["parsed"], stored["markdown"], stored.get("page_texts"))
         except Exception:  # noqa: BLE001 - missing, truncated or foreign: only a missed cache
             pass
         return cls(path)
@@ -87,8 +92,12 @@ class BuildCache:
     def keep_markdown(self, entries: dict[str, str]) -> None:
         self.used_markdown.update(entries)
 
+    def keep_page_texts(self, entries: dict[str, list[str]]) -> None:
+        self.used_page_texts.update(entries)
+
     def save(self) -> None:
         """Write what this build used (and nothing else), atomically; silently skipped when the
         git folder cannot be written."""
         if self.path is not None:
-            store_pickle(self.path, {"stamp": code_stamp(), "parsed": self.used_parsed, "markdown": self.used_markdown})
+            store_pickle(self.path, {"stamp": code_stamp(), "parsed": self.used_parsed, "markdown": self.used_markdown,
+                                     "page_texts": self.used_page_texts})

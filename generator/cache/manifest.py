@@ -1,10 +1,11 @@
 """What makes a rebuild cheap: a fingerprint of every input, and a manifest of what was written.
 
-A build records, in the community's cache folder, the fingerprint of its inputs and a hash of
-every file it wrote. The next build with the same fingerprint, and an output folder nobody
-touched since, has nothing to do. Otherwise it renders everything in memory, as always, and
-rewrites only the files whose bytes changed, so unchanged pages keep their times and a
-deploy that syncs by content moves only what moved.
+A build records, in the community's cache folder, the fingerprint of its inputs, a hash of
+every file it wrote and each page's key (see render.pagekeys). The next build with the same
+fingerprint, and an output folder nobody touched since, has nothing to do. Otherwise it renders
+only the pages whose key changed, reads the others back from the output folder, and writes only
+the files whose bytes changed (the rest are hard-linked into the staged site), so unchanged
+pages keep their times and a deploy that syncs by content moves only what moved.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from ..load.listing import INPUT_FILES, INPUT_FOLDERS
 from ..resources import themes_dir
 from .folders import manifests_dir, peers_dir
 
-MANIFEST_VERSION = 1
+MANIFEST_VERSION = 2
 
 
 def _hash_tree(digest, root: Path, rel: str, contents: bool) -> None:
@@ -106,6 +107,7 @@ class Manifest:
     files: dict = field(default_factory=dict)  # rel -> [sha256, size, mtime_ns]
     warnings: list = field(default_factory=list)  # the build's warnings, printed again when skipped
     pages: int = 0
+    keys: dict = field(default_factory=dict)  # page file -> its key (see render.pagekeys)
 
     @staticmethod
     def path(source: Path, out_dir: Path) -> Path:
@@ -123,7 +125,8 @@ class Manifest:
             return None
         if data.get("version") != MANIFEST_VERSION:
             return None
-        return cls(data["fingerprint"], data["files"], data.get("warnings", []), data.get("pages", 0))
+        return cls(data["fingerprint"], data["files"], data.get("warnings", []), data.get("pages", 0),
+                   data.get("keys", {}))
 
     def save(self, source: Path, out_dir: Path) -> None:
         path = self.path(source, out_dir)
@@ -133,7 +136,7 @@ class Manifest:
             handle, tmp = tempfile.mkstemp(prefix=".manifest-", dir=path.parent)
             with os.fdopen(handle, "w", encoding="utf-8") as out:
                 out.write(json.dumps({"version": MANIFEST_VERSION, "fingerprint": self.fingerprint,
-                                      "files": self.files, "warnings": self.warnings, "pages": self.pages,
+                                      "files": self.files, "warnings": self.warnings, "pages": self.pages, "keys": self.keys,
                                       "out": str(Path(out_dir).resolve())}, sort_keys=True))
             os.replace(tmp, path)
             _forget_gone_outputs(path)

@@ -36,6 +36,8 @@ class SiteFiles:
         self._digests: dict[str, str] = {}  # given by whoever already hashed the content
         # The rendered pages' paths: a new site's staging folder gets them first, for search to index.
         self.pages: set[str] = set()
+        # Each page's key (see render.pagekeys), kept by the manifest for the next build.
+        self.keys: dict[str, str] = {}
 
     def add(self, rel: str, content: str | bytes, digest: str | None = None) -> None:
         rel = clean_relpath(rel)

@@ -1,5 +1,6 @@
-"""Publishing the rendered site: a new site is written into a staging folder and swapped in whole,
-a site built before is updated file by file; the search index is made on the way."""
+"""Publishing the rendered site: written into a staging folder and swapped in whole (a rebuild
+links the previous site's unchanged files there rather than writing them); the search index is
+made on the way."""
 
 from __future__ import annotations
 
@@ -7,38 +8,40 @@ from pathlib import Path
 
 from .files import SiteFiles
 from .search import index as search_index
-from .staging import Staging, update_site, write_files, write_site
+from .staging import Staging, stage_update, write_files, write_site
 
 
 class SiteOutput:
-    """Where a build's files go, chosen before the build renders anything.
+    """Where a build's files go, chosen before the build renders anything: a new staging folder
+    beside `out_dir`, swapped in at the end; a build that fails inside the `with` block discards
+    it, and the output folder stays as it was.
 
     `previous`: each path of the last build with its hash, when `out_dir` holds exactly what that
-    build wrote: the folder is then updated in place, file by file. None: a whole new site goes
-    into a new staging folder, swapped in at the end; a build that fails inside the `with` block
-    discards it, and the output folder stays as it was.
+    build wrote: the unchanged files are then hard-linked from there. `keep`: more paths of
+    `out_dir` to carry over as they are (a search index kept for now). None: a whole new site.
     """
 
-    def __init__(self, out_dir: Path, previous: dict[str, str] | None):
+    def __init__(self, out_dir: Path, previous: dict[str, str] | None, keep: list[str] = ()):
         self.out_dir = out_dir
         self.previous = previous
-        self.staging = Staging(out_dir) if previous is None else None
+        self.keep = list(keep)
+        self.staging = Staging(out_dir)
 
     def __enter__(self) -> SiteOutput:
         return self
 
     def __exit__(self, kind, error, traceback) -> None:
-        if kind is not None and self.staging is not None:
+        if kind is not None:
             self.staging.discard()
 
     def publish(self, files: SiteFiles, index_language: str | None) -> list[str]:
         """Write `files`; the paths written or removed. `index_language`: index the pages for
         search first (in that language) and add the bundle to `files`; None: no index now."""
-        if self.staging is None:
+        if self.previous is not None:
             if index_language is not None:
                 for rel, data in search_index(files, index_language).items():
                     files.add(rel, data)
-            return update_site(files, self.out_dir, self.previous, files.digests())
+            return stage_update(files, self.staging, self.out_dir, self.previous, self.keep)
         if index_language is not None:
             # The pages first: Pagefind reads them from the staging folder rather than from a copy.
             write_files(files, self.staging.root, sorted(files.pages))

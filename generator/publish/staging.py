@@ -1,6 +1,9 @@
-"""The built site written to a staging folder and swapped in whole, or updated file by file.
+"""The built site written to a staging folder and swapped in whole.
 
-A failed build never touches the previous site.
+A failed build never touches the previous site, and an interrupted one leaves either the
+previous site or the new one, never a mix: a rebuild stages a copy of the previous site made of
+hard links (no file is copied) with the changed files written in their place, and one rename
+exchanges the two folders.
 """
 
 from __future__ import annotations
@@ -31,8 +34,12 @@ class Staging:
         self.root = tempfile.mkdtemp(prefix=f".{self.out_dir.name}.staging-", dir=self.parent)
 
     def swap(self) -> None:
-        """Put the staged site in place of `out_dir` (two renames), then delete the old one."""
+        """Put the staged site in place of `out_dir` (one rename that exchanges the folders where
+        the system has one, else two), then delete the old one."""
         os.chmod(self.root, 0o755)
+        if self.out_dir.is_dir() and not self.out_dir.is_symlink() and _exchange(self.root, self.out_dir):
+            _remove_later(self.root)  # the old site, now
+            return
         old = None
         if self.out_dir.exists():
             old = Path(tempfile.mkdtemp(prefix=f".{self.out_dir.name}.old-", dir=self.parent))
@@ -44,6 +51,44 @@ class Staging:
 
     def discard(self) -> None:
         shutil.rmtree(self.root, ignore_errors=True)
+
+
+def _remove_later(folder: str) -> None:
+    """Delete a folder the site no longer uses, from a detached process where this one may fork:
+    unlinking a site of thousands of folders takes about as long as building it anew, and
+    nobody waits for it. Elsewhere it is deleted here."""
+    from value.forkpool import fork_is_safe
+
+    if not fork_is_safe():
+        shutil.rmtree(folder, ignore_errors=True)
+        return
+    child = os.fork()
+    if child == 0:  # a child that forks the deleter and leaves at once: no zombie is left behind
+        try:
+            if os.fork() == 0:
+                os.setsid()
+                shutil.rmtree(folder, ignore_errors=True)
+        finally:
+            os._exit(0)
+    os.waitpid(child, 0)
+
+
+_RENAME_EXCHANGE = 2  # linux/fs.h
+
+
+def _exchange(a: str | Path, b: str | Path) -> bool:
+    """Swap two folders in one step (Linux's renameat2 with RENAME_EXCHANGE); False where the
+    system or the file system has no such call, and nothing was changed."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd = -100
+    done = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), _RENAME_EXCHANGE)
+    return done == 0
 
 
 def write_into(root: str, rel: str, data: bytes, made: set[str]) -> None:
@@ -83,6 +128,54 @@ def write_site(files: SiteFiles, staging: Staging, written: frozenset[str] = fro
     The caller owns `staging`: on a failure it discards it, and the output folder is untouched."""
     write_files(files, staging.root, sorted(rel for rel in files.files if rel not in written))
     staging.swap()
+
+
+def link_into(root: str, rel: str, source: str, data: bytes | None, made: set[str]) -> None:
+    """Hard-link `source` (a file of the previous site) into a staging folder; where the file
+    system cannot link, write `data` (None: read `source`)."""
+    rel = clean_relpath(rel)
+    folder = rel.rpartition("/")[0]
+    if folder not in made:
+        os.makedirs(os.path.join(root, folder), exist_ok=True)
+        made.add(folder)
+    target = os.path.join(root, rel)
+    try:
+        os.link(source, target, follow_symlinks=False)
+    except OSError:
+        if data is None:
+            with open(source, "rb") as handle:
+                data = handle.read()
+        with open(target, "wb") as handle:
+            handle.write(data)
+
+
+def stage_update(files: SiteFiles, staging: Staging, out_dir: Path, previous: dict[str, str],
+                 keep: list[str] = ()) -> list[str]:
+    """Stage the new site from the previous one in `out_dir`: the files whose hash is the one in
+    `previous` (path -> hash, exactly what the folder holds) and those in `keep` are linked from
+    there, the others written; then swap it in. Returns the paths written or removed."""
+    out = str(out_dir)
+    changed = [rel for rel in sorted(files.files) if previous.get(rel) != files.digest(rel)]
+    same = [rel for rel in sorted(files.files) if previous.get(rel) == files.digest(rel)]
+    linked = same + [rel for rel in keep if rel not in files.files]
+    progress = Progress("Writing files", "files")
+    made: set[str] = set()
+    root = staging.root
+
+    def put(rel: str, link: bool) -> None:
+        if link:
+            link_into(root, rel, os.path.join(out, clean_relpath(rel)), files.files.get(rel), made)
+        else:
+            write_into(root, rel, files.files[rel], made)
+
+    work = [(rel, False) for rel in changed] + [(rel, True) for rel in linked]
+    with ThreadPoolExecutor(WRITERS, thread_name_prefix="commonplace-write") as pool:
+        for count, _ in enumerate(pool.map(lambda item: put(*item), work), 1):
+            progress(count, len(work))
+    progress.done()
+    staging.swap()
+    removed = sorted(set(previous) - set(files.files) - set(keep))
+    return sorted(changed + removed)
 
 
 def update_site(files: SiteFiles, out_dir: Path, previous: dict, hashes: dict) -> list[str]:

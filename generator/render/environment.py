@@ -20,20 +20,13 @@ from .context import SiteContext
 from .markdown import MarkdownRenderer
 from .navigation import navigation
 from .proposals import proposal_links
-from .theme import ThemeLoader, theme_folders
-
-
-def _has_own_templates(community_root: Path) -> bool:
-    own = community_root / "theme"
-    if not own.is_dir() or own.is_symlink():
-        return False
-    return any(p.suffix in (".html", ".xml", ".txt") for p in own.rglob("*") if "assets" not in p.parts)
+from .theme import ThemeLoader, has_own_templates, theme_folders
 
 
 def make_environment(community_root: Path) -> jinja2.Environment:
     """Templates from a community's repository run in Jinja's sandbox; the bundled theme alone,
     which is ours, runs without the sandbox's per-attribute checks (a large part of render time)."""
-    kind = ImmutableSandboxedEnvironment if _has_own_templates(community_root) else jinja2.Environment
+    kind = ImmutableSandboxedEnvironment if has_own_templates(community_root) else jinja2.Environment
     env = kind(
         loader=ThemeLoader(theme_folders(community_root)),
         autoescape=True,

@@ -7,6 +7,8 @@ name a heading `location` and clobber a page global.
 
 from __future__ import annotations
 
+import hashlib
+
 import re
 from html import escape
 
@@ -74,6 +76,12 @@ def render_markdown(text: str) -> str:
     return _MD.render(text or "")
 
 
+def text_digest(text: str) -> str:
+    """A short name for a Markdown text: the build cache records which texts each page rendered,
+    so a page that is not rendered again keeps its texts' HTML in the cache."""
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
+
+
 class MarkdownRenderer:
     """Markdown to HTML for one build, taking HTML from earlier builds where it can.
 
@@ -88,6 +96,7 @@ class MarkdownRenderer:
         self.made: dict[str, str] = {}  # rendered here, by text: reused for the rest of the build
         self.fresh: list[str] = []  # the texts of `made` not harvested yet
         self.used: set[str] = set()  # texts taken from the store since the last harvest
+        self.texts: set[str] | None = None  # when a set: every text rendered, from wherever (see text_digest)
 
     def harvest(self) -> tuple[dict[str, str], list[str]]:
         """(texts rendered since the last harvest with their HTML, texts taken from the store since then)."""
@@ -99,6 +108,8 @@ class MarkdownRenderer:
     def render(self, text: str) -> str:
         """HTML for a Markdown text from the repository (safe to insert into a page)."""
         text = text or ""
+        if self.texts is not None:
+            self.texts.add(text)
         html = self.store.get(text)
         if html is not None:
             self.used.add(text)

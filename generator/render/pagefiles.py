@@ -14,7 +14,8 @@ from . import remoteloads
 from .context import SiteContext
 from .environment import compile_templates, template
 from .forge import edit_url, folder_url
-from .markdown import MarkdownRenderer
+from .markdown import MarkdownRenderer, text_digest
+from .pagekeys import PageKeys
 from .pages import FOLDERS, Page
 
 # Rendering thousands of pages is CPU work that splits cleanly: with more than one core, forked
@@ -25,40 +26,68 @@ from .pages import FOLDERS, Page
 PARALLEL_MIN_PAGES = 100
 
 
-def render_page(env: jinja2.Environment, site: SiteContext, page: Page) -> str:
+def render_page(env: jinja2.Environment, site: SiteContext, page: Page, lazies: dict | None = None) -> str:
+    """`lazies`: the page's lazy context, when already computed."""
     # The 404 page is served at any depth, so its links start from the site's base path.
     root = site.base_path if page.filename == "404.html" else page.root
     forge = site.model.config.forge
+    if lazies is None:
+        lazies = {key: make() for key, make in page.lazy.items()}
     try:
         return template(env, page.template).render(
             page=page, root=root, edit_url=edit_url(forge, page.source),
             files_url=folder_url(forge, FOLDERS.get(page.template, "")),
-            canonical=site.url(page.path), **page.context, **{key: make() for key, make in page.lazy.items()},
+            canonical=site.url(page.path), **page.context, **lazies,
         )
     except jinja2.TemplateError as exc:
         raise CommonplaceError(f"template {page.template}: {exc}") from None
 
 
-def page_file(env: jinja2.Environment, site: SiteContext, page: Page) -> tuple[bytes, str]:
-    """A page as the bytes of its file and their hash, both made where it was rendered."""
-    data = render_page(env, site, page).encode("utf-8")
+# A page's file: its bytes and their hash (None, None when the previous build's file is still
+# right), the page's key (see pagekeys; None when it has none), and the digests of the Markdown
+# texts it rendered (see markdown.text_digest).
+PageFile = tuple[bytes | None, str | None, str | None, list[str]]
+
+
+def page_file(env: jinja2.Environment, site: SiteContext, page: Page, keys: PageKeys | None = None,
+              previous: dict[str, str] | None = None) -> tuple[bytes | None, str | None, str | None]:
+    """A page as the bytes of its file and their hash, both made where it was rendered; with
+    `keys`, its key too, and nothing rendered when `previous` (page file -> key of the last
+    build) holds the same key."""
+    lazies = {key: make() for key, make in page.lazy.items()}
+    key = keys.key(page, lazies) if keys is not None else None
+    if key is not None and previous and previous.get(page.output) == key:
+        return None, None, key
+    data = render_page(env, site, page, lazies).encode("utf-8")
     remoteloads.check(page.output, data, site.own_host, page.template)
-    return data, content_hash(data)
+    return data, content_hash(data), key
 
 
 def render_pages(env: jinja2.Environment, site: SiteContext, pages: list[Page], markdown: MarkdownRenderer,
-                 meanwhile) -> tuple[list[tuple[bytes, str]], object, tuple[dict, list]]:
-    """Every page's file and its hash, in order; what `meanwhile()` returns: it runs in this process
-    while the workers render, so the site's other files cost no extra time; and the Markdown
-    rendered and reused on the way, by every process (see `MarkdownRenderer.harvest`)."""
-    def render_slice(start: int, end: int) -> tuple[list[tuple[bytes, str]], tuple[dict, list]]:
-        return [page_file(env, site, page) for page in pages[start:end]], markdown.harvest()
+                 meanwhile, keys: PageKeys | None = None,
+                 previous: dict[str, str] | None = None) -> tuple[list[PageFile], object, tuple[dict, list]]:
+    """Every page's file (see `page_file`), in order; what `meanwhile()` returns: it runs in this
+    process while the workers render, so the site's other files cost no extra time; and the
+    Markdown rendered and reused on the way, by every process (see `MarkdownRenderer.harvest`)."""
+    def render_slice(start: int, end: int) -> tuple[list[PageFile], tuple[dict, list]]:
+        done = []
+        for page in pages[start:end]:
+            markdown.texts = set()
+            data, digest, key = page_file(env, site, page, keys, previous)
+            done.append((data, digest, key, sorted(text_digest(text) for text in markdown.texts)))
+        markdown.texts = None
+        return done, markdown.harvest()
+
+    def before_fork() -> None:  # templates compiled and analysed once here, not in every worker
+        used = {page.template for page in pages}
+        compile_templates(env, used)
+        if keys is not None:
+            keys.prepare(used)
 
     progress = Progress("Rendering pages", "pages")
     try:
         chunks, other = run_sliced(render_slice, len(pages), min_count=PARALLEL_MIN_PAGES, meanwhile=meanwhile,
-                                   progress=progress,  # templates compiled once here, not in every worker
-                                   before_fork=lambda: compile_templates(env, {page.template for page in pages}))
+                                   progress=progress, before_fork=before_fork)
     finally:
         progress.done()
     result, made, used = [], {}, []

@@ -13,7 +13,7 @@ from ..views.ledger import totals
 from ..views.value_words import SLUGS as DIMENSION_SLUGS
 from .context import SiteContext
 from .proposals import propose_url
-from .theme import inline_stylesheet
+from .theme import has_own_templates, inline_stylesheet
 
 
 @dataclass
@@ -94,8 +94,11 @@ def site_pages(site: SiteContext) -> list[Page]:
                        lazy={"data": lambda: datasets(site.open_data.files, site.url,
                                                       lambda n: byte_size(n, site.t.number))}))
     index = _by_member(model)
+    # The default theme's member page looks up only the givers of its kudos: given just them, it
+    # changes with them only (see pagekeys). A community's own template may look up anyone.
+    narrow = not has_own_templates(model.root)
     for person in people.listed():
-        result.append(_member_page(site, person, person.member, index))
+        result.append(_member_page(site, person, person.member, index, narrow))
     paid_for: dict[str, set[str]] = defaultdict(set)  # project -> members the ledger paid for it
     for entry in model.ledger:
         if entry.project and entry.party_to in model.members:
@@ -163,7 +166,7 @@ def _by_member(model) -> dict[str, dict[str, list]]:
     return index
 
 
-def _member_page(site: SiteContext, person, member, index: dict) -> Page:
+def _member_page(site: SiteContext, person, member, index: dict, narrow: bool = False) -> Page:
     model = site.model
     handle = member.handle
     mine = index.get(handle, {})
@@ -177,6 +180,8 @@ def _member_page(site: SiteContext, person, member, index: dict) -> Page:
         "propose_kudos": None if person.pseudonymous else _propose(model, "kudos", to=handle),
         "propose_contribution": None if person.pseudonymous else _propose(model, "contributions", who=handle),
     }
+    if narrow:  # the givers of the kudos shown, in place of everyone
+        context["people"] = site.people.only(k.giver for k in mine.get("kudos_received", ()))
     lazy = {}
     contributor = site.values.by_engine_id.get(handle)
     if contributor is not None:

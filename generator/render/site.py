@@ -3,6 +3,10 @@ never writes: it returns the files, and publishing writes them."""
 
 from __future__ import annotations
 
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
 import jinja2
 
 from ..model import Model
@@ -13,30 +17,84 @@ from .datafiles import add_data_files
 from .environment import site_environment
 from .feeds import feed_files
 from .markdown import MarkdownRenderer
-from .pagefiles import render_pages
+from .pagefiles import render_page, render_pages
+from .pagekeys import PageKeys
 from .pages import Page, site_pages
 from .theme import theme_assets
 
 
+@dataclass(frozen=True)
+class Previous:
+    """The site the last build left in `out_dir`, unchanged since (see Manifest.output_intact):
+    each file's hash and each page's key. A page whose key is the same is not rendered again:
+    its file is read back from there."""
+
+    out_dir: Path
+    hashes: dict[str, str]
+    keys: dict[str, str]
+
+
 def render_site(model: Model, info: BuildInfo, report: dict | None = None, federation=None,
-                search: bool = False, cache=None) -> SiteFiles:
-    """Every file of the site, with its pages listed in the result's `pages`. `cache`, a
-    BuildCache: Markdown rendered by earlier builds, and what this one rendered is kept in it."""
+                search: bool = False, cache=None, previous: Previous | None = None) -> SiteFiles:
+    """Every file of the site, with its pages listed in the result's `pages` and their keys in
+    `keys`. `cache`, a BuildCache: Markdown rendered by earlier builds, and what this one rendered
+    is kept in it. `previous`: the last build's site, whose pages are reused where their key
+    did not change."""
     site = SiteContext(model, info, report, federation, search)
     markdown = MarkdownRenderer(cache.markdown if cache is not None else {})
     env = site_environment(site, markdown, cache)
     pages = site_pages(site)
-    htmls, others, (made, used) = render_pages(env, site, pages, markdown, lambda: other_files(env, site, pages))
+    keys = PageKeys(env, site)
+    htmls, others, (made, used) = render_pages(env, site, pages, markdown, lambda: other_files(env, site, pages),
+                                               keys, previous.keys if previous is not None else None)
+    files = SiteFiles()
+    texts: dict[str, list[str] | None] = {}  # page -> digests of the Markdown texts it renders
+    for page, (data, digest, key, rendered) in zip(pages, htmls):
+        texts[page.output] = rendered
+        if data is None:
+            data, digest = _previous_file(previous, page.output)
+            texts[page.output] = cache.page_texts.get(page.output) if cache is not None else None
+            if data is None:  # gone since the check: rendered here after all
+                data = render_page(env, site, page).encode("utf-8")
+                digest = None
+        files.add(page.output, data, digest)
+        if key is not None:
+            files.keys[page.output] = key
     if cache is not None:
+        _keep_reused_markdown(cache, texts)
         cache.keep_markdown(made)
         cache.keep_markdown({text: cache.markdown[text] for text in used})
-    files = SiteFiles()
-    for page, (data, digest) in zip(pages, htmls):
-        files.add(page.output, data, digest)
     files.pages = {page.output for page in pages}
     for rel, content in others.files.items():
         files.add(rel, content)
     return files
+
+
+def _keep_reused_markdown(cache, texts: dict[str, list[str] | None]) -> None:
+    """Keep in the cache the Markdown of the pages read back rather than rendered (their texts
+    are the ones they rendered last time), and record every page's texts for the next build."""
+    from .markdown import text_digest
+
+    rendered = {output: digests for output, digests in texts.items() if digests is not None}
+    cache.keep_page_texts(rendered)
+    if any(digests is None for digests in texts.values()):  # unknown: keep everything we had
+        cache.keep_markdown(cache.markdown)
+        return
+    wanted = {digest for output, digests in rendered.items() for digest in digests}
+    cache.keep_markdown({text: html for text, html in cache.markdown.items() if text_digest(text) in wanted})
+
+
+def _previous_file(previous: Previous, rel: str) -> tuple[bytes | None, str | None]:
+    """A page's file as the last build wrote it, with its hash."""
+    try:
+        with open(os.path.join(previous.out_dir, rel), "rb") as handle:
+            data = handle.read()
+    except OSError:
+        return None, None
+    # Manifest.output_intact found the file as the last build wrote it (size and time): its hash
+    # is the one recorded then.
+    digest = previous.hashes.get(rel)
+    return (data, digest) if digest is not None else (None, None)
 
 
 def other_files(env: jinja2.Environment, site: SiteContext, pages: list[Page]) -> SiteFiles:

@@ -41,6 +41,14 @@ class ThemeLoader(jinja2.BaseLoader):
         raise jinja2.TemplateNotFound(template)
 
 
+def has_own_templates(community_root: Path) -> bool:
+    """Whether the community's `theme/` holds templates of its own (they run in the sandbox)."""
+    own = community_root / "theme"
+    if not own.is_dir() or own.is_symlink():
+        return False
+    return any(p.suffix in (".html", ".xml", ".txt") for p in own.rglob("*") if "assets" not in p.parts)
+
+
 def theme_folders(community_root: Path) -> list[Path]:
     folders = []
     own = community_root / "theme"

@@ -1,0 +1,126 @@
+"""A rebuild renders only the pages whose inputs changed, and its site is always the one a clean
+build makes, byte for byte: every kind of file edited, added, removed and renamed, a community
+template, the theme's assets, the configuration, the language and a new commit."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from communities import EXAMPLE
+from generator.build import build
+from gitrepo import commit_all
+
+
+def tree(out: Path) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def theme_template(repo: Path, name: str) -> Path:
+    """A copy of a default template in the community's own theme (rendered in the sandbox)."""
+    target = repo / "theme" / name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(Path(__file__).resolve().parent.parent / "themes/default" / name, target)
+    return target
+
+
+
+
+CHANGES = [
+    ("a member edited", lambda r: edit(r / "members/mei-chen.yaml", "name: Mei Chen", "name: Mei Chen-Li")),
+    ("a member added", lambda r: (r / "members/zoe-nadal.yaml").write_text(
+        "name: Zoe Nadal\nroles: [mapper]\njoined: 2026-03-01\n", encoding="utf-8")),
+    ("a member renamed", lambda r: (r / "members/zoe-nadal.yaml").rename(r / "members/zoe-nadal-ros.yaml")),
+    ("a member removed", lambda r: (r / "members/zoe-nadal-ros.yaml").unlink()),
+    ("a project edited", lambda r: edit(r / "projects/street-trees.md", "title: ", "title: Edited ")),
+    ("a project added", lambda r: (r / "projects/benches.md").write_text(
+        "---\ntitle: Benches\nstatus: proposed\nleads: [mei-chen]\n---\nWhere to sit.\n", encoding="utf-8")),
+    ("a project removed", lambda r: (r / "projects/benches.md").unlink()),
+    ("an event edited", lambda r: edit(r / "events/meetup-2026-02.md", "location: Bar", "location: Old Bar")),
+    ("an event renamed", lambda r: (r / "events/meetup-2026-02.md").rename(r / "events/meetup-feb-2026.md")),
+    ("a page edited", lambda r: edit(r / "pages/join.md", "summary: How", "summary: Edited. How")),
+    ("a page renamed", lambda r: (r / "pages/join.md").rename(r / "pages/join-us.md")),
+    ("a page added", lambda r: (r / "pages/faq.md").write_text("---\ntitle: FAQ\n---\nAsk *us*.\n", encoding="utf-8")),
+    ("a page removed", lambda r: (r / "pages/faq.md").unlink()),
+    ("kudos edited", lambda r: edit(r / "kudos/2026.yaml", "for: Twelve thousand", "for: Thirteen thousand")),
+    ("the ledger edited", lambda r: edit(r / "ledger/2026.yaml", 'amount: "79.50"', 'amount: "81.25"')),
+    ("contributions edited", lambda r: edit(r / "contributions/2026.yaml", "hours: 3", "hours: 5")),
+    ("the community edited", lambda r: edit(r / "community.yaml", "name: Barrio Maps", "name: Barrio Maps VLC")),
+    ("a new commit", lambda r: commit_all(r, "More work")),
+    ("a community template added", lambda r: edit(theme_template(r, "member.html"), "{% block main %}",
+                                                  "{% block main %}<p>Our own member page</p>")),
+    ("a community template edited", lambda r: edit(r / "theme/member.html", "Our own", "Our very own")),
+    ("a community template removed", lambda r: shutil.rmtree(r / "theme")),
+    ("an included template overridden", lambda r: edit(theme_template(r, "propose-link.html"), "<", "<!-- own -->\n<")),
+    ("a theme asset added", lambda r: (r / "theme/assets").mkdir() or (r / "theme/assets/extra.css").write_text(
+        "p { color: red }\n", encoding="utf-8")),
+    ("the configuration edited", lambda r: edit(r / "commonplace.yaml", "title: Barrio Maps", "title: Barrio Maps Portal")),
+    ("the language changed", lambda r: edit(r / "commonplace.yaml", "language: en", "language: es")),
+]
+
+
+@pytest.fixture
+def example(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    root = tmp_path / "community"
+    shutil.copytree(EXAMPLE, root, ignore=shutil.ignore_patterns("_site", ".git"))
+    (root / "federation.yaml").unlink()  # peers are their own tests; they cost time here
+    commit_all(root, "Start")
+    return root
+
+
+def test_every_kind_of_change_rebuilds_to_the_clean_site(example, tmp_path):
+    out = tmp_path / "site"
+    first = build(example, out, search=False)
+    total = first.files
+    rendered_everything_once = False
+    for step, (label, change) in enumerate(CHANGES):
+        change(example)
+        result = build(example, out, search=False)
+        assert not result.unchanged, label
+        clean = tmp_path / f"clean-{step}"
+        build(example, clean, incremental=False, search=False)
+        assert tree(out) == tree(clean), label
+        shutil.rmtree(clean)
+        rendered_everything_once |= len(result.written) == total
+    # and a page's file is read back, not rendered, when nothing it shows changed
+    assert build(example, out, search=False).unchanged
+
+
+def test_only_the_pages_that_show_a_change_are_rendered(example, tmp_path, monkeypatch):
+    import generator.render.pagefiles as pagefiles
+
+    out = tmp_path / "site"
+    build(example, out, search=False)
+    rendered: list[str] = []
+    real = pagefiles.render_page
+    monkeypatch.setattr(pagefiles, "PARALLEL_MIN_PAGES", 10**9)  # counted in this process
+    monkeypatch.setattr(pagefiles, "render_page", lambda env, site, page, lazies=None:
+                        rendered.append(page.output) or real(env, site, page, lazies))
+    edit(example / "pages/join.md", "summary: How", "summary: Edited. How")
+    build(example, out, search=False)
+    # the page itself, and the ledger (its context holds a function: never keyed, always rendered)
+    assert sorted(rendered) == ["join/index.html", "ledger/index.html"]
+
+    rendered.clear()
+    edit(example / "members/mei-chen.yaml", "name: Mei Chen", "name: Mei Chen-Li")
+    build(example, out, search=False)
+    assert "members/mei-chen/index.html" in rendered and "members/index.html" in rendered
+    assert "members/pau-soler/index.html" not in rendered and "about/index.html" not in rendered
+
+    theme_template(example, "page.html")  # a community template: every page is rendered in the sandbox
+    build(example, out, search=False)
+    rendered.clear()
+    edit(example / "theme/page.html", "{% block main %}", "{% block main %}<p>Ours</p>")
+    build(example, out, search=False)
+    assert rendered and {page.split("/")[0] for page in rendered} <= {"about", "code-of-conduct", "field-guide",
+                                                                      "join", "ledger"}
+    assert "join/index.html" in rendered
