@@ -12,6 +12,7 @@ import sys
 import time
 
 REFRESHES_PER_SECOND = 10
+SHOW_AFTER = 0.25  # seconds: a stage done sooner draws no bar (and loads no rich)
 
 
 def interactive() -> bool:
@@ -19,8 +20,8 @@ def interactive() -> bool:
 
 
 class Progress:
-    """A callback `(done, total)` that shows a bar with the count and the time left, redrawn at
-    most ten times a second, and cleared by `done()`.
+    """A callback `(done, total)` that shows a bar with the count and the time left once the
+    stage has taken `SHOW_AFTER`, redrawn at most ten times a second, and cleared by `done()`.
 
     The bar is redrawn by these calls only, never by a thread of rich's own: a process with a
     second thread must not fork, and the stages that show progress fork their workers."""
@@ -29,6 +30,7 @@ class Progress:
         self.label = label
         self.unit = unit
         self.enabled = interactive() if enabled is None else enabled
+        self.began = time.monotonic()
         self.last = 0.0
         self.bar = None
         self.task = None
@@ -36,10 +38,12 @@ class Progress:
     def __call__(self, done: int, total: int) -> None:
         if not self.enabled:
             return
+        now = time.monotonic()
         if self.bar is None:
+            if done >= total or now - self.began < SHOW_AFTER:
+                return
             self._start(done, total)
         self.bar.update(self.task, completed=done, total=total)
-        now = time.monotonic()
         if done >= total or now - self.last >= 1 / REFRESHES_PER_SECOND:
             self.last = now
             self.bar.refresh()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import os
 import pty
+import re
 import select
 import subprocess
 import sys
@@ -36,11 +37,12 @@ def test_quiet_in_ci_and_when_piped(monkeypatch):
 
 # Runs a stage's progress as the build does: a bar of 3 steps, a note above it, then cleared.
 STAGE = textwrap.dedent("""
-    import sys, threading
-    from generator.progress import Progress
+    import sys, threading, time
+    from generator.progress import SHOW_AFTER, Progress
     progress = Progress("Reading history", "commits")
     for done in range(4):
         progress(done, 3)
+        time.sleep(SHOW_AFTER / 2)
     progress.note("peer [bold]one[/bold] fetched")
     threads = threading.active_count()
     progress.done()
@@ -94,6 +96,17 @@ def test_prints_nothing_in_ci_or_when_not_a_terminal(ci, terminal):
     assert out.strip() == "rich loaded: False; threads: 1"
 
 
+def test_a_quick_stage_draws_no_bar(monkeypatch):
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    progress = Progress("Writing files", "files")
+    assert progress.enabled
+    for done in range(1, 51):
+        progress(done, 50)
+    progress.done()
+    assert terminal.getvalue() == "" and progress.bar is None
+
+
 def test_a_build_in_ci_prints_no_progress(community, tmp_path, capsys, monkeypatch):
     from generator.cli import main
 
@@ -104,7 +117,8 @@ def test_a_build_in_ci_prints_no_progress(community, tmp_path, capsys, monkeypat
 
 
 def test_a_build_on_a_terminal_shows_its_stages(community, tmp_path):
-    """`commonplace build` with stderr a pseudo-terminal: the stages' bars are drawn, then cleared."""
+    """`commonplace build` with stderr a pseudo-terminal: the stages' bars are drawn (at once: a
+    stage of this small build may take less than `SHOW_AFTER`), then cleared."""
     from gitrepo import commit_all
 
     root = community()
@@ -112,7 +126,9 @@ def test_a_build_on_a_terminal_shows_its_stages(community, tmp_path):
     env = {k: v for k, v in os.environ.items() if k != "CI"} | {"PYTHONPATH": str(ROOT), "COLUMNS": "100"}
     main, side = pty.openpty()
     try:
-        process = subprocess.Popen([sys.executable, "-m", "generator", "build", str(root), "-o", str(tmp_path / "out")],
+        build = (f"import sys, generator.progress as p; p.SHOW_AFTER = 0; from generator.cli import main; "
+                 f"sys.exit(main(['build', {str(root)!r}, '-o', {str(tmp_path / 'out')!r}]))")
+        process = subprocess.Popen([sys.executable, "-c", build],
                                    stdin=subprocess.DEVNULL, stdout=side, stderr=side, env=env)
         os.close(side)
         seen = b""
@@ -128,5 +144,6 @@ def test_a_build_on_a_terminal_shows_its_stages(community, tmp_path):
     finally:
         os.close(main)
     shown = seen.decode(errors="replace")
-    assert "Writing files" in shown and "━" in shown and "files" in shown
-    assert "Built " in shown
+    for stage in ("Rendering pages", "Writing files"):
+        assert re.search(stage + r" .*━.* \d+/\d+ " + stage.split()[1], shown), stage
+    assert re.search(r"\x1b\[2KBuilt \d+ pages [^\x1b]*\r\n$", shown)  # the last bar erased, then the summary
