@@ -338,3 +338,24 @@ class ServeProcess:
             if line is not None and REBUILD.match(line):
                 found.append(line)
         return [re.match(r"^\[[\d:]+\] (.+?) changed: ", line).group(1) for line in found]
+
+
+def test_an_edit_made_during_the_first_build_is_not_lost(community):
+    """Saved after the first build began but before the files were watched: one look at start
+    finds it."""
+    root = community()
+    server, site = make_server(root, 0)
+    stop, ready = threading.Event(), threading.Event()
+    try:
+        threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+        token = site.token()
+        time.sleep(0.05)  # a later modification time than the first build's start, on any file system
+        write_files(root, {"pages/about.md": "---\ntitle: Saved while building\n---\nText.\n"})
+        threading.Thread(target=watch, args=(site, stop, ready), daemon=True).start()
+        wait_for(site, token)
+        assert "Saved while building" in get(site.base_url, "/about/")[1]
+    finally:
+        stop.set()
+        server.shutdown()
+        server.server_close()
+        site.close()

@@ -54,6 +54,7 @@ class Site:
         self.changed = threading.Condition(self.lock)  # notified on each new version, and on closing
         self.closing = False
         self.builder: Builder | None = None
+        self.first_build = 0.0  # when the first build began: edits after it are looked for once watching
 
     def start_builder(self, server_fd: int | None = None) -> None:
         """Build in a child process from now on, when this process may fork it safely
@@ -73,6 +74,8 @@ class Site:
         """Build; open tabs reload when pages changed or the build failed or recovered.
         `changed`: the paths that made this rebuild, named on the terminal."""
         started = time.monotonic()
+        if self.version == 0:
+            self.first_build = time.time()
         later = None
         if self.builder is not None:
             error, message, fresh = self.builder.build()  # the builder brings the search index up to date itself
@@ -278,7 +281,13 @@ class Handler(SimpleHTTPRequestHandler):
 def watch(site: Site, stop: threading.Event, ready: threading.Event | None = None) -> None:
     """Rebuild `site` after each change to its inputs until `stop` is set (`ready`: set once
     the files are watched)."""
-    watch_inputs(site.inputs, site.rebuild, stop, ready)
+    watching = ready or threading.Event()
+
+    def catch_up() -> None:  # an edit saved while the first build ran, before the files were watched
+        if watching.wait(10) and (missed := site.inputs.changed_since(site.first_build)):
+            site.rebuild(missed)
+
+    watch_inputs(site.inputs, site.rebuild, stop, watching, before=catch_up)
 
 
 def make_server(source: Path, port: int) -> tuple[ThreadingHTTPServer, Site]:

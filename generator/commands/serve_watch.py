@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 import threading
 from pathlib import Path
 from typing import Callable, Iterable
@@ -66,6 +67,23 @@ class Inputs:
                     found.update(Path(folder) / s for s in subfolders)
         return sorted(found)
 
+    def changed_since(self, when: float) -> list[str]:
+        """The inputs modified after `when` (a time.time()): what an edit made while the first
+        build ran, before the files were watched, left behind. One look, at start only."""
+        changed = []
+        for folder in self.folders_to_watch():
+            try:
+                entries = list(os.scandir(folder))
+            except OSError:
+                continue
+            for entry in entries:
+                try:
+                    if entry.stat(follow_symlinks=False).st_mtime > when and self.matters(entry.path):
+                        changed.append(entry.path)
+                except OSError:
+                    continue
+        return sorted(changed)
+
     def matters(self, path: str) -> bool:
         """Whether a change at `path` may change the site: an input file, a folder on the way to
         one (`.github/` made, say), or a file in an input folder or the theme other than an
@@ -97,10 +115,11 @@ class Inputs:
 
 
 def watch_inputs(inputs: Inputs, on_change: Callable[[list[str]], None], stop: threading.Event,
-                 ready: threading.Event | None = None) -> None:
+                 ready: threading.Event | None = None, before: Callable[[], None] | None = None) -> None:
     """Call `on_change(changed paths)` after each burst of changes that matter, until `stop` is
-    set; `ready` is set once the files are watched. The events are read on a thread of their
-    own, so changes made while `on_change` runs are seen and make one more call once it returns."""
+    set; `ready` is set once the files are watched, `before()` is called first. The events are
+    read on a thread of their own, so changes made while `on_change` runs are seen and make one
+    more call once it returns."""
     pending: set[str] = set()
     lock = threading.Lock()
     arrived = threading.Event()
@@ -112,6 +131,8 @@ def watch_inputs(inputs: Inputs, on_change: Callable[[list[str]], None], stop: t
 
     reader = threading.Thread(target=read_events, args=(inputs, collect, stop, ready or threading.Event()), name="commonplace-watch", daemon=True)
     reader.start()
+    if before is not None:
+        before()
     while not stop.is_set():
         if not arrived.wait(0.2):
             continue
@@ -144,12 +165,13 @@ def read_events(inputs: Inputs, collect: Callable[[set[str]], None], stop: threa
     def relevant(change, path: str) -> bool:
         return inputs.matters(path)
 
+    polling = None  # watchfiles' own choice (it polls where events do not work, such as WSL)
     while not stop.is_set():
         folders = inputs.folders_to_watch()
         try:
             events = watch(*folders, watch_filter=relevant, debounce=DEBOUNCE_MS, step=STEP_MS,
                            stop_event=Asking(stop, ready), rust_timeout=0, recursive=False, raise_interrupt=False,
-                           ignore_permission_denied=True)
+                           ignore_permission_denied=True, force_polling=polling)
             try:
                 for changes in events:
                     collect({path for _, path in changes})
@@ -161,3 +183,10 @@ def read_events(inputs: Inputs, collect: Callable[[set[str]], None], stop: threa
                 events.close()
         except FileNotFoundError:  # a folder went between listing and watching: list again
             stop.wait(STEP_MS / 1000)
+        except OSError as exc:
+            if polling:
+                raise
+            polling = True
+            print(f"serve: file events are not available ({exc}); checking the files every 0.3 s instead. "
+                  "On Linux, raising fs.inotify.max_user_watches or max_user_instances brings them back",
+                  file=sys.stderr)
