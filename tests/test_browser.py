@@ -387,7 +387,7 @@ def test_serve_reloads_the_page_after_an_edit(browser, community):
     server, site = make_server(root, 0)
     stop = threading.Event()
     threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
-    threading.Thread(target=watch_files, args=(site, stop, 0.1), daemon=True).start()
+    threading.Thread(target=watch_files, args=(site, stop), daemon=True).start()
     try:
         page = browser.new_page()
         page.goto(site.base_url + "about/")

@@ -1,11 +1,23 @@
-"""Progress lines: drawn on a terminal, silent in CI and when stderr is not a terminal."""
+"""Progress bars: drawn with rich on a terminal (a real pseudo-terminal here), nothing at all in
+CI or when stderr is not a terminal, and rich not even imported then."""
 
 from __future__ import annotations
 
 import io
+import os
+import pty
+import re
+import select
+import subprocess
 import sys
+import textwrap
+from pathlib import Path
+
+import pytest
 
 from generator.progress import Progress, interactive
+
+ROOT = Path(__file__).parents[1]
 
 
 class Terminal(io.StringIO):
@@ -23,15 +35,76 @@ def test_quiet_in_ci_and_when_piped(monkeypatch):
     assert not interactive()
 
 
-def test_draws_one_line_and_clears_it(monkeypatch):
+# Runs a stage's progress as the build does: a bar of 3 steps, a note above it, then cleared.
+STAGE = textwrap.dedent("""
+    import sys, threading, time
+    from generator.progress import SHOW_AFTER, Progress
+    progress = Progress("Reading history", "commits")
+    for done in range(4):
+        progress(done, 3)
+        time.sleep(SHOW_AFTER / 2)
+    progress.note("peer [bold]one[/bold] fetched")
+    threads = threading.active_count()
+    progress.done()
+    print(f"rich loaded: {'rich' in sys.modules}; threads: {threads}", file=sys.stdout, flush=True)
+""")
+
+
+def run_stage(env: dict, terminal: bool) -> tuple[str, str]:
+    """(what the stage wrote to stderr, what it wrote to stdout), with stderr a pseudo-terminal
+    or a pipe."""
+    env = {k: v for k, v in os.environ.items() if k != "CI"} | {"PYTHONPATH": str(ROOT), "COLUMNS": "100"} | env
+    if not terminal:
+        done = subprocess.run([sys.executable, "-c", STAGE], capture_output=True, text=True, env=env, timeout=60)
+        return done.stderr, done.stdout
+    main, side = pty.openpty()
+    try:
+        process = subprocess.Popen([sys.executable, "-c", STAGE], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                   stderr=side, env=env)
+        os.close(side)
+        seen = b""
+        while True:
+            ready, _, _ = select.select([main], [], [], 60)
+            if not ready:
+                raise AssertionError(f"the stage hung; it wrote {seen!r}")
+            try:
+                chunk = os.read(main, 4096)
+            except OSError:  # the other end closed (Linux raises EIO)
+                break
+            if not chunk:
+                break
+            seen += chunk
+        out = process.stdout.read().decode()
+        process.wait(timeout=30)
+    finally:
+        os.close(main)
+    return seen.decode(errors="replace"), out
+
+
+def test_on_a_terminal_rich_draws_a_bar_with_count_and_time_left():
+    shown, out = run_stage({}, terminal=True)
+    assert "Reading history" in shown and "3/3 commits" in shown and "━" in shown
+    assert "0:00:00" in shown or "-:--:--" in shown  # the time left
+    assert "peer [bold]one[/bold] fetched" in shown  # a note is printed as it is, never as markup
+    assert out.strip() == "rich loaded: True; threads: 1"  # no refresh thread: the stages fork workers
+
+
+@pytest.mark.parametrize("ci, terminal", [("true", True), ("", False)], ids=["CI", "piped"])
+def test_prints_nothing_in_ci_or_when_not_a_terminal(ci, terminal):
+    shown, out = run_stage({"CI": ci} if ci else {}, terminal=terminal)
+    assert shown.replace("\r\n", "\n") == "peer [bold]one[/bold] fetched\n"  # the note only, plainly
+    assert out.strip() == "rich loaded: False; threads: 1"
+
+
+def test_a_quick_stage_draws_no_bar(monkeypatch):
     terminal = Terminal()
     monkeypatch.setattr(sys, "stderr", terminal)
-    progress = Progress("Rendering pages", "pages", enabled=True)
-    for done in range(1, 4):
-        progress(done, 3)
+    progress = Progress("Writing files", "files")
+    assert progress.enabled
+    for done in range(1, 51):
+        progress(done, 50)
     progress.done()
-    text = terminal.getvalue()
-    assert "\rRendering pages: 3/3 pages" in text and text.endswith("\r\033[K")
+    assert terminal.getvalue() == "" and progress.bar is None
 
 
 def test_a_build_in_ci_prints_no_progress(community, tmp_path, capsys, monkeypatch):
@@ -39,4 +112,38 @@ def test_a_build_in_ci_prints_no_progress(community, tmp_path, capsys, monkeypat
 
     monkeypatch.setenv("CI", "true")
     assert main(["build", str(community()), "-o", str(tmp_path / "out")]) == 0
-    assert "\r" not in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "\r" not in err and "\033[" not in err and "Rendering pages" not in err
+
+
+def test_a_build_on_a_terminal_shows_its_stages(community, tmp_path):
+    """`commonplace build` with stderr a pseudo-terminal: the stages' bars are drawn (at once: a
+    stage of this small build may take less than `SHOW_AFTER`), then cleared."""
+    from gitrepo import commit_all
+
+    root = community()
+    commit_all(root, "Start")
+    env = {k: v for k, v in os.environ.items() if k != "CI"} | {"PYTHONPATH": str(ROOT), "COLUMNS": "100"}
+    main, side = pty.openpty()
+    try:
+        build = (f"import sys, generator.progress as p; p.SHOW_AFTER = 0; from generator.cli import main; "
+                 f"sys.exit(main(['build', {str(root)!r}, '-o', {str(tmp_path / 'out')!r}]))")
+        process = subprocess.Popen([sys.executable, "-c", build],
+                                   stdin=subprocess.DEVNULL, stdout=side, stderr=side, env=env)
+        os.close(side)
+        seen = b""
+        while select.select([main], [], [], 120)[0]:
+            try:
+                chunk = os.read(main, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            seen += chunk
+        assert process.wait(timeout=60) == 0
+    finally:
+        os.close(main)
+    shown = seen.decode(errors="replace")
+    for stage in ("Rendering pages", "Writing files"):
+        assert re.search(stage + r" .*━.* \d+/\d+ " + stage.split()[1], shown), stage
+    assert re.search(r"\x1b\[2KBuilt \d+ pages [^\x1b]*\r\n$", shown)  # the last bar erased, then the summary

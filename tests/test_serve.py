@@ -1,28 +1,41 @@
-"""`commonplace serve`: pages with a reload hook, rebuilds on change, errors shown in the browser."""
+"""`commonplace serve`: pages with a reload hook, rebuilds on change (native file events, one per
+save), a reload sent as a server-sent event, errors shown in the browser."""
 
 from __future__ import annotations
 
+import http.client
+import os
+import queue
+import re
+import signal
+import subprocess
+import sys
 import threading
 import time
 import urllib.error
 import urllib.request
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 
 from communities import write_files
-from generator.commands.serve import VERSION_PATH, make_server, watch
+from generator.commands.serve import EVENTS_PATH, make_server, watch
+
+REBUILD = re.compile(r"^\[\d\d:\d\d:\d\d\] .+ changed: ")
+QUIET = 1.5  # seconds without a further rebuild line before "exactly one" is believed
 
 
 @contextmanager
 def serving(root):
-    """`commonplace serve` on a free port, its watcher polling fast; stopped on leaving."""
+    """`commonplace serve` in this process on a free port; stopped on leaving."""
     server, site = make_server(root, 0)
-    stop = threading.Event()
+    stop, ready = threading.Event(), threading.Event()
     threads = [threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True),
-               threading.Thread(target=watch, args=(site, stop, 0.05), daemon=True)]
+               threading.Thread(target=watch, args=(site, stop, ready), daemon=True)]
     for t in threads:
         t.start()
+    assert ready.wait(10), "the watcher did not start"
     try:
         yield site
     finally:
@@ -39,62 +52,124 @@ def served(community):
         yield root, site
 
 
-def get(site, path: str) -> tuple[int, str]:
+def get(base_url: str, path: str) -> tuple[int, str]:
     try:
-        with urllib.request.urlopen(site.base_url.rstrip("/") + path, timeout=5) as response:
+        with urllib.request.urlopen(base_url.rstrip("/") + path, timeout=10) as response:
             return response.status, response.read().decode()
     except urllib.error.HTTPError as error:
         return error.code, error.read().decode()
 
 
-def wait_for(site, old: str, timeout: float = 10.0) -> str:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        status, token = get(site, VERSION_PATH)
-        if token != old:
-            return token
-        time.sleep(0.05)
-    raise AssertionError("no rebuild happened")
+class Events:
+    """A connection to the events endpoint, as the page's EventSource makes it."""
+
+    def __init__(self, base_url: str, version: str):
+        host, port = base_url.removeprefix("http://").rstrip("/").split(":")
+        self.conn = http.client.HTTPConnection(host, int(port), timeout=20)
+        self.conn.request("GET", f"{EVENTS_PATH}?v={version}")
+        self.response = self.conn.getresponse()
+        assert self.response.status == 200
+        assert self.response.getheader("Content-Type") == "text/event-stream"
+
+    def next_event(self, timeout: float = 30) -> tuple[str, str]:
+        """(event name, data) of the next event, within `timeout` seconds (a comment line that
+        keeps the connection alive comes every 15 s)."""
+        name, data = "message", ""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            line = self.response.fp.readline().decode()
+            if not line:
+                raise AssertionError("the event stream ended")
+            line = line.rstrip("\n")
+            if line == "" and data:
+                return name, data
+            if line.startswith("event: "):
+                name = line.removeprefix("event: ")
+            elif line.startswith("data: "):
+                data = line.removeprefix("data: ")
+        raise AssertionError(f"no event within {timeout} s")
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+def version_of(page: str) -> str:
+    found = re.search(re.escape(EVENTS_PATH) + r"\?v=([\w-]+)", page)
+    assert found, "no reload script in the page"
+    return found.group(1)
+
+
+def wait_for(site, old: str) -> str:
+    """The version after the next reload event (sent at once if the site moved on already)."""
+    events = Events(site.base_url, old)
+    try:
+        name, version = events.next_event()
+    finally:
+        events.close()
+    assert name == "reload" and version != old
+    return version
 
 
 def test_serves_pages_with_a_reload_hook_only_over_http(served):
     root, site = served
     assert site.base_url.startswith("http://127.0.0.1:")
-    status, page = get(site, "/projects/catalogue/")
-    assert status == 200 and "Seed catalogue" in page and VERSION_PATH in page
-    assert VERSION_PATH not in (site.out_dir / "projects/catalogue/index.html").read_text()
-    status, page = get(site, "/no/such/page/")
-    assert status == 404 and "Page not found" in page
+    status, page = get(site.base_url, "/projects/catalogue/")
+    assert status == 200 and "Seed catalogue" in page and f'new EventSource("{EVENTS_PATH}?v=' in page
+    assert version_of(page) == site.token()
+    assert EVENTS_PATH not in (site.out_dir / "projects/catalogue/index.html").read_text()
+    assert not any(EVENTS_PATH in p.read_text(errors="replace") for p in site.out_dir.rglob("*") if p.is_file())
+    status, page = get(site.base_url, "/no/such/page/")
+    assert status == 404 and "Page not found" in page and EVENTS_PATH in page
 
 
 def test_edit_rebuilds_and_an_error_shows_then_recovers(served):
     root, site = served
-    token = get(site, VERSION_PATH)[1]
+    token = site.token()
     write_files(root, {"pages/about.md": "---\ntitle: About the library\n---\nNew text.\n"})
     token = wait_for(site, token)
-    assert "About the library" in get(site, "/about/")[1]
+    assert "About the library" in get(site.base_url, "/about/")[1]
     write_files(root, {"members/ana.yaml": "name: Ana\nemial: typo\n"})
     token = wait_for(site, token)
-    status, page = get(site, "/about/")
+    status, page = get(site.base_url, "/about/")
     assert status == 500 and "members/ana.yaml:2:1: unknown key &#x27;emial&#x27;" in page
-    assert VERSION_PATH in page  # the error page reloads itself once fixed
+    assert version_of(page) == token  # the error page reloads itself once fixed
     write_files(root, {"members/ana.yaml": "name: Ana Lopez\n"})
     wait_for(site, token)
-    status, page = get(site, "/members/ana/")
+    status, page = get(site.base_url, "/members/ana/")
     assert status == 200 and "Ana Lopez" in page
 
 
-def test_builds_run_in_a_child_process_that_may_fork_workers(served):
-    import os
+def test_a_tab_served_an_old_version_is_told_at_once(served):
+    root, site = served
+    old = site.token()
+    write_files(root, {"pages/about.md": "---\ntitle: Changed before connecting\n---\nText.\n"})
+    deadline = time.monotonic() + 20
+    while site.token() == old and time.monotonic() < deadline:  # the test waits; the page never polls
+        time.sleep(0.05)
+    assert wait_for(site, old) == site.token()
 
+
+def test_a_new_folder_is_watched_from_then_on(served):
+    root, site = served
+    base = (Path(__file__).parents[1] / "themes/default/base.html").read_text()
+    token = site.token()
+    write_files(root, {"theme/base.html": base.replace("</footer>", "<p>A theme of our own</p></footer>")})
+    token = wait_for(site, token)
+    assert "A theme of our own" in get(site.base_url, "/about/")[1]
+    write_files(root, {"theme/base.html": base.replace("</footer>", "<p>Edited in the new folder</p></footer>")})
+    wait_for(site, token)
+    assert "Edited in the new folder" in get(site.base_url, "/about/")[1]
+
+
+def test_builds_run_in_a_child_process_that_may_fork_workers(served):
     root, site = served
     if site.builder is None:
         pytest.skip("no fork start method here")
     assert site.builder.process.is_alive() and site.builder.process.pid != os.getpid()
-    token = get(site, VERSION_PATH)[1]
+    token = site.token()
     write_files(root, {"pages/about.md": "---\ntitle: Built elsewhere\n---\nText.\n"})
     wait_for(site, token)
-    assert "Built elsewhere" in get(site, "/about/")[1]
+    assert "Built elsewhere" in get(site.base_url, "/about/")[1]
     site.close()
     assert site.builder is None
 
@@ -109,11 +184,11 @@ def test_with_search_the_page_reloads_first_and_the_index_follows(community, mon
     monkeypatch.setattr(generator.build, "search_available", lambda: True)
     root = community()
     with serving(root) as site:
-        assert get(site, "/pagefind/pagefind-ui.js")[0] == 200  # the first build indexes before serving
-        token = get(site, VERSION_PATH)[1]
+        assert get(site.base_url, "/pagefind/pagefind-ui.js")[0] == 200  # the first build indexes before serving
+        token = site.token()
         write_files(root, {"pages/about.md": "---\ntitle: About the seeds\n---\nText.\n"})
         wait_for(site, token)
-        assert "About the seeds" in get(site, "/about/")[1]
+        assert "About the seeds" in get(site.base_url, "/about/")[1]
         clean = tmp_path / "clean"
         build(root, clean, base_url=site.base_url, search=True, incremental=False)
         expected = {p.relative_to(clean).as_posix(): p.read_bytes() for p in (clean / "pagefind").rglob("*") if p.is_file()}
@@ -135,5 +210,152 @@ def test_serve_keeps_its_site_in_the_git_folder(community):
     commit_all(root, "Start")
     with serving(root) as site:
         assert site.out_dir.resolve().is_relative_to((root / ".git").resolve())
-        assert get(site, "/about/")[0] == 200
+        assert get(site.base_url, "/about/")[0] == 200
     assert not (root / ".commonplace-cache").exists()
+
+
+@pytest.mark.parametrize("in_git", [False, True], ids=["folder", "repository"])
+def test_editors_and_caches_never_make_a_rebuild_too_many(community, in_git):
+    """A real `commonplace serve` process: an editor's save is one rebuild, the open tab hears of
+    it, what the build does not read makes none (serve's own output and caches, in the git folder
+    or in .commonplace-cache), and Ctrl-C ends it cleanly."""
+    from generator.cli import main
+    from gitrepo import commit_all
+
+    root = community()
+    if in_git:
+        commit_all(root, "Start")
+    about = root / "pages/about.md"
+    with ServeProcess(root) as serve:
+        page = get(serve.base_url, "/about/")[1]
+        events = Events(serve.base_url, version_of(page))
+
+        tmp = root / "pages/.about.md.tmp1234"  # an atomic save: a temporary file renamed over
+        tmp.write_text("---\ntitle: Saved atomically\n---\nText.\n")
+        os.replace(tmp, about)
+        assert serve.rebuilds() == ["pages/about.md"]
+        name, version = events.next_event()
+        assert name == "reload"
+        assert "Saved atomically" in get(serve.base_url, "/about/")[1]
+
+        for n in range(3):  # three writes in a row
+            about.write_text(f"---\ntitle: Written {n} times\n---\nText.\n")
+        assert serve.rebuilds() == ["pages/about.md"]
+        assert events.next_event()[0] == "reload"
+        events.close()
+
+        # vim: a write probe, the original renamed to a backup, the new text, the backup
+        # removed, a swap file written and written again
+        (root / "pages/4913").write_text("")
+        (root / "pages/4913").unlink()
+        os.replace(about, root / "pages/about.md~")
+        about.write_text("---\ntitle: Saved by vim\n---\nText.\n")
+        (root / "pages/about.md~").unlink()
+        for _ in range(2):
+            (root / "pages/.about.md.swp").write_bytes(b"b0VIM")
+        assert serve.rebuilds() == ["pages/about.md"]
+        (root / "pages/.about.md.swp").unlink()
+        assert serve.rebuilds(expected=0) == []
+
+        assert main(["build", str(root)]) == 0  # the output folder, SOURCE/_site
+        cache = ".git/commonplace-cache" if in_git else ".commonplace-cache"
+        assert next((root / cache).glob("serve*/index.html"))  # serve's own output is there
+        write_files(root, {f"{cache}/serve/notes.txt": "x", f"{cache}/other.json": "{}",
+                           "_site/extra.html": "<p>x</p>", "README.md": "# x\n",
+                           "members/notes~": "x", "members/#ana.yaml#": "x"})
+        if in_git:
+            write_files(root, {".git/description": "x"})
+        assert serve.rebuilds(expected=0) == []
+
+        write_files(root, {"commonplace.yaml": (root / "commonplace.yaml").read_text() + "\n"})
+        assert serve.rebuilds() == ["commonplace.yaml"]
+    assert serve.returncode == 0 and "Traceback" not in serve.stderr
+
+
+class ServeProcess:
+    """`python -m generator serve ROOT --port 0` in a process of its own, its terminal lines read
+    as they come; Ctrl-C (SIGINT) on leaving."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.lines: queue.Queue[str] = queue.Queue()
+        self.seen: list[str] = []
+
+    def __enter__(self):
+        env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])}
+        self.process = subprocess.Popen([sys.executable, "-m", "generator", "serve", str(self.root), "--port", "0"],
+                                        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                        text=True, env=env)
+        threading.Thread(target=self._read, daemon=True).start()
+        while True:
+            line = self._next(60)
+            if line is None:
+                raise AssertionError(f"serve did not start: {self.seen}")
+            if found := re.search(r" at (http://127\.0\.0\.1:\d+/) ", line):
+                self.base_url = found.group(1)
+                return self
+
+    def __exit__(self, *exc):
+        self.process.send_signal(signal.SIGINT)
+        try:
+            self.returncode = self.process.wait(timeout=20)
+        finally:
+            if self.process.poll() is None:
+                self.process.kill()
+        self.stderr = "\n".join(self.seen + self._rest())
+
+    def _read(self) -> None:
+        for line in self.process.stderr:
+            self.lines.put(line.rstrip("\n"))
+
+    def _next(self, timeout: float) -> str | None:
+        try:
+            line = self.lines.get(timeout=timeout)
+        except queue.Empty:
+            return None
+        self.seen.append(line)
+        return line
+
+    def _rest(self) -> list[str]:
+        rest = []
+        while not self.lines.empty():
+            rest.append(self.lines.get())
+        return rest
+
+    def rebuilds(self, expected: int = 1) -> list[str]:
+        """What each rebuild line names as changed: waits for `expected` of them, then for QUIET
+        seconds without one more."""
+        found = []
+        while len(found) < expected:
+            line = self._next(30)
+            if line is None:
+                raise AssertionError(f"no rebuild; the terminal said: {self.seen}")
+            if REBUILD.match(line):
+                found.append(line)
+        deadline = time.monotonic() + QUIET
+        while (left := deadline - time.monotonic()) > 0:
+            line = self._next(left)
+            if line is not None and REBUILD.match(line):
+                found.append(line)
+        return [re.match(r"^\[[\d:]+\] (.+?) changed: ", line).group(1) for line in found]
+
+
+def test_an_edit_made_during_the_first_build_is_not_lost(community):
+    """Saved after the first build began but before the files were watched: one look at start
+    finds it."""
+    root = community()
+    server, site = make_server(root, 0)
+    stop, ready = threading.Event(), threading.Event()
+    try:
+        threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+        token = site.token()
+        time.sleep(0.05)  # a later modification time than the first build's start, on any file system
+        write_files(root, {"pages/about.md": "---\ntitle: Saved while building\n---\nText.\n"})
+        threading.Thread(target=watch, args=(site, stop, ready), daemon=True).start()
+        wait_for(site, token)
+        assert "Saved while building" in get(site.base_url, "/about/")[1]
+    finally:
+        stop.set()
+        server.shutdown()
+        server.server_close()
+        site.close()

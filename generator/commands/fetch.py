@@ -13,6 +13,7 @@ from ..cache.folders import peers_dir
 from ..errors import DataError
 from ..federation.mirrors import fetch_peers, is_portal
 from ..load.loader import load_community
+from ..progress import Progress
 from . import community_folder
 
 
@@ -49,12 +50,21 @@ def run(args) -> int:
         return 0
     cache = peers_dir(source)
     discovering = model.discover is not None
+    progress = Progress("Fetching peers", "peers")
+    fetched = 0
 
     def show(result) -> None:
+        nonlocal fetched
         if getattr(result, "depth", 1) == 1:  # a discovered portal is counted, not listed: there may be hundreds
-            print(result.line(), file=sys.stderr, flush=True)
+            fetched += 1
+            progress.note(result.line())
+            progress(fetched, len(model.peers))
 
-    mirrored, portals = fetch_federation(model, cache, timeout=args.timeout, progress=show)
+    progress(0, len(model.peers))
+    try:
+        mirrored, portals = fetch_federation(model, cache, timeout=args.timeout, progress=show)
+    finally:
+        progress.done()
     declared = mirrored + [p for p in portals if p.depth == 1]
     done = sum(1 for r in declared if r.ok)
     notes = [(sum(1 for r in declared if r.kept), "kept from before"),

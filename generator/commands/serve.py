@@ -1,8 +1,10 @@
 """`commonplace serve`: build, serve on localhost, rebuild when a file changes, reload the tab.
 
-The reload script is added to HTML responses by the server only; nothing of it is written to
-the site. A build that fails shows its findings as an error page in the browser, and the
-server keeps watching, so fixing the file brings the site back.
+The files are watched with native events (see `serve_watch`). The open tab listens to
+`EVENTS_PATH` (server-sent events) and reloads when a rebuild changed something; the script
+that listens is added to HTML responses by the server only, never written to the site. A build
+that fails shows its findings as an error page in the browser, and the server keeps watching,
+so fixing the file brings the site back.
 """
 
 from __future__ import annotations
@@ -19,18 +21,22 @@ from functools import partial
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 from value.forkpool import fork_is_safe
 
 from ..cache.folders import serve_dir
-from ..cache.manifest import fingerprint
 from ..errors import CommonplaceError, DataError
 from . import community_folder
+from .serve_watch import Inputs, watch_inputs
 
-VERSION_PATH = "/__commonplace/version"
-RELOAD = """<script>(function(){var v="%s";function poll(){fetch("%s",{cache:"no-store"}).then(function(r){return r.text()})
-.then(function(t){if(t!==v){location.reload()}}).catch(function(){}).then(function(){setTimeout(poll,600)})}
-setTimeout(poll,600)})();</script>"""
+EVENTS_PATH = "/__commonplace/events"
+# `v`: the site's version the page was served at. A tab whose version is out of date when it
+# connects (a rebuild came between the page and the connection, or serve was restarted) is
+# told at once; `retry` makes the browser reconnect soon after serve comes back.
+RELOAD = """<script>(function(){var s=new EventSource("%s?v=%s");
+s.addEventListener("reload",function(){s.close();location.reload()})})();</script>"""
+KEEPALIVE_SECONDS = 15  # a comment line this often: a closed tab's connection is noticed and ended
 
 
 class Site:
@@ -40,11 +46,15 @@ class Site:
         self.source = source
         self.out_dir = out_dir
         self.base_url = base_url
+        self.inputs = Inputs(self.source)
+        self.started = f"{time.time_ns():x}"  # a restarted serve has other versions: open tabs reload
         self.version = 0
         self.error: str | None = None  # an HTML fragment describing the failed build
         self.lock = threading.Lock()
-        self.stamp = ""  # fingerprint of the inputs the last build saw
+        self.changed = threading.Condition(self.lock)  # notified on each new version, and on closing
+        self.closing = False
         self.builder: Builder | None = None
+        self.first_build = 0.0  # when the first build began: edits after it are looked for once watching
 
     def start_builder(self, server_fd: int | None = None) -> None:
         """Build in a child process from now on, when this process may fork it safely
@@ -53,40 +63,52 @@ class Site:
             self.builder = Builder(self.source, self.out_dir, self.base_url, server_fd)
 
     def close(self) -> None:
+        with self.lock:
+            self.closing = True
+            self.changed.notify_all()
         if self.builder is not None:
             self.builder.close()
             self.builder = None
 
-    def inputs(self) -> str:
-        from ..publish.search import available
-
-        return fingerprint(self.source, {"base_url": self.base_url, "out": str(self.out_dir.resolve()),
-                                         "search": available()}, contents=False)  # polled: no reading
-
-    def rebuild(self) -> None:
+    def rebuild(self, changed: list[str] | None = None) -> None:
+        """Build; open tabs reload when pages changed or the build failed or recovered.
+        `changed`: the paths that made this rebuild, named on the terminal."""
         started = time.monotonic()
-        # Taken before building: an edit made while the build runs is seen by the next check.
-        self.stamp = self.inputs()
+        if self.version == 0:
+            self.first_build = time.time()
         later = None
         if self.builder is not None:
-            error, message = self.builder.build()  # the builder brings the search index up to date itself
+            error, message, fresh = self.builder.build()  # the builder brings the search index up to date itself
         else:
-            error, message, later = build_once(self.source, self.out_dir, self.base_url)
+            error, message, fresh, later = build_once(self.source, self.out_dir, self.base_url)
         with self.lock:
+            if fresh or error != self.error or self.version == 0:
+                self.version += 1
+                self.changed.notify_all()
             self.error = error
-            self.version += 1
-        print(f"[{time.strftime('%H:%M:%S')}] {message} ({time.monotonic() - started:.2f} s)", file=sys.stderr)
+        cause = f"{self.inputs.describe(changed)} changed: " if changed else ""
+        print(f"[{time.strftime('%H:%M:%S')}] {cause}{message} ({time.monotonic() - started:.2f} s)", file=sys.stderr)
         if later is not None:
             index_search(later)
 
     def token(self) -> str:
         with self.lock:
-            return f"{self.version}{'e' if self.error else ''}"
+            return self._token()
+
+    def _token(self) -> str:
+        return f"{self.started}-{self.version}{'e' if self.error else ''}"
+
+    def next_token(self, seen: str, timeout: float) -> str | None:
+        """The site's version once it differs from `seen` (at once if it does already), or
+        `seen` after `timeout` seconds; None when serve is closing."""
+        with self.lock:
+            self.changed.wait_for(lambda: self.closing or self._token() != seen, timeout)
+            return None if self.closing else self._token()
 
 
 def build_once(source: Path, out_dir: Path, base_url: str):
-    """Build; (an HTML fragment describing the failure or None, a line for the terminal, what
-    brings the search index up to date or None).
+    """Build; (an HTML fragment describing the failure or None, a line for the terminal,
+    whether any page changed, what brings the search index up to date or None).
 
     The pages come first: re-indexing search takes seconds on a large site, so the tab reloads
     with the old index, which is replaced once the new one is ready (see `index_search`).
@@ -99,14 +121,14 @@ def build_once(source: Path, out_dir: Path, base_url: str):
         for finding in exc.findings:
             print(finding, file=sys.stderr)
         error = "<ul>" + "".join(f"<li><code>{html.escape(str(f))}</code></li>" for f in exc.findings) + "</ul>"
-        return error, f"{len(exc.findings)} problem(s) in the community's files", None
+        return error, f"{len(exc.findings)} problem(s) in the community's files", False, None
     except CommonplaceError as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return f"<p><code>{html.escape(str(exc))}</code></p>", str(exc), None
+        return f"<p><code>{html.escape(str(exc))}</code></p>", str(exc), False, None
     message = "nothing changed" if result.unchanged else f"built {result.pages} pages, {len(result.written)} files written"
     if result.index_later is not None:
         message += "; updating the search index"
-    return None, message, result.index_later
+    return None, message, bool(result.written) and not result.unchanged, result.index_later
 
 
 def index_search(later) -> None:
@@ -139,12 +161,13 @@ class Builder:
         child.close()
         atexit.register(self.close)
 
-    def build(self) -> tuple[str | None, str]:
+    def build(self) -> tuple[str | None, str, bool]:
         try:
             self.conn.send("build")
             return self.conn.recv()
         except (EOFError, OSError):
-            return "<p><code>the build process stopped: restart commonplace serve</code></p>", "the build process stopped"
+            return ("<p><code>the build process stopped: restart commonplace serve</code></p>",
+                    "the build process stopped", False)
 
     def close(self) -> None:
         if self.process.is_alive():
@@ -172,11 +195,11 @@ def _builder_loop(conn, source: Path, out_dir: Path, base_url: str, server_fd: i
         if request is None:
             return
         try:
-            error, message, later = build_once(source, out_dir, base_url)
+            error, message, fresh, later = build_once(source, out_dir, base_url)
         except Exception as exc:  # noqa: BLE001 - shown in the browser, and the builder lives on
-            error, message, later = (f"<p><code>{html.escape(f'{type(exc).__name__}: {exc}')}</code></p>",
-                                     f"build failed: {type(exc).__name__}: {exc}", None)
-        conn.send((error, message))
+            error, message, fresh, later = (f"<p><code>{html.escape(f'{type(exc).__name__}: {exc}')}</code></p>",
+                                            f"build failed: {type(exc).__name__}: {exc}", False, None)
+        conn.send((error, message, fresh))
         if later is not None:
             # The server's next request waits until the index is done: builds never overlap.
             try:
@@ -185,12 +208,16 @@ def _builder_loop(conn, source: Path, out_dir: Path, base_url: str, server_fd: i
                 print(f"search index not updated: {type(exc).__name__}: {exc}", file=sys.stderr)
 
 
+def reload_script(site: Site) -> str:
+    return RELOAD % (EVENTS_PATH, site.token())
+
+
 def error_page(site: Site) -> bytes:
     body = f"""<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Build failed</title>
 <style>body{{font:16px system-ui,sans-serif;margin:2rem auto;max-width:60rem;padding:0 1rem;color:#1d232a}}
 h1{{color:#8a3b00}}code{{background:#f1eee4;padding:.1rem .3rem}}li{{margin:.4rem 0}}</style></head>
 <body><main><h1>The build failed</h1><p>Fix the problems below and save: this page reloads by itself.</p>
-{site.error}</main>{RELOAD % (site.token(), VERSION_PATH)}</body></html>"""
+{site.error}</main>{reload_script(site)}</body></html>"""
     return body.encode()
 
 
@@ -202,8 +229,8 @@ class Handler(SimpleHTTPRequestHandler):
 
     def do_GET(self):
         site = self.site
-        if self.path.split("?")[0] == VERSION_PATH:
-            return self._send(HTTPStatus.OK, site.token().encode(), "text/plain; charset=utf-8")
+        if self.path.split("?")[0] == EVENTS_PATH:
+            return self._send_events()
         if site.error is not None:
             return self._send(HTTPStatus.INTERNAL_SERVER_ERROR, error_page(site), "text/html; charset=utf-8")
         path = Path(self.translate_path(self.path))
@@ -218,8 +245,27 @@ class Handler(SimpleHTTPRequestHandler):
             return self._send(HTTPStatus.OK, self._inject(data), "text/html; charset=utf-8")
         return super().do_GET()
 
+    def _send_events(self) -> None:
+        """A stream of server-sent events: `reload` each time the site's version moves on from
+        the one the page was served at."""
+        seen = parse_qs(urlsplit(self.path).query).get("v", [""])[0]
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        try:
+            self.wfile.write(b"retry: 500\n\n")
+            while (token := self.site.next_token(seen, KEEPALIVE_SECONDS)) is not None:
+                if token != seen:
+                    self.wfile.write(f"event: reload\ndata: {token}\n\n".encode())
+                    seen = token
+                else:
+                    self.wfile.write(b": still here\n\n")
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the tab closed or reloaded
+
     def _inject(self, data: bytes) -> bytes:
-        script = (RELOAD % (self.site.token(), VERSION_PATH)).encode()
+        script = reload_script(self.site).encode()
         index = data.rfind(b"</body>")
         return data[:index] + script + data[index:] if index >= 0 else data + script
 
@@ -232,10 +278,16 @@ class Handler(SimpleHTTPRequestHandler):
         self.wfile.write(data)
 
 
-def watch(site: Site, stop: threading.Event, interval: float = 0.4) -> None:
-    while not stop.wait(interval):
-        if site.inputs() != site.stamp:
-            site.rebuild()
+def watch(site: Site, stop: threading.Event, ready: threading.Event | None = None) -> None:
+    """Rebuild `site` after each change to its inputs until `stop` is set (`ready`: set once
+    the files are watched)."""
+    watching = ready or threading.Event()
+
+    def catch_up() -> None:  # an edit saved while the first build ran, before the files were watched
+        if watching.wait(10) and (missed := site.inputs.changed_since(site.first_build)):
+            site.rebuild(missed)
+
+    watch_inputs(site.inputs, site.rebuild, stop, watching, before=catch_up)
 
 
 def make_server(source: Path, port: int) -> tuple[ThreadingHTTPServer, Site]:
@@ -256,9 +308,10 @@ def serve(source: Path, port: int = 8000) -> int:
         server, site = make_server(source, port)
     except OSError as exc:
         raise CommonplaceError(f"cannot listen on 127.0.0.1:{port} ({exc.strerror}): pick another with --port") from None
-    stop = threading.Event()
-    watcher = threading.Thread(target=watch, args=(site, stop), daemon=True)
+    stop, ready = threading.Event(), threading.Event()
+    watcher = threading.Thread(target=watch, args=(site, stop, ready), name="commonplace-rebuild", daemon=True)
     watcher.start()
+    ready.wait(5)  # "Serving" means an edit from now on is seen
     print(f"Serving {source} at {site.base_url} (Ctrl-C to stop)", file=sys.stderr)
     try:
         server.serve_forever(poll_interval=0.2)
