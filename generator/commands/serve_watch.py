@@ -133,16 +133,60 @@ def watch_inputs(inputs: Inputs, on_change: Callable[[list[str]], None], stop: t
     reader.start()
     if before is not None:
         before()
+    built = Snapshot()
     while not stop.is_set():
         if not arrived.wait(0.2):
             continue
         arrived.clear()
         with lock:
-            changed = sorted(pending)
+            changed = built.differing(sorted(pending))
             pending.clear()
         if changed and not stop.is_set():
             on_change(changed)
     reader.join(timeout=1)
+
+
+class Snapshot:
+    """What each changed path held when a rebuild began. One save can reach serve as two bursts
+    (a loaded machine stretches the quiet time between an editor's events); the second burst
+    then names a file the rebuild already read as it is, and makes no rebuild of its own."""
+
+    MAX_BYTES = 20_000_000  # larger files are taken as changed, not read
+
+    def __init__(self) -> None:
+        self.seen: dict[str, tuple] = {}
+
+    def differing(self, paths: list[str]) -> list[str]:
+        """The paths that differ from when the last rebuild began; records them as they are now."""
+        out = []
+        for path in paths:
+            now = _state(path, self.MAX_BYTES)
+            if now is None or self.seen.get(path) != now:
+                out.append(path)
+            if now is not None:
+                self.seen[path] = now
+        return out
+
+
+def _state(path: str, max_bytes: int) -> tuple | None:
+    """("missing",), ("folder",) or ("file", digest); None when it cannot be compared."""
+    import hashlib
+
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        return ("missing",)
+    except OSError:
+        return None
+    if os.path.isdir(path) and not os.path.islink(path):
+        return ("folder",)
+    if info.st_size > max_bytes:
+        return None
+    try:
+        with open(path, "rb") as handle:
+            return ("file", hashlib.sha256(handle.read()).hexdigest())
+    except OSError:
+        return None
 
 
 class Asking:
