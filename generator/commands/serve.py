@@ -283,9 +283,8 @@ def watch(site: Site, stop: threading.Event, ready: threading.Event | None = Non
     the files are watched)."""
     watching = ready or threading.Event()
 
-    def catch_up() -> None:  # an edit saved while the first build ran, before the files were watched
-        if watching.wait(10) and (missed := site.inputs.changed_since(site.first_build)):
-            site.rebuild(missed)
+    def catch_up() -> list[str]:  # an edit saved while the first build ran, before the files were watched
+        return site.inputs.changed_since(site.first_build) if watching.wait(10) else []
 
     watch_inputs(site.inputs, site.rebuild, stop, watching, before=catch_up)
 

@@ -115,11 +115,11 @@ class Inputs:
 
 
 def watch_inputs(inputs: Inputs, on_change: Callable[[list[str]], None], stop: threading.Event,
-                 ready: threading.Event | None = None, before: Callable[[], None] | None = None) -> None:
+                 ready: threading.Event | None = None, before: Callable[[], Iterable[str]] | None = None) -> None:
     """Call `on_change(changed paths)` after each burst of changes that matter, until `stop` is
-    set; `ready` is set once the files are watched, `before()` is called first. The events are
-    read on a thread of their own, so changes made while `on_change` runs are seen and make one
-    more call once it returns."""
+    set; `ready` is set once the files are watched, and the paths `before()` returns are taken
+    as changed first. The events are read on a thread of their own, so changes made while
+    `on_change` runs are seen and make one more call once it returns."""
     pending: set[str] = set()
     lock = threading.Lock()
     arrived = threading.Event()
@@ -129,11 +129,14 @@ def watch_inputs(inputs: Inputs, on_change: Callable[[list[str]], None], stop: t
             pending.update(paths)
         arrived.set()
 
+    # The folders as they are before anything is watched: a later event that leaves a folder's
+    # relevant names as they were (an editor's hidden temporary file) makes no rebuild.
+    built = Snapshot(inputs.matters)
+    built.differing([str(f) for f in inputs.folders_to_watch()])
     reader = threading.Thread(target=read_events, args=(inputs, collect, stop, ready or threading.Event()), name="commonplace-watch", daemon=True)
     reader.start()
-    if before is not None:
-        before()
-    built = Snapshot()
+    if before is not None:  # what changed before the files were watched joins the first burst
+        collect(set(before() or ()))
     while not stop.is_set():
         if not arrived.wait(0.2):
             continue
@@ -153,14 +156,15 @@ class Snapshot:
 
     MAX_BYTES = 20_000_000  # larger files are taken as changed, not read
 
-    def __init__(self) -> None:
+    def __init__(self, matters: Callable[[str], bool]) -> None:
+        self.matters = matters
         self.seen: dict[str, tuple] = {}
 
     def differing(self, paths: list[str]) -> list[str]:
         """The paths that differ from when the last rebuild began; records them as they are now."""
         out = []
         for path in paths:
-            now = _state(path, self.MAX_BYTES)
+            now = _state(path, self.MAX_BYTES, self.matters)
             if now is None or self.seen.get(path) != now:
                 out.append(path)
             if now is not None:
@@ -168,8 +172,10 @@ class Snapshot:
         return out
 
 
-def _state(path: str, max_bytes: int) -> tuple | None:
-    """("missing",), ("folder",) or ("file", digest); None when it cannot be compared."""
+def _state(path: str, max_bytes: int, matters: Callable[[str], bool]) -> tuple | None:
+    """("missing",), ("folder", the names in it that matter) or ("file", digest); None when it
+    cannot be compared. A folder changes for serve when a file that matters comes or goes, not
+    when an editor writes a hidden temporary file in it."""
     import hashlib
 
     try:
@@ -179,7 +185,10 @@ def _state(path: str, max_bytes: int) -> tuple | None:
     except OSError:
         return None
     if os.path.isdir(path) and not os.path.islink(path):
-        return ("folder",)
+        try:
+            return ("folder", tuple(sorted(n for n in os.listdir(path) if matters(os.path.join(path, n)))))
+        except OSError:
+            return None
     if info.st_size > max_bytes:
         return None
     try:
