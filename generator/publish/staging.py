@@ -31,7 +31,8 @@ class Staging:
             raise CommonplaceError(f"output folder {self.out_dir} is not a folder: remove it or pick another with -o")
         self.parent = self.out_dir.resolve().parent
         self.parent.mkdir(parents=True, exist_ok=True)
-        self.root = tempfile.mkdtemp(prefix=f".{self.out_dir.name}.staging-", dir=self.parent)
+        remove_leftovers(self.parent, self.out_dir.name)
+        self.root = tempfile.mkdtemp(prefix=f"{_prefix(self.out_dir.name, 'staging')}{os.getpid()}-", dir=self.parent)
 
     def swap(self) -> None:
         """Put the staged site in place of `out_dir` (one rename that exchanges the folders where
@@ -42,7 +43,7 @@ class Staging:
             return
         old = None
         if self.out_dir.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{self.out_dir.name}.old-", dir=self.parent))
+            old = Path(tempfile.mkdtemp(prefix=f"{_prefix(self.out_dir.name, 'old')}{os.getpid()}-", dir=self.parent))
             os.rmdir(old)
             os.replace(self.out_dir, old)
         os.replace(self.root, self.out_dir)
@@ -51,6 +52,51 @@ class Staging:
 
     def discard(self) -> None:
         shutil.rmtree(self.root, ignore_errors=True)
+
+
+def _prefix(name: str, kind: str) -> str:
+    return f".{name}.{kind}-"
+
+
+def remove_leftovers(parent: Path, name: str) -> list[str]:
+    """Delete the staging folders (and old sites) beside output folder `name` that a build
+    killed before it finished left behind. Each is named after the process that made it: one
+    whose process still runs (a build under way, a site being deleted) is left alone. Returns
+    the folders removed (deleted in the background where this process may fork)."""
+    removed = []
+    try:
+        entries = list(os.scandir(parent))
+    except OSError:
+        return removed
+    for entry in entries:
+        for kind in ("staging", "old"):
+            prefix = _prefix(name, kind)
+            if not entry.name.startswith(prefix):
+                continue
+            pid = entry.name[len(prefix):].partition("-")[0]
+            if pid.isdigit() and _alive(int(pid)):
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                _remove_later(entry.path)
+            else:
+                try:
+                    os.unlink(entry.path)
+                except OSError:
+                    continue
+            removed.append(entry.path)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process
+    return True
 
 
 def _remove_later(folder: str) -> None:
@@ -110,6 +156,7 @@ def write_into(root: str, rel: str, data: bytes, made: set[str]) -> None:
 # of 2,000 pages on 2 busy cores, median of 6 alternating runs: 3.94 s writing from one thread,
 # 3.41 s from 8, 3.35 s when the render workers wrote the pages themselves.
 WRITERS = 8
+PARALLEL_WRITES = 64  # fewer files than this are written from this thread alone
 
 
 def write_files(files: SiteFiles, root: str, paths: list[str]) -> None:
@@ -168,10 +215,20 @@ def stage_update(files: SiteFiles, staging: Staging, out_dir: Path, previous: di
         else:
             write_into(root, rel, files.files[rel], made)
 
-    work = [(rel, False) for rel in changed] + [(rel, True) for rel in linked]
-    with ThreadPoolExecutor(WRITERS, thread_name_prefix="commonplace-write") as pool:
-        for count, _ in enumerate(pool.map(lambda item: put(*item), work), 1):
-            progress(count, len(work))
+    # A link is one quick system call, cheaper than handing it to a thread (5,000 links: 0.05 s
+    # here, against about 0.4 s through the pool): threads only write, and only many files.
+    done = 0
+    if len(changed) >= PARALLEL_WRITES:
+        with ThreadPoolExecutor(WRITERS, thread_name_prefix="commonplace-write") as pool:
+            for done, _ in enumerate(pool.map(lambda rel: put(rel, False), changed), 1):
+                progress(done, len(changed) + len(linked))
+    else:
+        for done, rel in enumerate(changed, 1):
+            put(rel, False)
+    for count, rel in enumerate(linked, done + 1):
+        put(rel, True)
+        if count % 256 == 0:
+            progress(count, len(changed) + len(linked))
     progress.done()
     staging.swap()
     removed = sorted(set(previous) - set(files.files) - set(keep))
