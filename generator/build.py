@@ -84,7 +84,8 @@ def build(source: Path, out_dir: Path | None = None, *, base_url: str | None = N
     intact = previous is not None and out_dir.is_dir() and previous.output_intact(out_dir)
     kept = kept_index(previous) if search and search_later and intact else {}
     old = {rel: entry[0] for rel, entry in previous.files.items() if rel not in kept} if intact else None
-    with SiteOutput(out_dir, old, sorted(kept)) as output:
+    spare = previous.spare if intact else None
+    with SiteOutput(out_dir, old, sorted(kept), spare, keep_spare=use_manifest) as output:
         reuse = previous_site(out_dir, old, previous.keys) if old is not None else None
         files = render(model, info, report, federation, search, cache, reuse)
         guard_addresses(source, model, report, files)  # raises DataError: nothing is published
@@ -95,7 +96,10 @@ def build(source: Path, out_dir: Path | None = None, *, base_url: str | None = N
     warnings = [str(w) for w in model.warnings]
     later = None
     if use_manifest:
-        manifest = Manifest(stamp, {**kept, **written_entries(out_dir, files.digests())}, warnings, pages, files.keys)
+        entries = {**kept, **written_entries(out_dir, files.digests())}
+        # the spare: the site this one replaced (the last build's files), or a copy of this one
+        spare = {"old": previous.files if previous is not None else None, "new": entries}.get(output.spare_holds)
+        manifest = Manifest(stamp, entries, warnings, pages, files.keys, spare)
         if kept:
             manifest, later = defer_index(manifest, source, out_dir, files, model.config.language)
         manifest.save(source, out_dir)

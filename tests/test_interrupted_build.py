@@ -62,7 +62,9 @@ def test_a_killed_rebuild_leaves_the_old_site_or_the_new_one(community, tmp_path
 
 
 def leftovers(out: Path) -> list[str]:
-    return sorted(p.name for p in out.parent.iterdir() if p.name.startswith(f".{out.name}."))
+    """The folders beside `out` but its spare (the site it replaced, kept for the next build)."""
+    return sorted(p.name for p in out.parent.iterdir() if p.name.startswith(f".{out.name}.")
+                  and p.name != f".{out.name}.spare")
 
 
 def test_a_killed_build_leaves_a_staging_folder_that_the_next_build_removes(community, tmp_path):
@@ -83,7 +85,8 @@ def test_a_killed_build_leaves_a_staging_folder_that_the_next_build_removes(comm
     process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                start_new_session=True)
     deadline = time.monotonic() + 60
-    while len(leftovers(out)) < 2 and process.poll() is None and time.monotonic() < deadline:
+    while (not any(name.startswith(f".{out.name}.staging-{process.pid}-") for name in leftovers(out))
+           and process.poll() is None and time.monotonic() < deadline):
         time.sleep(0.01)
     os.killpg(process.pid, signal.SIGKILL)
     process.wait()

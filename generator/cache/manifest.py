@@ -108,6 +108,7 @@ class Manifest:
     warnings: list = field(default_factory=list)  # the build's warnings, printed again when skipped
     pages: int = 0
     keys: dict = field(default_factory=dict)  # page file -> its key (see render.pagekeys)
+    spare: dict | None = None  # what the spare site beside the output holds, like `files` (publish.staging.SPARE)
 
     @staticmethod
     def path(source: Path, out_dir: Path) -> Path:
@@ -125,8 +126,11 @@ class Manifest:
             return None
         if data.get("version") != MANIFEST_VERSION:
             return None
+        spare = None
+        if isinstance(data.get("spare_diff"), dict):  # kept as its differences from `files`
+            spare = {rel: entry for rel, entry in {**data["files"], **data["spare_diff"]}.items() if entry is not None}
         return cls(data["fingerprint"], data["files"], data.get("warnings", []), data.get("pages", 0),
-                   data.get("keys", {}))
+                   data.get("keys", {}), spare)
 
     def save(self, source: Path, out_dir: Path) -> None:
         path = self.path(source, out_dir)
@@ -134,10 +138,13 @@ class Manifest:
             path.parent.mkdir(parents=True, exist_ok=True)
             # A new file of our own (never a name a repository could have put a link at), then renamed.
             handle, tmp = tempfile.mkstemp(prefix=".manifest-", dir=path.parent)
+            data = {"version": MANIFEST_VERSION, "fingerprint": self.fingerprint, "files": self.files,
+                    "warnings": self.warnings, "pages": self.pages, "keys": self.keys, "out": str(Path(out_dir).resolve())}
+            if self.spare is not None:
+                data["spare_diff"] = {rel: self.spare.get(rel) for rel in sorted(set(self.files) | set(self.spare))
+                                      if self.spare.get(rel) != self.files.get(rel)}
             with os.fdopen(handle, "w", encoding="utf-8") as out:
-                out.write(json.dumps({"version": MANIFEST_VERSION, "fingerprint": self.fingerprint,
-                                      "files": self.files, "warnings": self.warnings, "pages": self.pages, "keys": self.keys,
-                                      "out": str(Path(out_dir).resolve())}, sort_keys=True))
+                out.write(json.dumps(data, sort_keys=True))
             os.replace(tmp, path)
             _forget_gone_outputs(path)
         except OSError:
