@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 from .cache.folders import peers_dir
-from .cache.manifest import Manifest, fingerprint
+from .cache.manifest import Manifest, fingerprint, quick_fingerprint
 from .errors import DataError
 from .publish.search import ENABLE_HINT as SEARCH_HINT
 from .publish.search import available as search_available
@@ -67,8 +67,14 @@ def build(source: Path, out_dir: Path | None = None, *, base_url: str | None = N
     use_manifest = incremental and history is None
     previous = Manifest.load(source, out_dir) if use_manifest else None
     options = {"base_url": base_url or "", "out": str(out_dir.resolve()), "search": search}
-    stamp = fingerprint(source, options) if use_manifest else ""
+    quick, settled = quick_fingerprint(source, options) if use_manifest else ("", False)
+    if previous and previous.quick and previous.quick[0] == quick:
+        stamp = previous.quick[1]  # the same files, untouched since they were read: not read again
+    else:
+        stamp = fingerprint(source, options) if use_manifest else ""
     if previous and previous.fingerprint == stamp and previous.output_intact(out_dir):
+        if settled and previous.quick != [quick, stamp]:  # the next build need not read the files
+            replace(previous, quick=[quick, stamp]).save(source, out_dir)
         return BuildResult(None, out_dir, previous.pages, len(previous.files), [], previous.warnings, True, notes)
 
     cache = open_cache(source, use_manifest)
@@ -99,7 +105,7 @@ def build(source: Path, out_dir: Path | None = None, *, base_url: str | None = N
         entries = {**kept, **written_entries(out_dir, files.digests())}
         # the spare: the site this one replaced (the last build's files), or a copy of this one
         spare = {"old": previous.files if previous is not None else None, "new": entries}.get(output.spare_holds)
-        manifest = Manifest(stamp, entries, warnings, pages, files.keys, spare)
+        manifest = Manifest(stamp, entries, warnings, pages, files.keys, spare, [quick, stamp] if settled else None)
         if kept:
             manifest, later = defer_index(manifest, source, out_dir, files, model.config.language)
         manifest.save(source, out_dir)
