@@ -291,7 +291,8 @@ def byte_compile(env: dict) -> list[str]:
     import compileall
 
     found = subprocess.run([sys.executable, "-c", "import generator, value; print(generator.__path__[0]); "
-                            "print(value.__path__[0])"], env=env, capture_output=True, text=True, check=True)
+                            "print(value.__path__[0])"], env=env, capture_output=True, text=True, check=True,
+                           cwd=tempfile.gettempdir())  # not this folder: `--code`'s PYTHONPATH decides
     folders = found.stdout.split()
     for folder in folders:
         compileall.compile_dir(folder, quiet=1)
