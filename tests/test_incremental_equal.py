@@ -96,6 +96,7 @@ def test_every_kind_of_change_rebuilds_to_the_clean_site(example, tmp_path):
     assert build(example, out, search=False).unchanged
     # the rebuilds started from the site each one replaced (the spare), which stays beside the output
     assert (tmp_path / ".site.spare").is_dir()
+    assert "*" in (tmp_path / ".site.spare" / ".gitignore").read_text()  # git lists none of its files
 
 
 def test_only_the_pages_that_show_a_change_are_rendered(example, tmp_path, monkeypatch):

@@ -51,9 +51,11 @@ class Staging:
         """Start from the spare site when it holds exactly `entries`; else delete it."""
         try:
             os.rename(self.spare, self.root)  # onto the empty folder just made: ours from now on
+            os.unlink(os.path.join(self.root, SPARE_IGNORE))
         except OSError:
-            return
-        if entries is not None and _holds_exactly(self.root, entries):
+            pass  # a spare without the file is checked all the same
+        if entries is not None and os.path.isdir(self.root) and not os.path.islink(self.root) \
+                and _holds_exactly(self.root, entries):
             self.base = entries
             return
         _remove_later(self.root)
@@ -117,11 +119,18 @@ def _holds_exactly(root: str, entries: dict[str, list]) -> bool:
     return seen == len(entries)
 
 
+# In the spare only, never published: the spare often sits in the community's repository
+# (beside `_site`), where git would list thousands of untracked files without it.
+SPARE_IGNORE = ".gitignore"
+
+
 def _rename_new(source: str, target: str) -> bool:
-    """Rename `source` to `target` unless something is there already."""
+    """Rename `source` (a site) to the spare `target` unless something is there already."""
     if os.path.lexists(target):
         return False
     try:
+        with open(os.path.join(source, SPARE_IGNORE), "x") as handle:
+            handle.write("# Commonplace's copy of a site, for its next build\n*\n")
         os.rename(source, target)
     except OSError:
         return False
