@@ -143,9 +143,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"commonplace serve ready in {time.perf_counter() - t:.1f} s (first build included)")
             results["Commonplace serve"] = save_to_visible(page, cp.url + f"members/{member.slug}/", args.saves,
                                                            edit_member, cp)
+            tail = [line for line in cp.lines if " changed: " in line][-args.saves:]
             member_file.write_text(original, encoding="utf-8")
             cp.stop()
-            tail = [line for line in cp.lines if " changed: " in line][-args.saves:]
             print("serve's own lines for the saves:\n  " + "\n  ".join(tail))
 
             binary, where = render.find_hugo()

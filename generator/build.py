@@ -91,7 +91,9 @@ def build(source: Path, out_dir: Path | None = None, *, base_url: str | None = N
     kept = kept_index(previous) if search and search_later and intact else {}
     old = {rel: entry[0] for rel, entry in previous.files.items() if rel not in kept} if intact else None
     spare = previous.spare if intact else None
-    with SiteOutput(out_dir, old, sorted(kept), spare, keep_spare=use_manifest) as output:
+    # The site replaced is kept as the next build's spare only when we know what it holds.
+    keep_spare = use_manifest and (intact or not out_dir.exists())
+    with SiteOutput(out_dir, old, sorted(kept), spare, keep_spare) as output:
         reuse = previous_site(out_dir, old, previous.keys) if old is not None else None
         files = render(model, info, report, federation, search, cache, reuse)
         guard_addresses(source, model, report, files)  # raises DataError: nothing is published
