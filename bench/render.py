@@ -291,7 +291,8 @@ def byte_compile(env: dict) -> list[str]:
     import compileall
 
     found = subprocess.run([sys.executable, "-c", "import generator, value; print(generator.__path__[0]); "
-                            "print(value.__path__[0])"], env=env, capture_output=True, text=True, check=True)
+                            "print(value.__path__[0])"], env=env, capture_output=True, text=True, check=True,
+                           cwd=tempfile.gettempdir())  # not this folder: `--code`'s PYTHONPATH decides
     folders = found.stdout.split()
     for folder in folders:
         compileall.compile_dir(folder, quiet=1)
@@ -367,7 +368,14 @@ class Tool:
         raise NotImplementedError
 
     def clean(self) -> None:
+        self.remove_output()
+
+    def remove_output(self) -> None:
+        """The output folder, and whatever the tool keeps beside it (Commonplace's spare site
+        and staging folders, `.<name>.*`): a fresh machine has none of them."""
         shutil.rmtree(self.out(), ignore_errors=True)
+        for beside in self.out().parent.glob(f".{self.out().name}.*"):
+            shutil.rmtree(beside, ignore_errors=True)
 
     def edit(self, run: int) -> None:
         raise NotImplementedError
@@ -386,7 +394,7 @@ class Tool:
             if phase == "onechange":
                 self.edit(r)
             if phase == "ci":  # a CI runner: the kept cache restored, an empty output folder
-                shutil.rmtree(self.out(), ignore_errors=True)
+                self.remove_output()
             before = files_state(self.out()) if self.track_writes and phase != "cold" else None
             run = timed(self.command(), self.env, cwd=self.work)
             getattr(fig, phase).append(run.seconds)

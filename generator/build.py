@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 from .cache.folders import peers_dir
-from .cache.manifest import Manifest, fingerprint
+from .cache.manifest import Manifest, fingerprint, quick_fingerprint
 from .errors import DataError
 from .publish.search import ENABLE_HINT as SEARCH_HINT
 from .publish.search import available as search_available
@@ -67,8 +67,14 @@ def build(source: Path, out_dir: Path | None = None, *, base_url: str | None = N
     use_manifest = incremental and history is None
     previous = Manifest.load(source, out_dir) if use_manifest else None
     options = {"base_url": base_url or "", "out": str(out_dir.resolve()), "search": search}
-    stamp = fingerprint(source, options) if use_manifest else ""
+    quick, settled = quick_fingerprint(source, options) if use_manifest else ("", False)
+    if previous and previous.quick and previous.quick[0] == quick:
+        stamp = previous.quick[1]  # the same files, untouched since they were read: not read again
+    else:
+        stamp = fingerprint(source, options) if use_manifest else ""
     if previous and previous.fingerprint == stamp and previous.output_intact(out_dir):
+        if settled and previous.quick != [quick, stamp]:  # the next build need not read the files
+            replace(previous, quick=[quick, stamp]).save(source, out_dir)
         return BuildResult(None, out_dir, previous.pages, len(previous.files), [], previous.warnings, True, notes)
 
     cache = open_cache(source, use_manifest)
@@ -84,7 +90,10 @@ def build(source: Path, out_dir: Path | None = None, *, base_url: str | None = N
     intact = previous is not None and out_dir.is_dir() and previous.output_intact(out_dir)
     kept = kept_index(previous) if search and search_later and intact else {}
     old = {rel: entry[0] for rel, entry in previous.files.items() if rel not in kept} if intact else None
-    with SiteOutput(out_dir, old, sorted(kept)) as output:
+    spare = previous.spare if intact else None
+    # The site replaced is kept as the next build's spare only when we know what it holds.
+    keep_spare = use_manifest and (intact or not out_dir.exists())
+    with SiteOutput(out_dir, old, sorted(kept), spare, keep_spare) as output:
         reuse = previous_site(out_dir, old, previous.keys) if old is not None else None
         files = render(model, info, report, federation, search, cache, reuse)
         guard_addresses(source, model, report, files)  # raises DataError: nothing is published
@@ -95,7 +104,10 @@ def build(source: Path, out_dir: Path | None = None, *, base_url: str | None = N
     warnings = [str(w) for w in model.warnings]
     later = None
     if use_manifest:
-        manifest = Manifest(stamp, {**kept, **written_entries(out_dir, files.digests())}, warnings, pages, files.keys)
+        entries = {**kept, **written_entries(out_dir, files.digests())}
+        # the spare: the site this one replaced (the last build's files), or a copy of this one
+        spare = {"old": previous.files if previous is not None else None, "new": entries}.get(output.spare_holds)
+        manifest = Manifest(stamp, entries, warnings, pages, files.keys, spare, [quick, stamp] if settled else None)
         if kept:
             manifest, later = defer_index(manifest, source, out_dir, files, model.config.language)
         manifest.save(source, out_dir)

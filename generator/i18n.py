@@ -181,6 +181,9 @@ class Catalogue:
 
     def percent(self, fraction, decimals: int = 1) -> str:
         """A share (0.186) as a percentage ("18.6%", "18,6 %")."""
+        # Every member's page shows a dozen shares, mostly the same few: Babel formats each once.
+        if isinstance(fraction, (int, float)) and not isinstance(fraction, bool):
+            return _percent(self.language, type(fraction), repr(fraction), decimals)
         return _apply(_pattern(self.language, "percent", decimals), fraction, self.locale)
 
     def money(self, amount, currency: str = "", code: bool = True) -> str:
@@ -204,6 +207,12 @@ class Catalogue:
         from babel.dates import format_date
 
         return format_date(value, "long", locale=self.locale)
+
+
+@lru_cache(maxsize=4096)
+def _percent(language: str, kind: type, written: str, decimals: int) -> str:
+    """`Catalogue.percent` of a number, by its type and repr (0.0 and -0.0 are told apart)."""
+    return _apply(_pattern(language, "percent", decimals), kind(written), babel_locale(language))
 
 
 def _apply(pattern, value, locale, **options) -> str:

@@ -162,12 +162,38 @@ def test_the_polled_fingerprint_sees_edits_without_reading_files(repo):
     info = os.stat(member)
     member.write_text(member.read_text().replace("gardener", "gardenex"))  # same size
     os.utime(member, ns=(info.st_atime_ns, info.st_mtime_ns))
-    assert polled() == first  # by size and time only: the build's own fingerprint reads bytes
-    os.utime(member, ns=(info.st_atime_ns, info.st_mtime_ns + 1_000_000))
     second = polled()
-    assert second != first
+    assert second != first  # the same size and time put back: the change time, which no program sets, moved
+    assert polled() == second
     write_files(repo, {"members/eve.yaml": "name: Eve\n"})
     assert polled() != second
+
+
+def test_a_settled_unchanged_community_is_not_read_and_a_sly_edit_is_still_seen(repo, tmp_path, monkeypatch):
+    """Files untouched for RACY_NS are fingerprinted by their status alone; an edit that keeps
+    the size and puts the modification time back is still seen (by its change time)."""
+    import os
+
+    import generator.cache.manifest as manifest
+
+    monkeypatch.setattr(manifest, "RACY_NS", 0)  # every file counts as settled at once
+    out = tmp_path / "site"
+    build(repo, out)
+    assert build(repo, out).unchanged  # records the quick fingerprint
+    import generator.build
+
+    read = []
+    by_bytes = generator.build.fingerprint
+    monkeypatch.setattr(generator.build, "fingerprint", lambda *a, **k: read.append(a) or by_bytes(*a, **k))
+    assert build(repo, out).unchanged
+    assert read == []  # not one file read
+    member = repo / "members/dan.yaml"
+    info = os.stat(member)
+    member.write_text(member.read_text().replace("Dan Ruiz", "Dan Ruix"))  # same size
+    os.utime(member, ns=(info.st_atime_ns, info.st_mtime_ns))
+    result = build(repo, out)
+    assert not result.unchanged
+    assert "Dan Ruix" in (out / "members/dan/index.html").read_text()
 
 
 def test_manifests_of_output_folders_that_are_gone_are_forgotten(community, tmp_path):

@@ -14,8 +14,9 @@ from generator.build import build
 from gitrepo import commit_all
 
 
-def tree(out: Path) -> dict[str, bytes]:
-    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+def tree(out: Path) -> dict[str, bytes | None]:
+    """Every file's bytes, and every folder (None): a folder left empty is a difference too."""
+    return {p.relative_to(out).as_posix(): p.read_bytes() if p.is_file() else None for p in sorted(out.rglob("*"))}
 
 
 def edit(path: Path, old: str, new: str) -> None:
@@ -93,6 +94,9 @@ def test_every_kind_of_change_rebuilds_to_the_clean_site(example, tmp_path):
         rendered_everything_once |= len(result.written) == total
     # and a page's file is read back, not rendered, when nothing it shows changed
     assert build(example, out, search=False).unchanged
+    # the rebuilds started from the site each one replaced (the spare), which stays beside the output
+    assert (tmp_path / ".site.spare").is_dir()
+    assert "*" in (tmp_path / ".site.spare" / ".gitignore").read_text()  # git lists none of its files
 
 
 def test_only_the_pages_that_show_a_change_are_rendered(example, tmp_path, monkeypatch):

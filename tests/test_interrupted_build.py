@@ -59,3 +59,45 @@ def test_a_killed_rebuild_leaves_the_old_site_or_the_new_one(community, tmp_path
     # and the next build, not interrupted, finishes the job
     subprocess.run(command(), env=env, check=True, capture_output=True)
     assert tree(out) == sites["New Name"]
+
+
+def leftovers(out: Path) -> list[str]:
+    """The folders beside `out` but its spare (the site it replaced, kept for the next build)."""
+    return sorted(p.name for p in out.parent.iterdir() if p.name.startswith(f".{out.name}.")
+                  and p.name != f".{out.name}.spare")
+
+
+def test_a_killed_build_leaves_a_staging_folder_that_the_next_build_removes(community, tmp_path):
+    files = {f"members/m{i:03d}.yaml": f"name: Member {i}\nroles: [mapper]\n" for i in range(MEMBERS)}
+    repo = community(files)
+    commit_all(repo, "Start")
+    env = dict(base_env(tmp_path / "home"), SOURCE_DATE_EPOCH="1700000000")
+    out = tmp_path / "site"
+    command = [str(BIN / "commonplace"), "build", str(repo), "-o", str(out), "--no-search"]
+    subprocess.run(command, env=env, check=True, capture_output=True)
+    built = tree(out)
+    # a folder named after a process that still runs (this one): a build under way, never touched
+    running = out.parent / f".{out.name}.staging-{os.getpid()}-busy"
+    running.mkdir()
+    (running / "index.html").write_text("a build under way")
+
+    write_files(repo, {"members/m000.yaml": "name: Member Zero\nroles: [mapper]\n"})
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               start_new_session=True)
+    deadline = time.monotonic() + 60
+    while (not any(name.startswith(f".{out.name}.staging-{process.pid}-") for name in leftovers(out))
+           and process.poll() is None and time.monotonic() < deadline):
+        time.sleep(0.01)
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    left = [name for name in leftovers(out) if name != running.name]
+    assert left and all(name.startswith(f".{out.name}.staging-{process.pid}-") for name in left), left
+    assert tree(out) == built
+
+    subprocess.run(command, env=env, check=True, capture_output=True)
+    deadline = time.monotonic() + 30  # the leftover is deleted in the background
+    while leftovers(out) != [running.name] and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert leftovers(out) == [running.name]
+    assert (running / "index.html").read_text() == "a build under way"
+    assert "Member Zero" in (out / "members" / "m000" / "index.html").read_text()

@@ -52,15 +52,18 @@ def parse_key(rel: str, kind: str, markdown: bool, text: str) -> str:
 
 class BuildCache:
     """`parsed`: key -> pickled (document, body, findings); `markdown`: text -> HTML; `page_texts`:
-    which Markdown texts each page rendered."""
+    which Markdown texts each page rendered; `derived`: key -> anything worked out from inputs
+    the key is a digest of (a template's analysis, the open data package's files)."""
 
     def __init__(self, path: Path | None = None, parsed: dict | None = None, markdown: dict | None = None,
-                 page_texts: dict | None = None):
+                 page_texts: dict | None = None, derived: dict | None = None):
         self.path = path
         self.parsed: dict[str, bytes] = parsed or {}
         self.markdown: dict[str, str] = markdown or {}
         # page file -> digests of the Markdown texts it rendered (see render.markdown.text_digest)
         self.page_texts: dict[str, list[str]] = page_texts or {}
+        self.derived: dict[str, object] = derived or {}
+        self.used_derived: dict[str, object] = {}
         self.used_parsed: dict[str, bytes] = {}
         self.used_markdown: dict[str, str] = {}
         self.used_page_texts: dict[str, list[str]] = {}
@@ -75,7 +78,8 @@ class BuildCache:
             with open(path, "rb") as handle:
                 stored = pickle.load(handle)
             if stored.get("stamp") == code_stamp():
-                return cls(path, stored["parsed"], stored["markdown"], stored.get("page_texts"))
+                return cls(path, stored["parsed"], stored["markdown"], stored.get("page_texts"),
+                           stored.get("derived"))
         except Exception:  # noqa: BLE001 - missing, truncated or foreign: only a missed cache
             pass
         return cls(path)
@@ -89,6 +93,18 @@ class BuildCache:
     def put_parsed(self, key: str, blob: bytes) -> None:
         self.used_parsed[key] = blob
 
+    def get_derived(self, key: str):
+        """What `put_derived` kept under `key` by this build or the last one, or None."""
+        if key in self.used_derived:
+            return self.used_derived[key]
+        value = self.derived.get(key)
+        if value is not None:
+            self.used_derived[key] = value
+        return value
+
+    def put_derived(self, key: str, value) -> None:
+        self.used_derived[key] = value
+
     def keep_markdown(self, entries: dict[str, str]) -> None:
         self.used_markdown.update(entries)
 
@@ -100,4 +116,4 @@ class BuildCache:
         git folder cannot be written."""
         if self.path is not None:
             store_pickle(self.path, {"stamp": code_stamp(), "parsed": self.used_parsed, "markdown": self.used_markdown,
-                                     "page_texts": self.used_page_texts})
+                                     "page_texts": self.used_page_texts, "derived": self.used_derived})

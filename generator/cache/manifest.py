@@ -15,6 +15,7 @@ import json
 import os
 import stat
 import tempfile
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,13 +27,19 @@ from .folders import manifests_dir, peers_dir
 MANIFEST_VERSION = 2
 
 
-def _hash_tree(digest, root: Path, rel: str, contents: bool) -> None:
+# A file whose status changed this recently (in nanoseconds) may change again within the same
+# tick of the file system's clock, keeping its times: its stat fingerprint is not trusted.
+RACY_NS = 2_000_000_000
+
+
+def _hash_tree(digest, root: Path, rel: str, contents: bool, newest: list[int] | None = None) -> None:
     """Feed every regular file under root/rel into the digest, in a stable order, no symlinks:
-    its content, or with `contents=False` only its size and modification time."""
-    _hash_path(digest, os.path.join(root, rel), rel, contents)
+    its content, or with `contents=False` only its size, modification and change times and
+    inode (`newest[0]`: the latest of those times)."""
+    _hash_path(digest, os.path.join(root, rel), rel, contents, newest)
 
 
-def _hash_path(digest, path: str, rel: str, contents: bool) -> None:
+def _hash_path(digest, path: str, rel: str, contents: bool, newest: list[int] | None = None) -> None:
     # Plain strings, not Path objects: this runs for every data file on every build.
     try:
         info = os.lstat(path)
@@ -43,7 +50,9 @@ def _hash_path(digest, path: str, rel: str, contents: bool) -> None:
         return
     if stat.S_ISREG(info.st_mode):
         if not contents:
-            digest.update(f"F {rel} {info.st_size} {info.st_mtime_ns}\n".encode())
+            digest.update(f"F {rel} {info.st_size} {info.st_mtime_ns} {info.st_ctime_ns} {info.st_ino}\n".encode())
+            if newest is not None:
+                newest[0] = max(newest[0], info.st_mtime_ns, info.st_ctime_ns)
             return
         digest.update(f"F {rel} {info.st_size}\n".encode())
         with open(path, "rb") as handle:
@@ -51,7 +60,7 @@ def _hash_path(digest, path: str, rel: str, contents: bool) -> None:
         return
     if stat.S_ISDIR(info.st_mode):
         for name in sorted(os.listdir(path)):
-            _hash_path(digest, os.path.join(path, name), f"{rel}/{name}", contents)
+            _hash_path(digest, os.path.join(path, name), f"{rel}/{name}", contents, newest)
 
 
 def _git_state(source: Path) -> str:
@@ -71,18 +80,28 @@ def _git_state(source: Path) -> str:
     return "\n".join(parts)
 
 
-def fingerprint(source: Path, options: dict, contents: bool = True) -> str:
-    """Everything a build reads. `contents=False` stands for the files by size and modification
-    time instead of their bytes: cheap enough to poll (`serve`), and a changed time only costs a
-    build that finds nothing to do."""
+def quick_fingerprint(source: Path, options: dict) -> tuple[str, bool]:
+    """`fingerprint` with the files' status (size, times, inode) for their bytes, and whether
+    it can stand for the real one: every file's status changed over RACY_NS ago. A file
+    written after that changes its change time (which no program can set back), so an equal
+    quick fingerprint, taken when settled, means equal files without reading them."""
+    newest = [0]
+    taken = time.time_ns()
+    digest = fingerprint(source, options, contents=False, newest=newest)
+    return digest, newest[0] < taken - RACY_NS
+
+
+def fingerprint(source: Path, options: dict, contents: bool = True, newest: list[int] | None = None) -> str:
+    """Everything a build reads. `contents=False` stands for the files by size, times and inode
+    instead of their bytes (see `quick_fingerprint`)."""
     digest = hashlib.sha256()
     digest.update(f"commonplace {__version__} manifest {MANIFEST_VERSION}\n".encode())
     digest.update(json.dumps(options, sort_keys=True).encode())
     digest.update(os.environ.get("SOURCE_DATE_EPOCH", "").encode())
     for rel in INPUT_FILES + INPUT_FOLDERS:
-        _hash_tree(digest, Path(source), rel, contents)
+        _hash_tree(digest, Path(source), rel, contents, newest)
     # the bundled theme, for development installs where it changes without a version bump
-    _hash_tree(digest, themes_dir(), "default", contents)
+    _hash_tree(digest, themes_dir(), "default", contents, newest)
     digest.update(_git_state(Path(source)).encode())
     return digest.hexdigest()
 
@@ -108,6 +127,10 @@ class Manifest:
     warnings: list = field(default_factory=list)  # the build's warnings, printed again when skipped
     pages: int = 0
     keys: dict = field(default_factory=dict)  # page file -> its key (see render.pagekeys)
+    spare: dict | None = None  # what the spare site beside the output holds, like `files` (publish.staging.SPARE)
+    # [quick fingerprint, the fingerprint it stands for], when the files were settled (see
+    # quick_fingerprint); the next build with the same quick one does not read the files.
+    quick: list | None = None
 
     @staticmethod
     def path(source: Path, out_dir: Path) -> Path:
@@ -125,8 +148,13 @@ class Manifest:
             return None
         if data.get("version") != MANIFEST_VERSION:
             return None
+        spare = None
+        if isinstance(data.get("spare_diff"), dict):  # kept as its differences from `files`
+            spare = {rel: entry for rel, entry in {**data["files"], **data["spare_diff"]}.items() if entry is not None}
+        quick = data.get("quick")
+        quick = quick if isinstance(quick, list) and len(quick) == 2 and all(isinstance(q, str) for q in quick) else None
         return cls(data["fingerprint"], data["files"], data.get("warnings", []), data.get("pages", 0),
-                   data.get("keys", {}))
+                   data.get("keys", {}), spare, quick)
 
     def save(self, source: Path, out_dir: Path) -> None:
         path = self.path(source, out_dir)
@@ -134,10 +162,15 @@ class Manifest:
             path.parent.mkdir(parents=True, exist_ok=True)
             # A new file of our own (never a name a repository could have put a link at), then renamed.
             handle, tmp = tempfile.mkstemp(prefix=".manifest-", dir=path.parent)
+            data = {"version": MANIFEST_VERSION, "fingerprint": self.fingerprint, "files": self.files,
+                    "warnings": self.warnings, "pages": self.pages, "keys": self.keys, "out": str(Path(out_dir).resolve())}
+            if self.quick is not None:
+                data["quick"] = self.quick
+            if self.spare is not None:
+                data["spare_diff"] = {rel: self.spare.get(rel) for rel in sorted(set(self.files) | set(self.spare))
+                                      if self.spare.get(rel) != self.files.get(rel)}
             with os.fdopen(handle, "w", encoding="utf-8") as out:
-                out.write(json.dumps({"version": MANIFEST_VERSION, "fingerprint": self.fingerprint,
-                                      "files": self.files, "warnings": self.warnings, "pages": self.pages, "keys": self.keys,
-                                      "out": str(Path(out_dir).resolve())}, sort_keys=True))
+                out.write(json.dumps(data, sort_keys=True))
             os.replace(tmp, path)
             _forget_gone_outputs(path)
         except OSError:

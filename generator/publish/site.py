@@ -21,11 +21,18 @@ class SiteOutput:
     `out_dir` to carry over as they are (a search index kept for now). None: a whole new site.
     """
 
-    def __init__(self, out_dir: Path, previous: dict[str, str] | None, keep: list[str] = ()):
+    def __init__(self, out_dir: Path, previous: dict[str, str] | None, keep: list[str] = (),
+                 spare: dict[str, list] | None = None, keep_spare: bool = False):
+        """`spare`, `keep_spare`: what the spare site holds, and whether to keep one (see
+        staging.SPARE); `spare_holds` says what it holds after `publish`."""
         self.out_dir = out_dir
         self.previous = previous
         self.keep = list(keep)
-        self.staging = Staging(out_dir)
+        self.staging = Staging(out_dir, spare if previous is not None else None, keep_spare)
+
+    @property
+    def spare_holds(self) -> str | None:
+        return self.staging.spare_holds
 
     def __enter__(self) -> SiteOutput:
         return self

@@ -33,6 +33,8 @@ def epoch_datetime(seconds: int) -> datetime:
 class SiteContext:
     """The inputs of one site's rendering, with what is computed from them once (not per page)."""
 
+    cache = None  # a BuildCache, when the build keeps one: what is costly to make is kept there
+
     def __init__(self, model: Model, info: BuildInfo, report: dict | None = None, federation=None,
                  search: bool = False):
         self.search = search

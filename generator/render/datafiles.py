@@ -33,15 +33,36 @@ def open_data_files(site: SiteContext) -> SiteFiles:
     if site.federation is not None:
         tables += directory_tables(site.federation.rows, name)
         peers = published_peers(site.federation.federation)
-    add_open_data(files, tables, name=name,
-                  title=f"{community.name}: open data", license_id=community.data_license,
-                  homepage=site.url(""), created=site.info.updated.strftime("%Y-%m-%dT%H:%M:%SZ"),
-                  profile=public_profile(site.model), keywords=list(community.areas),
-                  federation=federation_document(peers, _portal(site.model.config.base_url)),
-                  documents=[("advice", "Sustainability advice",
-                              "The findings of sustainability/: each rule's figure, threshold, source and next step "
-                              "(schema commonplace.advice/1).", site.advice.advice)])
+    options = dict(name=name, title=f"{community.name}: open data", license_id=community.data_license,
+                   homepage=site.url(""), created=site.info.updated.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                   profile=public_profile(site.model), keywords=list(community.areas),
+                   federation=federation_document(peers, _portal(site.model.config.base_url)),
+                   documents=[("advice", "Sustainability advice",
+                               "The findings of sustainability/: each rule's figure, threshold, source and next step "
+                               "(schema commonplace.advice/1).", site.advice.advice)])
+    # Writing the tables as CSV and JSON takes over a second at 5,000 pages, and most edits
+    # change no figure: the files are kept under a digest of everything they are made from.
+    cache = site.cache
+    key = _inputs_digest(tables, options) if cache is not None else None
+    kept = cache.get_derived(key) if key is not None else None
+    if kept is not None:
+        for rel, content in kept.items():
+            files.add(rel, content)
+        return files
+    add_open_data(files, tables, **options)
+    if key is not None:
+        cache.put_derived(key, dict(files.files))
     return files
+
+
+def _inputs_digest(tables, options: dict) -> str | None:
+    """A digest of the open data's inputs, None when they cannot be serialised."""
+    import hashlib
+
+    from .pagekeys import _pickled
+
+    data = _pickled((tables, sorted(options.items())))
+    return None if data is None else "open-data:" + hashlib.sha256(data).hexdigest()
 
 
 def public_profile(model) -> dict:

@@ -63,8 +63,9 @@ class PageKeys:
     """Keys of one build's pages, with what every page of a template shares worked out once
     (in the parent, before the render workers fork)."""
 
-    def __init__(self, env: jinja2.Environment, site: SiteContext):
+    def __init__(self, env: jinja2.Environment, site: SiteContext, cache=None):
         self.env = env
+        self.cache = cache  # a BuildCache: templates analysed by earlier builds
         self.site = site
         # Jinja leaves a name out of a template's undeclared ones when the environment defines it
         # as a global; those are the names wanted here, so templates are parsed without globals.
@@ -84,15 +85,23 @@ class PageKeys:
         """A template's source digest, the names it reads, and the templates it names (None: one
         named by an expression, which could be any)."""
         source = self.env.loader.get_source(self.env, name)[0]
-        tree = self.parser.parse(source)
-        named = meta.find_referenced_templates(tree)
-        refs: set[str] | None = set()
-        for ref in named:
-            if ref is None:
-                refs = None
-                break
-            refs.add(ref)
-        return _digest(name.encode(), source.encode("utf-8", "surrogatepass")), set(meta.find_undeclared_variables(tree)), refs
+        digest = _digest(name.encode(), source.encode("utf-8", "surrogatepass"))
+        # Parsing the theme's templates costs about a second: the analysis of a template's text
+        # is kept (the cache is only valid for this very code, parser settings included).
+        known = self.cache.get_derived("template:" + digest) if self.cache is not None else None
+        if known is None:
+            tree = self.parser.parse(source)
+            refs: set[str] | None = set()
+            for ref in meta.find_referenced_templates(tree):
+                if ref is None:
+                    refs = None
+                    break
+                refs.add(ref)
+            known = (frozenset(meta.find_undeclared_variables(tree)), None if refs is None else frozenset(refs))
+            if self.cache is not None:
+                self.cache.put_derived("template:" + digest, known)
+        reads, refs = known
+        return digest, set(reads), None if refs is None else set(refs)
 
     def _every_template(self) -> list[str]:
         return sorted(self.env.loader.list_templates()) if hasattr(self.env.loader, "list_templates") else []

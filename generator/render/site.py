@@ -41,10 +41,11 @@ def render_site(model: Model, info: BuildInfo, report: dict | None = None, feder
     is kept in it. `previous`: the last build's site, whose pages are reused where their key
     did not change."""
     site = SiteContext(model, info, report, federation, search)
+    site.cache = cache
     markdown = MarkdownRenderer(cache.markdown if cache is not None else {})
     env = site_environment(site, markdown, cache)
     pages = site_pages(site)
-    keys = PageKeys(env, site)
+    keys = PageKeys(env, site, cache)
     htmls, others, (made, used) = render_pages(env, site, pages, markdown, lambda: other_files(env, site, pages),
                                                keys, previous.keys if previous is not None else None)
     files = SiteFiles()
