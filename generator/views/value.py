@@ -112,7 +112,7 @@ class ValueView:
                 if ind.unit == "share":  # shares are read as percentages, in the chart and its table
                     series = {_("Percent"): [round(100 * (v or 0), 1) for v in series["value"]]}
                 else:
-                    series = {(_(k) if k == "value" else k): v for k, v in series.items()}
+                    series = {(name if k == "value" else k): v for k, v in series.items()}  # one series: the figure's name
                 trend = charts.line_chart(
                     _("{label} per month", label=name),
                     caption, months, series, label_name=_("Month"), localise=t.decimal, width=charts.CARD_WIDTH, t=t)
