@@ -208,6 +208,16 @@ class Catalogue:
 
         return format_date(value, "long", locale=self.locale)
 
+    def month(self, value: str) -> str:
+        """A month of the data ("2024-11") as the language writes it: "November 2024"."""
+        try:
+            day = date.fromisoformat(f"{value[:7]}-01")
+        except ValueError:
+            return value
+        from babel.dates import format_skeleton
+
+        return format_skeleton("yMMMM", day, locale=self.locale)
+
 
 @lru_cache(maxsize=4096)
 def _percent(language: str, kind: type, written: str, decimals: int) -> str:

@@ -228,6 +228,7 @@ def _over_time(title: str, desc: str, months: list[str], series: dict[str, list]
     note = ""
     if any(p.yearly for p in found):
         recent = next(p.label for p in found if not p.yearly)
+        recent = t.month(recent) if t is not None else recent
         stocked = [name for name in shown if name in stocks]
         if stocked:
             note = t.gettext("Before {month}, one point per year: the mean of its months ({series}: its last month).",
