@@ -230,7 +230,6 @@ class Replay:
     # what
     def plan(self) -> None:
         founder = self.founders[0]
-        reviewers = self.founders
         first = [r for r in ("commonplace.yaml", "community.yaml", ".gitignore", "pages/about.md") if r in self.files]
 
         def start(files):
@@ -244,7 +243,7 @@ class Replay:
             rel = f"members/{handle}.yaml"
             founding = member["joined"] == self.founded
             self.add(self.at(member["joined"], 11 if founding else 9), handle,
-                     f"Add {member['name']} to the members", _show(rel), pull=not founding,
+                     f"Add {member['name']} to the members", _grow(rel, 1), pull=not founding,
                      branch=f"join-{handle}", merger=founder)
 
         last_assembly = max((_front(self.files[r].final).get("date") for r in self.files
@@ -505,14 +504,6 @@ def _touches(apply) -> list[str]:
     return list(getattr(apply, "paths", []))
 
 
-def _show(rel):
-    @_touched([rel])
-    def apply(files):
-        files[rel].shown = max(files[rel].shown, 1)
-        return [rel]
-    return apply
-
-
 def _grow(rel, shown):
     @_touched([rel])
     def apply(files):
@@ -578,7 +569,12 @@ def new_example(target: Path, source: Path, seed: int = SEED) -> int:
     _git(target, "init", "-q", "--template=", "-b", "main")
     _git(target, "fast-import", "--quiet", "--done", stdin=stream + b"done\n")
     _git(target, "checkout", "-q", "-f", "main")
+    check_ends(replay, source.name)
+    return stream.count(b"commit refs/heads/main\n")
+
+
+def check_ends(replay: Replay, what: str) -> None:
+    """Every file of the source written, and the history's last version of it the source's own."""
     for rel, grown in replay.files.items():
         if rel not in replay.written or grown.render() != grown.final:
-            raise CommonplaceError(f"the replayed history does not end with {rel} as the example has it")
-    return stream.count(b"commit refs/heads/main\n")
+            raise CommonplaceError(f"the replayed history of {what} does not end with {rel} as its data has it")

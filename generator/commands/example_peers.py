@@ -25,7 +25,18 @@ from datetime import date, datetime
 from pathlib import Path
 
 from ..errors import CommonplaceError
-from .example_history import SEED, Change, Replay, Stream, _git, _paragraphs, example_source, new_example
+from .example_history import (
+    SEED,
+    Change,
+    Grown,
+    Replay,
+    Stream,
+    _git,
+    _paragraphs,
+    check_ends,
+    example_source,
+    new_example,
+)
 
 GUIDE = "pages/field-guide.md"
 UPSTREAM, OPEN_DATA = "cartografia-oberta", "ciutat-verda"
@@ -86,7 +97,7 @@ class Fork:
         self.demo = Replay(source, seed, ref=MAIN, shared=(GUIDE,))
         self.upstream = Replay(upstream_source, seed + 1, ref=UPSTREAM_REF, tag_prefix="network-data-",
                                shared=(GUIDE,))
-        self.upstream.files[GUIDE] = type(self.demo.files[GUIDE])(self.demo.files[GUIDE].final, "text")
+        self.upstream.files[GUIDE] = Grown(self.demo.files[GUIDE].final, "text")
         self.pulled: int | None = None  # the network's commit Barrio Maps last merged
         self.offers = 0
 
@@ -197,12 +208,6 @@ def _heading(text: str, chunks: int) -> str:
     return f"add '{titles[-1]}'" if titles else "start the guide"
 
 
-def _check_ends(replay: Replay, what: str) -> None:
-    for rel, grown in replay.files.items():
-        if rel not in replay.written or grown.render() != grown.final:
-            raise CommonplaceError(f"the replayed history of {what} does not end with {rel} as its data has it")
-
-
 def _from_stream(target: Path, objects: Path, refspecs: list[str]) -> None:
     target.mkdir(parents=True, exist_ok=True)
     _git(target, "init", "-q", "--template=", "-b", "main")
@@ -243,8 +248,8 @@ def new_demo(target: Path, source: Path | None = None, seed: int = SEED) -> dict
     federation = fork.demo.files["federation.yaml"]
     federation.final = local_federation(federation.final, {p: f"../{f.name}" for p, f in folders.items()})
     stream = fork.stream()
-    _check_ends(fork.demo, "the example")
-    _check_ends(fork.upstream, UPSTREAM)
+    check_ends(fork.demo, "the example")
+    check_ends(fork.upstream, UPSTREAM)
 
     with tempfile.TemporaryDirectory(prefix="commonplace-demo-") as tmp:
         objects = Path(tmp)
