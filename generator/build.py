@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Callable
 
 from .cache.folders import peers_dir
 from .cache.manifest import Manifest, fingerprint, quick_fingerprint
-from .errors import DataError
+from .errors import DataError, Finding
 from .publish.search import ENABLE_HINT as SEARCH_HINT
 from .publish.search import available as search_available
 from .publish.search import defer_index, kept_index
@@ -151,8 +151,13 @@ def value(source: Path, model: Model, history: tuple[Path, str] | None, info: Bu
     from .valuation import value_report
 
     if history is not None:
-        return value_report(history[0], model, ref=history[1])
-    return value_report(source, model) if info.commit else None  # no history yet: no value pages
+        report = value_report(history[0], model, ref=history[1])
+    else:
+        report = value_report(source, model) if info.commit else None  # no history yet: no value pages
+    if report is not None:  # commits read otherwise than they claim: said once, as warnings
+        model.warnings = sorted(set(model.warnings) | {Finding(".git", 1, 1, note, "warning")
+                                                       for note in report.get("notes", ())})
+    return report
 
 
 def federate(source: Path, model: Model) -> Federation | None:

@@ -7,6 +7,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pygit2
+from value.history import EARLIEST_TIME, LATEST_TIME, clamped_time
+
+from .errors import CommonplaceError
 
 
 @dataclass(frozen=True)
@@ -29,14 +32,41 @@ def repo_info(root: Path) -> RepoInfo:
     subdir = "" if subdir == "." else subdir
     if repo.head_is_unborn:
         return RepoInfo(workdir, subdir, "", 0, "")
-    head = repo.head.peel(pygit2.Commit)
+    try:
+        head = repo.head.peel(pygit2.Commit)
+        when = head.commit_time
+    except (KeyError, ValueError, pygit2.GitError) as exc:
+        raise CommonplaceError(f"HEAD's commit {_target(repo)}cannot be read ({exc}): its author or "
+                               "committer line is malformed (libgit2 cannot parse its date); commit again on its parent "
+                               "(`git reset --soft HEAD~1` then `git commit`)") from None
     branch = repo.head.shorthand if not repo.head_is_detached else ""
-    return RepoInfo(workdir, subdir, str(head.id), head.commit_time, branch)
+    # a commit may claim any date: the build's date is read into the window the engine reads
+    return RepoInfo(workdir, subdir, str(head.id), clamped_time(when, 0)[0], branch)
+
+
+def _target(repo: pygit2.Repository) -> str:
+    """The id HEAD points to and a space, or nothing when even that cannot be read."""
+    try:
+        return f"{repo.head.target} "
+    except (KeyError, ValueError, pygit2.GitError):
+        return ""
 
 
 def build_epoch(info: RepoInfo) -> int:
-    """SOURCE_DATE_EPOCH when set (reproducible-builds.org), else the time of HEAD."""
+    """SOURCE_DATE_EPOCH when set (reproducible-builds.org), else the time of HEAD.
+
+    The variable must be a whole number of seconds since 1970 (the specification's rule) inside
+    the window commit dates are read into; anything else is an error, never a silent fallback:
+    a build meant to be reproducible must not quietly take another date."""
     value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if value.isdigit():
-        return int(value)
-    return info.head_time
+    if not value:
+        return info.head_time
+    if not value.isascii() or not value.isdigit():
+        raise CommonplaceError(f"SOURCE_DATE_EPOCH is {value[:40]!r}: it must be a whole number of seconds since "
+                               "1970-01-01 UTC, such as the output of `git log -1 --format=%ct`; unset it to use "
+                               "the last commit's date")
+    seconds = int(value) if len(value) < 20 else LATEST_TIME + 1
+    if not max(EARLIEST_TIME, 0) <= seconds <= LATEST_TIME:
+        raise CommonplaceError(f"SOURCE_DATE_EPOCH is {value[:40]}: it must lie between 0 (1970-01-01) and "
+                               f"{LATEST_TIME} (9999-01-01), such as the output of `git log -1 --format=%ct`")
+    return seconds

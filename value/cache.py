@@ -30,7 +30,8 @@ from decimal import Decimal
 from operator import itemgetter
 from pathlib import Path
 
-FORMAT = 2  # 2: a per-commit summary (added, removed, documentation lines) instead of file lists
+FORMAT = 3  # 2: a per-commit summary (added, removed, documentation lines) instead of file lists;
+# 3: times clamped into the supported window, trailers bounded per commit (history.py)
 _first = itemgetter(0)
 COMPACT_AFTER = 64  # chunks; then the file is rewritten as one chunk
 CACHE_FOLDER = "commonplace-cache"

@@ -7,6 +7,7 @@ Months are calendar months in UTC, keyed "YYYY-MM"; dates are author dates.
 from __future__ import annotations
 
 import functools
+import re
 import time
 from bisect import bisect_left, insort
 from collections import Counter, defaultdict
@@ -127,6 +128,7 @@ class Commit:
     reviewers: tuple[str, ...]  # Reviewed-by and Acked-by
     signers: tuple[str, ...]
     bot: bool
+    capped: bool = False  # named more people in trailers than are counted (history.MAX_TRAILERS)
 
 
 @dataclass(slots=True)
@@ -172,7 +174,8 @@ def resolve(counted: list, merged: list, mailmap, data: CommunityData, base: Res
     # every (name, e-mail) as written, with how often it occurs: resolved once each
     new_seen = Counter([(r[A_NAME], r[A_EMAIL]) for r in counted])
     new_seen.update([(r[A_NAME], r[A_EMAIL]) for r in merged])
-    new_seen.update([(n, e) for r in counted for _, n, e in r[TRAILERS]])
+    counted_trailers = h.counted_trailers
+    new_seen.update([(n, e) for r in counted for _, n, e in counted_trailers(r[TRAILERS])])
     if base is not None:
         seen = Counter(base.seen)
         seen.update(new_seen)
@@ -202,7 +205,7 @@ def resolve(counted: list, merged: list, mailmap, data: CommunityData, base: Res
         trailers = r[TRAILERS]
         if trailers:
             co, rev, sig = [], [], []
-            for kind, n, e in trailers:
+            for kind, n, e in counted_trailers(trailers):
                 pid = who[(n, e)]
                 target = co if kind == "co-authored-by" else sig if kind == "signed-off-by" else rev
                 if pid != author and pid not in target:
@@ -213,7 +216,7 @@ def resolve(counted: list, merged: list, mailmap, data: CommunityData, base: Res
         added, removed, doc = r[SUMMARY]
         t = r[A_TIME]
         append(Commit(r[h.ID], author, t, r[h.AUTHOR_OFFSET], month(t), added, removed, doc,
-                      co, rev, sig, bot[author]))
+                      co, rev, sig, bot[author], h.trailers_capped(trailers)))
     merges = [Merge(r[h.ID], who[(r[A_NAME], r[A_EMAIL])], r[A_TIME], month(r[A_TIME]), r[h.FORGE_MERGE])
               for r in merged]
     added_commits, added_merges = commits, merges
@@ -238,6 +241,37 @@ def resolve_history(history: h.History, data: CommunityData) -> Resolved:
     records = history.records
     return resolve([records[cid] for cid in history.counted], [records[cid] for cid in history.merges],
                    history.mailmap, data)
+
+
+_COMMIT_ID = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
+NOTE_IDS = 3  # commits a note of the build log names; it counts the others
+
+
+def _listed(ids: list[str]) -> str:
+    """The first NOTE_IDS of `ids` (commit ids shortened, other names as they are), then a count."""
+    shown = ", ".join(cid[:12] if _COMMIT_ID.fullmatch(cid) else cid for cid in ids[:NOTE_IDS])
+    return shown + (f" and {len(ids) - NOTE_IDS} more" if len(ids) > NOTE_IDS else "")
+
+
+def history_notes(commits: list[Commit], merges: list[Merge], tip: str | None, as_of: tuple[int, int] | None,
+                  tags) -> list[str]:
+    """What the build log says about commits read differently from what they claim: dates outside
+    the supported window (clamped) and more trailers than are counted (capped). One line each."""
+    notes = []
+    clamped = [c.id for c in commits if h.is_clamped(c.time, c.offset)]
+    clamped.extend(m.id for m in merges if h.is_clamped(m.time))
+    if as_of is not None and h.is_clamped(*as_of):
+        clamped.append(f"the committer date of {(tip or '')[:12]}")
+    clamped.extend(f"tag {t.name}" for t in tags if h.is_clamped(t.time, t.offset))
+    if clamped:
+        notes.append(f"dates outside 1900-01-01 to 9999-01-01, or time zone offsets of a day or more, "
+                     f"were read as the nearest date or offset inside them: {_listed(clamped)} "
+                     "(a commit's date is fixed once made; figures count them at the clamped date)")
+    capped = [c.id for c in commits if c.capped]
+    if capped:
+        notes.append(f"commits naming more than {h.MAX_TRAILERS} people in Co-authored-by, Reviewed-by, "
+                     f"Acked-by and Signed-off-by trailers count only the first {h.MAX_TRAILERS}: {_listed(capped)}")
+    return notes
 
 
 class Context:
@@ -298,6 +332,7 @@ class Context:
             dated.append(month_of_ts(self.as_of))
         anchor = month_of_ts(self.as_of) if self.commits or history.as_of is not None else None
         self.months = series_months(dated, anchor, data.window)
+        self.notes = history_notes(self.commits, self.merges, history.commit, history.as_of, history.tags)
 
     # -- helpers the indicators share ------------------------------------------------------
     def commits_in(self, month: str | None) -> list[Commit]:

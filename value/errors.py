@@ -48,3 +48,12 @@ class BadWeights(ValueEngineError):
 
 class BadBudget(ValueEngineError):
     pass
+
+
+class UnreadableCommit(ValueEngineError):
+    def __init__(self, cid: str, reason) -> None:
+        super().__init__(
+            f"commit {cid} cannot be read ({reason}): its author or committer line is malformed "
+            "(libgit2, which reads the history, cannot parse its date). Rewrite the history from "
+            "its parent without it (`git rebase`), or check out a ref that does not contain it"
+        )

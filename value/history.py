@@ -22,6 +22,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
 
@@ -30,7 +31,7 @@ import pygit2
 from . import __version__
 from .cache import HistoryCache, engine_cache_dir, namespace
 from .docfiles import summarize
-from .errors import BadSubdir, NotARepository, ShallowHistory, UnknownRef
+from .errors import BadSubdir, NotARepository, ShallowHistory, UnknownRef, UnreadableCommit
 from .linecount import as_text, count_lines, subtree
 from .inputs import COMMUNITY_FILES, MAILMAP_PATH
 from .mailmap import Mailmap
@@ -48,25 +49,74 @@ _PULL = re.compile(r"^Merge pull request #\d+ from ")
 _MR = re.compile(r"^Merge branch '.+' into '.+'")
 MAX_FILE_BYTES = 1_000_000
 
+# A commit object may claim any time (year 1 or 300,000, a negative one) and any offset up to
+# +-99:59. Times are read into a window every later step can show as a date: 1900 (before any
+# version control) to the start of year 9999 (a year short of what `datetime` holds, so a series
+# may still run a year ahead); offsets of a day or more are no time zone and become +-23:59. A
+# value at a bound is a clamped one: the build log names its commit (see `context.odd_commits`).
+EARLIEST_TIME = int(datetime(1900, 1, 1, tzinfo=timezone.utc).timestamp())
+LATEST_TIME = int(datetime(9999, 1, 1, tzinfo=timezone.utc).timestamp())
+MAX_OFFSET = 23 * 60 + 59
+
+# A commit names at most this many people in trailers: one commit with 20,000 `Co-authored-by`
+# lines would otherwise add 20,000 people, their pages and their records to the site. Fifty is
+# more than any real pairing, review or sign-off chain; the first ones in the message are kept.
+MAX_TRAILERS = 50
+# A longer name is no person's; a longer address is not one (RFC 5321 caps a path at 256).
+MAX_TRAILER_NAME = 200
+MAX_TRAILER_EMAIL = 254
+# Author and committer names are cut to this many characters (they reach pages and open data).
+MAX_NAME = 200
+
+
+def clamped_time(time: int, offset: int) -> tuple[int, int]:
+    """(time, offset) read into the supported window (see EARLIEST_TIME)."""
+    return min(max(time, EARLIEST_TIME), LATEST_TIME), min(max(offset, -MAX_OFFSET), MAX_OFFSET)
+
+
+def is_clamped(time: int, offset: int = 0) -> bool:
+    """Whether a (time, offset) sits at a bound of the window: it was read from outside it."""
+    return time in (EARLIEST_TIME, LATEST_TIME) or abs(offset) == MAX_OFFSET
+
 
 def parse_trailers(message: str) -> tuple[tuple[str, str, str], ...]:
     """(key lower-cased, name, e-mail) of the person trailers in the message's last paragraph.
 
     As `git interpret-trailers` reads them: the last paragraph, never the subject alone. Lines
-    without `Name <e-mail>` are skipped (they name nobody that can be matched).
+    without `Name <e-mail>` are skipped (they name nobody that can be matched), and so are names
+    and addresses too long to be anyone's. A repeated trailer counts once. At most
+    MAX_TRAILERS + 1 are returned, the first ones: one more than are counted, so that a record
+    says whether its commit named more people than counted (see `counted_trailers`).
     """
     paragraphs = [p for p in re.split(r"\n[ \t]*\n", message.strip()) if p.strip()]
     if len(paragraphs) < 2:
         return ()
-    found = []
+    found: dict[tuple[str, str, str], tuple[str, str, str]] = {}
     for line in paragraphs[-1].splitlines():
         match = _TRAILER.match(line.strip())
         if not match or match.group(1).lower() not in TRAILER_KEYS:
             continue
         person = _PERSON.match(match.group(2))
-        if person and person.group(2).strip():
-            found.append((match.group(1).lower(), person.group(1).strip(), person.group(2).strip()))
-    return tuple(found)
+        if not person:
+            continue
+        name, email = person.group(1).strip(), person.group(2).strip()
+        if not email or len(name) > MAX_TRAILER_NAME or len(email) > MAX_TRAILER_EMAIL:
+            continue
+        kind = match.group(1).lower()
+        found.setdefault((kind, name, email.lower()), (kind, name, email))
+        if len(found) > MAX_TRAILERS:
+            break
+    return tuple(found.values())
+
+
+def counted_trailers(trailers: tuple) -> tuple:
+    """The trailers of a record that count: the first MAX_TRAILERS."""
+    return trailers[:MAX_TRAILERS]
+
+
+def trailers_capped(trailers: tuple) -> bool:
+    """Whether the commit named more people in trailers than are counted."""
+    return len(trailers) > MAX_TRAILERS
 
 
 def is_forge_merge(message: str) -> bool:
@@ -76,8 +126,11 @@ def is_forge_merge(message: str) -> bool:
 
 
 def _header(repo: pygit2.Repository, cid: str, subdir: str | None) -> tuple:
-    commit = repo[cid]
-    author, committer = commit.author, commit.committer
+    try:
+        commit = repo[cid]
+        author, committer = commit.author, commit.committer
+    except (KeyError, ValueError, pygit2.GitError) as exc:
+        raise UnreadableCommit(cid, exc) from None
     parents = tuple(str(p) for p in commit.parent_ids)
     message = as_text(commit.raw_message)
     if subdir:
@@ -88,8 +141,9 @@ def _header(repo: pygit2.Repository, cid: str, subdir: str | None) -> tuple:
     merge = len(parents) > 1
     return (
         cid, parents,
-        as_text(author.raw_name), as_text(author.raw_email), author.time, author.offset,
-        as_text(committer.raw_name), as_text(committer.raw_email), committer.time, committer.offset,
+        as_text(author.raw_name)[:MAX_NAME], as_text(author.raw_email), *clamped_time(author.time, author.offset),
+        as_text(committer.raw_name)[:MAX_NAME], as_text(committer.raw_email),
+        *clamped_time(committer.time, committer.offset),
         merge and is_forge_merge(message),
         () if merge else parse_trailers(message),
         sub, None,
@@ -240,6 +294,7 @@ def read_history(
     if tip is None:
         return history  # a repository without commits: an empty report
     _tip_info(repo, tip, ref, _check_subdir(files_in) or subdir, history)
+    history.as_of = clamped_time(*history.as_of)
 
     folder = engine_cache_dir(git_dir, cache_dir) if use_cache else None
     cache = HistoryCache(folder, namespace(__version__, subdir))
@@ -310,6 +365,7 @@ def read_new_commits(repo_path, old_tip: str, tag_reach: dict[str, bool], *, ref
     old = pygit2.Oid(hex=old_tip)
     history = History(path=str(repo_path), git_dir=repo.path, subdir=None, commit=None, branch=None, as_of=None)
     _tip_info(repo, tip, ref, _check_subdir(files_in), history)
+    history.as_of = clamped_time(*history.as_of)
     fresh: dict[str, tuple] = {}
     if tip_id != old_tip:
         try:
@@ -423,6 +479,6 @@ def _tags(repo: pygit2.Repository, reachable, reach: dict[str, bool] | None = No
             when = (target.tagger.time, target.tagger.offset)
         else:
             when = (commit.author.time, commit.author.offset)
-        tags.append(Tag(name[len("refs/tags/") :], cid, *when))
+        tags.append(Tag(name[len("refs/tags/") :], cid, *clamped_time(*when)))
     tags.sort(key=lambda t: (t.time, t.name))
     return tags

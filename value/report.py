@@ -315,4 +315,6 @@ def report_from(history, data: CommunityData, weights: dict[str, float], ctx: Co
     }
     if verified is not None:  # the commits a `verified: true` plan counts
         report["verified"] = sorted(signed)
+    if ctx.notes:  # commits read otherwise than they claim (clamped dates, capped trailers)
+        report["notes"] = ctx.notes
     return report
