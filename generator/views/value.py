@@ -357,10 +357,11 @@ class ValueView:
                   ("name", "string", "Name as shown on the site"),
                   ("member", "boolean", "Has a member file"),
                   ("commits", "integer", "Non-merge commits authored"),
-                  ("coauthored_commits", "integer", "Commits naming them in a Co-authored-by trailer"),
+                  ("coauthored_commits", "integer", "Commits naming them in a Co-authored-by trailer "
+                   "(of a commit's trailers, the first 50 count)"),
                   ("lines_added", "integer", "Lines added (git log --numstat -M100%)"),
                   ("lines_removed", "integer", "Lines removed"),
-                  ("reviews", "integer", "Reviewed-by and Acked-by trailers"),
+                  ("reviews", "integer", "Reviewed-by and Acked-by trailers (the first 50 of a commit count)"),
                   ("events_organised", "integer", "Events organised"),
                   ("events_attended", "integer", "Events attended"),
                   ("kudos_received", "integer", "Kudos received"),
