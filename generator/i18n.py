@@ -36,10 +36,12 @@ MAX_PO_BYTES = 2_000_000  # a community's catalogue: the shipped Spanish is abou
 
 
 def _escape_text(text: str) -> str:
-    """A translation as HTML text content: &, < and > escaped, quotes kept as typed.
+    """A translation as HTML: &, <, > and both quotes escaped.
 
-    The theme's attributes take `"words" | tr` instead (a plain string, fully escaped)."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    A catalogue is data from a pull request like any other, and the theme puts `_()` in text and
+    in attributes (`title="{{ _('...') }}"`): a quote kept as typed would end the attribute and
+    start a handler of the translator's choosing. An escaped quote reads the same in text."""
+    return str(escape(text))
 
 
 def _fill(text: str, args: dict, quote=str) -> str:
