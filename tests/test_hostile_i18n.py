@@ -9,6 +9,7 @@ covered without editing this test.
 from __future__ import annotations
 
 import io
+import json
 import re
 import textwrap
 from html.parser import HTMLParser
@@ -70,6 +71,18 @@ DATA = {
 }
 
 
+# A peer read from its published data in a plain folder: the directory page lists it.
+PEER = {
+    "federation.yaml": "peers:\n  - name: light\n    url: ../light\n    relation: peer\n    mode: data\n",
+}
+PEER_DATA = {
+    "data/datapackage.json": json.dumps({"name": "huerta", "title": "Huerta Commons", "resources": [
+        {"name": "community", "path": "community.json", "format": "json"}]}),
+    "data/community.json": json.dumps({"name": "Huerta Commons", "mission": "Gardens in common.",
+                                       "areas": ["urban-commons"], "scope": "local"}),
+}
+
+
 def hostile_catalogue() -> str:
     """Every message of the theme's Spanish catalogues, each translated as PAYLOAD (with the
     English text's placeholders, so that none is left out as a bad translation)."""
@@ -113,7 +126,8 @@ class Page(HTMLParser):
 def site(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("hostile-i18n") / "community"
     config = textwrap.dedent(MINIMAL["commonplace.yaml"]).rstrip() + "\nlanguage: es\n"
-    write_files(root, {**MINIMAL, **DATA, "commonplace.yaml": config, "theme/i18n/es.po": hostile_catalogue()})
+    write_files(root, {**MINIMAL, **DATA, **PEER, "commonplace.yaml": config, "theme/i18n/es.po": hostile_catalogue()})
+    write_files(root.parent / "light", PEER_DATA)
     commit_all(root, "Start")
     out = root.parent / "site"
     result = build(root, out)
@@ -146,7 +160,8 @@ def test_no_translation_opens_an_element_or_an_attribute_on_any_page(site):
     assert seen_in_text > 100 and seen_in_attributes > 5, (seen_in_text, seen_in_attributes)
 
 
-@pytest.mark.parametrize("rel", ["ledger/index.html", "members/ana/index.html", "value/index.html"])
+@pytest.mark.parametrize("rel", ["directory/index.html", "ledger/index.html", "members/ana/index.html",
+                                 "value/index.html"])
 def test_the_pages_that_took_a_handler_hold_the_payload_escaped(site, rel):
     html = (site / rel).read_text(encoding="utf-8")
     assert 'onfocus="' not in html and "<inj>" not in html
