@@ -331,3 +331,75 @@ def test_a_build_after_a_fetch_with_nothing_new_is_skipped_and_a_new_fetch_rebui
     fetch(node)
     assert not build(node, search=False).unchanged
     assert "Alpha renamed" in (node / "_site" / "directory" / "index.html").read_text()
+
+
+# -- a peer that trickles its headers --------------------------------------------------------------
+
+class HeaderTrickler:
+    """A server on 127.0.0.1 that answers every connection with a status line and headers, one
+    byte every 20 ms, for ever (until stopped): each read gets a byte well within any timeout."""
+
+    def __init__(self) -> None:
+        import socket
+        import threading
+
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self.listener.getsockname()[1]}/"
+        self.stopping = threading.Event()
+        self.served = threading.Event()  # a connection was answered
+        self.threads = [threading.Thread(target=self._accept)]
+
+    def _accept(self) -> None:
+        import threading
+
+        self.listener.settimeout(0.05)
+        while not self.stopping.is_set():
+            try:
+                conn, _ = self.listener.accept()
+            except OSError:
+                continue
+            thread = threading.Thread(target=self._trickle, args=(conn,))
+            self.threads.append(thread)
+            thread.start()
+
+    def _trickle(self, conn) -> None:
+        text = b"HTTP/1.1 200 OK\r\n" + b"".join(b"X-Slow-%d: %s\r\n" % (i, b"z" * 40) for i in range(99))
+        self.served.set()
+        with conn:
+            for i in range(10 ** 9):
+                if self.stopping.wait(0.02):
+                    return
+                try:
+                    conn.sendall(text[i % len(text): i % len(text) + 1])
+                except OSError:
+                    return
+
+    def __enter__(self) -> "HeaderTrickler":
+        self.threads[0].start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stopping.set()
+        for thread in list(self.threads):
+            thread.join()
+        self.listener.close()
+
+
+def test_a_peer_trickling_its_headers_is_cut_off_by_the_deadline_on_the_whole_exchange(tmp_path):
+    import threading
+
+    from generator.federation.web import WebClient, WebError
+
+    with HeaderTrickler() as peer:
+        before = set(threading.enumerate())
+        with WebClient(FAST) as client:
+            with pytest.raises(WebError, match=r"not read whole within 1\.5 s"):
+                client.get(peer.url + "data/datapackage.json")
+        assert peer.served.is_set()
+        # the watchdog's timer is joined: nothing of the request is left running
+        assert not [t for t in threading.enumerate() if t not in before and t not in peer.threads]
+
+        node = make_node(tmp_path / "node", [("trickle", peer.url)])
+        _, portals = fetch(node)
+        assert [(p.name, p.ok) for p in portals] == [("trickle", False)]
+        assert "not read whole within 1.5 s" in portals[0].message

@@ -1,9 +1,15 @@
 """HTTP(S) for federation: one bounded, conditional GET at a time, over urllib3.
 
 Every answer is hostile input, so every request is bounded: a connect and read timeout (per
-network wait), a deadline for the whole answer (a peer trickling bytes is cut off), a size
-bound (checked on Content-Length and again while reading), and a number of redirects, each
-redirect checked against the same address policy as the first address.
+network wait), a deadline for the whole exchange (connecting, the headers and the body: a peer
+trickling bytes, headers included, is cut off), a size bound (checked on Content-Length and
+again while reading), and a number of redirects, each redirect checked against the same
+address policy as the first address.
+
+The deadline is kept by a watchdog: a timer that shuts the exchange's sockets down when it
+passes (a read blocked inside http.client then returns at once). urllib3 reads the status line
+and headers in one call with a timeout per read only, so nothing between reads could look at a
+clock. The timer is cancelled and joined when the request returns: no thread outlives it.
 
 Address policy: only `https://`, except the loopback addresses (`127.0.0.1`, `localhost`,
 `[::1]`), which may use `http://` so that tests and local previews can serve portals. No
@@ -16,8 +22,12 @@ unchanged peer costs one small request.
 
 from __future__ import annotations
 
+import os
+import socket
+import threading
 import time
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from .peerdata import MAX_FILE
@@ -102,6 +112,97 @@ class Answer:
     last_modified: str = ""
 
 
+class _Watchdog:
+    """Shuts down every socket of one exchange once `seconds` have passed (see the module doc).
+
+    Each socket is watched through a duplicate of its descriptor, owned here and closed on exit:
+    shutting a duplicate down ends the connection, and the number can never be another socket's
+    by then (a TLS wrapper replaces the socket object it was made from, the duplicate stays)."""
+
+    def __init__(self, seconds: float) -> None:
+        self.fired = False
+        self._copies: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(seconds, self._fire)
+
+    def watch(self, sock) -> None:
+        try:
+            copy = socket.socket(fileno=os.dup(sock.fileno()))
+        except (OSError, ValueError):  # already closed: nothing left to cut off
+            return
+        with self._lock:
+            self._copies.append(copy)
+            if self.fired:
+                _shut(copy)
+
+    def _fire(self) -> None:
+        with self._lock:
+            self.fired = True
+            for copy in self._copies:
+                _shut(copy)
+
+    def __enter__(self) -> "_Watchdog":
+        _EXCHANGE.watchdog = self
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        _EXCHANGE.watchdog = None
+        self._timer.cancel()
+        self._timer.join()
+        with self._lock:
+            for copy in self._copies:
+                copy.close()
+            self._copies.clear()
+
+
+def _shut(copy: socket.socket) -> None:
+    try:
+        copy.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass
+
+
+# The watchdog of the request this thread is making: urllib3 opens and reuses connections deep
+# inside one call, with no argument that could carry it there.
+_EXCHANGE = threading.local()
+
+
+def _watched(sock):
+    watchdog = getattr(_EXCHANGE, "watchdog", None)
+    if watchdog is not None and sock is not None:
+        watchdog.watch(sock)
+    return sock
+
+
+@lru_cache(maxsize=None)
+def _guarded_pools(urllib3) -> dict:
+    """urllib3's connection pools, with connections that put their sockets under the current
+    exchange's watchdog: a new socket as soon as it exists (before TLS and the request), a
+    pooled one when its answer is read."""
+    from urllib3.connection import HTTPConnection, HTTPSConnection
+
+    def guarded(base):
+        class Guarded(base):
+            def _new_conn(self):
+                return _watched(super()._new_conn())
+
+            def getresponse(self, *args, **kwargs):
+                _watched(self.sock)
+                return super().getresponse(*args, **kwargs)
+
+        Guarded.__name__ = f"Guarded{base.__name__}"
+        return Guarded
+
+    class HTTPPool(urllib3.HTTPConnectionPool):
+        ConnectionCls = guarded(HTTPConnection)
+
+    class HTTPSPool(urllib3.HTTPSConnectionPool):
+        ConnectionCls = guarded(HTTPSConnection)
+
+    return {"http": HTTPPool, "https": HTTPSPool}
+
+
 class WebClient:
     """One connection pool for a whole fetch; safe to share between threads."""
 
@@ -115,6 +216,7 @@ class WebClient:
             timeout=urllib3.Timeout(connect=self.limits.timeout, read=self.limits.timeout),
             headers={"User-Agent": USER_AGENT},
         )
+        self.pool.pool_classes_by_scheme = _guarded_pools(urllib3)
         self.requests = 0
 
     def close(self) -> None:
@@ -129,7 +231,16 @@ class WebClient:
     def get(self, url: str, etag: str = "", last_modified: str = "", *, missing_ok: bool = False) -> Answer | None:
         """GET `url` within the limits: an `Answer`, None for a 404 when `missing_ok`; raises
         `WebError` for anything else (a refused address, a timeout, too large, too many
-        redirects, any other status)."""
+        redirects, any other status, the whole exchange not done within the deadline)."""
+        with _Watchdog(self.limits.deadline) as watchdog:
+            try:
+                return self._get(url, etag, last_modified, missing_ok)
+            except WebError:
+                if watchdog.fired:
+                    raise WebError(f"{_shown(url)}: not read whole within {self.limits.deadline:g} s") from None
+                raise
+
+    def _get(self, url: str, etag: str, last_modified: str, missing_ok: bool) -> Answer | None:
         limits = self.limits
         headers = {"Accept": "application/json, text/csv;q=0.9, */*;q=0.1"}
         if etag:
