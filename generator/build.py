@@ -96,7 +96,7 @@ def build(source: Path, out_dir: Path | None = None, *, base_url: str | None = N
     with SiteOutput(out_dir, old, sorted(kept), spare, keep_spare) as output:
         reuse = previous_site(out_dir, old, previous.keys) if old is not None else None
         files = render(model, info, report, federation, search, cache, reuse)
-        guard_addresses(source, model, report, files)  # raises DataError: nothing is published
+        guard_addresses(source, model, report, files, federation)  # raises DataError: nothing is published
         cache.save()  # everything is parsed and rendered: what this build used is what the next one may need
         written = output.publish(files, model.config.language if search and not kept else None)
 
@@ -173,11 +173,13 @@ def federate(source: Path, model: Model) -> Federation | None:
     return federation
 
 
-def guard_addresses(source: Path, model: Model, report: dict | None, files: SiteFiles) -> None:
-    """Stop the build if any file it made holds a member's or a commit author's e-mail address."""
+def guard_addresses(source: Path, model: Model, report: dict | None, files: SiteFiles,
+                    federation: Federation | None = None) -> None:
+    """Stop the build if any file it made holds a member's, a commit author's or a git peer's
+    person's e-mail address."""
     from .publish.addresses import known_addresses, published_addresses
 
-    found = published_addresses(source, files.files, known_addresses(model, report))
+    found = published_addresses(source, files.files, known_addresses(model, report, federation))
     if found:
         raise DataError(found)
 

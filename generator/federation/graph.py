@@ -51,6 +51,8 @@ from typing import Callable, Iterable, Mapping
 
 import pygit2
 
+from .scrub import without_addresses
+
 _NONE = pygit2.enums.SortMode.NONE
 
 
@@ -144,6 +146,9 @@ def authors(repo: pygit2.Repository, pairs: Iterable[tuple[str, AuthorResolver]]
     for key, n in counts.items():
         best = sorted(names[key].items(), key=lambda item: (-item[1], item[0]))[0][0]
         member, visibility = info[key]
+        best = without_addresses(best)  # a name typed as an address is never shown
+        if not best:
+            visibility = "hidden"
         result.append(Author("" if visibility == "hidden" else best, n, member, visibility))
     return tuple(sorted(result, key=lambda a: (-a.commits, a.name, a.member or "")))
 

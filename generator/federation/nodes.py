@@ -29,6 +29,7 @@ from .gittree import GitTreeReader, subtree
 from .mirrors import LINKED_MIRROR, fetch_branch, is_portal, mirror_path, redact, resolve_url
 from .peerdata import MAX_FILE, LocalDataReader, OpenData, read_open_data
 from .portals import discovered, has_copy, portal_dir, read_state
+from .scrub import scrubbed
 
 SELF = ""  # the key of this node in `SharedHistory.nodes` and in the directory rows
 
@@ -49,7 +50,7 @@ class Profile:
     @classmethod
     def of_model(cls, model: Model) -> "Profile":
         c = model.community
-        return cls(c.name, c.tagline, tuple(c.areas), c.scope, c.governance, c.license, c.location)
+        return cls(*scrubbed((c.name, c.tagline, tuple(c.areas), c.scope, c.governance, c.license, c.location)))
 
     @classmethod
     def of_data(cls, data: OpenData) -> "Profile":
@@ -101,6 +102,7 @@ class Node:
     depth: int = 1
     via: str = ""
     portal: str = ""
+    addresses: frozenset = frozenset()  # a git peer's members' and authors' addresses (lower-case), for the guard
 
     @property
     def ok(self) -> bool:
@@ -174,6 +176,7 @@ def _load_git(node: Node, peer: Peer, repo: pygit2.Repository) -> None:
             node.model = load_community(Path("peers") / peer.name, reader_factory=factory)
             findings.extend(node.model.warnings)
             node.profile = Profile.of_model(node.model)
+            node.addresses = frozenset(a.strip().lower() for m in node.model.members.values() for a in m.emails)
         except DataError as exc:
             node.status = "invalid"
             findings.extend(exc.findings)
@@ -397,7 +400,9 @@ def compute_values(federation: Federation, data_of: Callable[[Model], object] | 
         except Exception as exc:  # noqa: BLE001 - the value engine's errors are the peer's warning
             node.findings.append(Finding(f"peers/{node.name}", 1, 1, f"value not computed: {exc}", "warning"))
             continue
-        node.dimensions = report.get("dimensions", {})
+        node.dimensions = scrubbed(report.get("dimensions", {}))  # kinds and parts come from its data
+        node.addresses = node.addresses | {a.strip().lower() for person in report.get("contributors", []) +
+                                           report.get("bots", []) for a in person.get("emails") or ()}
         if node.model is not None:
             node.risks = _risks(node.model, report)
 

@@ -41,6 +41,7 @@ from ..errors import Findings
 from ..load.reader import FileReader
 from ..load.validate import validate
 from ..load.yamlsafe import YamlDoc
+from .scrub import holds_address, scrubbed, without_addresses
 
 PACKAGE = "data/datapackage.json"
 MAX_FILE = 5_000_000
@@ -341,7 +342,11 @@ def read_open_data(reader, findings: Findings) -> OpenData | None:
         title = title[:200] if isinstance(title, str) else ""
         if not profile:
             profile = _fallback_profile(package)
-        return OpenData(title, profile, dimensions, contributors, tuple(names), commit, _homepage(package))
+        homepage = _homepage(package)
+        # someone else's data: nothing in it that reads as an e-mail address is kept (see scrub.py)
+        return OpenData(without_addresses(title), scrubbed(profile), scrubbed(dimensions), contributors,
+                        tuple(names), "" if holds_address(commit) else commit,
+                        "" if holds_address(homepage) else homepage)
     except ValueError as exc:  # _Bad and any number conversion
         findings.error(current, 1, 1, str(exc))
         return None

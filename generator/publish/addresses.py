@@ -30,10 +30,15 @@ FIX = ("e-mail addresses are never published (the community's own `contact: mail
        "one exception): remove it, or write the contact address")
 
 
-def known_addresses(model, report: dict | None) -> dict[str, str]:
+def known_addresses(model, report: dict | None, federation=None) -> dict[str, str]:
     """address (lower-case) -> whose it is, as a finding says it: every member file's and every
-    address in the history's people, less the community's own contact."""
+    address in the history's people, and those git peers' member files and histories hold (a
+    data-mode peer's are not known: what it sends is scrubbed instead, see federation/scrub.py),
+    less the community's own contact."""
     known: dict[str, str] = {}
+    for node in getattr(federation, "nodes", None) or ():
+        for address in sorted(node.addresses):
+            known.setdefault(address, f"someone of peer '{node.name}'")
     for person in (report or {}).get("contributors", []) + (report or {}).get("bots", []):
         for address in person.get("emails") or ():
             known.setdefault(address.strip().lower(), "a commit author")

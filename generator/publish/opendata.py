@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from ..federation.scrub import holds_address
 from .files import SiteFiles
 
 # Frictionless field types by the Python values the tables hold.
@@ -241,6 +242,8 @@ def directory_tables(rows: list[dict], own_name: str) -> list[Table]:
                 parts = value.items() if isinstance(value, dict) else [("", value)]
                 for part, figure in sorted(parts, key=lambda p: str(p[0])):
                     number = _number(figure)
+                    if not row["this"] and (holds_address(indicator) or holds_address(str(part))):
+                        continue  # a peer's breakdown by person: scrubbed when read, never republished
                     if number is not None:
                         figures.rows.append({"community": key, "dimension": dimension, "indicator": indicator,
                                              "part": str(part), "value": number})
