@@ -745,3 +745,74 @@ def test_peers_are_fetched_at_once_and_reported_in_declared_order(monkeypatch, t
     seen = []
     results = mirrors.fetch_peers(peers, tmp_path, progress=lambda r: seen.append(r.name))
     assert [r.name for r in results] == seen == ["p0", "p1", "p2"]
+
+
+# -- nothing a peer sends that reads as an e-mail address is republished ---------------------------
+
+from generator.build import build  # noqa: E402 - the tests below build sites
+from generator.cache.folders import peers_dir  # noqa: E402
+
+ADDRESS_FORMS = ["rosa@peer.example", "mailto:sam@peer.example", "tea%40peer.example", "uma&#64;peer.example",
+                 "vic&#x40;peer.example", "wen%2540peer.example", "xia\uff20peer.example"]
+
+
+def test_a_data_peer_s_addresses_are_dropped_from_everything_republished(tmp_path):
+    light = tmp_path / "light" / "data"
+    light.mkdir(parents=True)
+    figures = "dimension,indicator,part,value\ncommunity_building,active_contributors,,7\n" + "".join(
+        f"monetary_value,income,{form},{i + 1}\n" for i, form in enumerate(ADDRESS_FORMS)) + \
+        "monetary_value,income,EUR,250.00\nreputation,by rosa@peer.example,,3\n"
+    profile = {"name": "Huerta Commons", "tagline": "Write to rosa@peer.example", "areas": ["urban-commons"],
+               "mission": "Gardens.", "scope": "local", "location": "mailto:sam@peer.example", "license": "CC-BY-4.0"}
+    files = {"community.json": json.dumps(profile), "indicators.csv": figures}
+    resources = [{"name": "community", "path": "community.json", "format": "json"},
+                 {"name": "indicators", "path": "indicators.csv", "format": "csv"}]
+    for name, text in files.items():
+        (light / name).write_text(text, encoding="utf-8")
+    (light / "datapackage.json").write_text(json.dumps({"name": "huerta", "title": "Huerta tea%40peer.example",
+                                                        "resources": resources}))
+    node = write_files(tmp_path / "node", {**MINIMAL, "federation.yaml":
+                                           "peers:\n  - name: light\n    url: ../light\n    relation: peer\n"
+                                           "    mode: data\n"})
+    commit_all(node, "Start")
+    site = tmp_path / "site"
+    build(node, site)
+    figures_csv = (site / "data" / "directory-figures.csv").read_text(encoding="utf-8")
+    assert "light,monetary_value,income,EUR,250.00" in figures_csv and "light,community_building" in figures_csv
+    for path in site.rglob("*"):
+        if path.is_file() and path.suffix in (".html", ".csv", ".json", ".xml", ".txt"):
+            text = path.read_text(encoding="utf-8")
+            for local in ("rosa", "sam", "tea", "uma", "vic", "wen", "xia"):
+                assert f"{local}@" not in text and f"{local}%" not in text and f"{local}&" not in text \
+                    and f"{local}\uff20" not in text and "mailto:sam" not in text, (path, local)
+    assert "Huerta Commons" in (site / "directory" / "index.html").read_text(encoding="utf-8")
+    assert ",Write to," in (site / "data" / "directory.csv").read_text(encoding="utf-8")  # the rest of the tagline
+
+
+def test_a_git_peer_author_named_by_an_address_is_not_shown_and_the_guard_knows_its_addresses(tmp_path):
+    from generator.federation import compute_values
+    from generator.publish.addresses import known_addresses
+
+    node = write_files(tmp_path / "node", {**MINIMAL, "federation.yaml":
+                                           "peers:\n  - name: fork\n    url: ../fork\n    relation: fork\n"})
+    commit_all(node, "Start")
+    git(tmp_path, "clone", "-q", str(node), str(tmp_path / "fork"))
+    fork = tmp_path / "fork"
+    commit_all(fork, "Mine", author=("zed@fork.example", "zed@fork.example"), date="2024-06-01T12:00:00+02:00",
+               allow_empty=True)
+    model = load_community(node)
+    fetch_peers(model, peers_dir(node), timeout=60)
+    federation = load_peers(model, peers_dir(node))
+    [got] = federation.nodes
+    assert got.ok and got.flow is not None and len(got.flow.only_in_fork) == 1
+    [author] = got.flow.only_in_fork_authors
+    assert author.name == "" and author.visibility == "hidden" and author.commits == 1
+    compute_values(federation)
+    known = known_addresses(model, None, federation)
+    assert known.get("zed@fork.example") == "someone of peer 'fork'" and "ana@example.org" in known
+
+    site = tmp_path / "site"
+    build(node, site)
+    for path in site.rglob("*"):
+        if path.is_file() and path.suffix in (".html", ".csv", ".json", ".xml"):
+            assert "zed@" not in path.read_text(encoding="utf-8"), path
