@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Callable
 
 from .cache.folders import peers_dir
 from .cache.manifest import Manifest, fingerprint, quick_fingerprint
-from .errors import DataError
+from .errors import DataError, Finding
 from .publish.search import ENABLE_HINT as SEARCH_HINT
 from .publish.search import available as search_available
 from .publish.search import defer_index, kept_index
@@ -78,26 +78,21 @@ def build(source: Path, out_dir: Path | None = None, *, base_url: str | None = N
         return BuildResult(None, out_dir, previous.pages, len(previous.files), [], previous.warnings, True, notes)
 
     cache = open_cache(source, use_manifest)
-    model = load(source, cache, base_url)  # raises DataError before anything is written
-    info = build_info(source)
-    report = value(source, model, history, info)
-    federation = federate(source, model)
-    if strict and model.warnings:
-        raise DataError(list(model.warnings))
-    # The site goes into a staging folder, made now and discarded if anything below fails; a site
-    # we built before lends it its unchanged pages. `serve` may keep its search index for now
-    # (see defer_index).
     intact = previous is not None and out_dir.is_dir() and previous.output_intact(out_dir)
+    # `serve` may keep its search index for now (see defer_index); a site we built before lends
+    # this one its unchanged pages.
     kept = kept_index(previous) if search and search_later and intact else {}
     old = {rel: entry[0] for rel, entry in previous.files.items() if rel not in kept} if intact else None
+    reuse = previous_site(out_dir, old, previous.keys) if old is not None else None
+    ready = prepare(source, cache, base_url=base_url, history=history, search=search, strict=strict,
+                    previous=reuse)  # raises DataError before anything is written
+    model, files = ready.model, ready.files
+    cache.save()  # everything is parsed and rendered: what this build used is what the next one may need
+    # The site goes into a staging folder, discarded if publishing fails.
     spare = previous.spare if intact else None
     # The site replaced is kept as the next build's spare only when we know what it holds.
     keep_spare = use_manifest and (intact or not out_dir.exists())
     with SiteOutput(out_dir, old, sorted(kept), spare, keep_spare) as output:
-        reuse = previous_site(out_dir, old, previous.keys) if old is not None else None
-        files = render(model, info, report, federation, search, cache, reuse)
-        guard_addresses(source, model, report, files)  # raises DataError: nothing is published
-        cache.save()  # everything is parsed and rendered: what this build used is what the next one may need
         written = output.publish(files, model.config.language if search and not kept else None)
 
     pages = sum(1 for rel in files.files if rel.endswith(".html"))
@@ -113,6 +108,40 @@ def build(source: Path, out_dir: Path | None = None, *, base_url: str | None = N
         manifest.save(source, out_dir)
     return BuildResult(model, out_dir, pages, len(files) + len(kept), written, warnings, notes=notes,
                        contents=files.files, index_later=later)
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """Everything a build knows before it writes: the model (with the federation's warnings),
+    the build's date and commit, the value report, and every file of the site, in memory,
+    checked for addresses."""
+
+    model: Model
+    info: BuildInfo
+    report: dict | None
+    files: SiteFiles
+
+
+def prepare(source: Path, cache: BuildCache, *, base_url: str | None = None,
+            history: tuple[Path, str] | None = None, search: bool = False, strict: bool = False,
+            previous: Previous | None = None, peers: Path | None = None) -> Prepared:
+    """Every stage of a build but publishing: load, value, federation, render in memory, address
+    guard. `build` publishes what this returns; `check` runs it and writes nothing. Raises
+    DataError (located findings) or CommonplaceError; `strict` makes warnings a DataError.
+    `peers`: the folder of the peers' mirrors (default: `source`'s, see `cache.folders`)."""
+    model = load(source, cache, base_url)
+    try:
+        value_settings(source, model)
+        info = build_info(source)
+        report = value(source, model, history, info)
+        federation = federate(source, model, peers)
+        if strict and model.warnings:
+            raise DataError(list(model.warnings))
+        files = render(model, info, report, federation, search, cache, previous)
+        guard_addresses(source, model, report, files)
+    except DataError as exc:  # the warnings of the load are still worth reading beside the error
+        raise DataError(sorted(set(exc.findings) | set(model.warnings))) from None
+    return Prepared(model, info, report, files)
 
 
 # The stages. Each imports its code when it runs: a rebuild with nothing to do (above) never
@@ -137,6 +166,34 @@ def load(source: Path, cache: BuildCache, base_url: str | None) -> Model:
     return model
 
 
+def value_settings(source: Path, model: Model) -> None:
+    """The value weights and kinds of `commonplace.yaml` as the value engine reads them: what it
+    would refuse is a DataError at the key's line, before any history is read."""
+    from value.contributions import BadKinds, kinds_of
+    from value.inputs import CommunityData
+    from value.report import BadWeights, weights_of
+
+    config = model.config
+    try:
+        weights_of(CommunityData(weights=dict(config.weights) or None))
+        kinds_of(dict(config.kinds) or None)
+    except (BadWeights, BadKinds) as exc:
+        key = "weights" if isinstance(exc, BadWeights) else "kinds"
+        line, col = config_position(source, ("value", key))
+        raise DataError([Finding("commonplace.yaml", line, col, str(exc))]) from None
+
+
+def config_position(source: Path, keys: tuple[str, ...]) -> tuple[int, int]:
+    """Where `keys` starts in `commonplace.yaml` (the nearest enclosing key found), 1:1 when unknown."""
+    from .errors import Findings
+    from .load.reader import FileReader
+    from .load.yamlsafe import load_yaml
+
+    text = FileReader(Path(source), Findings()).read_text("commonplace.yaml")
+    doc = load_yaml(text, "commonplace.yaml")[0] if text is not None else None
+    return doc.where(keys, key=True) if doc is not None else (1, 1)
+
+
 def build_info(source: Path) -> BuildInfo:
     """What git says about this build: its time (SOURCE_DATE_EPOCH, else the last commit's) and commit."""
     from .gitinfo import build_epoch, repo_info
@@ -155,14 +212,15 @@ def value(source: Path, model: Model, history: tuple[Path, str] | None, info: Bu
     return value_report(source, model) if info.commit else None  # no history yet: no value pages
 
 
-def federate(source: Path, model: Model) -> Federation | None:
-    """The peers of `federation.yaml`, with their value figures; their warnings join the model's."""
+def federate(source: Path, model: Model, peers: Path | None = None) -> Federation | None:
+    """The peers of `federation.yaml`, read from `peers` (default: `source`'s mirrors), with their
+    value figures; their warnings join the model's."""
     if not model.peers:
         return None
     from .federation import compute_values, load_peers
     from .valuation import community_data
 
-    federation = load_peers(model, peers_dir(source))  # a peer never fails this build
+    federation = load_peers(model, peers or peers_dir(source))  # a peer never fails this build
     compute_values(federation, community_data)
     model.warnings = sorted(set(model.warnings) | set(federation.warnings))
     return federation
