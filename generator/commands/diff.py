@@ -1,8 +1,10 @@
 """`commonplace diff`: what a change does to the portal and its figures, as Markdown.
 
-The base revision's community folder is read from git objects into a temporary folder (symlinks
-and submodules are skipped, as the loader skips them in a work tree), both sides are built with
-the ordinary `build()` under one SOURCE_DATE_EPOCH, and the two sites are compared file by file.
+The base revision's whole community folder is read from git objects into a temporary folder
+(symlinks and submodules are skipped, as the loader skips them in a work tree), inside a scratch
+repository whose HEAD is that revision; both sides run the build's own stages
+(`build.prepare`, in memory) under one SOURCE_DATE_EPOCH with the head's peers' mirrors, so an
+unchanged tree builds the same bytes twice, and the two sites are compared file by file.
 Figures come from the two loaded models; value figures, when the value engine can read the
 history, from `value.report.build_report` at both revisions; identity changes that give existing
 commits to someone else (`.mailmap` lines, members' e-mail lists) from `identity_changes`.
