@@ -1,8 +1,10 @@
 """`commonplace check`: the build without writing. Every stage of `build` runs (load and validate,
 value, federation, every page rendered in memory, the address guard) and every problem they find
-is printed at once, in the format a CI wants; nothing is written: no output folder, no staging
-folder, no manifest, no build cache (an empty cache that keeps nothing stands in for it). The
-value engine may keep its history cache, as a build does: it is keyed by the commits it counts.
+is printed at once, in the format a CI wants. Nothing of the site is written: no output folder,
+no staging folder, no manifest (so the next build never takes the output for up to date). The
+caches a build keeps in the git folder are kept as a build keeps them (parsed files, rendered
+Markdown, template analyses, compiled templates; the value engine's history): each entry is
+keyed by a digest of what it was made from, so a later build trusts only what is still true.
 With `--advice`, then the sustainability advice (the same findings as the site's)."""
 
 from __future__ import annotations
@@ -41,12 +43,14 @@ def check(source: Path) -> tuple[list[Finding], Prepared | None]:
     clone, a cache folder that is a link) is one finding without a path. Writes nothing."""
     from ..build import open_cache, prepare, search_available
 
+    cache = open_cache(source, keep=True)
     try:
-        ready = prepare(source, open_cache(source, keep=False), search=search_available())
+        ready = prepare(source, cache, search=search_available())
     except DataError as exc:
         return list(exc.findings), None
     except CommonplaceError as exc:
         return [Finding("", 0, 0, str(exc))], None
+    cache.save()  # as a build saves it: every entry is keyed by what it was made from
     return sorted(ready.model.warnings), ready
 
 
