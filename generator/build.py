@@ -8,6 +8,7 @@ not change at all does nothing (see `cache.manifest`).
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
@@ -78,21 +79,22 @@ def build(source: Path, out_dir: Path | None = None, *, base_url: str | None = N
         return BuildResult(None, out_dir, previous.pages, len(previous.files), [], previous.warnings, True, notes)
 
     cache = open_cache(source, use_manifest)
+    # raises DataError before anything is written
+    inputs = read_inputs(source, cache, base_url=base_url, history=history, strict=strict)
+    model = inputs.model
+    # The site goes into a staging folder, made now and discarded if anything below fails; a site
+    # we built before lends it its unchanged pages. `serve` may keep its search index for now
+    # (see defer_index).
     intact = previous is not None and out_dir.is_dir() and previous.output_intact(out_dir)
-    # `serve` may keep its search index for now (see defer_index); a site we built before lends
-    # this one its unchanged pages.
     kept = kept_index(previous) if search and search_later and intact else {}
     old = {rel: entry[0] for rel, entry in previous.files.items() if rel not in kept} if intact else None
-    reuse = previous_site(out_dir, old, previous.keys) if old is not None else None
-    ready = prepare(source, cache, base_url=base_url, history=history, search=search, strict=strict,
-                    previous=reuse)  # raises DataError before anything is written
-    model, files = ready.model, ready.files
-    cache.save()  # everything is parsed and rendered: what this build used is what the next one may need
-    # The site goes into a staging folder, discarded if publishing fails.
     spare = previous.spare if intact else None
     # The site replaced is kept as the next build's spare only when we know what it holds.
     keep_spare = use_manifest and (intact or not out_dir.exists())
     with SiteOutput(out_dir, old, sorted(kept), spare, keep_spare) as output:
+        reuse = previous_site(out_dir, old, previous.keys) if old is not None else None
+        files = site_files(inputs, search, cache, reuse)  # raises DataError: nothing is published
+        cache.save()  # everything is parsed and rendered: what this build used is what the next one may need
         written = output.publish(files, model.config.language if search and not kept else None)
 
     pages = sum(1 for rel in files.files if rel.endswith(".html"))
@@ -110,11 +112,24 @@ def build(source: Path, out_dir: Path | None = None, *, base_url: str | None = N
                        contents=files.files, index_later=later)
 
 
+# What `build` and `check` share: every stage but publishing, in two steps so that `build` can
+# make its staging folder between them (as it always has: before rendering, after validating).
+
+@dataclass(frozen=True)
+class Inputs:
+    """What a build renders: the model (with the federation's warnings), the build's date and
+    commit, the value report and the federation."""
+
+    model: Model
+    info: BuildInfo
+    report: dict | None
+    federation: Federation | None
+
+
 @dataclass(frozen=True)
 class Prepared:
-    """Everything a build knows before it writes: the model (with the federation's warnings),
-    the build's date and commit, the value report, and every file of the site, in memory,
-    checked for addresses."""
+    """Everything a build knows before it writes: its inputs, and every file of the site, in
+    memory, checked for addresses."""
 
     model: Model
     info: BuildInfo
@@ -125,23 +140,46 @@ class Prepared:
 def prepare(source: Path, cache: BuildCache, *, base_url: str | None = None,
             history: tuple[Path, str] | None = None, search: bool = False, strict: bool = False,
             previous: Previous | None = None, peers: Path | None = None) -> Prepared:
-    """Every stage of a build but publishing: load, value, federation, render in memory, address
-    guard. `build` publishes what this returns; `check` runs it and writes nothing. Raises
-    DataError (located findings) or CommonplaceError; `strict` makes warnings a DataError.
-    `peers`: the folder of the peers' mirrors (default: `source`'s, see `cache.folders`)."""
+    """Every stage of a build but publishing: `read_inputs`, then `site_files`. `build` runs
+    the same two and publishes; `check` and `diff` run this and write nothing of the site. Raises
+    DataError (located findings) or CommonplaceError."""
+    inputs = read_inputs(source, cache, base_url=base_url, history=history, strict=strict, peers=peers)
+    files = site_files(inputs, search, cache, previous)
+    return Prepared(inputs.model, inputs.info, inputs.report, files)
+
+
+def read_inputs(source: Path, cache: BuildCache, *, base_url: str | None = None,
+                history: tuple[Path, str] | None = None, strict: bool = False,
+                peers: Path | None = None) -> Inputs:
+    """Load and validate, the value settings and report, the federation; `strict`: warnings are a
+    DataError. `peers`: the folder of the peers' mirrors (default: `source`'s, see `cache.folders`)."""
     model = load(source, cache, base_url)
-    try:
+    with warnings_beside(model):
         value_settings(source, model)
         info = build_info(source)
         report = value(source, model, history, info)
         federation = federate(source, model, peers)
         if strict and model.warnings:
             raise DataError(list(model.warnings))
-        files = render(model, info, report, federation, search, cache, previous)
-        guard_addresses(source, model, report, files)
-    except DataError as exc:  # the warnings of the load are still worth reading beside the error
+    return Inputs(model, info, report, federation)
+
+
+def site_files(inputs: Inputs, search: bool, cache: BuildCache, previous: Previous | None = None) -> SiteFiles:
+    """Every file of the site in memory, with no e-mail address in any (the address guard)."""
+    model, report = inputs.model, inputs.report
+    with warnings_beside(model):
+        files = render(model, inputs.info, report, inputs.federation, search, cache, previous)
+        guard_addresses(model.root, model, report, files)
+    return files
+
+
+@contextmanager
+def warnings_beside(model: Model):
+    """A DataError raised after loading lists the load's warnings too, as one raised by it does."""
+    try:
+        yield
+    except DataError as exc:
         raise DataError(sorted(set(exc.findings) | set(model.warnings))) from None
-    return Prepared(model, info, report, files)
 
 
 # The stages. Each imports its code when it runs: a rebuild with nothing to do (above) never
