@@ -8,6 +8,7 @@ not change at all does nothing (see `cache.manifest`).
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
@@ -78,12 +79,9 @@ def build(source: Path, out_dir: Path | None = None, *, base_url: str | None = N
         return BuildResult(None, out_dir, previous.pages, len(previous.files), [], previous.warnings, True, notes)
 
     cache = open_cache(source, use_manifest)
-    model = load(source, cache, base_url)  # raises DataError before anything is written
-    info = build_info(source)
-    report = value(source, model, history, info)
-    federation = federate(source, model)
-    if strict and model.warnings:
-        raise DataError(list(model.warnings))
+    # raises DataError before anything is written
+    inputs = read_inputs(source, cache, base_url=base_url, history=history, strict=strict)
+    model = inputs.model
     # The site goes into a staging folder, made now and discarded if anything below fails; a site
     # we built before lends it its unchanged pages. `serve` may keep its search index for now
     # (see defer_index).
@@ -95,8 +93,7 @@ def build(source: Path, out_dir: Path | None = None, *, base_url: str | None = N
     keep_spare = use_manifest and (intact or not out_dir.exists())
     with SiteOutput(out_dir, old, sorted(kept), spare, keep_spare) as output:
         reuse = previous_site(out_dir, old, previous.keys) if old is not None else None
-        files = render(model, info, report, federation, search, cache, reuse)
-        guard_addresses(source, model, report, files, federation)  # raises DataError: nothing is published
+        files = site_files(inputs, search, cache, reuse)  # raises DataError: nothing is published
         cache.save()  # everything is parsed and rendered: what this build used is what the next one may need
         written = output.publish(files, model.config.language if search and not kept else None)
 
@@ -113,6 +110,76 @@ def build(source: Path, out_dir: Path | None = None, *, base_url: str | None = N
         manifest.save(source, out_dir)
     return BuildResult(model, out_dir, pages, len(files) + len(kept), written, warnings, notes=notes,
                        contents=files.files, index_later=later)
+
+
+# What `build` and `check` share: every stage but publishing, in two steps so that `build` can
+# make its staging folder between them (as it always has: before rendering, after validating).
+
+@dataclass(frozen=True)
+class Inputs:
+    """What a build renders: the model (with the federation's warnings), the build's date and
+    commit, the value report and the federation."""
+
+    model: Model
+    info: BuildInfo
+    report: dict | None
+    federation: Federation | None
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """Everything a build knows before it writes: its inputs, and every file of the site, in
+    memory, checked for addresses."""
+
+    model: Model
+    info: BuildInfo
+    report: dict | None
+    files: SiteFiles
+
+
+def prepare(source: Path, cache: BuildCache, *, base_url: str | None = None,
+            history: tuple[Path, str] | None = None, search: bool = False, strict: bool = False,
+            previous: Previous | None = None, peers: Path | None = None) -> Prepared:
+    """Every stage of a build but publishing: `read_inputs`, then `site_files`. `build` runs
+    the same two and publishes; `check` and `diff` run this and write nothing of the site. Raises
+    DataError (located findings) or CommonplaceError."""
+    inputs = read_inputs(source, cache, base_url=base_url, history=history, strict=strict, peers=peers)
+    files = site_files(inputs, search, cache, previous)
+    return Prepared(inputs.model, inputs.info, inputs.report, files)
+
+
+def read_inputs(source: Path, cache: BuildCache, *, base_url: str | None = None,
+                history: tuple[Path, str] | None = None, strict: bool = False,
+                peers: Path | None = None) -> Inputs:
+    """Load and validate, the value settings and report, the federation; `strict`: warnings are a
+    DataError. `peers`: the folder of the peers' mirrors (default: `source`'s, see `cache.folders`)."""
+    model = load(source, cache, base_url)
+    with warnings_beside(model):
+        value_settings(source, model)
+        info = build_info(source)
+        report = value(source, model, history, info)
+        federation = federate(source, model, peers)
+        if strict and model.warnings:
+            raise DataError(list(model.warnings))
+    return Inputs(model, info, report, federation)
+
+
+def site_files(inputs: Inputs, search: bool, cache: BuildCache, previous: Previous | None = None) -> SiteFiles:
+    """Every file of the site in memory, with no e-mail address in any (the address guard)."""
+    model, report = inputs.model, inputs.report
+    with warnings_beside(model):
+        files = render(model, inputs.info, report, inputs.federation, search, cache, previous)
+        guard_addresses(model.root, model, report, files, inputs.federation)
+    return files
+
+
+@contextmanager
+def warnings_beside(model: Model):
+    """A DataError raised after loading lists the load's warnings too, as one raised by it does."""
+    try:
+        yield
+    except DataError as exc:
+        raise DataError(sorted(set(exc.findings) | set(model.warnings))) from None
 
 
 # The stages. Each imports its code when it runs: a rebuild with nothing to do (above) never
@@ -135,6 +202,34 @@ def load(source: Path, cache: BuildCache, base_url: str | None) -> Model:
     if base_url:
         model.config = replace(model.config, base_url=base_url if base_url.endswith("/") else base_url + "/")
     return model
+
+
+def value_settings(source: Path, model: Model) -> None:
+    """The value weights and kinds of `commonplace.yaml` as the value engine reads them: what it
+    would refuse is a DataError at the key's line, before any history is read."""
+    from value.contributions import BadKinds, kinds_of
+    from value.inputs import CommunityData
+    from value.report import BadWeights, weights_of
+
+    config = model.config
+    try:
+        weights_of(CommunityData(weights=dict(config.weights) or None))
+        kinds_of(dict(config.kinds) or None)
+    except (BadWeights, BadKinds) as exc:
+        key = "weights" if isinstance(exc, BadWeights) else "kinds"
+        line, col = config_position(source, ("value", key))
+        raise DataError([Finding("commonplace.yaml", line, col, str(exc))]) from None
+
+
+def config_position(source: Path, keys: tuple[str, ...]) -> tuple[int, int]:
+    """Where `keys` starts in `commonplace.yaml` (the nearest enclosing key found), 1:1 when unknown."""
+    from .errors import Findings
+    from .load.reader import FileReader
+    from .load.yamlsafe import load_yaml
+
+    text = FileReader(Path(source), Findings()).read_text("commonplace.yaml")
+    doc = load_yaml(text, "commonplace.yaml")[0] if text is not None else None
+    return doc.where(keys, key=True) if doc is not None else (1, 1)
 
 
 def build_info(source: Path) -> BuildInfo:
@@ -160,14 +255,15 @@ def value(source: Path, model: Model, history: tuple[Path, str] | None, info: Bu
     return report
 
 
-def federate(source: Path, model: Model) -> Federation | None:
-    """The peers of `federation.yaml`, with their value figures; their warnings join the model's."""
+def federate(source: Path, model: Model, peers: Path | None = None) -> Federation | None:
+    """The peers of `federation.yaml`, read from `peers` (default: `source`'s mirrors), with their
+    value figures; their warnings join the model's."""
     if not model.peers:
         return None
     from .federation import compute_values, load_peers
     from .valuation import community_data
 
-    federation = load_peers(model, peers_dir(source))  # a peer never fails this build
+    federation = load_peers(model, peers or peers_dir(source))  # a peer never fails this build
     compute_values(federation, community_data)
     model.warnings = sorted(set(model.warnings) | set(federation.warnings))
     return federation

@@ -1,4 +1,5 @@
-"""The `commonplace` command line. Exit codes: 0 success, 1 invalid data or failed check, 2 usage.
+"""The `commonplace` command line. Exit codes: 0 success, 1 invalid data, failed check or an
+unexpected error (one line naming the command; COMMONPLACE_DEBUG=1 shows the traceback), 2 usage.
 
 Every command's arguments are in one table, `COMMANDS`; each command's code is the `run(args)` of
 its module in `generator/commands/`, imported only when that command runs, so that `--help` and
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from dataclasses import dataclass
 from datetime import date
@@ -214,6 +216,23 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:  # noqa: BLE001 - a bug reached by some input: one line, not a traceback
+        if os.environ.get(DEBUG, "").strip() not in ("", "0"):
+            raise
+        print(unexpected(args.command, exc), file=sys.stderr)
+        return 1
+
+
+DEBUG = "COMMONPLACE_DEBUG"  # set to 1: an unexpected error shows its traceback
+
+
+def unexpected(command: str, exc: BaseException) -> str:
+    """The one line an unexpected error (a bug, not a problem in the user's files) ends with."""
+    what = " ".join(f"{type(exc).__name__}: {exc}".split())
+    what = what if len(what) <= 300 else what[:299] + "…"
+    return (f"error: commonplace {command} stopped on an unexpected error ({what}). This is a bug in "
+            f"Commonplace, not a mistake in your files: please report it with the command you ran; "
+            f"{DEBUG}=1 shows the details")
 
 
 if __name__ == "__main__":

@@ -251,3 +251,64 @@ def test_diff_is_a_command_of_commonplace(community):
                             text=True, env=base_env(root))
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[0] == diffmod.HEADING
+
+
+# -- the base is built from everything the head build reads -------------------------------------
+
+def _no_change_line(root) -> str:
+    base = git(root, "rev-parse", "--short=7", "HEAD").strip()
+    return f"Compared the work tree with base `{base}`: {diffmod.NO_CHANGE}"
+
+
+@pytest.fixture(scope="module")
+def living_demo(tmp_path_factory):
+    """The living demo (`commonplace new --example`): LICENSE, CONTRIBUTING, ecosystem files and two
+    fetched federation peers, none of them a data file."""
+    from generator.cli import main
+
+    root = tmp_path_factory.mktemp("diff-demo") / "demo"
+    assert main(["new", "--example", str(root)]) == 0
+    return root
+
+
+def test_diff_of_the_living_demo_on_a_clean_tree_says_no_change(living_demo, capsys):
+    assert git(living_demo, "status", "--porcelain") == ""
+    capsys.readouterr()
+    assert diff_cli(str(living_demo), "--base", "HEAD") == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[2] == _no_change_line(living_demo), out
+    assert "### Sustainability" not in out  # no risk resolved by files the base left out
+
+
+def test_diff_of_a_fresh_new_community_says_no_change(tmp_path):
+    target = tmp_path / "fresh"
+    env = base_env(tmp_path)
+    env.update({"GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull, "GIT_AUTHOR_NAME": "Ana Lopez",
+                "GIT_AUTHOR_EMAIL": "ana@example.org", "GIT_COMMITTER_NAME": "Ana Lopez",
+                "GIT_COMMITTER_EMAIL": "ana@example.org"})
+    made = subprocess.run([str(BIN / "commonplace"), "new", str(target)], capture_output=True, text=True, env=env,
+                          stdin=subprocess.DEVNULL)
+    assert made.returncode == 0, made.stderr
+    result = subprocess.run([str(BIN / "commonplace"), "diff", str(target), "--base", "HEAD"], capture_output=True,
+                            text=True, env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [diffmod.HEADING, "", _no_change_line(target)]
+
+
+def test_diff_of_a_one_line_change_in_the_living_demo_shows_its_page(living_demo, tmp_path, capsys):
+    import shutil
+
+    root = tmp_path / "demo"  # a copy: both sides read its peers' cache (none here, as the copy moved)
+    shutil.copytree(living_demo, root, symlinks=True)
+    member = root / "members" / "lucia-ferrer.yaml"
+    text = member.read_text(encoding="utf-8")
+    old = "affiliation: Túria University, Department of Geography\n"
+    assert old in text
+    member.write_text(text.replace(old, "affiliation: Benimaclet Commons\n"), encoding="utf-8")
+    capsys.readouterr()
+    assert diff_cli(str(root), "--base", "HEAD") == 0
+    out = capsys.readouterr().out
+    changed = re.findall(r"^\| changed \| `([^`]*)` \|", out, re.M)
+    assert "members/lucia-ferrer/" in changed and "members/" in changed, out
+    assert not re.findall(r"^\| (added|removed) \|", out, re.M), out
+    assert not {"federation/", "sustainability/", "data/"} & set(changed), out  # only what the line touches

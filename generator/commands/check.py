@@ -1,45 +1,67 @@
-"""`commonplace check`: every problem of every data file, at once, in the format a CI wants;
-with `--advice`, then the sustainability advice (the same findings as the site's)."""
+"""`commonplace check`: the build without writing. Every stage of `build` runs (load and validate,
+value, federation, every page rendered in memory, the address guard) and every problem they find
+is printed at once, in the format a CI wants. Nothing of the site is written: no output folder,
+no staging folder, no manifest (so the next build never takes the output for up to date). The
+caches a build keeps in the git folder are kept as a build keeps them (parsed files, rendered
+Markdown, template analyses, compiled templates; the value engine's history): each entry is
+keyed by a digest of what it was made from, so a later build trusts only what is still true.
+With `--advice`, then the sustainability advice (the same findings as the site's)."""
 
 from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .. import diagnostics
+from ..errors import CommonplaceError, DataError, Finding
 from ..gitinfo import repo_info
-from ..load.loader import check_community
 from . import community_folder
+
+if TYPE_CHECKING:
+    from ..build import Prepared
 
 
 def run(args) -> int:
     source = community_folder(args.source)
-    findings = check_community(source)
+    findings, ready = check(source)
     failing = [f for f in findings if f.severity == "error" or args.strict]
     prefix = repo_info(source).subdir if args.format in ("github", "gitlab") else ""
     if not (args.advice and args.format == "json"):  # one JSON document on stdout, not two
         sys.stdout.write(diagnostics.render(findings, args.format, prefix))
     if args.format == "text" or (args.advice and args.format == "json"):
         print(diagnostics.summary(findings), file=sys.stderr)
-    if args.advice and not any(f.severity == "error" for f in findings):
-        print_advice(source, args.format)
+    if args.advice and ready is not None:
+        print_advice(ready, args.format)
     return 1 if failing else 0
 
 
-def print_advice(source, output_format: str) -> None:
-    """The advice as of the build's date (SOURCE_DATE_EPOCH, else the last commit's), as a build
-    of this commit would publish it."""
-    from ..gitinfo import build_epoch
+def check(source: Path) -> tuple[list[Finding], Prepared | None]:
+    """Every finding (errors and warnings) a build of `source` would stop on or print, sorted,
+    and what the build prepared when nothing stopped it. A refusal that names no file (a shallow
+    clone, a cache folder that is a link) is one finding without a path. Writes nothing."""
+    from ..build import open_cache, prepare, search_available
+
+    cache = open_cache(source, keep=True)
+    try:
+        ready = prepare(source, cache, search=search_available())
+    except DataError as exc:
+        return list(exc.findings), None
+    except CommonplaceError as exc:
+        return [Finding("", 0, 0, str(exc))], None
+    cache.save()  # as a build saves it: every entry is keyed by what it was made from
+    return sorted(ready.model.warnings), ready
+
+
+def print_advice(ready: Prepared, output_format: str) -> None:
+    """The advice as of the build's date (SOURCE_DATE_EPOCH, else the last commit's), as this
+    build publishes it."""
     from ..i18n import english
-    from ..load.loader import load_community
-    from ..render.context import epoch_datetime
-    from ..valuation import value_report
     from ..views.advice import advise_model, terminal_lines
 
-    model = load_community(source)
-    info = repo_info(source)
-    report = value_report(source, model) if info.head_commit else None
-    advice = advise_model(model, report, epoch_datetime(build_epoch(info)).date())
+    model = ready.model
+    advice = advise_model(model, ready.report, ready.info.updated.date())
     if output_format == "json":
         sys.stdout.write(json.dumps(advice, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
         return

@@ -1,8 +1,10 @@
 """`commonplace diff`: what a change does to the portal and its figures, as Markdown.
 
-The base revision's community folder is read from git objects into a temporary folder (symlinks
-and submodules are skipped, as the loader skips them in a work tree), both sides are built with
-the ordinary `build()` under one SOURCE_DATE_EPOCH, and the two sites are compared file by file.
+The base revision's whole community folder is read from git objects into a temporary folder
+(symlinks and submodules are skipped, as the loader skips them in a work tree), inside a scratch
+repository whose HEAD is that revision; both sides run the build's own stages
+(`build.prepare`, in memory) under one SOURCE_DATE_EPOCH with the head's peers' mirrors, so an
+unchanged tree builds the same bytes twice, and the two sites are compared file by file.
 Figures come from the two loaded models; value figures, when the value engine can read the
 history, from `value.report.build_report` at both revisions; identity changes that give existing
 commits to someone else (`.mailmap` lines, members' e-mail lists) from `identity_changes`.
@@ -29,7 +31,6 @@ from value import money as currencies
 
 from .. import diagnostics
 from ..errors import CommonplaceError, DataError, Finding
-from ..load.listing import INPUT_FILES, INPUT_FOLDERS
 from ..views.ledger import totals as ledger_totals
 from . import community_folder
 from .identity_changes import identity_section
@@ -68,21 +69,44 @@ def materialise(repo: pygit2.Repository, commit: pygit2.Commit, subdir: str, des
         if obj.type != pygit2.enums.ObjectType.TREE:
             return False
         tree = repo[obj.id]
-    _write_tree(repo, tree, dest, top=True)
+    _write_tree(repo, tree, dest)
     return True
 
 
-# Only what a build reads is written out: a community at the top of a large software
-# repository must not have the whole source tree copied for a comparison.
-_INPUTS = frozenset(name.split("/")[0] for name in INPUT_FILES + INPUT_FOLDERS)
+def checkout(repo: pygit2.Repository, commit: pygit2.Commit, subdir: str, top: Path) -> Path | None:
+    """The community folder `subdir` at `commit`, written under `top` as the head build sees its
+    own: inside a repository (`top`) whose HEAD is `commit`, its objects borrowed from `repo`'s
+    (never written), so what a build asks git (the commit built, the flows of the federation's
+    peers against it) is answered for that revision. None when the folder does not exist there."""
+    folder = top / subdir if subdir else top
+    if not materialise(repo, commit, subdir, folder):
+        return None
+    git_dir = top / ".git"
+    for name in ("objects/info", "refs/heads", "refs/tags"):
+        (git_dir / name).mkdir(parents=True, exist_ok=True)
+    (git_dir / "objects" / "info" / "alternates").write_text(f"{_objects_dir(repo)}\n", encoding="utf-8")
+    (git_dir / "HEAD").write_text(f"{commit.id}\n", encoding="utf-8")  # detached at `commit`
+    (git_dir / "config").write_text("[core]\n\trepositoryformatversion = 0\n\tbare = false\n", encoding="utf-8")
+    return folder
 
 
-def _write_tree(repo: pygit2.Repository, tree: pygit2.Tree, dest: Path, top: bool = False) -> None:
+def _objects_dir(repo: pygit2.Repository) -> Path:
+    """The object store of `repo`: a linked work tree's is its main repository's (`commondir`)."""
+    git_dir = Path(repo.path)
+    common = git_dir / "commondir"
+    if common.is_file():
+        git_dir = (git_dir / common.read_text(encoding="utf-8").strip()).resolve()
+    return (git_dir / "objects").resolve()
+
+
+def _write_tree(repo: pygit2.Repository, tree: pygit2.Tree, dest: Path) -> None:
+    """The whole folder, as the head build sees its work tree: every file a build may read (the
+    data, the theme, LICENSE and the other documents the advice looks for, the ecosystem's files)."""
     from pygit2.enums import FileMode
 
     dest.mkdir(parents=True, exist_ok=True)
     for entry in tree:
-        if not _safe_name(entry.name) or (top and entry.name not in _INPUTS):
+        if not _safe_name(entry.name):
             continue
         if entry.filemode == FileMode.TREE:
             _write_tree(repo, repo[entry.id], dest / entry.name)
@@ -119,13 +143,15 @@ def _epoch(seconds: int):
             os.environ["SOURCE_DATE_EPOCH"] = old
 
 
-def build_side(label: str, source: Path, scratch: Path, history: tuple[Path, str] | None = None) -> Side:
-    from ..build import build
+def build_side(label: str, source: Path, history: tuple[Path, str] | None = None, peers: Path | None = None) -> Side:
+    """One side built as `build` builds it, in memory (nothing is written): `history` reads the
+    value figures from that revision, `peers` the peers' mirrors the head build reads."""
+    from ..build import open_cache, prepare, search_available
 
     side = Side(label)
-    out = scratch / f"{label}-site"
     try:
-        result = build(source, out, history=history, incremental=False)
+        ready = prepare(source, open_cache(source, keep=False), history=history, search=search_available(),
+                        peers=peers)
     except DataError as exc:
         side.findings = list(exc.findings)
         side.error = diagnostics.summary(exc.findings)
@@ -133,8 +159,8 @@ def build_side(label: str, source: Path, scratch: Path, history: tuple[Path, str
     except CommonplaceError as exc:
         side.error = str(exc)
         return side
-    side.model = result.model
-    side.files = result.contents  # what was written, without reading it back
+    side.model = ready.model
+    side.files = ready.files.files
     return side
 
 
@@ -426,6 +452,7 @@ def diff(source: Path, base_ref: str, head_ref: str | None = None) -> tuple[str,
     """(Markdown, exit code, head findings, head error) for the change from `base_ref` to the head."""
     import pygit2
 
+    from ..cache.folders import peers_dir
     from ..gitinfo import repo_info
 
     source = Path(source)
@@ -443,17 +470,18 @@ def diff(source: Path, base_ref: str, head_ref: str | None = None) -> tuple[str,
         scratch = Path(tmp)
         head_source = source
         if head_commit is not None:
-            head_source = scratch / "head"
-            if not materialise(repo, head_commit, info.subdir, head_source):
+            head_source = checkout(repo, head_commit, info.subdir, scratch / "head")
+            if head_source is None:
                 raise CommonplaceError(f"'{info.subdir}' does not exist at {head_ref}")
-        head = build_side("head", head_source, scratch,
-                          (source, str(head_commit.id)) if head_commit is not None else None)
+        peers = peers_dir(source)  # both sides read the peers as the head build does
+        head = build_side("head", head_source, (source, str(head_commit.id)) if head_commit is not None else None,
+                          peers)
         if head.model is None:
             return invalid_markdown(head_label, head.findings, head.error), 1, head.findings, head.error
 
-        base_source = scratch / "base"
-        if materialise(repo, base_commit, info.subdir, base_source):
-            base = build_side("base", base_source, scratch, (source, str(base_commit.id)))
+        base_source = checkout(repo, base_commit, info.subdir, scratch / "base")
+        if base_source is not None:
+            base = build_side("base", base_source, (source, str(base_commit.id)), peers)
         else:
             base = Side("base", error=f"'{info.subdir or '.'}' does not exist at {base_ref}")
 
