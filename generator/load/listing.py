@@ -30,7 +30,7 @@ COLLECTIONS = {
 
 # Every file and folder a build reads, and nothing else: the fingerprint of a build's inputs and
 # `diff`'s "does this change touch the community?" both come from these. The value engine reads
-# `.mailmap` and the ecosystem files from git itself.
+# `.mailmap` (the work tree's, see mailmaps.py) and the ecosystem files from git itself.
 CONFIG_FILES = ("commonplace.yaml", "community.yaml", "federation.yaml")
 INPUT_FILES = CONFIG_FILES + (MAILMAP_PATH,) + COMMUNITY_FILES + CODEOWNERS_PATHS  # the ecosystem's files
 THEME_FOLDER = "theme"

@@ -22,6 +22,7 @@ from . import codeowners, dates, ecosystem, kinds, salvage
 from .documents import documents
 from .listing import COLLECTIONS, MD_EXT, collection
 from .logins import LoginIndex
+from .mailmaps import MAILMAP_PATH, read_mailmaps
 from .parse import parse_ahead, parse_file
 from .reader import FileReader, read_file
 from .references import References
@@ -101,6 +102,15 @@ class _Loader:
             else:
                 self.findings.extend([problem])
         return text
+
+    def mailmaps(self) -> list[tuple[str, str]]:
+        """(path, text) of the `.mailmap` files the value engine reads for this community, in its
+        order: the repository's top one (read from the work tree), then the community's own (read
+        as every file here, its problems reported)."""
+        own = (MAILMAP_PATH, self.optional(MAILMAP_PATH) or "")
+        if self.reader_factory is not FileReader:
+            return [own]
+        return [(shown, text) for shown, text in read_mailmaps(self.root) if shown != MAILMAP_PATH] + [own]
 
     def codeowners(self, model: m.Model, logins: LoginIndex):
         rel = next((rel for rel in codeowners.PATHS if self.reader.exists(rel)), None)
@@ -214,7 +224,7 @@ class _Loader:
         named = {kind: set(built) | {stem for _rel, stem in self.listing[folder]}
                  for kind, folder, built in (("member", "members", model.members), ("project", "projects", model.projects))}
         self.notes.references.check(named, self.findings)
-        self.notes.addresses.check(self.findings, ".mailmap", self.optional(".mailmap"))
+        self.notes.addresses.check(self.findings, self.mailmaps())
         self.notes.logins.check(self.findings)
         if config is not None:
             model.catalogue = load_catalogue(self.root, config.language)
