@@ -25,6 +25,7 @@ from .. import model as m
 from ..errors import Findings
 from .addresses import Addresses
 from .logins import FORGES, Logins
+from .lookalike import Lookalikes
 from .references import References
 from .yamlsafe import YamlDoc
 
@@ -37,6 +38,7 @@ class Notes:
     references: References  # members and projects files name (see `references.NAMES`), checked once all are loaded
     addresses: Addresses = field(default_factory=Addresses)  # members' e-mails, checked once all are loaded
     logins: Logins = field(default_factory=Logins)  # members' forge logins, likewise
+    lookalikes: Lookalikes = field(default_factory=Lookalikes)  # members' names, likewise
 
 
 def _date(text) -> date | None:
@@ -124,6 +126,7 @@ def member(rel: str, stem: str, doc: YamlDoc, body: str, notes: Notes) -> m.Memb
     if renamed:  # reported, and the rest of the file still checked: the member is left out
         line, col = doc.where(("handle",))
         notes.findings.error(rel, line, col, f"handle '{d['handle']}' differs from the file name: use '{stem}' or rename the file")
+    notes.lookalikes.add(rel, doc, d["name"])
     for i, email in enumerate(d.get("emails", ())):
         notes.addresses.add(rel, doc, i, email, stem, d["name"])
     keys = []

@@ -18,7 +18,7 @@ from .. import model as m
 from ..cache import buildcache
 from ..errors import DataError, Findings
 from ..i18n import catalogue_findings, load_catalogue
-from . import codeowners, dates, ecosystem, kinds, salvage
+from . import codeowners, dates, ecosystem, invisible, kinds, salvage
 from .documents import documents
 from .listing import COLLECTIONS, MD_EXT, collection
 from .logins import LoginIndex
@@ -65,9 +65,11 @@ class _Loader:
         return None, body, salvage.salvage(kind, whole)
 
     def check_file(self, rel: str, kind: str, doc: YamlDoc, refused: list[tuple]) -> None:
-        """What is checked in every file: the names it gives, its dates; not where `refused`
+        """What is checked in every file: the names it gives, its display texts (`invisible`), its
+        dates; not where `refused`
         (the schema's findings say what is wrong there)."""
         self.notes.references.collect(rel, kind, doc, lambda path: salvage.within(path, refused))
+        invisible.check(rel, kind, doc, self.findings, lambda path: salvage.within(path, refused))
         if self.window is None:
             return
         if not refused:
@@ -226,6 +228,7 @@ class _Loader:
         self.notes.references.check(named, self.findings)
         self.notes.addresses.check(self.findings, self.mailmaps())
         self.notes.logins.check(self.findings)
+        self.notes.lookalikes.check(self.findings)
         if config is not None:
             model.catalogue = load_catalogue(self.root, config.language)
             self.findings.extend(catalogue_findings(self.root, config.language, self.optional("commonplace.yaml"),
