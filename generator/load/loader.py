@@ -20,7 +20,7 @@ from ..errors import DataError, Findings
 from ..i18n import catalogue_findings, load_catalogue
 from . import codeowners, dates, ecosystem, invisible, kinds, salvage
 from .documents import documents
-from .listing import COLLECTIONS, MD_EXT, collection
+from .listing import COLLECTIONS, MD_EXT, check_names, collection
 from .logins import LoginIndex
 from .mailmaps import MAILMAP_PATH, read_mailmaps
 from .parse import parse_ahead, parse_file
@@ -192,6 +192,8 @@ class _Loader:
             )
             raise DataError(self.findings.sorted())
         self.listing = {folder: collection(self.reader, self.findings, folder) for folder in COLLECTIONS}
+        if self.reader_factory is FileReader:  # names a checkout on Windows or macOS would refuse or merge
+            check_names(self.root, self.findings)
         self.parse_collections()
         config_doc, partial = self.required("commonplace.yaml", "commonplace")
         config = None
