@@ -87,3 +87,45 @@ def test_the_build_fingerprint_sees_the_repositorys_top_mailmap(tmp_path):
     before = fingerprint(repo / "portal", {})
     (repo / ".mailmap").write_text("Ana Lopez <ana@example.org> <ana@old.example.org>\n")
     assert fingerprint(repo / "portal", {}) != before
+
+
+# -- names a fixture file cannot write --------------------------------------------------------
+
+def test_nfc_and_nfd_spellings_of_one_name_are_an_error_naming_both(community):
+    root = community()
+    composed, decomposed = "jos\u00e9.css", "jose\u0301.css"
+    for name in (composed, decomposed):
+        (root / "theme").mkdir(exist_ok=True)
+        (root / "theme" / name).write_text("x")
+    if len(list((root / "theme").iterdir())) < 2:  # a file system that normalises names itself
+        return
+    assert errors(root) == [
+        f"theme/{decomposed}:1:1: 'theme/{decomposed}' and 'theme/{composed}' are one name where case or Unicode "
+        "normalisation is ignored (Windows, macOS): git checks out only one of them; keep one",
+    ]
+
+
+def test_a_data_file_spelled_in_nfd_is_refused_with_its_twin_named(community):
+    root = community()
+    (root / "members" / "jose\u0301.yaml").write_text("name: José\n")
+    (root / "members" / "jos\u00e9.yaml").write_text("name: José\n")
+    if len(list((root / "members").glob("jos*"))) < 2:  # a file system that normalises names itself
+        return
+    assert errors(root) == [
+        "members/jose\u0301.yaml:1:1: 'members/jose\u0301.yaml' and 'members/jos\u00e9.yaml' are one name where "
+        "case or Unicode normalisation is ignored (Windows, macOS): git checks out only one of them; keep one",
+        # the one kept (NFC) is refused for its letters as any such name is
+        "members/jos\u00e9.yaml:1:1: file name 'jos\u00e9.yaml' may use only lowercase letters a-z, digits and '-': "
+        "rename it to 'jose.yaml'",
+    ]
+
+
+def test_a_name_ending_in_a_space_is_refused(community):
+    root = community({"theme/assets/logo.svg ": "x"})
+    assert errors(root) == ["theme/assets/logo.svg :1:1: name 'logo.svg ': Windows drops a final dot or space, "
+                            "where git cannot check it out: rename it"]
+
+
+def test_a_clean_community_has_no_name_findings(community):
+    root = community()
+    assert errors(root) == []
