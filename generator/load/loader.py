@@ -4,7 +4,8 @@ The repository is untrusted: files are read without following symlinks, sizes ar
 goes through `yamlsafe`, and every file is checked against its schema before it is used. This
 module only runs the steps, which live beside it: `reader` (the files), `listing` (which files
 and their names), `parse` (parsed and checked), `kinds` (one builder per file kind) and
-`references` (the names of members and projects that files give, checked last).
+`references` (the names of members and projects that files give, checked last). A file that fails
+its schema is still checked for everything else (`salvage`).
 """
 
 from __future__ import annotations
@@ -65,9 +66,8 @@ class _Loader:
         return None, body, salvage.salvage(kind, whole)
 
     def check_file(self, rel: str, kind: str, doc: YamlDoc, refused: list[tuple]) -> None:
-        """What is checked in every file: the names it gives, its display texts (`invisible`), its
-        dates; not where `refused`
-        (the schema's findings say what is wrong there)."""
+        """What is checked in every file, valid or not: the names it gives, its display texts
+        (`invisible`), its dates; not where `refused` (the schema's findings say what is wrong)."""
         self.notes.references.collect(rel, kind, doc, lambda path: salvage.within(path, refused))
         invisible.check(rel, kind, doc, self.findings, lambda path: salvage.within(path, refused))
         if self.window is None:
