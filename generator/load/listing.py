@@ -85,6 +85,12 @@ def collection(reader, findings: Findings, folder: str) -> list[tuple[str, str]]
     return result
 
 
+def shown(path: str) -> str:
+    """A path as a finding shows it: a character that would act on a terminal (an escape, a tab)
+    written as its code point."""
+    return "".join(c if c.isprintable() or c == " " else f"\\u{ord(c):04x}" for c in path)
+
+
 def same_name_message(rel: str, other: str) -> str:
     return (f"'{rel}' and '{other}' are one name where case or Unicode normalisation is ignored (Windows, "
             "macOS): git checks out only one of them; keep one")
@@ -112,20 +118,21 @@ def check_names(root, findings: Findings) -> None:
         budget[0] -= len(listed)
         doubles = twins([e.name for e in listed])
         for entry in listed:
-            path = f"{rel}/{entry.name}" if rel else entry.name
+            path = shown(f"{rel}/{entry.name}" if rel else entry.name)
             ext = os.path.splitext(entry.name)[1]
             if data and not entry.name.startswith(".") and entry.is_file(follow_symlinks=False) and (
                     ext in data or (entry.name in doubles and ext.lower() in data)):
                 continue  # a data file: `collection` reports it
             if entry.name in doubles:
-                twin = f"{rel}/{doubles[entry.name]}" if rel else doubles[entry.name]
+                twin = shown(f"{rel}/{doubles[entry.name]}" if rel else doubles[entry.name])
                 findings.error(path, 1, 1, same_name_message(path, twin))
                 continue
             problem = windows_problem(entry.name)
             if problem:
-                findings.error(path, 1, 1, f"name '{entry.name}': {problem}, where git cannot check it out: rename it")
+                findings.error(path, 1, 1, f"name '{shown(entry.name)}': {problem}, where git cannot check it out: "
+                                           "rename it")
             if deep and entry.is_dir(follow_symlinks=False):
-                walk(path, deep)
+                walk(f"{rel}/{entry.name}" if rel else entry.name, deep)  # a subfolder holds no data files
 
     walk("", False)
     for folder in COLLECTIONS:
