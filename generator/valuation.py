@@ -3,6 +3,7 @@ generator/), and the engine run for a community folder (or any git repository)."
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pygit2
@@ -14,6 +15,7 @@ from .cache.folders import holds_community, value_cache_dir
 from .errors import CommonplaceError
 from .gitinfo import repo_info
 from .load.loader import load_community
+from .load.mailmaps import engine_text, read_mailmaps
 from .model import LedgerEntry, Model
 from .progress import Progress
 
@@ -128,12 +130,13 @@ def value_report(source: Path, model: Model | None = None, *, ref: str = "HEAD",
         cache_dir = value_cache_dir(source)
     except OSError:  # the user's cache folder cannot be made: the figures, without a cache
         cache_dir, use_cache = None, False
+    data = community_data(model, periods) if model else CommunityData(periods=plan_periods(None, periods))
+    if ref == "HEAD" and not whole:  # the work tree's `.mailmap`, as its member files: edits count uncommitted
+        data = replace(data, mailmap=engine_text(read_mailmaps(source)))
     progress = Progress("Reading history", "commits")
     try:
         return build_report(source, subdir=None if whole else counted_folder(model, info.subdir), ref=ref,
-                            files_in=None if whole else info.subdir or None,
-                            data=community_data(model, periods) if model else
-                            (CommunityData(periods=plan_periods(None, periods)) if periods else None),
+                            files_in=None if whole else info.subdir or None, data=data,
                             progress=progress,
                             cache_dir=cache_dir, use_cache=use_cache)
     except ValueEngineError as exc:

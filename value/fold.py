@@ -76,7 +76,8 @@ COMPACT_CHANGES = 32  # then the state is written again whole
 def fold_new_commits(repo_path, ref, store: StateLog, key: str, data, weights, assemble: Callable, *,
                      cache_dir, workers, engine, files_in: str | None = None) -> dict | None:
     """The report from the stored resolved history plus the commits made since, or None when that
-    is not exact: no stored state, a ref that does not descend from its tip, another `.mailmap`,
+    is not exact: no stored state, a ref that does not descend from its tip, another `.mailmap`
+    (the tip's, or the one `data.mailmap` gives),
     or new commits that change someone's id or bot flag. Same figures as a full computation:
     the new commits are resolved by the same code, and everything else is derived afterwards.
     `assemble(history, data, weights, ctx)` is `report.report_from`, which builds the report."""
@@ -86,7 +87,7 @@ def fold_new_commits(repo_path, ref, store: StateLog, key: str, data, weights, a
     state, whole = replay(*found)
     reach = dict(state["tag_reach"])
     history = read_new_commits(repo_path, state["tip"], reach, ref=ref, cache_dir=cache_dir, workers=workers,
-                               engine=engine, files_in=files_in)
+                               engine=engine, files_in=files_in, mailmap=data.mailmap)
     if history is None or history.mailmap_text != state["mailmap"]:
         return None
     base = Resolved(None, state["seen"], state["who"], state["bots"],

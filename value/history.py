@@ -251,17 +251,20 @@ def history_state(repo_path, *, subdir: str | None = None, ref: str = "HEAD",
     return "\n".join(parts), folder
 
 
-def _tip_info(repo, tip, ref: str, subdir: str | None, history: History) -> None:
+def _tip_info(repo, tip, ref: str, subdir: str | None, history: History, mailmap: str | None = None) -> None:
     """What is read at the tip: its id, date and branch, `.mailmap` and the community files (from
-    the folder `subdir`, the community's, then the repository's top)."""
+    the folder `subdir`, the community's, then the repository's top). `mailmap`, when given, is
+    the `.mailmap` text to use instead of the tip's (a work tree's, read by the caller)."""
     history.commit = str(tip.id)
     history.as_of = (tip.committer.time, tip.committer.offset)
     history.branch = _branch(repo, ref)
-    # .mailmap at the ref: the repository's, then the community folder's (its lines win).
-    mailmaps = [_blob_text(tip.tree, MAILMAP_PATH)]
-    if subdir:
-        mailmaps.append(_blob_text(tip.tree, f"{subdir}/.mailmap"))
-    history.mailmap_text = "\n".join(t for t in mailmaps if t)
+    if mailmap is None:
+        # .mailmap at the ref: the repository's, then the community folder's (its lines win).
+        mailmaps = [_blob_text(tip.tree, MAILMAP_PATH)]
+        if subdir:
+            mailmaps.append(_blob_text(tip.tree, f"{subdir}/.mailmap"))
+        mailmap = "\n".join(t for t in mailmaps if t)
+    history.mailmap_text = mailmap
     history.mailmap = Mailmap(history.mailmap_text)
     for name in COMMUNITY_FILES:
         text = _blob_text(tip.tree, f"{subdir}/{name}") if subdir else None
@@ -282,18 +285,20 @@ def read_history(
     workers: int | None = None,
     engine: str = "auto",
     files_in: str | None = None,
+    mailmap: str | None = None,
 ) -> History:
     """Read the history. `engine` picks who counts lines: "git" (the git command, exactly the
     contract's figures and fastest), "pygit2" (libgit2 only), or "auto" (git when installed).
     `subdir` counts only the commits that change that folder; `.mailmap` and the community files
     are read from `files_in` (default: `subdir`), then from the top: a community in a folder that
-    counts the whole repository's history (subdir None) still has its own files read."""
+    counts the whole repository's history (subdir None) still has its own files read. `mailmap`:
+    the `.mailmap` text to resolve authors with instead of the tip's (see `_tip_info`)."""
     repo, subdir, tip = _open(repo_path, subdir, ref)
     git_dir = repo.path
     history = History(path=str(repo_path), git_dir=git_dir, subdir=subdir, commit=None, branch=None, as_of=None)
     if tip is None:
         return history  # a repository without commits: an empty report
-    _tip_info(repo, tip, ref, _check_subdir(files_in) or subdir, history)
+    _tip_info(repo, tip, ref, _check_subdir(files_in) or subdir, history, mailmap)
     history.as_of = clamped_time(*history.as_of)
 
     folder = engine_cache_dir(git_dir, cache_dir) if use_cache else None
@@ -349,7 +354,7 @@ def _summarize_new(repo, fresh: dict, todo: list, subdir, progress, workers, eng
 
 def read_new_commits(repo_path, old_tip: str, tag_reach: dict[str, bool], *, ref: str = "HEAD",
                      cache_dir: Path | None = None, workers: int | None = None, engine: str = "auto",
-                     limit: int = 5000, files_in: str | None = None) -> History | None:
+                     limit: int = 5000, files_in: str | None = None, mailmap: str | None = None) -> History | None:
     """The commits reachable from the ref but not from `old_tip`, for a community at the root of
     the repository (no subfolder: every commit counts, so the new ones only add to the old).
 
@@ -364,7 +369,7 @@ def read_new_commits(repo_path, old_tip: str, tag_reach: dict[str, bool], *, ref
     tip_id = str(tip.id)
     old = pygit2.Oid(hex=old_tip)
     history = History(path=str(repo_path), git_dir=repo.path, subdir=None, commit=None, branch=None, as_of=None)
-    _tip_info(repo, tip, ref, _check_subdir(files_in), history)
+    _tip_info(repo, tip, ref, _check_subdir(files_in), history, mailmap)
     history.as_of = clamped_time(*history.as_of)
     fresh: dict[str, tuple] = {}
     if tip_id != old_tip:

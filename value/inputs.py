@@ -76,3 +76,7 @@ class CommunityData:
     # The first and last day the data may hold (`dates` in commonplace.yaml): monthly series never
     # run outside it, whatever date a commit's author gave. None: see context.series_months.
     window: tuple[date, date] | None = None
+    # The `.mailmap` text authors are resolved with, when the caller read it (a build of a work
+    # tree reads the work tree's, uncommitted edits included); None: the engine reads it from the
+    # commit it counts.
+    mailmap: str | None = None

@@ -9,6 +9,9 @@ from __future__ import annotations
 import hashlib
 
 
+_SPACE = " \t\n\r"  # git's isspace(): a Unicode space is part of a name
+
+
 def _name_and_email(text: str, allow_empty_email: bool):
     """git's parse_name_and_email: (name or None, email, rest or None) or None."""
     left = text.find("<")
@@ -19,7 +22,7 @@ def _name_and_email(text: str, allow_empty_email: bool):
         return None
     if not allow_empty_email and right == left + 1:
         return None
-    name = text[:left].strip() or None
+    name = text[:left].strip(_SPACE) or None
     email = text[left + 1 : right]
     rest = text[right + 1 :]
     return name, email, (rest if rest else None)
@@ -37,18 +40,22 @@ def _parse(line: str) -> tuple[str | None, str, str | None, str | None] | None:
     name2 = email2 = None
     if rest is not None:
         second = _name_and_email(rest, True)
-        if second is not None:
+        if second is not None:  # text after the first address without a second one is ignored, as by git
             name2, email2, _ = second
-        elif rest.strip():
-            name2 = rest  # git keeps the unparsed rest as an old name; mimic it
     return name1, email1, name2, email2
+
+
+def lines(text: str) -> list[str]:
+    """The lines of a `.mailmap` as git splits them: at "\n" only (a "\r" or a Unicode line
+    separator stays inside its line, where git leaves it)."""
+    return text.split("\n")
 
 
 def entries(text: str) -> list[tuple[int, str, str | None]]:
     """(line number, old e-mail casefolded, new e-mail or None) of each line that maps an address,
     as `Mailmap` reads it: what a report names when it says which line moved whose commits."""
     found = []
-    for number, line in enumerate(text.splitlines(), 1):
+    for number, line in enumerate(lines(text), 1):
         parsed = _parse(line)
         if parsed is None:
             continue
@@ -63,21 +70,21 @@ class Mailmap:
     def __init__(self, text: str = "") -> None:
         # old e-mail (casefolded) -> [name or None, email or None, {old name casefolded: (name, email)}]
         self._map: dict[str, list] = {}
+        # (old e-mail casefolded, old name casefolded or None) -> (the line that last gave its
+        # e-mail, the old name as that line writes it)
+        self._lines: dict[tuple[str, str | None], tuple[int, str | None]] = {}
         self.text = text
-        for line in text.splitlines():
-            self._line(line)
+        for number, line in enumerate(lines(text), 1):
+            parsed = _parse(line)
+            if parsed is not None:
+                self._add(*parsed, number=number)
         self._memo: dict[tuple[str, str], tuple[str, str]] = {}
 
     @property
     def digest(self) -> str:
         return hashlib.sha256(self.text.encode("utf-8")).hexdigest()[:16]
 
-    def _line(self, line: str) -> None:
-        parsed = _parse(line)
-        if parsed is not None:
-            self._add(*parsed)
-
-    def _add(self, new_name, new_email, old_name, old_email) -> None:
+    def _add(self, new_name, new_email, old_name, old_email, number: int = 0) -> None:
         if old_email is None:
             old_email, new_email = new_email, None
         entry = self._map.setdefault(old_email.casefold(), [None, None, {}])
@@ -86,8 +93,26 @@ class Mailmap:
                 entry[0] = new_name
             if new_email is not None:
                 entry[1] = new_email
+                self._lines[(old_email.casefold(), None)] = (number, None)
         else:
             entry[2][old_name.casefold()] = (new_name, new_email)
+            self._lines[(old_email.casefold(), old_name.casefold())] = (number, old_name)
+
+    def rewrites(self, email: str) -> list[tuple[int, str | None, str]]:
+        """Every address that commits by `email` may be given, by the author name they carry:
+        (line number, the old name the line asks for as it writes it, None for any other name,
+        the new address). What `resolve` does for one name, listed for all of them; a
+        name-qualified line wins over the plain one for its name, even when it gives no address
+        (then the commits keep theirs, and it is not listed)."""
+        folded = email.casefold()
+        entry = self._map.get(folded)
+        if entry is None:
+            return []
+        found = [(self._lines[(folded, None)][0], None, entry[1])] if entry[1] is not None else []
+        for old_name, (_new_name, new_email) in sorted(entry[2].items()):
+            if new_email is not None:
+                found.append((*self._lines[(folded, old_name)], new_email))
+        return found
 
     def resolve(self, name: str, email: str) -> tuple[str, str]:
         key = (name, email)

@@ -144,7 +144,8 @@ def build_report(
             reports.put(key, report)
             return report
     history = read_history(repo_path, subdir=subdir, ref=ref, cache_dir=cache_dir, use_cache=use_cache,
-                           progress=progress, workers=workers, engine=engine, files_in=files_in)
+                           progress=progress, workers=workers, engine=engine, files_in=files_in,
+                           mailmap=data.mailmap)
     with _collector_paused():
         ctx = Context(history, data)
         report = assemble(history, data, weights, ctx)

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from .. import __version__
 from ..load.listing import INPUT_FILES, INPUT_FOLDERS
+from ..load.mailmaps import MAILMAP_PATH, mailmap_paths
 from ..resources import themes_dir
 from .folders import manifests_dir, peers_dir
 
@@ -100,6 +101,9 @@ def fingerprint(source: Path, options: dict, contents: bool = True, newest: list
     digest.update(os.environ.get("SOURCE_DATE_EPOCH", "").encode())
     for rel in INPUT_FILES + INPUT_FOLDERS:
         _hash_tree(digest, Path(source), rel, contents, newest)
+    for shown, path in mailmap_paths(Path(source)):  # the repository's top `.mailmap` too, for a folder
+        if shown != MAILMAP_PATH:
+            _hash_path(digest, str(path), shown, contents, newest)
     # the bundled theme, for development installs where it changes without a version bump
     _hash_tree(digest, themes_dir(), "default", contents, newest)
     digest.update(_git_state(Path(source)).encode())

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from value.mailmap import Mailmap, entries
+from value.mailmap import Mailmap, lines
 
 from ..errors import Findings
 from .yamlsafe import YamlDoc
@@ -40,10 +40,10 @@ class Addresses:
         """`key` ("<type> <base64>") is item `index` of the `signing_keys` of member `handle`."""
         self.keys.append((key, rel, doc, index))
 
-    def check(self, findings: Findings, mailmap_rel: str = ".mailmap", mailmap_text: str | None = None) -> None:
+    def check(self, findings: Findings, mailmaps: list[tuple[str, str]] = ()) -> None:
         """An error for each address listed in more than one member file, at its first listing and
-        naming the others; with a `.mailmap`, an error for each line that resolves one member's
-        address to an address another member's file lists."""
+        naming the others; with `.mailmap` files ((path, text), in the order the value engine
+        joins them), an error for each line that gives a member's commits to someone else."""
         def at(doc: YamlDoc, index: int) -> str:
             line, col = doc.where(("emails", index))
             return f"{line}:{col}"
@@ -60,25 +60,46 @@ class Addresses:
                 others = ", ".join(f"{r}:{at(d, i)}" for r, d, i, _ in places[1:])
                 findings.error(rel, line, col, f"e-mail address '{address}' is also listed in {others}: {FIX}")
         self._check_keys(findings)
-        if not mailmap_text:
-            return
-        mailmap = Mailmap(mailmap_text)
-        line_of: dict[str, int] = {}
-        for number, old, _new in entries(mailmap_text):
-            line_of[old] = number  # git keeps the last line for an address
-        for address, rel, doc, index, handle, name in items:
-            resolved = key(mailmap.resolve(name, address)[1])
-            target = where.get(resolved)
-            if resolved == address or not target or target[0][3] == handle:
-                continue
-            number = line_of.get(address.casefold())
-            line, col = doc.where(("emails", index))
-            findings.error(
-                rel, line, col,
-                f"{mailmap_rel}{f':{number}' if number else ''} maps e-mail address '{address}' to an address "
-                f"listed in {target[0][0]}:{at(target[0][1], target[0][2])}: the commits of one member would "
-                "count for another; remove the `.mailmap` line or the address",
-            )
+        mailmaps = [(rel, text) for rel, text in mailmaps if text]
+        if mailmaps:
+            self._check_mailmap(findings, mailmaps, items, where, at)
+
+    def _check_mailmap(self, findings: Findings, mailmaps, items, where, at) -> None:
+        """Every line of the `.mailmap` files that can give a member's commits to someone else, in
+        any form git reads (`<new> <old>`, `New <new> <old>`, `New <new> Old <old>`, `<new> Old
+        <old>`; addresses of any case): to an address another member's file lists, or, under an
+        author name that the member's own name does not cover, to an address no member lists.
+        Each is an error at the member's address, naming the `.mailmap` file and line."""
+        mailmap = Mailmap("\n".join(text for _rel, text in mailmaps))
+        origin = [(rel, number) for rel, text in mailmaps for number in range(1, len(lines(text)) + 1)]
+        # the addresses the engine counts as each member's: those listed, as the `.mailmap` resolves
+        # them under the member's own name (value/identities.py)
+        own: dict[str, set[str]] = defaultdict(set)
+        for address, _rel, _doc, _index, handle, name in items:
+            own[handle] |= {address, key(mailmap.resolve(name, address)[1])}
+        for address, rel, doc, index, handle, _name in items:
+            for number, old_name, new in mailmap.rewrites(address):
+                target = key(new)
+                listed = where.get(target, [])
+                if target == address or any(place[3] == handle for place in listed):
+                    continue
+                file, line_number = origin[number - 1]
+                by = f" (commits by the name {old_name!r})" if old_name is not None else ""  # repr: no invisible character
+                line, col = doc.where(("emails", index))
+                if listed:
+                    findings.error(
+                        rel, line, col,
+                        f"{file}:{line_number} maps e-mail address '{address}'{by} to an address listed in "
+                        f"{listed[0][0]}:{at(listed[0][1], listed[0][2])}: the commits of one member would count "
+                        "for another; remove the `.mailmap` line or the address",
+                    )
+                elif target not in own[handle]:
+                    findings.error(
+                        rel, line, col,
+                        f"{file}:{line_number} maps e-mail address '{address}'{by} to an address no member file "
+                        f"lists: those commits of '{handle}' would count for someone else; list the address in "
+                        f"{rel} or remove the `.mailmap` line",
+                    )
 
     def _check_keys(self, findings: Findings) -> None:
         """A signing key in two member files would sign for both people: an error, as for an address."""

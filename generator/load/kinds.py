@@ -2,7 +2,8 @@
 
 Each document has passed its schema, so a builder reads its keys without guarding them; it
 reports what a schema cannot check (a handle that differs from the file name, a period that
-ends before it starts, money with more decimals than its currency has) and the names of members and projects that other files must define. A collection's builders
+ends before it starts, money with more decimals than its currency has); the names of members and
+projects a file gives are read by the loader (`references.NAMES`). A collection's builders
 take `(rel, stem, doc, body, notes)` and return the item published as `stem` (None to leave
 it out); the builders of files that list entries take `(rel, doc, notes)` and return the list.
 """
@@ -24,6 +25,7 @@ from .. import model as m
 from ..errors import Findings
 from .addresses import Addresses
 from .logins import FORGES, Logins
+from .lookalike import Lookalikes
 from .references import References
 from .yamlsafe import YamlDoc
 
@@ -33,9 +35,10 @@ class Notes:
     """What a builder finds besides what it builds."""
 
     findings: Findings  # problems in the file
-    references: References  # members and projects it names, checked once every file is loaded
+    references: References  # members and projects files name (see `references.NAMES`), checked once all are loaded
     addresses: Addresses = field(default_factory=Addresses)  # members' e-mails, checked once all are loaded
     logins: Logins = field(default_factory=Logins)  # members' forge logins, likewise
+    lookalikes: Lookalikes = field(default_factory=Lookalikes)  # members' names, likewise
 
 
 def _date(text) -> date | None:
@@ -119,10 +122,11 @@ def community(doc: YamlDoc) -> m.Community:
 
 def member(rel: str, stem: str, doc: YamlDoc, body: str, notes: Notes) -> m.Member | None:
     d = doc.data
-    if d.get("handle", stem) != stem:
+    renamed = d.get("handle", stem) != stem
+    if renamed:  # reported, and the rest of the file still checked: the member is left out
         line, col = doc.where(("handle",))
         notes.findings.error(rel, line, col, f"handle '{d['handle']}' differs from the file name: use '{stem}' or rename the file")
-        return None
+    notes.lookalikes.add(rel, doc, d["name"])
     for i, email in enumerate(d.get("emails", ())):
         notes.addresses.add(rel, doc, i, email, stem, d["name"])
     keys = []
@@ -137,6 +141,8 @@ def member(rel: str, stem: str, doc: YamlDoc, body: str, notes: Notes) -> m.Memb
     for forge in FORGES:
         if d.get(forge):
             notes.logins.add(forge, d[forge], rel, doc, stem)
+    if renamed:
+        return None
     return m.Member(
         handle=stem,
         name=d["name"],
@@ -163,8 +169,6 @@ def project(rel: str, stem: str, doc: YamlDoc, body: str, notes: Notes) -> m.Pro
             notes.findings.error(rel, line, col, "goal has 'done_at' but is not 'done: true': set both or neither")
         goals.append(m.Goal(g["title"], g.get("done", False), _date(g.get("done_at")), g.get("note", ""),
                             doc.where(("goals", i))[0]))
-    for i, lead in enumerate(d.get("leads", ())):
-        notes.references.add(rel, doc, ("leads", i), "member", lead)
     return m.Project(
         slug=stem, title=d["title"], source=rel, body=body, summary=d.get("summary", ""),
         status=d.get("status", "active"), leads=tuple(d.get("leads", ())),
@@ -175,9 +179,6 @@ def project(rel: str, stem: str, doc: YamlDoc, body: str, notes: Notes) -> m.Pro
 
 def event(rel: str, stem: str, doc: YamlDoc, body: str, notes: Notes) -> m.Event:
     d = doc.data
-    for key in ("organisers", "participants"):
-        for i, handle in enumerate(d.get(key, ())):
-            notes.references.add(rel, doc, (key, i), "member", handle)
     start, end = _date(d["date"]), _date(d.get("end_date"))
     if end and end < start:
         line, col = doc.where(("end_date",))
@@ -293,14 +294,11 @@ def ledger(rel: str, doc: YamlDoc, notes: Notes) -> list[m.LedgerEntry]:
             l, c = doc.where(("entries", i, "amount"))
             notes.findings.error(rel, l, c, "'amount' must be positive: the 'kind' says whether money came in or went out")
             continue
-        if e.get("project"):
-            notes.references.add(rel, doc, ("entries", i, "project"), "project", e["project"])
         if e.get("by"):
             if e["kind"] not in ("donation", "grant", "sale"):
                 l, c = doc.where(("entries", i, "by"))
                 notes.findings.error(rel, l, c, f"'by' names who raised an income, and a {e['kind']} is spending: "
                                                  "remove 'by', or use 'to' for who was paid")
-            notes.references.add(rel, doc, ("entries", i, "by"), "member", e["by"])
         entries.append(m.LedgerEntry(
             date=_date(e["date"]), amount=value, currency=code, kind=e["kind"], source=rel,
             line=line, party_from=e.get("from", ""), party_to=e.get("to", ""),
@@ -313,8 +311,6 @@ def ledger(rel: str, doc: YamlDoc, notes: Notes) -> list[m.LedgerEntry]:
 def usage(rel: str, doc: YamlDoc, notes: Notes) -> list[m.Usage]:
     records = []
     for i, r in enumerate(doc.data["records"]):
-        if r.get("project"):
-            notes.references.add(rel, doc, ("records", i, "project"), "project", r["project"])
         records.append(m.Usage(
             date=_date(r["date"]), kind=r["kind"], source=rel, line=doc.where(("records", i))[0],
             count=r.get("count"), quote=r.get("quote", ""), reported_by=r.get("source", ""),
@@ -326,8 +322,6 @@ def usage(rel: str, doc: YamlDoc, notes: Notes) -> list[m.Usage]:
 def kudos(rel: str, doc: YamlDoc, notes: Notes) -> list[m.Kudos]:
     items = []
     for i, k in enumerate(doc.data["kudos"]):
-        notes.references.add(rel, doc, ("kudos", i, "from"), "member", k["from"])
-        notes.references.add(rel, doc, ("kudos", i, "to"), "member", k["to"])
         items.append(m.Kudos(
             giver=k["from"], receiver=k["to"], date=_date(k["date"]), reason=k["for"],
             source=rel, line=doc.where(("kudos", i))[0], dimension=k.get("dimension", ""),
@@ -343,7 +337,6 @@ def contributions(rel: str, doc: YamlDoc, notes: Notes, kinds: dict | None = Non
     records = []
     for i, r in enumerate(doc.data["records"]):
         line = doc.where(("records", i))[0]
-        notes.references.add(rel, doc, ("records", i, "who"), "member", r["who"])
         kind, known = r["kind"], KINDS.get(r["kind"])
         l, c = doc.where(("records", i, "kind"))
         if known is not None and known.origin != CONTRIBUTIONS:

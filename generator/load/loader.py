@@ -4,7 +4,8 @@ The repository is untrusted: files are read without following symlinks, sizes ar
 goes through `yamlsafe`, and every file is checked against its schema before it is used. This
 module only runs the steps, which live beside it: `reader` (the files), `listing` (which files
 and their names), `parse` (parsed and checked), `kinds` (one builder per file kind) and
-`references` (the names of members and projects that files give, checked last).
+`references` (the names of members and projects that files give, checked last). A file that fails
+its schema is still checked for everything else (`salvage`).
 """
 
 from __future__ import annotations
@@ -18,10 +19,11 @@ from .. import model as m
 from ..cache import buildcache
 from ..errors import DataError, Findings
 from ..i18n import catalogue_findings, load_catalogue
-from . import codeowners, dates, ecosystem, kinds
+from . import codeowners, dates, ecosystem, invisible, kinds, salvage
 from .documents import documents
-from .listing import COLLECTIONS, MD_EXT, collection
+from .listing import COLLECTIONS, MD_EXT, check_names, collection
 from .logins import LoginIndex
+from .mailmaps import MAILMAP_PATH, read_mailmaps
 from .parse import parse_ahead, parse_file
 from .reader import FileReader, read_file
 from .references import References
@@ -44,15 +46,39 @@ class _Loader:
         self.notes = kinds.Notes(self.findings, References())
 
     # -- parsing -----------------------------------------------------------------------------
-    def parsed_file(self, rel: str, kind: str, markdown: bool) -> tuple[YamlDoc | None, str]:
+    def parsed_file(self, rel: str, kind: str, markdown: bool) -> tuple[YamlDoc | None, str, YamlDoc | None]:
+        """(the document, or None when it failed; its Markdown body; the part of a failed document
+        that passes its schema, see `salvage`). The names it gives and its dates are checked either
+        way, except where its schema refuses them."""
         if rel in self.parsed:
             doc, body, findings = self.parsed.pop(rel)
         else:
             doc, body, findings = parse_file(self.reader, rel, kind, markdown)
         self.findings.extend(findings)
-        if doc is not None and self.window is not None:
+        if doc is not None:
+            self.check_file(rel, kind, doc, [])
+            return doc, body, None
+        whole, body = salvage.unchecked(self.reader, rel, kind, markdown)
+        if whole is None:
+            return None, body, None
+        refused = salvage.refused(kind, whole.data)
+        self.check_file(rel, kind, whole, refused)
+        return None, body, salvage.salvage(kind, whole)
+
+    def check_file(self, rel: str, kind: str, doc: YamlDoc, refused: list[tuple]) -> None:
+        """What is checked in every file, valid or not: the names it gives, its display texts
+        (`invisible`), its dates; not where `refused` (the schema's findings say what is wrong)."""
+        self.notes.references.collect(rel, kind, doc, lambda path: salvage.within(path, refused))
+        invisible.check(rel, kind, doc, self.findings, lambda path: salvage.within(path, refused))
+        if self.window is None:
+            return
+        if not refused:
             dates.check(rel, kind, doc, self.window, self.findings)
-        return doc, body
+            return
+        found = Findings()
+        dates.check(rel, kind, doc, self.window, found)
+        spots = {doc.where(path) for path in refused}
+        self.findings.extend(f for f in found.items if (f.line, f.col) not in spots)
 
     def parse_collections(self) -> None:
         """Parse and validate every collection file up front: from the build cache when it has
@@ -79,6 +105,15 @@ class _Loader:
                 self.findings.extend([problem])
         return text
 
+    def mailmaps(self) -> list[tuple[str, str]]:
+        """(path, text) of the `.mailmap` files the value engine reads for this community, in its
+        order: the repository's top one (read from the work tree), then the community's own (read
+        as every file here, its problems reported)."""
+        own = (MAILMAP_PATH, self.optional(MAILMAP_PATH) or "")
+        if self.reader_factory is not FileReader:
+            return [own]
+        return [(shown, text) for shown, text in read_mailmaps(self.root) if shown != MAILMAP_PATH] + [own]
+
     def codeowners(self, model: m.Model, logins: LoginIndex):
         rel = next((rel for rel in codeowners.PATHS if self.reader.exists(rel)), None)
         if rel is None:
@@ -88,11 +123,13 @@ class _Loader:
             forge = "gitlab"
         return codeowners.read(rel, self.lenient(rel), self.findings, model.members, logins, forge)
 
-    def required(self, rel: str, kind: str) -> YamlDoc | None:
+    def required(self, rel: str, kind: str) -> tuple[YamlDoc | None, YamlDoc | None]:
+        """(the document, the valid part of a failed one), as `parsed_file`."""
         if not self.reader.exists(rel):
             self.findings.error(rel, 1, 1, f"{rel} is missing: every community needs one (see `commonplace new`)")
-            return None
-        return self.parsed_file(rel, kind, markdown=False)[0]
+            return None, None
+        doc, _body, partial = self.parsed_file(rel, kind, markdown=False)
+        return doc, partial
 
     # -- building ----------------------------------------------------------------------------
     def keyed(self, folder: str, build) -> dict:
@@ -100,8 +137,10 @@ class _Loader:
         kind, extensions = COLLECTIONS[folder]
         result = {}
         for rel, stem in self.listing[folder]:
-            doc, body = self.parsed_file(rel, kind, extensions == MD_EXT)
+            doc, body, partial = self.parsed_file(rel, kind, extensions == MD_EXT)
             if doc is None:
+                if partial is not None:  # its mistakes besides the schema's; the file stays out
+                    build(rel, stem, partial, body, self.notes)
                 continue
             item = build(rel, stem, doc, body, self.notes)
             if item is not None:
@@ -113,9 +152,11 @@ class _Loader:
         kind, _extensions = COLLECTIONS[folder]
         items = []
         for rel, _stem in self.listing[folder]:
-            doc = self.parsed_file(rel, kind, markdown=False)[0]
+            doc, _body, partial = self.parsed_file(rel, kind, markdown=False)
             if doc is not None:
                 items.extend(build(rel, doc, self.notes))
+            elif partial is not None:  # its mistakes besides the schema's; the file stays out
+                build(rel, partial, self.notes)
         return sorted(items, key=lambda e: (e.date, e.source, e.line))
 
     def date_window(self, config: m.Config, doc: YamlDoc) -> m.Config:
@@ -136,7 +177,9 @@ class _Loader:
         rel = "federation.yaml"
         if not self.reader.exists(rel):
             return [], None
-        doc = self.parsed_file(rel, "federation", markdown=False)[0]
+        doc, _body, partial = self.parsed_file(rel, "federation", markdown=False)
+        if doc is None and partial is not None:
+            kinds.federation(rel, partial, self.notes)  # its findings only: the file is in error
         return (kinds.federation(rel, doc, self.notes), kinds.discover(doc)) if doc is not None else ([], None)
 
     def load(self) -> m.Model:
@@ -149,12 +192,17 @@ class _Loader:
             )
             raise DataError(self.findings.sorted())
         self.listing = {folder: collection(self.reader, self.findings, folder) for folder in COLLECTIONS}
+        if self.reader_factory is FileReader:  # names a checkout on Windows or macOS would refuse or merge
+            check_names(self.root, self.findings)
         self.parse_collections()
-        config_doc = self.required("commonplace.yaml", "commonplace")
-        config = kinds.config(config_doc, "commonplace.yaml", self.findings) if config_doc is not None else None
-        if config is not None:
-            config = self.date_window(config, config_doc)
-        community_doc = self.required("community.yaml", "community")
+        config_doc, partial = self.required("commonplace.yaml", "commonplace")
+        config = None
+        if config_doc is not None or partial is not None:
+            # A failed config still gives the date window and the kinds the other files are held
+            # to: its mistakes do not turn into false ones elsewhere. The build stops on its error.
+            config = kinds.config(config_doc or partial, "commonplace.yaml", self.findings)
+            config = self.date_window(config, config_doc or partial)
+        community_doc, _partial = self.required("community.yaml", "community")  # no checks beyond its schema
         community = kinds.community(community_doc) if community_doc is not None else None
         model = m.Model(root=self.root, config=config, community=community)
         model.members = self.keyed("members", kinds.member)
@@ -180,13 +228,14 @@ class _Loader:
         named = {kind: set(built) | {stem for _rel, stem in self.listing[folder]}
                  for kind, folder, built in (("member", "members", model.members), ("project", "projects", model.projects))}
         self.notes.references.check(named, self.findings)
-        self.notes.addresses.check(self.findings, ".mailmap", self.optional(".mailmap"))
+        self.notes.addresses.check(self.findings, self.mailmaps())
         self.notes.logins.check(self.findings)
+        self.notes.lookalikes.check(self.findings)
         if config is not None:
             model.catalogue = load_catalogue(self.root, config.language)
             self.findings.extend(catalogue_findings(self.root, config.language, self.optional("commonplace.yaml"),
                                                     model.catalogue))
-        if self.findings.errors or config is None or community is None:
+        if self.findings.errors or config_doc is None or community is None:
             raise DataError(self.findings.sorted())
         model.warnings = [f for f in self.findings.sorted() if f.severity != "error"]
         return model

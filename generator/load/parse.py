@@ -35,7 +35,10 @@ def parse_file(reader, rel: str, kind: str, markdown: bool) -> tuple[YamlDoc | N
     return parse_text(rel, kind, markdown, text, findings)
 
 
-def parse_text(rel: str, kind: str, markdown: bool, text: str, findings: list) -> tuple[YamlDoc | None, str, list]:
+def parse_text(rel: str, kind: str, markdown: bool, text: str, findings: list,
+               keep_invalid: bool = False) -> tuple[YamlDoc | None, str, list]:
+    """`parse_file` on a file's text; `keep_invalid` returns the document of a file that parsed but
+    failed its schema, too (for `salvage`), rather than None."""
     body = ""
     line_offset = 0
     if markdown:
@@ -57,7 +60,7 @@ def parse_text(rel: str, kind: str, markdown: bool, text: str, findings: list) -
     invalid = validate(kind, doc, rel)
     findings += invalid
     usable = not invalid and not any(f.severity == "error" for f in problems)
-    return (doc if usable else None), body, findings
+    return (doc if usable or keep_invalid else None), body, findings
 
 
 def _slice_parser(root: Path, tasks: list[tuple[str, str, bool]], cached: dict):

@@ -1,4 +1,8 @@
-"""Names one file gives for a member or a project, checked once every file is loaded."""
+"""Names one file gives for a member or a project, checked once every file is loaded.
+
+Which keys name whom is one table (`NAMES`), read from every file of a kind the same way, whether
+the file passed its schema or not: a mistake elsewhere in a file never hides an unknown name in it.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,34 @@ import difflib
 
 from ..errors import Findings
 from .yamlsafe import YamlDoc
+
+ANY = "*"  # a path step standing for every item of a list
+
+# kind of file -> (path, kind of thing the text there names)
+NAMES: dict[str, tuple[tuple[tuple, str], ...]] = {
+    "project": ((("leads", ANY), "member"),),
+    "event": ((("organisers", ANY), "member"), (("participants", ANY), "member")),
+    "ledger": ((("entries", ANY, "project"), "project"), (("entries", ANY, "by"), "member")),
+    "usage": ((("records", ANY, "project"), "project"),),
+    "kudos": ((("kudos", ANY, "from"), "member"), (("kudos", ANY, "to"), "member")),
+    "contributions": ((("records", ANY, "who"), "member"),),
+}
+
+
+def texts_at(data, pattern: tuple, at: tuple = ()):
+    """(path, text) of each non-empty text `data` holds at `pattern`; anything else there is the
+    schema's to report."""
+    if not pattern:
+        if isinstance(data, str) and data:
+            yield at, data
+        return
+    step, rest = pattern[0], pattern[1:]
+    if step == ANY:
+        if isinstance(data, list):
+            for i, item in enumerate(data):
+                yield from texts_at(item, rest, at + (i,))
+    elif isinstance(data, dict) and step in data:
+        yield from texts_at(data[step], rest, at + (step,))
 
 
 class References:
@@ -15,6 +47,13 @@ class References:
     def add(self, rel: str, doc: YamlDoc, path: tuple, kind: str, value: str) -> None:
         """`value`, at `path` in `rel`, names a `kind` ("member" or "project")."""
         self.items.append((rel, doc, path, kind, value))
+
+    def collect(self, rel: str, kind: str, doc: YamlDoc, skip=lambda path: False) -> None:
+        """Every name a file of `kind` gives (see `NAMES`), but those at a path `skip` refuses."""
+        for pattern, named in NAMES.get(kind, ()):
+            for path, value in texts_at(doc.data, pattern):
+                if not skip(path):
+                    self.add(rel, doc, path, named, value)
 
     def check(self, known: dict[str, dict], findings: Findings) -> None:
         """An error for each name that `known[kind]` lacks, with the closest known name as a hint."""

@@ -43,3 +43,46 @@ def decode(data: bytes) -> tuple[str | None, int]:
         return data.decode("utf-8-sig"), 0
     except UnicodeDecodeError as exc:
         return None, data[: exc.start].count(b"\n") + 1
+
+
+# Names Windows gives to devices, in any case and with any extension: git cannot check them out.
+WINDOWS_DEVICES = frozenset(["con", "prn", "aux", "nul", "conin$", "conout$"]
+                            + [f"{port}{n}" for port in ("com", "lpt") for n in "123456789¹²³"])
+WINDOWS_FORBIDDEN = frozenset('<>:"|?*\\')
+
+
+def windows_problem(name: str) -> str | None:
+    """Why git cannot check out a file or folder called `name` on Windows, or None."""
+    device = name.split(".")[0].rstrip(" ").casefold()
+    if device in WINDOWS_DEVICES:
+        return f"{device.upper()} is a device name on Windows, with any extension"
+    if name.endswith((".", " ")):
+        return "Windows drops a final dot or space"
+    bad = sorted({c for c in name if c in WINDOWS_FORBIDDEN or ord(c) < 32})
+    if bad:
+        shown = " ".join(c if c.isprintable() else f"U+{ord(c):04X}" for c in bad)
+        return f"Windows does not allow {shown} in a name"
+    return None
+
+
+def same_name_key(name: str) -> str:
+    """What two names share when a file system that ignores case and Unicode normalisation
+    (Windows, macOS) takes them for one: `ana.yaml` and `Ana.yaml`, `josé.yaml` in NFC and NFD."""
+    import unicodedata
+
+    return unicodedata.normalize("NFC", name).casefold()
+
+
+def twins(names: list[str]) -> dict[str, str]:
+    """name -> the name it is taken for, for every name but one of each group that `same_name_key`
+    makes one; the one kept is the group's first name written in its own folded form, else its
+    first name."""
+    groups: dict[str, list[str]] = {}
+    for name in sorted(names):
+        groups.setdefault(same_name_key(name), []).append(name)
+    found = {}
+    for key, group in groups.items():
+        if len(group) > 1:
+            kept = next((n for n in group if n == key), group[0])
+            found.update({n: kept for n in group if n != kept})
+    return found
