@@ -220,11 +220,14 @@ def split(
         raise ValueEngineError(f"unknown reward policy '{policy}': choose one of {', '.join(POLICIES)}")
     if recipients not in RECIPIENTS:
         raise ValueEngineError(f"unknown recipients '{recipients}': choose one of {', '.join(RECIPIENTS)}")
+    if not money.is_currency(currency):
+        raise ValueEngineError(money.refusal(currency))
     if minor_units is None:
-        if not money.is_currency(currency):
-            raise ValueEngineError(f"'{currency}' is not an ISO 4217 currency code: use one such as EUR, USD or JPY")
         minor_units = money.minor_units(currency)
     budget = Decimal(budget)
+    if budget.is_finite() and budget.adjusted() >= money.MAX_DIGITS:
+        raise BadBudget(f"the budget has more than {money.MAX_DIGITS} digits before the decimal "
+                        "point: no community shares out that much; give the budget it has")
     units_exact = budget.scaleb(minor_units)
     if not budget.is_finite() or budget < 0 or units_exact != units_exact.to_integral_value():
         raise BadBudget(

@@ -125,10 +125,7 @@ class _Loader:
             local = self.reader_factory is FileReader
             self.reference = dates.reference_day(self.root) if local else dates.today()
         earliest, latest = dates.window(config.earliest, config.latest, self.reference)
-        if latest < earliest:
-            line, col = doc.where(("dates", "latest") if config.latest else ("dates", "earliest"))
-            self.findings.error("commonplace.yaml", line, col, f"the date window ends ({latest.isoformat()}) before "
-                                                               f"it begins ({earliest.isoformat()}): fix `dates:`")
+        dates.check_window(config.earliest, config.latest, (earliest, latest), doc, self.findings)
         self.window = (earliest, latest)
         return replace(config, earliest=earliest, latest=latest)
 

@@ -58,6 +58,21 @@ def _describe(value) -> str:
     return "nothing" if value is None else type(value).__name__
 
 
+# jsonschema's words for a number out of bounds, with the number as the file writes it.
+_BOUNDS = {
+    "minimum": "is less than the minimum of",
+    "exclusiveMinimum": "is less than or equal to the minimum of",
+    "maximum": "is greater than the maximum of",
+    "exclusiveMaximum": "is greater than or equal to the maximum of",
+}
+
+
+def _number_text(value, raw: str | None) -> str:
+    """A number as the file writes it ("1.0e+400", not Decimal('1.0E+400')); never a page of digits."""
+    text = raw if raw is not None else str(value)
+    return text if len(text) <= 24 else f"a number of {len(text)} characters"
+
+
 def _expected(schema_type) -> str:
     types = schema_type if isinstance(schema_type, list) else [schema_type]
     return " or ".join(_TYPE_WORDS.get(t, t) for t in types)
@@ -107,8 +122,9 @@ def _message(error, doc: YamlDoc) -> str:
     if error.validator == "required":
         missing = error.message.split("'")[1] if "'" in error.message else error.message
         return f"missing required key '{missing}'"
-    if error.validator in ("minimum", "exclusiveMinimum", "maximum", "exclusiveMaximum"):
-        return f"{label}: {error.message}"
+    if error.validator in _BOUNDS:
+        return f"{label}: {_number_text(error.instance, doc.raw.get(where))} {_BOUNDS[error.validator]} " \
+               f"{error.validator_value}"
     if error.validator == "maxLength":  # never the text itself: it may be a megabyte long
         return f"{label} is longer than {error.validator_value} characters: shorten it"
     if error.validator == "minItems":
