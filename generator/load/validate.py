@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -22,8 +23,12 @@ _PATTERN_HINTS = (
     ("(?:-?[A-Za-z0-9])", "must be a GitHub login without the @: letters, digits and single inner hyphens, at most 39 characters"),
     ("[A-Za-z0-9_.-]", "must be a GitLab username without the @: letters, digits, '_', '-' and '.'"),
     ("[a-z0-9-]", "may use only lowercase letters a-z, digits and '-' (for example 'ana-lopez')"),
+    (r"\d{1,15}(", "must be an exact decimal amount such as \"12.50\", with at most 15 digits before the decimal point"),
     (r"\.\d", "must be an exact decimal amount such as \"12.50\""),
 )
+
+# A number with an exponent that YAML 1.1 reads as text: no dot (1e3) or no sign (1.0e3).
+_EXPONENT = re.compile(r"[-+]?[0-9][0-9_]*(?:\.[0-9_]*)?[eE][-+]?[0-9]+")
 
 _TYPE_WORDS = {
     "string": "text",
@@ -70,7 +75,7 @@ _BOUNDS = {
 def _number_text(value, raw: str | None) -> str:
     """A number as the file writes it ("1.0e+400", not Decimal('1.0E+400')); never a page of digits."""
     text = raw if raw is not None else str(value)
-    return text if len(text) <= 24 else f"a number of {len(text)} characters"
+    return text if len(text) <= 24 else f"a number {len(text)} characters long"
 
 
 def _expected(schema_type) -> str:
@@ -105,6 +110,8 @@ def _message(error, doc: YamlDoc) -> str:
             message += f" (YAML reads {raw} as true/false: put it in quotes, \"{raw}\")"
         elif raw is not None and "string" in str(error.validator_value):
             message += f" (put it in quotes: \"{raw}\")"
+        elif isinstance(raw, str) and _EXPONENT.fullmatch(raw) and "number" in str(error.validator_value):
+            message += f" (YAML reads {raw[:24]} as text: write the number out in digits)"
         return message
     if error.validator == "enum":
         options = [str(o) for o in error.validator_value]
@@ -148,7 +155,10 @@ def explain(kind: str, doc: YamlDoc, path: str) -> list[Finding]:
     for error in errors:
         # `if/then` and `anyOf` wrap the real cause; report the innermost errors.
         causes = list(error.context) if error.context and error.validator in ("anyOf", "oneOf") else [error]
-        for cause in causes[:1] if error.validator in ("anyOf", "oneOf") else causes:
+        if error.validator in ("anyOf", "oneOf"):
+            # the branch of the value's own type says what is wrong with it, when one has that type
+            causes = [next((c for c in causes if c.validator != "type"), causes[0])]
+        for cause in causes:
             if cause.validator == "additionalProperties" and isinstance(cause.instance, dict):
                 findings.extend(_unknown_keys(cause, doc, path))
                 continue
