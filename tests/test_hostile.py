@@ -1,6 +1,7 @@
 """Hostile and invalid inputs as fixture files: tests/fixtures/hostile/*.txt, input → expected.
 
-community.txt: files added to the minimal community → the exact findings of `check_community`.
+community.txt (and every other .txt but markdown.txt, such as values.txt: dates, numbers, money
+and ecosystem files): files added to the minimal community → the exact findings of `check_community`.
 markdown.txt: Markdown → the exact HTML of `render_markdown`, and the same HTML in a built page.
 The format is described at the top of each file. Only public entry points are used here.
 Cases that need a real git repository or a symbolic link stay with their subject in Python
@@ -96,7 +97,11 @@ def findings_match(found: list[str], expected: list[str]) -> bool:
         f.startswith(e[:-1]) if e.endswith("…") else f == e for f, e in zip(found, expected))
 
 
-@pytest.mark.parametrize("case", params("community.txt"))
+# Every fixture file but markdown.txt holds community cases (community.txt's format).
+COMMUNITY_FIXTURES = sorted(p.name for p in FIXTURES.glob("*.txt") if p.name != "markdown.txt")
+
+
+@pytest.mark.parametrize("case", [param for name in COMMUNITY_FIXTURES for param in params(name)])
 def test_community_files(case: Case, tmp_path):
     root = write_files(tmp_path / "community", MINIMAL)
     for rel, content in case.inputs.items():
@@ -173,7 +178,7 @@ ONE_LINE_EDITS = {
     "a usage record at the window's end": ("usage/2025.yaml", "  - date: 2025-", "  - date: {end}\n  - x: "),
     "a kudos dated 1970-01-01": ("kudos/2025.yaml", "    date: 2025-", "    date: 1970-01-01\n    x: "),
     "an event at the window's end": ("events/meetup-2026-02.md", "date: 2026-02-05", "date: {end}"),
-    "a huge count": ("usage/2025.yaml", "    count: 212", "    count: " + "9" * 150),
+    "the largest count": ("usage/2025.yaml", "    count: 212", "    count: " + "9" * 15),
     "the largest amount": ("ledger/2025.yaml", '    amount: "', '    amount: "' + "9" * 15 + '.00"\n    x: "'),
     "a member's name as long as allowed": ("members/lucia-ferrer.yaml", "name: Lucía Ferrer", "name: " + "Lucía " * 33),
     "a kudos reason as long as allowed": ("kudos/2025.yaml", "    for: ", "    for: " + "thanks " * 700 + "\n    x: "),

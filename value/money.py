@@ -92,6 +92,8 @@ def quantize(amount, code: str) -> Decimal:
     amount with more decimals than the currency has is a ValueError."""
     value = Decimal(str(amount)) if not isinstance(amount, Decimal) else amount
     places = minor_units(code)
+    if not value.is_finite() or value.adjusted() >= 28 - places:  # past what decimal arithmetic holds exactly
+        raise ValueError(f"{code} amounts are finite and have at most {28 - places} digits before the decimal point")
     if decimals_of(value.normalize()) > places:
         raise ValueError(f"{value} has more decimals than {code}'s {places}")
     return value.quantize(Decimal(1).scaleb(-places))

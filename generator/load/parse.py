@@ -58,7 +58,7 @@ def parse_text(rel: str, kind: str, markdown: bool, text: str, findings: list) -
     invalid = validate(kind, doc, rel)
     findings += invalid
     usable = not invalid and not any(f.severity == "error" for f in problems)
-    if usable and kind == "commonplace":
+    if kind == "commonplace":
         findings += valuesettings.check(doc, rel)  # still usable: its other keys are checked as they are
     return (doc if usable else None), body, findings
 

@@ -210,4 +210,6 @@ def load_yaml(text: str, path: str, line_offset: int = 0) -> tuple[YamlDoc | Non
         return None, [Finding(path, line, col, f"invalid YAML: {problem}")]
     except yaml.YAMLError as exc:
         return None, [Finding(path, 1 + line_offset, 1, f"invalid YAML: {exc}")]
+    except RecursionError:  # the pure-Python composer, on flow collections nested thousands deep
+        return None, [Finding(path, 1 + line_offset, 1, "file is too large or too deeply nested")]
     return converter.doc, converter.findings
