@@ -235,8 +235,8 @@ def split(
             f"({minor_units} decimals): round it, e.g. {budget.quantize(Decimal(1).scaleb(-minor_units)) if budget.is_finite() else '100.00'}"
         )
     decay_f = _fraction(decay)
-    if not 0 <= decay_f <= 1:
-        raise ValueEngineError(f"decay {decay} must be between 0 and 1")
+    if not 0 <= decay_f <= 1 or decay_f.denominator > 10 ** 15:  # exact powers of a finer decay grow past any time
+        raise ValueEngineError(f"decay {str(decay)[:40]} must be between 0 and 1, with at most 15 decimals")
     if period is not None and not isinstance(period, Period):
         period = Period(*period)
     units = int(units_exact)

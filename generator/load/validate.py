@@ -110,7 +110,8 @@ def _message(error, doc: YamlDoc) -> str:
             message += f" (YAML reads {raw} as true/false: put it in quotes, \"{raw}\")"
         elif raw is not None and "string" in str(error.validator_value):
             message += f" (put it in quotes: \"{raw}\")"
-        elif isinstance(raw, str) and _EXPONENT.fullmatch(raw) and "number" in str(error.validator_value):
+        elif isinstance(error.instance, str) and _EXPONENT.fullmatch(error.instance) \
+                and "number" in str(error.validator_value):
             message += f" (YAML reads {raw[:24]} as text: write the number out in digits)"
         return message
     if error.validator == "enum":

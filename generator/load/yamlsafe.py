@@ -18,6 +18,7 @@ from ..errors import Finding
 MAX_BYTES = 1_000_000
 MAX_NODES = 50_000
 MAX_DEPTH = 40
+MAX_DECIMALS = 15  # of a number written in a file (money is written as text: its currency bounds it)
 
 Path_ = tuple  # a path into the data: keys and list indexes
 
@@ -181,6 +182,11 @@ class _Converter:
                 number = None
             if number is None or not number.is_finite():
                 self.fail(node.start_mark, f"'{text}' is not a finite decimal number")
+                return None
+            if number and number.normalize().as_tuple().exponent < -MAX_DECIMALS:
+                # exact arithmetic on such a number (a reward's decay, month after month) never ends
+                self.fail(node.start_mark, f"'{text[:40]}' has more than {MAX_DECIMALS} decimals: no figure needs "
+                                           f"them; round it to {MAX_DECIMALS} at most")
                 return None
             return number
         if tag == _TIMESTAMP:
