@@ -219,3 +219,16 @@ def test_the_value_engine_refuses_what_the_loader_refuses():
     with pytest.raises(ValueError):
         money.quantize(Decimal("1e400"), "EUR")
     assert not money.is_currency("XXX") and money.is_currency("XOF") and "XTS" not in money.codes()
+
+
+@pytest.mark.parametrize("weight", [math.nan, math.inf, -math.inf, Decimal("NaN"), Decimal("-Infinity"), True, 1e400])
+def test_the_schema_check_never_takes_a_non_finite_number_or_true_for_a_weight(weight):
+    """YAML gives neither floats nor NaN (yamlsafe); a caller that does still gets a finding."""
+    from generator.load.schemafast import fast_valid
+    from generator.load.validate import validate
+    from generator.load.yamlsafe import YamlDoc
+
+    data = {"title": "Seeds", "value": {"weights": {"reputation": weight}}}
+    assert not fast_valid("commonplace", data)
+    found = validate("commonplace", YamlDoc(data), "commonplace.yaml")
+    assert len(found) == 1 and "'reputation'" in found[0].message, found

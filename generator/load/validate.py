@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import math
 import re
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -152,7 +153,15 @@ def validate(kind: str, doc: YamlDoc, path: str) -> list[Finding]:
 def explain(kind: str, doc: YamlDoc, path: str) -> list[Finding]:
     """jsonschema's findings on a document, located and worded for the user ([] when valid)."""
     findings: list[Finding] = []
-    errors = sorted(validator(kind).iter_errors(doc.data), key=lambda e: (list(map(str, e.absolute_path)), e.validator != "pattern"))
+    # NaN and infinity first: jsonschema takes a float NaN for a number within any bounds, and
+    # cannot compare a Decimal NaN at all. YAML gives neither (yamlsafe); other callers may.
+    data = doc.data
+    for where in _not_finite(doc.data, ()):
+        line, col = doc.where(where)
+        name = next((p for p in reversed(where) if isinstance(p, str)), "value")
+        findings.append(Finding(path, line, col, f"'{name}' must be a finite number, not NaN or infinity"))
+        data = _replaced(data, where, None)
+    errors = sorted(validator(kind).iter_errors(data), key=lambda e: (list(map(str, e.absolute_path)), e.validator != "pattern"))
     for error in errors:
         # `if/then` and `anyOf` wrap the real cause; report the innermost errors.
         causes = list(error.context) if error.context and error.validator in ("anyOf", "oneOf") else [error]
@@ -169,3 +178,25 @@ def explain(kind: str, doc: YamlDoc, path: str) -> list[Finding]:
                 continue  # one message per spot: a bad date fails both its pattern and its format
             findings.append(Finding(path, line, col, _message(cause, doc)))
     return findings
+
+
+def _replaced(data, where: tuple, value):
+    """A copy of `data` with `value` at `where` (the containers on the way copied, the rest shared)."""
+    if not where:
+        return value
+    head, rest = where[0], where[1:]
+    copy = dict(data) if isinstance(data, dict) else list(data)
+    copy[head] = _replaced(data[head], rest, value)
+    return copy
+
+
+def _not_finite(data, at: tuple):
+    """The paths of the NaN and infinite numbers in `data` (YAML gives none; other callers may)."""
+    if isinstance(data, float) and not math.isfinite(data) or type(data).__name__ == "Decimal" and not data.is_finite():
+        yield at
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            yield from _not_finite(value, at + (key,))
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            yield from _not_finite(value, at + (i,))
