@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import math
 import os
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -158,13 +159,7 @@ def test_the_date_window_never_ends_past_its_bound(monkeypatch, tmp_path):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "999999999999999")
     assert dates.reference_day(root) == dates.LAST_DAY
     assert load_community(root).config.latest == dates.LAST_DAY
-    assert dates.window(None, None, date_of(9999, 12, 31)) == (dates.EARLIEST, dates.LAST_DAY)
-
-
-def date_of(*parts):
-    from datetime import date
-
-    return date(*parts)
+    assert dates.window(None, None, date(9999, 12, 31)) == (dates.EARLIEST, dates.LAST_DAY)
 
 
 def test_the_widest_window_builds_with_data_on_its_bounds(tmp_path):
