@@ -38,6 +38,8 @@ def _currency(text: str) -> str:
         return text
     if money.is_currency(text.upper()):
         raise argparse.ArgumentTypeError(f"'{text}' is not an ISO 4217 code: write it in capitals, {text.upper()}")
+    if text.upper() in money.NOT_MONEY:
+        raise argparse.ArgumentTypeError(money.refusal(text.upper()))
     raise argparse.ArgumentTypeError(f"'{text}' is not an ISO 4217 currency code: give one such as EUR, USD or JPY")
 
 

@@ -1,7 +1,7 @@
 """Hostile and invalid inputs as fixture files: tests/fixtures/hostile/*.txt, input → expected.
 
-community.txt (and every other .txt but markdown.txt and check-build.txt): files added to the minimal community → the
-exact findings of `check_community`.
+community.txt (and every other .txt but markdown.txt and check-build.txt, such as values.txt and
+names.txt): files added to the minimal community → the exact findings of `check_community`.
 markdown.txt: Markdown → the exact HTML of `render_markdown`, and the same HTML in a built page.
 The format is described at the top of each file. Only public entry points are used here.
 Cases that need a real git repository or a symbolic link stay with their subject in Python
@@ -180,7 +180,7 @@ ONE_LINE_EDITS = {
     "a usage record at the window's end": ("usage/2025.yaml", "  - date: 2025-", "  - date: {end}\n  - x: "),
     "a kudos dated 1970-01-01": ("kudos/2025.yaml", "    date: 2025-", "    date: 1970-01-01\n    x: "),
     "an event at the window's end": ("events/meetup-2026-02.md", "date: 2026-02-05", "date: {end}"),
-    "a huge count": ("usage/2025.yaml", "    count: 212", "    count: " + "9" * 150),
+    "the largest count": ("usage/2025.yaml", "    count: 212", "    count: " + "9" * 15),
     "the largest amount": ("ledger/2025.yaml", '    amount: "', '    amount: "' + "9" * 15 + '.00"\n    x: "'),
     "a member's name as long as allowed": ("members/lucia-ferrer.yaml", "name: Lucía Ferrer", "name: " + "Lucía " * 33),
     "a kudos reason as long as allowed": ("kudos/2025.yaml", "    for: ", "    for: " + "thanks " * 700 + "\n    x: "),

@@ -25,6 +25,7 @@ Merge commits make no records; bots' records are made, kept apart and never scor
 from __future__ import annotations
 
 import functools
+import math
 from dataclasses import dataclass
 from datetime import date
 from operator import itemgetter
@@ -35,6 +36,9 @@ from .errors import ValueEngineError
 from .registry import DIMENSIONS
 
 GIT, DATA, CONTRIBUTIONS, ENGINE = "git", "data", "contributions", "engine"
+# The largest weight of a kind or a dimension: weights times hours, counts and lines stay finite
+# floats however many records add up (schemas/commonplace.schema.json holds the same bound).
+MAX_WEIGHT = 1_000_000
 PLACES = 6  # a record's weight is rounded to this many decimals when it is made, as the report's floats
 
 
@@ -113,8 +117,8 @@ def kinds_of(given: dict | None) -> dict[str, Kind]:
         if weight is None:
             weight = base.weight if base else 1.0
         weight = float(weight)
-        if weight < 0:
-            raise BadKinds(f"kind '{key}': the weight must be >= 0")
+        if not 0 <= weight <= MAX_WEIGHT:  # NaN fails both comparisons
+            raise BadKinds(f"kind '{key}': the weight must be a number from 0 to {MAX_WEIGHT:,}")
         if base is not None:
             kinds[key] = Kind(key, base.label, dimension or base.dimension, weight, base.unit, base.origin,
                               base.explanation)

@@ -11,6 +11,10 @@ from __future__ import annotations
 from decimal import Decimal
 from functools import lru_cache
 
+# Amounts have at most this many digits before the decimal point: every sum and split of them
+# stays exact inside the 28 digits of Python's decimal arithmetic.
+MAX_DIGITS = 15
+
 
 @lru_cache(maxsize=1)
 def _codes() -> frozenset[str]:
@@ -20,14 +24,49 @@ def _codes() -> frozenset[str]:
     return frozenset(list_currencies())
 
 
+# ISO 4217 codes that name no money anyone is paid in: "no currency", testing, precious metals
+# and units of account. An amount in one of them cannot be paid, added up or split, so each is
+# refused with what it stands for.
+NOT_MONEY = {
+    "XXX": "ISO 4217's code for \"no currency\"",
+    "XTS": "reserved by ISO 4217 for testing",
+    "XAU": "gold (a troy ounce), a precious metal",
+    "XAG": "silver (a troy ounce), a precious metal",
+    "XPD": "palladium (a troy ounce), a precious metal",
+    "XPT": "platinum (a troy ounce), a precious metal",
+    "XBA": "a European bond-market unit of account",
+    "XBB": "a European bond-market unit of account",
+    "XBC": "a European bond-market unit of account",
+    "XBD": "a European bond-market unit of account",
+    "XEU": "the European Currency Unit, a unit of account replaced by the euro (EUR)",
+    "XDR": "the IMF's Special Drawing Right, a unit of account between governments",
+    "XSU": "the SUCRE, a unit of account between governments",
+    "XUA": "the African Development Bank's unit of account",
+    "XAD": "the Arab Monetary Fund's unit of account",
+    "XFO": "a former settlement unit of account (the gold franc)",
+    "XFU": "a former settlement unit of account (the UIC franc)",
+    "XRE": "a former unit of account of funds",
+}
+
+
 def codes() -> list[str]:
-    """Every ISO 4217 code Babel knows, sorted."""
-    return sorted(_codes())
+    """Every ISO 4217 code Babel knows that names money (the codes of NOT_MONEY left out), sorted."""
+    return sorted(_codes() - NOT_MONEY.keys())
 
 
 def is_currency(code: str) -> bool:
-    """Is `code` an ISO 4217 currency code Babel knows ("EUR": yes; "EURO", "eur", "ZZZ": no)?"""
-    return isinstance(code, str) and code in _codes()
+    """Is `code` an ISO 4217 currency code Babel knows that names money ("EUR": yes; "EURO",
+    "eur", "ZZZ", "XXX", "XAU": no)?"""
+    return isinstance(code, str) and code in _codes() and code not in NOT_MONEY
+
+
+def refusal(code) -> str:
+    """Why `code` cannot be the currency of an amount paid or budgeted, and what to write instead
+    (for a code `is_currency` refuses)."""
+    if isinstance(code, str) and code in NOT_MONEY:
+        return (f"currency '{code}' is {NOT_MONEY[code]}, not money anyone is paid in: write the currency "
+                "the amount was paid in, such as EUR, USD or JPY")
+    return f"currency '{code}' is not an ISO 4217 currency code: use one such as EUR, USD or JPY"
 
 
 @lru_cache(maxsize=None)
@@ -36,7 +75,7 @@ def minor_units(code: str) -> int:
 
     An unknown code is an error, never the default of 2 that Babel would give."""
     if not is_currency(code):
-        raise ValueError(f"'{code}' is not an ISO 4217 currency code")
+        raise ValueError(refusal(code))
     from babel.numbers import get_currency_precision
 
     return get_currency_precision(code)
@@ -53,6 +92,8 @@ def quantize(amount, code: str) -> Decimal:
     amount with more decimals than the currency has is a ValueError."""
     value = Decimal(str(amount)) if not isinstance(amount, Decimal) else amount
     places = minor_units(code)
+    if not value.is_finite() or value.adjusted() >= 28 - places:  # past what decimal arithmetic holds exactly
+        raise ValueError(f"{code} amounts are finite and have at most {28 - places} digits before the decimal point")
     if decimals_of(value.normalize()) > places:
         raise ValueError(f"{value} has more decimals than {code}'s {places}")
     return value.quantize(Decimal(1).scaleb(-places))

@@ -47,6 +47,7 @@ from . import __version__
 from .cache import ReportCache, code_stamp, fingerprint
 from .context import Context, iso
 from .contributions import (
+    MAX_WEIGHT,
     added_sums,
     cred_as_of,
     records_of,
@@ -102,8 +103,9 @@ def weights_of(data: CommunityData) -> dict[str, float]:
             f"unknown value dimension(s) in weights: {', '.join(unknown)}; use {', '.join(DIMENSIONS)}"
         )
     weights = {d: float(given.get(d, 1)) for d in DIMENSIONS}
-    if any(w < 0 for w in weights.values()) or not sum(weights.values()):
-        raise BadWeights("value weights must be >= 0 and at least one must be above 0")
+    # `not 0 <= w` refuses NaN too; the loader reports the same at its line (load/valuesettings.py)
+    if any(not 0 <= w <= MAX_WEIGHT for w in weights.values()) or not sum(weights.values()):
+        raise BadWeights(f"value weights must be numbers from 0 to {MAX_WEIGHT:,} and at least one must be above 0")
     return weights
 
 

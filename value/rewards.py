@@ -220,11 +220,14 @@ def split(
         raise ValueEngineError(f"unknown reward policy '{policy}': choose one of {', '.join(POLICIES)}")
     if recipients not in RECIPIENTS:
         raise ValueEngineError(f"unknown recipients '{recipients}': choose one of {', '.join(RECIPIENTS)}")
+    if not money.is_currency(currency):
+        raise ValueEngineError(money.refusal(currency))
     if minor_units is None:
-        if not money.is_currency(currency):
-            raise ValueEngineError(f"'{currency}' is not an ISO 4217 currency code: use one such as EUR, USD or JPY")
         minor_units = money.minor_units(currency)
     budget = Decimal(budget)
+    if budget.is_finite() and budget.adjusted() >= money.MAX_DIGITS:
+        raise BadBudget(f"the budget has more than {money.MAX_DIGITS} digits before the decimal "
+                        "point: no community shares out that much; give the budget it has")
     units_exact = budget.scaleb(minor_units)
     if not budget.is_finite() or budget < 0 or units_exact != units_exact.to_integral_value():
         raise BadBudget(
@@ -232,8 +235,8 @@ def split(
             f"({minor_units} decimals): round it, e.g. {budget.quantize(Decimal(1).scaleb(-minor_units)) if budget.is_finite() else '100.00'}"
         )
     decay_f = _fraction(decay)
-    if not 0 <= decay_f <= 1:
-        raise ValueEngineError(f"decay {decay} must be between 0 and 1")
+    if not 0 <= decay_f <= 1 or decay_f.denominator > 10 ** 15:  # exact powers of a finer decay grow past any time
+        raise ValueEngineError(f"decay {str(decay)[:40]} must be between 0 and 1, with at most 15 decimals")
     if period is not None and not isinstance(period, Period):
         period = Period(*period)
     units = int(units_exact)

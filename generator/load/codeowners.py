@@ -8,8 +8,10 @@ headings; a line without owners in a section takes the section's defaults.
 
 Owners are resolved to members here, once: a login through the members' `github:`/`gitlab:`
 (load/logins.py), an address through the members' `emails`. An address is never kept, matched or
-not: only the member it names. Like the other ecosystem files it is read leniently: a line that
-cannot be used is a located warning and is left out; the file and the rules are bounded.
+not: only the member it names. Nor is one written as a path pattern or in a section's name: the
+members page shows both, so a rule whose pattern holds one is left out, and a section's name is
+shown without it. Like the other ecosystem files it is read leniently: a line that cannot be used
+is a located warning and is left out; the file and the rules are bounded.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import re
 from dataclasses import dataclass
 
 from ..errors import Findings
+from .ecosystem import NO_ADDRESS, has_address, without_addresses
 from .logins import LoginIndex
 
 PATHS = (".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS", ".gitlab/CODEOWNERS")
@@ -110,13 +113,20 @@ def read(path: str, text: str | None, findings: Findings, members: dict, index: 
         if _SECTION.match(line):
             match = _SECTION.match(line)
             section = match.group(1).strip()
+            if has_address(section):
+                findings.warning(path, number, raw.index(match.group(1)) + 1,
+                                 f"this section's name {NO_ADDRESS}: it is shown without it")
+                section = without_addresses(section)
             defaults = _owners(resolve, _tokens(match.group(2)), path, number, findings,
                                offset=len(raw) - len(raw.lstrip()) + match.start(2))
             continue
         words = _tokens(raw)
         if not words:
             continue
-        (pattern, _col), rest = words[0], words[1:]
+        (pattern, col), rest = words[0], words[1:]
+        if has_address(pattern):
+            findings.warning(path, number, col, f"this pattern {NO_ADDRESS}: the rule is left out")
+            continue
         owners = _owners(resolve, rest, path, number, findings) if rest else defaults
         rules.append(Rule(pattern.replace("\\ ", " "), owners, section, number))
     return Codeowners(path, tuple(rules)) if rules else None
@@ -127,9 +137,9 @@ def _owners(resolve: _Resolver, words, path: str, number: int, findings: Finding
     for word, col in words:
         owner = resolve.owner(word)
         if owner is None:
-            shown = word if len(word) <= 60 and "@" not in word.lstrip("@") else "this word"
+            shown = f"'{word}'" if len(word) <= 60 and "@" not in word.lstrip("@") else "this word"
             findings.warning(path, number, col + offset,
-                             f"'{shown}' is not an owner (write @login, @org/team or an e-mail address): left out")
+                             f"{shown} is not an owner (write @login, @org/team or an e-mail address): left out")
         elif owner not in owners:
             owners.append(owner)
     return tuple(owners)

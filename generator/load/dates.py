@@ -6,6 +6,12 @@ every monthly figure, table and chart would run to it. So each date must lie bet
 `commonplace.yaml`'s `dates`; one outside is an error at its line. Which keys hold dates is read
 from the schemas (every value with `format: date`), so a new date key is checked without a list
 to keep up to date here.
+
+The window itself is bounded: `dates:` may widen it to FIRST_DAY and LAST_DAY, no further (an
+error at the key otherwise), and the default end stops there too, whatever the commit's date or
+SOURCE_DATE_EPOCH say. Within those days every year has four digits, a period, a time zone or
+ten years added to any date stays inside what `datetime` holds, and a month-by-month table of
+the whole window stays a few thousand rows long.
 """
 
 from __future__ import annotations
@@ -20,12 +26,18 @@ from .yamlsafe import YamlDoc
 
 EARLIEST = date(1970, 1, 1)
 YEARS_AHEAD = 10
+FIRST_DAY = date(1800, 1, 1)  # the widest window `dates:` may set
+LAST_DAY = date(2199, 12, 31)
 ANY = "*"  # a path step standing for every item of a list
 
 
 def years_after(day: date, years: int) -> date:
     year = min(day.year + years, 9999)
     return day.replace(year=year, day=28) if (day.month, day.day) == (2, 29) else day.replace(year=year)
+
+
+def bounded(day: date) -> date:
+    return min(max(day, FIRST_DAY), LAST_DAY)
 
 
 def today() -> date:
@@ -44,11 +56,33 @@ def reference_day(root: Path) -> date:
         epoch = 0
     if epoch <= 0:
         return today()
-    return datetime.fromtimestamp(epoch, timezone.utc).date()
+    try:
+        return bounded(datetime.fromtimestamp(epoch, timezone.utc).date())
+    except (OverflowError, OSError, ValueError):  # past the year 9999
+        return LAST_DAY
 
 
 def window(earliest: date | None, latest: date | None, reference: date) -> tuple[date, date]:
-    return earliest or EARLIEST, latest or years_after(reference, YEARS_AHEAD)
+    """The window a community's dates must lie in: `dates:` of commonplace.yaml where given, the
+    default otherwise, each held to FIRST_DAY..LAST_DAY (`check_window` reports a key beyond)."""
+    return bounded(earliest or EARLIEST), bounded(latest or years_after(bounded(reference), YEARS_AHEAD))
+
+
+def check_window(earliest: date | None, latest: date | None, window_: tuple[date, date], doc: YamlDoc,
+                 findings: Findings, rel: str = "commonplace.yaml") -> None:
+    """Errors at `dates:` in commonplace.yaml: a key beyond FIRST_DAY..LAST_DAY, or a window that
+    ends before it begins. `earliest`, `latest`: as written (None when left out)."""
+    beyond = [(key, day) for key, day in (("earliest", earliest), ("latest", latest))
+              if day is not None and not FIRST_DAY <= day <= LAST_DAY]
+    for key, day in beyond:
+        line, col = doc.where(("dates", key))
+        findings.error(rel, line, col, f"'{key}': {day.isoformat()} is outside the dates Commonplace accepts, "
+                                       f"{FIRST_DAY.isoformat()} to {LAST_DAY.isoformat()}: give a date between them")
+    first, last = window_
+    if last < first and not beyond:
+        line, col = doc.where(("dates", "latest") if latest else ("dates", "earliest"))
+        findings.error(rel, line, col, f"the date window ends ({last.isoformat()}) before it begins "
+                                       f"({first.isoformat()}): fix `dates:`")
 
 
 @lru_cache(maxsize=None)

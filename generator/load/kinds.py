@@ -214,8 +214,7 @@ def currency(rel: str, doc: YamlDoc, path: tuple, code: str, notes: Notes) -> bo
     if money.is_currency(code):
         return True
     line, col = doc.where(path)
-    notes.findings.error(rel, line, col, f"currency '{code}' is not an ISO 4217 currency code: "
-                                         "use one such as EUR, USD or JPY")
+    notes.findings.error(rel, line, col, money.refusal(code))
     return False
 
 

@@ -166,10 +166,7 @@ class _Loader:
             local = self.reader_factory is FileReader
             self.reference = dates.reference_day(self.root) if local else dates.today()
         earliest, latest = dates.window(config.earliest, config.latest, self.reference)
-        if latest < earliest:
-            line, col = doc.where(("dates", "latest") if config.latest else ("dates", "earliest"))
-            self.findings.error("commonplace.yaml", line, col, f"the date window ends ({latest.isoformat()}) before "
-                                                               f"it begins ({earliest.isoformat()}): fix `dates:`")
+        dates.check_window(config.earliest, config.latest, (earliest, latest), doc, self.findings)
         self.window = (earliest, latest)
         return replace(config, earliest=earliest, latest=latest)
 
@@ -217,10 +214,10 @@ class _Loader:
             "contributions", lambda rel, doc, notes: kinds.contributions(rel, doc, notes, declared))
         model.rewards = self.keyed("rewards", kinds.rewards)
         model.peers, model.discover = self.federation()
-        model.funding = ecosystem.funding_links(self.optional(ecosystem.FUNDING_PATH), self.findings)
-        model.citation = ecosystem.citation(self.optional(ecosystem.CITATION_PATH), self.findings)
+        model.funding = ecosystem.funding_links(self.lenient(ecosystem.FUNDING_PATH), self.findings)
+        model.citation = ecosystem.citation(self.lenient(ecosystem.CITATION_PATH), self.findings)
         logins = LoginIndex(model.members, config.forge.host if config is not None and config.forge else "")
-        model.recognition = ecosystem.recognition(self.optional(ecosystem.ALL_CONTRIBUTORS_PATH), self.findings, logins)
+        model.recognition = ecosystem.recognition(self.lenient(ecosystem.ALL_CONTRIBUTORS_PATH), self.findings, logins)
         model.codeowners = self.codeowners(model, logins)
         model.documents = documents(self.reader, set(model.pages), community.governance if community else "")
         # A file with a mistake still names a member or a project: the mistake is its one finding,

@@ -11,6 +11,7 @@ from value.forkpool import run_sliced
 
 from ..cache import buildcache
 from ..errors import Finding, Findings
+from . import valuesettings
 from .reader import FileReader, read_file
 from .validate import validate
 from .yamlsafe import YamlDoc, load_yaml
@@ -60,6 +61,8 @@ def parse_text(rel: str, kind: str, markdown: bool, text: str, findings: list,
     invalid = validate(kind, doc, rel)
     findings += invalid
     usable = not invalid and not any(f.severity == "error" for f in problems)
+    if kind == "commonplace":
+        findings += valuesettings.check(doc, rel)  # still usable: its other keys are checked as they are
     return (doc if usable or keep_invalid else None), body, findings
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import difflib
+import math
+import re
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -22,8 +24,12 @@ _PATTERN_HINTS = (
     ("(?:-?[A-Za-z0-9])", "must be a GitHub login without the @: letters, digits and single inner hyphens, at most 39 characters"),
     ("[A-Za-z0-9_.-]", "must be a GitLab username without the @: letters, digits, '_', '-' and '.'"),
     ("[a-z0-9-]", "may use only lowercase letters a-z, digits and '-' (for example 'ana-lopez')"),
+    (r"\d{1,15}(", "must be an exact decimal amount such as \"12.50\", with at most 15 digits before the decimal point"),
     (r"\.\d", "must be an exact decimal amount such as \"12.50\""),
 )
+
+# A number with an exponent that YAML 1.1 reads as text: no dot (1e3) or no sign (1.0e3).
+_EXPONENT = re.compile(r"[-+]?[0-9][0-9_]*(?:\.[0-9_]*)?[eE][-+]?[0-9]+")
 
 _TYPE_WORDS = {
     "string": "text",
@@ -58,6 +64,21 @@ def _describe(value) -> str:
     return "nothing" if value is None else type(value).__name__
 
 
+# jsonschema's words for a number out of bounds, with the number as the file writes it.
+_BOUNDS = {
+    "minimum": "is less than the minimum of",
+    "exclusiveMinimum": "is less than or equal to the minimum of",
+    "maximum": "is greater than the maximum of",
+    "exclusiveMaximum": "is greater than or equal to the maximum of",
+}
+
+
+def _number_text(value, raw: str | None) -> str:
+    """A number as the file writes it ("1.0e+400", not Decimal('1.0E+400')); never a page of digits."""
+    text = raw if raw is not None else str(value)
+    return text if len(text) <= 24 else f"a number {len(text)} characters long"
+
+
 def _expected(schema_type) -> str:
     types = schema_type if isinstance(schema_type, list) else [schema_type]
     return " or ".join(_TYPE_WORDS.get(t, t) for t in types)
@@ -90,6 +111,9 @@ def _message(error, doc: YamlDoc) -> str:
             message += f" (YAML reads {raw} as true/false: put it in quotes, \"{raw}\")"
         elif raw is not None and "string" in str(error.validator_value):
             message += f" (put it in quotes: \"{raw}\")"
+        elif isinstance(error.instance, str) and _EXPONENT.fullmatch(error.instance) \
+                and "number" in str(error.validator_value):
+            message += f" (YAML reads {raw[:24]} as text: write the number out in digits)"
         return message
     if error.validator == "enum":
         options = [str(o) for o in error.validator_value]
@@ -107,8 +131,9 @@ def _message(error, doc: YamlDoc) -> str:
     if error.validator == "required":
         missing = error.message.split("'")[1] if "'" in error.message else error.message
         return f"missing required key '{missing}'"
-    if error.validator in ("minimum", "exclusiveMinimum", "maximum", "exclusiveMaximum"):
-        return f"{label}: {error.message}"
+    if error.validator in _BOUNDS:
+        return f"{label}: {_number_text(error.instance, doc.raw.get(where))} {_BOUNDS[error.validator]} " \
+               f"{error.validator_value}"
     if error.validator == "maxLength":  # never the text itself: it may be a megabyte long
         return f"{label} is longer than {error.validator_value} characters: shorten it"
     if error.validator == "minItems":
@@ -128,11 +153,22 @@ def validate(kind: str, doc: YamlDoc, path: str) -> list[Finding]:
 def explain(kind: str, doc: YamlDoc, path: str) -> list[Finding]:
     """jsonschema's findings on a document, located and worded for the user ([] when valid)."""
     findings: list[Finding] = []
-    errors = sorted(validator(kind).iter_errors(doc.data), key=lambda e: (list(map(str, e.absolute_path)), e.validator != "pattern"))
+    # NaN and infinity first: jsonschema takes a float NaN for a number within any bounds, and
+    # cannot compare a Decimal NaN at all. YAML gives neither (yamlsafe); other callers may.
+    data = doc.data
+    for where in _not_finite(doc.data, ()):
+        line, col = doc.where(where)
+        name = next((p for p in reversed(where) if isinstance(p, str)), "value")
+        findings.append(Finding(path, line, col, f"'{name}' must be a finite number, not NaN or infinity"))
+        data = _replaced(data, where, None)
+    errors = sorted(validator(kind).iter_errors(data), key=lambda e: (list(map(str, e.absolute_path)), e.validator != "pattern"))
     for error in errors:
         # `if/then` and `anyOf` wrap the real cause; report the innermost errors.
         causes = list(error.context) if error.context and error.validator in ("anyOf", "oneOf") else [error]
-        for cause in causes[:1] if error.validator in ("anyOf", "oneOf") else causes:
+        if error.validator in ("anyOf", "oneOf"):
+            # the branch of the value's own type says what is wrong with it, when one has that type
+            causes = [next((c for c in causes if c.validator != "type"), causes[0])]
+        for cause in causes:
             if cause.validator == "additionalProperties" and isinstance(cause.instance, dict):
                 findings.extend(_unknown_keys(cause, doc, path))
                 continue
@@ -142,3 +178,25 @@ def explain(kind: str, doc: YamlDoc, path: str) -> list[Finding]:
                 continue  # one message per spot: a bad date fails both its pattern and its format
             findings.append(Finding(path, line, col, _message(cause, doc)))
     return findings
+
+
+def _replaced(data, where: tuple, value):
+    """A copy of `data` with `value` at `where` (the containers on the way copied, the rest shared)."""
+    if not where:
+        return value
+    head, rest = where[0], where[1:]
+    copy = dict(data) if isinstance(data, dict) else list(data)
+    copy[head] = _replaced(data[head], rest, value)
+    return copy
+
+
+def _not_finite(data, at: tuple):
+    """The paths of the NaN and infinite numbers in `data` (YAML gives none; other callers may)."""
+    if isinstance(data, float) and not math.isfinite(data) or type(data).__name__ == "Decimal" and not data.is_finite():
+        yield at
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            yield from _not_finite(value, at + (key,))
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            yield from _not_finite(value, at + (i,))

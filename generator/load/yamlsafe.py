@@ -18,6 +18,7 @@ from ..errors import Finding
 MAX_BYTES = 1_000_000
 MAX_NODES = 50_000
 MAX_DEPTH = 40
+MAX_DECIMALS = 15  # of a number written in a file (money is written as text: its currency bounds it)
 
 Path_ = tuple  # a path into the data: keys and list indexes
 
@@ -182,6 +183,11 @@ class _Converter:
             if number is None or not number.is_finite():
                 self.fail(node.start_mark, f"'{text}' is not a finite decimal number")
                 return None
+            if number and number.normalize().as_tuple().exponent < -MAX_DECIMALS:
+                # exact arithmetic on such a number (a reward's decay, month after month) never ends
+                self.fail(node.start_mark, f"'{text[:40]}' has more than {MAX_DECIMALS} decimals: no figure needs "
+                                           f"them; round it to {MAX_DECIMALS} at most")
+                return None
             return number
         if tag == _TIMESTAMP:
             return text  # dates stay ISO 8601 text; the schemas check their form
@@ -210,4 +216,6 @@ def load_yaml(text: str, path: str, line_offset: int = 0) -> tuple[YamlDoc | Non
         return None, [Finding(path, line, col, f"invalid YAML: {problem}")]
     except yaml.YAMLError as exc:
         return None, [Finding(path, 1 + line_offset, 1, f"invalid YAML: {exc}")]
+    except RecursionError:  # the pure-Python composer, on flow collections nested thousands deep
+        return None, [Finding(path, 1 + line_offset, 1, "file is too large or too deeply nested")]
     return converter.doc, converter.findings

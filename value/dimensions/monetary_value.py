@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from decimal import ROUND_HALF_EVEN, Decimal
 
@@ -12,6 +13,9 @@ DIM = "monetary_value"
 INCOME = frozenset({"donation", "grant", "sale"})
 SPENDING = frozenset({"expense", "reward"})
 CENT = Decimal("0.01")
+# A funding platform's key as GitHub's funding file writes them (ko_fi, open_collective): the keys
+# are published, so a key of any other form (an address, markup) is not counted.
+PLATFORM_KEY = re.compile(r"[a-z][a-z0-9_]{0,39}")
 
 
 def cocomo(lines: int) -> tuple[float, float]:
@@ -83,7 +87,7 @@ def funding_channels(ctx, month):
     data = yaml_data(ctx.history.files.get(".github/FUNDING.yml"))
     if not isinstance(data, dict):
         return []
-    return sorted(str(k) for k, v in data.items() if v not in (None, "", [], {}))
+    return sorted(str(k) for k, v in data.items() if v not in (None, "", [], {}) and PLATFORM_KEY.fullmatch(str(k)))
 
 
 @indicator(DIM, "replacement_cost", unit="currency", monthly=False,
