@@ -10,6 +10,8 @@ prints, measured in one run, for `commonplace build SRC -o OUT`:
 - cold: empty output folder and no caches (SRC/.git/commonplace-cache and OUT deleted);
 - no-change: the same command again, nothing changed;
 - one-change: one member file edited (not committed), the same command again;
+- again (Commonplace only): that file edited once more, the same command again: the second of
+  a run of edits, as `serve` makes them (a rebuild after a rebuild);
 - CI (Commonplace only): the output folder deleted and the caches kept, as a CI runner that
   restores its kept cache builds;
 
@@ -340,12 +342,14 @@ class Figures:
     cold_cpu: list[float] = field(default_factory=list)
     nochange: list[float] = field(default_factory=list)
     onechange: list[float] = field(default_factory=list)
+    again: list[float] = field(default_factory=list)  # a second edit after the first (Commonplace only)
     ci: list[float] = field(default_factory=list)  # kept caches, empty output folder (Commonplace only)
     maxrss_kib: int = 0
     html: int = 0
     files: int = 0
     written_nochange: list[int] = field(default_factory=list)
     written_onechange: list[int] = field(default_factory=list)
+    written_again: list[int] = field(default_factory=list)
 
     def median(self, name: str) -> float | None:
         values = getattr(self, name)
@@ -377,7 +381,7 @@ class Tool:
         for beside in self.out().parent.glob(f".{self.out().name}.*"):
             shutil.rmtree(beside, ignore_errors=True)
 
-    def edit(self, run: int) -> None:
+    def edit(self, run: int, again: bool = False) -> None:
         raise NotImplementedError
 
     def restore(self) -> None:
@@ -393,6 +397,8 @@ class Tool:
         for phase in self.phases:
             if phase == "onechange":
                 self.edit(r)
+            if phase == "again":
+                self.edit(r, again=True)
             if phase == "ci":  # a CI runner: the kept cache restored, an empty output folder
                 self.remove_output()
             before = files_state(self.out()) if self.track_writes and phase != "cold" else None
@@ -425,7 +431,7 @@ def measure(tools: list[Tool], runs: int) -> list[Figures]:
 class Commonplace(Tool):
     name = "Commonplace"
     track_writes = True
-    phases = ("cold", "nochange", "onechange", "ci")
+    phases = ("cold", "nochange", "onechange", "again", "ci")
 
     def __init__(self, work: Path, env: dict, members: list[Item], code: Path | None = None):
         super().__init__(work, dict(env, PYTHONPATH=str(code)) if code else env)
@@ -455,8 +461,9 @@ class Commonplace(Tool):
         for cache in CACHES:
             shutil.rmtree(self.src / cache, ignore_errors=True)
 
-    def edit(self, run: int) -> None:
-        text = self.original.decode("utf-8").replace("bio: |\n", f"bio: |\n  Edited in run {run + 1}.\n", 1)
+    def edit(self, run: int, again: bool = False) -> None:
+        edit = f"Edited in run {run + 1}{', and again' if again else ''}."
+        text = self.original.decode("utf-8").replace("bio: |\n", f"bio: |\n  {edit}\n", 1)
         self.member.write_text(text, encoding="utf-8")
 
     def restore(self) -> None:
@@ -471,8 +478,8 @@ class Markdown(Tool):
         self.edited = edited
         self.original = edited.read_bytes()
 
-    def edit(self, run: int) -> None:
-        self.edited.write_bytes(self.original + f"\nEdited in run {run + 1}.\n".encode())
+    def edit(self, run: int, again: bool = False) -> None:
+        self.edited.write_bytes(self.original + f"\nEdited in run {run + 1}{', and again' if again else ''}.\n".encode())
 
     def restore(self) -> None:
         self.edited.write_bytes(self.original)
@@ -766,6 +773,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{fig.tool:<18} {fmt(cold, 3):>8} {fmt(fig.median('nochange'), 3):>12} "
                   f"{fmt(fig.median('onechange'), 3):>13} {fmt(cold * 1000 / pages, 3):>8} "
                   f"{fmt(fig.median('cold_cpu'), 2):>11} {fig.html:>11}")
+        if cp_again := results[0].median("again"):
+            print(f"{'Commonplace again':<18} {fmt(cp_again, 3):>8}  (a second one-change rebuild, right after the first)")
         if cp_ci := results[0].median("ci"):
             print(f"{'Commonplace CI':<18} {fmt(cp_ci, 3):>8}  (the kept cache restored, an empty output folder)")
         print(f"(ms/page: cold time / {pages} content pages, the same pages for every tool; cold CPU: user + system "
@@ -775,7 +784,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Commonplace peak memory (ru_maxrss of the build process): {cp.maxrss_kib / 1024:.0f} MiB")
         print(f"Commonplace output: {cp.files} files, {cp.html} HTML pages")
         print(f"Files written by the no-change rebuild: {statistics.median(cp.written_nochange):.0f} of {cp.files}; "
-              f"by the one-change rebuild: {statistics.median(cp.written_onechange):.0f}\n")
+              f"by the one-change rebuild: {statistics.median(cp.written_onechange):.0f}; "
+              f"by the one after it: {statistics.median(cp.written_again):.0f}\n")
 
         by = {fig.tool: fig for fig in results}
         print("Targets (issue 7), as the median of the runs' own ratios (each run's builds were made "
