@@ -41,8 +41,8 @@ class Staging:
         self.root = tempfile.mkdtemp(prefix=f"{_prefix(self.out_dir.name, 'staging')}{os.getpid()}-", dir=self.parent)
         # What the staging folder holds already (path -> [hash, size, time]): None, nothing.
         self.base: dict[str, list] | None = None
-        # After the swap, what the spare holds: "old", the site replaced; "new", this one (a
-        # copy made in the background); None, no spare.
+        # After the swap, what the spare holds: "old", the site replaced; "new", a copy of this
+        # one (hard links); None, no spare.
         self.spare_holds: str | None = None
         if os.path.lexists(self.spare):
             self._take_spare(spare)
@@ -58,7 +58,7 @@ class Staging:
                 and _holds_exactly(self.root, entries):
             self.base = entries
             return
-        _remove_later(self.root)
+        shutil.rmtree(self.root, ignore_errors=True)
         self.root = tempfile.mkdtemp(prefix=f"{_prefix(self.out_dir.name, 'staging')}{os.getpid()}-", dir=self.parent)
 
     def swap(self) -> None:
@@ -70,7 +70,7 @@ class Staging:
             if self.keep_spare and _rename_new(self.root, self.spare):
                 self.spare_holds = "old"
             else:
-                _remove_later(self.root)
+                shutil.rmtree(self.root, ignore_errors=True)
             return
         had_site = self.out_dir.exists()
         old = None
@@ -81,8 +81,8 @@ class Staging:
         os.replace(self.root, self.out_dir)
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
-        if self.keep_spare and not had_site and _copy_later(str(self.out_dir), self.spare,
-                                                            _prefix(self.out_dir.name, "staging")):
+        if self.keep_spare and not had_site and _link_copy(str(self.out_dir), self.spare,
+                                                           _prefix(self.out_dir.name, "staging")):
             self.spare_holds = "new"
 
     def discard(self) -> None:
@@ -137,37 +137,26 @@ def _rename_new(source: str, target: str) -> bool:
     return True
 
 
-def _copy_later(site: str, spare: str, prefix: str) -> bool:
-    """Make a spare of a new site (folders, and hard links to its files) from a detached
-    process, under a staging name of that process's own, renamed to `spare` once complete.
-    Only where this process may fork: nobody waits for it, and without it a build only costs more."""
-    from value.forkpool import fork_is_safe
-
-    if not fork_is_safe():
-        return False
-    child = os.fork()
-    if child == 0:
-        try:
-            if os.fork() == 0:
-                os.setsid()
-                root = tempfile.mkdtemp(prefix=f"{prefix}{os.getpid()}-", dir=os.path.dirname(spare))
-                try:
-                    for dirpath, dirnames, filenames in os.walk(site):
-                        rel = os.path.relpath(dirpath, site)
-                        here = root if rel == "." else os.path.join(root, rel)
-                        for name in dirnames:
-                            os.mkdir(os.path.join(here, name))
-                        for name in filenames:
-                            os.link(os.path.join(dirpath, name), os.path.join(here, name), follow_symlinks=False)
-                    os.chmod(root, 0o755)
-                    if not _rename_new(root, spare):
-                        shutil.rmtree(root, ignore_errors=True)
-                except OSError:
-                    shutil.rmtree(root, ignore_errors=True)
-        finally:
-            os._exit(0)
-    os.waitpid(child, 0)
-    return True
+def _link_copy(site: str, spare: str, prefix: str) -> bool:
+    """Make a spare of a new site: its folders, and hard links to its files, under a staging
+    name of this process (a copy cut short is a leftover the next build removes), renamed to
+    `spare` once complete. False when it could not be made; the build then only costs more."""
+    root = tempfile.mkdtemp(prefix=f"{prefix}{os.getpid()}-", dir=os.path.dirname(spare))
+    try:
+        for dirpath, dirnames, filenames in os.walk(site):
+            rel = os.path.relpath(dirpath, site)
+            here = root if rel == "." else os.path.join(root, rel)
+            for name in dirnames:
+                os.mkdir(os.path.join(here, name))
+            for name in filenames:
+                os.link(os.path.join(dirpath, name), os.path.join(here, name), follow_symlinks=False)
+        os.chmod(root, 0o755)
+        if _rename_new(root, spare):
+            return True
+    except OSError:
+        pass
+    shutil.rmtree(root, ignore_errors=True)
+    return False
 
 
 def _prefix(name: str, kind: str) -> str:
@@ -177,8 +166,7 @@ def _prefix(name: str, kind: str) -> str:
 def remove_leftovers(parent: Path, name: str) -> list[str]:
     """Delete the staging folders (and old sites) beside output folder `name` that a build
     killed before it finished left behind. Each is named after the process that made it: one
-    whose process still runs (a build under way, a site being deleted) is left alone. Returns
-    the folders removed (deleted in the background where this process may fork)."""
+    whose process still runs (a build under way) is left alone. Returns the folders removed."""
     removed = []
     try:
         entries = list(os.scandir(parent))
@@ -193,7 +181,7 @@ def remove_leftovers(parent: Path, name: str) -> list[str]:
             if pid.isdigit() and _alive(int(pid)):
                 continue
             if entry.is_dir(follow_symlinks=False):
-                _remove_later(entry.path)
+                shutil.rmtree(entry.path, ignore_errors=True)
             else:
                 try:
                     os.unlink(entry.path)
@@ -213,26 +201,6 @@ def _alive(pid: int) -> bool:
     except PermissionError:
         return True  # someone else's process
     return True
-
-
-def _remove_later(folder: str) -> None:
-    """Delete a folder the site no longer uses, from a detached process where this one may fork:
-    unlinking a site of thousands of folders takes about as long as building it anew, and
-    nobody waits for it. Elsewhere it is deleted here."""
-    from value.forkpool import fork_is_safe
-
-    if not fork_is_safe():
-        shutil.rmtree(folder, ignore_errors=True)
-        return
-    child = os.fork()
-    if child == 0:  # a child that forks the deleter and leaves at once: no zombie is left behind
-        try:
-            if os.fork() == 0:
-                os.setsid()
-                shutil.rmtree(folder, ignore_errors=True)
-        finally:
-            os._exit(0)
-    os.waitpid(child, 0)
 
 
 _RENAME_EXCHANGE = 2  # linux/fs.h
