@@ -329,7 +329,10 @@ def watch(site: Site, stop: threading.Event, ready: threading.Event | None = Non
     watching = ready or threading.Event()
 
     def catch_up() -> list[str]:  # an edit saved while the first build ran, before the files were watched
-        return site.inputs.changed_since(site.first_build) if watching.wait(10) else []
+        while not watching.wait(0.2):  # however long a loaded machine takes to start watching
+            if stop.is_set():
+                return []
+        return site.inputs.changed_since(site.first_build)
 
     watch_inputs(site.inputs, site.rebuild, stop, watching, before=catch_up)
 
