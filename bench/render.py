@@ -345,6 +345,7 @@ class Figures:
     onechange: list[float] = field(default_factory=list)
     again: list[float] = field(default_factory=list)  # a second edit after the first (Commonplace only)
     ci: list[float] = field(default_factory=list)  # kept caches, empty output folder (Commonplace only)
+    cpu: dict[str, list[float]] = field(default_factory=dict)  # phase -> user + system seconds of each run
     maxrss_kib: int = 0
     html: int = 0
     files: int = 0
@@ -405,6 +406,7 @@ class Tool:
             before = files_state(self.out()) if self.track_writes and phase != "cold" else None
             run = timed(self.command(), self.env, cwd=self.work)
             getattr(fig, phase).append(run.seconds)
+            fig.cpu.setdefault(phase, []).append(run.cpu)
             if phase == "cold":
                 fig.cold_cpu.append(run.cpu)
             fig.maxrss_kib = max(fig.maxrss_kib, run.maxrss_kib)
@@ -784,6 +786,10 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{fig.tool} again: {fmt(fig.median('again'), 3)} s (a second one-change rebuild, right after the first)")
             if fig.ci:
                 print(f"{fig.tool} CI: {fmt(fig.median('ci'), 3)} s (the kept cache restored, an empty output folder)")
+            if fig.again:  # Commonplace's: every run, as a loaded machine makes them differ
+                for phase, seconds in fig.cpu.items():
+                    print(f"  {phase}: wall s {', '.join(f'{s:.2f}' for s in getattr(fig, phase))}; "
+                          f"CPU s {', '.join(f'{s:.2f}' for s in seconds)} (median {statistics.median(seconds):.2f})")
         print(f"(ms/page: cold time / {pages} content pages, the same pages for every tool; cold CPU: user + system "
               "time of the build and its workers, which wall-clock time hides on a machine with several cores)\n")
 
