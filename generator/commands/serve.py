@@ -380,15 +380,15 @@ def stop_signals():
 
 def serve(source: Path, port: int = 8000) -> int:
     with stop_signals():
-        try:
-            server, site = make_server(source, port)
-        except OSError as exc:
-            raise CommonplaceError(f"cannot listen on 127.0.0.1:{port} ({exc.strerror}): pick another with --port") from None
-        except KeyboardInterrupt:
-            return 0  # stopped during the first build, and everything started is stopped
+        server = site = None
         stop, ready = threading.Event(), threading.Event()
-        watcher = threading.Thread(target=watch, args=(site, stop, ready), name="commonplace-rebuild", daemon=True)
         try:
+            try:
+                server, site = make_server(source, port)  # stopped during the first build: stopped again
+            except OSError as exc:
+                raise CommonplaceError(f"cannot listen on 127.0.0.1:{port} ({exc.strerror}): "
+                                       "pick another with --port") from None
+            watcher = threading.Thread(target=watch, args=(site, stop, ready), name="commonplace-rebuild", daemon=True)
             watcher.start()
             ready.wait(5)  # "Serving" means an edit from now on is seen
             print(f"Serving {source} at {site.base_url} (Ctrl-C to stop)", file=sys.stderr)
@@ -397,8 +397,9 @@ def serve(source: Path, port: int = 8000) -> int:
             pass
         finally:
             stop.set()
-            server.server_close()
-            site.close()
+            if site is not None:
+                server.server_close()
+                site.close()
     return 0
 
 
