@@ -30,10 +30,12 @@ from gitrepo import commit_all
 from value import forkpool
 
 # The helper: makes itself a subreaper, runs the command (its stdout sent to stderr), prints
-# {"pid": ...} once started and {"returncode": ..., "survivors": [...]} once it ended, then
-# kills and reaps the survivors so that the test leaves nothing behind either.
+# {"pid": ...} once started and, once it ended, {"returncode": ..., "survivors": [...],
+# "lingering": [...]}: the processes of it still there at that moment, and those still running
+# after waiting up to GRACE seconds (the first argument) for them to end by themselves. Then it
+# kills and reaps what is left, so that the test leaves nothing behind either.
 SUBREAPER = r'''
-import ctypes, json, os, signal, subprocess, sys
+import ctypes, json, os, signal, subprocess, sys, time
 
 def children():
     me, found = os.getpid(), []
@@ -52,13 +54,27 @@ def children():
             found.append({"pid": int(name), "state": state, "cmdline": cmdline})
     return found
 
+def running():
+    while True:  # the ended ones reaped first
+        try:
+            if os.waitpid(-1, os.WNOHANG)[0] == 0:
+                break
+        except ChildProcessError:
+            break
+    return [child for child in children() if child["state"] != "Z"]
+
 if ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0) != 0:  # PR_SET_CHILD_SUBREAPER
     sys.exit(f"PR_SET_CHILD_SUBREAPER refused: errno {ctypes.get_errno()}")
+grace = float(sys.argv[1])
 # a process group of its own, as a shell makes for a command: the terminal's signals reach it all
-command = subprocess.Popen(sys.argv[1:], stdin=subprocess.DEVNULL, stdout=sys.stderr.fileno(), process_group=0)
+command = subprocess.Popen(sys.argv[2:], stdin=subprocess.DEVNULL, stdout=sys.stderr.fileno(), process_group=0)
 print(json.dumps({"pid": command.pid}), flush=True)
 returncode = command.wait()
 survivors = children()
+deadline = time.monotonic() + grace
+while running() and time.monotonic() < deadline:
+    time.sleep(0.01)
+lingering = running()
 while left := children():
     for child in left:
         try:
@@ -66,7 +82,7 @@ while left := children():
         except ProcessLookupError:
             pass
     os.waitpid(-1, 0)
-print(json.dumps({"returncode": returncode, "survivors": survivors}), flush=True)
+print(json.dumps({"returncode": returncode, "survivors": survivors, "lingering": lingering}), flush=True)
 '''
 
 # Logs each fork of a Python process of the command: "<pid of the process forking>".
@@ -88,7 +104,7 @@ SAFETY = 300  # seconds: only a hang reaches it, however loaded the machine
 class Watched:
     """A command under the subreaper helper; its terminal lines read as they come."""
 
-    def __init__(self, args: list[str], tmp_path: Path):
+    def __init__(self, args: list[str], tmp_path: Path, grace: float = 0):
         self.log = tmp_path / "forks.log"
         hooks = tmp_path / "hooks"
         hooks.mkdir(exist_ok=True)
@@ -96,7 +112,7 @@ class Watched:
         env = dict(base_env(tmp_path / "home"), PYTHONPATH=str(hooks), COMMONPLACE_TEST_FORK_LOG=str(self.log),
                    SOURCE_DATE_EPOCH="1700000000")
         self.log.write_text("")
-        self.helper = subprocess.Popen([sys.executable, "-c", SUBREAPER, str(BIN / "commonplace"), *args],
+        self.helper = subprocess.Popen([sys.executable, "-c", SUBREAPER, str(grace), str(BIN / "commonplace"), *args],
                                        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                        text=True, env=env)
         self.lines: queue.Queue[str] = queue.Queue()
@@ -122,8 +138,9 @@ class Watched:
             if found := re.search(pattern, line):
                 return found
 
-    def finish(self) -> tuple[int, list[dict]]:
-        """Once the command ended: its exit code and the processes of it still there."""
+    def finish(self) -> tuple[int, list[dict], list[dict]]:
+        """Once the command ended: its exit code, the processes of it still there, and those
+        that did not end by themselves within the grace time."""
         self.helper.wait(timeout=SAFETY)
         out = self.helper.stdout.read()
         self.reader.join(timeout=SAFETY)  # the end of its terminal output: nothing holds it open any more
@@ -131,7 +148,7 @@ class Watched:
             self.seen.append(self.lines.get())
         assert self.helper.returncode == 0, (out, self.seen)
         ended = json.loads(out.splitlines()[-1])
-        return ended["returncode"], ended["survivors"]
+        return ended["returncode"], ended["survivors"], ended["lingering"]
 
     def forks(self) -> list[int]:
         """The pid of the process behind each fork, in order."""
@@ -140,7 +157,7 @@ class Watched:
 
 def run_watched(tmp_path: Path, *args: str) -> tuple[int, list[dict], list[int], list[str]]:
     watched = Watched(list(args), tmp_path)
-    returncode, survivors = watched.finish()
+    returncode, survivors, _ = watched.finish()
     return returncode, survivors, watched.forks(), watched.seen
 
 
@@ -195,7 +212,7 @@ def test_serve_stopped_after_a_rebuild_leaves_nothing_running(many, tmp_path, si
         os.kill(serve.pid, signum)  # `kill PID`: serve alone
     else:
         os.killpg(serve.pid, signum)  # Ctrl-C, a closed terminal: the whole process group
-    returncode, survivors = serve.finish()
+    returncode, survivors, _ = serve.finish()
     assert survivors == [], "serve left processes behind"
     assert returncode == 0
     assert not any("Traceback" in line for line in serve.seen), serve.seen
@@ -203,6 +220,19 @@ def test_serve_stopped_after_a_rebuild_leaves_nothing_running(many, tmp_path, si
     if forks_workers():
         builder = [pid for pid in forks if pid != serve.pid]
         assert forks.count(serve.pid) == 1 and builder, "no builder, or a builder that forked no workers"
+
+
+def test_serve_killed_outright_takes_its_builder_and_workers_along(many, tmp_path):
+    """SIGKILL leaves serve no time to stop anything: its builder, told by the system (Linux's
+    parent-death signal) and by the end of its pipe, stops with its workers on its own."""
+    serve = Watched(["serve", str(many), "--port", "0"], tmp_path, grace=SAFETY)
+    serve.line_matching(r" at http://127\.0\.0\.1:\d+/ ")
+    rename(many, "Renamed Library")
+    serve.line_matching(r"^\[\d\d:\d\d:\d\d\] community\.yaml changed: built ")
+    os.kill(serve.pid, signal.SIGKILL)
+    returncode, _, lingering = serve.finish()
+    assert returncode == -signal.SIGKILL
+    assert lingering == [], "the builder outlived serve"
 
 
 def test_no_source_detaches_a_process():
