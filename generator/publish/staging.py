@@ -102,9 +102,9 @@ class Staging:
 # inside the command for a rebuild that may never come; the first rebuild then links its folders
 # from the site itself and keeps the site it replaces). bench/render.py at 5,000 pages, median
 # CPU seconds of 5 runs: a spare made by cold builds too, cold 11.11 and the rebuilds after it
-# 3.37 and 3.23; no spare at all, 10.34, 3.58 and 3.63 (every rebuild deletes a whole site, and
-# its wall time was 3 to 4 times as long on a busy disk); a spare kept by rebuilds only, 10.49,
-# 3.47 and 3.25.
+# 3.37 and 3.23; no spare at all, 10.34, 3.58 and 3.63 (every rebuild makes every folder and
+# deletes a whole site: about four times the wall time here, on a busy machine); a spare kept by
+# rebuilds only, 10.49, 3.47 and 3.25.
 SPARE = "spare"
 
 
