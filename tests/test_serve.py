@@ -32,6 +32,9 @@ SAFETY = 300
 def serving(root, watching: bool = True):
     """`commonplace serve` in this process on a free port (`watching`: its files watched from
     the start); stopped on leaving, with every thread it started ended."""
+    for thread in threading.enumerate():  # an earlier test's threads, ending: serve forks its builder only without them
+        if thread is not threading.main_thread():
+            thread.join(SAFETY)
     assert threading.active_count() == 1, f"threads left by an earlier test: {threading.enumerate()}"
     server, site = make_server(root, 0)
     stop, ready = threading.Event(), threading.Event()
