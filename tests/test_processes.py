@@ -13,6 +13,7 @@ builder were there to be stopped.
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import queue
 import re
@@ -177,7 +178,8 @@ def rename(root: Path, name: str) -> None:
 
 
 def forks_workers() -> bool:
-    return "fork" in __import__("multiprocessing").get_all_start_methods() and forkpool.cpus() > 1
+    """Whether a build here renders in forked workers (see forkpool.can_fork)."""
+    return "fork" in multiprocessing.get_all_start_methods() and forkpool.cpus() > 1
 
 
 def test_build_and_check_leave_nothing_running(many, tmp_path):
@@ -222,9 +224,9 @@ def test_serve_stopped_after_a_rebuild_leaves_nothing_running(many, tmp_path, si
         assert forks.count(serve.pid) == 1 and builder, "no builder, or a builder that forked no workers"
 
 
-def test_serve_killed_outright_takes_its_builder_and_workers_along(many, tmp_path):
+def test_serve_killed_outright_takes_its_builder_along(many, tmp_path):
     """SIGKILL leaves serve no time to stop anything: its builder, told by the system (Linux's
-    parent-death signal) and by the end of its pipe, stops with its workers on its own."""
+    parent-death signal) and by the end of its pipe, stops on its own."""
     serve = Watched(["serve", str(many), "--port", "0"], tmp_path, grace=SAFETY)
     serve.line_matching(r" at http://127\.0\.0\.1:\d+/ ")
     rename(many, "Renamed Library")
