@@ -483,7 +483,8 @@ class Markdown(Tool):
         self.original = edited.read_bytes()
 
     def edit(self, run: int, again: bool = False) -> None:
-        self.edited.write_bytes(self.original + f"\nEdited in run {run + 1}{', and again' if again else ''}.\n".encode())
+        edit = f"Edited in run {run + 1}{', and again' if again else ''}."
+        self.edited.write_bytes(self.original + f"\n{edit}\n".encode())
 
     def restore(self) -> None:
         self.edited.write_bytes(self.original)
@@ -783,7 +784,8 @@ def main(argv: list[str] | None = None) -> int:
                   f"{fmt(fig.median('cold_cpu'), 2):>11} {fig.html:>11}")
         for fig in results:
             if fig.again:
-                print(f"{fig.tool} again: {fmt(fig.median('again'), 3)} s (a second one-change rebuild, right after the first)")
+                print(f"{fig.tool} again: {fmt(fig.median('again'), 3)} s "
+                      "(a second one-change rebuild, right after the first)")
             if fig.ci:
                 print(f"{fig.tool} CI: {fmt(fig.median('ci'), 3)} s (the kept cache restored, an empty output folder)")
             if fig.again:  # Commonplace's: every run, as a loaded machine makes them differ
