@@ -89,8 +89,8 @@ def build(source: Path, out_dir: Path | None = None, *, base_url: str | None = N
     kept = kept_index(previous) if search and search_later and intact else {}
     old = {rel: entry[0] for rel, entry in previous.files.items() if rel not in kept} if intact else None
     spare = previous.spare if intact else None
-    # The site replaced is kept as the next build's spare only when we know what it holds.
-    keep_spare = use_manifest and (intact or not out_dir.exists())
+    # A rebuild keeps the site it replaces as the next build's spare: we know what it holds.
+    keep_spare = use_manifest and intact
     with SiteOutput(out_dir, old, sorted(kept), spare, keep_spare) as output:
         reuse = previous_site(out_dir, old, previous.keys) if old is not None else None
         files = site_files(inputs, search, cache, reuse)  # raises DataError: nothing is published
@@ -102,8 +102,8 @@ def build(source: Path, out_dir: Path | None = None, *, base_url: str | None = N
     later = None
     if use_manifest:
         entries = {**kept, **written_entries(out_dir, files.digests())}
-        # the spare: the site this one replaced (the last build's files), or a copy of this one
-        spare = {"old": previous.files if previous is not None else None, "new": entries}.get(output.spare_holds)
+        # the spare: the site this one replaced, the last build's files
+        spare = previous.files if output.spare_holds == "old" and previous is not None else None
         manifest = Manifest(stamp, entries, warnings, pages, files.keys, spare, [quick, stamp] if settled else None)
         if kept:
             manifest, later = defer_index(manifest, source, out_dir, files, model.config.language)

@@ -6,14 +6,20 @@ parsed cache, the paths), so nothing is pickled on the way in but a slice's boun
 slice's result comes back. The job is handed to each worker when it starts; no process keeps it
 in a module global, and the parent never does.
 
+The workers are the pool's (daemonic, ended and joined when the job is done, or when it fails):
+none outlives the call. Where Linux allows, each also asks to be stopped when the process that
+forked it dies without ending it (`die_with_parent`).
+
 This module lives in `value/` because the value engine may not import `generator/`; the
 generator uses it too.
 """
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
+import signal
 import threading
 from typing import Callable, TypeVar
 
@@ -47,8 +53,28 @@ def can_fork() -> bool:
     return fork_is_safe() and cpus() > 1
 
 
-def _start(job: Callable) -> None:
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def die_with_parent(signum: int, parent: int) -> bool:
+    """Ask Linux to send `signum` to this (forked) process when the thread that forked it ends,
+    so that a parent killed outright leaves no child behind. False when the parent, process
+    `parent`, is gone already; True where the system has no such request (elsewhere than Linux)."""
+    try:
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return True
+    prctl(_PR_SET_PDEATHSIG, ctypes.c_ulong(signum), ctypes.c_ulong(0), ctypes.c_ulong(0), ctypes.c_ulong(0))
+    return os.getppid() == parent  # it may have died before the request was made
+
+
+def _start(job: Callable, parent: int) -> None:
     global _JOB
+    # The pool ends its workers with SIGTERM: it must end them whatever handler the process that
+    # forked them set (serve's builder turns SIGTERM into an orderly exit).
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if not die_with_parent(signal.SIGTERM, parent):
+        os._exit(0)
     _JOB = job
 
 
@@ -84,7 +110,8 @@ def run_sliced(job: Callable[[int, int], R], count: int, *, min_count: int, slic
         return results, (meanwhile() if meanwhile is not None else None)
     if before_fork is not None:
         before_fork()
-    with multiprocessing.get_context("fork").Pool(processes, initializer=_start, initargs=(job,)) as pool:
+    # Leaving the `with` block ends the workers and joins them, on an error too.
+    with multiprocessing.get_context("fork").Pool(processes, initializer=_start, initargs=(job, os.getpid())) as pool:
         chunks = pool.imap(_run, slices)  # imap keeps the order of the slices
         other = meanwhile() if meanwhile is not None else None
         for (_start_index, end), chunk in zip(slices, chunks):
