@@ -27,8 +27,9 @@ if TYPE_CHECKING:  # loaded only when something changed (see the stages below `b
     from .federation import Federation
     from .model import Model
     from .publish.files import SiteFiles
-    from .render.context import BuildInfo
+    from .buildinfo import BuildInfo
     from .render.site import Previous
+    from .views.stage import SiteViews
 
 
 @dataclass(frozen=True)
@@ -118,22 +119,24 @@ def build(source: Path, out_dir: Path | None = None, *, base_url: str | None = N
 @dataclass(frozen=True)
 class Inputs:
     """What a build renders: the model (with the federation's warnings), the build's date and
-    commit, the value report and the federation."""
+    commit, the value report, the federation, and the views made of them."""
 
     model: Model
     info: BuildInfo
     report: dict | None
     federation: Federation | None
+    views: SiteViews
 
 
 @dataclass(frozen=True)
 class Prepared:
-    """Everything a build knows before it writes: its inputs, and every file of the site, in
-    memory, checked for addresses."""
+    """Everything a build knows before it writes: its inputs (the views among them: `check`
+    prints their advice), and every file of the site, in memory, checked for addresses."""
 
     model: Model
     info: BuildInfo
     report: dict | None
+    views: SiteViews
     files: SiteFiles
 
 
@@ -145,14 +148,14 @@ def prepare(source: Path, cache: BuildCache, *, base_url: str | None = None,
     DataError (located findings) or CommonplaceError."""
     inputs = read_inputs(source, cache, base_url=base_url, history=history, strict=strict, peers=peers)
     files = site_files(inputs, search, cache, previous)
-    return Prepared(inputs.model, inputs.info, inputs.report, files)
+    return Prepared(inputs.model, inputs.info, inputs.report, inputs.views, files)
 
 
 def read_inputs(source: Path, cache: BuildCache, *, base_url: str | None = None,
                 history: tuple[Path, str] | None = None, strict: bool = False,
                 peers: Path | None = None) -> Inputs:
-    """Load and validate, the value settings and report, the federation; `strict`: warnings are a
-    DataError. `peers`: the folder of the peers' mirrors (default: `source`'s, see `cache.folders`)."""
+    """Load and validate, the value settings and report, the federation, the views; `strict`:
+    warnings are a DataError. `peers`: the folder of the peers' mirrors (default: `source`'s, see `cache.folders`)."""
     model = load(source, cache, base_url)
     with warnings_beside(model):
         value_settings(source, model)
@@ -161,14 +164,15 @@ def read_inputs(source: Path, cache: BuildCache, *, base_url: str | None = None,
         federation = federate(source, model, peers)
         if strict and model.warnings:
             raise DataError(list(model.warnings))
-    return Inputs(model, info, report, federation)
+    views = make_views(model, info, report, federation)
+    return Inputs(model, info, report, federation, views)
 
 
 def site_files(inputs: Inputs, search: bool, cache: BuildCache, previous: Previous | None = None) -> SiteFiles:
     """Every file of the site in memory, with no e-mail address in any (the address guard)."""
     model, report = inputs.model, inputs.report
     with warnings_beside(model):
-        files = render(model, inputs.info, report, inputs.federation, search, cache, previous)
+        files = render(model, inputs.info, report, inputs.views, search, cache, previous)
         guard_addresses(model.root, model, report, files, inputs.federation)
     return files
 
@@ -235,7 +239,7 @@ def config_position(source: Path, keys: tuple[str, ...]) -> tuple[int, int]:
 def build_info(source: Path) -> BuildInfo:
     """What git says about this build: its time (SOURCE_DATE_EPOCH, else the last commit's) and commit."""
     from .gitinfo import build_epoch, repo_info
-    from .render.context import BuildInfo, epoch_datetime
+    from .buildinfo import BuildInfo, epoch_datetime
 
     info = repo_info(source)
     return BuildInfo(updated=epoch_datetime(build_epoch(info)), commit=info.head_commit)
@@ -286,10 +290,18 @@ def previous_site(out_dir: Path, hashes: dict[str, str], keys: dict[str, str]) -
     return Previous(out_dir, hashes, keys)
 
 
-def render(model: Model, info: BuildInfo, report: dict | None, federation: Federation | None, search: bool,
+def make_views(model: Model, info: BuildInfo, report: dict | None, federation: Federation | None) -> SiteViews:
+    """What the site shows, computed once from the model, the value report and the federation
+    (the advice of this community and of each git peer among it)."""
+    from .views.stage import make_views as views_of
+
+    return views_of(model, info, report, federation)
+
+
+def render(model: Model, info: BuildInfo, report: dict | None, views: SiteViews, search: bool,
            cache: BuildCache, previous: Previous | None = None) -> SiteFiles:
     """Every file of the site, in memory; the pages of `previous` whose inputs did not change are
     read back rather than rendered."""
     from .render.site import render_site
 
-    return render_site(model, info, report, federation, search, cache, previous)
+    return render_site(model, info, report, views, search, cache, previous)

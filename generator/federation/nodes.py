@@ -97,7 +97,10 @@ class Node:
     path: str = ""
     flow: graph.Flow | None = None
     dimensions: dict = field(default_factory=dict)
-    risks: int | None = None  # how many sustainability risks its advice finds (None: unknown)
+    # its value report (git mode, filled by `compute_values`), and how many sustainability risks
+    # its advice finds (None: unknown; counted by the views stage from that report)
+    report: dict | None = field(default=None, repr=False)
+    risks: int | None = None
     findings: list[Finding] = field(default_factory=list)
     depth: int = 1
     via: str = ""
@@ -404,17 +407,7 @@ def compute_values(federation: Federation, data_of: Callable[[Model], object] | 
         node.addresses = node.addresses | {a.strip().lower() for person in report.get("contributors", []) +
                                            report.get("bots", []) for a in person.get("emails") or ()}
         if node.model is not None:
-            node.risks = _risks(node.model, report)
-
-
-def _risks(model: Model, report: dict) -> int:
-    """The peer's sustainability risks, as of its own last commit (as its own build would say)."""
-    from value.advice import risks
-
-    from ..views.advice import advise_model
-
-    as_of = report.get("source", {}).get("as_of")
-    return risks(advise_model(model, report, date.fromisoformat(as_of[:10]))) if as_of else None
+            node.report = report  # its advice is the views stage's (views.stage.count_peer_risks)
 
 
 def directory_rows(federation: Federation, own_model: Model, own_dimensions: dict | None = None,

@@ -6,13 +6,14 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import jinja2
 
 from ..model import Model
 from ..publish.files import SiteFiles
 from . import remoteloads
-from .context import BuildInfo, SiteContext
+from .context import SiteContext
 from .datafiles import add_data_files
 from .environment import site_environment
 from .feeds import feed_files
@@ -21,6 +22,10 @@ from .pagefiles import render_page, render_pages
 from .pagekeys import PageKeys
 from .pages import Page, site_pages
 from .theme import theme_assets
+
+if TYPE_CHECKING:
+    from ..buildinfo import BuildInfo
+    from ..views.stage import SiteViews
 
 
 @dataclass(frozen=True)
@@ -34,13 +39,13 @@ class Previous:
     keys: dict[str, str]
 
 
-def render_site(model: Model, info: BuildInfo, report: dict | None = None, federation=None,
+def render_site(model: Model, info: BuildInfo, report: dict | None, views: SiteViews,
                 search: bool = False, cache=None, previous: Previous | None = None) -> SiteFiles:
     """Every file of the site, with its pages listed in the result's `pages` and their keys in
-    `keys`. `cache`, a BuildCache: Markdown rendered by earlier builds, and what this one rendered
+    `keys`. `views`: what the pages show (see `views.stage`). `cache`, a BuildCache: Markdown rendered by earlier builds, and what this one rendered
     is kept in it. `previous`: the last build's site, whose pages are reused where their key
     did not change."""
-    site = SiteContext(model, info, report, federation, search)
+    site = SiteContext(model, info, report, views, search)
     site.cache = cache
     markdown = MarkdownRenderer(cache.markdown if cache is not None else {})
     env = site_environment(site, markdown, cache)
