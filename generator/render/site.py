@@ -1,11 +1,10 @@
-"""Model -> the site's files. Rendering never reads git or the file system beyond the theme, and
-never writes: it returns the files, and publishing writes them."""
+"""Model and views -> the site's files. Rendering never reads git and never writes: it returns
+the files, and publishing writes them. The only files it reads are the theme's and, on a rebuild,
+the unchanged pages of the last build, read back through the `PreviousSite` it is given rather
+than rendered again."""
 
 from __future__ import annotations
 
-import os
-from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import jinja2
@@ -25,22 +24,12 @@ from .theme import theme_assets
 
 if TYPE_CHECKING:
     from ..buildinfo import BuildInfo
+    from ..cache.incremental import PreviousSite
     from ..views.stage import SiteViews
 
 
-@dataclass(frozen=True)
-class Previous:
-    """The site the last build left in `out_dir`, unchanged since (see Manifest.output_intact):
-    each file's hash and each page's key. A page whose key is the same is not rendered again:
-    its file is read back from there."""
-
-    out_dir: Path
-    hashes: dict[str, str]
-    keys: dict[str, str]
-
-
 def render_site(model: Model, info: BuildInfo, report: dict | None, views: SiteViews,
-                search: bool = False, cache=None, previous: Previous | None = None) -> SiteFiles:
+                search: bool = False, cache=None, previous: PreviousSite | None = None) -> SiteFiles:
     """Every file of the site, with its pages listed in the result's `pages` and their keys in
     `keys`. `views`: what the pages show (see `views.stage`). `cache`, a BuildCache: Markdown rendered by earlier builds, and what this one rendered
     is kept in it. `previous`: the last build's site, whose pages are reused where their key
@@ -58,7 +47,7 @@ def render_site(model: Model, info: BuildInfo, report: dict | None, views: SiteV
     for page, (data, digest, key, rendered) in zip(pages, htmls):
         texts[page.output] = rendered
         if data is None:
-            data, digest = _previous_file(previous, page.output)
+            data, digest = previous.read_back(page.output)
             texts[page.output] = cache.page_texts.get(page.output) if cache is not None else None
             if data is None:  # gone since the check: rendered here after all
                 data = render_page(env, site, page).encode("utf-8")
@@ -88,19 +77,6 @@ def _keep_reused_markdown(cache, texts: dict[str, list[str] | None]) -> None:
         return
     wanted = {digest for output, digests in rendered.items() for digest in digests}
     cache.keep_markdown({text: html for text, html in cache.markdown.items() if text_digest(text) in wanted})
-
-
-def _previous_file(previous: Previous, rel: str) -> tuple[bytes | None, str | None]:
-    """A page's file as the last build wrote it, with its hash."""
-    try:
-        with open(os.path.join(previous.out_dir, rel), "rb") as handle:
-            data = handle.read()
-    except OSError:
-        return None, None
-    # Manifest.output_intact found the file as the last build wrote it (size and time): its hash
-    # is the one recorded then.
-    digest = previous.hashes.get(rel)
-    return (data, digest) if digest is not None else (None, None)
 
 
 def other_files(env: jinja2.Environment, site: SiteContext, pages: list[Page]) -> SiteFiles:
