@@ -25,7 +25,7 @@ from .publish.site import SiteOutput
 if TYPE_CHECKING:  # loaded only when something changed (see the stages below `build`)
     from .buildinfo import BuildInfo
     from .cache.buildcache import BuildCache
-    from .cache.incremental import PreviousSite
+    from .cache.reuse import PreviousSite
     from .cache.manifest import Manifest
     from .federation import Federation
     from .model import Model
@@ -143,11 +143,11 @@ def read_inputs(source: Path, cache: BuildCache, *, base_url: str | None = None,
                 peers: Path | None = None) -> Inputs:
     """Load and validate, the value settings and report, the federation, the views; `strict`:
     warnings are a DataError. `peers`: the folder of the peers' mirrors (default: `source`'s, see `cache.folders`)."""
-    model = load(source, cache, base_url)
+    model = load_model(source, cache, base_url)
     with warnings_beside(model):
         value_settings(source, model)
         info = build_info(source)
-        report = value(source, model, history, info)
+        report = compute_value(source, model, history, info)
         federation = federate(source, model, peers)
         if strict and model.warnings:
             raise DataError(list(model.warnings))
@@ -159,7 +159,7 @@ def site_files(inputs: Inputs, search: bool, cache: BuildCache, previous: Previo
     """Every file of the site in memory, with no e-mail address in any (the address guard)."""
     model, report = inputs.model, inputs.report
     with warnings_beside(model):
-        files = render(model, inputs.info, report, inputs.views, search, cache, previous)
+        files = render_files(model, inputs.info, report, inputs.views, search, cache, previous)
         guard_addresses(model.root, model, report, files, inputs.federation)
     return files
 
@@ -184,7 +184,7 @@ def open_cache(source: Path, keep: bool) -> BuildCache:
     return BuildCache.open(source) if keep else BuildCache()
 
 
-def load(source: Path, cache: BuildCache, base_url: str | None) -> Model:
+def load_model(source: Path, cache: BuildCache, base_url: str | None) -> Model:
     """The community, read and validated (DataError lists every problem); `base_url` replaces the
     configured one."""
     from .load.loader import load_community
@@ -232,7 +232,7 @@ def build_info(source: Path) -> BuildInfo:
     return BuildInfo(updated=epoch_datetime(build_epoch(info)), commit=info.head_commit)
 
 
-def value(source: Path, model: Model, history: tuple[Path, str] | None, info: BuildInfo) -> dict | None:
+def compute_value(source: Path, model: Model, history: tuple[Path, str] | None, info: BuildInfo) -> dict | None:
     """The value report, from `history` (a path in a repository, a ref) or the source's own HEAD."""
     from .valuation import value_report
 
@@ -279,7 +279,7 @@ def make_views(model: Model, info: BuildInfo, report: dict | None, federation: F
     return views_of(model, info, report, federation)
 
 
-def render(model: Model, info: BuildInfo, report: dict | None, views: SiteViews, search: bool,
+def render_files(model: Model, info: BuildInfo, report: dict | None, views: SiteViews, search: bool,
            cache: BuildCache, previous: PreviousSite | None = None) -> SiteFiles:
     """Every file of the site, in memory; the pages of `previous` whose inputs did not change are
     read back rather than rendered."""

@@ -13,7 +13,7 @@ from .search import index as search_index
 from .staging import Staging, stage_update, write_files, write_site, written_entries
 
 if TYPE_CHECKING:
-    from ..cache.incremental import Reusable
+    from ..cache.reuse import Reusable
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,7 @@ class SiteOutput:
     beside `out_dir`, swapped in at the end; a build that fails inside the `with` block discards
     it, and the output folder stays as it was.
 
-    `reuse`: what the last build left there (see cache.incremental.Reusable). When it names the
+    `reuse`: what the last build left there (see cache.reuse.Reusable). When it names the
     last build's site, the unchanged files are hard-linked from there, and its `kept` files are
     carried over as they are (a search index kept for now). None: a whole new site.
     """

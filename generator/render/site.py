@@ -24,7 +24,7 @@ from .theme import theme_assets
 
 if TYPE_CHECKING:
     from ..buildinfo import BuildInfo
-    from ..cache.incremental import PreviousSite
+    from ..cache.reuse import PreviousSite
     from ..views.stage import SiteViews
 
 
