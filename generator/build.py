@@ -129,12 +129,12 @@ class Prepared:
 
 def prepare(source: Path, cache: BuildCache, *, base_url: str | None = None,
             history: tuple[Path, str] | None = None, search: bool = False, strict: bool = False,
-            previous: PreviousSite | None = None, peers: Path | None = None) -> Prepared:
+            peers: Path | None = None) -> Prepared:
     """Every stage of a build but publishing: `read_inputs`, then `site_files`. `build` runs
     the same two and publishes; `check` and `diff` run this and write nothing of the site. Raises
     DataError (located findings) or CommonplaceError."""
     inputs = read_inputs(source, cache, base_url=base_url, history=history, strict=strict, peers=peers)
-    files = site_files(inputs, search, cache, previous)
+    files = site_files(inputs, search, cache)
     return Prepared(inputs.model, inputs.info, inputs.report, inputs.views, files)
 
 
