@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,34 @@ def user_cache_in_a_temporary_folder(tmp_path_factory):
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("xdg-cache")))
         yield
+
+
+# How long a thread a test started may take to end once the test is over (a bound for a loaded
+# machine: a thread that ends sooner is waited for only as long as it runs).
+THREAD_END_BOUND = 60.0
+
+
+def playwright_loop(thread: threading.Thread) -> bool:
+    """A thread of the event loop's default executor (Playwright's, in the browser tests): made on
+    the loop's first need of it, it lives as long as the module's browser and stops with it."""
+    return thread.name.startswith("asyncio_")
+
+
+@pytest.fixture(autouse=True)
+def threads_end_with_their_test():
+    """Every thread a test starts has ended when the test is over, so the next test begins as if
+    alone: a build forks its workers only in a process with one thread (`value.forkpool`), and
+    which tests ran before on the same worker must not decide whether it does. The test's own
+    fixtures are torn down first (this one is set up before them); then its threads are waited
+    for, and one still running is an error of the test that started it. Threads of module and
+    session fixtures started before this one are theirs, not the test's."""
+    before = set(threading.enumerate())
+    yield
+    left = [thread for thread in threading.enumerate() if thread not in before and not playwright_loop(thread)]
+    for thread in left:
+        thread.join(THREAD_END_BOUND)
+    running = [thread.name for thread in left if thread.is_alive()]
+    assert not running, f"threads still running after the test: {running} (stop and join what the test starts)"
 
 
 @pytest.fixture(autouse=True)
