@@ -2,12 +2,43 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from pathlib import Path
 
 import pytest
 
 from communities import MINIMAL, write_files
+
+
+# A module fixture is made once per worker that runs a test needing it: the tests of a file that
+# defines one go to one worker, so it is made once a run (pytest-xdist's --dist loadgroup would say
+# so with marks, but does not group under pytest 9.2: pytest-dev/pytest-xdist#1386).
+SHARES_A_MODULE_FIXTURE = re.compile(r"""@pytest\.fixture\([^)]*scope=["'](module|package)["']""")
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """`--dist loadscope` (the default, see pyproject.toml), with a test's scope its own unless its
+    file defines a module fixture: then the file's tests are one scope, run on one worker. The
+    largest scopes are handed out first."""
+    if config.getvalue("dist") != "loadscope":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    files: dict[str, bool] = {}
+
+    def shares_a_module_fixture(file: str) -> bool:
+        if file not in files:
+            path = Path(config.rootpath, file)
+            files[file] = path.is_file() and bool(SHARES_A_MODULE_FIXTURE.search(path.read_text(encoding="utf-8")))
+        return files[file]
+
+    class FileWhenItSharesAFixture(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            file = nodeid.split("::", 1)[0]
+            return file if shares_a_module_fixture(file) else nodeid
+
+    return FileWhenItSharesAFixture(config, log)
 
 
 @pytest.fixture(autouse=True, scope="session")
