@@ -49,9 +49,10 @@ class Screen:
             elif command == "A":
                 row = max(0, row - int(params or 1))
             elif command == "K":
-                self.drawn.append(self.lines[row])
-                keep = {"": column, "0": column, "1": 0, "2": 0}[params]
-                self.lines[row] = self.lines[row][:keep] if params in ("", "0") else " " * column
+                line = self.lines[row]
+                self.drawn.append(line)
+                # to the end of the line, from its start to the cursor, or all of it
+                self.lines[row] = {"1": " " * column + line[column:], "2": ""}.get(params, line[:column])
             elif command is None:
                 line = self.lines[row].ljust(column)
                 self.lines[row] = line[:column] + text + line[column + len(text):]
