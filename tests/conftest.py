@@ -1,4 +1,6 @@
-"""Shared fixtures: small community repositories written into temporary folders."""
+"""Shared fixtures (small community repositories written into temporary folders), and what keeps
+the tests independent when pytest-xdist runs them on every core: which tests share a worker, and
+no thread of a test outliving it."""
 
 from __future__ import annotations
 
