@@ -416,7 +416,11 @@ def test_action_builds_the_example_community_on_push(tmp_path):
                      ("Check the community's files", False), ("Build the portal", False),
                      ("Count contributors", False), ("Show what the pull request changes", True)]
     check = result["steps"][5]
-    assert check["stdout"] == ""  # no annotation: the example is clean
+    # The example's files are clean; its peers were not fetched (fetch-peers is off), which `check`
+    # says as the build does: a warning per peer, never an error.
+    annotations = check["stdout"].splitlines()
+    assert [line.partition("::")[2].partition(" ")[0] for line in annotations] == ["warning", "warning"], annotations
+    assert all("yet: run `commonplace fetch`" in line for line in annotations), annotations
     site = Path(result["outputs"]["site"])
     assert site == (workspace / "_site").resolve()
     assert (site / "index.html").is_file() and (site / "members" / "lucia-ferrer" / "index.html").is_file()
