@@ -445,16 +445,6 @@ def directory_rows(federation: Federation, own_model: Model, own_dimensions: dic
     return rows
 
 
-def published_peers(federation: Federation) -> list[dict]:
-    """The declared peers as `data/federation.json` lists them: name, title, relation, mode,
-    the public (https) address declared and the address of the peer's portal, when known."""
-    from .web import address_problem
-
-    return [{"name": n.name, "title": n.title, "relation": n.relation, "mode": n.mode, "url": n.url,
-             "portal": n.portal if n.portal and not address_problem(n.portal) else ""}
-            for n in federation.nodes]
-
-
 def rows_by_area(rows: list[dict]) -> dict[str, list[dict]]:
     """{area: rows working in it}, areas sorted: one static directory page per area."""
     areas: dict[str, list[dict]] = {}

@@ -41,6 +41,7 @@ from ..errors import Findings
 from ..load.reader import FileReader
 from ..load.validate import validate
 from ..load.yamlsafe import YamlDoc
+from .addresses import address_problem
 from .scrub import holds_address, scrubbed, without_addresses
 
 PACKAGE = "data/datapackage.json"
@@ -91,7 +92,7 @@ class OpenData:
     `{dimension: {indicator: value}}` with values int, Decimal, or a dict of those (by kind or
     currency). contributors: rows of the `contributors` resource, None without one. commit:
     the commit its figures were computed at, when the package says. homepage: the portal's
-    address as the package gives it (only an address `web.address_problem` accepts).
+    address as the package gives it (only an address `addresses.address_problem` accepts).
     """
 
     title: str
@@ -353,8 +354,6 @@ def read_open_data(reader, findings: Findings) -> OpenData | None:
 
 
 def _homepage(package: dict) -> str:
-    from .web import address_problem
-
     homepage = package.get("homepage")
     return homepage if isinstance(homepage, str) and homepage and not address_problem(homepage) else ""
 

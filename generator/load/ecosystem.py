@@ -18,8 +18,8 @@ from decimal import Decimal
 from value.inputs import ALL_CONTRIBUTORS_PATH, CITATION_PATH, FUNDING_PATH
 
 from ..errors import Findings
+from ..links import is_safe_link
 from ..model import Link
-from ..render.markdown import is_safe_link
 from .logins import LoginIndex
 from .yamlsafe import YamlDoc, load_yaml
 

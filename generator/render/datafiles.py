@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import re
 
-from ..publish.files import SiteFiles
-from ..publish.opendata import add_open_data, directory_tables, federation_document
+from ..datapackage import add_open_data
+from ..federation.addresses import address_problem
+from ..federation.published import federation_document, published_peers
+from ..sitefiles import SiteFiles
+from ..views.directory import directory_tables
 from .context import SiteContext
 
 
@@ -23,8 +26,6 @@ def open_data_files(site: SiteContext) -> SiteFiles:
     """The open data package's files (`data/...`): what is published, and what the data page
     describes (SiteContext.open_data makes them once per build). A node with peers republishes
     the directory it aggregates, and publishes its peers for discovery."""
-    from ..federation.nodes import published_peers
-
     community = site.model.community
     files = SiteFiles()
     tables = site.values.tables()
@@ -75,8 +76,6 @@ def public_profile(model) -> dict:
 
 
 def _portal(address: str) -> str:
-    from ..federation.web import address_problem
-
     return address if address and not address_problem(address) else ""
 
 

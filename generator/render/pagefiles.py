@@ -9,7 +9,7 @@ from value.forkpool import run_sliced
 
 from ..errors import CommonplaceError
 from ..progress import Progress
-from ..publish.files import content_hash
+from ..sitefiles import content_hash
 from . import remoteloads
 from .context import SiteContext
 from .environment import compile_templates, template

@@ -8,10 +8,10 @@ from value import money
 from value.registry import DIMENSIONS, indicators
 from value.rewards import Period, split
 
+from ..datapackage import Table
 from ..i18n import Catalogue, english
 from ..model import Model, RewardPlan
 from ..people import People
-from ..publish.opendata import Table
 from ..valuation import payouts
 from . import charts
 from .activity import party_name
