@@ -14,12 +14,11 @@ import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from ..errors import CommonplaceError
-from ..load.ecosystem import CONTRIBUTION_TYPES
-from ..vocabulary import area_label, role_label
+from ..views.proposals import proposal_links
+from ..vocabulary import CONTRIBUTION_TYPES, area_label, role_label
 from .context import SiteContext
 from .markdown import MarkdownRenderer
 from .navigation import navigation
-from .proposals import proposal_links
 from .theme import ThemeLoader, has_own_templates, theme_folders
 
 
