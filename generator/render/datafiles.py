@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 
+from ..cache.stablepickle import stable_pickle
 from ..datapackage import add_open_data
 from ..federation.addresses import address_problem
 from ..federation.published import federation_document, published_peers
 from ..sitefiles import SiteFiles
 from ..views.directory import directory_tables
-from .context import SiteContext
 
 
-def add_data_files(files: SiteFiles, site: SiteContext) -> None:
-    """Add the reward tables (CSV) and the open data package to `files`."""
+def add_data_files(files: SiteFiles, site) -> None:
+    """Add the reward tables (CSV) and the open data package to `files`. `site`: the SiteContext
+    (not imported here: context.py imports this module, for `SiteContext.open_data`)."""
     values = site.values
     for slug, dist in values.rewards.items():
         files.add(f"rewards/{slug}/{slug}.csv", values.rewards_table(values.reward_rows(slug, dist)).csv())
@@ -22,7 +24,7 @@ def add_data_files(files: SiteFiles, site: SiteContext) -> None:
         files.add(rel, content)
 
 
-def open_data_files(site: SiteContext) -> SiteFiles:
+def open_data_files(site) -> SiteFiles:
     """The open data package's files (`data/...`): what is published, and what the data page
     describes (SiteContext.open_data makes them once per build). A node with peers republishes
     the directory it aggregates, and publishes its peers for discovery."""
@@ -58,11 +60,7 @@ def open_data_files(site: SiteContext) -> SiteFiles:
 
 def _inputs_digest(tables, options: dict) -> str | None:
     """A digest of the open data's inputs, None when they cannot be serialised."""
-    import hashlib
-
-    from .pagekeys import _pickled
-
-    data = _pickled((tables, sorted(options.items())))
+    data = stable_pickle((tables, sorted(options.items())))
     return None if data is None else "open-data:" + hashlib.sha256(data).hexdigest()
 
 
