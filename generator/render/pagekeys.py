@@ -58,9 +58,9 @@ class PageKeys:
                                          extensions=list(env.extensions))
         self.parser.filters.update(env.filters)
         self.parser.tests.update(env.tests)
-        t = site.t
-        shared = stable_pickle((t.language, t.messages, t.formats, t.plural, site.model.config, site.base_path,
-                           site.own_host, site.absolute))
+        catalogue = site.t
+        shared = stable_pickle((catalogue.language, catalogue.messages, catalogue.formats, catalogue.plural,
+                                site.model.config, site.base_path, site.own_host, site.absolute))
         self.base = None if shared is None else _digest(code_stamp().encode(), shared)
         self._globals: dict[str, str | None] = {}
         self._templates: dict[str, tuple[str, frozenset[str]] | None] = {}
