@@ -6,7 +6,7 @@ out of everything but the report of its findings (paths prefixed with `peers/<na
 
 git mode: the peer is read from its mirror's branch through git objects (`GitTreeReader`),
 validated with the same schemas (`load_community`), and related to our HEAD (`graph.relate`).
-data mode: its published open data is read (`opendata.read_open_data`), flagged self-reported.
+data mode: its published open data is read (`peerdata.read_open_data`), flagged self-reported.
 """
 
 from __future__ import annotations
