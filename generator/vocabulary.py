@@ -1,5 +1,4 @@
-"""Display names of the CBPP areas of activity (the schema holds the slugs), of members' roles, of
-All Contributors' contribution types and of the funding platforms of `.github/FUNDING.yml`."""
+"""Display names of the CBPP areas of activity (the schema holds the slugs) and of members' roles."""
 
 import re
 

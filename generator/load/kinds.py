@@ -21,7 +21,6 @@ from value.contributions import CONTRIBUTIONS, KINDS
 from value.registry import DIMENSIONS
 from value.signatures import key_problem, normal_key
 
-from ..errors import Findings
 from ..model import (
     Community,
     Config,
@@ -40,6 +39,7 @@ from ..model import (
     RewardPlan,
     Usage,
 )
+from ..errors import Findings
 from .addresses import Addresses
 from .logins import FORGES, Logins
 from .lookalike import Lookalikes
