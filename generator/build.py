@@ -26,7 +26,7 @@ if TYPE_CHECKING:  # loaded only when something changed (see the stages below `b
     from .cache.buildcache import BuildCache
     from .federation import Federation
     from .model import Model
-    from .publish.files import SiteFiles
+    from .sitefiles import SiteFiles
     from .render.context import BuildInfo
     from .render.site import Previous
 

@@ -32,7 +32,8 @@ from generator.cache.folders import peers_dir
 from generator.commands.fetch import fetch_federation
 from generator.federation.nodes import directory_rows, load_peers
 from generator.federation.portals import portal_dir
-from generator.federation.web import WebLimits, address_problem, normalize
+from generator.federation.addresses import address_problem
+from generator.federation.web import WebLimits, normalize
 from generator.load.loader import load_community
 
 OWN = "https://seeds.example.org/library/"

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .files import SiteFiles
+from ..sitefiles import SiteFiles
 from .search import index as search_index
 from .staging import Staging, stage_update, write_files, write_site
 

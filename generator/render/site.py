@@ -10,7 +10,7 @@ from pathlib import Path
 import jinja2
 
 from ..model import Model
-from ..publish.files import SiteFiles
+from ..sitefiles import SiteFiles
 from . import remoteloads
 from .context import BuildInfo, SiteContext
 from .datafiles import add_data_files
