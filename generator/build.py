@@ -25,11 +25,11 @@ from .publish.site import SiteOutput
 if TYPE_CHECKING:  # loaded only when something changed (see the stages below `build`)
     from .buildinfo import BuildInfo
     from .cache.buildcache import BuildCache
-    from .cache.reuse import PreviousSite
     from .cache.manifest import Manifest
+    from .cache.reuse import PreviousSite
     from .federation import Federation
     from .model import Model
-    from .publish.files import SiteFiles
+    from .sitefiles import SiteFiles
     from .views.stage import SiteViews
 
 

@@ -18,7 +18,7 @@ from .reuse import PreviousSite, Reusable
 
 if TYPE_CHECKING:
     from ..publish.site import Published
-    from ..publish.files import SiteFiles
+    from ..sitefiles import SiteFiles
 
 
 class IncrementalState:

@@ -6,7 +6,7 @@ out of everything but the report of its findings (paths prefixed with `peers/<na
 
 git mode: the peer is read from its mirror's branch through git objects (`GitTreeReader`),
 validated with the same schemas (`load_community`), and related to our HEAD (`graph.relate`).
-data mode: its published open data is read (`opendata.read_open_data`), flagged self-reported.
+data mode: its published open data is read (`peerdata.read_open_data`), flagged self-reported.
 """
 
 from __future__ import annotations
@@ -436,16 +436,6 @@ def directory_rows(federation: Federation, own_model: Model, own_dimensions: dic
             "stale": n.stale, "risks": n.risks, "as_of": n.as_of.isoformat() if n.as_of else "", "depth": n.depth, "portal": n.portal,
         })
     return rows
-
-
-def published_peers(federation: Federation) -> list[dict]:
-    """The declared peers as `data/federation.json` lists them: name, title, relation, mode,
-    the public (https) address declared and the address of the peer's portal, when known."""
-    from .web import address_problem
-
-    return [{"name": n.name, "title": n.title, "relation": n.relation, "mode": n.mode, "url": n.url,
-             "portal": n.portal if n.portal and not address_problem(n.portal) else ""}
-            for n in federation.nodes]
 
 
 def rows_by_area(rows: list[dict]) -> dict[str, list[dict]]:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .files import SiteFiles
+from ..sitefiles import SiteFiles
 from .search import index as search_index
 from .staging import Staging, stage_update, write_files, write_site, written_entries
 

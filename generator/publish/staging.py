@@ -18,7 +18,7 @@ from pathlib import Path
 
 from ..errors import CommonplaceError
 from ..progress import Progress
-from .files import SiteFiles, clean_relpath
+from ..sitefiles import SiteFiles, clean_relpath
 
 
 class Staging:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import jinja2
 
 from ..model import Model
-from ..publish.files import SiteFiles
+from ..sitefiles import SiteFiles
 from . import remoteloads
 from .context import SiteContext
 from .datafiles import add_data_files

@@ -14,8 +14,8 @@ from value.advice import SOURCES, Facts, advise, risks, rules
 
 from ..i18n import english
 from ..model import Model
-from ..render.forge import edit_url, folder_url, new_file_url
-from ..render.proposals import propose_url
+from .forge import edit_url, folder_url, new_file_url
+from .proposals import propose_url
 
 # The starting text of a file a finding proposes to create.
 STARTERS = {

@@ -13,7 +13,7 @@ from __future__ import annotations
 from value.registry import DIMENSIONS, Indicator
 
 from ..i18n import Catalogue
-from ..load.ecosystem import FUNDING_PLATFORMS
+from ..vocabulary import FUNDING_PLATFORMS
 from .contributors import format_figure, label as key_label
 
 # key -> (name, what it means, how it is counted). `{days}`: the inactivity window of the config.
