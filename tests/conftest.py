@@ -64,6 +64,16 @@ def playwright_loop(thread: threading.Thread) -> bool:
     return thread.name.startswith("asyncio_")
 
 
+def join_once_started(thread: threading.Thread) -> None:
+    """Join a thread, also one that `enumerate()` listed between its `start()` and its first
+    instruction (a server's request thread, say): `join()` refuses those, so wait for it to run."""
+    try:
+        thread.join(THREAD_END_BOUND)
+    except RuntimeError:  # "cannot join thread before it is started"
+        thread._started.wait(THREAD_END_BOUND)
+        thread.join(THREAD_END_BOUND)
+
+
 @pytest.fixture(autouse=True)
 def threads_end_with_their_test():
     """Every thread a test starts has ended when the test is over, so the next test begins as if
@@ -76,7 +86,7 @@ def threads_end_with_their_test():
     yield
     left = [thread for thread in threading.enumerate() if thread not in before and not playwright_loop(thread)]
     for thread in left:
-        thread.join(THREAD_END_BOUND)
+        join_once_started(thread)
     running = [thread.name for thread in left if thread.is_alive()]
     assert not running, f"threads still running after the test: {running} (stop and join what the test starts)"
 
