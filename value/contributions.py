@@ -33,6 +33,7 @@ from typing import NamedTuple
 
 from .context import as_date, month_end_ts, once_per_report
 from .errors import ValueEngineError
+from .money import INCOME_KINDS
 from .registry import DIMENSIONS
 
 GIT, DATA, CONTRIBUTIONS, ENGINE = "git", "data", "contributions", "engine"
@@ -257,7 +258,7 @@ def data_records(ctx, kinds: dict[str, Kind]) -> list[Record]:
             for pid, w in _split(kinds["goal_done"].weight, leads.get(p["id"], [])):
                 add(day, pid, "goal_done", w, _where({"source": p.get("source"), "line": g.get("line")}, p["id"]))
     for e in data.ledger:
-        if e.get("by") and e.get("kind") in ("donation", "grant", "sale"):
+        if e.get("by") and e.get("kind") in INCOME_KINDS:
             add(_iso(e["date"]), e["by"], "income_raised", kinds["income_raised"].weight, _where(e))
     for u in data.usage:
         if u.get("project"):

@@ -3,8 +3,9 @@
 Parsing thousands of files, rendering thousands of pages and diffing thousands of commits all
 split cleanly. Forked workers inherit the job (and whatever it closes over: the renderer, the
 parsed cache, the paths), so nothing is pickled on the way in but a slice's bounds, and only the
-slice's result comes back. The job is handed to each worker when it starts; no process keeps it
-in a module global, and the parent never does.
+slice's result comes back. The job is handed to each worker when it starts, and the worker keeps
+it in the module global `_JOB` for the slices it runs (a pool's tasks can only name a module-level
+function); the parent never sets it, so nothing of one call's job outlives that call's workers.
 
 This module lives in `value/` because the value engine may not import `generator/`; the
 generator uses it too.

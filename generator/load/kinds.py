@@ -23,6 +23,7 @@ from value.signatures import key_problem, normal_key
 
 from .. import model as m
 from ..errors import Findings
+from ..vocabulary import INCOME_KINDS
 from .addresses import Addresses
 from .logins import FORGES, Logins
 from .lookalike import Lookalikes
@@ -294,7 +295,7 @@ def ledger(rel: str, doc: YamlDoc, notes: Notes) -> list[m.LedgerEntry]:
             notes.findings.error(rel, l, c, "'amount' must be positive: the 'kind' says whether money came in or went out")
             continue
         if e.get("by"):
-            if e["kind"] not in ("donation", "grant", "sale"):
+            if e["kind"] not in INCOME_KINDS:
                 l, c = doc.where(("entries", i, "by"))
                 notes.findings.error(rel, l, c, f"'by' names who raised an income, and a {e['kind']} is spending: "
                                                  "remove 'by', or use 'to' for who was paid")

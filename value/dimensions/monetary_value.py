@@ -7,11 +7,10 @@ from collections import defaultdict
 from decimal import ROUND_HALF_EVEN, Decimal
 
 from ..filedata import yaml_data
+from ..money import INCOME_KINDS, SPENDING_KINDS
 from ..registry import indicator, person
 
 DIM = "monetary_value"
-INCOME = frozenset({"donation", "grant", "sale"})
-SPENDING = frozenset({"expense", "reward"})
 CENT = Decimal("0.01")
 # A funding platform's key as GitHub's funding file writes them (ko_fi, open_collective): the keys
 # are published, so a key of any other form (an address, markup) is not counted.
@@ -39,14 +38,14 @@ def _entries(ctx, month, kinds):
            formula="sum of donations, grants and sales, per currency",
            explanation="Money received, exact, never converted between currencies.")
 def income(ctx, month):
-    return _sum(_entries(ctx, month, INCOME))
+    return _sum(_entries(ctx, month, INCOME_KINDS))
 
 
 @indicator(DIM, "expenses", unit="currency",
            formula="sum of expenses and rewards, per currency",
            explanation="Money spent, rewards to contributors included.")
 def expenses(ctx, month):
-    return _sum(_entries(ctx, month, SPENDING))
+    return _sum(_entries(ctx, month, SPENDING_KINDS))
 
 
 @indicator(DIM, "balance", unit="currency", monthly=False,
@@ -55,7 +54,7 @@ def expenses(ctx, month):
 def balance(ctx, month):
     totals: dict[str, Decimal] = defaultdict(Decimal)
     for e in ctx.data.ledger:
-        sign = 1 if e.get("kind") in INCOME else -1 if e.get("kind") in SPENDING else 0
+        sign = 1 if e.get("kind") in INCOME_KINDS else -1 if e.get("kind") in SPENDING_KINDS else 0
         totals[e["currency"]] += sign * Decimal(e["amount"])
     return {cur: str(totals[cur]) for cur in sorted(totals)}
 
@@ -72,7 +71,7 @@ def donors(ctx, month):
            explanation="How much of what the community spends goes back to the people doing the work.")
 def returned(ctx, month):
     spent, back = defaultdict(Decimal), defaultdict(Decimal)
-    for e in _entries(ctx, month, SPENDING):
+    for e in _entries(ctx, month, SPENDING_KINDS):
         amount = Decimal(e["amount"])
         spent[e["currency"]] += amount
         if e.get("to") in ctx.humans:
