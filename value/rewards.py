@@ -202,6 +202,47 @@ class Split:
     verified: int | None = None  # how many of them are verified, for a plan that counts only those
 
 
+def _budget_units(budget: Decimal, currency: str, minor_units: int) -> int:
+    """The budget in whole minor units; refused when it has more digits than any community shares
+    out, is negative or not finite, or has more decimals than the currency."""
+    if budget.is_finite() and budget.adjusted() >= money.MAX_DIGITS:
+        raise BadBudget(f"the budget has more than {money.MAX_DIGITS} digits before the decimal "
+                        "point: no community shares out that much; give the budget it has")
+    units_exact = budget.scaleb(minor_units)
+    if not budget.is_finite() or budget < 0 or units_exact != units_exact.to_integral_value():
+        raise BadBudget(
+            f"budget {budget} {currency} is not a non-negative amount in whole minor units "
+            f"({minor_units} decimals): round it, e.g. {budget.quantize(Decimal(1).scaleb(-minor_units)) if budget.is_finite() else '100.00'}"
+        )
+    return int(units_exact)
+
+
+def _policy_weights(policy: str, got: Counted, people, decay: Fraction, paid: dict | None,
+                    budget: Decimal) -> dict[str, Fraction]:
+    """Each person's weight in the split, as the policy has it: the window's value (immediate),
+    the months' value with older months decayed (recent), or what brings everyone's payouts,
+    this budget included, closest to their share of all-time value (balanced)."""
+    weights: dict[str, Fraction] = {}
+    if policy == "immediate":
+        weights = {pid: got.window.get(pid, Fraction(0)) for pid in people}
+    elif policy == "recent":
+        for pid in people:
+            values = got.monthly.get(pid, {})
+            d = Fraction(0)
+            for m in got.months:
+                d = d * (1 - decay) + values.get(m, 0)
+            weights[pid] = d
+    else:
+        given = got.paid if paid is None else {pid: _fraction(v) for pid, v in paid.items()}
+        g = {pid: given.get(pid, Fraction(0)) for pid in people}
+        total_value = sum(got.total.get(pid, Fraction(0)) for pid in people)
+        if total_value:
+            pot = sum(g.values()) + _fraction(budget)
+            for pid in people:
+                weights[pid] = max(Fraction(0), pot * got.total.get(pid, Fraction(0)) / total_value - g[pid])
+    return weights
+
+
 def split(
     report: dict,
     *,
@@ -225,45 +266,18 @@ def split(
     if minor_units is None:
         minor_units = money.minor_units(currency)
     budget = Decimal(budget)
-    if budget.is_finite() and budget.adjusted() >= money.MAX_DIGITS:
-        raise BadBudget(f"the budget has more than {money.MAX_DIGITS} digits before the decimal "
-                        "point: no community shares out that much; give the budget it has")
-    units_exact = budget.scaleb(minor_units)
-    if not budget.is_finite() or budget < 0 or units_exact != units_exact.to_integral_value():
-        raise BadBudget(
-            f"budget {budget} {currency} is not a non-negative amount in whole minor units "
-            f"({minor_units} decimals): round it, e.g. {budget.quantize(Decimal(1).scaleb(-minor_units)) if budget.is_finite() else '100.00'}"
-        )
+    units = _budget_units(budget, currency, minor_units)
     decay_f = _fraction(decay)
     if not 0 <= decay_f <= 1 or decay_f.denominator > 10 ** 15:  # exact powers of a finer decay grow past any time
         raise ValueEngineError(f"decay {str(decay)[:40]} must be between 0 and 1, with at most 15 decimals")
     if period is not None and not isinstance(period, Period):
         period = Period(*period)
-    units = int(units_exact)
     people = {c["id"]: c for c in report.get("contributors", ()) if not c.get("bot")}
     if policy == "balanced" and period is not None and payouts is None and paid is None:
         raise ValueEngineError("the balanced policy over a period needs the ledger's payouts with their dates")
     got = counted(report, currency=currency, period=period, payouts=payouts, verified=verified)
 
-    weights: dict[str, Fraction] = {}
-    if policy == "immediate":
-        weights = {pid: got.window.get(pid, Fraction(0)) for pid in people}
-    elif policy == "recent":
-        for pid in people:
-            values = got.monthly.get(pid, {})
-            d = Fraction(0)
-            for m in got.months:
-                d = d * (1 - decay_f) + values.get(m, 0)
-            weights[pid] = d
-    else:
-        given = got.paid if paid is None else {pid: _fraction(v) for pid, v in paid.items()}
-        g = {pid: given.get(pid, Fraction(0)) for pid in people}
-        total_value = sum(got.total.get(pid, Fraction(0)) for pid in people)
-        if total_value:
-            pot = sum(g.values()) + _fraction(budget)
-            for pid in people:
-                weights[pid] = max(Fraction(0), pot * got.total.get(pid, Fraction(0)) / total_value - g[pid])
-    weights = {pid: w for pid, w in weights.items() if w > 0}
+    weights = {pid: w for pid, w in _policy_weights(policy, got, people, decay_f, paid, budget).items() if w > 0}
     everyone = sum(weights.values())
     outside = {pid: w for pid, w in weights.items() if not people[pid].get("member")}
     non_member_share = sum(outside.values(), Fraction(0)) / everyone if everyone else Fraction(0)
