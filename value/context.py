@@ -17,6 +17,7 @@ from datetime import date, datetime, timedelta, timezone
 from . import history as h
 from .identities import Contributor, Identities
 from .inputs import CommunityData
+from .kinds import kinds_of
 
 
 # The seconds `datetime` can show (years 1 to 9999): a commit object may claim any time at all.
@@ -303,8 +304,6 @@ class Context:
         for p in data.projects:
             for pid in p.get("leads") or ():
                 self.ids.ensure(pid)
-        from .contributions import kinds_of  # contributions reads this module's helpers
-
         self.kinds = kinds_of(data.kinds)  # the contribution kinds, with the config's weights
         self.people: dict[str, Contributor] = people
         self.humans = {pid for pid, p in people.items() if not p.bot}

@@ -48,7 +48,6 @@ from . import __version__
 from .cache import ReportCache, code_stamp, fingerprint
 from .context import Context, iso
 from .contributions import (
-    MAX_WEIGHT,
     added_sums,
     cred_as_of,
     records_of,
@@ -61,7 +60,9 @@ from .errors import BadWeights
 from .fold import fold_new_commits, resolved_key, resolved_log, resolved_state
 from .history import history_state, read_history
 from .inputs import CommunityData
-from .registry import DIMENSIONS, indicators
+from .kinds import MAX_WEIGHT
+from .indicators import indicators
+from .registry import DIMENSIONS
 from .signatures import has_keys, verified_in
 
 SCHEMA = "commonplace.value/3"

@@ -5,7 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from value import money
-from value.registry import DIMENSIONS, indicators
+from value.indicators import indicators
+from value.registry import DIMENSIONS
 from value.rewards import Period, split
 
 from ..i18n import Catalogue, english

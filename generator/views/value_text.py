@@ -7,7 +7,8 @@ are shown by the report's id too, the one `commonplace rewards` prints."""
 from __future__ import annotations
 
 from value.formats import no_commits_note
-from value.registry import DIMENSIONS, indicators
+from value.indicators import indicators
+from value.registry import DIMENSIONS
 
 from ..i18n import Catalogue
 from . import value_words as words

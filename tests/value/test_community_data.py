@@ -137,7 +137,7 @@ MIXED = CommunityData(  # dates as date objects, datetimes and strings, some mis
 def test_monthly_figures_through_the_month_index_equal_a_direct_filter(community):
     from value.context import Context, month_of
     from value.history import read_history
-    from value.registry import indicators
+    from value.indicators import indicators
     from value.report import clean
 
     def direct(items, month, key="date"):  # every date read again for each month
@@ -166,7 +166,7 @@ def test_monthly_figures_through_the_month_index_equal_a_direct_filter(community
 
 
 def indicator_value(ctx, key, month):
-    from value.registry import indicators
+    from value.indicators import indicators
 
     (ind,) = [i for i in indicators("community") if i.key == key]
     return ind.func(ctx, month)
