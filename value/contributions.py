@@ -81,8 +81,7 @@ def _iso(value) -> str | None:
     return None if d is None else d.isoformat()
 
 
-def _where(item: dict, fallback: str = "") -> str:
-    source, line = item.get("source"), item.get("line")
+def _where(source: str | None, line: int | None, fallback: str = "") -> str:
     if not source:
         return fallback
     return f"{source}:{line or 1}"
@@ -139,60 +138,56 @@ def git_records(ctx, kinds: dict[str, Kind]) -> list[tuple]:
 def data_records(ctx, kinds: dict[str, Kind]) -> list[Record]:
     """Records from the data files: events, goals, income raised, usage, kudos, contributions."""
     data, out = ctx.data, []
-    leads = {p["id"]: list(p.get("leads") or ()) for p in data.projects}
+    leads = {p.id: list(p.leads) for p in data.projects}
 
     def add(day, pid, key, weight, source, dimension=None):
         kind = kinds[key]
         out.append(Record(day, pid, key, dimension or kind.dimension, round(weight, PLACES), source))
 
     for e in data.events:
-        day = _iso(e.get("date"))
+        day = _iso(e.date)
         if day is None:
             continue
-        organisers = list(dict.fromkeys(e.get("organisers") or ()))
-        lines = e.get("lines") or {}  # {"organisers": {id: line}, "participants": {id: line}}
-
-        def at(role, pid):
-            return _where({"source": e.get("source"), "line": (lines.get(role) or {}).get(pid)}, e.get("id", ""))
-
+        organisers = list(dict.fromkeys(e.organisers))
         for pid, w in _split(kinds["event_organised"].weight, organisers):
-            add(day, pid, "event_organised", w, at("organisers", pid))
-        for pid in dict.fromkeys(e.get("participants") or ()):
+            add(day, pid, "event_organised", w, _where(e.source, e.organiser_lines.get(pid), e.id))
+        for pid in dict.fromkeys(e.participants):
             if pid not in organisers:
-                add(day, pid, "event_attended", kinds["event_attended"].weight, at("participants", pid))
+                add(day, pid, "event_attended", kinds["event_attended"].weight,
+                    _where(e.source, e.participant_lines.get(pid), e.id))
     for p in data.projects:
-        for g in p.get("goals") or ():
-            day = _iso(g.get("done_at"))
-            if not g.get("done") or day is None:
+        for g in p.goals:
+            day = _iso(g.done_at)
+            if not g.done or day is None:
                 continue
-            for pid, w in _split(kinds["goal_done"].weight, leads.get(p["id"], [])):
-                add(day, pid, "goal_done", w, _where({"source": p.get("source"), "line": g.get("line")}, p["id"]))
+            for pid, w in _split(kinds["goal_done"].weight, leads.get(p.id, [])):
+                add(day, pid, "goal_done", w, _where(p.source, g.line, p.id))
     for e in data.ledger:
-        if e.get("by") and e.get("kind") in INCOME_KINDS:
-            add(_iso(e["date"]), e["by"], "income_raised", kinds["income_raised"].weight, _where(e))
+        if e.by and e.kind in INCOME_KINDS:
+            add(_iso(e.date), e.by, "income_raised", kinds["income_raised"].weight, _where(e.source, e.line))
     for u in data.usage:
-        if u.get("project"):
-            for pid, w in _split(kinds["usage"].weight, leads.get(u["project"], [])):
-                add(_iso(u["date"]), pid, "usage", w, _where(u))
+        if u.project:
+            for pid, w in _split(kinds["usage"].weight, leads.get(u.project, [])):
+                add(_iso(u.date), pid, "usage", w, _where(u.source, u.line))
     for k in data.kudos:
-        day = _iso(k.get("date"))
-        if k.get("to") and day:
-            add(day, k["to"], "kudos_received", kinds["kudos_received"].weight, _where(k))
+        day = _iso(k.date)
+        if k.receiver and day:
+            add(day, k.receiver, "kudos_received", kinds["kudos_received"].weight, _where(k.source, k.line))
     for r in data.contributions:
-        kind = kinds.get(r["kind"])
-        where = _where(r)
+        kind = kinds.get(r.kind)
+        where = _where(r.source, r.line)
         if kind is not None and kind.origin != CONTRIBUTIONS:
-            raise BadKinds(f"{where}: '{r['kind']}' records come from the {kind.origin}, not from contributions "
+            raise BadKinds(f"{where}: '{r.kind}' records come from the {kind.origin}, not from contributions "
                            "files: use another kind")
-        dimension = r.get("dimension") or (kind.dimension if kind else "")
+        dimension = r.dimension or (kind.dimension if kind else "")
         if not dimension:
-            raise BadKinds(f"{where}: unknown kind '{r['kind']}': give the record a 'dimension', or declare the "
-                           f"kind in commonplace.yaml under value: kinds: {{{r['kind']}: {{weight: 1, dimension: ...}}}}")
+            raise BadKinds(f"{where}: unknown kind '{r.kind}': give the record a 'dimension', or declare the "
+                           f"kind in commonplace.yaml under value: kinds: {{{r.kind}: {{weight: 1, dimension: ...}}}}")
         if dimension not in DIMENSIONS:
             raise BadKinds(f"{where}: unknown dimension '{dimension}'; use {', '.join(DIMENSIONS)}")
         weight = kind.weight if kind else 1.0
-        hours = r.get("hours")
-        out.append(Record(_iso(r["date"]), r["who"], r["kind"], dimension,
+        hours = r.hours
+        out.append(Record(_iso(r.date), r.who, r.kind, dimension,
                           round(weight * float(hours) if hours is not None else weight, PLACES), where))
     return out
 

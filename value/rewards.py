@@ -36,6 +36,7 @@ from . import money
 from .context import month_range
 from .contributions import Record, from_report, in_period, scores
 from .errors import BadBudget, ValueEngineError
+from .inputs import LedgerInput
 from .registry import DIMENSIONS
 
 POLICIES = ("immediate", "recent", "balanced")
@@ -135,7 +136,7 @@ def _values(records, weights: dict[str, float]) -> dict[str, Fraction]:
 
 
 def counted(report: dict, *, currency: str, period: Period | None = None,
-            payouts: Iterable[dict] | None = None, verified: bool = False) -> Counted:
+            payouts: Iterable[LedgerInput] | None = None, verified: bool = False) -> Counted:
     """THE ONE PLACE where a plan's period filters what it counts (VALUE.md, "Rewards": only
     records dated up to `end`, only payouts dated before `start`).
 
@@ -143,8 +144,7 @@ def counted(report: dict, *, currency: str, period: Period | None = None,
     `contributions.scores` and the report's weights), to the day: a period ending mid-month
     counts that month's records up to its end. Cred is the cred as of the end (`cred_as_of`),
     not today's: later commits and kudos move today's cred of every month. Payouts come from the
-    ledger's `kind: reward` entries (`payouts`: dicts with date, amount, currency, kind, to, as
-    `CommunityData.ledger`), or, without them, from the report's all-time `rewards_received`.
+    ledger's `kind: reward` entries (`payouts`: `LedgerInput`s, as `CommunityData.ledger`), or, without them, from the report's all-time `rewards_received`.
     With `verified`, the records of commits that are not verified are left out (`plan_records`).
     """
     people = [c for c in report.get("contributors", ()) if not c.get("bot")]
@@ -181,11 +181,11 @@ def counted(report: dict, *, currency: str, period: Period | None = None,
     else:
         paid = {}
         for e in payouts:
-            if e.get("kind") != "reward" or e.get("currency") != currency or not e.get("to"):
+            if e.kind != "reward" or e.currency != currency or not e.payee:
                 continue
-            if period is not None and e["date"] >= period.start:
+            if period is not None and e.date >= period.start:
                 continue
-            paid[e["to"]] = paid.get(e["to"], Fraction(0)) + _fraction(e["amount"])
+            paid[e.payee] = paid.get(e.payee, Fraction(0)) + _fraction(e.amount)
     return Counted(months, monthly, window, total, paid, commits, signed)
 
 
@@ -254,7 +254,7 @@ def split(
     period: Period | tuple[date, date] | None = None,
     minor_units: int | None = None,
     recipients: str = "members",
-    payouts: Iterable[dict] | None = None,
+    payouts: Iterable[LedgerInput] | None = None,
     verified: bool = False,
 ) -> Split:
     if policy not in POLICIES:

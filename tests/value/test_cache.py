@@ -62,11 +62,11 @@ def test_torn_cache_file_is_repaired(generated, tmp_path):
 def test_unchanged_report_is_read_not_computed(generated, tmp_path, monkeypatch):
     """No change (same tip, tags, data, engine): the stored report; any change: computed again."""
     import value.report as report_module
-    from value.inputs import CommunityData, Person
+    from value.inputs import CommunityData, MemberInput
 
     path = generated
     cache = tmp_path / "cache"
-    data = CommunityData(members=(Person(id="ann", name="Ann", emails=("ann@example.org",)),))
+    data = CommunityData(members=(MemberInput(id="ann", name="Ann", emails=("ann@example.org",)),))
     first = build_report(path, cache_dir=cache, data=data)
     assert list(cache.glob("report-*.pickle"))
 
@@ -76,7 +76,7 @@ def test_unchanged_report_is_read_not_computed(generated, tmp_path, monkeypatch)
     assert build_report(path, cache_dir=cache, data=data) == first and computed == []
 
     # other data, then the same data again, a new tag, a new commit: each is computed
-    other = CommunityData(members=(Person(id="ann", name="Ann", emails=("ann@example.net",)),))
+    other = CommunityData(members=(MemberInput(id="ann", name="Ann", emails=("ann@example.net",)),))
     assert build_report(path, cache_dir=cache, data=other) == build_report(path, data=other, use_cache=False)
     assert len(computed) == 2
     assert build_report(path, cache_dir=cache, data=data) == first and len(computed) == 3
@@ -230,7 +230,7 @@ def test_changes_that_cannot_be_folded_in_take_the_full_path(generated, tmp_path
     someone = next(c for c in first["contributors"] if c["commits"] >= 2)
     email = someone["emails"][0]
     if change == "mailmap":
-        (path / ".mailmap").write_text(f"Renamed Person <{email}>\n")
+        (path / ".mailmap").write_text(f"Renamed MemberInput <{email}>\n")
         _git(path, "add", "-A")
         _git(path, "commit", "-q", "-m", "Mailmap")
     elif change == "new-name-wins":  # the name used most often with an address gives the id

@@ -14,13 +14,24 @@ mentoring and Ben's translation from the contributions files.
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
 import pytest
 
 from value.contributions import KINDS, BadKinds, Record, from_report, in_period, scores
-from value.inputs import CommunityData, Person
+from value.inputs import (
+    CommunityData,
+    ContributionInput,
+    EventInput,
+    GoalInput,
+    KudosInput,
+    LedgerInput,
+    MemberInput,
+    ProjectInput,
+    UsageInput,
+)
 from value.registry import DIMENSIONS
 from value.report import build_report
 
@@ -48,37 +59,34 @@ def repo(make_repo):
     return r
 
 
-MEMBERS = (Person("ana", "Ana", ("ana@example.org",)), Person("ben", "Ben", ("ben@example.org",)),
-           Person("cy", "Cy", ("cy@example.org",)))
+MEMBERS = (MemberInput("ana", "Ana", ("ana@example.org",)), MemberInput("ben", "Ben", ("ben@example.org",)),
+           MemberInput("cy", "Cy", ("cy@example.org",)))
 
 DATA = CommunityData(
     members=MEMBERS,
-    events=({"id": "meetup", "date": date(2024, 2, 10), "organisers": ["ana", "ben"], "participants": ["ana", "cy"],
-             "guests": 0, "source": "events/meetup.md",
-             "lines": {"organisers": {"ana": 5, "ben": 6}, "participants": {"ana": 8, "cy": 9}}},),
-    projects=({"id": "p", "title": "P", "status": "active", "leads": ["ana", "cy"], "source": "projects/p.md",
-               "goals": [{"title": "g1", "done": True, "done_at": date(2024, 2, 1), "line": 7},
-                         {"title": "g2", "done": False, "done_at": None, "line": 10}]},),
+    events=(EventInput("meetup", date(2024, 2, 10), organisers=("ana", "ben"), participants=("ana", "cy"),
+                       guests=0, source="events/meetup.md", organiser_lines={"ana": 5, "ben": 6},
+                       participant_lines={"ana": 8, "cy": 9}),),
+    projects=(ProjectInput("p", "P", "active", leads=("ana", "cy"), source="projects/p.md",
+                           goals=(GoalInput("g1", True, date(2024, 2, 1), line=7),
+                                  GoalInput("g2", False, None, line=10))),),
     ledger=(
-        {"date": date(2024, 1, 10), "amount": Decimal("500.00"), "currency": "EUR", "kind": "grant", "from": "Fund",
-         "to": None, "project": None, "by": "ben", "source": "ledger/2024.yaml", "line": 3},
-        {"date": date(2024, 1, 11), "amount": Decimal("5.00"), "currency": "EUR", "kind": "donation", "from": "Zed",
-         "to": None, "project": None, "source": "ledger/2024.yaml", "line": 9},
+        LedgerInput(date(2024, 1, 10), Decimal("500.00"), "EUR", "grant", payer="Fund", by="ben",
+                    source="ledger/2024.yaml", line=3),
+        LedgerInput(date(2024, 1, 11), Decimal("5.00"), "EUR", "donation", payer="Zed",
+                    source="ledger/2024.yaml", line=9),
     ),
     usage=(
-        {"date": date(2024, 2, 15), "kind": "users", "count": 40, "quote": None, "project": "p",
-         "source": "usage/2024.yaml", "line": 4},
-        {"date": date(2024, 2, 16), "kind": "downloads", "count": 9, "quote": None, "project": None,
-         "source": "usage/2024.yaml", "line": 9},
+        UsageInput(date(2024, 2, 15), "users", count=40, project="p", source="usage/2024.yaml", line=4),
+        UsageInput(date(2024, 2, 16), "downloads", count=9, source="usage/2024.yaml", line=9),
     ),
-    kudos=({"from": "ben", "to": "ana", "date": date(2024, 2, 20), "for": "the meetup", "dimension": None,
-            "source": "kudos/2024.yaml", "line": 2},),
+    kudos=(KudosInput("ben", "ana", date(2024, 2, 20), "the meetup", source="kudos/2024.yaml", line=2),),
     contributions=(
-        {"date": date(2024, 2, 12), "who": "cy", "kind": "mentoring", "hours": None, "description": "Helped Ben",
-         "dimension": None, "source": "contributions/2024.yaml", "line": 3},
-        {"date": date(2024, 2, 13), "who": "ben", "kind": "translation", "hours": Decimal("1.5"),
-         "description": "Guide in Catalan", "dimension": "social_use_value", "source": "contributions/2024.yaml",
-         "line": 8},
+        ContributionInput(date(2024, 2, 12), "cy", "mentoring", hours=None, description="Helped Ben",
+                          source="contributions/2024.yaml", line=3),
+        ContributionInput(date(2024, 2, 13), "ben", "translation", hours=Decimal("1.5"),
+                          description="Guide in Catalan", dimension="social_use_value",
+                          source="contributions/2024.yaml", line=8),
     ),
     kinds={"translation": 2},
     bots=(),
@@ -234,11 +242,11 @@ def test_config_weights_change_the_figures(repo, tmp_path):
 
 
 def test_an_unknown_kind_without_a_dimension_is_an_error(repo, tmp_path):
-    record = {**DATA.contributions[1], "kind": "care", "dimension": None}
+    record = replace(DATA.contributions[1], kind="care", dimension=None)
     with pytest.raises(BadKinds, match=r"contributions/2024.yaml:8: unknown kind 'care': give the record a 'dimension'"):
         build_report(repo.path, data=CommunityData(members=MEMBERS, contributions=(record,)), use_cache=False)
     with pytest.raises(BadKinds, match="'commit' records come from the git"):
-        build_report(repo.path, data=CommunityData(members=MEMBERS, contributions=({**record, "kind": "commit"},)),
+        build_report(repo.path, data=CommunityData(members=MEMBERS, contributions=(replace(record, kind="commit"),)),
                      use_cache=False)
     with pytest.raises(BadKinds, match="unknown dimension 'fun'"):
         build_report(repo.path, data=CommunityData(kinds={"care": {"weight": 1, "dimension": "fun"}}), use_cache=False)

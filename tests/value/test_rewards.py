@@ -12,6 +12,7 @@ import pytest
 from value import money
 from value.errors import BadBudget, ValueEngineError
 from value.formats import rewards_csv, rewards_table
+from value.inputs import LedgerInput
 from value.rewards import Period, counted, distribute, largest_remainder, split
 
 
@@ -192,10 +193,10 @@ def test_only_non_members_means_nothing_is_paid():
 def test_counted_keeps_value_up_to_the_end_and_payouts_before_the_start():
     r = report(person("ann", monthly={"2024-01": 0.5, "2024-02": 0.5, "2024-03": 1.0}),
                person("ben", monthly={"2024-03": 1.0}), months=("2024-01", "2024-02", "2024-03"))
-    ledger = [{"date": date(2024, 1, 31), "amount": Decimal("10.00"), "currency": "EUR", "kind": "reward", "to": "ann"},
-              {"date": date(2024, 2, 1), "amount": Decimal("99.00"), "currency": "EUR", "kind": "reward", "to": "ann"},
-              {"date": date(2024, 1, 2), "amount": Decimal("7.00"), "currency": "USD", "kind": "reward", "to": "ann"},
-              {"date": date(2024, 1, 3), "amount": Decimal("5.00"), "currency": "EUR", "kind": "expense", "to": "ann"}]
+    ledger = [LedgerInput(date(2024, 1, 31), Decimal("10.00"), "EUR", "reward", payee="ann"),
+              LedgerInput(date(2024, 2, 1), Decimal("99.00"), "EUR", "reward", payee="ann"),
+              LedgerInput(date(2024, 1, 2), Decimal("7.00"), "USD", "reward", payee="ann"),
+              LedgerInput(date(2024, 1, 3), Decimal("5.00"), "EUR", "expense", payee="ann")]
     got = counted(r, currency="EUR", period=Period(date(2024, 2, 1), date(2024, 2, 29)), payouts=ledger)
     # ann alone has records up to February: her value is 1 in each month, the window and in all
     assert got.months == ["2024-01", "2024-02"]
@@ -259,9 +260,8 @@ def test_balanced_over_a_period_ignores_later_value_and_payouts():
     before = report(person("ann", 0.5, {"2024-01": 0.5}), person("ben", 0.5, {"2024-01": 0.5}), months=months[:1])
     after = report(person("ann", 0.2, {"2024-01": 0.5, "2024-03": 0.0}),
                    person("ben", 0.8, {"2024-01": 0.5, "2024-03": 1.0}), months=months)
-    early = [{"date": date(2023, 12, 1), "amount": Decimal("30.00"), "currency": "EUR", "kind": "reward", "to": "ann"}]
-    late = early + [{"date": date(2024, 1, 15), "amount": Decimal("500.00"), "currency": "EUR", "kind": "reward",
-                     "to": "ben"}]
+    early = [LedgerInput(date(2023, 12, 1), Decimal("30.00"), "EUR", "reward", payee="ann")]
+    late = early + [LedgerInput(date(2024, 1, 15), Decimal("500.00"), "EUR", "reward", payee="ben")]
     plan = {"budget": Decimal("70.00"), "currency": "EUR", "policy": "balanced",
             "period": (date(2024, 1, 1), date(2024, 1, 31))}
     first = distribute(before, payouts=early, **plan)

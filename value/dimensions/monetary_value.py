@@ -26,12 +26,12 @@ def cocomo(lines: int) -> tuple[float, float]:
 def _sum(entries) -> dict[str, str]:
     totals: dict[str, Decimal] = defaultdict(Decimal)
     for e in entries:
-        totals[e["currency"]] += Decimal(e["amount"])
+        totals[e.currency] += Decimal(e.amount)
     return {cur: str(totals[cur]) for cur in sorted(totals)}
 
 
 def _entries(ctx, month, kinds):
-    return [e for e in ctx.dated_in(ctx.data.ledger, month) if e.get("kind") in kinds]
+    return [e for e in ctx.dated_in(ctx.data.ledger, month) if e.kind in kinds]
 
 
 @indicator(DIM, "income", unit="currency",
@@ -54,8 +54,8 @@ def expenses(ctx, month):
 def balance(ctx, month):
     totals: dict[str, Decimal] = defaultdict(Decimal)
     for e in ctx.data.ledger:
-        sign = 1 if e.get("kind") in INCOME_KINDS else -1 if e.get("kind") in SPENDING_KINDS else 0
-        totals[e["currency"]] += sign * Decimal(e["amount"])
+        sign = 1 if e.kind in INCOME_KINDS else -1 if e.kind in SPENDING_KINDS else 0
+        totals[e.currency] += sign * Decimal(e.amount)
     return {cur: str(totals[cur]) for cur in sorted(totals)}
 
 
@@ -63,7 +63,7 @@ def balance(ctx, month):
            formula="distinct 'from' of donations",
            explanation="How many people or organisations give.")
 def donors(ctx, month):
-    return len({e.get("from") for e in _entries(ctx, month, {"donation"}) if e.get("from")})
+    return len({e.payer for e in _entries(ctx, month, {"donation"}) if e.payer})
 
 
 @indicator(DIM, "returned_to_contributors", unit="share", monthly=False,
@@ -72,10 +72,10 @@ def donors(ctx, month):
 def returned(ctx, month):
     spent, back = defaultdict(Decimal), defaultdict(Decimal)
     for e in _entries(ctx, month, SPENDING_KINDS):
-        amount = Decimal(e["amount"])
-        spent[e["currency"]] += amount
-        if e.get("to") in ctx.humans:
-            back[e["currency"]] += amount
+        amount = Decimal(e.amount)
+        spent[e.currency] += amount
+        if e.payee in ctx.humans:
+            back[e.currency] += amount
     return {cur: float(back[cur] / spent[cur]) if spent[cur] else None for cur in sorted(spent)}
 
 
@@ -117,7 +117,7 @@ def replacement_cost(ctx, month):
 def rewards_received(ctx):
     paid: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
     for e in ctx.data.ledger:
-        if e.get("kind") == "reward" and e.get("to"):
-            paid[e["to"]][e["currency"]] += Decimal(e["amount"])
+        if e.kind == "reward" and e.payee:
+            paid[e.payee][e.currency] += Decimal(e.amount)
     return {pid: {cur: str(v[cur]) for cur in sorted(v)} for pid, v in paid.items()}
 
