@@ -20,6 +20,7 @@ from value.inputs import (
     UsageInput,
 )
 from value.report import build_report
+from value.report_types import Report
 
 from .cache.folders import holds_community, value_cache_dir
 from .errors import CommonplaceError
@@ -113,7 +114,7 @@ def counted_folder(model: Model | None, folder: str | None) -> str | None:
     return folder or None
 
 
-def value_report(source: Path, model: Model | None = None, *, ref: str = "HEAD", periods=()) -> dict:
+def value_report(source: Path, model: Model | None = None, *, ref: str = "HEAD", periods=()) -> Report:
     """The value report of a community folder; for any other repository, a bare one too, history
     figures only (its whole history: a bare repository has no folders to choose from).
 

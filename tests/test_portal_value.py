@@ -95,7 +95,7 @@ def site(repo, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def report(repo):
-    return value_report(repo)
+    return value_report(repo).to_json()
 
 
 def read(out: Path, rel: str) -> str:

@@ -21,6 +21,7 @@ from typing import Callable
 
 from .dimensions.community_building import onion
 from .money import INCOME_KINDS, SPENDING_KINDS
+from .report_types import Report
 
 SCHEMA = "commonplace.advice/1"
 # Records that come to a person without them acting (recognition, estimates): not "taking part".
@@ -135,13 +136,13 @@ def months_between(earlier: date, later: date) -> int:
 class AdviceInputs:
     """What every rule reads, worked out once per advice: the report's figures and records, the facts."""
 
-    def __init__(self, report: dict, facts: Facts):
-        self.report = report or {}
+    def __init__(self, report: Report | None, facts: Facts):
+        self.report = report
         self.facts = facts
         self.as_of = facts.as_of
-        self.dimensions = self.report.get("dimensions") or {}
-        self.contributors = [c for c in self.report.get("contributors") or () if not c.get("bot")]
-        columns = self.report.get("contributions") or {}
+        self.dimensions = report.dimensions if report is not None else {}
+        self.contributors = report.people if report is not None else []
+        columns = report.contributions if report is not None else {}
         self.records = [(date.fromisoformat(d), p, k) for d, p, k in
                         zip(columns.get("date", ()), columns.get("person", ()), columns.get("kind", ()))]
         humans = {c["id"] for c in self.contributors}
@@ -465,12 +466,12 @@ def rewards_reach_rule(inputs: AdviceInputs, threshold):
 
 
 # -- the advice --------------------------------------------------------------------------------------
-def advise(report: dict | None, facts: Facts, settings: dict | None = None) -> dict:
+def advise(report: Report | None, facts: Facts, settings: dict | None = None) -> dict:
     """Every rule's finding: {"schema", "as_of", "findings": [...], "micro": {...}, "rules": [...]}.
 
     A finding: rule, kind (risk | strength), dimension, value, threshold, source, args, file.
     Risks come first, then strengths, each in the registry's order."""
-    inputs = AdviceInputs(report or {}, facts)
+    inputs = AdviceInputs(report, facts)
     findings = []
     for item in RULES:
         chosen = item.settings(settings)

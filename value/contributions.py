@@ -37,6 +37,7 @@ from .kinds import CONTRIBUTIONS, BadKinds, Kind
 from .kinds import KINDS, MAX_WEIGHT, kinds_of  # noqa: F401  (their old home: the loader, the build and tests read them here)
 from .money import INCOME_KINDS
 from .registry import DIMENSIONS
+from .report_types import Report
 
 PLACES = 6  # a record's weight is rounded to this many decimals when it is made, as the report's floats
 
@@ -318,10 +319,14 @@ def scores_of_sums(sums: dict[str, dict[str, float]], weights: dict[str, float],
     return Scores(sums, totals, scored, values, [d for d in DIMENSIONS if not totals[d] > 0])
 
 
-def from_report(report: dict, bots: bool = False) -> list[Record]:
+def from_report(report: Report, bots: bool = False) -> list[Record]:
     """The records of a value report (its `contributions`, or `bot_contributions` with bots=True)
     as Records, in the report's order: what rewards and pages score any period with."""
-    columns = report.get("bot_contributions" if bots else "contributions")
+    return from_columns(report.bot_contributions if bots else report.contributions)
+
+
+def from_columns(columns: dict) -> list[Record]:
+    """Records published as columns ({field: [value per record]}) as Records, in their order."""
     if not columns:
         return []
     return list(map(_make_record, zip(*(columns[f] for f in Record._fields))))

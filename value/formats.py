@@ -10,19 +10,20 @@ import json
 from decimal import Decimal
 
 from . import money
+from .report_types import Report
 
 
-def no_commits_note(report: dict) -> str | None:
+def no_commits_note(report: Report) -> str | None:
     """The statement a report that counted no commit opens with, so its zeros never pass for
     figures of a history (None when it counted some)."""
-    counted = report.get("dimensions", {}).get("objective_accomplishment", {}).get("commits_with_merges")
+    counted = report.dimensions.get("objective_accomplishment", {}).get("commits_with_merges")
     if counted:
         return None
-    src = report.get("source", {})
-    if not src.get("commit"):
+    src = report.source
+    if not src.commit:
         return "No commits: this history is empty, so every figure from it is zero."
-    if src.get("subdir"):
-        return (f"No commits counted: no commit up to {src['commit'][:12]} changes the folder {src['subdir']}/, "
+    if src.subdir:
+        return (f"No commits counted: no commit up to {src.commit[:12]} changes the folder {src.subdir}/, "
                 "so every figure from the history is zero.")
     return "No commits counted, so every figure from the history is zero."
 

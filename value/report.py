@@ -1,4 +1,5 @@
-"""The value report (DESIGN.md §5): one JSON-ready dict, deterministic to the byte.
+"""The value report (DESIGN.md §5): a `report_types.Report`, whose JSON form (`to_json()`) is
+deterministic to the byte.
 
 Shape, schema `commonplace.value/3` (keys beyond §5 are marked +; docs/value-json.md has it all):
   schema, source {commit, branch, + subdir, + as_of}, + weights {dimension: weight},
@@ -63,6 +64,7 @@ from .inputs import CommunityData
 from .kinds import MAX_WEIGHT
 from .indicators import indicators
 from .registry import DIMENSIONS
+from .report_types import Report, ReportSource
 from .signatures import has_keys, verified_in
 
 SCHEMA = "commonplace.value/3"
@@ -123,7 +125,7 @@ def build_report(
     workers: int | None = None,
     engine: str = "auto",
     files_in: str | None = None,  # where .mailmap and the community files are (default: subdir)
-) -> dict:
+) -> Report:
     data = data or CommunityData()
     weights = weights_of(data)
     reports = ReportCache(None, "")
@@ -135,7 +137,7 @@ def build_report(
         reports = ReportCache(folder, f"{subdir or ''}\0{ref}")
         found = reports.get(key)
         if found is not None:
-            return found
+            return Report.from_json(found)
     assemble = functools.partial(report_from, cache_folder=folder if use_cache else None)
     state_log = resolved_log(None, "")
     if use_cache and not subdir:  # new commits on top of the last report's: only they are read
@@ -145,7 +147,7 @@ def build_report(
             report = fold_new_commits(repo_path, ref, state_log, state_key, data, weights, assemble,
                                       cache_dir=cache_dir, workers=workers, engine=engine, files_in=files_in)
         if report is not None:
-            reports.put(key, report)
+            reports.put(key, report.to_json())
             return report
     history = read_history(repo_path, subdir=subdir, ref=ref, cache_dir=cache_dir, use_cache=use_cache,
                            progress=progress, workers=workers, engine=engine, files_in=files_in,
@@ -154,7 +156,7 @@ def build_report(
         ctx = Context(history, data)
         report = assemble(history, data, weights, ctx)
     if use_cache:
-        reports.put(key, report)
+        reports.put(key, report.to_json())
         if not subdir and history.commit is not None:
             state_log.write(state_key, resolved_state(history, ctx.resolved, history.tag_reach))
     return report
@@ -312,7 +314,7 @@ def _contributor_rows(ctx: Context, stats, figures: dict, scoring: _Scoring, bot
 
 
 def report_from(history, data: CommunityData, weights: dict[str, float], ctx: Context | None = None, *,
-                cache_folder: Path | None = None) -> dict:
+                cache_folder: Path | None = None) -> Report:
     ctx = ctx if ctx is not None else Context(history, data)
     verified = None  # {person: commits signed with a key in their member file}, when any member lists keys
     signed: set[str] = set()
@@ -326,33 +328,26 @@ def report_from(history, data: CommunityData, weights: dict[str, float], ctx: Co
     scoring = _scoring(ctx, records, weights)
     overall = scoring.overall
     contributors, bots = _contributor_rows(ctx, stats, figures, scoring, bot_records, verified)
-    report = {
-        "schema": SCHEMA,
-        "source": {
-            "commit": history.commit,
-            "branch": history.branch,
-            "subdir": history.subdir,
-            "as_of": iso(*history.as_of) if history.as_of else None,
-        },
-        "weights": {d: clean(weights[d]) for d in DIMENSIONS},
-        "kinds": {key: clean(kind.describe()) for key, kind in ctx.kinds.items()},
-        "dimensions": dimensions,
-        "monthly": monthly,
-        "scoring": {
+    return Report(
+        schema=SCHEMA,
+        source=ReportSource(commit=history.commit, branch=history.branch, subdir=history.subdir,
+                            as_of=iso(*history.as_of) if history.as_of else None),
+        weights={d: clean(weights[d]) for d in DIMENSIONS},
+        kinds={key: clean(kind.describe()) for key, kind in ctx.kinds.items()},
+        dimensions=dimensions,
+        monthly=monthly,
+        scoring={
             "totals": {d: clean(overall.totals[d]) for d in DIMENSIONS},
             "without_records": overall.without_records,
             "monthly": {"totals": scoring.monthly_totals, "without_records": scoring.monthly_without},
         },
-        "contributors": contributors,
-        "bots": bots,
-        "contributions": scoring.published,
-        "bot_contributions": _record_columns(bot_records),
+        contributors=contributors,
+        bots=bots,
+        contributions=scoring.published,
+        bot_contributions=_record_columns(bot_records),
         # cred as of each reward plan's end: what a plan counts, the same whatever comes later
-        "cred_as_of": {end.isoformat(): _record_columns(cred_as_of(ctx, end))
-                       for end in sorted({end for _start, end in data.periods})},
-    }
-    if verified is not None:  # the commits a `verified: true` plan counts
-        report["verified"] = sorted(signed)
-    if ctx.notes:  # commits read otherwise than they claim (clamped dates, capped trailers)
-        report["notes"] = ctx.notes
-    return report
+        cred_as_of={end.isoformat(): _record_columns(cred_as_of(ctx, end))
+                    for end in sorted({end for _start, end in data.periods})},
+        verified=sorted(signed) if verified is not None else None,  # the commits a `verified: true` plan counts
+        notes=ctx.notes or None,  # commits read otherwise than they claim (clamped dates, capped trailers)
+    )

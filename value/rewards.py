@@ -34,10 +34,11 @@ from fractions import Fraction
 
 from . import money
 from .context import month_range
-from .contributions import Record, from_report, in_period, scores
+from .contributions import Record, from_columns, from_report, in_period, scores
 from .errors import BadBudget, ValueEngineError
 from .inputs import LedgerInput
 from .registry import DIMENSIONS
+from .report_types import Report
 
 POLICIES = ("immediate", "recent", "balanced")
 RECIPIENTS = ("members", "all")
@@ -63,10 +64,10 @@ def largest_remainder(units: int, weights: dict[str, Fraction]) -> dict[str, int
     return floors
 
 
-def paid_from_report(report: dict, currency: str) -> dict[str, Decimal]:
+def paid_from_report(report: Report, currency: str) -> dict[str, Decimal]:
     return {
         c["id"]: Decimal(c.get("rewards_received", {}).get(currency, "0"))
-        for c in report.get("contributors", ())
+        for c in report.contributors
     }
 
 
@@ -109,22 +110,22 @@ class Counted:
     verified: int | None = None
 
 
-def plan_records(report: dict, end: date | None = None, verified: bool = False) -> list[Record]:
+def plan_records(report: Report, end: date | None = None, verified: bool = False) -> list[Record]:
     """The people's records a plan counts, sorted by date: those dated up to `end`, with the cred
     as of `end` (the report's `cred_as_of`) in place of the cred as of today; with `verified`,
     the records of a commit only when it is verified (the report's `verified`)."""
     records = from_report(report)
     if end is not None:
         last = end.isoformat()
-        as_of = report.get("cred_as_of") or {}
+        as_of = report.cred_as_of
         if last in as_of:
-            records = [r for r in records if r.kind != "cred"] + from_report({"contributions": as_of[last]})
+            records = [r for r in records if r.kind != "cred"] + from_columns(as_of[last])
         elif any(r.kind == "cred" for r in records):
             raise ValueEngineError(f"the value report has no cred as of {last}: compute it with the plan's period "
                                    "(CommunityData.periods), so that later work cannot change the plan")
         records = in_period(records, None, last)
     if verified:
-        signed = set(report.get("verified") or ())
+        signed = set(report.verified or ())
         records = [r for r in records if r.kind not in COMMIT_KINDS or r.source in signed]
     records.sort(key=Record.sort_key)
     return records
@@ -135,7 +136,7 @@ def _values(records, weights: dict[str, float]) -> dict[str, Fraction]:
     return {pid: Fraction(v) for pid, v in scores(records, weights).value.items()}
 
 
-def counted(report: dict, *, currency: str, period: Period | None = None,
+def counted(report: Report, *, currency: str, period: Period | None = None,
             payouts: Iterable[LedgerInput] | None = None, verified: bool = False) -> Counted:
     """THE ONE PLACE where a plan's period filters what it counts (VALUE.md, "Rewards": only
     records dated up to `end`, only payouts dated before `start`).
@@ -147,8 +148,8 @@ def counted(report: dict, *, currency: str, period: Period | None = None,
     ledger's `kind: reward` entries (`payouts`: `LedgerInput`s, as `CommunityData.ledger`), or, without them, from the report's all-time `rewards_received`.
     With `verified`, the records of commits that are not verified are left out (`plan_records`).
     """
-    people = [c for c in report.get("contributors", ()) if not c.get("bot")]
-    weights = report.get("weights") or dict.fromkeys(DIMENSIONS, 1.0)
+    people = report.people
+    weights = report.weights or dict.fromkeys(DIMENSIONS, 1.0)
     end = period.end if period else None
     records = plan_records(report, end, verified)
     days = [r.date for r in records]
@@ -171,7 +172,7 @@ def counted(report: dict, *, currency: str, period: Period | None = None,
     commits = sum(1 for r in in_window if r.kind == "commit")
     signed = None
     if verified:
-        ids = set(report.get("verified") or ())
+        ids = set(report.verified or ())
         signed = sum(1 for r in in_window if r.kind == "commit" and r.source in ids)
 
     if payouts is None and period is None:
@@ -244,7 +245,7 @@ def _policy_weights(policy: str, got: Counted, people, decay: Fraction, paid: di
 
 
 def split(
-    report: dict,
+    report: Report,
     *,
     budget: Decimal,
     currency: str,
@@ -272,7 +273,7 @@ def split(
         raise ValueEngineError(f"decay {str(decay)[:40]} must be between 0 and 1, with at most 15 decimals")
     if period is not None and not isinstance(period, Period):
         period = Period(*period)
-    people = {c["id"]: c for c in report.get("contributors", ()) if not c.get("bot")}
+    people = {c["id"]: c for c in report.people}
     if policy == "balanced" and period is not None and payouts is None and paid is None:
         raise ValueEngineError("the balanced policy over a period needs the ledger's payouts with their dates")
     got = counted(report, currency=currency, period=period, payouts=payouts, verified=verified)
@@ -299,6 +300,6 @@ def split(
     return Split(rows, len(outside), non_member_share, recipients, got.commits, got.verified)
 
 
-def distribute(report: dict, **options) -> list[dict]:
+def distribute(report: Report, **options) -> list[dict]:
     """The rows of `split(report, **options)`: who gets what, sorted by id."""
     return split(report, **options).rows

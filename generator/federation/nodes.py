@@ -20,6 +20,7 @@ from typing import Callable
 import pygit2
 
 from value.mailmap import Mailmap
+from value.report_types import Report
 
 from ..errors import DataError, Finding, Findings
 from ..load.loader import load_community
@@ -400,20 +401,20 @@ def compute_values(federation: Federation, data_of: Callable[[Model], object] | 
         except Exception as exc:  # noqa: BLE001 - the value engine's errors are the peer's warning
             node.findings.append(Finding(f"peers/{node.name}", 1, 1, f"value not computed: {exc}", "warning"))
             continue
-        node.dimensions = scrubbed(report.get("dimensions", {}))  # kinds and parts come from its data
-        node.addresses = node.addresses | {a.strip().lower() for person in report.get("contributors", []) +
-                                           report.get("bots", []) for a in person.get("emails") or ()}
+        node.dimensions = scrubbed(report.dimensions)  # kinds and parts come from its data
+        node.addresses = node.addresses | {a.strip().lower() for person in report.contributors +
+                                           report.bots for a in person.get("emails") or ()}
         if node.model is not None:
             node.risks = _risks(node.model, report)
 
 
-def _risks(model: Model, report: dict) -> int:
+def _risks(model: Model, report: Report) -> int:
     """The peer's sustainability risks, as of its own last commit (as its own build would say)."""
     from value.advice import risks
 
     from ..views.advice import advise_model
 
-    as_of = report.get("source", {}).get("as_of")
+    as_of = report.source.as_of
     return risks(advise_model(model, report, date.fromisoformat(as_of[:10]))) if as_of else None
 
 

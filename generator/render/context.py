@@ -57,7 +57,7 @@ class SiteContext:
         if federation is not None:
             from ..views.federation import FederationView
 
-            self.federation = FederationView(model, self.people, federation, (report or {}).get("dimensions"), t,
+            self.federation = FederationView(model, self.people, federation, report.dimensions if report is not None else None, t,
                                              own_risks=self.advice.risks)
         base = model.config.base_url
         self.own_host = urlsplit(base).netloc  # what the site's own pages may load from, besides relative paths

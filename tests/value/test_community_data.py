@@ -20,6 +20,7 @@ from value.inputs import (
     UsageInput,
 )
 from value.report import build_report
+from value.report_types import Report
 from value.rewards import distribute
 
 ANA = ("Ana", "ana@work.example")
@@ -67,7 +68,7 @@ DATA = CommunityData(
 
 
 def test_identities_and_data_indicators(community, tmp_path):
-    report = build_report(community.path, data=DATA, cache_dir=tmp_path / "c")
+    report = build_report(community.path, data=DATA, cache_dir=tmp_path / "c").to_json()
     people = {c["id"]: c for c in report["contributors"]}
     # the member merges both of Ana's addresses (case-insensitively); the two Alexes collide
     # with a member handle and each other: suffixes in e-mail order
@@ -100,21 +101,21 @@ def test_identities_and_data_indicators(community, tmp_path):
     assert report["monthly"]["monetary_value"]["income"] == [{"EUR": "150.50"}, {"USD": "5"}]
     assert report["monthly"]["objective_accomplishment"]["goals_done"] == [0, 1]
     assert abs(sum(c["value"] for c in report["contributors"]) - 1) < 1e-5
-    assert "Largest value:" in report_text(report, english())
-    rows = distribute(report, budget=Decimal("100.00"), currency="EUR")
+    assert "Largest value:" in report_text(Report.from_json(report), english())
+    rows = distribute(Report.from_json(report), budget=Decimal("100.00"), currency="EUR")
     assert sum(r["amount"] for r in rows) == Decimal("100.00")
 
 
 def test_weights(community, tmp_path):
     data = CommunityData(weights={"objective_accomplishment": 1, "community_building": 0, "monetary_value": 0,
                                   "social_use_value": 0, "reputation": 0})
-    report = build_report(community.path, data=data, cache_dir=tmp_path / "c")
+    report = build_report(community.path, data=data, cache_dir=tmp_path / "c").to_json()
     for c in report["contributors"]:
         assert c["value"] == c["scores"]["objective_accomplishment"]
     from value.errors import BadWeights
 
     with pytest.raises(BadWeights, match="unknown"):
-        build_report(community.path, data=CommunityData(weights={"fun": 1}), use_cache=False)
+        build_report(community.path, data=CommunityData(weights={"fun": 1}), use_cache=False).to_json()
 
 
 MIXED = CommunityData(  # dates as date objects, datetimes and strings, some missing; March is empty

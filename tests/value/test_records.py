@@ -34,6 +34,7 @@ from value.inputs import (
 )
 from value.registry import DIMENSIONS
 from value.report import build_report
+from value.report_types import Report
 
 ANA = ("Ana", "ana@example.org")
 BEN = ("Ben", "ben@example.org")
@@ -95,7 +96,7 @@ DATA = CommunityData(
 
 def rows(report, bots=False):
     """The report's records (published as columns) as one dict per record."""
-    return [r.as_dict() for r in from_report(report, bots)]
+    return [r.as_dict() for r in from_report(Report.from_json(report), bots)]
 
 
 def records_by(report, *keys):
@@ -103,7 +104,7 @@ def records_by(report, *keys):
 
 
 def test_every_kind_makes_its_records_with_weights_and_sources(repo, tmp_path):
-    report = build_report(repo.path, data=DATA, cache_dir=tmp_path / "c")
+    report = build_report(repo.path, data=DATA, cache_dir=tmp_path / "c").to_json()
     assert report["schema"] == "commonplace.value/3"
     a, b = repo.git("rev-list", "--reverse", "main").split()[:2]
     c = repo.git("rev-parse", "feature").strip()
@@ -153,7 +154,7 @@ def test_every_kind_makes_its_records_with_weights_and_sources(repo, tmp_path):
 
 
 def test_bots_and_merges_make_no_scored_records_and_counts_stay(repo, tmp_path):
-    report = build_report(repo.path, data=DATA, cache_dir=tmp_path / "c")
+    report = build_report(repo.path, data=DATA, cache_dir=tmp_path / "c").to_json()
     merge = repo.head()
     assert all(r["source"] != merge for r in rows(report) + rows(report, bots=True))
     assert all(r["person"] != "renovate-bot" for r in rows(report))
@@ -184,7 +185,7 @@ def test_scores_are_shares_of_record_weights_and_value_is_recomputable(repo, tmp
     weights = {"community_building": 1, "objective_accomplishment": 2, "monetary_value": 1,
                "social_use_value": 1, "reputation": 1}
     data = CommunityData(**{**DATA.__dict__, "weights": weights})
-    report = build_report(repo.path, data=data, cache_dir=tmp_path / "c")
+    report = build_report(repo.path, data=data, cache_dir=tmp_path / "c").to_json()
     records = rows(report)
     people = {p["id"]: p for p in report["contributors"]}
     # objective accomplishment: ana 1 + 0.5 + 2.5 = 4, ben 2, cy 0.5 + 2.5 = 3 (the bot left out)
@@ -206,7 +207,7 @@ def test_scores_are_shares_of_record_weights_and_value_is_recomputable(repo, tmp
 
 def test_a_dimension_without_records_is_left_out_of_value(repo, tmp_path):
     data = CommunityData(members=MEMBERS)  # git only: nothing builds community, month by month too
-    report = build_report(repo.path, data=data, cache_dir=tmp_path / "c")
+    report = build_report(repo.path, data=data, cache_dir=tmp_path / "c").to_json()
     assert report["scoring"]["without_records"] == ["community_building"]
     assert report["scoring"]["totals"]["community_building"] == 0.0
     assert report["scoring"]["monthly"]["without_records"] == [["community_building"],
@@ -222,10 +223,10 @@ def test_a_dimension_without_records_is_left_out_of_value(repo, tmp_path):
 
 
 def test_config_weights_change_the_figures(repo, tmp_path):
-    base = build_report(repo.path, data=DATA, cache_dir=tmp_path / "c")
+    base = build_report(repo.path, data=DATA, cache_dir=tmp_path / "c").to_json()
     heavier = build_report(repo.path, data=CommunityData(**{**DATA.__dict__, "kinds": {"translation": 2, "commit": 3,
                                                                                         "goal_done": 0}}),
-                           cache_dir=tmp_path / "c")
+                           cache_dir=tmp_path / "c").to_json()
     assert heavier["kinds"]["commit"]["weight"] == 3.0
     assert [r["weight"] for r in rows(heavier) if r["kind"] == "commit"] == [3.0, 3.0, 3.0]
     assert not [r for r in rows(heavier) if r["kind"] == "goal_done"]  # weight 0: left out
@@ -236,7 +237,7 @@ def test_config_weights_change_the_figures(repo, tmp_path):
     assert after["ana"]["value"] != before["ana"]["value"]
     # a kind of the community's own, declared with its dimension, and a known kind moved
     moved = build_report(repo.path, data=CommunityData(**{**DATA.__dict__, "kinds": {
-        "translation": {"weight": 1, "dimension": "community_building"}}}), cache_dir=tmp_path / "c")
+        "translation": {"weight": 1, "dimension": "community_building"}}}), cache_dir=tmp_path / "c").to_json()
     [translation] = [r for r in rows(moved) if r["kind"] == "translation"]
     assert (translation["dimension"], translation["weight"]) == ("social_use_value", 1.5)  # the record's own
 
@@ -244,12 +245,12 @@ def test_config_weights_change_the_figures(repo, tmp_path):
 def test_an_unknown_kind_without_a_dimension_is_an_error(repo, tmp_path):
     record = replace(DATA.contributions[1], kind="care", dimension=None)
     with pytest.raises(BadKinds, match=r"contributions/2024.yaml:8: unknown kind 'care': give the record a 'dimension'"):
-        build_report(repo.path, data=CommunityData(members=MEMBERS, contributions=(record,)), use_cache=False)
+        build_report(repo.path, data=CommunityData(members=MEMBERS, contributions=(record,)), use_cache=False).to_json()
     with pytest.raises(BadKinds, match="'commit' records come from the git"):
         build_report(repo.path, data=CommunityData(members=MEMBERS, contributions=(replace(record, kind="commit"),)),
-                     use_cache=False)
+                     use_cache=False).to_json()
     with pytest.raises(BadKinds, match="unknown dimension 'fun'"):
-        build_report(repo.path, data=CommunityData(kinds={"care": {"weight": 1, "dimension": "fun"}}), use_cache=False)
+        build_report(repo.path, data=CommunityData(kinds={"care": {"weight": 1, "dimension": "fun"}}), use_cache=False).to_json()
 
 
 def test_scores_of_any_period_from_the_records():
@@ -267,8 +268,8 @@ def test_scores_of_any_period_from_the_records():
 
 def test_the_report_records_give_back_its_scores(repo, tmp_path):
     """A report's own records, read back, give its scores: overall and for a month."""
-    report = build_report(repo.path, data=DATA, cache_dir=tmp_path / "c")
-    records = from_report(report)
+    report = build_report(repo.path, data=DATA, cache_dir=tmp_path / "c").to_json()
+    records = from_report(Report.from_json(report))
     columns = report["contributions"]  # published as columns: record i is date[i], person[i], ...
     assert sorted(columns) == sorted(Record._fields) and all(len(c) == len(records) for c in columns.values())
     assert records[0].as_dict() == {k: column[0] for k, column in columns.items()}
@@ -279,4 +280,4 @@ def test_the_report_records_give_back_its_scores(repo, tmp_path):
         assert overall.scores[person["id"]] == pytest.approx(person["scores"], abs=1e-6)
         assert february.value.get(person["id"], 0.0) == pytest.approx(person["monthly_value"].get("2024-02", 0.0),
                                                                        abs=1e-6)
-    assert [r.kind for r in from_report(report, bots=True)] == ["commit", "replacement_cost"]
+    assert [r.kind for r in from_report(Report.from_json(report), bots=True)] == ["commit", "replacement_cost"]

@@ -3,6 +3,7 @@ worked out by hand."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
@@ -13,6 +14,7 @@ from value import money
 from value.errors import BadBudget, ValueEngineError
 from value.formats import rewards_csv, rewards_table
 from value.inputs import LedgerInput
+from value.report_types import Report
 from value.rewards import Period, counted, distribute, largest_remainder, split
 
 
@@ -44,7 +46,8 @@ def report(*people, months=("2024-01", "2024-02"), extra=()):
     records = [record(f"{m}-15", p["id"], round(w, 6)) for p in people for m, w in p["monthly_value"].items() if w]
     records += list(extra)
     records.sort(key=lambda r: (r["date"], r["person"], r["kind"], r["source"]))
-    return {"contributors": list(people), "monthly": {"months": list(months)}, "contributions": columns(records)}
+    return Report.from_json({"contributors": list(people), "monthly": {"months": list(months)},
+                             "contributions": columns(records)})
 
 
 THREE = report(*(person(p, 1 / 3, {"2024-02": 1 / 3}) for p in ("cy", "ann", "ben")))
@@ -225,8 +228,8 @@ def test_a_plan_counts_cred_as_of_its_end():
              record("2024-01-31", "ben", 4.0, "cred", "cred/2024-01", "reputation"),
              record("2024-02-29", "ben", 5.0, "cred", "cred/2024-02", "reputation")]
     r = report(person("ann"), person("ben"), extra=today)
-    r["cred_as_of"] = {"2024-01-31": columns([record("2024-01-31", "ann", 9.0, "cred", "cred/2024-01", "reputation"),
-                                              record("2024-01-31", "ben", 1.0, "cred", "cred/2024-01", "reputation")])}
+    r = replace(r, cred_as_of={"2024-01-31": columns([record("2024-01-31", "ann", 9.0, "cred", "cred/2024-01", "reputation"),
+                                                      record("2024-01-31", "ben", 1.0, "cred", "cred/2024-01", "reputation")])})
     january = Period(date(2024, 1, 1), date(2024, 1, 31))
     assert counted(r, currency="EUR", period=january, payouts=[]).window == floats({"ann": 0.9, "ben": 0.1})
     assert [x["amount"] for x in distribute(r, budget=Decimal("10"), currency="EUR", policy="immediate",
@@ -241,7 +244,7 @@ def test_a_verified_plan_counts_only_the_records_of_verified_commits():
             record("2024-02-12", "ben", source="c3"), record("2024-02-12", "ann", 0.5, "review", "c3"),
             record("2024-02-13", "ben", 1.0, "kudos_received", "kudos/2024.yaml:3", "reputation")]
     r = report(person("ann"), person("ben"), extra=made)
-    r["verified"] = ["c1"]
+    r = replace(r, verified=["c1"])
     period = Period(date(2024, 2, 1), date(2024, 2, 29))
     got = counted(r, currency="EUR", period=period, payouts=[], verified=True)
     # objective accomplishment: ann's verified commit only; reputation: ben's kudos, not a commit
@@ -249,9 +252,9 @@ def test_a_verified_plan_counts_only_the_records_of_verified_commits():
     assert (got.commits, got.verified) == (3, 1)
     result = split(r, budget=Decimal("10"), currency="EUR", policy="immediate", period=period, verified=True)
     assert (result.commits, result.verified) == (3, 1)
-    r["verified"] = []
+    r = replace(r, verified=[])
     assert counted(r, currency="EUR", period=period, payouts=[], verified=True).window == {"ben": 1}
-    del r["verified"]  # no member lists keys: nothing is verified
+    r = replace(r, verified=None)  # no member lists keys: nothing is verified
     assert counted(r, currency="EUR", period=period, payouts=[], verified=True).verified == 0
 
 
