@@ -3,9 +3,8 @@
 Parsing thousands of files, rendering thousands of pages and diffing thousands of commits all
 split cleanly. Forked workers inherit the job (and whatever it closes over: the renderer, the
 parsed cache, the paths), so nothing is pickled on the way in but a slice's bounds, and only the
-slice's result comes back. The job is handed to each worker when it starts, and the worker keeps
-it in the module global `_JOB` for the slices it runs (a pool's tasks can only name a module-level
-function); the parent never sets it, so nothing of one call's job outlives that call's workers.
+slice's result comes back. Each worker gets the job as the argument of its loop (`_serve`) when
+it is forked; no process keeps it in a module global, and the parent never does.
 
 This module lives in `value/` because the value engine may not import `generator/`; the
 generator uses it too.
@@ -20,10 +19,6 @@ from typing import Callable, TypeVar
 
 R = TypeVar("R")
 T = TypeVar("T")
-
-# Set in a worker process only, by `_start`, to the job it was forked for.
-_JOB: Callable | None = None
-
 
 def cpus() -> int:
     """The cores this process may run on."""
@@ -48,13 +43,55 @@ def can_fork() -> bool:
     return fork_is_safe() and cpus() > 1
 
 
-def _start(job: Callable) -> None:
-    global _JOB
-    _JOB = job
+def _serve(job: Callable, tasks, lock, results) -> None:
+    """A forked worker's loop: run each slice it is sent, until it is sent None; send back
+    (slice index, result, None), or (slice index, None, the exception) when the job raised."""
+    for index, (start, end) in iter(tasks.get, None):
+        try:
+            answer = (index, job(start, end), None)
+        except Exception as exc:  # noqa: BLE001 - raised again in the parent, as a pool does
+            answer = (index, None, exc)
+        with lock:
+            results.send(answer)
 
 
-def _run(bounds: tuple[int, int]):
-    return _JOB(*bounds)
+class _Collected:
+    """The workers' answers as they arrive, read by a thread of the parent (so that a worker is
+    never left waiting to hand over a large result while the parent runs `meanwhile`)."""
+
+    def __init__(self, answers, count: int) -> None:
+        self._answers, self._count = answers, count
+        self._found: dict[int, tuple] = {}
+        self._ready = threading.Condition()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._read, daemon=True)
+        self._thread.start()
+
+    def _read(self) -> None:
+        got = 0
+        while got < self._count and not self._stop.is_set():
+            if not self._answers.poll(0.05):  # now and then: the parent may have stopped waiting
+                continue
+            index, result, error = self._answers.recv()
+            got += 1
+            with self._ready:
+                self._found[index] = (result, error)
+                self._ready.notify()
+
+    def take(self, index: int):
+        """Slice `index`'s result, once it has come; when the job raised on it, that exception is
+        raised here (so the first failing slice in order decides, as with a pool's imap)."""
+        with self._ready:
+            while index not in self._found:
+                self._ready.wait()
+            result, error = self._found.pop(index)
+        if error is not None:
+            raise error
+        return result
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
 
 
 def run_sliced(job: Callable[[int, int], R], count: int, *, min_count: int, slice_size: int | None = None,
@@ -85,11 +122,33 @@ def run_sliced(job: Callable[[int, int], R], count: int, *, min_count: int, slic
         return results, (meanwhile() if meanwhile is not None else None)
     if before_fork is not None:
         before_fork()
-    with multiprocessing.get_context("fork").Pool(processes, initializer=_start, initargs=(job,)) as pool:
-        chunks = pool.imap(_run, slices)  # imap keeps the order of the slices
+    context = multiprocessing.get_context("fork")
+    tasks, lock = context.SimpleQueue(), context.Lock()
+    answers, sent = context.Pipe(duplex=False)
+    # the job goes to each worker as an argument of its loop: forked, it is inherited, not pickled
+    pool = [context.Process(target=_serve, args=(job, tasks, lock, sent), daemon=True)
+            for _ in range(min(processes, len(slices)))]
+    for worker in pool:
+        worker.start()
+    collected = _Collected(answers, len(slices))
+    try:
+        for task in enumerate(slices):
+            tasks.put(task)
+        for _worker in pool:
+            tasks.put(None)
         other = meanwhile() if meanwhile is not None else None
-        for (_start_index, end), chunk in zip(slices, chunks):
-            results.append(chunk)
+        for index, (_start, end) in enumerate(slices):
+            results.append(collected.take(index))
             if progress is not None:
                 progress(end, count)
+    except BaseException:
+        for worker in pool:
+            worker.terminate()
+        raise
+    finally:
+        collected.stop()
+        for worker in pool:
+            worker.join()
+        for end in (tasks, answers, sent):
+            end.close()
     return results, other
