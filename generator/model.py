@@ -199,7 +199,9 @@ class Contribution:
 
 
 @dataclass(frozen=True)
-class Page:
+class FreePage:
+    """A free page of `pages/*.md` (about, join, code of conduct)."""
+
     slug: str
     title: str
     source: str
@@ -258,7 +260,7 @@ class Model:
     members: dict[str, Member] = field(default_factory=dict)
     projects: dict[str, Project] = field(default_factory=dict)
     events: dict[str, Event] = field(default_factory=dict)
-    pages: dict[str, Page] = field(default_factory=dict)
+    pages: dict[str, FreePage] = field(default_factory=dict)
     ledger: list[LedgerEntry] = field(default_factory=list)
     usage: list[Usage] = field(default_factory=list)
     kudos: list[Kudos] = field(default_factory=list)

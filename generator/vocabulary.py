@@ -51,3 +51,58 @@ def role_label(role: str) -> str:
         return role
     words = re.sub(r"[-_]+", " ", role)
     return words[:1].upper() + words[1:]
+
+
+# All Contributors' contribution types (the keys its file uses) and the words the theme shows for
+# them; a type not listed here is shown as written.
+CONTRIBUTION_TYPES = {
+    "a11y": "Accessibility",
+    "audio": "Audio",
+    "blog": "Blog posts",
+    "bug": "Bug reports",
+    "business": "Business development",
+    "code": "Code",
+    "content": "Content",
+    "data": "Data",
+    "design": "Design",
+    "doc": "Documentation",
+    "eventOrganizing": "Event organising",
+    "example": "Examples",
+    "financial": "Financial support",
+    "fundingFinding": "Finding funding",
+    "ideas": "Ideas and planning",
+    "infra": "Infrastructure",
+    "maintenance": "Maintenance",
+    "mentoring": "Mentoring",
+    "platform": "Porting",
+    "plugin": "Plugins",
+    "projectManagement": "Project management",
+    "promotion": "Promotion",
+    "question": "Answering questions",
+    "research": "Research",
+    "review": "Reviews",
+    "security": "Security",
+    "talk": "Talks",
+    "test": "Tests",
+    "tool": "Tools",
+    "translation": "Translation",
+    "tutorial": "Tutorials",
+    "userTesting": "User testing",
+    "video": "Videos",
+}
+
+
+# The platforms `.github/FUNDING.yml` names, by key: the name shown and the address of an account.
+FUNDING_PLATFORMS = {
+    "github": ("GitHub Sponsors", "https://github.com/sponsors/{}"),
+    "patreon": ("Patreon", "https://www.patreon.com/{}"),
+    "open_collective": ("Open Collective", "https://opencollective.com/{}"),
+    "ko_fi": ("Ko-fi", "https://ko-fi.com/{}"),
+    "liberapay": ("Liberapay", "https://liberapay.com/{}"),
+    "tidelift": ("Tidelift", "https://tidelift.com/funding/github/{}"),
+    "community_bridge": ("LFX Crowdfunding", "https://crowdfunding.lfx.linuxfoundation.org/projects/{}"),
+    "issuehunt": ("IssueHunt", "https://issuehunt.io/r/{}"),
+    "polar": ("Polar", "https://polar.sh/{}"),
+    "buy_me_a_coffee": ("Buy Me a Coffee", "https://www.buymeacoffee.com/{}"),
+    "thanks_dev": ("thanks.dev", "https://thanks.dev/{}"),
+}

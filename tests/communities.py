@@ -7,6 +7,7 @@ A plain module (not conftest.py) so tests import it by a name no other folder re
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 import textwrap
 from pathlib import Path
@@ -102,6 +103,18 @@ def write_files(root: Path, files: dict[str, str | None]) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(textwrap.dedent(text), encoding="utf-8")
     return root
+
+
+def example_repository(folder: Path) -> Path:
+    """A copy of example-community/ committed in a repository of its own at `folder`. A build of
+    example-community/ where it is would keep its caches in this project's git folder, shared by
+    every test and every run; a build of the copy keeps them in the copy."""
+    from gitrepo import commit_all
+
+    # what a local build or `serve` left in the example folder is not part of it
+    shutil.copytree(EXAMPLE, folder, ignore=shutil.ignore_patterns(".commonplace-cache", "_site"))
+    commit_all(folder, "Barrio Maps")
+    return folder
 
 
 def base_env(home: Path) -> dict:

@@ -1,12 +1,46 @@
-"""Shared fixtures: small community repositories written into temporary folders."""
+"""Shared fixtures (small community repositories written into temporary folders), and what keeps
+the tests independent when pytest-xdist runs them on every core: which tests share a worker, and
+no thread of a test outliving it."""
 
 from __future__ import annotations
 
+import re
+import threading
 from pathlib import Path
 
 import pytest
 
 from communities import MINIMAL, write_files
+
+
+# A module fixture is made once per worker that runs a test needing it: the tests of a file that
+# defines one go to one worker, so it is made once a run (pytest-xdist's --dist loadgroup would say
+# so with marks, but does not group under pytest 9.2: pytest-dev/pytest-xdist#1386).
+SHARES_A_MODULE_FIXTURE = re.compile(r"""@pytest\.fixture\([^)]*scope=["'](module|package)["']""")
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """`--dist loadscope` (the default, see pyproject.toml), with a test's scope its own unless its
+    file defines a module fixture: then the file's tests are one scope, run on one worker. The
+    largest scopes are handed out first."""
+    if config.getvalue("dist") != "loadscope":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    files: dict[str, bool] = {}
+
+    def shares_a_module_fixture(file: str) -> bool:
+        if file not in files:
+            path = Path(config.rootpath, file)
+            files[file] = path.is_file() and bool(SHARES_A_MODULE_FIXTURE.search(path.read_text(encoding="utf-8")))
+        return files[file]
+
+    class FileWhenItSharesAFixture(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            file = nodeid.split("::", 1)[0]
+            return file if shares_a_module_fixture(file) else nodeid
+
+    return FileWhenItSharesAFixture(config, log)
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -17,6 +51,34 @@ def user_cache_in_a_temporary_folder(tmp_path_factory):
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("xdg-cache")))
         yield
+
+
+# How long a thread a test started may take to end once the test is over (a bound for a loaded
+# machine: a thread that ends sooner is waited for only as long as it runs).
+THREAD_END_BOUND = 60.0
+
+
+def playwright_loop(thread: threading.Thread) -> bool:
+    """A thread of the event loop's default executor (Playwright's, in the browser tests): made on
+    the loop's first need of it, it lives as long as the module's browser and stops with it."""
+    return thread.name.startswith("asyncio_")
+
+
+@pytest.fixture(autouse=True)
+def threads_end_with_their_test():
+    """Every thread a test starts has ended when the test is over, so the next test begins as if
+    alone: a build forks its workers only in a process with one thread (`value.forkpool`), and
+    which tests ran before on the same worker must not decide whether it does. The test's own
+    fixtures are torn down first (this one is set up before them); then its threads are waited
+    for, and one still running is an error of the test that started it. Threads of module and
+    session fixtures started before this one are theirs, not the test's."""
+    before = set(threading.enumerate())
+    yield
+    left = [thread for thread in threading.enumerate() if thread not in before and not playwright_loop(thread)]
+    for thread in left:
+        thread.join(THREAD_END_BOUND)
+    running = [thread.name for thread in left if thread.is_alive()]
+    assert not running, f"threads still running after the test: {running} (stop and join what the test starts)"
 
 
 @pytest.fixture(autouse=True)

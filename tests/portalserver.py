@@ -11,12 +11,15 @@ path. A path prefix can be given a hostile behaviour instead (`server.behave(pre
 - "loop": a redirect to itself
 - "error": HTTP 500
 
-Stopping the server ends every hostile answer (they check a stop event), so tests never hang.
+Stopping the server ends every hostile answer (they check a stop event) and every connection a
+client kept open, and waits for their threads, so tests never hang and leave no thread behind.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import socket
 import threading
 import time
 from email.utils import formatdate
@@ -111,9 +114,19 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 class _Server(ThreadingHTTPServer):
-    daemon_threads = True
+    daemon_threads = False  # server_close() joins every connection's thread
     request_queue_size = 256
     owner: "PortalServer"
+
+    def process_request(self, request, client_address) -> None:
+        with self.owner.lock:
+            self.owner.connections.add(request)
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request) -> None:
+        with self.owner.lock:
+            self.owner.connections.discard(request)
+        super().shutdown_request(request)
 
 
 class PortalServer:
@@ -126,6 +139,7 @@ class PortalServer:
         self.not_modified = 0
         self.lock = threading.Lock()
         self.stopping = threading.Event()
+        self.connections: set[socket.socket] = set()  # open ones: a client may keep one alive, idle
         self.httpd = _Server(("127.0.0.1", 0), _Handler)
         self.httpd.owner = self
         self.port = self.httpd.server_address[1]
@@ -142,10 +156,16 @@ class PortalServer:
         return self
 
     def stop(self) -> None:
+        """Stop serving, end every connection (an idle kept-alive one too) and wait for their threads."""
         self.stopping.set()
         self.httpd.shutdown()
+        self.thread.join()
+        with self.lock:
+            open_now = list(self.connections)
+        for connection in open_now:
+            with contextlib.suppress(OSError):  # closed meanwhile
+                connection.shutdown(socket.SHUT_RDWR)
         self.httpd.server_close()
-        self.thread.join(timeout=5)
 
     def reset_log(self) -> None:
         with self.lock:

@@ -26,7 +26,6 @@ import os
 import re
 import shutil
 import threading
-import time
 from dataclasses import dataclass, field
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -146,12 +145,14 @@ def portal(tmp_path_factory):
 def serve(folder: Path):
     """Serve `folder` on a free local port; yields its address."""
     server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(StaticHost, directory=str(folder)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    serving = threading.Thread(target=server.serve_forever, daemon=True)
+    serving.start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}/"
     finally:
         server.shutdown()
         server.server_close()
+        serving.join()
 
 
 def pages_by_kind(out: Path) -> dict[str, str]:
@@ -385,14 +386,16 @@ def test_serve_reloads_the_page_after_an_edit(browser, community):
 
     root = community()
     server, site = make_server(root, 0)
-    stop = threading.Event()
-    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
-    threading.Thread(target=watch_files, args=(site, stop), daemon=True).start()
+    stop, watching = threading.Event(), threading.Event()
+    serving = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    watcher = threading.Thread(target=watch_files, args=(site, stop, watching), daemon=True)
+    serving.start()
+    watcher.start()
     try:
         page = browser.new_page()
         page.goto(site.base_url + "about/")
         assert page.locator("h1").inner_text() == "About us"
-        time.sleep(0.3)
+        assert watching.wait(30), "the files were never watched"
         write_files(root, {"pages/about.md": "---\ntitle: About the library\n---\nEdited.\n"})
         page.wait_for_function("document.querySelector('h1').textContent === 'About the library'", timeout=15000)
         page.close()
@@ -401,6 +404,8 @@ def test_serve_reloads_the_page_after_an_edit(browser, community):
         server.shutdown()
         server.server_close()
         site.close()
+        watcher.join()
+        serving.join()
 
 
 CHART_PAGES = ("ledger/", "federation/", "directory/", "value/")

@@ -146,7 +146,7 @@ def test_an_unexpected_error_is_one_line_naming_the_command(template, tmp_path, 
     def broken(*args, **kwargs):
         raise ZeroDivisionError("division by zero")
 
-    monkeypatch.setattr(generator.build, "render", broken)
+    monkeypatch.setattr(generator.build, "render_files", broken)
     monkeypatch.delenv("COMMONPLACE_DEBUG", raising=False)
     for argv in (["check", str(root)], ["build", str(root), "-o", str(site), "--no-search"]):
         code, _, err = run_in_process(capsys, *argv)

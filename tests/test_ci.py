@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from communities import BIN, BROKEN, EXAMPLE, ROOT, base_env, write_files
+from communities import BIN, BROKEN, EXAMPLE, MINIMAL, ROOT, base_env, write_files
 from generator.commands import diff as diffmod
 from gitrepo import commit_all, git
 
@@ -157,6 +157,15 @@ def example_repository(tmp: Path, subdir: str = "") -> tuple[Path, Path]:
     # what a local build or `serve` left in the example folder is not part of it
     shutil.copytree(EXAMPLE, source, ignore=shutil.ignore_patterns(".commonplace-cache", "_site"))
     commit_all(workspace, "Barrio Maps")
+    return workspace, source
+
+
+def small_repository(tmp: Path, subdir: str = "") -> tuple[Path, Path]:
+    """A git repository holding the small community of the tests (at its root or in `subdir`):
+    for the jobs whose point is not what a large community's pages show."""
+    workspace = tmp / "workspace"
+    source = write_files(workspace / subdir if subdir else workspace, MINIMAL)
+    commit_all(workspace, "Seed Library")
     return workspace, source
 
 
@@ -407,7 +416,11 @@ def test_action_builds_the_example_community_on_push(tmp_path):
                      ("Check the community's files", False), ("Build the portal", False),
                      ("Count contributors", False), ("Show what the pull request changes", True)]
     check = result["steps"][5]
-    assert check["stdout"] == ""  # no annotation: the example is clean
+    # The example's files are clean; its peers were not fetched (fetch-peers is off), which `check`
+    # says as the build does: a warning per peer, never an error.
+    annotations = check["stdout"].splitlines()
+    assert [line.partition("::")[2].partition(" ")[0] for line in annotations] == ["warning", "warning"], annotations
+    assert all("yet: run `commonplace fetch`" in line for line in annotations), annotations
     site = Path(result["outputs"]["site"])
     assert site == (workspace / "_site").resolve()
     assert (site / "index.html").is_file() and (site / "members" / "lucia-ferrer" / "index.html").is_file()
@@ -422,7 +435,7 @@ def test_action_builds_the_example_community_on_push(tmp_path):
 
 
 def test_action_keeps_the_build_caches_of_the_git_folder(tmp_path):
-    workspace, source = example_repository(tmp_path, subdir="community")
+    workspace, source = small_repository(tmp_path, subdir="community")
     result = run_action(workspace, tmp_path, inputs={"source": "community"})
     assert not result["failed"], result["steps"]
     steps = {step["name"]: step for step in load(ACTION)["runs"]["steps"]}
@@ -439,7 +452,7 @@ def test_action_keeps_the_build_caches_of_the_git_folder(tmp_path):
 
 
 def test_action_inputs_cannot_inject_shell(tmp_path):
-    workspace, _ = example_repository(tmp_path)
+    workspace, _ = small_repository(tmp_path)
     hostile = 'out $(touch pwned) `touch pwned2`; touch pwned3'
     result = run_action(workspace, tmp_path, inputs={"output": hostile})
     assert not result["failed"], result["steps"]
@@ -551,7 +564,7 @@ def test_gitlab_template_structure():
 
 
 def test_gitlab_pages_job_builds_into_public(tmp_path):
-    workspace, _ = example_repository(tmp_path)
+    workspace, _ = small_repository(tmp_path)
     doc = load(GITLAB)
     proc = run_gitlab_job(doc, "pages", workspace, tmp_path, {
         "CI_PIPELINE_SOURCE": "push", "CI_COMMIT_BRANCH": "main", "CI_DEFAULT_BRANCH": "main",
@@ -569,7 +582,7 @@ def test_gitlab_pages_job_keeps_the_build_caches_of_the_git_folder(tmp_path):
     assert all("cache" not in doc[job] for job in ("code-quality", "portal-diff"))  # merge requests save none
     variables = {"CI_PIPELINE_SOURCE": "push", "CI_COMMIT_BRANCH": "main", "CI_DEFAULT_BRANCH": "main",
                  "CI_PAGES_URL": "https://barrio-maps.gitlab.io/portal"}
-    workspace, _ = example_repository(tmp_path)
+    workspace, _ = small_repository(tmp_path)
     assert run_gitlab_job(doc, "pages", workspace, tmp_path, variables).returncode == 0
     kept = workspace / cache["paths"][0]
     assert list(kept.glob("build-*.pickle")) and list(kept.glob("*.pickle"))  # what the runner archives

@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from communities import BROKEN, EXAMPLE, ROOT
+from communities import BROKEN, EXAMPLE, ROOT, example_repository
 from generator.cli import main
 from gitrepo import commit_all, git
 
@@ -130,8 +130,9 @@ def test_failed_build_leaves_previous_site_intact(community, tmp_path):
 def test_two_builds_of_the_same_commit_are_byte_identical(tmp_path):
     env = {"SOURCE_DATE_EPOCH": "1700000000"}
     first, second = tmp_path / "a", tmp_path / "b"
-    assert run("build", str(EXAMPLE), "-o", str(first), env=env).returncode == 0
-    assert run("build", str(EXAMPLE), "-o", str(second), env=env).returncode == 0
+    example = example_repository(tmp_path / "example")
+    assert run("build", str(example), "-o", str(first), env=env).returncode == 0
+    assert run("build", str(example), "-o", str(second), env=env).returncode == 0
     files = sorted(p.relative_to(first) for p in first.rglob("*") if p.is_file())
     assert files == sorted(p.relative_to(second) for p in second.rglob("*") if p.is_file())
     for rel in files:
@@ -141,7 +142,7 @@ def test_two_builds_of_the_same_commit_are_byte_identical(tmp_path):
 
 def test_example_community_builds_a_full_portal_without_private_data(tmp_path):
     out = tmp_path / "site"
-    assert main(["build", str(EXAMPLE), "-o", str(out)]) == 0
+    assert main(["build", str(example_repository(tmp_path / "example")), "-o", str(out)]) == 0
     assert len(list((out / "members").iterdir())) >= 12
     assert len(list((out / "projects").iterdir())) == 5  # 4 projects + index
     emails = set()

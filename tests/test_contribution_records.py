@@ -21,7 +21,7 @@ from communities import MINIMAL, write_files
 from generator.build import build
 from generator.model import Forge
 from generator.people import pseudonym
-from generator.render.forge import commit_url, line_url
+from generator.views.forge import commit_url, line_url
 from generator.views.records import RECENT, source_of
 from gitrepo import GitRepo
 

@@ -598,7 +598,7 @@ def test_a_peer_in_a_subfolder_and_its_value(world, tmp_path):
 
 
 def test_the_indicators_table_our_portal_publishes(tmp_path):
-    """The shape generator/publish/opendata.py writes: CSV resources only, indicators flattened by part."""
+    """The shape generator/datapackage.py writes: CSV resources only, indicators flattened by part."""
     fields = [{"name": n, "type": t} for n, t in (("dimension", "string"), ("indicator", "string"),
                                                   ("part", "string"), ("value", "number"), ("unit", "string"))]
     package = {"name": "seed-library", "title": "Seed Library", "licenses": [{"name": "ODbL-1.0"}],

@@ -4,11 +4,12 @@ exit 0, or exit 1 and findings located as `path:line:col:`.
 Hypothesis mutates the files of a small community with history (the minimal one plus one file of
 every kind, a configuration with every number it may set, and the ecosystem's files): a value
 replaced by a hostile scalar (dates about the window's bounds and with time zones, NaN, infinity,
-huge and tiny numbers, codes that are not money, addresses) or random text, a line deleted,
-doubled, re-indented or replaced, random text in a Markdown body, or a whole file of random text.
-A build never publishes an address written into an ecosystem file. The seed is fixed
-(`derandomize`) and the number of examples bounded, so the suite runs the same cases every time
-in a few seconds; a failure prints the file that caused it.
+huge and tiny numbers, codes that are not money, addresses, bidirectional controls, invisible
+characters and look-alike letters) or random text, a line deleted, doubled, re-indented or
+replaced, random text in a Markdown body, or a whole file of random text. `check` passes exactly
+when the build does, and a build never publishes an address written into an ecosystem file. The
+seed is fixed (`derandomize`) and the number of examples bounded, so the suite runs the same
+cases every time in a few seconds; a failure prints the file that caused it.
 """
 
 from __future__ import annotations
@@ -130,6 +131,9 @@ HOSTILE = [
     # codes that are not money, and addresses (private.example is never published from an ecosystem file)
     "XXX", "XAU", "XTS", "XDR", "xau", "x@private.example", "mailto:x@private.example",
     '"Ana <x@private.example>"', "https://pay.example.org/?to=x@private.example", "pattern@private.example @ana",
+    # Unicode that deceives: bidirectional controls, invisible characters, look-alike letters
+    "Ana\u202eorez", "\u2066Ben\u2069", "A\u200bna", "Ana\u2060", "\ufeffAna", "An\u00ada", "\u0410na",
+    "\uff21\uff4e\uff41", "Jose\u0301", "Jos\u00e9", "\u061cx", "x\ufe0f",
 ]
 value = st.one_of(st.sampled_from(HOSTILE), st.text(max_size=40), st.integers().map(str),
                   st.dates().map(lambda d: d.isoformat()))
@@ -250,7 +254,9 @@ def test_build_answers_any_mutation_with_findings_or_a_site(base, tmp_path_facto
     out = base.parent / "out"
     try:
         target.write_text(text, encoding="utf-8", errors="surrogatepass")
+        checked = answer(capsys, ["check", str(base)], rel, text)
         code = answer(capsys, ["build", str(base), "-o", str(out), "--clean", "--no-search"], rel, text)
+        assert code == checked, f"check exited {checked} and build {code} on {rel}:\n{text}"  # they must agree
         if code == 0 and rel in ECOSYSTEM:
             assert published_addresses(out) == [], f"{rel}:\n{text}"
     finally:

@@ -14,9 +14,8 @@ from pathlib import Path
 import pytest
 
 from communities import MINIMAL, ROOT
-from generator.vocabulary import AREAS
+from generator.vocabulary import AREAS, CONTRIBUTION_TYPES
 from generator.build import build
-from generator.load.ecosystem import CONTRIBUTION_TYPES
 from generator.i18n import Catalogue, catalogue_findings, english, load_catalogue
 from gitrepo import commit_all
 

@@ -9,7 +9,7 @@ import zipfile
 
 import pytest
 
-from communities import EXAMPLE, ROOT
+from communities import ROOT, example_repository
 
 
 @pytest.mark.slow
@@ -32,7 +32,8 @@ def test_wheel_ships_schemas_and_theme_and_builds_from_elsewhere(tmp_path):
     subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(target), str(wheel)], check=True)
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    result = subprocess.run([sys.executable, "-m", "generator", "build", str(EXAMPLE), "-o", str(tmp_path / "site")],
+    example = example_repository(tmp_path / "example")
+    result = subprocess.run([sys.executable, "-m", "generator", "build", str(example), "-o", str(tmp_path / "site")],
                             cwd=elsewhere, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(target)})
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "site" / "assets" / "style.css").exists()

@@ -373,6 +373,6 @@ def test_funding_platforms_are_named_in_words(community, tmp_path):
     [{"name": "Ana", "roles": ["a", "b"]}],  # a nested value: the general encoder
 ])
 def test_open_data_json_is_what_the_standard_encoder_writes(rows):
-    from generator.publish.opendata import rows_json
+    from generator.datapackage import rows_json
 
     assert rows_json(rows) == json.dumps(rows, indent=1, sort_keys=True, ensure_ascii=False) + "\n"

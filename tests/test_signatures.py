@@ -8,6 +8,7 @@ all; Ben signs with his key (verified)."""
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 import shutil
@@ -143,7 +144,7 @@ def test_a_verified_plan_counts_only_commits_signed_with_their_author_s_key(sign
         assert round(sum(amounts[slug].values()), 2) == 100.0
     assert amounts["signed"]["Ben Okafor"] > amounts["all"]["Ben Okafor"]
     assert amounts["signed"]["Ana Lopez"] < amounts["all"]["Ana Lopez"]
-    page = " ".join((tmp_path / "site" / "rewards" / "signed" / "index.html").read_text().split())
+    page = html.unescape(" ".join((tmp_path / "site" / "rewards" / "signed" / "index.html").read_text().split()))
     assert "This plan counts signed commits only" in page
     assert "2 of the period's 5 commits were verified." in page
     assert "counts signed commits only" not in (tmp_path / "site" / "rewards" / "all" / "index.html").read_text()

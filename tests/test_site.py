@@ -350,7 +350,7 @@ def test_the_filled_in_templates_are_valid_files_once_their_examples_are_replace
 
     from generator.load.loader import load_community
     from generator.model import Forge
-    from generator.render.proposals import KINDS, propose_url
+    from generator.views.proposals import KINDS, propose_url
 
     forge = Forge(kind="github", repo="seeds/library", branch="main")
     files = {}

@@ -32,11 +32,14 @@ from generator.cache.folders import peers_dir
 from generator.commands.fetch import fetch_federation
 from generator.federation.nodes import directory_rows, load_peers
 from generator.federation.portals import portal_dir
-from generator.federation.web import WebLimits, address_problem, normalize
+from generator.federation.addresses import address_problem
+from generator.federation.web import WebLimits, normalize
 from generator.load.loader import load_community
 
 OWN = "https://seeds.example.org/library/"
-FAST = WebLimits(timeout=0.5, deadline=1.5, max_bytes=200_000, max_redirects=3, at_once=8)
+# Short enough for the hostile portals to cost little, long enough for a good one to answer on a
+# loaded machine (two suites at once on two cores).
+FAST = WebLimits(timeout=2.0, deadline=4.0, max_bytes=200_000, max_redirects=3, at_once=8)
 
 
 def _json(value) -> str:
@@ -172,8 +175,8 @@ def test_hostile_portals_neither_fail_nor_stall_the_build(served, tmp_path):
     why = {p.name: p.message for p in portals}
     assert {p.name for p in portals if p.ok} == {"good"}
     assert "appears twice" in why["malformed"]
-    assert "not read whole within 1.5 s" in why["slow"]
-    assert "no answer within 0.5 s" in why["silent"]
+    assert "not read whole within 4 s" in why["slow"]
+    assert "no answer within 2 s" in why["silent"]
     assert "larger than 200 kB" in why["huge"] and "larger than 200 kB" in why["huge-length"]
     assert "more than 3 redirects" in why["loop"]
 
@@ -393,7 +396,7 @@ def test_a_peer_trickling_its_headers_is_cut_off_by_the_deadline_on_the_whole_ex
     with HeaderTrickler() as peer:
         before = set(threading.enumerate())
         with WebClient(FAST) as client:
-            with pytest.raises(WebError, match=r"not read whole within 1\.5 s"):
+            with pytest.raises(WebError, match=rf"not read whole within {FAST.deadline:g} s"):
                 client.get(peer.url + "data/datapackage.json")
         assert peer.served.is_set()
         # the watchdog's timer is joined: nothing of the request is left running
@@ -402,4 +405,4 @@ def test_a_peer_trickling_its_headers_is_cut_off_by_the_deadline_on_the_whole_ex
         node = make_node(tmp_path / "node", [("trickle", peer.url)])
         _, portals = fetch(node)
         assert [(p.name, p.ok) for p in portals] == [("trickle", False)]
-        assert "not read whole within 1.5 s" in portals[0].message
+        assert f"not read whole within {FAST.deadline:g} s" in portals[0].message

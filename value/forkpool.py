@@ -6,14 +6,20 @@ parsed cache, the paths), so nothing is pickled on the way in but a slice's boun
 slice's result comes back. Each worker gets the job as the argument of its loop (`_serve`) when
 it is forked; no process keeps it in a module global, and the parent never does.
 
+The workers are daemonic, ended and joined when the job is done, or when it fails: none
+outlives the call. Where Linux allows, each also asks to be stopped when the process that
+forked it dies without ending it (`die_with_parent`).
+
 This module lives in `value/` because the value engine may not import `generator/`; the
 generator uses it too.
 """
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
+import signal
 import threading
 from typing import Callable, TypeVar
 
@@ -43,9 +49,29 @@ def can_fork() -> bool:
     return fork_is_safe() and cpus() > 1
 
 
-def _serve(job: Callable, tasks, lock, results) -> None:
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def die_with_parent(signum: int, parent: int) -> bool:
+    """Ask Linux to send `signum` to this (forked) process when the thread that forked it ends,
+    so that a parent killed outright leaves no child behind. False when the parent, process
+    `parent`, is gone already; True where the system has no such request (elsewhere than Linux)."""
+    try:
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return True
+    prctl(_PR_SET_PDEATHSIG, ctypes.c_ulong(signum), ctypes.c_ulong(0), ctypes.c_ulong(0), ctypes.c_ulong(0))
+    return os.getppid() == parent  # it may have died before the request was made
+
+
+def _serve(job: Callable, parent: int, tasks, lock, results) -> None:
     """A forked worker's loop: run each slice it is sent, until it is sent None; send back
     (slice index, result, None), or (slice index, None, the exception) when the job raised."""
+    # The parent ends its workers with SIGTERM on a failure: it must end them whatever handler
+    # the process that forked them set (serve's builder turns SIGTERM into an orderly exit).
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if not die_with_parent(signal.SIGTERM, parent):
+        os._exit(0)
     for index, (start, end) in iter(tasks.get, None):
         try:
             answer = (index, job(start, end), None)
@@ -126,7 +152,7 @@ def run_sliced(job: Callable[[int, int], R], count: int, *, min_count: int, slic
     tasks, lock = context.SimpleQueue(), context.Lock()
     answers, sent = context.Pipe(duplex=False)
     # the job goes to each worker as an argument of its loop: forked, it is inherited, not pickled
-    pool = [context.Process(target=_serve, args=(job, tasks, lock, sent), daemon=True)
+    pool = [context.Process(target=_serve, args=(job, os.getpid(), tasks, lock, sent), daemon=True)
             for _ in range(min(processes, len(slices)))]
     for worker in pool:
         worker.start()

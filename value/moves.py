@@ -19,7 +19,7 @@ from .mailmap import Mailmap
 
 
 @dataclass(frozen=True)
-class Side:
+class ResolvedAuthor:
     """One author as one set of identities resolves them."""
 
     id: str  # contributor id (a member's handle, or a slug of the name)
@@ -33,22 +33,22 @@ class Move:
     name: str  # the author as written in the commits
     email: str
     commits: int
-    before: Side
-    after: Side
+    before: ResolvedAuthor
+    after: ResolvedAuthor
 
 
-def _resolve(authors: Counter, mailmap: Mailmap, data: CommunityData) -> dict[tuple[str, str], Side]:
+def _resolve(authors: Counter, mailmap: Mailmap, data: CommunityData) -> dict[tuple[str, str], ResolvedAuthor]:
     ids = Identities(mailmap, data)
     keys = {raw: ids.key(raw[0], raw[1], n) for raw, n in authors.items()}
     pid_of = ids.finish()
     sides = {}
     for raw, key in keys.items():
         person = ids.people[pid_of[key]]
-        sides[raw] = Side(person.id, person.name, person.member, key)
+        sides[raw] = ResolvedAuthor(person.id, person.name, person.member, key)
     return sides
 
 
-def _owner(side: Side) -> tuple[str, str]:
+def _owner(side: ResolvedAuthor) -> tuple[str, str]:
     """Who a commit counts for: a member, or an address that is nobody's member file's."""
     return ("member", side.id) if side.member else ("address", side.key)
 

@@ -157,8 +157,8 @@ class Manifest:
             spare = {rel: entry for rel, entry in {**data["files"], **data["spare_diff"]}.items() if entry is not None}
         quick = data.get("quick")
         quick = quick if isinstance(quick, list) and len(quick) == 2 and all(isinstance(q, str) for q in quick) else None
-        return cls(data["fingerprint"], data["files"], data.get("warnings", []), data.get("pages", 0),
-                   data.get("keys", {}), spare, quick)
+        return cls(fingerprint=data["fingerprint"], files=data["files"], warnings=data.get("warnings", []),
+                   pages=data.get("pages", 0), keys=data.get("keys", {}), spare=spare, quick=quick)
 
     def save(self, source: Path, out_dir: Path) -> None:
         path = self.path(source, out_dir)

@@ -56,12 +56,12 @@ def check(source: Path) -> tuple[list[Finding], Prepared | None]:
 
 def print_advice(ready: Prepared, output_format: str) -> None:
     """The advice as of the build's date (SOURCE_DATE_EPOCH, else the last commit's), as this
-    build publishes it."""
+    build publishes it: the views stage's."""
     from ..i18n import english
-    from ..views.advice import advise_model, terminal_lines
+    from ..views.advice import terminal_lines
 
     model = ready.model
-    advice = advise_model(model, ready.report, ready.info.updated.date())
+    advice = ready.views.advice.advice
     if output_format == "json":
         sys.stdout.write(json.dumps(advice, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
         return

@@ -16,7 +16,6 @@ every page of the head counts as added), 1 when the head's data is invalid.
 from __future__ import annotations
 
 import html
-import json
 import os
 import re
 import sys
@@ -121,6 +120,7 @@ class Side:
     label: str
     model: Model | None = None
     files: dict[str, bytes] = field(default_factory=dict)
+    advice: dict | None = None  # the sustainability advice its build publishes (data/advice.json)
     findings: list[Finding] = field(default_factory=list)
     error: str = ""  # why it did not build, when it did not
 
@@ -161,6 +161,7 @@ def build_side(label: str, source: Path, history: tuple[Path, str] | None = None
         return side
     side.model = ready.model
     side.files = ready.files.files
+    side.advice = ready.views.advice.advice
     return side
 
 
@@ -498,14 +499,11 @@ def diff(source: Path, base_ref: str, head_ref: str | None = None) -> tuple[str,
 
 
 def advice_section(base: Side, head: Side) -> list[str]:
-    """The sustainability findings this change adds or resolves, from each side's data/advice.json."""
+    """The sustainability findings this change adds or resolves, from each side's advice (the
+    views stage's, which data/advice.json publishes)."""
     from ..views.advice import changes_lines
 
-    def read(side: Side) -> dict | None:
-        data = side.files.get("data/advice.json")
-        return json.loads(data) if data else None
-
-    return changes_lines(read(base), read(head) or {"findings": []})
+    return changes_lines(base.advice, head.advice or {"findings": []})
 
 
 def run(args) -> int:

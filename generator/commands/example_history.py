@@ -41,6 +41,7 @@ WRITE_UP_DAYS = 3
 PAUSE_AFTER_DAYS = 45
 PAUSED = "paused"  # in a project's `done`: its final status, paused, is shown
 OLD_ADDRESSES = {"jordi-puig": (("Jordi Puig", "jpuig@llavor.example.com"), date(2024, 1, 1))}
+FIRST_FILES = ("commonplace.yaml", "community.yaml", ".gitignore", "pages/about.md")  # the founder's first commit
 GITIGNORE = "# Commonplace build output and local caches\n_site/\npublic/\n.commonplace-cache/\n"
 _DATED_LIST = re.compile(r"^  - ")
 _DATE = re.compile(r"^\s*(?:- )?date: ['\"]?(\d{4}-\d{2}-\d{2})")
@@ -153,7 +154,7 @@ class Change:
     when: datetime
     author: str  # a handle
     message: str
-    apply: object  # callable(files) -> paths touched
+    edit: Grow | DoneGoal | Pause | AddEntry  # what it does to the files
     pull: bool = False
     branch: str = ""
     merger: str = ""
@@ -224,28 +225,38 @@ class Replay:
         minute = self.rng.randint(early * 60, late * 60)
         return datetime(day.year, day.month, day.day) + timedelta(minutes=minute)
 
-    def add(self, when, author, message, apply, **more) -> None:
-        self.changes.append(Change(when, author, message, apply, order=len(self.changes), **more))
+    def add(self, when, author, message, edit, **more) -> None:
+        self.changes.append(Change(when, author, message, edit, order=len(self.changes), **more))
 
     # what
     def plan(self) -> None:
-        founder = self.founders[0]
-        first = [r for r in ("commonplace.yaml", "community.yaml", ".gitignore", "pages/about.md") if r in self.files]
+        """Every change of the history, in `changes`, and the release tags, in `releases`."""
+        first = [r for r in FIRST_FILES if r in self.files]
+        self.add(self.at(self.founded, 10, 11), self.founders[0], f"Start {self.community['name']}", Grow(tuple(first), 1))
+        self._plan_members()
+        last_day, paused_on = self._plan_projects()
+        last_day = max(last_day, self._plan_events(), self._plan_entries())
+        citation = self.files.get("CITATION.cff")
+        released = _day(yaml.safe_load(citation.final).get("date-released")) if citation else last_day
+        last_day = max(last_day, self._plan_other_files(first, released, last_day))
+        self._plan_everyday_edits(paused_on, last_day)
+        self.releases = [(f"{self.tag_prefix}{year}.12", date(year, 12, 31)) for year in range(self.founded.year + 1, last_day.year)]
+        if citation:
+            version = yaml.safe_load(citation.final).get("version")
+            self.releases.append((f"{self.tag_prefix}{version}", released + timedelta(days=1)))
 
-        def start(files):
-            for rel in first:
-                files[rel].shown = max(files[rel].shown, 1)
-            return first
-        start.paths = first
-        self.add(self.at(self.founded, 10, 11), founder, f"Start {self.community['name']}", start)
-
+    def _plan_members(self) -> None:
+        """Each member adds their own file on joining: the founders directly, the others by pull request."""
         for handle, member in self.members.items():
             rel = f"members/{handle}.yaml"
             founding = member["joined"] == self.founded
             self.add(self.at(member["joined"], 11 if founding else 9), handle,
-                     f"Add {member['name']} to the members", _grow(rel, 1), pull=not founding,
-                     branch=f"join-{handle}", merger=founder)
+                     f"Add {member['name']} to the members", Grow((rel,), 1), pull=not founding,
+                     branch=f"join-{handle}", merger=self.founders[0])
 
+    def _plan_projects(self) -> tuple[date, dict[str, date]]:
+        """Each project started by its first lead, its goals done by its leads in turn, a paused one
+        paused some weeks after its last goal: (the last goal's day, {project: day paused})."""
         last_assembly = max((_front(self.files[r].final).get("date") for r in self.files
                              if r.startswith("events/") and _front(self.files[r].final).get("kind") == "assembly"),
                             default=self.founded)
@@ -255,15 +266,15 @@ class Replay:
             if not rel.startswith("projects/"):
                 continue
             meta = _front(grown.final)
-            leads = [h for h in meta.get("leads") or [] if h in self.members] or [founder]
+            leads = [h for h in meta.get("leads") or [] if h in self.members] or [self.founders[0]]
             started = _day(meta.get("started") or last_assembly)
             paused = meta.get("status") == "paused"
-            self.add(self.at(started), leads[0], f"Start the project {meta['title']}", _grow(rel, 0 if paused else 1),
+            self.add(self.at(started), leads[0], f"Start the project {meta['title']}", Grow((rel,), 0 if paused else 1),
                      pull=True, branch=f"project-{Path(rel).stem}", merger=self._merger(leads[0]))
             if paused:  # active until some weeks after its last goal done; the body then says why
                 done = [_day(g["done_at"]) for g in meta.get("goals") or [] if g.get("done_at")]
                 day = max(done, default=started) + timedelta(days=PAUSE_AFTER_DAYS)
-                self.add(self.at(day), leads[0], f"Pause the project {meta['title']}", _pause(rel))
+                self.add(self.at(day), leads[0], f"Pause the project {meta['title']}", Pause(rel))
                 paused_on[rel] = day
             for i, goal in enumerate(meta.get("goals") or []):
                 if not goal.get("done_at"):
@@ -274,21 +285,30 @@ class Replay:
                 who = able[i % len(able)]
                 others = [h for h in able if h != who]
                 self.add(self.at(at), who, f"{meta['title']}: done, {goal['title'][0].lower()}{goal['title'][1:]}",
-                         _goal(rel, str(goal["done_at"])), pull=i % 2 == 0,
+                         DoneGoal(rel, str(goal["done_at"])), pull=i % 2 == 0,
                          branch=f"goal-{Path(rel).stem}-{i + 1}", merger=self._merger(who),
                          trailers=tuple(("Reviewed-by", o) for o in others[:1]))
+        return last_day, paused_on
 
+    def _plan_events(self) -> date:
+        """Each event written up after it by its first organiser, co-authored by the others: the last one's day."""
+        last_day = self.founded
         for rel, grown in self.files.items():
             if not rel.startswith("events/"):
                 continue
             meta = _front(grown.final)
-            organisers = [h for h in meta.get("organisers") or [] if h in self.members] or [founder]
+            organisers = [h for h in meta.get("organisers") or [] if h in self.members] or [self.founders[0]]
             held = _day(meta.get("end_date") or meta["date"])
             last_day = max(last_day, held)
             self.add(self.at(held + timedelta(days=WRITE_UP_DAYS)), organisers[0],
-                     f"Write up {meta['title']}", _grow(rel, (grown.paragraphs() + 1) // 2),
+                     f"Write up {meta['title']}", Grow((rel,), (grown.paragraphs() + 1) // 2),
                      trailers=tuple(("Co-authored-by", o) for o in organisers[1:]))
+        return last_day
 
+    def _plan_entries(self) -> date:
+        """Each entry of the dated lists (ledger, usage, kudos, contributions) on its date, by whoever
+        records it: the last one's day."""
+        last_day = self.founded
         treasurer = self.holder("treasurer")
         for rel, grown in self.files.items():
             if grown.kind != "list":
@@ -311,14 +331,15 @@ class Replay:
                     who = leads[0] if leads else self.holder("communications")
                     what = f"Usage: {data.get('kind')} until {day}"
                 who = who if who in self.members else treasurer
-                self.add(self.at(day, 18, 22), who, what, _entry(rel, i))
+                self.add(self.at(day, 18, 22), who, what, AddEntry(rel, i))
+        return last_day
 
-        # The other files: the founder's papers in the first months, the rest on their own dates.
-        citation = self.files.get("CITATION.cff")
-        released = _day(yaml.safe_load(citation.final).get("date-released")) if citation else last_day
+    def _plan_other_files(self, first: list[str], released: date, last_day: date) -> date:
+        """The other files: the founder's papers in the first months, the rest on their own dates
+        (a reward plan when its period closes, CITATION.cff when released): the last one's day."""
         placed = {
             ".mailmap": ("jordi-puig", OLD_ADDRESSES["jordi-puig"][1] + timedelta(days=7), "Map my old work address to the new one"),
-            "CITATION.cff": (founder, released, "Cite the datasets"),
+            "CITATION.cff": (self.founders[0], released, "Cite the datasets"),
         }
         later = sorted(r for r, g in self.files.items() if g.kind in ("whole", "text") and r not in first
                        and not r.startswith(("members/", "events/")) and r not in placed and r not in self.shared)
@@ -331,13 +352,16 @@ class Replay:
         for rel, (who, day, message) in placed.items():
             if rel in self.files:
                 last_day = max(last_day, day)
-                self.add(self.at(day), who, message, _grow(rel, 1), pull=rel == "CITATION.cff",
+                self.add(self.at(day), who, message, Grow((rel,), 1), pull=rel == "CITATION.cff",
                          branch="citation", merger=self._merger(who))
+        return last_day
 
-        # Everyday edits: the rest of every text, paragraph by paragraph, after its first commit.
+    def _plan_everyday_edits(self, paused_on: dict[str, date], last_day: date) -> None:
+        """The rest of every text, paragraph by paragraph, after its first commit, by members the
+        Zipf law picks, some through pull requests and some co-authored."""
         firsts = {}
         for change in self.changes:
-            for rel in _touches(change.apply):
+            for rel in change.edit.begins:
                 firsts.setdefault(rel, change.when.date())
                 firsts[rel] = min(firsts[rel], change.when.date())
         for rel, grown in sorted(self.files.items()):
@@ -351,12 +375,8 @@ class Replay:
                 who = self.someone(day)
                 pull = who not in self.founders and self.rng.random() < 0.4
                 trailers = (("Co-authored-by", self.someone(day, who)),) if self.rng.random() < 0.15 else ()
-                self.add(self.at(day), who, f"{_title(grown, rel)}: {_verb(self.rng)}", _grow(rel, k),
+                self.add(self.at(day), who, f"{_title(grown, rel)}: {_verb(self.rng)}", Grow((rel,), k),
                          pull=pull, branch=f"edit-{Path(rel).stem}-{k}", merger=self._merger(who), trailers=trailers)
-        self.releases = [(f"{self.tag_prefix}{year}.12", date(year, 12, 31)) for year in range(self.founded.year + 1, last_day.year)]
-        if citation:
-            version = yaml.safe_load(citation.final).get("version")
-            self.releases.append((f"{self.tag_prefix}{version}", released + timedelta(days=1)))
 
     def _merger(self, author: str) -> str:
         return next((h for h in self.founders if h != author), self.founders[0])
@@ -406,7 +426,7 @@ class Replay:
 
     def write(self, stream: "Stream", change: Change) -> None:
         """One change on this branch: a commit, or a pull request's commit and its merge."""
-        paths = change.apply(self.files)
+        paths = change.edit.apply(self.files)
         if change.pull and self.tip is not None:
             side = self.commit(stream, change.author, change.when, self.message(change), paths, [self.tip])
             self.merge_pull(stream, change, side, paths)
@@ -493,48 +513,66 @@ def _verb(rng: random.Random) -> str:
                        "complete the description", "write the next part"))
 
 
-def _touched(paths):
-    def wrap(fn):
-        fn.paths = paths
-        return fn
-    return wrap
+# What a change does to the files, applied when its commit is written: `apply(files)` returns
+# the paths it wrote. `begins`: the files whose first version it may be, after which everyday
+# edits may add to them (a goal marked done is no start of its project's text).
+
+@dataclass(frozen=True)
+class Grow:
+    """Show at least the first `shown` paragraphs of each file (all of a file that is not text)."""
+    rels: tuple[str, ...]
+    shown: int
+
+    @property
+    def begins(self) -> tuple[str, ...]:
+        return self.rels
+
+    def apply(self, files: dict[str, Grown]) -> list[str]:
+        for rel in self.rels:
+            files[rel].shown = max(files[rel].shown, self.shown)
+        return list(self.rels)
 
 
-def _touches(apply) -> list[str]:
-    return list(getattr(apply, "paths", []))
+@dataclass(frozen=True)
+class DoneGoal:
+    """Mark a project's goal done, by its `done_at`."""
+    rel: str
+    done_at: str
+    begins = ()
+
+    def apply(self, files: dict[str, Grown]) -> list[str]:
+        files[self.rel].done.add(self.done_at)
+        return [self.rel]
 
 
-def _grow(rel, shown):
-    @_touched([rel])
-    def apply(files):
-        files[rel].shown = max(files[rel].shown, shown)
-        return [rel]
-    return apply
+@dataclass(frozen=True)
+class Pause:
+    """Pause a project: its status shown as paused, and the paragraph that says why."""
+    rel: str
+
+    @property
+    def begins(self) -> tuple[str, ...]:
+        return (self.rel,)
+
+    def apply(self, files: dict[str, Grown]) -> list[str]:
+        files[self.rel].done.add(PAUSED)
+        files[self.rel].shown = max(files[self.rel].shown, 2)
+        return [self.rel]
 
 
-def _goal(rel, done_at):
-    @_touched([])
-    def apply(files):
-        files[rel].done.add(done_at)
-        return [rel]
-    return apply
+@dataclass(frozen=True)
+class AddEntry:
+    """Add the entry at `index` of a dated list."""
+    rel: str
+    index: int
 
+    @property
+    def begins(self) -> tuple[str, ...]:
+        return (self.rel,)
 
-def _pause(rel):
-    @_touched([rel])
-    def apply(files):
-        files[rel].done.add(PAUSED)
-        files[rel].shown = max(files[rel].shown, 2)
-        return [rel]
-    return apply
-
-
-def _entry(rel, index):
-    @_touched([rel])
-    def apply(files):
-        files[rel].done.add(index)
-        return [rel]
-    return apply
+    def apply(self, files: dict[str, Grown]) -> list[str]:
+        files[self.rel].done.add(self.index)
+        return [self.rel]
 
 
 def _git(target: Path, *args: str, stdin: bytes | None = None) -> str:

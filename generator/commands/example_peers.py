@@ -131,7 +131,7 @@ class Fork:
         demo, up = self.demo, self.upstream
         if up.tip is None:
             raise CommonplaceError("the network's history must start before Barrio Maps forks it")
-        paths = change.apply(demo.files)
+        paths = change.edit.apply(demo.files)
         demo.files[GUIDE].shown = up.files[GUIDE].shown
         files = {rel: demo.files[rel].render() for rel in [*paths, GUIDE]}
         demo.written.update(files)

@@ -5,6 +5,9 @@ The files are watched with native events (see `serve_watch`). The open tab liste
 that listens is added to HTML responses by the server only, never written to the site. A build
 that fails shows its findings as an error page in the browser, and the server keeps watching,
 so fixing the file brings the site back.
+
+Ctrl-C, SIGTERM and SIGHUP stop serve the same way: the builder process and the workers it
+forked are stopped, the sockets closed, and nothing serve started keeps running.
 """
 
 from __future__ import annotations
@@ -17,13 +20,14 @@ import signal
 import sys
 import threading
 import time
+from contextlib import contextmanager
 from functools import partial
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-from value.forkpool import fork_is_safe
+from value.forkpool import die_with_parent, fork_is_safe
 
 from ..cache.folders import serve_dir
 from ..errors import CommonplaceError, DataError
@@ -37,6 +41,9 @@ EVENTS_PATH = "/__commonplace/events"
 RELOAD = """<script>(function(){var s=new EventSource("%s?v=%s");
 s.addEventListener("reload",function(){s.close();location.reload()})})();</script>"""
 KEEPALIVE_SECONDS = 15  # a comment line this often: a closed tab's connection is noticed and ended
+# What stops serve: Ctrl-C, `kill`, a closed terminal.
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+STOP_SECONDS = 5  # how long a stopping builder may take to finish its build before it is made to stop
 
 
 class Site:
@@ -61,6 +68,7 @@ class Site:
         (`server_fd`: the listening socket, which the child closes)."""
         if self.builder is None and fork_is_safe():
             self.builder = Builder(self.source, self.out_dir, self.base_url, server_fd)
+            self.builder.start()  # a stop signal may arrive here: `close` stops the builder all the same
 
     def close(self) -> None:
         with self.lock:
@@ -73,12 +81,15 @@ class Site:
     def rebuild(self, changed: list[str] | None = None) -> None:
         """Build; open tabs reload when pages changed or the build failed or recovered.
         `changed`: the paths that made this rebuild, named on the terminal."""
+        builder = self.builder
+        if self.closing:
+            return  # changes seen as serve stops: never built in this process instead
         started = time.monotonic()
         if self.version == 0:
             self.first_build = time.time()
         later = None
-        if self.builder is not None:
-            error, message, fresh = self.builder.build()  # the builder brings the search index up to date itself
+        if builder is not None:
+            error, message, fresh = builder.build()  # the builder brings the search index up to date itself
         else:
             error, message, fresh, later = build_once(self.source, self.out_dir, self.base_url)
         with self.lock:
@@ -148,18 +159,29 @@ class Builder:
 
     The server answers requests and watches files on threads, and a process with threads must
     not fork: its builds would render on one core. The child has one thread, so its builds
-    fork workers like `commonplace build` does.
+    fork workers like `commonplace build` does. It lives no longer than the server: it is
+    stopped by `close`, it leaves when the server's end of the pipe closes, and on Linux it is
+    sent SIGTERM if the server dies (see `_builder_loop`).
     """
 
     def __init__(self, source: Path, out_dir: Path, base_url: str, server_fd: int | None = None):
         context = multiprocessing.get_context("fork")
         self.conn, child = context.Pipe()
         # Not a daemon: a daemon may not start the workers this process exists for.
-        self.process = context.Process(target=_builder_loop, args=(child, source, out_dir, base_url, server_fd),
-                                       name="commonplace-builder")
-        self.process.start()
-        child.close()
-        atexit.register(self.close)
+        self.process = context.Process(target=_builder_loop, name="commonplace-builder",
+                                       args=(child, self.conn, source, out_dir, base_url, server_fd, os.getpid()))
+        self._child_end = child
+
+    def start(self) -> None:
+        # No stop signal between the fork and the child's own handlers (it would run the
+        # server's): blocked around the fork, and held until the child has set its own.
+        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+        try:
+            atexit.register(self.close)
+            self.process.start()
+        finally:
+            self._child_end.close()
+            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
 
     def build(self) -> tuple[str | None, str, bool]:
         try:
@@ -170,23 +192,39 @@ class Builder:
                     "the build process stopped", False)
 
     def close(self) -> None:
-        if self.process.is_alive():
+        """Stop the builder and wait for it: asked to (it finishes the build under way), made to
+        after STOP_SECONDS (SIGTERM: it stops its workers and leaves), killed as a last resort."""
+        atexit.unregister(self.close)
+        if self.process.pid is not None:  # started
             try:
                 self.conn.send(None)
             except OSError:
                 pass
-            self.process.join(timeout=5)
-            if self.process.is_alive():
+            self.process.join(timeout=STOP_SECONDS)
+            if self.process.exitcode is None:
                 self.process.terminate()
+                self.process.join(timeout=STOP_SECONDS)
+            if self.process.exitcode is None:
+                self.process.kill()  # its workers get SIGTERM from the system (die_with_parent)
+                self.process.join()
         self.conn.close()
-        atexit.unregister(self.close)
 
 
-def _builder_loop(conn, source: Path, out_dir: Path, base_url: str, server_fd: int | None) -> None:
+def _builder_loop(conn, server_end, source: Path, out_dir: Path, base_url: str, server_fd: int | None,
+                  server: int) -> None:
+    """Build at each request of the server (process `server`) until it sends None or goes."""
+    # Ctrl-C and a closed terminal reach the whole process group: the server stops this process
+    # itself (Builder.close). SIGTERM, from the server or from the system when the server died,
+    # ends it at once, its build's workers ended on the way out.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGHUP, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _leave)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
+    server_end.close()  # the server's end, inherited: once the server is gone, recv() sees the end
     if server_fd is not None:
         os.close(server_fd)  # the port belongs to the server alone
-    # Ctrl-C reaches the whole process group: the server stops this process itself (close()).
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if not die_with_parent(signal.SIGTERM, server):
+        return
     while True:
         try:
             request = conn.recv()
@@ -206,6 +244,13 @@ def _builder_loop(conn, source: Path, out_dir: Path, base_url: str, server_fd: i
                 index_search(later)
             except Exception as exc:  # noqa: BLE001 - the builder lives on
                 print(f"search index not updated: {type(exc).__name__}: {exc}", file=sys.stderr)
+
+
+def _leave(signum, frame) -> None:
+    """SIGTERM in the builder: unwind (a pool's workers are ended, a staging folder discarded,
+    a Pagefind run killed on the way), once: a second signal does not cut that short."""
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    raise SystemExit(0)
 
 
 def reload_script(site: Site) -> str:
@@ -284,42 +329,77 @@ def watch(site: Site, stop: threading.Event, ready: threading.Event | None = Non
     watching = ready or threading.Event()
 
     def catch_up() -> list[str]:  # an edit saved while the first build ran, before the files were watched
-        return site.inputs.changed_since(site.first_build) if watching.wait(10) else []
+        while not watching.wait(0.2):  # however long a loaded machine takes to start watching
+            if stop.is_set():
+                return []
+        return site.inputs.changed_since(site.first_build)
 
     watch_inputs(site.inputs, site.rebuild, stop, watching, before=catch_up)
 
 
 def make_server(source: Path, port: int) -> tuple[ThreadingHTTPServer, Site]:
-    """Bind first (port 0 picks a free port), then build for the address actually bound."""
+    """Bind first (port 0 picks a free port), then build for the address actually bound. On any
+    failure or stop signal during the first build, what was started is stopped again."""
     out_dir = serve_dir(Path(source))
     server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
     base_url = f"http://127.0.0.1:{server.server_address[1]}/"
     site = Site(Path(source), out_dir, base_url)
     bound = type("BoundHandler", (Handler,), {"site": site})
     server.RequestHandlerClass = partial(bound, directory=str(out_dir))
-    site.start_builder(server.fileno())
-    site.rebuild()
+    try:
+        site.start_builder(server.fileno())
+        site.rebuild()
+    except BaseException:
+        server.server_close()
+        site.close()
+        raise
     return server, site
 
 
-def serve(source: Path, port: int = 8000) -> int:
+@contextmanager
+def stop_signals():
+    """SIGTERM and SIGHUP stop serve as Ctrl-C does (KeyboardInterrupt in the main thread).
+    After the first, these signals are ignored, so the shutdown runs to its end. Elsewhere than
+    in the main thread (where no handler can be set), nothing changes."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum, frame) -> None:
+        for number in STOP_SIGNALS:
+            signal.signal(number, signal.SIG_IGN)
+        raise KeyboardInterrupt
+
+    previous = {number: signal.signal(number, stop) for number in STOP_SIGNALS}
     try:
-        server, site = make_server(source, port)
-    except OSError as exc:
-        raise CommonplaceError(f"cannot listen on 127.0.0.1:{port} ({exc.strerror}): pick another with --port") from None
-    stop, ready = threading.Event(), threading.Event()
-    watcher = threading.Thread(target=watch, args=(site, stop, ready), name="commonplace-rebuild", daemon=True)
-    watcher.start()
-    ready.wait(5)  # "Serving" means an edit from now on is seen
-    print(f"Serving {source} at {site.base_url} (Ctrl-C to stop)", file=sys.stderr)
-    try:
-        server.serve_forever(poll_interval=0.2)
-    except KeyboardInterrupt:
-        pass
+        yield
     finally:
-        stop.set()
-        server.server_close()
-        site.close()
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+
+def serve(source: Path, port: int = 8000) -> int:
+    with stop_signals():
+        server = site = None
+        stop, ready = threading.Event(), threading.Event()
+        try:
+            try:
+                server, site = make_server(source, port)  # stopped during the first build: stopped again
+            except OSError as exc:
+                raise CommonplaceError(f"cannot listen on 127.0.0.1:{port} ({exc.strerror}): "
+                                       "pick another with --port") from None
+            watcher = threading.Thread(target=watch, args=(site, stop, ready), name="commonplace-rebuild", daemon=True)
+            watcher.start()
+            ready.wait(5)  # "Serving" means an edit from now on is seen
+            print(f"Serving {source} at {site.base_url} (Ctrl-C to stop)", file=sys.stderr)
+            server.serve_forever(poll_interval=0.2)
+        except KeyboardInterrupt:
+            pass
+        finally:
+            stop.set()
+            if site is not None:
+                server.server_close()
+                site.close()
     return 0
 
 

@@ -2,7 +2,11 @@
 
 - `mirrors`: `commonplace fetch` — bare mirrors of the peers through the git command line.
 - `gittree`: a file reader over a git tree, so the loader reads a peer without a checkout.
-- `opendata`: a peer's published open data (`mode: data`), read as hostile input.
+- `peerdata`: a peer's published open data (`mode: data`), read as hostile input; `scrub`: no
+  address in it republished.
+- `addresses`: which portal addresses may be read; `web`: bounded HTTP(S) requests to them;
+  `portals`: published portals read over the web, and discovery of peers of peers.
+- `published`: what this node publishes about its peers (`data/federation.json`).
 - `graph`: ahead / behind, the work that flowed by pull, and history counted once by commit id.
 - `nodes`: everything above put together: a `Federation` of `Node`s, and the directory rows.
 """

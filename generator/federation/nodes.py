@@ -6,7 +6,7 @@ out of everything but the report of its findings (paths prefixed with `peers/<na
 
 git mode: the peer is read from its mirror's branch through git objects (`GitTreeReader`),
 validated with the same schemas (`load_community`), and related to our HEAD (`graph.relate`).
-data mode: its published open data is read (`opendata.read_open_data`), flagged self-reported.
+data mode: its published open data is read (`peerdata.read_open_data`), flagged self-reported.
 """
 
 from __future__ import annotations
@@ -98,7 +98,10 @@ class Node:
     path: str = ""
     flow: graph.Flow | None = None
     dimensions: dict = field(default_factory=dict)
-    risks: int | None = None  # how many sustainability risks its advice finds (None: unknown)
+    # its value report (git mode, filled by `compute_values`), and how many sustainability risks
+    # its advice finds (None: unknown; counted by the views stage from that report)
+    report: Report | None = field(default=None, repr=False)
+    risks: int | None = None
     findings: list[Finding] = field(default_factory=list)
     depth: int = 1
     via: str = ""
@@ -405,17 +408,7 @@ def compute_values(federation: Federation, data_of: Callable[[Model], object] | 
         node.addresses = node.addresses | {a.strip().lower() for person in report.contributors +
                                            report.bots for a in person.get("emails") or ()}
         if node.model is not None:
-            node.risks = _risks(node.model, report)
-
-
-def _risks(model: Model, report: Report) -> int:
-    """The peer's sustainability risks, as of its own last commit (as its own build would say)."""
-    from value.advice import risks
-
-    from ..views.advice import advise_model
-
-    as_of = report.source.as_of
-    return risks(advise_model(model, report, date.fromisoformat(as_of[:10]))) if as_of else None
+            node.report = report  # its advice is the views stage's (views.stage.count_peer_risks)
 
 
 def directory_rows(federation: Federation, own_model: Model, own_dimensions: dict | None = None,
@@ -444,16 +437,6 @@ def directory_rows(federation: Federation, own_model: Model, own_dimensions: dic
             "stale": n.stale, "risks": n.risks, "as_of": n.as_of.isoformat() if n.as_of else "", "depth": n.depth, "portal": n.portal,
         })
     return rows
-
-
-def published_peers(federation: Federation) -> list[dict]:
-    """The declared peers as `data/federation.json` lists them: name, title, relation, mode,
-    the public (https) address declared and the address of the peer's portal, when known."""
-    from .web import address_problem
-
-    return [{"name": n.name, "title": n.title, "relation": n.relation, "mode": n.mode, "url": n.url,
-             "portal": n.portal if n.portal and not address_problem(n.portal) else ""}
-            for n in federation.nodes]
 
 
 def rows_by_area(rows: list[dict]) -> dict[str, list[dict]]:

@@ -41,6 +41,7 @@ from ..errors import Findings
 from ..load.reader import FileReader
 from ..load.validate import validate
 from ..load.yamlsafe import YamlDoc
+from .addresses import address_problem
 from .scrub import holds_address, scrubbed, without_addresses
 
 PACKAGE = "data/datapackage.json"
@@ -91,7 +92,7 @@ class OpenData:
     `{dimension: {indicator: value}}` with values int, Decimal, or a dict of those (by kind or
     currency). contributors: rows of the `contributors` resource, None without one. commit:
     the commit its figures were computed at, when the package says. homepage: the portal's
-    address as the package gives it (only an address `web.address_problem` accepts).
+    address as the package gives it (only an address `addresses.address_problem` accepts).
     """
 
     title: str
@@ -270,7 +271,7 @@ def read_open_data(reader, findings: Findings) -> OpenData | None:
         if not findings.errors:
             findings.error(PACKAGE, 1, 1, "no data/datapackage.json: build and publish the peer's portal first")
         return None
-    current = PACKAGE
+    current = PACKAGE  # the file a problem found is reported at
     try:
         package = strict_json(raw)
         if not isinstance(package, dict):
@@ -279,18 +280,10 @@ def read_open_data(reader, findings: Findings) -> OpenData | None:
         if not isinstance(resources, list) or len(resources) > MAX_RESOURCES:
             raise _Bad(f"'resources' must be a list of at most {MAX_RESOURCES} resources")
         total = len(raw)
-        profile: dict = {}
-        dimensions: dict = {}
-        contributors = None
-        commit = ""
-        names = []
+        found = _Found()
         for i, res in enumerate(resources):
             current = PACKAGE
-            if not isinstance(res, dict):
-                raise _Bad(f"resource {i + 1} must be an object")
-            name = res.get("name", "")
-            if not isinstance(name, str) or not _NAME.match(name):
-                raise _Bad(f"resource {i + 1} needs a 'name' of letters, digits, '.', '_' or '-'")
+            name = _resource_name(res, i)
             rel = safe_resource_path(res.get("path"))
             current = rel
             data = reader.read_bytes(rel)
@@ -301,60 +294,95 @@ def read_open_data(reader, findings: Findings) -> OpenData | None:
             total += len(data)
             if total > MAX_TOTAL:
                 raise _Bad(f"the data package is larger than {MAX_TOTAL // 1_000_000} MB in all")
-            names.append(name)
-            fmt = str(res.get("format", "")).lower() or rel.rsplit(".", 1)[-1].lower()
-            if fmt == "json":
-                content = strict_json(data)
-                if name == "community":
-                    profile = _profile(content, rel, findings)
-                elif isinstance(content, dict) and "dimensions" in content:
-                    dimensions = _dimensions(content["dimensions"])
-                    source = content.get("source")
-                    if isinstance(source, dict) and isinstance(source.get("commit"), str):
-                        commit = source["commit"][:64]
-                    if name == "contributors" and isinstance(content.get("contributors"), list):
-                        contributors = len(content["contributors"])
-                elif name == "contributors" and isinstance(content, list):
-                    contributors = len(content)
-            elif fmt == "csv":
-                rows = strict_csv(data, _fields(res))
-                if name == "contributors":
-                    contributors = len(rows)
-                elif (rows and {"dimension", "indicator", "value"} <= set(rows[0]) and "community" not in rows[0]
-                      and not dimensions):  # a directory's figures name other communities: not its own
-                    table: dict = {}
-                    for row in rows:
-                        if row.get("month") or row["dimension"] not in DIMENSIONS:
-                            continue
-                        value = _figure(row["value"] if not isinstance(row["value"], str) else row["value"].strip())
-                        if value is None:
-                            continue
-                        indicators = table.setdefault(row["dimension"], {})
-                        key = str(row["indicator"])[:64]
-                        if row.get("part"):  # a figure per currency or per part: one row each
-                            parts = indicators.setdefault(key, {})
-                            if isinstance(parts, dict):
-                                parts[str(row["part"])[:64]] = value
-                        else:
-                            indicators[key] = value
-                    dimensions = _dimensions(table)
-        title = package.get("title", "")
-        title = title[:200] if isinstance(title, str) else ""
-        if not profile:
-            profile = _fallback_profile(package)
-        homepage = _homepage(package)
-        # someone else's data: nothing in it that reads as an e-mail address is kept (see scrub.py)
-        return OpenData(without_addresses(title), scrubbed(profile), scrubbed(dimensions), contributors,
-                        tuple(names), "" if holds_address(commit) else commit,
-                        "" if holds_address(homepage) else homepage)
+            found.names.append(name)
+            found.read(name, res, rel, data, findings)
+        return found.open_data(package)
     except ValueError as exc:  # _Bad and any number conversion
         findings.error(current, 1, 1, str(exc))
         return None
 
 
-def _homepage(package: dict) -> str:
-    from .web import address_problem
+def _resource_name(res, i: int) -> str:
+    """The `name` of the package's resource number `i` (from 0), checked."""
+    if not isinstance(res, dict):
+        raise _Bad(f"resource {i + 1} must be an object")
+    name = res.get("name", "")
+    if not isinstance(name, str) or not _NAME.match(name):
+        raise _Bad(f"resource {i + 1} needs a 'name' of letters, digits, '.', '_' or '-'")
+    return name
 
+
+@dataclass
+class _Found:
+    """What a peer's resources say about it, gathered one resource at a time."""
+
+    profile: dict = field(default_factory=dict)
+    dimensions: dict = field(default_factory=dict)
+    contributors: int | None = None
+    commit: str = ""
+    names: list[str] = field(default_factory=list)
+
+    def read(self, name: str, res: dict, rel: str, data: bytes, findings: Findings) -> None:
+        """Take what the resource `name` (its entry `res`, its bytes `data` from `rel`) tells."""
+        fmt = str(res.get("format", "")).lower() or rel.rsplit(".", 1)[-1].lower()
+        if fmt == "json":
+            self._read_json(name, strict_json(data), rel, findings)
+        elif fmt == "csv":
+            self._read_csv(name, strict_csv(data, _fields(res)))
+
+    def _read_json(self, name: str, content, rel: str, findings: Findings) -> None:
+        if name == "community":
+            self.profile = _profile(content, rel, findings)
+        elif isinstance(content, dict) and "dimensions" in content:
+            self.dimensions = _dimensions(content["dimensions"])
+            source = content.get("source")
+            if isinstance(source, dict) and isinstance(source.get("commit"), str):
+                self.commit = source["commit"][:64]
+            if name == "contributors" and isinstance(content.get("contributors"), list):
+                self.contributors = len(content["contributors"])
+        elif name == "contributors" and isinstance(content, list):
+            self.contributors = len(content)
+
+    def _read_csv(self, name: str, rows: list[dict]) -> None:
+        if name == "contributors":
+            self.contributors = len(rows)
+        elif (rows and {"dimension", "indicator", "value"} <= set(rows[0]) and "community" not in rows[0]
+              and not self.dimensions):  # a directory's figures name other communities: not its own
+            self.dimensions = _dimensions(_figures_table(rows))
+
+    def open_data(self, package: dict) -> OpenData:
+        title = package.get("title", "")
+        title = title[:200] if isinstance(title, str) else ""
+        profile = self.profile or _fallback_profile(package)
+        homepage = _homepage(package)
+        # someone else's data: nothing in it that reads as an e-mail address is kept (see scrub.py)
+        return OpenData(without_addresses(title), scrubbed(profile), scrubbed(self.dimensions), self.contributors,
+                        tuple(self.names), "" if holds_address(self.commit) else self.commit,
+                        "" if holds_address(homepage) else homepage)
+
+
+def _figures_table(rows: list[dict]) -> dict:
+    """{dimension: {indicator: value or {part: value}}} from the rows of an `indicators` table
+    (monthly rows and unknown dimensions left out)."""
+    table: dict = {}
+    for row in rows:
+        if row.get("month") or row["dimension"] not in DIMENSIONS:
+            continue
+        value = _figure(row["value"] if not isinstance(row["value"], str) else row["value"].strip())
+        if value is None:
+            continue
+        indicators = table.setdefault(row["dimension"], {})
+        key = str(row["indicator"])[:64]
+        if row.get("part"):  # a figure per currency or per part: one row each
+            parts = indicators.setdefault(key, {})
+            if isinstance(parts, dict):
+                parts[str(row["part"])[:64]] = value
+        else:
+            indicators[key] = value
+    return table
+
+
+def _homepage(package: dict) -> str:
     homepage = package.get("homepage")
     return homepage if isinstance(homepage, str) and homepage and not address_problem(homepage) else ""
 

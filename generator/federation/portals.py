@@ -38,14 +38,14 @@ from typing import Callable, Iterable
 
 from ..errors import Findings
 from ..model import Discover
+from .addresses import address_problem
 from .peerdata import PACKAGE, LocalDataReader, _Bad, read_open_data, safe_resource_path, strict_json
-from .web import Answer, WebClient, WebError, WebLimits, address_problem, join, normalize
+from .web import Answer, WebClient, WebError, WebLimits, join, normalize
 
 WEB = "web"
 STATE = "state.json"
 INDEX = "fetch.json"
 FEDERATION = "data/federation.json"
-FEDERATION_SCHEMA = "commonplace.federation/1"
 MAX_LISTED_PEERS = 1000  # entries read from one federation.json
 _HASH = re.compile(r"^(?:sha256:)?([0-9a-f]{64})$")
 _KEY = re.compile(r"^[0-9a-f]{24}$")

@@ -11,9 +11,9 @@ passes (a read blocked inside http.client then returns at once). urllib3 reads t
 and headers in one call with a timeout per read only, so nothing between reads could look at a
 clock. The timer is cancelled and joined when the request returns: no thread outlives it.
 
-Address policy: only `https://`, except the loopback addresses (`127.0.0.1`, `localhost`,
-`[::1]`), which may use `http://` so that tests and local previews can serve portals. No
-credentials in an address, no other scheme.
+Address policy (addresses.py): only `https://`, except the loopback addresses (`127.0.0.1`,
+`localhost`, `[::1]`), which may use `http://` so that tests and local previews can serve
+portals. No credentials in an address, no other scheme.
 
 Conditional requests: `get(url, etag, last_modified)` sends `If-None-Match` /
 `If-Modified-Since`, and a `304 Not Modified` comes back as `status == 304` with no body, so an
@@ -30,9 +30,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
+from .addresses import address_problem
 from .peerdata import MAX_FILE
 
-LOOPBACK = ("127.0.0.1", "localhost", "::1")
 USER_AGENT = "Commonplace-federation/1 (+https://commonplace.example/federation)"
 
 
@@ -55,29 +55,6 @@ class WebLimits:
 
 class WebError(Exception):
     """A request that failed; the message is fit to show (no credentials, no body)."""
-
-
-def address_problem(url: str) -> str:
-    """Why `url` may not be read ("" when it may): https://, or http:// on a loopback address."""
-    if not isinstance(url, str) or len(url) > 2000 or any(c.isspace() or ord(c) < 32 for c in url):
-        return "is not a web address"
-    try:
-        parts = urlsplit(url)
-        host = parts.hostname or ""
-        parts.port  # noqa: B018 - raises ValueError on a bad port
-    except ValueError:
-        return "is not a web address"
-    if parts.username is not None or parts.password is not None:
-        return "holds a user name or password: publish the portal without them"
-    if not host:
-        return "names no host"
-    if parts.scheme == "https":
-        return ""
-    if parts.scheme == "http" and host in LOOPBACK:
-        return ""
-    if parts.scheme == "http":
-        return "uses http://: only https:// is read (http:// only on 127.0.0.1, localhost or [::1])"
-    return f"uses '{parts.scheme}:': only https:// portals are read"
 
 
 def is_web(url: str) -> bool:

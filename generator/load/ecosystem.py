@@ -18,8 +18,9 @@ from decimal import Decimal
 from value.inputs import ALL_CONTRIBUTORS_PATH, CITATION_PATH, FUNDING_PATH
 
 from ..errors import Findings
+from ..links import is_safe_link
 from ..model import Link
-from ..render.markdown import is_safe_link
+from ..vocabulary import FUNDING_PLATFORMS
 from .logins import LoginIndex
 from .yamlsafe import YamlDoc, load_yaml
 
@@ -47,20 +48,6 @@ def _unreadable(rel: str, problems: list, findings: Findings, left_out: str) -> 
     for problem in problems or [None]:
         line, col, why = (problem.line, problem.col, problem.message) if problem else (1, 1, "not a mapping of keys")
         findings.warning(rel, line, col, f"{why}: {left_out}")
-
-FUNDING_PLATFORMS = {
-    "github": ("GitHub Sponsors", "https://github.com/sponsors/{}"),
-    "patreon": ("Patreon", "https://www.patreon.com/{}"),
-    "open_collective": ("Open Collective", "https://opencollective.com/{}"),
-    "ko_fi": ("Ko-fi", "https://ko-fi.com/{}"),
-    "liberapay": ("Liberapay", "https://liberapay.com/{}"),
-    "tidelift": ("Tidelift", "https://tidelift.com/funding/github/{}"),
-    "community_bridge": ("LFX Crowdfunding", "https://crowdfunding.lfx.linuxfoundation.org/projects/{}"),
-    "issuehunt": ("IssueHunt", "https://issuehunt.io/r/{}"),
-    "polar": ("Polar", "https://polar.sh/{}"),
-    "buy_me_a_coffee": ("Buy Me a Coffee", "https://www.buymeacoffee.com/{}"),
-    "thanks_dev": ("thanks.dev", "https://thanks.dev/{}"),
-}
 
 
 @dataclass(frozen=True)
@@ -230,45 +217,6 @@ def citation(text: str | None, findings: Findings) -> Citation | None:
         findings.warning(CITATION_PATH, 1, 1, "has no 'title' or no author the site can show: not shown")
         return None
     return chosen
-
-
-# All Contributors' contribution types (the keys its file uses) and the words the theme shows for
-# them; a type not listed here is shown as written.
-CONTRIBUTION_TYPES = {
-    "a11y": "Accessibility",
-    "audio": "Audio",
-    "blog": "Blog posts",
-    "bug": "Bug reports",
-    "business": "Business development",
-    "code": "Code",
-    "content": "Content",
-    "data": "Data",
-    "design": "Design",
-    "doc": "Documentation",
-    "eventOrganizing": "Event organising",
-    "example": "Examples",
-    "financial": "Financial support",
-    "fundingFinding": "Finding funding",
-    "ideas": "Ideas and planning",
-    "infra": "Infrastructure",
-    "maintenance": "Maintenance",
-    "mentoring": "Mentoring",
-    "platform": "Porting",
-    "plugin": "Plugins",
-    "projectManagement": "Project management",
-    "promotion": "Promotion",
-    "question": "Answering questions",
-    "research": "Research",
-    "review": "Reviews",
-    "security": "Security",
-    "talk": "Talks",
-    "test": "Tests",
-    "tool": "Tools",
-    "translation": "Translation",
-    "tutorial": "Tutorials",
-    "userTesting": "User testing",
-    "video": "Videos",
-}
 
 
 # What a contribution type of All Contributors looks like (its own are camelCase words): a type

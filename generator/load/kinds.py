@@ -21,7 +21,24 @@ from value.contributions import CONTRIBUTIONS, KINDS
 from value.registry import DIMENSIONS
 from value.signatures import key_problem, normal_key
 
-from .. import model as m
+from ..model import (
+    Community,
+    Config,
+    Contribution,
+    Discover,
+    Event,
+    Forge,
+    FreePage,
+    Goal,
+    Kudos,
+    LedgerEntry,
+    Link,
+    Member,
+    Peer,
+    Project,
+    RewardPlan,
+    Usage,
+)
 from ..errors import Findings
 from ..vocabulary import INCOME_KINDS
 from .addresses import Addresses
@@ -46,22 +63,22 @@ def _date(text) -> date | None:
     return date.fromisoformat(text) if text else None
 
 
-def _links(items) -> tuple[m.Link, ...]:
-    return tuple(m.Link(i["title"], i["url"]) for i in items or ())
+def _links(items) -> tuple[Link, ...]:
+    return tuple(Link(i["title"], i["url"]) for i in items or ())
 
 
-def config(doc: YamlDoc, rel: str = "commonplace.yaml", findings: Findings | None = None) -> m.Config:
+def config(doc: YamlDoc, rel: str = "commonplace.yaml", findings: Findings | None = None) -> Config:
     d = doc.data
     forge = None
     if "forge" in d:
         f = d["forge"]
-        forge = m.Forge(f["kind"], f["repo"], f.get("branch", "main"), f.get("host", ""), f.get("path", "").strip("/"))
+        forge = Forge(f["kind"], f["repo"], f.get("branch", "main"), f.get("host", ""), f.get("path", "").strip("/"))
     value = d.get("value", {})
     salary = value.get("salary", {})
     if findings is not None:
         _check_kinds(rel, doc, value.get("kinds", {}), findings)
     base_url = d.get("base_url", "/")
-    return m.Config(
+    return Config(
         title=d["title"],
         description=d.get("description", ""),
         base_url=base_url if base_url.endswith("/") else base_url + "/",
@@ -101,9 +118,9 @@ def _check_kinds(rel: str, doc: YamlDoc, given: dict, findings: Findings) -> Non
                                            "own takes {weight, dimension}")
 
 
-def community(doc: YamlDoc) -> m.Community:
+def community(doc: YamlDoc) -> Community:
     d = doc.data
-    return m.Community(
+    return Community(
         name=d["name"],
         mission=d["mission"],
         license=d["license"],
@@ -121,7 +138,7 @@ def community(doc: YamlDoc) -> m.Community:
     )
 
 
-def member(rel: str, stem: str, doc: YamlDoc, body: str, notes: Notes) -> m.Member | None:
+def member(rel: str, stem: str, doc: YamlDoc, body: str, notes: Notes) -> Member | None:
     d = doc.data
     renamed = d.get("handle", stem) != stem
     if renamed:  # reported, and the rest of the file still checked: the member is left out
@@ -144,7 +161,7 @@ def member(rel: str, stem: str, doc: YamlDoc, body: str, notes: Notes) -> m.Memb
             notes.logins.add(forge, d[forge], rel, doc, stem)
     if renamed:
         return None
-    return m.Member(
+    return Member(
         handle=stem,
         name=d["name"],
         source=rel,
@@ -161,16 +178,16 @@ def member(rel: str, stem: str, doc: YamlDoc, body: str, notes: Notes) -> m.Memb
     )
 
 
-def project(rel: str, stem: str, doc: YamlDoc, body: str, notes: Notes) -> m.Project:
+def project(rel: str, stem: str, doc: YamlDoc, body: str, notes: Notes) -> Project:
     d = doc.data
     goals = []
     for i, g in enumerate(d.get("goals", ())):
         if g.get("done_at") and not g.get("done", False):
             line, col = doc.where(("goals", i, "done_at"))
             notes.findings.error(rel, line, col, "goal has 'done_at' but is not 'done: true': set both or neither")
-        goals.append(m.Goal(g["title"], g.get("done", False), _date(g.get("done_at")), g.get("note", ""),
+        goals.append(Goal(g["title"], g.get("done", False), _date(g.get("done_at")), g.get("note", ""),
                             doc.where(("goals", i))[0]))
-    return m.Project(
+    return Project(
         slug=stem, title=d["title"], source=rel, body=body, summary=d.get("summary", ""),
         status=d.get("status", "active"), leads=tuple(d.get("leads", ())),
         started=_date(d.get("started")), due=_date(d.get("due")), goals=tuple(goals),
@@ -178,13 +195,13 @@ def project(rel: str, stem: str, doc: YamlDoc, body: str, notes: Notes) -> m.Pro
     )
 
 
-def event(rel: str, stem: str, doc: YamlDoc, body: str, notes: Notes) -> m.Event:
+def event(rel: str, stem: str, doc: YamlDoc, body: str, notes: Notes) -> Event:
     d = doc.data
     start, end = _date(d["date"]), _date(d.get("end_date"))
     if end and end < start:
         line, col = doc.where(("end_date",))
         notes.findings.error(rel, line, col, "'end_date' is before 'date'")
-    return m.Event(
+    return Event(
         slug=stem, title=d["title"], date=start, source=rel, body=body, end_date=end,
         kind=d.get("kind", "other"), location=d.get("location", ""), online=d.get("online", False),
         organisers=tuple(d.get("organisers", ())), participants=tuple(d.get("participants", ())),
@@ -194,9 +211,9 @@ def event(rel: str, stem: str, doc: YamlDoc, body: str, notes: Notes) -> m.Event
     )
 
 
-def page(rel: str, stem: str, doc: YamlDoc, body: str, notes: Notes) -> m.Page:
+def page(rel: str, stem: str, doc: YamlDoc, body: str, notes: Notes) -> FreePage:
     d = doc.data
-    return m.Page(
+    return FreePage(
         slug=stem, title=d["title"], source=rel, body=body, summary=d.get("summary", ""),
         order=d.get("order", 100), menu=d.get("menu", True),
     )
@@ -257,7 +274,7 @@ def amount(rel: str, doc: YamlDoc, path: tuple, code: str | None, notes: Notes) 
     return money.quantize(number, code) if ok else None
 
 
-def rewards(rel: str, stem: str, doc: YamlDoc, body: str, notes: Notes) -> m.RewardPlan | None:
+def rewards(rel: str, stem: str, doc: YamlDoc, body: str, notes: Notes) -> RewardPlan | None:
     d = doc.data
     start, end = _date(d["period"]["start"]), _date(d["period"]["end"])
     if end < start:
@@ -267,7 +284,7 @@ def rewards(rel: str, stem: str, doc: YamlDoc, body: str, notes: Notes) -> m.Rew
     budget = amount(rel, doc, ("budget",), code, notes)
     if budget is None:
         return None
-    return m.RewardPlan(
+    return RewardPlan(
         slug=stem, budget=budget, currency=d["currency"], policy=d["policy"],
         start=start, end=end, source=rel, title=d.get("title", ""),
         decay=Decimal(str(d.get("decay", "0.5"))), note=d.get("note", ""),
@@ -275,7 +292,7 @@ def rewards(rel: str, stem: str, doc: YamlDoc, body: str, notes: Notes) -> m.Rew
     )
 
 
-def ledger(rel: str, doc: YamlDoc, notes: Notes) -> list[m.LedgerEntry]:
+def ledger(rel: str, doc: YamlDoc, notes: Notes) -> list[LedgerEntry]:
     entries = []
     default_currency = doc.data.get("currency")
     known = {default_currency: currency(rel, doc, ("currency",), default_currency, notes)} if default_currency else {}
@@ -299,7 +316,7 @@ def ledger(rel: str, doc: YamlDoc, notes: Notes) -> list[m.LedgerEntry]:
                 l, c = doc.where(("entries", i, "by"))
                 notes.findings.error(rel, l, c, f"'by' names who raised an income, and a {e['kind']} is spending: "
                                                  "remove 'by', or use 'to' for who was paid")
-        entries.append(m.LedgerEntry(
+        entries.append(LedgerEntry(
             date=_date(e["date"]), amount=value, currency=code, kind=e["kind"], source=rel,
             line=line, party_from=e.get("from", ""), party_to=e.get("to", ""),
             project=e.get("project", ""), note=e.get("note", ""), reference=e.get("reference", ""),
@@ -308,10 +325,10 @@ def ledger(rel: str, doc: YamlDoc, notes: Notes) -> list[m.LedgerEntry]:
     return entries
 
 
-def usage(rel: str, doc: YamlDoc, notes: Notes) -> list[m.Usage]:
+def usage(rel: str, doc: YamlDoc, notes: Notes) -> list[Usage]:
     records = []
     for i, r in enumerate(doc.data["records"]):
-        records.append(m.Usage(
+        records.append(Usage(
             date=_date(r["date"]), kind=r["kind"], source=rel, line=doc.where(("records", i))[0],
             count=r.get("count"), quote=r.get("quote", ""), reported_by=r.get("source", ""),
             project=r.get("project", ""), note=r.get("note", ""),
@@ -319,17 +336,17 @@ def usage(rel: str, doc: YamlDoc, notes: Notes) -> list[m.Usage]:
     return records
 
 
-def kudos(rel: str, doc: YamlDoc, notes: Notes) -> list[m.Kudos]:
+def kudos(rel: str, doc: YamlDoc, notes: Notes) -> list[Kudos]:
     items = []
     for i, k in enumerate(doc.data["kudos"]):
-        items.append(m.Kudos(
+        items.append(Kudos(
             giver=k["from"], receiver=k["to"], date=_date(k["date"]), reason=k["for"],
             source=rel, line=doc.where(("kudos", i))[0], dimension=k.get("dimension", ""),
         ))
     return items
 
 
-def contributions(rel: str, doc: YamlDoc, notes: Notes, kinds: dict | None = None) -> list[m.Contribution]:
+def contributions(rel: str, doc: YamlDoc, notes: Notes, kinds: dict | None = None) -> list[Contribution]:
     """The records of a contributions file. `kinds` is the config's `value.kinds`: a record's kind
     is one of the table's kinds made from these files (mentoring, welcome), a kind the config
     declares, or any kind when the record names its dimension."""
@@ -355,14 +372,14 @@ def contributions(rel: str, doc: YamlDoc, notes: Notes, kinds: dict | None = Non
                                              f"under value: kinds: {{{kind}: {{weight: 1, dimension: ...}}}}")
             continue
         hours = r.get("hours")
-        records.append(m.Contribution(
+        records.append(Contribution(
             date=_date(r["date"]), who=r["who"], kind=kind, description=r["description"], source=rel, line=line,
             hours=Decimal(str(hours)) if hours is not None else None, dimension=r.get("dimension", ""),
         ))
     return records
 
 
-def federation(rel: str, doc: YamlDoc, notes: Notes) -> list[m.Peer]:
+def federation(rel: str, doc: YamlDoc, notes: Notes) -> list[Peer]:
     peers, names = [], {}
     for i, p in enumerate(doc.data.get("peers", ())):
         line, col = doc.where(("peers", i, "name"))
@@ -370,7 +387,7 @@ def federation(rel: str, doc: YamlDoc, notes: Notes) -> list[m.Peer]:
             notes.findings.error(rel, line, col, f"peer '{p['name']}' is declared twice (first on line {names[p['name']]})")
             continue
         names[p["name"]] = line
-        peers.append(m.Peer(
+        peers.append(Peer(
             name=p["name"], url=p["url"], relation=p["relation"], source=rel, line=line,
             title=p.get("title", ""), branch=p.get("branch", "main"), mode=p.get("mode", "git"),
             path=p.get("path", ""), data_branch=p.get("data_branch", ""),
@@ -378,7 +395,7 @@ def federation(rel: str, doc: YamlDoc, notes: Notes) -> list[m.Peer]:
     return peers
 
 
-def discover(doc: YamlDoc) -> m.Discover | None:
+def discover(doc: YamlDoc) -> Discover | None:
     """federation.yaml's `discover:` (already checked by its schema), or None."""
     d = doc.data.get("discover")
-    return m.Discover(d.get("depth", 2), d.get("max", 500)) if isinstance(d, dict) else None
+    return Discover(d.get("depth", 2), d.get("max", 500)) if isinstance(d, dict) else None

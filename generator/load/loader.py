@@ -15,10 +15,10 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
-from .. import model as m
 from ..cache import buildcache
 from ..errors import DataError, Findings
 from ..i18n import catalogue_findings, load_catalogue
+from ..model import Config, Discover, Model, Peer
 from . import codeowners, dates, ecosystem, invisible, kinds, salvage
 from .documents import documents
 from .listing import COLLECTIONS, MD_EXT, check_names, collection
@@ -114,7 +114,7 @@ class _Loader:
             return [own]
         return [(shown, text) for shown, text in read_mailmaps(self.root) if shown != MAILMAP_PATH] + [own]
 
-    def codeowners(self, model: m.Model, logins: LoginIndex):
+    def codeowners(self, model: Model, logins: LoginIndex):
         rel = next((rel for rel in codeowners.PATHS if self.reader.exists(rel)), None)
         if rel is None:
             return None
@@ -159,7 +159,7 @@ class _Loader:
                 build(rel, partial, self.notes)
         return sorted(items, key=lambda e: (e.date, e.source, e.line))
 
-    def date_window(self, config: m.Config, doc: YamlDoc) -> m.Config:
+    def date_window(self, config: Config, doc: YamlDoc) -> Config:
         """The config with its date window filled in; every file read from now on is held to it."""
         if self.reference is None:
             # the commit built; a peer read from git objects is held to today's window
@@ -170,7 +170,7 @@ class _Loader:
         self.window = (earliest, latest)
         return replace(config, earliest=earliest, latest=latest)
 
-    def federation(self) -> tuple[list[m.Peer], m.Discover | None]:
+    def federation(self) -> tuple[list[Peer], Discover | None]:
         rel = "federation.yaml"
         if not self.reader.exists(rel):
             return [], None
@@ -179,7 +179,7 @@ class _Loader:
             kinds.federation(rel, partial, self.notes)  # its findings only: the file is in error
         return (kinds.federation(rel, doc, self.notes), kinds.discover(doc)) if doc is not None else ([], None)
 
-    def load(self) -> m.Model:
+    def load(self) -> Model:
         has_config = self.reader.exists("commonplace.yaml")
         if not has_config and not self.reader.exists("community.yaml"):
             self.findings.error(
@@ -201,7 +201,7 @@ class _Loader:
             config = self.date_window(config, config_doc or partial)
         community_doc, _partial = self.required("community.yaml", "community")  # no checks beyond its schema
         community = kinds.community(community_doc) if community_doc is not None else None
-        model = m.Model(root=self.root, config=config, community=community)
+        model = Model(root=self.root, config=config, community=community)
         model.members = self.keyed("members", kinds.member)
         model.projects = self.keyed("projects", kinds.project)
         model.events = self.keyed("events", kinds.event)
@@ -239,7 +239,7 @@ class _Loader:
 
 
 def load_community(root: str | os.PathLike, reader_factory=None, cache: buildcache.BuildCache | None = None,
-                   reference: date | None = None) -> m.Model:
+                   reference: date | None = None) -> Model:
     """Load and validate a community; raises DataError with every finding at once.
 
     `reader_factory(root, findings)` makes the file reader (default: the work tree); `cache`

@@ -19,7 +19,7 @@ from typing import Callable
 
 from ..cache.manifest import Manifest
 from ..errors import CommonplaceError
-from .files import SiteFiles
+from ..sitefiles import SiteFiles
 from .staging import update_site, written_entries
 
 ENABLE_HINT = ("search is off: install the search extra to add a search page "

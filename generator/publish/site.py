@@ -4,11 +4,31 @@ made on the way."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .files import SiteFiles
+from ..sitefiles import SiteFiles
 from .search import index as search_index
-from .staging import Staging, stage_update, write_files, write_site
+from .staging import Staging, stage_update, write_files, write_site, written_entries
+
+if TYPE_CHECKING:
+    from ..cache.reuse import Reusable
+
+
+@dataclass(frozen=True)
+class Published:
+    """What publishing did: the paths written or removed, and whether the spare beside the
+    output folder now holds the site this build replaced (see staging.SPARE)."""
+
+    out_dir: Path
+    files: SiteFiles
+    written: list[str]
+    spare_is_replaced: bool
+
+    def entries(self) -> dict[str, list]:
+        """The manifest entries of the files written: [hash, size, modification time]."""
+        return written_entries(self.out_dir, self.files.digests())
 
 
 class SiteOutput:
@@ -16,23 +36,17 @@ class SiteOutput:
     beside `out_dir`, swapped in at the end; a build that fails inside the `with` block discards
     it, and the output folder stays as it was.
 
-    `previous`: each path of the last build with its hash, when `out_dir` holds exactly what that
-    build wrote: the unchanged files are then hard-linked from there. `keep`: more paths of
-    `out_dir` to carry over as they are (a search index kept for now). None: a whole new site.
+    `reuse`: what the last build left there (see cache.reuse.Reusable). When it names the
+    last build's site, the unchanged files are hard-linked from there, and its `kept` files are
+    carried over as they are (a search index kept for now). None: a whole new site.
     """
 
-    def __init__(self, out_dir: Path, previous: dict[str, str] | None, keep: list[str] = (),
-                 spare: dict[str, list] | None = None, keep_spare: bool = False):
-        """`spare`, `keep_spare`: what the spare site holds, and whether to keep one (see
-        staging.SPARE); `spare_holds` says what it holds after `publish`."""
+    def __init__(self, out_dir: Path, reuse: Reusable | None = None):
         self.out_dir = out_dir
-        self.previous = previous
-        self.keep = list(keep)
-        self.staging = Staging(out_dir, spare if previous is not None else None, keep_spare)
-
-    @property
-    def spare_holds(self) -> str | None:
-        return self.staging.spare_holds
+        self.previous = reuse.site.hashes if reuse is not None and reuse.site is not None else None
+        self.keep = sorted(reuse.kept) if reuse is not None else []
+        spare = reuse.spare if self.previous is not None else None
+        self.staging = Staging(out_dir, spare, reuse is not None and reuse.keep_spare)
 
     def __enter__(self) -> SiteOutput:
         return self
@@ -41,9 +55,14 @@ class SiteOutput:
         if kind is not None:
             self.staging.discard()
 
-    def publish(self, files: SiteFiles, index_language: str | None) -> list[str]:
-        """Write `files`; the paths written or removed. `index_language`: index the pages for
-        search first (in that language) and add the bundle to `files`; None: no index now."""
+    def publish(self, files: SiteFiles, index_language: str | None) -> Published:
+        """Write `files` and swap them in. `index_language`: index the pages for search first (in
+        that language) and add the bundle to `files`; None: no index now."""
+        written = self._write(files, index_language)
+        return Published(self.out_dir, files, written, self.staging.spare_holds == "old")
+
+    def _write(self, files: SiteFiles, index_language: str | None) -> list[str]:
+        """The paths written or removed."""
         if self.previous is not None:
             if index_language is not None:
                 for rel, data in search_index(files, index_language).items():

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 
-from ..publish.files import SiteFiles
-from ..publish.opendata import add_open_data, directory_tables, federation_document
-from .context import SiteContext
+from ..cache.stablepickle import stable_pickle
+from ..datapackage import add_open_data
+from ..federation.addresses import address_problem
+from ..federation.published import federation_document, published_peers
+from ..sitefiles import SiteFiles
+from ..views.directory import directory_tables
 
 
-def add_data_files(files: SiteFiles, site: SiteContext) -> None:
-    """Add the reward tables (CSV) and the open data package to `files`."""
+def add_data_files(files: SiteFiles, site) -> None:
+    """Add the reward tables (CSV) and the open data package to `files`. `site`: the SiteContext
+    (not imported here: context.py imports this module, for `SiteContext.open_data`)."""
     values = site.values
     for slug, dist in values.rewards.items():
         files.add(f"rewards/{slug}/{slug}.csv", values.rewards_table(values.reward_rows(slug, dist)).csv())
@@ -19,12 +24,10 @@ def add_data_files(files: SiteFiles, site: SiteContext) -> None:
         files.add(rel, content)
 
 
-def open_data_files(site: SiteContext) -> SiteFiles:
+def open_data_files(site) -> SiteFiles:
     """The open data package's files (`data/...`): what is published, and what the data page
     describes (SiteContext.open_data makes them once per build). A node with peers republishes
     the directory it aggregates, and publishes its peers for discovery."""
-    from ..federation.nodes import published_peers
-
     community = site.model.community
     files = SiteFiles()
     tables = site.values.tables()
@@ -57,11 +60,7 @@ def open_data_files(site: SiteContext) -> SiteFiles:
 
 def _inputs_digest(tables, options: dict) -> str | None:
     """A digest of the open data's inputs, None when they cannot be serialised."""
-    import hashlib
-
-    from .pagekeys import _pickled
-
-    data = _pickled((tables, sorted(options.items())))
+    data = stable_pickle((tables, sorted(options.items())))
     return None if data is None else "open-data:" + hashlib.sha256(data).hexdigest()
 
 
@@ -75,8 +74,6 @@ def public_profile(model) -> dict:
 
 
 def _portal(address: str) -> str:
-    from ..federation.web import address_problem
-
     return address if address and not address_problem(address) else ""
 
 

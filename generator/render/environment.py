@@ -14,12 +14,11 @@ import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from ..errors import CommonplaceError
-from ..load.ecosystem import CONTRIBUTION_TYPES
-from ..vocabulary import area_label, role_label
+from ..views.proposals import proposal_links
+from ..vocabulary import CONTRIBUTION_TYPES, area_label, role_label
 from .context import SiteContext
 from .markdown import MarkdownRenderer
 from .navigation import navigation
-from .proposals import proposal_links
 from .theme import ThemeLoader, has_own_templates, theme_folders
 
 
@@ -43,18 +42,19 @@ def make_environment(community_root: Path) -> jinja2.Environment:
 def site_environment(site: SiteContext, markdown: MarkdownRenderer, cache=None) -> jinja2.Environment:
     """The environment a build renders with: the theme's, with the site's filters and globals,
     and with `cache` (a BuildCache) the compiled templates of earlier builds."""
-    model, t = site.model, site.t
+    model, catalogue = site.model, site.t
     env = make_environment(model.root)
-    env.filters.update(md=markdown.markup, date=t.date, money=t.money, number=t.number, percent=t.percent, tr=t.term,
-                       area=lambda slug: t.gettext(area_label(slug)),
-                       role=lambda role: t.gettext(role_label(str(role))),
-                       contribution=lambda kind: t.gettext(CONTRIBUTION_TYPES.get(kind, kind)))
+    env.filters.update(md=markdown.markup, date=catalogue.date, money=catalogue.money, number=catalogue.number,
+                       percent=catalogue.percent, tr=catalogue.term,
+                       area=lambda slug: catalogue.gettext(area_label(slug)),
+                       role=lambda role: catalogue.gettext(role_label(str(role))),
+                       contribution=lambda kind: catalogue.gettext(CONTRIBUTION_TYPES.get(kind, kind)))
     if cache is not None and cache.path is not None:  # a build that keeps caches, in a repository
         from ..cache.buildcache import code_stamp
         from ..cache.folders import templates_dir
         from .templatecache import TemplateCache, salt
 
-        env.bytecode_cache = TemplateCache(templates_dir(cache.path), salt(t, env, code_stamp()))
+        env.bytecode_cache = TemplateCache(templates_dir(cache.path), salt(catalogue, env, code_stamp()))
     env.globals.update(
         site=model.config,
         community=model.community,
@@ -69,8 +69,8 @@ def site_environment(site: SiteContext, markdown: MarkdownRenderer, cache=None) 
     # catalogue's callables fill `{name}` placeholders and escape, so Jinja's own `%`-formatting
     # wrapper (newstyle) stays off. `_` and `_n` are bound straight to them: the extension's `_`
     # alias would look `gettext` up again on each of a page's hundreds of calls.
-    env.install_gettext_callables(t.markup, t.nmarkup, newstyle=False)
-    env.globals.update(_=t.markup, _n=t.nmarkup)
+    env.install_gettext_callables(catalogue.markup, catalogue.nmarkup, newstyle=False)
+    env.globals.update(_=catalogue.markup, _n=catalogue.nmarkup)
     return env
 
 

@@ -1,6 +1,6 @@
 """Markdown to HTML for untrusted text: CommonMark + tables + strikethrough, no raw HTML.
 
-Links keep only http:, https:, mailto: and relative targets; images from other hosts become plain
+Links keep only http:, https:, mailto: and relative targets (`generator.links`); images from other hosts become plain
 links (the portal loads nothing from elsewhere); heading ids get a prefix so an author cannot
 name a heading `location` and clobber a page global.
 """
@@ -16,20 +16,13 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup
 from mdit_py_plugins.anchors import anchors_plugin
 
+from ..links import has_scheme, is_safe_link
+
 HEADING_PREFIX = "section-"
-_SCHEME = re.compile(r"^\s*([a-zA-Z][a-zA-Z0-9+.-]*):")
-_ALLOWED_SCHEMES = frozenset({"http", "https", "mailto"})
-
-
-def is_safe_link(url: str) -> bool:
-    match = _SCHEME.match(url)
-    if match is None:
-        return not url.strip().startswith("\\")
-    return match.group(1).lower() in _ALLOWED_SCHEMES
 
 
 def _is_remote(url: str) -> bool:
-    return bool(_SCHEME.match(url)) or url.strip().startswith("//")
+    return has_scheme(url) or url.strip().startswith("//")
 
 
 def _heading_id(text: str) -> str:

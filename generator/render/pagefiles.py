@@ -9,11 +9,11 @@ from value.forkpool import run_sliced
 
 from ..errors import CommonplaceError
 from ..progress import Progress
-from ..publish.files import content_hash
+from ..sitefiles import content_hash
+from ..views.forge import edit_url, folder_url
 from . import remoteloads
 from .context import SiteContext
 from .environment import compile_templates, template
-from .forge import edit_url, folder_url
 from .markdown import MarkdownRenderer, text_digest
 from .pagekeys import PageKeys
 from .pages import FOLDERS, Page

@@ -23,13 +23,12 @@ function in a context, say) gives the page no key, and it is always rendered.
 from __future__ import annotations
 
 import hashlib
-import io
-import pickle
 
 import jinja2
 from jinja2 import meta
 
 from ..cache.buildcache import code_stamp
+from ..cache.stablepickle import stable_pickle
 from .context import SiteContext
 from .pages import Page
 
@@ -43,20 +42,6 @@ def _digest(*parts: bytes) -> str:
         digest.update(len(part).to_bytes(8, "big"))
         digest.update(part)
     return digest.hexdigest()
-
-
-def _pickled(value) -> bytes | None:
-    """The value's bytes, each object written out in full wherever it appears: pickle's memo
-    would otherwise make the bytes depend on which equal objects happen to be one object (a
-    model parsed afresh or read from the build cache)."""
-    out = io.BytesIO()
-    pickler = pickle.Pickler(out, protocol=5)
-    pickler.fast = True  # no memo; a value that refers to itself raises, and gets no key
-    try:
-        pickler.dump(value)
-    except Exception:  # noqa: BLE001 - anything pickle refuses: the page is rendered every time
-        return None
-    return out.getvalue()
 
 
 class PageKeys:
@@ -73,9 +58,9 @@ class PageKeys:
                                          extensions=list(env.extensions))
         self.parser.filters.update(env.filters)
         self.parser.tests.update(env.tests)
-        t = site.t
-        shared = _pickled((t.language, t.messages, t.formats, t.plural, site.model.config, site.base_path,
-                           site.own_host, site.absolute))
+        catalogue = site.t
+        shared = stable_pickle((catalogue.language, catalogue.messages, catalogue.formats, catalogue.plural,
+                                site.model.config, site.base_path, site.own_host, site.absolute))
         self.base = None if shared is None else _digest(code_stamp().encode(), shared)
         self._globals: dict[str, str | None] = {}
         self._templates: dict[str, tuple[str, frozenset[str]] | None] = {}
@@ -141,7 +126,7 @@ class PageKeys:
             if name in ("_", "_n"):  # the catalogue's methods: the catalogue is in `base`
                 self._globals[name] = "catalogue"
             else:
-                data = _pickled(value)
+                data = stable_pickle(value)
                 self._globals[name] = None if data is None else _digest(name.encode(), data)
         return self._globals[name]
 
@@ -168,7 +153,7 @@ class PageKeys:
                 if digest is None:
                     return None
                 parts.append(digest.encode())
-        data = _pickled((page.path, page.filename, page.template, page.title, page.description, page.source,
+        data = stable_pickle((page.path, page.filename, page.template, page.title, page.description, page.source,
                          page.context, lazies))
         if data is None:
             return None

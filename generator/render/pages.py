@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from ..views.codeowners import owners_page
-from ..views.datasets import byte_size, datasets
 from value.registry import DIMENSIONS
 
+from ..views.codeowners import owners_page
+from ..views.datasets import byte_size, datasets
 from ..views.ledger import totals
+from ..views.proposals import propose_url
 from ..views.value_words import SLUGS as DIMENSION_SLUGS
 from .context import SiteContext
-from .proposals import propose_url
 from .theme import has_own_templates, inline_stylesheet
 
 

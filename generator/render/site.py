@@ -1,18 +1,18 @@
-"""Model -> the site's files. Rendering never reads git or the file system beyond the theme, and
-never writes: it returns the files, and publishing writes them."""
+"""Model and views -> the site's files. Rendering never reads git and never writes: it returns
+the files, and publishing writes them. The only files it reads are the theme's and, on a rebuild,
+the unchanged pages of the last build, read back through the `PreviousSite` it is given rather
+than rendered again."""
 
 from __future__ import annotations
 
-import os
-from dataclasses import dataclass
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import jinja2
 
 from ..model import Model
-from ..publish.files import SiteFiles
+from ..sitefiles import SiteFiles
 from . import remoteloads
-from .context import BuildInfo, SiteContext
+from .context import SiteContext
 from .datafiles import add_data_files
 from .environment import site_environment
 from .feeds import feed_files
@@ -22,25 +22,19 @@ from .pagekeys import PageKeys
 from .pages import Page, site_pages
 from .theme import theme_assets
 
-
-@dataclass(frozen=True)
-class Previous:
-    """The site the last build left in `out_dir`, unchanged since (see Manifest.output_intact):
-    each file's hash and each page's key. A page whose key is the same is not rendered again:
-    its file is read back from there."""
-
-    out_dir: Path
-    hashes: dict[str, str]
-    keys: dict[str, str]
+if TYPE_CHECKING:
+    from ..buildinfo import BuildInfo
+    from ..cache.reuse import PreviousSite
+    from ..views.stage import SiteViews
 
 
-def render_site(model: Model, info: BuildInfo, report: dict | None = None, federation=None,
-                search: bool = False, cache=None, previous: Previous | None = None) -> SiteFiles:
+def render_site(model: Model, info: BuildInfo, report: dict | None, views: SiteViews,
+                search: bool = False, cache=None, previous: PreviousSite | None = None) -> SiteFiles:
     """Every file of the site, with its pages listed in the result's `pages` and their keys in
-    `keys`. `cache`, a BuildCache: Markdown rendered by earlier builds, and what this one rendered
+    `keys`. `views`: what the pages show (see `views.stage`). `cache`, a BuildCache: Markdown rendered by earlier builds, and what this one rendered
     is kept in it. `previous`: the last build's site, whose pages are reused where their key
     did not change."""
-    site = SiteContext(model, info, report, federation, search)
+    site = SiteContext(model, info, report, views, search)
     site.cache = cache
     markdown = MarkdownRenderer(cache.markdown if cache is not None else {})
     env = site_environment(site, markdown, cache)
@@ -53,7 +47,7 @@ def render_site(model: Model, info: BuildInfo, report: dict | None = None, feder
     for page, (data, digest, key, rendered) in zip(pages, htmls):
         texts[page.output] = rendered
         if data is None:
-            data, digest = _previous_file(previous, page.output)
+            data, digest = previous.read_back(page.output)
             texts[page.output] = cache.page_texts.get(page.output) if cache is not None else None
             if data is None:  # gone since the check: rendered here after all
                 data = render_page(env, site, page).encode("utf-8")
@@ -83,19 +77,6 @@ def _keep_reused_markdown(cache, texts: dict[str, list[str] | None]) -> None:
         return
     wanted = {digest for output, digests in rendered.items() for digest in digests}
     cache.keep_markdown({text: html for text, html in cache.markdown.items() if text_digest(text) in wanted})
-
-
-def _previous_file(previous: Previous, rel: str) -> tuple[bytes | None, str | None]:
-    """A page's file as the last build wrote it, with its hash."""
-    try:
-        with open(os.path.join(previous.out_dir, rel), "rb") as handle:
-            data = handle.read()
-    except OSError:
-        return None, None
-    # Manifest.output_intact found the file as the last build wrote it (size and time): its hash
-    # is the one recorded then.
-    digest = previous.hashes.get(rel)
-    return (data, digest) if digest is not None else (None, None)
 
 
 def other_files(env: jinja2.Environment, site: SiteContext, pages: list[Page]) -> SiteFiles:

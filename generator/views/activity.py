@@ -18,18 +18,18 @@ class Activity:
     summary: str = ""
 
 
-def party_name(party: str, people: People, t: Catalogue | None = None) -> str:
+def party_name(party: str, people: People, catalogue: Catalogue | None = None) -> str:
     """A ledger party as shown: a member through their visibility, anyone else by name."""
     if people.is_hidden(party):
-        return (t or english()).gettext("a member")
+        return (catalogue or english()).gettext("a member")
     person = people.get(party)
     return person.name if person else party
 
 
-def activities(model: Model, people: People, t: Catalogue | None = None) -> list[Activity]:
+def activities(model: Model, people: People, catalogue: Catalogue | None = None) -> list[Activity]:
     """Dated happenings, newest first (ties by title, then path, so the order is stable)."""
-    t = t or english()
-    _ = t.gettext
+    catalogue = catalogue or english()
+    _ = catalogue.gettext
     items: list[Activity] = []
     for event in model.events.values():
         items.append(Activity(event.date, _("Event: {title}", title=event.title), f"events/{event.slug}/", event.summary))
@@ -46,10 +46,10 @@ def activities(model: Model, people: People, t: Catalogue | None = None) -> list
             items.append(Activity(member.joined, _("{name} joined", name=person.name), f"members/{person.slug}/"))
     for entry in model.ledger:
         if entry.incoming:
-            giver = party_name(entry.party_from, people, t) if entry.party_from else _("someone")
+            giver = party_name(entry.party_from, people, catalogue) if entry.party_from else _("someone")
             # Keys "Donation from {giver}: {amount}", "Grant from ...", "Sale from ..." in the catalogue.
             title = _(f"{entry.kind.capitalize()} from {{giver}}: {{amount}}", giver=giver,
-                      amount=t.money(entry.amount, entry.currency))
+                      amount=catalogue.money(entry.amount, entry.currency))
             items.append(Activity(entry.date, title, "ledger/"))
     for record in model.usage:
         if record.kind == "testimonial" and record.quote:

@@ -192,10 +192,10 @@ def _nice_max(value: float) -> float:
 
 
 def _over_time(title: str, desc: str, months: list[str], series: dict[str, list], label_name: str, localise,
-               marks, compact: bool, stocks: tuple[str, ...], t: Catalogue | None) -> Chart:
+               marks, compact: bool, stocks: tuple[str, ...], catalogue: Catalogue | None) -> Chart:
     """A chart of series over months: the periods, value axis, time axis, legend and table twin;
     `marks(parts, n, values, color, x_span, y_of)` draws series number n."""
-    t = t or english()
+    catalogue = catalogue or english()
     found = periods(months)
     shown = {name: [_combine(values, p.indices, name in stocks) for p in found] for name, values in series.items()}
     start = found[0].first if found else 0
@@ -228,18 +228,19 @@ def _over_time(title: str, desc: str, months: list[str], series: dict[str, list]
     note = ""
     if any(p.yearly for p in found):
         recent = next(p.label for p in found if not p.yearly)
-        recent = t.month(recent) if t is not None else recent
+        recent = catalogue.month(recent) if catalogue is not None else recent
         stocked = [name for name in shown if name in stocks]
         if stocked:
-            note = t.gettext("Before {month}, one point per year: the mean of its months ({series}: its last month).",
-                             month=recent, series=", ".join(stocked))
+            note = catalogue.gettext(
+                "Before {month}, one point per year: the mean of its months ({series}: its last month).",
+                month=recent, series=", ".join(stocked))
         else:
-            note = t.gettext("Before {month}, one point per year: the mean of its months.", month=recent)
+            note = catalogue.gettext("Before {month}, one point per year: the mean of its months.", month=recent)
     return Chart(Markup(picture), title, [label_name] + list(shown), rows, note)
 
 
 def line_chart(title: str, desc: str, months: list[str], series: dict[str, list], label_name: str = "Month",
-               localise=str, width=None, stocks: tuple[str, ...] = (), t: Catalogue | None = None) -> Chart:
+               localise=str, width=None, stocks: tuple[str, ...] = (), catalogue: Catalogue | None = None) -> Chart:
     """One line per series over months ("YYYY-MM", one per month), values marked by dots.
     `width`: CARD_WIDTH for a chart in a card (a lower plot); `stocks`: the series that are
     levels (a balance), shown per year by their last month rather than their mean."""
@@ -256,11 +257,11 @@ def line_chart(title: str, desc: str, months: list[str], series: dict[str, list]
                          f'stroke-linecap="round" vector-effect="non-scaling-stroke" '
                          f'data-label="{escape(label)}" data-value="{escape(_num(v))}"/>')
 
-    return _over_time(title, desc, months, series, label_name, localise, marks, width == CARD_WIDTH, stocks, t)
+    return _over_time(title, desc, months, series, label_name, localise, marks, width == CARD_WIDTH, stocks, catalogue)
 
 
 def bar_chart(title: str, desc: str, months: list[str], series: dict[str, list], label_name: str = "Month",
-              localise=str, width=None, stocks: tuple[str, ...] = (), t: Catalogue | None = None) -> Chart:
+              localise=str, width=None, stocks: tuple[str, ...] = (), catalogue: Catalogue | None = None) -> Chart:
     """Grouped vertical bars over months: each group as wide as its period, one bar per series."""
     count = max(1, len(series))
 
@@ -272,7 +273,7 @@ def bar_chart(title: str, desc: str, months: list[str], series: dict[str, list],
             parts.append(f'<rect x="{_f(x)}" y="{_f(top)}" width="{_f(bar)}" height="{_f(bottom - top)}" '
                          f'fill="{color}" data-label="{escape(label)}" data-value="{escape(_num(v))}"/>')
 
-    return _over_time(title, desc, months, series, label_name, localise, marks, width == CARD_WIDTH, stocks, t)
+    return _over_time(title, desc, months, series, label_name, localise, marks, width == CARD_WIDTH, stocks, catalogue)
 
 
 # -- profiles and shares -----------------------------------------------------------------------

@@ -9,7 +9,7 @@ from typing import Callable
 
 from ..model import Model
 from ..people import People
-from ..publish.opendata import Table
+from ..datapackage import Table
 
 # The row that stands for the hidden members of an event: counted, never named.
 NOT_LISTED = "members not listed"

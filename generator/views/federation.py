@@ -23,8 +23,8 @@ HEADLINES = (
 
 class FederationView:
     def __init__(self, model: Model, people: People, federation: Federation, own_dimensions: dict | None,
-                 t: Catalogue | None = None, own_risks: int | None = None):
-        self.t = t or english()
+                 catalogue: Catalogue | None = None, own_risks: int | None = None):
+        self.catalogue = catalogue or english()
         self.model = model
         self.people = people
         self.federation = federation
@@ -73,7 +73,7 @@ class FederationView:
             "declared": bool(self.federation.nodes),
             "shared": shared,
             "shared_people": self.authors(shared.contributors) if shared else None,
-            "headlines": [(d, key, unit, self.t.gettext(label)) for d, key, unit, label in HEADLINES],
+            "headlines": [(d, key, unit, self.catalogue.gettext(label)) for d, key, unit, label in HEADLINES],
             "rows": self.rows,
             "areas": sorted(rows_by_area(self.rows)),
         }
@@ -82,12 +82,12 @@ class FederationView:
         figures = []
         for dimension, key, unit, _label in HEADLINES:
             value = row["dimensions"].get(dimension, {}).get(key)
-            figures.append(format_figure(value, unit, self.t) if value is not None else "—")
+            figures.append(format_figure(value, unit, self.catalogue) if value is not None else "—")
         return figures
 
     def directory(self) -> list[tuple[str, str, list[dict]]]:
         """(area slug or "", title, rows): the whole directory, then one list per area."""
-        _ = self.t.gettext
+        _ = self.catalogue.gettext
         pages = [("", _("Directory of communities"), self.rows)]
         for area, rows in rows_by_area(self.rows).items():
             pages.append((area, _("Communities in {area}", area=_(area_label(area)).lower()), rows))

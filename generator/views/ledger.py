@@ -67,9 +67,9 @@ def every_month(rows: list[dict], currency: str) -> list[dict]:
     return filled
 
 
-def balance_chart(entries: list[LedgerEntry], currency: str, t: Catalogue | None = None) -> Chart:
-    t = t or english()
-    _ = t.gettext
+def balance_chart(entries: list[LedgerEntry], currency: str, catalogue: Catalogue | None = None) -> Chart:
+    catalogue = catalogue or english()
+    _ = catalogue.gettext
     rows = every_month(by_month(entries, currency), currency)
     return line_chart(
         _("Income, expenses and balance in {currency}", currency=currency),
@@ -78,7 +78,7 @@ def balance_chart(entries: list[LedgerEntry], currency: str, t: Catalogue | None
         [r["month"] for r in rows],
         {_("Income"): [r["income"] for r in rows], _("Expenses"): [r["expenses"] for r in rows],
          _("Balance"): [r["balance"] for r in rows]},
-        label_name=_("Month"), localise=t.decimal, stocks=(_("Balance"),), t=t,
+        label_name=_("Month"), localise=catalogue.decimal, stocks=(_("Balance"),), catalogue=catalogue,
     )
 
 
@@ -94,17 +94,18 @@ def _grouped(pairs: list[tuple[str, Decimal]], keep: int = 6, others: str = "Oth
 
 
 def money_flow(entries: list[LedgerEntry], currency: str, party_name, is_contributor,
-               t: Catalogue | None = None) -> Chart:
+               catalogue: Catalogue | None = None) -> Chart:
     """Donors, grants and sales → the community → contributors (rewards, paid work) and expenses."""
-    t = t or english()
-    _ = t.gettext
+    catalogue = catalogue or english()
+    _ = catalogue.gettext
     inflow, outflow = [], []
     for e in entries:
         if e.currency != currency:
             continue
         if e.incoming:
             who = party_name(e.party_from) if e.party_from else _("Unnamed")
-            inflow.append((f"{t.term(e.kind).capitalize()}: {who}" if e.kind != "donation" else f"{who}", e.amount))
+            label = f"{catalogue.term(e.kind).capitalize()}: {who}" if e.kind != "donation" else f"{who}"
+            inflow.append((label, e.amount))
         elif is_contributor(e.party_to):
             outflow.append((_("Paid to contributors"), e.amount))
         else:
@@ -113,6 +114,6 @@ def money_flow(entries: list[LedgerEntry], currency: str, party_name, is_contrib
         _("Money flows in {currency}", currency=currency),
         _("Where the community's {currency} came from and where it went, from the ledger.", currency=currency),
         _grouped(inflow, others=_("Others")), _grouped(outflow, others=_("Others")), _("Community"), currency,
-        headers=(_("Direction"), _("Party")), directions=(_("in"), _("out")), localise=t.decimal,
-        fmt=lambda amount: t.money(amount, currency), sides=(_("Came in"), _("Went out")),
+        headers=(_("Direction"), _("Party")), directions=(_("in"), _("out")), localise=catalogue.decimal,
+        fmt=lambda amount: catalogue.money(amount, currency), sides=(_("Came in"), _("Went out")),
     )

@@ -18,13 +18,13 @@ from value.contributions import Record, from_report
 from value.report_types import Report
 from value.registry import DIMENSIONS
 
+from ..datapackage import Table
 from ..i18n import Catalogue, english
 from ..model import Forge
 from ..people import People, pseudonym
-from ..publish.opendata import Table
-from ..render.forge import commit_url, line_url
 from .contributors import Contributor, person_dimension_title
 from .datatables import NOT_LISTED
+from .forge import commit_url, line_url
 
 RECENT = 50  # records listed on a member page; the open data has them all
 SHORT_ID = 7  # characters of a commit id shown instead of a link (git's shortest abbreviation)

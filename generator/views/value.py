@@ -10,10 +10,10 @@ from value.registry import DIMENSIONS
 from value.report_types import Report
 from value.rewards import Period, split
 
+from ..datapackage import Table
 from ..i18n import Catalogue, english
 from ..model import Model, RewardPlan
 from ..people import People
-from ..publish.opendata import Table
 from ..valuation import payouts
 from . import charts
 from .activity import party_name
@@ -117,7 +117,7 @@ class ValueView:
                     series = {(name if k == "value" else k): v for k, v in series.items()}  # one series: the figure's name
                 trend = charts.line_chart(
                     _("{label} per month", label=name),
-                    caption, months, series, label_name=_("Month"), localise=t.decimal, width=charts.CARD_WIDTH, t=t)
+                    caption, months, series, label_name=_("Month"), localise=t.decimal, width=charts.CARD_WIDTH, catalogue=t)
             result.append({"key": ind.key, "anchor": ind.key.replace("_", "-"), "label": name,
                            "text": words.figure_text(ind.key, value, ind.unit, t, projects),
                            "explanation": caption, "chart": trend})
@@ -170,7 +170,7 @@ class ValueView:
                     _("Contributors per month"),
                     _("Active contributors each month, split into new ones (first commit ever that month) and returning ones."),
                     months, {_("Active"): active, _("New"): new, _("Returning"): [a - n for a, n in zip(active, new)]},
-                    label_name=_("Month"), localise=t.decimal, t=t),
+                    label_name=_("Month"), localise=t.decimal, catalogue=t),
                 charts.onion(
                     _("The onion of participation"),
                     _("Core contributors hold 80% of the commits, regular ones the next 15%, casual ones the rest."),

@@ -14,7 +14,7 @@ from value.registry import DIMENSIONS, Indicator
 from value.report_types import Report
 
 from ..i18n import Catalogue
-from ..load.ecosystem import FUNDING_PLATFORMS
+from ..vocabulary import FUNDING_PLATFORMS
 from .contributors import format_figure, label as key_label
 
 # key -> (name, what it means, how it is counted). `{days}`: the inactivity window of the config.

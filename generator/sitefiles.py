@@ -1,5 +1,5 @@
 """The built site in memory: output files by relative path, each path checked to stay inside the
-output folder.
+output folder. Rendering fills it and publishing writes it, so it lives below both.
 """
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ from __future__ import annotations
 import hashlib
 import posixpath
 
-from ..errors import CommonplaceError
+from .errors import CommonplaceError
 
 
 class UnsafePath(CommonplaceError):

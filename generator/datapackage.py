@@ -1,7 +1,8 @@
-"""Open data: every published figure as CSV and JSON, described by a Frictionless data package.
+"""The open data format: a table as CSV and JSON, described by a Frictionless data package.
 
-Tables are built from what the site shows (people already passed through their visibility),
-so the open data can never say more about a person than the pages do.
+Views build the tables from what the site shows (people already passed through their
+visibility), so the open data can never say more about a person than the pages do; rendering
+turns them into the site's `data/` files. Both import this module, which imports neither.
 """
 
 from __future__ import annotations
@@ -14,8 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from ..federation.scrub import holds_address
-from .files import SiteFiles
+from .sitefiles import SiteFiles
 
 # Frictionless field types by the Python values the tables hold.
 FIELD_TYPES = ("string", "integer", "number", "date", "datetime", "boolean")
@@ -108,7 +108,7 @@ def sha256(text: str) -> str:
 
 def add_open_data(files: SiteFiles, tables: list[Table], *, name: str, title: str, license_id: str,
                   homepage: str, created: str, profile: dict, keywords: list[str],
-                  federation: dict | None = None, documents: tuple = ()) -> None:
+                  federation: dict, documents: tuple = ()) -> None:
     """Add every table as CSV and JSON, the community profile, the federation (its peers, for
     discovery) and `datapackage.json` to `files` (the site's files in memory: publishing writes
     them).
@@ -126,7 +126,7 @@ def add_open_data(files: SiteFiles, tables: list[Table], *, name: str, title: st
         resources.append(table.resource(content))
     community = json.dumps(profile, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
     files.add("data/community.json", community)
-    peers = json.dumps(federation or federation_document([]), indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+    peers = json.dumps(federation, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
     files.add("data/federation.json", peers)
     texts = {doc_name: json.dumps(content, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
              for doc_name, _title, _description, content in documents}
@@ -154,114 +154,3 @@ def add_open_data(files: SiteFiles, tables: list[Table], *, name: str, title: st
               for doc_name, title, description, _content in documents],
     }
     files.add("data/datapackage.json", json.dumps(package, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
-
-
-# -- federation: the node's peers, and the directory it aggregates ------------------------------
-
-FEDERATION_SCHEMA = "commonplace.federation/1"
-
-
-def federation_document(peers: list[dict], own_portal: str = "") -> dict:
-    """`data/federation.json`: {"schema", "portal": this node's address ("" when unknown),
-    "peers": [{"name", "title", "relation", "mode", "url", "portal"}]}, the declared peers in
-    declared order. `url` is the public (https) address declared, `portal` the address of the
-    peer's published portal, where a node discovering peers of peers reads `data/`."""
-    keys = ("name", "title", "relation", "mode", "url", "portal")
-    return {"schema": FEDERATION_SCHEMA, "portal": own_portal,
-            "peers": [{k: str(p.get(k) or "") for k in keys} for p in peers]}
-
-
-HEADLINE_FIGURES = (
-    ("active_contributors", "community_building", "Active contributors (self-reported for peers)"),
-    ("commits", "objective_accomplishment", "Commits"),
-    ("downloads", "social_use_value", "Downloads reported as usage"),
-    ("kudos", "reputation", "Kudos given"),
-)
-
-
-def directory_tables(rows: list[dict], own_name: str) -> list[Table]:
-    """The combined dataset a directory node republishes: `directory` (one row per community:
-    profile, area, where it was read and one headline figure per dimension that has a single
-    number) and `directory-figures` (every figure of the five dimensions, one row each, in the
-    shape of the `indicators` table).
-
-    `rows`: `federation.directory_rows` (this node first). A community is named by its peer
-    name, this node by `own_name`."""
-    directory = Table(
-        "directory", "Directory of communities",
-        "Every community this node knows (itself, its peers and those discovered through them), with "
-        "their profile and headline figures. Peers' figures are their own, self-reported or computed "
-        "from their history.",
-        [("community", "string", "Identifier (this node: its data package name; a peer: its name)"),
-         ("title", "string", "Name"),
-         ("this_node", "boolean", "This node itself"),
-         ("relation", "string", "upstream, fork or peer"),
-         ("mode", "string", "git (history read) or data (published data read)"),
-         ("depth", "integer", "0 this node, 1 a declared peer, 2+ discovered through peers"),
-         ("portal", "string", "Address of its published portal, when known"),
-         ("as_of", "date", "Day its data was read (empty: read at this build)"),
-         ("self_reported", "boolean", "Figures read from the data it publishes itself"),
-         ("stale", "boolean", "Its last read failed: this is an older copy"),
-         ("tagline", "string", "Tagline"),
-         ("areas", "string", "Areas of activity, separated by spaces"),
-         ("scope", "string", "Scope"),
-         ("license", "string", "License of its work"),
-         ("location", "string", "Location")]
-        + [(key, "number", f"{label} ({dimension})") for key, dimension, label in HEADLINE_FIGURES],
-        primary_key=["community"],
-    )
-    figures = Table(
-        "directory-figures", "Figures of every community",
-        "The five value dimensions of every community in the directory, one figure a row (a figure per "
-        "currency or kind has a part).",
-        [("community", "string", "Identifier, as in directory"),
-         ("dimension", "string", "Value dimension"),
-         ("indicator", "string", "Indicator"),
-         ("part", "string", "Currency or kind, for a figure split in parts"),
-         ("value", "number", "Value")],
-        primary_key=["community", "dimension", "indicator", "part"],
-    )
-    for row in rows:
-        key = own_name if row["this"] else row["name"]
-        profile = row["profile"]
-        dims = row.get("dimensions") or {}
-        entry = {
-            "community": key, "title": row["title"], "this_node": bool(row["this"]), "relation": row["relation"],
-            "mode": row["mode"], "depth": row.get("depth", 0), "portal": row.get("portal", ""),
-            "as_of": _day(row.get("as_of", "")), "self_reported": bool(row["self_reported"]),
-            "stale": bool(row["stale"]), "tagline": profile.tagline, "areas": " ".join(profile.areas),
-            "scope": profile.scope, "license": profile.license, "location": profile.location,
-        }
-        for name, dimension, _label in HEADLINE_FIGURES:
-            entry[name] = _number(dims.get(dimension, {}).get(name))
-        directory.rows.append(entry)
-        for dimension in sorted(dims):
-            indicators = dims[dimension] if isinstance(dims[dimension], dict) else {}
-            for indicator in sorted(indicators):
-                value = indicators[indicator]
-                parts = value.items() if isinstance(value, dict) else [("", value)]
-                for part, figure in sorted(parts, key=lambda p: str(p[0])):
-                    number = _number(figure)
-                    if not row["this"] and (holds_address(indicator) or holds_address(str(part))):
-                        continue  # a peer's breakdown by person: scrubbed when read, never republished
-                    if number is not None:
-                        figures.rows.append({"community": key, "dimension": dimension, "indicator": indicator,
-                                             "part": str(part), "value": number})
-    return [directory, figures]
-
-
-def _number(value):
-    if isinstance(value, bool) or value is None:
-        return None
-    if isinstance(value, (int, Decimal)):
-        return value
-    if isinstance(value, float):
-        return value if value == value and value not in (float("inf"), float("-inf")) else None
-    return None
-
-
-def _day(text: str):
-    try:
-        return date.fromisoformat(text) if text else None
-    except ValueError:
-        return None
