@@ -37,8 +37,8 @@ t = time.perf_counter()
 report = build_report({repo!r}, subdir={subdir!r}, cache_dir={cache!r}, use_cache={use_cache!r})
 elapsed = time.perf_counter() - t
 print(json.dumps({{"seconds": elapsed, "maxrss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
-                  "commits": report["dimensions"]["objective_accomplishment"]["commits"],
-                  "contributors": len(report["contributors"])}}))
+                  "commits": report.dimensions["objective_accomplishment"]["commits"],
+                  "contributors": len(report.contributors)}}))
 """
 
 

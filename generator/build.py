@@ -242,7 +242,7 @@ def compute_value(source: Path, model: Model, history: tuple[Path, str] | None, 
         report = value_report(source, model) if info.commit else None  # no history yet: no value pages
     if report is not None:  # commits read otherwise than they claim: said once, as warnings
         model.warnings = sorted(set(model.warnings) | {Finding(".git", 1, 1, note, "warning")
-                                                       for note in report.get("notes", ())})
+                                                       for note in report.notes or ()})
     return report
 
 

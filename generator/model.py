@@ -7,6 +7,8 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+from .vocabulary import INCOME_KINDS
+
 
 @dataclass(frozen=True)
 class Link:
@@ -155,7 +157,7 @@ class LedgerEntry:
 
     @property
     def incoming(self) -> bool:
-        return self.kind in ("donation", "grant", "sale")
+        return self.kind in INCOME_KINDS
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,19 @@ from pathlib import Path
 
 import pygit2
 from value.errors import ValueEngineError
-from value.inputs import CommunityData, Person
+from value.inputs import (
+    CommunityData,
+    ContributionInput,
+    EventInput,
+    GoalInput,
+    KudosInput,
+    LedgerInput,
+    MemberInput,
+    ProjectInput,
+    UsageInput,
+)
 from value.report import build_report
+from value.report_types import Report
 
 from .cache.folders import holds_community, value_cache_dir
 from .errors import CommonplaceError
@@ -20,11 +31,11 @@ from .model import LedgerEntry, Model
 from .progress import Progress
 
 
-def ledger_entry(e: LedgerEntry) -> dict:
+def ledger_entry(e: LedgerEntry) -> LedgerInput:
     """A ledger entry as the engine reads it (`CommunityData.ledger`)."""
-    return {"date": e.date, "amount": e.amount, "currency": e.currency, "kind": e.kind,
-            "from": e.party_from or None, "to": e.party_to or None, "project": e.project or None,
-            "by": e.by or None, "source": e.source, "line": e.line}
+    return LedgerInput(date=e.date, amount=e.amount, currency=e.currency, kind=e.kind, payer=e.party_from or None,
+                       payee=e.party_to or None, project=e.project or None, by=e.by or None, source=e.source,
+                       line=e.line)
 
 
 def community_data(model: Model, periods=()) -> CommunityData:
@@ -33,36 +44,37 @@ def community_data(model: Model, periods=()) -> CommunityData:
     config = model.config
     return CommunityData(
         members=tuple(
-            Person(id=m.handle, name=m.name, emails=m.emails, affiliation=m.affiliation or None, visibility=m.visibility,
-                   signing_keys=m.signing_keys, logins=tuple(login.casefold() for login in (m.github, m.gitlab) if login))
+            MemberInput(id=m.handle, name=m.name, emails=m.emails, affiliation=m.affiliation or None,
+                        visibility=m.visibility, signing_keys=m.signing_keys,
+                        logins=tuple(login.casefold() for login in (m.github, m.gitlab) if login))
             for m in model.members.values()
         ),
         events=tuple(
-            {"id": e.slug, "date": e.date, "organisers": list(e.organisers), "participants": list(e.participants),
-             "guests": e.guests, "source": e.source,
-             "lines": {"organisers": dict(zip(e.organisers, e.organiser_lines)),
-                       "participants": dict(zip(e.participants, e.participant_lines))}}
+            EventInput(id=e.slug, date=e.date, organisers=tuple(e.organisers), participants=tuple(e.participants),
+                       guests=e.guests, source=e.source, organiser_lines=dict(zip(e.organisers, e.organiser_lines)),
+                       participant_lines=dict(zip(e.participants, e.participant_lines)))
             for e in model.events.values()
         ),
         ledger=tuple(map(ledger_entry, model.ledger)),
         usage=tuple(
-            {"date": u.date, "kind": u.kind, "count": u.count, "quote": u.quote or None, "project": u.project or None,
-             "source": u.source, "line": u.line}
+            UsageInput(date=u.date, kind=u.kind, count=u.count, quote=u.quote or None, project=u.project or None,
+                       source=u.source, line=u.line)
             for u in model.usage
         ),
         kudos=tuple(
-            {"from": k.giver, "to": k.receiver, "date": k.date, "for": k.reason, "dimension": k.dimension or None,
-             "source": k.source, "line": k.line}
+            KudosInput(giver=k.giver, receiver=k.receiver, date=k.date, reason=k.reason,
+                       dimension=k.dimension or None, source=k.source, line=k.line)
             for k in model.kudos
         ),
         projects=tuple(
-            {"id": p.slug, "title": p.title, "status": p.status, "leads": list(p.leads), "source": p.source,
-             "goals": [{"title": g.title, "done": g.done, "done_at": g.done_at, "line": g.line} for g in p.goals]}
+            ProjectInput(id=p.slug, title=p.title, status=p.status, leads=tuple(p.leads), source=p.source,
+                         goals=tuple(GoalInput(title=g.title, done=g.done, done_at=g.done_at, line=g.line)
+                                     for g in p.goals))
             for p in model.projects.values()
         ),
         contributions=tuple(
-            {"date": c.date, "who": c.who, "kind": c.kind, "hours": c.hours, "description": c.description,
-             "dimension": c.dimension or None, "source": c.source, "line": c.line}
+            ContributionInput(date=c.date, who=c.who, kind=c.kind, hours=c.hours, description=c.description,
+                              dimension=c.dimension or None, source=c.source, line=c.line)
             for c in model.contributions
         ),
         weights=dict(config.weights) or None,
@@ -86,7 +98,7 @@ def plan_periods(model: Model | None, more=()) -> tuple:
     return tuple(sorted(periods, key=lambda p: (p[1], p[0])))
 
 
-def payouts(model: Model | None) -> list[dict]:
+def payouts(model: Model | None) -> list[LedgerInput]:
     """The ledger's reward payouts as the value engine reads them (`value.rewards.counted`): what
     a reward plan subtracts, when dated before the plan's start. None without a community."""
     if model is None:
@@ -102,7 +114,7 @@ def counted_folder(model: Model | None, folder: str | None) -> str | None:
     return folder or None
 
 
-def value_report(source: Path, model: Model | None = None, *, ref: str = "HEAD", periods=()) -> dict:
+def value_report(source: Path, model: Model | None = None, *, ref: str = "HEAD", periods=()) -> Report:
     """The value report of a community folder; for any other repository, a bare one too, history
     figures only (its whole history: a bare repository has no folders to choose from).
 

@@ -1,6 +1,9 @@
-"""Display names of the CBPP areas of activity (the schema holds the slugs) and of members' roles."""
+"""Display names of the CBPP areas of activity (the schema holds the slugs) and of members' roles,
+and the ledger's income and spending kinds (defined in value.money, which the engine reads)."""
 
 import re
+
+from value.money import INCOME_KINDS, SPENDING_KINDS  # noqa: F401 (the ledger's kinds, one home: value/)
 
 AREAS = {
     "floss": "Free/libre and open source software",

@@ -10,6 +10,7 @@ from decimal import Decimal
 from generator.load.loader import load_community
 from generator.valuation import value_report
 from value.contributions import Record, from_report
+from value.report_types import Report
 
 from gitrepo import commit_all
 
@@ -54,8 +55,8 @@ def test_contributions_files_reach_the_engine_with_their_sources(community):
     assert model.ledger[0].by == "ben"
     assert model.config.kinds["mentoring"] == 3
     commit_all(root, "Seed library", date="2024-02-01T10:00:00+00:00")
-    report = value_report(root, model)
-    records = {(r["kind"], r["person"]): r for r in map(Record.as_dict, from_report(report)) if r["kind"] != "cred"}
+    report = value_report(root, model).to_json()
+    records = {(r["kind"], r["person"]): r for r in map(Record.as_dict, from_report(Report.from_json(report))) if r["kind"] != "cred"}
     assert records[("care", "ana")] == {"date": "2024-03-02", "person": "ana", "kind": "care",
                                              "dimension": "community_building", "weight": 1.5,
                                              "source": "contributions/2024.yaml:2"}

@@ -84,10 +84,10 @@ def test_the_recognised_figure_counts_declared_logins(community):
     """One person with commits (Ana); the file credits her by login only (another name)."""
     root = community({"members/ana.yaml": ANA_GITHUB, ".all-contributorsrc": contributors(("analopez", ["code"]))})
     commit_all(root)
-    assert value_report(root)["dimensions"]["reputation"]["recognised"] == 1.0
+    assert value_report(root).to_json()["dimensions"]["reputation"]["recognised"] == 1.0
     (root / "members/ana.yaml").write_text(ANA_GITHUB.replace("github: AnaLopez\n", ""), encoding="utf-8")
     commit_all(root, "Without the login")
-    assert value_report(root)["dimensions"]["reputation"]["recognised"] == 0.0
+    assert value_report(root).to_json()["dimensions"]["reputation"]["recognised"] == 0.0
 
 
 def test_a_login_in_two_member_files_is_a_located_error(community, capsys):

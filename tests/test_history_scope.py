@@ -43,13 +43,13 @@ def commits_of(report) -> dict[str, int]:
 
 @pytest.mark.parametrize("history", [None, "folder"])
 def test_by_default_only_the_folders_commits_count(tmp_path, history):
-    report = value_report(project(tmp_path / "repo", history))
+    report = value_report(project(tmp_path / "repo", history)).to_json()
     assert report["source"]["subdir"] == "community"
     assert commits_of(report) == {"ana": 1, "cy-okafor": 1}
 
 
 def test_history_repository_counts_every_commit(tmp_path):
-    report = value_report(project(tmp_path / "repo", "repository"))
+    report = value_report(project(tmp_path / "repo", "repository")).to_json()
     assert report["source"]["subdir"] is None
     assert commits_of(report) == {"ana": 1, "bo-tran": 1, "cy-okafor": 1}
     assert report["dimensions"]["objective_accomplishment"]["commits"] == 3
@@ -90,7 +90,7 @@ def test_the_whole_history_still_reads_the_communitys_own_files(tmp_path):
         source = project(tmp_path / history, history)
         write_files(source, files)
         commit_all(tmp_path / history, "Mailmap and citation", author=ANA, date="2024-04-10T10:00:00+00:00")
-        report = value_report(source)
+        report = value_report(source).to_json()
         assert report["dimensions"]["social_use_value"]["citable"] is True
         people = {c["id"]: c for c in report["contributors"]}
         if history == "repository":  # Bo's commit counts, under the address the folder's .mailmap gives
@@ -109,12 +109,12 @@ def test_a_rebuild_after_new_commits_is_what_a_fresh_read_gives(tmp_path):
     source = project(tmp_path / "repo", "repository")
     write_files(source, {".mailmap": "Bo Tran <bo@tools.example> <bo@example.net>\n"})
     commit_all(tmp_path / "repo", "Mailmap", author=ANA, date="2024-04-10T10:00:00+00:00")
-    value_report(source)  # the cache the next one starts from
+    value_report(source).to_json()  # the cache the next one starts from
     write_files(tmp_path / "repo", {"src/later.py": "e = 5\n"})
     commit_all(tmp_path / "repo", "Later", author=BO, date="2024-05-10T10:00:00+00:00")
-    again = value_report(source)
+    again = value_report(source).to_json()
     fresh = build_report(tmp_path / "repo", files_in="community", data=community_data(load_community(source)),
-                         use_cache=False)
+                         use_cache=False).to_json()
     assert again == fresh
     assert {c["id"]: (c["commits"], c["emails"]) for c in again["contributors"] if c["id"] == "bo-tran"} == \
         {"bo-tran": (2, ["bo@tools.example"])}

@@ -30,13 +30,13 @@ def test_an_uncommitted_mailmap_edit_counts_in_the_value_figures(community):
     (root / "pages").mkdir(exist_ok=True)
     (root / "pages" / "note.md").write_text("---\ntitle: Note\n---\nText.\n")
     commit_all(root, "Note", author=KIM, date="2024-06-01T12:00:00+00:00")
-    before = value_report(root, load_community(root))
+    before = value_report(root, load_community(root)).to_json()
     assert commits_by(before) == {"ana": 1, "kim-lee": 1}
     (root / ".mailmap").write_text("Ana Lopez <ana@example.org> <kim@example.org>\n")  # not committed
-    after = value_report(root, load_community(root))
+    after = value_report(root, load_community(root)).to_json()
     assert commits_by(after) == {"ana": 2}
     (root / ".mailmap").unlink()  # and deleting it, uncommitted, counts too
-    assert commits_by(value_report(root, load_community(root))) == {"ana": 1, "kim-lee": 1}
+    assert commits_by(value_report(root, load_community(root)).to_json()) == {"ana": 1, "kim-lee": 1}
 
 
 def test_a_new_commit_under_an_edited_mailmap_folds_to_the_full_figures(community):
@@ -48,15 +48,15 @@ def test_a_new_commit_under_an_edited_mailmap_folds_to_the_full_figures(communit
 
     root = community()
     commit_all(root, "Start")
-    value_report(root, load_community(root))  # stores the resolved history
+    value_report(root, load_community(root)).to_json()  # stores the resolved history
     (root / "pages").mkdir(exist_ok=True)
     (root / "pages" / "note.md").write_text("---\ntitle: Note\n---\nText.\n")
     commit_all(root, "Note", author=KIM, date="2024-06-01T12:00:00+00:00")
     (root / ".mailmap").write_text("Ana Lopez <ana@example.org> <kim@example.org>\n")
     model = load_community(root)
-    folded = value_report(root, model)
+    folded = value_report(root, model).to_json()
     full = build_report(root, data=replace(community_data(model), mailmap=(root / ".mailmap").read_text()),
-                        use_cache=False)
+                        use_cache=False).to_json()
     assert folded == full
     assert commits_by(folded) == {"ana": 2}
 

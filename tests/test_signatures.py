@@ -77,7 +77,7 @@ def test_only_commits_signed_with_their_authors_key_are_verified(signed):
 
 def test_the_report_and_the_member_page_say_how_many_commits_are_verified(signed, tmp_path):
     root, _ids, _, ben_key = signed
-    rows = {c["id"]: c for c in value_report(root)["contributors"]}
+    rows = {c["id"]: c for c in value_report(root).to_json()["contributors"]}
     assert (rows["ana"]["commits"], rows["ana"]["verified_commits"]) == (5, 1)
     assert (rows["ben"]["commits"], rows["ben"]["verified_commits"]) == (1, 1)
     # git's answers are kept per commit id in the engine's cache folder, keyed by the key list
@@ -88,7 +88,7 @@ def test_the_report_and_the_member_page_say_how_many_commits_are_verified(signed
     assert "1 of 5 commits signed with a key in their member file" in page
     # one more signed commit: the report is folded from the stored one, the new commit checked
     commit(root, "ben-again", BEN, "2024-06-06T12:00:00+00:00", ben_key)
-    rows = {c["id"]: c for c in value_report(root)["contributors"]}
+    rows = {c["id"]: c for c in value_report(root).to_json()["contributors"]}
     assert (rows["ben"]["commits"], rows["ben"]["verified_commits"]) == (2, 2)
     assert rows["ana"]["verified_commits"] == 1
 
@@ -96,7 +96,7 @@ def test_the_report_and_the_member_page_say_how_many_commits_are_verified(signed
 def test_no_verified_count_when_no_member_lists_keys(community):
     root = community()
     commit_all(root, "Start")
-    (row,) = [c for c in value_report(root)["contributors"] if c["id"] == "ana"]
+    (row,) = [c for c in value_report(root).to_json()["contributors"] if c["id"] == "ana"]
     assert "verified_commits" not in row
 
 
@@ -149,7 +149,7 @@ def test_a_verified_plan_counts_only_commits_signed_with_their_author_s_key(sign
     assert "2 of the period's 5 commits were verified." in page
     assert "counts signed commits only" not in (tmp_path / "site" / "rewards" / "all" / "index.html").read_text()
     # the engine publishes the verified commits, so the plan can be recomputed from the report
-    assert sorted(value_report(root)["verified"]) == sorted([_ids["ana"], _ids["ben"]])
+    assert sorted(value_report(root).to_json()["verified"]) == sorted([_ids["ana"], _ids["ben"]])
 
 
 def test_verified_is_a_boolean_at_its_line(community):

@@ -20,10 +20,10 @@ from decimal import Decimal
 from typing import Callable
 
 from .dimensions.community_building import onion
+from .money import INCOME_KINDS, SPENDING_KINDS
+from .report_types import Report
 
 SCHEMA = "commonplace.advice/1"
-INCOME = frozenset({"donation", "grant", "sale"})
-SPENDING = frozenset({"expense", "reward"})
 # Records that come to a person without them acting (recognition, estimates): not "taking part".
 PASSIVE = frozenset({"kudos_received", "cred", "usage", "replacement_cost"})
 YEAR = timedelta(days=365)
@@ -106,7 +106,7 @@ RULES: list[Rule] = []
 
 def rule(key: str, dimension: str, *, threshold, unit: str, source: str, shown_at: str, test: str, risk: str,
          strength: str = "", step: str, target: tuple):
-    """Register a rule: func(inputs: Inputs, threshold) -> Outcome | None."""
+    """Register a rule: func(inputs: AdviceInputs, threshold) -> Outcome | None."""
 
     def wrap(func):
         if any(r.key == key for r in RULES):
@@ -133,14 +133,16 @@ def months_between(earlier: date, later: date) -> int:
     return _month(later) - _month(earlier)
 
 
-class Inputs:
-    def __init__(self, report: dict, facts: Facts):
-        self.report = report or {}
+class AdviceInputs:
+    """What every rule reads, worked out once per advice: the report's figures and records, the facts."""
+
+    def __init__(self, report: Report | None, facts: Facts):
+        self.report = report
         self.facts = facts
         self.as_of = facts.as_of
-        self.dimensions = self.report.get("dimensions") or {}
-        self.contributors = [c for c in self.report.get("contributors") or () if not c.get("bot")]
-        columns = self.report.get("contributions") or {}
+        self.dimensions = report.dimensions if report is not None else {}
+        self.contributors = report.people if report is not None else []
+        columns = report.contributions if report is not None else {}
         self.records = [(date.fromisoformat(d), p, k) for d, p, k in
                         zip(columns.get("date", ()), columns.get("person", ()), columns.get("kind", ()))]
         humans = {c["id"] for c in self.contributors}
@@ -170,32 +172,35 @@ def _share(x) -> float:
 
 
 # -- community building ------------------------------------------------------------------------
-@rule("bus_factor", "community_building", threshold=2, unit="people", source="chaoss_absence",
-      shown_at="value/community-building/#absence-factor",
-      test="absence factor ≤ {threshold}",
-      risk="{value} people hold half of all commits: if they stepped away, the work would stall.",
-      strength="The work is spread: it takes {value} people to hold half of all commits.",
-      step="Write down what only a few people know, and pair newcomers with them: improve the contribution guide.",
-      target=("guide", "CONTRIBUTING.md"))
-def bus_factor(inputs: Inputs, threshold):
-    value = inputs.figure("community_building", "absence_factor")
-    if not value:
-        return None
-    return Outcome("risk" if value <= threshold else "strength", value)
+def _few_hold_half(figure: str) -> Callable:
+    """A rule on a community-building figure that counts how many (people, organisations) hold half
+    of all commits: a risk at or below the threshold, a strength above it; silent without it."""
+
+    def judge(inputs: AdviceInputs, threshold):
+        value = inputs.figure("community_building", figure)
+        if not value:
+            return None
+        return Outcome("risk" if value <= threshold else "strength", value)
+
+    return judge
 
 
-@rule("elephant_factor", "community_building", threshold=1, unit="organisations", source="chaoss_elephant",
-      shown_at="value/community-building/#elephant-factor",
-      test="elephant factor ≤ {threshold}",
-      risk="One organisation's people hold half of all commits: the community depends on it.",
-      strength="No single organisation holds half of the work: it takes {value}.",
-      step="Invite people from other organisations, and record each member's affiliation.",
-      target=("propose", "members"))
-def elephant_factor(inputs: Inputs, threshold):
-    value = inputs.figure("community_building", "elephant_factor")
-    if not value:
-        return None
-    return Outcome("risk" if value <= threshold else "strength", value)
+bus_factor = rule("bus_factor", "community_building", threshold=2, unit="people", source="chaoss_absence",
+                   shown_at="value/community-building/#absence-factor",
+                   test="absence factor ≤ {threshold}",
+                   risk="{value} people hold half of all commits: if they stepped away, the work would stall.",
+                   strength="The work is spread: it takes {value} people to hold half of all commits.",
+                   step="Write down what only a few people know, and pair newcomers with them: improve the contribution guide.",
+                   target=("guide", "CONTRIBUTING.md"))(_few_hold_half("absence_factor"))
+
+
+elephant_factor = rule("elephant_factor", "community_building", threshold=1, unit="organisations", source="chaoss_elephant",
+                        shown_at="value/community-building/#elephant-factor",
+                        test="elephant factor ≤ {threshold}",
+                        risk="One organisation's people hold half of all commits: the community depends on it.",
+                        strength="No single organisation holds half of the work: it takes {value}.",
+                        step="Invite people from other organisations, and record each member's affiliation.",
+                        target=("propose", "members"))(_few_hold_half("elephant_factor"))
 
 
 @rule("newcomer_retention", "community_building", threshold=0.25, unit="share", source="chaoss_newcomers",
@@ -206,7 +211,7 @@ def elephant_factor(inputs: Inputs, threshold):
       strength="Of {newcomers} newcomers in the last 12 months, {value} came back for a second month.",
       step="Welcome each newcomer and suggest a next task: say how in the contribution guide.",
       target=("guide", "CONTRIBUTING.md"))
-def newcomer_retention(inputs: Inputs, threshold):
+def newcomer_retention(inputs: AdviceInputs, threshold):
     last = _month(inputs.as_of)
     months = inputs.active_months()
     # newcomers whose first month is over, so that they had a chance to come back
@@ -225,7 +230,7 @@ def newcomer_retention(inputs: Inputs, threshold):
       strength="The core grew from {before} to {after} people over the last year.",
       step="Share the core's work: plan a project that hands over one task to a regular contributor.",
       target=("propose", "projects"))
-def shrinking_core(inputs: Inputs, threshold):
+def shrinking_core(inputs: AdviceInputs, threshold):
     def core(counts):
         return sum(1 for layer in onion(dict(counts)).values() if layer == "core")
 
@@ -246,7 +251,7 @@ def shrinking_core(inputs: Inputs, threshold):
       risk="Nobody has taken part for {value} months.",
       step="Call the community together: propose an event to restart the work.",
       target=("propose", "events"))
-def inactivity(inputs: Inputs, threshold):
+def inactivity(inputs: AdviceInputs, threshold):
     if not inputs.acts:
         return None
     quiet = months_between(max(d for d, _p in inputs.acts), inputs.as_of)
@@ -260,7 +265,7 @@ def inactivity(inputs: Inputs, threshold):
       strength="{value} events in the last {threshold} months or planned.",
       step="Meet in person or online: propose an event.",
       target=("propose", "events"))
-def no_recent_event(inputs: Inputs, threshold):
+def no_recent_event(inputs: AdviceInputs, threshold):
     since = _month(inputs.as_of) - int(threshold)
     count = sum(1 for d in inputs.facts.events if _month(d) > since)
     return Outcome("strength" if count else "risk", count)
@@ -273,7 +278,7 @@ def _document(key: str, label: str, step: str, rel: str, source: str = "chaoss_h
           risk=f"There is no {label}.",
           strength=f"The community has a {label}.",
           step=step, target=("new", rel))
-    def check(inputs: Inputs, _threshold):
+    def check(inputs: AdviceInputs, _threshold):
         present = key in inputs.facts.documents
         return Outcome("strength" if present else "risk", present)
 
@@ -297,7 +302,7 @@ _document("contribution_guide", "contribution guide", "Write how to take part: a
       risk="{value} open goals belong to active projects past their due date ({projects} projects).",
       step="Update the plan: mark goals done, move the due date, or pause the project.",
       target=("project", "projects"))
-def overdue_goals(inputs: Inputs, threshold):
+def overdue_goals(inputs: AdviceInputs, threshold):
     late = [p for p in inputs.facts.projects
             if p["status"] == "active" and p["due"] is not None and p["due"] < inputs.as_of and p["open_goals"]]
     count = sum(p["open_goals"] for p in late)
@@ -319,9 +324,9 @@ def _main_currency(entries) -> str | None:
       risk="No income in the last {threshold} months.",
       step="Open a way to support the community: list funding channels in .github/FUNDING.yml.",
       target=("new", ".github/FUNDING.yml"))
-def no_income(inputs: Inputs, threshold):
+def no_income(inputs: AdviceInputs, threshold):
     since = _month(inputs.as_of) - int(threshold)
-    recent = [e for e in inputs.ledger(INCOME) if _month(e["date"]) > since]
+    recent = [e for e in inputs.ledger(INCOME_KINDS) if _month(e["date"]) > since]
     return None if recent else Outcome("risk", 0)
 
 
@@ -332,8 +337,8 @@ def no_income(inputs: Inputs, threshold):
       strength="Income comes from {funders} funders; none gave more than {value}.",
       step="Look for a second source of income: record every funder in the ledger and ask for support.",
       target=("folder", "ledger"))
-def single_funder(inputs: Inputs, threshold):
-    entries = inputs.ledger(INCOME)
+def single_funder(inputs: AdviceInputs, threshold):
+    entries = inputs.ledger(INCOME_KINDS)
     currency = _main_currency(entries)
     if currency is None:
         return None
@@ -358,16 +363,16 @@ def single_funder(inputs: Inputs, threshold):
       strength="At the last 12 months' spending, the {currency} balance lasts {value} months.",
       step="Plan the coming months' income and spending: raise funds or spend less.",
       target=("folder", "ledger"))
-def runway(inputs: Inputs, threshold):
+def runway(inputs: AdviceInputs, threshold):
     spent: dict[str, Decimal] = defaultdict(Decimal)
-    for e in inputs.ledger(SPENDING, since=inputs.as_of - YEAR):
+    for e in inputs.ledger(SPENDING_KINDS, since=inputs.as_of - YEAR):
         spent[e["currency"]] += e["amount"]
     if not any(spent.values()):
         return None
     balance: dict[str, Decimal] = defaultdict(Decimal)
     for e in inputs.facts.ledger:
         if e["date"] <= inputs.as_of:
-            balance[e["currency"]] += e["amount"] if e["kind"] in INCOME else -e["amount"] if e["kind"] in SPENDING else 0
+            balance[e["currency"]] += e["amount"] if e["kind"] in INCOME_KINDS else -e["amount"] if e["kind"] in SPENDING_KINDS else 0
     months = {cur: max(Decimal(0), balance[cur]) / (spent[cur] / 12) for cur in sorted(spent) if spent[cur]}
     currency = min(months, key=lambda c: (months[c], c))
     value = float(months[currency].quantize(Decimal("0.1")))
@@ -381,7 +386,7 @@ def runway(inputs: Inputs, threshold):
       strength="{value} of the {currency} spent went to the people doing the work.",
       step="Return part of the income to contributors: declare a reward plan.",
       target=("propose", "rewards"))
-def returned_to_contributors(inputs: Inputs, threshold):
+def returned_to_contributors(inputs: AdviceInputs, threshold):
     shares = {cur: s for cur, s in (inputs.figure("monetary_value", "returned_to_contributors") or {}).items()
               if s is not None}
     if not shares:
@@ -398,7 +403,7 @@ def returned_to_contributors(inputs: Inputs, threshold):
       risk="{value} people active in the last 12 months have had no kudos at all, while one has had {top}.",
       step="Thank someone whose work goes unseen: give kudos.",
       target=("propose", "kudos"))
-def unrecognised(inputs: Inputs, threshold):
+def unrecognised(inputs: AdviceInputs, threshold):
     active = {p for d, p in inputs.acts if d > inputs.as_of - YEAR}
     if len(active) < 2:
         return None
@@ -409,7 +414,7 @@ def unrecognised(inputs: Inputs, threshold):
 
 
 # -- micro-sustainability: the people doing the work -----------------------------------------------
-def core_load(inputs: Inputs) -> dict | None:
+def core_load(inputs: AdviceInputs) -> dict | None:
     """The share of the last 12 months' commits made by the three people who made most, and of
     how many people."""
     counts = inputs.commits_between(inputs.as_of - YEAR, inputs.as_of)
@@ -420,7 +425,7 @@ def core_load(inputs: Inputs) -> dict | None:
     return {"share": _share(top / total), "people": len(counts)}
 
 
-def rewards_reach(inputs: Inputs) -> dict | None:
+def rewards_reach(inputs: AdviceInputs) -> dict | None:
     """Of the three members with most value, how many the ledger shows were ever rewarded (only
     when the community pays rewards at all)."""
     if not inputs.ledger({"reward"}):
@@ -438,7 +443,7 @@ def rewards_reach(inputs: Inputs) -> dict | None:
       risk="Three people made {value} of the last 12 months' commits, among {people}.",
       step="Hand over: plan a project that moves one recurring task from the core to someone new.",
       target=("propose", "projects"))
-def core_load_rule(inputs: Inputs, threshold):
+def core_load_rule(inputs: AdviceInputs, threshold):
     load = core_load(inputs)
     if load is None or load["people"] < MIN_PEOPLE_FOR_LOAD or load["share"] < threshold:
         return None
@@ -452,7 +457,7 @@ def core_load_rule(inputs: Inputs, threshold):
       strength="{value} of the {top} members who contribute most were rewarded.",
       step="Let the next reward plan count past work: use the balanced policy.",
       target=("propose", "rewards"))
-def rewards_reach_rule(inputs: Inputs, threshold):
+def rewards_reach_rule(inputs: AdviceInputs, threshold):
     reach = rewards_reach(inputs)
     if reach is None:
         return None
@@ -461,12 +466,12 @@ def rewards_reach_rule(inputs: Inputs, threshold):
 
 
 # -- the advice --------------------------------------------------------------------------------------
-def advise(report: dict | None, facts: Facts, settings: dict | None = None) -> dict:
+def advise(report: Report | None, facts: Facts, settings: dict | None = None) -> dict:
     """Every rule's finding: {"schema", "as_of", "findings": [...], "micro": {...}, "rules": [...]}.
 
     A finding: rule, kind (risk | strength), dimension, value, threshold, source, args, file.
     Risks come first, then strengths, each in the registry's order."""
-    inputs = Inputs(report or {}, facts)
+    inputs = AdviceInputs(report, facts)
     findings = []
     for item in RULES:
         chosen = item.settings(settings)

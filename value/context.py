@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 
 from . import history as h
-from .identities import Contributor, Identities
+from .identities import Identities, Identity
 from .inputs import CommunityData
+from .kinds import kinds_of
 
 
 # The seconds `datetime` can show (years 1 to 9999): a commit object may claim any time at all.
@@ -289,24 +290,22 @@ class Context:
         self.merges: list[Merge] = resolved.merges
         # people named only in the data files
         for event in data.events:
-            for pid in list(event.get("organisers") or ()) + list(event.get("participants") or ()):
+            for pid in event.organisers + event.participants:
                 self.ids.ensure(pid)
         for k in data.kudos:
-            for pid in (k.get("from"), k.get("to")):
+            for pid in (k.giver, k.receiver):
                 if pid:
                     self.ids.ensure(pid)
         for r in data.contributions:
-            self.ids.ensure(r["who"])
+            self.ids.ensure(r.who)
         for e in data.ledger:
-            if e.get("by"):
-                self.ids.ensure(e["by"])
+            if e.by:
+                self.ids.ensure(e.by)
         for p in data.projects:
-            for pid in p.get("leads") or ():
+            for pid in p.leads:
                 self.ids.ensure(pid)
-        from .contributions import kinds_of  # contributions reads this module's helpers
-
         self.kinds = kinds_of(data.kinds)  # the contribution kinds, with the config's weights
-        self.people: dict[str, Contributor] = people
+        self.people: dict[str, Identity] = people
         self.humans = {pid for pid, p in people.items() if not p.bot}
 
         self.by_month: dict[str, list[Commit]] = defaultdict(list)
@@ -326,7 +325,7 @@ class Context:
         for items in (data.events, data.ledger, data.usage, data.kudos, data.contributions):  # indicators read them by month
             dated.extend(m for m in self._by_month(items, "date") if m)
         for project in data.projects:
-            dated.extend(m for m in (month_of(g.get("done_at")) for g in project.get("goals") or ()) if m)
+            dated.extend(m for m in (month_of(g.done_at) for g in project.goals) if m)
         dated.extend(month_of_ts(t.time) for t in history.tags)
         if history.as_of is not None:
             dated.append(month_of_ts(self.as_of))
@@ -357,7 +356,7 @@ class Context:
         if entry is None:
             by_month: dict = {}
             for i in items:
-                by_month.setdefault(month_of(i.get(key)), []).append(i)
+                by_month.setdefault(month_of(getattr(i, key)), []).append(i)
             # holding the list keeps its id from being given to another one while the entry lives
             entry = self._dated[(id(items), key)] = (items, by_month)
         return entry[1]

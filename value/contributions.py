@@ -9,10 +9,10 @@ A record says who did what, when, in which dimension and how much it weighs:
 read from the data (`events/meetup.md:5`, `ledger/2026.yaml:12`), and `cred/YYYY-MM` for cred,
 which the engine computes from the contribution graph.
 
-The kinds are registered once, in `KINDS` (their dimension, default weight, unit and a one-line
+The kinds are registered once, in `kinds.KINDS` (their dimension, default weight, unit and a one-line
 explanation that the methodology page shows). `commonplace.yaml` may change a kind's weight, and
 declare kinds of its own, under `value: {kinds: {<kind>: <weight> or {weight, dimension}}}`;
-`kinds_of(data)` gives the kinds a report uses. `records_of(ctx)` makes every record of a
+`kinds.kinds_of(data)` gives the kinds a report uses. `records_of(ctx)` makes every record of a
 report (`from_report(report)` reads them back from a report); `scores(records, weights)` turns
 the records of a period (`in_period(records, start, end)`) into scores and values: a
 person's score in a dimension is their share of the weights of the records in it, their value
@@ -33,101 +33,13 @@ from typing import NamedTuple
 
 from .context import as_date, month_end_ts, once_per_report
 from .errors import ValueEngineError
+from .kinds import CONTRIBUTIONS, BadKinds, Kind
+from .kinds import KINDS, MAX_WEIGHT, kinds_of  # noqa: F401  (their old home: the loader, the build and tests read them here)
+from .money import INCOME_KINDS
 from .registry import DIMENSIONS
+from .report_types import Report
 
-GIT, DATA, CONTRIBUTIONS, ENGINE = "git", "data", "contributions", "engine"
-# The largest weight of a kind or a dimension: weights times hours, counts and lines stay finite
-# floats however many records add up (schemas/commonplace.schema.json holds the same bound).
-MAX_WEIGHT = 1_000_000
 PLACES = 6  # a record's weight is rounded to this many decimals when it is made, as the report's floats
-
-
-@dataclass(frozen=True)
-class Kind:
-    """A kind of contribution: where its records come from and what one weighs."""
-
-    key: str
-    label: str  # in plain words, for pages
-    dimension: str
-    weight: float  # per unit
-    unit: str  # what one `weight` is given for, in plain words
-    origin: str  # GIT | DATA | CONTRIBUTIONS | ENGINE: who makes its records
-    explanation: str  # one line, shown on the methodology page
-
-    def describe(self) -> dict:
-        return {"label": self.label, "dimension": self.dimension, "weight": self.weight, "unit": self.unit, "origin": self.origin,
-                "explanation": self.explanation}
-
-
-# The one table of kinds (VALUE.md, "Contributions"). Order: by dimension, as DIMENSIONS.
-KINDS: dict[str, Kind] = {k.key: k for k in (
-    Kind("event_organised", "Event organised", "community_building", 5.0, "per event, split among its organisers", DATA,
-         "Organising an event: bringing people together."),
-    Kind("event_attended", "Event attended", "community_building", 1.0, "per event, for each participant", DATA,
-         "Taking part in an event (organisers count as organisers only)."),
-    Kind("mentoring", "Mentoring", "community_building", 2.0, "per record, or per hour when hours are given", CONTRIBUTIONS,
-         "Mentoring someone, as recorded in the contributions files."),
-    Kind("welcome", "Welcoming newcomers", "community_building", 2.0, "per record, or per hour when hours are given", CONTRIBUTIONS,
-         "Welcoming newcomers, as recorded in the contributions files."),
-    Kind("commit", "Commit", "objective_accomplishment", 1.0, "per commit", GIT,
-         "A commit they authored (merge commits are left out)."),
-    Kind("coauthor", "Co-authored commit", "objective_accomplishment", 0.5, "per commit", GIT,
-         "A commit naming them in a Co-authored-by trailer."),
-    Kind("review", "Review", "objective_accomplishment", 0.5, "per commit", GIT,
-         "A commit naming them in a Reviewed-by or Acked-by trailer: a review given."),
-    Kind("goal_done", "Project goal reached", "objective_accomplishment", 5.0, "per goal, split among the project's leads", DATA,
-         "A project goal reached (done, with the day it was done), credited to the project's leads."),
-    Kind("replacement_cost", "Estimated replacement cost of their work", "monetary_value", 1.0, "per 100 lines added", GIT,
-         "The estimated replacement cost of their work: the lines they added, which the replacement "
-         "cost estimate values (an estimate, not money paid)."),
-    Kind("income_raised", "Income raised", "monetary_value", 3.0, "per income entry", DATA,
-         "Money they brought in: a donation, grant or sale whose ledger entry names them as the one who raised it. "
-         "Amounts in different currencies are never added."),
-    Kind("documentation", "Documentation", "social_use_value", 1.0, "per 100 lines changed in documentation", GIT,
-         "Making the work usable by others: documentation written and kept up."),
-    Kind("usage", "Use of a project they lead", "social_use_value", 1.0, "per usage record naming a project, split among its leads", DATA,
-         "Evidence that people use a project, credited to the project's leads."),
-    Kind("kudos_received", "Kudos received", "reputation", 1.0, "per kudos", DATA,
-         "Recognition received from a peer."),
-    Kind("cred", "Cred", "reputation", 1.0, "per 100 cred, each month", ENGINE,
-         "Reputation from the contribution graph (CredRank): one record per person and month, the "
-         "cred that flowed to them from that month's work, dated at the month's end."),
-)}
-
-CUSTOM_UNIT = "per record, or per hour when hours are given"
-
-
-class BadKinds(ValueEngineError):
-    pass
-
-
-def kinds_of(given: dict | None) -> dict[str, Kind]:
-    """The kinds a report uses: `KINDS` with the config's weights, and the config's own kinds.
-
-    `given` is `value.kinds` of `commonplace.yaml`: {kind: weight} or {kind: {"weight": w,
-    "dimension": d}} (a custom kind given as a number has no dimension: each of its records must
-    then name one)."""
-    kinds = dict(KINDS)
-    for key in sorted(given or {}):
-        spec = given[key]
-        weight, dimension = (spec.get("weight"), spec.get("dimension")) if isinstance(spec, dict) else (spec, None)
-        base = kinds.get(key)
-        if dimension is not None and dimension not in DIMENSIONS:
-            raise BadKinds(f"kind '{key}': unknown dimension '{dimension}'; use {', '.join(DIMENSIONS)}")
-        if weight is None:
-            weight = base.weight if base else 1.0
-        weight = float(weight)
-        if not 0 <= weight <= MAX_WEIGHT:  # NaN fails both comparisons
-            raise BadKinds(f"kind '{key}': the weight must be a number from 0 to {MAX_WEIGHT:,}")
-        if base is not None:
-            kinds[key] = Kind(key, base.label, dimension or base.dimension, weight, base.unit, base.origin,
-                              base.explanation)
-        else:
-            kinds[key] = Kind(key, key.replace("_", " ").capitalize(), dimension or "", weight, CUSTOM_UNIT,
-                              CONTRIBUTIONS, "Work of a kind this community declared, recorded in its "
-                              "contributions files" + ("" if dimension else "; each record names its dimension")
-                              + ".")
-    return kinds
 
 
 class Record(NamedTuple):
@@ -170,8 +82,7 @@ def _iso(value) -> str | None:
     return None if d is None else d.isoformat()
 
 
-def _where(item: dict, fallback: str = "") -> str:
-    source, line = item.get("source"), item.get("line")
+def _where(source: str | None, line: int | None, fallback: str = "") -> str:
     if not source:
         return fallback
     return f"{source}:{line or 1}"
@@ -228,60 +139,56 @@ def git_records(ctx, kinds: dict[str, Kind]) -> list[tuple]:
 def data_records(ctx, kinds: dict[str, Kind]) -> list[Record]:
     """Records from the data files: events, goals, income raised, usage, kudos, contributions."""
     data, out = ctx.data, []
-    leads = {p["id"]: list(p.get("leads") or ()) for p in data.projects}
+    leads = {p.id: list(p.leads) for p in data.projects}
 
     def add(day, pid, key, weight, source, dimension=None):
         kind = kinds[key]
         out.append(Record(day, pid, key, dimension or kind.dimension, round(weight, PLACES), source))
 
     for e in data.events:
-        day = _iso(e.get("date"))
+        day = _iso(e.date)
         if day is None:
             continue
-        organisers = list(dict.fromkeys(e.get("organisers") or ()))
-        lines = e.get("lines") or {}  # {"organisers": {id: line}, "participants": {id: line}}
-
-        def at(role, pid):
-            return _where({"source": e.get("source"), "line": (lines.get(role) or {}).get(pid)}, e.get("id", ""))
-
+        organisers = list(dict.fromkeys(e.organisers))
         for pid, w in _split(kinds["event_organised"].weight, organisers):
-            add(day, pid, "event_organised", w, at("organisers", pid))
-        for pid in dict.fromkeys(e.get("participants") or ()):
+            add(day, pid, "event_organised", w, _where(e.source, e.organiser_lines.get(pid), e.id))
+        for pid in dict.fromkeys(e.participants):
             if pid not in organisers:
-                add(day, pid, "event_attended", kinds["event_attended"].weight, at("participants", pid))
+                add(day, pid, "event_attended", kinds["event_attended"].weight,
+                    _where(e.source, e.participant_lines.get(pid), e.id))
     for p in data.projects:
-        for g in p.get("goals") or ():
-            day = _iso(g.get("done_at"))
-            if not g.get("done") or day is None:
+        for g in p.goals:
+            day = _iso(g.done_at)
+            if not g.done or day is None:
                 continue
-            for pid, w in _split(kinds["goal_done"].weight, leads.get(p["id"], [])):
-                add(day, pid, "goal_done", w, _where({"source": p.get("source"), "line": g.get("line")}, p["id"]))
+            for pid, w in _split(kinds["goal_done"].weight, leads.get(p.id, [])):
+                add(day, pid, "goal_done", w, _where(p.source, g.line, p.id))
     for e in data.ledger:
-        if e.get("by") and e.get("kind") in ("donation", "grant", "sale"):
-            add(_iso(e["date"]), e["by"], "income_raised", kinds["income_raised"].weight, _where(e))
+        if e.by and e.kind in INCOME_KINDS:
+            add(_iso(e.date), e.by, "income_raised", kinds["income_raised"].weight, _where(e.source, e.line))
     for u in data.usage:
-        if u.get("project"):
-            for pid, w in _split(kinds["usage"].weight, leads.get(u["project"], [])):
-                add(_iso(u["date"]), pid, "usage", w, _where(u))
+        if u.project:
+            for pid, w in _split(kinds["usage"].weight, leads.get(u.project, [])):
+                add(_iso(u.date), pid, "usage", w, _where(u.source, u.line))
     for k in data.kudos:
-        day = _iso(k.get("date"))
-        if k.get("to") and day:
-            add(day, k["to"], "kudos_received", kinds["kudos_received"].weight, _where(k))
+        day = _iso(k.date)
+        if k.receiver and day:
+            add(day, k.receiver, "kudos_received", kinds["kudos_received"].weight, _where(k.source, k.line))
     for r in data.contributions:
-        kind = kinds.get(r["kind"])
-        where = _where(r)
+        kind = kinds.get(r.kind)
+        where = _where(r.source, r.line)
         if kind is not None and kind.origin != CONTRIBUTIONS:
-            raise BadKinds(f"{where}: '{r['kind']}' records come from the {kind.origin}, not from contributions "
+            raise BadKinds(f"{where}: '{r.kind}' records come from the {kind.origin}, not from contributions "
                            "files: use another kind")
-        dimension = r.get("dimension") or (kind.dimension if kind else "")
+        dimension = r.dimension or (kind.dimension if kind else "")
         if not dimension:
-            raise BadKinds(f"{where}: unknown kind '{r['kind']}': give the record a 'dimension', or declare the "
-                           f"kind in commonplace.yaml under value: kinds: {{{r['kind']}: {{weight: 1, dimension: ...}}}}")
+            raise BadKinds(f"{where}: unknown kind '{r.kind}': give the record a 'dimension', or declare the "
+                           f"kind in commonplace.yaml under value: kinds: {{{r.kind}: {{weight: 1, dimension: ...}}}}")
         if dimension not in DIMENSIONS:
             raise BadKinds(f"{where}: unknown dimension '{dimension}'; use {', '.join(DIMENSIONS)}")
         weight = kind.weight if kind else 1.0
-        hours = r.get("hours")
-        out.append(Record(_iso(r["date"]), r["who"], r["kind"], dimension,
+        hours = r.hours
+        out.append(Record(_iso(r.date), r.who, r.kind, dimension,
                           round(weight * float(hours) if hours is not None else weight, PLACES), where))
     return out
 
@@ -412,10 +319,14 @@ def scores_of_sums(sums: dict[str, dict[str, float]], weights: dict[str, float],
     return Scores(sums, totals, scored, values, [d for d in DIMENSIONS if not totals[d] > 0])
 
 
-def from_report(report: dict, bots: bool = False) -> list[Record]:
+def from_report(report: Report, bots: bool = False) -> list[Record]:
     """The records of a value report (its `contributions`, or `bot_contributions` with bots=True)
     as Records, in the report's order: what rewards and pages score any period with."""
-    columns = report.get("bot_contributions" if bots else "contributions")
+    return from_columns(report.bot_contributions if bots else report.contributions)
+
+
+def from_columns(columns: dict) -> list[Record]:
+    """Records published as columns ({field: [value per record]}) as Records, in their order."""
     if not columns:
         return []
     return list(map(_make_record, zip(*(columns[f] for f in Record._fields))))

@@ -17,11 +17,214 @@ flows into p, and each commit or kudos sends (1−α)·π(node)·w/W to its peop
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from dataclasses import dataclass
 from operator import sub
 
 ALPHA = 0.1
 TOLERANCE = 1e-7
 MAX_ITERATIONS = 255
+
+
+@dataclass
+class _Graph:
+    """The nodes and edges, commits gathered into classes (see the module's docstring)."""
+
+    people: list[str]  # sorted; a person is their index here
+    class_commits: list[int]  # class -> how many commits it stands for
+    class_months: list[dict]  # class -> {month: commits}
+    class_edges: list[list[tuple[int, float]]]  # class -> [(person, share of its out-weight)], author first
+    kudos_counts: list[int]  # receiver's kudos node -> how many kudos
+    kudos_months: list[dict]  # kudos node -> {month: kudos}
+    kudos_to: list[int]  # kudos node -> its receiver
+    person_weight: list[float]  # person -> the weight of their edges back to commits
+    class_seed: list[float]
+    kudos_seed: list[float]
+
+
+def _commit_classes(commits) -> tuple[dict, list[int], list[dict]]:
+    """{(author, others): class}, commits per class and per class and month."""
+    class_index: dict = {}
+    counts: list[int] = []
+    months: list[dict] = []
+    # identical (author, others, month) first, counted at C speed: far fewer than commits
+    tally = Counter([(a, tuple(sorted(set(o) - {a})) if o else (), m) for a, o, m in commits])
+    for (author, others, month), count in tally.items():
+        key = (author, others)
+        k = class_index.get(key)
+        if k is None:
+            k = class_index[key] = len(counts)
+            counts.append(0)
+            months.append(defaultdict(int))
+        counts[k] += count
+        months[k][month] += count
+    return class_index, counts, months
+
+
+def _kudos_nodes(kudos) -> tuple[dict[str, int], list[int], list[dict]]:
+    """{receiver: kudos node}, kudos per node and per node and month."""
+    kudos_index: dict[str, int] = {}
+    counts: list[int] = []
+    months: list[dict] = []
+    for receiver, month in kudos:
+        q = kudos_index.get(receiver)
+        if q is None:
+            q = kudos_index[receiver] = len(counts)
+            counts.append(0)
+            months.append(defaultdict(int))
+        counts[q] += 1
+        months[q][month] += 1
+    return kudos_index, counts, months
+
+
+def _graph(commits, kudos) -> _Graph | None:
+    """The graph of `credrank`'s arguments; None when it has no seed (no commit, no kudos)."""
+    class_index, class_commits, class_months = _commit_classes(commits)
+    kudos_index, kudos_counts, kudos_months = _kudos_nodes(kudos)
+    seed_total = 2 * sum(class_commits) + sum(kudos_counts)
+    if not seed_total:
+        return None
+    people = sorted({a for a, _ in class_index} | {o for _, os in class_index for o in os} | set(kudos_index))
+    index = {p: i for i, p in enumerate(people)}
+    class_edges: list[list[tuple[int, float]]] = []
+    person_weight = [0.0] * len(people)
+    for (author, others), k in class_index.items():
+        total = 1 + 0.5 * len(others)
+        class_edges.append([(index[author], 1 / total)] + [(index[o], 0.5 / total) for o in others])
+        person_weight[index[author]] += class_commits[k] * 0.5
+        for o in others:
+            person_weight[index[o]] += class_commits[k] * 0.25
+    return _Graph(
+        people=people, class_commits=class_commits, class_months=class_months, class_edges=class_edges,
+        kudos_counts=kudos_counts, kudos_months=kudos_months,
+        kudos_to=[index[r] for r, _ in sorted(kudos_index.items(), key=lambda x: x[1])],
+        person_weight=person_weight,
+        class_seed=[2 * m / seed_total for m in class_commits],
+        kudos_seed=[m / seed_total for m in kudos_counts],
+    )
+
+
+@dataclass
+class _Core:
+    """The graph split for the walk. A person who authors one class of commits alone and has no
+    other edge forms an isolated pair with that class (edge weights 1 both ways, joined to the
+    rest by the teleport only): such pairs, most of a large history's people, are updated with two
+    list comprehensions. The others form the core, updated edge by edge. The same π as without
+    the split. Every class has exactly one author: its two author edges are kept in flat lists
+    (walked with zip, the bulk of the work), the co-author and reviewer edges apart (fewer)."""
+
+    classes: list[int]  # core position -> class
+    people: int  # how many people are in the core
+    seed: list[float]  # core class -> seed
+    author: list[int]  # core class -> its author's core position
+    author_to_class: list[float]  # core class -> weight of the edge from its author
+    class_to_author: list[float]  # core class -> weight of the edge to its author
+    others_to_class: list[tuple[int, int, float]]  # (core class, core person, weight)
+    class_to_others: list[tuple[int, int, float]]
+    dangling: list[int]  # core people without edges back to commits
+    kudos_to: list[int]  # kudos node -> receiver's core position
+    pair_classes: list[int]  # pair position -> class
+    pair_seed: list[float]
+
+
+def _core(graph: _Graph) -> _Core:
+    class_edges, weight = graph.class_edges, graph.person_weight
+    class_author = [edges[0][0] for edges in class_edges]
+    class_to_author = [edges[0][1] for edges in class_edges]
+    author_to_class = [graph.class_commits[k] * 0.5 / weight[a] for k, a in enumerate(class_author)]
+    class_to_others = [(k, i, c) for k, edges in enumerate(class_edges) for i, c in edges[1:]]
+    others_to_class = [(k, i, graph.class_commits[k] * 0.25 / weight[i]) for k, i, _ in class_to_others]
+    authored: dict[int, int] = defaultdict(int)
+    for a in class_author:
+        authored[a] += 1
+    linked = {i for _, i, _ in class_to_others} | set(graph.kudos_to)
+    pair_classes = [k for k, a in enumerate(class_author)
+                    if len(class_edges[k]) == 1 and authored[a] == 1 and a not in linked]
+    paired = {class_author[k] for k in pair_classes}
+    core_classes = [k for k in range(len(class_edges)) if len(class_edges[k]) > 1 or class_author[k] not in paired]
+    core_people = [i for i in range(len(graph.people)) if i not in paired]
+    person_at = {i: j for j, i in enumerate(core_people)}
+    class_at = {k: j for j, k in enumerate(core_classes)}
+    return _Core(
+        classes=core_classes, people=len(core_people),
+        seed=[graph.class_seed[k] for k in core_classes],
+        author=[person_at[class_author[k]] for k in core_classes],
+        author_to_class=[author_to_class[k] for k in core_classes],
+        class_to_author=[class_to_author[k] for k in core_classes],
+        others_to_class=[(class_at[k], person_at[i], c) for k, i, c in others_to_class],
+        class_to_others=[(class_at[k], person_at[i], c) for k, i, c in class_to_others],
+        dangling=[person_at[i] for i in range(len(graph.people)) if not weight[i]],
+        kudos_to=[person_at[i] for i in graph.kudos_to],
+        pair_classes=pair_classes, pair_seed=[graph.class_seed[k] for k in pair_classes],
+    )
+
+
+def _walk(graph: _Graph, core: _Core) -> tuple[list[float], list[float]]:
+    """π of every commit class and of every kudos node, iterated until it settles."""
+    people = [0.0] * core.people
+    classes = list(core.seed)
+    pair_people = [0.0] * len(core.pair_classes)
+    pair_classes = list(core.pair_seed)
+    kudos = list(graph.kudos_seed)
+    keep = 1 - ALPHA
+    for _ in range(MAX_ITERATIONS):
+        teleport = ALPHA + keep * sum(map(people.__getitem__, core.dangling))
+        from_people = [v * keep for v in people]
+        new_classes = [teleport * s + from_people[a] * c
+                       for s, a, c in zip(core.seed, core.author, core.author_to_class)]
+        for k, i, c in core.others_to_class:
+            new_classes[k] += from_people[i] * c
+        new_kudos = [teleport * s for s in graph.kudos_seed]
+        from_classes = [v * keep for v in classes]
+        new_people = [0.0] * core.people
+        for a, x, c in zip(core.author, from_classes, core.class_to_author):
+            new_people[a] += x * c
+        for k, i, c in core.class_to_others:
+            new_people[i] += from_classes[k] * c
+        for q, i in enumerate(core.kudos_to):
+            new_people[i] += kudos[q] * keep
+        new_pair_classes = [teleport * s + v * keep for s, v in zip(core.pair_seed, pair_people)]
+        new_pair_people = [v * keep for v in pair_classes]
+        change = (sum(map(abs, map(sub, new_people, people))) + sum(map(abs, map(sub, new_classes, classes)))
+                  + sum(map(abs, map(sub, new_kudos, kudos)))
+                  + sum(map(abs, map(sub, new_pair_people, pair_people)))
+                  + sum(map(abs, map(sub, new_pair_classes, pair_classes))))
+        people, classes, kudos, pair_people, pair_classes = (new_people, new_classes, new_kudos, new_pair_people,
+                                                             new_pair_classes)
+        if change < TOLERANCE:
+            break
+    class_rank = [0.0] * len(graph.class_edges)
+    for j, k in enumerate(core.classes):
+        class_rank[k] = classes[j]
+    for j, k in enumerate(core.pair_classes):
+        class_rank[k] = pair_classes[j]
+    return class_rank, kudos
+
+
+def _cred(graph: _Graph, class_rank: list[float], kudos_rank: list[float]):
+    """Cred per person and per month and person: the flows of the final π into each person, split
+    by month (they sum to π(person)), scaled to 1000 in all."""
+    keep = 1 - ALPHA
+    flows: dict[str, dict[int, float]] = defaultdict(lambda: defaultdict(float))
+    for k, edges in enumerate(graph.class_edges):
+        per_commit = keep * class_rank[k] / graph.class_commits[k]
+        for month, count in graph.class_months[k].items():
+            for i, c in edges:
+                flows[month][i] += count * per_commit * c
+    for q, i in enumerate(graph.kudos_to):
+        per_kudos = keep * kudos_rank[q] / graph.kudos_counts[q]
+        for month, count in graph.kudos_months[q].items():
+            flows[month][i] += count * per_kudos
+    people = graph.people
+    inflow = [0.0] * len(people)
+    for per_month in flows.values():
+        for i, v in per_month.items():
+            inflow[i] += v
+    total = sum(inflow)
+    if not total:
+        return {}, {}
+    cred = {people[i]: 1000 * inflow[i] / total for i in range(len(people))}
+    monthly = {m: {people[i]: 1000 * v / total for i, v in per_month.items()} for m, per_month in flows.items()}
+    return cred, monthly
 
 
 def credrank(commits, kudos=()) -> tuple[dict[str, float], dict[str, dict[str, float]]]:
@@ -30,139 +233,7 @@ def credrank(commits, kudos=()) -> tuple[dict[str, float], dict[str, dict[str, f
 
     Returns cred per person (summing to 1000) and the same cred split by month.
     """
-    class_index: dict = {}
-    mult: list[int] = []
-    months: list[dict] = []
-    # identical (author, others, month) first, counted at C speed: far fewer than commits
-    tally = Counter([(a, tuple(sorted(set(o) - {a})) if o else (), m) for a, o, m in commits])
-    for (author, others, month), count in tally.items():
-        key = (author, others)
-        k = class_index.get(key)
-        if k is None:
-            k = class_index[key] = len(mult)
-            mult.append(0)
-            months.append(defaultdict(int))
-        mult[k] += count
-        months[k][month] += count
-    kudos_index: dict[str, int] = {}
-    kmult: list[int] = []
-    kmonths: list[dict] = []
-    for receiver, month in kudos:
-        q = kudos_index.get(receiver)
-        if q is None:
-            q = kudos_index[receiver] = len(kmult)
-            kmult.append(0)
-            kmonths.append(defaultdict(int))
-        kmult[q] += 1
-        kmonths[q][month] += 1
-    seed_total = 2 * sum(mult) + sum(kmult)
-    if not seed_total:
+    graph = _graph(commits, kudos)
+    if graph is None:
         return {}, {}
-
-    people = sorted({a for a, _ in class_index} | {o for _, os in class_index for o in os} | set(kudos_index))
-    pix = {p: i for i, p in enumerate(people)}
-    n_p, n_k = len(people), len(mult)
-    s_k = [2 * m / seed_total for m in mult]
-    s_q = [m / seed_total for m in kmult]
-    # commit class -> people: (person index, share of the commit's out-weight)
-    class_out: list[list[tuple[int, float]]] = []
-    person_w = [0.0] * n_p
-    for (author, others), k in class_index.items():
-        total = 1 + 0.5 * len(others)
-        class_out.append([(pix[author], 1 / total)] + [(pix[o], 0.5 / total) for o in others])
-        person_w[pix[author]] += mult[k] * 0.5
-        for o in others:
-            person_w[pix[o]] += mult[k] * 0.25
-    # Every class has exactly one author: its two author edges are kept in flat lists (walked
-    # with zip, the bulk of the work), the co-author and reviewer edges apart (fewer).
-    class_author = [edges[0][0] for edges in class_out]
-    author_out = [edges[0][1] for edges in class_out]  # class -> its author
-    author_in = [mult[k] * 0.5 / person_w[a] for k, a in enumerate(class_author)]  # author -> class
-    other_out = [(k, i, c) for k, edges in enumerate(class_out) for i, c in edges[1:]]
-    other_in = [(k, i, mult[k] * 0.25 / person_w[i]) for k, i, _ in other_out]
-    dangling = [i for i in range(n_p) if not person_w[i]]
-    kudos_to = [pix[r] for r, _ in sorted(kudos_index.items(), key=lambda x: x[1])]
-
-    # A person who authors one class of commits alone and has no other edge forms an isolated
-    # pair with that class (edge weights 1 both ways, joined to the rest by the teleport only):
-    # such pairs, most of a large history's people, are updated with two list comprehensions.
-    # The others form the core, updated edge by edge. The same π as without the split.
-    authored = defaultdict(int)
-    for a in class_author:
-        authored[a] += 1
-    linked = {i for _, i, _ in other_out} | set(kudos_to)
-    pair_k = [k for k, a in enumerate(class_author)
-              if len(class_out[k]) == 1 and authored[a] == 1 and a not in linked]
-    paired = {class_author[k] for k in pair_k}
-    core_k = [k for k in range(n_k) if len(class_out[k]) > 1 or class_author[k] not in paired]
-    core_p = [i for i in range(n_p) if i not in paired]
-    cpos = {i: j for j, i in enumerate(core_p)}
-    kpos = {k: j for j, k in enumerate(core_k)}
-    c_s = [s_k[k] for k in core_k]
-    c_author = [cpos[class_author[k]] for k in core_k]
-    c_in = [author_in[k] for k in core_k]
-    c_out = [author_out[k] for k in core_k]
-    c_other_in = [(kpos[k], cpos[i], c) for k, i, c in other_in]
-    c_other_out = [(kpos[k], cpos[i], c) for k, i, c in other_out]
-    c_dangling = [cpos[i] for i in dangling]
-    c_kudos_to = [cpos[i] for i in kudos_to]
-    pair_s = [s_k[k] for k in pair_k]
-    n_core = len(core_p)
-
-    pi_p = [0.0] * n_core
-    pi_k = list(c_s)
-    pair_p = [0.0] * len(pair_k)
-    pair_pk = list(pair_s)
-    pi_q = list(s_q)
-    keep = 1 - ALPHA
-    for _ in range(MAX_ITERATIONS):
-        teleport = ALPHA + keep * sum(map(pi_p.__getitem__, c_dangling))
-        xp = [v * keep for v in pi_p]
-        new_k = [teleport * s + xp[a] * c for s, a, c in zip(c_s, c_author, c_in)]
-        for k, i, c in c_other_in:
-            new_k[k] += xp[i] * c
-        new_q = [teleport * s for s in s_q]
-        xk = [v * keep for v in pi_k]
-        new_p = [0.0] * n_core
-        for a, x, c in zip(c_author, xk, c_out):
-            new_p[a] += x * c
-        for k, i, c in c_other_out:
-            new_p[i] += xk[k] * c
-        for q, i in enumerate(c_kudos_to):
-            new_p[i] += pi_q[q] * keep
-        new_pair_pk = [teleport * s + v * keep for s, v in zip(pair_s, pair_p)]
-        new_pair_p = [v * keep for v in pair_pk]
-        change = (sum(map(abs, map(sub, new_p, pi_p))) + sum(map(abs, map(sub, new_k, pi_k)))
-                  + sum(map(abs, map(sub, new_q, pi_q))) + sum(map(abs, map(sub, new_pair_p, pair_p)))
-                  + sum(map(abs, map(sub, new_pair_pk, pair_pk))))
-        pi_p, pi_k, pi_q, pair_p, pair_pk = new_p, new_k, new_q, new_pair_p, new_pair_pk
-        if change < TOLERANCE:
-            break
-    core_pi_k = pi_k
-    pi_k = [0.0] * n_k
-    for j, k in enumerate(core_k):
-        pi_k[k] = core_pi_k[j]
-    for j, k in enumerate(pair_k):
-        pi_k[k] = pair_pk[j]
-
-    # The flows of the final π into each person, split by month (they sum to π(person)).
-    flows: dict[str, dict[int, float]] = defaultdict(lambda: defaultdict(float))
-    for k, edges in enumerate(class_out):
-        per_commit = keep * pi_k[k] / mult[k]
-        for month, count in months[k].items():
-            for i, c in edges:
-                flows[month][i] += count * per_commit * c
-    for q, i in enumerate(kudos_to):
-        per_kudos = keep * pi_q[q] / kmult[q]
-        for month, count in kmonths[q].items():
-            flows[month][i] += count * per_kudos
-    inflow = [0.0] * n_p
-    for per_month in flows.values():
-        for i, v in per_month.items():
-            inflow[i] += v
-    total = sum(inflow)
-    if not total:
-        return {}, {}
-    cred = {people[i]: 1000 * inflow[i] / total for i in range(n_p)}
-    monthly = {m: {people[i]: 1000 * v / total for i, v in per_month.items()} for m, per_month in flows.items()}
-    return cred, monthly
+    return _cred(graph, *_walk(graph, _core(graph)))

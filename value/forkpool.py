@@ -3,11 +3,11 @@
 Parsing thousands of files, rendering thousands of pages and diffing thousands of commits all
 split cleanly. Forked workers inherit the job (and whatever it closes over: the renderer, the
 parsed cache, the paths), so nothing is pickled on the way in but a slice's bounds, and only the
-slice's result comes back. The job is handed to each worker when it starts; no process keeps it
-in a module global, and the parent never does.
+slice's result comes back. Each worker gets the job as the argument of its loop (`_serve`) when
+it is forked; no process keeps it in a module global, and the parent never does.
 
-The workers are the pool's (daemonic, ended and joined when the job is done, or when it fails):
-none outlives the call. Where Linux allows, each also asks to be stopped when the process that
+The workers are daemonic, ended and joined when the job is done, or when it fails: none
+outlives the call. Where Linux allows, each also asks to be stopped when the process that
 forked it dies without ending it (`die_with_parent`).
 
 This module lives in `value/` because the value engine may not import `generator/`; the
@@ -25,10 +25,6 @@ from typing import Callable, TypeVar
 
 R = TypeVar("R")
 T = TypeVar("T")
-
-# Set in a worker process only, by `_start`, to the job it was forked for.
-_JOB: Callable | None = None
-
 
 def cpus() -> int:
     """The cores this process may run on."""
@@ -68,18 +64,60 @@ def die_with_parent(signum: int, parent: int) -> bool:
     return os.getppid() == parent  # it may have died before the request was made
 
 
-def _start(job: Callable, parent: int) -> None:
-    global _JOB
-    # The pool ends its workers with SIGTERM: it must end them whatever handler the process that
-    # forked them set (serve's builder turns SIGTERM into an orderly exit).
+def _serve(job: Callable, parent: int, tasks, lock, results) -> None:
+    """A forked worker's loop: run each slice it is sent, until it is sent None; send back
+    (slice index, result, None), or (slice index, None, the exception) when the job raised."""
+    # The parent ends its workers with SIGTERM on a failure: it must end them whatever handler
+    # the process that forked them set (serve's builder turns SIGTERM into an orderly exit).
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     if not die_with_parent(signal.SIGTERM, parent):
         os._exit(0)
-    _JOB = job
+    for index, (start, end) in iter(tasks.get, None):
+        try:
+            answer = (index, job(start, end), None)
+        except Exception as exc:  # noqa: BLE001 - raised again in the parent, as a pool does
+            answer = (index, None, exc)
+        with lock:
+            results.send(answer)
 
 
-def _run(bounds: tuple[int, int]):
-    return _JOB(*bounds)
+class _Collected:
+    """The workers' answers as they arrive, read by a thread of the parent (so that a worker is
+    never left waiting to hand over a large result while the parent runs `meanwhile`)."""
+
+    def __init__(self, answers, count: int) -> None:
+        self._answers, self._count = answers, count
+        self._found: dict[int, tuple] = {}
+        self._ready = threading.Condition()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._read, daemon=True)
+        self._thread.start()
+
+    def _read(self) -> None:
+        got = 0
+        while got < self._count and not self._stop.is_set():
+            if not self._answers.poll(0.05):  # now and then: the parent may have stopped waiting
+                continue
+            index, result, error = self._answers.recv()
+            got += 1
+            with self._ready:
+                self._found[index] = (result, error)
+                self._ready.notify()
+
+    def take(self, index: int):
+        """Slice `index`'s result, once it has come; when the job raised on it, that exception is
+        raised here (so the first failing slice in order decides, as with a pool's imap)."""
+        with self._ready:
+            while index not in self._found:
+                self._ready.wait()
+            result, error = self._found.pop(index)
+        if error is not None:
+            raise error
+        return result
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
 
 
 def run_sliced(job: Callable[[int, int], R], count: int, *, min_count: int, slice_size: int | None = None,
@@ -110,12 +148,33 @@ def run_sliced(job: Callable[[int, int], R], count: int, *, min_count: int, slic
         return results, (meanwhile() if meanwhile is not None else None)
     if before_fork is not None:
         before_fork()
-    # Leaving the `with` block ends the workers and joins them, on an error too.
-    with multiprocessing.get_context("fork").Pool(processes, initializer=_start, initargs=(job, os.getpid())) as pool:
-        chunks = pool.imap(_run, slices)  # imap keeps the order of the slices
+    context = multiprocessing.get_context("fork")
+    tasks, lock = context.SimpleQueue(), context.Lock()
+    answers, sent = context.Pipe(duplex=False)
+    # the job goes to each worker as an argument of its loop: forked, it is inherited, not pickled
+    pool = [context.Process(target=_serve, args=(job, os.getpid(), tasks, lock, sent), daemon=True)
+            for _ in range(min(processes, len(slices)))]
+    for worker in pool:
+        worker.start()
+    collected = _Collected(answers, len(slices))
+    try:
+        for task in enumerate(slices):
+            tasks.put(task)
+        for _worker in pool:
+            tasks.put(None)
         other = meanwhile() if meanwhile is not None else None
-        for (_start_index, end), chunk in zip(slices, chunks):
-            results.append(chunk)
+        for index, (_start, end) in enumerate(slices):
+            results.append(collected.take(index))
             if progress is not None:
                 progress(end, count)
+    except BaseException:
+        for worker in pool:
+            worker.terminate()
+        raise
+    finally:
+        collected.stop()
+        for worker in pool:
+            worker.join()
+        for end in (tasks, answers, sent):
+            end.close()
     return results, other

@@ -1,4 +1,6 @@
-"""Text renderings of a value report and of a reward distribution (for the terminal and CSV)."""
+"""Text renderings of a reward distribution (terminal, CSV, JSON), and the note a value report of no
+commits opens with. The value report itself is rendered in the portal's words by
+`generator/views/value_text.py`."""
 
 from __future__ import annotations
 
@@ -8,72 +10,22 @@ import json
 from decimal import Decimal
 
 from . import money
-from .registry import DIMENSIONS
-
-TOP = 5
+from .report_types import Report
 
 
-def _show(value) -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, float):
-        return f"{value:.3f}".rstrip("0").rstrip(".") if value != int(value) else str(int(value))
-    if isinstance(value, dict):
-        if not value:
-            return "—"
-        return ", ".join(f"{k}: {_show(v)}" for k, v in value.items())
-    if isinstance(value, list):
-        return ", ".join(_show(v) for v in value) or "—"
-    return str(value)
-
-
-def no_commits_note(report: dict) -> str | None:
+def no_commits_note(report: Report) -> str | None:
     """The statement a report that counted no commit opens with, so its zeros never pass for
     figures of a history (None when it counted some)."""
-    counted = report.get("dimensions", {}).get("objective_accomplishment", {}).get("commits_with_merges")
+    counted = report.dimensions.get("objective_accomplishment", {}).get("commits_with_merges")
     if counted:
         return None
-    src = report.get("source", {})
-    if not src.get("commit"):
+    src = report.source
+    if not src.commit:
         return "No commits: this history is empty, so every figure from it is zero."
-    if src.get("subdir"):
-        return (f"No commits counted: no commit up to {src['commit'][:12]} changes the folder {src['subdir']}/, "
+    if src.subdir:
+        return (f"No commits counted: no commit up to {src.commit[:12]} changes the folder {src.subdir}/, "
                 "so every figure from the history is zero.")
     return "No commits counted, so every figure from the history is zero."
-
-
-def table(report: dict) -> str:
-    """A readable summary: community indicators and the top contributors of each dimension."""
-    src = report.get("source", {})
-    lines = [f"Value report: commit {str(src.get('commit') or '-')[:12]}"
-             + (f" on {src['branch']}" if src.get("branch") else "")
-             + (f", folder {src['subdir']}" if src.get("subdir") else "")
-             + (f", as of {src['as_of'][:10]}" if src.get("as_of") else "")]
-    note = no_commits_note(report)
-    if note:
-        lines.append(note)
-    people = report.get("contributors", [])
-    for dim in DIMENSIONS:
-        lines += ["", dim.replace("_", " ").capitalize(), "-" * len(dim)]
-        values = report.get("dimensions", {}).get(dim, {})
-        width = max((len(k) for k in values), default=0)
-        for key, value in values.items():
-            lines.append(f"  {key.ljust(width)}  {_show(value)}")
-        ranked = sorted((p for p in people if p.get("scores", {}).get(dim)),
-                        key=lambda p: (-p["scores"][dim], p["id"]))[:TOP]
-        if ranked:
-            lines.append("  top contributors:")
-            for p in ranked:
-                lines.append(f"    {p['scores'][dim] * 100:6.2f}%  {p['id']} ({p['name']})")
-    lines += ["", f"{len(people)} contributors, {len(report.get('bots', []))} bots"]
-    ranked = sorted(people, key=lambda p: (-p.get("value", 0), p["id"]))[:TOP]
-    if ranked:
-        lines.append("Top by value:")
-        for p in ranked:
-            lines.append(f"  {p['value'] * 100:6.2f}%  {p['id']} ({p['name']})  {p['commits']} commits")
-    return "\n".join(lines) + "\n"
 
 
 def _amount(value, currency: str) -> str:

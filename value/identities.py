@@ -25,7 +25,10 @@ def slugify(text: str) -> str:
 
 
 @dataclass
-class Contributor:
+class Identity:
+    """A person as the engine resolved them: a member file, or the names and e-mails of commits
+    that resolve to one id."""
+
     id: str
     name: str
     emails: set[str] = field(default_factory=set)
@@ -42,7 +45,7 @@ class Identities:
     def __init__(self, mailmap: Mailmap, data: CommunityData) -> None:
         self.mailmap = mailmap
         self.data = data
-        self.people: dict[str, Contributor] = {}
+        self.people: dict[str, Identity] = {}
         self._key_of: dict[tuple[str, str], tuple[str, str]] = {}  # raw -> (name, email key)
         self._names: dict[str, Counter] = defaultdict(Counter)  # key -> resolved names
         self._member_of: dict[str, str] = {}  # resolved email key -> handle
@@ -65,7 +68,7 @@ class Identities:
         """Assign ids to every key seen; returns key -> id."""
         bots = {b.strip().casefold() for b in self.data.bots}
         for member in sorted(self.data.members, key=lambda m: m.id):
-            self.people[member.id] = Contributor(
+            self.people[member.id] = Identity(
                 id=member.id, name=member.name, member=True, affiliation=member.affiliation or None,
                 visibility=member.visibility,
             )
@@ -80,7 +83,7 @@ class Identities:
             best = sorted(names.items(), key=lambda item: (-item[1], item[0]))[0][0]
             base = slugify(best) or slugify(key.split("@", 1)[0]) or "contributor"
             others[base].append(key)
-            self.people.setdefault(f"\0{key}", Contributor(id="", name=best))
+            self.people.setdefault(f"\0{key}", Identity(id="", name=best))
         for base in sorted(others):
             for key in others[base]:  # already in e-mail order
                 candidate, n = base, 1
@@ -113,5 +116,5 @@ class Identities:
         """A person named only in the data files (events, kudos, ledger) by an unknown id."""
         if pid not in self.people:
             bots = {b.strip().casefold() for b in self.data.bots}
-            self.people[pid] = Contributor(id=pid, name=pid, bot="[bot]" in pid.casefold() or pid.casefold() in bots)
+            self.people[pid] = Identity(id=pid, name=pid, bot="[bot]" in pid.casefold() or pid.casefold() in bots)
         return pid

@@ -1,4 +1,4 @@
-"""What the value engine takes besides the history: the community's data as plain values.
+"""What the value engine takes besides the history: the community's data as small frozen records.
 
 `generator/` fills a `CommunityData` from the files it loaded and validated; `value/` never reads
 those files itself (it only reads `.mailmap`, `.all-contributorsrc`, `CITATION.cff` and
@@ -7,7 +7,8 @@ those files itself (it only reads `.mailmap`, `.all-contributorsrc`, `CITATION.c
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
@@ -21,8 +22,8 @@ COMMUNITY_FILES = (ALL_CONTRIBUTORS_PATH, CITATION_PATH, FUNDING_PATH)
 
 
 @dataclass(frozen=True)
-class Person:
-    """One member file (`members/<handle>.yaml`)."""
+class MemberInput:
+    """One member file (`members/<handle>.yaml`), as the engine matches identities with it."""
 
     id: str  # handle
     name: str
@@ -33,39 +34,115 @@ class Person:
     logins: tuple[str, ...] = ()  # forge logins (github:, gitlab:), case-folded: All Contributors' `login`
 
 
+# Every dated input below carries `source` (the data file's path) and, for a record of its own,
+# `line`: together they make a record's source, `path:line` (see value/contributions.py).
+@dataclass(frozen=True)
+class EventInput:
+    """A community event (`events/<slug>.md`)."""
+
+    id: str
+    date: date | None
+    organisers: tuple[str, ...] = ()
+    participants: tuple[str, ...] = ()
+    guests: int = 0
+    source: str | None = None
+    organiser_lines: Mapping[str, int] = field(default_factory=dict)  # organiser -> line of the file
+    participant_lines: Mapping[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class LedgerInput:
+    """A ledger entry (`ledger/*.yaml`): money in (INCOME_KINDS) or out (SPENDING_KINDS)."""
+
+    date: date | None
+    amount: Decimal
+    currency: str
+    kind: str
+    payer: str | None = None  # the file's `from`
+    payee: str | None = None  # the file's `to`
+    project: str | None = None
+    by: str | None = None  # who raised an income
+    source: str | None = None
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class UsageInput:
+    """Evidence of social use (`usage/*.yaml`)."""
+
+    date: date | None
+    kind: str
+    count: int | None = None
+    quote: str | None = None
+    project: str | None = None
+    source: str | None = None
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class KudosInput:
+    """Peer recognition (`kudos/*.yaml`): the file's `from` is the giver, `to` the receiver."""
+
+    giver: str | None
+    receiver: str | None
+    date: date | None
+    reason: str = ""  # the file's `for`
+    dimension: str | None = None
+    source: str | None = None
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class GoalInput:
+    title: str
+    done: bool = False
+    done_at: date | None = None
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class ProjectInput:
+    """A project (`projects/<slug>.md`): its goals are credited to its leads."""
+
+    id: str
+    title: str = ""
+    status: str = ""
+    leads: tuple[str, ...] = ()
+    goals: tuple[GoalInput, ...] = ()
+    source: str | None = None
+
+
+@dataclass(frozen=True)
+class ContributionInput:
+    """Work done outside git (`contributions/*.yaml`)."""
+
+    date: date | None
+    who: str
+    kind: str
+    hours: float | None = None
+    description: str = ""
+    dimension: str | None = None
+    source: str | None = None
+    line: int | None = None
+
+
 @dataclass(frozen=True)
 class CommunityData:
     """Everything the generator loaded, as plain values; every field may be left empty.
 
-    events:   {"id", "date": date, "organisers": [ids], "participants": [ids], "guests": int,
-               + optional "source": path, "lines": {"organisers"|"participants": {id: line}}}
-    ledger:   {"date": date, "amount": Decimal, "currency": str,
-               "kind": donation|grant|sale|expense|reward, "from", "to", "project",
-               + optional "by": id (who raised an income), "source": path, "line": int}
-    usage:    {"date": date, "kind": str, "count": int|None, "quote": str|None, "project",
-               + optional "source", "line"}
-    kudos:    {"from": id, "to": id, "date": date, "for": str, "dimension": str|None,
-               + optional "source", "line"}
-    projects: {"id", "title", "status", "goals": [{"title", "done": bool, "done_at": date|None,
-               + optional "line"}], "leads": [ids] (optional), + optional "source"}
-    contributions: {"date": date, "who": id, "kind": str, "hours": number|None,
-               "description": str, "dimension": str|None, "source": path, "line": int}
-               (work done outside git: `contributions/*.yaml`)
-
-    `source` and `line` make a record's source (`path:line`, see value/contributions.py).
     `periods` are the reward plans' periods, (start, end) days: the engine computes cred as of
     each end (the report's `cred_as_of`), so that later work never changes a closed plan.
     `window` bounds the monthly series (see `context.series_months`).
     `kinds` is `value.kinds` of commonplace.yaml: {kind: weight or {"weight", "dimension"}}.
     """
 
-    members: tuple[Person, ...] = ()
-    events: tuple[dict, ...] = ()
-    ledger: tuple[dict, ...] = ()
-    usage: tuple[dict, ...] = ()
-    kudos: tuple[dict, ...] = ()
-    projects: tuple[dict, ...] = ()
-    contributions: tuple[dict, ...] = ()
+    members: tuple[MemberInput, ...] = ()
+    events: tuple[EventInput, ...] = ()
+    ledger: tuple[LedgerInput, ...] = ()
+    usage: tuple[UsageInput, ...] = ()
+    kudos: tuple[KudosInput, ...] = ()
+    projects: tuple[ProjectInput, ...] = ()
+    contributions: tuple[ContributionInput, ...] = ()
     kinds: dict | None = None  # kind -> weight, or {"weight", "dimension"}; default: contributions.KINDS
     weights: dict | None = None  # dimension -> weight; default equal
     bots: tuple[str, ...] = ()  # ids, names or e-mails declared bots in the config

@@ -11,6 +11,12 @@ from __future__ import annotations
 from decimal import Decimal
 from functools import lru_cache
 
+# The ledger kinds that bring money in and that pay it out (`ledger/*.yaml`'s `kind`); the other
+# kinds (opening_balance, transfer) move none across the community's edge. The loader, the
+# engine's indicators and advice, and the model all read these.
+INCOME_KINDS = frozenset({"donation", "grant", "sale"})
+SPENDING_KINDS = frozenset({"expense", "reward"})
+
 # Amounts have at most this many digits before the decimal point: every sum and split of them
 # stays exact inside the 28 digits of Python's decimal arithmetic.
 MAX_DIGITS = 15

@@ -2,7 +2,10 @@
 
 Levels: `community` indicators fill `dimensions` (and `monthly` when `monthly` is true);
 `person` figures are shown per contributor. A contributor's scores do not come from here but
-from their contribution records (`contributions.py`, which has the table of kinds).
+from their contribution records (`contributions.py`; the table of kinds is `kinds.py`).
+
+A leaf: the dimension modules register into it as they are imported, and import nothing back.
+Read the table through `value.indicators`, which imports them all first.
 """
 
 from __future__ import annotations
@@ -71,14 +74,3 @@ def person(dimension: str, key: str, *, unit: str, formula: str, explanation: st
         return func
 
     return wrap
-
-
-def indicators(level: str | None = None, dimension: str | None = None) -> list[Indicator]:
-    from . import dimensions  # noqa: F401  (registers every indicator)
-
-    return [i for i in REGISTRY if (level is None or i.level == level) and (dimension is None or i.dimension == dimension)]
-
-
-def indicator_registry() -> list[dict]:
-    """Every indicator, for the methodology page: key, dimension, level, unit, formula, explanation."""
-    return [i.describe() for i in indicators()]

@@ -1,4 +1,5 @@
-"""The value report (DESIGN.md §5): one JSON-ready dict, deterministic to the byte.
+"""The value report (DESIGN.md §5): a `report_types.Report`, whose JSON form (`to_json()`) is
+deterministic to the byte.
 
 Shape, schema `commonplace.value/3` (keys beyond §5 are marked +; docs/value-json.md has it all):
   schema, source {commit, branch, + subdir, + as_of}, + weights {dimension: weight},
@@ -38,6 +39,7 @@ import gc
 from bisect import bisect_left
 from collections import Counter, defaultdict
 from contextlib import contextmanager
+from dataclasses import dataclass
 from decimal import Decimal
 from operator import itemgetter
 from pathlib import Path
@@ -47,7 +49,6 @@ from . import __version__
 from .cache import ReportCache, code_stamp, fingerprint
 from .context import Context, iso
 from .contributions import (
-    MAX_WEIGHT,
     added_sums,
     cred_as_of,
     records_of,
@@ -60,7 +61,10 @@ from .errors import BadWeights
 from .fold import fold_new_commits, resolved_key, resolved_log, resolved_state
 from .history import history_state, read_history
 from .inputs import CommunityData
-from .registry import DIMENSIONS, indicators
+from .kinds import MAX_WEIGHT
+from .indicators import indicators
+from .registry import DIMENSIONS
+from .report_types import Report, ReportSource
 from .signatures import has_keys, verified_in
 
 SCHEMA = "commonplace.value/3"
@@ -121,7 +125,7 @@ def build_report(
     workers: int | None = None,
     engine: str = "auto",
     files_in: str | None = None,  # where .mailmap and the community files are (default: subdir)
-) -> dict:
+) -> Report:
     data = data or CommunityData()
     weights = weights_of(data)
     reports = ReportCache(None, "")
@@ -133,7 +137,7 @@ def build_report(
         reports = ReportCache(folder, f"{subdir or ''}\0{ref}")
         found = reports.get(key)
         if found is not None:
-            return found
+            return Report.from_json(found)
     assemble = functools.partial(report_from, cache_folder=folder if use_cache else None)
     state_log = resolved_log(None, "")
     if use_cache and not subdir:  # new commits on top of the last report's: only they are read
@@ -143,7 +147,7 @@ def build_report(
             report = fold_new_commits(repo_path, ref, state_log, state_key, data, weights, assemble,
                                       cache_dir=cache_dir, workers=workers, engine=engine, files_in=files_in)
         if report is not None:
-            reports.put(key, report)
+            reports.put(key, report.to_json())
             return report
     history = read_history(repo_path, subdir=subdir, ref=ref, cache_dir=cache_dir, use_cache=use_cache,
                            progress=progress, workers=workers, engine=engine, files_in=files_in,
@@ -152,7 +156,7 @@ def build_report(
         ctx = Context(history, data)
         report = assemble(history, data, weights, ctx)
     if use_cache:
-        reports.put(key, report)
+        reports.put(key, report.to_json())
         if not subdir and history.commit is not None:
             state_log.write(state_key, resolved_state(history, ctx.resolved, history.tag_reach))
     return report
@@ -183,25 +187,20 @@ def _collector_paused():
             gc.enable()
 
 
-def report_from(history, data: CommunityData, weights: dict[str, float], ctx: Context | None = None, *,
-                cache_folder: Path | None = None) -> dict:
-    ctx = ctx if ctx is not None else Context(history, data)
-    verified = None  # {person: commits signed with a key in their member file}, when any member lists keys
-    signed: set[str] = set()
-    if has_keys(data):
-        signed = verified_in(history, ctx.resolved, data, cache_folder)
-        verified = Counter(c.author for c in ctx.commits if c.id in signed)
+def _community_figures(ctx: Context) -> tuple[dict, dict]:
+    """The community indicators: {dimension: {indicator: value}}, and the monthly series."""
     dimensions: dict = {d: {} for d in DIMENSIONS}
     monthly: dict = {"months": list(ctx.months), **{d: {} for d in DIMENSIONS}}
     for ind in indicators("community"):
         dimensions[ind.dimension][ind.key] = clean(ind.func(ctx, None))
         if ind.monthly:
             monthly[ind.dimension][ind.key] = [clean(ind.func(ctx, m)) for m in ctx.months]
+    return dimensions, monthly
 
-    figures = {ind.key: ind.func(ctx) for ind in indicators("person")}
-    records, bot_records = records_of(ctx)
 
-    # person figures from the counted history
+def _commit_stats(ctx: Context) -> defaultdict:
+    """{person: commits, co-authored commits, lines, first and last commit, merges} from the
+    counted history."""
     stats: dict[str, dict] = defaultdict(lambda: {"commits": 0, "coauthored_commits": 0, "lines_added": 0,
                                                   "lines_removed": 0, "first": None, "last": None, "merges": 0})
     sums: dict[str, list] = {}  # author -> [commits, added, removed, first, last], commits in order
@@ -224,8 +223,21 @@ def report_from(history, data: CommunityData, weights: dict[str, float], ctx: Co
     for m in ctx.merges:
         if m.author is not None:
             stats[m.author]["merges"] += 1
+    return stats
 
-    # scores from the records: month by month, and overall from the months' sums (one pass)
+
+@dataclass
+class _Scoring:
+    """Scores from the records: month by month, and overall from the months' sums (one pass)."""
+
+    published: dict  # the records as columns
+    overall: object  # contributions.scores_of_sums of all records
+    month_values: dict  # {person: {month: value}}
+    monthly_totals: dict  # {dimension: [weight of all records per month]}
+    monthly_without: list  # [[dimensions without records] per month]
+
+
+def _scoring(ctx: Context, records, weights: dict[str, float]) -> _Scoring:
     published = _record_columns(records)
     days = published["date"]  # sorted: each month's records are a slice
     edges = [bisect_left(days, m) for m in ctx.months] + [bisect_left(days, f"{ctx.months[-1]}-32")] \
@@ -245,7 +257,15 @@ def report_from(history, data: CommunityData, weights: dict[str, float], ctx: Co
         for d in DIMENSIONS:
             monthly_totals[d].append(clean(period.totals[d]))
         monthly_without.append(period.without_records)
-    kinds_used = summary_of(people, published["kind"], amounts)
+    return _Scoring(published, overall, month_values, monthly_totals, monthly_without)
+
+
+def _contributor_rows(ctx: Context, stats, figures: dict, scoring: _Scoring, bot_records,
+                      verified: Counter | None) -> tuple[list[dict], list[dict]]:
+    """The contributors' rows and the bots', sorted by id: everyone with a commit, a record or a
+    person-level figure."""
+    published, overall = scoring.published, scoring.overall
+    kinds_used = summary_of(published["person"], published["kind"], published["weight"])
     bot_kinds = summary(bot_records)
 
     def active(pid: str) -> bool:
@@ -288,36 +308,46 @@ def report_from(history, data: CommunityData, weights: dict[str, float], ctx: Co
             row[key] = values.get(pid, None if key == "role" else {} if key == "rewards_received" else 0)
         row["signals"] = overall.sums.get(pid) or dict.fromkeys(DIMENSIONS, 0.0)
         row["records"] = kinds_used.get(pid, {})
-        row["monthly_value"] = month_values.get(pid, {})
+        row["monthly_value"] = scoring.month_values.get(pid, {})
         contributors.append({k: clean(v) for k, v in row.items()})
+    return contributors, bots
 
-    report = {
-        "schema": SCHEMA,
-        "source": {
-            "commit": history.commit,
-            "branch": history.branch,
-            "subdir": history.subdir,
-            "as_of": iso(*history.as_of) if history.as_of else None,
-        },
-        "weights": {d: clean(weights[d]) for d in DIMENSIONS},
-        "kinds": {key: clean(kind.describe()) for key, kind in ctx.kinds.items()},
-        "dimensions": dimensions,
-        "monthly": monthly,
-        "scoring": {
+
+def report_from(history, data: CommunityData, weights: dict[str, float], ctx: Context | None = None, *,
+                cache_folder: Path | None = None) -> Report:
+    ctx = ctx if ctx is not None else Context(history, data)
+    verified = None  # {person: commits signed with a key in their member file}, when any member lists keys
+    signed: set[str] = set()
+    if has_keys(data):
+        signed = verified_in(history, ctx.resolved, data, cache_folder)
+        verified = Counter(c.author for c in ctx.commits if c.id in signed)
+    dimensions, monthly = _community_figures(ctx)
+    figures = {ind.key: ind.func(ctx) for ind in indicators("person")}
+    records, bot_records = records_of(ctx)
+    stats = _commit_stats(ctx)
+    scoring = _scoring(ctx, records, weights)
+    overall = scoring.overall
+    contributors, bots = _contributor_rows(ctx, stats, figures, scoring, bot_records, verified)
+    return Report(
+        schema=SCHEMA,
+        source=ReportSource(commit=history.commit, branch=history.branch, subdir=history.subdir,
+                            as_of=iso(*history.as_of) if history.as_of else None),
+        weights={d: clean(weights[d]) for d in DIMENSIONS},
+        kinds={key: clean(kind.describe()) for key, kind in ctx.kinds.items()},
+        dimensions=dimensions,
+        monthly=monthly,
+        scoring={
             "totals": {d: clean(overall.totals[d]) for d in DIMENSIONS},
             "without_records": overall.without_records,
-            "monthly": {"totals": monthly_totals, "without_records": monthly_without},
+            "monthly": {"totals": scoring.monthly_totals, "without_records": scoring.monthly_without},
         },
-        "contributors": contributors,
-        "bots": bots,
-        "contributions": published,
-        "bot_contributions": _record_columns(bot_records),
+        contributors=contributors,
+        bots=bots,
+        contributions=scoring.published,
+        bot_contributions=_record_columns(bot_records),
         # cred as of each reward plan's end: what a plan counts, the same whatever comes later
-        "cred_as_of": {end.isoformat(): _record_columns(cred_as_of(ctx, end))
-                       for end in sorted({end for _start, end in data.periods})},
-    }
-    if verified is not None:  # the commits a `verified: true` plan counts
-        report["verified"] = sorted(signed)
-    if ctx.notes:  # commits read otherwise than they claim (clamped dates, capped trailers)
-        report["notes"] = ctx.notes
-    return report
+        cred_as_of={end.isoformat(): _record_columns(cred_as_of(ctx, end))
+                    for end in sorted({end for _start, end in data.periods})},
+        verified=sorted(signed) if verified is not None else None,  # the commits a `verified: true` plan counts
+        notes=ctx.notes or None,  # commits read otherwise than they claim (clamped dates, capped trailers)
+    )

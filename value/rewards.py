@@ -34,9 +34,11 @@ from fractions import Fraction
 
 from . import money
 from .context import month_range
-from .contributions import Record, from_report, in_period, scores
+from .contributions import Record, from_columns, from_report, in_period, scores
 from .errors import BadBudget, ValueEngineError
+from .inputs import LedgerInput
 from .registry import DIMENSIONS
+from .report_types import Report
 
 POLICIES = ("immediate", "recent", "balanced")
 RECIPIENTS = ("members", "all")
@@ -62,10 +64,10 @@ def largest_remainder(units: int, weights: dict[str, Fraction]) -> dict[str, int
     return floors
 
 
-def paid_from_report(report: dict, currency: str) -> dict[str, Decimal]:
+def paid_from_report(report: Report, currency: str) -> dict[str, Decimal]:
     return {
         c["id"]: Decimal(c.get("rewards_received", {}).get(currency, "0"))
-        for c in report.get("contributors", ())
+        for c in report.contributors
     }
 
 
@@ -108,22 +110,22 @@ class Counted:
     verified: int | None = None
 
 
-def plan_records(report: dict, end: date | None = None, verified: bool = False) -> list[Record]:
+def plan_records(report: Report, end: date | None = None, verified: bool = False) -> list[Record]:
     """The people's records a plan counts, sorted by date: those dated up to `end`, with the cred
     as of `end` (the report's `cred_as_of`) in place of the cred as of today; with `verified`,
     the records of a commit only when it is verified (the report's `verified`)."""
     records = from_report(report)
     if end is not None:
         last = end.isoformat()
-        as_of = report.get("cred_as_of") or {}
+        as_of = report.cred_as_of
         if last in as_of:
-            records = [r for r in records if r.kind != "cred"] + from_report({"contributions": as_of[last]})
+            records = [r for r in records if r.kind != "cred"] + from_columns(as_of[last])
         elif any(r.kind == "cred" for r in records):
             raise ValueEngineError(f"the value report has no cred as of {last}: compute it with the plan's period "
                                    "(CommunityData.periods), so that later work cannot change the plan")
         records = in_period(records, None, last)
     if verified:
-        signed = set(report.get("verified") or ())
+        signed = set(report.verified or ())
         records = [r for r in records if r.kind not in COMMIT_KINDS or r.source in signed]
     records.sort(key=Record.sort_key)
     return records
@@ -134,8 +136,8 @@ def _values(records, weights: dict[str, float]) -> dict[str, Fraction]:
     return {pid: Fraction(v) for pid, v in scores(records, weights).value.items()}
 
 
-def counted(report: dict, *, currency: str, period: Period | None = None,
-            payouts: Iterable[dict] | None = None, verified: bool = False) -> Counted:
+def counted(report: Report, *, currency: str, period: Period | None = None,
+            payouts: Iterable[LedgerInput] | None = None, verified: bool = False) -> Counted:
     """THE ONE PLACE where a plan's period filters what it counts (VALUE.md, "Rewards": only
     records dated up to `end`, only payouts dated before `start`).
 
@@ -143,12 +145,11 @@ def counted(report: dict, *, currency: str, period: Period | None = None,
     `contributions.scores` and the report's weights), to the day: a period ending mid-month
     counts that month's records up to its end. Cred is the cred as of the end (`cred_as_of`),
     not today's: later commits and kudos move today's cred of every month. Payouts come from the
-    ledger's `kind: reward` entries (`payouts`: dicts with date, amount, currency, kind, to, as
-    `CommunityData.ledger`), or, without them, from the report's all-time `rewards_received`.
+    ledger's `kind: reward` entries (`payouts`: `LedgerInput`s, as `CommunityData.ledger`), or, without them, from the report's all-time `rewards_received`.
     With `verified`, the records of commits that are not verified are left out (`plan_records`).
     """
-    people = [c for c in report.get("contributors", ()) if not c.get("bot")]
-    weights = report.get("weights") or dict.fromkeys(DIMENSIONS, 1.0)
+    people = report.people
+    weights = report.weights or dict.fromkeys(DIMENSIONS, 1.0)
     end = period.end if period else None
     records = plan_records(report, end, verified)
     days = [r.date for r in records]
@@ -171,7 +172,7 @@ def counted(report: dict, *, currency: str, period: Period | None = None,
     commits = sum(1 for r in in_window if r.kind == "commit")
     signed = None
     if verified:
-        ids = set(report.get("verified") or ())
+        ids = set(report.verified or ())
         signed = sum(1 for r in in_window if r.kind == "commit" and r.source in ids)
 
     if payouts is None and period is None:
@@ -181,11 +182,11 @@ def counted(report: dict, *, currency: str, period: Period | None = None,
     else:
         paid = {}
         for e in payouts:
-            if e.get("kind") != "reward" or e.get("currency") != currency or not e.get("to"):
+            if e.kind != "reward" or e.currency != currency or not e.payee:
                 continue
-            if period is not None and e["date"] >= period.start:
+            if period is not None and e.date >= period.start:
                 continue
-            paid[e["to"]] = paid.get(e["to"], Fraction(0)) + _fraction(e["amount"])
+            paid[e.payee] = paid.get(e.payee, Fraction(0)) + _fraction(e.amount)
     return Counted(months, monthly, window, total, paid, commits, signed)
 
 
@@ -202,8 +203,49 @@ class Split:
     verified: int | None = None  # how many of them are verified, for a plan that counts only those
 
 
+def _budget_units(budget: Decimal, currency: str, minor_units: int) -> int:
+    """The budget in whole minor units; refused when it has more digits than any community shares
+    out, is negative or not finite, or has more decimals than the currency."""
+    if budget.is_finite() and budget.adjusted() >= money.MAX_DIGITS:
+        raise BadBudget(f"the budget has more than {money.MAX_DIGITS} digits before the decimal "
+                        "point: no community shares out that much; give the budget it has")
+    units_exact = budget.scaleb(minor_units)
+    if not budget.is_finite() or budget < 0 or units_exact != units_exact.to_integral_value():
+        raise BadBudget(
+            f"budget {budget} {currency} is not a non-negative amount in whole minor units "
+            f"({minor_units} decimals): round it, e.g. {budget.quantize(Decimal(1).scaleb(-minor_units)) if budget.is_finite() else '100.00'}"
+        )
+    return int(units_exact)
+
+
+def _policy_weights(policy: str, got: Counted, people, decay: Fraction, paid: dict | None,
+                    budget: Decimal) -> dict[str, Fraction]:
+    """Each person's weight in the split, as the policy has it: the window's value (immediate),
+    the months' value with older months decayed (recent), or what brings everyone's payouts,
+    this budget included, closest to their share of all-time value (balanced)."""
+    weights: dict[str, Fraction] = {}
+    if policy == "immediate":
+        weights = {pid: got.window.get(pid, Fraction(0)) for pid in people}
+    elif policy == "recent":
+        for pid in people:
+            values = got.monthly.get(pid, {})
+            d = Fraction(0)
+            for m in got.months:
+                d = d * (1 - decay) + values.get(m, 0)
+            weights[pid] = d
+    else:
+        given = got.paid if paid is None else {pid: _fraction(v) for pid, v in paid.items()}
+        g = {pid: given.get(pid, Fraction(0)) for pid in people}
+        total_value = sum(got.total.get(pid, Fraction(0)) for pid in people)
+        if total_value:
+            pot = sum(g.values()) + _fraction(budget)
+            for pid in people:
+                weights[pid] = max(Fraction(0), pot * got.total.get(pid, Fraction(0)) / total_value - g[pid])
+    return weights
+
+
 def split(
-    report: dict,
+    report: Report,
     *,
     budget: Decimal,
     currency: str,
@@ -213,7 +255,7 @@ def split(
     period: Period | tuple[date, date] | None = None,
     minor_units: int | None = None,
     recipients: str = "members",
-    payouts: Iterable[dict] | None = None,
+    payouts: Iterable[LedgerInput] | None = None,
     verified: bool = False,
 ) -> Split:
     if policy not in POLICIES:
@@ -225,45 +267,18 @@ def split(
     if minor_units is None:
         minor_units = money.minor_units(currency)
     budget = Decimal(budget)
-    if budget.is_finite() and budget.adjusted() >= money.MAX_DIGITS:
-        raise BadBudget(f"the budget has more than {money.MAX_DIGITS} digits before the decimal "
-                        "point: no community shares out that much; give the budget it has")
-    units_exact = budget.scaleb(minor_units)
-    if not budget.is_finite() or budget < 0 or units_exact != units_exact.to_integral_value():
-        raise BadBudget(
-            f"budget {budget} {currency} is not a non-negative amount in whole minor units "
-            f"({minor_units} decimals): round it, e.g. {budget.quantize(Decimal(1).scaleb(-minor_units)) if budget.is_finite() else '100.00'}"
-        )
+    units = _budget_units(budget, currency, minor_units)
     decay_f = _fraction(decay)
     if not 0 <= decay_f <= 1 or decay_f.denominator > 10 ** 15:  # exact powers of a finer decay grow past any time
         raise ValueEngineError(f"decay {str(decay)[:40]} must be between 0 and 1, with at most 15 decimals")
     if period is not None and not isinstance(period, Period):
         period = Period(*period)
-    units = int(units_exact)
-    people = {c["id"]: c for c in report.get("contributors", ()) if not c.get("bot")}
+    people = {c["id"]: c for c in report.people}
     if policy == "balanced" and period is not None and payouts is None and paid is None:
         raise ValueEngineError("the balanced policy over a period needs the ledger's payouts with their dates")
     got = counted(report, currency=currency, period=period, payouts=payouts, verified=verified)
 
-    weights: dict[str, Fraction] = {}
-    if policy == "immediate":
-        weights = {pid: got.window.get(pid, Fraction(0)) for pid in people}
-    elif policy == "recent":
-        for pid in people:
-            values = got.monthly.get(pid, {})
-            d = Fraction(0)
-            for m in got.months:
-                d = d * (1 - decay_f) + values.get(m, 0)
-            weights[pid] = d
-    else:
-        given = got.paid if paid is None else {pid: _fraction(v) for pid, v in paid.items()}
-        g = {pid: given.get(pid, Fraction(0)) for pid in people}
-        total_value = sum(got.total.get(pid, Fraction(0)) for pid in people)
-        if total_value:
-            pot = sum(g.values()) + _fraction(budget)
-            for pid in people:
-                weights[pid] = max(Fraction(0), pot * got.total.get(pid, Fraction(0)) / total_value - g[pid])
-    weights = {pid: w for pid, w in weights.items() if w > 0}
+    weights = {pid: w for pid, w in _policy_weights(policy, got, people, decay_f, paid, budget).items() if w > 0}
     everyone = sum(weights.values())
     outside = {pid: w for pid, w in weights.items() if not people[pid].get("member")}
     non_member_share = sum(outside.values(), Fraction(0)) / everyone if everyone else Fraction(0)
@@ -285,6 +300,6 @@ def split(
     return Split(rows, len(outside), non_member_share, recipients, got.commits, got.verified)
 
 
-def distribute(report: dict, **options) -> list[dict]:
+def distribute(report: Report, **options) -> list[dict]:
     """The rows of `split(report, **options)`: who gets what, sorted by id."""
     return split(report, **options).rows

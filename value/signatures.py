@@ -30,7 +30,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from .inputs import CommunityData, Person
+from .inputs import CommunityData, MemberInput
 
 KEY_TYPES = (
     "ssh-ed25519", "ssh-rsa", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384", "ecdsa-sha2-nistp521",
@@ -144,7 +144,7 @@ def verified_in(history, resolved, data: CommunityData, cache_folder: Path | Non
             if letter == "G" and principal.strip().lower() in mine[candidates[cid]]}
 
 
-def verified_commits(repo_path, ref: str = "HEAD", members: tuple[Person, ...] = (), *, subdir: str | None = None,
+def verified_commits(repo_path, ref: str = "HEAD", members: tuple[MemberInput, ...] = (), *, subdir: str | None = None,
                      cache_dir: Path | None = None) -> set[str]:
     """The commits reachable from `ref` (in `subdir` when given) whose signature verifies
     against their author's `signing_keys`, the author resolved as the value report resolves it."""

@@ -346,20 +346,20 @@ def value_section(repo_path: Path, subdir: str, base_ref: str, head_ref: str, ba
         return [f"_Value figures not compared: {exc}_"]
 
     lines: list[str] = []
-    old_ids = {row["id"] for row in before["contributors"]}
-    new_rows = [row for row in after["contributors"] if row["id"] not in old_ids]
+    old_ids = {row["id"] for row in before.contributors}
+    new_rows = [row for row in after.contributors if row["id"] not in old_ids]
     if new_rows:
         names = [n for n in (_contributor_name(r, head) for r in new_rows) if n]
         lines.append(f"New contributors ({len(new_rows)}): {_names(names, len(new_rows) - len(names), 'not named')}")
 
     rows = []
-    for dimension in after["dimensions"]:
+    for dimension in after.dimensions:
         b_flat: dict = {}
         h_flat: dict = {}
-        for key, value in after["dimensions"][dimension].items():
+        for key, value in after.dimensions[dimension].items():
             if (dimension, key) not in _SHOWN_FROM_MODEL:
                 _flat(key, value, h_flat)
-        for key, value in before["dimensions"].get(dimension, {}).items():
+        for key, value in before.dimensions.get(dimension, {}).items():
             if (dimension, key) not in _SHOWN_FROM_MODEL:
                 _flat(key, value, b_flat)
         for key in sorted(set(b_flat) | set(h_flat)):

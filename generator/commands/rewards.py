@@ -14,6 +14,7 @@ from decimal import Decimal
 from value import money
 from value.errors import ValueEngineError
 from value.formats import no_commits_note, rewards_csv, rewards_json, rewards_table
+from value.report_types import Report
 from value.rewards import Split, split
 
 from ..cache.folders import holds_community
@@ -75,7 +76,7 @@ def _by_amount(rows: list[dict]) -> list[dict]:
     return sorted(rows, key=lambda r: (-r["amount"], r["id"]))
 
 
-def public_rows(rows: list[dict], report: dict, model: Model | None) -> list[dict]:
+def public_rows(rows: list[dict], report: Report, model: Model | None) -> list[dict]:
     """The split as the site shows it: public ids and names, by amount; hidden members' total last."""
     salt = model.community.name if model else ""
     people = People(model.members if model else {}, salt)
@@ -95,7 +96,7 @@ def public_rows(rows: list[dict], report: dict, model: Model | None) -> list[dic
     return out
 
 
-def real_rows(rows: list[dict], report: dict, model: Model | None) -> list[dict]:
+def real_rows(rows: list[dict], report: Report, model: Model | None) -> list[dict]:
     """The split with every person's id and real name (members' files' names), for paying."""
     members = model.members if model else {}
     return _by_amount([{**r, "name": members[r["id"]].name if r["id"] in members else r["name"]} for r in rows])

@@ -22,7 +22,7 @@ def run(args) -> int:
         note = no_commits_note(result)
         if note:  # the table says it first; JSON says it beside the figures
             sys.stderr.write(f"note: {note}\n")
-        sys.stdout.write(json.dumps(result, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
+        sys.stdout.write(json.dumps(result.to_json(), indent=2, sort_keys=True, ensure_ascii=False) + "\n")
     else:
         # The terminal speaks as the portal does: its words, its English formats, the inactivity
         # window of the community's config and its projects' titles.

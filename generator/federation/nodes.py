@@ -20,6 +20,7 @@ from typing import Callable
 import pygit2
 
 from value.mailmap import Mailmap
+from value.report_types import Report
 
 from ..errors import DataError, Finding, Findings
 from ..load.loader import load_community
@@ -99,7 +100,7 @@ class Node:
     dimensions: dict = field(default_factory=dict)
     # its value report (git mode, filled by `compute_values`), and how many sustainability risks
     # its advice finds (None: unknown; counted by the views stage from that report)
-    report: dict | None = field(default=None, repr=False)
+    report: Report | None = field(default=None, repr=False)
     risks: int | None = None
     findings: list[Finding] = field(default_factory=list)
     depth: int = 1
@@ -403,9 +404,9 @@ def compute_values(federation: Federation, data_of: Callable[[Model], object] | 
         except Exception as exc:  # noqa: BLE001 - the value engine's errors are the peer's warning
             node.findings.append(Finding(f"peers/{node.name}", 1, 1, f"value not computed: {exc}", "warning"))
             continue
-        node.dimensions = scrubbed(report.get("dimensions", {}))  # kinds and parts come from its data
-        node.addresses = node.addresses | {a.strip().lower() for person in report.get("contributors", []) +
-                                           report.get("bots", []) for a in person.get("emails") or ()}
+        node.dimensions = scrubbed(report.dimensions)  # kinds and parts come from its data
+        node.addresses = node.addresses | {a.strip().lower() for person in report.contributors +
+                                           report.bots for a in person.get("emails") or ()}
         if node.model is not None:
             node.report = report  # its advice is the views stage's (views.stage.count_peer_risks)
 

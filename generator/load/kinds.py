@@ -40,6 +40,7 @@ from ..model import (
     Usage,
 )
 from ..errors import Findings
+from ..vocabulary import INCOME_KINDS
 from .addresses import Addresses
 from .logins import FORGES, Logins
 from .lookalike import Lookalikes
@@ -311,7 +312,7 @@ def ledger(rel: str, doc: YamlDoc, notes: Notes) -> list[LedgerEntry]:
             notes.findings.error(rel, l, c, "'amount' must be positive: the 'kind' says whether money came in or went out")
             continue
         if e.get("by"):
-            if e["kind"] not in ("donation", "grant", "sale"):
+            if e["kind"] not in INCOME_KINDS:
                 l, c = doc.where(("entries", i, "by"))
                 notes.findings.error(rel, l, c, f"'by' names who raised an income, and a {e['kind']} is spending: "
                                                  "remove 'by', or use 'to' for who was paid")

@@ -30,7 +30,7 @@ FIX = ("e-mail addresses are never published (the community's own `contact: mail
        "one exception): remove it, or write the contact address")
 
 
-def known_addresses(model, report: dict | None, federation=None) -> dict[str, str]:
+def known_addresses(model, report, federation=None) -> dict[str, str]:
     """address (lower-case) -> whose it is, as a finding says it: every member file's and every
     address in the history's people, and those git peers' member files and histories hold (a
     data-mode peer's are not known: what it sends is scrubbed instead, see federation/scrub.py),
@@ -39,7 +39,7 @@ def known_addresses(model, report: dict | None, federation=None) -> dict[str, st
     for node in getattr(federation, "nodes", None) or ():
         for address in sorted(node.addresses):
             known.setdefault(address, f"someone of peer '{node.name}'")
-    for person in (report or {}).get("contributors", []) + (report or {}).get("bots", []):
+    for person in (report.contributors + report.bots if report is not None else []):
         for address in person.get("emails") or ():
             known.setdefault(address.strip().lower(), "a commit author")
     for handle, member in sorted(model.members.items()):

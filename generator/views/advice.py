@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date
 
 from value.advice import SOURCES, Facts, advise, risks, rules
+from value.report_types import Report
 
 from ..i18n import english
 from ..model import Model
@@ -45,7 +46,7 @@ def facts_of(model: Model, as_of: date) -> Facts:
     )
 
 
-def advise_model(model: Model, report: dict | None, as_of: date) -> dict:
+def advise_model(model: Model, report: Report | None, as_of: date) -> dict:
     """The advice (value/advice.py's shape), each finding with its `file` to edit and its `url`."""
     advice = advise(report, facts_of(model, as_of), model.config.advice)
     for finding in advice["findings"]:

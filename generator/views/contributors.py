@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from value.identities import slugify
 from value.registry import DIMENSIONS
+from value.report_types import Report
 
 from ..i18n import Catalogue, english
 from ..people import People, pseudonym
@@ -69,11 +70,11 @@ class Contributor:
     verified_commits: int | None = None  # commits signed with a key in their member file; None: no member lists keys
 
 
-def public_contributors(report: dict, people: People, non_members: str, salt: str) -> list[Contributor]:
+def public_contributors(report: Report, people: People, non_members: str, salt: str) -> list[Contributor]:
     """Contributors the site may show, sorted by value then id. Hidden members are left out."""
     rows: list[Contributor] = []
     taken = {p.slug for p in people.listed()}
-    for c in report.get("contributors", ()):
+    for c in report.contributors:
         engine_id = c["id"]
         if c.get("member"):
             if people.is_hidden(engine_id):
@@ -107,10 +108,10 @@ def public_contributors(report: dict, people: People, non_members: str, salt: st
     return sorted(rows, key=lambda r: (-r.value, r.id))
 
 
-def signal_totals(report: dict) -> dict[str, float]:
+def signal_totals(report: Report) -> dict[str, float]:
     """Each dimension's total person signal over every human (hidden members included)."""
     totals = {d: 0.0 for d in DIMENSIONS}
-    for c in report.get("contributors", ()):
+    for c in report.contributors:
         for d in DIMENSIONS:
             v = c.get("signals", {}).get(d, 0) or 0
             if v > 0:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from value.contributions import Record, from_report
+from value.report_types import Report
 from value.registry import DIMENSIONS
 
 from ..datapackage import Table
@@ -71,15 +72,15 @@ def published_source(text: str, pseudonymous: bool) -> str:
 class RecordsView:
     """The report's records, indexed once per build by person."""
 
-    def __init__(self, report: dict | None, contributors: list[Contributor], people: People, forge: Forge | None,
+    def __init__(self, report: Report | None, contributors: list[Contributor], people: People, forge: Forge | None,
                  salt: str, t: Catalogue | None = None):
         self.t = t or english()
-        self.report = report or {}
+        self.report = report
         self.people = people
         self.forge = forge
-        self.kinds = self.report.get("kinds", {})
-        self.totals = (self.report.get("scoring") or {}).get("totals", {})
-        self.records = from_report(self.report)
+        self.kinds = report.kinds if report is not None else {}
+        self.totals = report.scoring.get("totals", {}) if report is not None else {}
+        self.records = from_report(report) if report is not None else []
         self.by_person: dict[str, list[Record]] = defaultdict(list)
         for record in self.records:
             self.by_person[record.person].append(record)
@@ -169,7 +170,7 @@ def _under_pseudonym(c: Contributor, people: People, salt: str) -> bool:
     return c.name == pseudonym(c.engine_id, salt)
 
 
-def contributions_tables(report: dict | None, contributors: list[Contributor], people: People, salt: str) -> list[Table]:
+def contributions_tables(report: Report | None, contributors: list[Contributor], people: People, salt: str) -> list[Table]:
     """The open data table of the records ([] without a value report)."""
     if not report:
         return []

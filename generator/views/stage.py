@@ -12,6 +12,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Callable
 
 from value.advice import risks
+from value.report_types import Report
 
 from ..i18n import Catalogue, load_catalogue
 from ..model import Model
@@ -41,7 +42,7 @@ class SiteViews:
     federation: FederationView | None  # None without peers
 
 
-def make_views(model: Model, info: BuildInfo, report: dict | None, federation: Federation | None) -> SiteViews:
+def make_views(model: Model, info: BuildInfo, report: Report | None, federation: Federation | None) -> SiteViews:
     """The views of one build: `report` is the value report (None without history), `federation`
     the peers read (None without any); each git peer's risk count is filled in here."""
     people = People(model.members, salt=model.community.name)
@@ -57,7 +58,7 @@ def make_views(model: Model, info: BuildInfo, report: dict | None, federation: F
         from .federation import FederationView
 
         count_peer_risks(federation)
-        federation_view = FederationView(model, people, federation, (report or {}).get("dimensions"), catalogue,
+        federation_view = FederationView(model, people, federation, report.dimensions if report is not None else None, catalogue,
                                          own_risks=advice.risks)
     return SiteViews(people=people, catalogue=catalogue,
                      party=lambda p: party_name(p, people, catalogue) if p else "",
@@ -70,5 +71,5 @@ def count_peer_risks(federation: Federation) -> None:
     for node in federation.ok_nodes:
         if node.model is None or node.report is None:
             continue
-        as_of = node.report.get("source", {}).get("as_of")
+        as_of = node.report.source.as_of
         node.risks = risks(advise_model(node.model, node.report, date.fromisoformat(as_of[:10]))) if as_of else None

@@ -5,7 +5,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 from value import money
-from value.registry import DIMENSIONS, indicators
+from value.indicators import indicators
+from value.registry import DIMENSIONS
+from value.report_types import Report
 from value.rewards import Period, split
 
 from ..datapackage import Table
@@ -47,12 +49,12 @@ def public_rows(rows: list[dict], by_engine_id: dict[str, Contributor]) -> tuple
     return shown, hidden
 
 
-def kinds_by_dimension(report: dict) -> dict[str, list[dict]]:
+def kinds_by_dimension(report: Report | None) -> dict[str, list[dict]]:
     """{dimension: [{"key", "label", "weight", "unit", "explanation", ...}, ...]}: the contribution
     kinds the report used, with their weights, by key; under "" the community's own kinds that
     have no dimension (each of their records names one)."""
     result: dict[str, list[dict]] = {d: [] for d in DIMENSIONS}
-    for key, kind in sorted((report or {}).get("kinds", {}).items()):
+    for key, kind in sorted((report.kinds if report is not None else {}).items()):
         result.setdefault(kind.get("dimension") or "", []).append({"key": key, **kind})
     return result
 
@@ -60,7 +62,7 @@ def kinds_by_dimension(report: dict) -> dict[str, list[dict]]:
 class ValueView:
     """Everything value-related the theme shows, computed once per build."""
 
-    def __init__(self, model: Model, people: People, report: dict | None, party_name, t: Catalogue | None = None):
+    def __init__(self, model: Model, people: People, report: Report | None, party_name, t: Catalogue | None = None):
         self.t = t = t or english()
         self.model = model
         self.people = people
@@ -71,7 +73,7 @@ class ValueView:
             public_contributors(report, people, model.config.non_members, salt) if report else []
         )
         self.by_engine_id = {c.engine_id: c for c in self.contributors}
-        contributor_ids = {c["id"] for c in (report or {}).get("contributors", ())} | set(model.members)
+        contributor_ids = {c["id"] for c in (report.contributors if report else ())} | set(model.members)
         self.is_contributor = lambda party: bool(party) and party in contributor_ids
         self._pages_cache: dict | None = None  # the value pages' figures, computed once when first asked
         self.rewards = {slug: self.distribution(plan) for slug, plan in sorted(model.rewards.items())}
@@ -91,7 +93,7 @@ class ValueView:
         days = self.model.config.inactive_days
         titles = {d: _(DIMENSION_TITLES[d]) for d in DIMENSIONS}
         person_titles = {d: _(person_dimension_title(d)) for d in DIMENSIONS}  # a person's part of each
-        months = report["monthly"]["months"]  # the whole history: the charts group its older years
+        months = report.monthly["months"]  # the whole history: the charts group its older years
         projects = {slug: p.title for slug, p in self.model.projects.items()}
         figures = {d: self._figures(d, months, days, projects) for d in DIMENSIONS}
         return {"titles": titles, "person_titles": person_titles, "months": months, "figures": figures,
@@ -103,8 +105,8 @@ class ValueView:
         _ = t.gettext
         result = []
         for ind in indicators("community", d):
-            value = report["dimensions"][d].get(ind.key)
-            values = report.get("monthly", {}).get(d, {}).get(ind.key) if ind.monthly else None
+            value = report.dimensions[d].get(ind.key)
+            values = report.monthly.get(d, {}).get(ind.key) if ind.monthly else None
             series = monthly_series(values, ind.unit) if values else None
             name, caption = words.name(ind.key, t), words.meaning(ind, t, days)
             trend = None
@@ -146,9 +148,9 @@ class ValueView:
                           "meaning": t.gettext(words.HEADLINE_MEANINGS[d], days=t.number(pages["days"]))})
         return {"cards": cards, "top": self.contributors[:5], "count": len(self.contributors),
                 "hidden": self.hidden_count(), "value_nav": self.value_nav(),
-                "source": self.report.get("source", {}),
+                "source": self.report.source.to_json(),
                 # the folder whose commits are counted ("": every commit of the repository)
-                "counted_folder": (self.report.get("source") or {}).get("subdir") or ""}
+                "counted_folder": self.report.source.subdir or ""}
 
     def dimension_page(self, d: str) -> dict:
         """value/<dimension>/: every figure of one dimension, with what it means and its trend."""
@@ -159,10 +161,10 @@ class ValueView:
                    "figures": pages["figures"][d], "value_nav": self.value_nav(), "charts": []}
         if d == "community_building":
             months = pages["months"]
-            cb = report["monthly"]["community_building"]
+            cb = report.monthly["community_building"]
             active = cb.get("active_contributors", [])
             new = cb.get("new_contributors", [])
-            roles = report["dimensions"]["community_building"].get("roles") or {}
+            roles = report.dimensions["community_building"].get("roles") or {}
             context["charts"] = [
                 charts.bar_chart(
                     _("Contributors per month"),
@@ -189,7 +191,7 @@ class ValueView:
               + self.hidden_with(d)) for d in DIMENSIONS],
             value_name=t.gettext("People"),
         )
-        return {"contributors": self.contributors, "bots": self.report.get("bots", []),
+        return {"contributors": self.contributors, "bots": self.report.bots,
                 "dimensions": [(d, pages["titles"][d]) for d in DIMENSIONS],
                 "person_titles": pages["person_titles"], "hidden": self.hidden_count(), "breadth": breadth,
                 "value_nav": self.value_nav()}
@@ -209,21 +211,21 @@ class ValueView:
             "dimensions": [(d, pages["titles"][d]) for d in DIMENSIONS],
             "indicators": {d: [described(i) for i in indicators("community", d)]
                            + [described(i, True) for i in indicators("person", d)] for d in DIMENSIONS},
-            "weights": report.get("weights", {}),
+            "weights": report.weights,
             "totals": signal_totals(report),
-            "without_records": set(report.get("scoring", {}).get("without_records", ())),
+            "without_records": set(report.scoring.get("without_records", ())),
             "kinds": kinds_by_dimension(report),
-            "source": report.get("source", {}),
+            "source": report.source.to_json(),
             # the folder whose commits are counted ("": every commit of the repository)
-            "counted_folder": (report.get("source") or {}).get("subdir") or "",
+            "counted_folder": report.source.subdir or "",
             "value_nav": self.value_nav(),
         }
 
     def hidden_count(self) -> int:
-        return sum(1 for c in (self.report or {}).get("contributors", ()) if self.people.is_hidden(c["id"]))
+        return sum(1 for c in (self.report.contributors if self.report else ()) if self.people.is_hidden(c["id"]))
 
     def hidden_with(self, dimension: str) -> int:
-        return sum(1 for c in (self.report or {}).get("contributors", ())
+        return sum(1 for c in (self.report.contributors if self.report else ())
                    if self.people.is_hidden(c["id"]) and c.get("scores", {}).get(dimension, 0) > 0)
 
     def profile(self, contributor: Contributor) -> charts.Chart:
@@ -240,7 +242,7 @@ class ValueView:
     def ledger(self) -> dict:
         entries = self.model.ledger
         per_currency = []
-        returned = (self.report or {}).get("dimensions", {}).get("monetary_value", {}).get("returned_to_contributors") or {}
+        returned = (self.report.dimensions if self.report else {}).get("monetary_value", {}).get("returned_to_contributors") or {}
         shown = lambda p: party_name(p, self.people, self.t) if p else ""  # noqa: E731
         for currency in currencies(entries):
             per_currency.append({
@@ -395,7 +397,7 @@ class ValueView:
                       ("records_total", "number", "Weight of every contributor's records, hidden members included"),
                       ("has_records", "boolean", "Whether the dimension has records (without, it is left out of the value)"),
                       ("kinds", "string", "The kinds of contribution records that count in it")],
-                     [{"dimension": d, "weight": float(self.report["weights"][d]), "records_total": totals[d],
+                     [{"dimension": d, "weight": float(self.report.weights[d]), "records_total": totals[d],
                        "has_records": totals[d] > 0, "kinds": " ".join(k["key"] for k in kinds[d])} for d in DIMENSIONS],
                      ["dimension"])
 
@@ -413,15 +415,15 @@ class ValueView:
         rows = []
         for d in DIMENSIONS:
             for ind in indicators("community", d):
-                rows.extend(_flatten(d, ind.key, self.report["dimensions"][d].get(ind.key), ind.unit))
+                rows.extend(_flatten(d, ind.key, self.report.dimensions[d].get(ind.key), ind.unit))
         return Table("indicators", "Indicators", "Community indicators over the whole history, flattened "
                      "(a figure per currency or per part is one row each).", _INDICATOR_FIELDS, rows)
 
     def monthly_table(self) -> Table:
-        months = self.report["monthly"]["months"]
+        months = self.report.monthly["months"]
         rows = []
         for d in DIMENSIONS:
-            for key, values in sorted(self.report["monthly"][d].items()):
+            for key, values in sorted(self.report.monthly[d].items()):
                 unit = next((i.unit for i in indicators("community", d) if i.key == key), "")
                 for month, value in zip(months, values):
                     rows.extend({"month": month, **r} for r in _flatten(d, key, value, unit))

@@ -7,7 +7,9 @@ are shown by the report's id too, the one `commonplace rewards` prints."""
 from __future__ import annotations
 
 from value.formats import no_commits_note
-from value.registry import DIMENSIONS, indicators
+from value.indicators import indicators
+from value.registry import DIMENSIONS
+from value.report_types import Report
 
 from ..i18n import Catalogue
 from . import value_words as words
@@ -16,25 +18,25 @@ from .contributors import DIMENSION_TITLES
 TOP = 5
 
 
-def report_text(report: dict, t: Catalogue, days: int = 180, projects: dict[str, str] | None = None) -> str:
+def report_text(report: Report, t: Catalogue, days: int = 180, projects: dict[str, str] | None = None) -> str:
     _ = t.gettext
-    src = report.get("source", {})
-    head = _("Value report: commit {commit}", commit=str(src.get("commit") or "-")[:12])
-    if src.get("branch"):
-        head += " " + _("on {branch}", branch=src["branch"])
-    if src.get("subdir"):
-        head += ", " + _("folder {folder}", folder=src["subdir"] + "/")
-    if src.get("as_of"):
-        head += ", " + _("as of {date}", date=t.date(src["as_of"]))
+    src = report.source
+    head = _("Value report: commit {commit}", commit=str(src.commit or "-")[:12])
+    if src.branch:
+        head += " " + _("on {branch}", branch=src.branch)
+    if src.subdir:
+        head += ", " + _("folder {folder}", folder=src.subdir + "/")
+    if src.as_of:
+        head += ", " + _("as of {date}", date=t.date(src.as_of))
     lines = [head]
     note = no_commits_note(report)
     if note:
         lines.append(note)
-    people = report.get("contributors", [])
+    people = report.contributors
     for dim in DIMENSIONS:
         title = _(DIMENSION_TITLES[dim])
         lines += ["", title, "─" * len(title)]
-        values = report.get("dimensions", {}).get(dim, {})
+        values = report.dimensions.get(dim, {})
         shown = [(words.name(ind.key, t), words.figure_text(ind.key, values[ind.key], ind.unit, t, projects))
                  for ind in indicators("community", dim) if ind.key in values]
         width = max((len(n) for n, _v in shown), default=0)
@@ -44,7 +46,7 @@ def report_text(report: dict, t: Catalogue, days: int = 180, projects: dict[str,
         if ranked:
             lines.append("  " + _("Largest shares:"))
             lines += [f"    {t.percent(p['scores'][dim], 1):>7}  {p['name']} ({p['id']})" for p in ranked]
-    bots = len(report.get("bots", []))
+    bots = len(report.bots)
     lines += ["", t.ngettext("{n} contributor", "{n} contributors", len(people)) + ", "
               + t.ngettext("{n} automated account", "{n} automated accounts", bots)]
     ranked = sorted(people, key=lambda p: (-p.get("value", 0), p["id"]))[:TOP]

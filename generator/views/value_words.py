@@ -11,6 +11,7 @@ shown at once and worded later.
 from __future__ import annotations
 
 from value.registry import DIMENSIONS, Indicator
+from value.report_types import Report
 
 from ..i18n import Catalogue
 from ..vocabulary import FUNDING_PLATFORMS
@@ -258,9 +259,9 @@ def figure_text(key: str, value, unit: str, t: Catalogue, projects: dict[str, st
     return format_figure(value, unit, t)
 
 
-def usage_headline(report: dict, t: Catalogue) -> tuple[str, str] | None:
+def usage_headline(report: Report, t: Catalogue) -> tuple[str, str] | None:
     """The largest kind of usage evidence, as (name, figure), for a dashboard card."""
-    by_kind = report["dimensions"].get("social_use_value", {}).get("usage_by_kind") or {}
+    by_kind = report.dimensions.get("social_use_value", {}).get("usage_by_kind") or {}
     if not by_kind:
         return None
     kind, count = sorted(by_kind.items(), key=lambda kv: (-(kv[1] or 0), kv[0]))[0]

@@ -27,8 +27,8 @@ def test_a_file_marked_binary_counts_no_lines(tmp_path):
     (root / "README").write_text("one\ntwo\n")
     commit_all(root, "Start")
     assert git_lines(root) == 3  # git: the README and .gitattributes, not the table
-    report = build_report(root, use_cache=False, engine="git")
+    report = build_report(root, use_cache=False, engine="git").to_json()
     assert lines(report) == (1, 3)
     bare = tmp_path / "repo.git"
     git(tmp_path, "clone", "-q", "--bare", str(root), str(bare))
-    assert lines(build_report(bare, use_cache=False, engine="git")) == (1, git_lines(bare))
+    assert lines(build_report(bare, use_cache=False, engine="git").to_json()) == (1, git_lines(bare))

@@ -24,7 +24,7 @@ def test_second_run_reads_nothing_and_one_new_commit_reads_one(generated, tmp_pa
     cache = tmp_path / "cache"
     first = read_history(path, subdir=subdir, cache_dir=cache)
     assert first.read == 120 and first.diffed > 0
-    cold_report = build_report(path, subdir=subdir, cache_dir=tmp_path / "other")
+    cold_report = build_report(path, subdir=subdir, cache_dir=tmp_path / "other").to_json()
 
     calls = []  # every commit diffed, by either engine
     real, real_git = linecount_module.diff_commit, linecount_module._git_numstat
@@ -32,13 +32,13 @@ def test_second_run_reads_nothing_and_one_new_commit_reads_one(generated, tmp_pa
     monkeypatch.setattr(linecount_module, "_git_numstat", lambda cwd, ids, sub: calls.extend(ids) or real_git(cwd, ids, sub))
     second = read_history(path, subdir=subdir, cache_dir=cache)
     assert (second.read, second.diffed, calls) == (0, 0, [])
-    assert build_report(path, subdir=subdir, cache_dir=cache) == cold_report
+    assert build_report(path, subdir=subdir, cache_dir=cache).to_json() == cold_report
 
     append_commit(path)
     third = read_history(path, subdir=subdir, cache_dir=cache)
     assert (third.read, third.diffed, len(calls)) == (1, 1, 1)
-    warm = build_report(path, subdir=subdir, cache_dir=cache)
-    assert warm == build_report(path, subdir=subdir, use_cache=False)
+    warm = build_report(path, subdir=subdir, cache_dir=cache).to_json()
+    assert warm == build_report(path, subdir=subdir, use_cache=False).to_json()
 
 
 def test_default_cache_lives_in_the_git_dir(generated):
@@ -62,40 +62,40 @@ def test_torn_cache_file_is_repaired(generated, tmp_path):
 def test_unchanged_report_is_read_not_computed(generated, tmp_path, monkeypatch):
     """No change (same tip, tags, data, engine): the stored report; any change: computed again."""
     import value.report as report_module
-    from value.inputs import CommunityData, Person
+    from value.inputs import CommunityData, MemberInput
 
     path = generated
     cache = tmp_path / "cache"
-    data = CommunityData(members=(Person(id="ann", name="Ann", emails=("ann@example.org",)),))
-    first = build_report(path, cache_dir=cache, data=data)
+    data = CommunityData(members=(MemberInput(id="ann", name="Ann", emails=("ann@example.org",)),))
+    first = build_report(path, cache_dir=cache, data=data).to_json()
     assert list(cache.glob("report-*.pickle"))
 
     computed = []
     real = report_module.report_from
     monkeypatch.setattr(report_module, "report_from", lambda *a, **k: computed.append(1) or real(*a, **k))
-    assert build_report(path, cache_dir=cache, data=data) == first and computed == []
+    assert build_report(path, cache_dir=cache, data=data).to_json() == first and computed == []
 
     # other data, then the same data again, a new tag, a new commit: each is computed
-    other = CommunityData(members=(Person(id="ann", name="Ann", emails=("ann@example.net",)),))
-    assert build_report(path, cache_dir=cache, data=other) == build_report(path, data=other, use_cache=False)
+    other = CommunityData(members=(MemberInput(id="ann", name="Ann", emails=("ann@example.net",)),))
+    assert build_report(path, cache_dir=cache, data=other).to_json() == build_report(path, data=other, use_cache=False).to_json()
     assert len(computed) == 2
-    assert build_report(path, cache_dir=cache, data=data) == first and len(computed) == 3
+    assert build_report(path, cache_dir=cache, data=data).to_json() == first and len(computed) == 3
     git(path, "tag", "v9", "HEAD~3")
-    tagged = build_report(path, cache_dir=cache, data=data)
-    assert len(computed) == 4 and tagged == build_report(path, data=data, use_cache=False)
+    tagged = build_report(path, cache_dir=cache, data=data).to_json()
+    assert len(computed) == 4 and tagged == build_report(path, data=data, use_cache=False).to_json()
     assert tagged["dimensions"]["objective_accomplishment"]["releases"] == \
         first["dimensions"]["objective_accomplishment"]["releases"] + 1
     append_commit(path)
-    assert build_report(path, cache_dir=cache, data=data) == build_report(path, data=data, use_cache=False)
+    assert build_report(path, cache_dir=cache, data=data).to_json() == build_report(path, data=data, use_cache=False).to_json()
 
 
 def test_torn_report_file_is_ignored(generated, tmp_path):
     path = generated
     cache = tmp_path / "cache"
-    first = build_report(path, cache_dir=cache)
+    first = build_report(path, cache_dir=cache).to_json()
     (file,) = cache.glob("report-*.pickle")
     file.write_bytes(file.read_bytes()[:-10])
-    assert build_report(path, cache_dir=cache) == first
+    assert build_report(path, cache_dir=cache).to_json() == first
 
 
 def test_fingerprint_is_canonical():
@@ -177,15 +177,15 @@ def test_incremental_update_equals_a_cold_computation(generated, tmp_path, subdi
     commits and its report is equal, figure for figure, to one computed without any cache."""
     path = generated
     cache = tmp_path / "cache"
-    build_report(path, subdir=subdir, cache_dir=cache)
+    build_report(path, subdir=subdir, cache_dir=cache).to_json()
     import shutil
 
     shutil.copytree(cache, tmp_path / "probe")
     new = _add_commits_with_a_merge_and_a_newcomer(path)
     assert read_history(path, subdir=subdir, cache_dir=tmp_path / "probe").read == new
-    assert build_report(path, subdir=subdir, cache_dir=cache) == build_report(path, subdir=subdir, use_cache=False)
+    assert build_report(path, subdir=subdir, cache_dir=cache).to_json() == build_report(path, subdir=subdir, use_cache=False).to_json()
     assert read_history(path, subdir=subdir, cache_dir=cache).read == 0
-    ids = {c["id"] for c in build_report(path, subdir=subdir, use_cache=False)["contributors"]}
+    ids = {c["id"] for c in build_report(path, subdir=subdir, use_cache=False).to_json()["contributors"]}
     assert any("zed" in i for i in ids)
 
 
@@ -195,28 +195,28 @@ def test_new_commits_are_folded_in_without_reading_the_history_again(generated, 
 
     path = generated
     cache = tmp_path / "cache"
-    build_report(path, cache_dir=cache)
+    build_report(path, cache_dir=cache).to_json()
     _add_commits_with_a_merge_and_a_newcomer(path)
-    cold = build_report(path, use_cache=False)
+    cold = build_report(path, use_cache=False).to_json()
 
     def refuse(*args, **kwargs):
         raise AssertionError("the whole history was read")
 
     monkeypatch.setattr(report_module, "read_history", refuse)
-    assert build_report(path, cache_dir=cache) == cold
+    assert build_report(path, cache_dir=cache).to_json() == cold
     for when in (1_920_000_000, 1_930_000_000, 1_940_000_000):  # each run replays the ones before
         append_commit(path, when=when)
         monkeypatch.undo()
-        cold = build_report(path, use_cache=False)
+        cold = build_report(path, use_cache=False).to_json()
         monkeypatch.setattr(report_module, "read_history", refuse)
-        assert build_report(path, cache_dir=cache) == cold
+        assert build_report(path, cache_dir=cache).to_json() == cold
     (state,) = cache.glob("resolved-*.pickle")
     monkeypatch.setattr(fold_module, "COMPACT_CHANGES", 1)  # written whole again, still exact
     append_commit(path, when=1_950_000_000)
     size = state.stat().st_size
-    warm = build_report(path, cache_dir=cache)
+    warm = build_report(path, cache_dir=cache).to_json()
     monkeypatch.undo()
-    assert warm == build_report(path, use_cache=False)
+    assert warm == build_report(path, use_cache=False).to_json()
     assert state.stat().st_size != size
 
 
@@ -226,11 +226,11 @@ def test_changes_that_cannot_be_folded_in_take_the_full_path(generated, tmp_path
     descends from the last tip: the report is still exactly the cold one."""
     path = generated
     cache = tmp_path / "cache"
-    first = build_report(path, cache_dir=cache)
+    first = build_report(path, cache_dir=cache).to_json()
     someone = next(c for c in first["contributors"] if c["commits"] >= 2)
     email = someone["emails"][0]
     if change == "mailmap":
-        (path / ".mailmap").write_text(f"Renamed Person <{email}>\n")
+        (path / ".mailmap").write_text(f"Renamed MemberInput <{email}>\n")
         _git(path, "add", "-A")
         _git(path, "commit", "-q", "-m", "Mailmap")
     elif change == "new-name-wins":  # the name used most often with an address gives the id
@@ -242,8 +242,8 @@ def test_changes_that_cannot_be_folded_in_take_the_full_path(generated, tmp_path
     else:
         _git(path, "reset", "-q", "--hard", "HEAD~3")
         _add_commits_with_a_merge_and_a_newcomer(path)
-    warm = build_report(path, cache_dir=cache)
-    assert warm == build_report(path, use_cache=False)
+    warm = build_report(path, cache_dir=cache).to_json()
+    assert warm == build_report(path, use_cache=False).to_json()
     if change == "new-name-wins":
         assert someone["id"] not in {c["id"] for c in warm["contributors"]}
 

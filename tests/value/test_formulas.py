@@ -9,7 +9,8 @@ from value.dimensions.community_building import absence_factor, onion
 from value.dimensions.monetary_value import cocomo
 from value.identities import slugify
 from value.mailmap import Mailmap
-from value.registry import DIMENSIONS, indicator_registry
+from value.indicators import indicator_registry
+from value.registry import DIMENSIONS
 
 
 def test_chaos_absence_factor_vector():

@@ -51,7 +51,7 @@ def by_id(report):
 
 
 def test_person_figures(repo, tmp_path):
-    report = build_report(repo.path, cache_dir=tmp_path / "cache")
+    report = build_report(repo.path, cache_dir=tmp_path / "cache").to_json()
     people = by_id(report)
     assert sorted(people) == ["alice-liddell", "bob", "carol", "dependabot-bot"]
     alice, bob, carol, bot = (people[k] for k in ("alice-liddell", "bob", "carol", "dependabot-bot"))
@@ -69,7 +69,7 @@ def test_person_figures(repo, tmp_path):
 
 
 def test_community_figures(repo, tmp_path):
-    report = build_report(repo.path, cache_dir=tmp_path / "cache")
+    report = build_report(repo.path, cache_dir=tmp_path / "cache").to_json()
     oa = report["dimensions"]["objective_accomplishment"]
     assert oa["commits"] == 5  # the bot's included, the merge not
     assert oa["commits_with_merges"] == 6
@@ -93,7 +93,7 @@ def test_community_figures(repo, tmp_path):
         assert total == pytest.approx(1.0, abs=1e-5) or total == 0
     assert sum(p["cred"] for p in people) == pytest.approx(1000, abs=1e-3)
     text = json.dumps(report, sort_keys=False)
-    assert text == json.dumps(build_report(repo.path, cache_dir=tmp_path / "cache"))
+    assert text == json.dumps(build_report(repo.path, cache_dir=tmp_path / "cache").to_json())
 
 
 def test_trailers():
@@ -115,7 +115,7 @@ def test_subfolder_community(make_repo, tmp_path):
     r.move("app/x.txt", "site/x.txt")  # moved in from outside: an addition under site/
     r.commit("move in", ALICE, "2024-03-05T10:00:00+00:00")
     r.merge("side", "Merge pull request #2 from carol/side", BOB, "2024-03-06T10:00:00+00:00")
-    report = build_report(r.path, subdir="site", cache_dir=tmp_path / "cache")
+    report = build_report(r.path, subdir="site", cache_dir=tmp_path / "cache").to_json()
     people = by_id(report)
     assert (people["alice-liddell"]["commits"], people["alice-liddell"]["lines_added"]) == (2, 2)
     assert (people["bob"]["commits"], people["bob"]["lines_added"], people["bob"]["lines_removed"]) == (1, 1, 1)
@@ -123,7 +123,7 @@ def test_subfolder_community(make_repo, tmp_path):
     assert report["dimensions"]["objective_accomplishment"]["merged_pull_requests"] == 1
     assert report["source"]["subdir"] == "site"
     assert_counting_contract(report, r.numstat("site"))
-    whole = build_report(r.path, cache_dir=tmp_path / "cache")
+    whole = build_report(r.path, cache_dir=tmp_path / "cache").to_json()
     assert_counting_contract(whole, r.numstat())
 
 
@@ -131,20 +131,20 @@ def test_shallow_clone_is_refused(repo, tmp_path):
     clone = tmp_path / "shallow"
     repo.git("clone", "-q", "--depth", "1", f"file://{repo.path}", str(clone))
     with pytest.raises(ShallowHistory, match="fetch-depth: 0"):
-        build_report(clone, cache_dir=tmp_path / "cache")
+        build_report(clone, cache_dir=tmp_path / "cache").to_json()
 
 
 def test_user_errors(repo, tmp_path):
     with pytest.raises(UnknownRef):
-        build_report(repo.path, ref="no-such-branch", use_cache=False)
+        build_report(repo.path, ref="no-such-branch", use_cache=False).to_json()
     with pytest.raises(NotARepository):
-        build_report(tmp_path / "home", use_cache=False)
+        build_report(tmp_path / "home", use_cache=False).to_json()
     assert isinstance(UnknownRef("x"), ValueError)
 
 
 def test_empty_repository(make_repo):
     r = make_repo("empty")
-    report = build_report(r.path, use_cache=False)
+    report = build_report(r.path, use_cache=False).to_json()
     assert report["contributors"] == [] and report["source"]["commit"] is None
     assert report["dimensions"]["objective_accomplishment"]["commits"] == 0
 

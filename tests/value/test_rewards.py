@@ -3,6 +3,7 @@ worked out by hand."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
@@ -12,6 +13,8 @@ import pytest
 from value import money
 from value.errors import BadBudget, ValueEngineError
 from value.formats import rewards_csv, rewards_table
+from value.inputs import LedgerInput
+from value.report_types import Report
 from value.rewards import Period, counted, distribute, largest_remainder, split
 
 
@@ -43,7 +46,8 @@ def report(*people, months=("2024-01", "2024-02"), extra=()):
     records = [record(f"{m}-15", p["id"], round(w, 6)) for p in people for m, w in p["monthly_value"].items() if w]
     records += list(extra)
     records.sort(key=lambda r: (r["date"], r["person"], r["kind"], r["source"]))
-    return {"contributors": list(people), "monthly": {"months": list(months)}, "contributions": columns(records)}
+    return Report.from_json({"contributors": list(people), "monthly": {"months": list(months)},
+                             "contributions": columns(records)})
 
 
 THREE = report(*(person(p, 1 / 3, {"2024-02": 1 / 3}) for p in ("cy", "ann", "ben")))
@@ -192,10 +196,10 @@ def test_only_non_members_means_nothing_is_paid():
 def test_counted_keeps_value_up_to_the_end_and_payouts_before_the_start():
     r = report(person("ann", monthly={"2024-01": 0.5, "2024-02": 0.5, "2024-03": 1.0}),
                person("ben", monthly={"2024-03": 1.0}), months=("2024-01", "2024-02", "2024-03"))
-    ledger = [{"date": date(2024, 1, 31), "amount": Decimal("10.00"), "currency": "EUR", "kind": "reward", "to": "ann"},
-              {"date": date(2024, 2, 1), "amount": Decimal("99.00"), "currency": "EUR", "kind": "reward", "to": "ann"},
-              {"date": date(2024, 1, 2), "amount": Decimal("7.00"), "currency": "USD", "kind": "reward", "to": "ann"},
-              {"date": date(2024, 1, 3), "amount": Decimal("5.00"), "currency": "EUR", "kind": "expense", "to": "ann"}]
+    ledger = [LedgerInput(date(2024, 1, 31), Decimal("10.00"), "EUR", "reward", payee="ann"),
+              LedgerInput(date(2024, 2, 1), Decimal("99.00"), "EUR", "reward", payee="ann"),
+              LedgerInput(date(2024, 1, 2), Decimal("7.00"), "USD", "reward", payee="ann"),
+              LedgerInput(date(2024, 1, 3), Decimal("5.00"), "EUR", "expense", payee="ann")]
     got = counted(r, currency="EUR", period=Period(date(2024, 2, 1), date(2024, 2, 29)), payouts=ledger)
     # ann alone has records up to February: her value is 1 in each month, the window and in all
     assert got.months == ["2024-01", "2024-02"]
@@ -224,8 +228,8 @@ def test_a_plan_counts_cred_as_of_its_end():
              record("2024-01-31", "ben", 4.0, "cred", "cred/2024-01", "reputation"),
              record("2024-02-29", "ben", 5.0, "cred", "cred/2024-02", "reputation")]
     r = report(person("ann"), person("ben"), extra=today)
-    r["cred_as_of"] = {"2024-01-31": columns([record("2024-01-31", "ann", 9.0, "cred", "cred/2024-01", "reputation"),
-                                              record("2024-01-31", "ben", 1.0, "cred", "cred/2024-01", "reputation")])}
+    r = replace(r, cred_as_of={"2024-01-31": columns([record("2024-01-31", "ann", 9.0, "cred", "cred/2024-01", "reputation"),
+                                                      record("2024-01-31", "ben", 1.0, "cred", "cred/2024-01", "reputation")])})
     january = Period(date(2024, 1, 1), date(2024, 1, 31))
     assert counted(r, currency="EUR", period=january, payouts=[]).window == floats({"ann": 0.9, "ben": 0.1})
     assert [x["amount"] for x in distribute(r, budget=Decimal("10"), currency="EUR", policy="immediate",
@@ -240,7 +244,7 @@ def test_a_verified_plan_counts_only_the_records_of_verified_commits():
             record("2024-02-12", "ben", source="c3"), record("2024-02-12", "ann", 0.5, "review", "c3"),
             record("2024-02-13", "ben", 1.0, "kudos_received", "kudos/2024.yaml:3", "reputation")]
     r = report(person("ann"), person("ben"), extra=made)
-    r["verified"] = ["c1"]
+    r = replace(r, verified=["c1"])
     period = Period(date(2024, 2, 1), date(2024, 2, 29))
     got = counted(r, currency="EUR", period=period, payouts=[], verified=True)
     # objective accomplishment: ann's verified commit only; reputation: ben's kudos, not a commit
@@ -248,9 +252,9 @@ def test_a_verified_plan_counts_only_the_records_of_verified_commits():
     assert (got.commits, got.verified) == (3, 1)
     result = split(r, budget=Decimal("10"), currency="EUR", policy="immediate", period=period, verified=True)
     assert (result.commits, result.verified) == (3, 1)
-    r["verified"] = []
+    r = replace(r, verified=[])
     assert counted(r, currency="EUR", period=period, payouts=[], verified=True).window == {"ben": 1}
-    del r["verified"]  # no member lists keys: nothing is verified
+    r = replace(r, verified=None)  # no member lists keys: nothing is verified
     assert counted(r, currency="EUR", period=period, payouts=[], verified=True).verified == 0
 
 
@@ -259,9 +263,8 @@ def test_balanced_over_a_period_ignores_later_value_and_payouts():
     before = report(person("ann", 0.5, {"2024-01": 0.5}), person("ben", 0.5, {"2024-01": 0.5}), months=months[:1])
     after = report(person("ann", 0.2, {"2024-01": 0.5, "2024-03": 0.0}),
                    person("ben", 0.8, {"2024-01": 0.5, "2024-03": 1.0}), months=months)
-    early = [{"date": date(2023, 12, 1), "amount": Decimal("30.00"), "currency": "EUR", "kind": "reward", "to": "ann"}]
-    late = early + [{"date": date(2024, 1, 15), "amount": Decimal("500.00"), "currency": "EUR", "kind": "reward",
-                     "to": "ben"}]
+    early = [LedgerInput(date(2023, 12, 1), Decimal("30.00"), "EUR", "reward", payee="ann")]
+    late = early + [LedgerInput(date(2024, 1, 15), Decimal("500.00"), "EUR", "reward", payee="ben")]
     plan = {"budget": Decimal("70.00"), "currency": "EUR", "policy": "balanced",
             "period": (date(2024, 1, 1), date(2024, 1, 31))}
     first = distribute(before, payouts=early, **plan)

@@ -226,7 +226,7 @@ def events(ctx, month):
            explanation="How many took part in events, guests without a member file included.")
 def event_participants(ctx, month):
     return sum(
-        len(set(e.get("organisers") or ()) | set(e.get("participants") or ())) + int(e.get("guests") or 0)
+        len(set(e.organisers) | set(e.participants)) + int(e.guests or 0)
         for e in ctx.dated_in(ctx.data.events, month)
     )
 
@@ -243,10 +243,10 @@ def _event_roles(ctx):
     """(events organised, events attended) per person (two figures read it)."""
     organised, attended = Counter(), Counter()
     for e in ctx.data.events:
-        orgs = set(e.get("organisers") or ())
+        orgs = set(e.organisers)
         for pid in orgs:
             organised[pid] += 1
-        for pid in set(e.get("participants") or ()) - orgs:
+        for pid in set(e.participants) - orgs:
             attended[pid] += 1
     return organised, attended
 

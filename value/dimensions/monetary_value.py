@@ -7,11 +7,10 @@ from collections import defaultdict
 from decimal import ROUND_HALF_EVEN, Decimal
 
 from ..filedata import yaml_data
+from ..money import INCOME_KINDS, SPENDING_KINDS
 from ..registry import indicator, person
 
 DIM = "monetary_value"
-INCOME = frozenset({"donation", "grant", "sale"})
-SPENDING = frozenset({"expense", "reward"})
 CENT = Decimal("0.01")
 # A funding platform's key as GitHub's funding file writes them (ko_fi, open_collective): the keys
 # are published, so a key of any other form (an address, markup) is not counted.
@@ -27,26 +26,26 @@ def cocomo(lines: int) -> tuple[float, float]:
 def _sum(entries) -> dict[str, str]:
     totals: dict[str, Decimal] = defaultdict(Decimal)
     for e in entries:
-        totals[e["currency"]] += Decimal(e["amount"])
+        totals[e.currency] += Decimal(e.amount)
     return {cur: str(totals[cur]) for cur in sorted(totals)}
 
 
 def _entries(ctx, month, kinds):
-    return [e for e in ctx.dated_in(ctx.data.ledger, month) if e.get("kind") in kinds]
+    return [e for e in ctx.dated_in(ctx.data.ledger, month) if e.kind in kinds]
 
 
 @indicator(DIM, "income", unit="currency",
            formula="sum of donations, grants and sales, per currency",
            explanation="Money received, exact, never converted between currencies.")
 def income(ctx, month):
-    return _sum(_entries(ctx, month, INCOME))
+    return _sum(_entries(ctx, month, INCOME_KINDS))
 
 
 @indicator(DIM, "expenses", unit="currency",
            formula="sum of expenses and rewards, per currency",
            explanation="Money spent, rewards to contributors included.")
 def expenses(ctx, month):
-    return _sum(_entries(ctx, month, SPENDING))
+    return _sum(_entries(ctx, month, SPENDING_KINDS))
 
 
 @indicator(DIM, "balance", unit="currency", monthly=False,
@@ -55,8 +54,8 @@ def expenses(ctx, month):
 def balance(ctx, month):
     totals: dict[str, Decimal] = defaultdict(Decimal)
     for e in ctx.data.ledger:
-        sign = 1 if e.get("kind") in INCOME else -1 if e.get("kind") in SPENDING else 0
-        totals[e["currency"]] += sign * Decimal(e["amount"])
+        sign = 1 if e.kind in INCOME_KINDS else -1 if e.kind in SPENDING_KINDS else 0
+        totals[e.currency] += sign * Decimal(e.amount)
     return {cur: str(totals[cur]) for cur in sorted(totals)}
 
 
@@ -64,7 +63,7 @@ def balance(ctx, month):
            formula="distinct 'from' of donations",
            explanation="How many people or organisations give.")
 def donors(ctx, month):
-    return len({e.get("from") for e in _entries(ctx, month, {"donation"}) if e.get("from")})
+    return len({e.payer for e in _entries(ctx, month, {"donation"}) if e.payer})
 
 
 @indicator(DIM, "returned_to_contributors", unit="share", monthly=False,
@@ -72,11 +71,11 @@ def donors(ctx, month):
            explanation="How much of what the community spends goes back to the people doing the work.")
 def returned(ctx, month):
     spent, back = defaultdict(Decimal), defaultdict(Decimal)
-    for e in _entries(ctx, month, SPENDING):
-        amount = Decimal(e["amount"])
-        spent[e["currency"]] += amount
-        if e.get("to") in ctx.humans:
-            back[e["currency"]] += amount
+    for e in _entries(ctx, month, SPENDING_KINDS):
+        amount = Decimal(e.amount)
+        spent[e.currency] += amount
+        if e.payee in ctx.humans:
+            back[e.currency] += amount
     return {cur: float(back[cur] / spent[cur]) if spent[cur] else None for cur in sorted(spent)}
 
 
@@ -118,7 +117,7 @@ def replacement_cost(ctx, month):
 def rewards_received(ctx):
     paid: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
     for e in ctx.data.ledger:
-        if e.get("kind") == "reward" and e.get("to"):
-            paid[e["to"]][e["currency"]] += Decimal(e["amount"])
+        if e.kind == "reward" and e.payee:
+            paid[e.payee][e.currency] += Decimal(e.amount)
     return {pid: {cur: str(v[cur]) for cur in sorted(v)} for pid, v in paid.items()}
 

@@ -103,7 +103,7 @@ def release_cadence_days(ctx, month):
 
 def _goals(ctx):
     for project in ctx.data.projects:
-        for goal in project.get("goals") or ():
+        for goal in project.goals:
             yield project, goal
 
 
@@ -112,13 +112,13 @@ def _goals(ctx):
            explanation="Objectives reached, from the projects' front matter.")
 def goals_done(ctx, month):
     if month is None:
-        return sum(1 for _, g in _goals(ctx) if g.get("done"))
+        return sum(1 for _, g in _goals(ctx) if g.done)
     return _goals_done_by_month(ctx)[month]
 
 
 @once_per_report
 def _goals_done_by_month(ctx) -> Counter:
-    return Counter(month_of(g.get("done_at")) for _, g in _goals(ctx) if g.get("done"))
+    return Counter(month_of(g.done_at) for _, g in _goals(ctx) if g.done)
 
 
 @indicator(DIM, "goals_total", unit="goals", monthly=False, formula="project goals",
@@ -132,9 +132,9 @@ def goals_total(ctx, month):
            explanation="Progress of each project towards its goals.")
 def goals(ctx, month):
     result = {}
-    for project in sorted(ctx.data.projects, key=lambda p: p["id"]):
-        items = project.get("goals") or ()
-        result[project["id"]] = {"done": sum(1 for g in items if g.get("done")), "total": len(items)}
+    for project in sorted(ctx.data.projects, key=lambda p: p.id):
+        items = project.goals
+        result[project.id] = {"done": sum(1 for g in items if g.done), "total": len(items)}
     return result
 
 
@@ -142,5 +142,5 @@ def goals(ctx, month):
            formula="projects whose status is completed (or done / finished / achieved)",
            explanation="Projects brought to an end.")
 def projects_completed(ctx, month):
-    return sum(1 for p in ctx.data.projects if str(p.get("status", "")).lower() in COMPLETED)
+    return sum(1 for p in ctx.data.projects if str(p.status or "").lower() in COMPLETED)
 

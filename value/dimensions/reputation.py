@@ -27,8 +27,8 @@ def cred_graph(ctx, end: date | None = None) -> tuple[list, list]:
     limit = None if end is None else int(datetime(end.year, end.month, end.day, tzinfo=timezone.utc).timestamp()) + 86400
     commits = [(c.author, [p for p in c.coauthors + c.reviewers if p in humans] if c.coauthors or c.reviewers
                 else (), c.month) for c in ctx.commits if not c.bot and (limit is None or c.time < limit)]
-    kudos = [(k["to"], month_of(k.get("date"))) for k in ctx.data.kudos if k.get("to") in humans
-             and (end is None or (as_date(k.get("date")) is not None and as_date(k.get("date")) <= end))]
+    kudos = [(k.receiver, month_of(k.date)) for k in ctx.data.kudos if k.receiver in humans
+             and (end is None or (as_date(k.date) is not None and as_date(k.date) <= end))]
     return commits, kudos
 
 
@@ -41,7 +41,7 @@ def kudos(ctx, month):
 @indicator(DIM, "kudos_givers", unit="people", formula="distinct givers of the period's kudos",
            explanation="How widely recognition is given, not only received.")
 def kudos_givers(ctx, month):
-    return len({k.get("from") for k in ctx.dated_in(ctx.data.kudos, month) if k.get("from")})
+    return len({k.giver for k in ctx.dated_in(ctx.data.kudos, month) if k.giver})
 
 
 @indicator(DIM, "cred_concentration", unit="people", monthly=False,
@@ -105,11 +105,11 @@ def cred(ctx):
 @person(DIM, "kudos_received", unit="kudos", formula="kudos naming them as 'to'",
         explanation="Recognition received.")
 def kudos_received(ctx):
-    return dict(Counter(k.get("to") for k in ctx.data.kudos if k.get("to")))
+    return dict(Counter(k.receiver for k in ctx.data.kudos if k.receiver))
 
 
 @person(DIM, "kudos_given", unit="kudos", formula="kudos naming them as 'from'",
         explanation="Recognition given.")
 def kudos_given(ctx):
-    return dict(Counter(k.get("from") for k in ctx.data.kudos if k.get("from")))
+    return dict(Counter(k.giver for k in ctx.data.kudos if k.giver))
 

@@ -15,12 +15,12 @@ SNAPSHOT_KINDS = frozenset({"users", "deployments"})  # counts that are a state,
 def usage_total(records, kind: str) -> int:
     """Flows (downloads, citations, ...) add up; snapshots (users, deployments) take the latest
     count of each project, summed over projects."""
-    records = [r for r in records if r.get("kind") == kind and r.get("count") is not None]
+    records = [r for r in records if r.kind == kind and r.count is not None]
     if kind not in SNAPSHOT_KINDS:
-        return sum(int(r["count"]) for r in records)
+        return sum(int(r.count) for r in records)
     latest = {}
-    for r in sorted(records, key=lambda r: as_date(r.get("date")) or as_date("0001-01-01")):
-        latest[r.get("project")] = int(r["count"])
+    for r in sorted(records, key=lambda r: as_date(r.date) or as_date("0001-01-01")):
+        latest[r.project] = int(r.count)
     return sum(latest.values())
 
 
@@ -44,7 +44,7 @@ for _kind, _what in (("downloads", "summed"), ("citations", "summed"),
            explanation="All usage evidence, by kind.")
 def usage_by_kind(ctx, month):
     records = ctx.dated_in(ctx.data.usage, month)
-    kinds = sorted({r.get("kind") for r in records if r.get("kind") and r.get("kind") != "testimonial"})
+    kinds = sorted({r.kind for r in records if r.kind and r.kind != "testimonial"})
     return {k: usage_total(records, k) for k in kinds}
 
 
@@ -52,7 +52,7 @@ def usage_by_kind(ctx, month):
            formula="usage records of kind testimonial, or with a quote",
            explanation="People saying, in their words, what the work does for them.")
 def testimonials(ctx, month):
-    return sum(1 for r in ctx.dated_in(ctx.data.usage, month) if r.get("kind") == "testimonial" or r.get("quote"))
+    return sum(1 for r in ctx.dated_in(ctx.data.usage, month) if r.kind == "testimonial" or r.quote)
 
 
 @indicator(DIM, "forks_and_peers", unit="peers", monthly=False,
