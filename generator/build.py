@@ -104,7 +104,7 @@ def search_setting(search: bool | None) -> tuple[bool, list[str]]:
 # make its staging folder between them (as it always has: before rendering, after validating).
 
 @dataclass(frozen=True)
-class Inputs:
+class BuildInputs:
     """What a build renders: the model (with the federation's warnings), the build's date and
     commit, the value report, the federation, and the views made of them."""
 
@@ -140,7 +140,7 @@ def prepare(source: Path, cache: BuildCache, *, base_url: str | None = None,
 
 def read_inputs(source: Path, cache: BuildCache, *, base_url: str | None = None,
                 history: tuple[Path, str] | None = None, strict: bool = False,
-                peers: Path | None = None) -> Inputs:
+                peers: Path | None = None) -> BuildInputs:
     """Load and validate, the value settings and report, the federation, the views; `strict`:
     warnings are a DataError. `peers`: the folder of the peers' mirrors (default: `source`'s, see `cache.folders`)."""
     model = load_model(source, cache, base_url)
@@ -152,10 +152,10 @@ def read_inputs(source: Path, cache: BuildCache, *, base_url: str | None = None,
         if strict and model.warnings:
             raise DataError(list(model.warnings))
     views = make_views(model, info, report, federation)
-    return Inputs(model, info, report, federation, views)
+    return BuildInputs(model, info, report, federation, views)
 
 
-def site_files(inputs: Inputs, search: bool, cache: BuildCache, previous: PreviousSite | None = None) -> SiteFiles:
+def site_files(inputs: BuildInputs, search: bool, cache: BuildCache, previous: PreviousSite | None = None) -> SiteFiles:
     """Every file of the site in memory, with no e-mail address in any (the address guard)."""
     model, report = inputs.model, inputs.report
     with warnings_beside(model):

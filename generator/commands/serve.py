@@ -32,7 +32,7 @@ from value.forkpool import die_with_parent, fork_is_safe
 from ..cache.folders import serve_dir
 from ..errors import CommonplaceError, DataError
 from . import community_folder
-from .serve_watch import Inputs, watch_inputs
+from .serve_watch import WatchedInputs, watch_inputs
 
 EVENTS_PATH = "/__commonplace/events"
 # `v`: the site's version the page was served at. A tab whose version is out of date when it
@@ -53,7 +53,7 @@ class Site:
         self.source = source
         self.out_dir = out_dir
         self.base_url = base_url
-        self.inputs = Inputs(self.source)
+        self.inputs = WatchedInputs(self.source)
         self.started = f"{time.time_ns():x}"  # a restarted serve has other versions: open tabs reload
         self.version = 0
         self.error: str | None = None  # an HTML fragment describing the failed build

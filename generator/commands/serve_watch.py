@@ -43,7 +43,7 @@ def is_editor_file(name: str) -> bool:
     return bool(EDITOR_FILES.search(name))
 
 
-class Inputs:
+class WatchedInputs:
     """The paths of a community that a build reads, and the folders to watch for them."""
 
     def __init__(self, source: Path):
@@ -114,7 +114,7 @@ class Inputs:
         return changed.name
 
 
-def watch_inputs(inputs: Inputs, on_change: Callable[[list[str]], None], stop: threading.Event,
+def watch_inputs(inputs: WatchedInputs, on_change: Callable[[list[str]], None], stop: threading.Event,
                  ready: threading.Event | None = None, before: Callable[[], Iterable[str]] | None = None) -> None:
     """Call `on_change(changed paths)` after each burst of changes that matter, until `stop` is
     set; `ready` is set once the files are watched, and the paths `before()` returns are taken
@@ -210,7 +210,7 @@ class Asking:
         return self.stop.is_set()
 
 
-def read_events(inputs: Inputs, collect: Callable[[set[str]], None], stop: threading.Event,
+def read_events(inputs: WatchedInputs, collect: Callable[[set[str]], None], stop: threading.Event,
                 ready: threading.Event) -> None:
     """Pass each burst of changes that matter to `collect`, until `stop` is set."""
     from watchfiles import watch

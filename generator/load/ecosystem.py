@@ -143,7 +143,7 @@ class _Texts:
             return ""
         return text
 
-    def name(self, data: dict, path: tuple, key: str) -> str:
+    def person_name_part(self, data: dict, path: tuple, key: str) -> str:
         """A name part, the address written beside it removed (CFF has `email` for that)."""
         value = data.get(key)
         if isinstance(value, str) and has_address(value):
@@ -157,8 +157,8 @@ class _Texts:
             if not isinstance(a, dict):
                 continue
             # Only names: CFF allows an author's e-mail, which must never reach the site.
-            parts = (self.name(a, path + (i,), k) for k in ("given-names", "name-particle", "family-names", "name-suffix"))
-            name = " ".join(p for p in parts if p) or self.name(a, path + (i,), "name")
+            parts = (self.person_name_part(a, path + (i,), k) for k in ("given-names", "name-particle", "family-names", "name-suffix"))
+            name = " ".join(p for p in parts if p) or self.person_name_part(a, path + (i,), "name")
             if name:
                 authors.append(name)
         return tuple(authors)

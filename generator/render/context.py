@@ -27,7 +27,7 @@ class SiteContext:
         self.info = info
         self.report = report
         self.people = views.people
-        self.t = views.catalogue  # the templates' and the pages' name for it
+        self.catalogue = views.catalogue  # the templates' and the pages' name for it
         self.party = views.party
         self.activity = views.activity
         self.values = views.values

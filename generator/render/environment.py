@@ -42,7 +42,7 @@ def make_environment(community_root: Path) -> jinja2.Environment:
 def site_environment(site: SiteContext, markdown: MarkdownRenderer, cache=None) -> jinja2.Environment:
     """The environment a build renders with: the theme's, with the site's filters and globals,
     and with `cache` (a BuildCache) the compiled templates of earlier builds."""
-    model, catalogue = site.model, site.t
+    model, catalogue = site.model, site.catalogue
     env = make_environment(model.root)
     env.filters.update(md=markdown.markup, date=catalogue.date, money=catalogue.money, number=catalogue.number,
                        percent=catalogue.percent, tr=catalogue.term,

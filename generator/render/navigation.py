@@ -6,7 +6,7 @@ from .context import SiteContext
 
 
 def navigation(site: SiteContext) -> list[tuple[str, str]]:
-    _ = site.t.gettext
+    _ = site.catalogue.gettext
     items = [(_("Members"), "members/"), (_("Projects"), "projects/"), (_("Events"), "events/")]
     if site.report:
         items.append((_("Value"), "value/"))

@@ -58,7 +58,7 @@ class PageKeys:
                                          extensions=list(env.extensions))
         self.parser.filters.update(env.filters)
         self.parser.tests.update(env.tests)
-        catalogue = site.t
+        catalogue = site.catalogue
         shared = stable_pickle((catalogue.language, catalogue.messages, catalogue.formats, catalogue.plural,
                                 site.model.config, site.base_path, site.own_host, site.absolute))
         self.base = None if shared is None else _digest(code_stamp().encode(), shared)

@@ -49,7 +49,7 @@ FOLDERS = {"members.html": "members", "projects.html": "projects", "events.html"
 
 def site_pages(site: SiteContext) -> list[Page]:
     """Every page of the site, in the order they are rendered and listed."""
-    model, people, _ = site.model, site.people, site.t.gettext
+    model, people, _ = site.model, site.people, site.catalogue.gettext
     name = model.community.name
     projects = sorted(model.projects.values(), key=lambda p: (p.status == "archived", p.title.lower(), p.slug))
     events = sorted(model.events.values(), key=lambda e: (-e.date.toordinal(), e.slug))
@@ -92,7 +92,7 @@ def site_pages(site: SiteContext) -> list[Page]:
     # the page renders, as the site's other files are made meanwhile).
     result.append(Page("data/", "data.html", _("Open data"), "", _("Every figure of {name}, to download and reuse", name=name),
                        lazy={"data": lambda: datasets(site.open_data.files, site.url,
-                                                      lambda n: byte_size(n, site.t.number))}))
+                                                      lambda n: byte_size(n, site.catalogue.number))}))
     index = _by_member(model)
     # The default theme's member page looks up only the givers of its kudos: given just them, it
     # changes with them only (see pagekeys). A community's own template may look up anyone.
@@ -129,7 +129,7 @@ def site_pages(site: SiteContext) -> list[Page]:
 
 def _value_pages(site: SiteContext) -> list[Page]:
     """value/ (the dashboard), a page per dimension, the contributors and the methodology."""
-    values, _ = site.values, site.t.gettext
+    values, _ = site.values, site.catalogue.gettext
     name = site.model.community.name
     pages = [Page("value/", "value.html", _("Value"), "", _("The value {name} creates, in five dimensions", name=name),
                   values.dashboard())]

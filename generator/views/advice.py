@@ -86,34 +86,34 @@ def shown_at(model: Model, finding: dict) -> str:
     return _RULES[finding["rule"]].shown_at
 
 
-def value_text(t, unit: str, value) -> str:
+def value_text(catalogue, unit: str, value) -> str:
     if isinstance(value, bool) or value is None:
         return ""
     if unit == "share":
-        return t.percent(value, 0)
-    return t.number(value)
+        return catalogue.percent(value, 0)
+    return catalogue.number(value)
 
 
-def _args(t, finding: dict) -> dict:
+def _args(catalogue, finding: dict) -> dict:
     rule = _RULES[finding["rule"]]
-    args = {k: (t.number(v) if isinstance(v, (int, float)) else str(v)) for k, v in finding["args"].items()}
+    args = {k: (catalogue.number(v) if isinstance(v, (int, float)) else str(v)) for k, v in finding["args"].items()}
     threshold = finding["threshold"]
-    args["threshold"] = value_text(t, rule.unit, threshold) if threshold is not None else ""
-    args["value"] = value_text(t, rule.unit, finding["value"])
+    args["threshold"] = value_text(catalogue, rule.unit, threshold) if threshold is not None else ""
+    args["value"] = value_text(catalogue, rule.unit, finding["value"])
     return args
 
 
-def message(t, finding: dict) -> str:
+def message(catalogue, finding: dict) -> str:
     rule = _RULES[finding["rule"]]
     text = rule.risk if finding["kind"] == "risk" else rule.strength
-    return t.gettext(text, **_args(t, finding))
+    return catalogue.gettext(text, **_args(catalogue, finding))
 
 
 class AdviceView:
     """What the sustainability page shows."""
 
-    def __init__(self, model: Model, advice: dict, t, has_value: bool = True):
-        self.model, self.advice, self.t = model, advice, t
+    def __init__(self, model: Model, advice: dict, catalogue, has_value: bool = True):
+        self.model, self.advice, self.catalogue = model, advice, catalogue
         self.has_value = has_value  # without history the site has no value/ page to link to
 
     @property
@@ -121,7 +121,7 @@ class AdviceView:
         return risks(self.advice)
 
     def findings(self, kind: str) -> list[dict]:
-        t = self.t
+        catalogue = self.catalogue
         result = []
         for f in self.advice["findings"]:
             if f["kind"] != kind:
@@ -129,9 +129,9 @@ class AdviceView:
             rule = _RULES[f["rule"]]
             title, url = SOURCES[f["source"]]
             result.append({
-                "rule": f["rule"], "kind": kind, "dimension": f["dimension"], "text": message(t, f),
-                "test": t.gettext(rule.test, threshold=_args(t, f)["threshold"]),
-                "step": t.gettext(rule.step), "file": f["file"], "url": f["url"],
+                "rule": f["rule"], "kind": kind, "dimension": f["dimension"], "text": message(catalogue, f),
+                "test": catalogue.gettext(rule.test, threshold=_args(catalogue, f)["threshold"]),
+                "step": catalogue.gettext(rule.step), "file": f["file"], "url": f["url"],
                 "action": f["action"],
                 "shown_at": "" if not self.has_value and f["shown_at"].startswith("value/") else f["shown_at"],
                 "source": {"title": title, "url": url},
@@ -139,21 +139,21 @@ class AdviceView:
         return result
 
     def page(self) -> dict:
-        t = self.t
+        catalogue = self.catalogue
         return {
             "risks": self.findings("risk"),
             "strengths": self.findings("strength"),
             "micro": self.advice["micro"],
             "has_value": self.has_value,
             "as_of": date.fromisoformat(self.advice["as_of"]),
-            "rules": [{**r, "test": t.gettext(r["test"], threshold=value_text(t, r["unit"], r["threshold"])
+            "rules": [{**r, "test": catalogue.gettext(r["test"], threshold=value_text(catalogue, r["unit"], r["threshold"])
                                               if r["threshold"] is not None else ""),
                        "source": dict(zip(("title", "url"), SOURCES[r["source"]]))}
                       for r in self.advice["rules"]],
         }
 
 
-def terminal_lines(model: Model, advice: dict, t) -> list[str]:
+def terminal_lines(model: Model, advice: dict, catalogue) -> list[str]:
     """The findings as `commonplace check --advice` prints them: risks, then strengths."""
     lines = []
     for kind, heading in (("risk", "Risks"), ("strength", "Strengths")):
@@ -161,18 +161,18 @@ def terminal_lines(model: Model, advice: dict, t) -> list[str]:
         lines.append(f"{heading} ({len(found)})")
         for f in found:
             rule = _RULES[f["rule"]]
-            lines.append(f"  {'!' if kind == 'risk' else '+'} {f['rule']}: {message(t, f)}")
+            lines.append(f"  {'!' if kind == 'risk' else '+'} {f['rule']}: {message(catalogue, f)}")
             if kind == "risk":
-                lines.append(f"      threshold: {t.gettext(rule.test, threshold=_args(t, f)['threshold'])} "
+                lines.append(f"      threshold: {catalogue.gettext(rule.test, threshold=_args(catalogue, f)['threshold'])} "
                              f"({SOURCES[f['source']][0]})")
-                lines.append(f"      next step: {t.gettext(rule.step)} ({f['action']} {f['file']})")
+                lines.append(f"      next step: {catalogue.gettext(rule.step)} ({f['action']} {f['file']})")
     return lines
 
 
 def changes_lines(base: dict | None, head: dict) -> list[str]:
     """What a change does to the findings, as Markdown lines for `commonplace diff`: the risks it
     adds and those it resolves (by rule), and the strengths it adds or loses; none when nothing moves."""
-    t = english()
+    catalogue = english()
 
     def keyed(advice):
         return {(f["kind"], f["rule"]): f for f in (advice or {}).get("findings", ())}
@@ -183,10 +183,10 @@ def changes_lines(base: dict | None, head: dict) -> list[str]:
                                       ("strength", "adds the strength", "loses the strength")):
         for key in sorted(after.keys() - before.keys(), key=lambda k: k[1]):
             if key[0] == kind:
-                lines.append(f"- This change {verb_new} `{key[1]}`: {message(t, after[key])}")
+                lines.append(f"- This change {verb_new} `{key[1]}`: {message(catalogue, after[key])}")
         for key in sorted(before.keys() - after.keys(), key=lambda k: k[1]):
             if key[0] == kind:
-                lines.append(f"- This change {verb_gone} `{key[1]}` ({message(t, before[key])})")
+                lines.append(f"- This change {verb_gone} `{key[1]}` ({message(catalogue, before[key])})")
     if lines:  # nothing added or resolved: `diff` says nothing
         lines.append(f"- Risks: {risks(base) if base else 0} before, {risks(head)} after.")
     return lines

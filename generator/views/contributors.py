@@ -119,35 +119,35 @@ def signal_totals(report: Report) -> dict[str, float]:
     return totals
 
 
-def format_figure(value, unit: str, t: Catalogue | None = None) -> str:
+def format_figure(value, unit: str, catalogue: Catalogue | None = None) -> str:
     """A figure of the report as a reader sees it, in the catalogue's language (English by default)."""
-    t = t or english()
+    catalogue = catalogue or english()
     if value is None:
         return "—"
     if isinstance(value, bool):
-        return t.gettext("yes") if value else t.gettext("no")
+        return catalogue.gettext("yes") if value else catalogue.gettext("no")
     if isinstance(value, dict):
         if value.get("estimate"):
-            return t.gettext("{cost} (estimate: {years} person-years for {lines} lines)",
-                             cost=t.money(value["cost"], value["currency"]),
-                             years=t.number(Decimal(str(value["person_years"]))), lines=t.number(value["lines"]))
+            return catalogue.gettext("{cost} (estimate: {years} person-years for {lines} lines)",
+                             cost=catalogue.money(value["cost"], value["currency"]),
+                             years=catalogue.number(Decimal(str(value["person_years"]))), lines=catalogue.number(value["lines"]))
         if not value:
             return "—"
         if unit == "currency":
-            return " · ".join(t.money(v, cur) for cur, v in sorted(value.items()))
+            return " · ".join(catalogue.money(v, cur) for cur, v in sorted(value.items()))
         if unit == "share":
-            return " · ".join(f"{format_figure(v, 'share', t)} ({cur})" for cur, v in sorted(value.items()))
+            return " · ".join(f"{format_figure(v, 'share', catalogue)} ({cur})" for cur, v in sorted(value.items()))
         if all(isinstance(v, dict) and {"done", "total"} <= set(v) for v in value.values()):
             return " · ".join(f"{k} {v['done']}/{v['total']}" for k, v in sorted(value.items()))
-        return " · ".join(f"{t.gettext(label(str(k))).lower()} {format_figure(v, '', t)}" for k, v in value.items())
+        return " · ".join(f"{catalogue.gettext(label(str(k))).lower()} {format_figure(v, '', catalogue)}" for k, v in value.items())
     if isinstance(value, list):
-        return ", ".join(str(v) for v in value) if value else t.gettext("none")
+        return ", ".join(str(v) for v in value) if value else catalogue.gettext("none")
     if unit == "share" and isinstance(value, (int, float)):
-        return t.percent(value, 1)
+        return catalogue.percent(value, 1)
     if isinstance(value, float):
-        return t.number(value, 2)
+        return catalogue.number(value, 2)
     if isinstance(value, int):
-        return t.number(value)
+        return catalogue.number(value)
     return str(value)
 
 

@@ -73,8 +73,8 @@ class RecordsView:
     """The report's records, indexed once per build by person."""
 
     def __init__(self, report: Report | None, contributors: list[Contributor], people: People, forge: Forge | None,
-                 salt: str, t: Catalogue | None = None):
-        self.t = t or english()
+                 salt: str, catalogue: Catalogue | None = None):
+        self.catalogue = catalogue or english()
         self.report = report
         self.people = people
         self.forge = forge
@@ -88,13 +88,13 @@ class RecordsView:
         self.pseudonymous = {c.engine_id for c in contributors if _under_pseudonym(c, people, salt)}
 
     def kind_label(self, key: str) -> str:
-        return self.t.term(self.kinds.get(key, {}).get("label") or key.replace("_", " ").capitalize())
+        return self.catalogue.term(self.kinds.get(key, {}).get("label") or key.replace("_", " ").capitalize())
 
     def member(self, contributor: Contributor) -> dict:
         """What a member page shows: `dimensions`, their records summed by dimension then kind
         (count, weight, share of the dimension's weight); `recent`, their newest records with their
         sources; `older`, how many more the open data has; `total`, how many in all."""
-        t, mine = self.t, self.by_person.get(contributor.engine_id, [])
+        catalogue, mine = self.catalogue, self.by_person.get(contributor.engine_id, [])
         pseudonymous = contributor.engine_id in self.pseudonymous
         sums: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(lambda: [0, 0.0]))
         for r in mine:
@@ -110,13 +110,13 @@ class RecordsView:
                       "share": w / total if total else 0.0}
                      for k, (n, w) in sorted(sums[d].items(), key=lambda item: (-item[1][1], item[0]))]
             weight = sum(k["weight"] for k in kinds)
-            dimensions.append({"key": d, "title": t.gettext(person_dimension_title(d)), "kinds": kinds,
+            dimensions.append({"key": d, "title": catalogue.gettext(person_dimension_title(d)), "kinds": kinds,
                                "count": sum(k["count"] for k in kinds), "weight": weight,
                                "share": contributor.scores.get(d, weight / total if total else 0.0),
                                "total": total})
         newest = sorted(mine, key=lambda r: (r.date, r.kind, r.source), reverse=True)
         recent = [{"date": date.fromisoformat(r.date), "kind": self.kind_label(r.kind),
-                   "dimension": t.gettext(person_dimension_title(r.dimension)), "weight": r.weight,
+                   "dimension": catalogue.gettext(person_dimension_title(r.dimension)), "weight": r.weight,
                    "source": source_of(r.source, self.forge, pseudonymous)} for r in newest[:RECENT]]
         return {"dimensions": dimensions, "recent": recent, "older": max(0, len(mine) - RECENT), "total": len(mine),
                 "pseudonymous": pseudonymous}

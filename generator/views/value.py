@@ -62,8 +62,8 @@ def kinds_by_dimension(report: Report | None) -> dict[str, list[dict]]:
 class ValueView:
     """Everything value-related the theme shows, computed once per build."""
 
-    def __init__(self, model: Model, people: People, report: Report | None, party_name, t: Catalogue | None = None):
-        self.t = t = t or english()
+    def __init__(self, model: Model, people: People, report: Report | None, party_name, catalogue: Catalogue | None = None):
+        self.catalogue = catalogue = catalogue or english()
         self.model = model
         self.people = people
         self.report = report
@@ -88,8 +88,8 @@ class ValueView:
         return self._pages_cache
 
     def _compute_value_pages(self) -> dict:
-        report, t = self.report, self.t
-        _ = t.gettext
+        report, catalogue = self.report, self.catalogue
+        _ = catalogue.gettext
         days = self.model.config.inactive_days
         titles = {d: _(DIMENSION_TITLES[d]) for d in DIMENSIONS}
         person_titles = {d: _(person_dimension_title(d)) for d in DIMENSIONS}  # a person's part of each
@@ -101,14 +101,14 @@ class ValueView:
 
     def _figures(self, d: str, months: list, days: int, projects: dict) -> list[dict]:
         """Every community figure of a dimension: name, figure, what it means, and its trend chart."""
-        report, t = self.report, self.t
-        _ = t.gettext
+        report, catalogue = self.report, self.catalogue
+        _ = catalogue.gettext
         result = []
         for ind in indicators("community", d):
             value = report.dimensions[d].get(ind.key)
             values = report.monthly.get(d, {}).get(ind.key) if ind.monthly else None
             series = monthly_series(values, ind.unit) if values else None
-            name, caption = words.name(ind.key, t), words.meaning(ind, t, days)
+            name, caption = words.indicator_name(ind.key, catalogue), words.meaning(ind, catalogue, days)
             trend = None
             if series and any(any(v for v in vs) for vs in series.values()):
                 if ind.unit == "share":  # shares are read as percentages, in the chart and its table
@@ -117,35 +117,35 @@ class ValueView:
                     series = {(name if k == "value" else k): v for k, v in series.items()}  # one series: the figure's name
                 trend = charts.line_chart(
                     _("{label} per month", label=name),
-                    caption, months, series, label_name=_("Month"), localise=t.decimal, width=charts.CARD_WIDTH, catalogue=t)
+                    caption, months, series, label_name=_("Month"), localise=catalogue.decimal, width=charts.CARD_WIDTH, catalogue=catalogue)
             result.append({"key": ind.key, "anchor": ind.key.replace("_", "-"), "label": name,
-                           "text": words.figure_text(ind.key, value, ind.unit, t, projects),
+                           "text": words.figure_text(ind.key, value, ind.unit, catalogue, projects),
                            "explanation": caption, "chart": trend})
         return result
 
     def value_nav(self) -> list[tuple[str, str]]:
         """The value section's own pages, (title, site path), for its navigation and the sitemap."""
-        _ = self.t.gettext
+        _ = self.catalogue.gettext
         return ([(_("Overview"), "value/")]
                 + [(_(DIMENSION_TITLES[d]), f"value/{words.SLUGS[d]}/") for d in DIMENSIONS]
                 + [(_("Contributors"), "value/contributors/"), (_("Methodology"), "value/methodology/")])
 
     def dashboard(self) -> dict:
         """value/: each dimension with its headline figures, what they mean, and a link to its page."""
-        pages, t = self._value_pages(), self.t
+        pages, catalogue = self._value_pages(), self.catalogue
         cards = []
         for d in DIMENSIONS:
             by_key = {f["key"]: f for f in pages["figures"][d]}
             shown = []
             for key in words.HEADLINES[d]:
                 if key == "usage":
-                    usage = words.usage_headline(self.report, t)
+                    usage = words.usage_headline(self.report, catalogue)
                     if usage:
                         shown.append(usage)
                 elif key in by_key:
                     shown.append((by_key[key]["label"], by_key[key]["text"]))
             cards.append({"key": d, "slug": words.SLUGS[d], "title": pages["titles"][d], "figures": shown[:4],
-                          "meaning": t.gettext(words.HEADLINE_MEANINGS[d], days=t.number(pages["days"]))})
+                          "meaning": catalogue.gettext(words.HEADLINE_MEANINGS[d], days=catalogue.number(pages["days"]))})
         return {"cards": cards, "top": self.contributors[:5], "count": len(self.contributors),
                 "hidden": self.hidden_count(), "value_nav": self.value_nav(),
                 "source": self.report.source.to_json(),
@@ -154,8 +154,8 @@ class ValueView:
 
     def dimension_page(self, d: str) -> dict:
         """value/<dimension>/: every figure of one dimension, with what it means and its trend."""
-        report, t = self.report, self.t
-        _ = t.gettext
+        report, catalogue = self.report, self.catalogue
+        _ = catalogue.gettext
         pages = self._value_pages()
         context = {"key": d, "title": pages["titles"][d], "summary": _(DIMENSION_SUMMARIES[d]),
                    "figures": pages["figures"][d], "value_nav": self.value_nav(), "charts": []}
@@ -170,7 +170,7 @@ class ValueView:
                     _("Contributors per month"),
                     _("Active contributors each month, split into new ones (first commit ever that month) and returning ones."),
                     months, {_("Active"): active, _("New"): new, _("Returning"): [a - n for a, n in zip(active, new)]},
-                    label_name=_("Month"), localise=t.decimal, catalogue=t),
+                    label_name=_("Month"), localise=catalogue.decimal, catalogue=catalogue),
                 charts.onion(
                     _("The onion of participation"),
                     _("Core contributors hold 80% of the commits, regular ones the next 15%, casual ones the rest."),
@@ -183,13 +183,13 @@ class ValueView:
     def contributors_page(self) -> dict:
         """value/contributors/: each person's share of each dimension, and their value."""
         pages = self._value_pages()
-        t = self.t
+        catalogue = self.catalogue
         breadth = charts.hbar_chart(
-            t.gettext("People creating value in each dimension"),
-            t.gettext("How many contributors have a share above zero in each of the five dimensions."),
+            catalogue.gettext("People creating value in each dimension"),
+            catalogue.gettext("How many contributors have a share above zero in each of the five dimensions."),
             [(pages["person_titles"][d], sum(1 for c in self.contributors if c.scores.get(d, 0) > 0)
               + self.hidden_with(d)) for d in DIMENSIONS],
-            value_name=t.gettext("People"),
+            value_name=catalogue.gettext("People"),
         )
         return {"contributors": self.contributors, "bots": self.report.bots,
                 "dimensions": [(d, pages["titles"][d]) for d in DIMENSIONS],
@@ -198,14 +198,14 @@ class ValueView:
 
     def methodology(self) -> dict:
         """value/methodology/: every indicator with how it is counted, the kinds and the weights."""
-        report, t = self.report, self.t
+        report, catalogue = self.report, self.catalogue
         pages = self._value_pages()
         days = pages["days"]
 
         def described(ind, per_person=False):
-            return {"anchor": ind.key.replace("_", "-"), "label": words.name(ind.key, t),
-                    "unit": words.unit_words(ind.unit, t), "monthly": ind.monthly, "per_person": per_person,
-                    "how": words.how(ind, t, days), "explanation": words.meaning(ind, t, days)}
+            return {"anchor": ind.key.replace("_", "-"), "label": words.indicator_name(ind.key, catalogue),
+                    "unit": words.unit_words(ind.unit, catalogue), "monthly": ind.monthly, "per_person": per_person,
+                    "how": words.formula_words(ind, catalogue, days), "explanation": words.meaning(ind, catalogue, days)}
 
         return {
             "dimensions": [(d, pages["titles"][d]) for d in DIMENSIONS],
@@ -229,13 +229,13 @@ class ValueView:
                    if self.people.is_hidden(c["id"]) and c.get("scores", {}).get(dimension, 0) > 0)
 
     def profile(self, contributor: Contributor) -> charts.Chart:
-        t = self.t
+        catalogue = self.catalogue
         return charts.hbar_chart(
-            t.gettext("Value profile of {name}", name=contributor.name),
-            t.gettext("{name}'s share of the weight of each dimension's contribution records, in percent.",
+            catalogue.gettext("Value profile of {name}", name=contributor.name),
+            catalogue.gettext("{name}'s share of the weight of each dimension's contribution records, in percent.",
                       name=contributor.name),
-            [(t.gettext(person_dimension_title(d)), round(100 * contributor.scores.get(d, 0.0), 2)) for d in DIMENSIONS],
-            maximum=100.0, value_name=t.gettext("Share (%)"), fmt=lambda v: t.percent(v / 100, 2),
+            [(catalogue.gettext(person_dimension_title(d)), round(100 * contributor.scores.get(d, 0.0), 2)) for d in DIMENSIONS],
+            maximum=100.0, value_name=catalogue.gettext("Share (%)"), fmt=lambda v: catalogue.percent(v / 100, 2),
         )
 
     # -- ledger ------------------------------------------------------------------------------
@@ -243,13 +243,13 @@ class ValueView:
         entries = self.model.ledger
         per_currency = []
         returned = (self.report.dimensions if self.report else {}).get("monetary_value", {}).get("returned_to_contributors") or {}
-        shown = lambda p: party_name(p, self.people, self.t) if p else ""  # noqa: E731
+        shown = lambda p: party_name(p, self.people, self.catalogue) if p else ""  # noqa: E731
         for currency in currencies(entries):
             per_currency.append({
                 "currency": currency,
                 "months": by_month(entries, currency),
-                "chart": balance_chart(entries, currency, self.t),
-                "flow": money_flow(entries, currency, shown, self.is_contributor, self.t),
+                "chart": balance_chart(entries, currency, self.catalogue),
+                "flow": money_flow(entries, currency, shown, self.is_contributor, self.catalogue),
                 "returned": returned.get(currency),
             })
         return {"per_currency": per_currency, "kinds": by_kind(entries)}

@@ -18,8 +18,8 @@ from .contributors import DIMENSION_TITLES
 TOP = 5
 
 
-def report_text(report: Report, t: Catalogue, days: int = 180, projects: dict[str, str] | None = None) -> str:
-    _ = t.gettext
+def report_text(report: Report, catalogue: Catalogue, days: int = 180, projects: dict[str, str] | None = None) -> str:
+    _ = catalogue.gettext
     src = report.source
     head = _("Value report: commit {commit}", commit=str(src.commit or "-")[:12])
     if src.branch:
@@ -27,7 +27,7 @@ def report_text(report: Report, t: Catalogue, days: int = 180, projects: dict[st
     if src.subdir:
         head += ", " + _("folder {folder}", folder=src.subdir + "/")
     if src.as_of:
-        head += ", " + _("as of {date}", date=t.date(src.as_of))
+        head += ", " + _("as of {date}", date=catalogue.date(src.as_of))
     lines = [head]
     note = no_commits_note(report)
     if note:
@@ -37,7 +37,7 @@ def report_text(report: Report, t: Catalogue, days: int = 180, projects: dict[st
         title = _(DIMENSION_TITLES[dim])
         lines += ["", title, "─" * len(title)]
         values = report.dimensions.get(dim, {})
-        shown = [(words.name(ind.key, t), words.figure_text(ind.key, values[ind.key], ind.unit, t, projects))
+        shown = [(words.indicator_name(ind.key, catalogue), words.figure_text(ind.key, values[ind.key], ind.unit, catalogue, projects))
                  for ind in indicators("community", dim) if ind.key in values]
         width = max((len(n) for n, _v in shown), default=0)
         lines += [f"  {n.ljust(width)}  {v}" for n, v in shown]
@@ -45,13 +45,13 @@ def report_text(report: Report, t: Catalogue, days: int = 180, projects: dict[st
                         key=lambda p: (-p["scores"][dim], p["id"]))[:TOP]
         if ranked:
             lines.append("  " + _("Largest shares:"))
-            lines += [f"    {t.percent(p['scores'][dim], 1):>7}  {p['name']} ({p['id']})" for p in ranked]
+            lines += [f"    {catalogue.percent(p['scores'][dim], 1):>7}  {p['name']} ({p['id']})" for p in ranked]
     bots = len(report.bots)
-    lines += ["", t.ngettext("{n} contributor", "{n} contributors", len(people)) + ", "
-              + t.ngettext("{n} automated account", "{n} automated accounts", bots)]
+    lines += ["", catalogue.ngettext("{n} contributor", "{n} contributors", len(people)) + ", "
+              + catalogue.ngettext("{n} automated account", "{n} automated accounts", bots)]
     ranked = sorted(people, key=lambda p: (-p.get("value", 0), p["id"]))[:TOP]
     if ranked:
         lines.append(_("Largest value:"))
-        lines += [f"  {t.percent(p.get('value', 0), 1):>7}  {p['name']} ({p['id']}), "
-                  + t.ngettext("{n} commit", "{n} commits", p.get("commits", 0)) for p in ranked]
+        lines += [f"  {catalogue.percent(p.get('value', 0), 1):>7}  {p['name']} ({p['id']}), "
+                  + catalogue.ngettext("{n} commit", "{n} commits", p.get("commits", 0)) for p in ranked]
     return "\n".join(lines) + "\n"

@@ -166,26 +166,28 @@ SLUGS = {d: d.replace("_", "-") for d in DIMENSIONS}
 ROLE_ORDER = ("core", "regular", "casual")
 
 
-def name(key: str, t: Catalogue) -> str:
+def indicator_name(key: str, catalogue: Catalogue) -> str:
+    """An indicator's name as the site writes it."""
     entry = WORDS.get(key)
-    return t.gettext(entry[0]) if entry else t.gettext(key_label(key))
+    return catalogue.gettext(entry[0]) if entry else catalogue.gettext(key_label(key))
 
 
-def meaning(ind: Indicator, t: Catalogue, days: int) -> str:
+def meaning(ind: Indicator, catalogue: Catalogue, days: int) -> str:
     entry = WORDS.get(ind.key)
     text = entry[1] if entry and entry[1] else ind.explanation
-    return t.gettext(text, days=t.number(days))
+    return catalogue.gettext(text, days=catalogue.number(days))
 
 
-def how(ind: Indicator, t: Catalogue, days: int) -> str:
+def formula_words(ind: Indicator, catalogue: Catalogue, days: int) -> str:
+    """How an indicator is computed, in words (the methodology's 'how')."""
     entry = WORDS.get(ind.key)
     text = entry[2] if entry and entry[2] else ind.formula
-    return t.gettext(text, days=t.number(days))
+    return catalogue.gettext(text, days=catalogue.number(days))
 
 
-def unit_words(unit: str, t: Catalogue) -> str:
+def unit_words(unit: str, catalogue: Catalogue) -> str:
     """An indicator's unit as a reader says it ("share" is a percentage, "yes/no" an answer)."""
-    return t.gettext(_UNIT_WORDS.get(unit, unit))
+    return catalogue.gettext(_UNIT_WORDS.get(unit, unit))
 
 
 # Units as a reader says them (a name, not a literal in the call: `pybabel extract` reads calls).
@@ -195,74 +197,74 @@ _UNIT_WORDS = {"share": "percentage", "yes/no": "yes or no", "currency": "amount
                "peers": "communities", "role": "role"}
 
 
-def join_words(items: list[str], t: Catalogue) -> str:
+def join_words(items: list[str], catalogue: Catalogue) -> str:
     """["a", "b", "c"] -> "a, b and c" in the site's language."""
     if not items:
-        return t.gettext("none")
+        return catalogue.gettext("none")
     if len(items) == 1:
         return items[0]
-    return t.gettext("{items} and {last}", items=", ".join(items[:-1]), last=items[-1])
+    return catalogue.gettext("{items} and {last}", items=", ".join(items[:-1]), last=items[-1])
 
 
-def roles_text(roles: dict, t: Catalogue) -> str:
+def roles_text(roles: dict, catalogue: Catalogue) -> str:
     """{"casual": 3, "core": 5, "regular": 5} -> "5 core, 5 regular, 3 casual"."""
-    parts = {"core": lambda n: t.ngettext("{n} core", "{n} core", n),
-             "regular": lambda n: t.ngettext("{n} regular", "{n} regular", n),
-             "casual": lambda n: t.ngettext("{n} casual", "{n} casual", n)}
+    parts = {"core": lambda n: catalogue.ngettext("{n} core", "{n} core", n),
+             "regular": lambda n: catalogue.ngettext("{n} regular", "{n} regular", n),
+             "casual": lambda n: catalogue.ngettext("{n} casual", "{n} casual", n)}
     return ", ".join(parts[r](roles.get(r, 0) or 0) for r in ROLE_ORDER)
 
 
-def funding_text(channels: list, t: Catalogue) -> str:
+def funding_text(channels: list, catalogue: Catalogue) -> str:
     """Platform keys of a funding file as their names: "Liberapay, Open Collective and others"."""
     known = [FUNDING_PLATFORMS[c][0] for c in channels if c in FUNDING_PLATFORMS]
     unknown = [key_label(str(c)) for c in channels if c not in FUNDING_PLATFORMS and c != "custom"]
     words = sorted(known + unknown, key=str.lower)
     if "custom" in channels:
-        words.append(t.gettext("others") if words else t.gettext("the community's own pages"))
-    return join_words(words, t)
+        words.append(catalogue.gettext("others") if words else catalogue.gettext("the community's own pages"))
+    return join_words(words, catalogue)
 
 
-def figure_text(key: str, value, unit: str, t: Catalogue, projects: dict[str, str] | None = None) -> str:
+def figure_text(key: str, value, unit: str, catalogue: Catalogue, projects: dict[str, str] | None = None) -> str:
     """A report figure as a reader sees it: percentages, words and titles, never a raw mapping."""
     if value is None:
         return "—"
     if key == "roles" and isinstance(value, dict):
-        return roles_text(value, t)
+        return roles_text(value, catalogue)
     if key == "funding_channels" and isinstance(value, list):
-        return funding_text(value, t)
+        return funding_text(value, catalogue)
     if key == "goals" and isinstance(value, dict):
         if not value:
-            return t.gettext("none")
+            return catalogue.gettext("none")
         titles = projects or {}
-        return "; ".join(t.gettext("{project}: {done} of {total}", project=titles.get(slug, key_label(slug)),
-                                   done=t.number(v.get("done", 0)), total=t.number(v.get("total", 0)))
+        return "; ".join(catalogue.gettext("{project}: {done} of {total}", project=titles.get(slug, key_label(slug)),
+                                   done=catalogue.number(v.get("done", 0)), total=catalogue.number(v.get("total", 0)))
                          for slug, v in sorted(value.items(), key=lambda kv: titles.get(kv[0], kv[0]).lower()))
     if key == "usage_by_kind" and isinstance(value, dict):
         ranked = sorted(value.items(), key=lambda kv: (-(kv[1] or 0), kv[0]))
-        return join_words([t.gettext("{count} {kind}", count=t.number(n), kind=t.term(kind)) for kind, n in ranked], t)
+        return join_words([catalogue.gettext("{count} {kind}", count=catalogue.number(n), kind=catalogue.term(kind)) for kind, n in ranked], catalogue)
     if key == "release_cadence_days" and isinstance(value, (int, float)):
         days = round(value)
-        return t.ngettext("about {n} day", "about {n} days", days)
+        return catalogue.ngettext("about {n} day", "about {n} days", days)
     if unit == "share" and isinstance(value, dict):
         shares = {cur: v for cur, v in sorted(value.items()) if v is not None}
         if not shares:
             return "—"
         if len(shares) == 1:
-            return t.percent(next(iter(shares.values())), 1)
-        return join_words([t.gettext("{share} in {currency}", share=t.percent(v, 1), currency=cur)
-                           for cur, v in shares.items()], t)
+            return catalogue.percent(next(iter(shares.values())), 1)
+        return join_words([catalogue.gettext("{share} in {currency}", share=catalogue.percent(v, 1), currency=cur)
+                           for cur, v in shares.items()], catalogue)
     if isinstance(value, list):
-        return join_words([str(v) for v in value], t)
+        return join_words([str(v) for v in value], catalogue)
     if isinstance(value, dict) and not value.get("estimate") and unit != "currency":
-        return join_words([t.gettext("{count} {kind}", count=format_figure(v, "", t), kind=t.term(k))
-                           for k, v in value.items()], t)
-    return format_figure(value, unit, t)
+        return join_words([catalogue.gettext("{count} {kind}", count=format_figure(v, "", catalogue), kind=catalogue.term(k))
+                           for k, v in value.items()], catalogue)
+    return format_figure(value, unit, catalogue)
 
 
-def usage_headline(report: Report, t: Catalogue) -> tuple[str, str] | None:
+def usage_headline(report: Report, catalogue: Catalogue) -> tuple[str, str] | None:
     """The largest kind of usage evidence, as (name, figure), for a dashboard card."""
     by_kind = report.dimensions.get("social_use_value", {}).get("usage_by_kind") or {}
     if not by_kind:
         return None
     kind, count = sorted(by_kind.items(), key=lambda kv: (-(kv[1] or 0), kv[0]))[0]
-    return t.gettext(key_label(kind)), t.number(count)
+    return catalogue.gettext(key_label(kind)), catalogue.number(count)
