@@ -22,13 +22,13 @@ from pathlib import Path
 
 from ..errors import Findings
 from ..resources import schema
+from .patterns import ANY, strings_at
 from .yamlsafe import YamlDoc
 
 EARLIEST = date(1970, 1, 1)
 YEARS_AHEAD = 10
 FIRST_DAY = date(1800, 1, 1)  # the widest window `dates:` may set
 LAST_DAY = date(2199, 12, 31)
-ANY = "*"  # a path step standing for every item of a list
 
 
 def years_after(day: date, years: int) -> date:
@@ -117,26 +117,11 @@ def date_paths(kind: str) -> tuple[tuple, ...]:
     return tuple(sorted(found))
 
 
-def dates_in(data, pattern: tuple, at: tuple = ()):
-    """(path, text) of each date string the data holds at `pattern`."""
-    if not pattern:
-        if isinstance(data, str):
-            yield at, data
-        return
-    step, rest = pattern[0], pattern[1:]
-    if step == ANY:
-        if isinstance(data, list):
-            for i, item in enumerate(data):
-                yield from dates_in(item, rest, at + (i,))
-    elif isinstance(data, dict) and step in data:
-        yield from dates_in(data[step], rest, at + (step,))
-
-
 def check(rel: str, kind: str, doc: YamlDoc, bounds: tuple[date, date], findings: Findings) -> None:
     """An error at each date of `doc` outside `bounds` (dates that are not dates are the schema's)."""
     earliest, latest = bounds
     for pattern in date_paths(kind):
-        for path, text in dates_in(doc.data, pattern):
+        for path, text in strings_at(doc.data, pattern):
             try:
                 day = date.fromisoformat(text)
             except ValueError:

@@ -20,7 +20,8 @@ from __future__ import annotations
 import unicodedata
 
 from ..errors import Findings
-from .references import ANY, texts_at
+from .patterns import ANY
+from .references import texts_at
 from .yamlsafe import YamlDoc
 
 LINKS = (("links", ANY, "title"),)

@@ -9,9 +9,9 @@ from __future__ import annotations
 import difflib
 
 from ..errors import Findings
+from .patterns import ANY, strings_at
 from .yamlsafe import YamlDoc
 
-ANY = "*"  # a path step standing for every item of a list
 
 # kind of file -> (path, kind of thing the text there names)
 NAMES: dict[str, tuple[tuple[tuple, str], ...]] = {
@@ -25,19 +25,8 @@ NAMES: dict[str, tuple[tuple[tuple, str], ...]] = {
 
 
 def texts_at(data, pattern: tuple, at: tuple = ()):
-    """(path, text) of each non-empty text `data` holds at `pattern`; anything else there is the
-    schema's to report."""
-    if not pattern:
-        if isinstance(data, str) and data:
-            yield at, data
-        return
-    step, rest = pattern[0], pattern[1:]
-    if step == ANY:
-        if isinstance(data, list):
-            for i, item in enumerate(data):
-                yield from texts_at(item, rest, at + (i,))
-    elif isinstance(data, dict) and step in data:
-        yield from texts_at(data[step], rest, at + (step,))
+    """(path, text) of each non-empty text `data` holds at `pattern`."""
+    return ((path, text) for path, text in strings_at(data, pattern, at) if text)
 
 
 class References:
