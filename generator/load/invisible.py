@@ -50,6 +50,8 @@ def _selector(code: int) -> bool:
 
 def refused_characters(text: str) -> list[str]:
     """The characters of `text` that the rule refuses, each once, in order of appearance."""
+    if text.isascii() and text.isprintable():
+        return []  # most texts: no ASCII character the rule refuses is printable
     found: list[str] = []
     previous_visible = False
     for char in text:
