@@ -53,10 +53,12 @@ def kill_when(command: list[str], env: dict, reached) -> int | None:
     deadline = time.monotonic() + SAFETY
     while not reached(process.pid) and process.poll() is None and time.monotonic() < deadline:
         time.sleep(0.002)  # polling the file system for the moment
-    caught = process.poll() is None
-    os.killpg(process.pid, signal.SIGKILL)
-    process.wait()
-    return process.pid if caught else None
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass  # it ended (and was reaped by poll()) after the last look: its group is gone with it
+    # Killed by us, or ended on its own just before: the exit status tells, not a look beforehand.
+    return process.pid if process.wait() == -signal.SIGKILL else None
 
 
 def test_a_killed_rebuild_leaves_the_old_site_or_the_new_one(community, tmp_path):
