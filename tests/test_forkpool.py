@@ -29,3 +29,21 @@ def test_small_jobs_stay_in_this_process():
 
 def test_no_items_is_no_slices():
     assert run_sliced(lambda start, end: 1 / 0, 0, min_count=0) == ([], None)
+
+
+def test_a_worker_that_dies_without_answering_is_an_error_not_a_wait_for_ever():
+    import pytest
+
+    from value.forkpool import can_fork
+
+    if not can_fork():
+        pytest.skip("needs a process that may fork workers and two cores")
+    parent = os.getpid()
+
+    def job(start: int, end: int) -> list[int]:
+        if start == 0 and os.getpid() != parent:
+            os._exit(3)  # a worker killed mid-job (the OOM killer, a signal) sends nothing back
+        return list(range(start, end))
+
+    with pytest.raises(RuntimeError, match="ended without the result of slice 0"):
+        run_sliced(job, 64, min_count=2, processes=2)

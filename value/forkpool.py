@@ -88,6 +88,7 @@ class _Collected:
     def __init__(self, answers, count: int) -> None:
         self._answers, self._count = answers, count
         self._found: dict[int, tuple] = {}
+        self._ended = False  # every worker has closed its end: no more answers can come
         self._ready = threading.Condition()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._read, daemon=True)
@@ -96,9 +97,15 @@ class _Collected:
     def _read(self) -> None:
         got = 0
         while got < self._count and not self._stop.is_set():
-            if not self._answers.poll(0.05):  # now and then: the parent may have stopped waiting
-                continue
-            index, result, error = self._answers.recv()
+            try:
+                if not self._answers.poll(0.05):  # now and then: the parent may have stopped waiting
+                    continue
+                index, result, error = self._answers.recv()
+            except (EOFError, OSError):  # every worker is gone, some without answering
+                with self._ready:
+                    self._ended = True
+                    self._ready.notify()
+                return
             got += 1
             with self._ready:
                 self._found[index] = (result, error)
@@ -109,6 +116,8 @@ class _Collected:
         raised here (so the first failing slice in order decides, as with a pool's imap)."""
         with self._ready:
             while index not in self._found:
+                if self._ended:
+                    raise RuntimeError(f"a worker process ended without the result of slice {index}")
                 self._ready.wait()
             result, error = self._found.pop(index)
         if error is not None:
@@ -156,6 +165,9 @@ def run_sliced(job: Callable[[int, int], R], count: int, *, min_count: int, slic
             for _ in range(min(processes, len(slices)))]
     for worker in pool:
         worker.start()
+    # Only the workers hold the sending end now: when the last one ends, the reader sees the end
+    # of the pipe, so a worker that dies without answering is an error, never a wait for ever.
+    sent.close()
     collected = _Collected(answers, len(slices))
     try:
         for task in enumerate(slices):
