@@ -141,11 +141,11 @@ def prepare(source: Path, cache: BuildCache, *, base_url: str | None = None,
 def read_inputs(source: Path, cache: BuildCache, *, base_url: str | None = None,
                 history: tuple[Path, str] | None = None, strict: bool = False,
                 peers: Path | None = None) -> BuildInputs:
-    """Load and validate, the value settings and report, the federation, the views; `strict`:
+    """Load and validate (the loader refuses the value settings the engine would: schema bounds and
+    `load/valuesettings.py`), the value report, the federation, the views; `strict`:
     warnings are a DataError. `peers`: the folder of the peers' mirrors (default: `source`'s, see `cache.folders`)."""
     model = load_model(source, cache, base_url)
     with warnings_beside(model):
-        value_settings(source, model)
         info = build_info(source)
         report = compute_value(source, model, history, info)
         federation = federate(source, model, peers)
@@ -193,34 +193,6 @@ def load_model(source: Path, cache: BuildCache, base_url: str | None) -> Model:
     if base_url:
         model.config = replace(model.config, base_url=base_url if base_url.endswith("/") else base_url + "/")
     return model
-
-
-def value_settings(source: Path, model: Model) -> None:
-    """The value weights and kinds of `commonplace.yaml` as the value engine reads them: what it
-    would refuse is a DataError at the key's line, before any history is read."""
-    from value.contributions import BadKinds, kinds_of
-    from value.inputs import CommunityData
-    from value.report import BadWeights, weights_of
-
-    config = model.config
-    try:
-        weights_of(CommunityData(weights=dict(config.weights) or None))
-        kinds_of(dict(config.kinds) or None)
-    except (BadWeights, BadKinds) as exc:
-        key = "weights" if isinstance(exc, BadWeights) else "kinds"
-        line, col = config_position(source, ("value", key))
-        raise DataError([Finding("commonplace.yaml", line, col, str(exc))]) from None
-
-
-def config_position(source: Path, keys: tuple[str, ...]) -> tuple[int, int]:
-    """Where `keys` starts in `commonplace.yaml` (the nearest enclosing key found), 1:1 when unknown."""
-    from .errors import Findings
-    from .load.reader import FileReader
-    from .load.yamlsafe import load_yaml
-
-    text = FileReader(Path(source), Findings()).read_text("commonplace.yaml")
-    doc = load_yaml(text, "commonplace.yaml")[0] if text is not None else None
-    return doc.where(keys, key=True) if doc is not None else (1, 1)
 
 
 def build_info(source: Path) -> BuildInfo:
