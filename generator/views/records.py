@@ -102,6 +102,14 @@ class RecordsView:
             self.by_person[record.person].append(record)
         self.shown = {c.engine_id: c for c in contributors}
         self.pseudonymous = {c.engine_id for c in contributors if _under_pseudonym(c, people, salt)}
+        # a commit that someone not shown by name authored, co-authored or reviewed: its id is left
+        # out of everyone's records (the commit's author and trailer lines name them all)
+        self.private = private_commits(report, contributors, people, salt)
+
+    def published_source(self, record: Record) -> str:
+        """A record of a person shown by name: its source, except a commit's id when the commit is
+        also someone's who is not shown by name."""
+        return "" if record.source in self.private else record.source
 
     def kind_label(self, key: str) -> str:
         return self.catalogue.term(self.kinds.get(key, {}).get("label") or key.replace("_", " ").capitalize())
@@ -140,7 +148,7 @@ class RecordsView:
             newest = sorted(mine, key=lambda r: (r.date, r.kind, r.source), reverse=True)
             recent = [{"date": date.fromisoformat(r.date), "kind": self.kind_label(r.kind),
                        "dimension": catalogue.gettext(person_dimension_title(r.dimension)), "weight": r.weight,
-                       "source": source_of(r.source, self.forge)} for r in newest[:RECENT]]
+                       "source": source_of(self.published_source(r), self.forge)} for r in newest[:RECENT]]
             older = max(0, len(mine) - RECENT)
         return {"dimensions": dimensions, "recent": recent, "older": older, "total": len(mine),
                 "pseudonymous": pseudonymous}
@@ -159,7 +167,8 @@ class RecordsView:
                 pseudonymous[person.id].append(r)
             else:
                 rows.append({"date": date.fromisoformat(r.date), "person": person.id, "kind": r.kind,
-                             "dimension": r.dimension, "weight": r.weight, "records": 1, "source": r.source})
+                             "dimension": r.dimension, "weight": r.weight, "records": 1,
+                             "source": self.published_source(r)})
         for shown, records in pseudonymous.items():
             for month, kind, dimension, total in monthly(records):
                 rows.append({"date": date.fromisoformat(f"{month}-01"), "person": shown, "kind": kind,
@@ -177,7 +186,8 @@ class RecordsView:
             "records in it divided by the weight of all records in it. A person shown under a pseudonym is one row "
             "per month, kind and dimension, dated the month's first day and without sources (a commit id or a data "
             "file's line would lead to their name in the history); members who are not listed are one row per "
-            "kind and dimension, undated. The totals still add up.",
+            "kind and dimension, undated; and a commit one of them authored, co-authored or reviewed is never "
+            "named, in anyone's records. The totals still add up.",
             [("date", "date", "Day of the contribution (UTC for commits); for a person under a pseudonym, the first "
                               "day of the month the row sums; empty for the members not listed"),
              ("person", "string", "Who: the id of contributors.csv (a member's handle, a pseudonym, or a "
@@ -189,8 +199,8 @@ class RecordsView:
              ("records", "integer", "How many records the row stands for: 1, or more for a pseudonym's month and "
                                     "for the members not listed"),
              ("source", "string", "A commit id, a data file's path:line (relative to the community folder), or "
-                                  "cred/YYYY-MM; empty for a person under a pseudonym and for the members not "
-                                  "listed")],
+                                  "cred/YYYY-MM; empty for a person under a pseudonym, for the members not "
+                                  "listed, and for a commit that one of them authored, co-authored or reviewed")],
             rows,
         )
 
