@@ -24,7 +24,7 @@ import yaml
 from communities import MINIMAL, write_files
 from generator.build import build
 from generator.cli import main
-from generator.people import pseudonym
+from generator.people import names_someone_unnamed, pseudonym
 from generator.publish.search import available as search_available
 from generator.views.records import monthly
 from gitrepo import GitRepo, git
@@ -182,6 +182,49 @@ def test_a_pseudonym_s_page_lists_months_not_commits(seeds):
     assert '<time datetime="2024-03">March 2024</time>' in main_part
     assert "github.com" not in main_part and "seeds/" not in main_part
     assert not any(c[:7] in page for c in commits["ben"] + commits["shared"])
+
+
+def test_the_build_s_commit_is_shown_unless_its_lines_name_someone_unnamed(tmp_path):
+    """A merge has no records, so its own author line decides (through the .mailmap): Ben's merge
+    is not named; then Ana's merge is, and so is a commit Ana made that GitHub committed."""
+    repo = GitRepo(tmp_path / "repo", tmp_path / "home")
+    write_files(repo.path, {**MINIMAL, ".mailmap": f"{BEN[0]} <{BEN[1]}> <{BEN_OLD[1]}>\n"})
+    repo.git("add", "-A")
+    repo.commit("Start", ANA, "2024-03-01T10:00:00+00:00")
+    shown = []
+    for n, merger in enumerate((BEN_OLD, ANA)):
+        repo.git("checkout", "-q", "-b", f"topic-{n}")
+        repo.commit(f"Topic {n}", ANA, f"2024-03-0{n + 2}T10:00:00+00:00", {f"topic-{n}.txt": "t\n"})
+        repo.git("checkout", "-q", "main")
+        repo.commit(f"Main {n}", ANA, f"2024-03-0{n + 2}T11:00:00+00:00", {f"main-{n}.txt": "m\n"})
+        head = repo.merge(f"topic-{n}", f"Merge topic {n}", merger, f"2024-03-0{n + 2}T12:00:00+00:00")
+        build(repo.path, tmp_path / f"site-{n}", incremental=False, search=False)
+        shown.append((head, (tmp_path / f"site-{n}" / "value" / "index.html").read_text()))
+    (bens, page_bens), (anas, page_anas) = shown
+    assert bens[:7] not in page_bens and "repository and from its data files." in page_bens
+    assert f"<code>{anas[:12]}</code>" in page_anas
+    github = ("GitHub", "noreply@github.com")
+    last = repo.commit("Web edit", ANA, "2024-03-09T10:00:00+00:00", {"web.txt": "w\n"}, committer=github)
+    build(repo.path, tmp_path / "site-web", incremental=False, search=False)
+    assert f"<code>{last[:12]}</code>" in (tmp_path / "site-web" / "value" / "index.html").read_text()
+
+
+def test_which_lines_name_someone_the_site_does_not():
+    from generator.model import Member
+
+    def member(handle, email, visibility="public"):
+        return Member(handle=handle, name=handle, source=f"members/{handle}.yaml", emails=(email,), visibility=visibility)
+
+    members = {"ana": member("ana", ANA[1]), "ben": member("ben", BEN[1], "pseudonymous"),
+               "cy": member("cy", CY[1], "hidden")}
+    assert not names_someone_unnamed((ANA,), (), members, "name")
+    assert names_someone_unnamed((ANA, ("Cy", "CY@example.com ")), (), members, "name")  # a trailer
+    assert names_someone_unnamed((ANA,), (("Ben", "ben@example.net"),), members, "name")  # the committer
+    outsider = ("Zoe", "zoe@elsewhere.example")
+    assert not names_someone_unnamed((outsider,), (), members, "name")
+    assert names_someone_unnamed((outsider,), (), members, "pseudonym")
+    assert not names_someone_unnamed((ANA,), (outsider,), members, "pseudonym")  # a forge's committer is no one
+    assert not names_someone_unnamed((("dependabot[bot]", "bot@example.org"),), (), members, "pseudonym")
 
 
 class Landed(NamedTuple):

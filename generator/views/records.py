@@ -214,7 +214,8 @@ def _under_pseudonym(c: Contributor, people: People, salt: str) -> bool:
     return c.name == pseudonym(c.engine_id, salt)
 
 
-def private_commits(report: Report | None, contributors: list[Contributor], people: People, salt: str) -> frozenset[str]:
+def private_commits(report: Report | None, contributors: list[Contributor], people: People,
+                    salt: str) -> frozenset[str]:
     """The commits among the records of the people the site does not show by name (hidden members,
     and anyone under a pseudonym: authors, co-authors and reviewers alike): ids no page may show,
     not even as the commit a build was made from."""

@@ -62,8 +62,10 @@ def kinds_by_dimension(report: Report | None) -> dict[str, list[dict]]:
 class ValueView:
     """Everything value-related the theme shows, computed once per build."""
 
-    def __init__(self, model: Model, people: People, report: Report | None, party_name, catalogue: Catalogue | None = None):
+    def __init__(self, model: Model, people: People, report: Report | None, party_name, catalogue: Catalogue | None = None,
+                 private_head: str = ""):
         self.catalogue = catalogue = catalogue or english()
+        self.private_head = private_head  # the build's commit when it names someone the site does not
         self.model = model
         self.people = people
         self.report = report
@@ -222,11 +224,13 @@ class ValueView:
         }
 
     def shown_source(self) -> dict:
-        """The report's source as the pages show it: without the commit when it is one of a person
-        the site does not name (its id would lead to them in the history)."""
+        """The report's source as the pages show it: without the commit when it names a person the
+        site does not name (its id would lead to them in the history): as the author, co-author or
+        reviewer of one of its records, or in the lines of the build's commit itself (a merge has no records)."""
         source = self.report.source.to_json()
         private = private_commits(self.report, self.contributors, self.people, self.model.community.name)
-        return {**source, "commit": None} if source.get("commit") in private else source
+        commit = source.get("commit")
+        return {**source, "commit": None} if commit and (commit in private or commit == self.private_head) else source
 
     def hidden_count(self) -> int:
         return sum(1 for c in (self.report.contributors if self.report else ()) if self.people.is_hidden(c["id"]))
