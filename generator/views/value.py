@@ -228,9 +228,11 @@ class ValueView:
         site does not name (its id would lead to them in the history): as the author, co-author or
         reviewer of one of its records, or in the lines of the build's commit itself (a merge has no records)."""
         source = self.report.source.to_json()
-        private = private_commits(self.report, self.contributors, self.people, self.model.community.name)
         commit = source.get("commit")
-        return {**source, "commit": None} if commit and (commit in private or commit == self.private_head) else source
+        if commit and (commit == self.private_head
+                       or commit in private_commits(self.report, self.contributors, self.people, self.model.community.name)):
+            return {**source, "commit": None}
+        return source
 
     def hidden_count(self) -> int:
         return sum(1 for c in (self.report.contributors if self.report else ()) if self.people.is_hidden(c["id"]))
