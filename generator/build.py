@@ -201,7 +201,8 @@ def build_info(source: Path) -> BuildInfo:
     from .buildinfo import BuildInfo, epoch_datetime
 
     info = repo_info(source)
-    return BuildInfo(updated=epoch_datetime(build_epoch(info)), commit=info.head_commit)
+    return BuildInfo(updated=epoch_datetime(build_epoch(info)), commit=info.head_commit, people=info.head_people,
+                     committer=info.head_committer)
 
 
 def compute_value(source: Path, model: Model, history: tuple[Path, str] | None, info: BuildInfo) -> dict | None:

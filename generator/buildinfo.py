@@ -16,6 +16,8 @@ class BuildInfo:
 
     updated: datetime  # SOURCE_DATE_EPOCH, else the last commit's time
     commit: str = ""
+    people: tuple[tuple[str, str], ...] = ()  # the commit's author and trailers' people (see gitinfo.RepoInfo)
+    committer: tuple[tuple[str, str], ...] = ()
 
 
 def epoch_datetime(seconds: int) -> datetime:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pygit2
-from value.history import EARLIEST_TIME, LATEST_TIME, clamped_time
+from value.history import EARLIEST_TIME, LATEST_TIME, clamped_time, parse_trailers
 
 from .errors import CommonplaceError
 
@@ -19,6 +19,10 @@ class RepoInfo:
     head_commit: str
     head_time: int  # seconds since the epoch, 0 when there is no commit
     branch: str
+    # HEAD's author and the people its trailers name, then its committer: (name, e-mail) as
+    # written and as the .mailmap resolves them (whether the site may show HEAD's id)
+    head_people: tuple[tuple[str, str], ...] = ()
+    head_committer: tuple[tuple[str, str], ...] = ()
 
 
 def repo_info(root: Path) -> RepoInfo:
@@ -41,7 +45,24 @@ def repo_info(root: Path) -> RepoInfo:
                                "(`git reset --soft HEAD~1` then `git commit`)") from None
     branch = repo.head.shorthand if not repo.head_is_detached else ""
     # a commit may claim any date: the build's date is read into the window the engine reads
-    return RepoInfo(workdir, subdir, str(head.id), clamped_time(when, 0)[0], branch)
+    return RepoInfo(workdir, subdir, str(head.id), clamped_time(when, 0)[0], branch,
+                    *_people(repo, head))
+
+
+def _people(repo: pygit2.Repository, head: pygit2.Commit) -> tuple[tuple, tuple]:
+    """(author and trailers, committer) of a commit, each (name, e-mail) as written and as the
+    repository's .mailmap resolves it; empty when they cannot be read."""
+    try:
+        mailmap = pygit2.Mailmap.from_repository(repo)
+        written = [(head.author.name, head.author.email)] + [(n, e) for _, n, e in parse_trailers(head.message)]
+        committer = [(head.committer.name, head.committer.email)]
+    except (KeyError, ValueError, LookupError, pygit2.GitError):
+        return (), ()
+
+    def resolved(people):
+        return tuple(dict.fromkeys([*people, *(mailmap.resolve(n, e) for n, e in people)]))
+
+    return resolved(written), resolved(committer)
 
 
 def _target(repo: pygit2.Repository) -> str:

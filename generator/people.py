@@ -92,3 +92,19 @@ class People:
     def listed(self) -> list[Person]:
         """Every member with a page, sorted by displayed name."""
         return sorted(self._people.values(), key=lambda p: (p.name.lower(), p.slug))
+
+
+def names_someone_unnamed(people: tuple[tuple[str, str], ...], committers: tuple[tuple[str, str], ...],
+                          members: dict[str, Member], non_members: str) -> bool:
+    """Whether a commit names, in its author, trailer or committer lines ((name, e-mail) pairs), a
+    person the site does not show by name: a pseudonymous or hidden member, or (author and trailers
+    only: a forge's own committer is no one) a non-member the site shows under a pseudonym. Such a
+    commit's id is never published: `git log -1 <id>` prints those lines."""
+    visibility = {e.strip().lower(): m.visibility for m in members.values() for e in m.emails}
+    for name, email in people:
+        seen = visibility.get(email.strip().lower())
+        if seen in ("pseudonymous", "hidden"):
+            return True
+        if seen is None and "[bot]" not in name and (non_members == "pseudonym" or "@" in name):
+            return True
+    return any(visibility.get(email.strip().lower()) in ("pseudonymous", "hidden") for _, email in committers)

@@ -5,6 +5,11 @@ sources); and as open data, `data/contributions.csv`, from which every score can
 People appear as everywhere else on the site: a public member by handle, a pseudonymous one (and
 a non-member, when the community's privacy says `non_members: pseudonym`) under the pseudonym,
 a hidden member only inside one "members not listed" row per kind and dimension.
+
+A person under a pseudonym, and the members not listed, are published summed, never record by
+record: a commit id or a data file's `path:line` is a key to the history, where the commit's
+author line or the file's handle names them. A pseudonym's records are one row per month, kind
+and dimension (dated the month's first day), with how many records it sums and no source.
 """
 
 from __future__ import annotations
@@ -41,32 +46,43 @@ class Source:
     commit: bool = False  # a commit id (shown in code type)
 
 
-def source_of(text: str, forge: Forge | None, pseudonymous: bool) -> Source:
+def source_of(text: str, forge: Forge | None) -> Source:
     """A record's source for a page: a commit id links to the forge's commit page, a `path:line`
     to the file on the forge at that line, anything else (`cred/2026-03`) is plain text; without
-    a forge, every source is plain text.
-
-    For a person shown under a pseudonym nothing links: a commit's page on the forge shows its
-    author's name and e-mail address, and a data file's line names their handle, which leads to
-    their member file and its name. A commit shows as a short id, so the page says no more than
-    the open data (which publishes the same short id)."""
+    a forge, every source is plain text. Only for the records of people shown by name: a person
+    under a pseudonym gets `monthly` sums, with no source at all."""
     if COMMIT_ID.fullmatch(text):
-        if pseudonymous:
-            return Source(text[:SHORT_ID], None, True)
         return Source(text[:SHORT_ID], commit_url(forge, text), True)
     found = PATH_LINE.fullmatch(text)
-    if found and not pseudonymous:
+    if found:
         return Source(text, line_url(forge, found["path"], int(found["line"])))
     return Source(text)
 
 
-def published_source(text: str, pseudonymous: bool) -> str:
-    """A record's source in the open data: as written, except a pseudonymous person's commit,
-    cut to the short id their page shows (the full id is a key to the commit's author on the
-    forge; the short one is what the page already shows, and recomputing scores needs neither)."""
-    if pseudonymous and COMMIT_ID.fullmatch(text):
-        return text[:SHORT_ID]
-    return text
+@dataclass(frozen=True)
+class Sum:
+    """Records of one person summed: how many, their weight, and the latest day one of them landed
+    (None while records carry no landed day)."""
+
+    records: int
+    weight: float
+    landed: str | None
+
+
+def summed(records) -> Sum:
+    landed = [day for r in records if (day := getattr(r, "landed", None))]
+    return Sum(len(records), round(sum(r.weight for r in records), 6), max(landed) if landed else None)
+
+
+def monthly(records) -> list[tuple[str, str, str, Sum]]:
+    """A person's records as a pseudonym is published: (month "YYYY-MM", kind, dimension, Sum),
+    one per month, kind and dimension, in that order. Neither a commit id nor a `path:line`
+    survives: either would look the person up in the history, whose author lines and data files
+    name them; the month keeps every period score (periods are whole months) recomputable."""
+    groups: dict[tuple[str, str, str], list[Record]] = defaultdict(list)
+    for r in records:
+        groups[(r.month, r.kind, r.dimension)].append(r)
+    return [(*key, summed(group)) for key, group in sorted(groups.items())]
 
 
 class RecordsView:
@@ -86,6 +102,14 @@ class RecordsView:
             self.by_person[record.person].append(record)
         self.shown = {c.engine_id: c for c in contributors}
         self.pseudonymous = {c.engine_id for c in contributors if _under_pseudonym(c, people, salt)}
+        # a commit that someone not shown by name authored, co-authored or reviewed: its id is left
+        # out of everyone's records (the commit's author and trailer lines name them all)
+        self.private = private_commits(report, contributors, people, salt)
+
+    def published_source(self, record: Record) -> str:
+        """A record of a person shown by name: its source, except a commit's id when the commit is
+        also someone's who is not shown by name."""
+        return "" if record.source in self.private else record.source
 
     def kind_label(self, key: str) -> str:
         return self.catalogue.term(self.kinds.get(key, {}).get("label") or key.replace("_", " ").capitalize())
@@ -114,49 +138,69 @@ class RecordsView:
                                "count": sum(k["count"] for k in kinds), "weight": weight,
                                "share": contributor.scores.get(d, weight / total if total else 0.0),
                                "total": total})
-        newest = sorted(mine, key=lambda r: (r.date, r.kind, r.source), reverse=True)
-        recent = [{"date": date.fromisoformat(r.date), "kind": self.kind_label(r.kind),
-                   "dimension": catalogue.gettext(person_dimension_title(r.dimension)), "weight": r.weight,
-                   "source": source_of(r.source, self.forge, pseudonymous)} for r in newest[:RECENT]]
-        return {"dimensions": dimensions, "recent": recent, "older": max(0, len(mine) - RECENT), "total": len(mine),
+        if pseudonymous:  # by month, unsourced, as in the open data
+            rows = sorted(monthly(mine), key=lambda row: row[0], reverse=True)  # newest month first
+            recent = [{"month": month, "month_label": catalogue.month(month), "kind": self.kind_label(kind),
+                       "dimension": catalogue.gettext(person_dimension_title(dimension)), "records": total.records,
+                       "weight": total.weight} for month, kind, dimension, total in rows[:RECENT]]
+            older = sum(total.records for *_, total in rows[RECENT:])
+        else:
+            newest = sorted(mine, key=lambda r: (r.date, r.kind, r.source), reverse=True)
+            recent = [{"date": date.fromisoformat(r.date), "kind": self.kind_label(r.kind),
+                       "dimension": catalogue.gettext(person_dimension_title(r.dimension)), "weight": r.weight,
+                       "source": source_of(self.published_source(r), self.forge)} for r in newest[:RECENT]]
+            older = max(0, len(mine) - RECENT)
+        return {"dimensions": dimensions, "recent": recent, "older": older, "total": len(mine),
                 "pseudonymous": pseudonymous}
 
     def table(self) -> Table:
-        """`contributions`: every record of the people the site lists, and per kind and dimension
-        one row summing the records of everyone it does not list (hidden members)."""
-        rows, hidden = [], defaultdict(lambda: [0, 0.0])
+        """`contributions`: every record of the people the site lists by name; per person under a
+        pseudonym, month, kind and dimension one row summing their records (dated the month's first
+        day, no source); and per kind and dimension one undated row summing the records of everyone
+        the site does not list (hidden members)."""
+        rows, hidden, pseudonymous = [], defaultdict(list), defaultdict(list)
         for r in self.records:
             person = self.shown.get(r.person)
             if person is None:  # a hidden member: counted in the totals, never named or dated
-                entry = hidden[(r.kind, r.dimension)]
-                entry[0] += 1
-                entry[1] += r.weight
-                continue
-            rows.append({"date": date.fromisoformat(r.date), "person": person.id, "kind": r.kind,
-                         "dimension": r.dimension, "weight": r.weight, "records": 1,
-                         "source": published_source(r.source, r.person in self.pseudonymous)})
+                hidden[(r.kind, r.dimension)].append(r)
+            elif r.person in self.pseudonymous:
+                pseudonymous[person.id].append(r)
+            else:
+                rows.append({"date": date.fromisoformat(r.date), "person": person.id, "kind": r.kind,
+                             "dimension": r.dimension, "weight": r.weight, "records": 1,
+                             "source": self.published_source(r)})
+        for shown, records in pseudonymous.items():
+            for month, kind, dimension, total in monthly(records):
+                rows.append({"date": date.fromisoformat(f"{month}-01"), "person": shown, "kind": kind,
+                             "dimension": dimension, "weight": total.weight, "records": total.records, "source": "",
+                             "landed": total.landed})
         rows.sort(key=lambda row: (row["date"], row["person"], row["kind"], row["source"]))
         order = {d: i for i, d in enumerate(DIMENSIONS)}
-        for (kind, dimension), (n, weight) in sorted(hidden.items(), key=lambda i: (order.get(i[0][1], 99), i[0][0])):
+        for (kind, dimension), records in sorted(hidden.items(), key=lambda i: (order.get(i[0][1], 99), i[0][0])):
+            total = summed(records)
             rows.append({"date": None, "person": NOT_LISTED, "kind": kind, "dimension": dimension,
-                         "weight": round(weight, 6), "records": n, "source": ""})
+                         "weight": total.weight, "records": total.records, "source": "", "landed": total.landed})
         return Table(
             "contributions", "Contribution records",
             "Every contribution record that scores count: a person's score in a dimension is the weight of their "
-            "records in it divided by the weight of all records in it. Members who are not listed are one row per "
-            "kind and dimension, undated, so the totals still add up.",
-            [("date", "date", "Day of the contribution (UTC for commits); empty for the members not listed"),
+            "records in it divided by the weight of all records in it. A person shown under a pseudonym is one row "
+            "per month, kind and dimension, dated the month's first day and without sources (a commit id or a data "
+            "file's line would lead to their name in the history); members who are not listed are one row per "
+            "kind and dimension, undated; and a commit one of them authored, co-authored or reviewed is never "
+            "named, in anyone's records. The totals still add up.",
+            [("date", "date", "Day of the contribution (UTC for commits); for a person under a pseudonym, the first "
+                              "day of the month the row sums; empty for the members not listed"),
              ("person", "string", "Who: the id of contributors.csv (a member's handle, a pseudonym, or a "
                                   "contributor's id), or 'members not listed'; never an e-mail address"),
              ("kind", "string", "Kind of contribution (kinds.csv)"),
              ("dimension", "string", "The dimension it counts in (dimensions.csv)"),
              ("weight", "number", "What it weighs: the kind's weight times what the kind counts (lines / 100, "
-                                  "hours, ...)"),
-             ("records", "integer", "How many records the row stands for: 1, or more for the members not listed"),
+                                  "hours, ...); summed for a row of several records"),
+             ("records", "integer", "How many records the row stands for: 1, or more for a pseudonym's month and "
+                                    "for the members not listed"),
              ("source", "string", "A commit id, a data file's path:line (relative to the community folder), or "
-                                  "cred/YYYY-MM; for people under a pseudonym, a commit's short id only (its "
-                                  "full id leads to the author's name on the forge); empty for the members not "
-                                  "listed")],
+                                  "cred/YYYY-MM; empty for a person under a pseudonym, for the members not "
+                                  "listed, and for a commit that one of them authored, co-authored or reviewed")],
             rows,
         )
 
@@ -168,6 +212,17 @@ def _under_pseudonym(c: Contributor, people: People, salt: str) -> bool:
         person = people.get(c.engine_id)
         return person is None or person.pseudonymous
     return c.name == pseudonym(c.engine_id, salt)
+
+
+def private_commits(report: Report | None, contributors: list[Contributor], people: People,
+                    salt: str) -> frozenset[str]:
+    """The commits among the records of the people the site does not show by name (hidden members,
+    and anyone under a pseudonym: authors, co-authors and reviewers alike): ids no page may show,
+    not even as the commit a build was made from."""
+    columns = (report.contributions if report is not None else None) or {}
+    named = {c.engine_id for c in contributors if not _under_pseudonym(c, people, salt)}
+    return frozenset(source for person, source in zip(columns.get("person", ()), columns.get("source", ()))
+                     if person not in named and COMMIT_ID.fullmatch(source))
 
 
 def contributions_tables(report: Report | None, contributors: list[Contributor], people: People, salt: str) -> list[Table]:

@@ -16,7 +16,7 @@ from value.report_types import Report
 
 from ..i18n import Catalogue, load_catalogue
 from ..model import Model
-from ..people import People
+from ..people import People, names_someone_unnamed
 from .activity import Activity, activities, party_name
 from .advice import AdviceView, advise_model
 from .records import RecordsView
@@ -49,7 +49,9 @@ def make_views(model: Model, info: BuildInfo, report: Report | None, federation:
     # The loader read it, and reported a broken catalogue or an unknown language as warnings.
     catalogue = model.catalogue or load_catalogue(model.root, model.config.language)
     activity = activities(model, people, catalogue)
-    values = ValueView(model, people, report, lambda p: party_name(p, people) if p else "", catalogue)
+    unnamed = names_someone_unnamed(info.people, info.committer, model.members, model.config.non_members)
+    values = ValueView(model, people, report, lambda p: party_name(p, people) if p else "", catalogue,
+                       private_head=info.commit if unnamed else "")
     records = RecordsView(report, values.contributors, people, model.config.forge, model.community.name, catalogue)
     advice = AdviceView(model, advise_model(model, report, info.updated.date()), catalogue,
                         has_value=report is not None)

@@ -29,7 +29,7 @@ from .contributors import (
 )
 from .datatables import kudos_table, participation_table, usage_table
 from .ledger import balance_chart, by_kind, by_month, currencies, money_flow
-from .records import contributions_tables
+from .records import contributions_tables, private_commits
 
 NOT_LISTED = "Members not listed"  # the one row of hidden members' rewards, in the open data
 
@@ -62,8 +62,10 @@ def kinds_by_dimension(report: Report | None) -> dict[str, list[dict]]:
 class ValueView:
     """Everything value-related the theme shows, computed once per build."""
 
-    def __init__(self, model: Model, people: People, report: Report | None, party_name, catalogue: Catalogue | None = None):
+    def __init__(self, model: Model, people: People, report: Report | None, party_name, catalogue: Catalogue | None = None,
+                 private_head: str = ""):
         self.catalogue = catalogue = catalogue or english()
+        self.private_head = private_head  # the build's commit when it names someone the site does not
         self.model = model
         self.people = people
         self.report = report
@@ -148,7 +150,7 @@ class ValueView:
                           "meaning": catalogue.gettext(words.HEADLINE_MEANINGS[d], days=catalogue.number(pages["days"]))})
         return {"cards": cards, "top": self.contributors[:5], "count": len(self.contributors),
                 "hidden": self.hidden_count(), "value_nav": self.value_nav(),
-                "source": self.report.source.to_json(),
+                "source": self.shown_source(),
                 # the folder whose commits are counted ("": every commit of the repository)
                 "counted_folder": self.report.source.subdir or ""}
 
@@ -215,11 +217,22 @@ class ValueView:
             "totals": signal_totals(report),
             "without_records": set(report.scoring.get("without_records", ())),
             "kinds": kinds_by_dimension(report),
-            "source": report.source.to_json(),
+            "source": self.shown_source(),
             # the folder whose commits are counted ("": every commit of the repository)
             "counted_folder": report.source.subdir or "",
             "value_nav": self.value_nav(),
         }
+
+    def shown_source(self) -> dict:
+        """The report's source as the pages show it: without the commit when it names a person the
+        site does not name (its id would lead to them in the history): as the author, co-author or
+        reviewer of one of its records, or in the lines of the build's commit itself (a merge has no records)."""
+        source = self.report.source.to_json()
+        commit = source.get("commit")
+        if commit and (commit == self.private_head
+                       or commit in private_commits(self.report, self.contributors, self.people, self.model.community.name)):
+            return {**source, "commit": None}
+        return source
 
     def hidden_count(self) -> int:
         return sum(1 for c in (self.report.contributors if self.report else ()) if self.people.is_hidden(c["id"]))
