@@ -108,7 +108,7 @@ class ValueView:
             value = report.dimensions[d].get(ind.key)
             values = report.monthly.get(d, {}).get(ind.key) if ind.monthly else None
             series = monthly_series(values, ind.unit) if values else None
-            name, caption = words.indicator_name(ind.key, catalogue), words.meaning(ind, catalogue, days)
+            name, caption = words.indicator_name(ind.key, catalogue), words.meaning(ind, catalogue, days, value)
             trend = None
             if series and any(any(v for v in vs) for vs in series.values()):
                 if ind.unit == "share":  # shares are read as percentages, in the chart and its table
