@@ -207,6 +207,7 @@ class _Loader:
         model.events = self.keyed("events", kinds.event)
         model.pages = self.keyed("pages", kinds.page)
         model.ledger = self.entries("ledger", kinds.ledger)
+        kinds.overdrafts(model.ledger, self.findings)
         model.usage = self.entries("usage", kinds.usage)
         model.kudos = self.entries("kudos", kinds.kudos)
         declared = config.kinds if config is not None else {}

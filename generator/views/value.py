@@ -293,7 +293,7 @@ class ValueView:
                        self.monthly_table()]
         tables.append(Table(
             "ledger", "Ledger", "Every ledger entry; amounts are exact decimals, always positive (kind gives the direction).",
-            [("date", "date", "Date of the entry"), ("kind", "string", "donation, grant, sale, expense or reward"),
+            [("date", "date", "Date of the entry"), ("kind", "string", "donation, grant, sale, expense, reward or opening_balance (money held before the ledger began: added to the balance, not income)"),
              ("amount", "number", "Exact decimal amount, with its currency's decimals (ISO 4217 minor unit)"),
              ("currency", "string", "ISO 4217 code"),
              ("from", "string", "Who paid (members through their visibility)"),

@@ -7,7 +7,7 @@ from collections import defaultdict
 from decimal import ROUND_HALF_EVEN, Decimal
 
 from ..filedata import yaml_data
-from ..money import INCOME_KINDS, SPENDING_KINDS
+from ..money import INCOME_KINDS, SPENDING_KINDS, balance_sign
 from ..registry import indicator, person
 
 DIM = "monetary_value"
@@ -52,13 +52,12 @@ def expenses(ctx, month):
 
 
 @indicator(DIM, "balance", unit="currency", monthly=False,
-           formula="income − expenses, per currency",
+           formula="opening balances + income − expenses, per currency",
            explanation="What the ledger holds.")
 def balance(ctx, month):
     totals: dict[str, Decimal] = defaultdict(Decimal)
     for e in ctx.data.ledger:
-        sign = 1 if e.kind in INCOME_KINDS else -1 if e.kind in SPENDING_KINDS else 0
-        totals[e.currency] += sign * Decimal(e.amount)
+        totals[e.currency] += balance_sign(e.kind) * Decimal(e.amount)
     return {cur: str(totals[cur]) for cur in sorted(totals)}
 
 
