@@ -101,7 +101,7 @@ def test_diff_markdown_for_a_change(community, capsys):
         "| changed | `value/community-building/` | Community building |",
         "| changed | `value/contributors/` | Contributors by value |",
         "| changed | `value/methodology/` | Methodology |",
-        "| changed | `value/monetary-value/` | Monetary value |",
+        "| changed | `value/monetary-value/` | Money raised and replacement cost |",
         "| changed | `value/objective-accomplishment/` | Objective accomplishment |",
         "| changed | `value/social-use-value/` | Social use value |",
         "",
