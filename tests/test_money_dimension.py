@@ -170,3 +170,22 @@ def test_hours_are_bounded_per_record(community, hours, finding):
         "records:\n  - date: 2024-03-03\n    who: ben\n    kind: mentoring\n"
         f"    hours: {hours}\n    description: Mentoring\n")})
     assert [str(f) for f in check_community(root)] == ([finding] if finding else [])
+
+
+def test_a_history_cache_of_the_older_format_is_rebuilt_not_misread(tmp_path, monkeypatch):
+    """Format 3 kept (added, removed, documentation lines) per commit: read as today's summary it
+    would give no source-code lines, or fail. Its file is another namespace, so it is left alone."""
+    from gitrepo import GitRepo
+    from value import cache, history
+
+    repo = GitRepo(tmp_path / "repo", tmp_path / "home")
+    sha = repo.commit("code", ("Ana", "ana@example.org"), "2024-01-05T10:00:00+00:00",
+                      {"src/a.py": numbered(30), "notes.md": numbered(10)})
+    folder = tmp_path / "cache"
+    monkeypatch.setattr(cache, "FORMAT", 3)
+    monkeypatch.setattr(history, "summarize", lambda files: (sum(f[1] for f in files), 0, 10))  # the old summary
+    assert history.read_history(repo.path, cache_dir=folder, engine="git").records[sha][history.SUMMARY] == (40, 0, 10)
+    monkeypatch.undo()
+    fresh = history.read_history(repo.path, cache_dir=folder, engine="git")
+    assert fresh.records[sha][history.SUMMARY] == (40, 0, 10, 30, 0)  # added, removed, docs, code added, removed
+    assert fresh.read == 1 and len(list(folder.glob("history-*.pickle"))) == 2
