@@ -1,4 +1,5 @@
-"""Monetary value: money in and out (exact decimals, per currency) and the replacement cost."""
+"""Money raised and replacement cost (the monetary dimension): money in and out (exact decimals, per
+currency, opening balances apart from income) and the estimated replacement cost of the source code."""
 
 from __future__ import annotations
 
