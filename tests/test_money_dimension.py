@@ -18,7 +18,7 @@ from communities import MINIMAL, write_files
 from generator.build import build
 from generator.cli import main as cli
 from generator.load.loader import check_community
-from gitrepo import commit_all, git
+from gitrepo import commit_all
 from value.languages import is_source_code
 
 LEDGER = """\
@@ -114,7 +114,7 @@ def test_a_community_without_source_code_says_why_it_has_no_estimate(tmp_path):
 
 
 def test_one_label_for_the_monetary_dimension_on_every_page(site, capsys):
-    _root, out, _code = site
+    root, out, _code = site
     pages = {p.relative_to(out).as_posix(): p.read_text(encoding="utf-8") for p in out.rglob("*.html")}
     for rel, html in pages.items():
         for old in ("Monetary value", "Estimated replacement cost and income raised"):
@@ -125,7 +125,7 @@ def test_one_label_for_the_monetary_dimension_on_every_page(site, capsys):
     assert label in pages["value/methodology/index.html"] and label in pages["members/ana/index.html"]
     # the terminal says the same, and how the estimate was made
     capsys.readouterr()
-    assert cli(["value", str(_root), "--format", "table"]) == 0
+    assert cli(["value", str(root), "--format", "table"]) == 0
     terminal = capsys.readouterr().out
     assert f"\n{label}\n" in terminal and "Monetary value" not in terminal
     assert "Open Hub's COCOMO model over 100 lines of source code" in terminal
