@@ -188,11 +188,13 @@ class Catalogue:
             return _percent(self.language, type(fraction), repr(fraction), decimals)
         return _apply(_pattern(self.language, "percent", decimals), fraction, self.locale)
 
-    def money(self, amount, currency: str = "", code: bool = True) -> str:
+    def money(self, amount, currency: str = "", code: bool = True, places: int | None = None) -> str:
         """An exact amount with its currency's decimals (ISO 4217 minor unit: "€120.00", "¥5",
         "1,250 BHD" in Spanish) and its symbol where the language puts it, unless `code` is false
-        (a table whose column names the currency). Without a known currency, two decimals."""
-        places = currencies.minor_units(currency) if currencies.is_currency(currency) else 2
+        (a table whose column names the currency). Without a known currency, two decimals.
+        `places`: that many decimals instead (0 for an estimate in whole units: "€11,000")."""
+        if places is None:
+            places = currencies.minor_units(currency) if currencies.is_currency(currency) else 2
         value = Decimal(str(amount)).quantize(Decimal(1).scaleb(-places))
         if not currency or not code:
             return self.number(value, places)

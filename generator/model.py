@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from .vocabulary import INCOME_KINDS
+from .vocabulary import INCOME_KINDS, OPENING_KINDS
 
 
 @dataclass(frozen=True)
@@ -145,7 +145,7 @@ class LedgerEntry:
     date: date
     amount: Decimal
     currency: str
-    kind: str  # donation | grant | sale | expense | reward
+    kind: str  # donation | grant | sale | expense | reward | opening_balance
     source: str
     line: int
     party_from: str = ""
@@ -158,6 +158,11 @@ class LedgerEntry:
     @property
     def incoming(self) -> bool:
         return self.kind in INCOME_KINDS
+
+    @property
+    def adds(self) -> bool:
+        """Money added to the balance: income, or an opening balance (which is not income)."""
+        return self.kind in INCOME_KINDS or self.kind in OPENING_KINDS
 
 
 @dataclass(frozen=True)

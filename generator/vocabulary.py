@@ -3,7 +3,7 @@ and the ledger's income and spending kinds (defined in value.money, which the en
 
 import re
 
-from value.money import INCOME_KINDS, SPENDING_KINDS  # noqa: F401 (the ledger's kinds, one home: value/)
+from value.money import INCOME_KINDS, OPENING_KINDS, SPENDING_KINDS  # noqa: F401 (the ledger's kinds, one home: value/)
 
 AREAS = {
     "floss": "Free/libre and open source software",

@@ -79,7 +79,7 @@ def site(tmp_path_factory):
         commits[ANA[0]].append(_commit(repo, ANA, f"2024-06-{i % 28 + 1:02d}", f"notes/ana-{i}.txt", 3))
     commits[BEN[0]].append(_commit(repo, BEN, "2024-07-01", "notes/ben.txt", 250))
     commits[BEN[0]].append(_commit(repo, BEN, "2024-07-02", "docs/guide.md", 40))
-    commits[CY[0]].append(_commit(repo, CY, "2024-07-03", "notes/cy.txt", 120))
+    commits[CY[0]].append(_commit(repo, CY, "2024-07-03", "tools/cy.py", 120))  # source code: a replacement cost
     commits[ZOE[0]].append(_commit(repo, ZOE, "2024-07-04", "notes/zoe.txt", 80))
     out = root / "site"
     build(repo.path / "community", out, incremental=False, search=False)
@@ -173,8 +173,9 @@ def test_a_member_page_says_why_their_shares_are_what_they_are(site):
         >= RECENT
     assert f'And {len(mine) - RECENT} older records, in <a href="../../data/contributions.csv">contributions.csv</a>.' \
         in page
-    # a person's part of the monetary dimension is never called "monetary value"
-    assert "Monetary value" not in page and "Estimated replacement cost and income raised" in page
+    # a person's part of the monetary dimension under the dimension's one label, which says what it counts
+    assert "Monetary value" not in page and "Estimated replacement cost and income raised" not in page
+    assert "Money raised and replacement cost" in page
 
 
 def test_a_pseudonymous_page_links_to_nothing_that_names_them(site):

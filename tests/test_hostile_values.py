@@ -173,7 +173,7 @@ def test_the_widest_window_builds_with_data_on_its_bounds(tmp_path):
                            '  - {date: 1800-01-01, amount: "999999999999999.99", kind: donation, by: ana}\n'
                            '  - {date: 2199-12-31, amount: "999999999999999.99", kind: reward, to: ana}\n',
         "usage/all.yaml": "records:\n  - {date: 2199-12-31, kind: downloads, count: 999999999999999, project: catalogue}\n",
-        "contributions/all.yaml": "records:\n  - {date: 1800-01-01, who: ana, kind: mentoring, hours: 10000, "
+        "contributions/all.yaml": "records:\n  - {date: 1800-01-01, who: ana, kind: mentoring, hours: 744, "
                                   "description: Long ago}\n",
         "rewards/all.yaml": 'budget: "999999999999999.00"\ncurrency: EUR\npolicy: balanced\n'
                             "period: {start: 1800-01-01, end: 2199-12-31}\n",

@@ -19,6 +19,7 @@ from generator.build import build
 from generator.people import pseudonym
 from generator.valuation import value_report
 from gitrepo import commit_all, git
+from value.registry import DIMENSION_TITLES
 
 SVG = re.compile(r"<svg\b.*?</svg>", re.S)
 
@@ -147,7 +148,7 @@ def test_dashboard_opens_each_dimension_with_headline_figures_and_a_link(site, r
     page = read(site, "value/index.html")
     dims = report["dimensions"]
     for key, slug in DIMENSION_PAGES.items():
-        title = key.replace("_", " ").capitalize()
+        title = DIMENSION_TITLES[key]  # "Money raised and replacement cost", never "Monetary value"
         part = card(page, slug)
         assert f'<h2 id="{slug}"><a href="../value/{slug}/">{title}</a></h2>' in part
         assert 1 <= part.count("<dt>") <= 4, slug  # headline figures only
@@ -179,7 +180,7 @@ def test_dimension_pages_show_every_figure_with_what_it_means(site, report):
 
     for key, slug in DIMENSION_PAGES.items():
         page = read(site, f"value/{slug}/index.html")
-        assert f"<h1>{key.replace('_', ' ').capitalize()}</h1>" in page
+        assert f"<h1>{DIMENSION_TITLES[key]}</h1>" in page
         for ind in indicators("community", key):
             anchor = ind.key.replace("_", "-")
             figure = page[page.index(f'<div class="figure" id="{anchor}">'):]
@@ -267,8 +268,8 @@ def test_member_page_shows_value_across_dimensions(site, report):
     (profile,) = svgs(page)
     assert marks(profile) == [(label, f"{round(100 * ana['scores'][d], 2):g}") for label, d in (
         ("Community building", "community_building"), ("Objective accomplishment", "objective_accomplishment"),
-        # a person's part of monetary value is the estimated replacement cost of their work and income raised
-        ("Estimated replacement cost and income raised", "monetary_value"), ("Social use value", "social_use_value"),
+        # a person's part of the monetary dimension: money they raised and the replacement cost of their work
+        ("Money raised and replacement cost", "monetary_value"), ("Social use value", "social_use_value"),
         ("Reputation", "reputation"))]
     assert "40 EUR paid so far (ledger)" in page
 

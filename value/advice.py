@@ -20,7 +20,7 @@ from decimal import Decimal
 from typing import Callable
 
 from .dimensions.community_building import onion
-from .money import INCOME_KINDS, SPENDING_KINDS
+from .money import INCOME_KINDS, SPENDING_KINDS, balance_sign
 from .report_types import Report
 
 SCHEMA = "commonplace.advice/1"
@@ -372,7 +372,7 @@ def runway(inputs: AdviceInputs, threshold):
     balance: dict[str, Decimal] = defaultdict(Decimal)
     for e in inputs.facts.ledger:
         if e["date"] <= inputs.as_of:
-            balance[e["currency"]] += e["amount"] if e["kind"] in INCOME_KINDS else -e["amount"] if e["kind"] in SPENDING_KINDS else 0
+            balance[e["currency"]] += balance_sign(e["kind"]) * e["amount"]  # opening balances count
     months = {cur: max(Decimal(0), balance[cur]) / (spent[cur] / 12) for cur in sorted(spent) if spent[cur]}
     currency = min(months, key=lambda c: (months[c], c))
     value = float(months[currency].quantize(Decimal("0.1")))

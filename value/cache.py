@@ -30,8 +30,9 @@ from decimal import Decimal
 from operator import itemgetter
 from pathlib import Path
 
-FORMAT = 3  # 2: a per-commit summary (added, removed, documentation lines) instead of file lists;
-# 3: times clamped into the supported window, trailers bounded per commit (history.py)
+FORMAT = 4  # 2: a per-commit summary (added, removed, documentation lines) instead of file lists;
+# 3: times clamped into the supported window, trailers bounded per commit (history.py);
+# 4: the summary adds source-code lines added and removed (docfiles.summarize)
 _first = itemgetter(0)
 COMPACT_AFTER = 64  # chunks; then the file is rewritten as one chunk
 CACHE_FOLDER = "commonplace-cache"

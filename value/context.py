@@ -130,6 +130,8 @@ class Commit:
     signers: tuple[str, ...]
     bot: bool
     capped: bool = False  # named more people in trailers than are counted (history.MAX_TRAILERS)
+    code_added: int = 0  # lines of source code (languages.py): what the replacement cost counts
+    code_removed: int = 0
 
 
 @dataclass(slots=True)
@@ -214,10 +216,10 @@ def resolve(counted: list, merged: list, mailmap, data: CommunityData, base: Res
             co, rev, sig = tuple(co), tuple(rev), tuple(sig)
         else:
             co = rev = sig = ()
-        added, removed, doc = r[SUMMARY]
+        added, removed, doc, code_added, code_removed = r[SUMMARY]
         t = r[A_TIME]
         append(Commit(r[h.ID], author, t, r[h.AUTHOR_OFFSET], month(t), added, removed, doc,
-                      co, rev, sig, bot[author], h.trailers_capped(trailers)))
+                      co, rev, sig, bot[author], h.trailers_capped(trailers), code_added, code_removed))
     merges = [Merge(r[h.ID], who[(r[A_NAME], r[A_EMAIL])], r[A_TIME], month(r[A_TIME]), r[h.FORGE_MERGE])
               for r in merged]
     added_commits, added_merges = commits, merges

@@ -122,7 +122,7 @@ def git_records(ctx, kinds: dict[str, Kind]) -> list[tuple]:
             append((day, pid, "coauthor", co_dim, co_w, cid))
         for pid in c.reviewers:
             append((day, pid, "review", rv_dim, rv_w, cid))
-        added, doc = c.added, c.doc
+        added, doc = c.code_added, c.doc  # the replacement cost values source code only
         if added:
             weight = costs.get(added)
             if weight is None:

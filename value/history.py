@@ -5,7 +5,9 @@ What is read per commit: id, parents, author and committer as written (resolved 
 `Reviewed-by`, `Acked-by`, `Signed-off-by`), whether a merge carries a forge's merge message,
 and for non-merge commits the changed files with lines added / removed (counted by
 `linecount.py`: binary files count 0 and a deletion plus an addition of identical content is a
-rename with 0 / 0 lines, `git log -M100%`). The record keeps only their summary (lines added, removed, and changed in documentation files):
+rename with 0 / 0 lines, `git log -M100%`). The record keeps only their summary (lines added,
+removed, changed in documentation files, and source-code lines added and removed, see
+`languages.py`):
 that is all the indicators read, and it keeps the cache small and quick to load.
 
 A community in a subfolder (`subdir`) follows `git log -- PATH` with git's default history
@@ -40,7 +42,7 @@ from .mailmap import Mailmap
 ID, PARENTS, AUTHOR_NAME, AUTHOR_EMAIL, AUTHOR_TIME, AUTHOR_OFFSET = range(6)
 COMMITTER_NAME, COMMITTER_EMAIL, COMMIT_TIME, COMMIT_OFFSET, FORGE_MERGE, TRAILERS, SUB, SUMMARY = range(6, 14)
 FILES = SUMMARY  # older name of the last field
-NO_CHANGE = (0, 0, 0)  # the summary of a merge, or of a commit that left the folder alone
+NO_CHANGE = (0, 0, 0, 0, 0)  # the summary of a merge, or of a commit that left the folder alone
 
 TRAILER_KEYS = ("co-authored-by", "reviewed-by", "acked-by", "signed-off-by")
 _TRAILER = re.compile(r"^([A-Za-z0-9][A-Za-z0-9-]*)[ \t]*:[ \t]*(.*?)[ \t]*$")

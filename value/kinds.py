@@ -52,9 +52,10 @@ KINDS: dict[str, Kind] = {k.key: k for k in (
          "A commit naming them in a Reviewed-by or Acked-by trailer: a review given."),
     Kind("goal_done", "Project goal reached", "objective_accomplishment", 5.0, "per goal, split among the project's leads", DATA,
          "A project goal reached (done, with the day it was done), credited to the project's leads."),
-    Kind("replacement_cost", "Estimated replacement cost of their work", "monetary_value", 1.0, "per 100 lines added", GIT,
-         "The estimated replacement cost of their work: the lines they added, which the replacement "
-         "cost estimate values (an estimate, not money paid)."),
+    Kind("replacement_cost", "Estimated replacement cost of their work", "monetary_value", 1.0,
+         "per 100 lines of source code added", GIT,
+         "The estimated replacement cost of their work: the lines of source code they added (files in "
+         "programming languages), which the replacement cost estimate values (an estimate, not money paid)."),
     Kind("income_raised", "Income raised", "monetary_value", 3.0, "per income entry", DATA,
          "Money they brought in: a donation, grant or sale whose ledger entry names them as the one who raised it. "
          "Amounts in different currencies are never added."),

@@ -11,11 +11,13 @@ from __future__ import annotations
 from decimal import Decimal
 from functools import lru_cache
 
-# The ledger kinds that bring money in and that pay it out (`ledger/*.yaml`'s `kind`); the other
-# kinds (opening_balance, transfer) move none across the community's edge. The loader, the
-# engine's indicators and advice, and the model all read these.
+# The ledger kinds that bring money in and that pay it out (`ledger/*.yaml`'s `kind`). The loader,
+# the engine's indicators and advice, and the model all read these.
 INCOME_KINDS = frozenset({"donation", "grant", "sale"})
 SPENDING_KINDS = frozenset({"expense", "reward"})
+# Money the community held before its ledger began: it adds to the balance but is no income (no
+# donor, no income raised, not in the income figures).
+OPENING_KINDS = frozenset({"opening_balance"})
 
 # Amounts have at most this many digits before the decimal point: every sum and split of them
 # stays exact inside the 28 digits of Python's decimal arithmetic.
@@ -129,3 +131,31 @@ def example(amount, code: str) -> str:
 
     places = minor_units(code)
     return f"{Decimal(str(amount)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP):f}"
+
+
+def balance_sign(kind: str) -> int:
+    """How an entry of `kind` moves its currency's balance: +1 (income, an opening balance), −1
+    (spending) or 0."""
+    if kind in INCOME_KINDS or kind in OPENING_KINDS:
+        return 1
+    return -1 if kind in SPENDING_KINDS else 0
+
+
+def overdrawn(entries) -> dict:
+    """{currency: (entry, balance)} for each currency whose running balance goes below zero: the
+    entry after which it first does, and the balance then. `entries` have `date`, `kind`,
+    `amount` and `currency`, in the order they are listed; a day's money in counts before its
+    money out, so that the order of one day's entries decides nothing."""
+    found: dict = {}
+    balance: dict[str, Decimal] = {}
+    days: dict = {}
+    for e in entries:
+        days.setdefault(e.date, []).append(e)
+    for day in sorted(days):
+        for e in sorted(days[day], key=lambda e: balance_sign(e.kind) < 0):  # stable: in, then out
+            if e.currency in found:
+                continue
+            balance[e.currency] = balance.get(e.currency, Decimal(0)) + balance_sign(e.kind) * Decimal(e.amount)
+            if balance[e.currency] < 0:
+                found[e.currency] = (e, balance[e.currency])
+    return found

@@ -20,6 +20,15 @@ DIMENSIONS = (
     "social_use_value",
     "reputation",
 )
+# Each dimension's name wherever it is shown (navigation, headings, tables, charts, the terminal):
+# one label each, saying what it counts.
+DIMENSION_TITLES = {
+    "community_building": "Community building",
+    "objective_accomplishment": "Objective accomplishment",
+    "monetary_value": "Money raised and replacement cost",
+    "social_use_value": "Social use value",
+    "reputation": "Reputation",
+}
 
 
 @dataclass(frozen=True)

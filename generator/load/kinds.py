@@ -312,7 +312,11 @@ def ledger(rel: str, doc: YamlDoc, notes: Notes) -> list[LedgerEntry]:
             notes.findings.error(rel, l, c, "'amount' must be positive: the 'kind' says whether money came in or went out")
             continue
         if e.get("by"):
-            if e["kind"] not in INCOME_KINDS:
+            if e["kind"] in money.OPENING_KINDS:
+                l, c = doc.where(("entries", i, "by"))
+                notes.findings.error(rel, l, c, "'by' names who raised an income, and an opening balance is not income: "
+                                                 "remove 'by'")
+            elif e["kind"] not in INCOME_KINDS:
                 l, c = doc.where(("entries", i, "by"))
                 notes.findings.error(rel, l, c, f"'by' names who raised an income, and a {e['kind']} is spending: "
                                                  "remove 'by', or use 'to' for who was paid")
@@ -323,6 +327,16 @@ def ledger(rel: str, doc: YamlDoc, notes: Notes) -> list[LedgerEntry]:
             by=e.get("by", ""),
         ))
     return entries
+
+
+def overdrafts(entries: list[LedgerEntry], findings: Findings) -> None:
+    """A warning where a currency's running balance, over every ledger file by date, first goes
+    below zero: money spent that the ledger never shows coming in."""
+    for code, (entry, balance) in sorted(money.overdrawn(entries).items()):
+        findings.warning(entry.source, entry.line, 1,
+                         f"the {code} balance falls to {money.format_amount(balance, code)} {code} here: the ledger "
+                         "spends money it never received: add an opening balance (kind: opening_balance) with what "
+                         "the community held before, or the income that paid for this")
 
 
 def usage(rel: str, doc: YamlDoc, notes: Notes) -> list[Usage]:

@@ -207,6 +207,8 @@ class _Loader:
         model.events = self.keyed("events", kinds.event)
         model.pages = self.keyed("pages", kinds.page)
         model.ledger = self.entries("ledger", kinds.ledger)
+        if not any(f.path.startswith("ledger/") for f in self.findings.errors):  # entries left out: no true balance
+            kinds.overdrafts(model.ledger, self.findings)
         model.usage = self.entries("usage", kinds.usage)
         model.kudos = self.entries("kudos", kinds.kudos)
         declared = config.kinds if config is not None else {}

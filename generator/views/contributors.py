@@ -7,21 +7,15 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from value.dimensions.monetary_value import rounded
 from value.identities import slugify
-from value.registry import DIMENSIONS
+from value.registry import DIMENSION_TITLES, DIMENSIONS
 from value.report_types import Report
 
 from ..i18n import Catalogue, english
 from ..people import People, pseudonym
 
 EMAIL = re.compile(r"[^\s@<>]+@[^\s@<>]+")
-DIMENSION_TITLES = {
-    "community_building": "Community building",
-    "objective_accomplishment": "Objective accomplishment",
-    "monetary_value": "Monetary value",
-    "social_use_value": "Social use value",
-    "reputation": "Reputation",
-}
 DIMENSION_SUMMARIES = {
     "community_building": "Who takes part, who joins, who stays, and how the work is spread.",
     "objective_accomplishment": "What gets done: commits, merged changes, releases, project goals.",
@@ -29,13 +23,9 @@ DIMENSION_SUMMARIES = {
     "social_use_value": "Evidence that people use what the community makes.",
     "reputation": "Recognition between peers: kudos, cred, All Contributors.",
 }
-# A person's part of a dimension, where the dimension's name would say something false of them:
-# their part of "monetary value" is the estimated replacement cost of their work (the lines they
-# added) and the income they raised, never money they are worth or were paid.
-PERSON_DIMENSION_TITLES = {
-    **DIMENSION_TITLES,
-    "monetary_value": "Estimated replacement cost and income raised",
-}
+# A person's part of a dimension under the dimension's own name: each name says what it counts
+# (money raised and the estimated replacement cost of their work, never money they are worth).
+PERSON_DIMENSION_TITLES = dict(DIMENSION_TITLES)
 PERSON_FIGURES = ("commits", "coauthored_commits", "lines_added", "lines_removed", "reviews", "merges",
                   "events_organised", "events_attended", "kudos_received", "kudos_given", "cred")
 
@@ -127,10 +117,11 @@ def format_figure(value, unit: str, catalogue: Catalogue | None = None) -> str:
     if isinstance(value, bool):
         return catalogue.gettext("yes") if value else catalogue.gettext("no")
     if isinstance(value, dict):
-        if value.get("estimate"):
-            return catalogue.gettext("{cost} (estimate: {years} person-years for {lines} lines)",
-                             cost=catalogue.money(value["cost"], value["currency"]),
-                             years=catalogue.number(Decimal(str(value["person_years"]))), lines=catalogue.number(value["lines"]))
+        if value.get("estimate"):  # the replacement cost: rounded as the estimate it is, never to the cent
+            if not value.get("lines"):
+                return "—"
+            return catalogue.gettext("≈ {cost}", cost=catalogue.money(rounded(Decimal(str(value["cost"]))),
+                                                                      value["currency"], places=0))
         if not value:
             return "—"
         if unit == "currency":

@@ -1,4 +1,7 @@
-"""The ledger as tables and pictures: by month and kind, per currency, in exact decimals."""
+"""The ledger as tables and pictures: by month and kind, per currency, in exact decimals.
+
+An opening balance (money held before the ledger began) adds to the balance and is never income:
+it has its own column and its own side of the money flow."""
 
 from __future__ import annotations
 
@@ -19,25 +22,38 @@ def currencies(entries: list[LedgerEntry]) -> list[str]:
     return sorted({e.currency for e in entries})
 
 
+def _column(e: LedgerEntry) -> str | None:
+    if e.incoming:
+        return "income"
+    if e.kind in money.OPENING_KINDS:
+        return "opening"
+    return "expenses" if e.kind in money.SPENDING_KINDS else None
+
+
 def totals(entries: list[LedgerEntry]) -> dict[str, dict[str, Decimal]]:
-    """Income, expenses and balance per currency (sorted by code), in exact decimals."""
-    sums: dict[str, dict[str, Decimal]] = defaultdict(lambda: {"income": ZERO, "expenses": ZERO})
+    """Opening balances, income, expenses and balance per currency (sorted by code), in exact
+    decimals."""
+    sums: dict[str, dict[str, Decimal]] = defaultdict(lambda: {"opening": ZERO, "income": ZERO, "expenses": ZERO})
     for e in entries:
-        sums[e.currency]["income" if e.incoming else "expenses"] += e.amount
-    return {c: {**s, "balance": s["income"] - s["expenses"]} for c, s in sorted(sums.items())}
+        column = _column(e)
+        if column:
+            sums[e.currency][column] += e.amount
+    return {c: {**s, "balance": s["opening"] + s["income"] - s["expenses"]} for c, s in sorted(sums.items())}
 
 
 def by_month(entries: list[LedgerEntry], currency: str) -> list[dict]:
-    """Income, expenses and the running balance per month, for one currency."""
-    months: dict[str, dict[str, Decimal]] = defaultdict(lambda: {"income": ZERO, "expenses": ZERO})
+    """Income, expenses and the running balance (opening balances included) per month, for one
+    currency."""
+    months: dict[str, dict[str, Decimal]] = defaultdict(lambda: {"opening": ZERO, "income": ZERO, "expenses": ZERO})
     for e in entries:
-        if e.currency == currency:
-            months[e.date.strftime("%Y-%m")]["income" if e.incoming else "expenses"] += e.amount
+        column = _column(e)
+        if e.currency == currency and column:
+            months[e.date.strftime("%Y-%m")][column] += e.amount
     rows, balance = [], ZERO
     exact = lambda a: money.quantize(a, currency)  # noqa: E731 - with the currency's decimals: 0.00 EUR, 0 JPY
     for month in sorted(months):
         m = months[month]
-        balance += m["income"] - m["expenses"]
+        balance += m["opening"] + m["income"] - m["expenses"]
         rows.append({"month": month, "income": exact(m["income"]), "expenses": exact(m["expenses"]),
                      "balance": exact(balance)})
     return rows
@@ -95,14 +111,17 @@ def _grouped(pairs: list[tuple[str, Decimal]], keep: int = 6, others: str = "Oth
 
 def money_flow(entries: list[LedgerEntry], currency: str, party_name, is_contributor,
                catalogue: Catalogue | None = None) -> Chart:
-    """Donors, grants and sales → the community → contributors (rewards, paid work) and expenses."""
+    """Donors, grants, sales and any opening balance → the community → contributors (rewards, paid
+    work) and expenses."""
     catalogue = catalogue or english()
     _ = catalogue.gettext
     inflow, outflow = [], []
     for e in entries:
         if e.currency != currency:
             continue
-        if e.incoming:
+        if e.kind in money.OPENING_KINDS:  # where the money spent came from, though not income
+            inflow.append((_("Opening balance"), e.amount))
+        elif e.incoming:
             who = party_name(e.party_from) if e.party_from else _("Unnamed")
             label = f"{catalogue.term(e.kind).capitalize()}: {who}" if e.kind != "donation" else f"{who}"
             inflow.append((label, e.amount))

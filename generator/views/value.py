@@ -110,7 +110,7 @@ class ValueView:
             value = report.dimensions[d].get(ind.key)
             values = report.monthly.get(d, {}).get(ind.key) if ind.monthly else None
             series = monthly_series(values, ind.unit) if values else None
-            name, caption = words.indicator_name(ind.key, catalogue), words.meaning(ind, catalogue, days)
+            name, caption = words.indicator_name(ind.key, catalogue), words.meaning(ind, catalogue, days, value)
             trend = None
             if series and any(any(v for v in vs) for vs in series.values()):
                 if ind.unit == "share":  # shares are read as percentages, in the chart and its table
@@ -306,7 +306,7 @@ class ValueView:
                        self.monthly_table()]
         tables.append(Table(
             "ledger", "Ledger", "Every ledger entry; amounts are exact decimals, always positive (kind gives the direction).",
-            [("date", "date", "Date of the entry"), ("kind", "string", "donation, grant, sale, expense or reward"),
+            [("date", "date", "Date of the entry"), ("kind", "string", "donation, grant, sale, expense, reward or opening_balance (money held before the ledger began: added to the balance, not income)"),
              ("amount", "number", "Exact decimal amount, with its currency's decimals (ISO 4217 minor unit)"),
              ("currency", "string", "ISO 4217 code"),
              ("from", "string", "Who paid (members through their visibility)"),

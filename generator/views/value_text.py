@@ -41,6 +41,8 @@ def report_text(report: Report, catalogue: Catalogue, days: int = 180, projects:
                  for ind in indicators("community", dim) if ind.key in values]
         width = max((len(n) for n, _v in shown), default=0)
         lines += [f"  {n.ljust(width)}  {v}" for n, v in shown]
+        if isinstance(values.get("replacement_cost"), dict):  # an estimate says how it was made
+            lines.append("  " + words.estimate_method(values["replacement_cost"], catalogue))
         ranked = sorted((p for p in people if p.get("scores", {}).get(dim)),
                         key=lambda p: (-p["scores"][dim], p["id"]))[:TOP]
         if ranked:

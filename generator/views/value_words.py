@@ -172,10 +172,26 @@ def indicator_name(key: str, catalogue: Catalogue) -> str:
     return catalogue.gettext(entry[0]) if entry else catalogue.gettext(key_label(key))
 
 
-def meaning(ind: Indicator, catalogue: Catalogue, days: int) -> str:
+def meaning(ind: Indicator, catalogue: Catalogue, days: int, value=None) -> str:
+    """What an indicator means; for the replacement cost given its figure, the estimate's method
+    in one sentence with its numbers (or why there is no estimate)."""
+    if ind.key == "replacement_cost" and isinstance(value, dict) and value.get("estimate"):
+        return estimate_method(value, catalogue)
     entry = WORDS.get(ind.key)
     text = entry[1] if entry and entry[1] else ind.explanation
     return catalogue.gettext(text, days=catalogue.number(days))
+
+
+def estimate_method(value: dict, catalogue: Catalogue) -> str:
+    """The replacement cost's method in one sentence, with the lines and the salary it used."""
+    if not value.get("lines"):
+        return catalogue.gettext("No estimate: the history has no source code. The replacement cost counts only files "
+                                 "in programming languages; data and prose such as YAML, Markdown or CSV are not code.")
+    return catalogue.gettext(
+        "An estimate, rounded to two significant figures: Open Hub's COCOMO model over {lines} lines of source code "
+        "(programming languages only), 2.4 × KLOC^1.05 person-months at {salary} a year.",
+        lines=catalogue.number(value["lines"]),
+        salary=catalogue.money(value["salary"], value["currency"], places=0))
 
 
 def formula_words(ind: Indicator, catalogue: Catalogue, days: int) -> str:

@@ -113,7 +113,7 @@ def test_every_kind_makes_its_records_with_weights_and_sources(repo, tmp_path):
     assert got == [
         ("2024-01-05", "ana", "commit", 1.0, a),
         ("2024-01-05", "ana", "documentation", 1.0, a),  # 100 documentation lines / 100
-        ("2024-01-05", "ana", "replacement_cost", 4.0, a),  # 400 lines added / 100
+        ("2024-01-05", "ana", "replacement_cost", 3.0, a),  # 300 lines of source code / 100 (not the Markdown)
         ("2024-01-10", "ben", "income_raised", 3.0, "ledger/2024.yaml:3"),
         ("2024-01-20", "ana", "coauthor", 0.5, b),
         ("2024-01-20", "ben", "commit", 1.0, b),
@@ -192,8 +192,9 @@ def test_scores_are_shares_of_record_weights_and_value_is_recomputable(repo, tmp
     assert people["ana"]["scores"]["objective_accomplishment"] == pytest.approx(4 / 9, abs=1e-6)
     assert people["ana"]["signals"]["objective_accomplishment"] == 4.0
     assert report["scoring"]["totals"]["objective_accomplishment"] == 9.0
-    # monetary value: replacement cost ana 4, ben 1 + 1, income raised ben 3 → ana 4 / 9
-    assert people["ana"]["scores"]["monetary_value"] == pytest.approx(4 / 9, abs=1e-6)
+    # money raised and replacement cost: replacement cost ana 3 (source code only), ben 1 + 1, income raised
+    # ben 3 → ana 3 / 8
+    assert people["ana"]["scores"]["monetary_value"] == pytest.approx(3 / 8, abs=1e-6)
     expected = _by_hand(records, weights)
     for pid, person in people.items():
         assert person["value"] == pytest.approx(expected[pid], abs=1e-5), pid

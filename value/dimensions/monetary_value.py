@@ -1,4 +1,5 @@
-"""Monetary value: money in and out (exact decimals, per currency) and the replacement cost."""
+"""Money raised and replacement cost (the monetary dimension): money in and out (exact decimals, per
+currency, opening balances apart from income) and the estimated replacement cost of the source code."""
 
 from __future__ import annotations
 
@@ -7,11 +8,14 @@ from collections import defaultdict
 from decimal import ROUND_HALF_EVEN, Decimal
 
 from ..filedata import yaml_data
-from ..money import INCOME_KINDS, SPENDING_KINDS
+from ..money import INCOME_KINDS, SPENDING_KINDS, balance_sign
 from ..registry import indicator, person
 
 DIM = "monetary_value"
 CENT = Decimal("0.01")
+# The replacement cost is a model's guess: it is shown to this many significant figures, never to
+# the cent (the report keeps the exact figure beside it).
+ESTIMATE_FIGURES = 2
 # A funding platform's key as GitHub's funding file writes them (ko_fi, open_collective): the keys
 # are published, so a key of any other form (an address, markup) is not counted.
 PLATFORM_KEY = re.compile(r"[a-z][a-z0-9_]{0,39}")
@@ -49,13 +53,12 @@ def expenses(ctx, month):
 
 
 @indicator(DIM, "balance", unit="currency", monthly=False,
-           formula="income − expenses, per currency",
+           formula="opening balances + income − expenses, per currency",
            explanation="What the ledger holds.")
 def balance(ctx, month):
     totals: dict[str, Decimal] = defaultdict(Decimal)
     for e in ctx.data.ledger:
-        sign = 1 if e.kind in INCOME_KINDS else -1 if e.kind in SPENDING_KINDS else 0
-        totals[e.currency] += sign * Decimal(e.amount)
+        totals[e.currency] += balance_sign(e.kind) * Decimal(e.amount)
     return {cur: str(totals[cur]) for cur in sorted(totals)}
 
 
@@ -90,25 +93,37 @@ def funding_channels(ctx, month):
 
 
 @indicator(DIM, "replacement_cost", unit="currency", monthly=False,
-           formula="lines = lines added − lines removed (all text lines in the counted history); "
-                   "person-months = 2.4 × (lines / 1000)^1.05; person-years = person-months / 12; "
-                   "cost = person-years × yearly salary",
-           explanation="An ESTIMATE of what writing the work again would cost (Open Hub's basic "
-                       "COCOMO; Open Hub counts code lines only, this counts all text lines).")
+           formula="lines = lines of source code added − removed (files in programming languages, as a "
+                   "language classifier such as linguist types them; not data, markup or prose such as YAML, "
+                   "Markdown or CSV); person-months = 2.4 × (lines / 1000)^1.05; person-years = person-months / 12; "
+                   "cost = person-years × yearly salary, shown rounded to 2 significant figures",
+           explanation="An ESTIMATE of what writing the source code again would cost (Open Hub's basic COCOMO "
+                       "over lines of source code only); nothing when the history has no source code.")
 def replacement_cost(ctx, month):
-    lines = max(0, sum(c.added - c.removed for c in ctx.commits))
+    lines = max(0, sum(c.code_added - c.code_removed for c in ctx.commits))
     months, years = cocomo(lines)
     salary, currency = ctx.data.salary
     cost = (Decimal(repr(years)) * Decimal(salary)).quantize(CENT, ROUND_HALF_EVEN)
     return {
         "estimate": True,
+        "basis": "source code",
         "lines": lines,
         "person_months": round(months, 3),
         "person_years": round(years, 3),
         "salary": str(salary),
         "cost": str(cost),
+        "rounded": str(rounded(cost)),
         "currency": currency,
     }
+
+
+def rounded(amount: Decimal, significant: int = ESTIMATE_FIGURES) -> Decimal:
+    """An estimate as it is shown: `significant` figures, never finer than a whole unit of the
+    currency (11,386.54 → 11,000; 5.23 → 5; 0 → 0), half to even."""
+    if amount == 0:
+        return Decimal(0)
+    step = max(amount.adjusted() - significant + 1, 0)
+    return amount.quantize(Decimal(1).scaleb(step), ROUND_HALF_EVEN).quantize(Decimal(1))
 
 
 @person(DIM, "rewards_received", unit="currency",
