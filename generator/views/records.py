@@ -134,12 +134,13 @@ class RecordsView:
                 continue
             rows.append({"date": date.fromisoformat(r.date), "person": person.id, "kind": r.kind,
                          "dimension": r.dimension, "weight": r.weight, "records": 1,
-                         "source": published_source(r.source, r.person in self.pseudonymous)})
+                         "source": published_source(r.source, r.person in self.pseudonymous),
+                         "landed": date.fromisoformat(r.landed or r.date)})
         rows.sort(key=lambda row: (row["date"], row["person"], row["kind"], row["source"]))
         order = {d: i for i, d in enumerate(DIMENSIONS)}
         for (kind, dimension), (n, weight) in sorted(hidden.items(), key=lambda i: (order.get(i[0][1], 99), i[0][0])):
             rows.append({"date": None, "person": NOT_LISTED, "kind": kind, "dimension": dimension,
-                         "weight": round(weight, 6), "records": n, "source": ""})
+                         "weight": round(weight, 6), "records": n, "source": "", "landed": None})
         return Table(
             "contributions", "Contribution records",
             "Every contribution record that scores count: a person's score in a dimension is the weight of their "
@@ -156,7 +157,11 @@ class RecordsView:
              ("source", "string", "A commit id, a data file's path:line (relative to the community folder), or "
                                   "cred/YYYY-MM; for people under a pseudonym, a commit's short id only (its "
                                   "full id leads to the author's name on the forge); empty for the members not "
-                                  "listed")],
+                                  "listed"),
+             ("landed", "date", "Day the record reached the community's default branch (a commit's merge, the "
+                                "first commit holding a data record, else the build's date); period scores and "
+                                "rewards count a record on the later of date and landed; empty for the members "
+                                "not listed")],
             rows,
         )
 
