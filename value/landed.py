@@ -215,7 +215,7 @@ class _Walk:
         self.data: dict[tuple, list[int]] = {}
         self.totals: Counter = Counter()  # identity -> how many records the tip's files hold
         self.folders: dict[str, str] = {}  # data folder -> tree id at the tip
-        self.files: dict[str, str] = {}  # path -> blob id at the tip
+        self.files: dict[str, dict[str, str]] = {}  # data folder -> {path: blob id} at the tip
         self.counts: dict[str, Counter] = {}  # path -> its identities, at the tip
 
 
@@ -250,26 +250,28 @@ def _land_data(repo, walk: _Walk, line: list[tuple[str, int]], folder: str | Non
         folders = _folder_ids(repo, tree)
         if folders == walk.folders:
             continue
-        paths: dict[str, str] = {p: b for p, b in walk.files.items() if walk.folders.get(p.split("/", 1)[0]) ==
-                                 folders.get(p.split("/", 1)[0])}
-        for name, tree_id in folders.items():
-            if walk.folders.get(name) != tree_id:
-                paths.update(_folder_files(repo, tree_id, name))
         touched = set()
-        for path in set(walk.files) | set(paths):
-            old, new = walk.files.get(path), paths.get(path)
-            if old == new:
+        for name in set(folders) | set(walk.folders):
+            if folders.get(name) == walk.folders.get(name):
                 continue
-            before = walk.counts.pop(path, None)
-            if before:
-                walk.totals.subtract(before)
-                touched.update(before)
-            if new is not None:
-                counted = Counter(_keys(repo, new, path, files))
-                if counted:
-                    walk.counts[path] = counted
-                    walk.totals.update(counted)
-                    touched.update(counted)
+            old_files = walk.files.pop(name, {})
+            new_files = _folder_files(repo, folders[name], name) if name in folders else {}
+            if new_files:
+                walk.files[name] = new_files
+            for path in set(old_files) | set(new_files):
+                old, new = old_files.get(path), new_files.get(path)
+                if old == new:
+                    continue
+                before = walk.counts.pop(path, None)
+                if before:
+                    walk.totals.subtract(before)
+                    touched.update(before)
+                if new is not None:
+                    counted = Counter(_keys(repo, new, path, files))
+                    if counted:
+                        walk.counts[path] = counted
+                        walk.totals.update(counted)
+                        touched.update(counted)
         for key in touched:
             have = walk.totals[key]
             if have <= 0:
@@ -278,7 +280,7 @@ def _land_data(repo, walk: _Walk, line: list[tuple[str, int]], folder: str | Non
             times = walk.data.setdefault(key, [])
             while len(times) < have:
                 times.append(t)
-        walk.folders, walk.files = folders, paths
+        walk.folders = folders
 
 
 def _keys(repo, blob_id: str, path: str, files: DataFiles) -> list[tuple]:
