@@ -241,16 +241,20 @@ def test_a_detached_pull_request_checkout_builds_and_its_work_lands_at_the_build
     git(tmp_path, "clone", "-q", str(community), str(clone))
     git(clone, "checkout", "-q", "--detach", "origin/main")
     git(clone, "branch", "-q", "-D", "main")  # a CI checkout: no local branch, origin/HEAD only
+    with open(clone / "contributions/2026.yaml", "a", encoding="utf-8") as handle:
+        handle.write(LATE_RECORD)
     pr = commit(clone, "Pull request work", DAN, at("2026-09-18"), {"pr.md": "proposal\n"})
     git(clone, "checkout", "-q", "--detach", "origin/main")
     git(clone, "merge", "-q", "--no-ff", "-m", "Merge pr into main", pr, env=identity(DAN, at("2026-10-04")))
     before = quarter(value_json(community, capsys))
     report = value_json(clone, capsys)
     assert [(d, l) for _p, d, l in landed_of(report, "commit", pr)] == [("2026-09-18", "2026-10-04")]
+    assert landed_of(report, "welcome", "contributions/") == [("eve", "2026-09-10", "2026-10-04")]
     assert quarter(report) == before  # the quarter as the branch has it
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000000")
     report = value_json(clone, capsys)
     assert [(d, l) for _p, d, l in landed_of(report, "commit", pr)] == [("2026-09-18", "2027-01-15")]
+    assert landed_of(report, "welcome", "contributions/") == [("eve", "2026-09-10", "2027-01-15")]  # not on main
     # what the default branch holds keeps its own landed days
     first = git(clone, "rev-list", "--max-parents=0", "HEAD").strip()
     assert [(d, l) for _p, d, l in landed_of(report, "commit", first)] == [("2026-07-02", "2026-07-02")]
