@@ -25,7 +25,6 @@ from .load.references import References
 # The builders' version: a change to what they make of a file must change it (the engine's cache
 # of landed times is keyed by it).
 VERSION = 1
-FOLDERS = ("contributions", "events", "kudos", "usage", "ledger", "projects")
 
 
 class DataFileKeys:
@@ -39,7 +38,7 @@ class DataFileKeys:
 
     def keys(self, rel: str, text: str) -> list[tuple] | None:
         folder, _, name = rel.partition("/")
-        if folder not in FOLDERS or "/" in name:
+        if folder not in landed.DATA_FOLDERS or "/" in name:
             return None
         kind, extensions = COLLECTIONS[folder]
         stem, ext = os.path.splitext(name)

@@ -184,7 +184,8 @@ def test_old_work_arriving_late_never_moves_the_closed_quarter(community, capsys
     assert set(eve["monthly_value"]) == {"2026-12"}
     # the records already there keep the day they landed
     assert landed_of(report, "mentoring", "contributions/") == [("ana", "2026-07-03", "2026-07-02")]
-    assert landed_of(report, "kudos_received", "kudos/") == [("ben", "2026-08-12", "2026-07-02")]  # recorded ahead: counts on its date
+    # recorded ahead of the day it was given: it counts on its date
+    assert landed_of(report, "kudos_received", "kudos/") == [("ben", "2026-08-12", "2026-07-02")]
 
     # a report computed without any cache says the same
     shutil.rmtree(root / ".git" / "commonplace-cache")

@@ -43,7 +43,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Iterable, Protocol
+from typing import Protocol
 
 import pygit2
 
@@ -96,16 +96,6 @@ class DataFiles(Protocol):
         does not parse or is not a data file."""
 
 
-def numbered(keys: Iterable[tuple]) -> list[tuple[tuple, int]]:
-    """Each key with its counter: (key, n) for its n-th occurrence (from 0), in the given order."""
-    seen: Counter = Counter()
-    out = []
-    for key in keys:
-        out.append((key, seen[key]))
-        seen[key] += 1
-    return out
-
-
 # -- the result ------------------------------------------------------------------------------
 @dataclass
 class Landing:
@@ -156,7 +146,8 @@ def landing_state(repo_path, files: DataFiles | None) -> str:
         tip = branch[1] if branch else ""
     except (KeyError, ValueError, pygit2.GitError):
         pass
-    return "\n".join([f"landed/{FORMAT}", f"default={tip}", f"epoch={os.environ.get('SOURCE_DATE_EPOCH', '').strip()[:20]}",
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()[:20]
+    return "\n".join([f"landed/{FORMAT}", f"default={tip}", f"epoch={epoch}",
                       f"files={files.version if files is not None else ''}"])
 
 
