@@ -227,13 +227,23 @@ def test_a_record_only_in_the_work_tree_lands_at_the_build_date(community, capsy
 def test_a_malformed_file_at_an_old_commit_is_skipped(community, capsys):
     root = community
     commit(root, "Broken", ANA, at("2026-11-01"), {"contributions/2026.yaml": "records: [\n"})
+    # more that an old commit may hold: a file that is not UTF-8, a link, a folder in place of a file
+    (root / "kudos/2026.yaml").write_bytes(b"kudos:\n  - from: \xff\xfe\n")
+    (root / "usage").symlink_to("/etc")
+    write_files(root, {"events/old.md/x.md": "---\ntitle: x\n---\n"})
+    commit(root, "Hostile", ANA, at("2026-11-02"))
+    (root / "usage").unlink()
+    shutil.rmtree(root / "events")
+    write_files(root, {"kudos/2026.yaml": KUDOS})
+    commit(root, "Cleaned", ANA, at("2026-11-03"))
     with open(root / "contributions/2026.yaml", "w", encoding="utf-8") as handle:
         handle.write(CONTRIBUTIONS + LATE_RECORD)
     commit(root, "Fixed", ANA, at("2026-11-20"))
     report = value_json(root, capsys)
     assert landed_of(report, "welcome", "contributions/") == [("eve", "2026-09-10", "2026-11-20")]
-    # ana's record was there before the file broke: it keeps its day
+    # ana's record was there before the file broke: it keeps its day; so does the kudos
     assert landed_of(report, "mentoring", "contributions/") == [("ana", "2026-07-03", "2026-07-02")]
+    assert landed_of(report, "kudos_received", "kudos/") == [("ben", "2026-08-12", "2026-07-02")]
 
 
 def test_a_detached_pull_request_checkout_builds_and_its_work_lands_at_the_build_date(community, tmp_path, capsys,

@@ -33,7 +33,10 @@ before), else the committer date of the commit counted.
 
 The result is cached (`landed-<slot>.pickle` in the engine's cache folder, a `cache.StateLog`) by
 the branch's tip: a rebuild whose tip descends from the cached one by its first-parent line
-reads only the new commits.
+reads only the new commits. Measured on a loaded 2-CPU machine: a 20,000-commit synthetic history
+takes 0.3 s from scratch and 0.004 s from the cache; the 5,000-page community of bench/render.py
+(11 commits, 11,784 record identities) 1.5 to 1.9 s from scratch, beside a 34 s cold build, and
+0.02 to 0.04 s from the cache.
 """
 
 from __future__ import annotations
