@@ -131,28 +131,28 @@ def git_records(ctx, kinds: dict[str, Kind]) -> list[tuple]:
         if day is None:
             day = days[n] = _day(c.time)
         if landing is None:
-            landed = day
+            arrived = day
         else:
             n = landing.commit(cid) // 86400
-            landed = days.get(n)
-            if landed is None:
-                landed = days[n] = _day(n * 86400)
-        append((day, author, "commit", c_dim, c_w, cid, landed))
+            arrived = days.get(n)
+            if arrived is None:
+                arrived = days[n] = _day(n * 86400)
+        append((day, author, "commit", c_dim, c_w, cid, arrived))
         for pid in c.coauthors:
-            append((day, pid, "coauthor", co_dim, co_w, cid, landed))
+            append((day, pid, "coauthor", co_dim, co_w, cid, arrived))
         for pid in c.reviewers:
-            append((day, pid, "review", rv_dim, rv_w, cid, landed))
+            append((day, pid, "review", rv_dim, rv_w, cid, arrived))
         added, doc = c.added, c.doc
         if added:
             weight = costs.get(added)
             if weight is None:
                 weight = costs[added] = round(cost_w * added, PLACES)
-            append((day, author, "replacement_cost", cost_dim, weight, cid, landed))
+            append((day, author, "replacement_cost", cost_dim, weight, cid, arrived))
         if doc:
             weight = doc_weights.get(doc)
             if weight is None:
                 weight = doc_weights[doc] = round(doc_w * doc, PLACES)
-            append((day, author, "documentation", doc_dim, weight, cid, landed))
+            append((day, author, "documentation", doc_dim, weight, cid, arrived))
     return out
 
 
