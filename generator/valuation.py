@@ -25,6 +25,7 @@ from value.report_types import Report
 from .cache.folders import holds_community, value_cache_dir
 from .errors import CommonplaceError
 from .gitinfo import repo_info
+from .landedfiles import DataFileKeys
 from .load.loader import load_community
 from .load.mailmaps import engine_text, read_mailmaps
 from .model import LedgerEntry, Model
@@ -149,6 +150,7 @@ def value_report(source: Path, model: Model | None = None, *, ref: str = "HEAD",
     try:
         return build_report(source, subdir=None if whole else counted_folder(model, info.subdir), ref=ref,
                             files_in=None if whole else info.subdir or None, data=data,
+                            data_files=DataFileKeys(model.config.kinds) if model is not None and not whole else None,
                             progress=progress,
                             cache_dir=cache_dir, use_cache=use_cache)
     except ValueEngineError as exc:

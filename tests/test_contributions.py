@@ -59,7 +59,8 @@ def test_contributions_files_reach_the_engine_with_their_sources(community):
     records = {(r["kind"], r["person"]): r for r in map(Record.as_dict, from_report(Report.from_json(report))) if r["kind"] != "cred"}
     assert records[("care", "ana")] == {"date": "2024-03-02", "person": "ana", "kind": "care",
                                              "dimension": "community_building", "weight": 1.5,
-                                             "source": "contributions/2024.yaml:2"}
+                                             "source": "contributions/2024.yaml:2",
+                                             "landed": "2024-02-01"}  # recorded ahead: counts on its date
     assert (records[("mentoring", "ben")]["weight"], records[("mentoring", "ben")]["source"]) == (
         3.0, "contributions/2024.yaml:7")
     assert records[("income_raised", "ben")]["source"] == "ledger/2024.yaml:3"

@@ -102,6 +102,7 @@ def test_the_whole_history_still_reads_the_communitys_own_files(tmp_path):
 def test_a_rebuild_after_new_commits_is_what_a_fresh_read_gives(tmp_path):
     """With the whole history counted, a rebuild folds new commits into the last report (see
     value/fold.py); the folder's .mailmap applies to them as to the others."""
+    from generator.landedfiles import DataFileKeys
     from generator.load.loader import load_community
     from generator.valuation import community_data
     from value.report import build_report
@@ -113,8 +114,9 @@ def test_a_rebuild_after_new_commits_is_what_a_fresh_read_gives(tmp_path):
     write_files(tmp_path / "repo", {"src/later.py": "e = 5\n"})
     commit_all(tmp_path / "repo", "Later", author=BO, date="2024-05-10T10:00:00+00:00")
     again = value_report(source).to_json()
-    fresh = build_report(tmp_path / "repo", files_in="community", data=community_data(load_community(source)),
-                         use_cache=False).to_json()
+    model = load_community(source)
+    fresh = build_report(tmp_path / "repo", files_in="community", data=community_data(model),
+                         data_files=DataFileKeys(model.config.kinds), use_cache=False).to_json()
     assert again == fresh
     assert {c["id"]: (c["commits"], c["emails"]) for c in again["contributors"] if c["id"] == "bo-tran"} == \
         {"bo-tran": (2, ["bo@tools.example"])}

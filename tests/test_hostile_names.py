@@ -44,6 +44,7 @@ def test_a_new_commit_under_an_edited_mailmap_folds_to_the_full_figures(communit
     after a new commit and an uncommitted `.mailmap` edit are those of a full computation."""
     from value.report import build_report
 
+    from generator.landedfiles import DataFileKeys
     from generator.valuation import community_data
 
     root = community()
@@ -56,7 +57,7 @@ def test_a_new_commit_under_an_edited_mailmap_folds_to_the_full_figures(communit
     model = load_community(root)
     folded = value_report(root, model).to_json()
     full = build_report(root, data=replace(community_data(model), mailmap=(root / ".mailmap").read_text()),
-                        use_cache=False).to_json()
+                        data_files=DataFileKeys(model.config.kinds), use_cache=False).to_json()
     assert folded == full
     assert commits_by(folded) == {"ana": 2}
 

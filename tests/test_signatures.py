@@ -135,7 +135,7 @@ def test_a_verified_plan_counts_only_commits_signed_with_their_author_s_key(sign
     counts those two (and what they make), so Ben's share grows and Ana's shrinks."""
     root, _ids, _, _ = signed
     write_files(root, {"rewards/signed.yaml": june_plan("Signed", True), "rewards/all.yaml": june_plan("All", False)})
-    commit_all(root, "Plans")  # dated in May, outside the period
+    commit_all(root, "Plans", date="2024-07-02T12:00:00+02:00")  # after the period (a backdated one would land in it)
     build(root, tmp_path / "site")
     amounts = {}
     for slug in ("signed", "all"):

@@ -28,7 +28,7 @@ def test_value_json_for_any_git_repository(tmp_path, capsys):
     root = software_repo(tmp_path)
     assert main(["value", str(root), "--format", "json"]) == 0
     report = json.loads(capsys.readouterr().out)
-    assert report["schema"] == "commonplace.value/3"
+    assert report["schema"] == "commonplace.value/4"
     assert report["source"]["commit"] == git(root, "rev-parse", "HEAD").strip()
     assert set(report["dimensions"]) == {"community_building", "objective_accomplishment", "monetary_value",
                                          "social_use_value", "reputation"}

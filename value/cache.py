@@ -13,6 +13,9 @@ Two more files per (community folder, ref): `report-<slot>.pickle`, a `ReportCac
 changed reads it), and `resolved-<slot>.pickle`, a `StateLog` written by `fold.py`: the commits
 the last report counted with every identity resolved, then the changes appended by each later
 rebuild (the commits it added), so a rebuild after new commits reads and resolves only those.
+One more per (community folder, data files' parser): `landed-<slot>.pickle`, a `StateLog` written
+by `landed.py`: when each commit and data record landed on the default branch, as of its tip, so a
+rebuild walks only the branch's new first-parent commits.
 
 The file is only ever read by this tool from the user's own repository folder. Unpickling is
 safe here for the same reason reading `.git/config` is: whoever can write into `.git/` already

@@ -2,6 +2,8 @@
 
 Built once per report from the `History` and the `CommunityData`; indicators never touch git.
 Months are calendar months in UTC, keyed "YYYY-MM"; dates are author dates.
+`Context.landing` (value/landed.py) says when each commit and data record landed on the default
+branch; contribution records, rewards and cred count a record at the later of its date and that.
 """
 
 from __future__ import annotations
@@ -334,6 +336,9 @@ class Context:
         anchor = month_of_ts(self.as_of) if self.commits or history.as_of is not None else None
         self.months = series_months(dated, anchor, data.window)
         self.notes = history_notes(self.commits, self.merges, history.commit, history.as_of, history.tags)
+        # when each commit and data record landed on the default branch (value/landed.py), set by
+        # the report (`report.report_from`); None: every record lands on its own date
+        self.landing = None
 
     # -- helpers the indicators share ------------------------------------------------------
     def commits_in(self, month: str | None) -> list[Commit]:

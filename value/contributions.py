@@ -3,11 +3,15 @@
 A record says who did what, when, in which dimension and how much it weighs:
 
     Record(date="2026-03-14", person="ana", kind="commit", dimension="objective_accomplishment",
-           weight=1.0, source="<commit id>")
+           weight=1.0, source="<commit id>", landed="2026-04-02")
 
 `source` is the commit id for records read from git, the data file's `path:line` for records
 read from the data (`events/meetup.md:5`, `ledger/2026.yaml:12`), and `cred/YYYY-MM` for cred,
-which the engine computes from the contribution graph.
+which the engine computes from the contribution graph. `landed` is the day the record reached the
+community's default branch (value/landed.py: a commit's landed time, a data record's first
+commit, the build's date for what the branch does not hold); a record *counts* on
+`counts_on` = max(date, landed): period scores, rewards and cred place it there, so that old work
+arriving late never reopens a closed period, while tables and charts show its own `date`.
 
 The kinds are registered once, in `kinds.KINDS` (their dimension, default weight, unit and a one-line
 explanation that the methodology page shows). `commonplace.yaml` may change a kind's weight, and
@@ -26,11 +30,13 @@ from __future__ import annotations
 
 import functools
 import math
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from operator import itemgetter
 from typing import NamedTuple
 
+from . import landed
 from .context import as_date, month_end_ts, once_per_report
 from .errors import ValueEngineError
 from .kinds import CONTRIBUTIONS, BadKinds, Kind
@@ -52,10 +58,16 @@ class Record(NamedTuple):
     dimension: str
     weight: float  # rounded to PLACES decimals
     source: str  # a commit id, a data file's "path:line", or "cred/YYYY-MM"
+    landed: str = ""  # ISO day it landed on the default branch ("" in a record made by hand: its date)
 
     @property
     def month(self) -> str:
         return self.date[:7]
+
+    @property
+    def counts_on(self) -> str:
+        """The day the record counts: the later of its own date and the day it landed."""
+        return self.landed if self.landed > self.date else self.date
 
     def sort_key(self) -> tuple:
         """The order of the report's records: date, person, kind, source."""
@@ -63,7 +75,7 @@ class Record(NamedTuple):
 
     def as_dict(self) -> dict:
         return {"date": self.date, "person": self.person, "kind": self.kind, "dimension": self.dimension,
-                "weight": self.weight, "source": self.source}
+                "weight": self.weight, "source": self.source, "landed": self.landed or self.date}
 
 
 _EPOCH = date(1970, 1, 1).toordinal()
@@ -110,6 +122,7 @@ def git_records(ctx, kinds: dict[str, Kind]) -> list[tuple]:
                                               round(review.weight, PLACES))
     cost_dim, cost_w, doc_dim, doc_w = cost.dimension, cost.weight / 100, docs.dimension, docs.weight / 100
     days: dict[int, str] = {}
+    landing = ctx.landing
     costs: dict[int, float] = {}  # lines -> weight: most line counts recur, and round() is slow
     doc_weights: dict[int, float] = {}
     for c in ctx.commits:
@@ -117,33 +130,86 @@ def git_records(ctx, kinds: dict[str, Kind]) -> list[tuple]:
         day = days.get(n)
         if day is None:
             day = days[n] = _day(c.time)
-        append((day, author, "commit", c_dim, c_w, cid))
+        if landing is None:
+            arrived = day
+        else:
+            n = landing.commit(cid) // 86400
+            arrived = days.get(n)
+            if arrived is None:
+                arrived = days[n] = _day(n * 86400)
+        append((day, author, "commit", c_dim, c_w, cid, arrived))
         for pid in c.coauthors:
-            append((day, pid, "coauthor", co_dim, co_w, cid))
+            append((day, pid, "coauthor", co_dim, co_w, cid, arrived))
         for pid in c.reviewers:
-            append((day, pid, "review", rv_dim, rv_w, cid))
+            append((day, pid, "review", rv_dim, rv_w, cid, arrived))
         added, doc = c.code_added, c.doc  # the replacement cost values source code only
         if added:
             weight = costs.get(added)
             if weight is None:
                 weight = costs[added] = round(cost_w * added, PLACES)
-            append((day, author, "replacement_cost", cost_dim, weight, cid))
+            append((day, author, "replacement_cost", cost_dim, weight, cid, arrived))
         if doc:
             weight = doc_weights.get(doc)
             if weight is None:
                 weight = doc_weights[doc] = round(doc_w * doc, PLACES)
-            append((day, author, "documentation", doc_dim, weight, cid))
+            append((day, author, "documentation", doc_dim, weight, cid, arrived))
+    return out
+
+
+@once_per_report
+def data_landed(ctx) -> dict:
+    """The day each record of the data files landed (value/landed.py), keyed by the input that
+    makes it: {id(item): day} for kudos, contributions, usage, ledger entries and goals (with
+    their project), {(id(event), role, person): day} for events. Empty without a landing (a
+    Context built by hand): records then land on their own date."""
+    landing = ctx.landing
+    if landing is None:
+        return {}
+    data, out = ctx.data, {}
+    seen: Counter = Counter()
+
+    def land(item_key, identity) -> None:
+        n = seen[identity]
+        seen[identity] += 1
+        t = landing.record(identity, n)
+        if t is not None:
+            out[item_key] = landed.day_of(t)
+
+    for e in data.events:
+        organisers = list(dict.fromkeys(e.organisers))
+        for pid in organisers:
+            land((id(e), "organiser", pid), landed.event_key("organiser", e.id, pid))
+        for pid in dict.fromkeys(e.participants):
+            if pid not in organisers:
+                land((id(e), "participant", pid), landed.event_key("participant", e.id, pid))
+    for p in data.projects:
+        for g in p.goals:
+            if g.done:
+                land(id(g), landed.goal_key(p.id, g.title))
+    for e in data.ledger:
+        if e.by and e.kind in INCOME_KINDS:
+            land(id(e), landed.income_key(e.by, e.kind, e.currency, e.date))
+    for u in data.usage:
+        if u.project:
+            land(id(u), landed.usage_key(u.project, u.kind, u.date))
+    for k in data.kudos:
+        land(id(k), landed.kudos_key(k.giver, k.receiver, k.date))
+    for r in data.contributions:
+        land(id(r), landed.contribution_key(r.who, r.kind, r.date))
     return out
 
 
 def data_records(ctx, kinds: dict[str, Kind]) -> list[Record]:
-    """Records from the data files: events, goals, income raised, usage, kudos, contributions."""
+    """Records from the data files: events, goals, income raised, usage, kudos, contributions,
+    each with the day it landed (`data_landed`)."""
     data, out = ctx.data, []
     leads = {p.id: list(p.leads) for p in data.projects}
+    landed_on = data_landed(ctx)
 
-    def add(day, pid, key, weight, source, dimension=None):
+    def add(day, pid, key, weight, source, landed_key, dimension=None):
         kind = kinds[key]
-        out.append(Record(day, pid, key, dimension or kind.dimension, round(weight, PLACES), source))
+        out.append(Record(day, pid, key, dimension or kind.dimension, round(weight, PLACES), source,
+                          landed_on.get(landed_key, day)))
 
     for e in data.events:
         day = _iso(e.date)
@@ -151,29 +217,30 @@ def data_records(ctx, kinds: dict[str, Kind]) -> list[Record]:
             continue
         organisers = list(dict.fromkeys(e.organisers))
         for pid, w in _split(kinds["event_organised"].weight, organisers):
-            add(day, pid, "event_organised", w, _where(e.source, e.organiser_lines.get(pid), e.id))
+            add(day, pid, "event_organised", w, _where(e.source, e.organiser_lines.get(pid), e.id),
+                (id(e), "organiser", pid))
         for pid in dict.fromkeys(e.participants):
             if pid not in organisers:
                 add(day, pid, "event_attended", kinds["event_attended"].weight,
-                    _where(e.source, e.participant_lines.get(pid), e.id))
+                    _where(e.source, e.participant_lines.get(pid), e.id), (id(e), "participant", pid))
     for p in data.projects:
         for g in p.goals:
             day = _iso(g.done_at)
             if not g.done or day is None:
                 continue
             for pid, w in _split(kinds["goal_done"].weight, leads.get(p.id, [])):
-                add(day, pid, "goal_done", w, _where(p.source, g.line, p.id))
+                add(day, pid, "goal_done", w, _where(p.source, g.line, p.id), id(g))
     for e in data.ledger:
         if e.by and e.kind in INCOME_KINDS:
-            add(_iso(e.date), e.by, "income_raised", kinds["income_raised"].weight, _where(e.source, e.line))
+            add(_iso(e.date), e.by, "income_raised", kinds["income_raised"].weight, _where(e.source, e.line), id(e))
     for u in data.usage:
         if u.project:
             for pid, w in _split(kinds["usage"].weight, leads.get(u.project, [])):
-                add(_iso(u.date), pid, "usage", w, _where(u.source, u.line))
+                add(_iso(u.date), pid, "usage", w, _where(u.source, u.line), id(u))
     for k in data.kudos:
         day = _iso(k.date)
         if k.receiver and day:
-            add(day, k.receiver, "kudos_received", kinds["kudos_received"].weight, _where(k.source, k.line))
+            add(day, k.receiver, "kudos_received", kinds["kudos_received"].weight, _where(k.source, k.line), id(k))
     for r in data.contributions:
         kind = kinds.get(r.kind)
         where = _where(r.source, r.line)
@@ -188,8 +255,10 @@ def data_records(ctx, kinds: dict[str, Kind]) -> list[Record]:
             raise BadKinds(f"{where}: unknown dimension '{dimension}'; use {', '.join(DIMENSIONS)}")
         weight = kind.weight if kind else 1.0
         hours = r.hours
-        out.append(Record(_iso(r.date), r.who, r.kind, dimension,
-                          round(weight * float(hours) if hours is not None else weight, PLACES), where))
+        day = _iso(r.date)
+        out.append(Record(day, r.who, r.kind, dimension,
+                          round(weight * float(hours) if hours is not None else weight, PLACES), where,
+                          landed_on.get(id(r), day)))
     return out
 
 
@@ -197,8 +266,10 @@ def cred_records(ctx, kinds: dict[str, Kind], end: date | None = None) -> list[t
     """cred: one record per person and month, the cred that flowed to them that month / 100.
 
     With `end` (a reward plan's last day), the cred as of that day: CredRank over the commits and
-    kudos dated up to it only, so later work never moves it; the records of `end`'s month are
-    dated `end`. (No PageRank of its own when nothing is dated after `end`.)"""
+    kudos that count by then (dated and landed up to it, `reputation.cred_graph`) only, so later
+    work never moves it; the records of `end`'s month are dated `end`. (No PageRank of its own
+    when nothing is counted after `end`.) Months are those the commits and kudos count in; a cred
+    record lands on its own date (it is computed as of then)."""
     from .cred import credrank
     from .dimensions.reputation import cred_graph, cred_of
 
@@ -219,7 +290,8 @@ def cred_records(ctx, kinds: dict[str, Kind], end: date | None = None) -> list[t
             day = min(day, last)
         for pid, cred in sorted(monthly[month].items()):
             if cred > 0:
-                out.append((day, pid, "cred", kind.dimension, round(kind.weight * cred / 100, PLACES), f"cred/{month}"))
+                out.append((day, pid, "cred", kind.dimension, round(kind.weight * cred / 100, PLACES), f"cred/{month}",
+                            day))
     return out
 
 
@@ -326,15 +398,19 @@ def from_report(report: Report, bots: bool = False) -> list[Record]:
 
 
 def from_columns(columns: dict) -> list[Record]:
-    """Records published as columns ({field: [value per record]}) as Records, in their order."""
+    """Records published as columns ({field: [value per record]}) as Records, in their order.
+    Columns without `landed` (a report of schema /3 or older) land on their own date."""
     if not columns:
         return []
+    if "landed" not in columns:
+        columns = {**columns, "landed": columns["date"]}
     return list(map(_make_record, zip(*(columns[f] for f in Record._fields))))
 
 
 def in_period(records, start: str | None = None, end: str | None = None) -> list[Record]:
-    """The records dated in [start, end] (ISO days, both included; None: unbounded)."""
-    return [r for r in records if (start is None or r.date >= start) and (end is None or r.date <= end)]
+    """The records that count in [start, end] (ISO days, both included; None: unbounded): those
+    whose `counts_on`, the later of their date and the day they landed, falls in it."""
+    return [r for r in records if (start is None or r.counts_on >= start) and (end is None or r.counts_on <= end)]
 
 
 def summary(records) -> dict[str, dict]:

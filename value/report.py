@@ -1,7 +1,7 @@
 """The value report (DESIGN.md §5): a `report_types.Report`, whose JSON form (`to_json()`) is
 deterministic to the byte.
 
-Shape, schema `commonplace.value/3` (keys beyond §5 are marked +; docs/value-json.md has it all):
+Shape, schema `commonplace.value/4` (keys beyond §5 are marked +; docs/value-json.md has it all):
   schema, source {commit, branch, + subdir, + as_of}, + weights {dimension: weight},
   + kinds {kind: {label, dimension, weight, unit, origin, explanation}} (contributions.KINDS with
     the config's weights, and the community's own kinds),
@@ -15,7 +15,8 @@ Shape, schema `commonplace.value/3` (keys beyond §5 are marked +; docs/value-js
     plan's end, v3), + verified [commit id] (commits signed with a key of their author's member
     file, v3; only when a member lists keys)
 A record: date (ISO day), person (contributor id), kind, dimension, weight, source (a commit id,
-a data file's "path:line", or "cred/YYYY-MM"); sorted by date, person, kind, source, and
+a data file's "path:line", or "cred/YYYY-MM"), landed (ISO day it reached the default branch, v4,
+value/landed.py); sorted by date, person, kind, source, and
 published as columns: record i is date[i], person[i], ... (`contributions.from_report` reads
 them back as Records).
 A contributor: id, name, emails, bot, commits, coauthored_commits, lines_added, lines_removed,
@@ -23,7 +24,8 @@ first_commit, last_commit, scores {dimension: share}, value, and +: member, visi
 affiliation, merges, every person-level figure of the registry (reviews, signed_off,
 events_organised, events_attended, role, rewards_received, documentation_lines, cred,
 kudos_received, kudos_given), signals {dimension: weight of their records},
-records {kind: {count, weight}}, monthly_value {"YYYY-MM": value},
+records {kind: {count, weight}}, monthly_value {"YYYY-MM": value} (each month's value over the
+records that count in it: the later of their date and the day they landed),
 verified_commits (commits signed with a key in their member file; only when a member lists keys).
 
 Scores come from the records (contributions.py): score = their records' weight in the dimension
@@ -36,7 +38,6 @@ from __future__ import annotations
 
 import functools
 import gc
-from bisect import bisect_left
 from collections import Counter, defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -60,6 +61,7 @@ from .contributions import (
 from .errors import BadWeights
 from .fold import fold_new_commits, resolved_key, resolved_log, resolved_state
 from .history import history_state, read_history
+from .landed import DataFiles, build_time, landing, landing_state
 from .inputs import CommunityData
 from .kinds import MAX_WEIGHT
 from .indicators import indicators
@@ -67,8 +69,8 @@ from .registry import DIMENSIONS
 from .report_types import Report, ReportSource
 from .signatures import has_keys, verified_in
 
-SCHEMA = "commonplace.value/3"
-REPORT_FORMAT = 3
+SCHEMA = "commonplace.value/4"
+REPORT_FORMAT = 4
 PLACES = 6
 
 
@@ -125,7 +127,11 @@ def build_report(
     workers: int | None = None,
     engine: str = "auto",
     files_in: str | None = None,  # where .mailmap and the community files are (default: subdir)
+    data_files: DataFiles | None = None,
 ) -> Report:
+    """The value report of the repository at `repo_path`, as of `ref`. `data_files` reads the
+    community's data files at old commits, so that a data record counts from the day it landed
+    (value/landed.py); without it, data records land on their own date."""
     data = data or CommunityData()
     weights = weights_of(data)
     reports = ReportCache(None, "")
@@ -133,12 +139,13 @@ def build_report(
         state, folder = history_state(repo_path, subdir=subdir, ref=ref, cache_dir=cache_dir, files_in=files_in)
         data_stamp = fingerprint(data)  # both keys below use it; a large community takes a while
         key = "\n".join([f"report/{REPORT_FORMAT}/{__version__}/{code_stamp()}", f"engine={engine}",
-                          f"data={data_stamp}", state])
+                          f"data={data_stamp}", state, landing_state(repo_path, data_files)])
         reports = ReportCache(folder, f"{subdir or ''}\0{ref}")
         found = reports.get(key)
         if found is not None:
             return Report.from_json(found)
-    assemble = functools.partial(report_from, cache_folder=folder if use_cache else None)
+    assemble = functools.partial(report_from, cache_folder=folder if use_cache else None,
+                                 data_files=data_files, files_in=files_in)
     state_log = resolved_log(None, "")
     if use_cache and not subdir:  # new commits on top of the last report's: only they are read
         state_log = resolved_log(folder, f"{subdir or ''}\0{ref}")
@@ -162,11 +169,12 @@ def build_report(
     return report
 
 
-_COLUMNS = tuple(sorted(enumerate(("date", "person", "kind", "dimension", "weight", "source")), key=lambda c: c[1]))
+_COLUMNS = tuple(sorted(enumerate(("date", "person", "kind", "dimension", "weight", "source", "landed")),
+                       key=lambda c: c[1]))
 
 
 def _record_columns(records) -> dict[str, list]:
-    """The records published as columns, {field: [value per record]}: six lists instead of a
+    """The records published as columns, {field: [value per record]}: seven lists instead of a
     dict per record, which a report of a large history would hold by the hundred thousand (each
     one made, pickled into the stored report and read back again). Weights are rounded to PLACES
     already when records are made; the keys are sorted, as `clean` sorts them."""
@@ -238,15 +246,26 @@ class _Scoring:
 
 
 def _scoring(ctx: Context, records, weights: dict[str, float]) -> _Scoring:
+    """Each month's scores count the records that count in it: the later of their date and the
+    day they landed (`Record.counts_on`), so that work landing late never changes a past month."""
     published = _record_columns(records)
-    days = published["date"]  # sorted: each month's records are a slice
-    edges = [bisect_left(days, m) for m in ctx.months] + [bisect_left(days, f"{ctx.months[-1]}-32")] \
-        if ctx.months else [len(days)]
     people, dims, amounts = published["person"], published["dimension"], published["weight"]
-    month_sums = [sums_of(people[a:b], dims[a:b], amounts[a:b]) for a, b in zip(edges, edges[1:])]
-    before, after = slice(None, edges[0]), slice(edges[-1], None)  # records outside the months: none so far
-    overall = scores_of_sums(added_sums([sums_of(people[before], dims[before], amounts[before]), *month_sums,
-                                         sums_of(people[after], dims[after], amounts[after])]), weights)
+    counts_on = [landed if landed > day else day for day, landed in zip(published["date"], published["landed"])]
+    index = {m: i for i, m in enumerate(ctx.months)}
+    before, after = len(ctx.months), len(ctx.months) + 1  # records outside the months
+    first = ctx.months[0] if ctx.months else ""
+    columns: list[tuple[list, list, list]] = [([], [], []) for _ in range(len(ctx.months) + 2)]
+    for day, person, dim, weight in zip(counts_on, people, dims, amounts):
+        i = index.get(day[:7])
+        if i is None:
+            i = before if day[:7] < first else after
+        who, what, much = columns[i]
+        who.append(person)
+        what.append(dim)
+        much.append(weight)
+    sums = [sums_of(*c) for c in columns]
+    month_sums = sums[:before]
+    overall = scores_of_sums(added_sums([sums[before], *month_sums, sums[after]]), weights)
     month_values: dict[str, dict[str, float]] = defaultdict(dict)
     monthly_totals = {d: [] for d in DIMENSIONS}
     monthly_without = []
@@ -314,8 +333,12 @@ def _contributor_rows(ctx: Context, stats, figures: dict, scoring: _Scoring, bot
 
 
 def report_from(history, data: CommunityData, weights: dict[str, float], ctx: Context | None = None, *,
-                cache_folder: Path | None = None) -> Report:
+                cache_folder: Path | None = None, data_files: DataFiles | None = None,
+                files_in: str | None = None) -> Report:
     ctx = ctx if ctx is not None else Context(history, data)
+    if history.commit is not None:  # when each commit and data record landed (value/landed.py)
+        ctx.landing = landing(history.git_dir, history.commit, folder=files_in or history.subdir, files=data_files,
+                              cache_folder=cache_folder, build=build_time(history.as_of[0]))
     verified = None  # {person: commits signed with a key in their member file}, when any member lists keys
     signed: set[str] = set()
     if has_keys(data):

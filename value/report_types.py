@@ -1,6 +1,6 @@
 """The value report as the engine hands it over: a `Report` with typed attributes, and its JSON form.
 
-The JSON form (`Report.to_json()`, schema `commonplace.value/3`, see `value/report.py` and
+The JSON form (`Report.to_json()`, schema `commonplace.value/4`, see `value/report.py` and
 docs/value-json.md) is what `commonplace value --format json` prints and the report cache
 stores; `Report.from_json` reads it back. A contributor (a row of `contributors` or `bots`) stays
 the JSON object the report publishes: its fields are listed in `value/report.py`.
@@ -25,7 +25,7 @@ class ReportSource:
         return {"commit": self.commit, "branch": self.branch, "subdir": self.subdir, "as_of": self.as_of}
 
 
-# A record column set: {field: [value per record]} (date, person, kind, dimension, weight, source).
+# A record column set: {field: [value per record]} (date, person, kind, dimension, weight, source, landed).
 Columns = dict
 
 

@@ -152,7 +152,8 @@ def counted(report: Report, *, currency: str, period: Period | None = None,
     weights = report.weights or dict.fromkeys(DIMENSIONS, 1.0)
     end = period.end if period else None
     records = plan_records(report, end, verified)
-    days = [r.date for r in records]
+    records.sort(key=Record.counts_on.fget)  # stable: by the day each counts (date or landed, VALUE.md)
+    days = [r.counts_on for r in records]
     last = _month(end) if end else (days[-1][:7] if days else None)
     months = month_range(days[0][:7], last) if days and days[0][:7] <= last else []
     monthly: dict[str, dict[str, Fraction]] = {c["id"]: {} for c in people}

@@ -168,7 +168,8 @@ class RecordsView:
             else:
                 rows.append({"date": date.fromisoformat(r.date), "person": person.id, "kind": r.kind,
                              "dimension": r.dimension, "weight": r.weight, "records": 1,
-                             "source": self.published_source(r)})
+                             "source": self.published_source(r),
+                             "landed": date.fromisoformat(r.landed or r.date)})
         for shown, records in pseudonymous.items():
             for month, kind, dimension, total in monthly(records):
                 rows.append({"date": date.fromisoformat(f"{month}-01"), "person": shown, "kind": kind,
@@ -179,7 +180,7 @@ class RecordsView:
         for (kind, dimension), records in sorted(hidden.items(), key=lambda i: (order.get(i[0][1], 99), i[0][0])):
             total = summed(records)
             rows.append({"date": None, "person": NOT_LISTED, "kind": kind, "dimension": dimension,
-                         "weight": total.weight, "records": total.records, "source": "", "landed": total.landed})
+                         "weight": total.weight, "records": total.records, "source": "", "landed": None})
         return Table(
             "contributions", "Contribution records",
             "Every contribution record that scores count: a person's score in a dimension is the weight of their "
@@ -200,7 +201,11 @@ class RecordsView:
                                     "for the members not listed"),
              ("source", "string", "A commit id, a data file's path:line (relative to the community folder), or "
                                   "cred/YYYY-MM; empty for a person under a pseudonym, for the members not "
-                                  "listed, and for a commit that one of them authored, co-authored or reviewed")],
+                                  "listed, and for a commit that one of them authored, co-authored or reviewed"),
+             ("landed", "date", "Day the record reached the community's default branch (a commit's merge, the "
+                                "first commit holding a data record, else the build's date); period scores and "
+                                "rewards count a record on the later of date and landed; for a person under a "
+                                "pseudonym, the latest of the month's records; empty for the members not listed")],
             rows,
         )
 

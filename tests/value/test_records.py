@@ -105,7 +105,7 @@ def records_by(report, *keys):
 
 def test_every_kind_makes_its_records_with_weights_and_sources(repo, tmp_path):
     report = build_report(repo.path, data=DATA, cache_dir=tmp_path / "c").to_json()
-    assert report["schema"] == "commonplace.value/3"
+    assert report["schema"] == "commonplace.value/4"
     a, b = repo.git("rev-list", "--reverse", "main").split()[:2]
     c = repo.git("rev-parse", "feature").strip()
     got = [(r["date"], r["person"], r["kind"], r["weight"], r["source"]) for r in rows(report)

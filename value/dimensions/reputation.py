@@ -6,7 +6,7 @@ import json
 from collections import Counter
 from datetime import date, datetime, timezone
 
-from ..context import as_date, month_of, once_per_report
+from ..context import as_date, month_of, month_of_ts, once_per_report
 from ..cred import credrank
 from ..registry import indicator, person
 from .community_building import absence_factor
@@ -21,14 +21,38 @@ def cred_of(ctx):
 
 
 def cred_graph(ctx, end: date | None = None) -> tuple[list, list]:
-    """The graph CredRank walks: (commits, kudos) as `credrank` takes them; with `end`, only the
-    commits (UTC author day) and kudos dated up to that day, so the graph as it was then."""
+    """The graph CredRank walks: (commits, kudos) as `credrank` takes them, each in the month it
+    counts (the later of its own date and the day it landed, value/landed.py); with `end`, only
+    the commits and kudos that count by that day, so the graph as it was then: work that landed
+    later never moves it."""
+    from ..contributions import data_landed
+
     humans = ctx.humans
     limit = None if end is None else int(datetime(end.year, end.month, end.day, tzinfo=timezone.utc).timestamp()) + 86400
-    commits = [(c.author, [p for p in c.coauthors + c.reviewers if p in humans] if c.coauthors or c.reviewers
-                else (), c.month) for c in ctx.commits if not c.bot and (limit is None or c.time < limit)]
-    kudos = [(k.receiver, month_of(k.date)) for k in ctx.data.kudos if k.receiver in humans
-             and (end is None or (as_date(k.date) is not None and as_date(k.date) <= end))]
+    landing = ctx.landing
+    commits = []
+    for c in ctx.commits:
+        if c.bot:
+            continue
+        t, month = c.time, c.month
+        if landing is not None:
+            arrived = landing.commit(c.id)
+            if arrived > t:
+                t, month = arrived, month_of_ts(arrived)
+        if limit is None or t < limit:
+            commits.append((c.author, [p for p in c.coauthors + c.reviewers if p in humans]
+                            if c.coauthors or c.reviewers else (), month))
+    landed_on = data_landed(ctx)
+    kudos = []
+    for k in ctx.data.kudos:
+        day = as_date(k.date)
+        if k.receiver not in humans:
+            continue
+        arrived = landed_on.get(id(k))
+        if day is not None and arrived is not None and arrived > day.isoformat():
+            day = date.fromisoformat(arrived)
+        if end is None or (day is not None and day <= end):
+            kudos.append((k.receiver, month_of(day)))
     return commits, kudos
 
 
