@@ -117,7 +117,7 @@ def test_english_is_the_default(built):
     home = read(out, "index.html")
     assert '<html lang="en">' in home and ">Members</a>" in home
     assert "Grant from City Council: €12,345.67" in home and "April 6, 2024" in home  # CLDR's en
-    assert "3 people make Seed Library; 1 of them prefers not to be listed." in read(out, "members/index.html")
+    assert "Seed Library has 3 members; 1 of them prefers not to be listed." in read(out, "members/index.html")
     ana = read(out, "members/ana/index.html")
     assert "<li>Code</li>" in ana and "<li>Event organising</li>" in ana and "eventOrganizing" not in ana
     ledger = read(out, "ledger/index.html")
