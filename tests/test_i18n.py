@@ -80,7 +80,7 @@ def test_spanish_site_words_dates_and_numbers(built):
 
     members = read(out, "members/index.html")
     assert "<title>Miembros · Seed Library</title>" in members
-    assert "3 personas forman Seed Library; 1 de ellas prefiere no aparecer en la lista." in members
+    assert "Seed Library tiene 3 miembros; 1 de ellas prefiere no aparecer en la lista." in members
 
     event = read(out, "events/swap-2024/index.html")
     assert "15 personas, 12 de ellas invitadas" in event

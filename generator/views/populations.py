@@ -70,21 +70,23 @@ def relation(p: Populations, catalogue: Catalogue) -> str:
     """How the populations relate, in one line: "17 contributors: 13 members and 4 others; 1 not
     listed at their request. 15 active in the last 180 days." (and members with no record yet,
     and bots, when there are any)."""
-    n, ng = catalogue.number, catalogue.ngettext
-    parts = [ng("{n} contributor", "{n} contributors", p.contributors) + ": "
+    parts = [catalogue.ngettext("{n} contributor", "{n} contributors", p.contributors) + ": "
              + catalogue.gettext("{members} and {others}",
-                                 members=ng("{n} member", "{n} members", p.member_contributors),
-                                 others=ng("{n} other", "{n} others", p.others))]
+                                 members=catalogue.ngettext("{n} member", "{n} members", p.member_contributors),
+                                 others=catalogue.ngettext("{n} other", "{n} others", p.others))]
     if p.hidden:
-        parts.append(ng("{n} not listed at their request", "{n} not listed at their request", p.hidden))
+        parts.append(catalogue.ngettext("{n} not listed at their request", "{n} not listed at their request", p.hidden))
     if p.idle_members:
-        parts.append(ng("{n} more member with no record yet", "{n} more members with no record yet", p.idle_members))
+        parts.append(catalogue.ngettext("{n} more member with no record yet", "{n} more members with no record yet",
+                                        p.idle_members))
     line = "; ".join(parts) + "."
     if p.active is not None:
         line += " " + catalogue.gettext("{active} in the last {days} days.",
-                                        active=ng("{n} active", "{n} active", p.active), days=n(p.days))
+                                        active=catalogue.ngettext("{n} active", "{n} active", p.active),
+                                        days=catalogue.number(p.days))
     if p.bots:
-        line += " " + ng("{n} automated account counted apart.", "{n} automated accounts counted apart.", p.bots)
+        line += " " + catalogue.ngettext("{n} automated account counted apart.", "{n} automated accounts counted apart.",
+                                         p.bots)
     return line
 
 
