@@ -187,3 +187,13 @@ def test_no_chart_shows_a_fraction_of_a_person_or_an_event(site):
                 for mark in g:
                     value = mark.get("data-value")
                     assert value is None or re.fullmatch(r"-?\d+", value), (page, g.get("data-series"), value)
+
+
+def test_the_open_data_lists_the_listed_contributors(site):
+    import csv
+
+    with (site / "data/contributors.csv").open(encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    assert len(rows) == 5  # the 6 contributors but Cy, who asked not to be listed; Fay has no record
+    assert {r["member"] for r in rows if r["id"] == "zoe-stranger" or r["name"] == "Zoe Stranger"} == {"false"}
+    assert not any(r["name"] in ("Cy Hidden", "Fay Quiet") for r in rows)

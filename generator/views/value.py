@@ -395,15 +395,16 @@ class ValueView:
         fields += [("value", "number", "Weighted sum of the scores over the dimensions that have records, divided by "
                                        "the sum of their weights")]
         rows = []
-        for c in sorted(self.contributors, key=lambda c: c.id):
+        for c in sorted(self.listed, key=lambda c: c.id):
             row = {"id": c.id, "name": c.name, "member": c.member, "first_commit": c.first_commit,
                    "last_commit": c.last_commit, "value": c.value, **c.figures}
             for d in DIMENSIONS:
                 row[f"records_{d}"] = c.signals.get(d, 0)
                 row[f"score_{d}"] = c.scores.get(d, 0.0)
             rows.append(row)
-        return Table("contributors", "Contributors", "Per-contributor figures and scores (hidden members left out; "
-                     "their part is in the dimension totals).", fields, rows, ["id"])
+        return Table("contributors", "Contributors", "Per-contributor figures and scores: every person with a "
+                     "contribution record (hidden members left out; their part is in the dimension totals).",
+                     fields, rows, ["id"])
 
     def dimensions_table(self) -> Table:
         totals = signal_totals(self.report)
