@@ -79,16 +79,6 @@ def active_between(days: Mapping[str, list[str]], first: str, last: str) -> set[
     return found
 
 
-def active_in_month(days: Mapping[str, list[str]], month: str) -> set[str]:
-    """People with an activity day in the month ("YYYY-MM")."""
-    return active_between(days, f"{month}-01", f"{month}-31")
-
-
-def first_day(days: Mapping[str, list[str]], person: str) -> str | None:
-    mine = days.get(person)
-    return mine[0] if mine else None
-
-
 def last_day_until(days: Mapping[str, list[str]], person: str, last: str) -> str | None:
     """Their last activity day on or before `last`, None when there is none."""
     mine = days.get(person) or []

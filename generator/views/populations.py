@@ -70,6 +70,8 @@ def relation(p: Populations, catalogue: Catalogue) -> str:
     """How the populations relate, in one line: "17 contributors: 13 members and 4 others; 1 not
     listed at their request. 15 active in the last 180 days." (and members with no record yet,
     and bots, when there are any)."""
+    if not p.contributors:
+        return ""
     parts = [catalogue.ngettext("{n} contributor", "{n} contributors", p.contributors) + ": "
              + catalogue.gettext("{members} and {others}",
                                  members=catalogue.ngettext("{n} member", "{n} members", p.member_contributors),
@@ -141,7 +143,14 @@ class MonthlyPeople:
     def __init__(self, report: Report, affiliations: dict[str, str], kudos=(), donations=()):
         records = from_report(report)
         self.months = list(report.monthly.get("months", []))
-        self.activity = populations.activity_days(records, report.kinds, report_day(report, records))
+        activity = populations.activity_days(records, report.kinds, report_day(report, records))
+        # each month's active people, and each person's first month, sorted once (not per chart)
+        self.active_by_month: dict[str, set] = {}
+        self.first_by_month: dict[str, set] = {}
+        for person, days in activity.items():
+            for month in {day[:7] for day in days}:
+                self.active_by_month.setdefault(month, set()).add(person)
+            self.first_by_month.setdefault(days[0][:7], set()).add(person)
         self.commits: dict[str, Counter] = {}
         for r in records:
             if r.kind == "commit":
@@ -157,13 +166,12 @@ class MonthlyPeople:
                 self.donors.setdefault(str(day)[:7], set()).add(payer)
 
     def active(self, words: str) -> list[PeopleTally]:
-        return [PeopleTally(frozenset(populations.active_in_month(self.activity, m)), words=words) for m in self.months]
+        """The people with activity in each month (`value.populations`: the engine's monthly figure)."""
+        return [PeopleTally(frozenset(self.active_by_month.get(m, ())), words=words) for m in self.months]
 
     def new(self, words: str) -> list[PeopleTally]:
-        firsts: dict[str, set] = {}
-        for person, days in self.activity.items():
-            firsts.setdefault(days[0][:7], set()).add(person)
-        return [PeopleTally(frozenset(firsts.get(m, ())), words=words) for m in self.months]
+        """The people whose first activity ever falls in each month."""
+        return [PeopleTally(frozenset(self.first_by_month.get(m, ())), words=words) for m in self.months]
 
     def returning(self, words: str) -> list[PeopleTally]:
         """Active people who are not new in the same period (month or year)."""
