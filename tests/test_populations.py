@@ -197,3 +197,42 @@ def test_the_open_data_lists_the_listed_contributors(site):
     assert len(rows) == 5  # the 6 contributors but Cy, who asked not to be listed; Fay has no record
     assert {r["member"] for r in rows if r["id"] == "zoe-stranger" or r["name"] == "Zoe Stranger"} == {"false"}
     assert not any(r["name"] in ("Cy Hidden", "Fay Quiet") for r in rows)
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    """The living demo (`commonplace new --example`), built: its figures must reconcile."""
+    from generator.commands.example_peers import new_demo
+
+    root = tmp_path_factory.mktemp("demo") / "demo"
+    new_demo(root)
+    out = root.parent / "site"
+    build(root, out, search=False)
+    return root, out
+
+
+def test_the_demo_dashboard_reconciles_on_one_line(demo):
+    root, out = demo
+    report = value_report(root)
+    rows = [r for r in report.contributors if r.get("records")]
+    members = len(list((root / "members").glob("*.yaml")))
+    with_file = sum(1 for r in rows if r["member"])
+    hidden = sum(1 for r in rows if r.get("visibility") == "hidden")
+    active = report.dimensions["community_building"]["active_contributors"]
+    line = (f"{len(rows)} contributors: {with_file} members and {len(rows) - with_file} others; {hidden} not listed "
+            f"at their request. {active} active in the last 180 days.")
+    assert hidden and with_file == members  # the demo has a hidden member, and every member has a record
+    assert line in text(out, "value/index.html")
+    listed = len(rows) - hidden
+    assert f"The {listed} listed contributors, dimension by dimension" in text(out, "value/index.html")
+    committers = sum(report.dimensions["community_building"]["roles"].values())
+    assert f"The onion of participation: {committers} people with a commit" in text(out, "value/community-building/index.html")
+    assert f"This node alone: {committers} people with a commit." in text(out, "federation/index.html")
+    assert re.search(r"the federation holds [\d,]+ commits by [\d,]+ commit authors, this node's and its peers' together",
+                     text(out, "federation/index.html"))
+    for page in ("value/community-building/index.html", "value/reputation/index.html"):
+        html = (out / page).read_text(encoding="utf-8")
+        for svg in SVG.findall(html):
+            for g in ET.fromstring(svg).iter(f"{NS}g"):
+                if g.get("data-series") not in (None, "Percent"):
+                    assert all(re.fullmatch(r"\d+", m.get("data-value")) for m in g if m.get("data-value")), page
