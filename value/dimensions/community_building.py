@@ -62,14 +62,12 @@ def onion(counts: dict[str, int]) -> dict[str, str]:
     return dict(sorted(roles.items()))
 
 
+@once_per_report
 def _activity(ctx) -> dict[str, list[str]]:
     """{person: their activity days}: the people the population counts (value.populations),
-    from the report's records (bots' records are kept apart there); worked out once per report."""
-    found = ctx.memo.get(_activity)
-    if found is None:
-        people_records, _bots = records_of(ctx)
-        found = ctx.memo[_activity] = activity_days(people_records, ctx.kinds, _report_day(ctx))
-    return found
+    from the report's records (bots' records are kept apart there)."""
+    people_records, _bots = records_of(ctx)
+    return activity_days(people_records, ctx.kinds, _report_day(ctx))
 
 
 def _report_day(ctx) -> str | None:
@@ -84,7 +82,7 @@ def _iso_day(ts: int) -> str:
 
 
 def _days_before(day: str, n: int) -> str:
-    return date.fromordinal(date.fromisoformat(day).toordinal() - n).isoformat()
+    return date.fromordinal(max(1, date.fromisoformat(day).toordinal() - n)).isoformat()
 
 
 def _window(ctx, month) -> tuple[str, str]:
