@@ -17,6 +17,7 @@ from ..people import People
 from ..valuation import payouts
 from . import charts
 from .activity import party_name
+from .populations import MonthlyPeople, populations_of, relation, yearly_series
 from . import value_words as words
 from .contributors import (
     DIMENSION_SUMMARIES,
@@ -29,7 +30,6 @@ from .contributors import (
 )
 from .datatables import kudos_table, participation_table, usage_table
 from .ledger import balance_chart, by_kind, by_month, currencies, money_flow
-from .populations import MonthlyPeople, populations_of, relation, yearly_series
 from .records import contributions_tables
 
 NOT_LISTED = "Members not listed"  # the one row of hidden members' rewards, in the open data
@@ -156,9 +156,9 @@ class ValueView:
                     shown.append((by_key[key]["label"], by_key[key]["text"]))
             cards.append({"key": d, "slug": words.SLUGS[d], "title": pages["titles"][d], "figures": shown[:4],
                           "meaning": catalogue.gettext(words.HEADLINE_MEANINGS[d], days=catalogue.number(pages["days"]))})
-        return {"cards": cards, "top": self.listed[:5], "count": len(self.listed),
+        return {"populations": self.populations, "relation": relation(self.populations, catalogue),
+                "cards": cards, "top": self.listed[:5], "count": len(self.listed),
                 "hidden": self.hidden_count(), "value_nav": self.value_nav(),
-                "populations": self.populations, "relation": relation(self.populations, catalogue),
                 "source": self.report.source.to_json(),
                 # the folder whose commits are counted ("": every commit of the repository)
                 "counted_folder": self.report.source.subdir or ""}
@@ -238,8 +238,7 @@ class ValueView:
         }
 
     def hidden_count(self) -> int:
-        """Contributors not listed at their request (populations.py: `hidden`)."""
-        return self.populations.hidden
+        return self.populations.hidden  # contributors not listed at their request (populations.py)
 
     def hidden_with(self, dimension: str) -> int:
         return sum(1 for c in (self.report.contributors if self.report else ())
