@@ -118,7 +118,7 @@ def test_long_history_is_whole_monthly_then_yearly_and_always_small():
     labels = [row[0] for row in chart.rows]
     assert labels[:15] == [str(y) for y in range(2009, 2024)]  # whole years first...
     assert labels[15:] == months("2023-06", "2025-05")  # ...then the last 24 months, one by one
-    assert chart.rows[0][1] == "3"  # 2009: June..December, values 0..6: their mean
+    assert chart.rows[0][1] == "21"  # 2009: June..December, values 0..6: commits add up
     assert "Before June 2023, one point per year" in chart.note
     # the yearly points span their years: the first one is as wide as its seven months
     xs = [x for _l, x, _y, _v in dots(chart)]
@@ -184,6 +184,7 @@ def test_a_six_year_history_is_drawn_whole_on_the_value_page(tmp_path: Path):
     labels = [label for label, _ in active]
     # January 2023 falls before the last 24 months: it is the year 2023 so far
     assert labels == ["2019", "2020", "2021", "2022", "2023"] + months("2023-02", "2025-01")
-    # Ana commits every second month: half of 2020's months have one active contributor
-    assert dict(active)["2020"] == "0.5" and dict(active)["2024-03"] == "1" and dict(active)["2024-04"] == "0"
-    assert "Before February 2023, one point per year: the mean of its months." in page
+    # Ana commits every second month: 2020 had one active contributor (her, counted once), not half of one
+    assert dict(active)["2020"] == "1" and dict(active)["2024-03"] == "1"
+    assert dict(active)["2024-04"] == "3"  # no commit, but the spring swap: its organiser and two participants
+    assert "Before February 2023, one point per year: each person counted once in the year." in page

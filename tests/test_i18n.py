@@ -80,7 +80,7 @@ def test_spanish_site_words_dates_and_numbers(built):
 
     members = read(out, "members/index.html")
     assert "<title>Miembros · Seed Library</title>" in members
-    assert "3 personas forman Seed Library; 1 de ellas prefiere no aparecer en la lista." in members
+    assert "Seed Library tiene 3 miembros; 1 de ellas prefiere no aparecer en la lista." in members
 
     event = read(out, "events/swap-2024/index.html")
     assert "15 personas, 12 de ellas invitadas" in event
@@ -117,7 +117,7 @@ def test_english_is_the_default(built):
     home = read(out, "index.html")
     assert '<html lang="en">' in home and ">Members</a>" in home
     assert "Grant from City Council: €12,345.67" in home and "April 6, 2024" in home  # CLDR's en
-    assert "3 people make Seed Library; 1 of them prefers not to be listed." in read(out, "members/index.html")
+    assert "Seed Library has 3 members; 1 of them prefers not to be listed." in read(out, "members/index.html")
     ana = read(out, "members/ana/index.html")
     assert "<li>Code</li>" in ana and "<li>Event organising</li>" in ana and "eventOrganizing" not in ana
     ledger = read(out, "ledger/index.html")

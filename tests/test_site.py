@@ -47,7 +47,7 @@ def test_member_pages_respect_visibility(site):
     alias_slug = alias.lower().replace(" ", "-")
     assert "Ana Lopez" in members and alias in members
     assert "Ben Okafor" not in members and "Cy Hidden" not in members
-    assert "3 people make Seed Library; 1 of them prefers not to be listed" in members  # plural agreement
+    assert "Seed Library has 3 members; 1 of them prefers not to be listed" in members  # plural agreement
     assert (out / "members/ana/index.html").exists()
     assert (out / f"members/{alias_slug}/index.html").exists()
     assert not (out / "members/ben").exists() and not (out / "members/cy").exists()

@@ -9,15 +9,19 @@ exact figure; the same figures come as a table, so nothing is only visible as a 
 Time runs proportionally along the x axis: a mark sits where its period falls in time, not at
 its index. A long history is shown whole and stays small: month by month for the last
 RECENT_MONTHS, one point per year before that (per group of years when there are very many).
+A year's point is the year's own figure: its months added up, the distinct people of the whole
+year (a `Tally`), a level's last month, or a share's mean, and the chart's note says which.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 from html import escape
+from typing import Protocol
 
 from markupsafe import Markup
 
@@ -132,19 +136,69 @@ def periods(months: list[str]) -> list[Period]:
     return result
 
 
-def _combine(values: list, indices: tuple[int, ...], stock: bool):
-    """One figure for a period: the month's own; for a longer period the mean of its months, or
-    its last month's for a stock (a balance) rather than a flow."""
+class Tally(Protocol):
+    """A month's figure that cannot be added up into a longer period's: the people active in it,
+    the commits behind a bus factor. A period of several months joins its months' tallies and
+    counts the whole, so a year's point is the year's own figure (each person once), never a
+    mean of months (no "0.67 active contributors")."""
+
+    words: str  # how a longer period is counted, for the chart's note (in the site's language)
+
+    def joined(self, other: "Tally") -> "Tally": ...
+
+    def figure(self) -> int: ...
+
+
+SUM, LAST, MEAN, TALLY = "sum", "last", "mean", "tally"
+
+
+def _how(values: list, name: str, stocks: tuple[str, ...], means: tuple[str, ...]) -> str:
+    """How a series' months make a longer period's point: a tally is joined and counted, a stock
+    (a balance, a level) shows its last month, a share or rate the mean of its months, and
+    anything else (events, commits, amounts of a month) is a flow, added up."""
+    if values and all(hasattr(v, "joined") for v in values):
+        return TALLY
+    if name in stocks:
+        return LAST
+    if name in means:
+        return MEAN
+    return SUM
+
+
+def _combine(values: list, indices: tuple[int, ...], how: str):
+    """One figure for a period: the month's own; for a longer period the months joined (TALLY),
+    added up (SUM), their mean (MEAN) or the last month's (LAST)."""
     picked = [values[i] for i in indices]
+    if how == TALLY:
+        return functools.reduce(lambda a, b: a.joined(b), picked).figure()
     if len(picked) == 1:
         return picked[0]
-    if stock:
+    if how == LAST:
         return picked[-1]
+    if how == SUM:
+        if all(isinstance(v, Decimal) for v in picked):
+            return sum(picked, Decimal(0))
+        total = sum(picked)
+        return int(total) if float(total) == int(total) else round(float(total), 4)
     if all(isinstance(v, Decimal) for v in picked):
         exponent = min(v.as_tuple().exponent for v in picked)
         return (sum(picked, Decimal(0)) / len(picked)).quantize(Decimal(1).scaleb(min(exponent, 0)))
     mean = sum(float(v) for v in picked) / len(picked)
     return int(mean) if mean == int(mean) else round(mean, 2)
+
+
+def _yearly_note(month: str, hows: dict[str, tuple[str, str]], catalogue: Catalogue) -> str:
+    """The chart's note when older years are one point each: how each series makes a year's
+    point. `hows`: {series name: (how, a tally's words, already in the site's language)}."""
+    _ = catalogue.gettext
+    words = {SUM: _("the sum of its months"), LAST: _("its last month"), MEAN: _("the mean of its months")}
+    groups: dict[str, list[str]] = {}
+    for name, (how, tally_words) in hows.items():
+        groups.setdefault(tally_words if how == TALLY else words[how], []).append(name)
+    if len(groups) == 1:
+        return _("Before {month}, one point per year: {how}.", month=month, how=next(iter(groups)))
+    parts = "; ".join(_("{series}: {how}", series=", ".join(names), how=how) for how, names in groups.items())
+    return _("Before {month}, one point per year ({parts}).", month=month, parts=parts)
 
 
 def _time_ticks(start: int, end: int, found: list[Period]) -> list[tuple[float, str, bool]]:
@@ -192,12 +246,14 @@ def _nice_max(value: float) -> float:
 
 
 def _over_time(title: str, desc: str, months: list[str], series: dict[str, list], label_name: str, localise,
-               marks, compact: bool, stocks: tuple[str, ...], catalogue: Catalogue | None) -> Chart:
+               marks, compact: bool, stocks: tuple[str, ...], catalogue: Catalogue | None,
+               means: tuple[str, ...] = ()) -> Chart:
     """A chart of series over months: the periods, value axis, time axis, legend and table twin;
     `marks(parts, n, values, color, x_span, y_of)` draws series number n."""
     catalogue = catalogue or english()
     found = periods(months)
-    shown = {name: [_combine(values, p.indices, name in stocks) for p in found] for name, values in series.items()}
+    hows = {name: _how(values, name, stocks, means) for name, values in series.items()}
+    shown = {name: [_combine(values, p.indices, hows[name]) for p in found] for name, values in series.items()}
     start = found[0].first if found else 0
     end = found[-1].end if found else 1
     width = max(1, end - start)
@@ -229,21 +285,18 @@ def _over_time(title: str, desc: str, months: list[str], series: dict[str, list]
     if any(p.yearly for p in found):
         recent = next(p.label for p in found if not p.yearly)
         recent = catalogue.month(recent) if catalogue is not None else recent
-        stocked = [name for name in shown if name in stocks]
-        if stocked:
-            note = catalogue.gettext(
-                "Before {month}, one point per year: the mean of its months ({series}: its last month).",
-                month=recent, series=", ".join(stocked))
-        else:
-            note = catalogue.gettext("Before {month}, one point per year: the mean of its months.", month=recent)
+        note = _yearly_note(recent, {name: (hows[name], getattr(values[0], "words", "") if values else "")
+                                     for name, values in series.items()}, catalogue)
     return Chart(Markup(picture), title, [label_name] + list(shown), rows, note)
 
 
 def line_chart(title: str, desc: str, months: list[str], series: dict[str, list], label_name: str = "Month",
-               localise=str, width=None, stocks: tuple[str, ...] = (), catalogue: Catalogue | None = None) -> Chart:
+               localise=str, width=None, stocks: tuple[str, ...] = (), catalogue: Catalogue | None = None,
+               means: tuple[str, ...] = ()) -> Chart:
     """One line per series over months ("YYYY-MM", one per month), values marked by dots.
-    `width`: CARD_WIDTH for a chart in a card (a lower plot); `stocks`: the series that are
-    levels (a balance), shown per year by their last month rather than their mean."""
+    `width`: CARD_WIDTH for a chart in a card (a lower plot). A year's point adds up its months,
+    except for `stocks` (levels, such as a balance: their last month), `means` (shares and
+    rates: the mean of the months) and series of `Tally` values (joined, then counted)."""
 
     def marks(parts, n, values, color, x_span, y_of, labels):
         xs = [PLOT_W * (a + b) / 2 for a, b in x_span]
@@ -257,12 +310,15 @@ def line_chart(title: str, desc: str, months: list[str], series: dict[str, list]
                          f'stroke-linecap="round" vector-effect="non-scaling-stroke" '
                          f'data-label="{escape(label)}" data-value="{escape(_num(v))}"/>')
 
-    return _over_time(title, desc, months, series, label_name, localise, marks, width == CARD_WIDTH, stocks, catalogue)
+    return _over_time(title, desc, months, series, label_name, localise, marks, width == CARD_WIDTH, stocks, catalogue,
+                      means)
 
 
 def bar_chart(title: str, desc: str, months: list[str], series: dict[str, list], label_name: str = "Month",
-              localise=str, width=None, stocks: tuple[str, ...] = (), catalogue: Catalogue | None = None) -> Chart:
-    """Grouped vertical bars over months: each group as wide as its period, one bar per series."""
+              localise=str, width=None, stocks: tuple[str, ...] = (), catalogue: Catalogue | None = None,
+              means: tuple[str, ...] = ()) -> Chart:
+    """Grouped vertical bars over months: each group as wide as its period, one bar per series
+    (a year's point as `line_chart` makes it)."""
     count = max(1, len(series))
 
     def marks(parts, n, values, color, x_span, y_of, labels):
@@ -273,7 +329,8 @@ def bar_chart(title: str, desc: str, months: list[str], series: dict[str, list],
             parts.append(f'<rect x="{_f(x)}" y="{_f(top)}" width="{_f(bar)}" height="{_f(bottom - top)}" '
                          f'fill="{color}" data-label="{escape(label)}" data-value="{escape(_num(v))}"/>')
 
-    return _over_time(title, desc, months, series, label_name, localise, marks, width == CARD_WIDTH, stocks, catalogue)
+    return _over_time(title, desc, months, series, label_name, localise, marks, width == CARD_WIDTH, stocks, catalogue,
+                      means)
 
 
 # -- profiles and shares -----------------------------------------------------------------------

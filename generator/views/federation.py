@@ -30,6 +30,9 @@ class FederationView:
         self.federation = federation
         self.salt = model.community.name
         self.rows = directory_rows(federation, model, own_dimensions, own_risks)
+        # this node's people with a commit (the onion's), beside the federation's commit authors
+        roles = ((own_dimensions or {}).get("community_building") or {}).get("roles") or {}
+        self.committers = sum(roles.get(r) or 0 for r in ("core", "regular", "casual")) if roles else None
 
     def author(self, author) -> str | None:
         """The name to show for a commit author; None for a hidden member."""
@@ -73,6 +76,7 @@ class FederationView:
             "declared": bool(self.federation.nodes),
             "shared": shared,
             "shared_people": self.authors(shared.contributors) if shared else None,
+            "committers": self.committers,
             "headlines": [(d, key, unit, self.catalogue.gettext(label)) for d, key, unit, label in HEADLINES],
             "rows": self.rows,
             "areas": sorted(rows_by_area(self.rows)),

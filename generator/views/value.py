@@ -17,6 +17,7 @@ from ..people import People
 from ..valuation import payouts
 from . import charts
 from .activity import party_name
+from .populations import MonthlyPeople, populations_of, relation, yearly_series
 from . import value_words as words
 from .contributors import (
     DIMENSION_SUMMARIES,
@@ -75,6 +76,10 @@ class ValueView:
             public_contributors(report, people, model.config.non_members, salt) if report else []
         )
         self.by_engine_id = {c.engine_id: c for c in self.contributors}
+        # who each figure of people counts (populations.py): the pages name and relate them
+        self.populations = populations_of(report, people, model.members, model.config.inactive_days)
+        # the contributors the lists name: a record each (a row may have only a figure, such as kudos given)
+        self.listed = [c for c in self.contributors if any(v > 0 for v in c.signals.values())]
         contributor_ids = {c["id"] for c in (report.contributors if report else ())} | set(model.members)
         self.is_contributor = lambda party: bool(party) and party in contributor_ids
         self._pages_cache: dict | None = None  # the value pages' figures, computed once when first asked
@@ -97,11 +102,14 @@ class ValueView:
         person_titles = {d: _(person_dimension_title(d)) for d in DIMENSIONS}  # a person's part of each
         months = report.monthly["months"]  # the whole history: the charts group its older years
         projects = {slug: p.title for slug, p in self.model.projects.items()}
-        figures = {d: self._figures(d, months, days, projects) for d in DIMENSIONS}
+        people = MonthlyPeople(report, {c["id"]: c.get("affiliation") or "" for c in report.contributors},
+                               [(k.giver, k.date) for k in self.model.kudos],
+                               [(e.party_from, e.date) for e in self.model.ledger if e.kind == "donation"])
+        figures = {d: self._figures(d, months, days, projects, people) for d in DIMENSIONS}
         return {"titles": titles, "person_titles": person_titles, "months": months, "figures": figures,
-                "days": days}
+                "days": days, "people": people}
 
-    def _figures(self, d: str, months: list, days: int, projects: dict) -> list[dict]:
+    def _figures(self, d: str, months: list, days: int, projects: dict, people: MonthlyPeople) -> list[dict]:
         """Every community figure of a dimension: name, figure, what it means, and its trend chart."""
         report, catalogue = self.report, self.catalogue
         _ = catalogue.gettext
@@ -117,9 +125,11 @@ class ValueView:
                     series = {_("Percent"): [round(100 * (v or 0), 1) for v in series["value"]]}
                 else:
                     series = {(name if k == "value" else k): v for k, v in series.items()}  # one series: the figure's name
+                series, stocks, means = yearly_series(ind.key, ind.unit, series, people, catalogue)
                 trend = charts.line_chart(
                     _("{label} per month", label=name),
-                    caption, months, series, label_name=_("Month"), localise=catalogue.decimal, width=charts.CARD_WIDTH, catalogue=catalogue)
+                    caption, months, series, label_name=_("Month"), localise=catalogue.decimal, width=charts.CARD_WIDTH,
+                    stocks=stocks, means=means, catalogue=catalogue)
             result.append({"key": ind.key, "anchor": ind.key.replace("_", "-"), "label": name,
                            "text": words.figure_text(ind.key, value, ind.unit, catalogue, projects),
                            "explanation": caption, "chart": trend})
@@ -148,7 +158,8 @@ class ValueView:
                     shown.append((by_key[key]["label"], by_key[key]["text"]))
             cards.append({"key": d, "slug": words.SLUGS[d], "title": pages["titles"][d], "figures": shown[:4],
                           "meaning": catalogue.gettext(words.HEADLINE_MEANINGS[d], days=catalogue.number(pages["days"]))})
-        return {"cards": cards, "top": self.contributors[:5], "count": len(self.contributors),
+        return {"populations": self.populations, "relation": relation(self.populations, catalogue),
+                "cards": cards, "top": self.listed[:5], "count": len(self.listed),
                 "hidden": self.hidden_count(), "value_nav": self.value_nav(),
                 "source": self.shown_source(),
                 # the folder whose commits are counted ("": every commit of the repository)
@@ -163,18 +174,20 @@ class ValueView:
                    "figures": pages["figures"][d], "value_nav": self.value_nav(), "charts": []}
         if d == "community_building":
             months = pages["months"]
-            cb = report.monthly["community_building"]
-            active = cb.get("active_contributors", [])
-            new = cb.get("new_contributors", [])
+            people = pages["people"]
+            distinct = _("each person counted once in the year")
             roles = report.dimensions["community_building"].get("roles") or {}
+            committers = sum(roles.get(r, 0) or 0 for r in ("core", "regular", "casual"))
             context["charts"] = [
                 charts.bar_chart(
                     _("Contributors per month"),
-                    _("Active contributors each month, split into new ones (first commit ever that month) and returning ones."),
-                    months, {_("Active"): active, _("New"): new, _("Returning"): [a - n for a, n in zip(active, new)]},
+                    _("Active contributors each month (people with a record of something they did), split into new "
+                      "ones (their first such record ever) and returning ones; a year's bar counts each person once."),
+                    months, {_("Active"): people.active(distinct), _("New"): people.new(distinct),
+                             _("Returning"): people.returning(distinct)},
                     label_name=_("Month"), localise=catalogue.decimal, catalogue=catalogue),
                 charts.onion(
-                    _("The onion of participation"),
+                    _n_people_with_a_commit(catalogue, committers),
                     _("Core contributors hold 80% of the commits, regular ones the next 15%, casual ones the rest."),
                     [(_("Core"), roles.get("core", 0)), (_("Regular"), roles.get("regular", 0)),
                      (_("Casual"), roles.get("casual", 0))],
@@ -188,12 +201,15 @@ class ValueView:
         catalogue = self.catalogue
         breadth = charts.hbar_chart(
             catalogue.gettext("People creating value in each dimension"),
-            catalogue.gettext("How many contributors have a share above zero in each of the five dimensions."),
-            [(pages["person_titles"][d], sum(1 for c in self.contributors if c.scores.get(d, 0) > 0)
+            catalogue.ngettext("How many of the {n} contributor have a share above zero in each of the five dimensions.",
+                               "How many of the {n} contributors have a share above zero in each of the five dimensions.",
+                               self.populations.contributors),
+            [(pages["person_titles"][d], sum(1 for c in self.listed if c.scores.get(d, 0) > 0)
               + self.hidden_with(d)) for d in DIMENSIONS],
             value_name=catalogue.gettext("People"),
         )
-        return {"contributors": self.contributors, "bots": self.report.bots,
+        return {"contributors": self.listed, "bots": self.report.bots,
+                "populations": self.populations, "relation": relation(self.populations, catalogue),
                 "dimensions": [(d, pages["titles"][d]) for d in DIMENSIONS],
                 "person_titles": pages["person_titles"], "hidden": self.hidden_count(), "breadth": breadth,
                 "value_nav": self.value_nav()}
@@ -235,7 +251,7 @@ class ValueView:
         return source
 
     def hidden_count(self) -> int:
-        return sum(1 for c in (self.report.contributors if self.report else ()) if self.people.is_hidden(c["id"]))
+        return self.populations.hidden  # contributors not listed at their request (populations.py)
 
     def hidden_with(self, dimension: str) -> int:
         return sum(1 for c in (self.report.contributors if self.report else ())
@@ -391,15 +407,16 @@ class ValueView:
         fields += [("value", "number", "Weighted sum of the scores over the dimensions that have records, divided by "
                                        "the sum of their weights")]
         rows = []
-        for c in sorted(self.contributors, key=lambda c: c.id):
+        for c in sorted(self.listed, key=lambda c: c.id):
             row = {"id": c.id, "name": c.name, "member": c.member, "first_commit": c.first_commit,
                    "last_commit": c.last_commit, "value": c.value, **c.figures}
             for d in DIMENSIONS:
                 row[f"records_{d}"] = c.signals.get(d, 0)
                 row[f"score_{d}"] = c.scores.get(d, 0.0)
             rows.append(row)
-        return Table("contributors", "Contributors", "Per-contributor figures and scores (hidden members left out; "
-                     "their part is in the dimension totals).", fields, rows, ["id"])
+        return Table("contributors", "Contributors", "Per-contributor figures and scores: every person with a "
+                     "contribution record (hidden members left out; their part is in the dimension totals).",
+                     fields, rows, ["id"])
 
     def dimensions_table(self) -> Table:
         totals = signal_totals(self.report)
@@ -442,6 +459,12 @@ class ValueView:
                     rows.extend({"month": month, **r} for r in _flatten(d, key, value, unit))
         return Table("indicators-monthly", "Indicators per month", "Community indicators per calendar month (UTC).",
                      [("month", "string", "Calendar month, YYYY-MM")] + _INDICATOR_FIELDS, rows)
+
+
+def _n_people_with_a_commit(catalogue: Catalogue, n: int) -> str:
+    """The onion's title, naming its population: the people with a commit authored."""
+    return catalogue.ngettext("The onion of participation: {n} person with a commit",
+                              "The onion of participation: {n} people with a commit", n)
 
 
 _INDICATOR_FIELDS = [("dimension", "string", "Dimension key"), ("indicator", "string", "Indicator key"),

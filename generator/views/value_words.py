@@ -23,15 +23,15 @@ WORDS: dict[str, tuple[str, str | None, str | None]] = {
     "active_contributors": (
         "Active contributors",
         "How many people contribute (CHAOSS Active Contributors): overall, in the last {days} days; each month, in that month.",
-        None),
+        "people with a record of something they did in the period: a commit authored, a co-author or review trailer, a record in the contributions files, an event organised or attended (kudos received and cred do not count), each person once"),
     "new_contributors": (
         "New contributors",
-        "Newcomers (CHAOSS New Contributors): people whose first commit ever falls in the last {days} days, not merely their first in some window.",
-        None),
+        "Newcomers (CHAOSS New Contributors): people whose first contribution ever falls in the last {days} days, not merely their first in some window.",
+        "people whose first record of something they did, over the whole history, falls in the period"),
     "inactive_contributors": (
         "Contributors who stopped",
         "People who contributed and stopped (CHAOSS Inactive Contributors).",
-        "people who made a commit before the period's end but none in the {days} days before it"),
+        "people with a record of something they did before the period's end but none in the {days} days before it"),
     "retention": (
         "Contributors who stayed",
         "Share of the previous period's contributors who are still active: overall, the last {days} days against the {days} before; empty when nobody was active before.",

@@ -83,8 +83,10 @@ def test_community_figures(repo, tmp_path):
     assert report["dimensions"]["social_use_value"]["documentation_share"] == round(9 / 19, 6)
     assert report["monthly"]["months"] == ["2024-01", "2024-02"]
     assert report["monthly"]["objective_accomplishment"]["commits"] == [2, 3]
-    assert report["monthly"]["community_building"]["new_contributors"] == [2, 1]
-    assert report["monthly"]["community_building"]["retention"] == [None, 0.5]
+    # Carol's review of Bob's commit in January makes her active (and new) then, before her guide
+    assert report["monthly"]["community_building"]["new_contributors"] == [3, 0]
+    assert report["monthly"]["community_building"]["active_contributors"] == [3, 2]
+    assert report["monthly"]["community_building"]["retention"] == [None, round(2 / 3, 6)]  # Alice and Carol stayed
     assert report["source"]["branch"] == "main"
     assert report["source"]["commit"] == repo.head()
     people = report["contributors"]

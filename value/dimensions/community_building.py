@@ -1,19 +1,25 @@
 """Community building: who takes part, who joins and stays, how concentrated the work is.
 
 CHAOSS definitions where one exists. Overall figures look at the `inactive_days` window (180 days
-by default) before the report's date (the tip commit's date); monthly figures at the month.
+by default) that ends on the report's day (the tip commit's date); monthly figures at the month.
+Active, new, inactive and retention count people with a record of something they did
+(`value.populations`, dated by the record's own date); the bus factor and the onion count commits.
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from datetime import date
 from itertools import chain
 
-from ..context import month_end_ts, month_of_ts, once_per_report
+from ..context import month_end_ts, once_per_report
+from ..contributions import records_of
+from ..populations import active_between, activity_days, last_day_until
 from ..registry import indicator, person
 
 DIM = "community_building"
 DAY = 86400
+_EPOCH = date(1970, 1, 1).toordinal()
 
 
 def absence_factor(counts) -> int:
@@ -56,14 +62,40 @@ def onion(counts: dict[str, int]) -> dict[str, str]:
     return dict(sorted(roles.items()))
 
 
-def _window(ctx, month):
-    """[start, end) of the period: the month, or the inactive_days before the report date."""
-    end = ctx.period_end(month)
+@once_per_report
+def _activity(ctx) -> dict[str, list[str]]:
+    """{person: their activity days}: the people the population counts (value.populations),
+    from the report's records (bots' records are kept apart there)."""
+    people_records, _bots = records_of(ctx)
+    return activity_days(people_records, ctx.kinds, _report_day(ctx))
+
+
+def _report_day(ctx) -> str | None:
+    """The report's day (UTC): activity dated later (an event planned ahead) has not happened."""
+    if ctx.commits or ctx.history.as_of is not None:
+        return _iso_day(ctx.as_of)
+    return None
+
+
+def _iso_day(ts: int) -> str:
+    return date.fromordinal(_EPOCH + ts // DAY).isoformat()
+
+
+def _days_before(day: str, n: int) -> str:
+    return date.fromordinal(max(1, date.fromisoformat(day).toordinal() - n)).isoformat()
+
+
+def _window(ctx, month) -> tuple[str, str]:
+    """[first, last] days of the period, both included: the month, or the inactive_days days
+    that end on the report's day."""
     if month is None:
-        return end - ctx.data.inactive_days * DAY, end
-    y, m = int(month[:4]), int(month[5:7])
-    start = month_end_ts(f"{y - 1:04d}-12") if m == 1 else month_end_ts(f"{y:04d}-{m - 1:02d}")
-    return start, end
+        last = _iso_day(ctx.period_end(None) - 1)
+        return _days_before(last, ctx.data.inactive_days - 1), last
+    return f"{month}-01", _month_last_day(month)
+
+
+def _month_last_day(month: str) -> str:
+    return _iso_day(month_end_ts(month) - 1)
 
 
 def _human_counts(ctx, month) -> Counter:
@@ -77,75 +109,82 @@ def _human_counts(ctx, month) -> Counter:
 
 
 @indicator(DIM, "active_contributors", unit="people",
-           formula="distinct non-bot people with a commit authored in the period",
+           formula="distinct non-bot people with a record of something they did in the period: a "
+                   "commit authored, a co-author or review trailer, a contributions/ record, an "
+                   "event organised or attended (kudos received and cred do not count)",
            explanation="How many people contribute (CHAOSS Active Contributors). Overall: in the "
-                       "last inactive_days (180) days; monthly: in the month.")
+                       "last inactive_days (180) days up to the report's day; monthly: in the month.")
 def active_contributors(ctx, month):
     return len(_active(ctx, month))
 
 
 def _active(ctx, month) -> set[str]:
-    if month is None:
-        return ctx.active_between(*_window(ctx, None))
-    return {c.author for c in ctx.human_commits_in(month)}
+    return active_between(_activity(ctx), *_window(ctx, month))
 
 
 @once_per_report
 def _firsts(ctx) -> Counter:
-    return Counter(month_of_ts(times[0]) for pid, times in ctx.times.items() if pid in ctx.humans)
+    return Counter(days[0][:7] for days in _activity(ctx).values())
 
 
 @indicator(DIM, "new_contributors", unit="people",
-           formula="people whose first authored commit over the whole history falls in the period",
-           explanation="Newcomers (CHAOSS New Contributors: first commit ever, not first in a query "
-                       "window). Overall: in the last 180 days.")
+           formula="people whose first record of something they did, over the whole history, falls in "
+                   "the period",
+           explanation="Newcomers (CHAOSS New Contributors: first contribution ever, not first in a "
+                       "query window). Overall: in the last 180 days.")
 def new_contributors(ctx, month):
     if month is not None:
         return _firsts(ctx)[month]
-    start, end = _window(ctx, month)
-    return sum(1 for pid, times in ctx.times.items() if pid in ctx.humans and start <= times[0] < end)
+    first, last = _window(ctx, month)
+    return sum(1 for days in _activity(ctx).values() if first <= days[0] <= last)
 
 
 @indicator(DIM, "inactive_contributors", unit="people",
-           formula="people with a commit before the period's end whose last commit then is older "
-                   "than inactive_days (180) days",
+           formula="people with a record of something they did before the period's end whose last "
+                   "one then is older than inactive_days (180) days",
            explanation="People who contributed and stopped (CHAOSS Inactive Contributors).")
 def inactive_contributors(ctx, month):
     if month is not None:
         return _inactive_series(ctx)[month]
-    end = ctx.period_end(month)
-    limit = end - ctx.data.inactive_days * DAY
-    count = 0
-    for pid in ctx.times:
-        if pid in ctx.humans:
-            last = ctx.last_commit_before(pid, end)
-            if last is not None and last < limit:
-                count += 1
+    _first, last = _window(ctx, None)
+    return _inactive_at(ctx, last)
+
+
+def _inactive_at(ctx, last: str) -> int:
+    """People with activity on or before `last` but none in the inactive_days days ending there."""
+    limit = _days_before(last, ctx.data.inactive_days - 1)
+    activity, count = _activity(ctx), 0
+    for person in activity:
+        seen = last_day_until(activity, person, last)
+        if seen is not None and seen < limit:
+            count += 1
     return count
 
 
 @once_per_report
 def _inactive_series(ctx) -> dict[str, int]:
-    """Inactive people at every month's end in one pass: those who started before the end minus
-    those with a commit in the inactive_days before it (a sliding window over all commits)."""
-    commits = [(c.time, c.author) for c in ctx.commits if not c.bot]
-    firsts = sorted(times[0] for pid, times in ctx.times.items() if pid in ctx.humans)
-    width = ctx.data.inactive_days * DAY
+    """Inactive people at every month's end in one pass: those who started by the end minus
+    those with activity in the inactive_days days before it (a sliding window over all
+    activity days)."""
+    activity = _activity(ctx)
+    events = sorted((day, person) for person, days in activity.items() for day in days)
+    firsts = sorted(days[0] for days in activity.values())
     window: Counter = Counter()
     lo = hi = started = 0
     memo = {}
     for month in ctx.months:
-        end = month_end_ts(month)
-        while hi < len(commits) and commits[hi][0] < end:
-            window[commits[hi][1]] += 1
+        last = _month_last_day(month)
+        limit = _days_before(last, ctx.data.inactive_days - 1)
+        while hi < len(events) and events[hi][0] <= last:
+            window[events[hi][1]] += 1
             hi += 1
-        while lo < hi and commits[lo][0] < end - width:
-            pid = commits[lo][1]
-            window[pid] -= 1
-            if not window[pid]:
-                del window[pid]
+        while lo < hi and events[lo][0] < limit:
+            person = events[lo][1]
+            window[person] -= 1
+            if not window[person]:
+                del window[person]
             lo += 1
-        while started < len(firsts) and firsts[started] < end:
+        while started < len(firsts) and firsts[started] <= last:
             started += 1
         memo[month] = started - len(window)
     return memo
@@ -157,12 +196,12 @@ def _inactive_series(ctx) -> dict[str, int]:
                        "180 days against the 180 before; empty when nobody was active before.")
 def retention(ctx, month):
     if month is None:
-        start, end = _window(ctx, None)
-        prev = (start - (end - start), start)
-        before = ctx.active_between(*prev)
+        first, last = _window(ctx, None)
+        days = ctx.data.inactive_days
+        before = active_between(_activity(ctx), _days_before(first, days), _days_before(first, 1))
         if not before:
             return None
-        return len(before & ctx.active_between(start, end)) / len(before)
+        return len(before & _active(ctx, None)) / len(before)
     y, m = int(month[:4]), int(month[5:7])
     before = _active(ctx, f"{y - 1:04d}-12" if m == 1 else f"{y:04d}-{m - 1:02d}")
     if not before:
