@@ -290,3 +290,6 @@ class Model:
     documents: dict = field(default_factory=dict)  # kind -> file with it (load/documents.py)
     catalogue: object = None  # i18n.Catalogue of config.language, read once by the loader
     warnings: list = field(default_factory=list)
+    # {plan slug: value.rewards.Split}: each settled plan as this version computes it at its as_of
+    # (None when that commit cannot be read), set by the build's value stage (generator.settlement)
+    settled_splits: dict = field(default_factory=dict)

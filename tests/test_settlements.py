@@ -32,15 +32,16 @@ def repo(community, monkeypatch):
     """Ana (public), Ben (pseudonymous) and Cy (hidden) commit in May 2024; June's commit ends the period."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1719878400")  # 2024-07-02
 
-    def make(plan_text: str = PLAN + NOTE, overrides=None):
+    def make(plan_text: str = PLAN + NOTE, overrides=None, june: bool = True):
         root = community({"rewards/may.yaml": plan_text, ".gitignore": "_site/\n.commonplace-cache/\n",
                           **(overrides or {})})
         commit_all(root, "Start", date=MAY.format(day="02"))
         for who, day, name in ((BEN, "03", "ben"), (CY, "04", "cy"), (BEN, "05", "ben2")):
             write_files(root, {f"notes/{name}.md": f"# {name}\n\n" + "a line\n" * 20})
             commit_all(root, f"Notes by {name}", author=who, date=MAY.format(day=day))
-        write_files(root, {"notes/june.md": "# June\n"})
-        commit_all(root, "June", date=JUNE.format(day="02"))
+        if june:
+            write_files(root, {"notes/june.md": "# June\n"})
+            commit_all(root, "June", date=JUNE.format(day="02"))
         return root
 
     return make
@@ -90,3 +91,123 @@ def test_settled_amounts_have_exactly_the_currencys_decimals(repo, capsys, budge
     written = re.findall(r'\n    [a-z]+: "([^"]*)"', text)
     assert len(written) == 3 and all(re.fullmatch(shape, a) for a in written), text
     assert sum(Decimal(a) for a in written) == Decimal(budget.strip('"'))
+
+
+# --------------------------------------------------------------------------- refusals
+
+def refused(root, capsys, reason: str, *more) -> None:
+    before = (root / "rewards/may.yaml").read_bytes()
+    code, err = settle(root, capsys, *more)
+    assert code != 0 and reason in err, err
+    assert "Traceback" not in err
+    assert (root / "rewards/may.yaml").read_bytes() == before  # nothing written
+
+
+def test_a_period_that_has_not_ended_by_heads_date_is_not_settled(repo, capsys):
+    root = repo(june=False)  # HEAD committed on 2024-05-05, the period ends on 2024-05-31
+    refused(root, capsys, "ends on 2024-05-31, and HEAD")
+
+
+def test_a_settled_plan_is_not_settled_again(repo, capsys):
+    root = repo()
+    assert settle(root, capsys)[0] == 0
+    commit_all(root, "Settle May", date=JUNE.format(day="03"))
+    refused(root, capsys, "is settled already")
+
+
+@pytest.mark.parametrize("change", ["edited", "staged", "untracked"])
+def test_uncommitted_changes_are_refused(repo, capsys, change):
+    root = repo()
+    if change == "edited":
+        (root / "notes/ben.md").write_text("# ben, edited\n")
+    elif change == "staged":
+        (root / "members/ana.yaml").write_text((root / "members/ana.yaml").read_text() + "pronouns: she/her\n")
+        git(root, "add", "members/ana.yaml")
+    else:
+        write_files(root, {"contributions/2024.yaml": "contributions:\n  - {date: 2024-05-20, who: ana, kind: mentoring}\n"})
+    refused(root, capsys, "uncommitted changes")
+
+
+def test_ignored_files_are_not_uncommitted_changes(repo, capsys):
+    root = repo()
+    (root / "_site").mkdir()
+    (root / "_site/index.html").write_text("built")
+    assert settle(root, capsys)[0] == 0
+
+
+def test_head_off_the_default_branch_is_refused_and_a_detached_tip_is_not(repo, capsys):
+    root = repo()
+    git(root, "switch", "-q", "-c", "feature")
+    commit_all(root, "Work in progress", date=JUNE.format(day="04"), allow_empty=True)
+    refused(root, capsys, "is not on main")
+    git(root, "switch", "-q", "--detach", "main")
+    assert settle(root, capsys)[0] == 0
+
+
+@pytest.mark.parametrize("option", [["--budget", "10.00"], ["--currency", "EUR"], ["--policy", "recent"]])
+def test_what_the_plan_gives_cannot_be_given_with_settle(repo, capsys, option):
+    root = repo()
+    code, err = settle(root, capsys, *option)
+    assert code == 2 and f"{option[0]} cannot be given with --settle" in err
+    assert "settled:" not in (root / "rewards/may.yaml").read_text()
+
+
+def test_settle_has_help(capsys):
+    with pytest.raises(SystemExit):
+        main(["rewards", "--help"])
+    assert "--settle PLAN" in capsys.readouterr().out
+
+
+# --------------------------------------------------------------------------- a settled plan never moves
+
+def main_part(html: str) -> str:
+    """The page's <main>: the footer says which commit was built, which changes by design."""
+    return html[html.index("<main"):html.index("</main>")]
+
+
+def published(root, out, capsys) -> tuple[str, str, str]:
+    """(plan page's main, plan CSV, `rewards --plan` output) of a fresh build."""
+    assert main(["build", str(root), "-o", str(out), "--clean"]) == 0
+    capsys.readouterr()
+    assert main(["rewards", str(root), "--plan", "may", "--format", "csv"]) == 0
+    shown = capsys.readouterr().out
+    return (main_part((out / "rewards/may/index.html").read_text()), (out / "rewards/may/may.csv").read_text(), shown)
+
+
+def settled_community(repo, capsys, plan_text=PLAN):
+    root = repo(plan_text)
+    assert settle(root, capsys)[0] == 0
+    commit_all(root, "Settle May", date=JUNE.format(day="03"))
+    return root
+
+
+def test_new_weights_change_an_unsettled_plan_and_leave_a_settled_one_byte_identical(repo, capsys, tmp_path):
+    root = settled_community(repo, capsys)
+    write_files(root, {"rewards/open.yaml": PLAN.replace("title: May", "title: Open")})
+    commit_all(root, "An open plan over the same period", date=JUNE.format(day="04"))
+    before = published(root, tmp_path / "before", capsys)
+    open_before = (tmp_path / "before/rewards/open/open.csv").read_text()
+    config = (root / "commonplace.yaml").read_text()
+    write_files(root, {"commonplace.yaml": config + "value:\n  weights: {objective_accomplishment: 1, community_building: 9}\n"
+                                                  "  kinds: {commit: 7}\n"})
+    commit_all(root, "New weights", date=JUNE.format(day="05"))
+    after = published(root, tmp_path / "after", capsys)
+    assert after == before
+    # the unsettled plan over the same period follows today's configuration (so the weights did move it)
+    assert (tmp_path / "after/rewards/open/open.csv").read_text() != open_before
+    # and what is published is the settlement itself
+    table = {r["id"]: r for r in csv.DictReader(io.StringIO(before[1]))}
+    written = settled_amounts((root / "rewards/may.yaml").read_text())
+    assert Decimal(table["ana"]["amount"]) == written["ana"] and table["ana"]["settled"] == "true"
+    assert sum(Decimal(r["amount"]) for r in table.values()) == Decimal("90.00")
+
+
+def test_a_late_record_leaves_a_settled_plan_byte_identical(repo, capsys, tmp_path):
+    root = settled_community(repo, capsys)
+    before = published(root, tmp_path / "before", capsys)
+    write_files(root, {"contributions/2024.yaml": "records:\n"
+                       "  - {date: 2024-05-20, who: ana, kind: mentoring, hours: 40, description: Late care work}\n"})
+    commit_all(root, "A May record, recorded in June", date=JUNE.format(day="06"))
+    write_files(root, {"notes/late.md": "# late\n\n" + "a line\n" * 50})
+    commit_all(root, "Old work", author=BEN, date=MAY.format(day="20"))  # backdated
+    assert published(root, tmp_path / "after", capsys) == before
