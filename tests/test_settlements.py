@@ -211,3 +211,108 @@ def test_a_late_record_leaves_a_settled_plan_byte_identical(repo, capsys, tmp_pa
     write_files(root, {"notes/late.md": "# late\n\n" + "a line\n" * 50})
     commit_all(root, "Old work", author=BEN, date=MAY.format(day="20"))  # backdated
     assert published(root, tmp_path / "after", capsys) == before
+
+
+# --------------------------------------------------------------------------- check
+
+def check_output(root, capsys) -> tuple[int, str]:
+    capsys.readouterr()
+    code = main(["check", str(root)])
+    out = capsys.readouterr()
+    return code, out.out + out.err
+
+
+def tamper(root, old: str, new: str) -> None:
+    path = root / "rewards/may.yaml"
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
+
+
+def amount_line(root, who: str) -> tuple[int, str]:
+    lines = (root / "rewards/may.yaml").read_text().splitlines()
+    number = next(i for i, line in enumerate(lines, 1) if line.startswith(f"    {who}: "))
+    return number, lines[number - 1].split('"')[1]
+
+
+def test_tampered_amounts_fail_check_at_the_settled_line(repo, capsys):
+    root = settled_community(repo, capsys)
+    assert check_output(root, capsys)[0] == 0
+    line, ana = amount_line(root, "ana")
+    tamper(root, f'ana: "{ana}"', f'ana: "{Decimal(ana) + 1}"')
+    settled_at = (root / "rewards/may.yaml").read_text().splitlines().index("settled:") + 1
+    code, out = check_output(root, capsys)
+    assert code == 1
+    assert f"rewards/may.yaml:{settled_at}:1: the settled amounts sum to 91.00 EUR, not the budget 90.00" in out
+    # the same through build: nothing written
+    assert main(["build", str(root), "-o", str(root / "_site")]) == 1 and not (root / "_site").exists()
+
+
+def test_a_settlement_paying_someone_else_fails_check_at_its_line(repo, capsys):
+    root = settled_community(repo, capsys)
+    line, ana = amount_line(root, "ana")
+    tamper(root, "    ana: ", "    mallory: ")
+    code, out = check_output(root, capsys)
+    assert code == 1 and f"rewards/may.yaml:{line}:5: the settlement pays mallory, who has no member file" in out
+
+
+def test_amounts_moved_between_people_warn_that_this_version_computes_otherwise(repo, capsys):
+    root = settled_community(repo, capsys)
+    _l, ana = amount_line(root, "ana")
+    _l, ben = amount_line(root, "ben")
+    tamper(root, f'ana: "{ana}"', f'ana: "{Decimal(ana) - 1}"')
+    tamper(root, f'ben: "{ben}"', f'ben: "{Decimal(ben) + 1}"')
+    code, out = check_output(root, capsys)
+    assert code == 0, out  # a warning: the settlement stays the plan's truth
+    assert "this version computes the plan differently at" in out
+    assert f"ana {ana} (settled {Decimal(ana) - 1})" in out
+    assert main(["check", str(root), "--strict"]) == 1
+
+
+def test_a_settlement_whose_commit_is_missing_cannot_be_verified(repo, capsys):
+    root = settled_community(repo, capsys)
+    text = (root / "rewards/may.yaml").read_text()
+    as_of = SETTLED.search(text).group(1)
+    tamper(root, as_of, "f" * 40)
+    code, out = check_output(root, capsys)
+    assert code == 0 and "a commit whose community this repository cannot read" in out and "cannot be verified" in out
+
+
+# --------------------------------------------------------------------------- diff
+
+def diff_text(root, capsys, base: str) -> str:
+    capsys.readouterr()
+    assert main(["diff", str(root), "--base", base]) == 0
+    return capsys.readouterr().out
+
+
+def test_diff_lists_a_settlement_first_added_changed_and_removed(repo, capsys):
+    root = repo()
+    git(root, "switch", "-q", "-c", "settle-may")
+    assert settle(root, capsys)[0] == 0
+    text = diff_text(root, capsys, "main")  # the work tree: the settlement before it is even committed
+    first = text.split("\n### ")[1]
+    assert first.startswith("Settlements\n\n- **Settlement added**: `rewards/may.yaml` (May), as of ")
+    assert "3 recipients, 90.00 EUR" in first
+    commit_all(root, "Settle May", date=JUNE.format(day="03"))
+    settled = git(root, "rev-parse", "HEAD").strip()
+
+    _l, ana = amount_line(root, "ana")
+    _l, ben = amount_line(root, "ben")
+    tamper(root, f'ana: "{ana}"', f'ana: "{Decimal(ana) - 1}"')
+    tamper(root, f'ben: "{ben}"', f'ben: "{Decimal(ben) + 1}"')
+    first = diff_text(root, capsys, settled).split("\n### ")[1]
+    assert first.startswith("Settlements\n\n- **Settlement changed**: `rewards/may.yaml` (May): ")
+    assert f"Ana Lopez {ana} → {Decimal(ana) - 1}" in first
+    assert "Ben Okafor" not in first  # pseudonymous: named as the site names them
+    git(root, "checkout", "-q", "--", "rewards/may.yaml")
+
+    (root / "rewards/may.yaml").write_text((PLAN + NOTE))
+    first = diff_text(root, capsys, settled).split("\n### ")[1]
+    assert first.startswith("Settlements\n\n- **Settlement removed**: `rewards/may.yaml` (May)")
+
+
+def test_diff_without_a_settlement_change_has_no_settlements_section(repo, capsys):
+    root = repo()
+    write_files(root, {"notes/more.md": "# more\n"})
+    assert "Settlements" not in diff_text(root, capsys, "main")
