@@ -7,6 +7,7 @@ a member's page tells paid, settled and planned money apart."""
 from __future__ import annotations
 
 import csv
+import html
 import io
 import re
 from decimal import Decimal
@@ -316,3 +317,60 @@ def test_diff_without_a_settlement_change_has_no_settlements_section(repo, capsy
     root = repo()
     write_files(root, {"notes/more.md": "# more\n"})
     assert "Settlements" not in diff_text(root, capsys, "main")
+
+
+# --------------------------------------------------------------------------- a member's page
+
+def rewards_part(out) -> str:
+    page = (out / "members/ana/index.html").read_text()
+    part = page[page.index('<ul class="rewards">'):]
+    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", part[:part.index("</ul>")])).strip())
+
+
+def test_a_members_page_tells_paid_settled_and_planned_apart(repo, capsys, tmp_path):
+    ledger = "currency: EUR\nentries:\n  - {date: 2024-04-30, amount: \"10.00\", kind: reward, to: ana}\n"
+    june = PLAN.replace("title: May", "title: June").replace("2024-05-01, end: 2024-05-31", "2024-06-01, end: 2024-06-30")
+    root = repo(PLAN, {"ledger/2024.yaml": ledger, "rewards/june.yaml": june})
+    assert settle(root, capsys)[0] == 0
+    commit_all(root, "Settle May", date=JUNE.format(day="03"))
+    _l, ana = amount_line(root, "ana")
+    assert main(["build", str(root), "-o", str(tmp_path / "one")]) == 0
+    shown = rewards_part(tmp_path / "one")
+    assert "10 EUR paid so far (ledger)" in shown
+    assert f"€{ana} settled in May , not yet paid" in shown
+    assert "€90.00 planned in June : not settled, it follows today's data" in shown  # Ana alone works in June
+
+    # the treasurer pays May: the ledger names the plan, and the money moves from settled to paid
+    write_files(root, {"ledger/2024.yaml": ledger + f"  - {{date: 2024-06-10, amount: \"{ana}\", kind: reward, to: ana, plan: may}}\n"})
+    commit_all(root, "Pay May", date=JUNE.format(day="10"))
+    assert main(["build", str(root), "-o", str(tmp_path / "two")]) == 0
+    shown = rewards_part(tmp_path / "two")
+    assert f"{float(Decimal(ana) + 10):g} EUR paid so far (ledger)" in shown and "settled in May" not in shown
+    assert "planned in June" in shown
+
+
+# --------------------------------------------------------------------------- each line explains itself
+
+def test_each_line_explains_itself_and_already_received_counts_ledger_rewards_before_the_start(repo, tmp_path):
+    ledger = ("currency: EUR\nentries:\n"
+              "  - {date: 2024-04-30, amount: \"500.00\", kind: reward, to: ben}\n"
+              "  - {date: 2024-04-20, amount: \"50.00\", kind: expense, to: ana}\n"  # not a reward
+              "  - {date: 2024-05-15, amount: \"30.00\", kind: reward, to: ana}\n")  # after the start
+    root = repo(PLAN.replace("immediate", "balanced"), {"ledger/2024.yaml": ledger})
+    assert main(["build", str(root), "-o", str(tmp_path / "site")]) == 0
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "site/rewards/may/may.csv").read_text())))
+    by_name = {r["name"]: r for r in rows}
+    ana, hidden = by_name["Ana Lopez"], by_name["Members not listed"]
+    (ben,) = [r for r in rows if r["already_received"] == "500.00"]
+    assert ben["name"] != "Ben Okafor" and ben["amount"] == "0.00"  # the pseudonym, paid nothing, and why
+    assert ben["reason"] == "already received more than their fair part"
+    assert ana["already_received"] == "0.00" and ana["reason"] == ""
+    assert sum(Decimal(r["amount"]) for r in rows) == Decimal("90.00")
+    # fair part = (everything paid before the period + the budget) × share of all value
+    for r in (ana, ben, hidden):
+        assert abs(Decimal(r["fair_part"]) - Decimal("590.00") * Decimal(r["share_of_value"]) / 100) < Decimal("0.05")
+    assert abs(sum(Decimal(r["share_of_value"]) for r in rows) - 100) < Decimal("0.02")
+    page = html.unescape((tmp_path / "site/rewards/may/index.html").read_text())
+    assert "(already received more than their fair part)" in page
+    package = (tmp_path / "site/data/datapackage.json").read_text()
+    assert "Their fair part: budget × share" in package  # the columns are described

@@ -337,14 +337,30 @@ class ValueView:
             lines.append(hidden)
         return lines
 
-    def rewards_received(self, contributor: Contributor) -> list[tuple[str, str, Decimal]]:
-        """(plan title, currency, amount) of each declared distribution that gives them something."""
-        result = []
+    def rewards_received(self, contributor: Contributor) -> dict[str, list[tuple[str, str, Decimal]]]:
+        """What the rewards mean for one person, kept apart (VALUE.md, "Settling a period"):
+        "settled": (plan title, currency, amount) of settled plans' amounts not yet paid (no ledger
+        payout to them names the plan, or the payouts that do fall short: the rest);
+        "planned": (plan title, currency, amount) of plans not settled, as computed today.
+        What was paid is the ledger's (`contributor.rewards_received`)."""
+        who = contributor.engine_id
+        paid: dict[tuple[str, str], Decimal] = {}
+        for e in self.model.ledger:
+            if e.kind == "reward" and e.plan and e.party_to == who:
+                paid[(e.plan, e.currency)] = paid.get((e.plan, e.currency), Decimal(0)) + e.amount
+        settled, planned = [], []
         for slug, dist in self.rewards.items():
+            plan = dist["plan"]
+            title = plan.title or slug
+            if plan.settled is not None:
+                owed = dict(plan.settled.amounts).get(who, Decimal(0)) - paid.get((slug, plan.currency), Decimal(0))
+                if owed > 0:
+                    settled.append((title, plan.currency, owed))
+                continue
             for row in dist["rows"]:
                 if row["contributor"] is contributor:
-                    result.append((dist["plan"].title or slug, dist["plan"].currency, row["amount"]))
-        return result
+                    planned.append((title, plan.currency, row["amount"]))
+        return {"settled": settled, "planned": planned}
 
     # -- open data ---------------------------------------------------------------------------
     def tables(self) -> list[Table]:
