@@ -105,14 +105,15 @@ def verify(source: Path, model: Model, report: Report | None) -> tuple[list[Find
             try:
                 found = repo.get(s.as_of)
                 computed[s.as_of] = at_commit(source, s.as_of) if found is not None else None
-            except (DataError, CommonplaceError, ValueError, pygit2.GitError):
+            except (DataError, CommonplaceError, ValueError, KeyError, TypeError, pygit2.GitError):
                 computed[s.as_of] = None
         at = computed[s.as_of]
         plan_then = at[0].rewards.get(slug) if at else None
         if at is None or plan_then is None:
-            warnings.append(Finding(plan.source, s.line, 1, f"settled as of {s.as_of[:12]}, a commit whose community "
-                                                            "this repository cannot read (a shallow clone, or history "
-                                                            "rewritten): the settlement cannot be verified", "warning"))
+            why = ("a commit whose community this repository cannot read (a shallow clone, or history rewritten)"
+                   if at is None else f"a commit where {plan.source} did not exist yet")
+            warnings.append(Finding(plan.source, s.line, 1, f"settled as of {s.as_of[:12]}, {why}: the settlement "
+                                                            "cannot be verified", "warning"))
             splits[slug] = None
             continue
         again = plan_split(at[0], at[1], plan_then)
