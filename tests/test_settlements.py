@@ -390,3 +390,19 @@ def test_a_community_in_a_folder_is_settled_from_its_folder_and_files_beside_it_
     assert settle(root, capsys)[0] == 0
     amounts = settled_amounts((root / "rewards/may.yaml").read_text())
     assert set(amounts) == {"ana", "ben"} and sum(amounts.values()) == Decimal("90.00")
+
+
+def test_plan_shows_an_unsettled_plan_as_computed_today_and_needs_no_budget(repo, capsys, tmp_path):
+    root = repo(PLAN)
+    capsys.readouterr()
+    assert main(["rewards", str(root), "--plan", "may", "--format", "csv"]) == 0
+    shown = {r["id"]: r["amount"] for r in csv.DictReader(io.StringIO(capsys.readouterr().out))}
+    assert main(["rewards", str(root), "--budget", "90.00", "--currency", "EUR", "--policy", "immediate",
+                 "--period", "2024-05-01..2024-05-31", "--format", "csv"]) == 0
+    assert shown == {r["id"]: r["amount"] for r in csv.DictReader(io.StringIO(capsys.readouterr().out))}
+    assert main(["rewards", str(root)]) == 2
+    assert "--budget and --currency are required, unless --plan PLAN" in capsys.readouterr().err
+    assert main(["rewards", str(root), "--plan", "may", "--budget", "5.00"]) == 2
+    assert "--budget cannot be given with --plan" in capsys.readouterr().err
+    assert main(["rewards", str(root), "--plan", "june"]) == 1
+    assert "no reward plan 'june'" in capsys.readouterr().err
