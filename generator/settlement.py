@@ -10,6 +10,8 @@ recomputed: the warning says the code would now pay otherwise, the page keeps th
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import pygit2
@@ -80,7 +82,16 @@ def settle(source: Path, slug: str) -> tuple[Path, str, RewardPlan, dict, Model,
     report = value_report(source, model, ref=head)
     amounts = {row["id"]: row["amount"] for row in plan_split(model, report, plan).rows}
     path = source / plan.source
-    path.write_bytes(block.appended(path.read_bytes(), block.block(head, block.settle_day(), amounts, plan.currency)))
+    text = block.appended(path.read_bytes(), block.block(head, block.settle_day(), amounts, plan.currency))
+    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)  # all of it, or nothing
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(text)
+        os.chmod(temporary, path.stat().st_mode & 0o777)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
     return path, head, plan, amounts, model, report
 
 

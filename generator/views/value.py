@@ -375,10 +375,12 @@ class ValueView:
              ("currency", "string", "ISO 4217 code"),
              ("from", "string", "Who paid (members through their visibility)"),
              ("to", "string", "Who was paid (members through their visibility)"),
-             ("project", "string", "Project slug"), ("note", "string", "Note")],
+             ("project", "string", "Project slug"), ("note", "string", "Note"),
+             ("plan", "string", "For a reward payout: the reward plan it pays out (rewards/<plan>.yaml)")],
             [{"date": e.date, "kind": e.kind, "amount": e.amount, "currency": e.currency,
               "from": self.party_name(e.party_from) if e.party_from else "",
-              "to": self.party_name(e.party_to) if e.party_to else "", "project": e.project, "note": e.note}
+              "to": self.party_name(e.party_to) if e.party_to else "", "project": e.project, "note": e.note,
+              "plan": e.plan}
              for e in model.ledger],
         ))
         tables.append(self.rewards_table([row for slug, dist in self.rewards.items()
