@@ -382,11 +382,13 @@ def test_a_community_in_a_folder_is_settled_from_its_folder_and_files_beside_it_
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1719878400")
     root = community({"rewards/may.yaml": PLAN}, name="repo/portal")
     top = tmp_path / "repo"
+    (top / "README.md").write_text("# The project\n")
     commit_all(top, "Start", date=MAY.format(day="02"))
     write_files(root, {"notes/ben.md": "# ben\n\n" + "a line\n" * 20})
     commit_all(top, "Notes", author=BEN, date=MAY.format(day="03"))
     commit_all(top, "June", date=JUNE.format(day="02"), allow_empty=True)
     (top / "scratch.txt").write_text("not the community's")  # untracked, outside the community's folder
+    (top / "README.md").write_text("# The project, being edited\n")  # tracked, outside it
     assert settle(root, capsys)[0] == 0
     amounts = settled_amounts((root / "rewards/may.yaml").read_text())
     assert set(amounts) == {"ana", "ben"} and sum(amounts.values()) == Decimal("90.00")

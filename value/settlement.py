@@ -8,9 +8,9 @@ reads them as numbers; ids that YAML would read as something else (`no`, `on`, `
 quoted too.
 
 Whether a plan may be settled now is decided here from git alone (`refusal`): its period has
-ended by HEAD's committer date (UTC day), it is not settled already, nothing is uncommitted
-(the index or the work tree differ from HEAD anywhere, or an untracked file is in the community's
-folder), and HEAD is on the default branch's first-parent line (`value.branch`; a detached HEAD
+ended by HEAD's committer date (UTC day), it is not settled already, nothing in the community's
+folder is uncommitted (its index or work tree differ from HEAD, or an untracked file is in it),
+and HEAD is on the default branch's first-parent line (`value.branch`; a detached HEAD
 at the branch's tip is on it).
 """
 
@@ -68,17 +68,13 @@ def commit_day(commit: pygit2.Commit) -> date:
 
 
 def uncommitted(repo: pygit2.Repository, folder: str) -> list[str]:
-    """Paths that differ from HEAD (index or work tree, anywhere), and untracked files in
-    `folder` ("" for the whole work tree); ignored files do not count."""
-    found = []
+    """The community's paths (in `folder`, "" for the whole work tree) whose index or work tree
+    differ from HEAD, untracked files included; ignored files do not count. What lies outside the
+    community's folder is not the community's (the split reads HEAD's objects in any case)."""
     prefix = folder.rstrip("/") + "/" if folder else ""
-    for path, flags in sorted(repo.status().items()):
-        if flags & pygit2.enums.FileStatus.IGNORED or flags == pygit2.enums.FileStatus.CURRENT:
-            continue
-        if flags == pygit2.enums.FileStatus.WT_NEW and not path.startswith(prefix):
-            continue
-        found.append(path)
-    return found
+    return [path for path, flags in sorted(repo.status().items())
+            if path.startswith(prefix) and flags != pygit2.enums.FileStatus.CURRENT
+            and not flags & pygit2.enums.FileStatus.IGNORED]
 
 
 def refusal(repo: pygit2.Repository, folder: str, end: date, settled: bool, plan_rel: str) -> str | None:
