@@ -20,7 +20,9 @@ id), so the parts always sum
 exactly to the budget and nobody gets a negative amount. Shares are worked out in exact
 fractions. When nobody has a positive weight (no contributors, or no value in the window), the
 result is an empty list: nothing is distributed and the whole budget stays with the community.
-Rows: contributors with a positive weight, sorted by id.
+Rows: contributors with a positive weight, sorted by id. Each split also says why each person gets
+what they get (`Split.reasons`, made by `explain`): their share of the value the policy counts,
+their fair part, what they had already received, this payout and, for a person paid nothing, why.
 """
 
 from __future__ import annotations
