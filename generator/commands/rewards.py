@@ -4,6 +4,10 @@ The treasurer's view: people appear as the site shows them (handle, or pseudonym
 pseudonymous members, and for non-members when the community's privacy says so; hidden members
 as one "members not listed" line), sorted by amount (descending, ties by id). `--names` shows
 real names, for paying, and says on stderr and in the table that the output is not for publishing.
+
+`--plan PLAN` splits a declared plan with its own settings: its settled amounts once it is
+settled (never computed again), else as today's data and configuration give it. `--settle PLAN`
+writes the plan's `settled:` block (`generator.settlement.settle`, which says why it refuses).
 """
 
 from __future__ import annotations
@@ -21,9 +25,9 @@ from ..cache.folders import holds_community
 from ..errors import CommonplaceError
 from ..load.loader import load_community
 from ..model import Model, RewardPlan
+from ..people import People
 from ..settlement import plan_split
 from ..settlement import settle as settle_plan
-from ..people import People
 from ..valuation import payouts, value_report
 from ..views.contributors import public_contributors
 from . import community_folder
