@@ -408,3 +408,13 @@ def test_plan_shows_an_unsettled_plan_as_computed_today_and_needs_no_budget(repo
     assert "--budget cannot be given with --plan" in capsys.readouterr().err
     assert main(["rewards", str(root), "--plan", "june"]) == 1
     assert "no reward plan 'june'" in capsys.readouterr().err
+
+
+def test_a_plan_paying_everyone_may_not_pay_someone_unknown(repo, capsys):
+    root = settled_community(repo, capsys, PLAN.replace("policy: immediate", "policy: immediate\nrecipients: all"))
+    line, _ana = amount_line(root, "ana")
+    assert check_output(root, capsys)[0] == 0
+    tamper(root, "    ana: ", "    nobody-known: ")
+    code, out = check_output(root, capsys)
+    assert code == 1 and (f"rewards/may.yaml:{line}:5: the settlement pays nobody-known, who is neither a member "
+                          "nor a contributor") in out
