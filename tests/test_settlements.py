@@ -210,7 +210,13 @@ def test_a_late_record_leaves_a_settled_plan_byte_identical(repo, capsys, tmp_pa
                        "  - {date: 2024-05-20, who: ana, kind: mentoring, hours: 40, description: Late care work}\n"})
     commit_all(root, "A May record, recorded in June", date=JUNE.format(day="06"))
     write_files(root, {"notes/late.md": "# late\n\n" + "a line\n" * 50})
-    commit_all(root, "Old work", author=BEN, date=MAY.format(day="20"))  # backdated
+    commit_all(root, "Old work", author=BEN, date=MAY.format(day="20"))  # backdated, fast-forward
+    git(root, "switch", "-q", "-c", "may-work", "HEAD~3")  # a pull request written in May, merged in June
+    write_files(root, {"notes/branch.md": "# branch\n\n" + "a line\n" * 80})
+    commit_all(root, "May work on a branch", author=CY, date=MAY.format(day="25"))
+    git(root, "switch", "-q", "main")
+    git(root, "merge", "-q", "--no-ff", "-m", "Merge pull request #7 from cy/may-work", "may-work",
+        env={"GIT_AUTHOR_DATE": JUNE.format(day="07"), "GIT_COMMITTER_DATE": JUNE.format(day="07")})
     assert published(root, tmp_path / "after", capsys) == before
 
 
