@@ -17,6 +17,7 @@ from pathlib import Path
 import pygit2
 from value import money
 from value import settlement as block
+from value.errors import ValueEngineError
 from value.report_types import Report
 from value.rewards import Period, Split, split
 
@@ -80,7 +81,10 @@ def settle(source: Path, slug: str) -> tuple[Path, str, RewardPlan, dict, Model,
     from .valuation import value_report
 
     report = value_report(source, model, ref=head)
-    amounts = {row["id"]: row["amount"] for row in plan_split(model, report, plan).rows}
+    try:
+        amounts = {row["id"]: row["amount"] for row in plan_split(model, report, plan).rows}
+    except ValueEngineError as exc:
+        raise CommonplaceError(f"cannot settle {plan.source}: {exc}") from None
     path = source / plan.source
     text = block.appended(path.read_bytes(), block.block(head, block.settle_day(), amounts, plan.currency))
     fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)  # all of it, or nothing
@@ -127,10 +131,17 @@ def verify(source: Path, model: Model, report: Report | None) -> tuple[list[Find
                                                             "cannot be verified", "warning"))
             splits[slug] = None
             continue
-        again = plan_split(at[0], at[1], plan_then)
+        try:
+            again = plan_split(at[0], at[1], plan_then)
+        except ValueEngineError as exc:
+            warnings.append(Finding(plan.source, s.line, 1, f"this version cannot compute the plan at "
+                                                            f"{s.as_of[:12]} ({exc}): the settlement cannot be "
+                                                            "verified", "warning"))
+            splits[slug] = None
+            continue
         splits[slug] = again
         now = {row["id"]: row["amount"] for row in again.rows}
-        if now != dict(s.amounts):
+        if now != {who: a for who, a in s.amounts if a}:
             moved = sorted(set(now) | {w for w, _a in s.amounts})
             was = dict(s.amounts)
             zero = money.from_units(0, plan.currency)
