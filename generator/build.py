@@ -216,6 +216,11 @@ def compute_value(source: Path, model: Model, history: tuple[Path, str] | None, 
     if report is not None:  # commits read otherwise than they claim: said once, as warnings
         model.warnings = sorted(set(model.warnings) | {Finding(".git", 1, 1, note, "warning")
                                                        for note in report.notes or ()})
+    if any(plan.settled is not None for plan in model.rewards.values()):
+        from .settlement import verify
+
+        warnings, model.settled_splits = verify(history[0] if history is not None else source, model, report)
+        model.warnings = sorted(set(model.warnings) | set(warnings))
     return report
 
 

@@ -147,20 +147,32 @@ COMMANDS = (
             "to the budget. People are shown as the site shows them (handles, pseudonyms, hidden members "
             "as one line), sorted by amount; --names shows real names, for paying only.", (
                 ANY_REPOSITORY,
-                arg("--budget", required=True, type=_decimal, help="the amount to distribute, e.g. 1000.00"),
-                arg("--currency", required=True, type=_currency, help="ISO 4217 code, e.g. EUR"),
+                arg("--budget", type=_decimal, help="the amount to distribute, e.g. 1000.00 (required unless "
+                                                    "--plan or --settle, which read it from the plan)"),
+                arg("--currency", type=_currency, help="ISO 4217 code, e.g. EUR (required unless --plan or --settle)"),
+                arg("--plan", metavar="PLAN",
+                    help="the split of rewards/PLAN.yaml, with its budget, currency, policy, period and recipients: "
+                         "its settled amounts once it is settled (never computed again), else computed from "
+                         "today's data and configuration"),
+                arg("--settle", metavar="PLAN",
+                    help="settle rewards/PLAN.yaml: compute its split from HEAD's committed files and append it to "
+                         "the file as a settled: block (as_of: HEAD's commit, date: today or SOURCE_DATE_EPOCH's "
+                         "day, amounts by member id), leaving the rest of the file byte-identical; commit it "
+                         "through a pull request. Refused when the period has not ended by HEAD's commit date, "
+                         "the plan is settled already, anything is uncommitted, or HEAD is not on the default "
+                         "branch"),
                 arg("--period", type=_period, metavar="START..END",
                     help="the period rewarded, two ISO dates such as 2026-07-01..2026-09-30: counts value "
                          "dated up to END and payouts (ledger 'kind: reward') dated before START"),
-                arg("--recipients", choices=("members", "all"), default="members",
+                arg("--recipients", choices=("members", "all"),
                     help="members (default): only members are paid, the non-members' part is shared among "
                          "them; all: every contributor"),
                 arg("--names", action="store_true",
                     help="show real names, for paying: this output is not for publishing"),
-                arg("--policy", choices=("immediate", "recent", "balanced"), default="balanced",
+                arg("--policy", choices=("immediate", "recent", "balanced"),
                     help="immediate: last period's value; recent: value with a decay; "
                          "balanced (default): all-time value minus what the ledger shows was already paid"),
-                arg("--decay", type=_decimal, default="0.5",
+                arg("--decay", type=_decimal,
                     help="decay per month for the recent policy (default 0.5)"),
                 arg("--format", choices=("table", "csv", "json"), default="table",
                     help="table (default), csv or json"),

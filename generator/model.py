@@ -154,6 +154,7 @@ class LedgerEntry:
     note: str = ""
     reference: str = ""
     by: str = ""  # the member who raised an income (a grant written, a sale made)
+    plan: str = ""  # the reward plan a payout pays out (rewards/<plan>.yaml)
 
     @property
     def incoming(self) -> bool:
@@ -230,6 +231,20 @@ class RewardPlan:
     note: str = ""
     recipients: str = "members"  # members | all: who may be paid (a non-member has no way to be)
     verified: bool = False  # count only the records of commits signed with their author's key
+    settled: "Settlement | None" = None  # the split written by `rewards --settle`: the plan's truth
+
+
+@dataclass(frozen=True)
+class Settlement:
+    """A plan's `settled:` block: the commit its split was computed at, the day it was settled,
+    and each recipient's amount (by member id, or contributor id when the plan pays everyone),
+    with where each is written (line, column of its id)."""
+
+    as_of: str
+    date: date
+    amounts: tuple[tuple[str, Decimal], ...]
+    line: int  # the line of `settled:`
+    amount_at: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -280,3 +295,6 @@ class Model:
     documents: dict = field(default_factory=dict)  # kind -> file with it (load/documents.py)
     catalogue: object = None  # i18n.Catalogue of config.language, read once by the loader
     warnings: list = field(default_factory=list)
+    # {plan slug: value.rewards.Split}: each settled plan as this version computes it at its as_of
+    # (None when that commit cannot be read), set by the build's value stage (generator.settlement)
+    settled_splits: dict = field(default_factory=dict)

@@ -20,14 +20,16 @@ id), so the parts always sum
 exactly to the budget and nobody gets a negative amount. Shares are worked out in exact
 fractions. When nobody has a positive weight (no contributors, or no value in the window), the
 result is an empty list: nothing is distributed and the whole budget stays with the community.
-Rows: contributors with a positive weight, sorted by id.
+Rows: contributors with a positive weight, sorted by id. Each split also says why each person gets
+what they get (`Split.reasons`, made by `explain`): their share of the value the policy counts,
+their fair part, what they had already received, this payout and, for a person paid nothing, why.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
@@ -202,6 +204,70 @@ class Split:
     recipients: str = "members"
     commits: int = 0  # the people's commits dated in the period
     verified: int | None = None  # how many of them are verified, for a plan that counts only those
+    # Why each person gets what they get (`explain`): {id: Reason}, for everyone with value or
+    # payouts counted, paid or not.
+    reasons: dict = field(default_factory=dict)
+
+
+# Why someone gets nothing (a Reason's `why`; "" when they are paid).
+RECEIVED_MORE = "received_more"  # balanced: already received at least their fair part
+NOT_A_MEMBER = "not_member"  # the plan pays members only
+NO_VALUE = "no_value"  # no value counted by the policy (payouts only)
+ROUNDED = "rounded"  # their part is less than the currency's smallest unit, or went to larger remainders
+
+
+@dataclass(frozen=True)
+class Reason:
+    """One line of a split, explained (VALUE.md, "Rewards"): `share` their part of the value the
+    policy counts (c_i / Σ c: the period's for immediate, the decayed months' for recent, all
+    value up to the end for balanced); `fair` their fair part (B · share; for balanced, the
+    target (Σ g + B) · share); `received` what the ledger shows they had already received (g_i);
+    `amount` this payout; `why` why they get nothing ("" when they get something)."""
+
+    share: Fraction
+    fair: Fraction
+    received: Fraction
+    amount: Decimal
+    why: str = ""
+
+
+def _basis(policy: str, got: Counted, people, decay: Fraction) -> dict[str, Fraction]:
+    """The value each person has under the policy: c_i (immediate), d_i (recent), C_i (balanced)."""
+    if policy == "immediate":
+        return {pid: got.window.get(pid, Fraction(0)) for pid in people}
+    if policy == "recent":
+        return _policy_weights("recent", got, people, decay, None, Decimal(0))
+    return {pid: got.total.get(pid, Fraction(0)) for pid in people}
+
+
+def explain(policy: str, got: Counted, people: dict, decay: Fraction, paid: dict | None, budget: Decimal,
+            amounts: dict[str, Decimal], recipients: str, zero: Decimal) -> dict[str, Reason]:
+    """{id: Reason} for each person with value under the policy or payouts counted."""
+    basis = _basis(policy, got, people, decay)
+    given = got.paid if paid is None else {pid: _fraction(v) for pid, v in paid.items()}
+    whole = sum(basis.values(), Fraction(0))
+    pot = _fraction(budget) + (sum((given.get(pid, Fraction(0)) for pid in people), Fraction(0))
+                               if policy == "balanced" else 0)
+    result = {}
+    for pid in sorted(people):
+        value, received = basis.get(pid, Fraction(0)), given.get(pid, Fraction(0))
+        if not value and not received:
+            continue
+        share = value / whole if whole else Fraction(0)
+        fair = pot * share
+        amount = amounts.get(pid, zero)
+        why = ""
+        if not amount:
+            if recipients == "members" and not people[pid].get("member"):
+                why = NOT_A_MEMBER
+            elif not value:
+                why = NO_VALUE
+            elif policy == "balanced" and received >= fair:
+                why = RECEIVED_MORE
+            else:
+                why = ROUNDED
+        result[pid] = Reason(share, fair, received, amount, why)
+    return result
 
 
 def _budget_units(budget: Decimal, currency: str, minor_units: int) -> int:
@@ -285,8 +351,10 @@ def split(
     non_member_share = sum(outside.values(), Fraction(0)) / everyone if everyone else Fraction(0)
     if recipients == "members":  # a non-member has no way to be paid: their part goes to members
         weights = {pid: w for pid, w in weights.items() if pid not in outside}
+    zero = Decimal(0).scaleb(-minor_units)
     if not weights:
-        return Split([], len(outside), non_member_share, recipients, got.commits, got.verified)
+        reasons = explain(policy, got, people, decay_f, paid, budget, {}, recipients, zero)
+        return Split([], len(outside), non_member_share, recipients, got.commits, got.verified, reasons)
     parts = largest_remainder(units, weights)
     total = sum(weights.values())
     rows = [
@@ -298,7 +366,9 @@ def split(
         }
         for pid in sorted(weights)
     ]
-    return Split(rows, len(outside), non_member_share, recipients, got.commits, got.verified)
+    reasons = explain(policy, got, people, decay_f, paid, budget, {r["id"]: r["amount"] for r in rows},
+                      recipients, zero)
+    return Split(rows, len(outside), non_member_share, recipients, got.commits, got.verified, reasons)
 
 
 def distribute(report: Report, **options) -> list[dict]:

@@ -296,6 +296,51 @@ def figures(base: Model | None, head: Model) -> tuple[list[tuple[str, str, str, 
     return rows, notes
 
 
+# -- settlements -------------------------------------------------------------------------------
+def _settled_key(settled) -> tuple | None:
+    return None if settled is None else (settled.as_of, settled.date, settled.amounts)
+
+
+def settlement_lines(base: Model | None, head: Model) -> list[str]:
+    """Every settled block this change adds, changes or removes: first in the summary, since a
+    settlement is what gets paid. People as the site may name them; others counted."""
+    lines = []
+    b_plans = base.rewards if base else {}
+    for slug in sorted(set(b_plans) | set(head.rewards)):
+        before, after = b_plans.get(slug), head.rewards.get(slug)
+        b_set, h_set = (p.settled if p else None for p in (before, after))
+        if _settled_key(b_set) == _settled_key(h_set):
+            continue
+        plan = after or before
+        name = f"`{plan.source}`" + (f" ({_cell(plan.title)})" if plan.title else "")
+        if b_set is None:
+            total = sum((a for _w, a in h_set.amounts), Decimal(0))
+            lines.append(f"- **Settlement added**: {name}, as of `{h_set.as_of[:12]}` on {h_set.date.isoformat()}: "
+                         f"{len(h_set.amounts)} recipient{'s' * (len(h_set.amounts) != 1)}, "
+                         f"{_money(total, plan.currency)} {plan.currency}")
+            continue
+        if h_set is None:
+            lines.append(f"- **Settlement removed**: {name} (it was settled as of `{b_set.as_of[:12]}` on "
+                         f"{b_set.date.isoformat()}): the plan follows today's data again until it is settled anew")
+            continue
+        was, now = dict(b_set.amounts), dict(h_set.amounts)
+        moved = [who for who in sorted(set(was) | set(now)) if was.get(who, 0) != now.get(who, 0)]
+        named = []
+        unnamed = 0
+        for who in moved:
+            shown = _who(head, who) if who in head.members else None
+            if shown is None:
+                unnamed += 1
+                continue
+            named.append(f"{shown} {_money(was.get(who, Decimal(0)), plan.currency)} → "
+                         f"{_money(now.get(who, Decimal(0)), plan.currency)}")
+        what = "; ".join(named) + (f"{'; ' if named else ''}{unnamed} more not named" if unnamed else "")
+        also = [] if b_set.as_of == h_set.as_of else [f"as of `{b_set.as_of[:12]}` → `{h_set.as_of[:12]}`"]
+        lines.append(f"- **Settlement changed**: {name}: " + "; ".join(also + ([what] if what else [])
+                                                                       or ["its date"]))
+    return lines
+
+
 # -- value figures -----------------------------------------------------------------------------
 def _flat(prefix: str, value, out: dict) -> None:
     if isinstance(value, dict):
@@ -379,8 +424,10 @@ def _cell(text: str) -> str:
 
 
 def markdown(base_label: str, head_label: str, base: Side, head: Side, changes: PageChanges,
-             figure_rows, notes, value_lines, identity_lines=()) -> str:
+             figure_rows, notes, value_lines, identity_lines=(), settlements=()) -> str:
     out = [HEADING, ""]
+    if settlements:  # what gets paid: before anything else
+        out += ["### Settlements", "", *settlements, ""]
     moved = len(figure_rows)
     identities = ["", "### Identities", ""] + list(identity_lines) if identity_lines else []
     if changes.total == 0 and changes.other_files == 0 and not figure_rows and not notes:
@@ -491,7 +538,8 @@ def diff(source: Path, base_ref: str, head_ref: str | None = None) -> tuple[str,
     value_lines = value_section(info.workdir, info.subdir, str(base_commit.id),
                                 str(head_commit.id) if head_commit else "HEAD", base.model, head.model)
     identity_lines = identity_section(repo, info.workdir, info.subdir, base_commit, head_commit, base.model, head.model)
-    text = markdown(base_label, head_label, base, head, changes, figure_rows, notes, value_lines, identity_lines)
+    text = markdown(base_label, head_label, base, head, changes, figure_rows, notes, value_lines, identity_lines,
+                    settlement_lines(base.model, head.model))
     advice_lines = advice_section(base, head)
     if advice_lines:
         text += "\n".join(["", "### Sustainability", ""] + advice_lines) + "\n"

@@ -41,6 +41,7 @@ from ..model import (
 )
 from ..errors import Findings
 from ..vocabulary import INCOME_KINDS
+from . import settlements
 from .addresses import Addresses
 from .logins import FORGES, Logins
 from .lookalike import Lookalikes
@@ -289,6 +290,7 @@ def rewards(rel: str, stem: str, doc: YamlDoc, body: str, notes: Notes) -> Rewar
         start=start, end=end, source=rel, title=d.get("title", ""),
         decay=Decimal(str(d.get("decay", "0.5"))), note=d.get("note", ""),
         recipients=d.get("recipients", "members"), verified=bool(d.get("verified", False)),
+        settled=settlements.settlement(rel, doc, code, budget, notes.findings),
     )
 
 
@@ -324,7 +326,7 @@ def ledger(rel: str, doc: YamlDoc, notes: Notes) -> list[LedgerEntry]:
             date=_date(e["date"]), amount=value, currency=code, kind=e["kind"], source=rel,
             line=line, party_from=e.get("from", ""), party_to=e.get("to", ""),
             project=e.get("project", ""), note=e.get("note", ""), reference=e.get("reference", ""),
-            by=e.get("by", ""),
+            by=e.get("by", ""), plan=e.get("plan", ""),
         ))
     return entries
 

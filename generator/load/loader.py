@@ -19,7 +19,7 @@ from ..cache import buildcache
 from ..errors import DataError, Findings
 from ..i18n import catalogue_findings, load_catalogue
 from ..model import Config, Discover, Model, Peer
-from . import codeowners, dates, ecosystem, invisible, kinds, salvage
+from . import codeowners, dates, ecosystem, invisible, kinds, salvage, settlements
 from .documents import documents
 from .listing import COLLECTIONS, MD_EXT, check_names, collection
 from .logins import LoginIndex
@@ -227,6 +227,8 @@ class _Loader:
         named = {kind: set(built) | {stem for _rel, stem in self.listing[folder]}
                  for kind, folder, built in (("member", "members", model.members), ("project", "projects", model.projects))}
         self.notes.references.check(named, self.findings)
+        settlements.check_recipients(model, self.findings)
+        settlements.check_payout_plans(model, self.findings)
         self.notes.addresses.check(self.findings, self.mailmaps())
         self.notes.logins.check(self.findings)
         self.notes.lookalikes.check(self.findings)

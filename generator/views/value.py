@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 
 from value import money
 from value.indicators import indicators
 from value.registry import DIMENSIONS
 from value.report_types import Report
-from value.rewards import Period, split
+from value.rewards import NO_VALUE, NOT_A_MEMBER, RECEIVED_MORE, ROUNDED, Reason
 
 from ..datapackage import Table
 from ..i18n import Catalogue, english
 from ..model import Model, RewardPlan
 from ..people import People
-from ..valuation import payouts
+from ..settlement import plan_split
 from . import charts
 from .activity import party_name
 from .populations import MonthlyPeople, populations_of, relation, yearly_series
@@ -33,6 +34,21 @@ from .ledger import balance_chart, by_kind, by_month, currencies, money_flow
 from .records import contributions_tables, private_commits
 
 NOT_LISTED = "Members not listed"  # the one row of hidden members' rewards, in the open data
+# Why a line of a plan pays nothing, in the open data (English, as every column of it is).
+WHY_NOTHING = {
+    RECEIVED_MORE: "already received more than their fair part",
+    NO_VALUE: "no value counted by the policy",
+    NOT_A_MEMBER: "not a member: the plan pays members only",
+    ROUNDED: "their part is less than the currency's smallest unit",
+    "not_settled": "not in the settlement",
+}
+
+
+def _to_money(amount: Fraction, code: str) -> Decimal:
+    """An exact fraction as an amount with the currency's decimals (half up: a figure explained,
+    not a payment)."""
+    exact = Decimal(amount.numerator) / Decimal(amount.denominator)
+    return exact.quantize(Decimal(1).scaleb(-money.minor_units(code)), rounding=ROUND_HALF_UP)
 
 
 def public_rows(rows: list[dict], by_engine_id: dict[str, Contributor]) -> tuple[list[dict], Decimal]:
@@ -289,30 +305,91 @@ class ValueView:
         amount (descending, ties by id); hidden members paid, as one "members not listed" total;
         the non-members' part of the value (shared among members unless `recipients: all`).
         Counts only value up to the plan's end and payouts before its start (`value.rewards.counted`);
-        with `verified: true`, only verified commits, and says how many of the period's were."""
+        with `verified: true`, only verified commits, and says how many of the period's were.
+        A settled plan shows its settled amounts and is never computed again: what explains each
+        line (share of value, fair part, already received) is the split this version computes at
+        the settlement's commit (`model.settled_splits`), which later data, weights and records
+        cannot move. `lines`: everyone the plan may pay who has value or payouts counted, with why."""
         empty = {"plan": plan, "rows": [], "hidden": Decimal(0), "total": Decimal(0),
                  "non_members": 0, "non_member_share": 0.0, "decimals": money.minor_units(plan.currency),
-                 "commits": 0, "verified": None}
+                 "commits": 0, "verified": None, "lines": [], "settled": plan.settled}
         if not self.report:
             return empty
-        result = split(self.report, budget=plan.budget, currency=plan.currency, policy=plan.policy,
-                       decay=plan.decay, period=Period(plan.start, plan.end), recipients=plan.recipients,
-                       payouts=payouts(self.model), minor_units=money.minor_units(plan.currency),
-                       verified=plan.verified)
-        shown, hidden = public_rows(result.rows, self.by_engine_id)
-        total = sum((r["amount"] for r in result.rows), Decimal(0))
-        return {**empty, "rows": shown, "hidden": hidden, "total": total, "non_members": result.non_members,
-                "non_member_share": float(result.non_member_share), "commits": result.commits,
-                "verified": result.verified}
+        if plan.settled is not None:
+            result = self.model.settled_splits.get(plan.slug)
+            amounts = {who: a for who, a in plan.settled.amounts}
+            rows = [{"id": who, "amount": a, "share": round(float(a / plan.budget), 6) if plan.budget else 0.0}
+                    for who, a in sorted(amounts.items()) if a]
+        else:
+            result = plan_split(self.model, self.report, plan)
+            rows = result.rows
+            amounts = {r["id"]: r["amount"] for r in rows}
+        shown, hidden = public_rows(rows, self.by_engine_id)
+        total = sum((r["amount"] for r in rows), Decimal(0))
+        found = {"non_members": result.non_members, "non_member_share": float(result.non_member_share),
+                 "commits": result.commits, "verified": result.verified} if result is not None else {}
+        return {**empty, "rows": shown, "hidden": hidden, "total": total, **found,
+                "lines": self.explained(plan, result.reasons if result is not None else {}, amounts)}
 
-    def rewards_received(self, contributor: Contributor) -> list[tuple[str, str, Decimal]]:
-        """(plan title, currency, amount) of each declared distribution that gives them something."""
-        result = []
+    def explained(self, plan: RewardPlan, reasons: dict[str, Reason], amounts: dict[str, Decimal]) -> list[dict]:
+        """Each line of a plan, explained: {contributor (None: the members not listed, as one
+        line), share (of the value the policy counts, 0..1), fair, received, amount, why}; share,
+        fair and received are None when not known (a settlement whose commit cannot be read).
+        Paid lines first by amount, then those paid nothing by share; the hidden total last."""
+        code, zero = plan.currency, money.from_units(0, plan.currency)
+        people = {c["id"]: c for c in self.report.people}
+        lines, hidden = [], None
+        for pid in sorted(set(amounts) | set(reasons)):
+            reason, amount = reasons.get(pid), amounts.get(pid, zero)
+            member = pid in self.model.members or bool(people.get(pid, {}).get("member"))
+            if not amount and plan.recipients == "members" and not member:
+                continue  # the non-members' part is said once, above the table
+            why = "" if amount else (reason.why if reason is not None and reason.why else "not_settled")
+            line = {"share": float(reason.share) if reason else None,
+                    "fair": _to_money(reason.fair, code) if reason else None,
+                    "received": _to_money(reason.received, code) if reason else None,
+                    "amount": money.quantize(amount, code), "why": why}
+            person = self.by_engine_id.get(pid)
+            if person is None:  # hidden: added into one line, never named
+                if hidden is None:
+                    hidden = {"contributor": None, "share": 0.0, "fair": zero, "received": zero, "amount": zero, "why": ""}
+                for key in ("share", "fair", "received", "amount"):
+                    if hidden[key] is not None and line[key] is not None:
+                        hidden[key] += line[key]
+                    else:
+                        hidden[key] = None
+                continue
+            lines.append({"contributor": person, **line})
+        lines.sort(key=lambda r: (-r["amount"], -(r["share"] or 0), r["contributor"].id))
+        if hidden is not None:
+            hidden["share"] = round(hidden["share"], 6) if hidden["share"] is not None else None
+            lines.append(hidden)
+        return lines
+
+    def rewards_received(self, contributor: Contributor) -> dict[str, list[tuple[str, str, Decimal]]]:
+        """What the rewards mean for one person, kept apart (VALUE.md, "Settling a period"):
+        "settled": (plan title, currency, amount) of settled plans' amounts not yet paid (no ledger
+        payout to them names the plan, or the payouts that do fall short: the rest);
+        "planned": (plan title, currency, amount) of plans not settled, as computed today.
+        What was paid is the ledger's (`contributor.rewards_received`)."""
+        who = contributor.engine_id
+        paid: dict[tuple[str, str], Decimal] = {}
+        for e in self.model.ledger:
+            if e.kind == "reward" and e.plan and e.party_to == who:
+                paid[(e.plan, e.currency)] = paid.get((e.plan, e.currency), Decimal(0)) + e.amount
+        settled, planned = [], []
         for slug, dist in self.rewards.items():
+            plan = dist["plan"]
+            title = plan.title or slug
+            if plan.settled is not None:
+                owed = dict(plan.settled.amounts).get(who, Decimal(0)) - paid.get((slug, plan.currency), Decimal(0))
+                if owed > 0:
+                    settled.append((title, plan.currency, owed))
+                continue
             for row in dist["rows"]:
                 if row["contributor"] is contributor:
-                    result.append((dist["plan"].title or slug, dist["plan"].currency, row["amount"]))
-        return result
+                    planned.append((title, plan.currency, row["amount"]))
+        return {"settled": settled, "planned": planned}
 
     # -- open data ---------------------------------------------------------------------------
     def tables(self) -> list[Table]:
@@ -327,10 +404,12 @@ class ValueView:
              ("currency", "string", "ISO 4217 code"),
              ("from", "string", "Who paid (members through their visibility)"),
              ("to", "string", "Who was paid (members through their visibility)"),
-             ("project", "string", "Project slug"), ("note", "string", "Note")],
+             ("project", "string", "Project slug"), ("note", "string", "Note"),
+             ("plan", "string", "For a reward payout: the reward plan it pays out (rewards/<plan>.yaml)")],
             [{"date": e.date, "kind": e.kind, "amount": e.amount, "currency": e.currency,
               "from": self.party_name(e.party_from) if e.party_from else "",
-              "to": self.party_name(e.party_to) if e.party_to else "", "project": e.project, "note": e.note}
+              "to": self.party_name(e.party_to) if e.party_to else "", "project": e.project, "note": e.note,
+              "plan": e.plan}
              for e in model.ledger],
         ))
         tables.append(self.rewards_table([row for slug, dist in self.rewards.items()
@@ -364,23 +443,40 @@ class ValueView:
         return Table(
             "rewards", "Reward distributions", "Each declared distribution split among members (among every "
             "contributor when the plan says recipients: all), counting only its period; members who are not "
-            "listed are paid, and appear as one row.",
+            "listed are paid, and appear as one row. A settled plan shows its settled amounts, never computed "
+            "again. Each row explains itself: share of value, fair part, what was already received, this "
+            "payout, and why someone the plan may pay gets nothing.",
             [("plan", "string", "Reward plan (file name)"), ("id", "string", "Contributor id"),
              ("name", "string", "Contributor name"),
-             ("amount", "number", "Amount, with its currency's decimals (ISO 4217 minor unit)"),
+             ("amount", "number", "This payout, with its currency's decimals (ISO 4217 minor unit); the settled "
+                                  "amount once the plan is settled"),
              ("currency", "string", "ISO 4217 code"),
-             ("policy", "string", "immediate, recent or balanced")],
+             ("policy", "string", "immediate, recent or balanced"),
+             ("share_of_value", "number", "Their part of the value the policy counts, in percent (c_i / Σ c: "
+                                          "the period's value for immediate, the months' value with older "
+                                          "months decayed for recent, all value up to the period's end for "
+                                          "balanced); empty when not known"),
+             ("fair_part", "number", "Their fair part: budget × share for immediate and recent; for balanced, "
+                                     "the target (everything paid before the period plus the budget) × share; "
+                                     "rounded to the currency's decimals; empty when not known"),
+             ("already_received", "number", "Rewards the ledger shows paid to them before the period's start, "
+                                            "in this currency (g_i); empty when not known"),
+             ("settled", "boolean", "Whether the plan is settled (its amounts are final)"),
+             ("reason", "string", "Why they get nothing (empty when they get something)")],
             rows,
         )
 
     def reward_rows(self, slug: str, dist: dict) -> list[dict]:
         plan = dist["plan"]
-        amount = lambda a: money.quantize(a, plan.currency)  # noqa: E731 - its currency's decimals
-        rows = [{"plan": slug, "id": r["contributor"].id, "name": r["contributor"].name, "amount": amount(r["amount"]),
-                 "currency": plan.currency, "policy": plan.policy} for r in dist["rows"]]
-        if dist["hidden"]:
-            rows.append({"plan": slug, "id": "", "name": NOT_LISTED, "amount": amount(dist["hidden"]),
-                         "currency": plan.currency, "policy": plan.policy})
+        amount = lambda a: money.quantize(a, plan.currency) if a is not None else None  # noqa: E731 - its currency's decimals
+        rows = []
+        for line in dist["lines"]:
+            person = line["contributor"]
+            rows.append({"plan": slug, "id": person.id if person else "", "name": person.name if person else NOT_LISTED,
+                         "amount": amount(line["amount"]), "currency": plan.currency, "policy": plan.policy,
+                         "share_of_value": round(100 * line["share"], 2) if line["share"] is not None else None,
+                         "fair_part": amount(line["fair"]), "already_received": amount(line["received"]),
+                         "settled": plan.settled is not None, "reason": WHY_NOTHING.get(line["why"], "")})
         return rows
 
     def contributors_table(self) -> Table:
