@@ -209,13 +209,20 @@ class WebClient:
         """GET `url` within the limits: an `Answer`, None for a 404 when `missing_ok`; raises
         `WebError` for anything else (a refused address, a timeout, too large, too many
         redirects, any other status, the whole exchange not done within the deadline)."""
+        late = f"{_shown(url)}: not read whole within {self.limits.deadline:g} s"
         with _Watchdog(self.limits.deadline) as watchdog:
             try:
-                return self._get(url, etag, last_modified, missing_ok)
+                answer = self._get(url, etag, last_modified, missing_ok)
             except WebError:
                 if watchdog.fired:
-                    raise WebError(f"{_shown(url)}: not read whole within {self.limits.deadline:g} s") from None
+                    raise WebError(late) from None
                 raise
+            # The watchdog ends an exchange by shutting its socket, and http.client reads that
+            # end of file as the end of the headers or of a body without a length: an answer
+            # cut short can come back as if whole (seen once in ten runs, as invalid JSON).
+            if watchdog.fired:
+                raise WebError(late)
+            return answer
 
     def _get(self, url: str, etag: str, last_modified: str, missing_ok: bool) -> Answer | None:
         limits = self.limits
