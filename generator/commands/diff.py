@@ -379,14 +379,17 @@ def value_section(repo_path: Path, subdir: str, base_ref: str, head_ref: str, ba
         from value.errors import ValueEngineError
         from value.report import build_report
 
+        from ..landedfiles import DataFileKeys
         from ..valuation import community_data, counted_folder
     except ImportError:  # pragma: no cover - the value package ships with Commonplace
         return ["_Value figures not compared: the value engine is not installed._"]
     try:
+        # each side's records land as its own build would place them (VALUE.md, "When a record counts")
         before = build_report(repo_path, subdir=counted_folder(base, subdir), files_in=subdir or None, ref=base_ref,
-                              data=community_data(base) if base else None)
+                              data=community_data(base) if base else None,
+                              data_files=DataFileKeys(base.config.kinds) if base else None)
         after = build_report(repo_path, subdir=counted_folder(head, subdir), files_in=subdir or None, ref=head_ref,
-                             data=community_data(head))
+                             data=community_data(head), data_files=DataFileKeys(head.config.kinds))
     except ValueEngineError as exc:
         return [f"_Value figures not compared: {exc}_"]
 
