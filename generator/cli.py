@@ -162,8 +162,9 @@ COMMANDS = (
                          "the plan is settled already, anything is uncommitted, or HEAD is not on the default "
                          "branch"),
                 arg("--period", type=_period, metavar="START..END",
-                    help="the period rewarded, two ISO dates such as 2026-07-01..2026-09-30: counts value "
-                         "dated up to END and payouts (ledger 'kind: reward') dated before START"),
+                    help="the period rewarded, two ISO dates such as 2026-07-01..2026-09-30: counts the value "
+                         "that counts by END (a record counts on the later of its date and the day it landed) "
+                         "and payouts (ledger 'kind: reward') dated before START"),
                 arg("--recipients", choices=("members", "all"),
                     help="members (default): only members are paid, the non-members' part is shared among "
                          "them; all: every contributor"),

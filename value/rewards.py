@@ -10,7 +10,7 @@ the ledger shows was already paid to them and B the budget (VALUE.md):
              period's end (all records without a period); under_i = max(0, target_i − g_i);
              amount_i = B · under_i / Σ under.
 What a plan counts (value up to its end, payouts before its start) is decided in one place,
-`counted`: the records dated up to the end, with cred as of the end, payouts before the start;
+`counted`: the records counted by the end (the later of date and landed), with cred as of the end, payouts before the start;
 a plan with `verified` counts the records of verified commits only. Recipients: members only by default (a non-member has no way to be paid); the
 non-members' part of the weights is reported, and the budget is split among members by the
 same weights; `recipients="all"` pays everyone.
@@ -91,7 +91,7 @@ COMMIT_KINDS = ("commit", "coauthor", "review", "replacement_cost", "documentati
 
 @dataclass(frozen=True)
 class Counted:
-    """What a plan counts: the records dated up to its period's end, payouts before its start.
+    """What a plan counts: the records counted by its period's end (date or landed, the later), payouts before its start.
 
     months:  the calendar months from the first record's to the end's (the last record's without
              a period), every one, so that a decay goes on through months without records;
@@ -113,7 +113,7 @@ class Counted:
 
 
 def plan_records(report: Report, end: date | None = None, verified: bool = False) -> list[Record]:
-    """The people's records a plan counts, sorted by date: those dated up to `end`, with the cred
+    """The people's records a plan counts, sorted by date: those counted by `end` (date or landed, the later), with the cred
     as of `end` (the report's `cred_as_of`) in place of the cred as of today; with `verified`,
     the records of a commit only when it is verified (the report's `verified`)."""
     records = from_report(report)
@@ -141,7 +141,7 @@ def _values(records, weights: dict[str, float]) -> dict[str, Fraction]:
 def counted(report: Report, *, currency: str, period: Period | None = None,
             payouts: Iterable[LedgerInput] | None = None, verified: bool = False) -> Counted:
     """THE ONE PLACE where a plan's period filters what it counts (VALUE.md, "Rewards": only
-    records dated up to `end`, only payouts dated before `start`).
+    records counted by `end`, only payouts dated before `start`).
 
     Value comes from the report's contribution records (`contributions.from_report`, scored with
     `contributions.scores` and the report's weights), to the day: a period ending mid-month
