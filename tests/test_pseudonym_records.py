@@ -16,7 +16,6 @@ import json
 import re
 from collections import defaultdict
 from pathlib import Path
-from typing import NamedTuple
 
 import pytest
 import yaml
@@ -28,6 +27,7 @@ from generator.people import names_someone_unnamed, pseudonym
 from generator.publish.search import available as search_available
 from generator.views.records import monthly
 from gitrepo import GitRepo, git
+from value.contributions import Record
 
 ANA, BEN, CY = ("Ana Lopez", "ana@example.org"), ("Ben Okafor", "ben@example.net"), ("Cy Hidden", "cy@example.com")
 BEN_OLD = ("Ben O.", "ben@old.example")  # Ben's old address, which the .mailmap joins to his member file
@@ -228,45 +228,17 @@ def test_which_lines_name_someone_the_site_does_not():
     assert not names_someone_unnamed((("dependabot[bot]", "bot@example.org"),), (), members, "pseudonym")
 
 
-class Landed(NamedTuple):
-    """A record as helper code may carry it once records have a landed day."""
-    date: str
-    person: str
-    kind: str
-    dimension: str
-    weight: float
-    source: str
-    landed: str
-
-    @property
-    def month(self) -> str:
-        return self.date[:7]
-
-
 def test_monthly_sums_count_weight_and_the_latest_landed_day():
-    records = [Landed("2024-03-07", "ben", "commit", "objective_accomplishment", 1.0, "a" * 40, "2024-03-08"),
-               Landed("2024-03-21", "ben", "commit", "objective_accomplishment", 1.0, "b" * 40, "2024-04-02"),
-               Landed("2024-03-21", "ben", "commit", "community_building", 0.5, "c" * 40, "2024-03-21"),
-               Landed("2024-04-01", "ben", "commit", "objective_accomplishment", 1.0, "d" * 40, "2024-04-01")]
+    records = [Record("2024-03-07", "ben", "commit", "objective_accomplishment", 1.0, "a" * 40, "2024-03-08"),
+               Record("2024-03-21", "ben", "commit", "objective_accomplishment", 1.0, "b" * 40, "2024-04-02"),
+               Record("2024-03-21", "ben", "commit", "community_building", 0.5, "c" * 40, "2024-03-21"),
+               Record("2024-04-01", "ben", "commit", "objective_accomplishment", 1.0, "d" * 40, "2024-04-01")]
     rows_ = [(m, k, d, s.records, s.weight, s.landed) for m, k, d, s in monthly(records)]
     assert rows_ == [("2024-03", "commit", "community_building", 1, 0.5, "2024-03-21"),
                      ("2024-03", "commit", "objective_accomplishment", 2, 2.0, "2024-04-02"),
                      ("2024-04", "commit", "objective_accomplishment", 1, 1.0, "2024-04-01")]
-    plain = [r[:6] for r in records]  # records without a landed day: none in the sums
-    assert {s.landed for *_, s in monthly([_Plain(*r) for r in plain])} == {None}
-
-
-class _Plain(NamedTuple):
-    date: str
-    person: str
-    kind: str
-    dimension: str
-    weight: float
-    source: str
-
-    @property
-    def month(self) -> str:
-        return self.date[:7]
+    unlanded = [r._replace(landed="") for r in records]  # as read from a /3 report: no landed day
+    assert {s.landed for *_, s in monthly(unlanded)} == {None}
 
 
 # ---- the demo --------------------------------------------------------------------------------

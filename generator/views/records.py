@@ -62,7 +62,7 @@ def source_of(text: str, forge: Forge | None) -> Source:
 @dataclass(frozen=True)
 class Sum:
     """Records of one person summed: how many, their weight, and the latest day one of them landed
-    (None while records carry no landed day)."""
+    (None when none carries one: a report read from an older engine)."""
 
     records: int
     weight: float
@@ -70,7 +70,7 @@ class Sum:
 
 
 def summed(records) -> Sum:
-    landed = [day for r in records if (day := getattr(r, "landed", None))]
+    landed = [r.landed for r in records if r.landed]
     return Sum(len(records), round(sum(r.weight for r in records), 6), max(landed) if landed else None)
 
 
