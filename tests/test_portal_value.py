@@ -273,7 +273,7 @@ def test_member_page_shows_value_across_dimensions(site, report):
         # a person's part of the monetary dimension: money they raised and the replacement cost of their work
         ("Money raised and replacement cost", "monetary_value"), ("Social use value", "social_use_value"),
         ("Reputation", "reputation"))]
-    assert "40 EUR paid so far (ledger)" in page
+    assert "€40.00 paid so far (ledger)" in page
 
 
 def test_ledger_page_totals_by_currency_month_and_kind(site):

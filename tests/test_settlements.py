@@ -343,7 +343,7 @@ def test_a_members_page_tells_paid_settled_and_planned_apart(repo, capsys, tmp_p
     _l, ana = amount_line(root, "ana")
     assert main(["build", str(root), "-o", str(tmp_path / "one")]) == 0
     shown = rewards_part(tmp_path / "one")
-    assert "10 EUR paid so far (ledger)" in shown
+    assert "€10.00 paid so far (ledger)" in shown
     assert f"€{ana} settled in May , not yet paid" in shown
     assert "€90.00 planned in June : not settled, it follows today's data" in shown  # Ana alone works in June
 
@@ -352,7 +352,7 @@ def test_a_members_page_tells_paid_settled_and_planned_apart(repo, capsys, tmp_p
     commit_all(root, "Pay May", date=JUNE.format(day="10"))
     assert main(["build", str(root), "-o", str(tmp_path / "two")]) == 0
     shown = rewards_part(tmp_path / "two")
-    assert f"{float(Decimal(ana) + 10):g} EUR paid so far (ledger)" in shown and "settled in May" not in shown
+    assert f"€{Decimal(ana) + 10} paid so far (ledger)" in shown and "settled in May" not in shown
     assert "planned in June" in shown
 
 
