@@ -222,7 +222,7 @@ class ValueView:
         _ = catalogue.gettext
         pages = self._value_pages()
         context = {"key": d, "title": pages["titles"][d], "summary": _(DIMENSION_SUMMARIES[d]),
-                   "figures": pages["figures"][d], "value_nav": self.value_nav(), "charts": []}
+                   "figures": pages["figures"][d], "value_nav": self.value_nav(), "charts": [], "windows": None}
         if d == "community_building":
             context["windows"] = self.windows()
             months = pages["months"]
