@@ -227,8 +227,8 @@ def test_the_page_the_open_data_and_the_directory_count(community, tmp_path, mon
     page = (out / "sustainability/index.html").read_text(encoding="utf-8")
     assert "There is no licence file." in page
     assert 'href="https://github.com/seeds/library/new/main/?filename=LICENSE' in page
-    assert 'href="../value/community-building/#absence-factor"' in page  # the figure, where it is shown
-    assert "chaoss.community/kb/metric-contributor-absence-factor" in page  # the threshold's source
+    assert 'href="../value/community-building/#absence-factor-12m"' in page  # the figure, where it is shown
+    assert "arxiv.org/abs/1604.06766" in page and "(ICPC, 2016)" in page  # the threshold's source: a paper, its year
     assert "<code>bus_factor</code>" in page  # the methodology lists every rule
     assert 'href="sustainability/"' in (out / "index.html").read_text(encoding="utf-8")
     assert 'href="../sustainability/"' in (out / "value/index.html").read_text(encoding="utf-8")

@@ -161,8 +161,9 @@ def test_dashboard_opens_each_dimension_with_headline_figures_and_a_link(site, r
     # 60.00 of the 120.00 EUR spent went to contributors: a share, written as a percentage
     assert dims["monetary_value"]["returned_to_contributors"] == {"EUR": 0.5}
     assert "<div><dt>Spending returned to contributors</dt><dd>50.0%</dd></div>" in money
-    roles = dims["community_building"]["roles"]
-    assert (f"<dd>{roles['core']} core, {roles['regular']} regular, {roles['casual']} casual</dd>"
+    roles, year = dims["community_building"]["roles"], dims["community_building"]["roles_12m"]
+    assert (f"<dd>{roles['core']} core, {roles['regular']} regular, {roles['casual']} casual over the whole history; "
+            f"last 12 months: {year['core']} core, {year['regular']} regular, {year['casual']} casual</dd>"
             in card(page, "community-building"))
     # the people, the methodology and every page of the section are one link away
     assert 'href="../value/contributors/"' in page and 'href="../value/methodology/"' in page

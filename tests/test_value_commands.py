@@ -46,7 +46,8 @@ def test_value_table_speaks_as_the_site_does(tmp_path, capsys):
     # no raw mapping, list or internal key: the portal's names and percentages
     assert "{" not in out and "': " not in out and "[" not in out
     assert not re.findall(r"\b[a-z]+_[a-z_]+\b", out)
-    assert "Core, regular and casual contributors  2 core, 0 regular, 0 casual" in out  # a tie: one layer
+    assert re.search(r"^  Core, regular and casual contributors +2 core, 0 regular, 0 casual$", out, re.M)  # a tie: one layer
+    assert re.search(r"^  Bus factor, last 12 months +1$", out, re.M)  # the window, named
     # one commit and two lines each: an even split of the work, as a percentage
     assert re.search(r"^ +50\.0%  Ana Lopez \(ana-lopez\)$", out, re.M)
     assert re.search(r"^ +\d+\.\d%  Ana Lopez \(ana-lopez\), 1 commit$", out, re.M)  # value, in percent

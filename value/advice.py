@@ -3,9 +3,13 @@
 One registry of rules, as the indicators have one (registry.py): each rule reads figures of the
 value report and a few facts from the data (`Facts`), compares one of them with a threshold the
 community may set (`advice: {rule: {threshold: ..., enabled: ...}}` in commonplace.yaml), cites
-where the threshold comes from, and says one concrete next step. A rule answers a `risk`, a
-`strength`, or nothing (not applicable: no commits, no ledger...). Findings name nobody: they
-count people, never point at one.
+the paper or report the threshold comes from (title, year) or says it is the project's choice,
+and says one concrete next step. A rule answers a `risk`, a `strength`, or nothing (not
+applicable: no commits, no ledger...). Findings name nobody: they count people, never point at one.
+
+One window per concept: the rules on how concentrated the work is (bus factor, shrinking core,
+core load) read the last 12 months up to the advice's day, and rules of one concept never call
+it a risk and a strength in the same advice: a risk drops that concept's strengths.
 
 `advise(report, facts, settings)` is pure and deterministic: the same inputs give the same
 findings, in the registry's order, risks first.
@@ -19,7 +23,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Callable
 
-from .dimensions.community_building import onion
+from .dimensions.community_building import absence_factor, onion
 from .money import INCOME_KINDS, SPENDING_KINDS, balance_sign
 from .report_types import Report
 
@@ -30,26 +34,21 @@ YEAR = timedelta(days=365)
 MIN_NEWCOMERS = 3  # fewer newcomers than this say nothing about how many stay
 MIN_PEOPLE_FOR_LOAD = 6  # in a group of five or fewer, three people doing most is simply its size
 
-# Where thresholds come from: {key: (title, url)}; the page cites them.
+# Where each rule's threshold comes from: {key: (title, url)}; the page cites them. A title names
+# the paper or report and its year; where no published source gives a threshold, "the project's
+# choice" says so (no url). Never a home page: a reader must find the number in what is cited.
+PROJECT_CHOICE = "project"
 SOURCES = {
-    "chaoss_absence": ("CHAOSS: Contributor Absence Factor",
-                       "https://chaoss.community/kb/metric-contributor-absence-factor/"),
-    "chaoss_elephant": ("CHAOSS: Elephant Factor", "https://chaoss.community/kb/metric-elephant-factor/"),
-    "chaoss_newcomers": ("CHAOSS: New Contributors",
-                         "https://chaoss.community/kb/metric-new-contributors/"),
-    "chaoss_inactive": ("CHAOSS: Inactive Contributors",
-                        "https://chaoss.community/kb/metric-inactive-contributors/"),
-    "chaoss_health": ("CHAOSS: Documentation Discoverability and the community health files",
-                      "https://chaoss.community/kb/metric-documentation-discoverability/"),
-    "onion": ("The 1-9-90 rule of participation (the onion model)",
-              "https://en.wikipedia.org/wiki/1%25_rule"),
-    "p2pvalue_funding": ("P2Pvalue: findings on funding of commons-based peer production",
-                         "https://p2pvalue.eu/"),
-    "p2pvalue_governance": ("P2Pvalue: findings on governance of commons-based peer production",
-                            "https://p2pvalue.eu/"),
-    "p2pvalue_value": ("P2Pvalue: the five dimensions of value and recognition",
-                       "https://p2pvalue.eu/"),
+    "truck_factor": ("Avelino, Passos, Hora and Valente: A Novel Approach for Estimating Truck Factors "
+                     "(ICPC, 2016): 65% of 133 popular GitHub projects have a truck factor of 2 or less",
+                     "https://arxiv.org/abs/1604.06766"),
+    PROJECT_CHOICE: ("the project's choice: no published source gives this threshold", None),
 }
+
+# One concept, one window, one verdict: the rules on how concentrated the work is (the bus factor,
+# the core, the load of the top three) all read the last 12 months, and when one of them finds a
+# risk, no rule of the same concept calls it a strength in the same advice.
+CONCENTRATION = "concentration"
 
 
 @dataclass(frozen=True)
@@ -86,6 +85,7 @@ class Rule:
     step: str  # the next step
     target: tuple  # ("edit", rel) | ("new", rel) | ("propose", folder) | ("folder", folder)
     func: Callable
+    concept: str = ""  # rules of one concept never give a risk and a strength together ("": its own)
 
     def describe(self, settings: dict | None = None) -> dict:
         chosen = self.settings(settings)
@@ -105,7 +105,7 @@ RULES: list[Rule] = []
 
 
 def rule(key: str, dimension: str, *, threshold, unit: str, source: str, shown_at: str, test: str, risk: str,
-         strength: str = "", step: str, target: tuple):
+         strength: str = "", step: str, target: tuple, concept: str = ""):
     """Register a rule: func(inputs: AdviceInputs, threshold) -> Outcome | None."""
 
     def wrap(func):
@@ -113,7 +113,8 @@ def rule(key: str, dimension: str, *, threshold, unit: str, source: str, shown_a
             raise ValueError(f"advice rule {key} registered twice")
         if source not in SOURCES:
             raise ValueError(f"advice rule {key}: unknown source {source!r}")
-        RULES.append(Rule(key, dimension, threshold, unit, source, shown_at, test, risk, strength, step, target, func))
+        RULES.append(Rule(key, dimension, threshold, unit, source, shown_at, test, risk, strength, step, target, func,
+                          concept or key))
         return func
 
     return wrap
@@ -172,38 +173,50 @@ def _share(x) -> float:
 
 
 # -- community building ------------------------------------------------------------------------
-def _few_hold_half(figure: str) -> Callable:
-    """A rule on a community-building figure that counts how many (people, organisations) hold half
-    of all commits: a risk at or below the threshold, a strength above it; silent without it."""
-
-    def judge(inputs: AdviceInputs, threshold):
-        value = inputs.figure("community_building", figure)
-        if not value:
-            return None
-        return Outcome("risk" if value <= threshold else "strength", value)
-
-    return judge
+def last_year(inputs: AdviceInputs) -> Counter:
+    """Commits per person in the 12 months up to the advice's day: the window of every rule on how
+    concentrated the work is."""
+    return inputs.commits_between(inputs.as_of - YEAR, inputs.as_of)
 
 
-bus_factor = rule("bus_factor", "community_building", threshold=2, unit="people", source="chaoss_absence",
-                   shown_at="value/community-building/#absence-factor",
-                   test="absence factor ≤ {threshold}",
-                   risk="{value} people hold half of all commits: if they stepped away, the work would stall.",
-                   strength="The work is spread: it takes {value} people to hold half of all commits.",
-                   step="Write down what only a few people know, and pair newcomers with them: improve the contribution guide.",
-                   target=("guide", "CONTRIBUTING.md"))(_few_hold_half("absence_factor"))
+@rule("bus_factor", "community_building", threshold=2, unit="people", source="truck_factor",
+      shown_at="value/community-building/#absence-factor-12m",
+      test="absence factor of the last 12 months ≤ {threshold}",
+      risk="In the last 12 months, {value} people made half of the commits: if they stepped away, the work would stall.",
+      strength="The work of the last 12 months is spread: it takes {value} people to hold half of its commits.",
+      step="Write down what only a few people know, and pair newcomers with them: improve the contribution guide.",
+      target=("guide", "CONTRIBUTING.md"), concept=CONCENTRATION)
+def bus_factor(inputs: AdviceInputs, threshold):
+    """The bus factor of the last 12 months (the whole history's can hide who does the work now);
+    silent without commits in them."""
+    value = absence_factor(last_year(inputs).values())
+    if not value:
+        return None
+    return Outcome("risk" if value <= threshold else "strength", value)
 
 
-elephant_factor = rule("elephant_factor", "community_building", threshold=1, unit="organisations", source="chaoss_elephant",
-                        shown_at="value/community-building/#elephant-factor",
-                        test="elephant factor ≤ {threshold}",
-                        risk="One organisation's people hold half of all commits: the community depends on it.",
-                        strength="No single organisation holds half of the work: it takes {value}.",
-                        step="Invite people from other organisations, and record each member's affiliation.",
-                        target=("propose", "members"))(_few_hold_half("elephant_factor"))
+@rule("elephant_factor", "community_building", threshold=1, unit="organisations", source=PROJECT_CHOICE,
+      shown_at="value/community-building/#elephant-factor-12m",
+      test="elephant factor of the last 12 months ≤ {threshold}",
+      risk="In the last 12 months, one organisation's people made half of the commits: the community depends on it.",
+      strength="No single organisation holds half of the last 12 months' work: it takes {value}.",
+      step="Invite people from other organisations, and record each member's affiliation.",
+      target=("propose", "members"))
+def elephant_factor(inputs: AdviceInputs, threshold):
+    """The elephant factor of the last 12 months; silent when nobody with an affiliation made a
+    commit in them."""
+    affiliation = {c["id"]: c.get("affiliation") for c in inputs.contributors}
+    orgs: Counter = Counter()
+    for pid, count in last_year(inputs).items():
+        if affiliation.get(pid):
+            orgs[affiliation[pid]] += count
+    if not orgs:
+        return None
+    value = absence_factor(orgs.values())
+    return Outcome("risk" if value <= threshold else "strength", value)
 
 
-@rule("newcomer_retention", "community_building", threshold=0.25, unit="share", source="chaoss_newcomers",
+@rule("newcomer_retention", "community_building", threshold=0.25, unit="share", source=PROJECT_CHOICE,
       shown_at="value/community-building/#new-contributors",
       test="share of the last 12 months' newcomers who took part in a second month < {threshold} "
            "(with at least 3 newcomers)",
@@ -222,19 +235,19 @@ def newcomer_retention(inputs: AdviceInputs, threshold):
     return Outcome("risk" if back < threshold else "strength", _share(back), {"newcomers": len(newcomers)})
 
 
-@rule("shrinking_core", "community_building", threshold=0.3, unit="share", source="onion",
+@rule("shrinking_core", "community_building", threshold=0.3, unit="share", source=PROJECT_CHOICE,
       shown_at="value/community-building/",
       test="the core (people holding 80% of commits) of the last 12 months is smaller than the 12 before by "
            "≥ {threshold} of its people (with a core of at least 2 before)",
       risk="The core shrank from {before} to {after} people over the last year.",
       strength="The core grew from {before} to {after} people over the last year.",
       step="Share the core's work: plan a project that hands over one task to a regular contributor.",
-      target=("propose", "projects"))
+      target=("propose", "projects"), concept=CONCENTRATION)
 def shrinking_core(inputs: AdviceInputs, threshold):
     def core(counts):
         return sum(1 for layer in onion(dict(counts)).values() if layer == "core")
 
-    after = core(inputs.commits_between(inputs.as_of - YEAR, inputs.as_of))
+    after = core(last_year(inputs))
     before = core(inputs.commits_between(inputs.as_of - 2 * YEAR, inputs.as_of - YEAR))
     if before < 2 and after <= before:
         return None
@@ -245,7 +258,7 @@ def shrinking_core(inputs: AdviceInputs, threshold):
     return Outcome("strength", 0.0, args) if after > before else None
 
 
-@rule("inactivity", "community_building", threshold=3, unit="months", source="chaoss_inactive",
+@rule("inactivity", "community_building", threshold=3, unit="months", source=PROJECT_CHOICE,
       shown_at="value/community-building/#active-contributors",
       test="months since anyone last took part ≥ {threshold}",
       risk="Nobody has taken part for {value} months.",
@@ -258,7 +271,7 @@ def inactivity(inputs: AdviceInputs, threshold):
     return Outcome("risk", quiet) if quiet >= threshold else None
 
 
-@rule("no_recent_event", "community_building", threshold=12, unit="months", source="p2pvalue_governance",
+@rule("no_recent_event", "community_building", threshold=12, unit="months", source=PROJECT_CHOICE,
       shown_at="events/",
       test="no event dated in the last {threshold} months, or planned",
       risk="No event in the last {threshold} months, and none planned.",
@@ -272,7 +285,7 @@ def no_recent_event(inputs: AdviceInputs, threshold):
 
 
 # -- governance: the files a newcomer looks for ---------------------------------------------------
-def _document(key: str, label: str, step: str, rel: str, source: str = "chaoss_health"):
+def _document(key: str, label: str, step: str, rel: str, source: str = PROJECT_CHOICE):
     @rule(key, "community_building", threshold=None, unit="file", source=source, shown_at="",
           test=f"no {label}",
           risk=f"There is no {label}.",
@@ -288,7 +301,7 @@ def _document(key: str, label: str, step: str, rel: str, source: str = "chaoss_h
 _document("licence", "licence file", "Add a LICENSE file with the text of the licence community.yaml names.", "LICENSE")
 _document("governance", "governance description",
           "Describe how decisions are taken: write governance in community.yaml, or a GOVERNANCE.md file.",
-          "GOVERNANCE.md", "p2pvalue_governance")
+          "GOVERNANCE.md")
 _document("code_of_conduct", "code of conduct", "Adopt a code of conduct (the Contributor Covenant is a common start).",
           "CODE_OF_CONDUCT.md")
 _document("contribution_guide", "contribution guide", "Write how to take part: a CONTRIBUTING.md file.",
@@ -296,7 +309,7 @@ _document("contribution_guide", "contribution guide", "Write how to take part: a
 
 
 # -- objective accomplishment --------------------------------------------------------------------
-@rule("overdue_goals", "objective_accomplishment", threshold=1, unit="goals", source="p2pvalue_value",
+@rule("overdue_goals", "objective_accomplishment", threshold=1, unit="goals", source=PROJECT_CHOICE,
       shown_at="projects/",
       test="open goals of active projects past their due date ≥ {threshold}",
       risk="{value} open goals belong to active projects past their due date ({projects} projects).",
@@ -318,7 +331,7 @@ def _main_currency(entries) -> str | None:
     return min(counts, key=lambda c: (-counts[c], c)) if counts else None
 
 
-@rule("no_income", "monetary_value", threshold=12, unit="months", source="p2pvalue_funding",
+@rule("no_income", "monetary_value", threshold=12, unit="months", source=PROJECT_CHOICE,
       shown_at="ledger/",
       test="no donation, grant or sale in the last {threshold} months",
       risk="No income in the last {threshold} months.",
@@ -330,7 +343,7 @@ def no_income(inputs: AdviceInputs, threshold):
     return None if recent else Outcome("risk", 0)
 
 
-@rule("single_funder", "monetary_value", threshold=0.5, unit="share", source="p2pvalue_funding",
+@rule("single_funder", "monetary_value", threshold=0.5, unit="share", source=PROJECT_CHOICE,
       shown_at="ledger/",
       test="one funder's share of all income (in the main currency) ≥ {threshold}",
       risk="One funder gave {value} of all income in {currency}.",
@@ -356,7 +369,7 @@ def single_funder(inputs: AdviceInputs, threshold):
     return Outcome("risk" if share >= Decimal(str(threshold)) else "strength", _share(share), args)
 
 
-@rule("runway", "monetary_value", threshold=6, unit="months", source="p2pvalue_funding",
+@rule("runway", "monetary_value", threshold=6, unit="months", source=PROJECT_CHOICE,
       shown_at="ledger/",
       test="months the balance lasts at the last 12 months' spending < {threshold}",
       risk="At the last 12 months' spending, the {currency} balance lasts {value} months.",
@@ -379,7 +392,7 @@ def runway(inputs: AdviceInputs, threshold):
     return Outcome("risk" if value < threshold else "strength", value, {"currency": currency})
 
 
-@rule("returned_to_contributors", "monetary_value", threshold=0.2, unit="share", source="p2pvalue_funding",
+@rule("returned_to_contributors", "monetary_value", threshold=0.2, unit="share", source=PROJECT_CHOICE,
       shown_at="value/monetary-value/#returned-to-contributors",
       test="share of spending paid to contributors < {threshold}",
       risk="Only {value} of the {currency} spent went to the people doing the work.",
@@ -397,7 +410,7 @@ def returned_to_contributors(inputs: AdviceInputs, threshold):
 
 
 # -- reputation ------------------------------------------------------------------------------------
-@rule("unrecognised", "reputation", threshold=5, unit="kudos", source="p2pvalue_value",
+@rule("unrecognised", "reputation", threshold=5, unit="kudos", source=PROJECT_CHOICE,
       shown_at="value/reputation/#kudos",
       test="someone active in the last 12 months has no kudos while another has ≥ {threshold}",
       risk="{value} people active in the last 12 months have had no kudos at all, while one has had {top}.",
@@ -417,7 +430,7 @@ def unrecognised(inputs: AdviceInputs, threshold):
 def core_load(inputs: AdviceInputs) -> dict | None:
     """The share of the last 12 months' commits made by the three people who made most, and of
     how many people."""
-    counts = inputs.commits_between(inputs.as_of - YEAR, inputs.as_of)
+    counts = last_year(inputs)
     total = sum(counts.values())
     if not total:
         return None
@@ -437,12 +450,12 @@ def rewards_reach(inputs: AdviceInputs) -> dict | None:
     return {"top": len(members), "rewarded": sum(1 for c in members if c.get("rewards_received"))}
 
 
-@rule("core_load", "micro", threshold=0.9, unit="share", source="onion",
+@rule("core_load", "micro", threshold=0.9, unit="share", source=PROJECT_CHOICE,
       shown_at="sustainability/#micro",
       test="share of the last 12 months' commits made by the top three ≥ {threshold} (with at least 6 people)",
       risk="Three people made {value} of the last 12 months' commits, among {people}.",
       step="Hand over: plan a project that moves one recurring task from the core to someone new.",
-      target=("propose", "projects"))
+      target=("propose", "projects"), concept=CONCENTRATION)
 def core_load_rule(inputs: AdviceInputs, threshold):
     load = core_load(inputs)
     if load is None or load["people"] < MIN_PEOPLE_FOR_LOAD or load["share"] < threshold:
@@ -450,7 +463,7 @@ def core_load_rule(inputs: AdviceInputs, threshold):
     return Outcome("risk", load["share"], {"people": load["people"]})
 
 
-@rule("rewards_reach", "micro", threshold=2, unit="people", source="p2pvalue_value",
+@rule("rewards_reach", "micro", threshold=2, unit="people", source=PROJECT_CHOICE,
       shown_at="sustainability/#micro",
       test="of the three members with most value, fewer than {threshold} were ever rewarded",
       risk="Only {value} of the {top} members who contribute most were ever rewarded.",
@@ -472,7 +485,7 @@ def advise(report: Report | None, facts: Facts, settings: dict | None = None) ->
     A finding: rule, kind (risk | strength), dimension, value, threshold, source, args, file.
     Risks come first, then strengths, each in the registry's order."""
     inputs = AdviceInputs(report, facts)
-    findings = []
+    outcomes = []
     for item in RULES:
         chosen = item.settings(settings)
         if not chosen["enabled"]:
@@ -480,9 +493,14 @@ def advise(report: Report | None, facts: Facts, settings: dict | None = None) ->
         outcome = item.func(inputs, chosen["threshold"])
         if outcome is None or (outcome.kind == "strength" and not item.strength):
             continue
-        findings.append({"rule": item.key, "kind": outcome.kind, "dimension": item.dimension,
-                         "value": outcome.value, "threshold": chosen["threshold"], "source": item.source,
-                         "args": dict(sorted(outcome.args.items())), "file": outcome.file})
+        outcomes.append((item, chosen, outcome))
+    # a concept found at risk is not also a strength (the core shrinking while "the work is spread")
+    at_risk = {item.concept for item, _chosen, outcome in outcomes if outcome.kind == "risk"}
+    findings = [{"rule": item.key, "kind": outcome.kind, "dimension": item.dimension,
+                 "value": outcome.value, "threshold": chosen["threshold"], "source": item.source,
+                 "args": dict(sorted(outcome.args.items())), "file": outcome.file}
+                for item, chosen, outcome in outcomes
+                if not (outcome.kind == "strength" and item.concept in at_risk)]
     findings.sort(key=lambda f: f["kind"] != "risk")  # stable: the registry's order within each kind
     return {
         "schema": SCHEMA,

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from value import money
+from value.contributions import from_report
+from value.dimensions.community_building import last_12_months
 from value.indicators import indicators
 from value.registry import DIMENSIONS
 from value.report_types import Report
@@ -18,7 +21,7 @@ from ..people import People
 from ..settlement import plan_split
 from . import charts
 from .activity import party_name
-from .populations import MonthlyPeople, populations_of, relation, yearly_series
+from .populations import MonthlyPeople, populations_of, relation, report_day, yearly_series
 from . import value_words as words
 from .contributors import (
     DIMENSION_SUMMARIES,
@@ -146,10 +149,38 @@ class ValueView:
                     _("{label} per month", label=name),
                     caption, months, series, label_name=_("Month"), localise=catalogue.decimal, width=charts.CARD_WIDTH,
                     stocks=stocks, means=means, catalogue=catalogue)
+            text = words.figure_text(ind.key, value, ind.unit, catalogue, projects)
+            if d == "community_building" and ind.key in WINDOWED_12M and self._year_is_empty():
+                text = _("No history in the last 12 months")
             result.append({"key": ind.key, "anchor": ind.key.replace("_", "-"), "label": name,
-                           "text": words.figure_text(ind.key, value, ind.unit, catalogue, projects),
+                           "text": text,
                            "explanation": caption, "chart": trend})
         return result
+
+    def _year_is_empty(self) -> bool:
+        """True when the last 12 months have neither a commit nor anything else someone did: the
+        12-month figures then say so instead of showing 0 or a dash."""
+        building = self.report.dimensions["community_building"]
+        return building.get("roles_12m") is None and not building.get("active_contributors_12m")
+
+    def windows(self) -> dict:
+        """The figures given for two windows, side by side: [(name, whole history, last 12 months)],
+        and the last 12 months' first and last days (None without history)."""
+        report, catalogue = self.report, self.catalogue
+        _ = catalogue.gettext
+        building = report.dimensions["community_building"]
+        units = {i.key: i.unit for i in indicators("community", "community_building")}
+        empty = self._year_is_empty()
+        rows = []
+        for whole, year, name in WINDOW_ROWS:
+            year_text = (_("No history in the last 12 months") if empty else
+                         words.figure_text(year, building.get(year), units[year], catalogue))
+            rows.append({"name": _(name), "whole": words.figure_text(whole, building.get(whole), units[whole], catalogue),
+                         "year": year_text, "anchor": whole.replace("_", "-"), "year_anchor": year.replace("_", "-")})
+        day = report_day(report, () if report.source.as_of else from_report(report))
+        span = last_12_months(day) if day else None
+        return {"rows": rows, "first": date.fromisoformat(span[0]) if span else None,
+                "last": date.fromisoformat(span[1]) if span else None}
 
     def value_nav(self) -> list[tuple[str, str]]:
         """The value section's own pages, (title, site path), for its navigation and the sitemap."""
@@ -170,6 +201,10 @@ class ValueView:
                     usage = words.usage_headline(self.report, catalogue)
                     if usage:
                         shown.append(usage)
+                elif key == "roles" and "roles_12m" in by_key and "roles" in by_key:  # the onion's two windows
+                    shown.append((by_key[key]["label"],
+                                  catalogue.gettext("{whole} over the whole history; last 12 months: {year}",
+                                                    whole=by_key["roles"]["text"], year=by_key["roles_12m"]["text"])))
                 elif key in by_key:
                     shown.append((by_key[key]["label"], by_key[key]["text"]))
             cards.append({"key": d, "slug": words.SLUGS[d], "title": pages["titles"][d], "figures": shown[:4],
@@ -187,8 +222,9 @@ class ValueView:
         _ = catalogue.gettext
         pages = self._value_pages()
         context = {"key": d, "title": pages["titles"][d], "summary": _(DIMENSION_SUMMARIES[d]),
-                   "figures": pages["figures"][d], "value_nav": self.value_nav(), "charts": []}
+                   "figures": pages["figures"][d], "value_nav": self.value_nav(), "charts": [], "windows": None}
         if d == "community_building":
+            context["windows"] = self.windows()
             months = pages["months"]
             people = pages["people"]
             distinct = _("each person counted once in the year")
@@ -204,7 +240,8 @@ class ValueView:
                     label_name=_("Month"), localise=catalogue.decimal, catalogue=catalogue),
                 charts.onion(
                     _n_people_with_a_commit(catalogue, committers),
-                    _("Core contributors hold 80% of the commits, regular ones the next 15%, casual ones the rest."),
+                    _("Over the whole history: core contributors hold 80% of the commits, regular ones the next 15%, "
+                      "casual ones the rest."),
                     [(_("Core"), roles.get("core", 0)), (_("Regular"), roles.get("regular", 0)),
                      (_("Casual"), roles.get("casual", 0))],
                     headers=[_("Layer"), _("People")]),
@@ -542,8 +579,9 @@ class ValueView:
         for d in DIMENSIONS:
             for ind in indicators("community", d):
                 rows.extend(_flatten(d, ind.key, self.report.dimensions[d].get(ind.key), ind.unit))
-        return Table("indicators", "Indicators", "Community indicators over the whole history, flattened "
-                     "(a figure per currency or per part is one row each).", _INDICATOR_FIELDS, rows)
+        return Table("indicators", "Indicators", "Community indicators over the whole history (a key ending in "
+                     "_12m: over the 12 months up to the report's day), flattened (a figure per currency or per "
+                     "part is one row each).", _INDICATOR_FIELDS, rows)
 
     def monthly_table(self) -> Table:
         months = self.report.monthly["months"]
@@ -555,6 +593,16 @@ class ValueView:
                     rows.extend({"month": month, **r} for r in _flatten(d, key, value, unit))
         return Table("indicators-monthly", "Indicators per month", "Community indicators per calendar month (UTC).",
                      [("month", "string", "Calendar month, YYYY-MM")] + _INDICATOR_FIELDS, rows)
+
+
+# Figures given for the whole history and for the last 12 months: (whole key, 12-month key, name).
+WINDOW_ROWS = (
+    ("active_contributors_whole_history", "active_contributors_12m", "Active contributors"),
+    ("absence_factor", "absence_factor_12m", "Bus factor"),
+    ("elephant_factor", "elephant_factor_12m", "Organisations holding half the work"),
+    ("roles", "roles_12m", "Core, regular and casual contributors"),
+)
+WINDOWED_12M = frozenset(year for _whole, year, _name in WINDOW_ROWS)
 
 
 def _n_people_with_a_commit(catalogue: Catalogue, n: int) -> str:

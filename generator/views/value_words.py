@@ -24,6 +24,14 @@ WORDS: dict[str, tuple[str, str | None, str | None]] = {
         "Active contributors",
         "How many people contribute (CHAOSS Active Contributors): overall, in the last {days} days; each month, in that month.",
         "people with a record of something they did in the period: a commit authored, a co-author or review trailer, a record in the contributions files, an event organised or attended (kudos received and cred do not count), each person once"),
+    "active_contributors_12m": (
+        "Active contributors, last 12 months",
+        "How many people took part in the 12 months up to the report's day.",
+        "people with a record of something they did in the 12 months up to the report's day, counted as active contributors are; empty when nobody did anything in those months"),
+    "active_contributors_whole_history": (
+        "Contributors over the whole history",
+        "Everyone who ever took part, up to the report's day.",
+        "people with a record of something they did, over the whole history up to the report's day, counted as active contributors are"),
     "new_contributors": (
         "New contributors",
         "Newcomers (CHAOSS New Contributors): people whose first contribution ever falls in the last {days} days, not merely their first in some window.",
@@ -38,12 +46,20 @@ WORDS: dict[str, tuple[str, str | None, str | None]] = {
         "people active in both the previous period and this one, divided by the people active in the previous period"),
     "absence_factor": (
         "Bus factor",
-        "How few people hold half of the commits (CHAOSS Contributor Absence Factor): the lower, the more the work depends on a few. Half is reached at 50% or more (CHAOSS's text says \"more than\").",
+        "How few people hold half of the commits of the whole history (CHAOSS Contributor Absence Factor): the lower, the more the work depends on a few. Half is reached at 50% or more (CHAOSS's text says \"more than\").",
         "sort people by commits, most first; the smallest number of them who together hold 50% or more of all commits"),
+    "absence_factor_12m": (
+        "Bus factor, last 12 months",
+        "The bus factor of the 12 months up to the report's day, beside the whole history's: who holds the work now.",
+        "the bus factor, counted the same way over the commits of the 12 months up to the report's day; empty when those months have no commit"),
     "elephant_factor": (
         "Organisations holding half the work",
-        "How few organisations hold half of the commits (CHAOSS Elephant Factor). The work of people without an affiliation is left out; the next figure says how much.",
+        "How few organisations hold half of the commits of the whole history (CHAOSS Elephant Factor). The work of people without an affiliation is left out; the next figure says how much.",
         "the bus factor over organisations (each member's affiliation); the commits of people without one are left out"),
+    "elephant_factor_12m": (
+        "Organisations holding half the work, last 12 months",
+        "Organisations holding half the commits of the 12 months up to the report's day, beside the whole history's.",
+        "the organisations figure, counted the same way over the commits of the 12 months up to the report's day; empty when those months have no commit by someone with an affiliation"),
     "unaffiliated_share": (
         "Work without an organisation",
         "The share of commits that the organisations figure could not attribute to any organisation.",
@@ -51,7 +67,11 @@ WORDS: dict[str, tuple[str, str | None, str | None]] = {
     "roles": (
         "Core, regular and casual contributors",
         "The onion model of participation (the 1-9-90 rule) over the whole history: the core holds 80% of the commits, regular contributors the next 15%, casual ones the rest.",
-        "sort people by commits, most first, people with equal commits forming one group; the core is the fewest whole groups that reach 80% or more of the commits, regular contributors the next groups until 95% or more, casual contributors everyone else (a tie never splits people between two roles)"),
+        "sort people by commits, most first; the core is the fewest people who together reach 80% or more of the commits, regular contributors the next people until 95% or more, casual contributors everyone else. People with equal commits are never split between two roles: a group of them that a threshold would cut goes whole to the outer role, a group that ends exactly on the threshold stays inside"),
+    "roles_12m": (
+        "Core, regular and casual contributors, last 12 months",
+        "The onion of participation over the 12 months up to the report's day, beside the whole history's.",
+        "the onion of participation, counted the same way over the commits of the 12 months up to the report's day; empty when those months have no commit"),
     "events": ("Events", "Community events held.", None),
     "event_participants": (
         "Event participations",
@@ -244,7 +264,7 @@ def figure_text(key: str, value, unit: str, catalogue: Catalogue, projects: dict
     """A report figure as a reader sees it: percentages, words and titles, never a raw mapping."""
     if value is None:
         return "—"
-    if key == "roles" and isinstance(value, dict):
+    if key in ("roles", "roles_12m") and isinstance(value, dict):
         return roles_text(value, catalogue)
     if key == "funding_channels" and isinstance(value, list):
         return funding_text(value, catalogue)

@@ -20,28 +20,28 @@ def test_chaos_absence_factor_vector():
 
 
 def test_onion_roles():
-    # 80 of 100 commits: a alone reaches 80%; b (80 before it) and the tied c, d (90 before
-    # them) are regular; nobody is left for casual, as c and d are one group.
-    assert onion({"a": 80, "b": 10, "c": 5, "d": 5}) == {"a": "core", "b": "regular", "c": "regular", "d": "regular"}
-    assert onion({"b": 1, "a": 1}) == {"a": "core", "b": "core"}
+    # 80 of 100 commits: a alone reaches 80%; b reaches 90%, so the cut at 95% falls between the
+    # tied c and d: the group straddles it and goes whole to the outer ring, casual.
+    assert onion({"a": 80, "b": 10, "c": 5, "d": 5}) == {"a": "core", "b": "regular", "c": "casual", "d": "casual"}
+    assert onion({"b": 1, "a": 1}) == {"a": "core", "b": "core"}  # the 80% cut needs both
     assert onion({"a": 0, "b": 3}) == {"b": "core"}  # nobody without commits gets a role
     assert onion({}) == {}
 
 
 def test_onion_ties_are_ties():
     # 10 people with 1 commit each: taken one by one, 8 ids would be core, 1 regular, 1 casual,
-    # and which ones would depend on the order of their ids. Tied, they are all core.
+    # and which ones would depend on the order of their ids. The 80% cut splits the group, so it
+    # goes outward; it ends exactly on the 95% cut (the 10th person), so it is regular, whole.
     counts = {f"p{i}": 1 for i in range(10)}
-    assert set(onion(counts).values()) == {"core"}
-    # a, b, c tied at 10 after z's 70 (of 100): one by one, a would be core (70 < 80 before it)
-    # and c regular (90 before it); swapping ids would have swapped their roles. The group's
-    # first place has 70 before it, so all three are core.
+    assert set(onion(counts).values()) == {"regular"}
+    # a, b, c tied at 10 after z's 70 (of 100): one by one, a would be core (80% reached) and
+    # b, c regular; the group straddles 80% and goes to the outer ring, regular, all three.
     counts = {"z": 70, "a": 10, "b": 10, "c": 10}
-    assert onion(counts) == {"z": "core", "a": "core", "b": "core", "c": "core"}
+    assert onion(counts) == {"z": "core", "a": "regular", "b": "regular", "c": "regular"}
     renamed = {"z": 70, "c": 10, "b": 10, "a": 10, "0": 0}
     assert onion(renamed) == onion(counts)
-    # ties straddling 95%: 90 before the group of two 5s (of 100): regular, both
-    assert onion({"x": 90, "y": 5, "w": 5}) == {"x": "core", "y": "regular", "w": "regular"}
+    # ties straddling 95%: 90 before the group of two 5s (of 100): casual, both
+    assert onion({"x": 90, "y": 5, "w": 5}) == {"x": "core", "y": "casual", "w": "casual"}
 
 
 def test_onion_on_the_chaoss_vector():

@@ -4,12 +4,19 @@ CHAOSS definitions where one exists. Overall figures look at the `inactive_days`
 by default) that ends on the report's day (the tip commit's date); monthly figures at the month.
 Active, new, inactive and retention count people with a record of something they did
 (`value.populations`, dated by the record's own date); the bus factor and the onion count commits.
+
+Windows: the bus factor, the elephant factor and the onion are given for the whole history and,
+as `*_12m` keys, for the last 12 months (the 12 months ending on the report's day, counted with
+the same rules); active contributors for the whole history and the last 12 months beside the
+inactive_days window. A 12-month figure is None when nothing happened in those months, so that
+an empty window reads as "no history", not as 0.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import Counter, defaultdict
-from datetime import date
+from datetime import date, timedelta
 from itertools import chain
 
 from ..context import month_end_ts, once_per_report
@@ -37,12 +44,19 @@ def absence_factor(counts) -> int:
 
 
 def onion(counts: dict[str, int]) -> dict[str, str]:
-    """core / regular / casual by cumulative commit share (80% / 95%), tied people together.
+    """core / regular / casual by cumulative commit share (80% / 95%); ties are never split.
 
-    People are sorted by commits, descending, and those with the same number form one group. A
-    group takes the layer of its first place: core while the commits of everyone before it are
-    below 80% of all commits, regular while below 95%, casual after. So the thresholds are
-    reached at >= by whole groups, and the order of ids never decides a role."""
+    People are sorted by commits, descending. Without ties, core is the smallest prefix whose
+    commits reach >= 80% of all commits, regular the people after it until the prefix reaches
+    >= 95%, casual everyone else. People with the same number form one group, and a group that
+    these cuts would split (one that straddles a threshold) goes whole to the OUTER ring; a
+    group that ends exactly where the cut falls is inside it. So a group is core when the people
+    before its last member hold < 80% of the commits, regular when they hold < 95%, casual
+    otherwise, and the order of ids never decides a role.
+
+    When everyone is tied the rule gives one ring for all, by how many they are: 1 to 4 people
+    are all core (the cut needs all of them), 5 to 19 all regular, 20 or more all casual (the
+    core is then empty: nobody stands out)."""
     groups: dict[int, list[str]] = defaultdict(list)
     for pid, count in counts.items():
         if count > 0:
@@ -50,15 +64,16 @@ def onion(counts: dict[str, int]) -> dict[str, str]:
     total = sum(count * len(pids) for count, pids in groups.items())
     roles, running = {}, 0
     for count in sorted(groups, reverse=True):
-        if 100 * running >= 95 * total and running:
-            layer = "casual"
-        elif 100 * running >= 80 * total and running:
+        running += count * len(groups[count])
+        before_last = running - count  # the commits of everyone before the group's last member
+        if 100 * before_last < 80 * total:
+            layer = "core"
+        elif 100 * before_last < 95 * total:
             layer = "regular"
         else:
-            layer = "core"
+            layer = "casual"
         for pid in groups[count]:
             roles[pid] = layer
-        running += count * len(groups[count])
     return dict(sorted(roles.items()))
 
 
@@ -98,6 +113,34 @@ def _month_last_day(month: str) -> str:
     return _iso_day(month_end_ts(month) - 1)
 
 
+def last_12_months(day: str) -> tuple[str, str]:
+    """[first, last] days of the 12 months that end on `day`, both included: 2025-03-15 gives
+    2024-03-16 to 2025-03-15 (a 29 February steps back to the 28th of the year before)."""
+    last = date.fromisoformat(day)
+    try:
+        year_before = last.replace(year=last.year - 1)
+    except ValueError:  # 29 February
+        year_before = last.replace(year=last.year - 1, day=28)
+    return (year_before + timedelta(days=1)).isoformat(), day
+
+
+def _year_counts(ctx) -> Counter | None:
+    """Non-bot commits per author in the last 12 months; None when the report has no day (no
+    history at all). Worked out once per report."""
+    memo = ctx.memo.setdefault("human_counts", {})
+    if "12m" not in memo:
+        day = _report_day(ctx)
+        if day is None:
+            memo["12m"] = None
+        else:
+            first, _last = last_12_months(day)
+            start = (date.fromisoformat(first).toordinal() - _EPOCH) * DAY
+            end = ctx.period_end(None)
+            i = bisect_left(ctx.commits, start, key=lambda c: c.time)
+            memo["12m"] = Counter([c.author for c in ctx.commits[i:] if c.time < end and not c.bot])
+    return memo["12m"]
+
+
 def _human_counts(ctx, month) -> Counter:
     """Non-bot commits per author in the period; worked out once per period (several indicators
     read it)."""
@@ -116,6 +159,26 @@ def _human_counts(ctx, month) -> Counter:
                        "last inactive_days (180) days up to the report's day; monthly: in the month.")
 def active_contributors(ctx, month):
     return len(_active(ctx, month))
+
+
+@indicator(DIM, "active_contributors_12m", unit="people", monthly=False,
+           formula="distinct non-bot people with a record of something they did in the 12 months "
+                   "ending on the report's day (the records active_contributors counts); empty when "
+                   "nobody did anything in those months",
+           explanation="Active contributors over the last 12 months, beside the whole history's.")
+def active_contributors_12m(ctx, month):
+    day = _report_day(ctx)
+    if day is None:
+        return None
+    return len(active_between(_activity(ctx), *last_12_months(day))) or None
+
+
+@indicator(DIM, "active_contributors_whole_history", unit="people", monthly=False,
+           formula="distinct non-bot people with a record of something they did, over the whole "
+                   "history up to the report's day",
+           explanation="Everyone who ever took part: the whole history's active contributors.")
+def active_contributors_whole_history(ctx, month):
+    return len(_activity(ctx))
 
 
 def _active(ctx, month) -> set[str]:
@@ -212,24 +275,51 @@ def retention(ctx, month):
 @indicator(DIM, "absence_factor", unit="people",
            formula="sort people by commits, descending; the smallest k whose top k hold >= 50% of "
                    "all commits",
-           explanation="CHAOSS Contributor Absence Factor (bus factor). This project counts the 50% "
-                       "threshold as reached at >= (CHAOSS's text says 'more than').")
+           explanation="CHAOSS Contributor Absence Factor (bus factor), over the whole history "
+                       "(monthly: the month's commits). This project counts the 50% threshold as "
+                       "reached at >= (CHAOSS's text says 'more than').")
 def absence(ctx, month):
     return absence_factor(_human_counts(ctx, month).values())
+
+
+@indicator(DIM, "absence_factor_12m", unit="people", monthly=False,
+           formula="the absence factor over the commits of the 12 months ending on the report's "
+                   "day; empty when those months have no commit",
+           explanation="The bus factor of the last 12 months, beside the whole history's: who "
+                       "holds the work now.")
+def absence_12m(ctx, month):
+    counts = _year_counts(ctx)
+    return absence_factor(counts.values()) if counts else None
 
 
 @indicator(DIM, "elephant_factor", unit="organisations",
            formula="the absence factor over organisations (members' affiliation); commits of "
                    "people without one are left out",
-           explanation="CHAOSS Elephant Factor: how few organisations hold half the work. See "
-                       "unaffiliated_share for what was left out.")
+           explanation="CHAOSS Elephant Factor: how few organisations hold half the work, over the "
+                       "whole history (monthly: the month's commits). See unaffiliated_share for "
+                       "what was left out.")
 def elephant(ctx, month):
+    return _elephant_of(ctx, _human_counts(ctx, month))
+
+
+def _elephant_of(ctx, counts: Counter) -> int | None:
     orgs = Counter()
-    for pid, count in _human_counts(ctx, month).items():
+    for pid, count in counts.items():
         org = ctx.people[pid].affiliation
         if org:
             orgs[org] += count
     return absence_factor(orgs.values()) if orgs else None
+
+
+@indicator(DIM, "elephant_factor_12m", unit="organisations", monthly=False,
+           formula="the elephant factor over the commits of the 12 months ending on the report's "
+                   "day; empty when those months have no commit or none by someone with an "
+                   "affiliation",
+           explanation="Organisations holding half the work of the last 12 months, beside the "
+                       "whole history's.")
+def elephant_12m(ctx, month):
+    counts = _year_counts(ctx)
+    return _elephant_of(ctx, counts) if counts else None
 
 
 @indicator(DIM, "unaffiliated_share", unit="share",
@@ -244,14 +334,28 @@ def unaffiliated(ctx, month):
 
 
 @indicator(DIM, "roles", unit="people", monthly=False,
-           formula="sort people by commits, descending, people with equal commits forming one "
-                   "group; core = the smallest run of whole groups reaching >= 80% of commits, "
-                   "regular = the next groups until >= 95%, casual = the rest (a tie never splits "
-                   "people between two roles)",
+           formula="sort people by commits, descending; core = the smallest prefix reaching >= 80% "
+                   "of commits, regular = the next people until >= 95%, casual = the rest; people "
+                   "with equal commits are never split: a tie group that straddles a threshold goes "
+                   "to the outer ring, one that ends exactly on it stays inside",
            explanation="The onion model of participation (the 1-9-90 rule) over the whole history.")
 def roles(ctx, month):
-    counts = Counter(onion(_human_counts(ctx, month)).values())
-    return {"core": counts["core"], "regular": counts["regular"], "casual": counts["casual"]}
+    return _rings(_human_counts(ctx, month))
+
+
+def _rings(counts: Counter) -> dict[str, int]:
+    rings = Counter(onion(counts).values())
+    return {"core": rings["core"], "regular": rings["regular"], "casual": rings["casual"]}
+
+
+@indicator(DIM, "roles_12m", unit="people", monthly=False,
+           formula="the onion (roles) over the commits of the 12 months ending on the report's day; "
+                   "empty when those months have no commit",
+           explanation="The onion model of participation over the last 12 months, beside the whole "
+                       "history's.")
+def roles_12m(ctx, month):
+    counts = _year_counts(ctx)
+    return _rings(counts) if counts else None
 
 
 @indicator(DIM, "events", unit="events", formula="events dated in the period",
