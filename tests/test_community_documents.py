@@ -107,3 +107,17 @@ def test_diff_of_a_folder_counts_the_repositorys_licence_on_both_sides(portal, c
     args = cli_parser().parse_args(["diff", str(root), "--base", "HEAD"])
     assert args.run(args) == 0
     assert capsys.readouterr().out.splitlines()[-1].endswith("No change to the portal.")
+
+
+def test_names_are_matched_in_any_case_as_forges_do(portal):
+    root = portal({"docs/contributing.rst": "Contributing\n", "license": "MIT\n"})
+    model, _found = findings_of(root)
+    assert model.documents["contribution_guide"] == "../docs/contributing.rst"
+    assert model.documents["licence"] == "../license"
+
+
+def test_diff_of_a_folder_counts_the_top_documents_in_any_case(portal, capsys):
+    root = portal({"docs/contributing.rst": "Contributing\n", "Licence.md": "MIT\n"})
+    args = cli_parser().parse_args(["diff", str(root), "--base", "HEAD"])
+    assert args.run(args) == 0
+    assert capsys.readouterr().out.splitlines()[-1].endswith("No change to the portal.")

@@ -102,18 +102,24 @@ def _objects_dir(repo: pygit2.Repository) -> Path:
 
 def _write_documents(repo: pygit2.Repository, tree: pygit2.Tree, top: Path) -> None:
     """The repository's own documents (licence, code of conduct...), where the build looks for them."""
+    import pygit2
     from pygit2.enums import FileMode
 
-    from ..load.documents import NAMES, candidates
+    from ..load.documents import PLACES, is_document
 
-    for rel in dict.fromkeys(rel for kind in NAMES for rel in candidates(kind)):
+    for place in PLACES:
         try:
-            entry = tree[rel]
+            folder = repo[tree[place.rstrip("/")].id] if place else tree
         except (KeyError, ValueError):
             continue
-        if entry.filemode in (FileMode.BLOB, FileMode.BLOB_EXECUTABLE):  # never a link
-            (top / rel).parent.mkdir(parents=True, exist_ok=True)
-            (top / rel).write_bytes(repo[entry.id].data)
+        if not isinstance(folder, pygit2.Tree):
+            continue
+        for entry in folder:
+            rel = f"{place}{entry.name}"
+            if entry.filemode in (FileMode.BLOB, FileMode.BLOB_EXECUTABLE) and _safe_name(entry.name) \
+                    and is_document(rel):  # never a link
+                (top / rel).parent.mkdir(parents=True, exist_ok=True)
+                (top / rel).write_bytes(repo[entry.id].data)
 
 
 def _write_tree(repo: pygit2.Repository, tree: pygit2.Tree, dest: Path) -> None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from ..errors import Findings
 from . import safepath
 
 PLACES = ("", ".github/", "docs/")
@@ -41,6 +42,14 @@ def candidates(kind: str) -> list[str]:
     return [f"{place}{stem}{suffix}" for place in places for stem in NAMES[kind] for suffix in SUFFIXES]
 
 
+def is_document(rel: str) -> bool:
+    """Whether a file at `rel` (relative to the folder looked in) may be a document, in any case
+    of its name."""
+    folder, _, name = rel.rpartition("/")
+    return any(c.rpartition("/")[0] == folder and c.rpartition("/")[2].casefold() == name.casefold()
+               for kind in NAMES for c in candidates(kind))
+
+
 def documents(reader, page_slugs, governance_text: str = "", repository=None, findings=None) -> dict[str, str]:
     """{kind: the file or page that holds it} for the kinds present, e.g. {"licence": "LICENSE"}.
     `reader` is the loader's (it never follows a link); the licence file is looked for only in
@@ -61,13 +70,32 @@ def documents(reader, page_slugs, governance_text: str = "", repository=None, fi
 
 def _first(places, kind: str, findings) -> str | None:
     for place_reader, prefix in places:
+        listings = {}
         for rel in candidates(kind):
-            if place_reader.exists(rel):
-                return f"{prefix}{rel}"
+            folder, _, name = rel.rpartition("/")
+            if folder not in listings:
+                listings[folder] = _names(place_reader, folder)
+            held = listings[folder].get(name.casefold())  # as forges do: `docs/contributing.rst` counts
+            if held is not None and place_reader.exists(f"{folder}/{held}" if folder else held):
+                return f"{prefix}{folder}/{held}" if folder else f"{prefix}{held}"
             if findings is not None and _is_link(getattr(place_reader, "root", None), rel):
                 findings.warning(f"{prefix}{rel}", 1, 1, "is a symbolic link: not followed, so it does not count "
                                  f"as the community's {LABELS[kind]} (commit the file itself)")
     return None
+
+
+def _names(reader, folder: str) -> dict[str, str]:
+    """{casefolded name: name} of the plain files of a folder (the first of names that differ only
+    in case), without the reader's warnings about links: `_first` says which links it skips."""
+    saved, reader.findings = reader.findings, Findings()
+    try:
+        names = reader.list_dir(folder)
+    finally:
+        reader.findings = saved
+    found: dict[str, str] = {}
+    for name in sorted(names):
+        found.setdefault(name.casefold(), name)
+    return found
 
 
 def _is_link(root, rel: str) -> bool:
@@ -96,11 +124,19 @@ def repository_top(root: Path) -> tuple[Path, str] | None:
     return Path(info.workdir), "../" * len([p for p in info.subdir.split("/") if p])
 
 
-def document_paths(root: Path) -> list[tuple[str, str]]:
-    """(the path as the community names it, the file) of every place a document may be, in the
-    community's folder and at the repository's top: what a build's fingerprint must cover."""
-    paths = [(rel, os.path.join(root, rel)) for kind in NAMES for rel in candidates(kind)]
+def documents_stamp(root: Path) -> str:
+    """What the documents found depend on, for a build's fingerprint: the names a document may
+    have, and their kinds (file, link, folder), in each folder they are looked for in, the
+    community's and the repository top's (only their presence counts, never their text)."""
+    folders = [("", place, os.path.join(root, place)) for place in PLACES]
     top = repository_top(root)
     if top is not None:
-        paths += [(f"{top[1]}{rel}", os.path.join(top[0], rel)) for kind in NAMES for rel in candidates(kind)]
-    return paths
+        folders += [(top[1], place, os.path.join(top[0], place)) for place in PLACES]
+    lines = []
+    for prefix, place, path in folders:
+        if os.path.islink(path.rstrip("/")) or not os.path.isdir(path):
+            continue
+        with os.scandir(path) as entries:
+            lines += [f"{prefix}{place}{e.name} {'L' if e.is_symlink() else 'D' if e.is_dir() else 'F'}"
+                      for e in entries if is_document(f"{place}{e.name}")]
+    return "\n".join(sorted(lines))
