@@ -83,3 +83,16 @@ def test_a_real_history_gets_proposals_only_for_same_name_people(community, caps
         text = path.read_bytes().decode("utf-8", "replace").casefold()
         assert not any(a in text for a in ADDRESSES), path
     assert (site / "data/advice.json").is_file()
+
+
+def test_a_member_file_that_merges_the_addresses_means_no_proposal(community, capsys, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1734264000")
+    root = community({"members/ana.yaml": "name: Ana Lopez\nemails: [ana@example.org, ana.lopez@home.example]\n"})
+    commit_all(root, "Start", date="2024-01-10T12:00:00+00:00")
+    for i, author in enumerate([ANA_HOME, JOSE_WORK, JOSE_HOME]):
+        (root / f"w{i}.txt").write_text(f"{i}\n", encoding="utf-8")
+        commit_all(root, f"work {i}", author=author, date=f"2024-02-{i + 1:02d}T12:00:00+00:00")
+    assert main(["check", str(root), "--advice"]) == 0
+    proposed = [line.strip() for line in capsys.readouterr().err.splitlines() if line.startswith("  ")]
+    # one commit each: the tie goes to the first id, and jgarcia@ took the slug first (addresses in order)
+    assert proposed == ["jose  GARCIA <jgarcia@home.example> <jose@work.example>"]
