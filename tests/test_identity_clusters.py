@@ -32,6 +32,7 @@ ADDRESSES = ("jose@work.example", "jgarcia@home.example", "ana.lopez@home.exampl
     ("Bo Li", "bo li"),
     ("王小明", "王小明"),  # a script that writes a name without spaces
     ("admin", None), ("root", None), ("J. S.", None), ("Your Name", None), ("ana@example.org", None),
+    ("Ana \x1b[2J Lopez", None), ("Ana <Lopez>", None),  # a terminal's escape, a mailmap's brackets
 ])
 def test_names_are_folded_and_weak_ones_refused(name, folded):
     assert normalised_name(name) == folded
@@ -47,7 +48,8 @@ def test_the_address_kept_is_the_most_used_and_a_member_wins_a_tie():
             row("jose-garcia-2", "jose garcia", ["jg@home.example"], 5),
             row("ana", "Ana Lopez", ["a2@x.example", "a1@x.example"], 2, member=True),
             row("ana-lopez", "ana lopez", ["ana@y.example"], 2),
-            row("solo", "Solo Person", ["solo@x.example"], 3)]
+            row("solo", "Solo Person", ["solo@x.example"], 3),
+            row("eve", "Eve Ryman", ["eve@x.example"], 3), row("eve-2", "Eve Ryman", ["eve\x1b]0;x\x07@y.example"], 1)]
     assert [p.lines() for p in propose(rows)] == [
         ["Ana Lopez <a1@x.example> <ana@y.example>"],
         ["jose garcia <jg@home.example> <jose@work.example>"],

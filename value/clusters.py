@@ -7,7 +7,8 @@ and spacing folded). Two people can share a name, so a cluster is only a proposa
 who knows them to check. A name too weak to say anything is never clustered: one word ("admin",
 "root", a login, a first name alone; but a name of two or more characters in a script that
 writes names without spaces, such as Chinese, counts), fewer than four letters in all ("J. S."), an address
-written as a name, or a placeholder git users leave ("Your Name"). Bots are never proposed. What members' files or an
+written as a name, a placeholder git users leave ("Your Name"), or a name or address with a
+control character or `<`/`>` in it (the lines are printed to a terminal and read back by git). Bots are never proposed. What members' files or an
 existing `.mailmap` already merged is one contributor, so it is never proposed again.
 
 The proposals hold e-mail addresses: they are for the terminal only (`check --advice`, `new`),
@@ -29,8 +30,8 @@ PLACEHOLDER_NAMES = frozenset({"your name", "unknown author", "no name", "not co
 def normalised_name(name: str) -> str | None:
     """The name with accents, case, punctuation and spacing folded ("José  García-Ruiz" ->
     "jose garcia ruiz"), or None when it is too weak to cluster on (see the module's text)."""
-    if "@" in name:
-        return None
+    if "@" in name or not name.isprintable() or any(c in name for c in "<>"):
+        return None  # printed to a terminal and read back by git: no control character, no < >
     decomposed = unicodedata.normalize("NFKD", name)
     plain = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
     words = re.sub(r"[\W_]+", " ", plain).split()
@@ -40,6 +41,10 @@ def normalised_name(name: str) -> str | None:
     if len(words) < 2 or sum(map(len, words)) < 4 or folded in PLACEHOLDER_NAMES:
         return None
     return folded
+
+
+def _plain(address: str) -> bool:
+    return address.isprintable() and not any(c in address for c in "<> ")
 
 
 def _unspaced(char: str) -> bool:
@@ -71,7 +76,7 @@ def propose(contributors) -> list[Proposal]:
     groups: dict[str, list[dict]] = {}
     for row in contributors:
         emails = sorted(row.get("emails") or ())
-        if not emails or row.get("bot") or is_bot((row["id"], row["name"]), emails):
+        if not emails or row.get("bot") or is_bot((row["id"], row["name"]), emails) or not all(map(_plain, emails)):
             continue
         key = normalised_name(row["name"])
         if key is not None:
