@@ -4,8 +4,11 @@ A contributor is one mailmap-resolved e-mail address, lower-cased, merged with t
 addresses listed in the same `members/<handle>.yaml` (those addresses are resolved through the
 mailmap too). The id is the member's handle, otherwise a slug of the name used most often with
 that address (ties: the alphabetically first name); slugs that collide get `-2`, `-3`, ... in the
-order of their e-mail addresses, and never take a member's handle. Bots: a name or address
-containing `[bot]`, or an id, name or address listed as a bot in the config.
+order of their e-mail addresses, and never take a member's handle. Bots (`is_bot`): a name or
+address containing `[bot]`; a name, or an address's login part, that is one of the well-known
+automation accounts (`KNOWN_BOTS`, whole after folding case, spaces and underscores: never a part
+of a longer name); a GitLab project or group bot's noreply address; or an id, name or address
+listed as a bot in the config.
 """
 
 from __future__ import annotations
@@ -17,6 +20,56 @@ from dataclasses import dataclass, field
 
 from .inputs import CommunityData
 from .mailmap import Mailmap
+
+
+# Automation accounts that commit under a plain name or login (no "[bot]"), as histories spell
+# them once case is folded and spaces and underscores are hyphens. Whole labels only: "Renovate
+# Bot" is one, "Bob Renovates" is not.
+KNOWN_BOTS = frozenset({
+    "imgbot", "imgbotapp", "imgbothelp",
+    "dependabot", "dependabot-preview", "dependabot-bot",
+    "renovate", "renovate-bot", "renovatebot",
+    "pre-commit-ci", "pre-commit-ci-bot",
+    "github-actions", "github-actions-bot",
+    "allcontributors", "all-contributors", "all-contributors-bot", "allcontributors-bot",
+    "greenkeeper", "greenkeeperio-bot", "greenkeeper-bot",
+    "snyk-bot",
+    "codecov", "codecov-io", "codecov-commenter",
+    "mergify", "mergify-bot",
+    "semantic-release-bot",
+    "weblate", "hosted-weblate",
+    "pyup-bot", "pyup.io-bot",
+})
+# GitLab's project and group access tokens commit as project_<id>_bot[_<hex>]@noreply.<host>.
+_GITLAB_BOT = re.compile(r"(?:project|group)_\d+_bot(?:_[0-9a-f]+)?@noreply\.", re.IGNORECASE)
+
+
+def _folded(label: str) -> str:
+    return re.sub(r"[\s_]+", "-", label.strip().casefold())
+
+
+def is_bot(names, emails, listed=frozenset()) -> bool:
+    """Whether an identity with these names (ids included) and e-mail addresses is a bot. `listed`:
+    the config's bots, casefolded (ids, names or addresses, compared whole)."""
+    for name in names:
+        folded = name.strip().casefold()
+        if "[bot]" in folded or folded in listed or _folded(name) in KNOWN_BOTS:
+            return True
+    for email in emails:
+        folded = email.strip().casefold()
+        if "[bot]" in folded or folded in listed or _GITLAB_BOT.match(folded):
+            return True
+        login = folded.split("@", 1)[0]
+        if folded.endswith("@users.noreply.github.com"):
+            login = login.split("+", 1)[-1]  # <id>+<login>@users.noreply.github.com
+        if "@" in folded and _folded(login) in KNOWN_BOTS:
+            return True
+    return False
+
+
+def listed_bots(bots) -> frozenset:
+    """The config's `bots:` as `is_bot` compares them."""
+    return frozenset(b.strip().casefold() for b in bots)
 
 
 def slugify(text: str) -> str:
@@ -66,7 +119,7 @@ class Identities:
 
     def finish(self) -> dict[str, str]:
         """Assign ids to every key seen; returns key -> id."""
-        bots = {b.strip().casefold() for b in self.data.bots}
+        bots = listed_bots(self.data.bots)
         for member in sorted(self.data.members, key=lambda m: m.id):
             self.people[member.id] = Identity(
                 id=member.id, name=member.name, member=True, affiliation=member.affiliation or None,
@@ -100,9 +153,7 @@ class Identities:
             person.emails.add(key)
             person.names.update(self._names[key])
         for person in self.people.values():
-            labels = {person.id.casefold(), person.name.casefold(), *person.emails}
-            labels.update(n.casefold() for n in person.names)
-            person.bot = any("[bot]" in label for label in labels) or bool(labels & bots)
+            person.bot = is_bot({person.id, person.name, *person.names}, person.emails, bots)
         return self._pid
 
     def member_of(self, key: str) -> str | None:
@@ -115,6 +166,5 @@ class Identities:
     def ensure(self, pid: str) -> str:
         """A person named only in the data files (events, kudos, ledger) by an unknown id."""
         if pid not in self.people:
-            bots = {b.strip().casefold() for b in self.data.bots}
-            self.people[pid] = Identity(id=pid, name=pid, bot="[bot]" in pid.casefold() or pid.casefold() in bots)
+            self.people[pid] = Identity(id=pid, name=pid, bot=is_bot((pid,), (), listed_bots(self.data.bots)))
         return pid

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import __version__
+from ..load.documents import documents_stamp
 from ..load.listing import INPUT_FILES, INPUT_FOLDERS
 from ..load.mailmaps import MAILMAP_PATH, mailmap_paths
 from ..resources import themes_dir
@@ -104,6 +105,7 @@ def fingerprint(source: Path, options: dict, contents: bool = True, newest: list
     for shown, path in mailmap_paths(Path(source)):  # the repository's top `.mailmap` too, for a folder
         if shown != MAILMAP_PATH:
             _hash_path(digest, str(path), shown, contents, newest)
+    digest.update(documents_stamp(Path(source)).encode())  # the licence and the like, the repository top's too
     # the bundled theme, for development installs where it changes without a version bump
     _hash_tree(digest, themes_dir(), "default", contents, newest)
     digest.update(_git_state(Path(source)).encode())

@@ -5,7 +5,10 @@ no staging folder, no manifest (so the next build never takes the output for up 
 caches a build keeps in the git folder are kept as a build keeps them (parsed files, rendered
 Markdown, template analyses, compiled templates; the value engine's history): each entry is
 keyed by a digest of what it was made from, so a later build trusts only what is still true.
-With `--advice`, then the sustainability advice (the same findings as the site's)."""
+With `--advice`, then the sustainability advice (the same findings as the site's), and on
+standard error the `.mailmap` lines proposed for people who commit under one name with several
+addresses (`value/clusters.py`): they hold addresses, so they reach the terminal only, never the
+JSON advice."""
 
 from __future__ import annotations
 
@@ -34,6 +37,7 @@ def run(args) -> int:
         print(diagnostics.summary(findings), file=sys.stderr)
     if args.advice and ready is not None:
         print_advice(ready, args.format)
+        print_mailmap_proposals(ready)
     return 1 if failing else 0
 
 
@@ -66,3 +70,19 @@ def print_advice(ready: Prepared, output_format: str) -> None:
         sys.stdout.write(json.dumps(advice, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
         return
     sys.stdout.write("\n".join(["", "Sustainability advice", *terminal_lines(model, advice, english())]) + "\n")
+
+
+def print_mailmap_proposals(ready: Prepared) -> None:
+    """The `.mailmap` lines proposed for same-name identities, on standard error (never in the
+    advice's JSON, which a CI may publish)."""
+    from value.clusters import mailmap_proposals
+
+    lines = mailmap_proposals(ready.report)
+    if not lines:
+        return
+    print("\n".join([
+        "",
+        "The same name with different addresses: if each line is truly one person, add it to .mailmap",
+        "(at the repository's top) so their work counts once. Two people can share a name: check first.",
+        *(f"  {line}" for line in lines),
+    ]), file=sys.stderr)

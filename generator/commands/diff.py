@@ -80,6 +80,8 @@ def checkout(repo: pygit2.Repository, commit: pygit2.Commit, subdir: str, top: P
     folder = top / subdir if subdir else top
     if not materialise(repo, commit, subdir, folder):
         return None
+    if subdir:  # a folder has the repository's licence and other documents too (load/documents.py)
+        _write_documents(repo, commit.tree, top)
     git_dir = top / ".git"
     for name in ("objects/info", "refs/heads", "refs/tags"):
         (git_dir / name).mkdir(parents=True, exist_ok=True)
@@ -96,6 +98,28 @@ def _objects_dir(repo: pygit2.Repository) -> Path:
     if common.is_file():
         git_dir = (git_dir / common.read_text(encoding="utf-8").strip()).resolve()
     return (git_dir / "objects").resolve()
+
+
+def _write_documents(repo: pygit2.Repository, tree: pygit2.Tree, top: Path) -> None:
+    """The repository's own documents (licence, code of conduct...), where the build looks for them."""
+    import pygit2
+    from pygit2.enums import FileMode
+
+    from ..load.documents import PLACES, is_document
+
+    for place in PLACES:
+        try:
+            folder = repo[tree[place.rstrip("/")].id] if place else tree
+        except (KeyError, ValueError):
+            continue
+        if not isinstance(folder, pygit2.Tree):
+            continue
+        for entry in folder:
+            rel = f"{place}{entry.name}"
+            if entry.filemode in (FileMode.BLOB, FileMode.BLOB_EXECUTABLE) and _safe_name(entry.name) \
+                    and is_document(rel):  # never a link
+                (top / rel).parent.mkdir(parents=True, exist_ok=True)
+                (top / rel).write_bytes(repo[entry.id].data)
 
 
 def _write_tree(repo: pygit2.Repository, tree: pygit2.Tree, dest: Path) -> None:

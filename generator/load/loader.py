@@ -20,7 +20,7 @@ from ..errors import DataError, Findings
 from ..i18n import catalogue_findings, load_catalogue
 from ..model import Config, Discover, Model, Peer
 from . import codeowners, dates, ecosystem, invisible, kinds, salvage, settlements
-from .documents import documents
+from .documents import documents, repository_top
 from .listing import COLLECTIONS, MD_EXT, check_names, collection
 from .logins import LoginIndex
 from .mailmaps import MAILMAP_PATH, read_mailmaps
@@ -113,6 +113,12 @@ class _Loader:
         if self.reader_factory is not FileReader:
             return [own]
         return [(shown, text) for shown, text in read_mailmaps(self.root) if shown != MAILMAP_PATH] + [own]
+
+    def repository_top(self) -> tuple[FileReader, str] | None:
+        """(a reader of the repository's top, the path to it from the community) when the community
+        is a folder of a work tree: its documents count too (`documents`)."""
+        top = repository_top(self.root) if self.reader_factory is FileReader else None
+        return (FileReader(top[0], self.findings), top[1]) if top is not None else None
 
     def codeowners(self, model: Model, logins: LoginIndex):
         rel = next((rel for rel in codeowners.PATHS if self.reader.exists(rel)), None)
@@ -221,7 +227,8 @@ class _Loader:
         logins = LoginIndex(model.members, config.forge.host if config is not None and config.forge else "")
         model.recognition = ecosystem.recognition(self.lenient(ecosystem.ALL_CONTRIBUTORS_PATH), self.findings, logins)
         model.codeowners = self.codeowners(model, logins)
-        model.documents = documents(self.reader, set(model.pages), community.governance if community else "")
+        model.documents = documents(self.reader, set(model.pages), community.governance if community else "",
+                                    self.repository_top(), self.findings)
         # A file with a mistake still names a member or a project: the mistake is its one finding,
         # not one more in every file that names it.
         named = {kind: set(built) | {stem for _rel, stem in self.listing[folder]}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import posixpath
 from urllib.parse import quote, urlencode
 
 from ..model import Forge
@@ -9,7 +10,10 @@ from ..model import Forge
 
 def _url(forge: Forge, action: str, rel: str) -> str:
     """`{repo}/{action}/{branch}/{path}` on GitHub, `{repo}/-/{action}/{branch}/{path}` on GitLab."""
-    path = quote(f"{forge.path}/{rel}" if forge.path else rel)
+    path = f"{forge.path}/{rel}" if forge.path else rel
+    if rel.startswith("../"):  # a file of the repository's top, named from the community's folder
+        path = posixpath.normpath(path)
+    path = quote(path)
     branch = quote(forge.branch, safe="")
     separator = "/-" if forge.kind == "gitlab" else ""
     return f"{forge.base}{separator}/{action}/{branch}/{path}"
