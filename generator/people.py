@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, replace
 
-from value.identities import slugify
+from value.identities import is_bot, slugify
 
 from .model import Member
 
@@ -105,6 +105,6 @@ def names_someone_unnamed(people: tuple[tuple[str, str], ...], committers: tuple
         seen = visibility.get(email.strip().lower())
         if seen in ("pseudonymous", "hidden"):
             return True
-        if seen is None and "[bot]" not in name and (non_members == "pseudonym" or "@" in name):
+        if seen is None and not is_bot((name,), (email,)) and (non_members == "pseudonym" or "@" in name):
             return True
     return any(visibility.get(email.strip().lower()) in ("pseudonymous", "hidden") for _, email in committers)

@@ -16,6 +16,7 @@ from datetime import date
 from decimal import Decimal
 
 from value import money
+from value.identities import is_bot
 
 from ..errors import Findings
 from ..model import Model, Settlement
@@ -83,7 +84,8 @@ def settlement(rel: str, doc: YamlDoc, code: str | None, budget: Decimal | None,
 
 
 def _bot(who: str, bots: tuple[str, ...]) -> bool:
-    return "[bot]" in who.casefold() or who.casefold() in {b.casefold() for b in bots}
+    """Whether an id is a bot's, by the engine's one rule (VALUE.md, "Bots")."""
+    return is_bot((who,), (), frozenset(b.casefold() for b in bots))
 
 
 def check_recipients(model: Model, findings: Findings) -> None:
