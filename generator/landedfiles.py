@@ -19,7 +19,7 @@ from value.money import INCOME_KINDS
 from .errors import Findings
 from .load import kinds
 from .load.listing import COLLECTIONS, MD_EXT, SLUG
-from .load.parse import parse_text
+from .load import parse
 from .load.references import References
 
 # The builders' version: a change to what they make of a file must change it (the engine's cache
@@ -44,7 +44,7 @@ class DataFileKeys:
         stem, ext = os.path.splitext(name)
         if ext not in extensions or not SLUG.match(stem):
             return None
-        doc, body, _findings = parse_text(rel, kind, extensions == MD_EXT, text, [])
+        doc, body, _findings = parse.parse_text(rel, kind, extensions == MD_EXT, text, [])
         if doc is None:
             return None
         notes = kinds.Notes(Findings(), References())

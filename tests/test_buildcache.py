@@ -37,9 +37,9 @@ def counted(monkeypatch):
     seen = {"parsed": [], "rendered": []}
     parse_text, render = generator.load.parse.parse_text, generator.render.markdown._MD.render
 
-    def counting_parse(rel, *args):
+    def counting_parse(rel, *args, **kwargs):
         seen["parsed"].append(rel)
-        return parse_text(rel, *args)
+        return parse_text(rel, *args, **kwargs)
 
     def counting_render(text, *args):
         seen["rendered"].append(text)

@@ -18,7 +18,7 @@ at the lines of the original file even when list items were cut.
 
 from __future__ import annotations
 
-from .parse import parse_text
+from . import parse
 from .reader import read_file
 from .validate import validator
 from .yamlsafe import YamlDoc
@@ -35,7 +35,7 @@ def unchecked(reader, rel: str, kind: str, markdown: bool) -> tuple[YamlDoc | No
     text, _problems = read_file(reader, rel)
     if text is None:
         return None, ""
-    doc, body, _findings = parse_text(rel, kind, markdown, text, [], keep_invalid=True)
+    doc, body, _findings = parse.parse_text(rel, kind, markdown, text, [], keep_invalid=True)
     if doc is not None:
         doc.where(())  # positions now, if they were left out
     return doc, body
