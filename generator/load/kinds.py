@@ -91,6 +91,7 @@ def config(doc: YamlDoc, rel: str = "commonplace.yaml", findings: Findings | Non
         inactive_days=value.get("inactive_days", 180),
         kinds={k: (dict(v) if isinstance(v, dict) else v) for k, v in value.get("kinds", {}).items()},
         non_members=d.get("privacy", {}).get("non_members", "name"),
+        opt_out=frozenset(str(x).strip().lower() for x in d.get("privacy", {}).get("opt_out", ())),
         feed_entries=d.get("feed", {}).get("entries", 20),
         history=d.get("history", "folder"),
         earliest=_date(d.get("dates", {}).get("earliest")),
