@@ -46,6 +46,7 @@ class Config:
     opt_out: frozenset[str] = frozenset()  # names and addresses, lower-cased: shown under a pseudonym
     feed_entries: int = 20
     history: str = "folder"  # folder | repository: the commits value counts (see value_scope)
+    paths: tuple[str, ...] = ()  # only the commits that touch one of these count (value/history.py)
     # The window every date of the data lies in (`dates` in commonplace.yaml; the loader fills in
     # the defaults: 1970-01-01 to ten years after the commit built).
     earliest: date | None = None

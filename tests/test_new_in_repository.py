@@ -201,3 +201,45 @@ def test_an_opted_out_person_is_shown_under_a_pseudonym(adopted):
                     if p.is_file() and p.suffix in (".html", ".csv", ".json"))
     assert "Carol" not in shown
     assert "Bob Stone" in shown
+
+
+# `paths:` beside `history: repository`: only the commits that touch one of them count.
+
+def counted(portal: Path) -> list[tuple[str, int]]:
+    """(name, commits) of every contributor with commits (ids depend on who counts: not compared)."""
+    from generator.valuation import value_report
+
+    report = value_report(portal).to_json()
+    return sorted((c["name"], c["commits"]) for c in report["contributors"] if c["commits"])
+
+
+def with_paths(portal: Path, paths: str | None) -> None:
+    config = portal / "commonplace.yaml"
+    lines = [ln for ln in config.read_text(encoding="utf-8").splitlines() if not ln.startswith("paths:")]
+    if paths is not None:
+        lines.append(f"paths: {paths}")
+    config.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def test_paths_narrow_the_commits_counted_and_the_cache_follows(adopted):
+    root, _, _ = adopted
+    portal = root / "portal"
+    everyone = [("Ana Lopez", 1), ("Bob Stone", 1), ("Bob Stone", 4), ("Carol Diaz", 1)]  # the bot is no contributor
+    assert counted(portal) == everyone
+    with_paths(portal, "[src/]")
+    assert counted(portal) == [("Bob Stone", 1), ("Bob Stone", 4)]
+    with_paths(portal, "[docs, src/extra.py]")  # a folder and a file
+    assert counted(portal) == [("Bob Stone", 1), ("Carol Diaz", 1)]
+    with_paths(portal, None)  # back: the figures of the whole history again, not a cached narrow one
+    assert counted(portal) == everyone
+    commit(root, "src/core.py", "x = 9\n", CAROL, "2020-06-01T12:00:00+00:00")
+    with_paths(portal, "[src/]")
+    assert counted(portal) == [("Bob Stone", 1), ("Bob Stone", 4), ("Carol Diaz", 1)]
+
+
+def test_a_bad_path_is_a_located_error(adopted):
+    root, _, _ = adopted
+    with_paths(root / "portal", "[../outside]")
+    result = commonplace(root, "check", "portal")
+    assert result.returncode == 1
+    assert "commonplace.yaml:" in result.stdout + result.stderr and "Traceback" not in result.stderr

@@ -94,6 +94,7 @@ def config(doc: YamlDoc, rel: str = "commonplace.yaml", findings: Findings | Non
         opt_out=frozenset(str(x).strip().lower() for x in d.get("privacy", {}).get("opt_out", ())),
         feed_entries=d.get("feed", {}).get("entries", 20),
         history=d.get("history", "folder"),
+        paths=tuple(d.get("paths", ())),
         earliest=_date(d.get("dates", {}).get("earliest")),
         latest=_date(d.get("dates", {}).get("latest")),
         advice={k: dict(v) for k, v in d.get("advice", {}).items()},
