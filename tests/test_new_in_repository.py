@@ -243,3 +243,16 @@ def test_a_bad_path_is_a_located_error(adopted):
     result = commonplace(root, "check", "portal")
     assert result.returncode == 1
     assert "commonplace.yaml:" in result.stdout + result.stderr and "Traceback" not in result.stderr
+
+
+def test_the_repositorys_funding_file_is_the_portals_and_a_change_to_it_rebuilds(adopted):
+    root, _, _ = adopted
+    (root / ".github").mkdir()
+    (root / ".github" / "FUNDING.yml").write_text("github: [tiny-funder]\n", encoding="utf-8")
+    assert commonplace(root, "build", "portal").returncode == 0
+    assert "tiny-funder" in (root / "portal" / "_site" / "index.html").read_text(encoding="utf-8")
+    (root / ".github" / "FUNDING.yml").write_text("github: [new-funder]\n", encoding="utf-8")
+    result = commonplace(root, "build", "portal")
+    assert result.returncode == 0, result.stdout + result.stderr
+    page = (root / "portal" / "_site" / "index.html").read_text(encoding="utf-8")
+    assert "new-funder" in page and "tiny-funder" not in page
