@@ -196,7 +196,9 @@ def _readme(text: str | None) -> tuple[str, str]:
                 break
             continue  # badges, images, HTML, directives: not prose
         paragraph.append(stripped)
-    title = re.sub(r"[*_`]", "", title)
+    title = re.sub(r"!\[[^\]]*\]\([^)]*\)", "", title)  # a logo is no name
+    title = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", title)
+    title = re.sub(r"<[^>]*>|[*_`]", "", title)
     return title, " ".join(paragraph)
 
 

@@ -256,3 +256,26 @@ def test_the_repositorys_funding_file_is_the_portals_and_a_change_to_it_rebuilds
     assert result.returncode == 0, result.stdout + result.stderr
     page = (root / "portal" / "_site" / "index.html").read_text(encoding="utf-8")
     assert "new-funder" in page and "tiny-funder" not in page
+
+
+@pytest.mark.parametrize("url, forge", [
+    ("git@github.com:django/django.git", {"kind": "github", "repo": "django/django"}),
+    ("https://github.com/django/django", {"kind": "github", "repo": "django/django"}),
+    ("ssh://git@gitlab.com/group/sub/project.git", {"kind": "gitlab", "repo": "group/sub/project"}),
+    ("https://gitlab.example.org/group/project.git",
+     {"kind": "gitlab", "repo": "group/project", "host": "https://gitlab.example.org"}),
+    ("git@gitlab.example.org:group/project.git",
+     {"kind": "gitlab", "repo": "group/project", "host": "https://gitlab.example.org"}),
+    ("https://bitbucket.org/a/b.git", None),
+    ("/srv/git/project.git", None),
+])
+def test_the_forge_is_read_from_origins_url(url, forge):
+    from generator.adopt import forge_of
+
+    assert forge_of(url) == forge
+
+
+def test_a_logo_in_the_readme_heading_is_no_part_of_the_name(tmp_path):
+    root = project(tmp_path / "tiny-web", readme="# ![logo](logo.png) [Tiny **Web**](https://x.org)\n\nProse.\n")
+    assert commonplace(root, "new", "portal").returncode == 0
+    assert load(root / "portal" / "community.yaml")["name"] == "Tiny Web"

@@ -236,7 +236,10 @@ def new_in_repository(target: Path, root: Path, *, name: str | None = None, hand
 
     if target.exists() and any(target.iterdir()):
         raise CommonplaceError(f"{target} exists and is not empty: choose a new folder")
-    rel = Path(os.path.abspath(target)).relative_to(root.resolve()).as_posix()
+    try:
+        rel = Path(os.path.realpath(target)).relative_to(Path(os.path.realpath(root))).as_posix()
+    except ValueError:
+        raise CommonplaceError(f"{target} is not inside the repository at {root}: choose a folder inside it") from None
     if rel in ("", ".") or rel.startswith(".git/") or rel == ".git":
         raise CommonplaceError(f"{target} is the repository's top or its .git folder: choose a new folder inside it, "
                                "such as portal/")
