@@ -5,7 +5,6 @@ input not a terminal (no prompt may wait for an answer)."""
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
@@ -151,6 +150,7 @@ def test_an_unrecognised_licence_file_and_license_option(tmp_path):
 @pytest.mark.parametrize("readme, pyproject", [
     ("# Title: with {braces} & 'quotes' \"and\" #hash\n\n- a: b\n", '[project]\nname = "x"\ndescription = "a: [b, {c}] \\u0000 \\u202e"\n'),
     ("# " + "Long " * 100_000 + "\n", "[project\nname = broken toml"),
+    ("# Too big\n\n" + "x" * 600_000 + "\n", '[project]\nname = "' + "n" * 5000 + '"\n'),
     ("\x00\x01\x02 binary \xff", '{"not": "toml"}'),
     ("# \u202e\u200b\x7f\x1b[31mRed\n\nText\u2028more\n", '[project]\nname = "\\u001b[2J"\n'),
 ])

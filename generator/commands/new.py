@@ -232,7 +232,7 @@ def new_in_repository(target: Path, root: Path, *, name: str | None = None, hand
                       licence: str | None = None, commit: bool = False, interactive: bool = False) -> dict:
     """Add `target` as a portal folder of the repository at `root`: no `git init`, no commit
     unless `commit`. Returns what was found and written, for the summary `run` prints."""
-    from ..adopt import LICENCE_FILES, read_repository  # noqa: F401  (the one reader of the repository)
+    from ..adopt import read_repository
 
     if target.exists() and any(target.iterdir()):
         raise CommonplaceError(f"{target} exists and is not empty: choose a new folder")
