@@ -279,3 +279,16 @@ def test_a_logo_in_the_readme_heading_is_no_part_of_the_name(tmp_path):
     root = project(tmp_path / "tiny-web", readme="# ![logo](logo.png) [Tiny **Web**](https://x.org)\n\nProse.\n")
     assert commonplace(root, "new", "portal").returncode == 0
     assert load(root / "portal" / "community.yaml")["name"] == "Tiny Web"
+
+
+def test_a_repository_without_commits_gets_a_portal_and_a_clear_note(tmp_path):
+    root = tmp_path / "empty"
+    root.mkdir()
+    git(root, "init", "-q", "-b", "main")
+    git(root, "config", "user.name", FOUNDER[0])
+    git(root, "config", "user.email", FOUNDER[1])
+    result = commonplace(root, "new", "portal")
+    assert result.returncode == 0, result.stderr
+    assert "no commits yet" in result.stdout and "NOASSERTION" in result.stdout
+    assert load(root / "portal" / "community.yaml")["license"] == "NOASSERTION"
+    assert not (root / "portal" / ".git").exists()

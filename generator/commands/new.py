@@ -306,6 +306,8 @@ def _print_adopted(args, made: dict) -> None:
         print(f"  licence: {made['license']} (from {found.license[1]})")
     elif found.licence_file:
         print(f"  licence: {found.licence_file} not recognised: community.yaml says {made['license']}, set it")
+    elif made["license"] == "NOASSERTION":
+        print("  licence: none found: community.yaml says NOASSERTION; set it there (or run with --license SPDX)")
     else:
         print(f"  licence: {made['license']}")
     if found.forge:
