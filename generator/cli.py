@@ -95,9 +95,17 @@ REF = arg("--ref", default="HEAD", help="the commit, branch or tag to read the h
 COMMANDS = (
     Command("new", "create a new community repository from a template",
             "Create a new community repository (git initialised, first commit made), or with --example the "
-            "living demo.", (
+            "living demo. Inside an existing git work tree, add the folder to that repository instead, filled "
+            "from what the repository has (README, CITATION.cff, pyproject.toml, package.json, the licence "
+            "file, origin), counting its whole history; nothing is committed unless --commit.", (
                 arg("directory", help="folder to create (must not exist or be empty)"),
-                arg("--name", help="the community's name (default: from the folder name)"),
+                arg("--name", help="the community's name (default: from the repository's files, else the folder name)"),
+                arg("--handle", help="inside a repository: your handle, the name of your member file "
+                                     "(default: from git config user.name)"),
+                arg("--license", help="inside a repository: the SPDX id of the community's licence, when the "
+                                      "repository's licence file is not recognised"),
+                arg("--commit", action="store_true",
+                    help="inside a repository: commit the new folder (by default it is only written)"),
                 arg("--example", action="store_true",
                     help="make the living demo instead: the example community's data replayed as a git "
                          "history by its members, on the dates the data gives (the same commit ids every time), "

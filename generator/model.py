@@ -43,8 +43,10 @@ class Config:
     inactive_days: int = 180
     kinds: dict = field(default_factory=dict)  # value.kinds: kind -> weight or {"weight", "dimension"}
     non_members: str = "name"
+    opt_out: frozenset[str] = frozenset()  # names and addresses, lower-cased: shown under a pseudonym
     feed_entries: int = 20
     history: str = "folder"  # folder | repository: the commits value counts (see value_scope)
+    paths: tuple[str, ...] = ()  # only the commits that touch one of these count (value/history.py)
     # The window every date of the data lies in (`dates` in commonplace.yaml; the loader fills in
     # the defaults: 1970-01-01 to ten years after the commit built).
     earliest: date | None = None

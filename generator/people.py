@@ -95,16 +95,19 @@ class People:
 
 
 def names_someone_unnamed(people: tuple[tuple[str, str], ...], committers: tuple[tuple[str, str], ...],
-                          members: dict[str, Member], non_members: str) -> bool:
+                          members: dict[str, Member], non_members: str, opt_out: frozenset[str] = frozenset()) -> bool:
     """Whether a commit names, in its author, trailer or committer lines ((name, e-mail) pairs), a
     person the site does not show by name: a pseudonymous or hidden member, or (author and trailers
-    only: a forge's own committer is no one) a non-member the site shows under a pseudonym. Such a
+    only: a forge's own committer is no one) a non-member the site shows under a pseudonym (all of
+    them, or those who opted out, `opt_out`, by name or address). Such a
     commit's id is never published: `git log -1 <id>` prints those lines."""
     visibility = {e.strip().lower(): m.visibility for m in members.values() for e in m.emails}
     for name, email in people:
         seen = visibility.get(email.strip().lower())
         if seen in ("pseudonymous", "hidden"):
             return True
-        if seen is None and not is_bot((name,), (email,)) and (non_members == "pseudonym" or "@" in name):
+        shown_as_pseudonym = (non_members == "pseudonym" or "@" in name
+                              or name.strip().lower() in opt_out or email.strip().lower() in opt_out)
+        if seen is None and not is_bot((name,), (email,)) and shown_as_pseudonym:
             return True
     return any(visibility.get(email.strip().lower()) in ("pseudonymous", "hidden") for _, email in committers)

@@ -109,7 +109,8 @@ def payouts(model: Model | None) -> list[LedgerInput]:
 
 def counted_folder(model: Model | None, folder: str | None) -> str | None:
     """The folder whose commits value counts: the community's `folder` (None at the top of the
-    repository), or None, every commit, when its config says `history: repository`."""
+    repository), or None, every commit, when its config says `history: repository`. Its config's
+    `paths:` narrow either to the commits that touch one of them (`value_report`)."""
     if model is not None and model.config.history == "repository":
         return None
     return folder or None
@@ -150,6 +151,7 @@ def value_report(source: Path, model: Model | None = None, *, ref: str = "HEAD",
     try:
         return build_report(source, subdir=None if whole else counted_folder(model, info.subdir), ref=ref,
                             files_in=None if whole else info.subdir or None, data=data,
+                            paths=() if whole or model is None else model.config.paths,
                             data_files=DataFileKeys(model.config.kinds) if model is not None and not whole else None,
                             progress=progress,
                             cache_dir=cache_dir, use_cache=use_cache)

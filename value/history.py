@@ -17,6 +17,12 @@ parent is followed (other parents' commits are not visited, as in git). Files an
 under the folder only, paths relative to it; a file moved in from outside is an addition.
 Merges are never diffed; in a subfolder a merge counts when it changed the folder relative to
 its first parent (it brought the folder's changes into the branch).
+
+`paths` (folders or files, relative to the repository's top) narrow the commits that count
+further: a non-merge commit counts when it changed one of them relative to its parent (the root
+commit when it has one of them), as `git log --full-history -- PATHS` lists them, and a merge
+when it changed one relative to its first parent. A counted commit's files and lines are all of
+its own (the paths choose commits, not lines).
 """
 
 from __future__ import annotations
@@ -204,6 +210,39 @@ def _check_subdir(subdir: str | None) -> str | None:
     return clean
 
 
+def check_paths(paths) -> tuple[str, ...]:
+    """The paths, checked (as a subfolder is) and sorted, duplicates dropped; () for none."""
+    return tuple(sorted({p for p in (_check_subdir(path) for path in paths or ()) if p}))
+
+
+def _entry(tree, path: str) -> str | None:
+    try:
+        return str(tree[path].id)
+    except KeyError:
+        return None
+
+
+def _narrow(repo: pygit2.Repository, history: History, paths: tuple[str, ...]) -> None:
+    """Keep, of the commits that count, those that touch one of `paths` (see the module doc)."""
+    trees: dict[str, object] = {}
+
+    def entries(cid: str) -> tuple:
+        tree = trees.get(cid)
+        if tree is None:
+            tree = trees[cid] = tuple(_entry(repo[cid].tree, p) for p in paths)
+        return tree
+
+    def touches(cid: str) -> bool:
+        parents = history.records[cid][PARENTS]
+        mine = entries(cid)
+        if not parents:
+            return any(e is not None for e in mine)
+        return mine != entries(parents[0])
+
+    history.counted = [cid for cid in history.counted if touches(cid)]
+    history.merges = [cid for cid in history.merges if touches(cid)]
+
+
 def _blob_text(tree, path: str) -> str | None:
     try:
         obj = tree[path]
@@ -233,12 +272,12 @@ def _open(repo_path, subdir: str | None, ref: str):
 
 
 def history_state(repo_path, *, subdir: str | None = None, ref: str = "HEAD",
-                  cache_dir: Path | None = None, files_in: str | None = None) -> tuple[str, Path]:
+                  cache_dir: Path | None = None, files_in: str | None = None, paths=()) -> tuple[str, Path]:
     """What the history part of a report depends on, cheaply: (a key, the cache folder).
 
     The key names the tip commit (its tree gives `.mailmap` and the community files), the branch,
-    the community folder, the folder its files are read from (`files_in`, see `read_history`)
-    and every tag with its target (tags outside the history are ignored
+    the community folder, the folder its files are read from (`files_in`, see `read_history`),
+    the `paths` that narrow the commits counted, and every tag with its target (tags outside the history are ignored
     later, but listing them all is cheaper than walking). Same key, same `History`.
     Raises what `read_history` raises for a repository it cannot read.
     """
@@ -249,6 +288,8 @@ def history_state(repo_path, *, subdir: str | None = None, ref: str = "HEAD",
     tags = sorted((r.name, str(r.target)) for r in repo.references.iterator() if r.name.startswith("refs/tags/"))
     parts = [f"tip={tip.id}", f"branch={_branch(repo, ref)}", f"subdir={subdir or ''}",
              f"files={_check_subdir(files_in) or subdir or ''}"]
+    if check_paths(paths):
+        parts.append("paths=" + "\0".join(check_paths(paths)))
     parts.extend(f"{name}={target}" for name, target in tags)
     return "\n".join(parts), folder
 
@@ -288,14 +329,17 @@ def read_history(
     engine: str = "auto",
     files_in: str | None = None,
     mailmap: str | None = None,
+    paths=(),
 ) -> History:
     """Read the history. `engine` picks who counts lines: "git" (the git command, exactly the
     contract's figures and fastest), "pygit2" (libgit2 only), or "auto" (git when installed).
     `subdir` counts only the commits that change that folder; `.mailmap` and the community files
     are read from `files_in` (default: `subdir`), then from the top: a community in a folder that
     counts the whole repository's history (subdir None) still has its own files read. `mailmap`:
-    the `.mailmap` text to resolve authors with instead of the tip's (see `_tip_info`)."""
+    the `.mailmap` text to resolve authors with instead of the tip's (see `_tip_info`). `paths`:
+    only the commits that touch one of them count (see the module doc)."""
     repo, subdir, tip = _open(repo_path, subdir, ref)
+    paths = check_paths(paths)
     git_dir = repo.path
     history = History(path=str(repo_path), git_dir=git_dir, subdir=subdir, commit=None, branch=None, as_of=None)
     if tip is None:
@@ -343,6 +387,8 @@ def read_history(
     history.records = {cid: cache.records[cid] for cid in seen}
 
     _select(history, subdir)
+    if paths:
+        _narrow(repo, history, paths)
     history.tags = _tags(repo, seen, history.tag_reach)
     return history
 

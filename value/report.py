@@ -128,6 +128,7 @@ def build_report(
     engine: str = "auto",
     files_in: str | None = None,  # where .mailmap and the community files are (default: subdir)
     data_files: DataFiles | None = None,
+    paths=(),  # only the commits that touch one of these count (value/history.py)
 ) -> Report:
     """The value report of the repository at `repo_path`, as of `ref`. `data_files` reads the
     community's data files at old commits, so that a data record counts from the day it landed
@@ -136,7 +137,8 @@ def build_report(
     weights = weights_of(data)
     reports = ReportCache(None, "")
     if use_cache:  # nothing changed since the last report: it is read, not computed
-        state, folder = history_state(repo_path, subdir=subdir, ref=ref, cache_dir=cache_dir, files_in=files_in)
+        state, folder = history_state(repo_path, subdir=subdir, ref=ref, cache_dir=cache_dir, files_in=files_in,
+                                      paths=paths)
         data_stamp = fingerprint(data)  # both keys below use it; a large community takes a while
         key = "\n".join([f"report/{REPORT_FORMAT}/{__version__}/{code_stamp()}", f"engine={engine}",
                           f"data={data_stamp}", state, landing_state(repo_path, data_files)])
@@ -147,7 +149,7 @@ def build_report(
     assemble = functools.partial(report_from, cache_folder=folder if use_cache else None,
                                  data_files=data_files, files_in=files_in)
     state_log = resolved_log(None, "")
-    if use_cache and not subdir:  # new commits on top of the last report's: only they are read
+    if use_cache and not subdir and not paths:  # new commits on top of the last report's: only they are read
         state_log = resolved_log(folder, f"{subdir or ''}\0{ref}")
         state_key = resolved_key(engine, data_stamp)
         with _collector_paused():
@@ -158,13 +160,13 @@ def build_report(
             return report
     history = read_history(repo_path, subdir=subdir, ref=ref, cache_dir=cache_dir, use_cache=use_cache,
                            progress=progress, workers=workers, engine=engine, files_in=files_in,
-                           mailmap=data.mailmap)
+                           mailmap=data.mailmap, paths=paths)
     with _collector_paused():
         ctx = Context(history, data)
         report = assemble(history, data, weights, ctx)
     if use_cache:
         reports.put(key, report.to_json())
-        if not subdir and history.commit is not None:
+        if not subdir and not paths and history.commit is not None:
             state_log.write(state_key, resolved_state(history, ctx.resolved, history.tag_reach))
     return report
 

@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import __version__
-from ..load.documents import documents_stamp
-from ..load.listing import INPUT_FILES, INPUT_FOLDERS
+from ..load.documents import documents_stamp, repository_top
+from ..load.listing import ECOSYSTEM_FILES, INPUT_FILES, INPUT_FOLDERS
 from ..load.mailmaps import MAILMAP_PATH, mailmap_paths
 from ..resources import themes_dir
 from .folders import manifests_dir, peers_dir
@@ -105,6 +105,10 @@ def fingerprint(source: Path, options: dict, contents: bool = True, newest: list
     for shown, path in mailmap_paths(Path(source)):  # the repository's top `.mailmap` too, for a folder
         if shown != MAILMAP_PATH:
             _hash_path(digest, str(path), shown, contents, newest)
+    top = repository_top(Path(source))
+    if top is not None:  # a folder reads the top's funding, citation and owners when it has none
+        for rel in ECOSYSTEM_FILES:
+            _hash_path(digest, str(top[0] / rel), top[1] + rel, contents, newest)
     digest.update(documents_stamp(Path(source)).encode())  # the licence and the like, the repository top's too
     # the bundled theme, for development installs where it changes without a version bump
     _hash_tree(digest, themes_dir(), "default", contents, newest)

@@ -390,7 +390,9 @@ def _contributor_name(row: dict, model: Model) -> str | None:
         return _who(model, row["id"]) if row["id"] in model.members else None
     if row.get("visibility") == "hidden":
         return None
-    if model.config.non_members == "pseudonym":
+    from ..views.contributors import opted_out
+
+    if model.config.non_members == "pseudonym" or opted_out(row, model.config.opt_out):
         from ..people import pseudonym
 
         return pseudonym(row["id"], model.community.name)

@@ -111,7 +111,9 @@ def shown(side, model: Model) -> str:
             return "a hidden member"
         return person.name if person.pseudonymous else f"{person.name} (`{side.id}`)"
     name = side.name
-    if model.config.non_members == "pseudonym" or EMAIL.search(name) or EMAIL.search(side.id):
+    opted = {name.strip().lower(), *(e.strip().lower() for e in getattr(side, "emails", ()) or ())}
+    if (model.config.non_members == "pseudonym" or EMAIL.search(name) or EMAIL.search(side.id)
+            or not opted.isdisjoint(model.config.opt_out)):
         name = pseudonym(side.id, salt)
     return f"{name} (not a member)"
 

@@ -1,16 +1,21 @@
-"""`commonplace new`: a small, valid community repository with its first commit."""
+"""`commonplace new`: a small, valid community repository with its first commit, or, inside an
+existing git work tree, a portal folder of that repository (see `new_in_repository`)."""
 
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
+import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
 from value.identities import slugify
 
+from ..adopt import _SPDX, Found, one_line, work_tree_of
 from ..errors import CommonplaceError
+from ..load.listing import SLUG
 
 GITIGNORE = """\
 # Commonplace build output and local caches
@@ -166,6 +171,165 @@ def new_community(target: Path, name: str | None = None) -> list[str]:
     return sorted(files)
 
 
+def _yaml(text: str) -> str:
+    """A YAML scalar holding `text` as it is (JSON strings are YAML double-quoted scalars)."""
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _adopted_files(found: Found, rel: str, handle: str, founder: tuple[str, str] | None, licence: str,
+                   founded: str | None, name: str) -> dict[str, str]:
+    description = found.description[0] if found.description else f"The community of {name}."
+    forge = ""
+    if found.forge:
+        host = f"  host: {found.forge['host']}\n" if "host" in found.forge else ""
+        forge = (f"forge:\n  kind: {found.forge['kind']}\n  repo: {found.forge['repo']}\n"
+                 f"  branch: {_yaml(found.forge['branch'])}\n{host}  path: {_yaml(rel)}\n")
+    else:
+        forge = "# forge:                     # uncomment to get \"Edit this page\" links\n#   kind: github\n#   repo: owner/name\n"
+    return {
+        ".gitignore": GITIGNORE,
+        "commonplace.yaml": f"""\
+# Site settings. Every key is described in Commonplace's schemas/commonplace.schema.json.
+title: {_yaml(name)}
+description: {_yaml(description)}
+base_url: https://example.org/
+language: en
+{forge}# The whole repository's history is the community's (not only the commits to this folder).
+# `paths:` beside it, e.g. [src/, docs/], would count only the commits that touch those paths.
+history: repository
+privacy:
+  # People who commit but have no member file are shown by the name they commit under (already
+  # public in the history; an address is never shown). `pseudonym` shows a stable pseudonym instead.
+  non_members: name
+  # Names or addresses of people who asked not to be named: shown under a pseudonym.
+  opt_out: []
+""",
+        "community.yaml": f"""\
+name: {_yaml(name)}
+mission: {_yaml(description)}
+license: {licence}
+areas:
+  - floss
+governance: Say how decisions are taken.
+""" + (f"founded: {founded}\n" if founded else ""),
+        f"members/{handle}.yaml": founder_file(founder),
+        "pages/about.md": f"""\
+---
+title: About
+order: 1
+---
+{{name}} is a community of peers. Edit `pages/about.md` to tell your story.
+""".replace("{name}", name.replace("{", "").replace("}", "")),
+    }
+
+
+def _ask(question: str, default: str) -> str:
+    answer = input(f"{question} [{default}]: ").strip()
+    return answer or default
+
+
+def new_in_repository(target: Path, root: Path, *, name: str | None = None, handle: str | None = None,
+                      licence: str | None = None, commit: bool = False, interactive: bool = False) -> dict:
+    """Add `target` as a portal folder of the repository at `root`: no `git init`, no commit
+    unless `commit`. Returns what was found and written, for the summary `run` prints."""
+    from ..adopt import read_repository
+
+    if target.exists() and any(target.iterdir()):
+        raise CommonplaceError(f"{target} exists and is not empty: choose a new folder")
+    try:
+        rel = Path(os.path.realpath(target)).relative_to(Path(os.path.realpath(root))).as_posix()
+    except ValueError:
+        raise CommonplaceError(f"{target} is not inside the repository at {root}: choose a folder inside it") from None
+    if rel in ("", ".") or rel.startswith(".git/") or rel == ".git":
+        raise CommonplaceError(f"{target} is the repository's top or its .git folder: choose a new folder inside it, "
+                               "such as portal/")
+    found = read_repository(root)
+    name = name or (found.name[0] if found.name else root.name.replace("-", " ").replace("_", " ").strip().title())
+    name = one_line(name, 120) or "My Community"
+    person = git_person(root)
+    default_handle = slugify(person[0]) if person else "founder"
+    handle = handle or (_ask("Your handle (members/HANDLE.yaml)", default_handle or "founder") if interactive
+                        else default_handle) or "founder"
+    if not SLUG.match(handle):
+        raise CommonplaceError(f"--handle {handle!r}: use lowercase letters a-z, digits and '-', such as "
+                               f"{slugify(handle) or 'founder'!r}")
+    if licence is None and found.license is not None:
+        licence = found.license[0]
+    if licence is None and interactive:
+        licence = _ask("The licence of the community's content (an SPDX id)", "CC-BY-SA-4.0")
+    if licence is None:
+        licence = "NOASSERTION"
+    if not _SPDX.match(licence) or len(licence) > 100:
+        raise CommonplaceError(f"--license {licence!r} is not an SPDX identifier, such as MIT or CC-BY-SA-4.0")
+    founded = _git_output(root, "log", "--max-parents=0", "--format=%as")
+    founded = min(founded.split()) if founded else None
+    files = _adopted_files(found, rel, handle, person, licence, founded, name)
+    target.mkdir(parents=True, exist_ok=True)
+    for relpath, text in files.items():
+        path = target / relpath
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    if commit:
+        _git(root, "add", "--", rel)
+        _git(root, *_git_identity(root), "commit", "-q", "-m", f"Add the portal of {name} (Commonplace)", "--", rel)
+    return {"found": found, "files": sorted(files), "name": name, "handle": handle, "license": licence, "rel": rel}
+
+
+def _git_output(root: Path, *args: str) -> str:
+    probe = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True)
+    return probe.stdout.strip() if probe.returncode == 0 else ""
+
+
+def invitations(target: Path, handle: str, limit: int = 10) -> tuple[list[str], list[str]]:
+    """(the names of the most active contributors who are not members, bots left out; the
+    `.mailmap` lines proposed for same-name identities), from the value report of the new portal.
+    Printed to the terminal only: never written into a file."""
+    from value.clusters import mailmap_proposals
+
+    from ..valuation import value_report
+
+    report = value_report(target)
+    people = [c for c in report.contributors if not c.get("member") and not c.get("bot") and (c.get("commits") or 0)]
+    people.sort(key=lambda c: (-(c.get("commits") or 0), c.get("name") or "", c["id"]))
+    names = [f"{one_line(c.get('name') or c['id'], 120)} ({c['commits']} commits)" for c in people[:limit]]
+    return names, mailmap_proposals(report)
+
+
+def _print_adopted(args, made: dict) -> None:
+    found = made["found"]
+    print(f"Added {made['rel']}/ to the repository with {len(made['files'])} files "
+          f"({'committed' if args.commit else 'nothing committed: review them, then git add and commit'}).")
+    print(f"  name: {made['name']}" + (f" (from {found.name[1]})" if found.name else " (from the folder's name)"))
+    if found.description:
+        print(f"  description: from {found.description[1]}")
+    if found.license:
+        print(f"  licence: {made['license']} (from {found.license[1]})")
+    elif found.licence_file:
+        print(f"  licence: {found.licence_file} not recognised: community.yaml says {made['license']}, set it")
+    elif made["license"] == "NOASSERTION":
+        print("  licence: none found: community.yaml says NOASSERTION; set it there (or run with --license SPDX)")
+    else:
+        print(f"  licence: {made['license']}")
+    if found.forge:
+        print(f"  forge: {found.forge['kind']} {found.forge['repo']} (from origin)")
+    print(f"  first member: members/{made['handle']}.yaml (from git config)")
+    for item in found.skipped:
+        print(f"  not read: {item}")
+    try:
+        names, proposals = invitations(Path(args.directory), made["handle"])
+    except CommonplaceError as exc:
+        print(f"The history could not be read for the people to invite: {exc}")
+        return
+    if names:
+        print("The most active contributors, to invite (no member file is written for them; each writes their own):")
+        print("\n".join(f"  {n}" for n in names))
+    if proposals:
+        print("The same name with different addresses: if each line is truly one person, add it to .mailmap",
+              "(at the repository's top) so their work counts once. Two people can share a name: check first.",
+              sep="\n")
+        print("\n".join(f"  {line}" for line in proposals))
+
+
 def run(args) -> int:
     if getattr(args, "example", False):
         from .example_peers import new_demo
@@ -175,6 +339,14 @@ def run(args) -> int:
         print(f"Created {args.directory}: the example community replayed as {commits} commits by its members "
               f"(invented people, a replayed history).")
         print("Beside it, its two peers, fetched: " + ", ".join(f"{name} ({n} commits)" for name, n in peers) + ".")
+        print(f"Next: run `commonplace build {args.directory}`.")
+        return 0
+    root = work_tree_of(Path(args.directory))
+    if root is not None:
+        made = new_in_repository(Path(args.directory), root, name=args.name, handle=getattr(args, "handle", None),
+                                 licence=getattr(args, "license", None), commit=getattr(args, "commit", False),
+                                 interactive=sys.stdin.isatty())
+        _print_adopted(args, made)
         print(f"Next: run `commonplace build {args.directory}`.")
         return 0
     created = new_community(Path(args.directory), args.name)

@@ -163,7 +163,8 @@ def public_rows(rows: list[dict], report: Report, model: Model | None) -> list[d
     salt = model.community.name if model else ""
     people = People(model.members if model else {}, salt)
     non_members = model.config.non_members if model else "name"
-    shown = {c.engine_id: c for c in public_contributors(report, people, non_members, salt)}
+    shown = {c.engine_id: c for c in public_contributors(report, people, non_members, salt,
+                                                     model.config.opt_out if model else frozenset())}
     out, hidden, hidden_share = [], Decimal(0), 0.0
     for r in rows:
         person = shown.get(r["id"])

@@ -33,7 +33,8 @@ COLLECTIONS = {
 # `diff`'s "does this change touch the community?" both come from these. The value engine reads
 # `.mailmap` (the work tree's, see mailmaps.py) and the ecosystem files from git itself.
 CONFIG_FILES = ("commonplace.yaml", "community.yaml", "federation.yaml")
-INPUT_FILES = CONFIG_FILES + (MAILMAP_PATH,) + COMMUNITY_FILES + CODEOWNERS_PATHS  # the ecosystem's files
+ECOSYSTEM_FILES = COMMUNITY_FILES + CODEOWNERS_PATHS  # read from the repository's top too, for a folder
+INPUT_FILES = CONFIG_FILES + (MAILMAP_PATH,) + ECOSYSTEM_FILES
 THEME_FOLDER = "theme"
 INPUT_FOLDERS = tuple(COLLECTIONS) + (THEME_FOLDER,)
 

@@ -92,12 +92,17 @@ class _Loader:
     def optional(self, rel: str) -> str | None:
         return self.reader.read_text(rel) if self.reader.exists(rel) else None
 
-    def lenient(self, rel: str) -> str | None:
+    def lenient(self, rel: str, top: tuple[FileReader, str] | None = None) -> str | None:
         """An ecosystem file's text: what the reader refuses (too large, not UTF-8) is a warning,
-        and the file is left out; these files follow other tools' rules, not ours."""
-        if not self.reader.exists(rel):
-            return None
-        text, problems = read_file(self.reader, rel)
+        and the file is left out; these files follow other tools' rules, not ours. With `top`
+        (`repository_top`), a file the community's folder lacks is read from the repository's
+        top: a portal folder of a project shares the project's funding, citation and owners."""
+        reader = self.reader
+        if not reader.exists(rel):
+            if top is None or not top[0].exists(rel):
+                return None
+            reader = top[0]
+        text, problems = read_file(reader, rel)
         for problem in problems:
             if problem.severity == "error":
                 self.findings.warning(problem.path, problem.line, problem.col, f"{problem.message}: left out")
@@ -120,14 +125,16 @@ class _Loader:
         top = repository_top(self.root) if self.reader_factory is FileReader else None
         return (FileReader(top[0], self.findings), top[1]) if top is not None else None
 
-    def codeowners(self, model: Model, logins: LoginIndex):
+    def codeowners(self, model: Model, logins: LoginIndex, top: tuple[FileReader, str] | None = None):
         rel = next((rel for rel in codeowners.PATHS if self.reader.exists(rel)), None)
+        if rel is None and top is not None:
+            rel = next((rel for rel in codeowners.PATHS if top[0].exists(rel)), None)
         if rel is None:
             return None
         forge = model.config.forge.kind if model.config is not None and model.config.forge else "github"
         if rel.startswith(".gitlab/"):
             forge = "gitlab"
-        return codeowners.read(rel, self.lenient(rel), self.findings, model.members, logins, forge)
+        return codeowners.read(rel, self.lenient(rel, top), self.findings, model.members, logins, forge)
 
     def required(self, rel: str, kind: str) -> tuple[YamlDoc | None, YamlDoc | None]:
         """(the document, the valid part of a failed one), as `parsed_file`."""
@@ -222,13 +229,15 @@ class _Loader:
             "contributions", lambda rel, doc, notes: kinds.contributions(rel, doc, notes, declared))
         model.rewards = self.keyed("rewards", kinds.rewards)
         model.peers, model.discover = self.federation()
-        model.funding = ecosystem.funding_links(self.lenient(ecosystem.FUNDING_PATH), self.findings)
-        model.citation = ecosystem.citation(self.lenient(ecosystem.CITATION_PATH), self.findings)
+        top = self.repository_top()
+        model.funding = ecosystem.funding_links(self.lenient(ecosystem.FUNDING_PATH, top), self.findings)
+        model.citation = ecosystem.citation(self.lenient(ecosystem.CITATION_PATH, top), self.findings)
         logins = LoginIndex(model.members, config.forge.host if config is not None and config.forge else "")
-        model.recognition = ecosystem.recognition(self.lenient(ecosystem.ALL_CONTRIBUTORS_PATH), self.findings, logins)
-        model.codeowners = self.codeowners(model, logins)
+        model.recognition = ecosystem.recognition(self.lenient(ecosystem.ALL_CONTRIBUTORS_PATH, top), self.findings,
+                                                  logins)
+        model.codeowners = self.codeowners(model, logins, top)
         model.documents = documents(self.reader, set(model.pages), community.governance if community else "",
-                                    self.repository_top(), self.findings)
+                                    top, self.findings)
         # A file with a mistake still names a member or a project: the mistake is its one finding,
         # not one more in every file that names it.
         named = {kind: set(built) | {stem for _rel, stem in self.listing[folder]}

@@ -60,8 +60,20 @@ class Contributor:
     verified_commits: int | None = None  # commits signed with a key in their member file; None: no member lists keys
 
 
-def public_contributors(report: Report, people: People, non_members: str, salt: str) -> list[Contributor]:
-    """Contributors the site may show, sorted by value then id. Hidden members are left out."""
+def opted_out(row: dict, opt_out) -> bool:
+    """Whether a non-member's report row names a person who asked not to be named (by their
+    name or one of their addresses, `privacy: opt_out` in commonplace.yaml)."""
+    if not opt_out:
+        return False
+    keys = {(row.get("name") or "").strip().lower(), *(e.strip().lower() for e in row.get("emails") or ())}
+    return not keys.isdisjoint(opt_out)
+
+
+def public_contributors(report: Report, people: People, non_members: str, salt: str,
+                        opt_out: frozenset[str] = frozenset()) -> list[Contributor]:
+    """Contributors the site may show, sorted by value then id. Hidden members are left out.
+    Non-members appear by the name they commit under, or under a pseudonym when the community
+    says `non_members: pseudonym`, when they opted out (`opt_out`), or when the name is an address."""
     rows: list[Contributor] = []
     taken = {p.slug for p in people.listed()}
     for c in report.contributors:
@@ -75,7 +87,8 @@ def public_contributors(report: Report, people: People, non_members: str, salt: 
             public_id, name, slug = person.slug, person.name, person.slug
         else:
             name = c.get("name") or engine_id
-            if non_members == "pseudonym" or EMAIL.search(name) or EMAIL.search(engine_id):
+            if (non_members == "pseudonym" or EMAIL.search(name) or EMAIL.search(engine_id)
+                    or opted_out(c, opt_out)):
                 name = pseudonym(engine_id, salt)
                 public_id = slugify(name) or "contributor"
             else:

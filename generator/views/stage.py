@@ -49,7 +49,8 @@ def make_views(model: Model, info: BuildInfo, report: Report | None, federation:
     # The loader read it, and reported a broken catalogue or an unknown language as warnings.
     catalogue = model.catalogue or load_catalogue(model.root, model.config.language)
     activity = activities(model, people, catalogue)
-    unnamed = names_someone_unnamed(info.people, info.committer, model.members, model.config.non_members)
+    unnamed = names_someone_unnamed(info.people, info.committer, model.members, model.config.non_members,
+                                    model.config.opt_out)
     values = ValueView(model, people, report, lambda p: party_name(p, people) if p else "", catalogue,
                        private_head=info.commit if unnamed else "")
     records = RecordsView(report, values.contributors, people, model.config.forge, model.community.name, catalogue)

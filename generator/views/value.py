@@ -92,7 +92,7 @@ class ValueView:
         self.party_name = party_name  # for the open data: English, whatever the site's language
         salt = model.community.name
         self.contributors: list[Contributor] = (
-            public_contributors(report, people, model.config.non_members, salt) if report else []
+            public_contributors(report, people, model.config.non_members, salt, model.config.opt_out) if report else []
         )
         self.by_engine_id = {c.engine_id: c for c in self.contributors}
         # who each figure of people counts (populations.py): the pages name and relate them
