@@ -290,6 +290,9 @@ class Text(str):
         ("unique", HANDLES, [1, 2], True),
         ("unique", HANDLES, [1, True], False),  # jsonschema: unique; mixed kinds are not modelled
         ("unique", HANDLES, [], True),
+        ("maxItems", {"type": "array", "maxItems": 2}, ["a", "b"], True),
+        ("maxItems", {"type": "array", "maxItems": 2}, ["a", "b", "c"], False),
+        ("maxItems", {"maxItems": 2}, "abc", True),  # applies to arrays only
         ("if", CONDITION, {"kind": "quote", "quote": "Hi"}, True),
         ("if", CONDITION, {"kind": "quote", "count": 3}, False),
         ("if", CONDITION, {"kind": "visits", "count": 3}, True),
@@ -320,7 +323,7 @@ def test_edge(name, schema_, instance, fast):
 @pytest.mark.parametrize(
     "schema_",
     [
-        {"maxItems": 3},
+        {"maxProperties": 3},
         {"patternProperties": {"^x": {}}},
         {"format": "uri"},
         {"properties": {"a": {"$id": "other.json"}}},

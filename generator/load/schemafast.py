@@ -244,6 +244,10 @@ class _Compiler:
         least = _count(value)
         return lambda x: type(x) is not list or len(x) >= least
 
+    def max_items(self, value, s) -> Check:
+        most = _count(value)
+        return lambda x: type(x) is not list or len(x) <= most
+
     def unique_items(self, value, s) -> Check | None:
         if type(value) is not bool:
             raise Unsupported(f"uniqueItems {value!r}")
@@ -331,6 +335,7 @@ _KEYWORDS = {
     "dependentSchemas": _Compiler.dependent_schemas,
     "items": _Compiler.items,
     "minItems": _Compiler.min_items,
+    "maxItems": _Compiler.max_items,
     "uniqueItems": _Compiler.unique_items,
     "minLength": _Compiler.min_length,
     "maxLength": _Compiler.max_length,
