@@ -73,7 +73,8 @@ def config(doc: YamlDoc, rel: str = "commonplace.yaml", findings: Findings | Non
     forge = None
     if "forge" in d:
         f = d["forge"]
-        forge = Forge(f["kind"], f["repo"], f.get("branch", "main"), f.get("host", ""), f.get("path", "").strip("/"))
+        forge = Forge(f["kind"], f["repo"], f.get("branch", "main"), f.get("host", ""), f.get("path", "").strip("/"),
+                      f.get("api", ""))
     value = d.get("value", {})
     salary = value.get("salary", {})
     if findings is not None:

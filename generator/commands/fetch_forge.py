@@ -1,0 +1,78 @@
+"""`commonplace fetch --forge [--since DATE]`: reviews and issues opened on the community's forge
+(commonplace.yaml `forge:`), written as contribution records into `contributions/forge-YYYY-MM.yaml`.
+
+The period starts on the first day of `--since`'s month (each file holds a whole month); without
+it, on the first day of the latest month a forge file exists for (that month is fetched again:
+it may have been fetched part way through), else the repository's whole history. The token is
+read from GITHUB_TOKEN or GITLAB_TOKEN, sent to the API's host only, never printed or written.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from datetime import date
+from pathlib import Path
+
+from .. import diagnostics
+from ..errors import DataError
+from ..forge import github, gitlab
+from ..forge.http import ForgeClient, ForgeError, RateLimits
+from ..forge.records import by_month, last_month, records, render, write
+from ..load.loader import load_community
+from ..progress import Progress, interactive
+
+CLIENTS = {"github": (github, "GITHUB_TOKEN"), "gitlab": (gitlab, "GITLAB_TOKEN")}
+
+
+def start_of(source: Path, since: date | None) -> str:
+    """The first day fetched, ISO ("" for everything)."""
+    if since is not None:
+        return since.replace(day=1).isoformat()
+    return last_month(source / "contributions")
+
+
+def run_forge(source: Path, args) -> int:
+    """0 when the files are written, 1 on invalid data or a failed fetch (nothing written then)."""
+    try:
+        model = load_community(source)
+    except DataError as exc:
+        sys.stderr.write(diagnostics.as_text(exc.findings))
+        print(f"fetch stopped: {diagnostics.summary(exc.findings)}; nothing was fetched", file=sys.stderr)
+        return 1
+    forge = model.config.forge
+    if forge is None:
+        print("fetch --forge: commonplace.yaml names no forge; add forge: {kind: github, repo: owner/name} "
+              "(or kind: gitlab)", file=sys.stderr)
+        return 1
+    client_module, variable = CLIENTS[forge.kind]
+    base = forge.api or client_module.api_base(forge.host)
+    since = start_of(source, args.since)
+    token = os.environ.get(variable, "").strip()
+    rates = RateLimits(longest_wait=120.0 if interactive() else 5.0)
+    progress = Progress(f"Reading reviews on {forge.repo}", "requests")
+    where = f"{forge.kind}:{forge.repo}"
+    try:
+        with ForgeClient(base, token, rates=rates) as client:
+            found = client_module.activity(client, forge.repo, since, progress=progress)
+    except ForgeError as exc:
+        progress.done()
+        print(f"fetch --forge stopped: {exc}; nothing was written", file=sys.stderr)
+        return 1
+    progress.done()
+    recs, bots = records(found, model.members, forge.kind, forge.host, model.config.bots)
+    months = by_month(recs)
+    files = {month: render(where, items) for month, items in months.items()}
+    try:
+        written = write(source / "contributions", files)
+    except OSError as exc:
+        print(f"fetch --forge stopped: cannot write {source / 'contributions'}: {exc.strerror}; nothing was written",
+              file=sys.stderr)
+        return 1
+    counts = {kind: sum(1 for r in recs if r["kind"] == kind) for kind in ("forge_review", "issue_opened")}
+    period = f"since {since}" if since else "over the whole history"
+    print(f"Read {where} {period}: {counts['forge_review']} reviews, {counts['issue_opened']} issues opened"
+          f"{f', {bots} by bots left out' if bots else ''}; {len(files)} month files, {len(written)} changed"
+          f"{' (' + ', '.join(p.name for p in written) + ')' if written else ''}. Review them before merging.",
+          file=sys.stderr)
+    return 0
