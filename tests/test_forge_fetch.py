@@ -272,3 +272,31 @@ def test_forge_records_count_in_the_value_report(community):
     assert people["@helper-7"]["records"]["forge_review"]["count"] == 1
     assert report["kinds"]["forge_review"]["dimension"] == "objective_accomplishment"
     assert people["ana"]["scores"]["social_use_value"] > 0
+
+
+STALE = """\
+records:
+- date: {day}
+  who: ana
+  kind: forge_review
+  description: 'Reviewed pull request #1: Gone'
+"""
+
+
+def test_without_since_the_latest_forge_month_is_fetched_again_whole(community):
+    with Forge() as forge:
+        github_routes(forge)
+        root = community({**MEMBERS, **config("github", f"{forge.url}/api/v3"),
+                          "contributions/forge-2024-02.yaml": STALE.format(day="2024-02-10"),
+                          "contributions/forge-2024-04.yaml": STALE.format(day="2024-04-02"),
+                          "contributions/forge-2024-05.yaml": STALE.format(day="2024-05-02")})
+        done = fetch(root)
+    assert done.returncode == 0, done.stderr
+    assert "since 2024-05-01" in done.stderr
+    assert any("since=2024-05-01T00%3A00%3A00Z" in a for a in forge.asked)
+    files = written(root)
+    # May again: the forge shows nothing in it now; earlier months are left as they are
+    assert files["forge-2024-05.yaml"].endswith("records: []\n")
+    assert files["forge-2024-04.yaml"] == STALE.format(day="2024-04-02")
+    assert files["forge-2024-02.yaml"] == STALE.format(day="2024-02-10")
+    assert sorted(files) == ["forge-2024-02.yaml", "forge-2024-04.yaml", "forge-2024-05.yaml"]

@@ -18,7 +18,7 @@ from .. import diagnostics
 from ..errors import DataError
 from ..forge import github, gitlab
 from ..forge.http import ForgeClient, ForgeError, RateLimits
-from ..forge.records import by_month, last_month, records, render, write
+from ..forge.records import by_month, last_month, months_written, records, render, write
 from ..load.loader import load_community
 from ..progress import Progress, interactive
 
@@ -50,7 +50,7 @@ def run_forge(source: Path, args) -> int:
     since = start_of(source, args.since)
     token = os.environ.get(variable, "").strip()
     rates = RateLimits(longest_wait=120.0 if interactive() else 5.0)
-    progress = Progress(f"Reading reviews on {forge.repo}", "requests")
+    progress = Progress(f"Reading the reviews of {forge.repo}", "pull requests")
     where = f"{forge.kind}:{forge.repo}"
     try:
         with ForgeClient(base, token, rates=rates) as client:
@@ -62,6 +62,9 @@ def run_forge(source: Path, args) -> int:
     progress.done()
     recs, bots = records(found, model.members, forge.kind, forge.host, model.config.bots)
     months = by_month(recs)
+    for month in months_written(source / "contributions"):
+        if month >= since[:7]:  # fetched again and nothing found: the forge no longer shows it
+            months.setdefault(month, [])
     files = {month: render(where, items) for month, items in months.items()}
     try:
         written = write(source / "contributions", files)

@@ -75,10 +75,15 @@ def render(source: str, recs: list[dict]) -> str:
                                  default_flow_style=False)
 
 
+def months_written(folder: Path) -> list[str]:
+    """The months ("YYYY-MM") forge files exist for in `folder`, in order."""
+    return sorted(f"{m.group(1)}-{m.group(2)}" for p in (folder.iterdir() if folder.is_dir() else ())
+                  if (m := FILE.fullmatch(p.name)))
+
+
 def last_month(folder: Path) -> str:
     """The first day of the latest month a forge file is written for ("" when there is none)."""
-    months = sorted(f"{m.group(1)}-{m.group(2)}" for p in (folder.iterdir() if folder.is_dir() else ())
-                    if (m := FILE.fullmatch(p.name)))
+    months = months_written(folder)
     return f"{months[-1]}-01" if months else ""
 
 
