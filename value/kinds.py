@@ -79,6 +79,9 @@ KINDS: dict[str, Kind] = {k.key: k for k in (
 )}
 
 CUSTOM_UNIT = "per record, or per hour when hours are given"
+# Kinds of contributions files that `commonplace fetch --forge` writes (discussion may be written
+# by hand too): a hint for a hand-written record names the others.
+FORGE_KINDS = frozenset({"forge_review", "issue_opened", "discussion"})
 
 
 class BadKinds(ValueEngineError):
