@@ -272,6 +272,19 @@ def test_forge_records_count_in_the_value_report(community):
     assert people["@helper-7"]["records"]["forge_review"]["count"] == 1
     assert report["kinds"]["forge_review"]["dimension"] == "objective_accomplishment"
     assert people["ana"]["scores"]["social_use_value"] > 0
+    # and the build publishes them as it does every record, the kinds on the methodology page
+    site = root.parent / "site"
+    built = subprocess.run([str(BIN / "commonplace"), "build", str(root), "-o", str(site)], env=base_env(root.parent),
+                           capture_output=True, text=True, timeout=300)
+    assert built.returncode == 0, built.stderr
+    rows = (site / "data" / "contributions.csv").read_text(encoding="utf-8").splitlines()
+    assert "2024-04-21,ana,forge_review,objective_accomplishment,0.5,1,contributions/forge-2024-04.yaml:12,2024-05-01" in rows
+    assert "2024-04-11,@stranger42,issue_opened,social_use_value,0.5,1,contributions/forge-2024-04.yaml:4,2024-05-01" in rows
+    contributors = {row.split(",")[0] for row in (site / "data" / "contributors.csv").read_text().splitlines()[1:]}
+    assert {"ana", "@stranger42", "@helper-7"} <= contributors
+    methodology = (site / "value" / "methodology" / "index.html").read_text(encoding="utf-8")
+    assert "Review in the forge" in methodology and "Issue opened in the forge" in methodology
+    assert not any(a in p.read_text(errors="replace") for p in site.rglob("*") if p.is_file() for a in ADDRESSES)
 
 
 STALE = """\
