@@ -206,7 +206,7 @@ COMMANDS = (
                 arg("--timeout", type=_positive, default=120, metavar="SECONDS",
                     help="give up on a peer after this many seconds (default: 120)"),
                 arg("--forge", action="store_true",
-                    help="instead of the peers: read reviews and issues opened from the GitHub or GitLab API "
+                    help="instead of the peers: read reviews, issues opened and discussions from the GitHub or GitLab API "
                          "(commonplace.yaml forge:; token from GITHUB_TOKEN or GITLAB_TOKEN) and write them as "
                          "contributions/forge-YYYY-MM.yaml, for review"),
                 arg("--since", type=_day, metavar="DATE",

@@ -58,6 +58,12 @@ class Forge:
                 self.end_headers()
                 self.wfile.write(body)
 
+            def do_POST(self):  # noqa: N802 - GraphQL: the page is the query's cursor
+                sent = json.loads(self.rfile.read(int(self.headers.get("Content-Length", "0"))))
+                after = sent.get("variables", {}).get("after")
+                self.path = urlsplit(self.path).path + (f"?page={after}" if after else "")
+                self.do_GET()
+
             def log_message(self, *args):
                 pass
 
@@ -89,6 +95,8 @@ def github_routes(forge: Forge) -> None:
                 headers={"Link": '<{base}/api/v3/repos/seeds/library/issues?state=all&page=1>; rel="first"'})
     forge.serve(f"{repo}/pulls", "github/pulls.json")
     forge.serve(f"{repo}/pulls/3/reviews", "github/reviews-3.json")
+    forge.serve("/api/graphql", "github/graphql-1.json")
+    forge.serve("/api/graphql?page=Y3Vyc29yOnYyOpK5MjAyNC0wNC0yNA==", "github/graphql-2.json")
 
 
 def gitlab_routes(forge: Forge) -> None:
@@ -137,6 +145,10 @@ records:
   who: ana
   kind: forge_review
   description: 'Reviewed pull request #3: Add seed photos'
+- date: 2024-04-25
+  who: ana
+  kind: discussion
+  description: 'Started discussion #10: How do we label seeds?'
 """
 
 
@@ -158,7 +170,9 @@ def test_github_reviews_and_issues_become_records_by_member_or_login(community):
     for text in first.values():
         assert not any(a in text for a in ADDRESSES), text
         assert "bot" not in text.lower() and "ghp_secret123" not in text
-    assert "2 reviews, 2 issues opened, 3 by bots left out" in done.stderr
+    assert "2 reviews, 2 issues opened, 2 discussions started, 4 by bots left out" in done.stderr
+    assert "who: '@newcomer-1'\n  kind: discussion\n  description: 'Started discussion #8: Hello from a new" in (
+        first["forge-2024-03.yaml"])
     assert written(root) == first  # the same months fetched again: the same bytes
     assert "0 changed" in again.stderr and "since 2024-03-01" in again.stderr
     assert "ghp_secret123" not in done.stderr + again.stderr
@@ -197,6 +211,21 @@ def test_a_short_rate_limit_is_waited_out_and_a_5xx_retried(community):
     assert done.returncode == 0, done.stderr
     assert sum("/issues" in a for a in forge.asked) == 2 and sum("/pulls" in a for a in forge.asked) == 2
     assert sorted(written(root)) == ["forge-2024-03.yaml", "forge-2024-04.yaml"]
+    assert "discussions left out (GitHub's GraphQL API needs GITHUB_TOKEN)" in done.stderr
+    assert not any("graphql" in a for a in forge.asked)
+
+
+def test_a_graphql_error_stops_the_fetch_with_its_message(community):
+    with Forge() as forge:
+        github_routes(forge)
+        forge.routes["/api/graphql"] = [(200, {}, b'{"errors": [{"type": "FORBIDDEN", '
+                                                   b'"message": "Resource not accessible by integration"}]}')]
+        root = community({**MEMBERS, **config("github", f"{forge.url}/api/v3")})
+        done = fetch(root, env={"GITHUB_TOKEN": "ghs_job"})
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert (f"fetch --forge stopped: {forge.url}/api/graphql: GitHub's GraphQL API answered: Resource not "
+            "accessible by integration; nothing was written") in done.stderr
+    assert written(root) == {}
 
 
 @pytest.mark.parametrize("status, headers, said", [

@@ -45,7 +45,8 @@ KINDS: dict[str, Kind] = {k.key: k for k in (
     Kind("welcome", "Welcoming newcomers", "community_building", 2.0, "per record, or per hour when hours are given", CONTRIBUTIONS,
          "Welcoming newcomers, as recorded in the contributions files."),
     Kind("discussion", "Discussion started in the forge", "community_building", 0.5, "per record, or per hour when hours are given",
-         CONTRIBUTIONS, "A discussion started on the forge (GitHub Discussions), as recorded in the contributions files."),
+         CONTRIBUTIONS, "A discussion started on the forge (GitHub Discussions: fetch --forge writes them into "
+         "contributions/forge-YYYY-MM.yaml)."),
     Kind("commit", "Commit", "objective_accomplishment", 1.0, "per commit", GIT,
          "A commit they authored (merge commits are left out)."),
     Kind("coauthor", "Co-authored commit", "objective_accomplishment", 0.5, "per commit", GIT,
@@ -79,8 +80,8 @@ KINDS: dict[str, Kind] = {k.key: k for k in (
 )}
 
 CUSTOM_UNIT = "per record, or per hour when hours are given"
-# Kinds of contributions files that `commonplace fetch --forge` writes (discussion may be written
-# by hand too): a hint for a hand-written record names the others.
+# Kinds of contributions files that `commonplace fetch --forge` writes: a hint for a hand-written
+# record names the others.
 FORGE_KINDS = frozenset({"forge_review", "issue_opened", "discussion"})
 
 

@@ -1,4 +1,5 @@
-"""`commonplace fetch --forge [--since DATE]`: reviews and issues opened on the community's forge
+"""`commonplace fetch --forge [--since DATE]`: reviews, issues opened and (GitHub, with a token)
+discussions started on the community's forge
 (commonplace.yaml `forge:`), written as contribution records into `contributions/forge-YYYY-MM.yaml`.
 
 The period starts on the first day of `--since`'s month (each file holds a whole month); without
@@ -55,6 +56,8 @@ def run_forge(source: Path, args) -> int:
     try:
         with ForgeClient(base, token, rates=rates) as client:
             found = client_module.activity(client, forge.repo, since, progress=progress)
+            if forge.kind == "github" and token:  # GraphQL answers only with a token
+                found += github.discussions(client, forge.repo, since)
     except ForgeError as exc:
         progress.done()
         print(f"fetch --forge stopped: {exc}; nothing was written", file=sys.stderr)
@@ -72,9 +75,11 @@ def run_forge(source: Path, args) -> int:
         print(f"fetch --forge stopped: cannot write {source / 'contributions'}: {exc.strerror}; nothing was written",
               file=sys.stderr)
         return 1
-    counts = {kind: sum(1 for r in recs if r["kind"] == kind) for kind in ("forge_review", "issue_opened")}
+    counts = {kind: sum(1 for r in recs if r["kind"] == kind) for kind in ("forge_review", "issue_opened", "discussion")}
     period = f"since {since}" if since else "over the whole history"
-    print(f"Read {where} {period}: {counts['forge_review']} reviews, {counts['issue_opened']} issues opened"
+    started = (f", {counts['discussion']} discussions started" if forge.kind == "github" and token else
+               ", discussions left out (GitHub's GraphQL API needs GITHUB_TOKEN)" if forge.kind == "github" else "")
+    print(f"Read {where} {period}: {counts['forge_review']} reviews, {counts['issue_opened']} issues opened{started}"
           f"{f', {bots} by bots left out' if bots else ''}; {len(files)} month files, {len(written)} changed"
           f"{' (' + ', '.join(p.name for p in written) + ')' if written else ''}. Review them before merging.",
           file=sys.stderr)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-REVIEW, ISSUE = "forge_review", "issue_opened"
+REVIEW, ISSUE, DISCUSSION = "forge_review", "issue_opened", "discussion"
 
 
 @dataclass(frozen=True, order=True)
 class Activity:
-    """`day`: ISO date (UTC). `login`: as the forge spells it. `kind`: REVIEW or ISSUE. `what`:
-    "pull request", "merge request" or "issue"; `number` its number in the repository, `title`
+    """`day`: ISO date (UTC). `login`: as the forge spells it. `kind`: REVIEW, ISSUE or DISCUSSION.
+    `what`: "pull request", "merge request", "issue" or "discussion"; `number` its number in the repository, `title`
     its title as the forge gives it (cleaned when written). `bot`: the forge says the account
     is a bot."""
 

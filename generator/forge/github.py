@@ -7,18 +7,28 @@
   (approved, changes requested or commented; pending reviews are not submitted), never the
   pull request's own author.
 
-GitHub Discussions are only in the GraphQL API and are not read yet: record them by hand with
-kind `discussion`.
+- A discussion started: GitHub Discussions are only in the GraphQL API, which answers only with a
+  token: `repository.discussions`, newest first, dated by `createdAt`. Without a token they are
+  left out (the summary says so).
 """
 
 from __future__ import annotations
 
 from urllib.parse import quote
 
-from .activity import ISSUE, REVIEW, Activity, day_of, login_of, number_of, text_of
-from .http import ForgeClient
+from .activity import DISCUSSION, ISSUE, REVIEW, Activity, day_of, login_of, number_of, text_of
+from .http import MAX_PAGES, ForgeClient, ForgeError
+from .records import clean_title
 
 SUBMITTED = {"APPROVED", "CHANGES_REQUESTED", "COMMENTED", "DISMISSED"}
+DISCUSSIONS = """query($owner: String!, $name: String!, $after: String) {
+  repository(owner: $owner, name: $name) {
+    discussions(first: 100, after: $after, orderBy: {field: CREATED_AT, direction: DESC}) {
+      pageInfo { hasNextPage endCursor }
+      nodes { number title createdAt author { __typename login } }
+    }
+  }
+}"""
 
 
 def api_base(host: str) -> str:
@@ -27,6 +37,12 @@ def api_base(host: str) -> str:
     if not host or host.lower() in ("https://github.com", "https://www.github.com"):
         return "https://api.github.com"
     return f"{host}/api/v3"
+
+
+def graphql_url(api: str) -> str:
+    """GraphQL's address beside the REST API `api`: /api/graphql on GitHub Enterprise."""
+    api = api.rstrip("/")
+    return api[:-len("/v3")] + "/graphql" if api.endswith("/api/v3") else api + "/graphql"
 
 
 def _bot(user) -> bool:
@@ -72,3 +88,35 @@ def activity(client: ForgeClient, repo: str, since: str, progress=None) -> list[
         if progress:
             progress(done, len(pulls))
     return found
+
+
+def discussions(client: ForgeClient, repo: str, since: str) -> list[Activity]:
+    """Discussions started on `repo` from the day `since` (ISO; "" for everything), through GraphQL."""
+    owner, _, name = repo.partition("/")
+    found: list[Activity] = []
+    after = None
+    url = graphql_url(client.base)
+    for _ in range(MAX_PAGES):
+        data, _headers = client.get(url, {"query": DISCUSSIONS, "variables": {"owner": owner, "name": name,
+                                                                            "after": after}})
+        errors = data.get("errors") if isinstance(data, dict) else None
+        if errors or not isinstance(data, dict):
+            first = errors[0] if isinstance(errors, list) and errors and isinstance(errors[0], dict) else {}
+            raise ForgeError(f"{url}: GitHub's GraphQL API answered: {clean_title(str(first.get('message', 'no data')))}")
+        page = ((data.get("data") or {}).get("repository") or {}).get("discussions") or {}
+        older = False
+        for node in page.get("nodes") or ():
+            if not isinstance(node, dict):
+                continue
+            day, login, number = day_of(node.get("createdAt")), login_of(node.get("author")), number_of(node, "number")
+            if since and day and day < since:
+                older = True  # newest first: the rest are older still
+                break
+            if day and login and number:
+                bot = isinstance(node.get("author"), dict) and node["author"].get("__typename") == "Bot"
+                found.append(Activity(day, login, DISCUSSION, "discussion", number, text_of(node, "title"), bot))
+        info = page.get("pageInfo") or {}
+        if older or not info.get("hasNextPage") or not isinstance(info.get("endCursor"), str):
+            return found
+        after = info["endCursor"]
+    raise ForgeError(f"{url}: more than {MAX_PAGES} pages of discussions")

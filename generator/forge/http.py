@@ -6,6 +6,7 @@ top of them:
 
 - the token goes in an `Authorization` header and never leaves the API's host: a next page or a
   redirect elsewhere is refused, and no message ever holds it;
+- a GraphQL query is a POST of JSON (`get(url, payload)`), never redirected;
 - pagination follows `Link: <...>; rel="next"` (GitHub, GitLab) or GitLab's `X-Next-Page`;
 - a rate limit (403 with `X-RateLimit-Remaining: 0`, or 429) is waited out when the wait is short
   (`RateLimits`: two minutes on a terminal, five seconds elsewhere, so CI never hangs); a longer
@@ -97,12 +98,13 @@ class ForgeClient:
                 return
         raise ForgeError(f"{_shown(url)}: more than {MAX_PAGES} pages")
 
-    def get(self, url: str) -> tuple[object, dict]:
+    def get(self, url: str, payload: dict | None = None) -> tuple[object, dict]:
         """(the parsed JSON, the answer's headers), waiting out short rate limits and retrying
-        5xx answers and dropped connections."""
+        5xx answers and dropped connections. With `payload`, a POST of it as JSON (GraphQL)."""
         failures = 0
+        body_out = None if payload is None else json.dumps(payload, sort_keys=True).encode("utf-8")
         while True:
-            status, headers, body, failure = self._exchange(url)
+            status, headers, body, failure = self._exchange(url, body_out)
             if status == 200:
                 try:
                     return json.loads(body), headers
@@ -140,7 +142,7 @@ class ForgeClient:
             return 60.0
         return None
 
-    def _exchange(self, url: str) -> tuple[int, dict, bytes, str]:
+    def _exchange(self, url: str, payload: bytes | None = None) -> tuple[int, dict, bytes, str]:
         """(status, headers lower-cased, body, why it failed: "" unless the connection did)."""
         for _hop in range(self.limits.max_redirects + 1):
             problem = address_problem(url)
@@ -150,22 +152,27 @@ class ForgeClient:
                 raise ForgeError(f"{_shown(url)}: not on the forge API's host {self.origin}; refused")
             with _Watchdog(self.limits.deadline) as watchdog:
                 try:
-                    status, headers, body = self._request(url)
+                    status, headers, body = self._request(url, payload)
                 except ForgeError as exc:
                     return 0, {}, b"", ("no answer in time" if watchdog.fired else str(exc))
                 if watchdog.fired:
                     return 0, {}, b"", f"not read whole within {self.limits.deadline:g} s"
-            if status in (301, 302, 307, 308) and headers.get("location"):
+            if status in (301, 302, 307, 308) and headers.get("location") and payload is None:
                 url = urljoin(url, headers["location"])
                 continue
             return status, headers, body, ""
         raise ForgeError(f"{_shown(url)}: more than {self.limits.max_redirects} redirects")
 
-    def _request(self, url: str) -> tuple[int, dict, bytes]:
+    def _request(self, url: str, payload: bytes | None = None) -> tuple[int, dict, bytes]:
         urllib3 = self._urllib3
         self.requests += 1
         try:
-            response = self.pool.request("GET", url, redirect=False, preload_content=False, decode_content=True)
+            if payload is None:
+                response = self.pool.request("GET", url, redirect=False, preload_content=False, decode_content=True)
+            else:
+                response = self.pool.request("POST", url, body=payload, headers={**self._headers, "Content-Type":
+                                             "application/json"}, redirect=False, preload_content=False,
+                                             decode_content=True)
         except urllib3.exceptions.TimeoutError:
             raise ForgeError(f"no answer within {self.limits.timeout:g} s") from None
         except urllib3.exceptions.HTTPError as exc:

@@ -26,7 +26,7 @@ import yaml
 from value.identities import is_bot, listed_bots
 
 from ..load.logins import LoginIndex
-from .activity import ISSUE, Activity
+from .activity import DISCUSSION, ISSUE, Activity
 
 FILE = re.compile(r"forge-(\d{4})-(\d{2})\.yaml")
 MAX_TITLE = 120
@@ -41,7 +41,7 @@ def clean_title(title: str) -> str:
 
 
 def description(a: Activity) -> str:
-    verb = "Opened" if a.kind == ISSUE else "Reviewed"
+    verb = {ISSUE: "Opened", DISCUSSION: "Started"}.get(a.kind, "Reviewed")
     title = clean_title(a.title)
     return f"{verb} {a.what} #{a.number}" + (f": {title}" if title else "")
 
