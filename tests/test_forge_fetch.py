@@ -342,3 +342,34 @@ def test_without_since_the_latest_forge_month_is_fetched_again_whole(community):
     assert files["forge-2024-04.yaml"] == STALE.format(day="2024-04-02")
     assert files["forge-2024-02.yaml"] == STALE.format(day="2024-02-10")
     assert sorted(files) == ["forge-2024-02.yaml", "forge-2024-04.yaml", "forge-2024-05.yaml"]
+
+
+HOSTILE_ISSUES = [
+    {"number": 20, "title": "x" * 5000, "created_at": "2024-04-02T00:00:00Z", "user": {"login": "long-title"}},
+    {"number": 21, "title": "New\nline", "created_at": "2024-04-02T00:00:00Z", "user": {"login": "evil\nwho: ana"}},
+    {"number": 22, "title": "Spaces", "created_at": "2024-04-02T00:00:00Z", "user": {"login": "two words"}},
+    {"number": -3, "title": "Negative", "created_at": "2024-04-02T00:00:00Z", "user": {"login": "negative"}},
+    {"number": 24, "title": "Ancient", "created_at": "1200-01-01T00:00:00Z", "user": {"login": "ancient"}},
+    {"number": 25, "title": "No date", "created_at": "yesterday", "user": {"login": "undated"}},
+    {"number": 26, "title": ["not", "text"], "created_at": "2024-04-03T00:00:00Z", "user": "not-an-object"},
+    {"number": 27, "title": {"t": 1}, "created_at": "2024-04-03T00:00:00Z", "user": {"login": "odd-title"}},
+    "not an issue",
+]
+
+
+def test_hostile_api_answers_never_reach_a_file_that_check_refuses(community):
+    with Forge() as forge:
+        github_routes(forge)
+        forge.routes["/api/v3/repos/seeds/library/issues"] = [(200, {}, json.dumps(HOSTILE_ISSUES).encode())]
+        root = community({**MEMBERS, **config("github", f"{forge.url}/api/v3")})
+        done = fetch(root)
+        assert done.returncode == 0, done.stderr
+    april = written(root)["forge-2024-04.yaml"]
+    assert "who: '@long-title'" in april and "description: 'Opened issue #20: " + "x" * 119 + "…'" in april
+    assert "who: '@odd-title'\n  kind: issue_opened\n  description: 'Opened issue #27'" in april
+    for who in ("evil", "two words", "negative", "ancient", "undated"):
+        assert who not in april
+    assert "3 left out as unreadable" in done.stderr  # the negative number and the bad date are never read
+    check = subprocess.run([str(BIN / "commonplace"), "check", str(root)], env=base_env(root.parent),
+                           capture_output=True, text=True, timeout=120)
+    assert check.returncode == 0, check.stdout + check.stderr

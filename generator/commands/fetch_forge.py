@@ -63,7 +63,8 @@ def run_forge(source: Path, args) -> int:
         print(f"fetch --forge stopped: {exc}; nothing was written", file=sys.stderr)
         return 1
     progress.done()
-    recs, bots = records(found, model.members, forge.kind, forge.host, model.config.bots)
+    recs, bots, unreadable = records(found, model.members, forge.kind, forge.host, model.config.bots,
+                                     (model.config.earliest, model.config.latest))
     months = by_month(recs)
     for month in months_written(source / "contributions"):
         if month >= since[:7]:  # fetched again and nothing found: the forge no longer shows it
@@ -80,7 +81,9 @@ def run_forge(source: Path, args) -> int:
     started = (f", {counts['discussion']} discussions started" if forge.kind == "github" and token else
                ", discussions left out (GitHub's GraphQL API needs GITHUB_TOKEN)" if forge.kind == "github" else "")
     print(f"Read {where} {period}: {counts['forge_review']} reviews, {counts['issue_opened']} issues opened{started}"
-          f"{f', {bots} by bots left out' if bots else ''}; {len(files)} month files, {len(written)} changed"
+          f"{f', {bots} by bots left out' if bots else ''}"
+          f"{f', {unreadable} left out as unreadable (a login no forge gives, or a date outside the data window)' if unreadable else ''}"
+          f"; {len(files)} month files, {len(written)} changed"
           f"{' (' + ', '.join(p.name for p in written) + ')' if written else ''}. Review them before merging.",
           file=sys.stderr)
     return 0

@@ -4,8 +4,10 @@ A login is matched through the members' `github:` / `gitlab:` logins (`load/logi
 the rule `.all-contributorsrc` and CODEOWNERS use); a login that matches no member is written as
 `who: "@login"` (public on the forge already) and counts as a non-member's work. Bots (the
 forge's own flag, or `value.identities.is_bot` on the login with the config's `bots:`) are left
-out. Only the day, the login, the kind, the number and the title are read from an answer: no
-address from the forge is ever written, and an address inside a title is replaced.
+out, and so is an item with a login the forge could not have given (every answer is untrusted
+input) or dated outside the data's window. Only the day, the login, the kind, the number and the
+title are read from an answer: no address from the forge is ever written, and an address inside
+a title is replaced.
 
 A file holds one calendar month, its records sorted, with no time of fetching: fetching the same
 months twice writes the same bytes. Files are written to temporary files first and replaced at
@@ -25,11 +27,12 @@ import yaml
 
 from value.identities import is_bot, listed_bots
 
-from ..load.logins import LoginIndex
+from ..load.logins import LOGIN, LoginIndex
 from .activity import DISCUSSION, ISSUE, Activity
 
 FILE = re.compile(r"forge-(\d{4})-(\d{2})\.yaml")
 MAX_TITLE = 120
+MAX_NUMBER = 10**12  # an issue or request number beyond this is no forge's
 _ADDRESS = re.compile(r"[^\s<>()\[\]{}\"',;:]+@[^\s<>()\[\]{}\"',;:]+\.[A-Za-z]{2,}")
 
 
@@ -46,19 +49,28 @@ def description(a: Activity) -> str:
     return f"{verb} {a.what} #{a.number}" + (f": {title}" if title else "")
 
 
-def records(found: list[Activity], members: dict, forge: str, host: str = "", bots=()) -> tuple[list[dict], int]:
-    """(the records, sorted, and the number of bot items left out)."""
+def records(found: list[Activity], members: dict, forge: str, host: str = "", bots=(),
+            window: tuple[date | None, date | None] = (None, None)) -> tuple[list[dict], int, int]:
+    """(the records, sorted; the number of bot items left out; the number of items left out as
+    unreadable: a login the forge could not have given, a number out of bounds, a day outside
+    the data's `window` of dates)."""
     index = LoginIndex(members, host)
     listed = listed_bots(bots)
-    out, skipped = [], 0
+    earliest, latest = window
+    out, skipped, unreadable = [], 0, 0
     for a in sorted(set(found)):
         if a.bot or is_bot((a.login,), (), listed):
             skipped += 1
             continue
+        day = date.fromisoformat(a.day)
+        if (not LOGIN[forge].fullmatch(a.login) or not 0 < a.number < MAX_NUMBER
+                or earliest and day < earliest or latest and day > latest):
+            unreadable += 1
+            continue
         who = index.member(forge, a.login) or f"@{a.login}"
-        out.append({"date": date.fromisoformat(a.day), "who": who, "kind": a.kind, "description": description(a)})
+        out.append({"date": day, "who": who, "kind": a.kind, "description": description(a)})
     out.sort(key=lambda r: (r["date"], r["kind"], r["who"], r["description"]))
-    return out, skipped
+    return out, skipped, unreadable
 
 
 def by_month(recs: list[dict]) -> dict[str, list[dict]]:
