@@ -373,3 +373,16 @@ def test_hostile_api_answers_never_reach_a_file_that_check_refuses(community):
     check = subprocess.run([str(BIN / "commonplace"), "check", str(root)], env=base_env(root.parent),
                            capture_output=True, text=True, timeout=120)
     assert check.returncode == 0, check.stdout + check.stderr
+
+
+def test_a_token_that_is_not_one_and_since_without_forge_are_refused_before_any_request(community):
+    with Forge() as forge:
+        github_routes(forge)
+        root = community({**MEMBERS, **config("github", f"{forge.url}/api/v3")})
+        done = fetch(root, env={"GITHUB_TOKEN": "ghp_one\nX-Evil: 1"})
+        alone = subprocess.run([str(BIN / "commonplace"), "fetch", str(root), "--since", "2024-01-01"],
+                               env=base_env(root.parent), capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1 and "GITHUB_TOKEN holds characters no token has" in done.stderr
+    assert "ghp_one" not in done.stderr and "Traceback" not in done.stderr
+    assert alone.returncode == 2 and "--since goes with --forge" in alone.stderr
+    assert forge.asked == [] and written(root) == {}

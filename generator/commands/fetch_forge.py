@@ -50,6 +50,10 @@ def run_forge(source: Path, args) -> int:
     base = forge.api or client_module.api_base(forge.host)
     since = start_of(source, args.since)
     token = os.environ.get(variable, "").strip()
+    if token and not (token.isascii() and token.isprintable()):
+        print(f"fetch --forge: {variable} holds characters no token has (a line break, a space, a letter outside "
+              "ASCII): set it to the token alone", file=sys.stderr)
+        return 1
     rates = RateLimits(longest_wait=120.0 if interactive() else 5.0)
     progress = Progress(f"Reading the reviews of {forge.repo}", "pull requests")
     where = f"{forge.kind}:{forge.repo}"
@@ -76,14 +80,24 @@ def run_forge(source: Path, args) -> int:
         print(f"fetch --forge stopped: cannot write {source / 'contributions'}: {exc.strerror}; nothing was written",
               file=sys.stderr)
         return 1
-    counts = {kind: sum(1 for r in recs if r["kind"] == kind) for kind in ("forge_review", "issue_opened", "discussion")}
-    period = f"since {since}" if since else "over the whole history"
-    started = (f", {counts['discussion']} discussions started" if forge.kind == "github" and token else
-               ", discussions left out (GitHub's GraphQL API needs GITHUB_TOKEN)" if forge.kind == "github" else "")
-    print(f"Read {where} {period}: {counts['forge_review']} reviews, {counts['issue_opened']} issues opened{started}"
-          f"{f', {bots} by bots left out' if bots else ''}"
-          f"{f', {unreadable} left out as unreadable (a login no forge gives, or a date outside the data window)' if unreadable else ''}"
-          f"; {len(files)} month files, {len(written)} changed"
-          f"{' (' + ', '.join(p.name for p in written) + ')' if written else ''}. Review them before merging.",
+    print(summary(where, since, recs, bots, unreadable, forge.kind == "github", bool(token), files, written),
           file=sys.stderr)
     return 0
+
+
+def summary(where: str, since: str, recs: list[dict], bots: int, unreadable: int, github: bool, token: bool,
+            files: dict, written: list[Path]) -> str:
+    """The one line a fetch ends with: what was read, what was left out, which files changed."""
+    counts = {kind: sum(1 for r in recs if r["kind"] == kind) for kind in ("forge_review", "issue_opened", "discussion")}
+    parts = [f"{counts['forge_review']} reviews", f"{counts['issue_opened']} issues opened"]
+    if github:
+        parts.append(f"{counts['discussion']} discussions started" if token else
+                     "discussions left out (GitHub's GraphQL API needs GITHUB_TOKEN)")
+    if bots:
+        parts.append(f"{bots} by bots left out")
+    if unreadable:
+        parts.append(f"{unreadable} left out as unreadable (a login no forge gives, or a date outside the data window)")
+    changed = f" ({', '.join(p.name for p in written)})" if written else ""
+    period = f"since {since}" if since else "over the whole history"
+    return (f"Read {where} {period}: {', '.join(parts)}; {len(files)} month files, {len(written)} changed{changed}. "
+            "Review them before merging.")
