@@ -232,6 +232,7 @@ def test_a_graphql_error_stops_the_fetch_with_its_message(community):
     (429, {"Retry-After": "3600"}, "rate limit is reached; try again after 20"),
     (403, {"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": "4102444800"},
      "rate limit is reached; try again after 2100-01-01 00:00 UTC (a token in GITHUB_TOKEN"),
+    (403, {"RateLimit-Remaining": "0", "RateLimit-Reset": "4102444800"}, "try again after 2100-01-01 00:00 UTC"),
     (404, {}, "HTTP 404: no such repository, or a private one"),
 ])
 def test_a_long_rate_limit_or_a_refusal_stops_with_when_to_retry_and_writes_nothing(community, status, headers, said):

@@ -8,7 +8,8 @@ top of them:
   redirect elsewhere is refused, and no message ever holds it;
 - a GraphQL query is a POST of JSON (`get(url, payload)`), never redirected;
 - pagination follows `Link: <...>; rel="next"` (GitHub, GitLab) or GitLab's `X-Next-Page`;
-- a rate limit (403 with `X-RateLimit-Remaining: 0`, or 429) is waited out when the wait is short
+- a rate limit (403 with `X-RateLimit-Remaining: 0` or GitLab's `RateLimit-Remaining: 0`, or 429;
+  the wait from `Retry-After`, else the reset time) is waited out when the wait is short
   (`RateLimits`: two minutes on a terminal, five seconds elsewhere, so CI never hangs); a longer
   one stops the fetch with the time to retry at;
 - a 5xx answer or a dropped connection is retried a few times, then stops the fetch.
@@ -135,8 +136,10 @@ class ForgeClient:
         after = headers.get("retry-after", "")
         if after.strip().isdigit():
             return float(after.strip())
-        if headers.get("x-ratelimit-remaining", "").strip() == "0" or status == 429:
-            reset = headers.get("x-ratelimit-reset", "").strip()
+        # GitHub says X-RateLimit-*, GitLab RateLimit-*
+        remaining = headers.get("x-ratelimit-remaining", headers.get("ratelimit-remaining", "")).strip()
+        if remaining == "0" or status == 429:
+            reset = headers.get("x-ratelimit-reset", headers.get("ratelimit-reset", "")).strip()
             if reset.isdigit():
                 return max(0.0, int(reset) - self._now())
             return 60.0
