@@ -61,6 +61,13 @@ def _period(text: str):
     return Period(first, last)
 
 
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not an ISO date (YYYY-MM-DD)") from None
+
+
 def _positive(text: str) -> int:
     try:
         value = int(text)
@@ -206,6 +213,13 @@ COMMANDS = (
                 SOURCE,
                 arg("--timeout", type=_positive, default=120, metavar="SECONDS",
                     help="give up on a peer after this many seconds (default: 120)"),
+                arg("--forge", action="store_true",
+                    help="instead of the peers: read reviews, issues opened and discussions from the GitHub or GitLab API "
+                         "(commonplace.yaml forge:; token from GITHUB_TOKEN or GITLAB_TOKEN) and write them as "
+                         "contributions/forge-YYYY-MM.yaml, for review"),
+                arg("--since", type=_day, metavar="DATE",
+                    help="with --forge: from the first day of DATE's month (default: the month of the latest "
+                         "forge file, fetched again; without one, everything)"),
             )),
 )
 

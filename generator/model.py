@@ -23,6 +23,7 @@ class Forge:
     branch: str = "main"
     host: str = ""
     path: str = ""  # the community's folder inside the repository
+    api: str = ""  # the forge's API base URL (`fetch --forge`); empty: the one `host` implies
 
     @property
     def base(self) -> str:

@@ -1,6 +1,7 @@
 """`commonplace fetch`: every peer of `federation.yaml` fetched: git peers into a bare mirror,
 published portals (`mode: data` with a web address) over HTTP(S), and with `discover:` the
-portals their `data/federation.json` name."""
+portals their `data/federation.json` name. With `--forge`, the work done in the forge instead
+(commands/fetch_forge.py)."""
 
 from __future__ import annotations
 
@@ -39,6 +40,13 @@ def fetch_federation(model, cache: Path, *, timeout: float = 120, limits=None,
 def run(args) -> int:
     """The `fetch` command: 0 when done (even if a peer failed: a warning), 1 on invalid data."""
     source = community_folder(args.source)
+    if getattr(args, "since", None) is not None and not getattr(args, "forge", False):
+        print("fetch: --since goes with --forge", file=sys.stderr)
+        return 2
+    if getattr(args, "forge", False):
+        from .fetch_forge import run_forge
+
+        return run_forge(source, args)
     try:
         model = load_community(source)
     except DataError as exc:

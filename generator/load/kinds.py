@@ -18,6 +18,7 @@ from decimal import Decimal
 
 from value import money
 from value.contributions import CONTRIBUTIONS, KINDS
+from value.kinds import FORGE_KINDS
 from value.registry import DIMENSIONS
 from value.signatures import key_problem, normal_key
 
@@ -73,7 +74,8 @@ def config(doc: YamlDoc, rel: str = "commonplace.yaml", findings: Findings | Non
     forge = None
     if "forge" in d:
         f = d["forge"]
-        forge = Forge(f["kind"], f["repo"], f.get("branch", "main"), f.get("host", ""), f.get("path", "").strip("/"))
+        forge = Forge(f["kind"], f["repo"], f.get("branch", "main"), f.get("host", ""), f.get("path", "").strip("/"),
+                      f.get("api", ""))
     value = d.get("value", {})
     salary = value.get("salary", {})
     if findings is not None:
@@ -375,7 +377,7 @@ def contributions(rel: str, doc: YamlDoc, notes: Notes, kinds: dict | None = Non
         kind, known = r["kind"], KINDS.get(r["kind"])
         l, c = doc.where(("records", i, "kind"))
         if known is not None and known.origin != CONTRIBUTIONS:
-            own = sorted(k for k, v in KINDS.items() if v.origin == CONTRIBUTIONS)
+            own = sorted(k for k, v in KINDS.items() if v.origin == CONTRIBUTIONS and k not in FORGE_KINDS)
             notes.findings.error(rel, l, c, f"'{kind}' records are counted from the {known.origin} already: use "
                                              f"{' or '.join(own)}, or a kind of your own")
             continue

@@ -19,6 +19,8 @@ if TYPE_CHECKING:
 # Messages for the patterns the schemas share, so an error says how to fix the value.
 _PATTERN_HINTS = (
     ("mailto", "only https:, http: and mailto: links are allowed"),
+    ("|@[", "must be a member's handle (lowercase letters a-z, digits and '-') or a forge login after an @ "
+            "(\"@octocat\"): letters, digits, '_', '-' and '.'"),
     (r"\d{4}-\d{2}-\d{2}", "must be a date in ISO 8601 form: YYYY-MM-DD"),
     ("[A-Z]{3}", "must be a three-letter ISO 4217 currency code such as EUR or USD"),
     ("(?:-?[A-Za-z0-9])", "must be a GitHub login without the @: letters, digits and single inner hyphens, at most 39 characters"),
