@@ -45,8 +45,8 @@ KINDS: dict[str, Kind] = {k.key: k for k in (
     Kind("welcome", "Welcoming newcomers", "community_building", 2.0, "per record, or per hour when hours are given", CONTRIBUTIONS,
          "Welcoming newcomers, as recorded in the contributions files."),
     Kind("discussion", "Discussion started in the forge", "community_building", 0.5, "per record, or per hour when hours are given",
-         CONTRIBUTIONS, "A discussion started on the forge (GitHub Discussions: fetch --forge writes them into "
-         "contributions/forge-YYYY-MM.yaml)."),
+         CONTRIBUTIONS, "A discussion started on the forge (GitHub Discussions), as the forge import records it in the "
+         "contributions files."),
     Kind("commit", "Commit", "objective_accomplishment", 1.0, "per commit", GIT,
          "A commit they authored (merge commits are left out)."),
     Kind("coauthor", "Co-authored commit", "objective_accomplishment", 0.5, "per commit", GIT,
@@ -55,7 +55,7 @@ KINDS: dict[str, Kind] = {k.key: k for k in (
          "A commit naming them in a Reviewed-by or Acked-by trailer: a review given."),
     Kind("forge_review", "Review in the forge", "objective_accomplishment", 0.5, "per record, or per hour when hours are given",
          CONTRIBUTIONS, "Reviewing someone else's pull or merge request on the forge: one record per reviewer and "
-         "request (fetch --forge writes them into contributions/forge-YYYY-MM.yaml)."),
+         "request, as the forge import records it in the contributions files."),
     Kind("goal_done", "Project goal reached", "objective_accomplishment", 5.0, "per goal, split among the project's leads", DATA,
          "A project goal reached (done, with the day it was done), credited to the project's leads."),
     Kind("replacement_cost", "Estimated replacement cost of their work", "monetary_value", 1.0,
@@ -68,8 +68,8 @@ KINDS: dict[str, Kind] = {k.key: k for k in (
     Kind("documentation", "Documentation", "social_use_value", 1.0, "per 100 lines changed in documentation", GIT,
          "Making the work usable by others: documentation written and kept up."),
     Kind("issue_opened", "Issue opened in the forge", "social_use_value", 0.5, "per record, or per hour when hours are given",
-         CONTRIBUTIONS, "An issue opened on the forge: a problem reported or a need stated by someone who uses the work "
-         "(fetch --forge writes them into contributions/forge-YYYY-MM.yaml)."),
+         CONTRIBUTIONS, "An issue opened on the forge: a problem reported or a need stated by someone who uses the work, "
+         "as the forge import records it in the contributions files."),
     Kind("usage", "Use of a project they lead", "social_use_value", 1.0, "per usage record naming a project, split among its leads", DATA,
          "Evidence that people use a project, credited to the project's leads."),
     Kind("kudos_received", "Kudos received", "reputation", 1.0, "per kudos", DATA,
