@@ -27,13 +27,14 @@ from pathlib import Path
 
 import yaml
 
+from .load import documents
+
 MAX_BYTES = 512 * 1024
 MAX_NAME = 120
 MAX_DESCRIPTION = 400
 
 READMES = ("README.md", "README.rst", "README.txt", "README", "readme.md", "Readme.md")
-LICENCE_FILES = ("LICENSE", "LICENSE.txt", "LICENSE.md", "LICENSE.rst", "LICENCE", "LICENCE.txt",
-                 "LICENCE.md", "COPYING", "COPYING.txt", "COPYING.md")
+LICENCE_FILES = tuple(documents.candidates("licence"))  # the names the portal's own licence check reads
 
 # Words that identify a licence text, checked in order (the more specific first).
 _LICENCE_TEXTS = (
@@ -264,8 +265,10 @@ def read_repository(root: Path) -> Found:
         if value:
             found.description = (value, source)
             break
-    for name in LICENCE_FILES:
-        if os.path.lexists(root / name):
+    at_top = {entry.casefold(): entry for entry in sorted(os.listdir(root))}
+    for candidate in LICENCE_FILES:  # in any case, as forges read them (`license.md` counts)
+        name = at_top.get(candidate.casefold())
+        if name is not None:
             found.licence_file = name
             text = read_text(root, name, skipped)
             spdx = licence_id(text) if text else None

@@ -5,6 +5,7 @@ input not a terminal (no prompt may wait for an answer)."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -145,6 +146,33 @@ def test_an_unrecognised_licence_file_and_license_option(tmp_path):
     assert load(root / "portal" / "community.yaml")["license"] == "Apache-2.0"
     bad = commonplace(root, "new", "other", "--license", "not a licence!")
     assert bad.returncode != 0 and "Traceback" not in bad.stderr and "SPDX" in bad.stderr
+
+
+@pytest.mark.parametrize("name", ["MIT-LICENSE", "LICENSE-MIT", "license.md"])
+def test_a_licence_named_as_large_projects_name_it_is_found(tmp_path, name):
+    root = project(tmp_path / "tiny-web")
+    git(root, "rm", "-q", "LICENSE.txt")
+    (root / name).write_text("MIT License\n\nPermission is hereby granted, free of charge, to any person...\n",
+                             encoding="utf-8")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "Licence", env=identity(FOUNDER, "2020-06-01T12:00:00+00:00"))
+    result = commonplace(root, "new", "portal")
+    assert result.returncode == 0, result.stderr
+    assert load(root / "portal" / "community.yaml")["license"] == "MIT"
+    assert commonplace(root, "build", "portal").returncode == 0
+    advice = json.loads(commonplace(root, "check", "portal", "--advice", "--format", "json").stdout)
+    found = [item for item in _items(advice) if item.get("rule") == "licence"]
+    assert found and all(item["kind"] == "strength" and item["file"] == f"../{name}" for item in found)
+
+
+def _items(value):
+    """Every mapping inside a JSON value."""
+    if isinstance(value, dict):
+        yield value
+        value = list(value.values())
+    if isinstance(value, list):
+        for item in value:
+            yield from _items(item)
 
 
 @pytest.mark.parametrize("readme, pyproject", [

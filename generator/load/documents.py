@@ -19,7 +19,9 @@ from . import safepath
 
 PLACES = ("", ".github/", "docs/")
 NAMES = {
-    "licence": ("LICENSE", "LICENCE", "COPYING"),
+    # the names licence detectors read, with a licence's name before or after (Rails' MIT-LICENSE,
+    # Rust's LICENSE-MIT and LICENSE-APACHE)
+    "licence": ("LICENSE", "LICENCE", "COPYING", "UNLICENSE", "MIT-LICENSE", "LICENSE-MIT", "LICENSE-APACHE"),
     "governance": ("GOVERNANCE",),
     "code_of_conduct": ("CODE_OF_CONDUCT", "CODE-OF-CONDUCT"),
     "contribution_guide": ("CONTRIBUTING",),
