@@ -182,7 +182,7 @@ def last_year(inputs: AdviceInputs) -> Counter:
 @rule("bus_factor", "community_building", threshold=2, unit="people", source="truck_factor",
       shown_at="value/community-building/#absence-factor-12m",
       test="absence factor of the last 12 months ≤ {threshold}",
-      risk="In the last 12 months, {value} people made half of the commits: if they stepped away, the work would stall.",
+      risk="Bus factor of the last 12 months: {value}. So few people made half of the commits that if they stepped away, the work would stall.",
       strength="The work of the last 12 months is spread: it takes {value} people to hold half of its commits.",
       step="Write down what only a few people know, and pair newcomers with them: improve the contribution guide.",
       target=("guide", "CONTRIBUTING.md"), concept=CONCENTRATION)
