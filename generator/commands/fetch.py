@@ -43,16 +43,16 @@ def run(args) -> int:
     if getattr(args, "since", None) is not None and not getattr(args, "forge", False):
         print("fetch: --since goes with --forge", file=sys.stderr)
         return 2
-    if getattr(args, "forge", False):
-        from .fetch_forge import run_forge
-
-        return run_forge(source, args)
     try:
         model = load_community(source)
     except DataError as exc:
         sys.stderr.write(diagnostics.as_text(exc.findings))
         print(f"fetch stopped: {diagnostics.summary(exc.findings)}; nothing was fetched", file=sys.stderr)
         return 1
+    if getattr(args, "forge", False):
+        from .fetch_forge import run_forge
+
+        return run_forge(source, model, args)
     if not model.peers:
         print("No peers declared in federation.yaml: nothing to fetch.", file=sys.stderr)
         return 0

@@ -15,12 +15,10 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from .. import diagnostics
-from ..errors import DataError
 from ..forge import github, gitlab
 from ..forge.http import ForgeClient, ForgeError, RateLimits
 from ..forge.records import by_month, last_month, months_written, records, render, write
-from ..load.loader import load_community
+from ..model import Model
 from ..progress import Progress, interactive
 
 CLIENTS = {"github": (github, "GITHUB_TOKEN"), "gitlab": (gitlab, "GITLAB_TOKEN")}
@@ -33,14 +31,9 @@ def start_of(source: Path, since: date | None) -> str:
     return last_month(source / "contributions")
 
 
-def run_forge(source: Path, args) -> int:
-    """0 when the files are written, 1 on invalid data or a failed fetch (nothing written then)."""
-    try:
-        model = load_community(source)
-    except DataError as exc:
-        sys.stderr.write(diagnostics.as_text(exc.findings))
-        print(f"fetch stopped: {diagnostics.summary(exc.findings)}; nothing was fetched", file=sys.stderr)
-        return 1
+def run_forge(source: Path, model: Model, args) -> int:
+    """0 when the files are written, 1 on a failed fetch (nothing written then). `model`: the
+    community as `fetch` loaded it (invalid data stopped it there)."""
     forge = model.config.forge
     if forge is None:
         print("fetch --forge: commonplace.yaml names no forge; add forge: {kind: github, repo: owner/name} "
