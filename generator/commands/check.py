@@ -37,7 +37,8 @@ def run(args) -> int:
         print(diagnostics.summary(findings), file=sys.stderr)
     if args.advice and ready is not None:
         print_advice(ready, args.format)
-        print_mailmap_proposals(ready)
+        if args.format == "text":  # what a person reads; a CI's formats, whose logs may be public, never get them
+            print_mailmap_proposals(ready)
     return 1 if failing else 0
 
 
