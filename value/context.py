@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import re
 import time
-from bisect import bisect_left, insort
+from bisect import insort
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
@@ -313,10 +313,9 @@ class Context:
         self.humans = {pid for pid, p in people.items() if not p.bot}
 
         self.by_month: dict[str, list[Commit]] = defaultdict(list)
-        self.times: dict[str, list[int]] = defaultdict(list)  # person -> sorted commit times
         for c in self.commits:
             self.by_month[c.month].append(c)
-            self.times[c.author].append(c.time)
+        self.authors = dict.fromkeys(c.author for c in self.commits)  # who authored a commit, first ones first
         self.merges_by_month: dict[str, list[Merge]] = defaultdict(list)
         for m in self.merges:
             self.merges_by_month[m.month].append(m)
@@ -370,18 +369,3 @@ class Context:
 
     def period_end(self, month: str | None) -> int:
         return self.as_of + 1 if month is None else month_end_ts(month)
-
-    def last_commit_before(self, pid: str, end: int) -> int | None:
-        times = self.times.get(pid, [])
-        i = bisect_left(times, end)
-        return times[i - 1] if i else None
-
-    def active_between(self, start: int, end: int) -> set[str]:
-        """Non-bot people with a commit authored in [start, end)."""
-        found = set()
-        for pid, times in self.times.items():
-            if pid in self.humans:
-                i = bisect_left(times, start)
-                if i < len(times) and times[i] < end:
-                    found.add(pid)
-        return found

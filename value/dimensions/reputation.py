@@ -99,7 +99,7 @@ def recognised(ctx, month):
         return None
     logins = {str(i.get("login", "")).casefold() for i in listed}
     names = {str(i.get("name", "")).casefold() for i in listed}
-    workers = [pid for pid in ctx.times if pid in ctx.humans]
+    workers = [pid for pid in ctx.authors if pid in ctx.humans]
     if not workers:
         return None
     declared = {m.id: m.logins for m in ctx.data.members}
