@@ -54,3 +54,17 @@ def number_of(item: dict, key: str) -> int:
 def text_of(item: dict, key: str) -> str:
     value = item.get(key)
     return value if isinstance(value, str) else ""
+
+
+def first_reviews(reviews, author: str, since: str, what: str, number: int, title: str) -> list[Activity]:
+    """One REVIEW per reviewer of a request, the day of their first review: `reviews` are (day,
+    login, bot) as the forge lists them; the request's own `author` reviews nothing of theirs, and
+    nothing before `since` (ISO; "" for everything) counts."""
+    first: dict[str, Activity] = {}
+    for day, login, bot in reviews:
+        if not day or not login or login.casefold() == author.casefold() or day < since:
+            continue
+        key = login.casefold()
+        if key not in first or day < first[key].day:
+            first[key] = Activity(day, login, REVIEW, what, number, title, bot)
+    return list(first.values())

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from .activity import DISCUSSION, ISSUE, REVIEW, Activity, day_of, login_of, number_of, text_of
+from .activity import DISCUSSION, ISSUE, Activity, day_of, first_reviews, login_of, number_of, text_of
 from .http import MAX_PAGES, ForgeClient, ForgeError
 from .records import clean_title
 
@@ -72,19 +72,12 @@ def activity(client: ForgeClient, repo: str, since: str, progress=None) -> list[
         if number_of(pull, "number"):
             pulls.append(pull)
     for done, pull in enumerate(pulls, 1):
-        number, author = number_of(pull, "number"), login_of(pull.get("user")).casefold()
-        first: dict[str, Activity] = {}
-        for review in client.pages(client.url(f"{path}/pulls/{number}/reviews", per_page=100)):
-            if not isinstance(review, dict) or review.get("state") not in SUBMITTED:
-                continue
-            day, login = day_of(review.get("submitted_at")), login_of(review.get("user"))
-            if not day or not login or login.casefold() == author or day < since:
-                continue
-            item = Activity(day, login, REVIEW, "pull request", number, text_of(pull, "title"), _bot(review.get("user")))
-            key = login.casefold()
-            if key not in first or item.day < first[key].day:
-                first[key] = item
-        found.extend(first.values())
+        number = number_of(pull, "number")
+        reviews = ((day_of(r.get("submitted_at")), login_of(r.get("user")), _bot(r.get("user")))
+                   for r in client.pages(client.url(f"{path}/pulls/{number}/reviews", per_page=100))
+                   if isinstance(r, dict) and r.get("state") in SUBMITTED)
+        found += first_reviews(reviews, login_of(pull.get("user")), since, "pull request", number,
+                               text_of(pull, "title"))
         if progress:
             progress(done, len(pulls))
     return found

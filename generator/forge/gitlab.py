@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from .activity import ISSUE, REVIEW, Activity, day_of, login_of, number_of, text_of
+from .activity import ISSUE, Activity, day_of, first_reviews, login_of, number_of, text_of
 from .http import ForgeClient
 
 
@@ -49,20 +49,12 @@ def activity(client: ForgeClient, repo: str, since: str, progress=None) -> list[
                                                      order_by="updated_at", sort="desc", per_page=100, **updated))
                 if isinstance(mr, dict) and number_of(mr, "iid")]
     for done, mr in enumerate(requests, 1):
-        number, author = number_of(mr, "iid"), login_of(mr.get("author")).casefold()
-        first: dict[str, Activity] = {}
+        number = number_of(mr, "iid")
         notes = client.url(f"{path}/merge_requests/{number}/notes", sort="asc", order_by="created_at", per_page=100)
-        for note in client.pages(notes):
-            if not isinstance(note, dict) or not _review(note):
-                continue
-            day, login = day_of(note.get("created_at")), login_of(note.get("author"))
-            if not day or not login or login.casefold() == author or day < since:
-                continue
-            item = Activity(day, login, REVIEW, "merge request", number, text_of(mr, "title"), _bot(note.get("author")))
-            key = login.casefold()
-            if key not in first or item.day < first[key].day:
-                first[key] = item
-        found.extend(first.values())
+        reviews = ((day_of(n.get("created_at")), login_of(n.get("author")), _bot(n.get("author")))
+                   for n in client.pages(notes) if isinstance(n, dict) and _review(n))
+        found += first_reviews(reviews, login_of(mr.get("author")), since, "merge request", number,
+                               text_of(mr, "title"))
         if progress:
             progress(done, len(requests))
     return found
