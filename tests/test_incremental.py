@@ -251,3 +251,41 @@ def test_a_community_in_a_repository_keeps_nothing_in_its_work_tree(repo, tmp_pa
     git_dir = (repo / ".git").resolve()
     assert Manifest.path(repo, out).resolve().is_relative_to(git_dir)
     assert not (repo / ".commonplace-cache").exists()
+
+
+@pytest.mark.parametrize("touch", ["extra file", "extra folder", "removed file", "edited file", "file to link"])
+def test_an_output_checked_by_recorded_states_still_sees_every_touch(repo, tmp_path, monkeypatch, touch):
+    """Once the output's folder times are recorded, a build that has nothing to do checks the
+    states of the folders and files instead of listing every folder: it must see what the
+    listing saw."""
+    import os
+
+    import generator.cache.manifest as manifest
+
+    monkeypatch.setattr(manifest, "FOLDER_TICK_NS", 0)  # the folders count as settled at once
+    out = tmp_path / "site"
+    build(repo, out)
+    assert build(repo, out).unchanged
+    assert manifest.Manifest.load(repo, out).folders  # recorded: the next check lists no folder
+    listed = []
+    with monkeypatch.context() as patched:
+        patched.setattr(os, "walk", lambda *a, **k: listed.append(a) or iter(()))
+        assert build(repo, out).unchanged and listed == []
+    if touch == "extra file":
+        (out / "members/dan/notes.txt").write_text("stray")
+    elif touch == "extra folder":
+        (out / "members/zed").mkdir()
+    elif touch == "removed file":
+        (out / "join/index.html").unlink()
+    elif touch == "edited file":
+        page = out / "members/index.html"
+        info = page.stat()
+        page.write_bytes(page.read_bytes().replace(b"Dan", b"Dam"))
+        os.utime(page, ns=(info.st_atime_ns, info.st_mtime_ns + 1))
+    else:
+        page = out / "join/index.html"
+        (tmp_path / "elsewhere.html").write_bytes(page.read_bytes())
+        page.unlink()
+        page.symlink_to(tmp_path / "elsewhere.html")
+    assert not build(repo, out).unchanged
+    assert_same_as_clean(repo, out, tmp_path)

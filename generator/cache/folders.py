@@ -21,18 +21,17 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-import pygit2
-
 from value.cache import engine_cache_dir, user_cache_dir
 
 from ..errors import CommonplaceError
+from .gitdir import discover
 
 
 def private_dir(source: Path) -> Path | None:
     """`<git dir>/commonplace-cache`, the caches' folder no pull request or fork can write into
     (nothing in a commit lands in the git folder), or None outside a repository."""
-    found = pygit2.discover_repository(str(Path(source).resolve()))
-    return engine_cache_dir(found) if found else None  # the value engine's folder, shared
+    found = discover(source)
+    return engine_cache_dir(found[0]) if found else None  # the value engine's folder, shared
 
 
 def holds_community(source: Path) -> bool:
@@ -45,10 +44,10 @@ def value_cache_dir(source: Path) -> Path | None:
     `private_dir`) when `source` holds a community, else the user's cache folder,
     `$XDG_CACHE_HOME/commonplace/<key of the repository>` (mode 0700), so that reading any other
     repository writes nothing into it. None outside a repository."""
-    found = pygit2.discover_repository(str(Path(source).resolve()))
+    found = discover(source)
     if not found:
         return None
-    return engine_cache_dir(found) if holds_community(source) else user_cache_dir(found)
+    return engine_cache_dir(found[0]) if holds_community(source) else user_cache_dir(found[0])
 
 
 def community_key(source: Path) -> str:

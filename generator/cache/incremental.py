@@ -44,8 +44,9 @@ class IncrementalState:
         last = self.last
         if not (last and last.fingerprint == self.stamp and last.output_intact(self.out_dir)):
             return False
-        if self.settled and last.quick != [self.quick, self.stamp]:  # the next build need not read the files
-            replace(last, quick=[self.quick, self.stamp]).save(self.source, self.out_dir)
+        # The next build need not read the files, nor list the output's folders.
+        if (self.settled and last.quick != [self.quick, self.stamp]) or last.folders is None:
+            replace(last, quick=[self.quick, self.stamp] if self.settled else last.quick).save(self.source, self.out_dir)
         return True
 
     def reusable(self, keep_index: bool = False) -> Reusable:

@@ -25,8 +25,9 @@ from ..load.listing import ECOSYSTEM_FILES, INPUT_FILES, INPUT_FOLDERS
 from ..load.mailmaps import MAILMAP_PATH, mailmap_paths
 from ..resources import themes_dir
 from .folders import manifests_dir, peers_dir
+from .gitdir import discover, head_stamp
 
-MANIFEST_VERSION = 2
+MANIFEST_VERSION = 3
 
 
 # A file whose status changed this recently (in nanoseconds) may change again within the same
@@ -69,8 +70,16 @@ def _git_state(source: Path) -> str:
     """HEAD and the refs of fetched peers: what the value figures and the federation read."""
     from ..gitinfo import repo_info
 
-    info = repo_info(source)
-    parts = [info.head_commit]
+    return _peer_states(source, [repo_info(source).head_commit])
+
+
+def _git_quick_state(source: Path) -> str:
+    """`_git_state` with HEAD's files' states for its commit (see `gitdir.head_stamp`)."""
+    found = discover(source)
+    return _peer_states(source, [head_stamp(found[0]) if found else ""])
+
+
+def _peer_states(source: Path, parts: list[str]) -> str:
     peers = peers_dir(source)
     if peers.is_dir():
         for mirror in sorted(peers.iterdir()):
@@ -112,7 +121,7 @@ def fingerprint(source: Path, options: dict, contents: bool = True, newest: list
     digest.update(documents_stamp(Path(source)).encode())  # the licence and the like, the repository top's too
     # the bundled theme, for development installs where it changes without a version bump
     _hash_tree(digest, themes_dir(), "default", contents, newest)
-    digest.update(_git_state(Path(source)).encode())
+    digest.update((_git_state(Path(source)) if contents else _git_quick_state(Path(source))).encode())
     return digest.hexdigest()
 
 
@@ -141,6 +150,11 @@ class Manifest:
     # [quick fingerprint, the fingerprint it stands for], when the files were settled (see
     # quick_fingerprint); the next build with the same quick one does not read the files.
     quick: list | None = None
+    # The output's folders' modification times, by path ("" for the output folder), when none was
+    # modified in the last clock tick before they were recorded (see `folder_times`): a file added
+    # or removed anywhere changes its folder's time, so checking these and the files' states finds
+    # every change without listing a folder.
+    folders: dict | None = None
 
     @staticmethod
     def path(source: Path, out_dir: Path) -> Path:
@@ -163,8 +177,10 @@ class Manifest:
             spare = {rel: entry for rel, entry in {**data["files"], **data["spare_diff"]}.items() if entry is not None}
         quick = data.get("quick")
         quick = quick if isinstance(quick, list) and len(quick) == 2 and all(isinstance(q, str) for q in quick) else None
+        folders = data.get("folders")
+        folders = folders if isinstance(folders, dict) else None
         return cls(fingerprint=data["fingerprint"], files=data["files"], warnings=data.get("warnings", []),
-                   pages=data.get("pages", 0), keys=data.get("keys", {}), spare=spare, quick=quick)
+                   pages=data.get("pages", 0), keys=data.get("keys", {}), spare=spare, quick=quick, folders=folders)
 
     def save(self, source: Path, out_dir: Path) -> None:
         path = self.path(source, out_dir)
@@ -176,6 +192,9 @@ class Manifest:
                     "warnings": self.warnings, "pages": self.pages, "keys": self.keys, "out": str(Path(out_dir).resolve())}
             if self.quick is not None:
                 data["quick"] = self.quick
+            folders = self.folders if self.folders is not None else folder_times(out_dir, self.files)
+            if folders is not None:
+                data["folders"] = folders
             if self.spare is not None:
                 data["spare_diff"] = {rel: self.spare.get(rel) for rel in sorted(set(self.files) | set(self.spare))
                                       if self.spare.get(rel) != self.files.get(rel)}
@@ -191,6 +210,8 @@ class Manifest:
         out_dir = Path(out_dir)
         if not out_dir.is_dir() or out_dir.is_symlink():
             return False
+        if self.folders is not None:
+            return self._states_intact(str(out_dir))
         seen = 0
         top = os.path.join(out_dir, "")
         for dirpath, _dirnames, filenames in os.walk(out_dir):
@@ -204,4 +225,50 @@ class Manifest:
                     return False
                 seen += 1
         return seen == len(self.files)
+
+    def _states_intact(self, out_dir: str) -> bool:
+        """`output_intact` from the recorded states of the folders, then of the files (a folder
+        that became a link changes its own state first, so no file is reached through one)."""
+        top = os.path.join(out_dir, "")
+        try:
+            for rel, mtime in self.folders.items():
+                info = os.lstat(top + rel) if rel else os.lstat(out_dir)
+                if not stat.S_ISDIR(info.st_mode) or info.st_mtime_ns != mtime:
+                    return False
+            for rel, entry in self.files.items():
+                info = os.lstat(top + rel)
+                if info.st_size != entry[1] or info.st_mtime_ns != entry[2] or not stat.S_ISREG(info.st_mode):
+                    return False
+        except (OSError, TypeError, IndexError):
+            return False
+        return True
+
+
+# A folder's time comes from the kernel's clock, which moves in ticks of up to 10 ms: a folder
+# changed less than this before its time is recorded could change again without its time moving.
+FOLDER_TICK_NS = 20_000_000
+
+
+def folder_times(out_dir: Path, files: dict) -> dict | None:
+    """The modification time of every folder holding one of `files` (paths in `out_dir`) and of
+    their parents, by path; None when one was modified within FOLDER_TICK_NS (the next build that
+    finds the output intact records them, see `IncrementalState.up_to_date`) or cannot be read."""
+    folders = {""}
+    for rel in files:
+        parent = os.path.dirname(rel)
+        while parent not in folders:
+            folders.add(parent)
+            parent = os.path.dirname(parent)
+    top = os.path.join(out_dir, "")
+    taken = time.time_ns()
+    times = {}
+    try:
+        for rel in sorted(folders):
+            info = os.lstat(top + rel) if rel else os.lstat(out_dir)
+            if not stat.S_ISDIR(info.st_mode) or info.st_mtime_ns > taken - FOLDER_TICK_NS:
+                return None
+            times[rel] = info.st_mtime_ns
+    except OSError:
+        return None
+    return times
 

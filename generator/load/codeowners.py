@@ -21,9 +21,10 @@ from dataclasses import dataclass
 
 from ..errors import Findings
 from .ecosystem import NO_ADDRESS, has_address, without_addresses
+from .listing import CODEOWNERS_PATHS
 from .logins import LoginIndex
 
-PATHS = (".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS", ".gitlab/CODEOWNERS")
+PATHS = CODEOWNERS_PATHS
 MAX_RULES = 500  # a page a person can read; GitHub stops reading at 3 MB, far beyond this
 MAX_LINE = 1000
 

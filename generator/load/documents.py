@@ -118,12 +118,15 @@ def _page(kind: str, page_slugs) -> str | None:
 def repository_top(root: Path) -> tuple[Path, str] | None:
     """(the top of the work tree, the path to it from `root`, such as "../../") when the community
     at `root` is a folder of a larger repository's work tree; None otherwise."""
-    from ..gitinfo import repo_info
+    from ..cache.gitdir import discover  # not libgit2: this runs when a build has nothing to do, too
 
-    info = repo_info(root)
-    if info.workdir is None or not info.subdir:
+    found = discover(root)
+    if found is None or found[1] is None:
         return None
-    return Path(info.workdir), "../" * len([p for p in info.subdir.split("/") if p])
+    top, here = Path(found[1]), Path(root).resolve()
+    if here == top or not here.is_relative_to(top):
+        return None
+    return top, "../" * len(here.relative_to(top).parts)
 
 
 def documents_stamp(root: Path) -> str:

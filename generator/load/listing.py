@@ -9,7 +9,6 @@ from value.identities import slugify
 from value.inputs import COMMUNITY_FILES, MAILMAP_PATH
 
 from ..errors import Findings
-from .codeowners import PATHS as CODEOWNERS_PATHS
 from .safepath import WINDOWS_DEVICES, twins, windows_problem
 
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$")
@@ -33,6 +32,8 @@ COLLECTIONS = {
 # `diff`'s "does this change touch the community?" both come from these. The value engine reads
 # `.mailmap` (the work tree's, see mailmaps.py) and the ecosystem files from git itself.
 CONFIG_FILES = ("commonplace.yaml", "community.yaml", "federation.yaml")
+# Where a repository's CODEOWNERS may be, in the order forges look (`codeowners` reads the first).
+CODEOWNERS_PATHS = (".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS", ".gitlab/CODEOWNERS")
 ECOSYSTEM_FILES = COMMUNITY_FILES + CODEOWNERS_PATHS  # read from the repository's top too, for a folder
 INPUT_FILES = CONFIG_FILES + (MAILMAP_PATH,) + ECOSYSTEM_FILES
 THEME_FOLDER = "theme"

@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from value.history import MAX_FILE_BYTES
 from value.inputs import MAILMAP_PATH
 
 from . import safepath
@@ -21,22 +20,25 @@ from . import safepath
 def mailmap_paths(root: Path) -> list[tuple[str, Path]]:
     """(the path as a finding shows it, relative to the community; the file) of each `.mailmap`
     the engine reads for the community at `root`, in its order; [] outside a work tree."""
-    from ..gitinfo import repo_info
+    from ..cache.gitdir import discover  # not libgit2: this runs when a build has nothing to do, too
 
-    info = repo_info(root)
-    if info.workdir is None:
+    found = discover(root)
+    if found is None or found[1] is None:
         return []
-    top = info.workdir / MAILMAP_PATH
-    found = [(MAILMAP_PATH, Path(root) / MAILMAP_PATH)]
-    if info.subdir:
-        found.insert(0, (Path(os.path.relpath(top, Path(root).resolve())).as_posix(), top))
-    return found
+    workdir, here = Path(found[1]), Path(root).resolve()
+    top = workdir / MAILMAP_PATH
+    paths = [(MAILMAP_PATH, Path(root) / MAILMAP_PATH)]
+    if here != workdir and here.is_relative_to(workdir):
+        paths.insert(0, (Path(os.path.relpath(top, here)).as_posix(), top))
+    return paths
 
 
 def _read(path: Path) -> str:
     """A `.mailmap`'s text as the engine reads a blob's: "" when absent, a link, or too large."""
     base, name = path.parent, path.name
     plain = safepath.plain_file(base, name)
+    from value.history import MAX_FILE_BYTES  # here: a build with nothing to do never loads pygit2
+
     if plain is None or os.lstat(plain).st_size > MAX_FILE_BYTES:
         return ""
     return plain.read_bytes().decode("utf-8", "replace")

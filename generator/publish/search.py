@@ -20,7 +20,6 @@ from typing import Callable
 from ..cache.manifest import Manifest
 from ..errors import CommonplaceError
 from ..sitefiles import SiteFiles
-from .staging import update_site, written_entries
 
 ENABLE_HINT = ("search is off: install the search extra to add a search page "
                "(`pip install 'commonplace[search]'`, or `pip install '.[search]'` in a clone)")
@@ -78,6 +77,8 @@ def defer_index(manifest: Manifest, source: Path, out_dir: Path, files: SiteFile
 
 def _index_later(source: Path, out_dir: Path, files: SiteFiles, language: str, manifest: Manifest) -> list[str]:
     """Replace the kept search index with one of `files`' pages, then record the site as current."""
+    from .staging import update_site, written_entries  # here: a build with nothing to do never loads it
+
     bundle = SiteFiles()
     # The output folder holds exactly these pages now (the build wrote them, nothing else runs
     # in between): Pagefind reads them there rather than from a fresh copy.
