@@ -160,7 +160,7 @@ def site_files(inputs: BuildInputs, search: bool, cache: BuildCache, previous: P
     model, report = inputs.model, inputs.report
     with warnings_beside(model):
         files = render_files(model, inputs.info, report, inputs.views, search, cache, previous)
-        guard_addresses(model.root, model, report, files, inputs.federation)
+        guard_addresses(model.root, model, report, files, inputs.federation, previous)
     return files
 
 
@@ -239,12 +239,21 @@ def federate(source: Path, model: Model, peers: Path | None = None) -> Federatio
 
 
 def guard_addresses(source: Path, model: Model, report: dict | None, files: SiteFiles,
-                    federation: Federation | None = None) -> None:
+                    federation: Federation | None = None, previous: PreviousSite | None = None) -> None:
     """Stop the build if any file it made holds a member's, a commit author's or a git peer's
-    person's e-mail address."""
+    person's e-mail address. A file the `previous` site holds with the same bytes was found free
+    of the same addresses then, and is not read again."""
+    import hashlib
+    import json
+
     from .publish.addresses import known_addresses, published_addresses
 
-    found = published_addresses(source, files.files, known_addresses(model, report, federation))
+    known = known_addresses(model, report, federation)
+    files.address_stamp = hashlib.sha256(json.dumps(known, sort_keys=True).encode("utf-8", "surrogatepass")).hexdigest()
+    checked = frozenset()
+    if previous is not None and previous.address_stamp == files.address_stamp:
+        checked = frozenset(rel for rel, digest in files.given_digests().items() if previous.hashes.get(rel) == digest)
+    found = published_addresses(source, files.files, known, skip=checked)
     if found:
         raise DataError(found)
 

@@ -301,3 +301,4 @@ class Model:
     # {plan slug: value.rewards.Split}: each settled plan as this version computes it at its as_of
     # (None when that commit cannot be read), set by the build's value stage (generator.settlement)
     settled_splits: dict = field(default_factory=dict)
+

@@ -38,6 +38,8 @@ class SiteFiles:
         self.pages: set[str] = set()
         # Each page's key (see render.pagekeys), kept by the manifest for the next build.
         self.keys: dict[str, str] = {}
+        # The addresses these files were checked for, as a digest (see build.guard_addresses).
+        self.address_stamp: str = ""
 
     def add(self, rel: str, content: str | bytes, digest: str | None = None) -> None:
         rel = clean_relpath(rel)
@@ -53,6 +55,10 @@ class SiteFiles:
         if digest is None:
             digest = self._digests[rel] = content_hash(self.files[rel])
         return digest
+
+    def given_digests(self) -> dict[str, str]:
+        """The content hashes known without reading the bytes (given when the files were added)."""
+        return dict(self._digests)
 
     def digests(self) -> dict[str, str]:
         """Every file's content hash, by path."""

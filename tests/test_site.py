@@ -368,6 +368,27 @@ def test_the_filled_in_templates_are_valid_files_once_their_examples_are_replace
         pytest.fail("\n".join(str(f) for f in exc.findings))
 
 
+@pytest.mark.parametrize("kind", ["github", "gitlab"])
+def test_a_propose_link_is_the_filled_template_form_encoded_whatever_the_values(kind):
+    """The links are filled in encoded form (see proposals._encoded): they must equal encoding the
+    filled-in text, for values with every character that encodes specially."""
+    from urllib.parse import parse_qs, urlsplit
+
+    from generator.model import Forge
+    from generator.views.proposals import EXAMPLES, KINDS, TEMPLATES, propose_url
+
+    forge = Forge(kind=kind, repo="seeds/library", branch="main")
+    hostile = {"to": "a&b=c+d %7B{who}", "who": "Zoë {to} 100%", "project": "x/y?z#w", "currency": "€ {currency}"}
+    for kind_ in KINDS:
+        query = parse_qs(urlsplit(propose_url(forge, kind_, **hostile)).query, keep_blank_values=True)
+        filename, content = TEMPLATES[kind_]
+        for key, value in {**EXAMPLES, **hostile}.items():  # in the order the placeholders are filled
+            filename = filename.replace("{" + key + "}", value)
+            content = content.replace("{" + key + "}", value)
+        assert query["file_name" if kind == "gitlab" else "filename"] == [filename]
+        assert query["content" if kind == "gitlab" else "value"] == [content]
+
+
 def test_roles_show_as_words_and_one_hidden_member_prefers(site):
     out = site({"members/ana.yaml": "name: Ana Lopez\nroles: [tile-server-maintainer, Chair of the Board]\n"})
     assert '<p class="roles">Tile server maintainer, Chair of the Board</p>' in read(out, "members/ana/index.html")

@@ -58,7 +58,7 @@ class IncrementalState:
         self.kept = kept_index(last) if keep_index else {}
         hashes = {rel: entry[0] for rel, entry in last.files.items() if rel not in self.kept}
         # A rebuild keeps the site it replaces as the next build's spare: we know what it holds.
-        return Reusable(site=PreviousSite(self.out_dir, hashes, last.keys), kept=self.kept, spare=last.spare,
+        return Reusable(site=PreviousSite(self.out_dir, hashes, last.keys, last.addresses), kept=self.kept, spare=last.spare,
                         keep_spare=self.enabled)
 
     def record(self, files: SiteFiles, published: Published, *, pages: int, warnings: list[str],
@@ -71,7 +71,7 @@ class IncrementalState:
         # the spare: the site this one replaced, the last build's files
         spare = self.last.files if published.spare_is_replaced and self.last is not None else None
         manifest = Manifest(fingerprint=self.stamp, files={**self.kept, **published.entries()}, warnings=warnings,
-                            pages=pages, keys=files.keys, spare=spare,
+                            pages=pages, keys=files.keys, spare=spare, addresses=files.address_stamp,
                             quick=[self.quick, self.stamp] if self.settled else None)
         later = None
         if self.kept:

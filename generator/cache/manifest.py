@@ -155,6 +155,7 @@ class Manifest:
     # or removed anywhere changes its folder's time, so checking these and the files' states finds
     # every change without listing a folder.
     folders: dict | None = None
+    addresses: str = ""  # the e-mail addresses the files were found free of, as a digest (build.guard_addresses)
 
     @staticmethod
     def path(source: Path, out_dir: Path) -> Path:
@@ -180,7 +181,8 @@ class Manifest:
         folders = data.get("folders")
         folders = folders if isinstance(folders, dict) else None
         return cls(fingerprint=data["fingerprint"], files=data["files"], warnings=data.get("warnings", []),
-                   pages=data.get("pages", 0), keys=data.get("keys", {}), spare=spare, quick=quick, folders=folders)
+                   pages=data.get("pages", 0), keys=data.get("keys", {}), spare=spare, quick=quick, folders=folders,
+                   addresses=data.get("addresses") if isinstance(data.get("addresses"), str) else "")
 
     def save(self, source: Path, out_dir: Path) -> None:
         path = self.path(source, out_dir)
@@ -189,7 +191,8 @@ class Manifest:
             # A new file of our own (never a name a repository could have put a link at), then renamed.
             handle, tmp = tempfile.mkstemp(prefix=".manifest-", dir=path.parent)
             data = {"version": MANIFEST_VERSION, "fingerprint": self.fingerprint, "files": self.files,
-                    "warnings": self.warnings, "pages": self.pages, "keys": self.keys, "out": str(Path(out_dir).resolve())}
+                    "warnings": self.warnings, "pages": self.pages, "keys": self.keys, "out": str(Path(out_dir).resolve()),
+                    "addresses": self.addresses}
             if self.quick is not None:
                 data["quick"] = self.quick
             folders = self.folders if self.folders is not None else folder_times(out_dir, self.files)

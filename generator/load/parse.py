@@ -25,6 +25,9 @@ PARALLEL_MIN_FILES = 300
 # them again, which `YamlDoc.reparse` does). Projects and events keep theirs: the lines of goals,
 # organisers and participants are the sources of contribution records (value/contributions.py).
 POSITIONS_ON_DEMAND = frozenset({"member", "page"})
+# ...but for the name's: a member whose name looks like another's is warned about at it, and a
+# community of thousands has dozens of those (see lookalike.py).
+KEPT_POSITIONS = (("name",),)
 
 
 def parse_file(reader, rel: str, kind: str, markdown: bool) -> tuple[YamlDoc | None, str, list]:
@@ -86,7 +89,8 @@ def _slice_parser(root: Path, tasks: list[tuple[str, str, bool]], cached: dict):
                 continue
             doc, body, findings = parse_text(rel, kind, markdown, text, findings)
             if doc is not None and kind in POSITIONS_ON_DEMAND:
-                doc.values, doc.keys, doc.raw = {}, {}, {}
+                doc.values = {path: doc.values[path] for path in KEPT_POSITIONS if path in doc.values}
+                doc.keys, doc.raw = {}, {}
             out.append(("new", key, pickle.dumps((doc, body, findings), protocol=pickle.HIGHEST_PROTOCOL)))
         return out
 

@@ -46,11 +46,11 @@ class YamlDoc:
 
     def where(self, path: Path_, key: bool = False) -> tuple[int, int]:
         """Position of `path`, falling back to the nearest enclosing value."""
-        if self.reparse is not None:
+        path = tuple(path)
+        if self.reparse is not None and not (not key and path in self.values):  # a kept position needs no parse
             fresh, self.reparse = self.reparse(), None
             if fresh is not None:
                 self.values, self.keys, self.raw = fresh.values, fresh.keys, fresh.raw
-        path = tuple(path)
         table = self.keys if key else self.values
         while True:
             if path in table:

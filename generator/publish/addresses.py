@@ -103,15 +103,16 @@ def _listed_lines(rel: str, text: str) -> set[int]:
     return lines
 
 
-def published_addresses(root: Path, files: dict[str, bytes], known: dict[str, str]) -> list[Finding]:
+def published_addresses(root: Path, files: dict[str, bytes], known: dict[str, str],
+                        skip: frozenset[str] = frozenset()) -> list[Finding]:
     """An error for each source line that puts a known address into the site (or for the built
-    file, when none does); no finding when the site holds none."""
+    file, when none does); no finding when the site holds none. `skip`: files known to hold none."""
     if not known:
         return []
     outputs: dict[str, list[str]] = {}  # address -> built files holding it
     first: dict[str, tuple[str, int, int]] = {}  # address -> where in a built file
     for rel in sorted(files):
-        if not rel.endswith(_TEXT):
+        if not rel.endswith(_TEXT) or rel in skip:
             continue
         data = files[rel]
         if b"@" not in data and b"&#" not in data and b"%40" not in data and b"0040" not in data and b"&commat" not in data:

@@ -54,10 +54,15 @@ def page_file(env: jinja2.Environment, site: SiteContext, page: Page, keys: Page
     """A page as the bytes of its file and their hash, both made where it was rendered; with
     `keys`, its key too, and nothing rendered when `previous` (page file -> key of the last
     build) holds the same key."""
-    lazies = {key: make() for key, make in page.lazy.items()}
-    key = keys.key(page, lazies) if keys is not None else None
+    # A lazy part with a stand-in (see Page.lazy_keys) is computed only if the page renders.
+    lazies = {key: make() for key, make in page.lazy.items() if key not in page.lazy_keys}
+    if keys is not None:
+        key = keys.key(page, {**lazies, **{name: ("computed from", inputs) for name, inputs in page.lazy_keys.items()}})
+    else:
+        key = None
     if key is not None and previous and previous.get(page.output) == key:
         return None, None, key
+    lazies.update((name, page.lazy[name]()) for name in page.lazy_keys)
     data = render_page(env, site, page, lazies).encode("utf-8")
     remoteloads.check(page.output, data, site.own_host, page.template)
     return data, content_hash(data), key

@@ -12,7 +12,7 @@ A page's key covers everything its file can depend on:
   from the same trees (`jinja2.meta.find_undeclared_variables`): a member's page that only
   reads its own context does not change when another member's file does;
 - the page itself: path, template, title, description, source and its whole context, the
-  lazy parts computed, serialised with pickle.
+  lazy parts computed (or what they are computed from, see `Page.lazy_keys`), serialised with pickle.
 
 Pickle writes an object's whole state, so two contexts with the same bytes render the same
 page. The reverse does not hold (pickle's output also reflects which objects are shared, and

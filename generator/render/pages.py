@@ -27,6 +27,10 @@ class Page:
     filename: str = "index.html"
     # Context computed only when the page renders, so in the worker that renders it (see pagefiles).
     lazy: dict = field(default_factory=dict)
+    # For a lazy part, what it is computed from (with the context, the catalogue and the site's
+    # configuration, which every key covers): the page's key uses this in its place, so a page
+    # that is not rendered again never computes it.
+    lazy_keys: dict = field(default_factory=dict)
 
     @property
     def output(self) -> str:
@@ -182,12 +186,15 @@ def _member_page(site: SiteContext, person, member, index: dict, narrow: bool = 
     }
     if narrow:  # the givers of the kudos shown, in place of everyone
         context["people"] = site.people.only(k.giver for k in mine.get("kudos_received", ()))
-    lazy = {}
+    lazy, lazy_keys = {}, {}
     contributor = site.values.by_engine_id.get(handle)
     if contributor is not None:
         context.update(contributor=contributor, rewards=site.values.rewards_received(contributor))
         lazy["profile"] = lambda: site.values.profile(contributor)
+        lazy_keys["profile"] = ()  # the contributor alone, in the context
         lazy["records"] = lambda: site.records.member(contributor)
+        lazy_keys["records"] = site.records.member_inputs(contributor)
     # A pseudonymous page must not lead back to the file that names the person.
     source = "" if person.pseudonymous else member.source
-    return Page(f"members/{person.slug}/", "member.html", person.name, source, "", context, lazy=lazy)
+    return Page(f"members/{person.slug}/", "member.html", person.name, source, "", context, lazy=lazy,
+                lazy_keys=lazy_keys)

@@ -43,8 +43,9 @@ def participation_table(model: Model, people: People) -> Table:
     rows = []
     for event in sorted(model.events.values(), key=lambda e: (e.date, e.slug)):
         hidden = Counter()
-        roles = [(h, "organiser") for h in dict.fromkeys(event.organisers)]
-        roles += [(h, "participant") for h in dict.fromkeys(event.participants) if h not in event.organisers]
+        organisers = dict.fromkeys(event.organisers)
+        roles = [(h, "organiser") for h in organisers]
+        roles += [(h, "participant") for h in dict.fromkeys(event.participants) if h not in organisers]
         for handle, role in roles:
             if people.is_hidden(handle):
                 hidden[role] += 1

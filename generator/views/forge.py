@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import posixpath
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, quote_plus
 
 from ..model import Forge
 
@@ -31,11 +31,16 @@ def folder_url(forge: Forge | None, folder: str) -> str | None:
 
 def new_file_url(forge: Forge | None, folder: str, filename: str, content: str) -> str | None:
     """The forge's "new file" form, with a filled-in template to propose an item."""
+    return new_file_url_encoded(forge, folder, quote_plus(filename, safe=""), quote_plus(content, safe=""))
+
+
+def new_file_url_encoded(forge: Forge | None, folder: str, filename: str, content: str) -> str | None:
+    """`new_file_url` with the file's name and content already form-encoded (`quote_plus`)."""
     if forge is None:
         return None
     if forge.kind == "gitlab":
-        return f"{_url(forge, 'new', folder)}?{urlencode({'file_name': filename, 'content': content})}"
-    return f"{_url(forge, 'new', folder)}?{urlencode({'filename': filename, 'value': content})}"
+        return f"{_url(forge, 'new', folder)}?file_name={filename}&content={content}"
+    return f"{_url(forge, 'new', folder)}?filename={filename}&value={content}"
 
 
 def commit_url(forge: Forge | None, commit: str) -> str | None:

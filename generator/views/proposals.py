@@ -7,7 +7,10 @@ project a usage record is about) as `{placeholder}`s; anything not given keeps a
 from __future__ import annotations
 
 from ..model import Forge
-from .forge import new_file_url
+from functools import lru_cache
+from urllib.parse import quote_plus
+
+from .forge import new_file_url_encoded
 
 TEMPLATES = {
     "members": ("your-handle.yaml", """\
@@ -100,15 +103,35 @@ KINDS = tuple(TEMPLATES)
 
 def propose_url(forge: Forge | None, folder: str, **known: str) -> str | None:
     """The forge's new-file form in `folder`, filled with its template (None without a forge)."""
-    filename, content = TEMPLATES[folder]
+    if forge is None:
+        return None
+    filename, content, placeholders = _encoded(folder)
     values = {**EXAMPLES, **{key: value for key, value in known.items() if value}}
-    return new_file_url(forge, folder, _fill(filename, values), _fill(content, values))
+    return new_file_url_encoded(forge, folder, _fill(filename, values, placeholders), _fill(content, values, placeholders))
 
 
-def _fill(text: str, values: dict[str, str]) -> str:
-    for key, value in values.items():
-        text = text.replace("{" + key + "}", value)
-    return text
+# A site offers a link on nearly every page: the templates are form-encoded once, and each link
+# fills the encoded placeholders with encoded values. Encoding goes character by character and
+# "{" only ever encodes as "%7B", so this equals encoding the filled-in text.
+@lru_cache(maxsize=None)
+def _encoded(folder: str) -> tuple[str, str, dict[str, str]]:
+    """The template's name and text form-encoded, and its placeholders' encoded forms by name."""
+    filename, content = TEMPLATES[folder]
+    placeholders = {key: quote_plus("{" + key + "}", safe="") for key in EXAMPLES}
+    return quote_plus(filename, safe=""), quote_plus(content, safe=""), placeholders
+
+
+def _fill(encoded: str, values: dict[str, str], placeholders: dict[str, str]) -> str:
+    for key, value in values.items():  # in this order: a value may hold a later placeholder, as plain text would
+        placeholder = placeholders.get(key) or quote_plus("{" + key + "}", safe="")
+        if placeholder in encoded:
+            encoded = encoded.replace(placeholder, _quoted(value))
+    return encoded
+
+
+@lru_cache(maxsize=4096)
+def _quoted(value: str) -> str:
+    return quote_plus(value, safe="")
 
 
 def proposal_links(model) -> dict[str, str | None]:

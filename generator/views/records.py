@@ -105,6 +105,7 @@ class RecordsView:
         # a commit that someone not shown by name authored, co-authored or reviewed: its id is left
         # out of everyone's records (the commit's author and trailer lines name them all)
         self.private = private_commits(report, contributors, people, salt)
+        self._shared: tuple | None = None  # see member_inputs
 
     def published_source(self, record: Record) -> str:
         """A record of a person shown by name: its source, except a commit's id when the commit is
@@ -113,6 +114,15 @@ class RecordsView:
 
     def kind_label(self, key: str) -> str:
         return self.catalogue.term(self.kinds.get(key, {}).get("label") or key.replace("_", " ").capitalize())
+
+    def member_inputs(self, contributor: Contributor) -> tuple:
+        """What `member(contributor)` is computed from besides the contributor, the catalogue and
+        the forge: their records, which of them keep no source, and the kinds and totals of all."""
+        mine = self.by_person.get(contributor.engine_id, [])
+        if self._shared is None:
+            self._shared = (sorted(self.kinds.items()), sorted(self.totals.items()))
+        return (tuple(mine), contributor.engine_id in self.pseudonymous,
+                tuple(i for i, r in enumerate(mine) if r.source in self.private), self._shared)
 
     def member(self, contributor: Contributor) -> dict:
         """What a member page shows: `dimensions`, their records summed by dimension then kind
