@@ -302,3 +302,39 @@ def test_a_reused_page_is_checked_again_for_an_address_that_became_known(repo, t
     with pytest.raises(DataError) as raised:
         build(repo, out)
     assert any(f.path == "pages/join.md" and "zed@example.org" in f.message for f in raised.value.findings)
+
+
+@pytest.mark.parametrize("touch", ["extra file", "extra top file", "edited file", "folder to link"])
+def test_a_touched_spare_is_not_built_upon(repo, tmp_path, monkeypatch, touch):
+    """A rebuild starts its staging folder from the spare (the site the last rebuild replaced) only
+    when the spare holds exactly what was recorded: checked by its folders' and files' states once
+    those are recorded, it must still refuse anything added, changed or linked."""
+    import os
+
+    import generator.cache.manifest as manifest
+
+    monkeypatch.setattr(manifest, "FOLDER_TICK_NS", 0)
+    out = tmp_path / "site"
+    build(repo, out)
+    assert build(repo, out).unchanged  # records the folders' times
+    write_files(repo, {"members/dan.yaml": "name: Dan Ruiz\nroles: [gardener, beekeeper]\n"})
+    build(repo, out)  # the first site becomes the spare, its folders' times recorded with it
+    spare = tmp_path / ".site.spare"
+    assert manifest.Manifest.load(repo, out).spare_folders
+    if touch == "extra file":
+        (spare / "join/leak.html").write_text("<p>junk</p>")
+    elif touch == "extra top file":
+        (spare / "leak.html").write_text("<p>junk</p>")
+    elif touch == "edited file":
+        page = spare / "join/index.html"
+        page.write_bytes(page.read_bytes().replace(b"Come by", b"Go away now"))
+    else:
+        (tmp_path / "elsewhere").mkdir()
+        (tmp_path / "elsewhere/index.html").write_bytes((spare / "join/index.html").read_bytes())
+        os.rename(spare / "join", tmp_path / "moved")
+        (spare / "join").symlink_to(tmp_path / "elsewhere")
+    write_files(repo, {"members/dan.yaml": "name: Dan Ruiz\nroles: [gardener]\n"})
+    build(repo, out)
+    assert not (out / "leak.html").exists() and not (out / "join/leak.html").exists()
+    assert not (out / "join").is_symlink()
+    assert_same_as_clean(repo, out, tmp_path)

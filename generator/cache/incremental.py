@@ -59,6 +59,7 @@ class IncrementalState:
         hashes = {rel: entry[0] for rel, entry in last.files.items() if rel not in self.kept}
         # A rebuild keeps the site it replaces as the next build's spare: we know what it holds.
         return Reusable(site=PreviousSite(self.out_dir, hashes, last.keys, last.addresses), kept=self.kept, spare=last.spare,
+                        spare_folders=last.spare_folders,
                         keep_spare=self.enabled)
 
     def record(self, files: SiteFiles, published: Published, *, pages: int, warnings: list[str],
@@ -70,8 +71,10 @@ class IncrementalState:
             return None
         # the spare: the site this one replaced, the last build's files
         spare = self.last.files if published.spare_is_replaced and self.last is not None else None
+        spare_folders = self.last.folders if spare is not None else None
         manifest = Manifest(fingerprint=self.stamp, files={**self.kept, **published.entries()}, warnings=warnings,
-                            pages=pages, keys=files.keys, spare=spare, addresses=files.address_stamp,
+                            pages=pages, keys=files.keys, spare=spare, spare_folders=spare_folders,
+                            addresses=files.address_stamp,
                             quick=[self.quick, self.stamp] if self.settled else None)
         later = None
         if self.kept:

@@ -155,6 +155,7 @@ class Manifest:
     # or removed anywhere changes its folder's time, so checking these and the files' states finds
     # every change without listing a folder.
     folders: dict | None = None
+    spare_folders: dict | None = None  # the spare's folders' times, as `folders` recorded them for it
     addresses: str = ""  # the e-mail addresses the files were found free of, as a digest (build.guard_addresses)
 
     @staticmethod
@@ -182,7 +183,8 @@ class Manifest:
         folders = folders if isinstance(folders, dict) else None
         return cls(fingerprint=data["fingerprint"], files=data["files"], warnings=data.get("warnings", []),
                    pages=data.get("pages", 0), keys=data.get("keys", {}), spare=spare, quick=quick, folders=folders,
-                   addresses=data.get("addresses") if isinstance(data.get("addresses"), str) else "")
+                   addresses=data.get("addresses") if isinstance(data.get("addresses"), str) else "",
+                   spare_folders=data.get("spare_folders") if isinstance(data.get("spare_folders"), dict) else None)
 
     def save(self, source: Path, out_dir: Path) -> None:
         path = self.path(source, out_dir)
@@ -198,6 +200,8 @@ class Manifest:
             folders = self.folders if self.folders is not None else folder_times(out_dir, self.files)
             if folders is not None:
                 data["folders"] = folders
+            if self.spare is not None and self.spare_folders is not None:
+                data["spare_folders"] = self.spare_folders
             if self.spare is not None:
                 data["spare_diff"] = {rel: self.spare.get(rel) for rel in sorted(set(self.files) | set(self.spare))
                                       if self.spare.get(rel) != self.files.get(rel)}

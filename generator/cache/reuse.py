@@ -47,4 +47,5 @@ class Reusable:
     site: PreviousSite | None = None
     kept: dict[str, list] = field(default_factory=dict)
     spare: dict[str, list] | None = None
+    spare_folders: dict[str, int] | None = None  # its folders' times, when recorded (see Manifest.folders)
     keep_spare: bool = False

@@ -27,10 +27,12 @@ class Staging:
     Nothing in it is older than this build, so no symlink inside it can redirect a write.
     """
 
-    def __init__(self, out_dir: Path, spare: dict[str, list] | None = None, keep_spare: bool = False):
+    def __init__(self, out_dir: Path, spare: dict[str, list] | None = None, keep_spare: bool = False,
+                 spare_folders: dict[str, int] | None = None):
         """`spare`: what the spare site beside `out_dir` holds (path -> [hash, size, time]), as
         the last build recorded it: the staging folder starts from it (see `base`). `keep_spare`:
-        the site this one replaces is kept as the next build's spare."""
+        the site this one replaces is kept as the next build's spare. `spare_folders`: the times
+        of the spare's folders, when recorded (checked instead of listing every folder)."""
         self.out_dir = Path(out_dir)
         if self.out_dir.is_symlink() or self.out_dir.is_file():
             raise CommonplaceError(f"output folder {self.out_dir} is not a folder: remove it or pick another with -o")
@@ -45,9 +47,9 @@ class Staging:
         # After the swap, what the spare holds: "old", the site replaced; None, no spare.
         self.spare_holds: str | None = None
         if os.path.lexists(self.spare):
-            self._take_spare(spare)
+            self._take_spare(spare, spare_folders)
 
-    def _take_spare(self, entries: dict[str, list] | None) -> None:
+    def _take_spare(self, entries: dict[str, list] | None, folders: dict[str, int] | None = None) -> None:
         """Start from the spare site when it holds exactly `entries`; else delete it."""
         try:
             os.rename(self.spare, self.root)  # onto the empty folder just made: ours from now on
@@ -55,7 +57,7 @@ class Staging:
         except OSError:
             pass  # a spare without the file is checked all the same
         if entries is not None and os.path.isdir(self.root) and not os.path.islink(self.root) \
-                and _holds_exactly(self.root, entries):
+                and (_holds_by_states(self.root, entries, folders) if folders else _holds_exactly(self.root, entries)):
             self.base = entries
             return
         shutil.rmtree(self.root, ignore_errors=True)
@@ -127,6 +129,30 @@ def _holds_exactly(root: str, entries: dict[str, list]) -> bool:
                 return False
             seen += 1
     return seen == len(entries)
+
+
+def _holds_by_states(root: str, entries: dict[str, list], folders: dict[str, int]) -> bool:
+    """`_holds_exactly` from recorded states: each folder's time (a file added or removed changes
+    its folder's), each file's, and the top folder's names (its time moved when it became the
+    spare). A folder that became a link fails its own check before any file is reached through it."""
+    top = os.path.join(root, "")
+    expected_top = {rel.partition("/")[0] for rel in entries} | {rel.partition("/")[0] for rel in folders if rel}
+    try:
+        if set(os.listdir(root)) != expected_top:
+            return False
+        for rel, mtime in folders.items():
+            if not rel:
+                continue
+            info = os.lstat(top + rel)
+            if not stat.S_ISDIR(info.st_mode) or info.st_mtime_ns != mtime:
+                return False
+        for rel, entry in entries.items():
+            info = os.lstat(top + rel)
+            if not stat.S_ISREG(info.st_mode) or info.st_size != entry[1] or info.st_mtime_ns != entry[2]:
+                return False
+    except (OSError, TypeError, IndexError):
+        return False
+    return True
 
 
 # In the spare only, never published: the spare often sits in the community's repository
