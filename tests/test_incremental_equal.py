@@ -144,3 +144,35 @@ def test_only_the_pages_that_show_a_change_are_rendered(example, tmp_path, monke
     assert rendered and {page.split("/")[0] for page in rendered} <= {"about", "code-of-conduct", "field-guide",
                                                                       "join", "ledger"}
     assert "join/index.html" in rendered
+
+
+def test_a_ci_build_with_the_cache_kept_renders_only_what_changed(example, tmp_path, monkeypatch):
+    """A CI runner restores the cache folder but starts from an empty output folder: the pages
+    whose key is in the page store are taken from there, and the site is the same bytes as a
+    clean build's."""
+    import shutil
+
+    import generator.render.pagefiles as pagefiles
+
+    out = tmp_path / "site"
+    build(example, out, search=False)
+    shutil.rmtree(out)
+    rendered: list[str] = []
+    real = pagefiles.render_page
+    monkeypatch.setattr(pagefiles, "PARALLEL_MIN_PAGES", 10**9)  # counted in this process
+    monkeypatch.setattr(pagefiles, "render_page", lambda env, site, page, lazies=None:
+                        rendered.append(page.output) or real(env, site, page, lazies))
+    edit(example / "members/mei-chen.yaml", "name: Mei Chen", "name: Mei Chen-Li")
+    build(example, out, search=False)
+    assert "members/mei-chen/index.html" in rendered
+    assert "members/pau-soler/index.html" not in rendered and "about/index.html" not in rendered
+    clean = tmp_path / "clean"
+    build(example, clean, search=False, incremental=False)
+    assert tree(out) == tree(clean)
+
+    rendered.clear()  # a store that lost its bytes, or holds others, only costs renders
+    store = next((example / ".git/commonplace-cache").glob("build-*.pages"))
+    store.write_bytes(b"\0" * store.stat().st_size)
+    shutil.rmtree(out)
+    build(example, out, search=False)
+    assert "about/index.html" in rendered and tree(out) == tree(clean)

@@ -23,6 +23,7 @@ from value.cache import store_pickle
 from .. import __version__
 from ..resources import package_dir, schemas_dir
 from .folders import build_cache_file
+from .pagestore import PageStore
 
 FORMAT = 1
 _STAMP: list[str] = []
@@ -56,8 +57,11 @@ class BuildCache:
     the key is a digest of (a template's analysis, the open data package's files)."""
 
     def __init__(self, path: Path | None = None, parsed: dict | None = None, markdown: dict | None = None,
-                 page_texts: dict | None = None, derived: dict | None = None):
+                 page_texts: dict | None = None, derived: dict | None = None, pages: dict | None = None):
         self.path = path
+        # Rendered pages by key (see pagestore); `live_pages`: the keys of this build's pages.
+        self.pages = PageStore(path.with_suffix(".pages") if path is not None else None, pages)
+        self.live_pages: set[str] | None = None
         self.parsed: dict[str, bytes] = parsed or {}
         self.markdown: dict[str, str] = markdown or {}
         # page file -> digests of the Markdown texts it rendered (see render.markdown.text_digest)
@@ -79,7 +83,7 @@ class BuildCache:
                 stored = pickle.load(handle)
             if stored.get("stamp") == code_stamp():
                 return cls(path, stored["parsed"], stored["markdown"], stored.get("page_texts"),
-                           stored.get("derived"))
+                           stored.get("derived"), stored.get("pages"))
         except Exception:  # noqa: BLE001 - missing, truncated or foreign: only a missed cache
             pass
         return cls(path)
@@ -115,5 +119,6 @@ class BuildCache:
         """Write what this build used (and nothing else), atomically; silently skipped when the
         git folder cannot be written."""
         if self.path is not None:
+            pages = self.pages.save(self.live_pages) if self.live_pages is not None else self.pages.index
             store_pickle(self.path, {"stamp": code_stamp(), "parsed": self.used_parsed, "markdown": self.used_markdown,
-                                     "page_texts": self.used_page_texts, "derived": self.used_derived})
+                                     "page_texts": self.used_page_texts, "derived": self.used_derived, "pages": pages})

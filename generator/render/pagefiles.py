@@ -45,15 +45,18 @@ def render_page(env: jinja2.Environment, site: SiteContext, page: Page, lazies: 
 
 # A page's file: its bytes and their hash (None, None when the previous build's file is still
 # right), the page's key (see pagekeys; None when it has none), and the digests of the Markdown
-# texts it rendered (see markdown.text_digest).
-PageFile = tuple[bytes | None, str | None, str | None, list[str]]
+# texts it rendered (see markdown.text_digest; None when it was not rendered but taken from the
+# build cache's page store, see cache.pagestore).
+PageFile = tuple[bytes | None, str | None, str | None, list[str] | None]
 
 
 def page_file(env: jinja2.Environment, site: SiteContext, page: Page, keys: PageKeys | None = None,
-              previous: dict[str, str] | None = None) -> tuple[bytes | None, str | None, str | None]:
+              previous: dict[str, str] | None = None,
+              store=None) -> tuple[bytes | None, str | None, str | None, bool]:
     """A page as the bytes of its file and their hash, both made where it was rendered; with
     `keys`, its key too, and nothing rendered when `previous` (page file -> key of the last
-    build) holds the same key."""
+    build) holds the same key, or when `store` (a cache.pagestore.PageStore) has the page's bytes
+    under it (then the last value is True)."""
     # A lazy part with a stand-in (see Page.lazy_keys) is computed only if the page renders.
     lazies = {key: make() for key, make in page.lazy.items() if key not in page.lazy_keys}
     if keys is not None:
@@ -61,11 +64,14 @@ def page_file(env: jinja2.Environment, site: SiteContext, page: Page, keys: Page
     else:
         key = None
     if key is not None and previous and previous.get(page.output) == key:
-        return None, None, key
+        return None, None, key, False
+    stored = store.get(key) if key is not None and store is not None else None
+    if stored is not None:
+        return stored[0], stored[1], key, True
     lazies.update((name, page.lazy[name]()) for name in page.lazy_keys)
     data = render_page(env, site, page, lazies).encode("utf-8")
     remoteloads.check(page.output, data, site.own_host, page.template)
-    return data, content_hash(data), key
+    return data, content_hash(data), key, False
 
 
 def render_pages(env: jinja2.Environment, site: SiteContext, pages: list[Page], markdown: MarkdownRenderer,
@@ -76,10 +82,11 @@ def render_pages(env: jinja2.Environment, site: SiteContext, pages: list[Page], 
     Markdown rendered and reused on the way, by every process (see `MarkdownRenderer.harvest`)."""
     def render_slice(start: int, end: int) -> tuple[list[PageFile], tuple[dict, list]]:
         done = []
+        store = site.cache.pages if site.cache is not None else None
         for page in pages[start:end]:
             markdown.texts = set()
-            data, digest, key = page_file(env, site, page, keys, previous)
-            done.append((data, digest, key, sorted(text_digest(text) for text in markdown.texts)))
+            data, digest, key, stored = page_file(env, site, page, keys, previous, store)
+            done.append((data, digest, key, None if stored else sorted(text_digest(text) for text in markdown.texts)))
         markdown.texts = None
         return done, markdown.harvest()
 

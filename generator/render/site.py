@@ -48,13 +48,19 @@ def render_site(model: Model, info: BuildInfo, report: dict | None, views: SiteV
         texts[page.output] = rendered
         if data is None:
             data, digest = previous.read_back(page.output)
-            texts[page.output] = cache.page_texts.get(page.output) if cache is not None else None
+            texts[page.output] = None
             if data is None:  # gone since the check: rendered here after all
                 data = render_page(env, site, page).encode("utf-8")
                 digest = None
+        if texts[page.output] is None:  # not rendered: the texts it rendered last time
+            texts[page.output] = cache.page_texts.get(page.output) if cache is not None else None
         files.add(page.output, data, digest)
         if key is not None:
             files.keys[page.output] = key
+            if cache is not None:
+                cache.pages.put(key, data, files.digest(page.output))
+    if cache is not None:
+        cache.live_pages = set(files.keys.values())
     if cache is not None:
         _keep_reused_markdown(cache, texts)
         cache.keep_markdown(made)
