@@ -127,6 +127,8 @@ def test_release_workflow_runs_tests_builds_publishes_then_releases_with_least_p
     assert "with" not in publish  # no password: trusted publishing
     assert jobs["pypi"]["environment"]["name"] == "pypi"
     assert "--notes-file release-notes.md dist/* commonplace-requirements.txt" in runs["release"]
+    for copied in ("docs/workflows/pages.yml", "docs/workflows/pull-request.yml", "docs/gitlab-ci.yml"):
+        assert (ROOT / copied).is_file() and copied in runs["release"], copied  # docs/setup.md fetches them
     for job in jobs.values():
         for step in job["steps"]:
             assert "${{" not in step.get("run", ""), step  # expressions reach scripts only through env
