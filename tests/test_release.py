@@ -216,7 +216,8 @@ def test_wheel_and_sdist_carry_the_licence_and_say_what_they_are(dist):
         assert sdist.extractfile(f"{top}/CHANGELOG.md").read() == CHANGELOG.read_bytes()
         names = set(sdist.getnames())
     assert {f"{top}/pyproject.toml", f"{top}/generator/cli.py", f"{top}/schemas/member.schema.json",
-            f"{top}/themes/default/base.html", f"{top}/example-community/community.yaml"} <= names
+            f"{top}/themes/default/base.html", f"{top}/example-community/community.yaml",
+            f"{top}/docs/setup.md", f"{top}/.github/release.py", f"{top}/.github/workflows/release.yml"} <= names
 
 
 def new_venv(folder: Path) -> Path:
