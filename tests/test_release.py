@@ -267,6 +267,11 @@ def test_the_wheel_alone_makes_and_builds_the_demo(dist, tmp_path):
     where_from = subprocess.run([str(python), "-c", "import generator, value; print(generator.__file__); print(value.__file__)"],
                                 cwd=elsewhere, env=env, capture_output=True, text=True, check=True)
     assert all(line.startswith(str(tmp_path / "venv")) for line in where_from.stdout.splitlines()), where_from.stdout
+    data = Path(where_from.stdout.splitlines()[0]).parent / "_data"
+    for shipped in ("schemas/member.schema.json", "themes/default/base.html", "themes/default/assets/style.css",
+                    "themes/default/i18n/es/LC_MESSAGES/messages.mo", "themes/default/i18n/es/LC_MESSAGES/terms.mo",
+                    "themes/default/i18n/messages.pot", "example-community/community.yaml"):
+        assert (data / shipped).is_file(), shipped  # the theme, schemas, catalogues and example
     assert run("--version").stdout == f"commonplace {VERSION}\n"
     made = run("new", "--example", "demo")
     assert made.returncode == 0, made.stderr
