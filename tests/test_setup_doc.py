@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from communities import ROOT, base_env
+from communities import BIN, ROOT, base_env
 from gitrepo import git
 from test_ci import condition, load, read_outputs, substitute
 from test_release import VERSION, lend_our_dependencies, new_venv, run_script
@@ -210,3 +210,49 @@ def test_setup_doc_command_by_command_up_to_the_forge_and_the_forge_runs_the_wor
                     event={"event_name": "pull_request", "event": {"pull_request": {"base": {"sha": base}, "number": 1}}})
     assert "already satisfied" in check["steps"][2]["stdout"]  # the runner's Python has it from pages.yml
     assert "| added | `members/nuria-camps/` | Núria Camps |" in check["summary"].splitlines()
+
+
+def gitlab_block() -> list[str]:
+    """The commands of the GitLab path (its step 3), without their indentation."""
+    return shell_blocks(SETUP.read_text(encoding="utf-8"), ("## The GitLab path",))
+
+
+@pytest.mark.slow
+def test_setup_doc_gitlab_path_fetches_the_template_and_its_pages_job_installs_the_pinned_release(wheel, tmp_path):
+    release = release_folder(tmp_path / "release", wheel)
+    lines = gitlab_block()
+    assert lines == ['curl -fsSL -o .gitlab-ci.yml "$release/gitlab-ci.yml"',
+                     'curl -fsSL -o commonplace-requirements.txt "$release/commonplace-requirements.txt"']
+    env = newcomer_env(tmp_path / "home", BIN, wheel)
+    made = subprocess.run([str(BIN / "commonplace"), "new", "barrio-maps"], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert made.returncode == 0, made.stderr
+    project = tmp_path / "barrio-maps"
+    script = "set -euo pipefail\n" + f"release=file://{release}\n" + "\n".join(lines) + "\n"
+    fetched = subprocess.run(["bash", "--noprofile", "--norc", "-c", script], cwd=project, env=env,
+                             capture_output=True, text=True, timeout=120)
+    assert fetched.returncode == 0, fetched.stderr
+    git(project, "add", "-A")
+    git(project, "commit", "-q", "-m", "Publish the portal with Commonplace")
+
+    # GitLab's runner: the python image (a Python with pip), the job's variables, before_script then script.
+    doc = load(project / ".gitlab-ci.yml")
+    assert doc == load(ROOT / "docs" / "gitlab-ci.yml")
+    runner_python = tmp_path / "runner-python"
+    subprocess.run([sys.executable, "-m", "venv", str(runner_python)], check=True, timeout=300)
+    runner_env = {**env, **{k: str(v) for k, v in doc["variables"].items()},
+                  "PATH": f"{runner_python / 'bin'}{os.pathsep}{base_env(tmp_path / 'home')['PATH']}",
+                  "CI_PIPELINE_SOURCE": "push", "CI_COMMIT_BRANCH": "main", "CI_DEFAULT_BRANCH": "main",
+                  "CI_PAGES_URL": "https://barrio-maps.gitlab.io/barrio-maps", "CI_PROJECT_DIR": str(project)}
+
+    def run(lines: list[str]) -> subprocess.CompletedProcess:
+        return subprocess.run(["bash", "--noprofile", "--norc", "-c", "set -eo pipefail\n" + "\n".join(lines)],
+                              cwd=project, env=runner_env, capture_output=True, text=True, timeout=300)
+
+    installed = run(doc["default"]["before_script"])
+    assert installed.returncode == 0, installed.stdout + installed.stderr
+    assert (runner_python / "bin" / "commonplace").is_file()  # the pinned wheel, its hash checked
+    lend_our_dependencies(runner_python / "bin" / "python")
+    pages = run(doc["pages"]["script"])
+    assert pages.returncode == 0, pages.stdout + pages.stderr
+    assert "https://barrio-maps.gitlab.io/barrio-maps/" in (project / "public" / "sitemap.xml").read_text()
