@@ -22,7 +22,7 @@ import pytest
 
 from communities import BIN, ROOT, base_env
 from gitrepo import git
-from test_ci import condition, load, read_outputs, substitute
+from test_ci import checker, condition, load, read_outputs, substitute
 from test_release import VERSION, lend_our_dependencies, new_venv, run_script
 
 SETUP = ROOT / "docs" / "setup.md"
@@ -158,6 +158,7 @@ def run_job(doc: dict, name: str, workspace: Path, env0: dict, runner: Path, *, 
 
 @pytest.mark.slow
 def test_setup_doc_command_by_command_up_to_the_forge_and_the_forge_runs_the_workflows(wheel, tmp_path):
+    checker("curl")  # the page fetches the release's files with it
     forge = tmp_path / "forge" / "barrio-maps.git"
     forge.parent.mkdir()
     git(forge.parent, "init", "-q", "--bare", "-b", "main", forge.name)
@@ -219,6 +220,7 @@ def gitlab_block() -> list[str]:
 
 @pytest.mark.slow
 def test_setup_doc_gitlab_path_fetches_the_template_and_its_pages_job_installs_the_pinned_release(wheel, tmp_path):
+    checker("curl")
     release = release_folder(tmp_path / "release", wheel)
     lines = gitlab_block()
     assert lines == ['curl -fsSL -o .gitlab-ci.yml "$release/gitlab-ci.yml"',
