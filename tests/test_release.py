@@ -101,6 +101,10 @@ def test_the_release_stops_on_a_wrong_tag_or_a_missing_section():
         script.changelog_section(CHANGELOG.read_text(encoding="utf-8"), "9.9.9")
     with pytest.raises(script.ReleaseError, match="section for 1.0.0 is empty"):
         script.changelog_section("# Changelog\n\n## [1.0.0] - 2027-01-01\n\n## [0.9.0] - 2026-01-01\n- x\n", "1.0.0")
+    with pytest.raises(script.ReleaseError, match="no wheel or sdist given"):
+        script.requirements(VERSION, [], "")
+    with pytest.raises(script.ReleaseError, match=r"commonplace-0\.1\.0\.tar\.gz is not commonplace-portal .*'s wheel or sdist"):
+        script.requirements(VERSION, [Path("commonplace-0.1.0.tar.gz")], "")
     assert run_script().returncode == 2
 
 
