@@ -370,7 +370,7 @@ def test_every_kind_of_page_is_known(portal):
 def test_search_finds_a_member_by_name(browser, portal):
     base, out = portal
     if not (out / "pagefind").is_dir():
-        pytest.skip("search extra not installed (pip install 'commonplace[search]')")
+        pytest.skip("search extra not installed (pip install 'commonplace-portal[search]')")
     page = browser.new_page()
     console, requests = watch(page, base)
     page.goto(base + "search/", wait_until="networkidle")

@@ -226,6 +226,10 @@ def test_action_diff_step_runs_only_on_pull_request_with_the_base_sha():
 
 
 # -- the documented workflows ------------------------------------------------------------------------
+# Both install the release that .github/commonplace-requirements.txt pins, with its hashes.
+INSTALL = "python -m pip install --disable-pip-version-check --require-hashes -r .github/commonplace-requirements.txt"
+
+
 def checkout_steps(doc: dict) -> list[dict]:
     return [s for job in doc["jobs"].values() for s in job.get("steps", []) if s.get("uses", "").startswith("actions/checkout@")]
 
@@ -241,8 +245,9 @@ def test_pull_request_workflow_is_read_only_and_never_pull_request_target():
         assert "permissions" not in job or job["permissions"] == {"contents": "read"}
     (checkout,) = checkout_steps(doc)
     assert checkout["with"] == {"fetch-depth": 0, "persist-credentials": False}
-    action_steps = [s for job in doc["jobs"].values() for s in job["steps"] if s.get("uses", "").endswith("/commonplace@v1")]
-    assert len(action_steps) == 1  # the Action checks, builds and writes the diff on pull requests
+    runs = [s["run"] for job in doc["jobs"].values() for s in job["steps"] if "run" in s]
+    assert runs == [INSTALL, 'commonplace check "$SOURCE" --format github', 'commonplace build "$SOURCE" --output _site',
+                    'commonplace diff "$SOURCE" --base "$BASE_SHA" >> "$GITHUB_STEP_SUMMARY"']
 
 
 def test_pages_workflow_deploys_with_only_the_permissions_pages_needs():
@@ -258,9 +263,11 @@ def test_pages_workflow_deploys_with_only_the_permissions_pages_needs():
     assert checkout["with"] == {"fetch-depth": 0, "persist-credentials": False}
     build = doc["jobs"]["build"]["steps"]
     uses = [s.get("uses", "").split("@")[0] for s in build]
-    assert uses.index("OWNER/commonplace") < uses.index("actions/upload-pages-artifact")
+    runs = [s.get("run", "") for s in build]
+    assert runs.index(INSTALL) < runs.index('commonplace build "$SOURCE" --output _site --base-url "$BASE_URL"') \
+        < uses.index("actions/upload-pages-artifact")
     upload = build[uses.index("actions/upload-pages-artifact")]
-    assert upload["with"]["path"] == "${{ steps.portal.outputs.site }}"
+    assert upload["with"]["path"] == "_site"
     deploy = doc["jobs"]["deploy"]
     assert deploy["needs"] == "build" and deploy["environment"]["name"] == "github-pages"
     assert [s["uses"].split("@")[0] for s in deploy["steps"]] == ["actions/deploy-pages"]
@@ -281,9 +288,6 @@ def test_every_action_is_pinned_to_a_commit_with_its_release_beside_it():
         assert found and all(found), path
         for match in found:
             name, ref, rest = match.groups()
-            if name == "OWNER/commonplace":  # the placeholder each community replaces with its own pin
-                assert path != ACTION and ref == "v1", match.group(0)
-                continue
             assert PINNED.fullmatch(ref), f"{path.name}: {name}@{ref} is not pinned to a commit"
             release = RELEASE.fullmatch(rest)
             assert release, f"{path.name}: {name}@{ref} has no '# vX.Y.Z' comment"
@@ -401,7 +405,8 @@ jobs:
         ("excessive-permissions", "unsafe.yml", 5),  # Pages rights for every job
         ("excessive-permissions", "unsafe.yml", 6),
         ("template-injection", "unsafe.yml", 14),  # an expression inside a script
-        ("unpinned-uses", "unsafe.yml", 12),  # a tag, not a commit; the placeholder on line 13 is allowed
+        ("unpinned-uses", "unsafe.yml", 12),  # a tag, not a commit
+        ("unpinned-uses", "unsafe.yml", 13),  # Commonplace's own action too: no placeholder is allowed
     ]
 
 
@@ -526,7 +531,8 @@ def gitlab_rule_matches(rules: list[dict], variables: dict) -> bool:
 def run_gitlab_job(doc: dict, name: str, project: Path, tmp: Path, variables: dict) -> subprocess.CompletedProcess:
     job = doc[name]
     before = job.get("before_script", doc.get("default", {}).get("before_script", []))
-    lines = [line for line in before if not re.fullmatch(r'python -m pip install [-\w ]*"\$COMMONPLACE_PACKAGE"', line)]
+    lines = [line for line in before
+             if not re.fullmatch(r'python -m pip install [-\w ]*--require-hashes -r "\$COMMONPLACE_REQUIREMENTS"', line)]
     assert len(lines) == len(before) - 1  # only the install of Commonplace itself is left out
     script = tmp / f"{name}.sh"
     # a GitLab shell runner stops at the first failing line, as `set -eo pipefail` does

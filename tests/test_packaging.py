@@ -20,7 +20,7 @@ def test_wheel_ships_schemas_and_theme_and_builds_from_elsewhere(tmp_path):
     if built.returncode != 0 and "No matching distribution" in built.stderr:
         pytest.skip("the build backend could not be downloaded")
     assert built.returncode == 0, built.stderr
-    (wheel,) = wheels.glob("commonplace-*.whl")
+    (wheel,) = wheels.glob("commonplace_portal-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
     assert "generator/_data/schemas/member.schema.json" in names
     assert "generator/_data/themes/default/base.html" in names

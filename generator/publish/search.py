@@ -1,4 +1,4 @@
-"""Site search with Pagefind, when the `commonplace[search]` extra is installed.
+"""Site search with Pagefind, when the `commonplace-portal[search]` extra is installed.
 
 Pagefind runs offline from its PyPI package; it indexes the rendered pages and writes a static
 bundle (`pagefind/`) that the search page loads from the site itself, never from another host.
@@ -22,7 +22,7 @@ from ..errors import CommonplaceError
 from ..sitefiles import SiteFiles
 
 ENABLE_HINT = ("search is off: install the search extra to add a search page "
-               "(`pip install 'commonplace[search]'`, or `pip install '.[search]'` in a clone)")
+               "(`pip install 'commonplace-portal[search]'`, or `pip install '.[search]'` in a clone)")
 
 
 def available() -> bool:
