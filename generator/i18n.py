@@ -172,6 +172,8 @@ class Catalogue:
             value = Decimal(value)
         if significant is not None:
             return self.decimal(format(value, f".{significant}g"))
+        if type(value) in (int, float, Decimal):  # a page shows the same few weights and counts many times
+            return _number(self.language, type(value), repr(value), decimals)
         pattern = _pattern(self.language, "decimal", decimals)
         return _apply(pattern, value, self.locale, decimal_quantization=decimals is not None)
 
@@ -208,9 +210,7 @@ class Catalogue:
             value = value.date()
         if isinstance(value, str):
             value = date.fromisoformat(value[:10])
-        from babel.dates import format_date
-
-        return format_date(value, "long", locale=self.locale)
+        return _date(self.language, value)
 
     def month(self, value: str) -> str:
         """A month of the data ("2024-11") as the language writes it: "November 2024"."""
@@ -227,6 +227,22 @@ class Catalogue:
 def _percent(language: str, kind: type, written: str, decimals: int) -> str:
     """`Catalogue.percent` of a number, by its type and repr (0.0 and -0.0 are told apart)."""
     return _apply(_pattern(language, "percent", decimals), kind(written), babel_locale(language))
+
+
+@lru_cache(maxsize=8192)
+def _number(language: str, kind: type, written: str, decimals: int | None) -> str:
+    """`Catalogue.number` of a number, by its type and repr (each written once per build)."""
+    value = kind(written) if kind is not Decimal else Decimal(written[len("Decimal('"):-2])
+    return _apply(_pattern(language, "decimal", decimals), value, babel_locale(language),
+                  decimal_quantization=decimals is not None)
+
+
+@lru_cache(maxsize=8192)
+def _date(language: str, day: date) -> str:
+    """`Catalogue.date` of a day: a site shows a few hundred days on thousands of pages."""
+    from babel.dates import format_date
+
+    return format_date(day, "long", locale=babel_locale(language))
 
 
 def _apply(pattern, value, locale, **options) -> str:
