@@ -18,7 +18,7 @@ from ..views.proposals import proposal_links
 from ..vocabulary import CONTRIBUTION_TYPES, area_label, role_label
 from .context import SiteContext
 from .markdown import MarkdownRenderer
-from .navigation import navigation
+from .navigation import nav_links, navigation
 from .theme import ThemeLoader, has_own_templates, theme_folders
 
 
@@ -48,7 +48,8 @@ def site_environment(site: SiteContext, markdown: MarkdownRenderer, cache=None) 
                        percent=catalogue.percent, tr=catalogue.term,
                        area=lambda slug: catalogue.gettext(area_label(slug)),
                        role=lambda role: catalogue.gettext(role_label(str(role))),
-                       contribution=lambda kind: catalogue.gettext(CONTRIBUTION_TYPES.get(kind, kind)))
+                       contribution=lambda kind: catalogue.gettext(CONTRIBUTION_TYPES.get(kind, kind)),
+                       nav_links=nav_links)
     if cache is not None and cache.path is not None:  # a build that keeps caches, in a repository
         from ..cache.buildcache import code_stamp
         from ..cache.folders import templates_dir

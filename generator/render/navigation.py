@@ -2,7 +2,29 @@
 
 from __future__ import annotations
 
+from markupsafe import Markup, escape
+
 from .context import SiteContext
+
+# The menu's HTML by (its items, the page's folder depth, the items it is in): a site of
+# thousands of pages has a few dozen different menus.
+_LINKS: dict[tuple, Markup] = {}
+
+
+def nav_links(items, root: str, path: str) -> Markup:
+    """The menu's list (the `nav_links` filter of base.html): each item's link from a page at
+    `root`, marked as the current page where the page's path is in the item's section."""
+    current = tuple(i for i, (_label, target) in enumerate(items) if path.startswith(target))
+    key = (tuple(map(tuple, items)), root, current)
+    made = _LINKS.get(key)
+    if made is None:
+        lines = ["      <ul>\n"]
+        for i, (label, target) in enumerate(items):
+            mark = ' aria-current="page"' if i in current else ""
+            lines.append(f'        <li><a href="{escape(root)}{escape(target)}"{mark}>{escape(label)}</a></li>\n')
+        lines.append("      </ul>\n")
+        made = _LINKS[key] = Markup("".join(lines))
+    return made
 
 
 def navigation(site: SiteContext) -> list[tuple[str, str]]:
