@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import hashlib
 import os
+import pickle
 
 from value import landed
 from value.money import INCOME_KINDS
 
+from .cache import buildcache
 from .errors import Findings
 from .load import kinds
 from .load.listing import COLLECTIONS, MD_EXT, SLUG
@@ -31,8 +33,10 @@ class DataFileKeys:
     """`value.landed.DataFiles` over the loader. `declared`: the config's `value.kinds` (which
     kinds a `contributions/` record may have)."""
 
-    def __init__(self, declared: dict | None = None) -> None:
+    def __init__(self, declared: dict | None = None, parses=None) -> None:
+        """`parses`: key -> pickled parse (`Model.parses`), looked up before parsing a text."""
         self.declared = dict(declared or {})
+        self.parses = parses
         text = repr(sorted((str(k), repr(v)) for k, v in self.declared.items()))
         self.version = f"{VERSION}/{hashlib.sha256(text.encode('utf-8', 'surrogatepass')).hexdigest()[:12]}"
 
@@ -44,7 +48,7 @@ class DataFileKeys:
         stem, ext = os.path.splitext(name)
         if ext not in extensions or not SLUG.match(stem):
             return None
-        doc, body, _findings = parse.parse_text(rel, kind, extensions == MD_EXT, text, [])
+        doc, body = self._parse(rel, kind, extensions == MD_EXT, text)
         if doc is None:
             return None
         notes = kinds.Notes(Findings(), References())
@@ -66,3 +70,12 @@ class DataFileKeys:
                        if pid not in organisers])
         project = kinds.project(rel, stem, doc, body, notes)
         return [landed.goal_key(stem, g.title) for g in project.goals if g.done]
+
+    def _parse(self, rel: str, kind: str, markdown: bool, text: str):
+        """(the document or None, the body), from the loader's parse of the same text when it has one."""
+        blob = self.parses(buildcache.parse_key(rel, kind, markdown, text)) if self.parses is not None else None
+        if blob is not None:
+            doc, body, _findings = pickle.loads(blob)
+            return doc, body
+        doc, body, _findings = parse.parse_text(rel, kind, markdown, text, [])
+        return doc, body

@@ -301,4 +301,7 @@ class Model:
     # {plan slug: value.rewards.Split}: each settled plan as this version computes it at its as_of
     # (None when that commit cannot be read), set by the build's value stage (generator.settlement)
     settled_splits: dict = field(default_factory=dict)
+    # key -> a data file's pickled parse (`load.parse`), by the build cache the loader filled: the
+    # data files at old commits (generator/landedfiles.py) are mostly texts it parsed already
+    parses: object = field(default=None, repr=False, compare=False)
 

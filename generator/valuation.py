@@ -152,7 +152,7 @@ def value_report(source: Path, model: Model | None = None, *, ref: str = "HEAD",
         return build_report(source, subdir=None if whole else counted_folder(model, info.subdir), ref=ref,
                             files_in=None if whole else info.subdir or None, data=data,
                             paths=() if whole or model is None else model.config.paths,
-                            data_files=DataFileKeys(model.config.kinds) if model is not None and not whole else None,
+                            data_files=DataFileKeys(model.config.kinds, model.parses) if model is not None and not whole else None,
                             progress=progress,
                             cache_dir=cache_dir, use_cache=use_cache)
     except ValueEngineError as exc:

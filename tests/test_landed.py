@@ -305,3 +305,26 @@ def test_federation_reads_peers_publishing_either_version(tmp_path, schema):
     # a report of either version gives its records back, a /3 one landed on its own date
     records = from_report(Report.from_json(value))
     assert [r.landed for r in records] == (["2026-01-09"] if schema.endswith("/4") else ["2026-01-05"])
+
+
+def test_the_walk_of_old_commits_reads_the_loaders_parses_and_gets_the_same_keys(monkeypatch):
+    """The data files at old commits are mostly the texts the loader just parsed: read through the
+    build cache's parses, they give the same record identities, and nothing is parsed twice."""
+    from communities import EXAMPLE
+    from generator import landedfiles
+    from generator.cache.buildcache import BuildCache
+    from generator.load.loader import load_community
+    from value.landed import DATA_FOLDERS
+
+    model = load_community(EXAMPLE, cache=BuildCache())
+    texts = {p.relative_to(EXAMPLE).as_posix(): p.read_text(encoding="utf-8")
+             for folder in DATA_FOLDERS for p in sorted((EXAMPLE / folder).glob("*")) if p.is_file()}
+    assert len(texts) > 10
+    fresh = {rel: landedfiles.DataFileKeys(model.config.kinds).keys(rel, text) for rel, text in texts.items()}
+    parsed = []
+    real = landedfiles.parse.parse_text
+    monkeypatch.setattr(landedfiles.parse, "parse_text", lambda *a, **k: parsed.append(a[0]) or real(*a, **k))
+    shared = landedfiles.DataFileKeys(model.config.kinds, model.parses)
+    assert {rel: shared.keys(rel, text) for rel, text in texts.items()} == fresh
+    assert parsed == []
+    assert any(fresh.values())

@@ -94,6 +94,11 @@ class BuildCache:
             self.used_parsed[key] = blob
         return blob
 
+    def find_parsed(self, key: str) -> bytes | None:
+        """A parse this build made or used, or the last build kept; None. Unlike `get_parsed`,
+        it keeps nothing for the next build."""
+        return self.used_parsed.get(key) or self.parsed.get(key)
+
     def put_parsed(self, key: str, blob: bytes) -> None:
         self.used_parsed[key] = blob
 

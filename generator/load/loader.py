@@ -266,7 +266,10 @@ def load_community(root: str | os.PathLike, reader_factory=None, cache: buildcac
     holds files parsed by earlier builds, and gets the files parsed by this one. `reference`: the
     day the default date window is counted from (default: the commit built, see `dates`).
     """
-    return _Loader(Path(root), reader_factory, cache, reference).load()
+    loader = _Loader(Path(root), reader_factory, cache, reference)
+    model = loader.load()
+    model.parses = loader.cache.find_parsed  # the value engine's walk of old commits reads many of the same texts
+    return model
 
 
 def check_community(root: str | os.PathLike) -> list:
