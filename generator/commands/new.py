@@ -13,9 +13,11 @@ from pathlib import Path
 
 from value.identities import slugify
 
+from .. import starter
 from ..adopt import _SPDX, Found, one_line, work_tree_of
 from ..errors import CommonplaceError
 from ..load.listing import SLUG
+from ..resources import schemas_dir
 
 GITIGNORE = """\
 # Commonplace build output and local caches
@@ -25,12 +27,21 @@ public/
 """
 
 
+# Where a settings file's reader finds every key (the schema ships with Commonplace; `new` prints
+# its full path, which is this machine's and so stays out of the file).
+SETTINGS_COMMENT = """\
+# Site settings. Every key is described in the JSON schema installed with Commonplace:
+# generator/_data/schemas/commonplace.schema.json in its package (`commonplace new` printed the
+# full path). `commonplace check` names any key it does not know.
+"""
+
+
 # An address the member schema accepts; anything else in `git config` is left for the founder to add.
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 def founder_file(person: tuple[str, str] | None) -> str:
-    """`members/founder.yaml`: the founder from `git config` when it names them (so the first
+    """`members/HANDLE.yaml`: the founder from `git config` when it names them (so the first
     commit counts for the founder), else a placeholder to fill in. Quoted as JSON strings, which
     YAML reads as they are, whatever the name holds."""
     if person is None:
@@ -54,12 +65,21 @@ roles:
 """
 
 
-def _files(name: str, slug: str, today: str, founder: tuple[str, str] | None = None) -> dict[str, str]:
-    return {
+def _files(name: str, slug: str, today: str, founder: tuple[str, str] | None = None, *, handle: str = "founder",
+           licence: str = starter.DEFAULT_LICENCE, code_of_conduct: bool = True,
+           contributing: bool = True) -> dict[str, str]:
+    """The starter files of a new community, by path; the founder's handle names their member
+    file and is the lead and organiser of the first project and event."""
+    how = " (`CONTRIBUTING.md` says how)" if contributing else ""
+    documents = {"LICENSE": starter.licence_text(licence, f"The {name} contributors", int(today[:4]))}
+    if code_of_conduct:
+        documents["CODE_OF_CONDUCT.md"] = starter.CODE_OF_CONDUCT.format(name=name)
+    if contributing:
+        documents["CONTRIBUTING.md"] = starter.CONTRIBUTING.format(name=name)
+    return documents | {
         ".gitignore": GITIGNORE,
         "commonplace.yaml": f"""\
-# Site settings. Every key is described in Commonplace's schemas/commonplace.schema.json.
-title: {name}
+{SETTINGS_COMMENT}title: {name}
 description: The portal of {name}.
 base_url: https://example.org/{slug}/
 language: en
@@ -75,21 +95,21 @@ name: {name}
 tagline: A commons-based peer production community
 mission: |
   Say in a few sentences what you make together and for whom.
-license: CC-BY-SA-4.0
+license: {licence}
 areas:
   - other
 governance: Decisions are taken by consensus at open monthly assemblies.
 scope: local
 founded: {today}
 """,
-        "members/founder.yaml": founder_file(founder),
+        f"members/{handle}.yaml": founder_file(founder),
         "projects/first-project.md": f"""\
 ---
 title: Our first project
 summary: What we want to achieve first.
 status: active
 leads:
-  - founder
+  - {handle}
 started: {today}
 goals:
   - title: Write down what the project is about
@@ -105,7 +125,7 @@ title: First assembly
 date: {today}
 kind: assembly
 organisers:
-  - founder
+  - {handle}
 guests: 0
 ---
 What was discussed and decided.
@@ -121,8 +141,8 @@ order: 1
 # {name}
 
 This repository holds the life of {name} as data files: members, projects, events, the
-ledger, and free pages. Change them through pull requests; `commonplace build` turns them
-into the community's portal.
+ledger, and free pages. Change them through pull requests{how}; `commonplace build` turns
+them into the community's portal.
 """,
     }
 
@@ -153,14 +173,29 @@ def _git_identity(target: Path) -> list[str]:
     return flags
 
 
-def new_community(target: Path, name: str | None = None) -> list[str]:
+def new_community(target: Path, name: str | None = None, *, handle: str | None = None, licence: str | None = None,
+                  code_of_conduct: bool | None = None, contributing: bool | None = None,
+                  interactive: bool = False) -> dict:
+    """Make a new community repository at `target` with its first commit: {"files" (the files
+    written), "handle", "license"}.
+    What is not given is asked for when `interactive` (a terminal), else taken from its default:
+    the handle from `git config user.name`, the licence CC-BY-SA-4.0, a code of conduct and a
+    contribution guide."""
     target = Path(target)
     if target.exists() and any(target.iterdir()):
         raise CommonplaceError(f"{target} exists and is not empty: choose a new folder")
     name = name or target.name.replace("-", " ").replace("_", " ").strip().title() or "My Community"
     today = datetime.now(timezone.utc).date().isoformat()
+    probe = target if target.exists() else _existing_parent(target)
+    handle = _choose_handle(handle, _git_config(probe, "user.name"), interactive)
+    licence = _choose_licence(licence, interactive)
+    if code_of_conduct is None:
+        code_of_conduct = _yes("Add a code of conduct (CODE_OF_CONDUCT.md)?") if interactive else True
+    if contributing is None:
+        contributing = _yes("Add a contribution guide (CONTRIBUTING.md)?") if interactive else True
     target.mkdir(parents=True, exist_ok=True)
-    files = _files(name, slugify(target.name) or "community", today, git_person(target))
+    files = _files(name, slugify(target.name) or "community", today, git_person(target), handle=handle,
+                   licence=licence, code_of_conduct=code_of_conduct, contributing=contributing)
     for rel, text in files.items():
         path = target / rel
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -168,7 +203,63 @@ def new_community(target: Path, name: str | None = None) -> list[str]:
     _git(target, "init", "-q", "-b", "main")
     _git(target, "add", "-A")
     _git(target, *_git_identity(target), "commit", "-q", "-m", f"Start {name} with Commonplace")
-    return sorted(files)
+    return {"files": sorted(files), "handle": handle, "license": licence}
+
+
+def _existing_parent(path: Path) -> Path:
+    path = Path(os.path.abspath(path))
+    while not path.exists():
+        path = path.parent
+    return path
+
+
+def _check_handle(handle: str) -> str:
+    if not SLUG.match(handle):
+        raise CommonplaceError(f"--handle {handle!r}: use lowercase letters a-z, digits and '-', such as "
+                               f"{slugify(handle) or 'founder'!r}")
+    return handle
+
+
+def _choose_handle(given: str | None, git_name: str, interactive: bool) -> str:
+    """The founder's handle: given, else asked (on a terminal), else `git config user.name` as a
+    slug, else "founder"."""
+    if given is not None:
+        return _check_handle(given)
+    default = slugify(git_name) or "founder"
+    if not interactive:
+        return default
+    while True:
+        answer = _ask("Your handle (members/HANDLE.yaml)", default)
+        if SLUG.match(answer):
+            return answer
+        print(f"  {answer!r}: use lowercase letters a-z, digits and '-', such as {slugify(answer) or default!r}")
+
+
+def _unknown_licence(licence: str) -> str:
+    return (f"--license {licence!r}: Commonplace writes the licence file for {starter.known_licences()}; "
+            "choose one of them (you may replace LICENSE and community.yaml's license afterwards)")
+
+
+def _choose_licence(given: str | None, interactive: bool) -> str:
+    """The community's licence: given, else asked (on a terminal), else CC-BY-SA-4.0; one of
+    `starter.LICENCES`, whose text `new` writes."""
+    if given is not None:
+        if given not in starter.LICENCES:
+            raise CommonplaceError(_unknown_licence(given))
+        return given
+    if not interactive:
+        return starter.DEFAULT_LICENCE
+    print(f"Licences Commonplace writes the text of: {starter.known_licences()}.")
+    while True:
+        answer = _ask("The licence of the community's content (an SPDX id)", starter.DEFAULT_LICENCE)
+        if answer in starter.LICENCES:
+            return answer
+        print(f"  {_unknown_licence(answer)}")
+
+
+def _yes(question: str) -> bool:
+    """Yes unless the answer is no (an empty line or the end of input is yes)."""
+    return _ask(question, "Y/n").lower() not in ("n", "no")
 
 
 def _yaml(text: str) -> str:
@@ -189,8 +280,7 @@ def _adopted_files(found: Found, rel: str, handle: str, founder: tuple[str, str]
     return {
         ".gitignore": GITIGNORE,
         "commonplace.yaml": f"""\
-# Site settings. Every key is described in Commonplace's schemas/commonplace.schema.json.
-title: {_yaml(name)}
+{SETTINGS_COMMENT}title: {_yaml(name)}
 description: {_yaml(description)}
 base_url: https://example.org/
 language: en
@@ -224,7 +314,12 @@ order: 1
 
 
 def _ask(question: str, default: str) -> str:
-    answer = input(f"{question} [{default}]: ").strip()
+    """The answer typed on the terminal, or `default` for an empty line or the end of input."""
+    try:
+        answer = input(f"{question} [{default}]: ").strip()
+    except EOFError:
+        print()
+        return default
     return answer or default
 
 
@@ -250,9 +345,7 @@ def new_in_repository(target: Path, root: Path, *, name: str | None = None, hand
     default_handle = slugify(person[0]) if person else "founder"
     handle = handle or (_ask("Your handle (members/HANDLE.yaml)", default_handle or "founder") if interactive
                         else default_handle) or "founder"
-    if not SLUG.match(handle):
-        raise CommonplaceError(f"--handle {handle!r}: use lowercase letters a-z, digits and '-', such as "
-                               f"{slugify(handle) or 'founder'!r}")
+    _check_handle(handle)
     if licence is None and found.license is not None:
         licence = found.license[0]
     if licence is None and interactive:
@@ -349,7 +442,15 @@ def run(args) -> int:
         _print_adopted(args, made)
         print(f"Next: run `commonplace build {args.directory}`.")
         return 0
-    created = new_community(Path(args.directory), args.name)
-    print(f"Created {args.directory} with {len(created)} files and a first commit.")
-    print(f"Next: edit the files, then run `commonplace build {args.directory}`.")
+    created = new_community(Path(args.directory), args.name, handle=getattr(args, "handle", None),
+                            licence=getattr(args, "license", None),
+                            code_of_conduct=False if getattr(args, "no_code_of_conduct", False) else None,
+                            contributing=False if getattr(args, "no_contributing", False) else None,
+                            interactive=sys.stdin.isatty())
+    print(f"Created {args.directory} with {len(created['files'])} files and a first commit.")
+    print(f"  first member: members/{created['handle']}.yaml; licence: {created['license']} (LICENSE)")
+    print(f"  every key of commonplace.yaml is described in {schemas_dir() / 'commonplace.schema.json'}")
+    print(f"Next: edit the files, then run `commonplace build {args.directory}` "
+          f"(or `commonplace serve {args.directory}` to preview it as you edit).")
     return 0
+
