@@ -54,6 +54,10 @@ _LICENCE_TEXTS = (
     ("CC-BY-SA-4.0", ("Attribution-ShareAlike 4.0 International",)),
     ("CC-BY-4.0", ("Attribution 4.0 International",)),
 )
+# The GNU licences are recognised by their title, in a text's first lines: other licences name
+# them in their body (MPL-2.0 lists the GNU licences as its "Secondary Licenses", GPL-3.0 the AGPL).
+_BY_TITLE = frozenset({"AGPL-3.0-only", "LGPL-3.0-only", "LGPL-2.1-only", "GPL-3.0-only", "GPL-2.0-only"})
+_TITLE_CHARS = 1500
 _SPDX = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.+-]*(?: (?:AND|OR|WITH) [A-Za-z0-9][A-Za-z0-9.+-]*)*$")
 _HEADING = re.compile(r"^#{1,6}\s+(.+?)\s*#*\s*$")
 _RST_UNDERLINE = re.compile(r"^([=\-~^*#+])\1{2,}\s*$")
@@ -205,9 +209,12 @@ def _readme(text: str | None) -> tuple[str, str]:
 
 def licence_id(text: str) -> str | None:
     """The SPDX id of a licence text, when its words are recognised."""
-    flat = " ".join(text[:20000].split())
+    flat = " ".join(text[:20000].split()).lower()
     for spdx, words in _LICENCE_TEXTS:
-        if all(w.lower() in flat.lower() for w in words):
+        where = flat[:_TITLE_CHARS] if spdx in _BY_TITLE else flat
+        if all(w.lower() in where for w in words):
+            if spdx in _BY_TITLE and "any later version" in where:  # a notice above the text says so
+                return spdx.replace("-only", "-or-later")
             return spdx
     return None
 

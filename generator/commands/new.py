@@ -423,6 +423,11 @@ def _print_adopted(args, made: dict) -> None:
         print("\n".join(f"  {line}" for line in proposals))
 
 
+def _on_a_terminal() -> bool:
+    """Whether questions may be asked: standard input is a terminal (not a pipe, a file or closed)."""
+    return sys.stdin is not None and sys.stdin.isatty()
+
+
 def run(args) -> int:
     if getattr(args, "example", False):
         from .example_peers import new_demo
@@ -438,7 +443,7 @@ def run(args) -> int:
     if root is not None:
         made = new_in_repository(Path(args.directory), root, name=args.name, handle=getattr(args, "handle", None),
                                  licence=getattr(args, "license", None), commit=getattr(args, "commit", False),
-                                 interactive=sys.stdin.isatty())
+                                 interactive=_on_a_terminal())
         _print_adopted(args, made)
         print(f"Next: run `commonplace build {args.directory}`.")
         return 0
@@ -446,7 +451,7 @@ def run(args) -> int:
                             licence=getattr(args, "license", None),
                             code_of_conduct=False if getattr(args, "no_code_of_conduct", False) else None,
                             contributing=False if getattr(args, "no_contributing", False) else None,
-                            interactive=sys.stdin.isatty())
+                            interactive=_on_a_terminal())
     print(f"Created {args.directory} with {len(created['files'])} files and a first commit.")
     print(f"  first member: members/{created['handle']}.yaml; licence: {created['license']} (LICENSE)")
     print(f"  every key of commonplace.yaml is described in {schemas_dir() / 'commonplace.schema.json'}")
