@@ -103,7 +103,7 @@ def test_new_prints_people_to_invite_and_mailmap_proposals_but_writes_neither(ad
     root, _, result = adopted
     out = result.stdout
     invite = out.split("to invite", 1)[1]
-    assert "Bob Stone (4 commits)" in invite and "Carol Diaz (1 commits)" in invite
+    assert "Bob Stone (4 commits)" in invite and "Carol Diaz (1 commit)" in invite
     assert "ImgBot" not in invite  # a bot is no one to invite
     assert "Ana Lopez (" not in invite  # the founder is a member already
     assert "Bob Stone <bob@example.org> <bob@work.example.com>" in out

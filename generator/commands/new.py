@@ -384,8 +384,12 @@ def invitations(target: Path, handle: str, limit: int = 10) -> tuple[list[str], 
     report = value_report(target)
     people = [c for c in report.contributors if not c.get("member") and not c.get("bot") and (c.get("commits") or 0)]
     people.sort(key=lambda c: (-(c.get("commits") or 0), c.get("name") or "", c["id"]))
-    names = [f"{one_line(c.get('name') or c['id'], 120)} ({c['commits']} commits)" for c in people[:limit]]
+    names = [f"{one_line(c.get('name') or c['id'], 120)} ({_commits(c['commits'])})" for c in people[:limit]]
     return names, mailmap_proposals(report)
+
+
+def _commits(n: int) -> str:
+    return f"{n} commit" if n == 1 else f"{n} commits"
 
 
 def _print_adopted(args, made: dict) -> None:
@@ -434,9 +438,9 @@ def run(args) -> int:
 
         made = new_demo(Path(args.directory))
         (demo, commits), *peers = made.items()
-        print(f"Created {args.directory}: the example community replayed as {commits} commits by its members "
+        print(f"Created {args.directory}: the example community replayed as {_commits(commits)} by its members "
               f"(invented people, a replayed history).")
-        print("Beside it, its two peers, fetched: " + ", ".join(f"{name} ({n} commits)" for name, n in peers) + ".")
+        print("Beside it, its two peers, fetched: " + ", ".join(f"{name} ({_commits(n)})" for name, n in peers) + ".")
         print(f"Next: run `commonplace build {args.directory}`.")
         return 0
     root = work_tree_of(Path(args.directory))
