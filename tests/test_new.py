@@ -226,3 +226,14 @@ def test_day_one_check_advice_has_two_risks(day_one):
                             capture_output=True, text=True, timeout=600)
     risks = re.findall(r"^  ! (\w+):", result.stdout, re.M)
     assert result.returncode == 0 and risks == ["bus_factor", "no_income"]
+
+
+def test_a_name_yaml_would_misread_is_quoted(tmp_path):
+    name = '#1 Seeds: a "library"'
+    assert new(tmp_path, "seeds", "--name", name).returncode == 0
+    root = tmp_path / "seeds"
+    assert yaml.safe_load((root / "community.yaml").read_text(encoding="utf-8"))["name"] == name
+    config = yaml.safe_load((root / "commonplace.yaml").read_text(encoding="utf-8"))
+    assert (config["title"], config["description"]) == (name, f"The portal of {name}.")
+    assert "title: Seeds\n" in (new(tmp_path, "plain", "--name", "Seeds") and
+                                (tmp_path / "plain/commonplace.yaml").read_text(encoding="utf-8"))

@@ -11,6 +11,8 @@ import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
+import yaml
+
 from value.identities import slugify
 
 from .. import starter
@@ -79,8 +81,8 @@ def _files(name: str, slug: str, today: str, founder: tuple[str, str] | None = N
     return documents | {
         ".gitignore": GITIGNORE,
         "commonplace.yaml": f"""\
-{SETTINGS_COMMENT}title: {name}
-description: The portal of {name}.
+{SETTINGS_COMMENT}title: {_scalar(name)}
+description: {_scalar(f"The portal of {name}.")}
 base_url: https://example.org/{slug}/
 language: en
 # forge:                     # uncomment to get "Edit this page" links
@@ -91,7 +93,7 @@ privacy:
   non_members: pseudonym   # people who commit but have no member file appear under a pseudonym
 """,
         "community.yaml": f"""\
-name: {name}
+name: {_scalar(name)}
 tagline: A commons-based peer production community
 mission: |
   Say in a few sentences what you make together and for whom.
@@ -186,8 +188,7 @@ def new_community(target: Path, name: str | None = None, *, handle: str | None =
         raise CommonplaceError(f"{target} exists and is not empty: choose a new folder")
     name = name or target.name.replace("-", " ").replace("_", " ").strip().title() or "My Community"
     today = datetime.now(timezone.utc).date().isoformat()
-    probe = target if target.exists() else _existing_parent(target)
-    handle = _choose_handle(handle, _git_config(probe, "user.name"), interactive)
+    handle = _choose_handle(handle, _git_config(_existing_parent(target), "user.name"), interactive)
     licence = _choose_licence(licence, interactive)
     if code_of_conduct is None:
         code_of_conduct = _yes("Add a code of conduct (CODE_OF_CONDUCT.md)?") if interactive else True
@@ -265,6 +266,16 @@ def _yes(question: str) -> bool:
 def _yaml(text: str) -> str:
     """A YAML scalar holding `text` as it is (JSON strings are YAML double-quoted scalars)."""
     return json.dumps(text, ensure_ascii=False)
+
+
+def _scalar(text: str) -> str:
+    """`text` as a YAML scalar: plain where YAML reads it back as the same string, else quoted
+    (a name such as `Seeds: a library` or `#1 Garden`)."""
+    try:
+        plain = yaml.safe_load(f"key: {text}") == {"key": text} and "\n" not in text
+    except yaml.YAMLError:
+        plain = False
+    return text if plain else _yaml(text)
 
 
 def _adopted_files(found: Found, rel: str, handle: str, founder: tuple[str, str] | None, licence: str,
