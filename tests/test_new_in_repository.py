@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -97,6 +98,10 @@ def test_new_adds_a_folder_to_the_repository_without_a_prompt_or_a_commit(adopte
     founder = load(root / "portal" / "members" / "ana-lopez.yaml")
     assert founder["name"] == "Ana Lopez" and founder["emails"] == ["ana@example.org"]
     assert sorted(p.name for p in (root / "portal" / "members").iterdir()) == ["ana-lopez.yaml"]
+    # the settings' comment names the installed schema, whose full path `new` prints
+    assert "generator/_data/schemas/commonplace.schema.json" in (root / "portal/commonplace.yaml").read_text()
+    [schema] = re.findall(r"Every key of commonplace.yaml is described in (\S+)", result.stdout)
+    assert Path(schema).is_file()
 
 
 def test_new_prints_people_to_invite_and_mailmap_proposals_but_writes_neither(adopted):

@@ -438,6 +438,9 @@ def _print_adopted(args, made: dict) -> None:
         print("\n".join(f"  {line}" for line in proposals))
 
 
+_SCHEMA_LINE = "Every key of commonplace.yaml is described in {schema}"
+
+
 def _on_a_terminal() -> bool:
     """Whether questions may be asked: standard input is a terminal (not a pipe, a file or closed)."""
     return sys.stdin is not None and sys.stdin.isatty()
@@ -460,6 +463,7 @@ def run(args) -> int:
                                  licence=getattr(args, "license", None), commit=getattr(args, "commit", False),
                                  interactive=_on_a_terminal())
         _print_adopted(args, made)
+        print(_SCHEMA_LINE.format(schema=schemas_dir() / "commonplace.schema.json"))
         print(f"Next: run `commonplace build {args.directory}`.")
         return 0
     created = new_community(Path(args.directory), args.name, handle=getattr(args, "handle", None),
@@ -469,7 +473,7 @@ def run(args) -> int:
                             interactive=_on_a_terminal())
     print(f"Created {args.directory} with {len(created['files'])} files and a first commit.")
     print(f"  first member: members/{created['handle']}.yaml; licence: {created['license']} (LICENSE)")
-    print(f"  every key of commonplace.yaml is described in {schemas_dir() / 'commonplace.schema.json'}")
+    print(_SCHEMA_LINE.format(schema=schemas_dir() / "commonplace.schema.json"))
     print(f"Next: edit the files, then run `commonplace build {args.directory}` "
           f"(or `commonplace serve {args.directory}` to preview it as you edit).")
     return 0
