@@ -157,7 +157,7 @@ def test_the_settings_comment_points_at_the_installed_schema(tmp_path):
     result = new(tmp_path, "settings")
     config = (tmp_path / "settings/commonplace.yaml").read_text(encoding="utf-8")
     assert "generator/_data/schemas/commonplace.schema.json" in config and "Commonplace's schemas/" not in config
-    [printed] = re.findall(r"Every key of commonplace.yaml is described in (\S+)", result.stdout)
+    [printed] = re.findall(r"settings: every key of commonplace.yaml is described in (\S+)", result.stdout)
     assert Path(printed).is_file() and json.loads(Path(printed).read_text(encoding="utf-8"))["title"]
     assert printed not in config
 

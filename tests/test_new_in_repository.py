@@ -100,7 +100,7 @@ def test_new_adds_a_folder_to_the_repository_without_a_prompt_or_a_commit(adopte
     assert sorted(p.name for p in (root / "portal" / "members").iterdir()) == ["ana-lopez.yaml"]
     # the settings' comment names the installed schema, whose full path `new` prints
     assert "generator/_data/schemas/commonplace.schema.json" in (root / "portal/commonplace.yaml").read_text()
-    [schema] = re.findall(r"Every key of commonplace.yaml is described in (\S+)", result.stdout)
+    [schema] = re.findall(r"settings: every key of commonplace.yaml is described in (\S+)", result.stdout)
     assert Path(schema).is_file()
 
 

@@ -143,8 +143,8 @@ order: 1
 # {name}
 
 This repository holds the life of {name} as data files: members, projects, events, the
-ledger, and free pages. Change them through pull requests{how}; `commonplace build` turns
-them into the community's portal.
+ledger, and free pages. Change them through pull requests{how};
+`commonplace build` turns them into the community's portal.
 """,
     }
 
@@ -438,7 +438,7 @@ def _print_adopted(args, made: dict) -> None:
         print("\n".join(f"  {line}" for line in proposals))
 
 
-_SCHEMA_LINE = "Every key of commonplace.yaml is described in {schema}"
+_SCHEMA_LINE = "  settings: every key of commonplace.yaml is described in {schema}"
 
 
 def _on_a_terminal() -> bool:
