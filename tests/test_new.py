@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import pty
 import re
 import subprocess
 import sys
@@ -121,6 +120,7 @@ def test_the_documents_can_be_declined(tmp_path):
 def test_on_a_terminal_it_asks(tmp_path):
     """On a terminal, `new` asks for the handle, the licence (again after an id it has no text
     for) and each document; an empty answer takes the default shown."""
+    pty = pytest.importorskip("pty")  # a POSIX terminal
     leader, follower = pty.openpty()
     try:
         os.write(leader, b"bea\nWTFPL\nCC0-1.0\nn\n\n")
