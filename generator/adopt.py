@@ -75,6 +75,7 @@ class Found:
     licence_file: str | None = None  # a root licence file, recognised or not
     forge: dict | None = None  # kind, repo (and host for a self-hosted GitLab)
     skipped: tuple[str, ...] = ()  # files present but not read (a link, too big, not text)
+    documents: dict | None = None  # {kind: path} of the code of conduct and contribution guide it has
 
 
 def work_tree_of(target: Path) -> Path | None:
@@ -251,6 +252,43 @@ def default_branch(root: Path) -> str:
     return _git(root, "symbolic-ref", "--quiet", "--short", "HEAD") or "main"
 
 
+def repository_documents(root: Path, kinds=("code_of_conduct", "contribution_guide")) -> dict[str, str]:
+    """{kind: path} of the community documents the repository has where forges look (its top,
+    `.github/`, `docs/`), in any case of the name; a symbolic link does not count, as for the
+    portal's own documents."""
+    found: dict[str, str] = {}
+    listings: dict[str, dict[str, str]] = {}
+    for kind in kinds:
+        for candidate in documents.candidates(kind):
+            folder, _, name = candidate.rpartition("/")
+            if folder not in listings:
+                listings[folder] = _plain_files(root, folder)
+            held = listings[folder].get(name.casefold())
+            if held is not None:
+                found[kind] = f"{folder}/{held}" if folder else held
+                break
+    return found
+
+
+def _plain_files(root: Path, folder: str) -> dict[str, str]:
+    """{casefolded name: name} of the regular files of a folder, none through a symbolic link."""
+    path = root / folder if folder else root
+    try:
+        if folder and stat.S_ISLNK(os.lstat(path).st_mode):
+            return {}
+        names = sorted(os.listdir(path))
+    except OSError:
+        return {}
+    plain: dict[str, str] = {}
+    for name in names:
+        try:
+            if stat.S_ISREG(os.lstat(path / name).st_mode):
+                plain.setdefault(name.casefold(), name)
+        except OSError:
+            continue
+    return plain
+
+
 def read_repository(root: Path) -> Found:
     """What the repository at `root` says about its project (see the module doc)."""
     skipped: list[str] = []
@@ -292,5 +330,6 @@ def read_repository(root: Path) -> Found:
     found.forge = forge_of(url) if url else None
     if found.forge is not None:
         found.forge["branch"] = default_branch(root)
+    found.documents = repository_documents(root)
     found.skipped = tuple(skipped)
     return found

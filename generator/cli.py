@@ -114,9 +114,11 @@ COMMANDS = (
                                       "Apache-2.0, GPL-3.0-or-later; asked on a terminal); inside a repository, "
                                       "any SPDX id, when the repository's licence file is not recognised"),
                 arg("--no-code-of-conduct", action="store_true",
-                    help="a new repository: write no CODE_OF_CONDUCT.md (by default a short one is written)"),
+                    help="write no CODE_OF_CONDUCT.md (by default a short one is written; inside a repository, "
+                         "only when the repository has none)"),
                 arg("--no-contributing", action="store_true",
-                    help="a new repository: write no CONTRIBUTING.md (by default a short one is written)"),
+                    help="write no CONTRIBUTING.md (by default a short one is written; inside a repository, only "
+                         "when the repository has none)"),
                 arg("--commit", action="store_true",
                     help="inside a repository: commit the new folder (by default it is only written)"),
                 arg("--example", action="store_true",

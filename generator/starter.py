@@ -26,8 +26,8 @@ LICENCES = {
                             "https://creativecommons.org/licenses/by-sa/4.0/legalcode"),
     "CC-BY-4.0": Licence("Creative Commons Attribution 4.0 International",
                          "https://creativecommons.org/licenses/by/4.0/legalcode"),
-    "CC0-1.0": Licence("Creative Commons CC0 1.0 Universal", "https://creativecommons.org/publicdomain/zero/1.0/legalcode",
-                       "CC0-1.0.txt"),
+    "CC0-1.0": Licence("Creative Commons CC0 1.0 Universal",
+                       "https://creativecommons.org/publicdomain/zero/1.0/legalcode", "CC0-1.0.txt"),
     "MIT": Licence("MIT License", "https://opensource.org/license/mit"),
     "Apache-2.0": Licence("Apache License 2.0", "https://www.apache.org/licenses/LICENSE-2.0", "Apache-2.0.txt"),
     "GPL-3.0-or-later": Licence("GNU General Public License v3.0 or later", "https://www.gnu.org/licenses/gpl-3.0.html",
@@ -137,10 +137,10 @@ This code is the community's own: change it, like any other file, through a pull
 CONTRIBUTING = """\
 # How to take part
 
-Everything {name} is and does is written down in this repository as small text files, and
-its portal is built from them. Taking part starts with a change to one of these files.
+Everything {name} is and does is written down in {where} as small text files, and its portal
+is built from them. Taking part starts with a change to one of these files.
 
-## Where things are
+## Where things are{inside}
 
 - `members/`: one file per member (`members/your-handle.yaml`). Add yours to join.
 - `projects/`: what we work on, with its goals.
@@ -166,5 +166,21 @@ open the pull request.
 - Come to the next event and say hello.
 
 By contributing, you agree that your contribution is published under the community's licence
-(see `LICENSE`). Everyone taking part follows the code of conduct (`CODE_OF_CONDUCT.md`).
+({licence}).{conduct}
 """
+
+
+def code_of_conduct(name: str) -> str:
+    return CODE_OF_CONDUCT.format(name=name)
+
+
+def contributing(name: str, *, folder: str = "", licence: str = "LICENSE",
+                 conduct: str | None = "CODE_OF_CONDUCT.md") -> str:
+    """The contribution guide of a community in a repository of its own, or in `folder` of a
+    larger one; `licence` and `conduct` name the files that hold them (`conduct` None: there is
+    no code of conduct to point to)."""
+    where = f"the `{folder}/` folder of this repository" if folder else "this repository"
+    inside = f" (in `{folder}/`)" if folder else ""
+    follows = f" Everyone taking part follows the code of conduct (`{conduct}`)." if conduct else ""
+    shown = f"see `{licence}`" if licence != "community.yaml" else "community.yaml names it"
+    return CONTRIBUTING.format(name=name, where=where, inside=inside, licence=shown, conduct=follows)

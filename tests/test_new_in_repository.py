@@ -131,6 +131,38 @@ def test_the_adopted_portal_builds_counting_the_whole_history(adopted):
     assert any("LICENSE.txt" in p.read_text(encoding="utf-8") for p in documents)
 
 
+def test_the_documents_the_repository_lacks_are_offered_in_the_folder(adopted):
+    """Tiny Web has neither a code of conduct nor a contribution guide: the portal gets both, the
+    guide pointing at the repository's licence file; the first build finds no risk in their absence."""
+    root, _, result = adopted
+    portal = root / "portal"
+    assert "code of conduct: portal/CODE_OF_CONDUCT.md, written (the repository had none)" in result.stdout
+    guide = (portal / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    assert "written down in the `portal/` folder of this repository" in guide and "(see `../LICENSE.txt`)" in guide
+    assert "the code of conduct (`CODE_OF_CONDUCT.md`)" in guide
+    assert commonplace(root, "build", "portal").returncode == 0
+    advice = json.loads((portal / "_site/data/advice.json").read_text(encoding="utf-8"))
+    kinds = {f["rule"]: f["kind"] for f in advice["findings"]}
+    assert (kinds["code_of_conduct"], kinds["contribution_guide"]) == ("strength", "strength")
+
+
+def test_the_repositorys_own_documents_are_never_written_again(tmp_path):
+    """A code of conduct in `.github/` (any case) is the portal's: the folder gets no second one,
+    and its guide points at the repository's; `--no-contributing` declines the guide."""
+    root = project(tmp_path / "tiny-web")
+    commit(root, ".github/code_of_conduct.md", "# Be kind\n", BOB, "2020-06-01T12:00:00+00:00")
+    result = commonplace(root, "new", "portal")
+    assert result.returncode == 0, result.stderr
+    assert "code of conduct: the repository's .github/code_of_conduct.md" in result.stdout
+    assert not (root / "portal/CODE_OF_CONDUCT.md").exists()
+    guide = (root / "portal/CONTRIBUTING.md").read_text(encoding="utf-8")
+    assert "the code of conduct (`../.github/code_of_conduct.md`)" in guide
+    declined = commonplace(root, "new", "other", "--no-contributing")
+    assert declined.returncode == 0, declined.stderr
+    assert sorted(p.name for p in (root / "other").iterdir() if p.is_file()) == [
+        ".gitignore", "commonplace.yaml", "community.yaml"]
+
+
 def test_commit_commits_the_folder_only(tmp_path):
     root = project(tmp_path / "tiny-web")
     (root / "unrelated.txt").write_text("work in progress\n", encoding="utf-8")

@@ -318,7 +318,8 @@ def inactivity(inputs: AdviceInputs, threshold):
                   "no event dated in the last {threshold} months, or planned", "threshold"),
       risk=Plural("No event in the last {threshold} month, and none planned.",
                   "No event in the last {threshold} months, and none planned.", "threshold"),
-      strength=Plural("{value} event in the last {period} or planned.", "{value} events in the last {period} or planned."),
+      strength=Plural("{value} event in the last {period} or planned.",
+                      "{value} events in the last {period} or planned."),
       step="Meet in person or online: propose an event.",
       target=("propose", "events"))
 def no_recent_event(inputs: AdviceInputs, threshold):

@@ -36,6 +36,7 @@ SETTINGS_COMMENT = """\
 # generator/_data/schemas/commonplace.schema.json in its package (`commonplace new` printed the
 # full path). `commonplace check` names any key it does not know.
 """
+_SCHEMA_LINE = "  settings: every key of commonplace.yaml is described in {schema}"
 
 
 # An address the member schema accepts; anything else in `git config` is left for the founder to add.
@@ -75,9 +76,10 @@ def _files(name: str, slug: str, today: str, founder: tuple[str, str] | None = N
     how = " (`CONTRIBUTING.md` says how)" if contributing else ""
     documents = {"LICENSE": starter.licence_text(licence, f"The {name} contributors", int(today[:4]))}
     if code_of_conduct:
-        documents["CODE_OF_CONDUCT.md"] = starter.CODE_OF_CONDUCT.format(name=name)
+        documents["CODE_OF_CONDUCT.md"] = starter.code_of_conduct(name)
     if contributing:
-        documents["CONTRIBUTING.md"] = starter.CONTRIBUTING.format(name=name)
+        conduct = "CODE_OF_CONDUCT.md" if code_of_conduct else None
+        documents["CONTRIBUTING.md"] = starter.contributing(name, conduct=conduct)
     return documents | {
         ".gitignore": GITIGNORE,
         "commonplace.yaml": f"""\
@@ -335,9 +337,12 @@ def _ask(question: str, default: str) -> str:
 
 
 def new_in_repository(target: Path, root: Path, *, name: str | None = None, handle: str | None = None,
-                      licence: str | None = None, commit: bool = False, interactive: bool = False) -> dict:
+                      licence: str | None = None, commit: bool = False, interactive: bool = False,
+                      code_of_conduct: bool | None = None, contributing: bool | None = None) -> dict:
     """Add `target` as a portal folder of the repository at `root`: no `git init`, no commit
-    unless `commit`. Returns what was found and written, for the summary `run` prints."""
+    unless `commit`. A code of conduct and a contribution guide the repository lacks are written
+    into the folder unless declined (`False`, or no on a terminal). Returns what was found and
+    written, for the summary `run` prints."""
     from ..adopt import read_repository
 
     if target.exists() and any(target.iterdir()):
@@ -368,6 +373,7 @@ def new_in_repository(target: Path, root: Path, *, name: str | None = None, hand
     founded = _git_output(root, "log", "--max-parents=0", "--format=%as")
     founded = min(founded.split()) if founded else None
     files = _adopted_files(found, rel, handle, person, licence, founded, name)
+    files |= _offered_documents(found, rel, name, code_of_conduct, contributing, interactive)
     target.mkdir(parents=True, exist_ok=True)
     for relpath, text in files.items():
         path = target / relpath
@@ -377,6 +383,34 @@ def new_in_repository(target: Path, root: Path, *, name: str | None = None, hand
         _git(root, "add", "--", rel)
         _git(root, *_git_identity(root), "commit", "-q", "-m", f"Add the portal of {name} (Commonplace)", "--", rel)
     return {"found": found, "files": sorted(files), "name": name, "handle": handle, "license": licence, "rel": rel}
+
+
+def _offered_documents(found: Found, rel: str, name: str, code_of_conduct: bool | None, contributing: bool | None,
+                       interactive: bool) -> dict[str, str]:
+    """{path in the portal folder: text} of the code of conduct and the contribution guide that the
+    repository has none of (where forges look); one it has is the portal's too, never written."""
+    has = found.documents or {}
+    up = "../" * len(rel.split("/"))  # from the portal folder to the repository's top
+
+    def wanted(kind: str, given: bool | None, question: str) -> bool:
+        if kind in has or given is False:
+            return False
+        return _yes(question) if interactive else True
+
+    conduct = wanted("code_of_conduct", code_of_conduct,
+                     f"The repository has no code of conduct: add one ({rel}/CODE_OF_CONDUCT.md)?")
+    guide = wanted("contribution_guide", contributing,
+                   f"The repository has no contribution guide: add one for the portal ({rel}/CONTRIBUTING.md)?")
+    offered = {}
+    if conduct:
+        offered["CODE_OF_CONDUCT.md"] = starter.code_of_conduct(name)
+    if guide:
+        conduct_file = "CODE_OF_CONDUCT.md" if conduct else (up + has["code_of_conduct"] if "code_of_conduct" in has
+                                                             else None)
+        offered["CONTRIBUTING.md"] = starter.contributing(
+            name, folder=rel, conduct=conduct_file,
+            licence=up + found.licence_file if found.licence_file else "community.yaml")
+    return offered
 
 
 def _git_output(root: Path, *args: str) -> str:
@@ -421,6 +455,13 @@ def _print_adopted(args, made: dict) -> None:
     if found.forge:
         print(f"  forge: {found.forge['kind']} {found.forge['repo']} (from origin)")
     print(f"  first member: members/{made['handle']}.yaml (from git config)")
+    for kind, file, label in (("code_of_conduct", "CODE_OF_CONDUCT.md", "code of conduct"),
+                              ("contribution_guide", "CONTRIBUTING.md", "contribution guide")):
+        if file in made["files"]:
+            print(f"  {label}: {made['rel']}/{file}, written (the repository had none)")
+        elif kind in (found.documents or {}):
+            print(f"  {label}: the repository's {found.documents[kind]}")
+    print(_SCHEMA_LINE.format(schema=schemas_dir() / "commonplace.schema.json"))
     for item in found.skipped:
         print(f"  not read: {item}")
     try:
@@ -438,7 +479,10 @@ def _print_adopted(args, made: dict) -> None:
         print("\n".join(f"  {line}" for line in proposals))
 
 
-_SCHEMA_LINE = "  settings: every key of commonplace.yaml is described in {schema}"
+def _declined(args) -> dict:
+    """The documents `--no-code-of-conduct` and `--no-contributing` decline (None: offered)."""
+    return {"code_of_conduct": False if getattr(args, "no_code_of_conduct", False) else None,
+            "contributing": False if getattr(args, "no_contributing", False) else None}
 
 
 def _on_a_terminal() -> bool:
@@ -461,16 +505,12 @@ def run(args) -> int:
     if root is not None:
         made = new_in_repository(Path(args.directory), root, name=args.name, handle=getattr(args, "handle", None),
                                  licence=getattr(args, "license", None), commit=getattr(args, "commit", False),
-                                 interactive=_on_a_terminal())
+                                 interactive=_on_a_terminal(), **_declined(args))
         _print_adopted(args, made)
-        print(_SCHEMA_LINE.format(schema=schemas_dir() / "commonplace.schema.json"))
         print(f"Next: run `commonplace build {args.directory}`.")
         return 0
     created = new_community(Path(args.directory), args.name, handle=getattr(args, "handle", None),
-                            licence=getattr(args, "license", None),
-                            code_of_conduct=False if getattr(args, "no_code_of_conduct", False) else None,
-                            contributing=False if getattr(args, "no_contributing", False) else None,
-                            interactive=_on_a_terminal())
+                            licence=getattr(args, "license", None), interactive=_on_a_terminal(), **_declined(args))
     print(f"Created {args.directory} with {len(created['files'])} files and a first commit.")
     print(f"  first member: members/{created['handle']}.yaml; licence: {created['license']} (LICENSE)")
     print(_SCHEMA_LINE.format(schema=schemas_dir() / "commonplace.schema.json"))

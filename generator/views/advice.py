@@ -107,7 +107,7 @@ def _args(catalogue, finding: dict) -> dict:
     args = {k: _arg(catalogue, k, v) for k, v in finding["args"].items()}
     threshold = finding["threshold"]
     args["threshold"] = value_text(catalogue, rule.unit, threshold) if threshold is not None else ""
-    if rule.unit == "months" and threshold is not None:  # the threshold with its noun, for a text counting something else
+    if rule.unit == "months" and threshold is not None:  # with its noun, for a text that counts something else
         args["period"] = catalogue.ngettext("{n} month", "{n} months", threshold)
     args["value"] = value_text(catalogue, rule.unit, finding["value"])
     return args
