@@ -115,6 +115,9 @@ def test_the_documents_can_be_declined(tmp_path):
     assert sorted(p.name for p in (tmp_path / "bare").iterdir() if p.is_file()) == [
         ".gitignore", "LICENSE", "README.md", "commonplace.yaml", "community.yaml"]
     assert "CONTRIBUTING" not in (tmp_path / "bare/README.md").read_text(encoding="utf-8")
+    assert new(tmp_path, "guide-only", "--no-code-of-conduct").returncode == 0
+    guide = (tmp_path / "guide-only/CONTRIBUTING.md").read_text(encoding="utf-8")
+    assert "code of conduct" not in guide.lower() and "(see `LICENSE`)" in guide  # no pointer to a file not written
 
 
 def test_on_a_terminal_it_asks(tmp_path):
