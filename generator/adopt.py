@@ -54,6 +54,10 @@ _LICENCE_TEXTS = (
     ("CC-BY-SA-4.0", ("Attribution-ShareAlike 4.0 International",)),
     ("CC-BY-4.0", ("Attribution 4.0 International",)),
 )
+# The GNU licences are recognised by their title, in a text's first lines: other licences name
+# them in their body (MPL-2.0 lists the GNU licences as its "Secondary Licenses", GPL-3.0 the AGPL).
+_BY_TITLE = frozenset({"AGPL-3.0-only", "LGPL-3.0-only", "LGPL-2.1-only", "GPL-3.0-only", "GPL-2.0-only"})
+_TITLE_CHARS = 1500
 _SPDX = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.+-]*(?: (?:AND|OR|WITH) [A-Za-z0-9][A-Za-z0-9.+-]*)*$")
 _HEADING = re.compile(r"^#{1,6}\s+(.+?)\s*#*\s*$")
 _RST_UNDERLINE = re.compile(r"^([=\-~^*#+])\1{2,}\s*$")
@@ -71,6 +75,7 @@ class Found:
     licence_file: str | None = None  # a root licence file, recognised or not
     forge: dict | None = None  # kind, repo (and host for a self-hosted GitLab)
     skipped: tuple[str, ...] = ()  # files present but not read (a link, too big, not text)
+    documents: dict | None = None  # {kind: path} of the code of conduct and contribution guide it has
 
 
 def work_tree_of(target: Path) -> Path | None:
@@ -205,9 +210,12 @@ def _readme(text: str | None) -> tuple[str, str]:
 
 def licence_id(text: str) -> str | None:
     """The SPDX id of a licence text, when its words are recognised."""
-    flat = " ".join(text[:20000].split())
+    flat = " ".join(text[:20000].split()).lower()
     for spdx, words in _LICENCE_TEXTS:
-        if all(w.lower() in flat.lower() for w in words):
+        where = flat[:_TITLE_CHARS] if spdx in _BY_TITLE else flat
+        if all(w.lower() in where for w in words):
+            if spdx in _BY_TITLE and "any later version" in where:  # a notice above the text says so
+                return spdx.replace("-only", "-or-later")
             return spdx
     return None
 
@@ -242,6 +250,43 @@ def default_branch(root: Path) -> str:
     if remote.startswith("refs/remotes/origin/"):
         return remote[len("refs/remotes/origin/"):]
     return _git(root, "symbolic-ref", "--quiet", "--short", "HEAD") or "main"
+
+
+def repository_documents(root: Path, kinds=("code_of_conduct", "contribution_guide")) -> dict[str, str]:
+    """{kind: path} of the community documents the repository has where forges look (its top,
+    `.github/`, `docs/`), in any case of the name; a symbolic link does not count, as for the
+    portal's own documents."""
+    found: dict[str, str] = {}
+    listings: dict[str, dict[str, str]] = {}
+    for kind in kinds:
+        for candidate in documents.candidates(kind):
+            folder, _, name = candidate.rpartition("/")
+            if folder not in listings:
+                listings[folder] = _plain_files(root, folder)
+            held = listings[folder].get(name.casefold())
+            if held is not None:
+                found[kind] = f"{folder}/{held}" if folder else held
+                break
+    return found
+
+
+def _plain_files(root: Path, folder: str) -> dict[str, str]:
+    """{casefolded name: name} of the regular files of a folder, none through a symbolic link."""
+    path = root / folder if folder else root
+    try:
+        if folder and stat.S_ISLNK(os.lstat(path).st_mode):
+            return {}
+        names = sorted(os.listdir(path))
+    except OSError:
+        return {}
+    plain: dict[str, str] = {}
+    for name in names:
+        try:
+            if stat.S_ISREG(os.lstat(path / name).st_mode):
+                plain.setdefault(name.casefold(), name)
+        except OSError:
+            continue
+    return plain
 
 
 def read_repository(root: Path) -> Found:
@@ -285,5 +330,6 @@ def read_repository(root: Path) -> Found:
     found.forge = forge_of(url) if url else None
     if found.forge is not None:
         found.forge["branch"] = default_branch(root)
+    found.documents = repository_documents(root)
     found.skipped = tuple(skipped)
     return found

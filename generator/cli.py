@@ -107,10 +107,18 @@ COMMANDS = (
             "file, origin), counting its whole history; nothing is committed unless --commit.", (
                 arg("directory", help="folder to create (must not exist or be empty)"),
                 arg("--name", help="the community's name (default: from the repository's files, else the folder name)"),
-                arg("--handle", help="inside a repository: your handle, the name of your member file "
-                                     "(default: from git config user.name)"),
-                arg("--license", help="inside a repository: the SPDX id of the community's licence, when the "
-                                      "repository's licence file is not recognised"),
+                arg("--handle", help="your handle, the name of your member file (default: from git config "
+                                     "user.name; asked on a terminal)"),
+                arg("--license", help="the SPDX id of the community's licence; a new repository gets its text in "
+                                      "LICENSE (one of CC-BY-SA-4.0, the default, CC-BY-4.0, CC0-1.0, MIT, "
+                                      "Apache-2.0, GPL-3.0-or-later; asked on a terminal); inside a repository, "
+                                      "any SPDX id, when the repository's licence file is not recognised"),
+                arg("--no-code-of-conduct", action="store_true",
+                    help="write no CODE_OF_CONDUCT.md (by default a short one is written; inside a repository, "
+                         "only when the repository has none)"),
+                arg("--no-contributing", action="store_true",
+                    help="write no CONTRIBUTING.md (by default a short one is written; inside a repository, only "
+                         "when the repository has none)"),
                 arg("--commit", action="store_true",
                     help="inside a repository: commit the new folder (by default it is only written)"),
                 arg("--example", action="store_true",

@@ -16,6 +16,7 @@ from gitrepo import commit_all, git
 
 def run(*args, cwd=None, env=None):
     return subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd or ROOT, capture_output=True,
+                          stdin=subprocess.DEVNULL,  # never a terminal: `new` would ask its questions there
                           text=True, env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})})
 
 
@@ -105,13 +106,14 @@ def test_new_community_counts_the_founder_from_git_config(tmp_path):
     env = {"HOME": str(home), "GIT_CONFIG_NOSYSTEM": "1"}
     target = tmp_path / "garden"
     assert run("new", str(target), env=env).returncode == 0
-    founder = (target / "members" / "founder.yaml").read_text()
+    founder = (target / "members" / "ana-the-1-founder.yaml").read_text()  # the handle: user.name as a slug
     assert 'name: "Ana: the #1 founder"' in founder and '- "Ana@Example.org"' in founder
     assert "non_members: pseudonym" in (target / "commonplace.yaml").read_text()
     result = run("value", str(target), "--format", "json", env=env)
     assert result.returncode == 0, result.stderr
     [person] = json.loads(result.stdout)["contributors"]
-    assert (person["id"], person["name"], person["member"], person["commits"]) == ("founder", "Ana: the #1 founder", True, 1)
+    assert (person["id"], person["name"], person["member"], person["commits"]) == \
+        ("ana-the-1-founder", "Ana: the #1 founder", True, 1)
     assert run("check", str(target), env=env).returncode == 0
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -97,13 +98,17 @@ def test_new_adds_a_folder_to_the_repository_without_a_prompt_or_a_commit(adopte
     founder = load(root / "portal" / "members" / "ana-lopez.yaml")
     assert founder["name"] == "Ana Lopez" and founder["emails"] == ["ana@example.org"]
     assert sorted(p.name for p in (root / "portal" / "members").iterdir()) == ["ana-lopez.yaml"]
+    # the settings' comment names the installed schema, whose full path `new` prints
+    assert "generator/_data/schemas/commonplace.schema.json" in (root / "portal/commonplace.yaml").read_text()
+    [schema] = re.findall(r"settings: every key of commonplace.yaml is described in (\S+)", result.stdout)
+    assert Path(schema).is_file()
 
 
 def test_new_prints_people_to_invite_and_mailmap_proposals_but_writes_neither(adopted):
     root, _, result = adopted
     out = result.stdout
     invite = out.split("to invite", 1)[1]
-    assert "Bob Stone (4 commits)" in invite and "Carol Diaz (1 commits)" in invite
+    assert "Bob Stone (4 commits)" in invite and "Carol Diaz (1 commit)" in invite
     assert "ImgBot" not in invite  # a bot is no one to invite
     assert "Ana Lopez (" not in invite  # the founder is a member already
     assert "Bob Stone <bob@example.org> <bob@work.example.com>" in out
@@ -124,6 +129,38 @@ def test_the_adopted_portal_builds_counting_the_whole_history(adopted):
     assert "no licence file" not in page.lower()
     documents = (site / "data").rglob("*.json")
     assert any("LICENSE.txt" in p.read_text(encoding="utf-8") for p in documents)
+
+
+def test_the_documents_the_repository_lacks_are_offered_in_the_folder(adopted):
+    """Tiny Web has neither a code of conduct nor a contribution guide: the portal gets both, the
+    guide pointing at the repository's licence file; the first build finds no risk in their absence."""
+    root, _, result = adopted
+    portal = root / "portal"
+    assert "code of conduct: portal/CODE_OF_CONDUCT.md, written (the repository had none)" in result.stdout
+    guide = (portal / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    assert "written down in the `portal/` folder of this repository" in guide and "(see `../LICENSE.txt`)" in guide
+    assert "the code of conduct (`CODE_OF_CONDUCT.md`)" in guide
+    assert commonplace(root, "build", "portal").returncode == 0
+    advice = json.loads((portal / "_site/data/advice.json").read_text(encoding="utf-8"))
+    kinds = {f["rule"]: f["kind"] for f in advice["findings"]}
+    assert (kinds["code_of_conduct"], kinds["contribution_guide"]) == ("strength", "strength")
+
+
+def test_the_repositorys_own_documents_are_never_written_again(tmp_path):
+    """A code of conduct in `.github/` (any case) is the portal's: the folder gets no second one,
+    and its guide points at the repository's; `--no-contributing` declines the guide."""
+    root = project(tmp_path / "tiny-web")
+    commit(root, ".github/code_of_conduct.md", "# Be kind\n", BOB, "2020-06-01T12:00:00+00:00")
+    result = commonplace(root, "new", "portal")
+    assert result.returncode == 0, result.stderr
+    assert "code of conduct: the repository's .github/code_of_conduct.md" in result.stdout
+    assert not (root / "portal/CODE_OF_CONDUCT.md").exists()
+    guide = (root / "portal/CONTRIBUTING.md").read_text(encoding="utf-8")
+    assert "the code of conduct (`../.github/code_of_conduct.md`)" in guide
+    declined = commonplace(root, "new", "other", "--no-contributing")
+    assert declined.returncode == 0, declined.stderr
+    assert sorted(p.name for p in (root / "other").iterdir() if p.is_file()) == [
+        ".gitignore", "commonplace.yaml", "community.yaml"]
 
 
 def test_commit_commits_the_folder_only(tmp_path):

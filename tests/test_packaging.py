@@ -26,6 +26,7 @@ def test_wheel_ships_schemas_and_theme_and_builds_from_elsewhere(tmp_path):
     assert "generator/_data/themes/default/base.html" in names
     assert "generator/_data/themes/default/assets/style.css" in names
     assert "generator/_data/example-community/community.yaml" in names
+    assert "generator/licence_texts/GPL-3.0.txt" in names  # the licence texts `new` writes
     assert any(n.endswith("entry_points.txt") for n in names)
 
     target = tmp_path / "installed"
@@ -45,3 +46,10 @@ def test_wheel_ships_schemas_and_theme_and_builds_from_elsewhere(tmp_path):
                           cwd=elsewhere, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(target)})
     assert demo.returncode == 0, demo.stderr
     assert (tmp_path / "demo" / "members" / "lucia-ferrer.yaml").is_file()
+    # a new community from an installed copy: the licence's text, and the settings' schema where `new` says
+    fresh = subprocess.run([sys.executable, "-m", "generator", "new", str(tmp_path / "fresh"), "--license", "Apache-2.0"],
+                           cwd=elsewhere, capture_output=True, text=True, stdin=subprocess.DEVNULL,
+                           env={**os.environ, "PYTHONPATH": str(target)})
+    assert fresh.returncode == 0, fresh.stderr
+    assert "Apache License" in (tmp_path / "fresh" / "LICENSE").read_text(encoding="utf-8")
+    assert f"described in {target / 'generator/_data/schemas/commonplace.schema.json'}" in fresh.stdout

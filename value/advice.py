@@ -49,6 +49,7 @@ SOURCES = {
 # the core, the load of the top three) all read the last 12 months, and when one of them finds a
 # risk, no rule of the same concept calls it a strength in the same advice.
 CONCENTRATION = "concentration"
+ALONE = "alone"  # the variant of a concentration finding when one person did all the work
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,28 @@ class Outcome:
     value: object  # the figure the finding comes from (JSON-ready)
     args: dict = field(default_factory=dict)  # what the message says, JSON-ready
     file: str = ""  # the file to edit, when it depends on the data (a project's file)
+    variant: str = ""  # a key of the rule's `variants`: a case its usual words do not fit
+
+
+@dataclass(frozen=True)
+class Plural:
+    """A text whose words follow a number: `count` names it ("value", "threshold" or an arg)."""
+
+    singular: str
+    plural: str
+    count: str = "value"
+
+    def english(self, n) -> str:
+        return self.singular if n == 1 else self.plural
+
+
+def count_of(text, finding: dict):
+    """The number a Plural text of `finding` follows (None for a plain text)."""
+    if not isinstance(text, Plural):
+        return None
+    if text.count in ("value", "threshold"):
+        return finding[text.count]
+    return finding["args"][text.count]
 
 
 @dataclass(frozen=True)
@@ -86,12 +109,22 @@ class Rule:
     target: tuple  # ("edit", rel) | ("new", rel) | ("propose", folder) | ("folder", folder)
     func: Callable
     concept: str = ""  # rules of one concept never give a risk and a strength together ("": its own)
+    variants: dict = field(default_factory=dict)  # {variant: the finding's words in that case}
 
     def describe(self, settings: dict | None = None) -> dict:
         chosen = self.settings(settings)
+        test = self.test
+        if isinstance(test, Plural):  # its count is the threshold
+            test = test.english(chosen["threshold"])
         return {"key": self.key, "dimension": self.dimension, "unit": self.unit, "source": self.source,
                 "default": self.threshold, "threshold": chosen["threshold"], "enabled": chosen["enabled"],
-                "test": self.test}
+                "test": test}
+
+    def text(self, finding: dict):
+        """The words of `finding` (a str or a Plural), before translation."""
+        if finding.get("variant"):
+            return self.variants[finding["variant"]]
+        return self.risk if finding["kind"] == "risk" else self.strength
 
     def settings(self, given: dict | None) -> dict:
         mine = (given or {}).get(self.key) or {}
@@ -104,9 +137,10 @@ class Rule:
 RULES: list[Rule] = []
 
 
-def rule(key: str, dimension: str, *, threshold, unit: str, source: str, shown_at: str, test: str, risk: str,
-         strength: str = "", step: str, target: tuple, concept: str = ""):
-    """Register a rule: func(inputs: AdviceInputs, threshold) -> Outcome | None."""
+def rule(key: str, dimension: str, *, threshold, unit: str, source: str, shown_at: str, test, risk,
+         strength="", step: str, target: tuple, concept: str = "", variants: dict | None = None):
+    """Register a rule: func(inputs: AdviceInputs, threshold) -> Outcome | None. `test`, `risk`,
+    `strength` and each of `variants` are a str or a Plural."""
 
     def wrap(func):
         if any(r.key == key for r in RULES):
@@ -114,7 +148,7 @@ def rule(key: str, dimension: str, *, threshold, unit: str, source: str, shown_a
         if source not in SOURCES:
             raise ValueError(f"advice rule {key}: unknown source {source!r}")
         RULES.append(Rule(key, dimension, threshold, unit, source, shown_at, test, risk, strength, step, target, func,
-                          concept or key))
+                          concept or key, dict(variants or {})))
         return func
 
     return wrap
@@ -183,16 +217,21 @@ def last_year(inputs: AdviceInputs) -> Counter:
       shown_at="value/community-building/#absence-factor-12m",
       test="absence factor of the last 12 months ≤ {threshold}",
       risk="Bus factor of the last 12 months: {value}. So few people made half of the commits that if they stepped away, the work would stall.",
-      strength="The work of the last 12 months is spread: it takes {value} people to hold half of its commits.",
+      strength=Plural("The work of the last 12 months is spread: it takes {value} person to hold half of its commits.",
+                      "The work of the last 12 months is spread: it takes {value} people to hold half of its commits."),
       step="Write down what only a few people know, and pair newcomers with them: improve the contribution guide.",
-      target=("guide", "CONTRIBUTING.md"), concept=CONCENTRATION)
+      target=("guide", "CONTRIBUTING.md"), concept=CONCENTRATION,
+      variants={ALONE: "One person made every commit of the last 12 months, as in most communities that are "
+                       "starting: the work rests on them until others join."})
 def bus_factor(inputs: AdviceInputs, threshold):
     """The bus factor of the last 12 months (the whole history's can hide who does the work now);
-    silent without commits in them."""
-    value = absence_factor(last_year(inputs).values())
+    silent without commits in them. One person alone (a new community's founder) is said as such."""
+    counts = last_year(inputs)
+    value = absence_factor(counts.values())
     if not value:
         return None
-    return Outcome("risk" if value <= threshold else "strength", value)
+    kind = "risk" if value <= threshold else "strength"
+    return Outcome(kind, value, variant=ALONE if len(counts) == 1 and kind == "risk" else "")
 
 
 @rule("elephant_factor", "community_building", threshold=1, unit="organisations", source=PROJECT_CHOICE,
@@ -239,8 +278,10 @@ def newcomer_retention(inputs: AdviceInputs, threshold):
       shown_at="value/community-building/",
       test="the core (people holding 80% of commits) of the last 12 months is smaller than the 12 before by "
            "≥ {threshold} of its people (with a core of at least 2 before)",
-      risk="The core shrank from {before} to {after} people over the last year.",
-      strength="The core grew from {before} to {after} people over the last year.",
+      risk=Plural("The core shrank from {before} people to {after} person over the last year.",
+                  "The core shrank from {before} to {after} people over the last year.", "after"),
+      strength=Plural("The core grew from {before} to {after} person over the last year.",
+                      "The core grew from {before} to {after} people over the last year.", "after"),
       step="Share the core's work: plan a project that hands over one task to a regular contributor.",
       target=("propose", "projects"), concept=CONCENTRATION)
 def shrinking_core(inputs: AdviceInputs, threshold):
@@ -261,7 +302,7 @@ def shrinking_core(inputs: AdviceInputs, threshold):
 @rule("inactivity", "community_building", threshold=3, unit="months", source=PROJECT_CHOICE,
       shown_at="value/community-building/#active-contributors",
       test="months since anyone last took part ≥ {threshold}",
-      risk="Nobody has taken part for {value} months.",
+      risk=Plural("Nobody has taken part for {value} month.", "Nobody has taken part for {value} months."),
       step="Call the community together: propose an event to restart the work.",
       target=("propose", "events"))
 def inactivity(inputs: AdviceInputs, threshold):
@@ -273,9 +314,12 @@ def inactivity(inputs: AdviceInputs, threshold):
 
 @rule("no_recent_event", "community_building", threshold=12, unit="months", source=PROJECT_CHOICE,
       shown_at="events/",
-      test="no event dated in the last {threshold} months, or planned",
-      risk="No event in the last {threshold} months, and none planned.",
-      strength="{value} events in the last {threshold} months or planned.",
+      test=Plural("no event dated in the last {threshold} month, or planned",
+                  "no event dated in the last {threshold} months, or planned", "threshold"),
+      risk=Plural("No event in the last {threshold} month, and none planned.",
+                  "No event in the last {threshold} months, and none planned.", "threshold"),
+      strength=Plural("{value} event in the last {period} or planned.",
+                      "{value} events in the last {period} or planned."),
       step="Meet in person or online: propose an event.",
       target=("propose", "events"))
 def no_recent_event(inputs: AdviceInputs, threshold):
@@ -312,7 +356,8 @@ _document("contribution_guide", "contribution guide", "Write how to take part: a
 @rule("overdue_goals", "objective_accomplishment", threshold=1, unit="goals", source=PROJECT_CHOICE,
       shown_at="projects/",
       test="open goals of active projects past their due date ≥ {threshold}",
-      risk="{value} open goals belong to active projects past their due date ({projects} projects).",
+      risk=Plural("{value} open goal belongs to an active project past its due date.",
+                  "{value} open goals belong to active projects past their due date ({projects})."),
       step="Update the plan: mark goals done, move the due date, or pause the project.",
       target=("project", "projects"))
 def overdue_goals(inputs: AdviceInputs, threshold):
@@ -333,8 +378,9 @@ def _main_currency(entries) -> str | None:
 
 @rule("no_income", "monetary_value", threshold=12, unit="months", source=PROJECT_CHOICE,
       shown_at="ledger/",
-      test="no donation, grant or sale in the last {threshold} months",
-      risk="No income in the last {threshold} months.",
+      test=Plural("no donation, grant or sale in the last {threshold} month",
+                  "no donation, grant or sale in the last {threshold} months", "threshold"),
+      risk=Plural("No income in the last {threshold} month.", "No income in the last {threshold} months.", "threshold"),
       step="Open a way to support the community: list funding channels in .github/FUNDING.yml.",
       target=("new", ".github/FUNDING.yml"))
 def no_income(inputs: AdviceInputs, threshold):
@@ -372,8 +418,10 @@ def single_funder(inputs: AdviceInputs, threshold):
 @rule("runway", "monetary_value", threshold=6, unit="months", source=PROJECT_CHOICE,
       shown_at="ledger/",
       test="months the balance lasts at the last 12 months' spending < {threshold}",
-      risk="At the last 12 months' spending, the {currency} balance lasts {value} months.",
-      strength="At the last 12 months' spending, the {currency} balance lasts {value} months.",
+      risk=Plural("At the last 12 months' spending, the {currency} balance lasts {value} month.",
+                  "At the last 12 months' spending, the {currency} balance lasts {value} months."),
+      strength=Plural("At the last 12 months' spending, the {currency} balance lasts {value} month.",
+                      "At the last 12 months' spending, the {currency} balance lasts {value} months."),
       step="Plan the coming months' income and spending: raise funds or spend less.",
       target=("folder", "ledger"))
 def runway(inputs: AdviceInputs, threshold):
@@ -413,7 +461,8 @@ def returned_to_contributors(inputs: AdviceInputs, threshold):
 @rule("unrecognised", "reputation", threshold=5, unit="kudos", source=PROJECT_CHOICE,
       shown_at="value/reputation/#kudos",
       test="someone active in the last 12 months has no kudos while another has ≥ {threshold}",
-      risk="{value} people active in the last 12 months have had no kudos at all, while one has had {top}.",
+      risk=Plural("{value} person active in the last 12 months has had no kudos at all, while one has had {top}.",
+                  "{value} people active in the last 12 months have had no kudos at all, while one has had {top}."),
       step="Thank someone whose work goes unseen: give kudos.",
       target=("propose", "kudos"))
 def unrecognised(inputs: AdviceInputs, threshold):
@@ -466,8 +515,10 @@ def core_load_rule(inputs: AdviceInputs, threshold):
 @rule("rewards_reach", "micro", threshold=2, unit="people", source=PROJECT_CHOICE,
       shown_at="sustainability/#micro",
       test="of the three members with most value, fewer than {threshold} were ever rewarded",
-      risk="Only {value} of the {top} members who contribute most were ever rewarded.",
-      strength="{value} of the {top} members who contribute most were rewarded.",
+      risk=Plural("The member who contributes most was never rewarded.",
+                  "Only {value} of the {top} members who contribute most were ever rewarded.", "top"),
+      strength=Plural("The member who contributes most was rewarded.",
+                      "{value} of the {top} members who contribute most were rewarded.", "top"),
       step="Let the next reward plan count past work: use the balanced policy.",
       target=("propose", "rewards"))
 def rewards_reach_rule(inputs: AdviceInputs, threshold):
@@ -482,7 +533,8 @@ def rewards_reach_rule(inputs: AdviceInputs, threshold):
 def advise(report: Report | None, facts: Facts, settings: dict | None = None) -> dict:
     """Every rule's finding: {"schema", "as_of", "findings": [...], "micro": {...}, "rules": [...]}.
 
-    A finding: rule, kind (risk | strength), dimension, value, threshold, source, args, file.
+    A finding: rule, kind (risk | strength), dimension, value, threshold, source, args, file, and
+    variant when the rule's usual words do not fit the case (one person alone, say).
     Risks come first, then strengths, each in the registry's order."""
     inputs = AdviceInputs(report, facts)
     outcomes = []
@@ -498,7 +550,8 @@ def advise(report: Report | None, facts: Facts, settings: dict | None = None) ->
     at_risk = {item.concept for item, _chosen, outcome in outcomes if outcome.kind == "risk"}
     findings = [{"rule": item.key, "kind": outcome.kind, "dimension": item.dimension,
                  "value": outcome.value, "threshold": chosen["threshold"], "source": item.source,
-                 "args": dict(sorted(outcome.args.items())), "file": outcome.file}
+                 "args": dict(sorted(outcome.args.items())), "file": outcome.file,
+                 **({"variant": outcome.variant} if outcome.variant else {})}
                 for item, chosen, outcome in outcomes
                 if not (outcome.kind == "strength" and item.concept in at_risk)]
     findings.sort(key=lambda f: f["kind"] != "risk")  # stable: the registry's order within each kind

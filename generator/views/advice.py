@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from value.advice import SOURCES, Facts, advise, risks, rules
+from value.advice import SOURCES, Facts, Plural, advise, count_of, risks, rules
 from value.report_types import Report
 
 from ..i18n import english
@@ -29,6 +29,8 @@ STARTERS = {
                            "displaying-a-sponsor-button-in-your-repository\nopen_collective: your-collective\n",
 }
 DOCUMENT_RULES = ("licence", "governance", "code_of_conduct", "contribution_guide")
+# Counts a finding's words name with their noun ("3 projects"), in the language's plural.
+COUNTED = {"projects": ("{n} project", "{n} projects")}
 _RULES = {r.key: r for r in rules()}
 
 
@@ -94,19 +96,32 @@ def value_text(catalogue, unit: str, value) -> str:
     return catalogue.number(value)
 
 
+def _arg(catalogue, key: str, value) -> str:
+    if key in COUNTED and isinstance(value, int):
+        return catalogue.ngettext(*COUNTED[key], value)
+    return catalogue.number(value) if isinstance(value, (int, float)) else str(value)
+
+
 def _args(catalogue, finding: dict) -> dict:
     rule = _RULES[finding["rule"]]
-    args = {k: (catalogue.number(v) if isinstance(v, (int, float)) else str(v)) for k, v in finding["args"].items()}
+    args = {k: _arg(catalogue, k, v) for k, v in finding["args"].items()}
     threshold = finding["threshold"]
     args["threshold"] = value_text(catalogue, rule.unit, threshold) if threshold is not None else ""
+    if rule.unit == "months" and threshold is not None:  # with its noun, for a text that counts something else
+        args["period"] = catalogue.ngettext("{n} month", "{n} months", threshold)
     args["value"] = value_text(catalogue, rule.unit, finding["value"])
     return args
 
 
+def words(catalogue, text, finding: dict, args: dict) -> str:
+    """A rule's text (a str or a Plural) in the site's language, for `finding`."""
+    if isinstance(text, Plural):
+        return catalogue.ngettext(text.singular, text.plural, count_of(text, finding), **args)
+    return catalogue.gettext(text, **args)
+
+
 def message(catalogue, finding: dict) -> str:
-    rule = _RULES[finding["rule"]]
-    text = rule.risk if finding["kind"] == "risk" else rule.strength
-    return catalogue.gettext(text, **_args(catalogue, finding))
+    return words(catalogue, _RULES[finding["rule"]].text(finding), finding, _args(catalogue, finding))
 
 
 class AdviceView:
@@ -130,7 +145,7 @@ class AdviceView:
             title, url = SOURCES[f["source"]]
             result.append({
                 "rule": f["rule"], "kind": kind, "dimension": f["dimension"], "text": message(catalogue, f),
-                "test": catalogue.gettext(rule.test, threshold=_args(catalogue, f)["threshold"]),
+                "test": words(catalogue, rule.test, f, {"threshold": _args(catalogue, f)["threshold"]}),
                 "step": catalogue.gettext(rule.step), "file": f["file"], "url": f["url"],
                 "action": f["action"],
                 "shown_at": "" if not self.has_value and f["shown_at"].startswith("value/") else f["shown_at"],
@@ -146,8 +161,9 @@ class AdviceView:
             "micro": self.advice["micro"],
             "has_value": self.has_value,
             "as_of": date.fromisoformat(self.advice["as_of"]),
-            "rules": [{**r, "test": catalogue.gettext(r["test"], threshold=value_text(catalogue, r["unit"], r["threshold"])
-                                              if r["threshold"] is not None else ""),
+            "rules": [{**r, "test": words(catalogue, _RULES[r["key"]].test, r,
+                                          {"threshold": value_text(catalogue, r["unit"], r["threshold"])
+                                           if r["threshold"] is not None else ""}),
                        "source": dict(zip(("title", "url"), SOURCES[r["source"]]))}
                       for r in self.advice["rules"]],
         }
@@ -163,7 +179,8 @@ def terminal_lines(model: Model, advice: dict, catalogue) -> list[str]:
             rule = _RULES[f["rule"]]
             lines.append(f"  {'!' if kind == 'risk' else '+'} {f['rule']}: {message(catalogue, f)}")
             if kind == "risk":
-                lines.append(f"      threshold: {catalogue.gettext(rule.test, threshold=_args(catalogue, f)['threshold'])} "
+                test = words(catalogue, rule.test, f, {"threshold": _args(catalogue, f)["threshold"]})
+                lines.append(f"      threshold: {test} "
                              f"({SOURCES[f['source']][0]})")
                 lines.append(f"      next step: {catalogue.gettext(rule.step)} ({f['action']} {f['file']})")
     return lines
