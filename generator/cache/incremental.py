@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 from ..publish.search import defer_index, kept_index
-from .manifest import Manifest, fingerprint, quick_fingerprint
+from .manifest import RACY, Manifest, fingerprint, quick_fingerprint
 from .reuse import PreviousSite, Reusable
 
 if TYPE_CHECKING:
@@ -45,8 +45,10 @@ class IncrementalState:
         if not (last and last.fingerprint == self.stamp and last.output_intact(self.out_dir)):
             return False
         # The next build need not read the files, nor list the output's folders.
-        if (self.settled and last.quick != [self.quick, self.stamp]) or last.folders is None:
-            replace(last, quick=[self.quick, self.stamp] if self.settled else last.quick).save(self.source, self.out_dir)
+        unsure = last.folders is None or RACY in last.folders.values()  # recorded now, when settled
+        if (self.settled and last.quick != [self.quick, self.stamp]) or unsure:
+            replace(last, quick=[self.quick, self.stamp] if self.settled else last.quick,
+                    folders=None if unsure else last.folders).save(self.source, self.out_dir)
         return True
 
     def reusable(self, keep_index: bool = False) -> Reusable:
@@ -81,3 +83,4 @@ class IncrementalState:
             manifest, later = defer_index(manifest, self.source, self.out_dir, files, language)
         manifest.save(self.source, self.out_dir)
         return later
+

@@ -150,10 +150,10 @@ class Manifest:
     # [quick fingerprint, the fingerprint it stands for], when the files were settled (see
     # quick_fingerprint); the next build with the same quick one does not read the files.
     quick: list | None = None
-    # The output's folders' modification times, by path ("" for the output folder), when none was
-    # modified in the last clock tick before they were recorded (see `folder_times`): a file added
-    # or removed anywhere changes its folder's time, so checking these and the files' states finds
-    # every change without listing a folder.
+    # The output's folders' modification times, by path ("" for the output folder); RACY for a
+    # folder modified in the last clock tick before they were recorded (see `folder_times`), which
+    # is listed instead. A file added or removed anywhere changes its folder's time, so checking
+    # these and the files' states finds every change without listing the other folders.
     folders: dict | None = None
     spare_folders: dict | None = None  # the spare's folders' times, as `folders` recorded them for it
     addresses: str = ""  # the e-mail addresses the files were found free of, as a digest (build.guard_addresses)
@@ -237,11 +237,14 @@ class Manifest:
         """`output_intact` from the recorded states of the folders, then of the files (a folder
         that became a link changes its own state first, so no file is reached through one)."""
         top = os.path.join(out_dir, "")
+        listed = [rel for rel, mtime in self.folders.items() if mtime == RACY]
         try:
             for rel, mtime in self.folders.items():
                 info = os.lstat(top + rel) if rel else os.lstat(out_dir)
-                if not stat.S_ISDIR(info.st_mode) or info.st_mtime_ns != mtime:
+                if not stat.S_ISDIR(info.st_mode) or (mtime != RACY and info.st_mtime_ns != mtime):
                     return False
+            if listed and not _names_as_recorded(top, listed, self.files, self.folders):
+                return False
             for rel, entry in self.files.items():
                 info = os.lstat(top + rel)
                 if info.st_size != entry[1] or info.st_mtime_ns != entry[2] or not stat.S_ISREG(info.st_mode):
@@ -254,12 +257,23 @@ class Manifest:
 # A folder's time comes from the kernel's clock, which moves in ticks of up to 10 ms: a folder
 # changed less than this before its time is recorded could change again without its time moving.
 FOLDER_TICK_NS = 20_000_000
+RACY = -1  # a folder's recorded time when it was too recent to stand for its names
+
+
+def _names_as_recorded(top: str, folders: list[str], files: dict, recorded: dict) -> bool:
+    """Whether each of `folders` holds exactly the files and folders recorded in it."""
+    wanted: dict[str, set[str]] = {rel: set() for rel in folders}
+    for rel in list(files) + [f for f in recorded if f]:
+        parent, _, name = rel.rpartition("/")
+        if parent in wanted:
+            wanted[parent].add(name)
+    return all(set(os.listdir(top + rel if rel else top)) == names for rel, names in wanted.items())
 
 
 def folder_times(out_dir: Path, files: dict) -> dict | None:
     """The modification time of every folder holding one of `files` (paths in `out_dir`) and of
-    their parents, by path; None when one was modified within FOLDER_TICK_NS (the next build that
-    finds the output intact records them, see `IncrementalState.up_to_date`) or cannot be read."""
+    their parents, by path, RACY for one modified within FOLDER_TICK_NS (the next build that finds
+    the output intact records it, see `IncrementalState.up_to_date`); None when one cannot be read."""
     folders = {""}
     for rel in files:
         parent = os.path.dirname(rel)
@@ -272,9 +286,9 @@ def folder_times(out_dir: Path, files: dict) -> dict | None:
     try:
         for rel in sorted(folders):
             info = os.lstat(top + rel) if rel else os.lstat(out_dir)
-            if not stat.S_ISDIR(info.st_mode) or info.st_mtime_ns > taken - FOLDER_TICK_NS:
+            if not stat.S_ISDIR(info.st_mode):
                 return None
-            times[rel] = info.st_mtime_ns
+            times[rel] = info.st_mtime_ns if info.st_mtime_ns <= taken - FOLDER_TICK_NS else RACY
     except OSError:
         return None
     return times

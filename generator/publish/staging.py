@@ -57,7 +57,8 @@ class Staging:
         except OSError:
             pass  # a spare without the file is checked all the same
         if entries is not None and os.path.isdir(self.root) and not os.path.islink(self.root) \
-                and (_holds_by_states(self.root, entries, folders) if folders else _holds_exactly(self.root, entries)):
+                and (_holds_by_states(self.root, entries, folders) if folders and min(folders.values()) >= 0
+                     else _holds_exactly(self.root, entries)):
             self.base = entries
             return
         shutil.rmtree(self.root, ignore_errors=True)
