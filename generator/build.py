@@ -82,7 +82,7 @@ def build(source: Path, out_dir: Path | None = None, *, base_url: str | None = N
     # we built before lends it its unchanged pages. `serve` may keep its search index for now.
     reuse = state.reusable(keep_index=search and search_later)
     with SiteOutput(out_dir, reuse) as output:
-        files = site_files(inputs, search, cache, reuse.site)  # render; raises DataError: nothing is published
+        files = site_files(inputs, search, cache, reuse.site, state.checked())  # render; raises DataError: nothing is published
         cache.save()  # everything is parsed and rendered: what this build used is what the next one may need
         published = output.publish(files, language if search and not reuse.kept else None)
     pages = sum(1 for rel in files.files if rel.endswith(".html"))
@@ -155,12 +155,14 @@ def read_inputs(source: Path, cache: BuildCache, *, base_url: str | None = None,
     return BuildInputs(model, info, report, federation, views)
 
 
-def site_files(inputs: BuildInputs, search: bool, cache: BuildCache, previous: PreviousSite | None = None) -> SiteFiles:
-    """Every file of the site in memory, with no e-mail address in any (the address guard)."""
+def site_files(inputs: BuildInputs, search: bool, cache: BuildCache, previous: PreviousSite | None = None,
+               checked: tuple[str, dict[str, str]] | None = None) -> SiteFiles:
+    """Every file of the site in memory, with no e-mail address in any (the address guard).
+    `checked`: what the last build published (see `guard_addresses`)."""
     model, report = inputs.model, inputs.report
     with warnings_beside(model):
         files = render_files(model, inputs.info, report, inputs.views, search, cache, previous)
-        guard_addresses(model.root, model, report, files, inputs.federation, previous)
+        guard_addresses(model.root, model, report, files, inputs.federation, checked)
     return files
 
 
@@ -239,10 +241,12 @@ def federate(source: Path, model: Model, peers: Path | None = None) -> Federatio
 
 
 def guard_addresses(source: Path, model: Model, report: dict | None, files: SiteFiles,
-                    federation: Federation | None = None, previous: PreviousSite | None = None) -> None:
+                    federation: Federation | None = None, checked: tuple[str, dict[str, str]] | None = None) -> None:
     """Stop the build if any file it made holds a member's, a commit author's or a git peer's
-    person's e-mail address. A file the `previous` site holds with the same bytes was found free
-    of the same addresses then, and is not read again."""
+    person's e-mail address. `checked`: the addresses the last build's files were found free of
+    (as `files.address_stamp`) and their hashes by path; a file with the same bytes is not read
+    again while the addresses are the same (the output folder need not hold it any more: a CI
+    runner's is empty)."""
     import hashlib
     import json
 
@@ -250,10 +254,10 @@ def guard_addresses(source: Path, model: Model, report: dict | None, files: Site
 
     known = known_addresses(model, report, federation)
     files.address_stamp = hashlib.sha256(json.dumps(known, sort_keys=True).encode("utf-8", "surrogatepass")).hexdigest()
-    checked = frozenset()
-    if previous is not None and previous.address_stamp == files.address_stamp:
-        checked = frozenset(rel for rel, digest in files.given_digests().items() if previous.hashes.get(rel) == digest)
-    found = published_addresses(source, files.files, known, skip=checked)
+    skip = frozenset()
+    if checked is not None and checked[0] == files.address_stamp:
+        skip = frozenset(rel for rel, digest in files.given_digests().items() if checked[1].get(rel) == digest)
+    found = published_addresses(source, files.files, known, skip=skip)
     if found:
         raise DataError(found)
 

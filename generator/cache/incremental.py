@@ -51,6 +51,13 @@ class IncrementalState:
                     folders=None if unsure else last.folders).save(self.source, self.out_dir)
         return True
 
+    def checked(self) -> tuple[str, dict[str, str]] | None:
+        """The addresses the last build's files were found free of, and their hashes by path
+        (for the address guard; whether or not the output folder still holds them)."""
+        if self.last is None or not self.last.addresses:
+            return None
+        return self.last.addresses, {rel: entry[0] for rel, entry in self.last.files.items()}
+
     def reusable(self, keep_index: bool = False) -> Reusable:
         """What of the last build's output this one may reuse. `keep_index`: keep its search
         index as it is for now (see publish.search.defer_index)."""
@@ -60,7 +67,7 @@ class IncrementalState:
         self.kept = kept_index(last) if keep_index else {}
         hashes = {rel: entry[0] for rel, entry in last.files.items() if rel not in self.kept}
         # A rebuild keeps the site it replaces as the next build's spare: we know what it holds.
-        return Reusable(site=PreviousSite(self.out_dir, hashes, last.keys, last.addresses), kept=self.kept, spare=last.spare,
+        return Reusable(site=PreviousSite(self.out_dir, hashes, last.keys), kept=self.kept, spare=last.spare,
                         spare_folders=last.spare_folders,
                         keep_spare=self.enabled)
 

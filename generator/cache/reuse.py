@@ -18,7 +18,6 @@ class PreviousSite:
     out_dir: Path
     hashes: dict[str, str]
     keys: dict[str, str]
-    address_stamp: str = ""  # the addresses its files were found free of (see build.guard_addresses)
 
     def read_back(self, rel: str) -> tuple[bytes | None, str | None]:
         """A page's file as the last build wrote it, with its hash; (None, None) when it is gone."""
