@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
 from ..errors import Findings
@@ -50,11 +51,31 @@ class FileReader:
     def read_text(self, rel: str) -> str | None:
         if not self._is_plain(rel):
             return None
-        path = self.root / rel
-        if os.lstat(path).st_size > MAX_BYTES:
+        # Opened without following a link, in case the file became one since it was checked:
+        # the status is the opened file's, and what is read is what was checked.
+        try:
+            handle = os.open(os.path.join(self.root, rel), os.O_RDONLY | os.O_NOFOLLOW | getattr(os, "O_NONBLOCK", 0))
+        except OSError:
+            return None
+        try:
+            info = os.fstat(handle)
+            if not stat.S_ISREG(info.st_mode):
+                return None
+            if info.st_size > MAX_BYTES:
+                self.findings.error(rel, 1, 1, f"file is larger than {MAX_BYTES // 1000} kB")
+                return None
+            data = os.read(handle, info.st_size + 1)
+            while len(data) <= info.st_size:  # a short read: rare, but allowed
+                more = os.read(handle, info.st_size + 1 - len(data))
+                if not more:
+                    break
+                data += more
+        finally:
+            os.close(handle)
+        if len(data) > MAX_BYTES:
             self.findings.error(rel, 1, 1, f"file is larger than {MAX_BYTES // 1000} kB")
             return None
-        text, bad_line = safepath.decode(path.read_bytes())
+        text, bad_line = safepath.decode(data)
         if text is None:
             self.findings.error(rel, bad_line, 1, safepath.NOT_UTF8_MESSAGE)
         return text

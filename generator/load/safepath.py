@@ -19,9 +19,9 @@ def walk(root: Path, rel: str) -> tuple[str, os.stat_result | None]:
     parts = [p for p in rel.split("/") if p]
     if any(p in (".", "..") for p in parts):
         return "missing", None
-    current, info = Path(root), None
+    current, info = os.fspath(root), None  # plain strings: this runs for every file of every build
     for part in parts:
-        current = current / part
+        current = os.path.join(current, part)
         try:
             info = os.lstat(current)
         except (FileNotFoundError, NotADirectoryError):
