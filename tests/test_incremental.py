@@ -344,3 +344,33 @@ def test_a_touched_spare_is_not_built_upon(repo, tmp_path, monkeypatch, touch):
     assert not (out / "leak.html").exists() and not (out / "join/leak.html").exists()
     assert not (out / "join").is_symlink()
     assert_same_as_clean(repo, out, tmp_path)
+
+
+def test_the_full_fingerprint_reads_only_the_files_whose_status_changed(repo, monkeypatch):
+    """The content fingerprint keeps each settled file's hash by its status: after one edit it
+    reads that file alone, and gives what hashing every file gives."""
+    import builtins
+
+    import generator.cache.manifest as manifest
+    from generator.cache.folders import manifests_dir
+
+    monkeypatch.setattr(manifest, "RACY_NS", 0)
+    kept = manifests_dir(repo) / "contents.hashes"
+
+    def stamp(count: list | None = None):
+        hashes = manifest.ContentHashes(kept)
+        if count is not None:
+            monkeypatch.setattr(manifest, "open", lambda path, *a, **k: count.append(path) or builtins.open(path, *a, **k),
+                                raising=False)
+        digest = manifest.fingerprint(repo, {}, hashes=hashes)
+        monkeypatch.delattr(manifest, "open", raising=False)
+        hashes.save()
+        return digest
+
+    first = stamp()
+    read: list = []
+    assert stamp(read) == first and read == []
+    write_files(repo, {"members/dan.yaml": "name: Dan Ruiz\nroles: [gardener, beekeeper]\n"})
+    read.clear()
+    assert stamp(read) == manifest.fingerprint(repo, {}) != first
+    assert [str(p).rpartition("/")[2] for p in read] == ["dan.yaml"]

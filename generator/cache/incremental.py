@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 from ..publish.search import defer_index, kept_index
-from .manifest import RACY, Manifest, fingerprint, quick_fingerprint
+from .folders import manifests_dir
+from .manifest import RACY, ContentHashes, Manifest, fingerprint, quick_fingerprint
 from .reuse import PreviousSite, Reusable
 
 if TYPE_CHECKING:
@@ -35,7 +36,10 @@ class IncrementalState:
         if self.last and self.last.quick and self.last.quick[0] == self.quick:
             self.stamp = self.last.quick[1]  # the same files, untouched since they were read: not read again
         else:
-            self.stamp = fingerprint(self.source, options) if enabled else ""
+            hashes = ContentHashes(manifests_dir(self.source) / "contents.hashes") if enabled else None
+            self.stamp = fingerprint(self.source, options, hashes=hashes) if enabled else ""
+            if hashes is not None:
+                hashes.save()
         self.kept: dict[str, list] = {}
 
     def up_to_date(self) -> bool:

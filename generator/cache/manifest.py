@@ -35,14 +35,62 @@ MANIFEST_VERSION = 3
 RACY_NS = 2_000_000_000
 
 
-def _hash_tree(digest, root: Path, rel: str, contents: bool, newest: list[int] | None = None) -> None:
+class ContentHashes:
+    """The content hashes of the input files a fingerprint read, by their status (size, times,
+    inode), kept for the next one: a file whose status is the same, and was settled (RACY_NS)
+    when it was hashed, is not read again. A build after one edit reads one file, not 5,000."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self.known: dict[str, list] = {}
+        self.seen: dict[str, list] = {}
+        self.taken = time.time_ns()
+        if path is not None:
+            try:
+                known = json.loads(path.read_text(encoding="utf-8")) if not path.is_symlink() else {}
+                self.known = known if isinstance(known, dict) else {}
+            except (OSError, ValueError):
+                pass
+
+    def get(self, rel: str, info) -> bytes | None:
+        entry = self.known.get(rel)
+        state = [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino]
+        if isinstance(entry, list) and len(entry) == 5 and entry[:4] == state and isinstance(entry[4], str):
+            try:
+                found = bytes.fromhex(entry[4])
+            except ValueError:
+                return None
+            self.seen[rel] = entry
+            return found
+        return None
+
+    def put(self, rel: str, info, sha: bytes) -> None:
+        if max(info.st_mtime_ns, info.st_ctime_ns) < self.taken - RACY_NS:  # else it may change unseen
+            self.seen[rel] = [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, sha.hex()]
+
+    def save(self) -> None:
+        if self.path is None or self.seen == self.known:
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            handle, tmp = tempfile.mkstemp(prefix=".hashes-", dir=self.path.parent)
+            with os.fdopen(handle, "w", encoding="utf-8") as out:
+                out.write(json.dumps(self.seen, sort_keys=True))
+            os.replace(tmp, self.path)
+        except OSError:
+            pass
+
+
+def _hash_tree(digest, root: Path, rel: str, contents: bool, newest: list[int] | None = None,
+               hashes: ContentHashes | None = None) -> None:
     """Feed every regular file under root/rel into the digest, in a stable order, no symlinks:
     its content, or with `contents=False` only its size, modification and change times and
     inode (`newest[0]`: the latest of those times)."""
-    _hash_path(digest, os.path.join(root, rel), rel, contents, newest)
+    _hash_path(digest, os.path.join(root, rel), rel, contents, newest, hashes)
 
 
-def _hash_path(digest, path: str, rel: str, contents: bool, newest: list[int] | None = None) -> None:
+def _hash_path(digest, path: str, rel: str, contents: bool, newest: list[int] | None = None,
+               hashes: ContentHashes | None = None) -> None:
     # Plain strings, not Path objects: this runs for every data file on every build.
     try:
         info = os.lstat(path)
@@ -58,12 +106,17 @@ def _hash_path(digest, path: str, rel: str, contents: bool, newest: list[int] | 
                 newest[0] = max(newest[0], info.st_mtime_ns, info.st_ctime_ns)
             return
         digest.update(f"F {rel} {info.st_size}\n".encode())
-        with open(path, "rb") as handle:
-            digest.update(hashlib.sha256(handle.read()).digest())
+        sha = hashes.get(rel, info) if hashes is not None else None
+        if sha is None:
+            with open(path, "rb") as handle:
+                sha = hashlib.sha256(handle.read()).digest()
+            if hashes is not None:
+                hashes.put(rel, info, sha)
+        digest.update(sha)
         return
     if stat.S_ISDIR(info.st_mode):
         for name in sorted(os.listdir(path)):
-            _hash_path(digest, os.path.join(path, name), f"{rel}/{name}", contents, newest)
+            _hash_path(digest, os.path.join(path, name), f"{rel}/{name}", contents, newest, hashes)
 
 
 def _git_state(source: Path) -> str:
@@ -102,15 +155,17 @@ def quick_fingerprint(source: Path, options: dict) -> tuple[str, bool]:
     return digest, newest[0] < taken - RACY_NS
 
 
-def fingerprint(source: Path, options: dict, contents: bool = True, newest: list[int] | None = None) -> str:
+def fingerprint(source: Path, options: dict, contents: bool = True, newest: list[int] | None = None,
+                hashes: ContentHashes | None = None) -> str:
     """Everything a build reads. `contents=False` stands for the files by size, times and inode
-    instead of their bytes (see `quick_fingerprint`)."""
+    instead of their bytes (see `quick_fingerprint`). `hashes`: the community's files' content
+    hashes from the last fingerprint, by status (see ContentHashes)."""
     digest = hashlib.sha256()
     digest.update(f"commonplace {__version__} manifest {MANIFEST_VERSION}\n".encode())
     digest.update(json.dumps(options, sort_keys=True).encode())
     digest.update(os.environ.get("SOURCE_DATE_EPOCH", "").encode())
     for rel in INPUT_FILES + INPUT_FOLDERS:
-        _hash_tree(digest, Path(source), rel, contents, newest)
+        _hash_tree(digest, Path(source), rel, contents, newest, hashes)
     for shown, path in mailmap_paths(Path(source)):  # the repository's top `.mailmap` too, for a folder
         if shown != MAILMAP_PATH:
             _hash_path(digest, str(path), shown, contents, newest)
@@ -120,7 +175,7 @@ def fingerprint(source: Path, options: dict, contents: bool = True, newest: list
             _hash_path(digest, str(top[0] / rel), top[1] + rel, contents, newest)
     digest.update(documents_stamp(Path(source)).encode())  # the licence and the like, the repository top's too
     # the bundled theme, for development installs where it changes without a version bump
-    _hash_tree(digest, themes_dir(), "default", contents, newest)
+    _hash_tree(digest, themes_dir(), "default", contents, newest, hashes)  # "default/…": no community path
     digest.update((_git_state(Path(source)) if contents else _git_quick_state(Path(source))).encode())
     return digest.hexdigest()
 
