@@ -1,7 +1,7 @@
 """The value report (DESIGN.md §5): a `report_types.Report`, whose JSON form (`to_json()`) is
 deterministic to the byte.
 
-Shape, schema `commonplace.value/4` (keys beyond §5 are marked +; docs/value-json.md has it all):
+Shape, schema `commonplace.value/5` (keys beyond §5 are marked +; docs/value-json.md has it all):
   schema, source {commit, branch, + subdir, + as_of}, + weights {dimension: weight},
   + kinds {kind: {label, dimension, weight, unit, origin, explanation}} (contributions.KINDS with
     the config's weights, and the community's own kinds),
@@ -69,7 +69,7 @@ from .registry import DIMENSIONS
 from .report_types import Report, ReportSource
 from .signatures import has_keys, verified_in
 
-SCHEMA = "commonplace.value/4"
+SCHEMA = "commonplace.value/5"
 REPORT_FORMAT = 4
 PLACES = 6
 
