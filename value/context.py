@@ -71,6 +71,7 @@ def month_range(first: str, last: str) -> list[str]:
     return months
 
 
+@functools.lru_cache(maxsize=4096)  # a report asks for each month's end many times
 def month_end_ts(month: str) -> int:
     """The first second of the next month (UTC): the period's end, exclusive."""
     y, m = int(month[:4]), int(month[5:7])

@@ -123,6 +123,7 @@ def git_records(ctx, kinds: dict[str, Kind]) -> list[tuple]:
     cost_dim, cost_w, doc_dim, doc_w = cost.dimension, cost.weight / 100, docs.dimension, docs.weight / 100
     days: dict[int, str] = {}
     landing = ctx.landing
+    landed_at, build = (landing.commits.get, landing.build) if landing is not None else (None, 0)
     costs: dict[int, float] = {}  # lines -> weight: most line counts recur, and round() is slow
     doc_weights: dict[int, float] = {}
     for c in ctx.commits:
@@ -133,7 +134,7 @@ def git_records(ctx, kinds: dict[str, Kind]) -> list[tuple]:
         if landing is None:
             arrived = day
         else:
-            n = landing.commit(cid) // 86400
+            n = landed_at(cid, build) // 86400  # `Landing.commit`, without a call per commit
             arrived = days.get(n)
             if arrived is None:
                 arrived = days[n] = _day(n * 86400)

@@ -129,10 +129,12 @@ def build_report(
     files_in: str | None = None,  # where .mailmap and the community files are (default: subdir)
     data_files: DataFiles | None = None,
     paths=(),  # only the commits that touch one of these count (value/history.py)
+    summary: bool = False,
 ) -> Report:
     """The value report of the repository at `repo_path`, as of `ref`. `data_files` reads the
     community's data files at old commits, so that a data record counts from the day it landed
-    (value/landed.py); without it, data records land on their own date."""
+    (value/landed.py); without it, data records land on their own date. `summary`: only what
+    the text format prints (`report_from`), stored apart from the full report."""
     data = data or CommunityData()
     weights = weights_of(data)
     reports = ReportCache(None, "")
@@ -141,13 +143,13 @@ def build_report(
                                       paths=paths)
         data_stamp = fingerprint(data)  # both keys below use it; a large community takes a while
         key = "\n".join([f"report/{REPORT_FORMAT}/{__version__}/{code_stamp()}", f"engine={engine}",
-                          f"data={data_stamp}", state, landing_state(repo_path, data_files)])
-        reports = ReportCache(folder, f"{subdir or ''}\0{ref}")
+                          f"data={data_stamp}", f"summary={summary}", state, landing_state(repo_path, data_files)])
+        reports = ReportCache(folder, f"{subdir or ''}\0{ref}" + ("\0summary" if summary else ""))
         found = reports.get(key)
         if found is not None:
             return Report.from_json(found)
     assemble = functools.partial(report_from, cache_folder=folder if use_cache else None,
-                                 data_files=data_files, files_in=files_in)
+                                 data_files=data_files, files_in=files_in, summary=summary)
     state_log = resolved_log(None, "")
     if use_cache and not subdir and not paths:  # new commits on top of the last report's: only they are read
         state_log = resolved_log(folder, f"{subdir or ''}\0{ref}")
@@ -197,13 +199,14 @@ def _collector_paused():
             gc.enable()
 
 
-def _community_figures(ctx: Context) -> tuple[dict, dict]:
-    """The community indicators: {dimension: {indicator: value}}, and the monthly series."""
+def _community_figures(ctx: Context, summary: bool = False) -> tuple[dict, dict]:
+    """The community indicators: {dimension: {indicator: value}}, and the monthly series (empty
+    in a summary)."""
     dimensions: dict = {d: {} for d in DIMENSIONS}
-    monthly: dict = {"months": list(ctx.months), **{d: {} for d in DIMENSIONS}}
+    monthly: dict = {} if summary else {"months": list(ctx.months), **{d: {} for d in DIMENSIONS}}
     for ind in indicators("community"):
         dimensions[ind.dimension][ind.key] = clean(ind.func(ctx, None))
-        if ind.monthly:
+        if ind.monthly and not summary:
             monthly[ind.dimension][ind.key] = [clean(ind.func(ctx, m)) for m in ctx.months]
     return dimensions, monthly
 
@@ -247,9 +250,10 @@ class _Scoring:
     monthly_without: list  # [[dimensions without records] per month]
 
 
-def _scoring(ctx: Context, records, weights: dict[str, float]) -> _Scoring:
+def _scoring(ctx: Context, records, weights: dict[str, float], summary: bool = False) -> _Scoring:
     """Each month's scores count the records that count in it: the later of their date and the
-    day they landed (`Record.counts_on`), so that work landing late never changes a past month."""
+    day they landed (`Record.counts_on`), so that work landing late never changes a past month.
+    A summary leaves the months' scores out, and adds up the overall ones exactly as in full."""
     published = _record_columns(records)
     people, dims, amounts = published["person"], published["dimension"], published["weight"]
     counts_on = [landed if landed > day else day for day, landed in zip(published["date"], published["landed"])]
@@ -271,7 +275,7 @@ def _scoring(ctx: Context, records, weights: dict[str, float]) -> _Scoring:
     month_values: dict[str, dict[str, float]] = defaultdict(dict)
     monthly_totals = {d: [] for d in DIMENSIONS}
     monthly_without = []
-    for month, sums in zip(ctx.months, month_sums):
+    for month, sums in zip([] if summary else ctx.months, month_sums):
         period = scores_of_sums(sums, weights, shares=False)
         for pid, v in period.value.items():
             month_values[pid][month] = v
@@ -282,9 +286,9 @@ def _scoring(ctx: Context, records, weights: dict[str, float]) -> _Scoring:
 
 
 def _contributor_rows(ctx: Context, stats, figures: dict, scoring: _Scoring, bot_records,
-                      verified: Counter | None) -> tuple[list[dict], list[dict]]:
+                      verified: Counter | None, brief: bool = False) -> tuple[list[dict], list[dict]]:
     """The contributors' rows and the bots', sorted by id: everyone with a commit, a record or a
-    person-level figure."""
+    person-level figure (`brief`: a summary's, without their `monthly_value`)."""
     published, overall = scoring.published, scoring.overall
     kinds_used = summary_of(published["person"], published["kind"], published["weight"])
     bot_kinds = summary(bot_records)
@@ -329,14 +333,19 @@ def _contributor_rows(ctx: Context, stats, figures: dict, scoring: _Scoring, bot
             row[key] = values.get(pid, None if key == "role" else {} if key == "rewards_received" else 0)
         row["signals"] = overall.sums.get(pid) or dict.fromkeys(DIMENSIONS, 0.0)
         row["records"] = kinds_used.get(pid, {})
-        row["monthly_value"] = scoring.month_values.get(pid, {})
+        if not brief:
+            row["monthly_value"] = scoring.month_values.get(pid, {})
         contributors.append({k: clean(v) for k, v in row.items()})
     return contributors, bots
 
 
 def report_from(history, data: CommunityData, weights: dict[str, float], ctx: Context | None = None, *,
                 cache_folder: Path | None = None, data_files: DataFiles | None = None,
-                files_in: str | None = None) -> Report:
+                files_in: str | None = None, summary: bool = False) -> Report:
+    """The report of `history` and `data`. A `summary` is what `commonplace value`'s text prints:
+    every overall figure, score and value, the same as in full, without what only the JSON and
+    the pages read (the monthly series, each person's `monthly_value`, the record columns, the
+    cred as of each reward plan's end): never published, never a page's input."""
     ctx = ctx if ctx is not None else Context(history, data)
     if history.commit is not None:  # when each commit and data record landed (value/landed.py)
         ctx.landing = landing(history.git_dir, history.commit, folder=files_in or history.subdir, files=data_files,
@@ -346,13 +355,17 @@ def report_from(history, data: CommunityData, weights: dict[str, float], ctx: Co
     if has_keys(data):
         signed = verified_in(history, ctx.resolved, data, cache_folder)
         verified = Counter(c.author for c in ctx.commits if c.id in signed)
-    dimensions, monthly = _community_figures(ctx)
+    dimensions, monthly = _community_figures(ctx, summary)
     figures = {ind.key: ind.func(ctx) for ind in indicators("person")}
     records, bot_records = records_of(ctx)
     stats = _commit_stats(ctx)
-    scoring = _scoring(ctx, records, weights)
+    scoring = _scoring(ctx, records, weights, summary)
     overall = scoring.overall
-    contributors, bots = _contributor_rows(ctx, stats, figures, scoring, bot_records, verified)
+    contributors, bots = _contributor_rows(ctx, stats, figures, scoring, bot_records, verified, summary)
+    scored = {"totals": {d: clean(overall.totals[d]) for d in DIMENSIONS},
+              "without_records": overall.without_records}
+    if not summary:
+        scored["monthly"] = {"totals": scoring.monthly_totals, "without_records": scoring.monthly_without}
     return Report(
         schema=SCHEMA,
         source=ReportSource(commit=history.commit, branch=history.branch, subdir=history.subdir,
@@ -361,18 +374,14 @@ def report_from(history, data: CommunityData, weights: dict[str, float], ctx: Co
         kinds={key: clean(kind.describe()) for key, kind in ctx.kinds.items()},
         dimensions=dimensions,
         monthly=monthly,
-        scoring={
-            "totals": {d: clean(overall.totals[d]) for d in DIMENSIONS},
-            "without_records": overall.without_records,
-            "monthly": {"totals": scoring.monthly_totals, "without_records": scoring.monthly_without},
-        },
+        scoring=scored,
         contributors=contributors,
         bots=bots,
-        contributions=scoring.published,
-        bot_contributions=_record_columns(bot_records),
+        contributions={} if summary else scoring.published,
+        bot_contributions={} if summary else _record_columns(bot_records),
         # cred as of each reward plan's end: what a plan counts, the same whatever comes later
-        cred_as_of={end.isoformat(): _record_columns(cred_as_of(ctx, end))
-                    for end in sorted({end for _start, end in data.periods})},
+        cred_as_of={} if summary else {end.isoformat(): _record_columns(cred_as_of(ctx, end))
+                                       for end in sorted({end for _start, end in data.periods})},
         verified=sorted(signed) if verified is not None else None,  # the commits a `verified: true` plan counts
         notes=ctx.notes or None,  # commits read otherwise than they claim (clamped dates, capped trailers)
     )

@@ -17,8 +17,9 @@ from . import community_folder
 
 def run(args) -> int:
     folder = community_folder(args.source)
-    result = value_report(folder, ref=args.ref)
     records = getattr(args, "records", None)
+    # the text prints overall figures only: its report leaves out the months and the records
+    result = value_report(folder, ref=args.ref, summary=args.format != "json" and not records)
     if records:
         _write_records(result, records)
         if records == "-":  # the records are the output: a report after them would spoil the stream

@@ -257,3 +257,34 @@ def test_a_change_made_from_an_older_state_is_left_out():
               "bots": {}, "commits": [("c", "x", 1)], "merges": []}
     replayed, whole = replay(dict(state), [change])
     assert not whole and replayed["tip"] == "b" and replayed["commits"] == []
+
+
+def _as_summary(full: dict) -> dict:
+    """What a summary report holds of a full one: everything but the months and the records."""
+    out = dict(full, monthly={}, contributions={}, bot_contributions={}, cred_as_of={},
+               scoring={k: v for k, v in full["scoring"].items() if k != "monthly"},
+               contributors=[{k: v for k, v in c.items() if k != "monthly_value"} for c in full["contributors"]])
+    return out
+
+
+def test_a_summary_is_the_full_report_without_months_and_records_cold_and_after_new_commits(generated, tmp_path):
+    """The text format's report (`summary=True`) has every overall figure of the full one, to the
+    bit, and is stored apart: computed cold, read back unchanged, and folded after new commits."""
+    from datetime import date
+
+    from value.inputs import CommunityData
+
+    path = generated
+    cache = tmp_path / "cache"
+    data = CommunityData(periods=((date(2000, 1, 1), date(2030, 6, 30)),))  # a plan: cred_as_of in full
+    full = build_report(path, cache_dir=cache, data=data).to_json()
+    assert full["monthly"]["months"] and full["cred_as_of"] and full["contributions"]["date"]
+    summary = build_report(path, cache_dir=cache, data=data, summary=True).to_json()
+    assert summary == _as_summary(full)
+    assert build_report(path, cache_dir=cache, data=data, summary=True).to_json() == summary  # stored apart
+    assert build_report(path, cache_dir=cache, data=data).to_json() == full
+    _add_commits_with_a_merge_and_a_newcomer(path)
+    warm = build_report(path, cache_dir=cache, data=data, summary=True).to_json()
+    cold = build_report(path, use_cache=False, data=data)
+    assert warm == _as_summary(cold.to_json()) == build_report(path, use_cache=False, data=data, summary=True).to_json()
+    assert build_report(path, cache_dir=cache, data=data).to_json() == cold.to_json()

@@ -182,7 +182,24 @@ def active_contributors_whole_history(ctx, month):
 
 
 def _active(ctx, month) -> set[str]:
-    return active_between(_activity(ctx), *_window(ctx, month))
+    if month is not None:
+        return _active_by_month(ctx).get(month, _NOBODY)
+    return active_between(_activity(ctx), *_window(ctx, None))
+
+
+_NOBODY: frozenset = frozenset()
+
+
+@once_per_report
+def _active_by_month(ctx) -> dict[str, set[str]]:
+    """{month: the people active in it}, in one pass over everyone's activity days: a month's
+    window is its own days, so this is `active_between` of each month without a search per
+    person and month (three indicators ask for every month)."""
+    by_month: dict[str, set[str]] = defaultdict(set)
+    for person, days in _activity(ctx).items():
+        for month in {day[:7] for day in days}:
+            by_month[month].add(person)
+    return by_month
 
 
 @once_per_report

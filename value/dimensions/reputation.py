@@ -30,13 +30,14 @@ def cred_graph(ctx, end: date | None = None) -> tuple[list, list]:
     humans = ctx.humans
     limit = None if end is None else int(datetime(end.year, end.month, end.day, tzinfo=timezone.utc).timestamp()) + 86400
     landing = ctx.landing
+    landed_at, build = (landing.commits.get, landing.build) if landing is not None else (None, 0)
     commits = []
     for c in ctx.commits:
         if c.bot:
             continue
         t, month = c.time, c.month
         if landing is not None:
-            arrived = landing.commit(c.id)
+            arrived = landed_at(c.id, build)  # `Landing.commit`, without a call per commit
             if arrived > t:
                 t, month = arrived, month_of_ts(arrived)
         if limit is None or t < limit:
