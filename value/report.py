@@ -56,7 +56,6 @@ from .contributions import (
     scores_of_sums,
     summary,
     summary_of,
-    sums_of,
 )
 from .errors import BadWeights
 from .fold import fold_new_commits, resolved_key, resolved_log, resolved_state
@@ -248,49 +247,56 @@ class _Scoring:
     month_values: dict  # {person: {month: value}}
     monthly_totals: dict  # {dimension: [weight of all records per month]}
     monthly_without: list  # [[dimensions without records] per month]
+    kinds_used: dict  # contributions.summary of the records
 
 
-def _scoring(ctx: Context, records, weights: dict[str, float], summary: bool = False) -> _Scoring:
+def _scoring(ctx: Context, records, weights: dict[str, float], brief: bool = False) -> _Scoring:
     """Each month's scores count the records that count in it: the later of their date and the
     day they landed (`Record.counts_on`), so that work landing late never changes a past month.
-    A summary leaves the months' scores out, and adds up the overall ones exactly as in full."""
-    published = _record_columns(records)
-    people, dims, amounts = published["person"], published["dimension"], published["weight"]
-    counts_on = [landed if landed > day else day for day, landed in zip(published["date"], published["landed"])]
+    `brief`: a summary's, without the months' scores or the columns, the overall scores added up
+    exactly as in full."""
+    published = {} if brief else _record_columns(records)
     index = {m: i for i, m in enumerate(ctx.months)}
     before, after = len(ctx.months), len(ctx.months) + 1  # records outside the months
     first = ctx.months[0] if ctx.months else ""
-    columns: list[tuple[list, list, list]] = [([], [], []) for _ in range(len(ctx.months) + 2)]
-    for day, person, dim, weight in zip(counts_on, people, dims, amounts):
-        i = index.get(day[:7])
-        if i is None:
-            i = before if day[:7] < first else after
-        who, what, much = columns[i]
-        who.append(person)
-        what.append(dim)
-        much.append(weight)
-    sums = [sums_of(*c) for c in columns]
+    # each month's `sums_of`, made in one pass: the same additions in the same order
+    sums: list[dict[str, dict[str, float]]] = [{} for _ in range(len(ctx.months) + 2)]
+    buckets: dict[str, dict] = {}  # "YYYY-MM" -> its month's sums
+    for day, person, _kind, dim, weight, _source, landed in records:
+        month = landed[:7] if landed > day else day[:7]
+        mine = buckets.get(month)
+        if mine is None:
+            i = index.get(month)
+            if i is None:
+                i = before if month < first else after
+            mine = buckets[month] = sums[i]
+        own = mine.get(person)
+        if own is None:
+            own = mine[person] = dict.fromkeys(DIMENSIONS, 0.0)
+        own[dim] += weight
     month_sums = sums[:before]
     overall = scores_of_sums(added_sums([sums[before], *month_sums, sums[after]]), weights)
     month_values: dict[str, dict[str, float]] = defaultdict(dict)
     monthly_totals = {d: [] for d in DIMENSIONS}
     monthly_without = []
-    for month, sums in zip([] if summary else ctx.months, month_sums):
+    for month, sums in zip([] if brief else ctx.months, month_sums):
         period = scores_of_sums(sums, weights, shares=False)
         for pid, v in period.value.items():
             month_values[pid][month] = v
         for d in DIMENSIONS:
             monthly_totals[d].append(clean(period.totals[d]))
         monthly_without.append(period.without_records)
-    return _Scoring(published, overall, month_values, monthly_totals, monthly_without)
+    kinds_used = summary(records) if brief else summary_of(published["person"], published["kind"],
+                                                           published["weight"])
+    return _Scoring(published, overall, month_values, monthly_totals, monthly_without, kinds_used)
 
 
 def _contributor_rows(ctx: Context, stats, figures: dict, scoring: _Scoring, bot_records,
                       verified: Counter | None, brief: bool = False) -> tuple[list[dict], list[dict]]:
     """The contributors' rows and the bots', sorted by id: everyone with a commit, a record or a
     person-level figure (`brief`: a summary's, without their `monthly_value`)."""
-    published, overall = scoring.published, scoring.overall
-    kinds_used = summary_of(published["person"], published["kind"], published["weight"])
+    overall = scoring.overall
+    kinds_used = scoring.kinds_used
     bot_kinds = summary(bot_records)
 
     def active(pid: str) -> bool:

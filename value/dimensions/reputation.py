@@ -32,6 +32,7 @@ def cred_graph(ctx, end: date | None = None) -> tuple[list, list]:
     landing = ctx.landing
     landed_at, build = (landing.commits.get, landing.build) if landing is not None else (None, 0)
     commits = []
+    months: dict[int, str] = {}  # day -> its month: most commits land on a day others landed on
     for c in ctx.commits:
         if c.bot:
             continue
@@ -39,7 +40,11 @@ def cred_graph(ctx, end: date | None = None) -> tuple[list, list]:
         if landing is not None:
             arrived = landed_at(c.id, build)  # `Landing.commit`, without a call per commit
             if arrived > t:
-                t, month = arrived, month_of_ts(arrived)
+                day = arrived // 86400
+                month = months.get(day)
+                if month is None:
+                    month = months[day] = month_of_ts(arrived)
+                t = arrived
         if limit is None or t < limit:
             commits.append((c.author, [p for p in c.coauthors + c.reviewers if p in humans]
                             if c.coauthors or c.reviewers else (), month))
