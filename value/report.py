@@ -13,7 +13,9 @@ Shape, schema `commonplace.value/5` (keys beyond §5 are marked +; docs/value-js
   + contributions {field: [value per record]}, + bot_contributions (the same; never scored),
   + cred_as_of {"YYYY-MM-DD": {field: [value per record]}} (the cred records as of each reward
     plan's end, v3), + verified [commit id] (commits signed with a key of their author's member
-    file, v3; only when a member lists keys)
+    file, v3; only when a member lists keys).
+  v5: `commonplace value --format json` prints `to_json(records=False)`, without the three
+    record columns, which `--records` streams as JSON Lines (value/recordlines.py).
 A record: date (ISO day), person (contributor id), kind, dimension, weight, source (a commit id,
 a data file's "path:line", or "cred/YYYY-MM"), landed (ISO day it reached the default branch, v4,
 value/landed.py); sorted by date, person, kind, source, and
