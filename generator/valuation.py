@@ -120,14 +120,15 @@ def counted_folder(model: Model | None, folder: str | None) -> str | None:
 
 
 def value_report(source: Path, model: Model | None = None, *, ref: str = "HEAD", periods=(),
-                 summary: bool = False) -> Report:
+                 summary: bool = False, with_records: bool = True) -> Report:
     """The value report of a community folder; for any other repository, a bare one too, history
     figures only (its whole history: a bare repository has no folders to choose from).
 
     A repository without commits is an error, never a report of zeros. The caches go where
     `cache.folders.value_cache_dir` says: never into a repository that holds no community.
     `periods`: reward periods ((start, end) pairs) to compute cred as of, besides the plans'.
-    `summary`: only what `commonplace value` prints as text (`value.report.report_from`)."""
+    `summary`: only what `commonplace value` prints as text; without `with_records`, every figure
+    but not the record columns (`value.report.report_from`)."""
     source = Path(source)
     found = pygit2.discover_repository(str(source.resolve()))
     if not found:
@@ -168,7 +169,8 @@ def value_report(source: Path, model: Model | None = None, *, ref: str = "HEAD",
                             paths=() if whole or model is None else model.config.paths,
                             data_files=data_files,
                             progress=progress,
-                            cache_dir=cache_dir, use_cache=use_cache, summary=summary)
+                            cache_dir=cache_dir, use_cache=use_cache, summary=summary,
+                            with_records=with_records)
     except ValueEngineError as exc:
         raise CommonplaceError(str(exc)) from None
     finally:

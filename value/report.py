@@ -131,11 +131,14 @@ def build_report(
     data_files: DataFiles | None = None,
     paths=(),  # only the commits that touch one of these count (value/history.py)
     summary: bool = False,
+    with_records: bool = True,
 ) -> Report:
     """The value report of the repository at `repo_path`, as of `ref`. `data_files` reads the
     community's data files at old commits, so that a data record counts from the day it landed
     (value/landed.py); without it, data records land on their own date. `summary`: only what
-    the text format prints (`report_from`), stored apart from the full report."""
+    the text format prints; without `with_records`, every figure but not the record columns
+    (`report_from`); each is stored apart from the full report."""
+    parts = "summary" if summary else "full" if with_records else "figures"
     data = data or CommunityData()
     weights = weights_of(data)
     reports = ReportCache(None, "")
@@ -144,13 +147,14 @@ def build_report(
                                       paths=paths)
         data_stamp = fingerprint(data)  # both keys below use it; a large community takes a while
         key = "\n".join([f"report/{REPORT_FORMAT}/{__version__}/{code_stamp()}", f"engine={engine}",
-                          f"data={data_stamp}", f"summary={summary}", state, landing_state(repo_path, data_files)])
-        reports = ReportCache(folder, f"{subdir or ''}\0{ref}" + ("\0summary" if summary else ""))
+                          f"data={data_stamp}", f"parts={parts}", state, landing_state(repo_path, data_files)])
+        reports = ReportCache(folder, f"{subdir or ''}\0{ref}" + ("" if parts == "full" else f"\0{parts}"))
         found = reports.get(key)
         if found is not None:
             return Report.from_json(found)
     assemble = functools.partial(report_from, cache_folder=folder if use_cache else None,
-                                 data_files=data_files, files_in=files_in, summary=summary)
+                                 data_files=data_files, files_in=files_in, summary=summary,
+                                 with_records=with_records)
     state_log = resolved_log(None, "")
     if use_cache and not subdir and not paths:  # new commits on top of the last report's: only they are read
         state_log = resolved_log(folder, f"{subdir or ''}\0{ref}")
@@ -252,12 +256,13 @@ class _Scoring:
     kinds_used: dict  # contributions.summary of the records
 
 
-def _scoring(ctx: Context, records, weights: dict[str, float], brief: bool = False) -> _Scoring:
+def _scoring(ctx: Context, records, weights: dict[str, float], brief: bool = False,
+             columns: bool = True) -> _Scoring:
     """Each month's scores count the records that count in it: the later of their date and the
     day they landed (`Record.counts_on`), so that work landing late never changes a past month.
-    `brief`: a summary's, without the months' scores or the columns, the overall scores added up
-    exactly as in full."""
-    published = {} if brief else _record_columns(records)
+    `brief`: a summary's, without the months' scores, the overall scores added up exactly as in
+    full; without `columns`, the records are not made into columns (`published` is empty)."""
+    published = _record_columns(records) if columns and not brief else {}
     index = {m: i for i, m in enumerate(ctx.months)}
     before, after = len(ctx.months), len(ctx.months) + 1  # records outside the months
     first = ctx.months[0] if ctx.months else ""
@@ -288,8 +293,8 @@ def _scoring(ctx: Context, records, weights: dict[str, float], brief: bool = Fal
         for d in DIMENSIONS:
             monthly_totals[d].append(clean(period.totals[d]))
         monthly_without.append(period.without_records)
-    kinds_used = summary(records) if brief else summary_of(published["person"], published["kind"],
-                                                           published["weight"])
+    kinds_used = summary_of(published["person"], published["kind"], published["weight"]) if published \
+        else summary(records)
     return _Scoring(published, overall, month_values, monthly_totals, monthly_without, kinds_used)
 
 
@@ -349,11 +354,14 @@ def _contributor_rows(ctx: Context, stats, figures: dict, scoring: _Scoring, bot
 
 def report_from(history, data: CommunityData, weights: dict[str, float], ctx: Context | None = None, *,
                 cache_folder: Path | None = None, data_files: DataFiles | None = None,
-                files_in: str | None = None, summary: bool = False) -> Report:
+                files_in: str | None = None, summary: bool = False, with_records: bool = True) -> Report:
     """The report of `history` and `data`. A `summary` is what `commonplace value`'s text prints:
     every overall figure, score and value, the same as in full, without what only the JSON and
     the pages read (the monthly series, each person's `monthly_value`, the record columns, the
-    cred as of each reward plan's end): never published, never a page's input."""
+    cred as of each reward plan's end): never published, never a page's input. Without
+    `with_records`, the report has every figure but no record columns (what `--format json`
+    prints, `Report.to_json(records=False)`), so they are neither made nor stored."""
+    with_records = with_records and not summary
     ctx = ctx if ctx is not None else Context(history, data)
     if history.commit is not None:  # when each commit and data record landed (value/landed.py)
         ctx.landing = landing(history.git_dir, history.commit, folder=files_in or history.subdir, files=data_files,
@@ -367,7 +375,7 @@ def report_from(history, data: CommunityData, weights: dict[str, float], ctx: Co
     figures = {ind.key: ind.func(ctx) for ind in indicators("person")}
     records, bot_records = records_of(ctx)
     stats = _commit_stats(ctx)
-    scoring = _scoring(ctx, records, weights, summary)
+    scoring = _scoring(ctx, records, weights, summary, with_records)
     overall = scoring.overall
     contributors, bots = _contributor_rows(ctx, stats, figures, scoring, bot_records, verified, summary)
     scored = {"totals": {d: clean(overall.totals[d]) for d in DIMENSIONS},
@@ -385,11 +393,11 @@ def report_from(history, data: CommunityData, weights: dict[str, float], ctx: Co
         scoring=scored,
         contributors=contributors,
         bots=bots,
-        contributions={} if summary else scoring.published,
-        bot_contributions={} if summary else _record_columns(bot_records),
+        contributions=scoring.published,
+        bot_contributions=_record_columns(bot_records) if with_records else {},
         # cred as of each reward plan's end: what a plan counts, the same whatever comes later
-        cred_as_of={} if summary else {end.isoformat(): _record_columns(cred_as_of(ctx, end))
-                                       for end in sorted({end for _start, end in data.periods})},
+        cred_as_of={end.isoformat(): _record_columns(cred_as_of(ctx, end))
+                    for end in sorted({end for _start, end in data.periods})} if with_records else {},
         verified=sorted(signed) if verified is not None else None,  # the commits a `verified: true` plan counts
         notes=ctx.notes or None,  # commits read otherwise than they claim (clamped dates, capped trailers)
     )

@@ -18,8 +18,10 @@ from . import community_folder
 def run(args) -> int:
     folder = community_folder(args.source)
     records = getattr(args, "records", None)
-    # the text prints overall figures only: its report leaves out the months and the records
-    result = value_report(folder, ref=args.ref, summary=args.format != "json" and not records)
+    # the text prints overall figures only: its report leaves out the months and the records;
+    # the JSON prints every figure, and the records only go to --records
+    result = value_report(folder, ref=args.ref, summary=args.format != "json" and not records,
+                          with_records=bool(records))
     if records:
         _write_records(result, records)
         if records == "-":  # the records are the output: a report after them would spoil the stream

@@ -269,7 +269,8 @@ def _as_summary(full: dict) -> dict:
 
 def test_a_summary_is_the_full_report_without_months_and_records_cold_and_after_new_commits(generated, tmp_path):
     """The text format's report (`summary=True`) has every overall figure of the full one, to the
-    bit, and is stored apart: computed cold, read back unchanged, and folded after new commits."""
+    bit, and the JSON format's (`with_records=False`) every figure; each is stored apart:
+    computed cold, read back unchanged, and folded after new commits."""
     from datetime import date
 
     from value.inputs import CommunityData
@@ -283,8 +284,12 @@ def test_a_summary_is_the_full_report_without_months_and_records_cold_and_after_
     assert summary == _as_summary(full)
     assert build_report(path, cache_dir=cache, data=data, summary=True).to_json() == summary  # stored apart
     assert build_report(path, cache_dir=cache, data=data).to_json() == full
+    figures = build_report(path, cache_dir=cache, data=data, with_records=False).to_json()  # --format json's
+    assert figures == dict(full, contributions={}, bot_contributions={}, cred_as_of={})
     _add_commits_with_a_merge_and_a_newcomer(path)
     warm = build_report(path, cache_dir=cache, data=data, summary=True).to_json()
     cold = build_report(path, use_cache=False, data=data)
     assert warm == _as_summary(cold.to_json()) == build_report(path, use_cache=False, data=data, summary=True).to_json()
+    assert build_report(path, cache_dir=cache, data=data, with_records=False).to_json(records=False) \
+        == cold.to_json(records=False)
     assert build_report(path, cache_dir=cache, data=data).to_json() == cold.to_json()
