@@ -7,7 +7,6 @@ when that format is asked for: a rebuild after one new commit is short, and impo
 
 from __future__ import annotations
 
-import json
 import sys
 
 from ..errors import CommonplaceError
@@ -32,7 +31,9 @@ def run(args) -> int:
         note = no_commits_note(result)
         if note:  # the table says it first; JSON says it beside the figures
             sys.stderr.write(f"note: {note}\n")
-        _write_json(result.to_json(records=False), sys.stdout)
+        from value.jsontext import write_json
+
+        write_json(result.to_json(records=False), sys.stdout)  # json.dumps(indent=2, sort_keys=True), streamed
     else:
         sys.stdout.write(_text(result, folder))
     return 0
@@ -53,19 +54,6 @@ def _text(result, folder) -> str:
     days = model.config.inactive_days if model else 180
     projects = {slug: p.title for slug, p in model.projects.items()} if model else {}
     return report_text(result, english(), days, projects)
-
-
-def _write_json(data: dict, out) -> None:
-    """`json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False)` and a newline, written a
-    few thousand pieces at a time instead of joined into one string first."""
-    chunk = []
-    for piece in json.JSONEncoder(indent=2, sort_keys=True, ensure_ascii=False).iterencode(data):
-        chunk.append(piece)
-        if len(chunk) >= 8192:
-            out.write("".join(chunk))
-            chunk.clear()
-    chunk.append("\n")
-    out.write("".join(chunk))
 
 
 def _write_records(result, target: str) -> None:
