@@ -2,11 +2,10 @@
 byte, written to a stream piece by piece.
 
 The standard library encodes an indented document in Python, a generator per container and a
-few yields per item: most of the time `commonplace value --format json` took after one new
-commit on a long history went there. Here a container whose items are all scalars (a
-contributor's monthly values, scores, a monthly series) is made in one join; the scalars are
-written as the standard encoder writes them (its own string encoder, `float.__repr__`, NaN and
-Infinity as it spells them), and keys that are not strings as it converts them.
+few yields per item. Here each item of the top two levels (a report's keys, then each
+contributor) is made as one string, by joins, and written a few thousand at a time; the scalars
+as the standard encoder writes them (its own string encoder, `float.__repr__`, NaN and Infinity
+as it spells them), and keys that are not strings as it converts them.
 """
 
 from __future__ import annotations
@@ -15,7 +14,7 @@ from json.encoder import encode_basestring
 from typing import TextIO
 
 INDENT = "  "
-FLUSH = 8192  # pieces held before a write
+FLUSH = 2048  # pieces held before a write
 
 _INFINITY = float("inf")
 
@@ -62,74 +61,75 @@ def _key(key) -> str:
     raise TypeError(f"keys must be str, int, float, bool or None, not {type(key).__name__}")
 
 
-class _Writer:
-    def __init__(self, out: TextIO) -> None:
-        self.out = out
-        self.pieces: list[str] = []
+_NEWLINES = ["\n" + INDENT * n for n in range(64)]
 
-    def flush(self) -> None:
-        self.out.write("".join(self.pieces))
-        self.pieces.clear()
 
-    def value(self, value, level: int) -> None:
-        text = _scalar(value)
-        if text is not None:
-            self.pieces.append(text)
-        elif isinstance(value, dict):
-            self.mapping(value, level)
-        elif isinstance(value, (list, tuple)):
-            self.sequence(value, level)
-        else:
-            raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+def _newline(level: int) -> str:
+    return _NEWLINES[level] if level < len(_NEWLINES) else "\n" + INDENT * level
 
-    def mapping(self, value: dict, level: int) -> None:
+
+_CONVERT = {str: encode_basestring, int: int.__repr__, float: _float, bool: lambda v: "true" if v else "false",
+            type(None): lambda v: "null"}  # the exact scalar types, one look-up each
+
+
+def _text(value, level: int) -> str:
+    """The JSON of `value` at nesting `level`, made by joins (a row of a report is small)."""
+    convert = _CONVERT.get(type(value))
+    if convert is not None:
+        return convert(value)
+    text = _scalar(value)
+    if text is not None:
+        return text
+    convert_of, enc = _CONVERT.get, encode_basestring
+    if isinstance(value, dict):
         if not value:
-            self.pieces.append("{}")
-            return
-        items = sorted(value.items())
-        inner, outer = "\n" + INDENT * (level + 1), "\n" + INDENT * level
-        texts = [_scalar(v) for _k, v in items]
-        if None not in texts:  # a leaf: one join
-            self.pieces.append("{" + inner + ("," + inner).join(
-                [f"{_key(k)}: {t}" for (k, _v), t in zip(items, texts)]) + outer + "}")
-            return
-        pieces = self.pieces
-        pieces.append("{")
-        for n, ((k, v), text) in enumerate(zip(items, texts)):
-            pieces.append(("," + inner if n else inner) + _key(k) + ": ")
-            if text is None:
-                self.value(v, level + 1)
-            else:
-                pieces.append(text)
-            if len(pieces) > FLUSH:
-                self.flush()
-        pieces.append(outer + "}")
-
-    def sequence(self, value, level: int) -> None:
+            return "{}"
+        inner = _newline(level + 1)
+        deeper = level + 1
+        parts = []
+        for k, v in sorted(value.items()):
+            convert = convert_of(type(v))
+            parts.append((enc(k) if type(k) is str else _key(k)) + ": "
+                         + (convert(v) if convert is not None else _text(v, deeper)))
+        return "{" + inner + ("," + inner).join(parts) + _newline(level) + "}"
+    if isinstance(value, (list, tuple)):
         if not value:
-            self.pieces.append("[]")
-            return
-        inner, outer = "\n" + INDENT * (level + 1), "\n" + INDENT * level
-        texts = [_scalar(v) for v in value]
-        if None not in texts:
-            self.pieces.append("[" + inner + ("," + inner).join(texts) + outer + "]")
-            return
-        pieces = self.pieces
-        pieces.append("[")
-        for n, (v, text) in enumerate(zip(value, texts)):
-            pieces.append("," + inner if n else inner)
-            if text is None:
-                self.value(v, level + 1)
-            else:
-                pieces.append(text)
-            if len(pieces) > FLUSH:
-                self.flush()
-        pieces.append(outer + "]")
+            return "[]"
+        inner = _newline(level + 1)
+        deeper = level + 1
+        parts = []
+        for v in value:
+            convert = convert_of(type(v))
+            parts.append(convert(v) if convert is not None else _text(v, deeper))
+        return "[" + inner + ("," + inner).join(parts) + _newline(level) + "]"
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+
+def _stream(value, level: int, pieces: list[str], out: TextIO) -> None:
+    """`_text(value, level)` in pieces: the top containers item by item, written now and then,
+    so that a long list (a report's contributors) is never one string."""
+    if level > 1 or not value or not isinstance(value, (dict, list, tuple)):
+        pieces.append(_text(value, level))
+        return
+    inner = _newline(level + 1)
+    mapping = isinstance(value, dict)
+    items = sorted(value.items()) if mapping else value
+    pieces.append("{" if mapping else "[")
+    for n, item in enumerate(items):
+        pieces.append("," + inner if n else inner)
+        if mapping:
+            pieces.append(_key(item[0]) + ": ")
+            item = item[1]
+        _stream(item, level + 1, pieces, out)
+        if len(pieces) > FLUSH:
+            out.write("".join(pieces))
+            pieces.clear()
+    pieces.append(_newline(level) + ("}" if mapping else "]"))
 
 
 def write_json(value, out: TextIO) -> None:
     """Writes `value` as indented JSON (see the module's docstring), then a newline."""
-    writer = _Writer(out)
-    writer.value(value, 0)
-    writer.pieces.append("\n")
-    writer.flush()
+    pieces: list[str] = []
+    _stream(value, 0, pieces, out)
+    pieces.append("\n")
+    out.write("".join(pieces))
