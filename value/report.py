@@ -204,6 +204,25 @@ def _collector_paused():
             gc.enable()
 
 
+_PLAIN = frozenset({str, int, bool, type(None)})  # what `clean` gives back as it is
+
+
+def _clean_row(row: dict) -> dict:
+    """`{k: clean(v) for k, v in row.items()}`, without a call for the plain values and floats
+    that make most of a row (a report of a long history has thousands of rows)."""
+    out = {}
+    for k, v in row.items():
+        kind = type(v)
+        if kind in _PLAIN:
+            out[k] = v
+        elif kind is float:
+            rounded = round(v, PLACES)
+            out[k] = 0.0 if rounded == 0 else rounded
+        else:
+            out[k] = clean(v)
+    return out
+
+
 def _community_figures(ctx: Context, summary: bool = False) -> tuple[dict, dict]:
     """The community indicators: {dimension: {indicator: value}}, and the monthly series (empty
     in a summary)."""
@@ -332,7 +351,7 @@ def _contributor_rows(ctx: Context, stats, figures: dict, scoring: _Scoring, bot
         }
         if person.bot:
             row["records"] = bot_kinds.get(pid, {})
-            bots.append({k: clean(v) for k, v in row.items()})
+            bots.append(_clean_row(row))
             continue
         row["scores"] = overall.scores.get(pid) or dict.fromkeys(DIMENSIONS, 0.0)
         row["value"] = overall.value.get(pid, 0.0)
@@ -348,7 +367,7 @@ def _contributor_rows(ctx: Context, stats, figures: dict, scoring: _Scoring, bot
         row["records"] = kinds_used.get(pid, {})
         if not brief:
             row["monthly_value"] = scoring.month_values.get(pid, {})
-        contributors.append({k: clean(v) for k, v in row.items()})
+        contributors.append(_clean_row(row))
     return contributors, bots
 
 
