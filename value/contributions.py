@@ -306,13 +306,20 @@ def cred_as_of(ctx, end: date) -> list[tuple]:
 
 
 @once_per_report
+def plain_records(ctx) -> list[tuple]:
+    """The records of git and of the data files (every record but cred), in no particular order,
+    weight 0 included: what the activity counts is known before cred is (`value.credfork`)."""
+    kinds = ctx.kinds
+    return git_records(ctx, kinds) + data_records(ctx, kinds)
+
+
+@once_per_report
 def records_of(ctx) -> tuple[list[tuple], list[tuple]]:
     """(people's records, bots' records) of a report, each sorted by date, person, kind, source:
     tuples in the order of Record's fields (Records from the data files, plain tuples from git
     and cred, which are made by the hundred thousand). Records of weight 0 (a kind weighted 0 in
     the config) are left out."""
-    kinds = ctx.kinds
-    records = git_records(ctx, kinds) + data_records(ctx, kinds) + cred_records(ctx, kinds)
+    records = plain_records(ctx) + cred_records(ctx, ctx.kinds)
     if records and min(map(_WEIGHT, records)) <= 0:
         records = [r for r in records if r[4] > 0]  # weight
     records.sort(key=_SORT_KEY)

@@ -48,7 +48,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Callable
 
-from . import __version__
+from . import __version__, credfork
 from .cache import ReportCache, code_stamp, fingerprint
 from .context import Context, iso
 from .contributions import (
@@ -385,15 +385,25 @@ def report_from(history, data: CommunityData, weights: dict[str, float], ctx: Co
     if history.commit is not None:  # when each commit and data record landed (value/landed.py)
         ctx.landing = landing(history.git_dir, history.commit, folder=files_in or history.subdir, files=data_files,
                               cache_folder=cache_folder, build=build_time(history.as_of[0]))
+    credfork.start(ctx)  # cred, in a child, while the figures that need no cred are made
+    try:
+        return _assembled(history, data, weights, ctx, cache_folder, summary, with_records)
+    finally:
+        credfork.stop(ctx)
+
+
+def _assembled(history, data: CommunityData, weights: dict[str, float], ctx: Context, cache_folder: Path | None,
+               summary: bool, with_records: bool) -> Report:
+    """`report_from`'s report, once the context is complete."""
     verified = None  # {person: commits signed with a key in their member file}, when any member lists keys
     signed: set[str] = set()
     if has_keys(data):
         signed = verified_in(history, ctx.resolved, data, cache_folder)
         verified = Counter(c.author for c in ctx.commits if c.id in signed)
-    dimensions, monthly = _community_figures(ctx, summary)
+    stats = _commit_stats(ctx)
+    dimensions, monthly = _community_figures(ctx, summary)  # the reputation figures take the cred
     figures = {ind.key: ind.func(ctx) for ind in indicators("person")}
     records, bot_records = records_of(ctx)
-    stats = _commit_stats(ctx)
     scoring = _scoring(ctx, records, weights, summary, with_records)
     overall = scoring.overall
     contributors, bots = _contributor_rows(ctx, stats, figures, scoring, bot_records, verified, summary)

@@ -7,6 +7,7 @@ from collections import Counter
 from datetime import date, datetime, timezone
 
 from ..context import as_date, month_of, month_of_ts, once_per_report
+from .. import credfork
 from ..cred import credrank
 from ..registry import indicator, person
 from .community_building import absence_factor
@@ -16,8 +17,10 @@ DIM = "reputation"
 
 @once_per_report
 def cred_of(ctx):
-    """(cred per person, cred per month per person), non-bot people only."""
-    return credrank(*cred_graph(ctx))
+    """(cred per person, cred per month per person), non-bot people only: from the child that
+    `credfork.start` forked for it, when there is one, else computed here."""
+    found = credfork.take(ctx)
+    return found if found is not None else credrank(*cred_graph(ctx))
 
 
 def cred_graph(ctx, end: date | None = None) -> tuple[list, list]:
