@@ -223,12 +223,18 @@ def _clean_row(row: dict) -> dict:
     return out
 
 
+def _cred_last(items: list) -> list:
+    """The indicators in their order, those of the dimension cred counts in last: cred may still
+    be computing in a child (`value.credfork`), and everything else can be made meanwhile."""
+    return sorted(items, key=lambda ind: ind.dimension == "reputation")
+
+
 def _community_figures(ctx: Context, summary: bool = False) -> tuple[dict, dict]:
     """The community indicators: {dimension: {indicator: value}}, and the monthly series (empty
     in a summary)."""
     dimensions: dict = {d: {} for d in DIMENSIONS}
     monthly: dict = {} if summary else {"months": list(ctx.months), **{d: {} for d in DIMENSIONS}}
-    for ind in indicators("community"):
+    for ind in _cred_last(indicators("community")):
         dimensions[ind.dimension][ind.key] = clean(ind.func(ctx, None))
         if ind.monthly and not summary:
             monthly[ind.dimension][ind.key] = [clean(ind.func(ctx, m)) for m in ctx.months]
@@ -401,8 +407,11 @@ def _assembled(history, data: CommunityData, weights: dict[str, float], ctx: Con
         signed = verified_in(history, ctx.resolved, data, cache_folder)
         verified = Counter(c.author for c in ctx.commits if c.id in signed)
     stats = _commit_stats(ctx)
+    person = indicators("person")
+    early = {(ind.dimension, ind.key): ind.func(ctx) for ind in person if ind.dimension != "reputation"}
     dimensions, monthly = _community_figures(ctx, summary)  # the reputation figures take the cred
-    figures = {ind.key: ind.func(ctx) for ind in indicators("person")}
+    figures = {ind.key: early[ind.dimension, ind.key] if (ind.dimension, ind.key) in early else ind.func(ctx)
+               for ind in person}
     records, bot_records = records_of(ctx)
     scoring = _scoring(ctx, records, weights, summary, with_records)
     overall = scoring.overall
