@@ -15,8 +15,9 @@ first the people's records (the report's `contributions`), then the bots' with `
 
 from __future__ import annotations
 
+import json
 from json.encoder import encode_basestring  # the JSON string of a str, quotes included, non-ASCII kept
-from typing import Iterator, TextIO
+from typing import Iterable, Iterator, TextIO
 
 from .report_types import Columns, Report
 
@@ -63,3 +64,21 @@ def write_records(report: Report, out: TextIO) -> int:
             chunk.clear()
     out.write("".join(chunk))
     return count + len(chunk)
+
+
+def read_records(lines: Iterable[str]) -> dict:
+    """`record_lines`' lines read back as the report's columns: {"contributions": columns,
+    "bot_contributions": columns, "cred_as_of": {day: columns}} (what `Report.from_json` takes)."""
+    def columns() -> dict:
+        return {field: [] for field in FIELDS}
+
+    people, bots, as_of = columns(), columns(), {}
+    for line in lines:
+        if not line.strip():
+            continue
+        record = json.loads(line)
+        target = bots if record.get("bot") else as_of.setdefault(record["as_of"], columns()) if "as_of" in record \
+            else people
+        for field in FIELDS:
+            target[field].append(record[field])
+    return {"contributions": people, "bot_contributions": bots, "cred_as_of": as_of}

@@ -286,7 +286,7 @@ def test_the_report_records_give_back_its_scores(repo, tmp_path):
 
 
 def test_record_lines_are_the_json_of_each_record_in_order():
-    from value.recordlines import record_lines
+    from value.recordlines import read_records, record_lines
 
     people = {"date": ["2024-01-05", "2024-01-31"], "person": ["zoë", "ana"], "kind": ["commit", "cred"],
               "dimension": ["objective_accomplishment", "reputation"], "weight": [1.0, 0.123457],
@@ -310,3 +310,6 @@ def test_record_lines_are_the_json_of_each_record_in_order():
          "source": "cred/2024-01", "landed": "2024-01-15", "as_of": "2024-01-15"},
     ]
     assert lines == [json.dumps(json.loads(line), ensure_ascii=False) + "\n" for line in lines]
+    back = read_records(lines)  # and read back as the columns they came from
+    assert back["contributions"] == people and back["cred_as_of"] == {"2024-01-15": cred}
+    assert back["bot_contributions"] == {**bots, "landed": bots["date"]}
