@@ -278,7 +278,7 @@ class _Scoring:
     month_values: dict  # {person: {month: value}}
     monthly_totals: dict  # {dimension: [weight of all records per month]}
     monthly_without: list  # [[dimensions without records] per month]
-    kinds_used: dict  # contributions.summary of the records
+    kinds_used: dict | set  # contributions.summary of the records; in a summary, who has records
 
 
 def _scoring(ctx: Context, records, weights: dict[str, float], brief: bool = False,
@@ -318,18 +318,25 @@ def _scoring(ctx: Context, records, weights: dict[str, float], brief: bool = Fal
         for d in DIMENSIONS:
             monthly_totals[d].append(clean(period.totals[d]))
         monthly_without.append(period.without_records)
-    kinds_used = summary_of(published["person"], published["kind"], published["weight"]) if published \
-        else summary(records)
+    if brief:  # who has records is all a summary's rows ask
+        kinds_used: dict | set = set(map(itemgetter(1), records))
+    else:
+        kinds_used = summary_of(published["person"], published["kind"], published["weight"]) if published \
+            else summary(records)
     return _Scoring(published, overall, month_values, monthly_totals, monthly_without, kinds_used)
+
+
+BRIEF_ROW = ("id", "name", "bot", "commits", "scores", "value")  # a summary's row (a bot's: the first four)
 
 
 def _contributor_rows(ctx: Context, stats, figures: dict, scoring: _Scoring, bot_records,
                       verified: Counter | None, brief: bool = False) -> tuple[list[dict], list[dict]]:
     """The contributors' rows and the bots', sorted by id: everyone with a commit, a record or a
-    person-level figure (`brief`: a summary's, without their `monthly_value`)."""
+    person-level figure. `brief`: a summary's, the same people with what the text prints of them
+    (`BRIEF_ROW`)."""
     overall = scoring.overall
     kinds_used = scoring.kinds_used
-    bot_kinds = summary(bot_records)
+    bot_kinds = set(map(itemgetter(1), bot_records)) if brief else summary(bot_records)
 
     def active(pid: str) -> bool:
         s = stats.get(pid)
@@ -343,6 +350,13 @@ def _contributor_rows(ctx: Context, stats, figures: dict, scoring: _Scoring, bot
         if not active(pid):
             continue
         s = stats.get(pid) or stats.default_factory()
+        if brief:
+            row = {"id": pid, "name": person.name, "bot": person.bot, "commits": s["commits"]}
+            if not person.bot:
+                row["scores"] = overall.scores.get(pid) or dict.fromkeys(DIMENSIONS, 0.0)
+                row["value"] = overall.value.get(pid, 0.0)
+            (bots if person.bot else contributors).append(_clean_row(row))
+            continue
         row = {
             "id": pid,
             "name": person.name,
@@ -371,8 +385,7 @@ def _contributor_rows(ctx: Context, stats, figures: dict, scoring: _Scoring, bot
             row[key] = values.get(pid, None if key == "role" else {} if key == "rewards_received" else 0)
         row["signals"] = overall.sums.get(pid) or dict.fromkeys(DIMENSIONS, 0.0)
         row["records"] = kinds_used.get(pid, {})
-        if not brief:
-            row["monthly_value"] = scoring.month_values.get(pid, {})
+        row["monthly_value"] = scoring.month_values.get(pid, {})
         contributors.append(_clean_row(row))
     return contributors, bots
 
@@ -381,9 +394,10 @@ def report_from(history, data: CommunityData, weights: dict[str, float], ctx: Co
                 cache_folder: Path | None = None, data_files: DataFiles | None = None,
                 files_in: str | None = None, summary: bool = False, with_records: bool = True) -> Report:
     """The report of `history` and `data`. A `summary` is what `commonplace value`'s text prints:
-    every overall figure, score and value, the same as in full, without what only the JSON and
-    the pages read (the monthly series, each person's `monthly_value`, the record columns, the
-    cred as of each reward plan's end): never published, never a page's input. Without
+    every overall figure, and each person's scores and value, the same as in full (their other
+    fields left out, `BRIEF_ROW`), without what only the JSON and the pages read (the monthly
+    series, the record columns, the cred as of each reward plan's end): never published, never a
+    page's input. Without
     `with_records`, the report has every figure but no record columns (what `--format json`
     prints, `Report.to_json(records=False)`), so they are neither made nor stored."""
     with_records = with_records and not summary

@@ -8,7 +8,7 @@ import value.linecount as linecount_module
 from gitrepo import git, git_env, identity
 from synthetic import append_commit, generate
 from value.history import read_history
-from value.report import build_report
+from value.report import BRIEF_ROW, build_report
 
 
 @pytest.fixture
@@ -260,10 +260,12 @@ def test_a_change_made_from_an_older_state_is_left_out():
 
 
 def _as_summary(full: dict) -> dict:
-    """What a summary report holds of a full one: everything but the months and the records."""
+    """What a summary report holds of a full one: every overall figure, and of each person what the
+    text prints; no months, no records."""
     out = dict(full, monthly={}, contributions={}, bot_contributions={}, cred_as_of={},
                scoring={k: v for k, v in full["scoring"].items() if k != "monthly"},
-               contributors=[{k: v for k, v in c.items() if k != "monthly_value"} for c in full["contributors"]])
+               contributors=[{k: c[k] for k in BRIEF_ROW} for c in full["contributors"]],
+               bots=[{k: c[k] for k in BRIEF_ROW if k in c} for c in full["bots"]])
     return out
 
 
