@@ -295,3 +295,33 @@ def test_a_summary_is_the_full_report_without_months_and_records_cold_and_after_
     assert build_report(path, cache_dir=cache, data=data, with_records=False).to_json(records=False) \
         == cold.to_json(records=False)
     assert build_report(path, cache_dir=cache, data=data).to_json() == cold.to_json()
+
+
+def test_tags_are_peeled_once_and_new_ones_after_new_commits(generated, tmp_path, monkeypatch):
+    """A tag ref's target is an object, which never changes: what it peeled to is kept with the
+    resolved history, and a rebuild after new commits peels only the tags made since; the
+    releases still count every tag, annotated or not, as a cold run does."""
+    import value.history as history_module
+
+    path = generated
+    cache = tmp_path / "cache"
+    git(path, "tag", "v1", "HEAD~5")
+    git(path, "tag", "-a", "-m", "Two", "v2", "HEAD~2", env=git_env(tmp_path / "home"))
+    build_report(path, cache_dir=cache)
+    peeled = []
+    real = history_module._peeled_tag
+    monkeypatch.setattr(history_module, "_peeled_tag", lambda repo, target: peeled.append(target) or real(repo, target))
+    append_commit(path, when=1_960_000_000)
+    warm = build_report(path, cache_dir=cache).to_json()
+    assert peeled == []
+    assert warm == build_report(path, use_cache=False).to_json()  # (a cold run peels every tag)
+    assert warm["dimensions"]["objective_accomplishment"]["releases"] >= 2
+    append_commit(path, when=1_970_000_000)
+    git(path, "tag", "-a", "-m", "Three", "v3", "HEAD", env=git_env(tmp_path / "home"))
+    peeled.clear()
+    warm = build_report(path, cache_dir=cache).to_json()
+    assert len(peeled) == 1 and warm == build_report(path, use_cache=False).to_json()
+    append_commit(path, when=1_980_000_000)  # the change that recorded v3 is replayed: v3 is known
+    peeled.clear()
+    warm = build_report(path, cache_dir=cache).to_json()
+    assert peeled == [] and warm == build_report(path, use_cache=False).to_json()
