@@ -2,7 +2,8 @@
 reads and resolves only those.
 
 The state is what the last full computation resolved: the commits it counted with every identity
-resolved, the `.mailmap` it used and which tag targets its tip reaches. It is kept in a state log
+resolved, the `.mailmap` it used, which tag targets its tip reaches and what each tag's target
+peels to (`History.tag_objects`). It is kept in a state log
 (`resolved-<slot>.pickle`, see `cache.py`): the state, then the changes appended by each later
 rebuild (the commits it added), written whole again after `COMPACT_CHANGES` changes. Only a
 community at the root of its repository is folded: in a subfolder, new commits can change which
