@@ -28,13 +28,25 @@ FORK_AFTER = 10_000  # counted commits: below this, cred takes less than a fork 
 _PENDING = "credfork.pending"  # ctx.memo key: (child pid, read end of its pipe)
 
 
+def _fork() -> int:
+    return os.fork()
+
+
 def start(ctx) -> bool:
     """Fork a child computing `ctx`'s cred, when it pays; True when one was forked."""
     if len(ctx.commits) < FORK_AFTER or _PENDING in ctx.memo or not forkpool.can_fork():
         return False
-    read, write = os.pipe()
     parent = os.getpid()
-    pid = os.fork()
+    try:
+        read, write = os.pipe()
+    except OSError:  # out of descriptors: computed in this process
+        return False
+    try:
+        pid = _fork()
+    except OSError:  # out of processes or memory: the same
+        os.close(read)
+        os.close(write)
+        return False
     if pid == 0:  # the child: compute, hand the result over, and leave without running any exit handler
         code = 1
         try:

@@ -69,3 +69,14 @@ def test_a_child_never_taken_is_ended_and_reaped(generated, forking):
     assert credfork._PENDING not in ctx.memo
     with pytest.raises(ChildProcessError):
         os.waitpid(pid, os.WNOHANG)
+
+
+def test_a_fork_refused_by_the_system_leaves_the_parent_to_compute_cred(generated, monkeypatch, forking):
+    expected = build_report(generated, use_cache=False).to_json()
+
+    def refused():
+        raise BlockingIOError("Resource temporarily unavailable")
+
+    monkeypatch.setattr(credfork, "_fork", refused)
+    assert build_report(generated, use_cache=False).to_json() == expected
+    assert forking == [True, False]
