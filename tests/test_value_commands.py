@@ -168,3 +168,26 @@ def test_value_records_to_a_folder_that_does_not_exist_is_a_clear_error(tmp_path
     err = capsys.readouterr().err
     assert str(target) in err and "cannot write the records" in err and "Traceback" not in err
     assert not target.parent.exists()
+
+
+def test_value_output_to_a_reader_that_stops_ends_quietly(tmp_path, monkeypatch, capsys):
+    """`commonplace value --records - | head -1`: the reader closes the pipe; the command stops
+    writing, with the shell's code for a writer ended by SIGPIPE and no error line."""
+    import os
+    import sys
+
+    root = software_repo(tmp_path)
+    for args in (["--records", "-"], ["--format", "json"], []):
+        read, write = os.pipe()
+        os.close(read)  # a reader that has stopped already
+        closed = open(write, "w", encoding="utf-8")
+        monkeypatch.setattr(sys, "stdout", closed)
+        try:
+            assert main(["value", str(root), *args]) == 141
+        finally:
+            monkeypatch.undo()
+            try:
+                closed.close()
+            except OSError:
+                pass
+    assert capsys.readouterr().err == ""

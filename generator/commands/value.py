@@ -7,6 +7,7 @@ when that format is asked for: a rebuild after one new commit is short, and impo
 
 from __future__ import annotations
 
+import os
 import sys
 
 from ..errors import CommonplaceError
@@ -15,6 +16,22 @@ from . import community_folder
 
 
 def run(args) -> int:
+    try:
+        code = _run(args)
+        sys.stdout.flush()  # here, not at exit: a reader gone is then seen below
+        return code
+    except BrokenPipeError:  # the reader stopped reading (`| head`): what it read stands
+        # later writes (and the flush at exit) go nowhere, as a killed `git log | head` says nothing
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            os.close(devnull)
+        except (OSError, ValueError):  # a standard output without a descriptor: nothing to flush into
+            pass
+        return 141  # 128 + SIGPIPE, as a shell reports a pipe's writer ended by it
+
+
+def _run(args) -> int:
     folder = community_folder(args.source)
     records = getattr(args, "records", None)
     # the text prints overall figures only: its report leaves out the months and the records;
