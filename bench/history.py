@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Benchmark: the value report on a real or synthetic history, beside `git log --numstat`.
 
-    python bench/history.py PATH [--subdir DIR] [--runs 3]
+    python bench/history.py PATH [--subdir DIR] [--runs 3] [--command [--compare DIR]]
     python bench/history.py --synthetic 20000
 
 Prints, measured in one run: the cold time (empty cache), the no-change time (warm cache) and
@@ -10,13 +10,23 @@ on the same repository (and PyDriller's when it is installed), with ratios, and 
 (ru_maxrss) of the child process that builds the report. Each figure is the median of --runs
 runs; every run is a fresh Python process. The user's repository is never changed: the
 benchmark works in a `git clone --shared` copy in a temporary folder.
+
+`--command` adds the whole `commonplace value` command after one new commit, as a user runs it
+(a fresh process, imports included, output to /dev/null), as text and with `--format json`:
+wall and CPU seconds (the CPU of the process and what it waits for, which a shared machine
+disturbs less). `--compare DIR` runs those two also with the code of another source tree (for
+example `git archive main | tar -x -C /tmp/main`), the two codes taking turns run by run, each
+with its own cache (warmed from the per-commit cache the cold runs left, not from git).
+Only for a repository without a community (its caches go to `$XDG_CACHE_HOME`).
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -89,6 +99,58 @@ def new_commit(repo: Path, n: int) -> None:
     subprocess.run(["git", "-C", str(repo), "commit", "-q", "-m", f"bench {n}"], check=True, env=env)
 
 
+def command_env(cache: Path) -> dict:
+    env = git_env()
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # as installed: compiled once, not on every run
+    env["XDG_CACHE_HOME"] = str(cache)
+    return env
+
+
+def time_command(code: Path, repo: Path, cache: Path, extra: list[str]) -> tuple[float, float]:
+    """(wall, CPU) seconds of `commonplace value REPO EXTRA` run from the source tree `code`."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "generator", "value", str(repo), *extra], cwd=code, check=True,
+                   stdout=subprocess.DEVNULL, env=command_env(cache))
+    wall = time.perf_counter() - t
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+
+
+def command_figures(codes: dict[str, Path], work: Path, head: str, history_cache: Path, tmp: Path,
+                    runs: int) -> dict:
+    """{(code, format): ([wall], [cpu])}: the command after one new commit, codes taking turns."""
+    # where `value.cache.user_cache_dir` puts the caches of a repository without a community
+    key = hashlib.sha256(str((work / ".git").resolve()).encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    subprocess.run(["git", "-C", str(work), "reset", "-q", "--hard", head], check=True, env=git_env())
+    warm = {}
+    for name, code in codes.items():  # the tip's state, from the per-commit cache the cold runs made
+        cache = tmp / f"xdg-{name}"
+        folder = cache / "commonplace" / key
+        folder.mkdir(parents=True)
+        for source in history_cache.glob("history-*.pickle"):
+            shutil.copy(source, folder / source.name)
+        for extra in ([], ["--format", "json"]):
+            subprocess.run([sys.executable, "-m", "generator", "value", str(work), *extra], cwd=code, check=True,
+                           stdout=subprocess.DEVNULL, env=command_env(cache))
+        warm[name] = cache
+    out: dict = {}
+    for i in range(runs):
+        for extra in ([], ["--format", "json"]):
+            for name, code in codes.items():
+                cache = tmp / f"run-{name}"
+                shutil.rmtree(cache, ignore_errors=True)
+                shutil.copytree(warm[name], cache)
+                subprocess.run(["git", "-C", str(work), "reset", "-q", "--hard", head], check=True, env=git_env())
+                new_commit(work, i)
+                wall, cpu = time_command(code, work, cache, extra)
+                walls, cpus = out.setdefault((name, " ".join(extra) or "text"), ([], []))
+                walls.append(wall)
+                cpus.append(cpu)
+    subprocess.run(["git", "-C", str(work), "reset", "-q", "--hard", head], check=True, env=git_env())
+    return out
+
+
 def median(values):
     return statistics.median(values) if values else float("nan")
 
@@ -99,6 +161,10 @@ def main(argv=None) -> int:
     parser.add_argument("--synthetic", type=int, metavar="N", help="generate a history of N commits instead")
     parser.add_argument("--subdir", help="a community in this folder of the repository")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--command", action="store_true",
+                        help="also time the whole `commonplace value` command after one new commit (text and json)")
+    parser.add_argument("--compare", type=Path, metavar="DIR",
+                        help="with --command: the same with the code of this source tree, taking turns")
     args = parser.parse_args(argv)
     if not args.repo and not args.synthetic:
         parser.error("give a repository path or --synthetic N")
@@ -142,6 +208,10 @@ def main(argv=None) -> int:
             one.append(r["seconds"])
             rss.append(r["maxrss_kib"])
         pydriller = time_pydriller(work) if not args.subdir else None
+        commands = {}
+        if args.command and not args.subdir:
+            codes = {"this": ROOT} | ({"compared": args.compare.resolve()} if args.compare else {})
+            commands = command_figures(codes, work, head, warmed, tmp, args.runs)
 
     g = median(git_times)
     print(f"repository: {args.repo or 'synthetic'}{' -- ' + args.subdir if args.subdir else ''}: "
@@ -158,6 +228,11 @@ def main(argv=None) -> int:
     for label, seconds in rows:
         print(f"  {label:<40} {seconds:8.2f} s   {seconds / g:6.2f} × git")
     print(f"  peak memory (max ru_maxrss of the report processes): {max(rss) / 1024:.0f} MiB")
+    if commands:
+        print("`commonplace value` after one new commit, the whole process (median wall s / median CPU s):")
+        for (name, fmt), (walls, cpus) in commands.items():
+            code = ROOT if name == "this" else args.compare
+            print(f"  {fmt:<14} {name:<9} {median(walls):6.2f} s wall  {median(cpus):6.2f} s CPU   ({code})")
     return 0
 
 

@@ -159,9 +159,17 @@ COMMANDS = (
             )),
     Command("value", "the value report of a community (or of any git repository)",
             "Compute the five value dimensions from the history and the data. "
-            "For local use: the JSON report includes contributors' e-mail addresses.", (
+            "For local use: the JSON report includes contributors' e-mail addresses. The JSON report "
+            "carries every figure but not the contribution records: --records writes those, one JSON "
+            "object a line.", (
                 ANY_REPOSITORY,
-                arg("--format", choices=("table", "json"), default="table", help="table (default) or json"),
+                arg("--format", choices=("table", "json"), default="table",
+                    help="table (default) or json (every figure, without the contribution records)"),
+                arg("--records", metavar="FILE",
+                    help="also write every contribution record to FILE as JSON Lines, one record a line "
+                         "(date, person, kind, dimension, weight, source, landed; bots' records add "
+                         "\"bot\": true, the cred as of a reward plan's end \"as_of\"), streamed as they "
+                         "are made; - writes them to the standard output instead of the report"),
                 REF,
             )),
     Command("rewards", "split a budget among members, exact to the currency's minor unit",

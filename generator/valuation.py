@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pygit2
 from value.errors import ValueEngineError
@@ -25,11 +26,13 @@ from value.report_types import Report
 from .cache.folders import holds_community, value_cache_dir
 from .errors import CommonplaceError
 from .gitinfo import repo_info
-from .landedfiles import DataFileKeys
-from .load.loader import load_community
-from .load.mailmaps import engine_text, read_mailmaps
-from .model import LedgerEntry, Model
 from .progress import Progress
+
+if TYPE_CHECKING:
+    from .model import LedgerEntry, Model
+
+# The loader, the data files' keys and the mailmap reader are imported where a community needs
+# them: `commonplace value` on a repository without one (git/git) never loads them.
 
 
 def ledger_entry(e: LedgerEntry) -> LedgerInput:
@@ -116,13 +119,16 @@ def counted_folder(model: Model | None, folder: str | None) -> str | None:
     return folder or None
 
 
-def value_report(source: Path, model: Model | None = None, *, ref: str = "HEAD", periods=()) -> Report:
+def value_report(source: Path, model: Model | None = None, *, ref: str = "HEAD", periods=(),
+                 summary: bool = False, with_records: bool = True) -> Report:
     """The value report of a community folder; for any other repository, a bare one too, history
     figures only (its whole history: a bare repository has no folders to choose from).
 
     A repository without commits is an error, never a report of zeros. The caches go where
     `cache.folders.value_cache_dir` says: never into a repository that holds no community.
-    `periods`: reward periods ((start, end) pairs) to compute cred as of, besides the plans'."""
+    `periods`: reward periods ((start, end) pairs) to compute cred as of, besides the plans'.
+    `summary`: only what `commonplace value` prints as text; without `with_records`, every figure
+    but not the record columns (`value.report.report_from`)."""
     source = Path(source)
     found = pygit2.discover_repository(str(source.resolve()))
     if not found:
@@ -138,6 +144,8 @@ def value_report(source: Path, model: Model | None = None, *, ref: str = "HEAD",
     # a bare repository, or a folder of a git folder: no work tree, so every commit counts
     whole = info.workdir is None or source.resolve().is_relative_to(Path(found).resolve())
     if model is None and not whole and holds_community(source):
+        from .load.loader import load_community
+
         model = load_community(source)
     use_cache = True
     try:
@@ -146,15 +154,23 @@ def value_report(source: Path, model: Model | None = None, *, ref: str = "HEAD",
         cache_dir, use_cache = None, False
     data = community_data(model, periods) if model else CommunityData(periods=plan_periods(None, periods))
     if ref == "HEAD" and not whole:  # the work tree's `.mailmap`, as its member files: edits count uncommitted
+        from .load.mailmaps import engine_text, read_mailmaps
+
         data = replace(data, mailmap=engine_text(read_mailmaps(source)))
     progress = Progress("Reading history", "commits")
+    data_files = None
+    if model is not None and not whole:
+        from .landedfiles import DataFileKeys
+
+        data_files = DataFileKeys(model.config.kinds, model.parses)
     try:
         return build_report(source, subdir=None if whole else counted_folder(model, info.subdir), ref=ref,
                             files_in=None if whole else info.subdir or None, data=data,
                             paths=() if whole or model is None else model.config.paths,
-                            data_files=DataFileKeys(model.config.kinds, model.parses) if model is not None and not whole else None,
+                            data_files=data_files,
                             progress=progress,
-                            cache_dir=cache_dir, use_cache=use_cache)
+                            cache_dir=cache_dir, use_cache=use_cache, summary=summary,
+                            with_records=with_records)
     except ValueEngineError as exc:
         raise CommonplaceError(str(exc)) from None
     finally:

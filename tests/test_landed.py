@@ -21,6 +21,7 @@ from generator.errors import Findings
 from generator.federation.peerdata import LocalDataReader, read_open_data
 from gitrepo import ANA, git, identity
 from value.contributions import from_report, in_period
+from value.recordlines import read_records
 from value.report_types import Report
 from value.rewards import plan_records
 
@@ -96,8 +97,13 @@ def community(tmp_path, monkeypatch):
 
 
 def value_json(root, capsys) -> dict:
+    """The value report as `--format json` prints it, with the records `--records -` streams put
+    back as its columns (since schema /5 the JSON leaves them out)."""
     assert main(["value", str(root), "--format", "json"]) == 0
-    return json.loads(capsys.readouterr().out)
+    report = json.loads(capsys.readouterr().out)
+    assert main(["value", str(root), "--records", "-"]) == 0
+    report.update(read_records(capsys.readouterr().out.splitlines()))
+    return report
 
 
 def split(root, capsys) -> str:

@@ -28,7 +28,7 @@ def test_value_json_for_any_git_repository(tmp_path, capsys):
     root = software_repo(tmp_path)
     assert main(["value", str(root), "--format", "json"]) == 0
     report = json.loads(capsys.readouterr().out)
-    assert report["schema"] == "commonplace.value/4"
+    assert report["schema"] == "commonplace.value/5"
     assert report["source"]["commit"] == git(root, "rev-parse", "HEAD").strip()
     assert set(report["dimensions"]) == {"community_building", "objective_accomplishment", "monetary_value",
                                          "social_use_value", "reputation"}
@@ -121,3 +121,73 @@ def test_a_shallow_clone_stops_the_build_with_the_fix(community, tmp_path, capsy
     err = capsys.readouterr().err
     assert "shallow clone" in err and "fetch-depth: 0" in err and "GIT_DEPTH: 0" in err
     assert "Traceback" not in err and not out.exists()
+
+
+def test_value_json_carries_every_figure_and_records_stream_apart(tmp_path, capsys):
+    from generator.valuation import value_report
+
+    root = software_repo(tmp_path)
+    write_files(root, {"deps.txt": "a==2\n"})
+    commit_all(root, "Bump a", author=("dependabot[bot]", "49699333+dependabot[bot]@users.noreply.github.com"))
+    records = tmp_path / "out" / "records.jsonl"
+    records.parent.mkdir()
+    assert main(["value", str(root), "--format", "json", "--records", str(records)]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    full = value_report(root).to_json()
+    # every figure, and only the record columns left out (schema /5)
+    assert {"contributions", "bot_contributions", "cred_as_of"} <= set(full)
+    assert printed == json.loads(json.dumps({k: v for k, v in full.items()
+                                             if k not in ("contributions", "bot_contributions", "cred_as_of")}))
+    # one record a line, each the JSON of its fields in Record's order; the people's, then the bots'
+    text = records.read_text(encoding="utf-8")
+    lines = [json.loads(line) for line in text.splitlines()]
+    assert text == "".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines)
+    fields = ["date", "person", "kind", "dimension", "weight", "source", "landed"]
+    people = full["contributions"]
+    bots = full["bot_contributions"]
+    assert [[r[f] for f in fields] for r in lines if "bot" not in r] == [list(row) for row in zip(*(people[f] for f in fields))]
+    assert [[r[f] for f in fields] for r in lines if r.get("bot")] == [list(row) for row in zip(*(bots[f] for f in fields))]
+    assert [r.get("bot", False) for r in lines] == sorted(r.get("bot", False) for r in lines)
+    assert {r["person"] for r in lines if r.get("bot")} == {"dependabot-bot"} and len(people["date"]) >= 4
+    assert [r["kind"] for r in lines if r["person"] == "bo-tran"] == ["commit", "replacement_cost", "cred"]
+
+
+def test_value_records_to_standard_output_print_only_the_records(tmp_path, capsys):
+    root = software_repo(tmp_path)
+    assert main(["value", str(root), "--records", "-"]) == 0
+    out = capsys.readouterr().out
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert lines and all(set(r) == {"date", "person", "kind", "dimension", "weight", "source", "landed"} for r in lines)
+    assert "Community building" not in out
+
+
+def test_value_records_to_a_folder_that_does_not_exist_is_a_clear_error(tmp_path, capsys):
+    root = software_repo(tmp_path)
+    target = tmp_path / "missing" / "records.jsonl"
+    assert main(["value", str(root), "--records", str(target)]) == 1
+    err = capsys.readouterr().err
+    assert str(target) in err and "cannot write the records" in err and "Traceback" not in err
+    assert not target.parent.exists()
+
+
+def test_value_output_to_a_reader_that_stops_ends_quietly(tmp_path, monkeypatch, capsys):
+    """`commonplace value --records - | head -1`: the reader closes the pipe; the command stops
+    writing, with the shell's code for a writer ended by SIGPIPE and no error line."""
+    import os
+    import sys
+
+    root = software_repo(tmp_path)
+    for args in (["--records", "-"], ["--format", "json"], []):
+        read, write = os.pipe()
+        os.close(read)  # a reader that has stopped already
+        closed = open(write, "w", encoding="utf-8")
+        monkeypatch.setattr(sys, "stdout", closed)
+        try:
+            assert main(["value", str(root), *args]) == 141
+        finally:
+            monkeypatch.undo()
+            try:
+                closed.close()
+            except OSError:
+                pass
+    assert capsys.readouterr().err == ""

@@ -71,6 +71,7 @@ def month_range(first: str, last: str) -> list[str]:
     return months
 
 
+@functools.lru_cache(maxsize=4096)  # a report asks for each month's end many times
 def month_end_ts(month: str) -> int:
     """The first second of the next month (UTC): the period's end, exclusive."""
     y, m = int(month[:4]), int(month[5:7])
@@ -263,7 +264,8 @@ def history_notes(commits: list[Commit], merges: list[Merge], tip: str | None, a
     """What the build log says about commits read differently from what they claim: dates outside
     the supported window (clamped) and more trailers than are counted (capped). One line each."""
     notes = []
-    clamped = [c.id for c in commits if h.is_clamped(c.time, c.offset)]
+    first, last, most = h.EARLIEST_TIME, h.LATEST_TIME, h.MAX_OFFSET  # `is_clamped`, inlined: one per commit
+    clamped = [c.id for c in commits if c.time == first or c.time == last or c.offset == most or c.offset == -most]
     clamped.extend(m.id for m in merges if h.is_clamped(m.time))
     if as_of is not None and h.is_clamped(*as_of):
         clamped.append(f"the committer date of {(tip or '')[:12]}")

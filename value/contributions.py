@@ -123,6 +123,7 @@ def git_records(ctx, kinds: dict[str, Kind]) -> list[tuple]:
     cost_dim, cost_w, doc_dim, doc_w = cost.dimension, cost.weight / 100, docs.dimension, docs.weight / 100
     days: dict[int, str] = {}
     landing = ctx.landing
+    landed_at, build = (landing.commits.get, landing.build) if landing is not None else (None, 0)
     costs: dict[int, float] = {}  # lines -> weight: most line counts recur, and round() is slow
     doc_weights: dict[int, float] = {}
     for c in ctx.commits:
@@ -133,7 +134,7 @@ def git_records(ctx, kinds: dict[str, Kind]) -> list[tuple]:
         if landing is None:
             arrived = day
         else:
-            n = landing.commit(cid) // 86400
+            n = landed_at(cid, build) // 86400  # `Landing.commit`, without a call per commit
             arrived = days.get(n)
             if arrived is None:
                 arrived = days[n] = _day(n * 86400)
@@ -305,13 +306,20 @@ def cred_as_of(ctx, end: date) -> list[tuple]:
 
 
 @once_per_report
+def plain_records(ctx) -> list[tuple]:
+    """The records of git and of the data files (every record but cred), in no particular order,
+    weight 0 included: what the activity counts is known before cred is (`value.credfork`)."""
+    kinds = ctx.kinds
+    return git_records(ctx, kinds) + data_records(ctx, kinds)
+
+
+@once_per_report
 def records_of(ctx) -> tuple[list[tuple], list[tuple]]:
     """(people's records, bots' records) of a report, each sorted by date, person, kind, source:
     tuples in the order of Record's fields (Records from the data files, plain tuples from git
     and cred, which are made by the hundred thousand). Records of weight 0 (a kind weighted 0 in
     the config) are left out."""
-    kinds = ctx.kinds
-    records = git_records(ctx, kinds) + data_records(ctx, kinds) + cred_records(ctx, kinds)
+    records = plain_records(ctx) + cred_records(ctx, ctx.kinds)
     if records and min(map(_WEIGHT, records)) <= 0:
         records = [r for r in records if r[4] > 0]  # weight
     records.sort(key=_SORT_KEY)

@@ -2,7 +2,8 @@
 reads and resolves only those.
 
 The state is what the last full computation resolved: the commits it counted with every identity
-resolved, the `.mailmap` it used and which tag targets its tip reaches. It is kept in a state log
+resolved, the `.mailmap` it used, which tag targets its tip reaches and what each tag's target
+peels to (`History.tag_objects`). It is kept in a state log
 (`resolved-<slot>.pickle`, see `cache.py`): the state, then the changes appended by each later
 rebuild (the commits it added), written whole again after `COMPACT_CHANGES` changes. Only a
 community at the root of its repository is folded: in a subfolder, new commits can change which
@@ -48,6 +49,7 @@ def resolved_state(history, resolved: Resolved, tag_reach: dict) -> dict:
         "commits": list(map(_COMMIT_FIELDS, resolved.commits)),
         "merges": list(map(_MERGE_FIELDS, resolved.merges)),
         "tag_reach": tag_reach,
+        "tag_objects": history.tag_objects,
     }
 
 
@@ -59,6 +61,7 @@ def replay(state: dict, changes: list[dict]) -> tuple[dict, bool]:
         if change["parent"] != state["tip"]:
             return state, False
         state["tip"], state["mailmap"], state["tag_reach"] = change["tip"], change["mailmap"], change["tag_reach"]
+        state.setdefault("tag_objects", {}).update(change.get("tag_objects", {}))
         seen = Counter(state["seen"])
         seen.update(change["seen"])
         state["seen"] = seen
@@ -86,8 +89,9 @@ def fold_new_commits(repo_path, ref, store: StateLog, key: str, data, weights, a
         return None
     state, whole = replay(*found)
     reach = dict(state["tag_reach"])
+    known = dict(state.get("tag_objects", {}))
     history = read_new_commits(repo_path, state["tip"], reach, ref=ref, cache_dir=cache_dir, workers=workers,
-                               engine=engine, files_in=files_in, mailmap=data.mailmap)
+                               engine=engine, files_in=files_in, mailmap=data.mailmap, tag_objects=dict(known))
     if history is None or history.mailmap_text != state["mailmap"]:
         return None
     base = Resolved(None, state["seen"], state["who"], state["bots"],
@@ -99,13 +103,14 @@ def fold_new_commits(repo_path, ref, store: StateLog, key: str, data, weights, a
         return None
     ctx = Context(history, data, resolved)
     report = assemble(history, data, weights, ctx)
-    if history.commit == state["tip"] and reach == state["tag_reach"]:
+    if history.commit == state["tip"] and reach == state["tag_reach"] and history.tag_objects == known:
         return report  # nothing to record
     if not whole or len(found[1]) >= COMPACT_CHANGES:
         store.write(key, resolved_state(history, resolved, reach))
     else:
         store.append({
             "parent": state["tip"], "tip": history.commit, "mailmap": history.mailmap_text, "tag_reach": reach,
+            "tag_objects": {t: p for t, p in history.tag_objects.items() if t not in known},
             "seen": dict(resolved.new_seen),
             "who": {raw: pid for raw, pid in resolved.who.items() if raw not in state["who"]},
             "bots": {pid: flag for pid, flag in resolved.bots.items() if pid not in state["bots"]},

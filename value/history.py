@@ -184,6 +184,9 @@ class History:
     files: dict[str, str] = field(default_factory=dict)  # .all-contributorsrc etc., as text
     mailmap_text: str = ""
     tag_reach: dict[str, bool] = field(default_factory=dict)  # every tag's commit: reachable?
+    # what each tag ref's target peels to: {target id: (commit id, time, offset)}; objects never
+    # change, so the next run peels only the tags made since (kept with the resolved history)
+    tag_objects: dict[str, tuple[str, int, int]] = field(default_factory=dict)
     read: int = 0  # commits whose headers were read from git in this run
     diffed: int = 0  # commits diffed in this run
 
@@ -389,7 +392,7 @@ def read_history(
     _select(history, subdir)
     if paths:
         _narrow(repo, history, paths)
-    history.tags = _tags(repo, seen, history.tag_reach)
+    history.tags = _tags(repo, seen, history.tag_reach, history.tag_objects)
     return history
 
 
@@ -402,7 +405,8 @@ def _summarize_new(repo, fresh: dict, todo: list, subdir, progress, workers, eng
 
 def read_new_commits(repo_path, old_tip: str, tag_reach: dict[str, bool], *, ref: str = "HEAD",
                      cache_dir: Path | None = None, workers: int | None = None, engine: str = "auto",
-                     limit: int = 5000, files_in: str | None = None, mailmap: str | None = None) -> History | None:
+                     limit: int = 5000, files_in: str | None = None, mailmap: str | None = None,
+                     tag_objects: dict | None = None) -> History | None:
     """The commits reachable from the ref but not from `old_tip`, for a community at the root of
     the repository (no subfolder: every commit counts, so the new ones only add to the old).
 
@@ -410,6 +414,7 @@ def read_new_commits(repo_path, old_tip: str, tag_reach: dict[str, bool], *, ref
     tags are all of them, `tag_reach` telling which tag targets `old_tip` reaches; it is updated
     for the new tip), or None when the ref does not descend from `old_tip` or more than `limit`
     commits are new: then the whole history is read. The new records join the per-commit cache.
+    `tag_objects`: the last run's `History.tag_objects` (the tags it peeled), kept in its place.
     """
     repo, _, tip = _open(repo_path, None, ref)
     if tip is None:
@@ -457,7 +462,9 @@ def read_new_commits(repo_path, old_tip: str, tag_reach: dict[str, bool], *, ref
                 found = repo.descendant_of(old, pygit2.Oid(hex=cid))
             return found
 
-    history.tags = _tags(repo, Reach(), tag_reach)
+    if tag_objects is not None:
+        history.tag_objects = tag_objects
+    history.tags = _tags(repo, Reach(), tag_reach, history.tag_objects)
     for cid in list(tag_reach):
         tag_reach[cid] = tag_reach[cid] or cid in fresh
     return history
@@ -510,28 +517,49 @@ def _select(history: History, subdir: str | None) -> None:
             history.merges.append(cid)
 
 
-def _tags(repo: pygit2.Repository, reachable, reach: dict[str, bool] | None = None) -> list[Tag]:
+def _tags(repo: pygit2.Repository, reachable, reach: dict[str, bool] | None = None,
+          known: dict[str, tuple[str, int, int]] | None = None) -> list[Tag]:
     """The tags whose commit is in `reachable`; `reach` receives, for every tag's commit, whether
-    it is."""
+    it is. `known` ({target id: (commit id, time, offset)}, `History.tag_objects`) gives what a
+    tag's target peeled to in an earlier run, and receives what is peeled now: a ref's target is
+    an object, which never changes, so only new tags are read (a long history has a thousand)."""
     tags = []
+    known = {} if known is None else known
     for name in repo.references:
         if not name.startswith("refs/tags/"):
             continue
         try:
-            target = repo[repo.references[name].resolve().target]
-            commit = target.peel(pygit2.Commit)
+            target_id = str(repo.references[name].resolve().target)
         except Exception:
             continue
-        cid = str(commit.id)
+        peeled = known.get(target_id)
+        if peeled is None:
+            peeled = _peeled_tag(repo, target_id)
+            if peeled is None:
+                continue
+            known[target_id] = peeled
+        cid, time, offset = peeled
         found = cid in reachable
         if reach is not None:
             reach[cid] = found
         if not found:
             continue
-        if isinstance(target, pygit2.Tag) and target.tagger is not None:
-            when = (target.tagger.time, target.tagger.offset)
-        else:
-            when = (commit.author.time, commit.author.offset)
-        tags.append(Tag(name[len("refs/tags/") :], cid, *clamped_time(*when)))
+        tags.append(Tag(name[len("refs/tags/") :], cid, time, offset))
     tags.sort(key=lambda t: (t.time, t.name))
     return tags
+
+
+def _peeled_tag(repo: pygit2.Repository, target_id: str) -> tuple[str, int, int] | None:
+    """(commit id, time, offset) of a tag ref's target: the commit it peels to, and the tagger's
+    date of an annotated tag, else the commit's author date (clamped); None when it does not peel
+    to a commit."""
+    try:
+        target = repo[target_id]
+        commit = target.peel(pygit2.Commit)
+    except Exception:
+        return None
+    if isinstance(target, pygit2.Tag) and target.tagger is not None:
+        when = (target.tagger.time, target.tagger.offset)
+    else:
+        when = (commit.author.time, commit.author.offset)
+    return (str(commit.id), *clamped_time(*when))

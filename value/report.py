@@ -1,7 +1,7 @@
 """The value report (DESIGN.md §5): a `report_types.Report`, whose JSON form (`to_json()`) is
 deterministic to the byte.
 
-Shape, schema `commonplace.value/4` (keys beyond §5 are marked +; docs/value-json.md has it all):
+Shape, schema `commonplace.value/5` (keys beyond §5 are marked +; docs/value-json.md has it all):
   schema, source {commit, branch, + subdir, + as_of}, + weights {dimension: weight},
   + kinds {kind: {label, dimension, weight, unit, origin, explanation}} (contributions.KINDS with
     the config's weights, and the community's own kinds),
@@ -13,7 +13,9 @@ Shape, schema `commonplace.value/4` (keys beyond §5 are marked +; docs/value-js
   + contributions {field: [value per record]}, + bot_contributions (the same; never scored),
   + cred_as_of {"YYYY-MM-DD": {field: [value per record]}} (the cred records as of each reward
     plan's end, v3), + verified [commit id] (commits signed with a key of their author's member
-    file, v3; only when a member lists keys)
+    file, v3; only when a member lists keys).
+  v5: `commonplace value --format json` prints `to_json(records=False)`, without the three
+    record columns, which `--records` streams as JSON Lines (value/recordlines.py).
 A record: date (ISO day), person (contributor id), kind, dimension, weight, source (a commit id,
 a data file's "path:line", or "cred/YYYY-MM"), landed (ISO day it reached the default branch, v4,
 value/landed.py); sorted by date, person, kind, source, and
@@ -46,7 +48,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Callable
 
-from . import __version__
+from . import __version__, credfork
 from .cache import ReportCache, code_stamp, fingerprint
 from .context import Context, iso
 from .contributions import (
@@ -56,7 +58,6 @@ from .contributions import (
     scores_of_sums,
     summary,
     summary_of,
-    sums_of,
 )
 from .errors import BadWeights
 from .fold import fold_new_commits, resolved_key, resolved_log, resolved_state
@@ -69,7 +70,7 @@ from .registry import DIMENSIONS
 from .report_types import Report, ReportSource
 from .signatures import has_keys, verified_in
 
-SCHEMA = "commonplace.value/4"
+SCHEMA = "commonplace.value/5"
 REPORT_FORMAT = 4
 PLACES = 6
 
@@ -129,10 +130,15 @@ def build_report(
     files_in: str | None = None,  # where .mailmap and the community files are (default: subdir)
     data_files: DataFiles | None = None,
     paths=(),  # only the commits that touch one of these count (value/history.py)
+    summary: bool = False,
+    with_records: bool = True,
 ) -> Report:
     """The value report of the repository at `repo_path`, as of `ref`. `data_files` reads the
     community's data files at old commits, so that a data record counts from the day it landed
-    (value/landed.py); without it, data records land on their own date."""
+    (value/landed.py); without it, data records land on their own date. `summary`: only what
+    the text format prints; without `with_records`, every figure but not the record columns
+    (`report_from`); each is stored apart from the full report."""
+    parts = "summary" if summary else "full" if with_records else "figures"
     data = data or CommunityData()
     weights = weights_of(data)
     reports = ReportCache(None, "")
@@ -141,13 +147,14 @@ def build_report(
                                       paths=paths)
         data_stamp = fingerprint(data)  # both keys below use it; a large community takes a while
         key = "\n".join([f"report/{REPORT_FORMAT}/{__version__}/{code_stamp()}", f"engine={engine}",
-                          f"data={data_stamp}", state, landing_state(repo_path, data_files)])
-        reports = ReportCache(folder, f"{subdir or ''}\0{ref}")
+                          f"data={data_stamp}", f"parts={parts}", state, landing_state(repo_path, data_files)])
+        reports = ReportCache(folder, f"{subdir or ''}\0{ref}" + ("" if parts == "full" else f"\0{parts}"))
         found = reports.get(key)
         if found is not None:
             return Report.from_json(found)
     assemble = functools.partial(report_from, cache_folder=folder if use_cache else None,
-                                 data_files=data_files, files_in=files_in)
+                                 data_files=data_files, files_in=files_in, summary=summary,
+                                 with_records=with_records)
     state_log = resolved_log(None, "")
     if use_cache and not subdir and not paths:  # new commits on top of the last report's: only they are read
         state_log = resolved_log(folder, f"{subdir or ''}\0{ref}")
@@ -197,13 +204,39 @@ def _collector_paused():
             gc.enable()
 
 
-def _community_figures(ctx: Context) -> tuple[dict, dict]:
-    """The community indicators: {dimension: {indicator: value}}, and the monthly series."""
+_PLAIN = frozenset({str, int, bool, type(None)})  # what `clean` gives back as it is
+
+
+def _clean_row(row: dict) -> dict:
+    """`{k: clean(v) for k, v in row.items()}`, without a call for the plain values and floats
+    that make most of a row (a report of a long history has thousands of rows)."""
+    out = {}
+    for k, v in row.items():
+        kind = type(v)
+        if kind in _PLAIN:
+            out[k] = v
+        elif kind is float:
+            rounded = round(v, PLACES)
+            out[k] = 0.0 if rounded == 0 else rounded
+        else:
+            out[k] = clean(v)
+    return out
+
+
+def _cred_last(items: list) -> list:
+    """The indicators in their order, those of the dimension cred counts in last: cred may still
+    be computing in a child (`value.credfork`), and everything else can be made meanwhile."""
+    return sorted(items, key=lambda ind: ind.dimension == "reputation")
+
+
+def _community_figures(ctx: Context, summary: bool = False) -> tuple[dict, dict]:
+    """The community indicators: {dimension: {indicator: value}}, and the monthly series (empty
+    in a summary)."""
     dimensions: dict = {d: {} for d in DIMENSIONS}
-    monthly: dict = {"months": list(ctx.months), **{d: {} for d in DIMENSIONS}}
-    for ind in indicators("community"):
+    monthly: dict = {} if summary else {"months": list(ctx.months), **{d: {} for d in DIMENSIONS}}
+    for ind in _cred_last(indicators("community")):
         dimensions[ind.dimension][ind.key] = clean(ind.func(ctx, None))
-        if ind.monthly:
+        if ind.monthly and not summary:
             monthly[ind.dimension][ind.key] = [clean(ind.func(ctx, m)) for m in ctx.months]
     return dimensions, monthly
 
@@ -245,49 +278,65 @@ class _Scoring:
     month_values: dict  # {person: {month: value}}
     monthly_totals: dict  # {dimension: [weight of all records per month]}
     monthly_without: list  # [[dimensions without records] per month]
+    kinds_used: dict | set  # contributions.summary of the records; in a summary, who has records
 
 
-def _scoring(ctx: Context, records, weights: dict[str, float]) -> _Scoring:
+def _scoring(ctx: Context, records, weights: dict[str, float], brief: bool = False,
+             columns: bool = True) -> _Scoring:
     """Each month's scores count the records that count in it: the later of their date and the
-    day they landed (`Record.counts_on`), so that work landing late never changes a past month."""
-    published = _record_columns(records)
-    people, dims, amounts = published["person"], published["dimension"], published["weight"]
-    counts_on = [landed if landed > day else day for day, landed in zip(published["date"], published["landed"])]
+    day they landed (`Record.counts_on`), so that work landing late never changes a past month.
+    `brief`: a summary's, without the months' scores, the overall scores added up exactly as in
+    full; without `columns`, the records are not made into columns (`published` is empty)."""
+    published = _record_columns(records) if columns and not brief else {}
     index = {m: i for i, m in enumerate(ctx.months)}
     before, after = len(ctx.months), len(ctx.months) + 1  # records outside the months
     first = ctx.months[0] if ctx.months else ""
-    columns: list[tuple[list, list, list]] = [([], [], []) for _ in range(len(ctx.months) + 2)]
-    for day, person, dim, weight in zip(counts_on, people, dims, amounts):
-        i = index.get(day[:7])
-        if i is None:
-            i = before if day[:7] < first else after
-        who, what, much = columns[i]
-        who.append(person)
-        what.append(dim)
-        much.append(weight)
-    sums = [sums_of(*c) for c in columns]
+    # each month's `sums_of`, made in one pass: the same additions in the same order
+    sums: list[dict[str, dict[str, float]]] = [{} for _ in range(len(ctx.months) + 2)]
+    buckets: dict[str, dict] = {}  # "YYYY-MM" -> its month's sums
+    for day, person, _kind, dim, weight, _source, landed in records:
+        month = landed[:7] if landed > day else day[:7]
+        mine = buckets.get(month)
+        if mine is None:
+            i = index.get(month)
+            if i is None:
+                i = before if month < first else after
+            mine = buckets[month] = sums[i]
+        own = mine.get(person)
+        if own is None:
+            own = mine[person] = dict.fromkeys(DIMENSIONS, 0.0)
+        own[dim] += weight
     month_sums = sums[:before]
     overall = scores_of_sums(added_sums([sums[before], *month_sums, sums[after]]), weights)
     month_values: dict[str, dict[str, float]] = defaultdict(dict)
     monthly_totals = {d: [] for d in DIMENSIONS}
     monthly_without = []
-    for month, sums in zip(ctx.months, month_sums):
+    for month, sums in zip([] if brief else ctx.months, month_sums):
         period = scores_of_sums(sums, weights, shares=False)
         for pid, v in period.value.items():
             month_values[pid][month] = v
         for d in DIMENSIONS:
             monthly_totals[d].append(clean(period.totals[d]))
         monthly_without.append(period.without_records)
-    return _Scoring(published, overall, month_values, monthly_totals, monthly_without)
+    if brief:  # who has records is all a summary's rows ask
+        kinds_used: dict | set = set(map(itemgetter(1), records))
+    else:
+        kinds_used = summary_of(published["person"], published["kind"], published["weight"]) if published \
+            else summary(records)
+    return _Scoring(published, overall, month_values, monthly_totals, monthly_without, kinds_used)
+
+
+BRIEF_ROW = ("id", "name", "bot", "commits", "scores", "value")  # a summary's row (a bot's: the first four)
 
 
 def _contributor_rows(ctx: Context, stats, figures: dict, scoring: _Scoring, bot_records,
-                      verified: Counter | None) -> tuple[list[dict], list[dict]]:
+                      verified: Counter | None, brief: bool = False) -> tuple[list[dict], list[dict]]:
     """The contributors' rows and the bots', sorted by id: everyone with a commit, a record or a
-    person-level figure."""
-    published, overall = scoring.published, scoring.overall
-    kinds_used = summary_of(published["person"], published["kind"], published["weight"])
-    bot_kinds = summary(bot_records)
+    person-level figure. `brief`: a summary's, the same people with what the text prints of them
+    (`BRIEF_ROW`)."""
+    overall = scoring.overall
+    kinds_used = scoring.kinds_used
+    bot_kinds = set(map(itemgetter(1), bot_records)) if brief else summary(bot_records)
 
     def active(pid: str) -> bool:
         s = stats.get(pid)
@@ -301,6 +350,13 @@ def _contributor_rows(ctx: Context, stats, figures: dict, scoring: _Scoring, bot
         if not active(pid):
             continue
         s = stats.get(pid) or stats.default_factory()
+        if brief:
+            row = {"id": pid, "name": person.name, "bot": person.bot, "commits": s["commits"]}
+            if not person.bot:
+                row["scores"] = overall.scores.get(pid) or dict.fromkeys(DIMENSIONS, 0.0)
+                row["value"] = overall.value.get(pid, 0.0)
+            (bots if person.bot else contributors).append(_clean_row(row))
+            continue
         row = {
             "id": pid,
             "name": person.name,
@@ -315,7 +371,7 @@ def _contributor_rows(ctx: Context, stats, figures: dict, scoring: _Scoring, bot
         }
         if person.bot:
             row["records"] = bot_kinds.get(pid, {})
-            bots.append({k: clean(v) for k, v in row.items()})
+            bots.append(_clean_row(row))
             continue
         row["scores"] = overall.scores.get(pid) or dict.fromkeys(DIMENSIONS, 0.0)
         row["value"] = overall.value.get(pid, 0.0)
@@ -330,29 +386,54 @@ def _contributor_rows(ctx: Context, stats, figures: dict, scoring: _Scoring, bot
         row["signals"] = overall.sums.get(pid) or dict.fromkeys(DIMENSIONS, 0.0)
         row["records"] = kinds_used.get(pid, {})
         row["monthly_value"] = scoring.month_values.get(pid, {})
-        contributors.append({k: clean(v) for k, v in row.items()})
+        contributors.append(_clean_row(row))
     return contributors, bots
 
 
 def report_from(history, data: CommunityData, weights: dict[str, float], ctx: Context | None = None, *,
                 cache_folder: Path | None = None, data_files: DataFiles | None = None,
-                files_in: str | None = None) -> Report:
+                files_in: str | None = None, summary: bool = False, with_records: bool = True) -> Report:
+    """The report of `history` and `data`. A `summary` is what `commonplace value`'s text prints:
+    every overall figure, and each person's scores and value, the same as in full (their other
+    fields left out, `BRIEF_ROW`), without what only the JSON and the pages read (the monthly
+    series, the record columns, the cred as of each reward plan's end): never published, never a
+    page's input. Without
+    `with_records`, the report has every figure but no record columns (what `--format json`
+    prints, `Report.to_json(records=False)`), so they are neither made nor stored."""
+    with_records = with_records and not summary
     ctx = ctx if ctx is not None else Context(history, data)
     if history.commit is not None:  # when each commit and data record landed (value/landed.py)
         ctx.landing = landing(history.git_dir, history.commit, folder=files_in or history.subdir, files=data_files,
                               cache_folder=cache_folder, build=build_time(history.as_of[0]))
+    credfork.start(ctx)  # cred, in a child, while the figures that need no cred are made
+    try:
+        return _assembled(history, data, weights, ctx, cache_folder, summary, with_records)
+    finally:
+        credfork.stop(ctx)
+
+
+def _assembled(history, data: CommunityData, weights: dict[str, float], ctx: Context, cache_folder: Path | None,
+               summary: bool, with_records: bool) -> Report:
+    """`report_from`'s report, once the context is complete."""
     verified = None  # {person: commits signed with a key in their member file}, when any member lists keys
     signed: set[str] = set()
     if has_keys(data):
         signed = verified_in(history, ctx.resolved, data, cache_folder)
         verified = Counter(c.author for c in ctx.commits if c.id in signed)
-    dimensions, monthly = _community_figures(ctx)
-    figures = {ind.key: ind.func(ctx) for ind in indicators("person")}
-    records, bot_records = records_of(ctx)
     stats = _commit_stats(ctx)
-    scoring = _scoring(ctx, records, weights)
+    person = indicators("person")
+    early = {(ind.dimension, ind.key): ind.func(ctx) for ind in person if ind.dimension != "reputation"}
+    dimensions, monthly = _community_figures(ctx, summary)  # the reputation figures take the cred
+    figures = {ind.key: early[ind.dimension, ind.key] if (ind.dimension, ind.key) in early else ind.func(ctx)
+               for ind in person}
+    records, bot_records = records_of(ctx)
+    scoring = _scoring(ctx, records, weights, summary, with_records)
     overall = scoring.overall
-    contributors, bots = _contributor_rows(ctx, stats, figures, scoring, bot_records, verified)
+    contributors, bots = _contributor_rows(ctx, stats, figures, scoring, bot_records, verified, summary)
+    scored = {"totals": {d: clean(overall.totals[d]) for d in DIMENSIONS},
+              "without_records": overall.without_records}
+    if not summary:
+        scored["monthly"] = {"totals": scoring.monthly_totals, "without_records": scoring.monthly_without}
     return Report(
         schema=SCHEMA,
         source=ReportSource(commit=history.commit, branch=history.branch, subdir=history.subdir,
@@ -361,18 +442,14 @@ def report_from(history, data: CommunityData, weights: dict[str, float], ctx: Co
         kinds={key: clean(kind.describe()) for key, kind in ctx.kinds.items()},
         dimensions=dimensions,
         monthly=monthly,
-        scoring={
-            "totals": {d: clean(overall.totals[d]) for d in DIMENSIONS},
-            "without_records": overall.without_records,
-            "monthly": {"totals": scoring.monthly_totals, "without_records": scoring.monthly_without},
-        },
+        scoring=scored,
         contributors=contributors,
         bots=bots,
         contributions=scoring.published,
-        bot_contributions=_record_columns(bot_records),
+        bot_contributions=_record_columns(bot_records) if with_records else {},
         # cred as of each reward plan's end: what a plan counts, the same whatever comes later
         cred_as_of={end.isoformat(): _record_columns(cred_as_of(ctx, end))
-                    for end in sorted({end for _start, end in data.periods})},
+                    for end in sorted({end for _start, end in data.periods})} if with_records else {},
         verified=sorted(signed) if verified is not None else None,  # the commits a `verified: true` plan counts
         notes=ctx.notes or None,  # commits read otherwise than they claim (clamped dates, capped trailers)
     )

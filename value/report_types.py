@@ -1,8 +1,10 @@
 """The value report as the engine hands it over: a `Report` with typed attributes, and its JSON form.
 
-The JSON form (`Report.to_json()`, schema `commonplace.value/4`, see `value/report.py` and
-docs/value-json.md) is what `commonplace value --format json` prints and the report cache
-stores; `Report.from_json` reads it back. A contributor (a row of `contributors` or `bots`) stays
+The JSON form (`Report.to_json()`, schema `commonplace.value/5`, see `value/report.py` and
+docs/value-json.md) is what the report cache stores; `Report.from_json` reads it back.
+`commonplace value --format json` prints `to_json(records=False)`: every figure, without the
+record columns, which `commonplace value --records` streams one record a line
+(`value/recordlines.py`). A contributor (a row of `contributors` or `bots`) stays
 the JSON object the report publishes: its fields are listed in `value/report.py`.
 """
 
@@ -55,8 +57,10 @@ class Report:
         """The contributors who are not bots (a contributor row may say `bot`)."""
         return [c for c in self.contributors if not c.get("bot")]
 
-    def to_json(self) -> dict:
-        """The report as JSON-ready data, keys in the order the engine has always written them."""
+    def to_json(self, records: bool = True) -> dict:
+        """The report as JSON-ready data, keys in the order the engine has always written them.
+        Without `records`, the record columns (`contributions`, `bot_contributions`,
+        `cred_as_of`) are left out: every figure, a fraction of the size."""
         out = {
             "schema": self.schema,
             "source": self.source.to_json(),
@@ -67,10 +71,11 @@ class Report:
             "scoring": self.scoring,
             "contributors": self.contributors,
             "bots": self.bots,
-            "contributions": self.contributions,
-            "bot_contributions": self.bot_contributions,
-            "cred_as_of": self.cred_as_of,
         }
+        if records:
+            out["contributions"] = self.contributions
+            out["bot_contributions"] = self.bot_contributions
+            out["cred_as_of"] = self.cred_as_of
         if self.verified is not None:
             out["verified"] = self.verified
         if self.notes is not None:

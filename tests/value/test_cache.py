@@ -8,7 +8,7 @@ import value.linecount as linecount_module
 from gitrepo import git, git_env, identity
 from synthetic import append_commit, generate
 from value.history import read_history
-from value.report import build_report
+from value.report import BRIEF_ROW, build_report
 
 
 @pytest.fixture
@@ -257,3 +257,71 @@ def test_a_change_made_from_an_older_state_is_left_out():
               "bots": {}, "commits": [("c", "x", 1)], "merges": []}
     replayed, whole = replay(dict(state), [change])
     assert not whole and replayed["tip"] == "b" and replayed["commits"] == []
+
+
+def _as_summary(full: dict) -> dict:
+    """What a summary report holds of a full one: every overall figure, and of each person what the
+    text prints; no months, no records."""
+    out = dict(full, monthly={}, contributions={}, bot_contributions={}, cred_as_of={},
+               scoring={k: v for k, v in full["scoring"].items() if k != "monthly"},
+               contributors=[{k: c[k] for k in BRIEF_ROW} for c in full["contributors"]],
+               bots=[{k: c[k] for k in BRIEF_ROW if k in c} for c in full["bots"]])
+    return out
+
+
+def test_a_summary_is_the_full_report_without_months_and_records_cold_and_after_new_commits(generated, tmp_path):
+    """The text format's report (`summary=True`) has every overall figure of the full one, to the
+    bit, and the JSON format's (`with_records=False`) every figure; each is stored apart:
+    computed cold, read back unchanged, and folded after new commits."""
+    from datetime import date
+
+    from value.inputs import CommunityData
+
+    path = generated
+    cache = tmp_path / "cache"
+    data = CommunityData(periods=((date(2000, 1, 1), date(2030, 6, 30)),))  # a plan: cred_as_of in full
+    full = build_report(path, cache_dir=cache, data=data).to_json()
+    assert full["monthly"]["months"] and full["cred_as_of"] and full["contributions"]["date"]
+    summary = build_report(path, cache_dir=cache, data=data, summary=True).to_json()
+    assert summary == _as_summary(full)
+    assert build_report(path, cache_dir=cache, data=data, summary=True).to_json() == summary  # stored apart
+    assert build_report(path, cache_dir=cache, data=data).to_json() == full
+    figures = build_report(path, cache_dir=cache, data=data, with_records=False).to_json()  # --format json's
+    assert figures == dict(full, contributions={}, bot_contributions={}, cred_as_of={})
+    _add_commits_with_a_merge_and_a_newcomer(path)
+    warm = build_report(path, cache_dir=cache, data=data, summary=True).to_json()
+    cold = build_report(path, use_cache=False, data=data)
+    assert warm == _as_summary(cold.to_json()) == build_report(path, use_cache=False, data=data, summary=True).to_json()
+    assert build_report(path, cache_dir=cache, data=data, with_records=False).to_json(records=False) \
+        == cold.to_json(records=False)
+    assert build_report(path, cache_dir=cache, data=data).to_json() == cold.to_json()
+
+
+def test_tags_are_peeled_once_and_new_ones_after_new_commits(generated, tmp_path, monkeypatch):
+    """A tag ref's target is an object, which never changes: what it peeled to is kept with the
+    resolved history, and a rebuild after new commits peels only the tags made since; the
+    releases still count every tag, annotated or not, as a cold run does."""
+    import value.history as history_module
+
+    path = generated
+    cache = tmp_path / "cache"
+    git(path, "tag", "v1", "HEAD~5")
+    git(path, "tag", "-a", "-m", "Two", "v2", "HEAD~2", env=git_env(tmp_path / "home"))
+    build_report(path, cache_dir=cache)
+    peeled = []
+    real = history_module._peeled_tag
+    monkeypatch.setattr(history_module, "_peeled_tag", lambda repo, target: peeled.append(target) or real(repo, target))
+    append_commit(path, when=1_960_000_000)
+    warm = build_report(path, cache_dir=cache).to_json()
+    assert peeled == []
+    assert warm == build_report(path, use_cache=False).to_json()  # (a cold run peels every tag)
+    assert warm["dimensions"]["objective_accomplishment"]["releases"] >= 2
+    append_commit(path, when=1_970_000_000)
+    git(path, "tag", "-a", "-m", "Three", "v3", "HEAD", env=git_env(tmp_path / "home"))
+    peeled.clear()
+    warm = build_report(path, cache_dir=cache).to_json()
+    assert len(peeled) == 1 and warm == build_report(path, use_cache=False).to_json()
+    append_commit(path, when=1_980_000_000)  # the change that recorded v3 is replayed: v3 is known
+    peeled.clear()
+    warm = build_report(path, cache_dir=cache).to_json()
+    assert peeled == [] and warm == build_report(path, use_cache=False).to_json()

@@ -13,6 +13,7 @@ mentoring and Ben's translation from the contributions files.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from dataclasses import replace
 from datetime import date
@@ -105,7 +106,7 @@ def records_by(report, *keys):
 
 def test_every_kind_makes_its_records_with_weights_and_sources(repo, tmp_path):
     report = build_report(repo.path, data=DATA, cache_dir=tmp_path / "c").to_json()
-    assert report["schema"] == "commonplace.value/4"
+    assert report["schema"] == "commonplace.value/5"
     a, b = repo.git("rev-list", "--reverse", "main").split()[:2]
     c = repo.git("rev-parse", "feature").strip()
     got = [(r["date"], r["person"], r["kind"], r["weight"], r["source"]) for r in rows(report)
@@ -282,3 +283,33 @@ def test_the_report_records_give_back_its_scores(repo, tmp_path):
         assert february.value.get(person["id"], 0.0) == pytest.approx(person["monthly_value"].get("2024-02", 0.0),
                                                                        abs=1e-6)
     assert [r.kind for r in from_report(Report.from_json(report), bots=True)] == ["commit", "replacement_cost"]
+
+
+def test_record_lines_are_the_json_of_each_record_in_order():
+    from value.recordlines import read_records, record_lines
+
+    people = {"date": ["2024-01-05", "2024-01-31"], "person": ["zoë", "ana"], "kind": ["commit", "cred"],
+              "dimension": ["objective_accomplishment", "reputation"], "weight": [1.0, 0.123457],
+              "source": ['a"b\\c\u2028', "cred/2024-01"], "landed": ["2024-01-09", "2024-01-31"]}
+    bots = {"date": ["2024-01-06"], "person": ["renovate-bot"], "kind": ["commit"],
+            "dimension": ["objective_accomplishment"], "weight": [1.0], "source": ["f" * 40]}  # /3: no landed
+    cred = {"date": ["2024-01-15"], "person": ["ana"], "kind": ["cred"], "dimension": ["reputation"],
+            "weight": [2.5], "source": ["cred/2024-01"], "landed": ["2024-01-15"]}
+    report = Report.from_json({"contributions": people, "bot_contributions": bots,
+                               "cred_as_of": {"2024-03-31": {}, "2024-01-15": cred}})
+    lines = list(record_lines(report))
+    assert all(line.endswith("}\n") and line.count("\n") == 1 for line in lines)
+    assert [json.loads(line) for line in lines] == [
+        {"date": "2024-01-05", "person": "zoë", "kind": "commit", "dimension": "objective_accomplishment",
+         "weight": 1.0, "source": 'a"b\\c\u2028', "landed": "2024-01-09"},
+        {"date": "2024-01-31", "person": "ana", "kind": "cred", "dimension": "reputation", "weight": 0.123457,
+         "source": "cred/2024-01", "landed": "2024-01-31"},
+        {"date": "2024-01-06", "person": "renovate-bot", "kind": "commit", "dimension": "objective_accomplishment",
+         "weight": 1.0, "source": "f" * 40, "landed": "2024-01-06", "bot": True},
+        {"date": "2024-01-15", "person": "ana", "kind": "cred", "dimension": "reputation", "weight": 2.5,
+         "source": "cred/2024-01", "landed": "2024-01-15", "as_of": "2024-01-15"},
+    ]
+    assert lines == [json.dumps(json.loads(line), ensure_ascii=False) + "\n" for line in lines]
+    back = read_records(lines)  # and read back as the columns they came from
+    assert back["contributions"] == people and back["cred_as_of"] == {"2024-01-15": cred}
+    assert back["bot_contributions"] == {**bots, "landed": bots["date"]}

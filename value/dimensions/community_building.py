@@ -20,8 +20,8 @@ from datetime import date, timedelta
 from itertools import chain
 
 from ..context import month_end_ts, once_per_report
-from ..contributions import records_of
-from ..populations import active_between, activity_days, last_day_until
+from ..contributions import plain_records, records_of
+from ..populations import active_between, activity_days, last_day_until, makes_active
 from ..registry import indicator, person
 
 DIM = "community_building"
@@ -80,9 +80,13 @@ def onion(counts: dict[str, int]) -> dict[str, str]:
 @once_per_report
 def _activity(ctx) -> dict[str, list[str]]:
     """{person: their activity days}: the people the population counts (value.populations),
-    from the report's records (bots' records are kept apart there)."""
-    people_records, _bots = records_of(ctx)
-    return activity_days(people_records, ctx.kinds, _report_day(ctx))
+    from the report's records of people (not bots'). Cred never makes anyone active, so the
+    records of git and the data are read, which are made before cred is (`value.credfork`)."""
+    if makes_active("cred", ctx.kinds):  # (no kind of that name does today)
+        people_records, _bots = records_of(ctx)
+        return activity_days(people_records, ctx.kinds, _report_day(ctx))
+    records = [r for r in plain_records(ctx) if r[4] > 0]  # as records_of leaves out weight 0
+    return activity_days(records, ctx.kinds, _report_day(ctx), people=ctx.humans)
 
 
 def _report_day(ctx) -> str | None:
@@ -182,7 +186,24 @@ def active_contributors_whole_history(ctx, month):
 
 
 def _active(ctx, month) -> set[str]:
-    return active_between(_activity(ctx), *_window(ctx, month))
+    if month is not None:
+        return _active_by_month(ctx).get(month, _NOBODY)
+    return active_between(_activity(ctx), *_window(ctx, None))
+
+
+_NOBODY: frozenset = frozenset()
+
+
+@once_per_report
+def _active_by_month(ctx) -> dict[str, set[str]]:
+    """{month: the people active in it}, in one pass over everyone's activity days: a month's
+    window is its own days, so this is `active_between` of each month without a search per
+    person and month (three indicators ask for every month)."""
+    by_month: dict[str, set[str]] = defaultdict(set)
+    for person, days in _activity(ctx).items():
+        for month in {day[:7] for day in days}:
+            by_month[month].add(person)
+    return by_month
 
 
 @once_per_report

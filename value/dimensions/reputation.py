@@ -7,6 +7,7 @@ from collections import Counter
 from datetime import date, datetime, timezone
 
 from ..context import as_date, month_of, month_of_ts, once_per_report
+from .. import credfork
 from ..cred import credrank
 from ..registry import indicator, person
 from .community_building import absence_factor
@@ -16,8 +17,10 @@ DIM = "reputation"
 
 @once_per_report
 def cred_of(ctx):
-    """(cred per person, cred per month per person), non-bot people only."""
-    return credrank(*cred_graph(ctx))
+    """(cred per person, cred per month per person), non-bot people only: from the child that
+    `credfork.start` forked for it, when there is one, else computed here."""
+    found = credfork.take(ctx)
+    return found if found is not None else credrank(*cred_graph(ctx))
 
 
 def cred_graph(ctx, end: date | None = None) -> tuple[list, list]:
@@ -30,15 +33,21 @@ def cred_graph(ctx, end: date | None = None) -> tuple[list, list]:
     humans = ctx.humans
     limit = None if end is None else int(datetime(end.year, end.month, end.day, tzinfo=timezone.utc).timestamp()) + 86400
     landing = ctx.landing
+    landed_at, build = (landing.commits.get, landing.build) if landing is not None else (None, 0)
     commits = []
+    months: dict[int, str] = {}  # day -> its month: most commits land on a day others landed on
     for c in ctx.commits:
         if c.bot:
             continue
         t, month = c.time, c.month
         if landing is not None:
-            arrived = landing.commit(c.id)
+            arrived = landed_at(c.id, build)  # `Landing.commit`, without a call per commit
             if arrived > t:
-                t, month = arrived, month_of_ts(arrived)
+                day = arrived // 86400
+                month = months.get(day)
+                if month is None:
+                    month = months[day] = month_of_ts(arrived)
+                t = arrived
         if limit is None or t < limit:
             commits.append((c.author, [p for p in c.coauthors + c.reviewers if p in humans]
                             if c.coauthors or c.reviewers else (), month))
