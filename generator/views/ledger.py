@@ -13,7 +13,7 @@ from value.context import month_range
 
 from ..i18n import Catalogue, english
 from ..model import LedgerEntry
-from .charts import Chart, flow, line_chart
+from .charts import Chart, Founding, flow, line_chart
 
 ZERO = Decimal(0)
 
@@ -83,7 +83,8 @@ def every_month(rows: list[dict], currency: str) -> list[dict]:
     return filled
 
 
-def balance_chart(entries: list[LedgerEntry], currency: str, catalogue: Catalogue | None = None) -> Chart:
+def balance_chart(entries: list[LedgerEntry], currency: str, catalogue: Catalogue | None = None,
+                  founding: Founding | None = None) -> Chart:
     catalogue = catalogue or english()
     _ = catalogue.gettext
     rows = every_month(by_month(entries, currency), currency)
@@ -95,6 +96,7 @@ def balance_chart(entries: list[LedgerEntry], currency: str, catalogue: Catalogu
         {_("Income"): [r["income"] for r in rows], _("Expenses"): [r["expenses"] for r in rows],
          _("Balance"): [r["balance"] for r in rows]},
         label_name=_("Month"), localise=catalogue.decimal, stocks=(_("Balance"),), catalogue=catalogue,
+        founding=founding,
     )
 
 
