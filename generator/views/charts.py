@@ -85,6 +85,23 @@ def _num(value) -> str:
     return str(value)
 
 
+def grouped(catalogue: Catalogue):
+    """A function writing a number already written with a "." ("1234.50", "-3") as the language
+    writes numbers: its digit grouping and decimal mark ("1,234.50", "1.234,50"), every decimal kept."""
+
+    def localise(text: str) -> str:
+        sign, digits = ("-", text[1:]) if text.startswith("-") else ("", text)
+        whole, dot, fraction = digits.partition(".")
+        if not whole.isdigit() or (fraction and not fraction.isdigit()):
+            return catalogue.decimal(text)
+        written = catalogue.number(int(whole))
+        if dot:
+            written += catalogue.decimal("0." + fraction)[1:-len(fraction)] + fraction
+        return sign + written
+
+    return localise
+
+
 def _f(x: float) -> str:
     return f"{x:.1f}".rstrip("0").rstrip(".")
 

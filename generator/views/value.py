@@ -33,7 +33,7 @@ from .contributors import (
     signal_totals,
 )
 from .datatables import kudos_table, participation_table, usage_table
-from .ledger import balance_chart, by_kind, by_month, currencies, money_flow
+from .ledger import balance_chart, by_kind, by_month, currencies, kind_words, money_flow
 from .records import contributions_tables, private_commits
 
 NOT_LISTED = "Members not listed"  # the one row of hidden members' rewards, in the open data
@@ -168,13 +168,14 @@ class ValueView:
                 series, stocks, means = yearly_series(ind.key, ind.unit, series, people, catalogue)
                 trend = charts.line_chart(
                     _("{label} per month", label=name),
-                    caption, months, series, label_name=_("Month"), localise=catalogue.decimal, width=charts.CARD_WIDTH,
+                    caption, months, series, label_name=_("Month"), localise=charts.grouped(catalogue), width=charts.CARD_WIDTH,
                     stocks=stocks, means=means, catalogue=catalogue, founding=founding)
             text = words.figure_text(ind.key, value, ind.unit, catalogue, projects)
             if d == "community_building" and ind.key in WINDOWED_12M and self._year_is_empty():
                 text = _("No history in the last 12 months")
+            parts = words.goal_items(value, catalogue, projects) if ind.key == "goals" and isinstance(value, dict) else []
             result.append({"key": ind.key, "anchor": ind.key.replace("_", "-"), "label": name,
-                           "text": text,
+                           "text": text, "wordy": ind.key in words.WORDY, "parts": parts,
                            "explanation": caption, "chart": trend})
         return result
 
@@ -258,7 +259,7 @@ class ValueView:
                       "first such record ever) and returning ones; a bar of several months counts each person once."),
                     months, {_("Active"): people.active(distinct), _("New"): people.new(distinct),
                              _("Returning"): people.returning(distinct)},
-                    label_name=_("Period"), localise=catalogue.decimal, catalogue=catalogue, founding=pages["founding"]),
+                    label_name=_("Period"), localise=charts.grouped(catalogue), catalogue=catalogue, founding=pages["founding"]),
                 charts.onion(
                     _n_people_with_a_commit(catalogue, committers),
                     _("Over the whole history: core contributors hold 80% of the commits, regular ones the next 15%, "
@@ -355,7 +356,7 @@ class ValueView:
                 "flow": money_flow(entries, currency, shown, self.is_contributor, self.catalogue),
                 "returned": returned.get(currency),
             })
-        return {"per_currency": per_currency, "kinds": by_kind(entries)}
+        return {"per_currency": per_currency, "kinds": by_kind(entries), "kind_words": kind_words(self.catalogue)}
 
     # -- rewards -----------------------------------------------------------------------------
     def distribution(self, plan: RewardPlan) -> dict:
