@@ -5,6 +5,8 @@ of the search index."""
 
 from __future__ import annotations
 
+import gzip
+import json
 import re
 from pathlib import Path
 
@@ -12,15 +14,16 @@ import pytest
 
 from generator.build import build
 from generator.commands.example_peers import new_demo
+from generator.publish.search import available
 
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory) -> Path:
-    """The living demo, built once (without search: the pages are what is read here)."""
+    """The living demo, built once, with its search index when Pagefind is installed."""
     folder = tmp_path_factory.mktemp("details") / "demo"
     new_demo(folder)
     out = folder.parent / "site"
-    build(folder, out, base_url="http://127.0.0.1/", incremental=False, search=False)
+    build(folder, out, base_url="http://127.0.0.1/", incremental=False, search=available())
     return out
 
 
@@ -103,6 +106,20 @@ def test_progress_bars_are_not_search_text(demo):
     for rel in ("index.html", "projects/index.html", "projects/street-trees/index.html"):
         bars = re.findall(r"<progress\b[^>]*>", read(demo, rel))
         assert bars and all("data-pagefind-ignore" in b for b in bars), rel
+
+
+def test_search_text_has_no_progress_bar(demo):
+    """Pagefind's fragments (gzip: a signature, then the page's JSON) hold the text an excerpt is
+    cut from: a project's goals are words there, never the bar's fallback "25%"."""
+    if not available():
+        pytest.skip("Pagefind is not installed (pip install '.[search]')")
+    texts = []
+    for fragment in sorted((demo / "pagefind" / "fragment").glob("*.pf_fragment")):
+        raw = gzip.decompress(fragment.read_bytes())
+        texts.append(json.loads(raw[raw.index(b"{"):])["content"])
+    projects = [t for t in texts if "goals done" in t]
+    assert projects, "no project text in the search index"
+    assert not [t for t in projects if re.search(r"goals? done\.? \d+%", t)]
 
 
 def test_dated_lists_put_the_title_beside_its_date(demo):
