@@ -389,7 +389,8 @@ def _over_time(title: str, desc: str, months: list[str], series: dict[str, list]
     labels += [f'<span class="tick-x{"" if narrow else " tick-wide"}" style="left:{_pct(left)}">{escape(text)}</span>'
                for left, text, narrow in _time_ticks(start, end, found)]
     gutter = max(len(text) for _, text in y_ticks) * 0.6 + 0.8
-    picture = (f'<div class="chart chart-time{" chart-card" if compact else ""}" style="--gutter:{gutter:.1f}em">'
+    kinds = "".join((" chart-card" if compact else "", " chart-founded" if founded_at is not None else ""))
+    picture = (f'<div class="chart chart-time{kinds}" style="--gutter:{gutter:.1f}em">'
                f'<div class="chart-plot">{"".join(parts)}<div class="chart-ticks" aria-hidden="true">{"".join(labels)}</div></div>'
                f'{_legend(list(shown), founding.before if founded_at is not None else "")}</div>')
     rows = [[p.label] + [localise(_num(values[i])) for values in shown.values()] for i, p in enumerate(found)]
