@@ -76,6 +76,18 @@ def test_a_data_mode_peer_shows_what_it_publishes(demo):
     assert "<dt>Where</dt><dd>Castelló de la Plana, Spain</dd>" in card
     assert "<dt>Downloads</dt><dd>1,065</dd>" in card and "<dt>Commits</dt><dd>13</dd>" in card
     assert "not checked against its history" in card
+    assert '<a href="https://example.org/ciutat-verda/data/" rel="noopener">Its open data</a>' in card
+
+
+@pytest.mark.parametrize("portal, linked", [
+    ("https://example.org/peer/", "https://example.org/peer/data/"),
+    ("https://example.org/peer", "https://example.org/peer/data/"),
+    ("javascript:alert(1)", ""), ("http://example.org/", ""), ("", ""), ("https://user:pw@example.org/", ""),
+])
+def test_a_peers_open_data_is_linked_only_at_a_web_address(portal, linked):
+    from generator.views.federation import open_data_address
+
+    assert open_data_address(portal) == linked
 
 
 def test_federation_names_peers_and_its_counts_reconcile(demo):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from value.identities import slugify
 
 from ..federation import Federation, directory_rows, rows_by_area
+from ..federation.addresses import address_problem
 from ..i18n import Catalogue, english
 from ..model import Model
 from ..people import People, pseudonym
@@ -71,6 +72,7 @@ class FederationView:
                 "only": self.authors(flow.only_in_fork_authors) if flow else None,
                 "merges": fork_merges(flow),
                 "figures": self.figures(node.dimensions) if node.mode == "data" else [],
+                "open_data": open_data_address(node.portal) if node.mode == "data" else "",
             })
         shared = self.federation.shared
         return {
@@ -110,6 +112,13 @@ class FederationView:
         for area, rows in rows_by_area(self.rows).items():
             pages.append((area, _("Communities in {area}", area=_(area_label(area)).lower()), rows))
         return pages
+
+
+def open_data_address(portal: str) -> str:
+    """The address of a published portal's open data page, or "" for an address not to link to."""
+    if not portal or address_problem(portal):
+        return ""
+    return portal.rstrip("/") + "/data/"
 
 
 def fork_merges(flow) -> tuple[str, int] | None:
