@@ -188,6 +188,9 @@ def test_a_six_year_history_is_drawn_whole_on_the_value_page(tmp_path: Path):
     assert dict(active)["2020 H1"] == "1"
     assert int(dict(active)["2024 H1"]) >= 3  # the spring swap: its organiser and two participants
     assert "One bar per half-year: each person counted once in the period." in page
+    # founded in March 2021, two years into its history, with no upstream declared: marked and said so
+    assert 'class="founding"' in svg and "Before the founding</li>" in page
+    assert "Seed Library was founded on March 1, 2021; the shaded history before it predates the community." in page
 
 
 def bar_widths(chart) -> list[float]:

@@ -144,7 +144,7 @@ class ValueView:
                      "network it grew from.", name=self.model.community.name, date=when, upstream=upstream)
         else:
             before = _("Before the founding")
-            note = _("{name} was founded on {date}; the shaded history before it comes from before the community.",
+            note = _("{name} was founded on {date}; the shaded history before it predates the community.",
                      name=self.model.community.name, date=when)
         return charts.Founding(day, _("Founded"), before, note)
 
