@@ -159,7 +159,7 @@ def test_flow_keeps_every_party_and_amount_with_its_currency():
     amounts = [e.text for e in root.iter("span") if e.get("class") == "flow-amount"]
     assert amounts == ["€1,250.00", "€300.00", "€60.00"]
     assert [e.text for e in root.iter("strong")] == ["€1,550.00", "€60.00"]  # the totals, in and out
-    assert chart.rows == [["in", "Grant: Town", "1250.00"], ["in", "Donors", "300.00"],
+    assert chart.rows == [["in", "Grant: Town", "1,250.00"], ["in", "Donors", "300.00"],
                           ["out", "Paid to contributors", "60.00"]]
 
 
@@ -178,13 +178,78 @@ def test_a_six_year_history_is_drawn_whole_on_the_value_page(tmp_path: Path):
     out = tmp_path / "site"
     build(root, out, search=False)
     page = (out / "value/community-building/index.html").read_text(encoding="utf-8")
-    svg = next(s for s in re.findall(r"<svg\b.*?</svg>", page, re.S) if "<title id" in s and "Contributors per month" in s)
+    svg = next(s for s in re.findall(r"<svg\b.*?</svg>", page, re.S) if "<title id" in s and "Contributors over time" in s)
     active = [(r.get("data-label"), r.get("data-value")) for g in ET.fromstring(svg).iter(f"{NS}g")
               if g.get("data-series") == "Active" for r in g]
     labels = [label for label, _ in active]
-    # January 2023 falls before the last 24 months: it is the year 2023 so far
-    assert labels == ["2019", "2020", "2021", "2022", "2023"] + months("2023-02", "2025-01")
-    # Ana commits every second month: 2020 had one active contributor (her, counted once), not half of one
-    assert dict(active)["2020"] == "1" and dict(active)["2024-03"] == "1"
-    assert dict(active)["2024-04"] == "3"  # no commit, but the spring swap: its organiser and two participants
-    assert "Before February 2023, one point per year: each person counted once in the year." in page
+    # six years of months, three bars each, are too many for a phone: one bar per half-year
+    assert labels == [f"{year} H{half}" for year in range(2019, 2025) for half in (1, 2)] + ["2025 H1"]
+    # Ana commits every second month: the first half of 2020 had one active contributor (her, counted once)
+    assert dict(active)["2020 H1"] == "1"
+    assert int(dict(active)["2024 H1"]) >= 3  # the spring swap: its organiser and two participants
+    assert "One bar per half-year: each person counted once in the period." in page
+    # founded in March 2021, two years into its history, with no upstream declared: marked and said so
+    assert 'class="founding"' in svg and "Before the founding</li>" in page
+    assert "Seed Library was founded on March 1, 2021; the shaded history before it predates the community." in page
+
+
+def bar_widths(chart) -> list[float]:
+    return [float(r.get("width")) for r in svg_of(chart).iter(f"{NS}rect") if r.get("data-value")]
+
+
+@pytest.mark.parametrize("first, last, series, expected", [
+    ("2024-01", "2025-12", 1, "2024-01"),  # 24 months of one series: month by month
+    ("2021-06", "2026-10", 3, "2021 H1"),  # the demo's span with three series: half-years
+    ("2021-06", "2026-10", 1, "2021 Q2"),  # one series: quarters are wide enough
+    ("1990-01", "2025-12", 3, "1990–1994"),  # decades of history: groups of years
+])
+def test_bars_are_never_thinner_than_the_minimum_on_a_phone(first, last, series, expected):
+    span = months(first, last)
+    chart = charts.bar_chart("People", "People", span, {f"s{i}": [1] * len(span) for i in range(series)})
+    assert chart.rows[0][0] == expected
+    # every bar is as wide as the others, and wide enough on the narrowest plot
+    widths = set(bar_widths(chart))
+    assert len(widths) == 1
+    assert widths.pop() * charts.NARROW_PLOT_PX / charts.PLOT_W >= charts.MIN_BAR_PX - 0.05
+    if expected != "2024-01":
+        assert chart.note.startswith("One bar per")
+
+
+def test_a_longer_bar_counts_its_months_by_the_series_rule():
+    span = months("2021-01", "2026-12")  # 72 months, 3 series: half-years
+    chart = charts.bar_chart("Money", "Money", span, {"In": [1] * 72, "Balance": list(range(72)), "Rate": [2] * 72},
+                             stocks=("Balance",), means=("Rate",))
+    assert chart.rows[0] == ["2021 H1", "6", "5", "2"]  # a flow adds up, a stock its last month, a rate its mean
+    assert chart.note == ("One bar per half-year (In: the sum of its months; Balance: its last month; "
+                          "Rate: the mean of its months).")
+
+
+def test_the_founding_is_marked_and_the_history_before_it_named():
+    founding = charts.Founding(date(2022, 9, 17), "Founded", "Before the founding: the upstream history",
+                               "Founded on 17 September 2022.")
+    span = months("2021-01", "2024-12")
+    for make in (charts.line_chart, charts.bar_chart):
+        chart = make("People", "People", span, {"People": [1] * len(span)}, founding=founding)
+        svg = svg_of(chart)
+        shade = next(r for r in svg.iter(f"{NS}rect") if r.get("class") == "before-founding")
+        line = next(p for p in svg.iter(f"{NS}path") if p.get("class") == "founding")
+        # 17 September 2022: 20 months and 16/30 of a month after January 2021, of 48 months
+        at = charts.PLOT_W * (20 + 16 / 30) / 48
+        assert float(shade.get("width")) == pytest.approx(at, abs=0.1)
+        assert line.get("d") == f"M{charts._f(at)},0V{charts.PLOT_H}"
+        assert words(chart, "mark-founding") == ["Founded"]
+        assert "Before the founding: the upstream history" in str(chart.picture)
+        assert chart.note.endswith("Founded on 17 September 2022.")
+    # a chart that starts after the founding has no mark
+    later = charts.line_chart("People", "People", months("2023-01", "2023-12"), {"People": [1] * 12}, founding=founding)
+    assert "founding" not in str(later.picture) and later.note == ""
+
+
+def test_chart_numbers_are_grouped_as_the_language_writes_them():
+    from generator.i18n import load_catalogue
+
+    chart = charts.line_chart("Balance", "b", ["2024-01"], {"Balance": [Decimal("2237.50")]},
+                              localise=charts.grouped(english()))
+    assert chart.rows == [["2024-01", "2,237.50"]]
+    assert charts.grouped(english())("-1234567") == "-1,234,567"
+    assert charts.grouped(load_catalogue(Path("/nonexistent"), "es"))("12345.5") == "12.345,5"

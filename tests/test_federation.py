@@ -642,13 +642,16 @@ def test_federation_and_directory_pages(world, tmp_path, capsys):
     result = build(up, out)  # broken and hostile peers never fail this node's build
     assert any(str(w).startswith("peers/broken/") for w in result.model.warnings)
     page = (out / "federation/index.html").read_text()
-    north = page[page.index("Seed Library North"):page.index("Seed Library South")]
+    shared = page[page.index('id="shared"'):page.index('id="peers"')]
+    assert '<th scope="row">Seed Library North</th>' in shared  # each peer by its title, never its slug
+    peers = page[page.index('id="peers"'):]
+    north = peers[peers.index("Seed Library North"):peers.index("Seed Library South")]
     assert "<dt>Ahead</dt><dd>1 commit this node does not have</dd>" in north
     assert "<dt>Behind</dt><dd>3 commits of this node it does not have</dd>" in north
     assert "2 commits made in the fork, now upstream: Bea Santos (2)" in north
-    assert "<dt>Only in the fork</dt><dd>1 commit: Bea Santos (1)</dd>" in north
-    south = page[page.index("Seed Library South"):]
-    assert "<dt>Only in the fork</dt><dd>3 commits: Carl Nowak (2), Dora Lind (1)</dd>" in south
+    assert "<dt>Only in the fork</dt><dd>1 commit (merges not included): Bea Santos (1)</dd>" in north
+    south = peers[peers.index("Seed Library South"):]
+    assert "<dt>Only in the fork</dt><dd>3 commits (merges not included): Carl Nowak (2), Dora Lind (1)</dd>" in south
     # the public sees each peer as of the commit read, and nothing of the operator's problems:
     # a peer that failed to fetch or whose data is broken is left out, and reported to the log
     assert re.search(r'As of <time datetime="\d{4}-\d\d-\d\d">', north)

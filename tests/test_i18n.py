@@ -98,7 +98,7 @@ def test_spanish_site_words_dates_and_numbers(built):
     assert "<h2 id=\"totals\">Totales</h2>" in ledger
     assert ">12.345,67</td>" in ledger  # a table whose column names the currency: the amount alone
     assert f">−1.234,50{NBSP}€" in ledger  # exactly two decimals, the euro after the amount
-    assert ">subvención</td>" in ledger
+    assert ">Subvención</td>" in ledger  # a ledger kind as a word, in the language
     assert re.search(r"<strong>\d+,\d" + NBSP + "%</strong> de lo gastado en EUR", ledger)
 
     value = read(out, "value/index.html")

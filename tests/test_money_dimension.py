@@ -141,7 +141,7 @@ def test_an_opening_balance_adds_to_the_balance_and_is_not_income(site):
     page = (out / "ledger" / "index.html").read_text(encoding="utf-8")
     assert ('<td class="num" data-label="Opening balance">100.00</td><td class="num" data-label="Income">20.00</td>'
             '<td class="num" data-label="Expenses">50.00</td><td class="num" data-label="Balance">70.00</td>') in page
-    assert '<td data-label="Kind">opening balance</td>' in page
+    assert '<td data-label="Kind">Opening balance</td>' in page
     assert '<td class="num in" data-label="Amount">+€100.00</td>' in page
     home = (out / "index.html").read_text(encoding="utf-8")
     assert "100.00" not in home  # the recent activity lists income, never the opening balance

@@ -7,10 +7,15 @@ readers through aria-labelledby) and draws its marks with `data-value` attribute
 exact figure; the same figures come as a table, so nothing is only visible as a shape.
 
 Time runs proportionally along the x axis: a mark sits where its period falls in time, not at
-its index. A long history is shown whole and stays small: month by month for the last
-RECENT_MONTHS, one point per year before that (per group of years when there are very many).
-A year's point is the year's own figure: its months added up, the distinct people of the whole
-year (a `Tally`), a level's last month, or a share's mean, and the chart's note says which.
+its index. A long history is shown whole and stays small: a line chart goes month by month for
+the last RECENT_MONTHS and one point per year before that (per group of years when there are
+very many). A bar chart has bars of one length of time, the shortest of month, quarter,
+half-year, year... that keeps every bar at least MIN_BAR_PX wide on a phone's plot. A longer
+period's figure is its own: its months added up, the distinct people of the whole period (a
+`Tally`), a level's last month, or a share's mean, and the chart's note says which.
+
+A time chart may mark the community's founding (`Founding`): a line on its day, and the history
+before it shaded and named (a fork's history starts with the commits of the project it forked).
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ import functools
 import hashlib
 import math
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from html import escape
 from typing import Protocol
@@ -36,6 +42,23 @@ RECENT_MONTHS = 24
 MAX_OLDER_POINTS = 30  # yearly points before the recent months; more years than this are grouped
 YEAR_GROUPS = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000)
 TICKS_WIDE, TICKS_NARROW = 8, 4  # time labels under a wide plot, and under a phone-sized one
+# Bars: every bar at least MIN_BAR_PX wide on a plot NARROW_PLOT_PX wide (a time chart's plot on a
+# 360 px phone, its value labels and the page's margins taken off); the bars of a period fill
+# BAR_SHARE of its width. BAR_MONTHS: the lengths of time a bar may stand for, shortest first.
+MIN_BAR_PX, NARROW_PLOT_PX, BAR_SHARE = 4, 240, 0.8
+BAR_MONTHS = (1, 3, 6, 12) + tuple(12 * years for years in YEAR_GROUPS[1:])
+
+
+@dataclass(frozen=True)
+class Founding:
+    """The community's founding day, marked on time charts that span it. `before`: the words for
+    the history before it (whose it is), `note`: the sentence the chart's note adds, both in the
+    site's language; `label`: the word on the line."""
+
+    day: date
+    label: str
+    before: str
+    note: str
 
 
 def _uid(title: str, desc: str) -> str:
@@ -62,6 +85,23 @@ def _num(value) -> str:
     return str(value)
 
 
+def grouped(catalogue: Catalogue):
+    """A function writing a number already written with a "." ("1234.50", "-3") as the language
+    writes numbers: its digit grouping and decimal mark ("1,234.50", "1.234,50"), every decimal kept."""
+
+    def localise(text: str) -> str:
+        sign, digits = ("-", text[1:]) if text.startswith("-") else ("", text)
+        whole, dot, fraction = digits.partition(".")
+        if not whole.isdigit() or (fraction and not fraction.isdigit()):
+            return catalogue.decimal(text)
+        written = catalogue.number(int(whole))
+        if dot:
+            written += catalogue.decimal("0." + fraction)[1:-len(fraction)] + fraction
+        return sign + written
+
+    return localise
+
+
 def _f(x: float) -> str:
     return f"{x:.1f}".rstrip("0").rstrip(".")
 
@@ -80,9 +120,11 @@ def _svg_open(title: str, desc: str, uid: str, width: float, height: float, stre
     ]
 
 
-def _legend(names: list[str]) -> str:
+def _legend(names: list[str], before_founding: str = "") -> str:
     items = "".join(f'<li><span class="swatch" style="background:{PALETTE[i % len(PALETTE)]}"></span>{escape(name)}</li>'
                     for i, name in enumerate(names))
+    if before_founding:
+        items += f'<li><span class="swatch swatch-before-founding"></span>{escape(before_founding)}</li>'
     return f'<ul class="chart-legend" aria-hidden="true">{items}</ul>'
 
 
@@ -133,6 +175,40 @@ def periods(months: list[str]) -> list[Period]:
         label = str(first_year) if size == 1 else f"{first_year}–{first_year + size - 1}"
         # the whole calendar span of the group, cut to the data's start and to the recent months
         result.append(Period(label, max(first_year * 12, start), min((first_year + size) * 12, cut), indices, True))
+    return result
+
+
+def bar_periods(months: list[str], bars_per_period: int, catalogue: Catalogue | None = None) -> list[Period]:
+    """The periods a bar chart draws for a list of "YYYY-MM" months (sorted, one per month): all
+    of one length, the shortest of BAR_MONTHS that leaves at most as many periods as fit on a
+    narrow plot with `bars_per_period` bars each no thinner than MIN_BAR_PX. Each period spans
+    its whole calendar quarter, half-year or year, so every bar has the same width."""
+    numbers = [_month_number(m) for m in months]
+    if not numbers:
+        return []
+    most = max(1, int(NARROW_PLOT_PX * BAR_SHARE / (max(1, bars_per_period) * MIN_BAR_PX)))
+    first, last = min(numbers), max(numbers)
+    size = next((s for s in BAR_MONTHS if last // s - first // s + 1 <= most), BAR_MONTHS[-1])
+    groups: dict[int, list[tuple[int, int]]] = {}
+    for i, n in enumerate(numbers):
+        groups.setdefault(n // size, []).append((n, i))
+    _ = (catalogue or english()).gettext
+    result = []
+    for key, members in sorted(groups.items()):
+        members.sort()
+        start = key * size
+        year, month = divmod(start, 12)
+        if size == 1:
+            label = _month_label(start)
+        elif size == 3:
+            label = _("{year} Q{quarter}", year=f"{year:04d}", quarter=month // 3 + 1)
+        elif size == 6:
+            label = _("{year} H{half}", year=f"{year:04d}", half=month // 6 + 1)
+        elif size == 12:
+            label = f"{year:04d}"
+        else:
+            label = f"{year:04d}–{year + size // 12 - 1:04d}"
+        result.append(Period(label, start, start + size, tuple(i for _n, i in members), size > 1))
     return result
 
 
@@ -201,6 +277,34 @@ def _yearly_note(month: str, hows: dict[str, tuple[str, str]], catalogue: Catalo
     return _("Before {month}, one point per year ({parts}).", month=month, parts=parts)
 
 
+def _bars_note(size: int, hows: dict[str, tuple[str, str]], catalogue: Catalogue) -> str:
+    """The chart's note when a bar stands for more than a month (`size` months): how each
+    series makes a bar's figure, as `_yearly_note` says it for a year's point."""
+    _ = catalogue.gettext
+    bars = {3: _("One bar per quarter"), 6: _("One bar per half-year"), 12: _("One bar per year")}.get(size) \
+        or _("One bar per {n} years", n=size // 12)
+    words = {SUM: _("the sum of its months"), LAST: _("its last month"), MEAN: _("the mean of its months")}
+    groups: dict[str, list[str]] = {}
+    for name, (how, tally_words) in hows.items():
+        groups.setdefault(tally_words if how == TALLY else words[how], []).append(name)
+    if len(groups) == 1:
+        return _("{bars}: {how}.", bars=bars, how=next(iter(groups)))
+    parts = "; ".join(_("{series}: {how}", series=", ".join(names), how=how) for how, names in groups.items())
+    return _("{bars} ({parts}).", bars=bars, parts=parts)
+
+
+def _founding_marks(founding: Founding | None, start: int, end: int) -> float | None:
+    """Where (0..1 along the time axis) the founding day falls, when strictly inside the chart."""
+    if founding is None:
+        return None
+    day = founding.day
+    following = date(day.year + (day.month == 12), day.month % 12 + 1, 1)
+    at = _month_number(f"{day.year:04d}-{day.month:02d}") + (day.day - 1) / (following - day.replace(day=1)).days
+    if not start < at < end:
+        return None
+    return (at - start) / (end - start)
+
+
 def _time_ticks(start: int, end: int, found: list[Period]) -> list[tuple[float, str, bool]]:
     """(position 0..1, label, shown on a narrow plot too) of the time axis: months for a short
     span, years for a long one, each label under the middle of the period it names."""
@@ -247,11 +351,12 @@ def _nice_max(value: float) -> float:
 
 def _over_time(title: str, desc: str, months: list[str], series: dict[str, list], label_name: str, localise,
                marks, compact: bool, stocks: tuple[str, ...], catalogue: Catalogue | None,
-               means: tuple[str, ...] = ()) -> Chart:
+               means: tuple[str, ...] = (), bars: bool = False, founding: Founding | None = None) -> Chart:
     """A chart of series over months: the periods, value axis, time axis, legend and table twin;
-    `marks(parts, n, values, color, x_span, y_of)` draws series number n."""
+    `marks(parts, n, values, color, x_span, y_of)` draws series number n. `bars`: periods of one
+    length, wide enough for bars (`bar_periods`); `founding`: the founding day to mark."""
     catalogue = catalogue or english()
-    found = periods(months)
+    found = bar_periods(months, len(series), catalogue) if bars else periods(months)
     hows = {name: _how(values, name, stocks, means) for name, values in series.items()}
     shown = {name: [_combine(values, p.indices, hows[name]) for p in found] for name, values in series.items()}
     start = found[0].first if found else 0
@@ -262,6 +367,9 @@ def _over_time(title: str, desc: str, months: list[str], series: dict[str, list]
     y_of = lambda v: PLOT_H * (high - float(v)) / (high - low)  # noqa: E731
     uid = _uid(title, desc)
     parts = _svg_open(title, desc, uid, PLOT_W, PLOT_H)
+    founded_at = _founding_marks(founding, start, end)
+    if founded_at is not None:  # under the grid and the marks: the history before the founding, shaded
+        parts.append(f'<rect x="0" y="0" width="{_f(PLOT_W * founded_at)}" height="{PLOT_H}" class="before-founding"/>')
     y_ticks = []
     for i in range(round((high - low) / step) + 1):
         value = low + step * i
@@ -272,31 +380,41 @@ def _over_time(title: str, desc: str, months: list[str], series: dict[str, list]
         parts.append(f'<g class="series" data-series="{escape(name)}">')
         marks(parts, n, values, PALETTE[n % len(PALETTE)], x_span, y_of, [p.label for p in found])
         parts.append("</g>")
+    if founded_at is not None:
+        parts.append(f'<path d="M{_f(PLOT_W * founded_at)},0V{PLOT_H}" class="founding" vector-effect="non-scaling-stroke"/>')
     parts.append("</svg>")
     labels = [f'<span class="tick-y" style="top:{_pct(top)}">{escape(text)}</span>' for top, text in y_ticks]
+    if founded_at is not None:
+        labels.append(f'<span class="mark-founding" style="left:{_pct(founded_at)}">{escape(founding.label)}</span>')
     labels += [f'<span class="tick-x{"" if narrow else " tick-wide"}" style="left:{_pct(left)}">{escape(text)}</span>'
                for left, text, narrow in _time_ticks(start, end, found)]
     gutter = max(len(text) for _, text in y_ticks) * 0.6 + 0.8
-    picture = (f'<div class="chart chart-time{" chart-card" if compact else ""}" style="--gutter:{gutter:.1f}em">'
+    kinds = "".join((" chart-card" if compact else "", " chart-founded" if founded_at is not None else ""))
+    picture = (f'<div class="chart chart-time{kinds}" style="--gutter:{gutter:.1f}em">'
                f'<div class="chart-plot">{"".join(parts)}<div class="chart-ticks" aria-hidden="true">{"".join(labels)}</div></div>'
-               f'{_legend(list(shown))}</div>')
+               f'{_legend(list(shown), founding.before if founded_at is not None else "")}</div>')
     rows = [[p.label] + [localise(_num(values[i])) for values in shown.values()] for i, p in enumerate(found)]
     note = ""
-    if any(p.yearly for p in found):
+    tallies = {name: (hows[name], getattr(values[0], "words", "") if values else "") for name, values in series.items()}
+    if bars and found and found[0].yearly:
+        note = _bars_note(found[0].end - found[0].first, tallies, catalogue)
+    elif any(p.yearly for p in found):
         recent = next(p.label for p in found if not p.yearly)
         recent = catalogue.month(recent) if catalogue is not None else recent
-        note = _yearly_note(recent, {name: (hows[name], getattr(values[0], "words", "") if values else "")
-                                     for name, values in series.items()}, catalogue)
+        note = _yearly_note(recent, tallies, catalogue)
+    if founded_at is not None:
+        note = f"{note} {founding.note}".strip()
     return Chart(Markup(picture), title, [label_name] + list(shown), rows, note)
 
 
 def line_chart(title: str, desc: str, months: list[str], series: dict[str, list], label_name: str = "Month",
                localise=str, width=None, stocks: tuple[str, ...] = (), catalogue: Catalogue | None = None,
-               means: tuple[str, ...] = ()) -> Chart:
+               means: tuple[str, ...] = (), founding: Founding | None = None) -> Chart:
     """One line per series over months ("YYYY-MM", one per month), values marked by dots.
     `width`: CARD_WIDTH for a chart in a card (a lower plot). A year's point adds up its months,
     except for `stocks` (levels, such as a balance: their last month), `means` (shares and
-    rates: the mean of the months) and series of `Tally` values (joined, then counted)."""
+    rates: the mean of the months) and series of `Tally` values (joined, then counted).
+    `founding`: the founding day, marked when the chart spans it."""
 
     def marks(parts, n, values, color, x_span, y_of, labels):
         xs = [PLOT_W * (a + b) / 2 for a, b in x_span]
@@ -311,26 +429,27 @@ def line_chart(title: str, desc: str, months: list[str], series: dict[str, list]
                          f'data-label="{escape(label)}" data-value="{escape(_num(v))}"/>')
 
     return _over_time(title, desc, months, series, label_name, localise, marks, width == CARD_WIDTH, stocks, catalogue,
-                      means)
+                      means, founding=founding)
 
 
 def bar_chart(title: str, desc: str, months: list[str], series: dict[str, list], label_name: str = "Month",
               localise=str, width=None, stocks: tuple[str, ...] = (), catalogue: Catalogue | None = None,
-              means: tuple[str, ...] = ()) -> Chart:
-    """Grouped vertical bars over months: each group as wide as its period, one bar per series
-    (a year's point as `line_chart` makes it)."""
+              means: tuple[str, ...] = (), founding: Founding | None = None) -> Chart:
+    """Grouped vertical bars over periods of one length (`bar_periods`: months, or quarters,
+    half-years, years when monthly bars would be too thin on a phone), one bar per series; a
+    longer period's figure is made as `line_chart` makes a year's point."""
     count = max(1, len(series))
 
     def marks(parts, n, values, color, x_span, y_of, labels):
         for (a, b), v, label in zip(x_span, values, labels):
             top, bottom = sorted((y_of(v), y_of(0)))
-            bar = PLOT_W * (b - a) * 0.8 / count
-            x = PLOT_W * a + PLOT_W * (b - a) * 0.1 + bar * n
+            bar = PLOT_W * (b - a) * BAR_SHARE / count
+            x = PLOT_W * a + PLOT_W * (b - a) * (1 - BAR_SHARE) / 2 + bar * n
             parts.append(f'<rect x="{_f(x)}" y="{_f(top)}" width="{_f(bar)}" height="{_f(bottom - top)}" '
                          f'fill="{color}" data-label="{escape(label)}" data-value="{escape(_num(v))}"/>')
 
     return _over_time(title, desc, months, series, label_name, localise, marks, width == CARD_WIDTH, stocks, catalogue,
-                      means)
+                      means, bars=True, founding=founding)
 
 
 # -- profiles and shares -----------------------------------------------------------------------

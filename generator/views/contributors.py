@@ -142,7 +142,7 @@ def format_figure(value, unit: str, catalogue: Catalogue | None = None) -> str:
         if unit == "share":
             return " · ".join(f"{format_figure(v, 'share', catalogue)} ({cur})" for cur, v in sorted(value.items()))
         if all(isinstance(v, dict) and {"done", "total"} <= set(v) for v in value.values()):
-            return " · ".join(f"{k} {v['done']}/{v['total']}" for k, v in sorted(value.items()))
+            return " · ".join(f"{k} {catalogue.number(v['done'])}/{catalogue.number(v['total'])}" for k, v in sorted(value.items()))
         return " · ".join(f"{catalogue.gettext(label(str(k))).lower()} {format_figure(v, '', catalogue)}" for k, v in value.items())
     if isinstance(value, list):
         return ", ".join(str(v) for v in value) if value else catalogue.gettext("none")
@@ -152,6 +152,8 @@ def format_figure(value, unit: str, catalogue: Catalogue | None = None) -> str:
         return catalogue.number(value, 2)
     if isinstance(value, int):
         return catalogue.number(value)
+    if isinstance(value, Decimal):  # a peer's published figure, read as the exact decimal it wrote
+        return catalogue.number(int(value)) if value == value.to_integral_value() else catalogue.number(value)
     return str(value)
 
 

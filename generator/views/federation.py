@@ -5,6 +5,7 @@ from __future__ import annotations
 from value.identities import slugify
 
 from ..federation import Federation, directory_rows, rows_by_area
+from ..federation.addresses import address_problem
 from ..i18n import Catalogue, english
 from ..model import Model
 from ..people import People, pseudonym
@@ -69,9 +70,14 @@ class FederationView:
                 "flow": flow,
                 "flowed": self.authors(flow.flowed_authors) if flow else None,
                 "only": self.authors(flow.only_in_fork_authors) if flow else None,
+                "merges": fork_merges(flow),
+                "figures": self.figures(node.dimensions) if node.mode == "data" else [],
+                "open_data": open_data_address(node.portal) if node.mode == "data" else "",
             })
         shared = self.federation.shared
         return {
+            # the nodes' names in the shared-history table: a peer's title, this node's own name
+            "titles": {n.name: n.title or n.name for n in self.federation.nodes},
             "nodes": nodes,
             "declared": bool(self.federation.nodes),
             "shared": shared,
@@ -81,6 +87,16 @@ class FederationView:
             "rows": self.rows,
             "areas": sorted(rows_by_area(self.rows)),
         }
+
+    def figures(self, dimensions: dict) -> list[tuple[str, str]]:
+        """(name, figure) of the directory's headline figures a peer publishes (the others left out)."""
+        _ = self.catalogue.gettext
+        found = []
+        for dimension, key, unit, label in HEADLINES:
+            value = (dimensions.get(dimension) or {}).get(key)
+            if value is not None and value != {}:
+                found.append((_(label), format_figure(value, unit, self.catalogue)))
+        return found
 
     def headline(self, row: dict) -> list[str]:
         figures = []
@@ -96,6 +112,24 @@ class FederationView:
         for area, rows in rows_by_area(self.rows).items():
             pages.append((area, _("Communities in {area}", area=_(area_label(area)).lower()), rows))
         return pages
+
+
+def open_data_address(portal: str) -> str:
+    """The address of a published portal's open data page, or "" for an address not to link to."""
+    if not portal or address_problem(portal):
+        return ""
+    return portal.rstrip("/") + "/data/"
+
+
+def fork_merges(flow) -> tuple[str, int] | None:
+    """("ahead" or "behind", merge commits) of an upstream/fork pair: the fork's side of ahead /
+    behind counts merges (as git does), "only in the fork" leaves them out; the two are the same
+    commits otherwise, so the merges are what tells them apart. None for any other relation."""
+    if not flow or not flow.related or not flow.upstream:
+        return None
+    side = "behind" if flow.upstream == "peer" else "ahead"  # the fork's own commits, seen from the upstream
+    total = flow.behind if side == "behind" else flow.ahead
+    return side, max(0, total - len(flow.only_in_fork))
 
 
 __all__ = ["FederationView", "DIMENSION_TITLES"]

@@ -13,7 +13,7 @@ from value.context import month_range
 
 from ..i18n import Catalogue, english
 from ..model import LedgerEntry
-from .charts import Chart, flow, line_chart
+from .charts import Chart, Founding, flow, grouped, line_chart
 
 ZERO = Decimal(0)
 
@@ -59,6 +59,13 @@ def by_month(entries: list[LedgerEntry], currency: str) -> list[dict]:
     return rows
 
 
+def kind_words(catalogue: Catalogue | None = None) -> dict[str, str]:
+    """{ledger kind: its name in words, in the site's language}, for the ledger's tables."""
+    _ = (catalogue or english()).gettext
+    return {"donation": _("Donation"), "grant": _("Grant"), "sale": _("Sale"), "expense": _("Expense"),
+            "reward": _("Reward"), "opening_balance": _("Opening balance"), "transfer": _("Transfer")}
+
+
 def by_kind(entries: list[LedgerEntry]) -> list[dict]:
     sums: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
     counts: dict[tuple[str, str], int] = defaultdict(int)
@@ -83,7 +90,8 @@ def every_month(rows: list[dict], currency: str) -> list[dict]:
     return filled
 
 
-def balance_chart(entries: list[LedgerEntry], currency: str, catalogue: Catalogue | None = None) -> Chart:
+def balance_chart(entries: list[LedgerEntry], currency: str, catalogue: Catalogue | None = None,
+                  founding: Founding | None = None) -> Chart:
     catalogue = catalogue or english()
     _ = catalogue.gettext
     rows = every_month(by_month(entries, currency), currency)
@@ -94,7 +102,8 @@ def balance_chart(entries: list[LedgerEntry], currency: str, catalogue: Catalogu
         [r["month"] for r in rows],
         {_("Income"): [r["income"] for r in rows], _("Expenses"): [r["expenses"] for r in rows],
          _("Balance"): [r["balance"] for r in rows]},
-        label_name=_("Month"), localise=catalogue.decimal, stocks=(_("Balance"),), catalogue=catalogue,
+        label_name=_("Month"), localise=grouped(catalogue), stocks=(_("Balance"),), catalogue=catalogue,
+        founding=founding,
     )
 
 
@@ -133,6 +142,6 @@ def money_flow(entries: list[LedgerEntry], currency: str, party_name, is_contrib
         _("Money flows in {currency}", currency=currency),
         _("Where the community's {currency} came from and where it went, from the ledger.", currency=currency),
         _grouped(inflow, others=_("Others")), _grouped(outflow, others=_("Others")), _("Community"), currency,
-        headers=(_("Direction"), _("Party")), directions=(_("in"), _("out")), localise=catalogue.decimal,
+        headers=(_("Direction"), _("Party")), directions=(_("in"), _("out")), localise=grouped(catalogue),
         fmt=lambda amount: catalogue.money(amount, currency), sides=(_("Came in"), _("Went out")),
     )

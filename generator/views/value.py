@@ -33,7 +33,7 @@ from .contributors import (
     signal_totals,
 )
 from .datatables import kudos_table, participation_table, usage_table
-from .ledger import balance_chart, by_kind, by_month, currencies, money_flow
+from .ledger import balance_chart, by_kind, by_month, currencies, kind_words, money_flow
 from .records import contributions_tables, private_commits
 
 NOT_LISTED = "Members not listed"  # the one row of hidden members' rewards, in the open data
@@ -124,11 +124,32 @@ class ValueView:
         people = MonthlyPeople(report, {c["id"]: c.get("affiliation") or "" for c in report.contributors},
                                [(k.giver, k.date) for k in self.model.kudos],
                                [(e.party_from, e.date) for e in self.model.ledger if e.kind == "donation"])
-        figures = {d: self._figures(d, months, days, projects, people) for d in DIMENSIONS}
+        founding = self.founding()
+        figures = {d: self._figures(d, months, days, projects, people, founding) for d in DIMENSIONS}
         return {"titles": titles, "person_titles": person_titles, "months": months, "figures": figures,
-                "days": days, "people": people}
+                "days": days, "people": people, "founding": founding}
 
-    def _figures(self, d: str, months: list, days: int, projects: dict, people: MonthlyPeople) -> list[dict]:
+    def founding(self) -> charts.Founding | None:
+        """The community's founding (`founded` in community.yaml) as time charts mark it; the
+        history before it is named as the upstream's when federation.yaml declares one."""
+        day = self.model.community.founded
+        if day is None:
+            return None
+        _ = self.catalogue.gettext
+        upstream = next((p.title or p.name for p in self.model.peers if p.relation == "upstream"), "")
+        when = self.catalogue.date(day)
+        if upstream:
+            before = _("Before the founding: the history of {upstream}", upstream=upstream)
+            note = _("{name} was founded on {date}; the shaded history before it is that of {upstream}, the upstream "
+                     "network it grew from.", name=self.model.community.name, date=when, upstream=upstream)
+        else:
+            before = _("Before the founding")
+            note = _("{name} was founded on {date}; the shaded history before it predates the community.",
+                     name=self.model.community.name, date=when)
+        return charts.Founding(day, _("Founded"), before, note)
+
+    def _figures(self, d: str, months: list, days: int, projects: dict, people: MonthlyPeople,
+                 founding: charts.Founding | None = None) -> list[dict]:
         """Every community figure of a dimension: name, figure, what it means, and its trend chart."""
         report, catalogue = self.report, self.catalogue
         _ = catalogue.gettext
@@ -147,13 +168,14 @@ class ValueView:
                 series, stocks, means = yearly_series(ind.key, ind.unit, series, people, catalogue)
                 trend = charts.line_chart(
                     _("{label} per month", label=name),
-                    caption, months, series, label_name=_("Month"), localise=catalogue.decimal, width=charts.CARD_WIDTH,
-                    stocks=stocks, means=means, catalogue=catalogue)
+                    caption, months, series, label_name=_("Month"), localise=charts.grouped(catalogue), width=charts.CARD_WIDTH,
+                    stocks=stocks, means=means, catalogue=catalogue, founding=founding)
             text = words.figure_text(ind.key, value, ind.unit, catalogue, projects)
             if d == "community_building" and ind.key in WINDOWED_12M and self._year_is_empty():
                 text = _("No history in the last 12 months")
+            parts = words.goal_items(value, catalogue, projects) if ind.key == "goals" and isinstance(value, dict) else []
             result.append({"key": ind.key, "anchor": ind.key.replace("_", "-"), "label": name,
-                           "text": text,
+                           "text": text, "wordy": ind.key in words.WORDY, "parts": parts,
                            "explanation": caption, "chart": trend})
         return result
 
@@ -227,17 +249,17 @@ class ValueView:
             context["windows"] = self.windows()
             months = pages["months"]
             people = pages["people"]
-            distinct = _("each person counted once in the year")
+            distinct = _("each person counted once in the period")
             roles = report.dimensions["community_building"].get("roles") or {}
             committers = sum(roles.get(r, 0) or 0 for r in ("core", "regular", "casual"))
             context["charts"] = [
                 charts.bar_chart(
-                    _("Contributors per month"),
-                    _("Active contributors each month (people with a record of something they did), split into new "
-                      "ones (their first such record ever) and returning ones; a year's bar counts each person once."),
+                    _("Contributors over time"),
+                    _("Active contributors (people with a record of something they did), split into new ones (their "
+                      "first such record ever) and returning ones; a bar of several months counts each person once."),
                     months, {_("Active"): people.active(distinct), _("New"): people.new(distinct),
                              _("Returning"): people.returning(distinct)},
-                    label_name=_("Month"), localise=catalogue.decimal, catalogue=catalogue),
+                    label_name=_("Period"), localise=charts.grouped(catalogue), catalogue=catalogue, founding=pages["founding"]),
                 charts.onion(
                     _n_people_with_a_commit(catalogue, committers),
                     _("Over the whole history: core contributors hold 80% of the commits, regular ones the next 15%, "
@@ -330,11 +352,11 @@ class ValueView:
             per_currency.append({
                 "currency": currency,
                 "months": by_month(entries, currency),
-                "chart": balance_chart(entries, currency, self.catalogue),
+                "chart": balance_chart(entries, currency, self.catalogue, self.founding()),
                 "flow": money_flow(entries, currency, shown, self.is_contributor, self.catalogue),
                 "returned": returned.get(currency),
             })
-        return {"per_currency": per_currency, "kinds": by_kind(entries)}
+        return {"per_currency": per_currency, "kinds": by_kind(entries), "kind_words": kind_words(self.catalogue)}
 
     # -- rewards -----------------------------------------------------------------------------
     def distribution(self, plan: RewardPlan) -> dict:

@@ -260,6 +260,18 @@ def funding_text(channels: list, catalogue: Catalogue) -> str:
     return join_words(words, catalogue)
 
 
+# Figures written in words or as a list (not one number): set as text, never as a headline figure.
+WORDY = frozenset({"goals", "funding_channels", "usage_by_kind"})
+
+
+def goal_items(value: dict, catalogue: Catalogue, projects: dict[str, str] | None = None) -> list[str]:
+    """Each project's goals as "title: done of total", by title."""
+    titles = projects or {}
+    return [catalogue.gettext("{project}: {done} of {total}", project=titles.get(slug, key_label(slug)),
+                              done=catalogue.number(v.get("done", 0)), total=catalogue.number(v.get("total", 0)))
+            for slug, v in sorted(value.items(), key=lambda kv: titles.get(kv[0], kv[0]).lower())]
+
+
 def figure_text(key: str, value, unit: str, catalogue: Catalogue, projects: dict[str, str] | None = None) -> str:
     """A report figure as a reader sees it: percentages, words and titles, never a raw mapping."""
     if value is None:
@@ -271,10 +283,7 @@ def figure_text(key: str, value, unit: str, catalogue: Catalogue, projects: dict
     if key == "goals" and isinstance(value, dict):
         if not value:
             return catalogue.gettext("none")
-        titles = projects or {}
-        return "; ".join(catalogue.gettext("{project}: {done} of {total}", project=titles.get(slug, key_label(slug)),
-                                   done=catalogue.number(v.get("done", 0)), total=catalogue.number(v.get("total", 0)))
-                         for slug, v in sorted(value.items(), key=lambda kv: titles.get(kv[0], kv[0]).lower()))
+        return "; ".join(goal_items(value, catalogue, projects))
     if key == "usage_by_kind" and isinstance(value, dict):
         ranked = sorted(value.items(), key=lambda kv: (-(kv[1] or 0), kv[0]))
         return join_words([catalogue.gettext("{count} {kind}", count=catalogue.number(n), kind=catalogue.term(kind)) for kind, n in ranked], catalogue)
