@@ -18,92 +18,39 @@ report (`report.report_from` calls it in a `finally`).
 
 from __future__ import annotations
 
-import os
-import pickle
-import signal
-
 from . import forkpool
 
 FORK_AFTER = 10_000  # counted commits: below this, cred takes less than a fork costs
-_PENDING = "credfork.pending"  # ctx.memo key: (child pid, read end of its pipe)
-
-
-def _fork() -> int:
-    return os.fork()
+_PENDING = "credfork.pending"  # ctx.memo key: the forkpool.Background computing cred
 
 
 def start(ctx) -> bool:
     """Fork a child computing `ctx`'s cred, when it pays; True when one was forked."""
-    if len(ctx.commits) < FORK_AFTER or _PENDING in ctx.memo or not forkpool.can_fork():
+    if len(ctx.commits) < FORK_AFTER or _PENDING in ctx.memo:
         return False
-    parent = os.getpid()
-    try:
-        read, write = os.pipe()
-    except OSError:  # out of descriptors: computed in this process
-        return False
-    try:
-        pid = _fork()
-    except OSError:  # out of processes or memory: the same
-        os.close(read)
-        os.close(write)
-        return False
-    if pid == 0:  # the child: compute, hand the result over, and leave without running any exit handler
-        code = 1
-        try:
-            os.close(read)
-            signal.signal(signal.SIGTERM, signal.SIG_DFL)
-            signal.signal(signal.SIGINT, signal.SIG_DFL)
-            if forkpool.die_with_parent(signal.SIGKILL, parent):
-                from .cred import credrank
-                from .dimensions.reputation import cred_graph
 
-                data = memoryview(pickle.dumps(credrank(*cred_graph(ctx)), protocol=pickle.HIGHEST_PROTOCOL))
-                while data:
-                    data = data[os.write(write, data):]
-                code = 0
-        finally:
-            os._exit(code)
-    os.close(write)
-    ctx.memo[_PENDING] = (pid, read)
+    def job():
+        from .cred import credrank
+        from .dimensions.reputation import cred_graph
+
+        return credrank(*cred_graph(ctx))
+
+    child = forkpool.start_background(job)
+    if child is None:  # no safe fork here, or the system refused one: computed in this process
+        return False
+    ctx.memo[_PENDING] = child
     return True
 
 
 def take(ctx):
     """The child's (cred, monthly cred), once it has finished; None when no child was forked or
     it failed (the caller then computes cred itself)."""
-    pending = ctx.memo.pop(_PENDING, None)
-    if pending is None:
-        return None
-    pid, read = pending
-    chunks = []
-    try:
-        while True:
-            chunk = os.read(read, 1 << 20)
-            if not chunk:
-                break
-            chunks.append(chunk)
-    except OSError:
-        chunks = []
-    finally:
-        os.close(read)
-        _, status = os.waitpid(pid, 0)
-    if status != 0 or not chunks:
-        return None
-    try:
-        return pickle.loads(b"".join(chunks))
-    except Exception:  # noqa: BLE001 - a torn hand-over: computed again here
-        return None
+    child = ctx.memo.pop(_PENDING, None)
+    return child.result() if child is not None else None
 
 
 def stop(ctx) -> None:
     """End and reap a child whose result was never taken (the report failed before needing it)."""
-    pending = ctx.memo.pop(_PENDING, None)
-    if pending is None:
-        return
-    pid, read = pending
-    try:
-        os.kill(pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
-    os.close(read)
-    os.waitpid(pid, 0)
+    child = ctx.memo.pop(_PENDING, None)
+    if child is not None:
+        child.stop()

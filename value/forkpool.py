@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import ctypes
 import multiprocessing
+import pickle
 import os
 import signal
 import threading
@@ -190,3 +191,67 @@ def run_sliced(job: Callable[[int, int], R], count: int, *, min_count: int, slic
         for end in (tasks, answers, sent):
             end.close()
     return results, other
+
+
+class Background:
+    """One forked child computing `job()` while this process goes on (see `start_background`)."""
+
+    def __init__(self, process, answer) -> None:
+        self._process, self._answer = process, answer
+
+    def result(self):
+        """What the job returned, once the child has finished; None when it failed or died."""
+        try:
+            data = self._answer.recv_bytes()
+        except (EOFError, OSError):
+            data = None
+        finally:
+            self._answer.close()
+            self._process.join()
+        if data is None or self._process.exitcode != 0:
+            return None
+        try:
+            return pickle.loads(data)
+        except Exception:  # noqa: BLE001 - a torn hand-over: the caller computes it itself
+            return None
+
+    def stop(self) -> None:
+        """End and reap the child without its result."""
+        self._process.kill()
+        self._answer.close()
+        self._process.join()
+
+
+def _background(job: Callable, parent: int, answer) -> None:
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    if not die_with_parent(signal.SIGKILL, parent):
+        os._exit(1)
+    answer.send_bytes(pickle.dumps(job(), protocol=pickle.HIGHEST_PROTOCOL))
+    answer.close()
+
+
+def _started(process):
+    process.start()
+    return process
+
+
+def start_background(job: Callable[[], R]) -> Background | None:
+    """Fork a child that runs `job()` (inherited, not pickled) and hands its result back, while
+    this process goes on; None where forking is not safe or pays nothing (`can_fork`), or the
+    system refuses it (the caller then runs the job itself)."""
+    if not can_fork():
+        return None
+    context = multiprocessing.get_context("fork")
+    try:
+        answer, sent = context.Pipe(duplex=False)
+    except OSError:  # out of descriptors
+        return None
+    try:
+        process = _started(context.Process(target=_background, args=(job, os.getpid(), sent), daemon=True))
+    except OSError:  # out of processes or memory
+        answer.close()
+        sent.close()
+        return None
+    sent.close()  # the child holds the sending end alone: its end is the reader's end of file
+    return Background(process, answer)

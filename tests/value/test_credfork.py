@@ -64,7 +64,7 @@ def test_a_child_that_fails_leaves_the_parent_to_compute_cred(generated, monkeyp
 def test_a_child_never_taken_is_ended_and_reaped(generated, forking):
     ctx = Context(read_history(generated, use_cache=False), CommunityData())
     assert credfork.start(ctx)
-    pid, _read = ctx.memo[credfork._PENDING]
+    pid = ctx.memo[credfork._PENDING]._process.pid
     credfork.stop(ctx)
     assert credfork._PENDING not in ctx.memo
     with pytest.raises(ChildProcessError):
@@ -74,9 +74,9 @@ def test_a_child_never_taken_is_ended_and_reaped(generated, forking):
 def test_a_fork_refused_by_the_system_leaves_the_parent_to_compute_cred(generated, monkeypatch, forking):
     expected = build_report(generated, use_cache=False).to_json()
 
-    def refused():
+    def refused(process):
         raise BlockingIOError("Resource temporarily unavailable")
 
-    monkeypatch.setattr(credfork, "_fork", refused)
+    monkeypatch.setattr(credfork.forkpool, "_started", refused)
     assert build_report(generated, use_cache=False).to_json() == expected
     assert forking == [True, False]
