@@ -567,3 +567,15 @@ def test_the_about_menu_opens_without_a_script(browser, portal):
     assert hrefs == wide, (hrefs, wide)  # every link of the wide menu, the folded ones included
     phone.screenshot(path=str(ARTIFACTS / "menu-open-390.png"))
     phone.close()
+
+
+def test_a_reward_plan_shows_each_amount_on_a_phone(browser, portal):
+    """At 390 px the plan's table scrolls, but the amount each person gets is in view beside their
+    name, without scrolling."""
+    base, out = portal
+    page = browser.new_page(viewport={"width": 390, "height": WIDTHS[390]})
+    page.goto(base + pages_by_kind(out)["reward-plan"], wait_until="load")
+    header = page.locator("main table thead th", has_text="Amount").first
+    box = header.bounding_box()
+    assert box is not None and box["x"] + box["width"] <= 390, box
+    page.close()
