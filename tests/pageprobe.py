@@ -138,3 +138,58 @@ def axe_report(violations: list[dict]) -> str:
         if len(v["nodes"]) > 5:
             lines.append(f"  … and {len(v['nodes']) - 5} more")
     return "\n".join(lines)
+
+
+TABLES = _DESCRIBE + r"""
+() => {
+  // Every table shown in <main>: how much wider it is than the box it sits in (its parent, such
+  // as a .table-scroll wrapper), and whether that box scrolls and can be reached with the
+  // keyboard (tabindex=0, a role=region with a name). A table folded in a closed <details> is
+  // not shown, and not measured.
+  const found = [];
+  for (const table of document.querySelectorAll('main table')) {
+    if (!table.checkVisibility()) continue;  // a closed <details> keeps its content's boxes
+    const box = table.parentElement;
+    const hidden = table.getBoundingClientRect().width - box.clientWidth;
+    const scrolls = ['auto', 'scroll'].includes(getComputedStyle(box).overflowX);
+    const reachable = box.tabIndex === 0 && box.getAttribute('role') === 'region' && !!box.getAttribute('aria-label');
+    found.push({...describe(table), hidden: Math.round(hidden), box: box.clientWidth, scrolls, reachable});
+  }
+  return found;
+}
+"""
+
+HEADER = _DESCRIBE + r"""
+() => {
+  // The header's parts a reader sees (the brand, each top-level entry of the wide menu, or the
+  // phone's Menu button) and whether each shares the brand's line: a part starting below the
+  // brand's bottom has wrapped onto a line of its own.
+  const brand = document.querySelector('.masthead .brand');
+  if (!brand) return {brand: null, parts: []};
+  const b = brand.getBoundingClientRect();
+  const parts = [...document.querySelectorAll('.masthead .nav-wide > ul > li, .masthead .nav-menu > summary')]
+    .filter(e => e.getClientRects().length)
+    .map(e => { const r = e.getBoundingClientRect();
+                return {...describe(e), text: e.textContent.trim().split(/\s+/)[0], top: r.top, bottom: r.bottom,
+                        below: r.top >= b.bottom - 1 || r.bottom <= b.top + 1}; });
+  return {brand: {top: b.top, bottom: b.bottom}, parts};
+}
+"""
+
+
+def tables_report(tables: list[dict], width: int) -> str:
+    lines = []
+    for t in tables:
+        lines.append(f"  {t['selector']}: {t['hidden']}px wider than its {t['box']}px box"
+                     f"{'' if t['scrolls'] else ', which does not scroll'}"
+                     f"{'' if t['reachable'] else ', not reachable with the keyboard'}\n      {t['html']}")
+    return f"{len(tables)} table(s) cut off at {width}px:\n" + "\n".join(lines)
+
+
+def header_report(found: dict) -> str:
+    if found["brand"] is None:
+        return "no .brand in the header"
+    wrapped = [p for p in found["parts"] if p["below"]]
+    return (f"the header takes more than one line: {len(wrapped)} of {len(found['parts'])} entries are off the "
+            f"brand's line ({found['brand']['top']:.0f}-{found['brand']['bottom']:.0f}px): "
+            + ", ".join(f"{p['text']!r} at {p['top']:.0f}px" for p in wrapped))

@@ -8,11 +8,15 @@ README's first command builds), at a phone's 390 px and a desktop's 1280 px, is 
 - requests: no failed request, no error status, no request leaving the local server;
 - axe: axe-core (from the axe-playwright-python package) reports no serious or critical
   violation;
+- tables: at 1280 px no table is wider than its box; on a phone a wider one sits in a box that
+  scrolls and that the keyboard reaches (see pageprobe.TABLES);
+- header: the brand and the menu's entries (or the phone's Menu button) share one line;
 
 and a full-page screenshot of each is kept in test-artifacts/screenshots/<kind>-<width>.png.
 Each page is loaded once per width and measured once; each check is its own test, so a report
 names the page kind, the width and the check, and the message the element and the numbers.
-Also: search finds a member, serve mode reloads after an edit.
+Also: search finds a member, serve mode reloads after an edit, a member page shows the person
+before their records, the About menu opens without a script.
 
 Needs Debian's chromium (`.ci/run` installs it) and Playwright for Python, driven with the
 system browser (no browser download). In CI (the CI variable set) a missing piece is an error,
@@ -58,6 +62,7 @@ KINDS: dict[str, tuple[str, bool]] = {
     "page": (r"(?!(?:%s)/)[^/]+/" % "|".join(SECTIONS), True),
     "value": (r"value/", True),
     "value-dimension": (r"value/[^/]+/", False),
+    "value-contributors": (r"value/contributors/", False),  # the widest table of the site
     "ledger": (r"ledger/", True),
     "rewards": (r"rewards/", True),
     "reward-plan": (r"rewards/[^/]+/", True),
@@ -71,7 +76,8 @@ KINDS: dict[str, tuple[str, bool]] = {
 }
 MISSING = "no/such/page/"
 WIDTHS = {390: 844, 1280: 900}
-CHECKS = ("landmarks", "overflow", "svg-text", "console", "requests", "axe")
+CHECKS = ("landmarks", "overflow", "svg-text", "console", "requests", "axe", "tables", "header")
+DESKTOP = 1280  # from this width on, no table may be cut off (scroll only on a phone)
 SMALLEST_SVG_TEXT = 11  # px, as rendered
 SERIOUS = ("serious", "critical")
 
@@ -191,6 +197,7 @@ class Visit:
     """What one page at one width showed: measured once, read by each check."""
 
     where: str
+    width: int = 0
     status: int = 0
     landmarks: dict = field(default_factory=dict)
     overflow: dict = field(default_factory=dict)
@@ -198,6 +205,8 @@ class Visit:
     console: list[str] = field(default_factory=list)
     requests: list[str] = field(default_factory=list)
     axe: list[dict] | None = None
+    tables: list[dict] = field(default_factory=list)
+    header: dict = field(default_factory=dict)
 
 
 def inspect(context, base: str, path: str, where: str, screenshot: Path) -> Visit:
@@ -205,13 +214,15 @@ def inspect(context, base: str, path: str, where: str, screenshot: Path) -> Visi
     page = context.new_page()
     page.set_default_timeout(15000)
     url = base + path
-    result = Visit(where=where)
+    result = Visit(where=where, width=page.viewport_size["width"])
     console, requests = watch(page, base)
     response = page.goto(url, wait_until="load")
     result.status = response.status if response else 0
     result.landmarks = page.evaluate(pageprobe.LANDMARKS)
     result.overflow = page.evaluate(pageprobe.OVERFLOW)
     result.svg_text = page.evaluate(pageprobe.SVG_TEXT, SMALLEST_SVG_TEXT)
+    result.tables = page.evaluate(pageprobe.TABLES)
+    result.header = page.evaluate(pageprobe.HEADER)
     page.screenshot(path=str(screenshot), full_page=True)
     if Axe is not None:
         found = Axe().run(page, options={"resultTypes": ["violations"]}).response["violations"]
@@ -295,8 +306,23 @@ def check_axe(kind: str, seen: Visit):
         fail(seen, f"axe-core finds serious or critical violations:\n{pageprobe.axe_report(seen.axe)}")
 
 
+def check_tables(kind: str, seen: Visit):
+    if seen.width >= DESKTOP:
+        cut = [t for t in seen.tables if t["hidden"] > 1]
+    else:  # a phone: a wide table scrolls in its own box, reached with the keyboard
+        cut = [t for t in seen.tables if t["hidden"] > 1 and not (t["scrolls"] and t["reachable"])]
+    if cut:
+        fail(seen, pageprobe.tables_report(cut, seen.width))
+
+
+def check_header(kind: str, seen: Visit):
+    if any(part["below"] for part in seen.header["parts"]):
+        fail(seen, pageprobe.header_report(seen.header))
+
+
 CHECK = {"landmarks": check_landmarks, "overflow": check_overflow, "svg-text": check_svg_text,
-         "console": check_console, "requests": check_requests, "axe": check_axe}
+         "console": check_console, "requests": check_requests, "axe": check_axe, "tables": check_tables,
+         "header": check_header}
 
 
 def cases():
@@ -325,6 +351,9 @@ BAD_PAGE = HAND_MADE % ("Bad", '<link rel="stylesheet" href="/missing.css">', ""
   <text x="0" y="50" font-size="14">drawn at half size</text></svg>
 <img src="http://localhost:1/pixel.png" alt="">
 <input type="text" class="unlabelled">
+<section style="width:200px"><table style="width:300px"><tr><td>cut off</td></tr></table></section>
+<header class="masthead"><a class="brand" href="/" style="display:block">Brand</a>
+  <nav class="nav-wide" aria-label="Site"><ul><li><a href="/">Wrapped</a></li></ul></nav></header>
 <script>console.error("boom")</script>""")
 GOOD_PAGE = HAND_MADE % ("Good", "", """
 <div style="overflow-x:auto" tabindex="0" role="region" aria-label="A wide table">
@@ -332,13 +361,18 @@ GOOD_PAGE = HAND_MADE % ("Good", "", """
 <svg viewBox="0 0 100 50" style="width:200px" role="img" aria-label="twice the size">
   <text x="0" y="20" font-size="6">drawn at twice the size</text>
   <text x="0" y="40" font-size="3" style="display:none">not shown</text></svg>
-<label>Name <input type="text"></label>""")
+<label>Name <input type="text"></label>
+<div style="overflow-x:auto;width:200px" tabindex="0" role="region" aria-label="A table wider than its box">
+  <table style="width:300px"><tr><td>scrolls</td></tr></table></div>
+<header class="masthead" style="display:flex"><a class="brand" href="/">Brand</a>
+  <nav class="nav-wide" aria-label="Site"><ul style="display:flex"><li><a href="/">Beside it</a></li></ul></nav></header>""")
 
 
 def test_the_checks_catch_what_they_look_for(browser, tmp_path):
     """The harness itself: a page with one problem of each kind fails every check, and the message
     names the culprit and the measure; a clean page passes them all, though it holds a wide box
-    inside a scroller and an SVG text whose font-size (6) is small but drawn at twice the size."""
+    and a wide table inside scrollers (it is a phone's width) and an SVG text whose font-size (6)
+    is small but drawn at twice the size."""
     write_files(tmp_path / "site", {"bad.html": BAD_PAGE, "good.html": GOOD_PAGE})
     context = browser.new_context(viewport={"width": 390, "height": 844})
     with serve(tmp_path / "site") as base:
@@ -347,7 +381,9 @@ def test_the_checks_catch_what_they_look_for(browser, tmp_path):
     context.close()
     expected = {"landmarks": "'h1': 2", "overflow": "div.too-wide: from 8px to 908px (900px wide)",
                 "svg-text": "7.0px = font-size 14px × scale 0.500", "console": "boom",
-                "requests": "leaves the local server: http://localhost:1/pixel.png", "axe": "label (critical)"}
+                "requests": "leaves the local server: http://localhost:1/pixel.png", "axe": "label (critical)",
+                "tables": "100px wider than its 200px box, which does not scroll",
+                "header": "1 of 1 entries are off the brand's line"}
     for check, words in expected.items():
         if check == "axe" and Axe is None:
             continue
@@ -465,3 +501,81 @@ def test_value_dashboard_fits_three_screens_and_the_people_table_keeps_its_names
     page.screenshot(path=str(ARTIFACTS / "value-contributors-phone-scrolled.png"))
     page.close()
     assert problems == ([], []) and phone_problems == ([], [])
+
+
+MEMBER_ORDER = """() => {
+  const top = sel => { const e = document.querySelector(sel); return e && e.checkVisibility()
+                       ? e.getBoundingClientRect().top + window.scrollY : null; };
+  const shown = [...document.querySelectorAll('table.records')].filter(t => t.checkVisibility());
+  const folded = document.querySelector('details.earlier-records');
+  return {person: {value_line: top('.value-line'), leads: top('#leads'), events: top('#events'),
+                   kudos: top('#kudos'), recognition: top('#recognition')},
+          profile: top('#value'), records: top('#records'),
+          shown: shown.map(t => t.tBodies[0].rows.length), folded: folded ? folded.open : null,
+          folded_rows: folded ? folded.querySelectorAll('tbody tr').length : 0,
+          units: [...document.querySelectorAll('main th')].filter(th => th.textContent.includes('Weight (points)')).length,
+          cred: document.querySelectorAll('main a[href$="value/methodology/#cred"]').length,
+          height: document.documentElement.scrollHeight};
+}"""
+
+
+@pytest.mark.parametrize("width", sorted(WIDTHS))
+def test_a_member_page_shows_the_person_before_their_records(browser, portal, width):
+    """The richest member page: who they are (their value in one sentence, projects led, events,
+    kudos, recognition) comes before their value profile, and that before their records, of which
+    ten show and the rest are folded; weights name their unit and cred links to how it is made."""
+    base, out = portal
+    path = pages_by_kind(out)["member"]
+    page = browser.new_page(viewport={"width": width, "height": WIDTHS[width]})
+    problems = watch(page, base)
+    page.goto(base + path, wait_until="load")
+    m = page.evaluate(MEMBER_ORDER)
+    page.screenshot(path=str(ARTIFACTS / f"member-person-first-{width}.png"))
+    page.close()
+    assert problems == ([], [])
+    assert None not in m["person"].values(), m  # the demo's richest member has every section
+    assert max(m["person"].values()) < m["profile"] < m["records"], m
+    assert m["shown"] == [10] and m["folded"] is False and m["folded_rows"] > 0, m
+    assert m["units"] >= 2 and m["cred"] >= 2, m  # the summary's and the records' weight columns; cred explained
+
+
+def test_the_about_menu_opens_without_a_script(browser, portal):
+    """At 1280 px the free pages are folded under About: a click opens it, its links show below the
+    header and inside the window; the phone's menu lists them in line."""
+    base, _out = portal
+    page = browser.new_page(viewport={"width": 1280, "height": WIDTHS[1280]})
+    page.goto(base + "about/", wait_until="load")
+    group = page.locator(".nav-wide .nav-group")
+    assert group.locator("summary").inner_text().strip().startswith("About")
+    assert not group.locator("ul a").first.is_visible()
+    group.locator("summary").click()
+    links = group.locator("ul a")
+    assert links.count() >= 2 and links.first.is_visible()
+    header = page.locator(".masthead").bounding_box()
+    for i in range(links.count()):
+        box = links.nth(i).bounding_box()
+        assert box["y"] >= header["y"] + header["height"] - 1 and box["x"] + box["width"] <= 1280, box
+    assert page.locator('.nav-wide .nav-group ul a[aria-current="page"]').count() == 1
+    wide = page.locator(".nav-wide a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    page.screenshot(path=str(ARTIFACTS / "menu-about-open-1280.png"))
+    page.close()
+    phone = browser.new_page(viewport={"width": 390, "height": WIDTHS[390]})
+    phone.goto(base + "about/", wait_until="load")
+    phone.locator(".nav-menu summary").click()
+    assert phone.locator(".nav-menu .nav-group").count() == 0
+    hrefs = phone.locator(".nav-menu a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    assert hrefs == wide, (hrefs, wide)  # every link of the wide menu, the folded ones included
+    phone.screenshot(path=str(ARTIFACTS / "menu-open-390.png"))
+    phone.close()
+
+
+def test_a_reward_plan_shows_each_amount_on_a_phone(browser, portal):
+    """At 390 px the plan's table scrolls, but the amount each person gets is in view beside their
+    name, without scrolling."""
+    base, out = portal
+    page = browser.new_page(viewport={"width": 390, "height": WIDTHS[390]})
+    page.goto(base + pages_by_kind(out)["reward-plan"], wait_until="load")
+    header = page.locator("main table thead th", has_text="Amount").first
+    box = header.bounding_box()
+    assert box is not None and box["x"] + box["width"] <= 390, box
+    page.close()

@@ -268,7 +268,7 @@ def test_member_page_shows_value_across_dimensions(site, report):
     ana = next(c for c in report["contributors"] if c["id"] == "ana")
     assert f"<div><dt>Commits</dt> <dd>{ana['commits']}</dd></div>" in page
     assert "<div><dt>Co-authored commits</dt> <dd>1</dd></div>" in page
-    assert f"<div><dt>Value</dt> <dd>{100 * ana['value']:.2f}%</dd></div>" in page
+    assert f"<div><dt>Share of the value</dt> <dd>{100 * ana['value']:.2f}%</dd></div>" in page
     assert "<div><dt>Events organised</dt> <dd>1</dd></div>" in page
     (profile,) = svgs(page)
     assert marks(profile) == [(label, f"{round(100 * ana['scores'][d], 2):g}") for label, d in (
@@ -294,7 +294,7 @@ def test_ledger_page_totals_by_currency_month_and_kind(site):
 
 def test_reward_distribution_sums_exactly_and_has_a_csv(site):
     page = read(site, "rewards/spring/index.html")
-    assert ('<tfoot><tr><th scope="row">Total</th><td></td><td></td><td></td><td class="num">€100.00</td></tr>'
+    assert ('<tfoot><tr><th scope="row">Total</th><td class="num">€100.00</td><td></td><td></td><td></td></tr>'
             '</tfoot>') in page
     rows = list(csv.DictReader((site / "rewards/spring/spring.csv").open()))
     assert sum(Decimal(r["amount"]) for r in rows) == Decimal("100.00")

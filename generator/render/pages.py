@@ -189,7 +189,9 @@ def _member_page(site: SiteContext, person, member, index: dict, narrow: bool = 
     lazy, lazy_keys = {}, {}
     contributor = site.values.by_engine_id.get(handle)
     if contributor is not None:
-        context.update(contributor=contributor, rewards=site.values.rewards_received(contributor))
+        # "of the value of the N people with contribution records": the one count of contributors
+        context.update(contributor=contributor, rewards=site.values.rewards_received(contributor),
+                       value_population=site.values.populations.contributors)
         lazy["profile"] = lambda: site.values.profile(contributor)
         lazy_keys["profile"] = ()  # the contributor alone, in the context
         lazy["records"] = lambda: site.records.member(contributor)

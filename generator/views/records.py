@@ -32,9 +32,11 @@ from .datatables import NOT_LISTED
 from .forge import commit_url, line_url
 
 RECENT = 50  # records listed on a member page; the open data has them all
+SHOWN = 10  # of those, shown at once; the others are folded (the person comes first, not a long table)
 SHORT_ID = 7  # characters of a commit id shown instead of a link (git's shortest abbreviation)
 COMMIT_ID = re.compile(r"[0-9a-f]{40}([0-9a-f]{24})?")
 PATH_LINE = re.compile(r"(?P<path>[^:]+):(?P<line>[0-9]+)")
+CRED_MONTH = re.compile(r"cred/[0-9]{4}-[0-9]{2}")
 
 
 @dataclass(frozen=True)
@@ -44,19 +46,21 @@ class Source:
     text: str
     url: str | None = None
     commit: bool = False  # a commit id (shown in code type)
+    cred: bool = False  # a month's cred (`cred/2026-03`): the page links it to how cred is computed
 
 
 def source_of(text: str, forge: Forge | None) -> Source:
     """A record's source for a page: a commit id links to the forge's commit page, a `path:line`
     to the file on the forge at that line, anything else (`cred/2026-03`) is plain text; without
-    a forge, every source is plain text. Only for the records of people shown by name: a person
+    a forge, every source is plain text (a month's cred is marked, for a link to how cred is
+    computed). Only for the records of people shown by name: a person
     under a pseudonym gets `monthly` sums, with no source at all."""
     if COMMIT_ID.fullmatch(text):
         return Source(text[:SHORT_ID], commit_url(forge, text), True)
     found = PATH_LINE.fullmatch(text)
     if found:
         return Source(text, line_url(forge, found["path"], int(found["line"])))
-    return Source(text)
+    return Source(text, cred=bool(CRED_MONTH.fullmatch(text)))
 
 
 @dataclass(frozen=True)
@@ -126,8 +130,10 @@ class RecordsView:
 
     def member(self, contributor: Contributor) -> dict:
         """What a member page shows: `dimensions`, their records summed by dimension then kind
-        (count, weight, share of the dimension's weight); `recent`, their newest records with their
-        sources; `older`, how many more the open data has; `total`, how many in all."""
+        (count, weight, share of the dimension's weight); `recent`, their newest `SHOWN` records with
+        their sources, and `earlier`, the next ones up to `RECENT` (a page folds them); `older`, how
+        many more the open data has; `total`, how many in all; `cred`, whether any is a month's cred
+        (the page says what cred is)."""
         catalogue, mine = self.catalogue, self.by_person.get(contributor.engine_id, [])
         pseudonymous = contributor.engine_id in self.pseudonymous
         sums: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(lambda: [0, 0.0]))
@@ -160,8 +166,8 @@ class RecordsView:
                        "dimension": catalogue.gettext(person_dimension_title(r.dimension)), "weight": r.weight,
                        "source": source_of(self.published_source(r), self.forge)} for r in newest[:RECENT]]
             older = max(0, len(mine) - RECENT)
-        return {"dimensions": dimensions, "recent": recent, "older": older, "total": len(mine),
-                "pseudonymous": pseudonymous}
+        return {"dimensions": dimensions, "recent": recent[:SHOWN], "earlier": recent[SHOWN:], "older": older,
+                "total": len(mine), "pseudonymous": pseudonymous, "cred": any(r.kind == "cred" for r in mine)}
 
     def table(self) -> Table:
         """`contributions`: every record of the people the site lists by name; per person under a
