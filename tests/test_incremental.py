@@ -374,3 +374,29 @@ def test_the_full_fingerprint_reads_only_the_files_whose_status_changed(repo, mo
     read.clear()
     assert stamp(read) == manifest.fingerprint(repo, {}) != first
     assert [str(p).rpartition("/")[2] for p in read] == ["dan.yaml"]
+
+
+def test_an_events_edited_text_changes_its_page_not_its_attendees_pages(repo, tmp_path, monkeypatch):
+    """A member page shows of each event and project it lists the title (and date): editing an
+    event's or a project's text changes its own page, while its people's pages keep their key
+    and are not rendered again."""
+    import generator.render.pagefiles as pagefiles
+
+    rendered: list[str] = []
+    real = pagefiles.render_page
+    monkeypatch.setattr(pagefiles, "PARALLEL_MIN_PAGES", 10**9)  # counted in this process
+    monkeypatch.setattr(pagefiles, "render_page", lambda env, site, page, lazies=None:
+                        rendered.append(page.output) or real(env, site, page, lazies))
+    out = tmp_path / "site"
+    event = "---\ntitle: Tree walk\ndate: 2024-04-20\norganisers: [dan]\nparticipants: [eve]\n---\n{text}\n"
+    project = "---\ntitle: Tree map\nstatus: active\nleads: [eve]\n---\n{text}\n"
+    write_files(repo, {"members/eve.yaml": "name: Eve Marin\n", "events/walk.md": event.format(text="A walk."),
+                       "projects/map.md": project.format(text="A map.")})
+    build(repo, out)
+    rendered.clear()
+    write_files(repo, {"events/walk.md": event.format(text="A long walk, with tea."),
+                       "projects/map.md": project.format(text="A map of every tree.")})
+    build(repo, out)
+    assert "events/walk/index.html" in rendered and "projects/map/index.html" in rendered
+    assert "members/eve/index.html" not in rendered and "members/dan/index.html" not in rendered
+    assert_same_as_clean(repo, out, tmp_path)

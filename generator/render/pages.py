@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from value.registry import DIMENSIONS
 
@@ -170,6 +171,14 @@ def _by_member(model) -> dict[str, dict[str, list]]:
     return index
 
 
+class Shown(NamedTuple):
+    """A project or event as the default theme's member page shows it."""
+
+    slug: str
+    title: str
+    date: object = None
+
+
 def _member_page(site: SiteContext, person, member, index: dict, narrow: bool = False) -> Page:
     model = site.model
     handle = member.handle
@@ -186,6 +195,11 @@ def _member_page(site: SiteContext, person, member, index: dict, narrow: bool = 
     }
     if narrow:  # the givers of the kudos shown, in place of everyone
         context["people"] = site.people.only(k.giver for k in mine.get("kudos_received", ()))
+        # ...and of each project and event what the page shows: an event's new participant or a
+        # project's edited text then changes no other member's page (nor its key, made smaller)
+        context["leads"] = [Shown(p.slug, p.title) for p in context["leads"]]
+        for key in ("organised", "attended"):
+            context[key] = [Shown(e.slug, e.title, e.date) for e in context[key]]
     lazy, lazy_keys = {}, {}
     contributor = site.values.by_engine_id.get(handle)
     if contributor is not None:
