@@ -158,14 +158,16 @@ def test_diff_between_two_commits_with_value_figures(community, capsys):
     head = git(root, "rev-parse", "--short=7", "HEAD").strip()
     base = git(root, "rev-parse", "--short=7", "HEAD~1").strip()
     # added: members/dan/; changed: home and members index (counts), Ana's page (her share of the commits
-    # drops from 1/1 to 1/2), the value pages that show a figure the commit moves, and data/ (the rows
-    # and sizes of the open data), and sustainability/ (the load on the core counts one more person); not
-    # value/monetary-value/: a YAML file is no source code, so the replacement cost stays
+    # drops from 1/1 to 1/2), the other contributor's page (mellow-seal: the people with contribution
+    # records its value sentence counts are one more), the value pages that show a figure the commit
+    # moves, and data/ (the rows and sizes of the open data), and sustainability/ (the load on the core
+    # counts one more person); not value/monetary-value/: a YAML file is no source code, so the
+    # replacement cost stays
     changed = sorted(line.split("`")[1] for line in lines if line.startswith("| changed |"))
-    assert changed == ["/", "data/", "members/", "members/ana/", "sustainability/", "value/", "value/community-building/", "value/contributors/",
-                       "value/methodology/", "value/objective-accomplishment/",
-                       "value/social-use-value/"]
-    assert lines[2] == f"Compared `{head}` with base `{base}`: 1 page added, 11 changed, 0 removed; 1 figure moved."
+    assert changed == ["/", "data/", "members/", "members/ana/", "members/mellow-seal/", "sustainability/", "value/",
+                       "value/community-building/", "value/contributors/", "value/methodology/",
+                       "value/objective-accomplishment/", "value/social-use-value/"]
+    assert lines[2] == f"Compared `{head}` with base `{base}`: 1 page added, 12 changed, 0 removed; 1 figure moved."
     assert "| members | 3 | 4 | +1 |" in lines
     value = lines[lines.index("### Value"):]
     assert value[2] == "New contributors (1): Dan Ruiz"
