@@ -12,6 +12,7 @@ stages (`build.read_inputs`, `build.site_files`, publishing) and keeps, between 
   (`build(changed)`, the paths the watcher saw; None: every file);
 - the value report, given again while HEAD and what the engine reads of the model (its
   `CommunityData`, the `.mailmap` files, which history counts) are the same;
+- what the address guard passed: only the files whose bytes changed are looked at again;
 - the last site: its files' bytes, hashes and page keys, so an unchanged page is taken from
   memory rather than read back, and no fingerprint of the inputs or walk of the output folder
   is needed to know what it holds (the session is its one writer).
@@ -99,6 +100,28 @@ class KeptReport:
         return self.report
 
 
+class KeptGuard:
+    """The address guard (`publish.addresses.published_addresses`) on what changed: a file whose
+    bytes passed it in the last build, looked at for the same addresses, passes again. Only
+    files that changed can hold an address, so the findings are the ones of a look at all."""
+
+    def __init__(self) -> None:
+        self.known: dict[str, str] | None = None
+        self.passed: dict[str, bytes] = {}
+
+    def __call__(self, source: Path, files: dict[str, bytes], known: dict[str, str]) -> list:
+        from .publish.addresses import published_addresses
+
+        passed = self.passed if known == self.known else {}
+        # the pages taken from memory are the very bytes that passed: no comparison needed
+        fresh = {rel: data for rel, data in files.items()
+                 if (kept := passed.get(rel)) is not data and kept != data}
+        found = published_addresses(source, fresh, known)
+        if not found:
+            self.known, self.passed = dict(known), dict(files)
+        return found
+
+
 class BuildSession:
     """Builds of one source into one output folder, again and again, in one process: `build`
     after each change, `settle` once its answer is out, `close` at the end."""
@@ -111,6 +134,7 @@ class BuildSession:
         self.cache: BuildCache | None = None  # opened by the first build
         self.parses: dict[str, tuple] = {}  # see BuildCache.kept_parses
         self.reports = KeptReport()
+        self.guard = KeptGuard()
         self.last: Manifest | None = None  # the last build's manifest, once settled
         self.contents: dict[str, bytes] | None = None  # the last build's files
         self.pending: Callable[[], Callable[[], list[str]] | None] | None = None  # records the last build
@@ -140,7 +164,7 @@ class BuildSession:
             language = inputs.model.config.language
             reuse = state.reusable(keep_index=search)
             with SiteOutput(self.out_dir, reuse) as output:
-                files = site_files(inputs, search, cache, reuse.site)
+                files = site_files(inputs, search, cache, reuse.site, self.guard)
                 published = output.publish(files, language if search and not reuse.kept else None)
         except BaseException:
             cache.drop_used()

@@ -147,3 +147,16 @@ def test_the_build_cache_is_written_when_the_session_closes(repo, tmp_path):
         result = again.build(None)
         again.close()
     assert [rel for rel in parsed if "/" in rel] == [] and result.written == []  # the collections' parses came from the cache
+
+
+def test_an_address_put_on_a_page_stops_the_save_as_it_stops_a_build(repo, session, tmp_path):
+    session.build(None)
+    leak = {"pages/join.md": "---\ntitle: Join\n---\nWrite to ana@example.org.\n"}
+    with pytest.raises(DataError) as in_session:
+        session.build(save(repo, leak))
+    with pytest.raises(DataError) as clean:
+        build(repo, tmp_path / "clean", base_url=BASE, incremental=False, search=False)
+    assert in_session.value.findings == clean.value.findings
+    assert any(f.path == "pages/join.md" and "ana@example.org" in f.message for f in clean.value.findings)
+    session.build(save(repo, {"pages/join.md": "---\ntitle: Join\n---\nWrite to us.\n"}))
+    assert_same_as_clean(repo, session.out_dir, tmp_path / "clean-after")
