@@ -1,6 +1,8 @@
 """`commonplace serve`: build, serve on localhost, rebuild when a file changes, reload the tab.
 
-The files are watched with native events (see `serve_watch`). The open tab listens to
+The files are watched with native events (see `serve_watch`), and the paths that changed go to
+one builder that lives as long as serve and keeps what its builds worked out in memory (see
+`generator.session`): a save reads again only those files. The open tab listens to
 `EVENTS_PATH` (server-sent events) and reloads when a rebuild changed something; the script
 that listens is added to HTML responses by the server only, never written to the site. A build
 that fails shows its findings as an error page in the browser, and the server keeps watching,
