@@ -15,7 +15,7 @@ stages (`build.read_inputs`, `build.site_files`, publishing) and keeps, between 
 - what the address guard passed: only the files whose bytes changed are looked at again;
 - the last site: its files' bytes, hashes and page keys, so an unchanged page is taken from
   memory rather than read back, and no fingerprint of the inputs or walk of the output folder
-  is needed to know what it holds (the session is its one writer).
+  or of the spare beside it is needed to know what they hold (the session is their one writer).
 
 The record the next `commonplace build` or `serve` reads (the manifest) is still written, after
 the build has answered (`settle`). Its fingerprint is left empty: the session never reads every
@@ -75,7 +75,7 @@ class SessionState(IncrementalState):
         self.kept = kept_index(self.last) if keep_index else {}
         hashes = {rel: entry[0] for rel, entry in self.last.files.items() if rel not in self.kept}
         return Reusable(site=MemorySite(self.out_dir, hashes, self.last.keys, self.contents), kept=self.kept,
-                        spare=self.last.spare, keep_spare=True)
+                        spare=self.last.spare, keep_spare=True, spare_known=True)
 
 
 class KeptReport:
