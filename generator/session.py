@@ -133,6 +133,7 @@ class BuildSession:
         self.search = search
         self.cache: BuildCache | None = None  # opened by the first build
         self.parses: dict[str, tuple] = {}  # see BuildCache.kept_parses
+        self.stats: dict[str, tuple] = {}  # rel -> its status when its kept parse was new (see `unseen`)
         self.reports = KeptReport()
         self.guard = KeptGuard()
         self.last: Manifest | None = None  # the last build's manifest, once settled
@@ -147,6 +148,7 @@ class BuildSession:
         output folder then stays as it was."""
         self.settle()
         self.forget(changed)
+        self.forget(self.unseen())
         search, notes = search_setting(self.search)
         options = {"base_url": self.base_url, "out": str(self.out_dir.resolve()), "search": search}
         if self.last is not None and self.contents is not None:
@@ -169,6 +171,8 @@ class BuildSession:
         except BaseException:
             cache.drop_used()
             raise
+        finally:
+            self.note_stats()
         cache.carry_over()
         self.built = True
         self.last, self.contents = None, files.files  # the manifest is made by `settle`
@@ -213,20 +217,46 @@ class BuildSession:
         """Drop what was parsed of the changed paths (a folder: of every file in it)."""
         if changed is None:
             self.parses.clear()
+            self.stats.clear()
             return
         for path in changed:
             rel = os.path.relpath(os.path.join(self.source, path), self.source).replace(os.sep, "/")
             if rel == "." or rel.startswith("../"):
                 if rel == ".":
                     self.parses.clear()
+                    self.stats.clear()
                 continue
             self.parses.pop(rel, None)
+            self.stats.pop(rel, None)
             inside = rel + "/"
             for kept in [k for k in self.parses if k.startswith(inside)]:
                 del self.parses[kept]
+                self.stats.pop(kept, None)
+
+    def unseen(self) -> list[str]:
+        """The kept files whose status (size, times, inode) is not the one noted: changed without
+        the watcher saying so (an event lost while it watched a new folder, say)."""
+        changed = []
+        for rel, noted in self.stats.items():
+            if _status(os.path.join(self.source, rel)) != noted:
+                changed.append(rel)
+        return changed
+
+    def note_stats(self) -> None:
+        """Note the status of the files parsed anew. Taken after they were read: an edit in
+        between is one the watcher reports."""
+        self.stats = {rel: self.stats.get(rel) or _status(os.path.join(self.source, rel)) for rel in self.parses}
 
     def close(self) -> None:
         """Write down what the next process may reuse: the last build's record and the build cache."""
         self.settle()
         if self.built and self.cache is not None:
             self.cache.save_carried()
+
+
+def _status(path: str) -> tuple | None:
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return None
+    return (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)

@@ -160,3 +160,11 @@ def test_an_address_put_on_a_page_stops_the_save_as_it_stops_a_build(repo, sessi
     assert any(f.path == "pages/join.md" and "ana@example.org" in f.message for f in clean.value.findings)
     session.build(save(repo, {"pages/join.md": "---\ntitle: Join\n---\nWrite to us.\n"}))
     assert_same_as_clean(repo, session.out_dir, tmp_path / "clean-after")
+
+
+def test_a_change_the_watcher_did_not_report_is_still_read(repo, session, tmp_path):
+    session.build(None)
+    write_files(repo, {"members/dan.yaml": "name: Dan Ruiz\nroles: [gardener, baker]\n"})
+    session.build([])  # an event lost: the file's status tells
+    assert "Gardener, Baker" in (session.out_dir / "members/dan/index.html").read_text()
+    assert_same_as_clean(repo, session.out_dir, tmp_path / "clean")
