@@ -126,7 +126,7 @@ class BuildSession:
     """Builds of one source into one output folder, again and again, in one process: `build`
     after each change, `settle` once its answer is out, `close` at the end."""
 
-    def __init__(self, source: Path, out_dir: Path, base_url: str, search: bool | None = None):
+    def __init__(self, source: Path, out_dir: Path, base_url: str | None, search: bool | None = None):
         self.source = Path(source).resolve()
         self.out_dir = Path(out_dir)
         self.base_url = base_url
@@ -150,7 +150,7 @@ class BuildSession:
         self.forget(changed)
         self.forget(self.unseen())
         search, notes = search_setting(self.search)
-        options = {"base_url": self.base_url, "out": str(self.out_dir.resolve()), "search": search}
+        options = {"base_url": self.base_url or "", "out": str(self.out_dir.resolve()), "search": search}
         if self.last is not None and self.contents is not None:
             state: IncrementalState = SessionState(self.source, self.out_dir, self.last, self.contents)
         else:  # the first build, or the one after a build that left nothing in memory

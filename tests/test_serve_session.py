@@ -168,3 +168,51 @@ def test_a_change_the_watcher_did_not_report_is_still_read(repo, session, tmp_pa
     session.build([])  # an event lost: the file's status tells
     assert "Gardener, Baker" in (session.out_dir / "members/dan/index.html").read_text()
     assert_same_as_clean(repo, session.out_dir, tmp_path / "clean")
+
+
+def watched(root: Path) -> dict[str, bytes | None]:
+    """Every file and folder under `root` but `.git`, as the watcher would compare them."""
+    return {p.relative_to(root).as_posix(): p.read_bytes() if p.is_file() else None
+            for p in sorted(root.rglob("*")) if ".git" not in p.relative_to(root).parts}
+
+
+def changes(root: Path, before: dict, after: dict) -> list[str]:
+    """The paths the watcher would name: files and folders added, removed or changed."""
+    return [str(root / rel) for rel in sorted(set(before) | set(after)) if before.get(rel, 0) != after.get(rel, 0)]
+
+
+@pytest.fixture
+def example(tmp_path, monkeypatch):
+    import shutil
+
+    from communities import EXAMPLE
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    root = tmp_path / "community"
+    shutil.copytree(EXAMPLE, root, ignore=shutil.ignore_patterns("_site", ".git"))
+    (root / "federation.yaml").unlink()  # peers are their own tests; they cost time here
+    commit_all(root, "Start")
+    return root
+
+
+def test_every_kind_of_change_in_a_session_gives_the_clean_site(example, tmp_path):
+    """test_incremental_equal's chains of changes, each saved into one session in turn."""
+    from test_incremental_equal import CHAINS
+
+    session = BuildSession(example, tmp_path / "served", None, search=False)
+    try:
+        session.build(None)
+        step = 0
+        for chain in CHAINS.values():
+            for label, change in chain:
+                before = watched(example)
+                change(example)
+                session.build(changes(example, before, watched(example)))
+                if step % 2:
+                    session.settle()  # as serve's builder does; every other change leaves it to the next build
+                clean = tmp_path / f"clean-{step}"
+                build(example, clean, incremental=False, search=False)
+                assert tree(session.out_dir) == tree(clean), label
+                step += 1
+    finally:
+        session.close()
