@@ -187,12 +187,15 @@ class BuildSession:
         return BuildResult(inputs.model, self.out_dir, pages, len(files) + len(reuse.kept), published.written,
                            warnings, notes=notes, contents=files.files, index_later=index_later)
 
-    def _index_later(self) -> list[str]:
-        """Record the last build, then bring its search index up to date; the paths written."""
+    def _index_later(self, stop: Callable[[], bool] | None = None) -> list[str]:
+        """Record the last build, then bring its search index up to date; the paths written.
+        `stop`: see `publish.search.index` (stopped, the next build keeps the index as it is and
+        brings it up to date after itself)."""
         later = self._record()
-        written = later() if later is not None else []
-        self._remember()
-        return written
+        try:
+            return later(stop=stop) if later is not None else []
+        finally:
+            self._remember()
 
     def settle(self) -> None:
         """The last build's bookkeeping, left until its answer is out: its manifest written

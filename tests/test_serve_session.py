@@ -216,3 +216,28 @@ def test_every_kind_of_change_in_a_session_gives_the_clean_site(example, tmp_pat
                 step += 1
     finally:
         session.close()
+
+
+def test_an_index_stopped_for_a_newer_save_stays_as_it_was_and_the_next_one_catches_up(repo, tmp_path, monkeypatch):
+    import generator.build
+    from generator.publish.search import IndexStopped, available
+
+    if not available():
+        pytest.skip("the search extra is not installed")
+    monkeypatch.setattr(generator.build, "search_available", lambda: True)
+    session = BuildSession(repo, tmp_path / "served", BASE)
+    try:
+        session.build(None)  # the first build indexes before it answers
+        before = tree(session.out_dir / "pagefind")
+        result = session.build(save(repo, {"pages/join.md": "---\ntitle: Join\n---\nCome by on Sundays.\n"}))
+        with pytest.raises(IndexStopped):
+            result.index_later(stop=lambda: True)  # serve's builder: a save is waiting
+        assert tree(session.out_dir / "pagefind") == before
+        result = session.build(save(repo, {"pages/join.md": "---\ntitle: Join\n---\nCome by on Mondays.\n"}))
+        assert result.index_later is not None
+        result.index_later()
+        clean = tmp_path / "clean"
+        build(repo, clean, base_url=BASE, incremental=False, search=True)
+        assert tree(session.out_dir) == tree(clean)
+    finally:
+        session.close()

@@ -254,7 +254,7 @@ def _builder_loop(conn, server_end, source: Path, out_dir: Path, base_url: str, 
         # The server's next request waits until this is done: builds never overlap.
         if later is not None:
             try:
-                index_search(later)
+                index_search(partial(later, stop=conn.poll))  # a new request (a save, or stop) comes first
             except Exception as exc:  # noqa: BLE001 - the builder lives on
                 print(f"search index not updated: {type(exc).__name__}: {exc}", file=sys.stderr)
         try:
