@@ -9,8 +9,6 @@ bundle (`pagefind/`) that the search page loads from the site itself, never from
 from __future__ import annotations
 
 import importlib.util
-import os
-import signal
 import subprocess
 import sys
 import tempfile
@@ -70,9 +68,9 @@ def index(files: SiteFiles, language: str, timeout: int = 900, site: str | None 
 
 
 def _run_stoppable(command: list[str], timeout: int, stop: Callable[[], bool]) -> subprocess.CompletedProcess:
-    """`subprocess.run` that asks `stop` every STOP_POLL seconds. Pagefind runs in a process group
-    of its own (`python -m pagefind` starts the binary as a child), ended whole however this ends."""
-    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    """`subprocess.run` that asks `stop` every STOP_POLL seconds; Pagefind is ended however this
+    ends (`python -m pagefind` becomes the binary itself on POSIX: it starts no process of its own)."""
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + timeout
     try:
         while True:
@@ -86,10 +84,7 @@ def _run_stoppable(command: list[str], timeout: int, stop: Callable[[], bool]) -
                     raise
     finally:
         if proc.returncode is None:
-            try:
-                os.killpg(proc.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
+            proc.kill()
             proc.communicate()
 
 
