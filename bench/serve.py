@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Benchmark: from saving a file to the new text in the open browser tab, under `serve`.
 
-    python bench/serve.py [--pages 5000] [--saves 7] [--seed 1] [--keep] [--code DIR ...]
+    python bench/serve.py [--pages 5000] [--saves 7] [--in-a-row 3] [--seed 1] [--keep] [--code DIR ...]
 
 Generates bench/render.py's synthetic community (and its Hugo twin), starts
 `python -m generator serve SRC --port 0` in a process of its own and `hugo server` on the Hugo
@@ -10,7 +10,9 @@ Chromium, then --saves rounds: each server in turn gets one save (that member's 
 sentence added to the bio; the same sentence in the same member's Markdown file for Hugo), and
 the script waits until its tab shows the sentence. Each figure is the time from the write to
 the text in the page (the tab reloads by itself: server-sent events). Before each save every
-server is idle (a deferred search index done). `--code DIR`, given more than once, runs one
+server is idle (a deferred search index done). Then --in-a-row saves per server, each made as
+soon as the last one shows, as someone editing saves (a search index may still be under way).
+`--code DIR`, given more than once, runs one
 Commonplace per source tree (`git archive` of another commit, say), each on its own copy of
 the community, their saves taking turns with Hugo's: two versions compared in one run.
 
@@ -96,6 +98,7 @@ class Tool:
         self.name, self.server, self.url, self.edit, self.restore = name, server, url, edit, restore
         self.page = None
         self.figures: list[float] = []
+        self.in_a_row: list[float] = []  # saves made as soon as the last one showed (see --in-a-row)
 
 
 def save_to_visible(tool: Tool, round_no: int) -> float:
@@ -123,6 +126,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     parser.add_argument("--no-hugo", action="store_true", help="measure Commonplace only")
+    parser.add_argument("--in-a-row", type=int, default=3, metavar="N",
+                        help="then N saves per tool one after the other, each as soon as the last one shows "
+                             "(serve may still be indexing search), as someone editing makes them")
     parser.add_argument("--code", type=Path, metavar="DIR", action="append", default=[],
                         help="run Commonplace from this source tree (for example `git archive` of another "
                              "commit) instead of this one; given more than once, each is measured, their "
@@ -194,11 +200,16 @@ def main(argv: list[str] | None = None) -> int:
                     for other in tools:
                         other.server.wait_idle()
                     tool.figures.append(save_to_visible(tool, n + 1))
+            for tool in tools:
+                for other in tools:
+                    other.server.wait_idle()
+                for n in range(args.in_a_row):
+                    tool.in_a_row.append(save_to_visible(tool, args.saves + n + 1))
             browser.close()
         for tool in tools:
             tool.restore()
             if tool.name.startswith("commonplace"):
-                tail = [line for line in tool.server.lines if " changed: " in line][-args.saves:]
+                tail = [line for line in tool.server.lines if " changed: " in line][-args.saves - args.in_a_row:]
                 print(f"{tool.name}'s own lines for the saves:\n  " + "\n  ".join(tail))
 
         print(f"\nSave to visible in the open tab, {data['pages']} pages, {args.saves} saves each (seconds):")
@@ -206,6 +217,12 @@ def main(argv: list[str] | None = None) -> int:
             figures = tool.figures
             print(f"  {tool.name:<26} median {statistics.median(figures):.3f}  min {min(figures):.3f}  "
                   f"max {max(figures):.3f}  (each: {', '.join(f'{f:.2f}' for f in figures)})")
+        if args.in_a_row:
+            print(f"Saves in a row, each as soon as the last one showed, {args.in_a_row} each (seconds):")
+            for tool in tools:
+                figures = tool.in_a_row
+                print(f"  {tool.name:<26} median {statistics.median(figures):.3f}  max {max(figures):.3f}"
+                      f"  (each: {', '.join(f'{f:.2f}' for f in figures)})")
         hugo_median = next((statistics.median(t.figures) for t in tools if t.name == "hugo server"), None)
         for tool in tools:
             if tool.name.startswith("commonplace"):
