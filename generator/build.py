@@ -157,14 +157,12 @@ def read_inputs(source: Path, cache: BuildCache, *, base_url: str | None = None,
     return BuildInputs(model, info, report, federation, views)
 
 
-def site_files(inputs: BuildInputs, search: bool, cache: BuildCache, previous: PreviousSite | None = None,
-               scan: Callable | None = None) -> SiteFiles:
-    """Every file of the site in memory, with no e-mail address in any (the address guard; `scan`:
-    what looks for them, see `guard_addresses`)."""
+def site_files(inputs: BuildInputs, search: bool, cache: BuildCache, previous: PreviousSite | None = None) -> SiteFiles:
+    """Every file of the site in memory, with no e-mail address in any (the address guard)."""
     model, report = inputs.model, inputs.report
     with warnings_beside(model):
         files = render_files(model, inputs.info, report, inputs.views, search, cache, previous)
-        guard_addresses(model.root, model, report, files, inputs.federation, scan)
+        guard_addresses(model.root, model, report, files, inputs.federation)
     return files
 
 
@@ -245,13 +243,12 @@ def federate(source: Path, model: Model, peers: Path | None = None) -> Federatio
 
 
 def guard_addresses(source: Path, model: Model, report: dict | None, files: SiteFiles,
-                    federation: Federation | None = None, scan: Callable | None = None) -> None:
+                    federation: Federation | None = None) -> None:
     """Stop the build if any file it made holds a member's, a commit author's or a git peer's
-    person's e-mail address. `scan(source, files, known)`: the findings (default:
-    `publish.addresses.published_addresses`; serve's session looks at the changed files only)."""
+    person's e-mail address."""
     from .publish.addresses import known_addresses, published_addresses
 
-    found = (scan or published_addresses)(source, files.files, known_addresses(model, report, federation))
+    found = published_addresses(source, files.files, known_addresses(model, report, federation))
     if found:
         raise DataError(found)
 

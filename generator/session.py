@@ -12,10 +12,9 @@ stages (`build.read_inputs`, `build.site_files`, publishing) and keeps, between 
   (`build(changed)`, the paths the watcher saw; None: every file);
 - the value report, given again while HEAD and what the engine reads of the model (its
   `CommunityData`, the `.mailmap` files, which history counts) are the same;
-- what the address guard passed: only the files whose bytes changed are looked at again;
 - the last site: its files' bytes, hashes and page keys, so an unchanged page is taken from
   memory rather than read back, and no fingerprint of the inputs or walk of the output folder
-  or of the spare beside it is needed to know what they hold (the session is their one writer).
+  is needed to know what it holds (the session is its one writer).
 
 The record the next `commonplace build` or `serve` reads (the manifest) is still written, after
 the build has answered (`settle`). Its fingerprint is left empty: the session never reads every
@@ -26,7 +25,7 @@ what changed, reusing the rest by page key.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable
 
@@ -47,7 +46,7 @@ class MemorySite(PreviousSite):
     """The last site of this session: a page's bytes come from memory (`contents`), and only
     from the output folder when memory lacks them."""
 
-    contents: dict[str, bytes]
+    contents: dict[str, bytes] = field(default_factory=dict)
 
     def read_back(self, rel: str) -> tuple[bytes | None, str | None]:
         data, digest = self.contents.get(rel), self.hashes.get(rel)
@@ -74,8 +73,9 @@ class SessionState(IncrementalState):
     def reusable(self, keep_index: bool = False) -> Reusable:
         self.kept = kept_index(self.last) if keep_index else {}
         hashes = {rel: entry[0] for rel, entry in self.last.files.items() if rel not in self.kept}
-        return Reusable(site=MemorySite(self.out_dir, hashes, self.last.keys, self.contents), kept=self.kept,
-                        spare=self.last.spare, keep_spare=True, spare_known=True)
+        site = MemorySite(out_dir=self.out_dir, hashes=hashes, keys=self.last.keys, contents=self.contents)
+        return Reusable(site=site, kept=self.kept,
+                        spare=self.last.spare, keep_spare=True)
 
 
 class KeptReport:
@@ -100,28 +100,6 @@ class KeptReport:
         return self.report
 
 
-class KeptGuard:
-    """The address guard (`publish.addresses.published_addresses`) on what changed: a file whose
-    bytes passed it in the last build, looked at for the same addresses, passes again. Only
-    files that changed can hold an address, so the findings are the ones of a look at all."""
-
-    def __init__(self) -> None:
-        self.known: dict[str, str] | None = None
-        self.passed: dict[str, bytes] = {}
-
-    def __call__(self, source: Path, files: dict[str, bytes], known: dict[str, str]) -> list:
-        from .publish.addresses import published_addresses
-
-        passed = self.passed if known == self.known else {}
-        # the pages taken from memory are the very bytes that passed: no comparison needed
-        fresh = {rel: data for rel, data in files.items()
-                 if (kept := passed.get(rel)) is not data and kept != data}
-        found = published_addresses(source, fresh, known)
-        if not found:
-            self.known, self.passed = dict(known), dict(files)
-        return found
-
-
 class BuildSession:
     """Builds of one source into one output folder, again and again, in one process: `build`
     after each change, `settle` once its answer is out, `close` at the end."""
@@ -135,7 +113,6 @@ class BuildSession:
         self.parses: dict[str, tuple] = {}  # see BuildCache.kept_parses
         self.stats: dict[str, tuple] = {}  # rel -> its status when its kept parse was new (see `unseen`)
         self.reports = KeptReport()
-        self.guard = KeptGuard()
         self.last: Manifest | None = None  # the last build's manifest, once settled
         self.contents: dict[str, bytes] | None = None  # the last build's files
         self.pending: Callable[[], Callable[[], list[str]] | None] | None = None  # records the last build
@@ -166,7 +143,7 @@ class BuildSession:
             language = inputs.model.config.language
             reuse = state.reusable(keep_index=search)
             with SiteOutput(self.out_dir, reuse) as output:
-                files = site_files(inputs, search, cache, reuse.site, self.guard)
+                files = site_files(inputs, search, cache, reuse.site)
                 published = output.publish(files, language if search and not reuse.kept else None)
         except BaseException:
             cache.drop_used()

@@ -126,16 +126,15 @@ class BuildCache:
         """Forget what a failed build used: the next one starts from the last good build's entries."""
         self.used_parsed, self.used_markdown, self.used_page_texts, self.used_derived = {}, {}, {}, {}
 
+    def save_carried(self) -> None:
+        """`save` for the last build carried over (see `carry_over`): what it used."""
+        self.used_parsed, self.used_markdown = self.parsed, self.markdown
+        self.used_page_texts, self.used_derived = self.page_texts, self.derived
+        self.save()
+
     def save(self) -> None:
         """Write what this build used (and nothing else), atomically; silently skipped when the
         git folder cannot be written."""
-        self._store(self.used_parsed, self.used_markdown, self.used_page_texts, self.used_derived)
-
-    def save_carried(self) -> None:
-        """`save` for the last build carried over (see `carry_over`): what it used."""
-        self._store(self.parsed, self.markdown, self.page_texts, self.derived)
-
-    def _store(self, parsed: dict, markdown: dict, page_texts: dict, derived: dict) -> None:
         if self.path is not None:
-            store_pickle(self.path, {"stamp": code_stamp(), "parsed": parsed, "markdown": markdown,
-                                     "page_texts": page_texts, "derived": derived})
+            store_pickle(self.path, {"stamp": code_stamp(), "parsed": self.used_parsed, "markdown": self.used_markdown,
+                                     "page_texts": self.used_page_texts, "derived": self.used_derived})

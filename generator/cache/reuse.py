@@ -40,12 +40,10 @@ class Reusable:
     site is written); its files not in `kept`. kept: files carried over as they are (a search
     index kept for now), as manifest entries. spare: what the spare site beside the folder
     holds, as recorded (see publish.staging.SPARE). keep_spare: the site this build replaces
-    becomes the next build's spare. spare_known: the spare holds `spare` for certain (it was
-    made in this process: serve's session), so it is not walked to check.
+    becomes the next build's spare.
     """
 
     site: PreviousSite | None = None
     kept: dict[str, list] = field(default_factory=dict)
     spare: dict[str, list] | None = None
     keep_spare: bool = False
-    spare_known: bool = False

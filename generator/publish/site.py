@@ -46,8 +46,7 @@ class SiteOutput:
         self.previous = reuse.site.hashes if reuse is not None and reuse.site is not None else None
         self.keep = sorted(reuse.kept) if reuse is not None else []
         spare = reuse.spare if self.previous is not None else None
-        self.staging = Staging(out_dir, spare, reuse is not None and reuse.keep_spare,
-                               spare_known=reuse is not None and reuse.spare_known)
+        self.staging = Staging(out_dir, spare, reuse is not None and reuse.keep_spare)
 
     def __enter__(self) -> SiteOutput:
         return self

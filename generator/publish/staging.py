@@ -27,12 +27,10 @@ class Staging:
     Nothing in it is older than this build, so no symlink inside it can redirect a write.
     """
 
-    def __init__(self, out_dir: Path, spare: dict[str, list] | None = None, keep_spare: bool = False,
-                 spare_known: bool = False):
+    def __init__(self, out_dir: Path, spare: dict[str, list] | None = None, keep_spare: bool = False):
         """`spare`: what the spare site beside `out_dir` holds (path -> [hash, size, time]), as
         the last build recorded it: the staging folder starts from it (see `base`). `keep_spare`:
-        the site this one replaces is kept as the next build's spare. `spare_known`: this process
-        made the spare, so it holds `spare` without a walk to check it."""
+        the site this one replaces is kept as the next build's spare."""
         self.out_dir = Path(out_dir)
         if self.out_dir.is_symlink() or self.out_dir.is_file():
             raise CommonplaceError(f"output folder {self.out_dir} is not a folder: remove it or pick another with -o")
@@ -47,17 +45,17 @@ class Staging:
         # After the swap, what the spare holds: "old", the site replaced; None, no spare.
         self.spare_holds: str | None = None
         if os.path.lexists(self.spare):
-            self._take_spare(spare, spare_known)
+            self._take_spare(spare)
 
-    def _take_spare(self, entries: dict[str, list] | None, known: bool = False) -> None:
-        """Start from the spare site when it holds exactly `entries` (`known`: taken as said); else delete it."""
+    def _take_spare(self, entries: dict[str, list] | None) -> None:
+        """Start from the spare site when it holds exactly `entries`; else delete it."""
         try:
             os.rename(self.spare, self.root)  # onto the empty folder just made: ours from now on
             os.unlink(os.path.join(self.root, SPARE_IGNORE))
         except OSError:
             pass  # a spare without the file is checked all the same
         if entries is not None and os.path.isdir(self.root) and not os.path.islink(self.root) \
-                and (known or _holds_exactly(self.root, entries)):
+                and _holds_exactly(self.root, entries):
             self.base = entries
             return
         shutil.rmtree(self.root, ignore_errors=True)
