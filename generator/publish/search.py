@@ -109,13 +109,12 @@ def defer_index(manifest: Manifest, source: Path, out_dir: Path, files: SiteFile
     return replace(manifest, fingerprint=INDEX_PENDING + manifest.fingerprint), later  # stopped before: not up to date
 
 
-def _index_later(source: Path, out_dir: Path, files: SiteFiles, language: str, manifest: Manifest,
-                 stop: Callable[[], bool] | None = None) -> list[str]:
-    """Replace the kept search index with one of `files`' pages, then record the site as current.
-    `stop`: see `index`; stopped, the kept index and the record saying it is pending stay."""
+def _index_later(source: Path, out_dir: Path, files: SiteFiles, language: str, manifest: Manifest, stop=None) -> list[str]:
+    """Replace the kept search index with one of `files`' pages, then record the site as current."""
     bundle = SiteFiles()
     # The output folder holds exactly these pages now (the build wrote them, nothing else runs
     # in between): Pagefind reads them there rather than from a fresh copy.
+    # `stop`: see `index`; stopped, the kept index and the record saying it is pending stay
     for rel, data in index(files, language, site=str(out_dir), stop=stop).items():
         bundle.add(rel, data)
     hashes = bundle.digests()
