@@ -107,8 +107,12 @@ def save_to_visible(tool: Tool, round_no: int) -> float:
     marker = f"Saved in round {round_no} at {time.time_ns()}"
     start = time.perf_counter()
     tool.edit(marker)
-    tool.page.wait_for_function("m => document.body && document.body.innerText.includes(m)", arg=marker,
-                                timeout=120_000, polling="raf")
+    try:
+        tool.page.wait_for_function("m => document.body && document.body.innerText.includes(m)", arg=marker,
+                                    timeout=120_000, polling="raf")
+    except Exception as exc:  # noqa: BLE001 - said with the server's own last lines
+        raise RuntimeError(f"{tool.name}: round {round_no}'s save did not show ({type(exc).__name__}); its last "
+                           "lines:\n  " + "\n  ".join(tool.server.lines[-15:])) from None
     return time.perf_counter() - start
 
 
