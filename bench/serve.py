@@ -139,8 +139,14 @@ def median_shown(figures: list[float | None]) -> float | None:
 def copy_community(src: Path, target: Path) -> Path:
     """A copy of the synthetic community (its git folder included): each Commonplace under test
     watches and builds its own, so one's save never makes another rebuild."""
-    shutil.copytree(src, target, symlinks=True)
-    return target
+    for _ in range(20):  # git's auto gc, detached by the generator's last commit, may still be packing
+        try:
+            shutil.copytree(src, target, symlinks=True)
+            return target
+        except shutil.Error:
+            shutil.rmtree(target, ignore_errors=True)
+            time.sleep(1)
+    raise RuntimeError(f"{src} could not be copied: its files kept changing")
 
 
 def main(argv: list[str] | None = None) -> int:
