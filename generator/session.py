@@ -16,6 +16,10 @@ stages (`build.read_inputs`, `build.site_files`, publishing) and keeps, between 
   memory rather than read back, and no fingerprint of the inputs or walk of the output folder
   is needed to know what it holds (the session is its one writer).
 
+`BuildSession.build` makes the calls `build.build` makes, in the same order, with its own state
+and cache: an argument given to a stage there (what the last build published, say) is given here
+too, or the session builds the same site more slowly.
+
 The record the next `commonplace build` or `serve` reads (the manifest) is still written, after
 the build has answered (`settle`). Its fingerprint is left empty: the session never reads every
 file, so it cannot vouch for them, and the next process to build into the folder renders again
