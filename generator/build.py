@@ -140,14 +140,16 @@ def prepare(source: Path, cache: BuildCache, *, base_url: str | None = None,
 
 def read_inputs(source: Path, cache: BuildCache, *, base_url: str | None = None,
                 history: tuple[Path, str] | None = None, strict: bool = False,
-                peers: Path | None = None) -> BuildInputs:
+                peers: Path | None = None, report_of: Callable | None = None) -> BuildInputs:
     """Load and validate (the loader refuses the value settings the engine would: schema bounds and
     `load/valuesettings.py`), the value report, the federation, the views; `strict`:
-    warnings are a DataError. `peers`: the folder of the peers' mirrors (default: `source`'s, see `cache.folders`)."""
+    warnings are a DataError. `peers`: the folder of the peers' mirrors (default: `source`'s, see `cache.folders`).
+    `report_of(source, model)`: the source's value report (default: `valuation.value_report`;
+    serve's session keeps it between builds)."""
     model = load_model(source, cache, base_url)
     with warnings_beside(model):
         info = build_info(source)
-        report = compute_value(source, model, history, info)
+        report = compute_value(source, model, history, info, report_of)
         federation = federate(source, model, peers)
         if strict and model.warnings:
             raise DataError(list(model.warnings))
@@ -207,14 +209,16 @@ def build_info(source: Path) -> BuildInfo:
                      committer=info.head_committer)
 
 
-def compute_value(source: Path, model: Model, history: tuple[Path, str] | None, info: BuildInfo) -> dict | None:
-    """The value report, from `history` (a path in a repository, a ref) or the source's own HEAD."""
+def compute_value(source: Path, model: Model, history: tuple[Path, str] | None, info: BuildInfo,
+                  report_of: Callable | None = None) -> dict | None:
+    """The value report, from `history` (a path in a repository, a ref) or the source's own HEAD
+    (by `report_of`, when given)."""
     from .valuation import value_report
 
     if history is not None:
         report = value_report(history[0], model, ref=history[1])
     else:
-        report = value_report(source, model) if info.commit else None  # no history yet: no value pages
+        report = (report_of or value_report)(source, model) if info.commit else None  # no history yet: no value pages
     if report is not None:  # commits read otherwise than they claim: said once, as warnings
         model.warnings = sorted(set(model.warnings) | {Finding(".git", 1, 1, note, "warning")
                                                        for note in report.notes or ()})

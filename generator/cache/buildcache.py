@@ -71,6 +71,10 @@ class BuildCache:
         self.used_parsed: dict[str, bytes] = {}
         self.used_markdown: dict[str, str] = {}
         self.used_page_texts: dict[str, list[str]] = {}
+        # Parsed files kept as objects by a process that builds again and again (serve's
+        # session): rel -> ((rel, kind, markdown), key, pickled result, result). Only the files
+        # it says changed are read again (see load.parse.parse_ahead). None: nothing kept.
+        self.kept_parses: dict[str, tuple] | None = None
 
     @classmethod
     def open(cls, source: Path) -> "BuildCache":
@@ -119,6 +123,23 @@ class BuildCache:
 
     def keep_page_texts(self, entries: dict[str, list[str]]) -> None:
         self.used_page_texts.update(entries)
+
+    def carry_over(self) -> None:
+        """What this build used becomes what the next build in this process starts from, as
+        `save` then `open` would make it, without the disk."""
+        self.parsed, self.markdown = self.used_parsed, self.used_markdown
+        self.page_texts, self.derived = self.used_page_texts, self.used_derived
+        self.used_parsed, self.used_markdown, self.used_page_texts, self.used_derived = {}, {}, {}, {}
+
+    def drop_used(self) -> None:
+        """Forget what a failed build used: the next one starts from the last good build's entries."""
+        self.used_parsed, self.used_markdown, self.used_page_texts, self.used_derived = {}, {}, {}, {}
+
+    def save_carried(self) -> None:
+        """`save` for the last build carried over (see `carry_over`): what it used."""
+        self.used_parsed, self.used_markdown = self.parsed, self.markdown
+        self.used_page_texts, self.used_derived = self.page_texts, self.derived
+        self.save()
 
     def save(self) -> None:
         """Write what this build used (and nothing else), atomically; silently skipped when the

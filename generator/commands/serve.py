@@ -1,6 +1,8 @@
 """`commonplace serve`: build, serve on localhost, rebuild when a file changes, reload the tab.
 
-The files are watched with native events (see `serve_watch`). The open tab listens to
+The files are watched with native events (see `serve_watch`), and the paths that changed go to
+one builder that lives as long as serve and keeps what its builds worked out in memory (see
+`generator.session`): a save reads again only those files. The open tab listens to
 `EVENTS_PATH` (server-sent events) and reloads when a rebuild changed something; the script
 that listens is added to HTML responses by the server only, never written to the site. A build
 that fails shows its findings as an error page in the browser, and the server keeps watching,
@@ -31,6 +33,7 @@ from value.forkpool import die_with_parent, fork_is_safe
 
 from ..cache.folders import serve_dir
 from ..errors import CommonplaceError, DataError
+from ..session import BuildSession
 from . import community_folder
 from .serve_watch import WatchedInputs, watch_inputs
 
@@ -61,6 +64,7 @@ class Site:
         self.changed = threading.Condition(self.lock)  # notified on each new version, and on closing
         self.closing = False
         self.builder: Builder | None = None
+        self.session = None  # builds in this process when no builder could be forked (see `rebuild`)
         self.first_build = 0.0  # when the first build began: edits after it are looked for once watching
 
     def start_builder(self, server_fd: int | None = None) -> None:
@@ -77,6 +81,9 @@ class Site:
         if self.builder is not None:
             self.builder.close()
             self.builder = None
+        if self.session is not None:
+            self.session.close()
+            self.session = None
 
     def rebuild(self, changed: list[str] | None = None) -> None:
         """Build; open tabs reload when pages changed or the build failed or recovered.
@@ -89,9 +96,11 @@ class Site:
             self.first_build = time.time()
         later = None
         if builder is not None:
-            error, message, fresh = builder.build()  # the builder brings the search index up to date itself
+            error, message, fresh = builder.build(changed)  # the builder brings the search index up to date itself
         else:
-            error, message, fresh, later = build_once(self.source, self.out_dir, self.base_url)
+            if self.session is None:
+                self.session = BuildSession(self.source, self.out_dir, self.base_url)
+            error, message, fresh, later = build_once(self.session, changed)
         with self.lock:
             if fresh or error != self.error or self.version == 0:
                 self.version += 1
@@ -117,17 +126,16 @@ class Site:
             return None if self.closing else self._token()
 
 
-def build_once(source: Path, out_dir: Path, base_url: str):
-    """Build; (an HTML fragment describing the failure or None, a line for the terminal,
-    whether any page changed, what brings the search index up to date or None).
+def build_once(session: BuildSession, changed: list[str] | None = None):
+    """Build in `session` after `changed` (None: anything may have); (an HTML fragment
+    describing the failure or None, a line for the terminal, whether any page changed, what
+    brings the search index up to date or None).
 
     The pages come first: re-indexing search takes seconds on a large site, so the tab reloads
     with the old index, which is replaced once the new one is ready (see `index_search`).
     """
-    from ..build import build
-
     try:
-        result = build(source, out_dir, base_url=base_url, search_later=True)
+        result = session.build(changed)
     except DataError as exc:
         for finding in exc.findings:
             print(finding, file=sys.stderr)
@@ -183,9 +191,10 @@ class Builder:
             self._child_end.close()
             signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
 
-    def build(self) -> tuple[str | None, str, bool]:
+    def build(self, changed: list[str] | None = None) -> tuple[str | None, str, bool]:
+        """Build after `changed` (None: anything may have)."""
         try:
-            self.conn.send("build")
+            self.conn.send(("build", changed))
             return self.conn.recv()
         except (EOFError, OSError):
             return ("<p><code>the build process stopped: restart commonplace serve</code></p>",
@@ -225,25 +234,33 @@ def _builder_loop(conn, server_end, source: Path, out_dir: Path, base_url: str, 
         os.close(server_fd)  # the port belongs to the server alone
     if not die_with_parent(signal.SIGTERM, server):
         return
+    # What one build worked out stays here for the next (see generator.session), and is written
+    # down when serve stops.
+    session = BuildSession(source, out_dir, base_url)
     while True:
         try:
             request = conn.recv()
         except (EOFError, OSError):
-            return  # the server is gone
+            request = None  # the server is gone
         if request is None:
+            session.close()
             return
         try:
-            error, message, fresh, later = build_once(source, out_dir, base_url)
+            error, message, fresh, later = build_once(session, request[1])
         except Exception as exc:  # noqa: BLE001 - shown in the browser, and the builder lives on
             error, message, fresh, later = (f"<p><code>{html.escape(f'{type(exc).__name__}: {exc}')}</code></p>",
                                             f"build failed: {type(exc).__name__}: {exc}", False, None)
         conn.send((error, message, fresh))
+        # The server's next request waits until this is done: builds never overlap.
         if later is not None:
-            # The server's next request waits until the index is done: builds never overlap.
             try:
-                index_search(later)
+                index_search(partial(later, stop=conn.poll))  # a new request (a save, or stop) comes first
             except Exception as exc:  # noqa: BLE001 - the builder lives on
                 print(f"search index not updated: {type(exc).__name__}: {exc}", file=sys.stderr)
+        try:
+            session.settle()  # the build's record, written once the tab has its answer
+        except Exception as exc:  # noqa: BLE001 - the next build starts afresh, and the builder lives on
+            print(f"the build's record not kept: {type(exc).__name__}: {exc}", file=sys.stderr)
 
 
 def _leave(signum, frame) -> None:

@@ -99,13 +99,18 @@ def _slice_parser(root: Path, tasks: list[tuple[str, str, bool]], cached: dict):
 
 def parse_ahead(root: Path, tasks: list[tuple[str, str, bool]], cache: buildcache.BuildCache) -> dict[str, tuple]:
     """rel -> `parse_file`'s result for each (rel, kind, markdown) of `tasks`, files read from the
-    work tree at `root`; `cache` gets the files parsed now."""
-    chunks, _ = run_sliced(_slice_parser(root, tasks, cache.parsed), len(tasks), min_count=PARALLEL_MIN_FILES)
+    work tree at `root`; `cache` gets the files parsed now. The files whose results the cache
+    keeps as objects (`kept_parses`, serve's session) are not read at all."""
+    kept = cache.kept_parses
+    fresh = tasks if kept is None else [task for task in tasks if task[0] not in kept or kept[task[0]][0] != task]
+    chunks, _ = run_sliced(_slice_parser(root, fresh, cache.parsed), len(fresh), min_count=PARALLEL_MIN_FILES)
     results = [r for chunk in chunks for r in chunk]
     parsed = {}
-    for (rel, kind, markdown), item in zip(tasks, results):
+    for (rel, kind, markdown), item in zip(fresh, results):
         if item[0] == "unread":
             parsed[rel] = item[1]
+            if kept is not None:
+                kept.pop(rel, None)
             continue
         if item[0] == "hit":
             blob = cache.get_parsed(item[1])
@@ -116,6 +121,15 @@ def parse_ahead(root: Path, tasks: list[tuple[str, str, bool]], cache: buildcach
         if result[0] is not None and kind in POSITIONS_ON_DEMAND:
             result[0].reparse = functools.partial(reparse, root, rel, kind, markdown)
         parsed[rel] = result
+        if kept is not None:
+            kept[rel] = ((rel, kind, markdown), item[1], blob, result)
+    if kept is not None:
+        for task in tasks:
+            if task[0] not in parsed:
+                _task, key, blob, parsed[task[0]] = kept[task[0]]
+                cache.put_parsed(key, blob)
+        for rel in set(kept) - {task[0] for task in tasks}:  # files gone
+            del kept[rel]
     return parsed
 
 

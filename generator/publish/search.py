@@ -12,6 +12,7 @@ import importlib.util
 import subprocess
 import sys
 import tempfile
+import time
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
@@ -31,9 +32,15 @@ def available() -> bool:
     return any(importlib.util.find_spec(name) is not None for name in ("pagefind_bin_extended", "pagefind_bin"))
 
 
-def index(files: SiteFiles, language: str, timeout: int = 900, site: str | None = None) -> dict[str, bytes]:
+class IndexStopped(CommonplaceError):
+    """Indexing was stopped by its `stop` (a newer build is waiting): the index stays as it was."""
+
+
+def index(files: SiteFiles, language: str, timeout: int = 900, site: str | None = None,
+          stop: Callable[[], bool] | None = None) -> dict[str, bytes]:
     """The Pagefind bundle for the site's pages, as {path under the site: bytes}. `site`: a
-    folder that already holds exactly these pages (a staging folder), read instead of a copy."""
+    folder that already holds exactly these pages (a staging folder), read instead of a copy.
+    `stop`: asked while Pagefind runs; True ends it (IndexStopped)."""
     with tempfile.TemporaryDirectory(prefix="commonplace-search-") as tmp:
         bundle = Path(tmp) / "bundle"
         if site is None:
@@ -46,7 +53,10 @@ def index(files: SiteFiles, language: str, timeout: int = 900, site: str | None 
         command = [sys.executable, "-m", "pagefind", "--site", str(site), "--output-path", str(bundle),
                    "--force-language", language.split("-")[0]]
         try:
-            result = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
+            if stop is None:
+                result = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
+            else:
+                result = _run_stoppable(command, timeout, stop)
         except subprocess.TimeoutExpired:
             raise CommonplaceError(f"search indexing took more than {timeout} s: try again, or uninstall "
                                    "the search extra") from None
@@ -55,6 +65,29 @@ def index(files: SiteFiles, language: str, timeout: int = 900, site: str | None 
         return {f"pagefind/{p.relative_to(bundle).as_posix()}": p.read_bytes()
                 for p in sorted(bundle.rglob("*")) if p.is_file()}
 
+
+def _run_stoppable(command: list[str], timeout: int, stop: Callable[[], bool]) -> subprocess.CompletedProcess:
+    """`subprocess.run` that asks `stop` every STOP_POLL seconds; Pagefind is ended however this
+    ends (`python -m pagefind` becomes the binary itself on POSIX: it starts no process of its own)."""
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + timeout
+    try:
+        while True:
+            try:
+                out, err = proc.communicate(timeout=STOP_POLL)
+                return subprocess.CompletedProcess(command, proc.returncode, out, err)
+            except subprocess.TimeoutExpired:
+                if stop():
+                    raise IndexStopped("a newer build came first; its own index follows it") from None
+                if time.monotonic() > deadline:
+                    raise
+    finally:
+        if proc.returncode is None:
+            proc.kill()
+            proc.communicate()
+
+
+STOP_POLL = 0.1  # seconds between two questions to `stop`
 
 # Where Pagefind's bundle lives in the site.
 SEARCH_BUNDLE = "pagefind/"
@@ -75,14 +108,15 @@ def defer_index(manifest: Manifest, source: Path, out_dir: Path, files: SiteFile
     return replace(manifest, fingerprint=INDEX_PENDING + manifest.fingerprint), later  # stopped before: not up to date
 
 
-def _index_later(source: Path, out_dir: Path, files: SiteFiles, language: str, manifest: Manifest) -> list[str]:
+def _index_later(source: Path, out_dir: Path, files: SiteFiles, language: str, manifest: Manifest, stop=None) -> list[str]:
     """Replace the kept search index with one of `files`' pages, then record the site as current."""
     from .staging import update_site, written_entries  # here: a build with nothing to do never loads it
 
     bundle = SiteFiles()
     # The output folder holds exactly these pages now (the build wrote them, nothing else runs
     # in between): Pagefind reads them there rather than from a fresh copy.
-    for rel, data in index(files, language, site=str(out_dir)).items():
+    # `stop`: see `index`; stopped, the kept index and the record saying it is pending stay
+    for rel, data in index(files, language, site=str(out_dir), stop=stop).items():
         bundle.add(rel, data)
     hashes = bundle.digests()
     old = {rel: entry[0] for rel, entry in manifest.files.items() if rel.startswith(SEARCH_BUNDLE)}
