@@ -78,8 +78,8 @@ class SessionState(IncrementalState):
         self.kept = kept_index(self.last) if keep_index else {}
         hashes = {rel: entry[0] for rel, entry in self.last.files.items() if rel not in self.kept}
         site = MemorySite(out_dir=self.out_dir, hashes=hashes, keys=self.last.keys, contents=self.contents)
-        return Reusable(site=site, kept=self.kept,
-                        spare=self.last.spare, keep_spare=True)
+        return Reusable(site=site, kept=self.kept, spare=self.last.spare, spare_folders=self.last.spare_folders,
+                        keep_spare=True)
 
 
 class KeptReport:
@@ -147,7 +147,7 @@ class BuildSession:
             language = inputs.model.config.language
             reuse = state.reusable(keep_index=search)
             with SiteOutput(self.out_dir, reuse) as output:
-                files = site_files(inputs, search, cache, reuse.site)
+                files = site_files(inputs, search, cache, reuse.site, state.checked())
                 published = output.publish(files, language if search and not reuse.kept else None)
         except BaseException:
             cache.drop_used()
