@@ -20,13 +20,13 @@ from .cache.incremental import IncrementalState
 from .errors import DataError, Finding
 from .publish.search import ENABLE_HINT as SEARCH_HINT
 from .publish.search import available as search_available
-from .publish.site import SiteOutput
 
 if TYPE_CHECKING:  # loaded only when something changed (see the stages below `build`)
     from .buildinfo import BuildInfo
     from .cache.buildcache import BuildCache
     from .cache.manifest import Manifest
     from .cache.reuse import PreviousSite
+    from .publish.site import SiteOutput
     from .federation import Federation
     from .model import Model
     from .sitefiles import SiteFiles
@@ -81,6 +81,8 @@ def build(source: Path, out_dir: Path | None = None, *, base_url: str | None = N
     # The site goes into a staging folder, made now and discarded if anything below fails; a site
     # we built before lends it its unchanged pages. `serve` may keep its search index for now.
     reuse = state.reusable(keep_index=search and search_later)
+    from .publish.site import SiteOutput  # here: a build with nothing to do never loads the writer
+
     with SiteOutput(out_dir, reuse) as output:
         files = site_files(inputs, search, cache, reuse.site, state.checked())  # render; raises DataError: nothing is published
         cache.save()  # everything is parsed and rendered: what this build used is what the next one may need
