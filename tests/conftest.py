@@ -101,6 +101,20 @@ def no_search_by_default(monkeypatch):
 
 
 @pytest.fixture
+def rendered_pages(monkeypatch) -> list[str]:
+    """The page files this test's builds render (rather than reuse), in order: rendering is kept
+    in this process so that every page is counted."""
+    import generator.render.pagefiles as pagefiles
+
+    rendered: list[str] = []
+    real = pagefiles.render_page
+    monkeypatch.setattr(pagefiles, "PARALLEL_MIN_PAGES", 10**9)
+    monkeypatch.setattr(pagefiles, "render_page", lambda env, site, page, lazies=None:
+                        rendered.append(page.output) or real(env, site, page, lazies))
+    return rendered
+
+
+@pytest.fixture
 def community(tmp_path):
     """A factory: community(overrides) writes MINIMAL plus overrides (None deletes a file)."""
 

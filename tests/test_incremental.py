@@ -376,17 +376,11 @@ def test_the_full_fingerprint_reads_only_the_files_whose_status_changed(repo, mo
     assert [str(p).rpartition("/")[2] for p in read] == ["dan.yaml"]
 
 
-def test_an_events_edited_text_changes_its_page_not_its_attendees_pages(repo, tmp_path, monkeypatch):
+def test_an_events_edited_text_changes_its_page_not_its_attendees_pages(repo, tmp_path, rendered_pages):
     """A member page shows of each event and project it lists the title (and date): editing an
     event's or a project's text changes its own page, while its people's pages keep their key
     and are not rendered again."""
-    import generator.render.pagefiles as pagefiles
-
-    rendered: list[str] = []
-    real = pagefiles.render_page
-    monkeypatch.setattr(pagefiles, "PARALLEL_MIN_PAGES", 10**9)  # counted in this process
-    monkeypatch.setattr(pagefiles, "render_page", lambda env, site, page, lazies=None:
-                        rendered.append(page.output) or real(env, site, page, lazies))
+    rendered = rendered_pages
     out = tmp_path / "site"
     event = "---\ntitle: Tree walk\ndate: 2024-04-20\norganisers: [dan]\nparticipants: [eve]\n---\n{text}\n"
     project = "---\ntitle: Tree map\nstatus: active\nleads: [eve]\n---\n{text}\n"

@@ -115,16 +115,11 @@ def test_every_kind_of_change_rebuilds_to_the_clean_site(example, tmp_path, chai
     assert "*" in (tmp_path / ".site.spare" / ".gitignore").read_text()  # git lists none of its files
 
 
-def test_only_the_pages_that_show_a_change_are_rendered(example, tmp_path, monkeypatch):
-    import generator.render.pagefiles as pagefiles
-
+def test_only_the_pages_that_show_a_change_are_rendered(example, tmp_path, rendered_pages):
+    rendered = rendered_pages
     out = tmp_path / "site"
     build(example, out, search=False)
-    rendered: list[str] = []
-    real = pagefiles.render_page
-    monkeypatch.setattr(pagefiles, "PARALLEL_MIN_PAGES", 10**9)  # counted in this process
-    monkeypatch.setattr(pagefiles, "render_page", lambda env, site, page, lazies=None:
-                        rendered.append(page.output) or real(env, site, page, lazies))
+    rendered.clear()
     edit(example / "pages/join.md", "summary: How", "summary: Edited. How")
     build(example, out, search=False)
     # the page itself, and the ledger (its context holds a function: never keyed, always rendered)
@@ -146,22 +141,17 @@ def test_only_the_pages_that_show_a_change_are_rendered(example, tmp_path, monke
     assert "join/index.html" in rendered
 
 
-def test_a_ci_build_with_the_cache_kept_renders_only_what_changed(example, tmp_path, monkeypatch):
+def test_a_ci_build_with_the_cache_kept_renders_only_what_changed(example, tmp_path, rendered_pages):
     """A CI runner restores the cache folder but starts from an empty output folder: the pages
     whose key is in the page store are taken from there, and the site is the same bytes as a
     clean build's."""
     import shutil
 
-    import generator.render.pagefiles as pagefiles
-
+    rendered = rendered_pages
     out = tmp_path / "site"
     build(example, out, search=False)
     shutil.rmtree(out)
-    rendered: list[str] = []
-    real = pagefiles.render_page
-    monkeypatch.setattr(pagefiles, "PARALLEL_MIN_PAGES", 10**9)  # counted in this process
-    monkeypatch.setattr(pagefiles, "render_page", lambda env, site, page, lazies=None:
-                        rendered.append(page.output) or real(env, site, page, lazies))
+    rendered.clear()
     edit(example / "members/mei-chen.yaml", "name: Mei Chen", "name: Mei Chen-Li")
     build(example, out, search=False)
     assert "members/mei-chen/index.html" in rendered
