@@ -26,7 +26,6 @@ if TYPE_CHECKING:  # loaded only when something changed (see the stages below `b
     from .cache.buildcache import BuildCache
     from .cache.manifest import Manifest
     from .cache.reuse import PreviousSite
-    from .publish.site import SiteOutput
     from .federation import Federation
     from .model import Model
     from .sitefiles import SiteFiles

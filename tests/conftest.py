@@ -101,6 +101,23 @@ def no_search_by_default(monkeypatch):
 
 
 @pytest.fixture
+def example_repository(tmp_path, monkeypatch):
+    """The example community, committed at a fixed build time, without its peers (their own tests'
+    business, and time here)."""
+    import shutil
+
+    from communities import EXAMPLE
+    from gitrepo import commit_all
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    root = tmp_path / "community"
+    shutil.copytree(EXAMPLE, root, ignore=shutil.ignore_patterns("_site", ".git"))
+    (root / "federation.yaml").unlink()
+    commit_all(root, "Start")
+    return root
+
+
+@pytest.fixture
 def rendered_pages(monkeypatch) -> list[str]:
     """The page files this test's builds render (rather than reuse), in order: rendering is kept
     in this process so that every page is counted."""

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from communities import EXAMPLE
 from generator.build import build
 from gitrepo import commit_all
 
@@ -87,13 +86,8 @@ CHAINS = {
 
 
 @pytest.fixture
-def example(tmp_path, monkeypatch):
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
-    root = tmp_path / "community"
-    shutil.copytree(EXAMPLE, root, ignore=shutil.ignore_patterns("_site", ".git"))
-    (root / "federation.yaml").unlink()  # peers are their own tests; they cost time here
-    commit_all(root, "Start")
-    return root
+def example(example_repository):
+    return example_repository
 
 
 @pytest.mark.parametrize("chain", CHAINS)

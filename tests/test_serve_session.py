@@ -182,17 +182,8 @@ def changes(root: Path, before: dict, after: dict) -> list[str]:
 
 
 @pytest.fixture
-def example(tmp_path, monkeypatch):
-    import shutil
-
-    from communities import EXAMPLE
-
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
-    root = tmp_path / "community"
-    shutil.copytree(EXAMPLE, root, ignore=shutil.ignore_patterns("_site", ".git"))
-    (root / "federation.yaml").unlink()  # peers are their own tests; they cost time here
-    commit_all(root, "Start")
-    return root
+def example(example_repository):
+    return example_repository
 
 
 def test_every_kind_of_change_in_a_session_gives_the_clean_site(example, tmp_path):
