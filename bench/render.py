@@ -8,7 +8,9 @@ a real git repository with a short history by a handful of authors, in a tempora
 prints, measured in one run, for `commonplace build SRC -o OUT`:
 
 - cold: empty output folder and no caches (SRC/.git/commonplace-cache and OUT deleted);
-- no-change: the same command again, nothing changed;
+- no-change: the same command again, nothing changed; and (Commonplace only) once more: the first
+  no-change build after a cold one still records what that one could not, every later one is like
+  the second;
 - one-change: one member file edited (not committed), the same command again;
 - again (Commonplace only): that file edited once more, the same command again: the second of
   a run of edits, as `serve` makes them (a rebuild after a rebuild);
@@ -367,6 +369,7 @@ class Figures:
     cold: list[float] = field(default_factory=list)
     cold_cpu: list[float] = field(default_factory=list)
     nochange: list[float] = field(default_factory=list)
+    steady: list[float] = field(default_factory=list)  # nothing changed, a second time (Commonplace only)
     onechange: list[float] = field(default_factory=list)
     again: list[float] = field(default_factory=list)  # a second edit after the first (Commonplace only)
     ci: list[float] = field(default_factory=list)  # kept caches, empty output folder (Commonplace only)
@@ -375,6 +378,7 @@ class Figures:
     html: int = 0
     files: int = 0
     written_nochange: list[int] = field(default_factory=list)
+    written_steady: list[int] = field(default_factory=list)
     written_onechange: list[int] = field(default_factory=list)
     written_again: list[int] = field(default_factory=list)
 
@@ -461,7 +465,10 @@ def measure(tools: list[Tool], runs: int) -> list[Figures]:
 class Commonplace(Tool):
     name = "Commonplace"
     track_writes = True
-    phases = ("cold", "nochange", "onechange", "again", "ci")
+    # steady: nothing changed a second time. The first no-change build after a cold one still
+    # records what the cold build could not (the output's folder times, the files' hashes of an
+    # edit made just before it); every later one is this.
+    phases = ("cold", "nochange", "steady", "onechange", "again", "ci")
 
     def __init__(self, work: Path, env: dict, members: list[Item], code: Path | None = None, name: str = ""):
         super().__init__(work, dict(env, PYTHONPATH=str(code)) if code else env)
@@ -740,7 +747,8 @@ def print_comparison(this, other) -> None:
     """This tree's figures over REF's, phase by phase, as medians of the runs' own ratios."""
     print(f"This tree against {other.tool.removeprefix('Commonplace ')}, medians of the runs' own ratios "
           "(below 1: this tree is faster):")
-    for phase, label in (("cold", "cold"), ("nochange", "no change"), ("onechange", "one change"),
+    for phase, label in (("cold", "cold"), ("nochange", "no change"), ("steady", "no change again"),
+                         ("onechange", "one change"),
                          ("again", "one change again"), ("ci", "CI (kept cache, empty output)")):
         mine, theirs = getattr(this, phase), getattr(other, phase)
         if mine and theirs:
@@ -765,7 +773,10 @@ def print_targets(cp, by: dict) -> None:
         print("  cold and CI builds against Hugo: not measured (Hugo missing)")
     one, none = cp.median("onechange"), cp.median("nochange")
     print(f"  one file changed at most 1.0 s, a whole new process included: {one:.3f} s -> {verdict(one <= 1.0)}")
-    print(f"  nothing changed at most 0.15 s: {none:.3f} s -> {verdict(none <= 0.15)}")
+    print(f"  nothing changed at most 0.15 s, right after a build: {none:.3f} s -> {verdict(none <= 0.15)}")
+    again = cp.median("steady")
+    if again is not None:
+        print(f"  nothing changed at most 0.15 s, again (every later one): {again:.3f} s -> {verdict(again <= 0.15)}")
     mkdocs = by.get("MkDocs")
     if mkdocs is not None:
         ratio, each = paired(mkdocs.cold, cp.cold)
@@ -857,6 +868,9 @@ def main(argv: list[str] | None = None) -> int:
             if fig.again:
                 print(f"{fig.tool} again: {fmt(fig.median('again'), 3)} s "
                       "(a second one-change rebuild, right after the first)")
+            if fig.steady:
+                print(f"{fig.tool} nothing changed again: {fmt(fig.median('steady'), 3)} s (a second no-change "
+                      "build, right after the first)")
             if fig.ci:
                 print(f"{fig.tool} CI: {fmt(fig.median('ci'), 3)} s (the kept cache restored, an empty output folder)")
             if fig.again:  # Commonplace's: every run, as a loaded machine makes them differ
@@ -869,7 +883,8 @@ def main(argv: list[str] | None = None) -> int:
         cp = results[0]
         print(f"Commonplace peak memory (ru_maxrss of the build process): {cp.maxrss_kib / 1024:.0f} MiB")
         print(f"Commonplace output: {cp.files} files, {cp.html} HTML pages")
-        print(f"Files written by the no-change rebuild: {statistics.median(cp.written_nochange):.0f} of {cp.files}; "
+        print(f"Files written by the no-change rebuilds: {statistics.median(cp.written_nochange):.0f} and "
+              f"{statistics.median(cp.written_steady):.0f} of {cp.files}; "
               f"by the one-change rebuild: {statistics.median(cp.written_onechange):.0f}; "
               f"by the one after it: {statistics.median(cp.written_again):.0f}\n")
 
