@@ -140,14 +140,22 @@ def build_once(session: BuildSession, changed: list[str] | None = None):
         for finding in exc.findings:
             print(finding, file=sys.stderr)
         error = "<ul>" + "".join(f"<li><code>{html.escape(str(f))}</code></li>" for f in exc.findings) + "</ul>"
-        return error, f"{len(exc.findings)} problem(s) in the community's files", False, None
+        return error, f"{_counted(len(exc.findings), 'problem', 'problems')} in the community's files", False, None
     except CommonplaceError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return f"<p><code>{html.escape(str(exc))}</code></p>", str(exc), False, None
-    message = "nothing changed" if result.unchanged else f"built {result.pages} pages, {len(result.written)} files written"
+    message = ("nothing changed" if result.unchanged else
+               f"built {_counted(result.pages, 'page', 'pages')}, {_counted(len(result.written), 'file', 'files')} written")
     if result.index_later is not None:
         message += "; updating the search index"
     return None, message, bool(result.written) and not result.unchanged, result.index_later
+
+
+def _counted(n: int, one: str, many: str) -> str:
+    """A count for the terminal, in the portal's English: "1 file", "5,016 pages"."""
+    from ..i18n import english
+
+    return english().ngettext("{n} " + one, "{n} " + many, n)
 
 
 def index_search(later) -> None:
@@ -158,7 +166,7 @@ def index_search(later) -> None:
     except CommonplaceError as exc:
         print(f"[{time.strftime('%H:%M:%S')}] search index not updated: {exc}", file=sys.stderr)
         return
-    print(f"[{time.strftime('%H:%M:%S')}] search index updated, {len(written)} files written "
+    print(f"[{time.strftime('%H:%M:%S')}] search index updated, {_counted(len(written), 'file', 'files')} written "
           f"({time.monotonic() - started:.2f} s)", file=sys.stderr)
 
 
