@@ -13,3 +13,9 @@ def community_folder(path: str) -> Path:
     if not source.is_dir():
         raise CommonplaceError(f"{source} is not a folder: give the path of a community repository")
     return source
+
+
+def counted(n: int, one: str, many: str) -> str:
+    """A count for the terminal, as the portal's English writes it ("1 file", "5,016 pages"),
+    without loading the catalogue: a build with nothing to do says it too."""
+    return f"{n:,} {one if n == 1 else many}"

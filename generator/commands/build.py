@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from ..build import build
-from . import community_folder
+from . import community_folder, counted
 
 
 def run(args) -> int:
@@ -21,8 +21,10 @@ def run(args) -> int:
         print("failing because of warnings (--strict)", file=sys.stderr)
         return 1
     if result.unchanged:
-        print(f"Nothing changed: {result.out_dir} is up to date ({result.pages} pages)", file=sys.stderr)
+        print(f"Nothing changed: {result.out_dir} is up to date ({counted(result.pages, 'page', 'pages')})",
+              file=sys.stderr)
     else:
-        print(f"Built {result.pages} pages ({result.files} files, {len(result.written)} written) into "
+        print(f"Built {counted(result.pages, 'page', 'pages')} ({counted(result.files, 'file', 'files')}, "
+              f"{len(result.written):,} written) into "
               f"{result.out_dir}", file=sys.stderr)
     return 0

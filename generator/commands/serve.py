@@ -34,7 +34,7 @@ from value.forkpool import die_with_parent, fork_is_safe
 from ..cache.folders import serve_dir
 from ..errors import CommonplaceError, DataError
 from ..session import BuildSession
-from . import community_folder
+from . import community_folder, counted
 from .serve_watch import WatchedInputs, watch_inputs
 
 EVENTS_PATH = "/__commonplace/events"
@@ -140,22 +140,15 @@ def build_once(session: BuildSession, changed: list[str] | None = None):
         for finding in exc.findings:
             print(finding, file=sys.stderr)
         error = "<ul>" + "".join(f"<li><code>{html.escape(str(f))}</code></li>" for f in exc.findings) + "</ul>"
-        return error, f"{_counted(len(exc.findings), 'problem', 'problems')} in the community's files", False, None
+        return error, f"{counted(len(exc.findings), 'problem', 'problems')} in the community's files", False, None
     except CommonplaceError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return f"<p><code>{html.escape(str(exc))}</code></p>", str(exc), False, None
     message = ("nothing changed" if result.unchanged else
-               f"built {_counted(result.pages, 'page', 'pages')}, {_counted(len(result.written), 'file', 'files')} written")
+               f"built {counted(result.pages, 'page', 'pages')}, {counted(len(result.written), 'file', 'files')} written")
     if result.index_later is not None:
         message += "; updating the search index"
     return None, message, bool(result.written) and not result.unchanged, result.index_later
-
-
-def _counted(n: int, one: str, many: str) -> str:
-    """A count for the terminal, in the portal's English: "1 file", "5,016 pages"."""
-    from ..i18n import english
-
-    return english().ngettext("{n} " + one, "{n} " + many, n)
 
 
 def index_search(later) -> None:
@@ -166,7 +159,7 @@ def index_search(later) -> None:
     except CommonplaceError as exc:
         print(f"[{time.strftime('%H:%M:%S')}] search index not updated: {exc}", file=sys.stderr)
         return
-    print(f"[{time.strftime('%H:%M:%S')}] search index updated, {_counted(len(written), 'file', 'files')} written "
+    print(f"[{time.strftime('%H:%M:%S')}] search index updated, {counted(len(written), 'file', 'files')} written "
           f"({time.monotonic() - started:.2f} s)", file=sys.stderr)
 
 
