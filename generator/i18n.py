@@ -173,7 +173,7 @@ class Catalogue:
         if significant is not None:
             return self.decimal(format(value, f".{significant}g"))
         if type(value) in (int, float, Decimal):  # a page shows the same few weights and counts many times
-            return _number(self.language, type(value), repr(value), decimals)
+            return _number(self.language, type(value), str(value), decimals)
         pattern = _pattern(self.language, "decimal", decimals)
         return _apply(pattern, value, self.locale, decimal_quantization=decimals is not None)
 
@@ -231,9 +231,9 @@ def _percent(language: str, kind: type, written: str, decimals: int) -> str:
 
 @lru_cache(maxsize=8192)
 def _number(language: str, kind: type, written: str, decimals: int | None) -> str:
-    """`Catalogue.number` of a number, by its type and repr (each written once per build)."""
-    value = kind(written) if kind is not Decimal else Decimal(written[len("Decimal('"):-2])
-    return _apply(_pattern(language, "decimal", decimals), value, babel_locale(language),
+    """`Catalogue.number` of a number, by its type and text, which gives it back exactly (0.0 and
+    -0.0, 1 and 1.0 are told apart, as equal keys would not be); each written once per build."""
+    return _apply(_pattern(language, "decimal", decimals), kind(written), babel_locale(language),
                   decimal_quantization=decimals is not None)
 
 

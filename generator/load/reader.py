@@ -57,21 +57,11 @@ class FileReader:
             handle = os.open(os.path.join(self.root, rel), os.O_RDONLY | os.O_NOFOLLOW | getattr(os, "O_NONBLOCK", 0))
         except OSError:
             return None
-        try:
-            info = os.fstat(handle)
-            if not stat.S_ISREG(info.st_mode):
-                return None
-            if info.st_size > MAX_BYTES:
-                self.findings.error(rel, 1, 1, f"file is larger than {MAX_BYTES // 1000} kB")
-                return None
-            data = os.read(handle, info.st_size + 1)
-            while len(data) <= info.st_size:  # a short read: rare, but allowed
-                more = os.read(handle, info.st_size + 1 - len(data))
-                if not more:
-                    break
-                data += more
-        finally:
+        if not stat.S_ISREG(os.fstat(handle).st_mode):  # a folder or a FIFO: nothing to read
             os.close(handle)
+            return None
+        with os.fdopen(handle, "rb") as stream:
+            data = stream.read(MAX_BYTES + 1)  # one byte past the bound tells a file too large
         if len(data) > MAX_BYTES:
             self.findings.error(rel, 1, 1, f"file is larger than {MAX_BYTES // 1000} kB")
             return None
