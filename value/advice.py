@@ -29,7 +29,7 @@ from .report_types import Report
 
 SCHEMA = "commonplace.advice/1"
 # Records that come to a person without them acting (recognition, estimates): not "taking part".
-PASSIVE = frozenset({"kudos_received", "cred", "usage", "replacement_cost"})
+PASSIVE = frozenset({"kudos_received", "cred", "usage", "replacement_cost", "mention"})
 YEAR = timedelta(days=365)
 MIN_NEWCOMERS = 3  # fewer newcomers than this say nothing about how many stay
 MIN_PEOPLE_FOR_LOAD = 6  # in a group of five or fewer, three people doing most is simply its size
