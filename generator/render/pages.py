@@ -9,7 +9,14 @@ from typing import NamedTuple
 from value.registry import DIMENSIONS
 
 from ..views.codeowners import owners_page
-from ..views.governance import HOME_MENTIONS, decision_context, decisions_index, mention_items, newest_first
+from ..views.governance import (
+    HOME_MENTIONS,
+    decision_context,
+    decisions_index,
+    mention_items,
+    newest_first,
+    replaced_by,
+)
 from ..views.datasets import byte_size, datasets
 from ..views.ledger import totals
 from ..views.proposals import propose_url
@@ -142,9 +149,10 @@ def decision_pages(site: SiteContext) -> list[Page]:
     pages = [Page("decisions/", "decisions.html", _("Decisions"), "",
                   _("How {name} decides, in the open", name=model.community.name),
                   {"decisions": decisions_index(model, people), "propose": _propose(model, "decisions")})]
+    replaces = replaced_by(model)
     for decision in newest_first(model):
         pages.append(Page(f"decisions/{decision.slug}/", "decision.html", decision.title, decision.source,
-                          decision.outcome, decision_context(model, decision, people)))
+                          decision.outcome, decision_context(model, decision, people, replaces)))
     return pages
 
 

@@ -23,12 +23,22 @@ def mentions_newest_first(model: Model) -> list[Mention]:
     return sorted(model.mentions, key=lambda m: (-m.date.toordinal(), m.source, m.line))
 
 
-def decision_context(model: Model, decision: Decision, people: People) -> dict:
-    """A decision's page: the decision, its people as shown, and the decisions it names or that name it."""
+def replaced_by(model: Model) -> dict[str, list[Decision]]:
+    """{slug: the decisions it superseded, newest first}, made once per build."""
+    index: dict[str, list[Decision]] = {}
+    for d in newest_first(model):
+        if d.superseded_by:
+            index.setdefault(d.superseded_by, []).append(d)
+    return index
+
+
+def decision_context(model: Model, decision: Decision, people: People, replaces: dict | None = None) -> dict:
+    """A decision's page: the decision, its people as shown, and the decisions it names or that
+    name it (`replaces`: `replaced_by(model)`, made once for every page)."""
     proposers = people.shown(dict.fromkeys(decision.proposed_by))
     participants = people.shown(h for h in dict.fromkeys(decision.participants) if h not in decision.proposed_by)
     everyone = set(decision.proposed_by) | set(decision.participants)
-    replaced = [d for d in newest_first(model) if d.superseded_by == decision.slug]
+    replaced = (replaces if replaces is not None else replaced_by(model)).get(decision.slug, [])
     return {
         "decision": decision, "proposers": proposers, "participants": participants,
         "people_count": len(everyone),
