@@ -19,14 +19,14 @@ from value.money import INCOME_KINDS
 
 from .cache import buildcache
 from .errors import Findings
-from .load import kinds
+from .load import governance, kinds
 from .load.listing import COLLECTIONS, MD_EXT, SLUG
 from .load import parse
 from .load.references import References
 
 # The builders' version: a change to what they make of a file must change it (the engine's cache
 # of landed times is keyed by it).
-VERSION = 1
+VERSION = 2
 
 
 class DataFileKeys:
@@ -68,6 +68,10 @@ class DataFileKeys:
             return ([landed.event_key("organiser", stem, pid) for pid in organisers]
                     + [landed.event_key("participant", stem, pid) for pid in dict.fromkeys(event.participants)
                        if pid not in organisers])
+        if folder == "decisions":
+            return governance.decision_keys(governance.decision(rel, stem, doc, body, notes))
+        if folder == "mentions":
+            return [landed.mention_key(m.kind, m.url, m.date) for m in governance.mentions(rel, doc, notes)]
         project = kinds.project(rel, stem, doc, body, notes)
         return [landed.goal_key(stem, g.title) for g in project.goals if g.done]
 

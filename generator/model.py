@@ -208,6 +208,38 @@ class Contribution:
 
 
 @dataclass(frozen=True)
+class Decision:
+    """A decision of `decisions/<slug>.md`: its proposal is the body."""
+
+    slug: str
+    title: str
+    date: date
+    status: str  # proposed | accepted | rejected | superseded
+    source: str
+    proposed_by: tuple[str, ...] = ()
+    participants: tuple[str, ...] = ()
+    outcome: str = ""
+    superseded_by: str = ""
+    body: str = ""
+    proposer_lines: tuple[int, ...] = ()  # the line of each proposer in the file
+    participant_lines: tuple[int, ...] = ()  # the line of each participant
+    superseded_at: tuple[int, int] = (1, 1)  # (line, column) of `superseded_by`
+
+
+@dataclass(frozen=True)
+class Mention:
+    """An entry of `mentions/*.yaml`: the world outside speaking of the community."""
+
+    date: date
+    kind: str  # press | citation | award | talk | dependent
+    title: str
+    url: str
+    source: str
+    line: int
+    people: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class FreePage:
     """A free page of `pages/*.md` (about, join, code of conduct)."""
 
@@ -289,6 +321,8 @@ class Model:
     kudos: list[Kudos] = field(default_factory=list)
     contributions: list[Contribution] = field(default_factory=list)
     rewards: dict[str, RewardPlan] = field(default_factory=dict)
+    decisions: dict[str, Decision] = field(default_factory=dict)
+    mentions: list[Mention] = field(default_factory=list)
     peers: list[Peer] = field(default_factory=list)
     discover: Discover | None = None  # federation.yaml's discover: (a directory node)
     funding: tuple[Link, ...] = ()  # from .github/FUNDING.yml

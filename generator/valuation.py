@@ -12,11 +12,13 @@ from value.errors import ValueEngineError
 from value.inputs import (
     CommunityData,
     ContributionInput,
+    DecisionInput,
     EventInput,
     GoalInput,
     KudosInput,
     LedgerInput,
     MemberInput,
+    MentionInput,
     ProjectInput,
     UsageInput,
 )
@@ -80,6 +82,18 @@ def community_data(model: Model, periods=()) -> CommunityData:
             ContributionInput(date=c.date, who=c.who, kind=c.kind, hours=c.hours, description=c.description,
                               dimension=c.dimension or None, source=c.source, line=c.line)
             for c in model.contributions
+        ),
+        decisions=tuple(
+            DecisionInput(id=d.slug, date=d.date, status=d.status, proposed_by=d.proposed_by,
+                          participants=d.participants, source=d.source,
+                          proposer_lines=dict(zip(d.proposed_by, d.proposer_lines)),
+                          participant_lines=dict(zip(d.participants, d.participant_lines)))
+            for d in model.decisions.values()
+        ),
+        mentions=tuple(
+            MentionInput(date=m.date, kind=m.kind, title=m.title, url=m.url, people=m.people, source=m.source,
+                         line=m.line)
+            for m in model.mentions
         ),
         weights=dict(config.weights) or None,
         kinds=dict(config.kinds) or None,

@@ -49,7 +49,7 @@ KNOWN_FAILURES: dict[tuple, str] = {
 # Every kind of page: the pattern its path under the site matches (the richest, largest page
 # of a kind stands for it), and whether the demo must have one. An optional kind the site does
 # not have (yet) is skipped; one it has is checked.
-SECTIONS = ("members", "projects", "events", "value", "ledger", "rewards", "federation",
+SECTIONS = ("members", "projects", "events", "decisions", "value", "ledger", "rewards", "federation",
             "directory", "sustainability", "data", "search", "assets", "pagefind")
 KINDS: dict[str, tuple[str, bool]] = {
     "home": (r"", True),
@@ -63,6 +63,8 @@ KINDS: dict[str, tuple[str, bool]] = {
     "value": (r"value/", True),
     "value-dimension": (r"value/[^/]+/", False),
     "value-contributors": (r"value/contributors/", False),  # the widest table of the site
+    "decisions": (r"decisions/", True),
+    "decision": (r"decisions/[^/]+/", True),
     "ledger": (r"ledger/", True),
     "rewards": (r"rewards/", True),
     "reward-plan": (r"rewards/[^/]+/", True),

@@ -36,6 +36,8 @@ KINDS = {
     "page": "pages/*.md",
     "rewards": "rewards/*.yaml",
     "federation": "federation.yaml",
+    "decision": "decisions/*.md",
+    "mentions": "mentions/*.yaml",
 }
 
 

@@ -29,7 +29,7 @@ from .report_types import Report
 
 SCHEMA = "commonplace.advice/1"
 # Records that come to a person without them acting (recognition, estimates): not "taking part".
-PASSIVE = frozenset({"kudos_received", "cred", "usage", "replacement_cost"})
+PASSIVE = frozenset({"kudos_received", "cred", "usage", "replacement_cost", "mention"})
 YEAR = timedelta(days=365)
 MIN_NEWCOMERS = 3  # fewer newcomers than this say nothing about how many stay
 MIN_PEOPLE_FOR_LOAD = 6  # in a group of five or fewer, three people doing most is simply its size
@@ -62,6 +62,8 @@ class Facts:
     projects: tuple = ()  # {"id", "status", "due": date | None, "open_goals": int, "source"}
     kudos: tuple = ()  # {"from", "to", "date"}
     ledger: tuple = ()  # {"date", "amount": Decimal, "currency", "kind", "from", "to"}
+    decisions: tuple = ()  # {"date", "status", "people": how many proposed or took part}
+    licences: tuple = ()  # {"key": "license" | "data_license", "id": the SPDX expression, "open": bool}
 
 
 @dataclass(frozen=True)
@@ -352,6 +354,53 @@ _document("contribution_guide", "contribution guide", "Write how to take part: a
           "CONTRIBUTING.md")
 
 
+# -- governance: decisions taken in the open ----------------------------------------------------------
+MIN_DECISIONS = 2  # fewer decisions taken than this say nothing about how they are taken
+
+
+def _decisions_within(inputs: AdviceInputs, months: int) -> list[dict]:
+    since = _month(inputs.as_of) - int(months)
+    return [d for d in inputs.facts.decisions if since < _month(d["date"]) and d["date"] <= inputs.as_of]
+
+
+@rule("no_recent_decision", "community_building", threshold=12, unit="months", source=PROJECT_CHOICE,
+      shown_at="decisions/",
+      test=Plural("no decision recorded in the last {threshold} month, by a community that records its decisions",
+                  "no decision recorded in the last {threshold} months, by a community that records its decisions",
+                  "threshold"),
+      risk=Plural("No decision recorded in the last {threshold} month.",
+                  "No decision recorded in the last {threshold} months.", "threshold"),
+      strength=Plural("{value} decision recorded in the last {period}.",
+                      "{value} decisions recorded in the last {period}."),
+      step="Record the decisions the community takes: one file each in decisions/, with who proposed it and who "
+           "took part.",
+      target=("propose", "decisions"))
+def no_recent_decision(inputs: AdviceInputs, threshold):
+    """Only for a community that records its decisions (a decisions/ file at all): one that never
+    has is told by the governance rule to describe how it decides, not blamed for a folder it may
+    not know of. A risk means the last decision is older than the threshold, so the community has
+    been around that long."""
+    recorded = [d for d in inputs.facts.decisions if d["date"] <= inputs.as_of]
+    if not recorded:
+        return None
+    recent = _decisions_within(inputs, threshold)
+    return Outcome("strength", len(recent)) if recent else Outcome("risk", 0)
+
+
+@rule("lone_decisions", "community_building", threshold=0.5, unit="share", source=PROJECT_CHOICE,
+      shown_at="decisions/",
+      test="share of the last 12 months' decisions (at least 2 taken) that one person took alone ≥ {threshold}",
+      risk="One person alone took {value} of the decisions of the last 12 months.",
+      step="Decide together: ask for participants before a decision is taken, and record who took part.",
+      target=("propose", "decisions"))
+def lone_decisions(inputs: AdviceInputs, threshold):
+    taken = [d for d in _decisions_within(inputs, 12) if d["status"] != "proposed"]
+    if len(taken) < MIN_DECISIONS:
+        return None
+    share = sum(1 for d in taken if d["people"] <= 1) / len(taken)
+    return Outcome("risk", _share(share)) if share >= threshold else None
+
+
 # -- objective accomplishment --------------------------------------------------------------------
 @rule("overdue_goals", "objective_accomplishment", threshold=1, unit="goals", source=PROJECT_CHOICE,
       shown_at="projects/",
@@ -473,6 +522,27 @@ def unrecognised(inputs: AdviceInputs, threshold):
     top = max(received[p] for p in active)
     zero = sum(1 for p in active if not received[p])
     return Outcome("risk", zero, {"top": top}) if zero and top >= threshold else None
+
+
+# -- social use value: the work as a public good -----------------------------------------------------
+@rule("open_licence", "social_use_value", threshold=None, unit="licence", source=PROJECT_CHOICE,
+      shown_at="",
+      test="the licence in community.yaml (license, data_license) is not an OSI-approved or Open Definition "
+           "conformant licence",
+      risk="The licence {licence} is not an open licence (approved by the OSI or conformant with the Open "
+           "Definition): what the community makes is not accessible as a public good.",
+      strength="What the community makes is under open licences ({licence}): accessible as a public good.",
+      step="Choose an open licence (see opensource.org/licenses and opendefinition.org/licenses) and write its SPDX "
+           "id as license (and data_license) in community.yaml.",
+      target=("edit", "community.yaml"))
+def open_licence(inputs: AdviceInputs, _threshold):
+    given = inputs.facts.licences
+    if not given:
+        return None
+    closed = [item for item in given if not item["open"]]
+    if closed:
+        return Outcome("risk", False, {"licence": closed[0]["id"]})
+    return Outcome("strength", True, {"licence": " · ".join(dict.fromkeys(item["id"] for item in given))})
 
 
 # -- micro-sustainability: the people doing the work -----------------------------------------------

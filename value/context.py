@@ -304,6 +304,12 @@ class Context:
                     self.ids.ensure(pid)
         for r in data.contributions:
             self.ids.ensure(r.who)
+        for d in data.decisions:
+            for pid in d.proposed_by + d.participants:
+                self.ids.ensure(pid)
+        for m in data.mentions:
+            for pid in m.people:
+                self.ids.ensure(pid)
         for e in data.ledger:
             if e.by:
                 self.ids.ensure(e.by)
@@ -327,7 +333,8 @@ class Context:
         else:
             self.as_of = max((c.time for c in self.commits), default=0)
         dated = [c.month for c in self.commits[:1] + self.commits[-1:]]
-        for items in (data.events, data.ledger, data.usage, data.kudos, data.contributions):  # indicators read them by month
+        for items in (data.events, data.ledger, data.usage, data.kudos, data.contributions, data.decisions,
+                      data.mentions):  # indicators read them by month
             dated.extend(m for m in self._by_month(items, "date") if m)
         for project in data.projects:
             dated.extend(m for m in (month_of(g.done_at) for g in project.goals) if m)

@@ -197,6 +197,13 @@ def data_landed(ctx) -> dict:
         land(id(k), landed.kudos_key(k.giver, k.receiver, k.date))
     for r in data.contributions:
         land(id(r), landed.contribution_key(r.who, r.kind, r.date))
+    for d in data.decisions:
+        for role, people in (("proposer", d.proposed_by), ("participant", d.participants)):
+            for pid in dict.fromkeys(people):
+                land((id(d), role, pid), landed.decision_key(role, d.id, pid))
+    for m in data.mentions:
+        if m.people:
+            land(id(m), landed.mention_key(m.kind, m.url, m.date))
     return out
 
 
@@ -242,6 +249,21 @@ def data_records(ctx, kinds: dict[str, Kind]) -> list[Record]:
         day = _iso(k.date)
         if k.receiver and day:
             add(day, k.receiver, "kudos_received", kinds["kudos_received"].weight, _where(k.source, k.line), id(k))
+    for d in data.decisions:  # VALUE.md: the weight split among proposers, a third of it per participant
+        day = _iso(d.date)
+        if day is None:
+            continue
+        weight = kinds["decision"].weight
+        for pid, w in _split(weight, list(dict.fromkeys(d.proposed_by))):
+            add(day, pid, "decision", w, _where(d.source, d.proposer_lines.get(pid), d.id), (id(d), "proposer", pid))
+        for pid in dict.fromkeys(d.participants):
+            add(day, pid, "decision", weight / 3, _where(d.source, d.participant_lines.get(pid), d.id),
+                (id(d), "participant", pid))
+    for m in data.mentions:
+        day = _iso(m.date)
+        if day and m.people:
+            for pid, w in _split(kinds["mention"].weight, list(dict.fromkeys(m.people))):
+                add(day, pid, "mention", w, _where(m.source, m.line), id(m))
     for r in data.contributions:
         kind = kinds.get(r.kind)
         where = _where(r.source, r.line)

@@ -127,6 +127,33 @@ class ContributionInput:
 
 
 @dataclass(frozen=True)
+class DecisionInput:
+    """A decision (`decisions/<slug>.md`): its proposers and participants take part in governance."""
+
+    id: str
+    date: date | None
+    status: str = "accepted"
+    proposed_by: tuple[str, ...] = ()
+    participants: tuple[str, ...] = ()
+    source: str | None = None
+    proposer_lines: Mapping[str, int] = field(default_factory=dict)  # proposer -> line of the file
+    participant_lines: Mapping[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class MentionInput:
+    """External reputation (`mentions/*.yaml`): press, citations, awards, talks, dependents."""
+
+    date: date | None
+    kind: str
+    title: str = ""
+    url: str = ""
+    people: tuple[str, ...] = ()  # the members it is about; none: the community's
+    source: str | None = None
+    line: int | None = None
+
+
+@dataclass(frozen=True)
 class CommunityData:
     """Everything the generator loaded, as plain values; every field may be left empty.
 
@@ -143,6 +170,8 @@ class CommunityData:
     kudos: tuple[KudosInput, ...] = ()
     projects: tuple[ProjectInput, ...] = ()
     contributions: tuple[ContributionInput, ...] = ()
+    decisions: tuple[DecisionInput, ...] = ()
+    mentions: tuple[MentionInput, ...] = ()
     kinds: dict | None = None  # kind -> weight, or {"weight", "dimension"}; default: contributions.KINDS
     weights: dict | None = None  # dimension -> weight; default equal
     bots: tuple[str, ...] = ()  # ids, names or e-mails declared bots in the config

@@ -47,6 +47,10 @@ KINDS: dict[str, Kind] = {k.key: k for k in (
     Kind("discussion", "Discussion started in the forge", "community_building", 0.5, "per record, or per hour when hours are given",
          CONTRIBUTIONS, "A discussion started on the forge (GitHub Discussions), as the forge import records it in the "
          "contributions files."),
+    Kind("decision", "Decision taken part in", "community_building", 3.0,
+         "per decision, split among its proposers; a third of it (1) to each other participant", DATA,
+         "Taking part in governance: proposing a decision (the weight split among its proposers) or taking part "
+         "in deciding it (a third of the weight each), as decisions/ records."),
     Kind("commit", "Commit", "objective_accomplishment", 1.0, "per commit", GIT,
          "A commit they authored (merge commits are left out)."),
     Kind("coauthor", "Co-authored commit", "objective_accomplishment", 0.5, "per commit", GIT,
@@ -74,6 +78,9 @@ KINDS: dict[str, Kind] = {k.key: k for k in (
          "Evidence that people use a project, credited to the project's leads."),
     Kind("kudos_received", "Kudos received", "reputation", 1.0, "per kudos", DATA,
          "Recognition received from a peer."),
+    Kind("mention", "Mention by others", "reputation", 1.0, "per mention, split among the people it names", DATA,
+         "How the world outside sees the work: press, citations, awards, talks and projects that depend on it, "
+         "as mentions/ records; a mention naming nobody is the community's and credits no one."),
     Kind("cred", "Cred", "reputation", 1.0, "per 100 cred, each month", ENGINE,
          "Reputation from the contribution graph (CredRank): one record per person and month, the "
          "cred that flowed to them from that month's work, dated at the month's end."),

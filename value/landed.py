@@ -19,6 +19,7 @@ place, so that an edit of its other fields or a move keeps its landed time:
   - contribution: (who, kind, date)          - kudos: (from, to, date)
   - event: (role, event id, person)          - usage: (project, kind, date)
   - income: (by, kind, currency, date)       - goal done: (project id, goal title)
+  - decision: (role, decision id, person)    - mention: (kind, url, date)
 Several records of one identity are told apart by a counter, in the order the data lists them
 (by date, file and line): the n-th lands when the branch first held n of them. Changing a field
 of the identity (a corrected date, another person) makes a new record, which lands when the
@@ -55,7 +56,7 @@ from .cache import StateLog
 from .history import EARLIEST_TIME, LATEST_TIME, clamped_time
 
 FORMAT = 1
-DATA_FOLDERS = ("contributions", "events", "kudos", "usage", "ledger", "projects")
+DATA_FOLDERS = ("contributions", "events", "kudos", "usage", "ledger", "projects", "decisions", "mentions")
 MAX_FILE_BYTES = 1_000_000  # a larger blob is not read (the loader refuses such files too)
 
 
@@ -86,6 +87,14 @@ def income_key(by, kind, currency, day) -> tuple:
 
 def goal_key(project, title) -> tuple:
     return ("goal", project or "", title or "")
+
+
+def decision_key(role: str, decision_id, person) -> tuple:
+    return ("decision", role, decision_id or "", person or "")
+
+
+def mention_key(kind, url, day) -> tuple:
+    return ("mention", kind or "", url or "", _day(day))
 
 
 class DataFiles(Protocol):

@@ -30,6 +30,7 @@ from value import money as currencies
 
 from .. import diagnostics
 from ..errors import CommonplaceError, DataError, Finding
+from ..views.governance import changes as governance_changes
 from ..views.ledger import totals as ledger_totals
 from . import community_folder
 from .identity_changes import identity_section
@@ -307,6 +308,10 @@ def figures(base: Model | None, head: Model) -> tuple[list[tuple[str, str, str, 
     if new_events:
         notes.append("Events added: " + ", ".join(
             f"{head.events[s].title} ({head.events[s].date.isoformat()})" for s in new_events))
+
+    governance_rows, governance_notes = governance_changes(base, head)
+    rows += governance_rows
+    notes += governance_notes
 
     count_row("ledger entries", len(base.ledger) if base else 0, len(head.ledger))
     b_totals, h_totals = (ledger_totals(m.ledger) if m else {} for m in (base, head))

@@ -13,6 +13,10 @@ What the history replays, read from `example-community/`:
 - ledger entries (by the treasurer), usage records (by the lead of their project, else the
   communications role), kudos (by their giver) and contributions (by whoever did the work) land
   on their dates, one entry at a time;
+- a decision is committed by its first proposer on its date or a few days after (a superseded one
+  first as accepted, marked superseded by the commit of the decision that replaces it); mentions
+  by the communications role on their dates (both drawn from a random generator of their own, so
+  the rest of the history stays as it was without them);
 - everyday edits write the rest of the pages' and projects' texts, paragraph by paragraph, by
   members chosen with a seeded Zipf law over who had joined (early members are the most active);
 - Jordi commits with his old work address until 2023, which the `.mailmap` joins;
@@ -40,6 +44,7 @@ SEED = 15
 WRITE_UP_DAYS = 3
 PAUSE_AFTER_DAYS = 45
 PAUSED = "paused"  # in a project's `done`: its final status, paused, is shown
+SUPERSEDED = "superseded"  # in a decision's `done`: its final status, superseded, is shown
 OLD_ADDRESSES = {"jordi-puig": (("Jordi Puig", "jpuig@llavor.example.com"), date(2024, 1, 1))}
 FIRST_FILES = ("commonplace.yaml", "community.yaml", ".gitignore", "pages/about.md")  # the founder's first commit
 GITIGNORE = "# Commonplace build output and local caches\n_site/\npublic/\n.commonplace-cache/\n"
@@ -127,6 +132,8 @@ class Grown:
     def render(self) -> str | None:
         if self.kind == "whole":
             return self.final
+        if self.kind == "decision":
+            return _unsuperseded(self.final) if SUPERSEDED not in self.done else self.final
         if self.kind == "list":
             if not self.done:
                 return None
@@ -195,8 +202,10 @@ class Replay:
                 continue
             text = path.read_text(encoding="utf-8")
             top = rel.split("/")[0]
-            if top in ("ledger", "usage", "kudos", "contributions") and _blocks_ok(text):
+            if top in ("ledger", "usage", "kudos", "contributions", "mentions") and _blocks_ok(text):
                 kind = "list"
+            elif top == "decisions" and rel.endswith(".md"):
+                kind = "decision"
             elif top == "projects":
                 kind = "project"
             elif rel.endswith(".md"):
@@ -240,6 +249,7 @@ class Replay:
         released = _day(yaml.safe_load(citation.final).get("date-released")) if citation else last_day
         last_day = max(last_day, self._plan_other_files(first, released, last_day))
         self._plan_everyday_edits(paused_on, last_day)
+        self._plan_governance()
         self.releases = [(f"{self.tag_prefix}{year}.12", date(year, 12, 31)) for year in range(self.founded.year + 1, last_day.year)]
         if citation:
             version = yaml.safe_load(citation.final).get("version")
@@ -311,7 +321,7 @@ class Replay:
         last_day = self.founded
         treasurer = self.holder("treasurer")
         for rel, grown in self.files.items():
-            if grown.kind != "list":
+            if grown.kind != "list" or rel.startswith("mentions/"):  # mentions: `_plan_governance`
                 continue
             top = rel.split("/")[0]
             _, items = _blocks(grown.final)
@@ -377,6 +387,37 @@ class Replay:
                 trailers = (("Co-authored-by", self.someone(day, who)),) if self.rng.random() < 0.15 else ()
                 self.add(self.at(day), who, f"{_title(grown, rel)}: {_verb(self.rng)}", Grow((rel,), k),
                          pull=pull, branch=f"edit-{Path(rel).stem}-{k}", merger=self._merger(who), trailers=trailers)
+
+    def _plan_governance(self) -> None:
+        """Decisions by their first proposer, on their date or up to three days after; mentions by
+        the communications role on their dates. Their own random generator: without them, the
+        rest of the history is what it was."""
+        rng = random.Random(f"{SEED}-governance")
+        replaced: dict[str, list[str]] = {}
+        for rel, grown in self.files.items():
+            if grown.kind == "decision":
+                other = _front(grown.final).get("superseded_by")
+                if other:
+                    replaced.setdefault(f"decisions/{other}.md", []).append(rel)
+        for rel, grown in self.files.items():
+            if grown.kind != "decision":
+                continue
+            meta = _front(grown.final)
+            given = meta.get("proposed_by") or []
+            proposers = [h for h in ([given] if isinstance(given, str) else given) if h in self.members]
+            day = _day(meta["date"]) + timedelta(days=rng.randint(0, 3))
+            when = datetime(day.year, day.month, day.day) + timedelta(minutes=rng.randint(18 * 60, 22 * 60))
+            self.add(when, proposers[0] if proposers else self.founders[0], f"Decision: {meta['title']}",
+                     Decide(rel, tuple(replaced.get(rel, ()))))
+        speaker = self.holder("communications")
+        for rel, grown in self.files.items():
+            if grown.kind != "list" or not rel.startswith("mentions/"):
+                continue
+            for i, item in enumerate(_blocks(grown.final)[1]):
+                data = _item(item)
+                day = _day(data["date"])
+                when = datetime(day.year, day.month, day.day) + timedelta(minutes=rng.randint(18 * 60, 22 * 60))
+                self.add(when, speaker, f"Mention: {data.get('kind')}, {data.get('title')}", AddEntry(rel, i))
 
     def _merger(self, author: str) -> str:
         return next((h for h in self.founders if h != author), self.founders[0])
@@ -573,6 +614,30 @@ class AddEntry:
     def apply(self, files: dict[str, Grown]) -> list[str]:
         files[self.rel].done.add(self.index)
         return [self.rel]
+
+
+@dataclass(frozen=True)
+class Decide:
+    """Add a decision, and mark superseded the decisions it replaces."""
+    rel: str
+    supersedes: tuple[str, ...] = ()
+
+    @property
+    def begins(self) -> tuple[str, ...]:
+        return (self.rel,)
+
+    def apply(self, files: dict[str, Grown]) -> list[str]:
+        for rel in self.supersedes:
+            files[rel].done.add(SUPERSEDED)
+        return [self.rel, *self.supersedes]
+
+
+def _unsuperseded(text: str) -> str:
+    """A superseded decision as it read before it was: accepted, naming no successor."""
+    front, body = text[:text.index("\n---\n", 4) + 5], text[text.index("\n---\n", 4) + 5:]
+    lines = [("status: accepted\n" if line.startswith("status: superseded") else line)
+             for line in front.splitlines(keepends=True) if not line.startswith("superseded_by:")]
+    return "".join(lines) + body
 
 
 def _git(target: Path, *args: str, stdin: bytes | None = None) -> str:

@@ -37,6 +37,8 @@ DISPLAY_TEXTS: dict[str, tuple[tuple, ...]] = {
     "rewards": (("title",),),
     "federation": (("peers", ANY, "title"),),
     "ledger": (("entries", ANY, "from"), ("entries", ANY, "to")),
+    "decision": (("title",),),
+    "mentions": (("mentions", ANY, "title"),),
 }
 
 # Blank-looking characters of other categories (letters and marks that draw nothing).

@@ -19,7 +19,7 @@ from ..cache import buildcache
 from ..errors import DataError, Findings
 from ..i18n import catalogue_findings, load_catalogue
 from ..model import Config, Discover, Model, Peer
-from . import codeowners, dates, ecosystem, invisible, kinds, salvage, settlements
+from . import codeowners, dates, ecosystem, governance, invisible, kinds, licences, salvage, settlements
 from .documents import documents, repository_top
 from .listing import COLLECTIONS, MD_EXT, check_names, collection
 from .logins import LoginIndex
@@ -214,6 +214,8 @@ class _Loader:
             config = self.date_window(config, config_doc or partial)
         community_doc, _partial = self.required("community.yaml", "community")  # no checks beyond its schema
         community = kinds.community(community_doc) if community_doc is not None else None
+        if community_doc is not None:
+            licences.check("community.yaml", community_doc, self.findings)
         model = Model(root=self.root, config=config, community=community)
         model.members = self.keyed("members", kinds.member)
         model.projects = self.keyed("projects", kinds.project)
@@ -228,6 +230,9 @@ class _Loader:
         model.contributions = self.entries(
             "contributions", lambda rel, doc, notes: kinds.contributions(rel, doc, notes, declared))
         model.rewards = self.keyed("rewards", kinds.rewards)
+        model.decisions = self.keyed("decisions", governance.decision)
+        governance.check_superseded(model.decisions, {stem for _rel, stem in self.listing["decisions"]}, self.findings)
+        model.mentions = self.entries("mentions", governance.mentions)
         model.peers, model.discover = self.federation()
         top = self.repository_top()
         model.funding = ecosystem.funding_links(self.lenient(ecosystem.FUNDING_PATH, top), self.findings)

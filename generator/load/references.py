@@ -21,6 +21,8 @@ NAMES: dict[str, tuple[tuple[tuple, str], ...]] = {
     "usage": ((("records", ANY, "project"), "project"),),
     "kudos": ((("kudos", ANY, "from"), "member"), (("kudos", ANY, "to"), "member")),
     "contributions": ((("records", ANY, "who"), "member"),),
+    "decision": ((("proposed_by",), "member"), (("proposed_by", ANY), "member"), (("participants", ANY), "member")),
+    "mentions": ((("mentions", ANY, "people", ANY), "member"),),
 }
 
 

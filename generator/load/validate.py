@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 # Messages for the patterns the schemas share, so an error says how to fix the value.
 _PATTERN_HINTS = (
     ("mailto", "only https:, http: and mailto: links are allowed"),
+    (r"^https?://[^\s]+$", "must be an https: or http: address without spaces (no other scheme is allowed)"),
     ("|@[", "must be a member's handle (lowercase letters a-z, digits and '-') or a forge login after an @ "
             "(\"@octocat\"): letters, digits, '_', '-' and '.'"),
     (r"\d{4}-\d{2}-\d{2}", "must be a date in ISO 8601 form: YYYY-MM-DD"),

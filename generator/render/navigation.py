@@ -51,6 +51,8 @@ def navigation(site: SiteContext) -> list[tuple]:
     path), ...))` for the free pages folded together."""
     _ = site.catalogue.gettext
     items: list[tuple] = [(_("Members"), "members/"), (_("Projects"), "projects/"), (_("Events"), "events/")]
+    if site.model.decisions:
+        items.append((_("Decisions"), "decisions/"))
     if site.report:
         items.append((_("Value"), "value/"))
     items.append((_("Ledger"), "ledger/"))

@@ -9,6 +9,14 @@ from typing import NamedTuple
 from value.registry import DIMENSIONS
 
 from ..views.codeowners import owners_page
+from ..views.governance import (
+    HOME_MENTIONS,
+    decision_context,
+    decisions_index,
+    mention_items,
+    newest_first,
+    replaced_by,
+)
 from ..views.datasets import byte_size, datasets
 from ..views.ledger import totals
 from ..views.proposals import propose_url
@@ -49,7 +57,7 @@ class Page:
 
 # Index pages are made from a whole folder: their footer links to it on the forge.
 FOLDERS = {"members.html": "members", "projects.html": "projects", "events.html": "events",
-           "ledger.html": "ledger", "rewards.html": "rewards"}
+           "ledger.html": "ledger", "rewards.html": "rewards", "decisions.html": "decisions"}
 
 
 def site_pages(site: SiteContext) -> list[Page]:
@@ -62,6 +70,7 @@ def site_pages(site: SiteContext) -> list[Page]:
     result = [
         Page("", "home.html", model.community.name, "community.yaml", model.community.tagline,
              {"activity": recent[:10], "projects": projects, "events": events[:3],
+              "mentions": mention_items(model, people, HOME_MENTIONS), "has_value": bool(site.report),
               "counts": {"members": len(model.members), "projects": len(projects), "events": len(events)}}),
         Page("members/", "members.html", _("Members"), "", _("The people of {name}", name=name),
              {"listed": people.listed(), "total": len(model.members), "propose": _propose(model, "members"),
@@ -121,6 +130,8 @@ def site_pages(site: SiteContext) -> list[Page]:
             "participants": people.shown(event.participants),
             "attendance": len(set(event.organisers) | set(event.participants)) + event.guests,
         }))
+    if model.decisions:
+        result.extend(decision_pages(site))
     for page in model.pages.values():
         result.append(Page(f"{page.slug}/", "page.html", page.title, page.source, page.summary, {"doc": page}))
     if site.search:
@@ -130,6 +141,19 @@ def site_pages(site: SiteContext) -> list[Page]:
     result.append(Page("", "404.html", _("Page not found"), filename="404.html",
                        lazy={"inline_css": lambda: inline_stylesheet(model.root)}))
     return result
+
+
+def decision_pages(site: SiteContext) -> list[Page]:
+    """decisions/ (newest first) and a page per decision."""
+    model, people, _ = site.model, site.people, site.catalogue.gettext
+    pages = [Page("decisions/", "decisions.html", _("Decisions"), "",
+                  _("How {name} decides, in the open", name=model.community.name),
+                  {"decisions": decisions_index(model, people), "propose": _propose(model, "decisions")})]
+    replaces = replaced_by(model)
+    for decision in newest_first(model):
+        pages.append(Page(f"decisions/{decision.slug}/", "decision.html", decision.title, decision.source,
+                          decision.outcome, decision_context(model, decision, people, replaces)))
+    return pages
 
 
 def _value_pages(site: SiteContext) -> list[Page]:

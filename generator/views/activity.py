@@ -54,4 +54,7 @@ def activities(model: Model, people: People, catalogue: Catalogue | None = None)
     for record in model.usage:
         if record.kind == "testimonial" and record.quote:
             items.append(Activity(record.date, _("New testimonial"), "", record.quote))
+    for decision in model.decisions.values():
+        items.append(Activity(decision.date, _("Decision: {title}", title=decision.title),
+                              f"decisions/{decision.slug}/", decision.outcome))
     return sorted(items, key=lambda a: (-a.date.toordinal(), a.title, a.path))

@@ -14,6 +14,7 @@ from value.advice import SOURCES, Facts, Plural, advise, count_of, risks, rules
 from value.report_types import Report
 
 from ..i18n import english
+from ..load import licences
 from ..model import Model
 from .forge import edit_url, folder_url, new_file_url
 from .proposals import propose_url
@@ -45,7 +46,20 @@ def facts_of(model: Model, as_of: date) -> Facts:
         kudos=tuple({"from": k.giver, "to": k.receiver, "date": k.date} for k in model.kudos),
         ledger=tuple({"date": e.date, "amount": e.amount, "currency": e.currency, "kind": e.kind,
                       "from": e.party_from or None, "to": e.party_to or None} for e in model.ledger),
+        decisions=tuple({"date": d.date, "status": d.status, "people": len(set(d.proposed_by) | set(d.participants))}
+                        for d in sorted(model.decisions.values(), key=lambda d: (d.date, d.slug))),
+        licences=licence_facts(model),
     )
+
+
+def licence_facts(model: Model) -> tuple:
+    """The community's licences, each with whether it is open (load/licences.py): the licence, and
+    the data licence where it differs."""
+    community = model.community
+    given = [("license", community.license)]
+    if community.data_license and community.data_license != community.license:
+        given.append(("data_license", community.data_license))
+    return tuple({"key": key, "id": expression, "open": licences.is_open(expression)} for key, expression in given)
 
 
 def advise_model(model: Model, report: Report | None, as_of: date) -> dict:
@@ -73,6 +87,8 @@ def target(model: Model, finding: dict) -> tuple[str, str | None, str]:
         return where, new_file_url(forge, folder, name, STARTERS.get(where, "")), "create"
     if kind == "propose":
         return f"{where}/", propose_url(forge, where), "propose"
+    if kind == "edit":
+        return where, edit_url(forge, where), "edit"
     if kind == "project":
         return finding["file"], edit_url(forge, finding["file"]), "edit"
     return f"{where}/", folder_url(forge, where), "folder"

@@ -84,6 +84,26 @@ records:
     # hours: 2
     description: What was done, in a sentence or two.
 """),
+    "decisions": ("decision-name.md", """\
+---
+title: What is to be decided, in a few words
+date: 2030-01-31   # the day it is proposed; once decided, the day it was decided
+status: proposed   # then accepted, rejected, or superseded (with superseded_by)
+proposed_by: your-handle
+participants: []   # the handles of those who take part in deciding
+outcome: ""        # what was decided, and how
+---
+The proposal: what should change, why, and what it costs.
+"""),
+    "mentions": ("mentions-2030.yaml", """\
+# What others said about the community. Schema: schemas/mentions.schema.json
+mentions:
+  - date: 2030-01-31   # the day it was published, given or held
+    kind: press        # or citation, award, talk, dependent
+    title: The article's title
+    url: https://example.org/the-article
+    # people: [a-handle]   # the members it is about, if it names some
+"""),
     "rewards": ("next-period.yaml", """\
 title: Next period
 budget: "100.00"

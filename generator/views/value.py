@@ -33,6 +33,7 @@ from .contributors import (
     signal_totals,
 )
 from .datatables import kudos_table, participation_table, usage_table
+from .governance import decisions_table, mention_items, mentions_table
 from .ledger import balance_chart, by_kind, by_month, currencies, kind_words, money_flow
 from .records import contributions_tables, private_commits
 
@@ -268,6 +269,8 @@ class ValueView:
                      (_("Casual"), roles.get("casual", 0))],
                     headers=[_("Layer"), _("People")]),
             ]
+        if d == "reputation":
+            context["mentions"] = mention_items(self.model, self.people)
         return context
 
     def contributors_page(self) -> dict:
@@ -494,6 +497,7 @@ class ValueView:
             ["slug"],
         ))
         tables += [kudos_table(model, self.party_name), usage_table(model), participation_table(model, self.people)]
+        tables += [decisions_table(model, self.people), mentions_table(model, self.people)]
         tables += contributions_tables(self.report, self.contributors, self.people, model.community.name)
         return tables
 

@@ -142,6 +142,8 @@ WORDS: dict[str, tuple[str, str | None, str | None]] = {
     # reputation
     "kudos": ("Kudos", "Recognition given by one member to another.", None),
     "kudos_givers": ("People giving kudos", None, "distinct people who gave the period's kudos"),
+    "mentions": ("Mentions", "How the world outside sees the community: press, citations, awards, talks and projects that depend on its work.", None),
+    "mentions_by_kind": ("Mentions, by kind", None, "the period's mentions counted by kind (press, citation, award, talk, dependent)"),
     "cred_concentration": ("People holding half the cred", None,
                            "the smallest number of people who together hold 50% or more of the cred"),
     "recognised": (
@@ -155,6 +157,8 @@ WORDS: dict[str, tuple[str, str | None, str | None]] = {
     "kudos_given": ("Kudos given", None, "kudos that name them as the giver"),
     # per person, community building
     "events_organised": ("Events organised", None, None),
+    "decisions": ("Decisions", "Governance in the open: the decisions proposed and taken, as the decisions folder records them.", None),
+    "decision_participants": ("People taking part in decisions", None, "distinct people who proposed or took part in the period's decisions"),
     "events_attended": ("Events attended", None, None),
     "reviews": ("Reviews given", None, None),
     "signed_off": ("Sign-offs", None, None),
@@ -261,7 +265,7 @@ def funding_text(channels: list, catalogue: Catalogue) -> str:
 
 
 # Figures written in words or as a list (not one number): set as text, never as a headline figure.
-WORDY = frozenset({"goals", "funding_channels", "usage_by_kind"})
+WORDY = frozenset({"goals", "funding_channels", "usage_by_kind", "mentions_by_kind"})
 
 
 def goal_items(value: dict, catalogue: Catalogue, projects: dict[str, str] | None = None) -> list[str]:

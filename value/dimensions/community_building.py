@@ -395,6 +395,19 @@ def event_participants(ctx, month):
     )
 
 
+@indicator(DIM, "decisions", unit="decisions", formula="decisions dated in the period (any status)",
+           explanation="Governance in the open: decisions proposed and taken, as decisions/ records them.")
+def decisions(ctx, month):
+    return len(ctx.dated_in(ctx.data.decisions, month))
+
+
+@indicator(DIM, "decision_participants", unit="people",
+           formula="distinct proposers and participants of the period's decisions",
+           explanation="How many people take part in the community's decisions.")
+def decision_participants(ctx, month):
+    return len({pid for d in ctx.dated_in(ctx.data.decisions, month) for pid in d.proposed_by + d.participants})
+
+
 @indicator(DIM, "members", unit="people", monthly=False, formula="member files",
            explanation="People with a members/<handle>.yaml file.")
 def members(ctx, month):

@@ -77,6 +77,20 @@ def kudos_givers(ctx, month):
     return len({k.giver for k in ctx.dated_in(ctx.data.kudos, month) if k.giver})
 
 
+@indicator(DIM, "mentions", unit="mentions", formula="mentions dated in the period",
+           explanation="How the world outside sees the community: press, citations, awards, talks and "
+                       "dependent projects (mentions/).")
+def mentions(ctx, month):
+    return len(ctx.dated_in(ctx.data.mentions, month))
+
+
+@indicator(DIM, "mentions_by_kind", unit="mentions", formula="the period's mentions counted by kind",
+           explanation="External reputation, by kind of mention.")
+def mentions_by_kind(ctx, month):
+    found = Counter(m.kind for m in ctx.dated_in(ctx.data.mentions, month))
+    return {kind: found[kind] for kind in sorted(found)}
+
+
 @indicator(DIM, "cred_concentration", unit="people", monthly=False,
            formula="the smallest k whose top k people hold >= 50% of cred",
            explanation="The absence factor over cred: how few people hold half the reputation.")
