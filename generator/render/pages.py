@@ -10,6 +10,7 @@ from value.registry import DIMENSIONS
 
 from ..views.codeowners import owners_page
 from ..views.datasets import byte_size, datasets
+from ..views.community_currency import money_entries
 from ..views.ledger import totals
 from ..views.proposals import propose_url
 from ..views.value_words import SLUGS as DIMENSION_SLUGS
@@ -71,7 +72,7 @@ def site_pages(site: SiteContext) -> list[Page]:
         Page("events/", "events.html", _("Events"), "", _("Gatherings of {name}", name=name),
              {"events": events, "propose": _propose(model, "events")}),
         Page("ledger/", "ledger.html", _("Ledger"), "", _("Every amount in and out, in the open"),
-             {"entries": list(reversed(model.ledger)), "totals": [{"currency": c, **t} for c, t in totals(model.ledger).items()],
+             {"entries": list(reversed(model.ledger)), "totals": [{"currency": c, **t} for c, t in totals(money_entries(model.ledger)).items()],
               "party": site.party, **site.values.ledger()}),
     ]
     if site.report:

@@ -33,7 +33,9 @@ from .contributors import (
     signal_totals,
 )
 from .datatables import kudos_table, participation_table, usage_table
-from .ledger import balance_chart, by_kind, by_month, currencies, kind_words, money_flow
+from .community_currency import money_codes
+from .community_currency import sections as community_sections
+from .ledger import balance_chart, by_kind, by_month, kind_words, money_flow
 from .records import contributions_tables, private_commits
 
 NOT_LISTED = "Members not listed"  # the one row of hidden members' rewards, in the open data
@@ -348,7 +350,7 @@ class ValueView:
         per_currency = []
         returned = (self.report.dimensions if self.report else {}).get("monetary_value", {}).get("returned_to_contributors") or {}
         shown = lambda p: party_name(p, self.people, self.catalogue) if p else ""  # noqa: E731
-        for currency in currencies(entries):
+        for currency in money_codes(entries):  # community currencies apart: `community`
             per_currency.append({
                 "currency": currency,
                 "months": by_month(entries, currency),
@@ -356,7 +358,8 @@ class ValueView:
                 "flow": money_flow(entries, currency, shown, self.is_contributor, self.catalogue),
                 "returned": returned.get(currency),
             })
-        return {"per_currency": per_currency, "kinds": by_kind(entries), "kind_words": kind_words(self.catalogue)}
+        return {"per_currency": per_currency, "kinds": by_kind(entries), "kind_words": kind_words(self.catalogue),
+                "community_currencies": community_sections(entries, self.people, shown, self.catalogue)}
 
     # -- rewards -----------------------------------------------------------------------------
     def distribution(self, plan: RewardPlan) -> dict:
