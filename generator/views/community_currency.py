@@ -111,3 +111,17 @@ def member_transfers(entries: list[LedgerEntry], handle: str, party_name) -> lis
                                    "other": party_name(e.party_from if e.party_to == handle else e.party_to),
                                    "amount": e.amount, "note": e.note} for e in reversed(mine)]})
     return out
+
+
+def currencies_document(model) -> list[tuple[str, str, str, list]]:
+    """`data/currencies.json`, when the community declares community currencies: as the open data
+    package's documents take it, (name, title, description, content)."""
+    units = model.config.currencies if model.config is not None else {}
+    if not units:
+        return []
+    rows = [{"code": u.code, "name": u.name, "symbol": u.symbol, "decimals": u.decimals, "kind": u.kind}
+            for u in sorted(units.values(), key=lambda u: u.code)]
+    return [("currencies", "Community currencies",
+             "The units the community declares under currencies: in commonplace.yaml (time-bank hours, mutual "
+             "credit...): code, name, symbol, decimals and kind. They are not money: ledger amounts in them are "
+             "never converted, nor added to an ISO 4217 currency's.", rows)]

@@ -461,9 +461,9 @@ class ValueView:
                        self.monthly_table()]
         tables.append(Table(
             "ledger", "Ledger", "Every ledger entry; amounts are exact decimals, always positive (kind gives the direction).",
-            [("date", "date", "Date of the entry"), ("kind", "string", "donation, grant, sale, expense, reward or opening_balance (money held before the ledger began: added to the balance, not income)"),
-             ("amount", "number", "Exact decimal amount, with its currency's decimals (ISO 4217 minor unit)"),
-             ("currency", "string", "ISO 4217 code"),
+            [("date", "date", "Date of the entry"), ("kind", "string", "donation, grant, sale, expense, reward or opening_balance (money held before the ledger began: added to the balance, not income), or transfer (a community currency moved from one member to another: neither income nor spending)"),
+             ("amount", "number", "Exact decimal amount, with its currency's decimals (ISO 4217 minor unit, or a community currency's declared decimals)"),
+             ("currency", "string", "ISO 4217 code, or a community currency's code (data/currencies.json): never converted, never added to money"),
              ("from", "string", "Who paid (members through their visibility)"),
              ("to", "string", "Who was paid (members through their visibility)"),
              ("project", "string", "Project slug"), ("note", "string", "Note"),
