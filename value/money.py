@@ -119,13 +119,14 @@ def is_currency(code: str) -> bool:
     return isinstance(code, str) and code in _codes() and code not in NOT_MONEY
 
 
-def refusal(code) -> str:
+def refusal(code, declarable: bool = False) -> str:
     """Why `code` cannot be the currency of an amount paid or budgeted, and what to write instead
-    (for a code `is_currency` refuses)."""
+    (for a code `is_currency` refuses). `declarable`: where a community currency may stand (the
+    ledger, a reward plan), the hint to declare one."""
     if isinstance(code, str) and code in NOT_MONEY:
         return (f"currency '{code}' is {NOT_MONEY[code]}, not money anyone is paid in: write the currency "
                 "the amount was paid in, such as EUR, USD or JPY")
-    if isinstance(code, str) and COMMUNITY_CODE.fullmatch(code):
+    if declarable and isinstance(code, str) and COMMUNITY_CODE.fullmatch(code):
         return (f"currency '{code}' is not an ISO 4217 currency code: use one such as EUR, USD or JPY, or, for a "
                 f"community currency (time-bank hours, mutual credit), declare {code} under `currencies:` in "
                 "commonplace.yaml")

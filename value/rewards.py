@@ -330,7 +330,7 @@ def split(
     if recipients not in RECIPIENTS:
         raise ValueEngineError(f"unknown recipients '{recipients}': choose one of {', '.join(RECIPIENTS)}")
     if not money.is_unit(currency):  # money, or a community currency the community declares
-        raise ValueEngineError(money.refusal(currency))
+        raise ValueEngineError(money.refusal(currency, declarable=True))
     if minor_units is None:
         minor_units = money.minor_units(currency)
     budget = Decimal(budget)

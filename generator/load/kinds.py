@@ -240,7 +240,7 @@ def currency(rel: str, doc: YamlDoc, path: tuple, code: str, notes: Notes) -> bo
     if money.is_unit(code):
         return True
     line, col = doc.where(path)
-    notes.findings.error(rel, line, col, money.refusal(code))
+    notes.findings.error(rel, line, col, money.refusal(code, declarable=True))
     return False
 
 
