@@ -80,8 +80,7 @@ def sections(entries: list[LedgerEntry], people, party_name, catalogue: Catalogu
                          **{k: exact(v) for k, v in s.items()}})
         rows.sort(key=lambda r: (-r["balance"], r["name"]))
         if hidden_count:
-            rows.append({"name": catalogue.ngettext("{n} member not listed", "{n} members not listed", hidden_count,
-                                                    n=hidden_count), "path": "",
+            rows.append({"name": catalogue.ngettext("{n} member not listed", "{n} members not listed", hidden_count), "path": "",
                          **{k: exact(v) for k, v in hidden.items()}})
         transfers = [{"date": e.date, "from": party_name(e.party_from), "to": party_name(e.party_to),
                       "amount": e.amount, "note": e.note}
