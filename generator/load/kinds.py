@@ -345,6 +345,14 @@ def overdrafts(entries: list[LedgerEntry], findings: Findings) -> None:
     """A warning where a currency's running balance, over every ledger file by date, first goes
     below zero: money spent that the ledger never shows coming in (a mutual credit may: none)."""
     for code, (entry, balance) in sorted(money.overdrawn(entries).items()):
+        unit = money.unit(code)
+        if unit is not None:  # a community currency: not money, and no income to point at
+            findings.warning(entry.source, entry.line, 1,
+                             f"the community's {unit.name} ({code}) balance falls to "
+                             f"{money.format_amount(balance, code)} {code} here: the ledger gives out more than "
+                             f"it holds: add an opening balance (kind: opening_balance) or what came in, or declare "
+                             f"{code} with kind: mutual_credit if its balances may run below zero")
+            continue
         findings.warning(entry.source, entry.line, 1,
                          f"the {code} balance falls to {money.format_amount(balance, code)} {code} here: the ledger "
                          "spends money it never received: add an opening balance (kind: opening_balance) with what "
