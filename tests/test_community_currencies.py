@@ -123,6 +123,14 @@ def test_an_iso_code_cannot_be_declared(community):
                      "(such as HORA for hours): rename it or remove the declaration"]
 
 
+def test_at_most_twenty_units_are_declared(community):
+    codes = "".join(f"  HOUR{chr(65 + i)}: {{name: Hours {i}, symbol: h, decimals: 0, kind: time_bank}}\n" for i in range(21))
+    root = community({"commonplace.yaml": textwrap.dedent(MINIMAL["commonplace.yaml"]) + "currencies:\n" + codes})
+    assert [str(f) for f in check_community(root)] == [
+        "commonplace.yaml:7:1: `currencies:` declares 21 community currencies, more than the 20 a community may: "
+        "keep those its ledger uses"]
+
+
 def test_an_undeclared_code_is_an_error_with_the_hint_to_declare_it(community, capsys):
     root = community({"ledger/2024.yaml": "currency: HORA\nentries:\n  - {date: 2024-04-01, amount: \"1.0\", "
                                           "kind: donation, from: A neighbour}\n",

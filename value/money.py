@@ -66,6 +66,7 @@ UNIT_KINDS = ("time_bank", "mutual_credit", "local_currency", "other")
 # Kinds whose balances may run below zero by design: no overdraft warning (`overdrawn`).
 MAY_RUN_NEGATIVE = frozenset({"mutual_credit"})
 MAX_UNIT_DECIMALS = 6
+MAX_UNITS = 20  # community currencies one community declares at most
 # A ledger entry that moves a community currency between two members: no income, no spending.
 TRANSFER_KINDS = frozenset({"transfer"})
 

@@ -43,6 +43,12 @@ def declared(doc: YamlDoc, rel: str, findings: Findings | None) -> dict[str, mon
     units: dict[str, money.Unit] = {}
     if not isinstance(given, dict):
         return units
+    if len(given) > money.MAX_UNITS:
+        if findings is not None:
+            line, col = doc.where(("currencies",), key=True)
+            findings.error(rel, line, col, f"`currencies:` declares {len(given)} community currencies, more than the "
+                                           f"{money.MAX_UNITS} a community may: keep those its ledger uses")
+        return units
     for code, spec in given.items():
         problem = refusal(code)
         if problem:
