@@ -172,6 +172,11 @@ def test_money_figures_stay_per_currency_and_transfers_move_no_balance(site):
     assert figure[("balance", "EUR")] == "15.00" and figure[("balance", "HORA")] == "6.0"  # 10.0 − 4.0: no transfer
     assert figure[("balance", "CRED")] == "3"
     assert figure[("donors", "")] == 1  # the friend who gave euros; the corner shop's credits are no money
+    # the dimension's page: each currency's figure apart, and charts of money only (no hours on a euro axis)
+    shown = text_of(page(out, "value/monetary-value"))
+    assert "Income 3 cr · €20.00" in shown and "Balance 3 cr · €15.00 · 6.0 h" in shown
+    assert "Income per month: the figures as a table Month EUR 2024-04 20 " in shown
+    assert "Expenses per month: the figures as a table Month EUR 2024-04 5 " in shown
 
 
 def test_the_ledger_shows_each_community_currency_apart(site):

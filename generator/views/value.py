@@ -160,6 +160,8 @@ class ValueView:
             value = report.dimensions[d].get(ind.key)
             values = report.monthly.get(d, {}).get(ind.key) if ind.monthly else None
             series = monthly_series(values, ind.unit) if values else None
+            if series and ind.unit == "currency":  # money only: a community currency shares no axis with it
+                series = {k: v for k, v in series.items() if money.unit(k) is None} or None
             name, caption = words.indicator_name(ind.key, catalogue), words.meaning(ind, catalogue, days, value)
             trend = None
             if series and any(any(v for v in vs) for vs in series.values()):
@@ -512,7 +514,7 @@ class ValueView:
              ("name", "string", "Contributor name"),
              ("amount", "number", "This payout, with its currency's decimals (ISO 4217 minor unit); the settled "
                                   "amount once the plan is settled"),
-             ("currency", "string", "ISO 4217 code"),
+             ("currency", "string", "ISO 4217 code, or a community currency's code (data/currencies.json)"),
              ("policy", "string", "immediate, recent or balanced"),
              ("share_of_value", "number", "Their part of the value the policy counts, in percent (c_i / Σ c: "
                                           "the period's value for immediate, the months' value with older "
