@@ -302,3 +302,22 @@ def test_diff_writes_a_community_currency_with_its_decimals(site, tmp_path, caps
     out = capsys.readouterr().out
     assert "| income (HORA) | 0.0 | 1.5 | +1.5 |" in out
     assert "| balance (HORA) | 6.0 | 7.5 | +1.5 |" in out
+
+
+# --------------------------------------------------------------------------- hostile
+
+def test_a_unit_s_name_and_symbol_are_text_on_every_page(tmp_path):
+    hostile = CONFIG.replace("name: Hores", "name: \"<b>Hores</b>\"").replace("symbol: h", "symbol: \"<i>h\"")
+    root = community_repo(tmp_path / "community", hostile,
+                          {"ledger/2025.yaml": "entries:\n  - {date: 2024-04-20, amount: \"1.5\", currency: HORA, "
+                                               "kind: donation, from: \"<script>alert(1)</script>\"}\n"})
+    out = tmp_path / "site"
+    build(root, out, search=False)
+    for path in out.rglob("*"):  # markup: the open data's JSON and CSV hold the texts as data
+        if path.suffix in (".html", ".xml"):
+            text = path.read_text(encoding="utf-8")
+            assert "<b>Hores" not in text and "<i>h" not in text and "<script>alert" not in text, path
+    ledger = page(out, "ledger")
+    assert "&lt;b&gt;Hores&lt;/b&gt; (HORA)" in ledger and "1.5\u00a0&lt;i&gt;h" in ledger
+    declared = json.loads((out / "data" / "currencies.json").read_text(encoding="utf-8"))
+    assert [u["name"] for u in declared if u["code"] == "HORA"] == ["<b>Hores</b>"]  # as written, for programs
