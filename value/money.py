@@ -1,4 +1,5 @@
-"""Money as its currency has it: ISO 4217 codes and minor units, from Babel's currency data (CLDR).
+"""Money as its currency has it: ISO 4217 codes and minor units, from Babel's currency data (CLDR),
+and the community currencies a community declares (`currencies:`), with the decimals it gives them.
 
 A currency's minor unit is how many decimals its amounts have: JPY 0, EUR 2, BHD 3. Budgets and
 ledger amounts may not have more; splits are made in whole minor units; every amount is written
@@ -211,10 +212,11 @@ def balance_sign(kind: str) -> int:
 
 
 def overdrawn(entries) -> dict:
-    """{currency: (entry, balance)} for each currency whose running balance goes below zero: the
-    entry after which it first does, and the balance then. `entries` have `date`, `kind`,
-    `amount` and `currency`, in the order they are listed; a day's money in counts before its
-    money out, so that the order of one day's entries decides nothing."""
+    """{currency: (entry, balance)} for each currency whose running balance goes below zero (a
+    mutual credit's may: it is left out): the entry after which it first does, and the balance
+    then. `entries` have `date`, `kind`, `amount` and `currency`, in the order they are listed; a
+    day's money in counts before its money out, so that the order of one day's entries decides
+    nothing."""
     found: dict = {}
     balance: dict[str, Decimal] = {}
     days: dict = {}
