@@ -31,10 +31,12 @@ def _decimal(text: str) -> Decimal:
 
 
 def _currency(text: str) -> str:
-    """An ISO 4217 code, as Babel's currency data knows them (the fix in the message)."""
+    """An ISO 4217 code, as Babel's currency data knows them (the fix in the message), or the form
+    of a community currency's code (3 to 8 capitals), checked against `currencies:` once the
+    community is read (`commands.rewards`)."""
     from value import money
 
-    if money.is_currency(text):
+    if money.is_currency(text) or (money.COMMUNITY_CODE.fullmatch(text) and text not in money.NOT_MONEY):
         return text
     if money.is_currency(text.upper()):
         raise argparse.ArgumentTypeError(f"'{text}' is not an ISO 4217 code: write it in capitals, {text.upper()}")
@@ -180,7 +182,8 @@ COMMANDS = (
                 ANY_REPOSITORY,
                 arg("--budget", type=_decimal, help="the amount to distribute, e.g. 1000.00 (required unless "
                                                     "--plan or --settle, which read it from the plan)"),
-                arg("--currency", type=_currency, help="ISO 4217 code, e.g. EUR (required unless --plan or --settle)"),
+                arg("--currency", type=_currency, help="ISO 4217 code, e.g. EUR, or a community currency declared under "
+                    "currencies: in commonplace.yaml, e.g. HORA (required unless --plan or --settle)"),
                 arg("--plan", metavar="PLAN",
                     help="the split of rewards/PLAN.yaml, with its budget, currency, policy, period and recipients: "
                          "its settled amounts once it is settled (never computed again), else computed from "

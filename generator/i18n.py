@@ -194,7 +194,14 @@ class Catalogue:
         """An exact amount with its currency's decimals (ISO 4217 minor unit: "€120.00", "¥5",
         "1,250 BHD" in Spanish) and its symbol where the language puts it, unless `code` is false
         (a table whose column names the currency). Without a known currency, two decimals.
-        `places`: that many decimals instead (0 for an estimate in whole units: "€11,000")."""
+        `places`: that many decimals instead (0 for an estimate in whole units: "€11,000").
+        A community currency (`currencies:`, unknown to Babel) has its declared decimals and its
+        symbol after the number: "2.5 h", "2,5 h"."""
+        declared = currencies.unit(currency)
+        if declared is not None:
+            places = declared.decimals if places is None else places
+            text = self.number(Decimal(str(amount)).quantize(Decimal(1).scaleb(-places)), places)
+            return f"{text}\u00a0{declared.symbol}" if code else text
         if places is None:
             places = currencies.minor_units(currency) if currencies.is_currency(currency) else 2
         value = Decimal(str(amount)).quantize(Decimal(1).scaleb(-places))

@@ -53,6 +53,7 @@ class Config:
     earliest: date | None = None
     latest: date | None = None
     advice: dict = field(default_factory=dict)  # rule -> {threshold, enabled} (value/advice.py)
+    currencies: dict = field(default_factory=dict)  # code -> value.money.Unit: `currencies:`, community currencies
 
 
 @dataclass(frozen=True)
@@ -148,7 +149,7 @@ class LedgerEntry:
     date: date
     amount: Decimal
     currency: str
-    kind: str  # donation | grant | sale | expense | reward | opening_balance
+    kind: str  # donation | grant | sale | expense | reward | opening_balance | transfer
     source: str
     line: int
     party_from: str = ""

@@ -79,8 +79,10 @@ def test_money_mistakes_are_located_errors_with_the_fix(community):
         'quote it, amount: "12.50"',
         'ledger/2026.yaml:8:32: amount 500 is an unquoted YAML number, which may lose digits: quote it, amount: "500"',
         'ledger/2026.yaml:9:32: amount 5.5 has 1 decimal, but JPY has none: write it without decimals, such as "6"',
-        "ledger/2026.yaml:10:65: currency 'EUE' is not an ISO 4217 currency code: use one such as EUR, USD or JPY",
-        "ledger/other.yaml:1:11: currency 'ZZZ' is not an ISO 4217 currency code: use one such as EUR, USD or JPY",
+        "ledger/2026.yaml:10:65: currency 'EUE' is not an ISO 4217 currency code: use one such as EUR, USD or JPY"
+        ", or, for a community currency (time-bank hours, mutual credit), declare EUE under `currencies:` in commonplace.yaml",
+        "ledger/other.yaml:1:11: currency 'ZZZ' is not an ISO 4217 currency code: use one such as EUR, USD or JPY"
+        ", or, for a community currency (time-bank hours, mutual credit), declare ZZZ under `currencies:` in commonplace.yaml",
         'rewards/dinar.yaml:1:9: budget 1.2345 has 4 decimals, but BHD has 3: write it with at most 3, such as "1.235"',
         'rewards/q3.yaml:1:9: budget 600.00 is an unquoted YAML number, which may lose digits: '
         'quote it, budget: "600.00"',

@@ -24,7 +24,7 @@ from decimal import Decimal
 from typing import Callable
 
 from .dimensions.community_building import absence_factor, onion
-from .money import INCOME_KINDS, SPENDING_KINDS, balance_sign
+from .money import INCOME_KINDS, SPENDING_KINDS, balance_sign, is_currency
 from .report_types import Report
 
 SCHEMA = "commonplace.advice/1"
@@ -498,7 +498,7 @@ def runway(inputs: AdviceInputs, threshold):
       target=("propose", "rewards"))
 def returned_to_contributors(inputs: AdviceInputs, threshold):
     shares = {cur: s for cur, s in (inputs.figure("monetary_value", "returned_to_contributors") or {}).items()
-              if s is not None}
+              if s is not None and is_currency(cur)}  # money only: a community currency's spending is not
     if not shares:
         return None
     currency = min(shares, key=lambda c: (shares[c], c))

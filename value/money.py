@@ -1,4 +1,5 @@
-"""Money as its currency has it: ISO 4217 codes and minor units, from Babel's currency data (CLDR).
+"""Money as its currency has it: ISO 4217 codes and minor units, from Babel's currency data (CLDR),
+and the community currencies a community declares (`currencies:`), with the decimals it gives them.
 
 A currency's minor unit is how many decimals its amounts have: JPY 0, EUR 2, BHD 3. Budgets and
 ledger amounts may not have more; splits are made in whole minor units; every amount is written
@@ -8,6 +9,8 @@ module: the loader to check amounts, `value.rewards` to split, the site and the 
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 
@@ -57,6 +60,56 @@ NOT_MONEY = {
 }
 
 
+# -- community currencies ---------------------------------------------------------------------
+# Units a community declares under `currencies:` in commonplace.yaml: time-bank hours, mutual
+# credit, a local currency. They are never money: never converted, never added to an ISO amount.
+UNIT_KINDS = ("time_bank", "mutual_credit", "local_currency", "other")
+# Kinds whose balances may run below zero by design: no overdraft warning (`overdrawn`).
+MAY_RUN_NEGATIVE = frozenset({"mutual_credit"})
+MAX_UNIT_DECIMALS = 6
+MAX_UNITS = 20  # community currencies one community declares at most
+# A ledger entry that moves a community currency between two members: no income, no spending.
+TRANSFER_KINDS = frozenset({"transfer"})
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A community currency as `currencies:` declares it."""
+
+    code: str  # 3 to 8 capital letters, not an ISO 4217 code
+    name: str  # "Hores"
+    symbol: str  # "h"
+    decimals: int  # 0 to MAX_UNIT_DECIMALS
+    kind: str = "other"  # one of UNIT_KINDS
+
+
+# The declared units of the community being read. The loader sets them once per load from
+# commonplace.yaml (`declare`), before any amount is read: every function of this module then
+# knows their decimals, as it knows ISO 4217's from Babel's data.
+_declared: dict[str, Unit] = {}
+
+
+def declare(units) -> None:
+    """Make `units` ({code: Unit}) the declared community currencies, replacing any before."""
+    global _declared
+    _declared = dict(units or {})
+
+
+def declared() -> dict[str, Unit]:
+    """The declared community currencies, {code: Unit}."""
+    return dict(_declared)
+
+
+def unit(code) -> Unit | None:
+    """The declared community currency of `code`, or None (an ISO code, or unknown)."""
+    return _declared.get(code) if isinstance(code, str) else None
+
+
+def is_unit(code) -> bool:
+    """Can an amount be in `code`: an ISO 4217 currency, or a declared community currency?"""
+    return is_currency(code) or unit(code) is not None
+
+
 def codes() -> list[str]:
     """Every ISO 4217 code Babel knows that names money (the codes of NOT_MONEY left out), sorted."""
     return sorted(_codes() - NOT_MONEY.keys())
@@ -68,20 +121,37 @@ def is_currency(code: str) -> bool:
     return isinstance(code, str) and code in _codes() and code not in NOT_MONEY
 
 
-def refusal(code) -> str:
+def refusal(code, declarable: bool = False) -> str:
     """Why `code` cannot be the currency of an amount paid or budgeted, and what to write instead
-    (for a code `is_currency` refuses)."""
+    (for a code `is_currency` refuses). `declarable`: where a community currency may stand (the
+    ledger, a reward plan), the hint to declare one."""
     if isinstance(code, str) and code in NOT_MONEY:
         return (f"currency '{code}' is {NOT_MONEY[code]}, not money anyone is paid in: write the currency "
                 "the amount was paid in, such as EUR, USD or JPY")
+    if declarable and isinstance(code, str) and COMMUNITY_CODE.fullmatch(code):
+        return (f"currency '{code}' is not an ISO 4217 currency code: use one such as EUR, USD or JPY, or, for a "
+                f"community currency (time-bank hours, mutual credit), declare {code} under `currencies:` in "
+                "commonplace.yaml")
     return f"currency '{code}' is not an ISO 4217 currency code: use one such as EUR, USD or JPY"
 
 
-@lru_cache(maxsize=None)
+# The form of a community currency's code: 3 to 8 capital letters.
+COMMUNITY_CODE = re.compile(r"[A-Z]{3,8}")
+
+
 def minor_units(code: str) -> int:
-    """The number of decimals of `code`'s amounts (ISO 4217 minor unit): JPY 0, EUR 2, BHD 3.
+    """The number of decimals of `code`'s amounts (ISO 4217 minor unit): JPY 0, EUR 2, BHD 3; a
+    declared community currency's `decimals`.
 
     An unknown code is an error, never the default of 2 that Babel would give."""
+    declared_unit = unit(code)
+    if declared_unit is not None:
+        return declared_unit.decimals
+    return _iso_minor_units(code)
+
+
+@lru_cache(maxsize=None)
+def _iso_minor_units(code: str) -> int:
     if not is_currency(code):
         raise ValueError(refusal(code))
     from babel.numbers import get_currency_precision
@@ -142,10 +212,11 @@ def balance_sign(kind: str) -> int:
 
 
 def overdrawn(entries) -> dict:
-    """{currency: (entry, balance)} for each currency whose running balance goes below zero: the
-    entry after which it first does, and the balance then. `entries` have `date`, `kind`,
-    `amount` and `currency`, in the order they are listed; a day's money in counts before its
-    money out, so that the order of one day's entries decides nothing."""
+    """{currency: (entry, balance)} for each currency whose running balance goes below zero (a
+    mutual credit's may: it is left out): the entry after which it first does, and the balance
+    then. `entries` have `date`, `kind`, `amount` and `currency`, in the order they are listed; a
+    day's money in counts before its money out, so that the order of one day's entries decides
+    nothing."""
     found: dict = {}
     balance: dict[str, Decimal] = {}
     days: dict = {}
@@ -153,7 +224,8 @@ def overdrawn(entries) -> dict:
         days.setdefault(e.date, []).append(e)
     for day in sorted(days):
         for e in sorted(days[day], key=lambda e: balance_sign(e.kind) < 0):  # stable: in, then out
-            if e.currency in found:
+            declared_unit = unit(e.currency)
+            if e.currency in found or (declared_unit is not None and declared_unit.kind in MAY_RUN_NEGATIVE):
                 continue
             balance[e.currency] = balance.get(e.currency, Decimal(0)) + balance_sign(e.kind) * Decimal(e.amount)
             if balance[e.currency] < 0:

@@ -329,8 +329,8 @@ def split(
         raise ValueEngineError(f"unknown reward policy '{policy}': choose one of {', '.join(POLICIES)}")
     if recipients not in RECIPIENTS:
         raise ValueEngineError(f"unknown recipients '{recipients}': choose one of {', '.join(RECIPIENTS)}")
-    if not money.is_currency(currency):
-        raise ValueEngineError(money.refusal(currency))
+    if not money.is_unit(currency):  # money, or a community currency the community declares
+        raise ValueEngineError(money.refusal(currency, declarable=True))
     if minor_units is None:
         minor_units = money.minor_units(currency)
     budget = Decimal(budget)

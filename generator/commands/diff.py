@@ -234,8 +234,9 @@ def compare_sites(base: dict[str, bytes], head: dict[str, bytes]) -> PageChanges
 
 
 def _money(amount: Decimal, currency: str = "EUR") -> str:
-    """An amount with its currency's decimals (ISO 4217), grouped: 1,250.00 EUR's figure, 5 JPY's."""
-    places = currencies.minor_units(currency) if currencies.is_currency(currency) else 2
+    """An amount with its currency's decimals (ISO 4217, or a community currency's declared ones),
+    grouped: 1,250.00 EUR's figure, 5 JPY's, 2.5 HORA's."""
+    places = currencies.minor_units(currency) if currencies.is_unit(currency) else 2
     return f"{amount.quantize(Decimal(1).scaleb(-places)):,}"
 
 
@@ -567,6 +568,9 @@ def diff(source: Path, base_ref: str, head_ref: str | None = None) -> tuple[str,
         else:
             base = Side("base", error=f"'{info.subdir or '.'}' does not exist at {base_ref}")
 
+    # The figures are written with each community currency's decimals: the head's declarations,
+    # and the base's of a currency the head no longer declares (each side was built with its own).
+    currencies.declare({**(base.model.config.currencies if base.model else {}), **head.model.config.currencies})
     changes = compare_sites(base.files, head.files)
     figure_rows, notes = figures(base.model, head.model)
     value_lines = value_section(info.workdir, info.subdir, str(base_commit.id),

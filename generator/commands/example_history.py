@@ -329,7 +329,9 @@ class Replay:
                 data = _item(item)
                 day = _day(data["date"])
                 last_day = max(last_day, day)
-                if top == "ledger":
+                if top == "ledger" and data.get("kind") == "transfer":  # the member who gave the time writes it
+                    who, what = data.get("from"), f"Time bank: {data.get('amount')} given to {data.get('to')} on {day}"
+                elif top == "ledger":
                     who, what = treasurer, f"Ledger: {data.get('kind', 'entry')} of {data.get('amount')} on {day}"
                 elif top == "kudos":
                     who, what = data.get("from"), f"Kudos to {data.get('to')}"

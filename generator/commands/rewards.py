@@ -66,6 +66,10 @@ def run(args) -> int:
     if args.settle:
         return settle(folder, args)
     model = load_community(folder) if holds_community(folder) else None
+    if args.currency is not None and not money.is_unit(args.currency):  # neither ISO 4217 nor declared: as argparse
+        raise SystemExit(usage_error(f"argument --currency: '{args.currency}' is not an ISO 4217 currency code: give one such "
+                           f"as EUR, USD or JPY, or, for a community currency, declare {args.currency} under "
+                           "`currencies:` in commonplace.yaml"))
     if args.plan:
         if model is None:
             raise CommonplaceError(f"{folder} holds no community (no commonplace.yaml): --plan reads rewards/{args.plan}.yaml")

@@ -177,7 +177,7 @@ def _load_git(node: Node, peer: Peer, repo: pygit2.Repository) -> None:
                                      f"'{peer.branch}': fix 'path' in federation.yaml"))
     else:
         try:
-            node.model = load_community(Path("peers") / peer.name, reader_factory=factory)
+            node.model = load_community(Path("peers") / peer.name, reader_factory=factory, peer=True)
             findings.extend(node.model.warnings)
             node.profile = Profile.of_model(node.model)
             node.addresses = frozenset(a.strip().lower() for m in node.model.members.values() for a in m.emails)

@@ -20,7 +20,7 @@ from __future__ import annotations
 import unicodedata
 
 from ..errors import Findings
-from .patterns import ANY
+from .patterns import ANY, ANY_KEY
 from .references import texts_at
 from .yamlsafe import YamlDoc
 
@@ -33,7 +33,8 @@ DISPLAY_TEXTS: dict[str, tuple[tuple, ...]] = {
     "event": (("title",), ("summary",), ("location",)) + LINKS,
     "page": (("title",), ("summary",)),
     "community": (("name",), ("tagline",), ("legal_form",), ("location",), ("areas", ANY)) + LINKS,
-    "commonplace": (("title",), ("description",)),
+    "commonplace": (("title",), ("description",), ("currencies", ANY_KEY, "name"),
+                    ("currencies", ANY_KEY, "symbol")),
     "rewards": (("title",),),
     "federation": (("peers", ANY, "title"),),
     "ledger": (("entries", ANY, "from"), ("entries", ANY, "to")),

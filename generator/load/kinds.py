@@ -42,6 +42,7 @@ from ..model import (
 )
 from ..errors import Findings
 from ..vocabulary import INCOME_KINDS
+from . import currencies as community_currencies
 from . import settlements
 from .addresses import Addresses
 from .logins import FORGES, Logins
@@ -100,6 +101,7 @@ def config(doc: YamlDoc, rel: str = "commonplace.yaml", findings: Findings | Non
         earliest=_date(d.get("dates", {}).get("earliest")),
         latest=_date(d.get("dates", {}).get("latest")),
         advice={k: dict(v) for k, v in d.get("advice", {}).items()},
+        currencies=community_currencies.declared(doc, rel, findings),
     )
 
 
@@ -233,11 +235,12 @@ def _decimals(n: int) -> str:
 
 
 def currency(rel: str, doc: YamlDoc, path: tuple, code: str, notes: Notes) -> bool:
-    """Is `code` (at `path`) an ISO 4217 currency code? Reports it at its line when not."""
-    if money.is_currency(code):
+    """Is `code` (at `path`) an ISO 4217 currency code, or a community currency declared in
+    commonplace.yaml? Reports it at its line when not."""
+    if money.is_unit(code):
         return True
     line, col = doc.where(path)
-    notes.findings.error(rel, line, col, money.refusal(code))
+    notes.findings.error(rel, line, col, money.refusal(code, declarable=True))
     return False
 
 
@@ -317,7 +320,10 @@ def ledger(rel: str, doc: YamlDoc, notes: Notes) -> list[LedgerEntry]:
             l, c = doc.where(("entries", i, "amount"))
             notes.findings.error(rel, l, c, "'amount' must be positive: the 'kind' says whether money came in or went out")
             continue
-        if e.get("by"):
+        if e["kind"] in money.TRANSFER_KINDS:
+            if not community_currencies.check_transfer(rel, doc, i, e, code, notes.findings, notes.references):
+                continue
+        elif e.get("by"):
             if e["kind"] in money.OPENING_KINDS:
                 l, c = doc.where(("entries", i, "by"))
                 notes.findings.error(rel, l, c, "'by' names who raised an income, and an opening balance is not income: "
@@ -337,8 +343,16 @@ def ledger(rel: str, doc: YamlDoc, notes: Notes) -> list[LedgerEntry]:
 
 def overdrafts(entries: list[LedgerEntry], findings: Findings) -> None:
     """A warning where a currency's running balance, over every ledger file by date, first goes
-    below zero: money spent that the ledger never shows coming in."""
+    below zero: money spent that the ledger never shows coming in (a mutual credit may: none)."""
     for code, (entry, balance) in sorted(money.overdrawn(entries).items()):
+        unit = money.unit(code)
+        if unit is not None:  # a community currency: not money, and no income to point at
+            findings.warning(entry.source, entry.line, 1,
+                             f"the community's {unit.name} ({code}) balance falls to "
+                             f"{money.format_amount(balance, code)} {code} here: the ledger gives out more than "
+                             f"it holds: add an opening balance (kind: opening_balance) or what came in, or declare "
+                             f"{code} with kind: mutual_credit if its balances may run below zero")
+            continue
         findings.warning(entry.source, entry.line, 1,
                          f"the {code} balance falls to {money.format_amount(balance, code)} {code} here: the ledger "
                          "spends money it never received: add an opening balance (kind: opening_balance) with what "

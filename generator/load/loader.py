@@ -15,6 +15,8 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
+from value import money
+
 from ..cache import buildcache
 from ..errors import DataError, Findings
 from ..i18n import catalogue_findings, load_catalogue
@@ -212,6 +214,7 @@ class _Loader:
             # to: its mistakes do not turn into false ones elsewhere. The build stops on its error.
             config = kinds.config(config_doc or partial, "commonplace.yaml", self.findings)
             config = self.date_window(config, config_doc or partial)
+        money.declare(config.currencies if config is not None else {})  # before any amount is read
         community_doc, _partial = self.required("community.yaml", "community")  # no checks beyond its schema
         community = kinds.community(community_doc) if community_doc is not None else None
         if community_doc is not None:
@@ -264,15 +267,24 @@ class _Loader:
 
 
 def load_community(root: str | os.PathLike, reader_factory=None, cache: buildcache.BuildCache | None = None,
-                   reference: date | None = None) -> Model:
+                   reference: date | None = None, peer: bool = False) -> Model:
     """Load and validate a community; raises DataError with every finding at once.
 
     `reader_factory(root, findings)` makes the file reader (default: the work tree); `cache`
     holds files parsed by earlier builds, and gets the files parsed by this one. `reference`: the
     day the default date window is counted from (default: the commit built, see `dates`).
+
+    The community's currencies (`currencies:`) become the declared ones (`value.money.declare`)
+    that amounts are read and written with; a `peer` (a federation peer's community) has its own
+    only while it is read: the community built keeps its own.
     """
     loader = _Loader(Path(root), reader_factory, cache, reference)
-    model = loader.load()
+    before = money.declared()
+    try:
+        model = loader.load()
+    finally:
+        if peer:
+            money.declare(before)
     model.parses = loader.cache.find_parsed  # the value engine's walk of old commits reads many of the same texts
     return model
 

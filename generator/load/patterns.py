@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Iterator
 
 ANY = "*"  # a path step standing for every item of a list
+ANY_KEY = "**"  # a path step standing for every value of a mapping (`currencies: {HORA: ...}`)
 
 
 def strings_at(data, pattern: tuple, at: tuple = ()) -> Iterator[tuple[tuple, str]]:
@@ -21,5 +22,9 @@ def strings_at(data, pattern: tuple, at: tuple = ()) -> Iterator[tuple[tuple, st
         if isinstance(data, list):
             for i, item in enumerate(data):
                 yield from strings_at(item, rest, at + (i,))
+    elif step == ANY_KEY:
+        if isinstance(data, dict):
+            for key, item in data.items():
+                yield from strings_at(item, rest, at + (key,))
     elif isinstance(data, dict) and step in data:
         yield from strings_at(data[step], rest, at + (step,))

@@ -24,6 +24,8 @@ _PATTERN_HINTS = (
             "(\"@octocat\"): letters, digits, '_', '-' and '.'"),
     (r"\d{4}-\d{2}-\d{2}", "must be a date in ISO 8601 form: YYYY-MM-DD"),
     ("[A-Z]{3}", "must be a three-letter ISO 4217 currency code such as EUR or USD"),
+    ("[A-Z]{3,8}", "must be an ISO 4217 currency code such as EUR or USD, or a community currency's code "
+                   "(3 to 8 capital letters) declared under `currencies:` in commonplace.yaml"),
     ("(?:-?[A-Za-z0-9])", "must be a GitHub login without the @: letters, digits and single inner hyphens, at most 39 characters"),
     ("[A-Za-z0-9_.-]", "must be a GitLab username without the @: letters, digits, '_', '-' and '.'"),
     ("[a-z0-9-]", "may use only lowercase letters a-z, digits and '-' (for example 'ana-lopez')"),

@@ -10,6 +10,7 @@ from ..datapackage import add_open_data
 from ..federation.addresses import address_problem
 from ..federation.published import federation_document, published_peers
 from ..sitefiles import SiteFiles
+from ..views.community_currency import currencies_document
 from ..views.directory import directory_tables
 
 
@@ -42,7 +43,7 @@ def open_data_files(site) -> SiteFiles:
                    federation=federation_document(peers, _portal(site.model.config.base_url)),
                    documents=[("advice", "Sustainability advice",
                                "The findings of sustainability/: each rule's figure, threshold, source and next step "
-                               "(schema commonplace.advice/1).", site.advice.advice)])
+                               "(schema commonplace.advice/1).", site.advice.advice)] + currencies_document(site.model))
     # Writing the tables as CSV and JSON takes over a second at 5,000 pages, and most edits
     # change no figure: the files are kept under a digest of everything they are made from.
     cache = site.cache

@@ -6,9 +6,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from value.money import TRANSFER_KINDS
 from value.registry import DIMENSIONS
 
 from ..views.codeowners import owners_page
+from ..views.community_currency import member_transfers, money_entries
 from ..views.governance import (
     HOME_MENTIONS,
     decision_context,
@@ -80,7 +82,7 @@ def site_pages(site: SiteContext) -> list[Page]:
         Page("events/", "events.html", _("Events"), "", _("Gatherings of {name}", name=name),
              {"events": events, "propose": _propose(model, "events")}),
         Page("ledger/", "ledger.html", _("Ledger"), "", _("Every amount in and out, in the open"),
-             {"entries": list(reversed(model.ledger)), "totals": [{"currency": c, **t} for c, t in totals(model.ledger).items()],
+             {"entries": list(reversed(model.ledger)), "totals": [{"currency": c, **t} for c, t in totals(money_entries(model.ledger)).items()],
               "party": site.party, **site.values.ledger()}),
     ]
     if site.report:
@@ -192,6 +194,10 @@ def _by_member(model) -> dict[str, dict[str, list]]:
     for kudos in model.kudos:
         index[kudos.receiver]["kudos_received"].append(kudos)
         index[kudos.giver]["kudos_given"].append(kudos)
+    for entry in model.ledger:  # a community currency's transfers, on both members' pages
+        if entry.kind in TRANSFER_KINDS:
+            index[entry.party_from]["transfers"].append(entry)
+            index[entry.party_to]["transfers"].append(entry)
     return index
 
 
@@ -213,6 +219,7 @@ def _member_page(site: SiteContext, person, member, index: dict, narrow: bool = 
         **{key: list(mine.get(key, ())) for key in ("leads", "organised", "attended", "kudos_received", "kudos_given")},
         "goals_completed": sum(p.goals_done for p in mine.get("leads", ())),
         "recognition": model.recognition.get(handle, ()),
+        "transfers": member_transfers(mine.get("transfers", []), handle, site.party),
         # A pseudonymous page links to nothing on the forge: a file there would name the person.
         "propose_kudos": None if person.pseudonymous else _propose(model, "kudos", to=handle),
         "propose_contribution": None if person.pseudonymous else _propose(model, "contributions", who=handle),

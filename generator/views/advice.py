@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from value import money
 from value.advice import SOURCES, Facts, Plural, advise, count_of, risks, rules
 from value.report_types import Report
 
@@ -45,7 +46,8 @@ def facts_of(model: Model, as_of: date) -> Facts:
                        for p in sorted(model.projects.values(), key=lambda p: p.slug)),
         kudos=tuple({"from": k.giver, "to": k.receiver, "date": k.date} for k in model.kudos),
         ledger=tuple({"date": e.date, "amount": e.amount, "currency": e.currency, "kind": e.kind,
-                      "from": e.party_from or None, "to": e.party_to or None} for e in model.ledger),
+                      "from": e.party_from or None, "to": e.party_to or None}
+                     for e in model.ledger if money.is_currency(e.currency)),  # money only: no community currency
         decisions=tuple({"date": d.date, "status": d.status, "people": len(set(d.proposed_by) | set(d.participants))}
                         for d in sorted(model.decisions.values(), key=lambda d: (d.date, d.slug))),
         licences=licence_facts(model),

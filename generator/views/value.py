@@ -33,8 +33,10 @@ from .contributors import (
     signal_totals,
 )
 from .datatables import kudos_table, participation_table, usage_table
+from .community_currency import money_codes
+from .community_currency import sections as community_sections
 from .governance import decisions_table, mention_items, mentions_table
-from .ledger import balance_chart, by_kind, by_month, currencies, kind_words, money_flow
+from .ledger import balance_chart, by_kind, by_month, kind_words, money_flow
 from .records import contributions_tables, private_commits
 
 NOT_LISTED = "Members not listed"  # the one row of hidden members' rewards, in the open data
@@ -159,6 +161,8 @@ class ValueView:
             value = report.dimensions[d].get(ind.key)
             values = report.monthly.get(d, {}).get(ind.key) if ind.monthly else None
             series = monthly_series(values, ind.unit) if values else None
+            if series and ind.unit == "currency":  # money only: a community currency shares no axis with it
+                series = {k: v for k, v in series.items() if money.unit(k) is None} or None
             name, caption = words.indicator_name(ind.key, catalogue), words.meaning(ind, catalogue, days, value)
             trend = None
             if series and any(any(v for v in vs) for vs in series.values()):
@@ -351,7 +355,7 @@ class ValueView:
         per_currency = []
         returned = (self.report.dimensions if self.report else {}).get("monetary_value", {}).get("returned_to_contributors") or {}
         shown = lambda p: party_name(p, self.people, self.catalogue) if p else ""  # noqa: E731
-        for currency in currencies(entries):
+        for currency in money_codes(entries):  # community currencies apart: `community`
             per_currency.append({
                 "currency": currency,
                 "months": by_month(entries, currency),
@@ -359,7 +363,8 @@ class ValueView:
                 "flow": money_flow(entries, currency, shown, self.is_contributor, self.catalogue),
                 "returned": returned.get(currency),
             })
-        return {"per_currency": per_currency, "kinds": by_kind(entries), "kind_words": kind_words(self.catalogue)}
+        return {"per_currency": per_currency, "kinds": by_kind(entries), "kind_words": kind_words(self.catalogue),
+                "community_currencies": community_sections(entries, self.people, shown, self.catalogue)}
 
     # -- rewards -----------------------------------------------------------------------------
     def distribution(self, plan: RewardPlan) -> dict:
@@ -461,9 +466,9 @@ class ValueView:
                        self.monthly_table()]
         tables.append(Table(
             "ledger", "Ledger", "Every ledger entry; amounts are exact decimals, always positive (kind gives the direction).",
-            [("date", "date", "Date of the entry"), ("kind", "string", "donation, grant, sale, expense, reward or opening_balance (money held before the ledger began: added to the balance, not income)"),
-             ("amount", "number", "Exact decimal amount, with its currency's decimals (ISO 4217 minor unit)"),
-             ("currency", "string", "ISO 4217 code"),
+            [("date", "date", "Date of the entry"), ("kind", "string", "donation, grant, sale, expense, reward or opening_balance (money held before the ledger began: added to the balance, not income), or transfer (a community currency moved from one member to another: neither income nor spending)"),
+             ("amount", "number", "Exact decimal amount, with its currency's decimals (ISO 4217 minor unit, or a community currency's declared decimals)"),
+             ("currency", "string", "ISO 4217 code, or a community currency's code (data/currencies.json): never converted, never added to money"),
              ("from", "string", "Who paid (members through their visibility)"),
              ("to", "string", "Who was paid (members through their visibility)"),
              ("project", "string", "Project slug"), ("note", "string", "Note"),
@@ -513,7 +518,7 @@ class ValueView:
              ("name", "string", "Contributor name"),
              ("amount", "number", "This payout, with its currency's decimals (ISO 4217 minor unit); the settled "
                                   "amount once the plan is settled"),
-             ("currency", "string", "ISO 4217 code"),
+             ("currency", "string", "ISO 4217 code, or a community currency's code (data/currencies.json)"),
              ("policy", "string", "immediate, recent or balanced"),
              ("share_of_value", "number", "Their part of the value the policy counts, in percent (c_i / Σ c: "
                                           "the period's value for immediate, the months' value with older "

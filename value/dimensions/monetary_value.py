@@ -8,7 +8,7 @@ from collections import defaultdict
 from decimal import ROUND_HALF_EVEN, Decimal
 
 from ..filedata import yaml_data
-from ..money import INCOME_KINDS, SPENDING_KINDS, balance_sign
+from ..money import INCOME_KINDS, SPENDING_KINDS, balance_sign, is_currency
 from ..registry import indicator, person
 
 DIM = "monetary_value"
@@ -58,15 +58,16 @@ def expenses(ctx, month):
 def balance(ctx, month):
     totals: dict[str, Decimal] = defaultdict(Decimal)
     for e in ctx.data.ledger:
-        totals[e.currency] += balance_sign(e.kind) * Decimal(e.amount)
+        if balance_sign(e.kind):  # a transfer between members leaves the community's balance as it was
+            totals[e.currency] += balance_sign(e.kind) * Decimal(e.amount)
     return {cur: str(totals[cur]) for cur in sorted(totals)}
 
 
 @indicator(DIM, "donors", unit="donors",
-           formula="distinct 'from' of donations",
-           explanation="How many people or organisations give.")
+           formula="distinct 'from' of donations of money (ISO 4217; a community currency's are not money)",
+           explanation="How many people or organisations give money.")
 def donors(ctx, month):
-    return len({e.payer for e in _entries(ctx, month, {"donation"}) if e.payer})
+    return len({e.payer for e in _entries(ctx, month, {"donation"}) if e.payer and is_currency(e.currency)})
 
 
 @indicator(DIM, "returned_to_contributors", unit="share", monthly=False,
