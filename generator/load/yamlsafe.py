@@ -172,7 +172,11 @@ class _Converter:
             try:
                 return int(digits, 0)
             except ValueError:
-                self.fail(node.start_mark, f"'{text}' is not a valid integer")
+                if ":" in text:  # YAML 1.1 reads 19:00 as a base-60 number
+                    self.fail(node.start_mark, f"'{text}' reads as a base-60 number in YAML: quote it (\"{text}\") "
+                                               "to write a time of day")
+                else:
+                    self.fail(node.start_mark, f"'{text}' is not a valid integer")
                 return None
         if tag == _FLOAT:
             # Keep the exact text: money must never pass through a binary float.
