@@ -47,6 +47,9 @@ def event_times(rel: str, doc: YamlDoc, findings: Findings) -> dict[str, str]:
     if not (start or end or name):
         return {}
 
+    if any((key,) in doc.cut for key in ("time", "end_time", "timezone")):  # refused by the schema, reported
+        return {}
+
     def error(key: str, message: str) -> dict[str, str]:
         line, col = doc.where((key,))
         findings.error(rel, line, col, message)

@@ -43,6 +43,9 @@ class YamlDoc:
     # Set when the positions were left out (a parsing worker drops them rather than copy them
     # back for thousands of files): parses the file again, the first time a position is asked.
     reparse: object = field(default=None, repr=False, compare=False)
+    # The paths the schema refused, cut from a salvaged document (see salvage.py): already
+    # reported, so a builder's checks across keys leave them alone.
+    cut: frozenset = field(default=frozenset(), repr=False, compare=False)
 
     def where(self, path: Path_, key: bool = False) -> tuple[int, int]:
         """Position of `path`, falling back to the nearest enclosing value."""
