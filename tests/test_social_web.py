@@ -366,3 +366,20 @@ def test_the_address_guard_reads_a_calendar_unfolded():
     folded = b"BEGIN:VCALENDAR\r\nDESCRIPTION:write to ana@exa\r\n mple.org today\r\nEND:VCALENDAR\r\n"
     found = published_addresses(Path("/nonexistent"), {"events.ics": folded}, {"ana@example.org": "members/ana.yaml"})
     assert found and "ana@example.org" in str(found[0])
+
+
+def test_a_rebuild_refreshes_the_calendars_and_feeds_as_a_fresh_build_writes_them(social, tmp_path):
+    out = social()
+    root = out.parent / "community"
+    (root / "events/talk-summer.md").unlink()
+    (root / "events/talk-winter.md").write_text(
+        (root / "events/talk-winter.md").read_text(encoding="utf-8").replace("Winter talk", "Winter talk, moved"),
+        encoding="utf-8")
+    commit_all(root, "Move a talk, drop another", date="2025-06-02T10:00:00+02:00")
+    build(root, out)  # into the same folder: the incremental build
+    fresh = tmp_path / "fresh"
+    build(root, fresh, incremental=False)
+    assert not (out / "events/talk-summer").exists()
+    assert "Winter talk, moved" in vevents(calendar(out)) and "Summer talk" not in vevents(calendar(out))
+    for rel in ("events.ics", "events/talk-winter/event.ics", "feed.json", "feed.xml"):
+        assert (out / rel).read_bytes() == (fresh / rel).read_bytes(), rel
