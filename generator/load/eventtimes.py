@@ -73,6 +73,11 @@ def event_times(rel: str, doc: YamlDoc, findings: Findings) -> dict[str, str]:
         return error("time", "an event over several days with a 'time' needs an 'end_time' (the time it "
                              "ends on 'end_date'): add it, or remove 'time' for an all-day event")
     times = {"time": start, "end_time": end, "timezone": name}
+    for key, day, clock in (("time", first, start), ("end_time", last or first, end)):
+        if clock and skipped(day, clock, name):
+            line, col = doc.where((key,))
+            findings.warning(rel, line, col, f"{clock} does not exist on {day.isoformat()} in {name}: the clocks "
+                                             "skip it for daylight saving time; it is read as the hour after")
     if end:
         begins, ends = span(first, last, start, end, name)
         if ends is not None and ends <= begins:
@@ -80,6 +85,14 @@ def event_times(rel: str, doc: YamlDoc, findings: Findings) -> dict[str, str]:
             return error("end_time", f"'end_time' {end} is not after 'time' {start} {where}: an event ends "
                                      "after it starts")
     return times
+
+
+def skipped(day: date, clock: str, name: str) -> bool:
+    """Whether a daylight saving change skips this local time on that day (02:30 in spring)."""
+    tz = zone(name)
+    naive = datetime.combine(day, _clock(clock))
+    back = naive.replace(tzinfo=tz).astimezone(timezone.utc).astimezone(tz).replace(tzinfo=None)
+    return back != naive
 
 
 def _clock(text: str) -> time:

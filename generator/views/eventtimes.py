@@ -24,9 +24,3 @@ def event_times(event) -> dict:
     begins, ends = timed
     return {"start": _local(begins, event.timezone), "end": _local(ends, event.timezone) if ends else "",
             "time": event.time, "end_time": event.end_time, "timezone": event.timezone}
-
-
-def start_value(event) -> str:
-    """The `datetime` of the event's start: its day, or its local time with the offset."""
-    times = event_times(event)
-    return times["start"] if times else event.date.isoformat()
