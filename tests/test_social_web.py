@@ -201,6 +201,19 @@ def test_ics_lines_end_in_crlf_and_fold_at_75_octets_never_inside_a_character(so
     assert b"SUMMARY:Harvest fair\\; seeds\\, plants & talks\\, with a \\\\ backslash\r\n" in data
 
 
+@pytest.mark.parametrize("unit", ["a", "é", "€", "🌱", "a€🌱é"])
+def test_folding_keeps_every_character_whole_and_unfolds_to_the_line(unit):
+    from generator.render.calendar import fold
+
+    for n in range(1, 120):
+        line = "DESCRIPTION:" + unit * n
+        folded = fold(line).encode("utf-8")
+        parts = folded.split(b"\r\n")
+        assert parts[-1] == b"" and all(len(p) <= 75 for p in parts)
+        assert all(p.startswith(b" ") for p in parts[1:-1])
+        assert b"".join(p[1:] if i else p for i, p in enumerate(parts)).decode("utf-8") == line
+
+
 def test_timed_events_are_utc_instants_across_a_daylight_saving_change(social):
     events = vevents(calendar(social()))
     winter, summer = events["Winter talk"], events["Summer talk"]
