@@ -39,14 +39,14 @@ def zone(name: str) -> ZoneInfo | None:
         return None
 
 
-def event_times(rel: str, doc: YamlDoc, findings: Findings) -> dict[str, str]:
+def event_times(rel: str, doc: YamlDoc, findings: Findings, first: date, last: date | None) -> dict[str, str]:
     """The event's `time`, `end_time` and `timezone` as the model keeps them, after reporting
-    what is wrong with them at their lines; an event with a problem is kept as an all-day one."""
+    what is wrong with them at their lines; an event with a problem is kept as an all-day one.
+    `first`, `last`: its `date` and `end_date` (None without one)."""
     d = doc.data
     start, end, name = d.get("time", ""), d.get("end_time", ""), d.get("timezone", "")
     if not (start or end or name):
         return {}
-
     if any((key,) in doc.cut for key in ("time", "end_time", "timezone")):  # refused by the schema, reported
         return {}
 
@@ -67,8 +67,6 @@ def event_times(rel: str, doc: YamlDoc, findings: Findings) -> dict[str, str]:
         hint = f"did you mean {' or '.join(repr(n) for n in near)}?" if near else \
             "write an IANA name such as Europe/Madrid or America/New_York"
         return error("timezone", f"unknown time zone '{name}': {hint}")
-    first = date.fromisoformat(str(d["date"]))
-    last = date.fromisoformat(str(d["end_date"])) if d.get("end_date") else None
     if last is not None and last != first and not end:
         return error("time", "an event over several days with a 'time' needs an 'end_time' (the time it "
                              "ends on 'end_date'): add it, or remove 'time' for an all-day event")

@@ -214,7 +214,7 @@ def event(rel: str, stem: str, doc: YamlDoc, body: str, notes: Notes) -> Event:
         guests=d.get("guests", 0), summary=d.get("summary", ""), links=_links(d.get("links")),
         organiser_lines=tuple(doc.where(("organisers", i))[0] for i in range(len(d.get("organisers", ())))),
         participant_lines=tuple(doc.where(("participants", i))[0] for i in range(len(d.get("participants", ())))),
-        **event_times(rel, doc, notes.findings),
+        **event_times(rel, doc, notes.findings, start, end),
     )
 
 

@@ -79,7 +79,7 @@ def uid_domain(site: SiteContext) -> str:
 def event_lines(event: Event, site: SiteContext, stamp: datetime) -> list[str]:
     """The VEVENT of one event, unfolded."""
     _ = site.catalogue.gettext
-    lines = ["BEGIN:VEVENT", f"UID:{event.slug}{uid_domain(site)}", f"DTSTAMP:{_utc(stamp)}"]
+    lines = ["BEGIN:VEVENT", f"UID:{escape_text(event.slug + uid_domain(site))}", f"DTSTAMP:{_utc(stamp)}"]
     timed = event_span(event)
     if timed is None:
         lines.append(f"DTSTART;VALUE=DATE:{_day(event.date)}")
