@@ -4,11 +4,14 @@ with one, for "Add to calendar".
 What each file holds, and why:
 - lines end in CRLF and are folded at 75 octets (a continuation line starts with a space and
   carries at most 74 more), never inside a UTF-8 sequence; TEXT values are escaped (`\\\\ \\; \\, \\n`);
-- `METHOD:PUBLISH`: the files are published for anyone to read, so each event's `DTSTAMP` is the
-  time the calendar was made, which is the build's time from git (SOURCE_DATE_EPOCH, else HEAD's
-  commit time), never the clock: the same commit gives the same bytes;
-- `UID` is `<slug>@<host>` (with the site's base path, if any, after the slug: two portals on one
-  host never share a UID): an event keeps it whatever else is added, renamed or removed;
+- each event's `DTSTAMP` is the build's time from git (SOURCE_DATE_EPOCH, else HEAD's commit
+  time), never the clock: the same commit gives the same bytes. Without a METHOD (an iTIP
+  `PUBLISH` would require an ORGANIZER, which is a person's address), DTSTAMP stands for when the
+  event was last revised, and the commit the calendar is made from is the latest moment it can
+  have been (a file's own last change would need a walk of the history at render time);
+- `UID` is `<slug>@<host>`, with the site's base path's folders after the slug, joined by dots
+  (`meetup-2026-02.barrio-maps@example.org`: two portals on one host never share a UID): an event
+  keeps it whatever else is added, renamed or removed;
 - an all-day event has `DTSTART;VALUE=DATE` and `DTEND;VALUE=DATE` the day after its last day
   (DTEND is exclusive); a timed event (`time` and `timezone`) has UTC instants (`...Z`), computed
   with zoneinfo. UTC rather than `TZID` because every calendar application reads a UTC instant
@@ -102,7 +105,7 @@ def event_lines(event: Event, site: SiteContext, stamp: datetime) -> list[str]:
 
 
 def _calendar(body: list[str], name: str = "") -> str:
-    head = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{PRODID}", "CALSCALE:GREGORIAN", "METHOD:PUBLISH"]
+    head = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{PRODID}", "CALSCALE:GREGORIAN"]
     if name:  # the name applications give a subscribed calendar (RFC 7986, and the older X- form)
         head += [f"NAME:{escape_text(name)}", f"X-WR-CALNAME:{escape_text(name)}"]
     return "".join(fold(line) for line in [*head, *body, "END:VCALENDAR"])
