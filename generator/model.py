@@ -142,6 +142,9 @@ class Event:
     links: tuple[Link, ...] = ()
     organiser_lines: tuple[int, ...] = ()  # the line of each organiser in the file
     participant_lines: tuple[int, ...] = ()  # the line of each participant
+    time: str = ""  # "HH:MM", local time in `timezone` ("" for an all-day event); see render/calendar.py
+    end_time: str = ""
+    timezone: str = ""  # an IANA name, checked against zoneinfo when loaded
 
 
 @dataclass(frozen=True)

@@ -107,7 +107,7 @@ def test_diff_markdown_for_a_change(community, capsys):
         "",
         # the event-participation table (csv and json) gains the new event, and the contribution
         # records (csv and json) the change's records, the advice its findings
-        "22 other files (open data, feed, sitemap, assets) also change.",
+        "25 other files (open data, feed, sitemap, assets) also change.",
         "",
         "### Figures",
         "",

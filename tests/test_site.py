@@ -52,7 +52,7 @@ def test_member_pages_respect_visibility(site):
     assert (out / f"members/{alias_slug}/index.html").exists()
     assert not (out / "members/ben").exists() and not (out / "members/cy").exists()
     ana = read(out, "members/ana/index.html")
-    assert "<h1>Ana Lopez</h1>" in ana and "Barrio Garden" in ana and "Coordinator" in ana
+    assert "<h1 class=\"p-name\">Ana Lopez</h1>" in ana and "Barrio Garden" in ana and "Coordinator" in ana
     assert 'href="https://github.com/seeds/library/edit/main/members/ana.yaml"' in ana
     # a pseudonymous page must not point at the file that names the member
     assert "members/ben.yaml" not in read(out, f"members/{alias_slug}/index.html")

@@ -45,6 +45,7 @@ from ..vocabulary import INCOME_KINDS
 from . import currencies as community_currencies
 from . import settlements
 from .addresses import Addresses
+from .eventtimes import event_times
 from .logins import FORGES, Logins
 from .lookalike import Lookalikes
 from .references import References
@@ -215,6 +216,7 @@ def event(rel: str, stem: str, doc: YamlDoc, body: str, notes: Notes) -> Event:
         guests=d.get("guests", 0), summary=d.get("summary", ""), links=_links(d.get("links")),
         organiser_lines=tuple(doc.where(("organisers", i))[0] for i in range(len(d.get("organisers", ())))),
         participant_lines=tuple(doc.where(("participants", i))[0] for i in range(len(d.get("participants", ())))),
+        **event_times(rel, doc, notes.findings, start, end),
     )
 
 

@@ -101,6 +101,7 @@ def salvage(kind: str, doc: YamlDoc) -> YamlDoc | None:
                 values={new: doc.values[old] for new, old in original.items() if old in doc.values},
                 keys={new: doc.keys[old] for new, old in original.items() if old in doc.keys},
                 raw={new: doc.raw[old] for new, old in original.items() if old in doc.raw},
+                cut=frozenset(removed),
             )
         cuts = {original[path] for error in errors for path in _cuts(error) if path in original}
         if () in cuts or cuts <= removed:

@@ -43,6 +43,9 @@ class YamlDoc:
     # Set when the positions were left out (a parsing worker drops them rather than copy them
     # back for thousands of files): parses the file again, the first time a position is asked.
     reparse: object = field(default=None, repr=False, compare=False)
+    # The paths the schema refused, cut from a salvaged document (see salvage.py): already
+    # reported, so a builder's checks across keys leave them alone.
+    cut: frozenset = field(default=frozenset(), repr=False, compare=False)
 
     def where(self, path: Path_, key: bool = False) -> tuple[int, int]:
         """Position of `path`, falling back to the nearest enclosing value."""
@@ -172,7 +175,11 @@ class _Converter:
             try:
                 return int(digits, 0)
             except ValueError:
-                self.fail(node.start_mark, f"'{text}' is not a valid integer")
+                if ":" in text:  # YAML 1.1 reads 19:00 as a base-60 number
+                    self.fail(node.start_mark, f"'{text}' reads as a base-60 number in YAML: quote it (\"{text}\") "
+                                               "to write a time of day")
+                else:
+                    self.fail(node.start_mark, f"'{text}' is not a valid integer")
                 return None
         if tag == _FLOAT:
             # Keep the exact text: money must never pass through a binary float.

@@ -25,7 +25,7 @@ _ADDRESS = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+@[A-Za-z0-9](?:[A-Za-z0-
 _AT_FORMS = ("&#64;", "&#x40;", "&#X40;", "%40", "\\u0040", "&commat;")
 # Text files of the site; binary assets (images, fonts, the search bundle's compressed files) hold
 # no text that a template or the data wrote.
-_TEXT = (".html", ".xml", ".json", ".csv", ".txt", ".js", ".css", ".svg", ".webmanifest", ".md")
+_TEXT = (".html", ".xml", ".json", ".csv", ".txt", ".js", ".css", ".svg", ".webmanifest", ".md", ".ics")
 FIX = ("e-mail addresses are never published (the community's own `contact: mailto:` in community.yaml is the "
        "one exception): remove it, or write the contact address")
 
@@ -115,6 +115,8 @@ def published_addresses(root: Path, files: dict[str, bytes], known: dict[str, st
         if not rel.endswith(_TEXT) or rel in skip:
             continue
         data = files[rel]
+        if rel.endswith(".ics"):  # a folded line may cut an address in two: read it unfolded
+            data = data.replace(b"\r\n ", b"").replace(b"\r\n\t", b"")
         if b"@" not in data and b"&#" not in data and b"%40" not in data and b"0040" not in data and b"&commat" not in data:
             continue
         for line, col, address in found_in(data.decode("utf-8", "replace"), known):

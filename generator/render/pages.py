@@ -20,6 +20,8 @@ from ..views.governance import (
     replaced_by,
 )
 from ..views.datasets import byte_size, datasets
+from ..views.entryids import goal_anchors, ledger_anchors
+from ..views.eventtimes import event_times
 from ..views.ledger import totals
 from ..views.proposals import propose_url
 from ..views.value_words import SLUGS as DIMENSION_SLUGS
@@ -82,7 +84,7 @@ def site_pages(site: SiteContext) -> list[Page]:
         Page("events/", "events.html", _("Events"), "", _("Gatherings of {name}", name=name),
              {"events": events, "propose": _propose(model, "events")}),
         Page("ledger/", "ledger.html", _("Ledger"), "", _("Every amount in and out, in the open"),
-             {"entries": list(reversed(model.ledger)), "totals": [{"currency": c, **t} for c, t in totals(money_entries(model.ledger)).items()],
+             {"entries": list(reversed(model.ledger)), "anchors": ledger_anchors(model.ledger)[::-1], "totals": [{"currency": c, **t} for c, t in totals(money_entries(model.ledger)).items()],
               "party": site.party, **site.values.ledger()}),
     ]
     if site.report:
@@ -123,11 +125,12 @@ def site_pages(site: SiteContext) -> list[Page]:
         helpers = [h for h in sorted(paid_for[project.slug]) if h not in project.leads]
         result.append(Page(f"projects/{project.slug}/", "project.html", project.title, project.source,
                            project.summary, {"project": project, "leads": people.shown(project.leads),
-                                             "helpers": people.shown(helpers),
+                                             "helpers": people.shown(helpers), "goal_anchors": goal_anchors(project),
                                              "propose_usage": _propose(model, "usage", project=project.slug)}))
     for event in events:
         result.append(Page(f"events/{event.slug}/", "event.html", event.title, event.source, event.summary, {
             "event": event,
+            "times": event_times(event),
             "organisers": people.shown(event.organisers),
             "participants": people.shown(event.participants),
             "attendance": len(set(event.organisers) | set(event.participants)) + event.guests,
