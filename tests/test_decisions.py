@@ -128,7 +128,7 @@ def test_decision_pages_show_people_as_the_site_does(community, tmp_path):
     assert 'href="../../decisions/free-seeds/"' in fees
     home = (out / "index.html").read_text()
     assert 'href="decisions/"' in home  # the menu links to the decisions
-    assert '<a href="decisions/new-shelf/">Decision: Buy a new shelf</a>' in home  # recent activity
+    assert '<a href="decisions/new-shelf/#decision">Decision: Buy a new shelf</a>' in home  # recent activity
     assert "Decision: Lend seeds for free again" in (out / "feed.xml").read_text()
 
 
