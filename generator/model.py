@@ -53,6 +53,7 @@ class Config:
     earliest: date | None = None
     latest: date | None = None
     advice: dict = field(default_factory=dict)  # rule -> {threshold, enabled} (value/advice.py)
+    min_respondents: int = 5  # surveys: fewer respondents are shown as a total only (generator/load/surveys.py)
 
 
 @dataclass(frozen=True)
@@ -183,6 +184,48 @@ class Usage:
 
 
 @dataclass(frozen=True)
+class Impact:
+    """A record of `impact/*.yaml`: an amount of one indicator in one unit, with its evidence.
+    Amounts are added only with those of the same (indicator, unit)."""
+
+    date: date
+    indicator: str
+    amount: Decimal
+    unit: str
+    evidence: str
+    source: str
+    line: int
+    project: str = ""
+    people: tuple[str, ...] = ()
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class SurveyQuestion:
+    """A question of a survey: its ordered answers and how many chose each (aggregated only)."""
+
+    question: str
+    scale: tuple[str, ...]
+    counts: tuple[int, ...]  # one per label of `scale`, in its order
+    line: int
+    multiple: bool = False
+
+
+@dataclass(frozen=True)
+class Survey:
+    """`surveys/<slug>.yaml`: the aggregated results of one survey, never individual responses."""
+
+    slug: str
+    title: str
+    date: date
+    respondents: int
+    source: str
+    questions: tuple[SurveyQuestion, ...] = ()
+    description: str = ""
+    url: str = ""
+
+
+@dataclass(frozen=True)
 class Kudos:
     giver: str
     receiver: str
@@ -288,6 +331,8 @@ class Model:
     usage: list[Usage] = field(default_factory=list)
     kudos: list[Kudos] = field(default_factory=list)
     contributions: list[Contribution] = field(default_factory=list)
+    impact: list[Impact] = field(default_factory=list)
+    surveys: dict[str, Survey] = field(default_factory=dict)
     rewards: dict[str, RewardPlan] = field(default_factory=dict)
     peers: list[Peer] = field(default_factory=list)
     discover: Discover | None = None  # federation.yaml's discover: (a directory node)

@@ -19,6 +19,8 @@ from value.inputs import (
     MemberInput,
     ProjectInput,
     UsageInput,
+    ImpactInput,
+    SurveyInput,
 )
 from value.report import build_report
 from value.report_types import Report
@@ -81,6 +83,13 @@ def community_data(model: Model, periods=()) -> CommunityData:
                               dimension=c.dimension or None, source=c.source, line=c.line)
             for c in model.contributions
         ),
+        impact=tuple(
+            ImpactInput(date=i.date, indicator=i.indicator, amount=i.amount, unit=i.unit, project=i.project or None,
+                        people=i.people, source=i.source, line=i.line)
+            for i in model.impact
+        ),
+        surveys=tuple(SurveyInput(id=s.slug, date=s.date, respondents=s.respondents, source=s.source)
+                      for s in model.surveys.values()),
         weights=dict(config.weights) or None,
         kinds=dict(config.kinds) or None,
         bots=config.bots,

@@ -19,6 +19,7 @@ place, so that an edit of its other fields or a move keeps its landed time:
   - contribution: (who, kind, date)          - kudos: (from, to, date)
   - event: (role, event id, person)          - usage: (project, kind, date)
   - income: (by, kind, currency, date)       - goal done: (project id, goal title)
+  - impact: (indicator, unit, date)
 Several records of one identity are told apart by a counter, in the order the data lists them
 (by date, file and line): the n-th lands when the branch first held n of them. Changing a field
 of the identity (a corrected date, another person) makes a new record, which lands when the
@@ -55,7 +56,7 @@ from .cache import StateLog
 from .history import EARLIEST_TIME, LATEST_TIME, clamped_time
 
 FORMAT = 1
-DATA_FOLDERS = ("contributions", "events", "kudos", "usage", "ledger", "projects")
+DATA_FOLDERS = ("contributions", "events", "kudos", "usage", "ledger", "projects", "impact")
 MAX_FILE_BYTES = 1_000_000  # a larger blob is not read (the loader refuses such files too)
 
 
@@ -78,6 +79,10 @@ def kudos_key(giver, receiver, day) -> tuple:
 
 def usage_key(project, kind, day) -> tuple:
     return ("usage", project or "", kind or "", _day(day))
+
+
+def impact_key(indicator, unit, day) -> tuple:
+    return ("impact", indicator or "", unit or "", _day(day))
 
 
 def income_key(by, kind, currency, day) -> tuple:

@@ -37,6 +37,8 @@ DISPLAY_TEXTS: dict[str, tuple[tuple, ...]] = {
     "rewards": (("title",),),
     "federation": (("peers", ANY, "title"),),
     "ledger": (("entries", ANY, "from"), ("entries", ANY, "to")),
+    "impact": (("records", ANY, "indicator"), ("records", ANY, "unit"), ("records", ANY, "evidence")),
+    "survey": (("title",), ("questions", ANY, "question"), ("questions", ANY, "scale", ANY)),
 }
 
 # Blank-looking characters of other categories (letters and marks that draw nothing).

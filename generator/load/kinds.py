@@ -100,6 +100,7 @@ def config(doc: YamlDoc, rel: str = "commonplace.yaml", findings: Findings | Non
         earliest=_date(d.get("dates", {}).get("earliest")),
         latest=_date(d.get("dates", {}).get("latest")),
         advice={k: dict(v) for k, v in d.get("advice", {}).items()},
+        min_respondents=d.get("surveys", {}).get("min_respondents", 5),
     )
 
 

@@ -19,7 +19,7 @@ from ..cache import buildcache
 from ..errors import DataError, Findings
 from ..i18n import catalogue_findings, load_catalogue
 from ..model import Config, Discover, Model, Peer
-from . import codeowners, dates, ecosystem, invisible, kinds, salvage, settlements
+from . import codeowners, dates, ecosystem, impact, invisible, kinds, salvage, settlements, surveys
 from .documents import documents, repository_top
 from .listing import COLLECTIONS, MD_EXT, check_names, collection
 from .logins import LoginIndex
@@ -228,6 +228,9 @@ class _Loader:
         model.contributions = self.entries(
             "contributions", lambda rel, doc, notes: kinds.contributions(rel, doc, notes, declared))
         model.rewards = self.keyed("rewards", kinds.rewards)
+        model.impact = self.entries("impact", impact.records)
+        impact.check_units(model.impact, self.findings)
+        model.surveys = self.keyed("surveys", surveys.survey)
         model.peers, model.discover = self.federation()
         top = self.repository_top()
         model.funding = ecosystem.funding_links(self.lenient(ecosystem.FUNDING_PATH, top), self.findings)

@@ -21,6 +21,7 @@ NAMES: dict[str, tuple[tuple[tuple, str], ...]] = {
     "usage": ((("records", ANY, "project"), "project"),),
     "kudos": ((("kudos", ANY, "from"), "member"), (("kudos", ANY, "to"), "member")),
     "contributions": ((("records", ANY, "who"), "member"),),
+    "impact": ((("records", ANY, "project"), "project"), (("records", ANY, "people", ANY), "member")),
 }
 
 
