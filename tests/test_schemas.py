@@ -36,6 +36,8 @@ KINDS = {
     "page": "pages/*.md",
     "rewards": "rewards/*.yaml",
     "federation": "federation.yaml",
+    "impact": "impact/*.yaml",
+    "survey": "surveys/*.yaml",
 }
 
 
