@@ -29,14 +29,15 @@ def survey_page(survey: Survey, model: Model, catalogue: Catalogue) -> dict:
     questions = []
     if shown:
         for i, q in enumerate(survey.questions, 1):
+            n = survey.respondents
+            title = (catalogue.ngettext("Answers of the {n} respondent, several each", "Answers of the {n} respondents, "
+                                        "several each", n) if q.multiple else
+                     catalogue.ngettext("Answers of the {n} respondent", "Answers of the {n} respondents", n))
             caption = (_("Several answers could be chosen: the counts may add up to more than the respondents.")
-                       if q.multiple else
-                       _("How many of the {n} respondents chose each answer.", n=catalogue.number(survey.respondents)))
+                       if q.multiple else _("How many respondents chose each answer; some may have skipped the question."))
             questions.append({"n": i, "question": q.question, "multiple": q.multiple,
-                              "answered": sum(q.counts),
-                              "chart": charts.hbar_chart(q.question, caption, list(zip(q.scale, q.counts)),
-                                                         maximum=survey.respondents or None,
-                                                         value_name=_("Respondents"))})
+                              "chart": charts.hbar_chart(title, f"{q.question} {caption}", list(zip(q.scale, q.counts)),
+                                                         maximum=n or None, value_name=_("Respondents"))})
     return {"survey": survey, "shown": shown, "least": least, "questions": questions}
 
 
