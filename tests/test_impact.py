@@ -194,6 +194,9 @@ def test_open_data_has_the_impact_table_and_the_sixth_dimension(site):
     assert "impact" in {r["name"] for r in package["resources"]}
     header = read(site, "data/contributors.csv").splitlines()[0]
     assert "records_ecological_value" in header and "score_ecological_value" in header
+    totals = [(r["part"], r["value"], r["unit"]) for r in rows(site, "indicators") if r["indicator"] == "impact_totals"]
+    assert totals == [("CO2 avoided (kg CO2e)", "300", "kg CO2e"), ("CO2 avoided (kg co2e)", "0.2", "kg co2e"),
+                      ("trees mapped (trees)", "42.5", "trees")]
     dims = {r["dimension"]: r for r in rows(site, "dimensions")}
     assert dims["ecological_value"]["records_total"] == "4.0" and dims["ecological_value"]["kinds"] == "impact"
     everything = "".join(p.read_text(encoding="utf-8", errors="replace") for p in site.rglob("*") if p.is_file())

@@ -668,6 +668,10 @@ def _flatten(dimension: str, key: str, value, unit: str) -> list[dict]:
         return [{**base, "part": "", "value": value}]
     if isinstance(value, str):
         return [{**base, "part": "", "value": Decimal(value)}]
+    if isinstance(value, list) and value and all(isinstance(v, dict) and "unit" in v and "amount" in v for v in value):
+        # impact totals: a row per indicator and unit, the amount exact and in its own unit, never added
+        return [{**base, "part": f"{v.get('indicator', '')} ({v['unit']})", "value": Decimal(v["amount"]),
+                 "unit": v["unit"]} for v in value]
     if isinstance(value, list):
         return [{**base, "part": "count", "value": len(value)}]
     rows = []
