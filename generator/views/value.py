@@ -233,6 +233,10 @@ class ValueView:
                     usage = words.usage_headline(self.report, catalogue)
                     if usage:
                         shown.append(usage)
+                elif key == "impact":
+                    impact = words.impact_headline(self.report, catalogue)
+                    if impact:
+                        shown.append(impact)
                 elif key == "roles" and "roles_12m" in by_key and "roles" in by_key:  # the onion's two windows
                     shown.append((by_key[key]["label"],
                                   catalogue.gettext("{whole} over the whole history; last 12 months: {year}",

@@ -183,7 +183,7 @@ HEADLINES = {
     "monetary_value": ("income", "expenses", "balance", "returned_to_contributors"),
     "social_use_value": ("usage", "testimonials", "documentation_share"),
     "reputation": ("kudos", "kudos_givers", "recognised", "cred_concentration"),
-    "ecological_value": ("impact_totals", "impact_records", "impact_projects"),
+    "ecological_value": ("impact", "impact_records", "impact_projects"),
 }
 HEADLINE_MEANINGS = {
     "community_building": "How many people took part in the last {days} days, how many of them were new, how many "
@@ -338,6 +338,16 @@ def impact_text(totals: list[dict], catalogue: Catalogue) -> str:
 def amount_text(amount: str, catalogue: Catalogue) -> str:
     """An exact decimal text in the site's number format, never rounded ("1240.5" -> "1,240.5")."""
     return catalogue.number(Decimal(amount))
+
+
+def impact_headline(report: Report, catalogue: Catalogue) -> tuple[str, str] | None:
+    """The indicator with the most impact records, as (its name, its total in its unit), for a
+    dashboard card: one figure, not the whole list."""
+    totals = report.dimensions.get("ecological_value", {}).get("impact_totals") or []
+    if not totals:
+        return None
+    top = sorted(totals, key=lambda t: -t["records"])[0]
+    return top["indicator"][:1].upper() + top["indicator"][1:], f"{amount_text(top['amount'], catalogue)} {top['unit']}"
 
 
 def usage_headline(report: Report, catalogue: Catalogue) -> tuple[str, str] | None:
