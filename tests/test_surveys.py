@@ -32,7 +32,7 @@ SPRING = """\
     url: https://seeds.example.org/survey-2024/
     questions:
       - question: How often do you borrow seeds?
-        scale: frequency
+        scale: [Never, Rarely, Sometimes, Often, Always]
         counts: {Never: 2, Rarely: 3, Sometimes: 4, Often: 2, Always: 0}
       - question: Which seeds should we keep more of?
         scale: [Tomatoes, Beans, Squash]
@@ -45,7 +45,7 @@ PILOT = """\
     respondents: 3
     questions:
       - question: Did the children plant the seeds?
-        scale: yes-no
+        scale: ["Yes", "No"]
         counts: {"Yes": 2, "No": 1}
     """
 FILES = {**MINIMAL, "surveys/spring.yaml": SPRING, "surveys/pilot.yaml": PILOT}

@@ -1,6 +1,6 @@
 """Survey results (`surveys/<slug>.yaml`): aggregated answers only, never individual responses.
 
-A question's `scale` is its ordered answers, written out or named (`SCALES`); its `counts` give
+A question's `scale` is its ordered answers, as they were offered; its `counts` give
 every label of the scale a count and no other label. A count is at most the respondents, and the
 counts add up to at most the respondents (some may skip a question) unless the question is
 `multiple: true` (several answers each). A survey with fewer respondents than `surveys:
@@ -14,14 +14,6 @@ from datetime import date
 from ..model import Survey, SurveyQuestion
 from .yamlsafe import YamlDoc
 
-SCALES = {
-    "agreement": ("Strongly disagree", "Disagree", "Neutral", "Agree", "Strongly agree"),
-    "frequency": ("Never", "Rarely", "Sometimes", "Often", "Always"),
-    "satisfaction": ("Very dissatisfied", "Dissatisfied", "Neutral", "Satisfied", "Very satisfied"),
-    "yes-no": ("Yes", "No"),
-}
-
-
 def broken_down(survey: Survey, min_respondents: int) -> bool:
     """May the survey's answers be shown by label? Not with so few respondents that a count
     could tell who answered what."""
@@ -34,7 +26,7 @@ def survey(rel: str, stem: str, doc: YamlDoc, body: str, notes) -> Survey | None
     questions, ok = [], True
     for i, q in enumerate(d["questions"]):
         line = doc.where(("questions", i))[0]
-        scale = SCALES[q["scale"]] if isinstance(q["scale"], str) else tuple(q["scale"])
+        scale = tuple(q["scale"])
         counts = q["counts"]
         for label, n in counts.items():
             if label not in scale:
