@@ -210,3 +210,27 @@ def test_diff_shows_impact_totals_per_unit(repo):
     assert ("impact: trees mapped (trees)", "0 trees", "42.5 trees", "+42.5") in rows_
     assert ("impact: CO2 avoided (kg CO2e)", "0 kg CO2e", "300 kg CO2e", "+300") in rows_
     assert ("impact: CO2 avoided (kg co2e)", "0 kg co2e", "0.2 kg co2e", "+0.2") in rows_
+
+
+def test_hostile_texts_are_escaped_and_only_http_evidence_is_linked(tmp_path):
+    hostile = """\
+        records:
+          - date: 2024-03-31
+            indicator: "<script>alert('i')</script>"
+            amount: "1"
+            unit: "<b>u</b>"
+            evidence: "https://x.example/\\"onmouseover=\\"alert(1)"
+          - date: 2024-04-01
+            indicator: trees
+            amount: "1"
+            unit: trees
+            evidence: "<img src=x onerror=alert(2)>"
+        """
+    root = repository(tmp_path / "c", {**MINIMAL, "impact/2024.yaml": hostile})
+    out = tmp_path / "out"
+    build(root, out, search=False)
+    page = read(out, "value/ecological-value/index.html")
+    assert "<script>alert" not in page and "&lt;script&gt;alert(&#39;i&#39;)&lt;/script&gt;" in page
+    assert "<b>u</b>" not in page and "<img src=x" not in page and "&lt;img src=x onerror=alert(2)&gt;" in page
+    assert 'href="https://x.example/&#34;onmouseover=&#34;alert(1)"' in page
+    assert page.count('rel="nofollow noopener"') == 1  # the text evidence is not a link
