@@ -50,7 +50,7 @@ KNOWN_FAILURES: dict[tuple, str] = {
 # of a kind stands for it), and whether the demo must have one. An optional kind the site does
 # not have (yet) is skipped; one it has is checked.
 SECTIONS = ("members", "projects", "events", "value", "ledger", "rewards", "federation",
-            "directory", "sustainability", "data", "search", "assets", "pagefind")
+            "directory", "sustainability", "data", "search", "assets", "pagefind", "surveys")
 KINDS: dict[str, tuple[str, bool]] = {
     "home": (r"", True),
     "members": (r"members/", True),
@@ -63,6 +63,9 @@ KINDS: dict[str, tuple[str, bool]] = {
     "value": (r"value/", True),
     "value-dimension": (r"value/[^/]+/", False),
     "value-contributors": (r"value/contributors/", False),  # the widest table of the site
+    "value-ecological": (r"value/ecological-value/", True),  # the sixth dimension, with impact recorded
+    "surveys": (r"surveys/", True),
+    "survey": (r"surveys/[^/]+/", True),
     "ledger": (r"ledger/", True),
     "rewards": (r"rewards/", True),
     "reward-plan": (r"rewards/[^/]+/", True),

@@ -105,6 +105,8 @@ def test_survey_pages_break_down_only_above_the_threshold(site):
     # never broken down: no question, no answer, no count
     assert "Did the children plant the seeds?" not in pilot and "data-value" not in pilot
     assert "Did the children plant the seeds?" not in read(site, "surveys/index.html")
+    # the page of a survey shown as its total does not link to its file's counts
+    assert "surveys/spring.yaml" in spring and "surveys/pilot.yaml" not in pilot
 
 
 def test_social_use_value_links_the_surveys_and_counts_them(repo, site):

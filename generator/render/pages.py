@@ -160,8 +160,10 @@ def _survey_pages(site: SiteContext) -> list[Page]:
                   _("What {name} heard from the people it serves", name=model.community.name),
                   {"surveys": survey_rows(model), "least": model.config.min_respondents})]
     for slug, survey in sorted(model.surveys.items()):
-        pages.append(Page(f"surveys/{slug}/", "survey.html", survey.title, survey.source, survey.description,
-                          survey_page(survey, model, site.catalogue)))
+        context = survey_page(survey, model, site.catalogue)
+        # no "Edit this page" link to the file's counts from a page that shows only the total
+        pages.append(Page(f"surveys/{slug}/", "survey.html", survey.title, survey.source if context["shown"] else "",
+                          survey.description, context))
     return pages
 
 
