@@ -487,7 +487,7 @@ def test_value_dashboard_fits_three_screens_and_the_people_table_keeps_its_names
     page.goto(base + "value/", wait_until="networkidle")
     height = page.evaluate("document.documentElement.scrollHeight")
     assert height <= 3 * WIDTHS[1280], f"value/ is {height}px tall at 1280px"
-    assert page.locator(".dimension-card h2 a").count() == 6  # five dimensions and the people
+    assert page.locator(".dimension-card h2 a").count() == 7  # six dimensions (the demo records impact) and the people
     page.close()
     page = browser.new_page(viewport={"width": 390, "height": WIDTHS[390]})
     phone_problems = watch(page, base)
