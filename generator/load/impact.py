@@ -76,20 +76,26 @@ def fold(unit: str) -> str:
 
 
 def check_units(items: list[Impact], findings: Findings) -> None:
-    """A warning at the first record of each unit that another unit of the same indicator spells
-    almost alike: they are two units, and their amounts are never added."""
+    """A warning at the first record of each spelling of a unit or an indicator that another
+    spells almost alike (case, spaces, dots, hyphens): they make two totals, never added."""
     first: dict[tuple[str, str], Impact] = {}
     for item in items:  # by date, file and line: the first record of each spelling
         first.setdefault((item.indicator, item.unit), item)
     by_fold: dict[tuple[str, str], list[Impact]] = {}
     for (indicator, unit), item in first.items():
-        by_fold.setdefault((indicator.casefold(), fold(unit)), []).append(item)
+        by_fold.setdefault((fold(indicator), fold(unit)), []).append(item)
     for group in by_fold.values():
         if len(group) < 2:
             continue
         units = sorted({g.unit for g in group})
+        indicators = sorted({g.indicator for g in group})
         for item in group[1:]:
-            findings.warning(item.source, item.line, 1,
-                             f"'{item.indicator}' is counted in units spelled alike ({', '.join(repr(u) for u in units)}): "
-                             "they are two units, and their amounts are never added: write the unit the same way "
-                             "in every record")
+            if len(units) > 1:
+                findings.warning(item.source, item.line, 1,
+                                 f"'{item.indicator}' is counted in units spelled alike "
+                                 f"({', '.join(repr(u) for u in units)}): they are two units, and their amounts are "
+                                 "never added: write the unit the same way in every record")
+            else:
+                findings.warning(item.source, item.line, 1,
+                                 f"indicators spelled alike ({', '.join(repr(i) for i in indicators)}) make two totals "
+                                 f"of '{item.unit}': write the indicator the same way in every record")
