@@ -6,7 +6,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-
 from ..views.codeowners import owners_page
 from ..views.datasets import byte_size, datasets
 from ..views.ledger import totals

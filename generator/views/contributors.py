@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from value.dimensions.monetary_value import rounded
 from value.identities import slugify
-from value.registry import DIMENSION_TITLES, DIMENSIONS, present
+from value.registry import DIMENSION_TITLES, present
 from value.report_types import Report
 
 from ..i18n import Catalogue, english
