@@ -19,7 +19,7 @@ from value.money import INCOME_KINDS
 
 from .cache import buildcache
 from .errors import Findings
-from .load import governance, kinds
+from .load import governance, impact, kinds
 from .load.listing import COLLECTIONS, MD_EXT, SLUG
 from .load import parse
 from .load.references import References
@@ -59,6 +59,8 @@ class DataFileKeys:
             return [landed.kudos_key(k.giver, k.receiver, k.date) for k in kinds.kudos(rel, doc, notes)]
         if folder == "usage":
             return [landed.usage_key(u.project, u.kind, u.date) for u in kinds.usage(rel, doc, notes) if u.project]
+        if folder == "impact":
+            return [landed.impact_key(i.indicator, i.unit, i.date) for i in impact.records(rel, doc, notes)]
         if folder == "ledger":
             return [landed.income_key(e.by, e.kind, e.currency, e.date) for e in kinds.ledger(rel, doc, notes)
                     if e.by and e.kind in INCOME_KINDS]

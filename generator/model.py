@@ -54,6 +54,7 @@ class Config:
     latest: date | None = None
     advice: dict = field(default_factory=dict)  # rule -> {threshold, enabled} (value/advice.py)
     currencies: dict = field(default_factory=dict)  # code -> value.money.Unit: `currencies:`, community currencies
+    min_respondents: int = 5  # surveys: fewer respondents are shown as a total only (generator/load/surveys.py)
 
 
 @dataclass(frozen=True)
@@ -184,6 +185,48 @@ class Usage:
     reported_by: str = ""
     project: str = ""
     note: str = ""
+
+
+@dataclass(frozen=True)
+class Impact:
+    """A record of `impact/*.yaml`: an amount of one indicator in one unit, with its evidence.
+    Amounts are added only with those of the same (indicator, unit)."""
+
+    date: date
+    indicator: str
+    amount: Decimal
+    unit: str
+    evidence: str
+    source: str
+    line: int
+    project: str = ""
+    people: tuple[str, ...] = ()
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class SurveyQuestion:
+    """A question of a survey: its ordered answers and how many chose each (aggregated only)."""
+
+    question: str
+    scale: tuple[str, ...]
+    counts: tuple[int, ...]  # one per label of `scale`, in its order
+    line: int
+    multiple: bool = False
+
+
+@dataclass(frozen=True)
+class Survey:
+    """`surveys/<slug>.yaml`: the aggregated results of one survey, never individual responses."""
+
+    slug: str
+    title: str
+    date: date
+    respondents: int
+    source: str
+    questions: tuple[SurveyQuestion, ...] = ()
+    description: str = ""
+    url: str = ""
 
 
 @dataclass(frozen=True)
@@ -324,6 +367,8 @@ class Model:
     usage: list[Usage] = field(default_factory=list)
     kudos: list[Kudos] = field(default_factory=list)
     contributions: list[Contribution] = field(default_factory=list)
+    impact: list[Impact] = field(default_factory=list)
+    surveys: dict[str, Survey] = field(default_factory=dict)
     rewards: dict[str, RewardPlan] = field(default_factory=dict)
     decisions: dict[str, Decision] = field(default_factory=dict)
     mentions: list[Mention] = field(default_factory=list)

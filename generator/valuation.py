@@ -21,6 +21,8 @@ from value.inputs import (
     MentionInput,
     ProjectInput,
     UsageInput,
+    ImpactInput,
+    SurveyInput,
 )
 from value.report import build_report
 from value.report_types import Report
@@ -95,6 +97,13 @@ def community_data(model: Model, periods=()) -> CommunityData:
                          line=m.line)
             for m in model.mentions
         ),
+        impact=tuple(
+            ImpactInput(date=i.date, indicator=i.indicator, amount=i.amount, unit=i.unit, project=i.project or None,
+                        people=i.people, source=i.source, line=i.line)
+            for i in model.impact
+        ),
+        surveys=tuple(SurveyInput(id=s.slug, date=s.date, respondents=s.respondents, source=s.source)
+                      for s in model.surveys.values()),
         weights=dict(config.weights) or None,
         kinds=dict(config.kinds) or None,
         bots=config.bots,

@@ -50,7 +50,7 @@ KNOWN_FAILURES: dict[tuple, str] = {
 # of a kind stands for it), and whether the demo must have one. An optional kind the site does
 # not have (yet) is skipped; one it has is checked.
 SECTIONS = ("members", "projects", "events", "decisions", "value", "ledger", "rewards", "federation",
-            "directory", "sustainability", "data", "search", "assets", "pagefind")
+            "directory", "sustainability", "data", "search", "assets", "pagefind", "surveys")
 KINDS: dict[str, tuple[str, bool]] = {
     "home": (r"", True),
     "members": (r"members/", True),
@@ -65,6 +65,9 @@ KINDS: dict[str, tuple[str, bool]] = {
     "value-contributors": (r"value/contributors/", False),  # the widest table of the site
     "decisions": (r"decisions/", True),
     "decision": (r"decisions/[^/]+/", True),
+    "value-ecological": (r"value/ecological-value/", True),  # the sixth dimension, with impact recorded
+    "surveys": (r"surveys/", True),
+    "survey": (r"surveys/[^/]+/", True),
     "ledger": (r"ledger/", True),
     "rewards": (r"rewards/", True),
     "reward-plan": (r"rewards/[^/]+/", True),
@@ -486,7 +489,7 @@ def test_value_dashboard_fits_three_screens_and_the_people_table_keeps_its_names
     page.goto(base + "value/", wait_until="networkidle")
     height = page.evaluate("document.documentElement.scrollHeight")
     assert height <= 3 * WIDTHS[1280], f"value/ is {height}px tall at 1280px"
-    assert page.locator(".dimension-card h2 a").count() == 6  # five dimensions and the people
+    assert page.locator(".dimension-card h2 a").count() == 7  # six dimensions (the demo records impact) and the people
     page.close()
     page = browser.new_page(viewport={"width": 390, "height": WIDTHS[390]})
     phone_problems = watch(page, base)

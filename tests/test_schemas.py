@@ -38,6 +38,8 @@ KINDS = {
     "federation": "federation.yaml",
     "decision": "decisions/*.md",
     "mentions": "mentions/*.yaml",
+    "impact": "impact/*.yaml",
+    "survey": "surveys/*.yaml",
 }
 
 

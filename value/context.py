@@ -20,6 +20,7 @@ from . import history as h
 from .identities import Identities, Identity
 from .inputs import CommunityData
 from .kinds import kinds_of
+from .registry import dimensions_of
 
 
 # The seconds `datetime` can show (years 1 to 9999): a commit object may claim any time at all.
@@ -316,7 +317,7 @@ class Context:
         for p in data.projects:
             for pid in p.leads:
                 self.ids.ensure(pid)
-        self.kinds = kinds_of(data.kinds)  # the contribution kinds, with the config's weights
+        self.kinds = kinds_of(data.kinds, dimensions_of(data))  # the contribution kinds, with the config's weights
         self.people: dict[str, Identity] = people
         self.humans = {pid for pid, p in people.items() if not p.bot}
 
@@ -334,7 +335,7 @@ class Context:
             self.as_of = max((c.time for c in self.commits), default=0)
         dated = [c.month for c in self.commits[:1] + self.commits[-1:]]
         for items in (data.events, data.ledger, data.usage, data.kudos, data.contributions, data.decisions,
-                      data.mentions):  # indicators read them by month
+                      data.mentions, data.impact, data.surveys):  # indicators read them by month
             dated.extend(m for m in self._by_month(items, "date") if m)
         for project in data.projects:
             dated.extend(m for m in (month_of(g.done_at) for g in project.goals) if m)

@@ -43,6 +43,7 @@ from .kinds import CONTRIBUTIONS, BadKinds, Kind
 from .kinds import KINDS, MAX_WEIGHT, kinds_of  # noqa: F401  (their old home: the loader, the build and tests read them here)
 from .money import INCOME_KINDS
 from .registry import DIMENSIONS
+from .registry import present as present_dimensions
 from .report_types import Report
 
 PLACES = 6  # a record's weight is rounded to this many decimals when it is made, as the report's floats
@@ -204,6 +205,8 @@ def data_landed(ctx) -> dict:
     for m in data.mentions:
         if m.people:
             land(id(m), landed.mention_key(m.kind, m.url, m.date))
+    for i in data.impact:
+        land(id(i), landed.impact_key(i.indicator, i.unit, i.date))
     return out
 
 
@@ -245,6 +248,10 @@ def data_records(ctx, kinds: dict[str, Kind]) -> list[Record]:
         if u.project:
             for pid, w in _split(kinds["usage"].weight, leads.get(u.project, [])):
                 add(_iso(u.date), pid, "usage", w, _where(u.source, u.line), id(u))
+    if "impact" in kinds:  # present with impact records only (the ecological value dimension)
+        for i in data.impact:
+            for pid, w in _split(kinds["impact"].weight, list(i.people) or leads.get(i.project, [])):
+                add(_iso(i.date), pid, "impact", w, _where(i.source, i.line), id(i))
     for k in data.kudos:
         day = _iso(k.date)
         if k.receiver and day:
@@ -384,6 +391,8 @@ def sums_of(persons, dimensions, weights) -> dict[str, dict[str, float]]:
         own = get(person)
         if own is None:
             own = sums[person] = dict.fromkeys(DIMENSIONS, 0.0)
+        if dimension not in own:  # an optional dimension (ecological value): only where recorded
+            own[dimension] = 0.0
         own[dimension] += weight
     return sums
 
@@ -400,25 +409,27 @@ def added_sums(parts) -> dict[str, dict[str, float]]:
                 total[person] = dict(own)
             else:
                 for d, v in own.items():
-                    mine[d] += v
+                    mine[d] = mine.get(d, 0.0) + v
     return total
 
 
 def scores_of_sums(sums: dict[str, dict[str, float]], weights: dict[str, float], *, shares: bool = True) -> Scores:
     """`scores`, from the sums of the period's records (`sums_of`). Without `shares`, the scores
     are left empty and only the values worked out (all a report needs of each month)."""
-    totals = {d: 0.0 for d in DIMENSIONS}
+    dims = present_dimensions(weights)  # the five, and ecological value when the report has it
+    totals = {d: 0.0 for d in dims}
     for person in sorted(sums):  # a fixed order: the same sums to the last bit on every run
         for d, v in sums[person].items():
-            totals[d] += v
-    present = [(d, weights[d], totals[d]) for d in DIMENSIONS if totals[d] > 0]
+            if d in totals:
+                totals[d] += v
+    present = [(d, weights[d], totals[d]) for d in dims if totals[d] > 0]
     weight = sum(w for _d, w, _t in present)
     scored, values = {}, {}
     for person, own in sums.items():
-        values[person] = (sum(w * (own[d] / total) for d, w, total in present) / weight) if weight else 0.0
+        values[person] = (sum(w * (own.get(d, 0.0) / total) for d, w, total in present) / weight) if weight else 0.0
         if shares:
-            scored[person] = {d: (own[d] / totals[d] if totals[d] > 0 else 0.0) for d in DIMENSIONS}
-    return Scores(sums, totals, scored, values, [d for d in DIMENSIONS if not totals[d] > 0])
+            scored[person] = {d: (own.get(d, 0.0) / totals[d] if totals[d] > 0 else 0.0) for d in dims}
+    return Scores(sums, totals, scored, values, [d for d in dims if not totals[d] > 0])
 
 
 def from_report(report: Report, bots: bool = False) -> list[Record]:

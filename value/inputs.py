@@ -80,6 +80,31 @@ class UsageInput:
 
 
 @dataclass(frozen=True)
+class ImpactInput:
+    """Impact the community's work had (`impact/*.yaml`): an exact amount of one indicator in one
+    unit; amounts of different units are never added."""
+
+    date: date | None
+    indicator: str
+    amount: Decimal
+    unit: str
+    project: str | None = None
+    people: tuple[str, ...] = ()
+    source: str | None = None
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class SurveyInput:
+    """A survey's totals (`surveys/*.yaml`): only what social use value counts of it."""
+
+    id: str
+    date: date | None
+    respondents: int
+    source: str | None = None
+
+
+@dataclass(frozen=True)
 class KudosInput:
     """Peer recognition (`kudos/*.yaml`): the file's `from` is the giver, `to` the receiver."""
 
@@ -172,6 +197,8 @@ class CommunityData:
     contributions: tuple[ContributionInput, ...] = ()
     decisions: tuple[DecisionInput, ...] = ()
     mentions: tuple[MentionInput, ...] = ()
+    impact: tuple[ImpactInput, ...] = ()  # none: the report has no ecological value dimension
+    surveys: tuple[SurveyInput, ...] = ()
     kinds: dict | None = None  # kind -> weight, or {"weight", "dimension"}; default: contributions.KINDS
     weights: dict | None = None  # dimension -> weight; default equal
     bots: tuple[str, ...] = ()  # ids, names or e-mails declared bots in the config

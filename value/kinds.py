@@ -84,6 +84,9 @@ KINDS: dict[str, Kind] = {k.key: k for k in (
     Kind("cred", "Cred", "reputation", 1.0, "per 100 cred, each month", ENGINE,
          "Reputation from the contribution graph (CredRank): one record per person and month, the "
          "cred that flowed to them from that month's work, dated at the month's end."),
+    Kind("impact", "Impact recorded", "ecological_value", 1.0,
+         "per impact record, split among its people, else among its project's leads", DATA,
+         "Ecological (or other) impact of their work, recorded with its evidence: trees mapped, CO2 avoided."),
 )}
 
 CUSTOM_UNIT = "per record, or per hour when hours are given"
@@ -96,19 +99,22 @@ class BadKinds(ValueEngineError):
     pass
 
 
-def kinds_of(given: dict | None) -> dict[str, Kind]:
+def kinds_of(given: dict | None, present: tuple[str, ...] = DIMENSIONS) -> dict[str, Kind]:
     """The kinds a report uses: `KINDS` with the config's weights, and the config's own kinds.
 
     `given` is `value.kinds` of `commonplace.yaml`: {kind: weight} or {kind: {"weight": w,
     "dimension": d}} (a custom kind given as a number has no dimension: each of its records must
-    then name one)."""
-    kinds = dict(KINDS)
+    then name one). `present`: the report's dimensions (`registry.dimensions_of`); a kind of a
+    dimension it lacks (impact, without impact records) is not one of its kinds."""
+    kinds = {key: kind for key, kind in KINDS.items() if kind.dimension in present}
     for key in sorted(given or {}):
         spec = given[key]
         weight, dimension = (spec.get("weight"), spec.get("dimension")) if isinstance(spec, dict) else (spec, None)
         base = kinds.get(key)
         if dimension is not None and dimension not in DIMENSIONS:
             raise BadKinds(f"kind '{key}': unknown dimension '{dimension}'; use {', '.join(DIMENSIONS)}")
+        if base is None and key in KINDS:  # a kind of a dimension the report lacks: its weight is unused
+            continue
         if weight is None:
             weight = base.weight if base else 1.0
         weight = float(weight)

@@ -20,6 +20,7 @@ place, so that an edit of its other fields or a move keeps its landed time:
   - event: (role, event id, person)          - usage: (project, kind, date)
   - income: (by, kind, currency, date)       - goal done: (project id, goal title)
   - decision: (role, decision id, person)    - mention: (kind, url, date)
+  - impact: (indicator, unit, date)
 Several records of one identity are told apart by a counter, in the order the data lists them
 (by date, file and line): the n-th lands when the branch first held n of them. Changing a field
 of the identity (a corrected date, another person) makes a new record, which lands when the
@@ -56,7 +57,7 @@ from .cache import StateLog
 from .history import EARLIEST_TIME, LATEST_TIME, clamped_time
 
 FORMAT = 1
-DATA_FOLDERS = ("contributions", "events", "kudos", "usage", "ledger", "projects", "decisions", "mentions")
+DATA_FOLDERS = ("contributions", "events", "kudos", "usage", "ledger", "projects", "decisions", "mentions", "impact")
 MAX_FILE_BYTES = 1_000_000  # a larger blob is not read (the loader refuses such files too)
 
 
@@ -79,6 +80,10 @@ def kudos_key(giver, receiver, day) -> tuple:
 
 def usage_key(project, kind, day) -> tuple:
     return ("usage", project or "", kind or "", _day(day))
+
+
+def impact_key(indicator, unit, day) -> tuple:
+    return ("impact", indicator or "", unit or "", _day(day))
 
 
 def income_key(by, kind, currency, day) -> tuple:

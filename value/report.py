@@ -66,7 +66,7 @@ from .landed import DataFiles, build_time, landing, landing_state
 from .inputs import CommunityData
 from .kinds import MAX_WEIGHT
 from .indicators import indicators
-from .registry import DIMENSIONS
+from .registry import ALL_DIMENSIONS, dimensions_of, present
 from .report_types import Report, ReportSource
 from .signatures import has_keys, verified_in
 
@@ -104,12 +104,13 @@ def clean(value):
 
 def weights_of(data: CommunityData) -> dict[str, float]:
     given = data.weights or {}
-    unknown = sorted(set(given) - set(DIMENSIONS))
+    unknown = sorted(set(given) - set(ALL_DIMENSIONS))
     if unknown:
         raise BadWeights(
-            f"unknown value dimension(s) in weights: {', '.join(unknown)}; use {', '.join(DIMENSIONS)}"
+            f"unknown value dimension(s) in weights: {', '.join(unknown)}; use {', '.join(ALL_DIMENSIONS)}"
         )
-    weights = {d: float(given.get(d, 1)) for d in DIMENSIONS}
+    # an optional dimension's weight counts only where the dimension is (ecological value: impact recorded)
+    weights = {d: float(given.get(d, 1)) for d in dimensions_of(data)}
     # `not 0 <= w` refuses NaN too; the loader reports the same at its line (load/valuesettings.py)
     if any(not 0 <= w <= MAX_WEIGHT for w in weights.values()) or not sum(weights.values()):
         raise BadWeights(f"value weights must be numbers from 0 to {MAX_WEIGHT:,} and at least one must be above 0")
@@ -232,9 +233,12 @@ def _cred_last(items: list) -> list:
 def _community_figures(ctx: Context, summary: bool = False) -> tuple[dict, dict]:
     """The community indicators: {dimension: {indicator: value}}, and the monthly series (empty
     in a summary)."""
-    dimensions: dict = {d: {} for d in DIMENSIONS}
-    monthly: dict = {} if summary else {"months": list(ctx.months), **{d: {} for d in DIMENSIONS}}
+    dims = dimensions_of(ctx.data)
+    dimensions: dict = {d: {} for d in dims}
+    monthly: dict = {} if summary else {"months": list(ctx.months), **{d: {} for d in dims}}
     for ind in _cred_last(indicators("community")):
+        if ind.dimension not in dimensions or (ind.when is not None and not ind.when(ctx.data)):
+            continue  # nothing of the kind it counts is recorded (impact, surveys)
         dimensions[ind.dimension][ind.key] = clean(ind.func(ctx, None))
         if ind.monthly and not summary:
             monthly[ind.dimension][ind.key] = [clean(ind.func(ctx, m)) for m in ctx.months]
@@ -288,6 +292,7 @@ def _scoring(ctx: Context, records, weights: dict[str, float], brief: bool = Fal
     `brief`: a summary's, without the months' scores, the overall scores added up exactly as in
     full; without `columns`, the records are not made into columns (`published` is empty)."""
     published = _record_columns(records) if columns and not brief else {}
+    dims = present(weights)
     index = {m: i for i, m in enumerate(ctx.months)}
     before, after = len(ctx.months), len(ctx.months) + 1  # records outside the months
     first = ctx.months[0] if ctx.months else ""
@@ -304,18 +309,18 @@ def _scoring(ctx: Context, records, weights: dict[str, float], brief: bool = Fal
             mine = buckets[month] = sums[i]
         own = mine.get(person)
         if own is None:
-            own = mine[person] = dict.fromkeys(DIMENSIONS, 0.0)
+            own = mine[person] = dict.fromkeys(dims, 0.0)
         own[dim] += weight
     month_sums = sums[:before]
     overall = scores_of_sums(added_sums([sums[before], *month_sums, sums[after]]), weights)
     month_values: dict[str, dict[str, float]] = defaultdict(dict)
-    monthly_totals = {d: [] for d in DIMENSIONS}
+    monthly_totals = {d: [] for d in dims}
     monthly_without = []
     for month, sums in zip([] if brief else ctx.months, month_sums):
         period = scores_of_sums(sums, weights, shares=False)
         for pid, v in period.value.items():
             month_values[pid][month] = v
-        for d in DIMENSIONS:
+        for d in dims:
             monthly_totals[d].append(clean(period.totals[d]))
         monthly_without.append(period.without_records)
     if brief:  # who has records is all a summary's rows ask
@@ -324,6 +329,13 @@ def _scoring(ctx: Context, records, weights: dict[str, float], brief: bool = Fal
         kinds_used = summary_of(published["person"], published["kind"], published["weight"]) if published \
             else summary(records)
     return _Scoring(published, overall, month_values, monthly_totals, monthly_without, kinds_used)
+
+
+def _every(values: dict | None, dims: tuple) -> dict:
+    """A person's figure for every dimension of the report (0.0 where they have none)."""
+    if values is not None and len(values) == len(dims):
+        return values
+    return {d: (values or {}).get(d, 0.0) for d in dims}
 
 
 BRIEF_ROW = ("id", "name", "bot", "commits", "scores", "value")  # a summary's row (a bot's: the first four)
@@ -336,6 +348,7 @@ def _contributor_rows(ctx: Context, stats, figures: dict, scoring: _Scoring, bot
     (`BRIEF_ROW`)."""
     overall = scoring.overall
     kinds_used = scoring.kinds_used
+    dims = tuple(overall.totals)  # the report's dimensions
     bot_kinds = set(map(itemgetter(1), bot_records)) if brief else summary(bot_records)
 
     def active(pid: str) -> bool:
@@ -353,7 +366,7 @@ def _contributor_rows(ctx: Context, stats, figures: dict, scoring: _Scoring, bot
         if brief:
             row = {"id": pid, "name": person.name, "bot": person.bot, "commits": s["commits"]}
             if not person.bot:
-                row["scores"] = overall.scores.get(pid) or dict.fromkeys(DIMENSIONS, 0.0)
+                row["scores"] = _every(overall.scores.get(pid), dims)
                 row["value"] = overall.value.get(pid, 0.0)
             (bots if person.bot else contributors).append(_clean_row(row))
             continue
@@ -373,7 +386,7 @@ def _contributor_rows(ctx: Context, stats, figures: dict, scoring: _Scoring, bot
             row["records"] = bot_kinds.get(pid, {})
             bots.append(_clean_row(row))
             continue
-        row["scores"] = overall.scores.get(pid) or dict.fromkeys(DIMENSIONS, 0.0)
+        row["scores"] = _every(overall.scores.get(pid), dims)
         row["value"] = overall.value.get(pid, 0.0)
         row["member"] = person.member
         row["visibility"] = person.visibility
@@ -383,7 +396,7 @@ def _contributor_rows(ctx: Context, stats, figures: dict, scoring: _Scoring, bot
             row["verified_commits"] = verified.get(pid, 0)
         for key, values in figures.items():
             row[key] = values.get(pid, None if key == "role" else {} if key == "rewards_received" else 0)
-        row["signals"] = overall.sums.get(pid) or dict.fromkeys(DIMENSIONS, 0.0)
+        row["signals"] = _every(overall.sums.get(pid), dims)
         row["records"] = kinds_used.get(pid, {})
         row["monthly_value"] = scoring.month_values.get(pid, {})
         contributors.append(_clean_row(row))
@@ -430,7 +443,7 @@ def _assembled(history, data: CommunityData, weights: dict[str, float], ctx: Con
     scoring = _scoring(ctx, records, weights, summary, with_records)
     overall = scoring.overall
     contributors, bots = _contributor_rows(ctx, stats, figures, scoring, bot_records, verified, summary)
-    scored = {"totals": {d: clean(overall.totals[d]) for d in DIMENSIONS},
+    scored = {"totals": {d: clean(overall.totals[d]) for d in present(weights)},
               "without_records": overall.without_records}
     if not summary:
         scored["monthly"] = {"totals": scoring.monthly_totals, "without_records": scoring.monthly_without}
@@ -438,7 +451,7 @@ def _assembled(history, data: CommunityData, weights: dict[str, float], ctx: Con
         schema=SCHEMA,
         source=ReportSource(commit=history.commit, branch=history.branch, subdir=history.subdir,
                             as_of=iso(*history.as_of) if history.as_of else None),
-        weights={d: clean(weights[d]) for d in DIMENSIONS},
+        weights={d: clean(weights[d]) for d in present(weights)},
         kinds={key: clean(kind.describe()) for key, kind in ctx.kinds.items()},
         dimensions=dimensions,
         monthly=monthly,

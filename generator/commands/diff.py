@@ -33,6 +33,7 @@ from ..errors import CommonplaceError, DataError, Finding
 from ..views.governance import changes as governance_changes
 from ..views.ledger import totals as ledger_totals
 from . import community_folder
+from .diffimpact import impact_rows, survey_notes
 from .identity_changes import identity_section
 
 if TYPE_CHECKING:  # imported where used: every command line registers `diff`, few run it
@@ -47,7 +48,7 @@ MAX_ROWS = 50  # longer tables are cut, with a line saying how many rows were le
 # Figures the model section already shows; the value section leaves them out.
 _SHOWN_FROM_MODEL = {
     ("monetary_value", "income"), ("monetary_value", "expenses"), ("monetary_value", "balance"),
-    ("objective_accomplishment", "goals"),
+    ("objective_accomplishment", "goals"), ("ecological_value", "impact_totals"),
 }
 
 
@@ -323,6 +324,10 @@ def figures(base: Model | None, head: Model) -> tuple[list[tuple[str, str, str, 
             if b[key] != h[key]:
                 rows.append((f"{key} ({currency})", _money(b[key], currency), _money(h[key], currency),
                              _signed(h[key] - b[key], money=True, currency=currency)))
+    count_row("impact records", len(base.impact) if base else 0, len(head.impact))
+    rows += impact_rows(base, head)
+    count_row("surveys", len(base.surveys) if base else 0, len(head.surveys))
+    notes += survey_notes(base, head)
     return rows, notes
 
 

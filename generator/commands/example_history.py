@@ -10,9 +10,10 @@ What the history replays, read from `example-community/`:
 - a project is committed by its first lead on `started` (a proposal without one on the last
   assembly's date); each goal done is a commit by one of its leads on `done_at`, reviewed by another;
 - an event is written up three days after it ends by its first organiser, co-authored by the others;
-- ledger entries (by the treasurer), usage records (by the lead of their project, else the
-  communications role), kudos (by their giver) and contributions (by whoever did the work) land
-  on their dates, one entry at a time;
+- ledger entries (by the treasurer), usage and impact records (by the lead of their project, else
+  the communications role), kudos (by their giver) and contributions (by whoever did the work)
+  land on their dates, one entry at a time; survey results (by the communications role) on the
+  day each survey closed;
 - a decision is committed by its first proposer on its date or a few days after (a superseded one
   first as accepted, marked superseded by the commit of the decision that replaces it); mentions
   by the communications role on their dates (both drawn from a random generator of their own, so
@@ -202,7 +203,7 @@ class Replay:
                 continue
             text = path.read_text(encoding="utf-8")
             top = rel.split("/")[0]
-            if top in ("ledger", "usage", "kudos", "contributions", "mentions") and _blocks_ok(text):
+            if top in ("ledger", "usage", "kudos", "contributions", "mentions", "impact") and _blocks_ok(text):
                 kind = "list"
             elif top == "decisions" and rel.endswith(".md"):
                 kind = "decision"
@@ -337,6 +338,11 @@ class Replay:
                     who, what = data.get("from"), f"Kudos to {data.get('to')}"
                 elif top == "contributions":
                     who, what = data.get("who"), f"Record {data.get('kind', 'work')} done on {day}"
+                elif top == "impact":  # by the lead of its project, else the communications role
+                    project = self.files.get(f"projects/{data.get('project')}.md")
+                    leads = (_front(project.final).get("leads") or []) if project else []
+                    who = leads[0] if leads else self.holder("communications")
+                    what = f"Impact: {data.get('indicator')}, {data.get('amount')} {data.get('unit')}"
                 else:
                     project = self.files.get(f"projects/{data.get('project')}.md")
                     leads = (_front(project.final).get("leads") or []) if project else []
@@ -360,6 +366,11 @@ class Replay:
             day = self.founded + timedelta(days=30 + (n * span) // (len(later) + 1))
             if rel.startswith("rewards/"):  # a plan is declared when its period closes
                 day = _day((yaml.safe_load(self.files[rel].final).get("period") or {}).get("end") or day)
+            if rel.startswith("surveys/"):  # its results, on the day it closed, by the communications role
+                survey = yaml.safe_load(self.files[rel].final) or {}
+                day = _day(survey.get("date") or day)
+                placed[rel] = (self.holder("communications"), day, f"Survey results: {survey.get('title', rel)}")
+                continue
             placed[rel] = (self.someone(day), day, f"Add {rel}")
         for rel, (who, day, message) in placed.items():
             if rel in self.files:

@@ -40,6 +40,8 @@ DISPLAY_TEXTS: dict[str, tuple[tuple, ...]] = {
     "ledger": (("entries", ANY, "from"), ("entries", ANY, "to")),
     "decision": (("title",),),
     "mentions": (("mentions", ANY, "title"),),
+    "impact": (("records", ANY, "indicator"), ("records", ANY, "unit"), ("records", ANY, "evidence")),
+    "survey": (("title",), ("questions", ANY, "question"), ("questions", ANY, "scale", ANY)),
 }
 
 # Blank-looking characters of other categories (letters and marks that draw nothing).

@@ -103,6 +103,7 @@ def config(doc: YamlDoc, rel: str = "commonplace.yaml", findings: Findings | Non
         latest=_date(d.get("dates", {}).get("latest")),
         advice={k: dict(v) for k, v in d.get("advice", {}).items()},
         currencies=community_currencies.declared(doc, rel, findings),
+        min_respondents=d.get("surveys", {}).get("min_respondents", 5),
     )
 
 

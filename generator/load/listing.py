@@ -28,6 +28,8 @@ COLLECTIONS = {
     "rewards": ("rewards", YAML_EXT),
     "decisions": ("decision", MD_EXT),
     "mentions": ("mentions", YAML_EXT),
+    "impact": ("impact", YAML_EXT),
+    "surveys": ("survey", YAML_EXT),
 }
 
 # Every file and folder a build reads, and nothing else: the fingerprint of a build's inputs and
@@ -44,7 +46,7 @@ INPUT_FOLDERS = tuple(COLLECTIONS) + (THEME_FOLDER,)
 # Top-level output names that a free page must not take.
 RESERVED_PAGES = frozenset(
     "assets data decisions directory events federation feed index ledger members projects rewards "
-    "robots search sitemap value 404".split()
+    "robots search sitemap surveys value 404".split()
 )
 
 

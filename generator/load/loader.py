@@ -21,7 +21,7 @@ from ..cache import buildcache
 from ..errors import DataError, Findings
 from ..i18n import catalogue_findings, load_catalogue
 from ..model import Config, Discover, Model, Peer
-from . import codeowners, dates, ecosystem, governance, invisible, kinds, licences, salvage, settlements
+from . import codeowners, dates, ecosystem, governance, impact, invisible, kinds, licences, salvage, settlements, surveys
 from .documents import documents, repository_top
 from .listing import COLLECTIONS, MD_EXT, check_names, collection
 from .logins import LoginIndex
@@ -236,6 +236,9 @@ class _Loader:
         model.decisions = self.keyed("decisions", governance.decision)
         governance.check_superseded(model.decisions, {stem for _rel, stem in self.listing["decisions"]}, self.findings)
         model.mentions = self.entries("mentions", governance.mentions)
+        model.impact = self.entries("impact", impact.records)
+        impact.check_units(model.impact, self.findings)
+        model.surveys = self.keyed("surveys", surveys.survey)
         model.peers, model.discover = self.federation()
         top = self.repository_top()
         model.funding = ecosystem.funding_links(self.lenient(ecosystem.FUNDING_PATH, top), self.findings)

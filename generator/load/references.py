@@ -23,6 +23,7 @@ NAMES: dict[str, tuple[tuple[tuple, str], ...]] = {
     "contributions": ((("records", ANY, "who"), "member"),),
     "decision": ((("proposed_by",), "member"), (("proposed_by", ANY), "member"), (("participants", ANY), "member")),
     "mentions": ((("mentions", ANY, "people", ANY), "member"),),
+    "impact": ((("records", ANY, "project"), "project"), (("records", ANY, "people", ANY), "member")),
 }
 
 

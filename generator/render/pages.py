@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from value.money import TRANSFER_KINDS
-from value.registry import DIMENSIONS
 
 from ..views.codeowners import owners_page
 from ..views.community_currency import member_transfers, money_entries
@@ -24,6 +23,7 @@ from ..views.entryids import goal_anchors, ledger_anchors
 from ..views.eventtimes import event_times
 from ..views.ledger import totals
 from ..views.proposals import propose_url
+from ..views.surveys import survey_page, survey_rows
 from ..views.value_words import SLUGS as DIMENSION_SLUGS
 from .context import SiteContext
 from .theme import has_own_templates, inline_stylesheet
@@ -61,7 +61,8 @@ class Page:
 
 # Index pages are made from a whole folder: their footer links to it on the forge.
 FOLDERS = {"members.html": "members", "projects.html": "projects", "events.html": "events",
-           "ledger.html": "ledger", "rewards.html": "rewards", "decisions.html": "decisions"}
+           "ledger.html": "ledger", "rewards.html": "rewards", "decisions.html": "decisions",
+           "surveys.html": "surveys"}
 
 
 def site_pages(site: SiteContext) -> list[Page]:
@@ -97,6 +98,8 @@ def site_pages(site: SiteContext) -> list[Page]:
         for slug, dist in site.values.rewards.items():
             result.append(Page(f"rewards/{slug}/", "reward.html", dist["plan"].title or slug, dist["plan"].source,
                                dist["plan"].note, {"dist": dist, "slug": slug, "has_history": bool(site.report)}))
+    if model.surveys:  # surveys/ and a page per survey, only when the community has any
+        result.extend(_survey_pages(site))
     if site.federation is not None:
         fed = site.federation
         federation_page = fed.page()
@@ -165,9 +168,10 @@ def _value_pages(site: SiteContext) -> list[Page]:
     """value/ (the dashboard), a page per dimension, the contributors and the methodology."""
     values, _ = site.values, site.catalogue.gettext
     name = site.model.community.name
-    pages = [Page("value/", "value.html", _("Value"), "", _("The value {name} creates, in five dimensions", name=name),
-                  values.dashboard())]
-    for dimension in DIMENSIONS:
+    lead = (_("The value {name} creates, in six dimensions", name=name) if len(values.dims) == 6
+            else _("The value {name} creates, in five dimensions", name=name))
+    pages = [Page("value/", "value.html", _("Value"), "", lead, values.dashboard())]
+    for dimension in values.dims:  # ecological value only when impact is recorded
         context = values.dimension_page(dimension)
         pages.append(Page(f"value/{DIMENSION_SLUGS[dimension]}/", "value-dimension.html", context["title"], "",
                           context["summary"], context))
@@ -176,6 +180,20 @@ def _value_pages(site: SiteContext) -> list[Page]:
                       values.contributors_page()))
     pages.append(Page("value/methodology/", "value-methodology.html", _("Methodology"), "",
                       _("How every value figure of {name} is computed", name=name), values.methodology()))
+    return pages
+
+
+def _survey_pages(site: SiteContext) -> list[Page]:
+    """surveys/ and one page per survey (its answers broken down only above the threshold)."""
+    model, _ = site.model, site.catalogue.gettext
+    pages = [Page("surveys/", "surveys.html", _("Surveys"), "",
+                  _("What {name} heard from the people it serves", name=model.community.name),
+                  {"surveys": survey_rows(model), "least": model.config.min_respondents})]
+    for slug, survey in sorted(model.surveys.items()):
+        context = survey_page(survey, model, site.catalogue)
+        # no "Edit this page" link to the file's counts from a page that shows only the total
+        pages.append(Page(f"surveys/{slug}/", "survey.html", survey.title, survey.source if context["shown"] else "",
+                          survey.description, context))
     return pages
 
 

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from value.dimensions.monetary_value import rounded
 from value.identities import slugify
-from value.registry import DIMENSION_TITLES, DIMENSIONS
+from value.registry import DIMENSION_TITLES, present
 from value.report_types import Report
 
 from ..i18n import Catalogue, english
@@ -22,6 +22,7 @@ DIMENSION_SUMMARIES = {
     "monetary_value": "Money in and out, what returns to contributors, and what the work would cost.",
     "social_use_value": "Evidence that people use what the community makes.",
     "reputation": "Recognition between peers: kudos, cred, All Contributors.",
+    "ecological_value": "The impact the community's work had: trees mapped, CO2 avoided, each in its own unit.",
 }
 # A person's part of a dimension under the dimension's own name: each name says what it counts
 # (money raised and the estimated replacement cost of their work, never money they are worth).
@@ -113,9 +114,10 @@ def public_contributors(report: Report, people: People, non_members: str, salt: 
 
 def signal_totals(report: Report) -> dict[str, float]:
     """Each dimension's total person signal over every human (hidden members included)."""
-    totals = {d: 0.0 for d in DIMENSIONS}
+    dims = present(report.dimensions)
+    totals = {d: 0.0 for d in dims}
     for c in report.contributors:
-        for d in DIMENSIONS:
+        for d in dims:
             v = c.get("signals", {}).get(d, 0) or 0
             if v > 0:
                 totals[d] += v

@@ -21,7 +21,7 @@ from datetime import date
 
 from value.contributions import Record, from_report
 from value.report_types import Report
-from value.registry import DIMENSIONS
+from value.registry import ALL_DIMENSIONS
 
 from ..datapackage import Table
 from ..i18n import Catalogue, english
@@ -142,7 +142,7 @@ class RecordsView:
             entry[0] += 1
             entry[1] += r.weight
         dimensions = []
-        for d in DIMENSIONS:
+        for d in ALL_DIMENSIONS:
             if d not in sums:
                 continue
             total = self.totals.get(d) or 0.0
@@ -192,7 +192,7 @@ class RecordsView:
                              "dimension": dimension, "weight": total.weight, "records": total.records, "source": "",
                              "landed": total.landed})
         rows.sort(key=lambda row: (row["date"], row["person"], row["kind"], row["source"]))
-        order = {d: i for i, d in enumerate(DIMENSIONS)}
+        order = {d: i for i, d in enumerate(ALL_DIMENSIONS)}
         for (kind, dimension), records in sorted(hidden.items(), key=lambda i: (order.get(i[0][1], 99), i[0][0])):
             total = summed(records)
             rows.append({"date": None, "person": NOT_LISTED, "kind": kind, "dimension": dimension,

@@ -10,7 +10,7 @@ from value import money
 from value.contributions import from_report
 from value.dimensions.community_building import last_12_months
 from value.indicators import indicators
-from value.registry import DIMENSIONS
+from value.registry import DIMENSIONS, ECOLOGICAL, present
 from value.report_types import Report
 from value.rewards import NO_VALUE, NOT_A_MEMBER, RECEIVED_MORE, ROUNDED, Reason
 
@@ -36,8 +36,10 @@ from .datatables import kudos_table, participation_table, usage_table
 from .community_currency import money_codes
 from .community_currency import sections as community_sections
 from .governance import decisions_table, mention_items, mentions_table
+from .impact import impact_page, impact_table
 from .ledger import balance_chart, by_kind, by_month, kind_words, money_flow
 from .records import contributions_tables, private_commits
+from .surveys import survey_rows, surveys_table
 
 NOT_LISTED = "Members not listed"  # the one row of hidden members' rewards, in the open data
 # Why a line of a plan pays nothing, in the open data (English, as every column of it is).
@@ -76,7 +78,7 @@ def kinds_by_dimension(report: Report | None) -> dict[str, list[dict]]:
     """{dimension: [{"key", "label", "weight", "unit", "explanation", ...}, ...]}: the contribution
     kinds the report used, with their weights, by key; under "" the community's own kinds that
     have no dimension (each of their records names one)."""
-    result: dict[str, list[dict]] = {d: [] for d in DIMENSIONS}
+    result: dict[str, list[dict]] = {d: [] for d in (present(report.dimensions) if report is not None else DIMENSIONS)}
     for key, kind in sorted((report.kinds if report is not None else {}).items()):
         result.setdefault(kind.get("dimension") or "", []).append({"key": key, **kind})
     return result
@@ -98,6 +100,8 @@ class ValueView:
             public_contributors(report, people, model.config.non_members, salt, model.config.opt_out) if report else []
         )
         self.by_engine_id = {c.engine_id: c for c in self.contributors}
+        # the report's dimensions: the five, and ecological value when impact is recorded
+        self.dims = present(report.dimensions) if report is not None else DIMENSIONS
         # who each figure of people counts (populations.py): the pages name and relate them
         self.populations = populations_of(report, people, model.members, model.config.inactive_days)
         # the contributors the lists name: a record each (a row may have only a figure, such as kudos given)
@@ -106,6 +110,12 @@ class ValueView:
         self.is_contributor = lambda party: bool(party) and party in contributor_ids
         self._pages_cache: dict | None = None  # the value pages' figures, computed once when first asked
         self.rewards = {slug: self.distribution(plan) for slug, plan in sorted(model.rewards.items())}
+
+    def community_indicators(self, d: str) -> list:
+        """The community indicators of dimension `d` that the report has (one that counts what the
+        community does not record, such as surveys, is not in it)."""
+        figures = self.report.dimensions.get(d, {}) if self.report is not None else {}
+        return [ind for ind in indicators("community", d) if ind.key in figures]
 
     # -- value pages -------------------------------------------------------------------------
     # value/ is a dashboard: each dimension's headline figures and what they mean; each dimension
@@ -120,15 +130,15 @@ class ValueView:
         report, catalogue = self.report, self.catalogue
         _ = catalogue.gettext
         days = self.model.config.inactive_days
-        titles = {d: _(DIMENSION_TITLES[d]) for d in DIMENSIONS}
-        person_titles = {d: _(person_dimension_title(d)) for d in DIMENSIONS}  # a person's part of each
+        titles = {d: _(DIMENSION_TITLES[d]) for d in self.dims}
+        person_titles = {d: _(person_dimension_title(d)) for d in self.dims}  # a person's part of each
         months = report.monthly["months"]  # the whole history: the charts group its older years
         projects = {slug: p.title for slug, p in self.model.projects.items()}
         people = MonthlyPeople(report, {c["id"]: c.get("affiliation") or "" for c in report.contributors},
                                [(k.giver, k.date) for k in self.model.kudos],
                                [(e.party_from, e.date) for e in self.model.ledger if e.kind == "donation"])
         founding = self.founding()
-        figures = {d: self._figures(d, months, days, projects, people, founding) for d in DIMENSIONS}
+        figures = {d: self._figures(d, months, days, projects, people, founding) for d in self.dims}
         return {"titles": titles, "person_titles": person_titles, "months": months, "figures": figures,
                 "days": days, "people": people, "founding": founding}
 
@@ -157,7 +167,7 @@ class ValueView:
         report, catalogue = self.report, self.catalogue
         _ = catalogue.gettext
         result = []
-        for ind in indicators("community", d):
+        for ind in self.community_indicators(d):
             value = report.dimensions[d].get(ind.key)
             values = report.monthly.get(d, {}).get(ind.key) if ind.monthly else None
             series = monthly_series(values, ind.unit) if values else None
@@ -213,14 +223,14 @@ class ValueView:
         """The value section's own pages, (title, site path), for its navigation and the sitemap."""
         _ = self.catalogue.gettext
         return ([(_("Overview"), "value/")]
-                + [(_(DIMENSION_TITLES[d]), f"value/{words.SLUGS[d]}/") for d in DIMENSIONS]
+                + [(_(DIMENSION_TITLES[d]), f"value/{words.SLUGS[d]}/") for d in self.dims]
                 + [(_("Contributors"), "value/contributors/"), (_("Methodology"), "value/methodology/")])
 
     def dashboard(self) -> dict:
         """value/: each dimension with its headline figures, what they mean, and a link to its page."""
         pages, catalogue = self._value_pages(), self.catalogue
         cards = []
-        for d in DIMENSIONS:
+        for d in self.dims:
             by_key = {f["key"]: f for f in pages["figures"][d]}
             shown = []
             for key in words.HEADLINES[d]:
@@ -228,6 +238,10 @@ class ValueView:
                     usage = words.usage_headline(self.report, catalogue)
                     if usage:
                         shown.append(usage)
+                elif key == "impact":
+                    impact = words.impact_headline(self.report, catalogue)
+                    if impact:
+                        shown.append(impact)
                 elif key == "roles" and "roles_12m" in by_key and "roles" in by_key:  # the onion's two windows
                     shown.append((by_key[key]["label"],
                                   catalogue.gettext("{whole} over the whole history; last 12 months: {year}",
@@ -238,6 +252,7 @@ class ValueView:
                           "meaning": catalogue.gettext(words.HEADLINE_MEANINGS[d], days=catalogue.number(pages["days"]))})
         return {"populations": self.populations, "relation": relation(self.populations, catalogue),
                 "cards": cards, "top": self.listed[:5], "count": len(self.listed),
+                "six": ECOLOGICAL in self.dims,  # ecological value is recorded: six dimensions, not five
                 "hidden": self.hidden_count(), "value_nav": self.value_nav(),
                 "source": self.shown_source(),
                 # the folder whose commits are counted ("": every commit of the repository)
@@ -250,6 +265,10 @@ class ValueView:
         pages = self._value_pages()
         context = {"key": d, "title": pages["titles"][d], "summary": _(DIMENSION_SUMMARIES[d]),
                    "figures": pages["figures"][d], "value_nav": self.value_nav(), "charts": [], "windows": None}
+        if d == ECOLOGICAL:  # its records, with their evidence, and the totals per unit
+            context["impact"] = impact_page(self.model, self.people, catalogue)
+        if d == "social_use_value" and self.model.surveys:  # what the surveys heard: links to their pages
+            context["surveys"] = survey_rows(self.model)
         if d == "community_building":
             context["windows"] = self.windows()
             months = pages["months"]
@@ -283,16 +302,19 @@ class ValueView:
         catalogue = self.catalogue
         breadth = charts.hbar_chart(
             catalogue.gettext("People creating value in each dimension"),
+            catalogue.ngettext("How many of the {n} contributor have a share above zero in each of the six dimensions.",
+                               "How many of the {n} contributors have a share above zero in each of the six dimensions.",
+                               self.populations.contributors) if ECOLOGICAL in self.dims else
             catalogue.ngettext("How many of the {n} contributor have a share above zero in each of the five dimensions.",
                                "How many of the {n} contributors have a share above zero in each of the five dimensions.",
                                self.populations.contributors),
             [(pages["person_titles"][d], sum(1 for c in self.listed if c.scores.get(d, 0) > 0)
-              + self.hidden_with(d)) for d in DIMENSIONS],
+              + self.hidden_with(d)) for d in self.dims],
             value_name=catalogue.gettext("People"),
         )
         return {"contributors": self.listed, "bots": self.report.bots,
                 "populations": self.populations, "relation": relation(self.populations, catalogue),
-                "dimensions": [(d, pages["titles"][d]) for d in DIMENSIONS],
+                "dimensions": [(d, pages["titles"][d]) for d in self.dims],
                 "person_titles": pages["person_titles"], "hidden": self.hidden_count(), "breadth": breadth,
                 "value_nav": self.value_nav()}
 
@@ -308,9 +330,9 @@ class ValueView:
                     "how": words.formula_words(ind, catalogue, days), "explanation": words.meaning(ind, catalogue, days)}
 
         return {
-            "dimensions": [(d, pages["titles"][d]) for d in DIMENSIONS],
-            "indicators": {d: [described(i) for i in indicators("community", d)]
-                           + [described(i, True) for i in indicators("person", d)] for d in DIMENSIONS},
+            "dimensions": [(d, pages["titles"][d]) for d in self.dims],
+            "indicators": {d: [described(i) for i in self.community_indicators(d)]
+                           + [described(i, True) for i in indicators("person", d)] for d in self.dims},
             "weights": report.weights,
             "totals": signal_totals(report),
             "without_records": set(report.scoring.get("without_records", ())),
@@ -345,7 +367,7 @@ class ValueView:
             catalogue.gettext("Value profile of {name}", name=contributor.name),
             catalogue.gettext("{name}'s share of the weight of each dimension's contribution records, in percent.",
                       name=contributor.name),
-            [(catalogue.gettext(person_dimension_title(d)), round(100 * contributor.scores.get(d, 0.0), 2)) for d in DIMENSIONS],
+            [(catalogue.gettext(person_dimension_title(d)), round(100 * contributor.scores.get(d, 0.0), 2)) for d in self.dims],
             maximum=100.0, value_name=catalogue.gettext("Share (%)"), fmt=lambda v: catalogue.percent(v / 100, 2),
         )
 
@@ -503,6 +525,10 @@ class ValueView:
         ))
         tables += [kudos_table(model, self.party_name), usage_table(model), participation_table(model, self.people)]
         tables += [decisions_table(model, self.people), mentions_table(model, self.people)]
+        if model.impact:  # only when recorded, as the ecological value dimension
+            tables.append(impact_table(model, self.party_name))
+        if model.surveys:
+            tables.append(surveys_table(model))
         tables += contributions_tables(self.report, self.contributors, self.people, model.community.name)
         return tables
 
@@ -565,16 +591,16 @@ class ValueView:
                   ("first_commit", "date", "Date of the first commit (UTC)"),
                   ("last_commit", "date", "Date of the last commit (UTC)")]
         fields += [(f"records_{d}", "number", f"Weight of their contribution records in "
-                                              f"{person_dimension_title(d).lower()}") for d in DIMENSIONS]
+                                              f"{person_dimension_title(d).lower()}") for d in self.dims]
         fields += [(f"score_{d}", "number", f"Their share of {person_dimension_title(d).lower()}: records_{d} / the "
-                                            "dimension's records_total") for d in DIMENSIONS]
+                                            "dimension's records_total") for d in self.dims]
         fields += [("value", "number", "Weighted sum of the scores over the dimensions that have records, divided by "
                                        "the sum of their weights")]
         rows = []
         for c in sorted(self.listed, key=lambda c: c.id):
             row = {"id": c.id, "name": c.name, "member": c.member, "first_commit": c.first_commit,
                    "last_commit": c.last_commit, "value": c.value, **c.figures}
-            for d in DIMENSIONS:
+            for d in self.dims:
                 row[f"records_{d}"] = c.signals.get(d, 0)
                 row[f"score_{d}"] = c.scores.get(d, 0.0)
             rows.append(row)
@@ -592,7 +618,7 @@ class ValueView:
                       ("has_records", "boolean", "Whether the dimension has records (without, it is left out of the value)"),
                       ("kinds", "string", "The kinds of contribution records that count in it")],
                      [{"dimension": d, "weight": float(self.report.weights[d]), "records_total": totals[d],
-                       "has_records": totals[d] > 0, "kinds": " ".join(k["key"] for k in kinds[d])} for d in DIMENSIONS],
+                       "has_records": totals[d] > 0, "kinds": " ".join(k["key"] for k in kinds[d])} for d in self.dims],
                      ["dimension"])
 
     def kinds_table(self) -> Table:
@@ -607,8 +633,8 @@ class ValueView:
 
     def indicators_table(self) -> Table:
         rows = []
-        for d in DIMENSIONS:
-            for ind in indicators("community", d):
+        for d in self.dims:
+            for ind in self.community_indicators(d):
                 rows.extend(_flatten(d, ind.key, self.report.dimensions[d].get(ind.key), ind.unit))
         return Table("indicators", "Indicators", "Community indicators over the whole history (a key ending in "
                      "_12m: over the 12 months up to the report's day), flattened (a figure per currency or per "
@@ -617,9 +643,9 @@ class ValueView:
     def monthly_table(self) -> Table:
         months = self.report.monthly["months"]
         rows = []
-        for d in DIMENSIONS:
+        for d in self.dims:
             for key, values in sorted(self.report.monthly[d].items()):
-                unit = next((i.unit for i in indicators("community", d) if i.key == key), "")
+                unit = next((i.unit for i in self.community_indicators(d) if i.key == key), "")
                 for month, value in zip(months, values):
                     rows.extend({"month": month, **r} for r in _flatten(d, key, value, unit))
         return Table("indicators-monthly", "Indicators per month", "Community indicators per calendar month (UTC).",
@@ -655,6 +681,10 @@ def _flatten(dimension: str, key: str, value, unit: str) -> list[dict]:
         return [{**base, "part": "", "value": value}]
     if isinstance(value, str):
         return [{**base, "part": "", "value": Decimal(value)}]
+    if isinstance(value, list) and value and all(isinstance(v, dict) and "unit" in v and "amount" in v for v in value):
+        # impact totals: a row per indicator and unit, the amount exact and in its own unit, never added
+        return [{**base, "part": f"{v.get('indicator', '')} ({v['unit']})", "value": Decimal(v["amount"]),
+                 "unit": v["unit"]} for v in value]
     if isinstance(value, list):
         return [{**base, "part": "count", "value": len(value)}]
     rows = []

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from value.formats import no_commits_note
 from value.indicators import indicators
-from value.registry import DIMENSIONS
+from value.registry import present
 from value.report_types import Report
 
 from ..i18n import Catalogue
@@ -33,7 +33,7 @@ def report_text(report: Report, catalogue: Catalogue, days: int = 180, projects:
     if note:
         lines.append(note)
     people = report.contributors
-    for dim in DIMENSIONS:
+    for dim in present(report.dimensions):
         title = _(DIMENSION_TITLES[dim])
         lines += ["", title, "─" * len(title)]
         values = report.dimensions.get(dim, {})

@@ -10,7 +10,9 @@ shown at once and worded later.
 
 from __future__ import annotations
 
-from value.registry import DIMENSIONS, Indicator
+from decimal import Decimal
+
+from value.registry import ALL_DIMENSIONS, Indicator
 from value.report_types import Report
 
 from ..i18n import Catalogue
@@ -139,6 +141,19 @@ WORDS: dict[str, tuple[str, str | None, str | None]] = {
         "Work on documentation", None,
         "lines changed in documentation (a docs folder, Markdown and reStructuredText files, the README...), divided by all lines changed"),
     "documentation_lines": ("Documentation lines", None, None),
+    "surveys": ("Surveys", "Surveys the community ran to hear from the people it serves.",
+                "surveys that closed in the period"),
+    "survey_respondents": ("Survey respondents", "How many answers the community's surveys gathered.",
+                           "the respondents of the surveys that closed in the period, added up (someone who answered "
+                           "two surveys counts twice)"),
+    # ecological value
+    "impact_records": ("Impact records", "Measured impact of the community's work, each record with its evidence.",
+                       "impact records dated in the period"),
+    "impact_totals": ("Impact, by indicator", "How much of each indicator, in the unit it is measured in.",
+                      "the amounts of the impact records, added up for each indicator and unit: amounts in different "
+                      "units are never added"),
+    "impact_projects": ("Projects with impact", "The projects whose work has a recorded impact.",
+                        "projects named by at least one impact record"),
     # reputation
     "kudos": ("Kudos", "Recognition given by one member to another.", None),
     "kudos_givers": ("People giving kudos", None, "distinct people who gave the period's kudos"),
@@ -172,6 +187,7 @@ HEADLINES = {
     "monetary_value": ("income", "expenses", "balance", "returned_to_contributors"),
     "social_use_value": ("usage", "testimonials", "documentation_share"),
     "reputation": ("kudos", "kudos_givers", "recognised", "cred_concentration"),
+    "ecological_value": ("impact", "impact_records", "impact_projects"),
 }
 HEADLINE_MEANINGS = {
     "community_building": "How many people took part in the last {days} days, how many of them were new, how many "
@@ -184,9 +200,11 @@ HEADLINE_MEANINGS = {
                         "words, and how much of the work makes it understandable.",
     "reputation": "Recognition between peers: how much was given, by how many people, how many contributors are "
                   "credited by name, and how few people hold half of the reputation.",
+    "ecological_value": "The impact the community's work had, as it records it with its evidence: each indicator "
+                        "in its own unit, never added across units.",
 }
 # Dimension slugs in the site's paths: value/<slug>/.
-SLUGS = {d: d.replace("_", "-") for d in DIMENSIONS}
+SLUGS = {d: d.replace("_", "-") for d in ALL_DIMENSIONS}
 ROLE_ORDER = ("core", "regular", "casual")
 
 
@@ -265,7 +283,7 @@ def funding_text(channels: list, catalogue: Catalogue) -> str:
 
 
 # Figures written in words or as a list (not one number): set as text, never as a headline figure.
-WORDY = frozenset({"goals", "funding_channels", "usage_by_kind", "mentions_by_kind"})
+WORDY = frozenset({"goals", "funding_channels", "usage_by_kind", "mentions_by_kind", "impact_totals"})
 
 
 def goal_items(value: dict, catalogue: Catalogue, projects: dict[str, str] | None = None) -> list[str]:
@@ -288,6 +306,8 @@ def figure_text(key: str, value, unit: str, catalogue: Catalogue, projects: dict
         if not value:
             return catalogue.gettext("none")
         return "; ".join(goal_items(value, catalogue, projects))
+    if key == "impact_totals" and isinstance(value, list):
+        return impact_text(value, catalogue)
     if key == "usage_by_kind" and isinstance(value, dict):
         ranked = sorted(value.items(), key=lambda kv: (-(kv[1] or 0), kv[0]))
         return join_words([catalogue.gettext("{count} {kind}", count=catalogue.number(n), kind=catalogue.term(kind)) for kind, n in ranked], catalogue)
@@ -308,6 +328,30 @@ def figure_text(key: str, value, unit: str, catalogue: Catalogue, projects: dict
         return join_words([catalogue.gettext("{count} {kind}", count=format_figure(v, "", catalogue), kind=catalogue.term(k))
                            for k, v in value.items()], catalogue)
     return format_figure(value, unit, catalogue)
+
+
+def impact_text(totals: list[dict], catalogue: Catalogue) -> str:
+    """Impact totals in words, one per indicator and unit: "1,240 trees (trees mapped) and 3.5 t
+    CO2e (CO2 avoided)". Amounts are exact decimal texts, shown as written."""
+    if not totals:
+        return catalogue.gettext("none")
+    return join_words([catalogue.gettext("{amount} {unit} ({indicator})", amount=amount_text(t["amount"], catalogue),
+                                         unit=t["unit"], indicator=t["indicator"]) for t in totals], catalogue)
+
+
+def amount_text(amount: str, catalogue: Catalogue) -> str:
+    """An exact decimal text in the site's number format, never rounded ("1240.5" -> "1,240.5")."""
+    return catalogue.number(Decimal(amount))
+
+
+def impact_headline(report: Report, catalogue: Catalogue) -> tuple[str, str] | None:
+    """The indicator with the most impact records, as (its name, its total in its unit), for a
+    dashboard card: one figure, not the whole list."""
+    totals = report.dimensions.get("ecological_value", {}).get("impact_totals") or []
+    if not totals:
+        return None
+    top = sorted(totals, key=lambda t: -t["records"])[0]
+    return top["indicator"][:1].upper() + top["indicator"][1:], f"{amount_text(top['amount'], catalogue)} {top['unit']}"
 
 
 def usage_headline(report: Report, catalogue: Catalogue) -> tuple[str, str] | None:

@@ -10,7 +10,7 @@ from value.dimensions.monetary_value import cocomo
 from value.identities import slugify
 from value.mailmap import Mailmap
 from value.indicators import indicator_registry
-from value.registry import DIMENSIONS
+from value.registry import ALL_DIMENSIONS
 
 
 def test_chaos_absence_factor_vector():
@@ -111,12 +111,12 @@ def test_registry_is_complete():
     keys = [(e["dimension"], e["key"], e["level"]) for e in entries]
     assert len(keys) == len(set(keys))
     for e in entries:
-        assert e["dimension"] in DIMENSIONS and e["formula"] and e["explanation"] and e["unit"]
+        assert e["dimension"] in ALL_DIMENSIONS and e["formula"] and e["explanation"] and e["unit"]
     assert {e["level"] for e in entries} == {"community", "person"}
     # scores come from the contribution kinds: every dimension has some, each fully described
     from value.contributions import KINDS
 
-    assert {k.dimension for k in KINDS.values()} == set(DIMENSIONS)
+    assert {k.dimension for k in KINDS.values()} == set(ALL_DIMENSIONS)
     assert all(k.unit and k.explanation and k.weight > 0 for k in KINDS.values())
     community = {e["key"] for e in entries if e["level"] == "community"}
     for key in ("active_contributors", "new_contributors", "inactive_contributors", "retention",

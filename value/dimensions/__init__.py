@@ -2,6 +2,7 @@
 
 from . import (  # noqa: F401
     community_building,
+    ecological_value,
     monetary_value,
     objective_accomplishment,
     reputation,

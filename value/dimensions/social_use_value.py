@@ -105,3 +105,22 @@ def documentation_lines(ctx):
         counts[c.author] += doc[c.id]
     return {pid: n for pid, n in counts.items() if n}
 
+
+
+def _surveyed(data) -> bool:
+    return bool(data.surveys)
+
+
+@indicator(DIM, "surveys", unit="surveys", when=_surveyed,
+           formula="surveys (surveys/*.yaml) that closed in the period",
+           explanation="Surveys the community ran to hear from the people it serves.")
+def surveys(ctx, month):
+    return len(ctx.dated_in(ctx.data.surveys, month))
+
+
+@indicator(DIM, "survey_respondents", unit="people", when=_surveyed,
+           formula="the respondents of the surveys that closed in the period, added up (a person answering "
+                   "two surveys counts twice)",
+           explanation="How many answers the community's surveys gathered.")
+def survey_respondents(ctx, month):
+    return sum(s.respondents for s in ctx.dated_in(ctx.data.surveys, month))
