@@ -164,9 +164,14 @@ def _text_variants(text: str) -> list[str]:
     return texts + list(DATES) if LOOKS_LIKE_A_DATE.fullmatch(text) else texts
 
 
+# The one text that may also be a list: a decision's `proposed_by` (one handle, or several).
+TEXT_OR_LIST = {("proposed_by",)}
+
+
 def variants(data):
     """(label, document, plain): plain variants are invalid in every one of our schemas (all
-    objects are closed; no value may be null; no text may be a list or a mapping)."""
+    objects are closed; no value may be null; no text may be a list or a mapping, but for
+    `TEXT_OR_LIST`)."""
     for path, value in _nodes(data):
         where = "/".join(map(str, path)) or "(root)"
         if isinstance(value, dict):
@@ -186,6 +191,7 @@ def variants(data):
             if type(other) is not type(value) or other != value:
                 plain = other is None or (isinstance(value, str) and isinstance(other, (list, dict))) \
                     or (isinstance(value, (list, dict)) and isinstance(other, str))
+                plain = plain and not (path in TEXT_OR_LIST and isinstance(other, (str, list)))
                 yield f"{where}: {other!r}", _set(data, path, other), plain
 
 
