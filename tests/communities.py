@@ -105,6 +105,16 @@ def write_files(root: Path, files: dict[str, str | None]) -> Path:
     return root
 
 
+def committed_community(root: Path, files: dict[str, str | None]) -> Path:
+    """`files` written at `root` and committed as one first commit by Ana on 2024-05-10."""
+    from gitrepo import commit_all, git
+
+    write_files(root, files)
+    git(root, "init", "-q", "-b", "main")
+    commit_all(root, "Start", author=("Ana Lopez", "ana@example.org"), date="2024-05-10T10:00:00+00:00")
+    return root
+
+
 def example_repository(folder: Path) -> Path:
     """A copy of example-community/ committed in a repository of its own at `folder`. A build of
     example-community/ where it is would keep its caches in this project's git folder, shared by

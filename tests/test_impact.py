@@ -19,13 +19,12 @@ from pathlib import Path
 
 import pytest
 
-from communities import MINIMAL, write_files
+from communities import MINIMAL, committed_community
 from generator.build import build
 from generator.commands.diff import figures
 from generator.load.loader import load_community
 from generator.people import pseudonym
 from generator.valuation import value_report
-from gitrepo import commit_all, git
 
 IMPACT = """\
     records:
@@ -57,16 +56,9 @@ IMPACT = """\
 FILES = {**MINIMAL, "impact/2024.yaml": IMPACT}
 
 
-def repository(root: Path, files: dict) -> Path:
-    write_files(root, files)
-    git(root, "init", "-q", "-b", "main")
-    commit_all(root, "Start", author=("Ana Lopez", "ana@example.org"), date="2024-05-10T10:00:00+00:00")
-    return root
-
-
 @pytest.fixture(scope="module")
 def repo(tmp_path_factory) -> Path:
-    return repository(tmp_path_factory.mktemp("impact") / "community", FILES)
+    return committed_community(tmp_path_factory.mktemp("impact") / "community", FILES)
 
 
 @pytest.fixture(scope="module")
@@ -79,7 +71,7 @@ def site(repo, tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def plain(tmp_path_factory) -> tuple[Path, Path]:
     """The same community without impact records, built."""
-    root = repository(tmp_path_factory.mktemp("plain") / "community", MINIMAL)
+    root = committed_community(tmp_path_factory.mktemp("plain") / "community", MINIMAL)
     out = tmp_path_factory.mktemp("plain-site") / "out"
     build(root, out, search=False)
     return root, out
@@ -133,7 +125,7 @@ def test_report_has_a_sixth_dimension_with_totals_per_unit(repo):
 def test_weight_of_ecological_value_is_read_from_the_config(tmp_path):
     files = {**FILES, "commonplace.yaml": textwrap.dedent(MINIMAL["commonplace.yaml"])
              + "value:\n  weights: {ecological_value: 3}\n"}
-    report = value_report(repository(tmp_path / "c", files)).to_json()
+    report = value_report(committed_community(tmp_path / "c", files)).to_json()
     assert report["weights"]["ecological_value"] == 3.0 and report["weights"]["reputation"] == 1.0
 
 
@@ -226,7 +218,7 @@ def test_hostile_texts_are_escaped_and_only_http_evidence_is_linked(tmp_path):
             unit: trees
             evidence: "<img src=x onerror=alert(2)>"
         """
-    root = repository(tmp_path / "c", {**MINIMAL, "impact/2024.yaml": hostile})
+    root = committed_community(tmp_path / "c", {**MINIMAL, "impact/2024.yaml": hostile})
     out = tmp_path / "out"
     build(root, out, search=False)
     page = read(out, "value/ecological-value/index.html")

@@ -17,12 +17,11 @@ from pathlib import Path
 
 import pytest
 
-from communities import MINIMAL, write_files
+from communities import MINIMAL, committed_community
 from generator.build import build
 from generator.commands.diff import figures
 from generator.load.loader import load_community
 from generator.valuation import value_report
-from gitrepo import commit_all, git
 
 SPRING = """\
     title: Spring visitors' survey
@@ -51,16 +50,9 @@ PILOT = """\
 FILES = {**MINIMAL, "surveys/spring.yaml": SPRING, "surveys/pilot.yaml": PILOT}
 
 
-def repository(root: Path, files: dict) -> Path:
-    write_files(root, files)
-    git(root, "init", "-q", "-b", "main")
-    commit_all(root, "Start", author=("Ana Lopez", "ana@example.org"), date="2024-05-10T10:00:00+00:00")
-    return root
-
-
 @pytest.fixture(scope="module")
 def repo(tmp_path_factory) -> Path:
-    return repository(tmp_path_factory.mktemp("surveys") / "community", FILES)
+    return committed_community(tmp_path_factory.mktemp("surveys") / "community", FILES)
 
 
 @pytest.fixture(scope="module")
@@ -141,14 +133,14 @@ def test_open_data_holds_counts_above_the_threshold_and_totals_only_below(site):
 
 def test_threshold_is_set_in_the_config(tmp_path):
     config = textwrap.dedent(MINIMAL["commonplace.yaml"]) + "surveys:\n  min_respondents: 2\n"
-    root = repository(tmp_path / "c", {**FILES, "commonplace.yaml": config})
+    root = committed_community(tmp_path / "c", {**FILES, "commonplace.yaml": config})
     out = tmp_path / "out"
     build(root, out, search=False)
     assert "Did the children plant the seeds?" in read(out, "surveys/pilot/index.html")
 
 
 def test_no_surveys_no_pages_no_table_no_indicator(tmp_path):
-    root = repository(tmp_path / "c", MINIMAL)
+    root = committed_community(tmp_path / "c", MINIMAL)
     out = tmp_path / "out"
     build(root, out, search=False)
     assert not (out / "surveys").exists() and not (out / "data" / "surveys.csv").exists()

@@ -41,7 +41,7 @@ from .cache import HistoryCache, engine_cache_dir, namespace
 from .docfiles import summarize
 from .errors import BadSubdir, NotARepository, ShallowHistory, UnknownRef, UnreadableCommit
 from .linecount import as_text, count_lines, subtree
-from .inputs import COMMUNITY_FILES, MAILMAP_PATH
+from .paths import COMMUNITY_FILES, MAILMAP_PATH
 from .mailmap import Mailmap
 
 # Fields of a record tuple (plain tuples pickle fast and small).

@@ -17,9 +17,12 @@ import re
 import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from .inputs import CommunityData
 from .mailmap import Mailmap
+
+if TYPE_CHECKING:  # a build with nothing to do names `slugify` only: the input types stay unmade
+    from .inputs import CommunityData
 
 
 # Automation accounts that commit under a plain name or login (no "[bot]"), as histories spell

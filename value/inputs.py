@@ -12,13 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-# The files the engine reads from the git tree itself (any repository may have them), and the
-# generator reads from the work tree: one list for both.
-MAILMAP_PATH = ".mailmap"
-ALL_CONTRIBUTORS_PATH = ".all-contributorsrc"
-CITATION_PATH = "CITATION.cff"
-FUNDING_PATH = ".github/FUNDING.yml"
-COMMUNITY_FILES = (ALL_CONTRIBUTORS_PATH, CITATION_PATH, FUNDING_PATH)
+from .paths import ALL_CONTRIBUTORS_PATH, CITATION_PATH, COMMUNITY_FILES, FUNDING_PATH, MAILMAP_PATH  # noqa: F401
 
 
 @dataclass(frozen=True)

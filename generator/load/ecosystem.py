@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from value.inputs import ALL_CONTRIBUTORS_PATH, CITATION_PATH, FUNDING_PATH
+from value.paths import ALL_CONTRIBUTORS_PATH, CITATION_PATH, FUNDING_PATH
 
 from ..errors import Findings
 from ..links import is_safe_link

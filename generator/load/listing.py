@@ -6,7 +6,7 @@ import os
 import re
 
 from value.identities import slugify
-from value.inputs import COMMUNITY_FILES, MAILMAP_PATH
+from value.paths import COMMUNITY_FILES, MAILMAP_PATH
 
 from ..errors import Findings
 from .safepath import WINDOWS_DEVICES, twins, windows_problem

@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from value.inputs import MAILMAP_PATH
+from value.paths import MAILMAP_PATH
 
 from . import safepath
 
