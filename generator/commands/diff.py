@@ -30,10 +30,10 @@ from value import money as currencies
 
 from .. import diagnostics
 from ..errors import CommonplaceError, DataError, Finding
-from ..views.governance import changes as governance_changes
+from ..views.governance import change_notes as governance_notes
 from ..views.ledger import totals as ledger_totals
 from . import community_folder
-from .diffimpact import impact_rows, survey_notes
+from .diffimpact import impact_totals, plain, survey_notes
 from .identity_changes import identity_section
 
 if TYPE_CHECKING:  # imported where used: every command line registers `diff`, few run it
@@ -242,7 +242,11 @@ def _money(amount: Decimal, currency: str = "EUR") -> str:
 
 
 def _signed(delta, money: bool = False, currency: str = "EUR") -> str:
-    text = _money(abs(delta), currency) if money else str(abs(delta))
+    """"+3", "−2.5", "0": a count, an exact amount written out (never "1E-7"), or money."""
+    if money:
+        text = _money(abs(delta), currency)
+    else:
+        text = str(abs(delta)) if isinstance(delta, int) else format(abs(delta), "f")
     return f"+{text}" if delta > 0 else f"−{text}" if delta < 0 else "0"
 
 
@@ -311,9 +315,9 @@ def figures(base: Model | None, head: Model) -> tuple[list[tuple[str, str, str, 
         notes.append("Events added: " + ", ".join(
             f"{head.events[s].title} ({head.events[s].date.isoformat()})" for s in new_events))
 
-    governance_rows, governance_notes = governance_changes(base, head)
-    rows += governance_rows
-    notes += governance_notes
+    count_row("decisions", len(base.decisions) if base else 0, len(head.decisions))
+    count_row("mentions", len(base.mentions) if base else 0, len(head.mentions))
+    notes += governance_notes(base, head)
 
     count_row("ledger entries", len(base.ledger) if base else 0, len(head.ledger))
     b_totals, h_totals = (ledger_totals(m.ledger) if m else {} for m in (base, head))
@@ -325,7 +329,12 @@ def figures(base: Model | None, head: Model) -> tuple[list[tuple[str, str, str, 
                 rows.append((f"{key} ({currency})", _money(b[key], currency), _money(h[key], currency),
                              _signed(h[key] - b[key], money=True, currency=currency)))
     count_row("impact records", len(base.impact) if base else 0, len(head.impact))
-    rows += impact_rows(base, head)
+    b_impact, h_impact = impact_totals(base), impact_totals(head)
+    for indicator, unit in sorted(set(b_impact) | set(h_impact)):  # each unit apart: never added
+        b, h = b_impact.get((indicator, unit), Decimal(0)), h_impact.get((indicator, unit), Decimal(0))
+        if b != h:
+            rows.append((f"impact: {indicator} ({unit})", f"{plain(b):f} {unit}", f"{plain(h):f} {unit}",
+                         _signed(plain(h - b))))
     count_row("surveys", len(base.surveys) if base else 0, len(head.surveys))
     notes += survey_notes(base, head)
     return rows, notes

@@ -1,8 +1,8 @@
-"""`commonplace diff`'s rows and notes for impact records and surveys.
+"""What `commonplace diff` reads of impact records and surveys.
 
-Impact: the total of each (indicator, unit) that moved, exact; amounts in different units are
-never added. Surveys: those added or removed, with their respondents; a survey's answers are
-never shown here (below `surveys: {min_respondents}` they are shown nowhere).
+Impact: the total of each (indicator, unit), exact; amounts in different units are never added.
+Surveys: those added or removed, with their respondents; a survey's answers are never shown here
+(below `surveys: {min_respondents}` they are shown nowhere).
 """
 
 from __future__ import annotations
@@ -16,30 +16,14 @@ if TYPE_CHECKING:
     from ..model import Model
 
 
-def _signed(delta: Decimal) -> str:
-    text = format(delta, "f")
-    return text if delta < 0 else f"+{text}"
+def impact_totals(model: Model | None) -> dict[tuple[str, str], Decimal]:
+    """(indicator, unit) -> the exact total of its records."""
+    return {(t["indicator"], t["unit"]): Decimal(t["amount"]) for t in totals(model.impact if model else ())}
 
 
-def impact_rows(base: Model | None, head: Model) -> list[tuple[str, str, str, str]]:
-    """(figure, before, after, change) for each impact total per indicator and unit that moved."""
-    before = {(t["indicator"], t["unit"]): Decimal(t["amount"]) for t in totals(base.impact if base else ())}
-    after = {(t["indicator"], t["unit"]): Decimal(t["amount"]) for t in totals(head.impact)}
-    rows = []
-    for indicator, unit in sorted(set(before) | set(after)):
-        b, h = before.get((indicator, unit), Decimal(0)), after.get((indicator, unit), Decimal(0))
-        if b != h:
-            rows.append((f"impact: {indicator} ({unit})", f"{_plain(b)} {unit}", f"{_plain(h)} {unit}",
-                         _signed(_normal(h - b))))
-    return rows
-
-
-def _normal(amount: Decimal) -> Decimal:
+def plain(amount: Decimal) -> Decimal:
+    """The amount without trailing zeros or an exponent: 42.5, 300."""
     return amount.normalize() if amount != amount.to_integral_value() else amount.quantize(Decimal(1))
-
-
-def _plain(amount: Decimal) -> str:
-    return format(_normal(amount), "f")
 
 
 def survey_notes(base: Model | None, head: Model) -> list[str]:

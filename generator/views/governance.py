@@ -115,16 +115,12 @@ def mentions_table(model: Model, people: People) -> Table:
     )
 
 
-def changes(base: Model | None, head: Model) -> tuple[list[tuple[str, str, str, str]], list[str]]:
-    """What a change does to the decisions and mentions, for `commonplace diff`: rows (figure,
-    before, after, change) of the counts that moved, and notes naming the decisions added or whose
-    status changed and the mentions added. Titles only: a decision's people are on its page."""
-    rows, notes = [], []
+def change_notes(base: Model | None, head: Model) -> list[str]:
+    """What a change does to the decisions and mentions, for `commonplace diff`: the decisions
+    added or whose status changed and the mentions added. Titles only: a decision's people are on
+    its page."""
+    notes = []
     before = base.decisions if base else {}
-    for name, old, new in (("decisions", len(before), len(head.decisions)),
-                           ("mentions", len(base.mentions) if base else 0, len(head.mentions))):
-        if old != new:
-            rows.append((name, str(old), str(new), f"{new - old:+d}"))
     added = sorted(set(head.decisions) - set(before), key=lambda s: (head.decisions[s].date, s))
     if added:
         notes.append("Decisions added: " + ", ".join(
@@ -139,4 +135,4 @@ def changes(base: Model | None, head: Model) -> tuple[list[tuple[str, str, str, 
     fresh = [m for m in head.mentions if (m.kind, m.url, m.date) not in known]
     if fresh:
         notes.append("Mentions added: " + ", ".join(f"{m.title} ({m.kind}, {m.date.isoformat()})" for m in fresh))
-    return rows, notes
+    return notes
