@@ -15,15 +15,11 @@ spending, and leaves the community's own balance as it was.
 
 from __future__ import annotations
 
-import re
-
 from value import money
 
 from ..errors import Findings
+from .listing import SLUG
 from .yamlsafe import YamlDoc
-
-
-HANDLE = re.compile(r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?")  # a member file's name, as the schemas write it
 
 
 def _iso_name(code: str) -> str:
@@ -102,7 +98,7 @@ def check_transfer(rel: str, doc: YamlDoc, i: int, entry: dict, code: str, findi
             line, col = doc.where(("entries", i))
             findings.error(rel, line, col, f"a transfer needs '{key}': the handle of the member who {who}")
             ok = False
-        elif not isinstance(value, str) or not _handle(value):
+        elif not isinstance(value, str) or not SLUG.match(value):
             line, col = doc.where(("entries", i, key))
             findings.error(rel, line, col, f"'{key}' of a transfer is a member's handle (such as ana-lopez), "
                                            f"not '{value}': transfers are between members")
@@ -120,7 +116,3 @@ def check_transfer(rel: str, doc: YamlDoc, i: int, entry: dict, code: str, findi
             findings.error(rel, line, col, f"'{key}' {why}, and a transfer is neither: remove '{key}'")
             ok = False
     return ok
-
-
-def _handle(text: str) -> bool:
-    return bool(HANDLE.fullmatch(text))
