@@ -19,10 +19,6 @@ from ..model import Decision, Mention
 from .yamlsafe import YamlDoc
 
 
-def _date(text) -> date:
-    return date.fromisoformat(text)
-
-
 def decision(rel: str, stem: str, doc: YamlDoc, body: str, notes) -> Decision:
     d = doc.data
     given = d["proposed_by"]
@@ -39,7 +35,7 @@ def decision(rel: str, stem: str, doc: YamlDoc, body: str, notes) -> Decision:
         line, col = doc.where(("superseded_by",))
         notes.findings.error(rel, line, col, "a decision cannot supersede itself: name the decision that replaced it")
     return Decision(
-        slug=stem, title=d["title"], date=_date(d["date"]), status=d["status"], source=rel,
+        slug=stem, title=d["title"], date=date.fromisoformat(d["date"]), status=d["status"], source=rel,
         proposed_by=proposers, participants=participants, outcome=d.get("outcome", "") or "",
         superseded_by=superseded_by, body=body, proposer_lines=proposer_lines,
         superseded_at=doc.where(("superseded_by",)) if superseded_by else (1, 1),
@@ -64,7 +60,7 @@ def mentions(rel: str, doc: YamlDoc, notes) -> list[Mention]:
     items = []
     for i, m in enumerate(doc.data["mentions"]):
         items.append(Mention(
-            date=_date(m["date"]), kind=m["kind"], title=m["title"], url=m["url"], source=rel,
+            date=date.fromisoformat(m["date"]), kind=m["kind"], title=m["title"], url=m["url"], source=rel,
             line=doc.where(("mentions", i))[0], people=tuple(m.get("people", ())),
         ))
     return items

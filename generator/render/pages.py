@@ -156,7 +156,7 @@ def decision_pages(site: SiteContext) -> list[Page]:
     model, people, _ = site.model, site.people, site.catalogue.gettext
     pages = [Page("decisions/", "decisions.html", _("Decisions"), "",
                   _("How {name} decides, in the open", name=model.community.name),
-                  {"decisions": decisions_index(model, people), "propose": _propose(model, "decisions")})]
+                  {"decisions": decisions_index(model), "propose": _propose(model, "decisions")})]
     replaces = replaced_by(model)
     for decision in newest_first(model):
         pages.append(Page(f"decisions/{decision.slug}/", "decision.html", decision.title, decision.source,

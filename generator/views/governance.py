@@ -32,23 +32,21 @@ def replaced_by(model: Model) -> dict[str, list[Decision]]:
     return index
 
 
-def decision_context(model: Model, decision: Decision, people: People, replaces: dict | None = None) -> dict:
+def decision_context(model: Model, decision: Decision, people: People, replaces: dict[str, list[Decision]]) -> dict:
     """A decision's page: the decision, its people as shown, and the decisions it names or that
     name it (`replaces`: `replaced_by(model)`, made once for every page)."""
     proposers = people.shown(dict.fromkeys(decision.proposed_by))
     participants = people.shown(h for h in dict.fromkeys(decision.participants) if h not in decision.proposed_by)
     everyone = set(decision.proposed_by) | set(decision.participants)
-    replaced = (replaces if replaces is not None else replaced_by(model)).get(decision.slug, [])
     return {
         "decision": decision, "proposers": proposers, "participants": participants,
         "people_count": len(everyone),
-        "unnamed": sum(1 for h in everyone if people.is_hidden(h)),
         "superseded_by": model.decisions.get(decision.superseded_by),
-        "replaces": replaced,
+        "replaces": replaces.get(decision.slug, []),
     }
 
 
-def decisions_index(model: Model, people: People) -> list[dict]:
+def decisions_index(model: Model) -> list[dict]:
     """The decisions/ list, newest first, each with how many people took part."""
     return [{"decision": d, "people_count": len(set(d.proposed_by) | set(d.participants)),
              "superseded_by": model.decisions.get(d.superseded_by)} for d in newest_first(model)]
