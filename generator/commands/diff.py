@@ -33,7 +33,7 @@ from ..errors import CommonplaceError, DataError, Finding
 from ..views.governance import change_notes as governance_notes
 from ..views.ledger import totals as ledger_totals
 from . import community_folder
-from .diffimpact import impact_totals, plain, survey_notes
+from .diffimpact import impact_totals, survey_notes
 from .identity_changes import identity_section
 
 if TYPE_CHECKING:  # imported where used: every command line registers `diff`, few run it
@@ -331,10 +331,10 @@ def figures(base: Model | None, head: Model) -> tuple[list[tuple[str, str, str, 
     count_row("impact records", len(base.impact) if base else 0, len(head.impact))
     b_impact, h_impact = impact_totals(base), impact_totals(head)
     for indicator, unit in sorted(set(b_impact) | set(h_impact)):  # each unit apart: never added
-        b, h = b_impact.get((indicator, unit), Decimal(0)), h_impact.get((indicator, unit), Decimal(0))
+        b, h = b_impact.get((indicator, unit), "0"), h_impact.get((indicator, unit), "0")
         if b != h:
-            rows.append((f"impact: {indicator} ({unit})", f"{plain(b):f} {unit}", f"{plain(h):f} {unit}",
-                         _signed(plain(h - b))))
+            rows.append((f"impact: {indicator} ({unit})", f"{b} {unit}", f"{h} {unit}",
+                         _signed(Decimal(h) - Decimal(b))))
     count_row("surveys", len(base.surveys) if base else 0, len(head.surveys))
     notes += survey_notes(base, head)
     return rows, notes

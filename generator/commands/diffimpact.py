@@ -7,7 +7,6 @@ Surveys: those added or removed, with their respondents; a survey's answers are 
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from value.dimensions.ecological_value import totals
@@ -16,14 +15,9 @@ if TYPE_CHECKING:
     from ..model import Model
 
 
-def impact_totals(model: Model | None) -> dict[tuple[str, str], Decimal]:
-    """(indicator, unit) -> the exact total of its records."""
-    return {(t["indicator"], t["unit"]): Decimal(t["amount"]) for t in totals(model.impact if model else ())}
-
-
-def plain(amount: Decimal) -> Decimal:
-    """The amount without trailing zeros or an exponent: 42.5, 300."""
-    return amount.normalize() if amount != amount.to_integral_value() else amount.quantize(Decimal(1))
+def impact_totals(model: Model | None) -> dict[tuple[str, str], str]:
+    """(indicator, unit) -> the exact total of its records, as text without trailing zeros."""
+    return {(t["indicator"], t["unit"]): t["amount"] for t in totals(model.impact if model else ())}
 
 
 def survey_notes(base: Model | None, head: Model) -> list[str]:
