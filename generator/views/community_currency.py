@@ -16,6 +16,7 @@ from value import money
 
 from ..i18n import Catalogue, english
 from ..model import LedgerEntry
+from .ledger import totals as ledger_totals
 
 ZERO = Decimal(0)
 
@@ -56,18 +57,8 @@ def sections(entries: list[LedgerEntry], people, party_name, catalogue: Catalogu
         unit = money.unit(code)
         exact = lambda a: money.quantize(a, code)  # noqa: E731 - with the unit's decimals
         own = [e for e in entries if e.currency == code and e.kind not in money.TRANSFER_KINDS]
-        totals = None
-        if own:
-            sums = {"opening": ZERO, "income": ZERO, "expenses": ZERO}
-            for e in own:
-                if e.kind in money.OPENING_KINDS:
-                    sums["opening"] += e.amount
-                elif e.incoming:
-                    sums["income"] += e.amount
-                elif e.kind in money.SPENDING_KINDS:
-                    sums["expenses"] += e.amount
-            totals = {k: exact(v) for k, v in sums.items()}
-            totals["balance"] = exact(sums["opening"] + sums["income"] - sums["expenses"])
+        # what the community itself holds of it, summed as the money's totals are
+        totals = {k: exact(v) for k, v in ledger_totals(own)[code].items()} if own else None
         rows, hidden, hidden_count = [], {"received": ZERO, "given": ZERO, "balance": ZERO}, 0
         for who, s in member_balances(entries, code).items():
             if people.is_hidden(who):
